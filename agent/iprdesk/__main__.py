@@ -1,0 +1,3 @@
+from iprdesk.cli import main
+
+main()

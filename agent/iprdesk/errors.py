@@ -1,0 +1,34 @@
+"""Errors the user can act on.
+
+Every failure a seller may see is an IprdeskError: a stable machine code, a plain message
+naming the thing that is wrong, and the HTTP status the agent answers with. Routes and CLI
+commands turn these into JSON errors or one-line messages; anything else is a bug.
+"""
+
+
+class IprdeskError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class BadInput(IprdeskError):
+    code = "bad_input"
+    status = 400
+
+
+class NotFound(IprdeskError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(IprdeskError):
+    code = "conflict"
+    status = 409

@@ -1,0 +1,25 @@
+"""Where things live: the data directory (home) and the shared data both sides use."""
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+HOME_ENV = "IPRDESK_HOME"
+
+
+def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
+    """--home, else IPRDESK_HOME, else the platform's user data folder; created 0700."""
+    raw = explicit or os.environ.get(HOME_ENV) or platformdirs.user_data_dir("iprdesk", False)
+    home = Path(raw).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return home
+
+
+def shared_dir() -> Path:
+    """The shared data: packaged beside the code in a wheel, at the repo root in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "shared", here.parents[1] / "shared"):
+        if (candidate / "openapi.json").is_file():
+            return candidate
+    raise FileNotFoundError("iprdesk's shared data folder is missing; reinstall iprdesk")
