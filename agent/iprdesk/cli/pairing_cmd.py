@@ -1,0 +1,54 @@
+import time
+
+import click
+
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.pairing import AuthStore
+
+
+@click.command()
+@json_option
+@home_option
+def pair(as_json, home):
+    """Show a one-time code to pair the browser extension (valid 10 minutes)."""
+    code, expires = AuthStore(home_path(home)).new_code()
+    if as_json:
+        echo_json({"code": code, "expires": expires})
+        return
+    minutes = round((expires - time.time()) / 60)
+    click.echo(f"Pairing code: {code}")
+    click.echo(f"Type it into the iprdesk extension's options page within {minutes} minutes.")
+    click.echo("配对码：请在 10 分钟内输入到 iprdesk 扩展程序的选项页面。")
+
+
+@click.group()
+def tokens():
+    """List or revoke the extension tokens given out by pairing."""
+
+
+@tokens.command("list")
+@json_option
+@home_option
+def tokens_list(as_json, home):
+    """List paired extensions."""
+    items = AuthStore(home_path(home)).tokens()
+    if as_json:
+        echo_json([{"id": t.id, "label": t.label, "created": t.created} for t in items])
+        return
+    if not items:
+        click.echo("No extension is paired. Run `iprdesk pair`.")
+    for t in items:
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(t.created))
+        click.echo(f"{t.id}  {t.label}  paired {created}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+@home_option
+def tokens_revoke(token_id, home):
+    """Revoke a token: that extension must pair again."""
+    AuthStore(home_path(home)).revoke(token_id)
+    click.echo(f"Revoked {token_id}.")
+
+
+commands = [pair, tokens]

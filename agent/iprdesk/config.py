@@ -1,0 +1,43 @@
+"""The agent's settings, kept as `config.json` in the data directory.
+
+Missing keys take their defaults, so an old config keeps working after an upgrade. Only keys
+known here are accepted: a typo is an error, not a silently ignored setting.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from iprdesk.atomic import atomic_write_json
+from iprdesk.errors import BadInput
+
+DEFAULT_PORT = 17321
+
+
+@dataclass
+class Config:
+    port: int = DEFAULT_PORT
+    # Extension ids allowed besides the one pinned by the manifest key (Edge, a store build).
+    extra_extension_ids: list[str] = field(default_factory=list)
+    # Folders the agent watches and cleans: [{"in": DIR, "out": DIR}].
+    watch: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, home: Path) -> "Config":
+        path = home / "config.json"
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise BadInput(f"{path} is not valid JSON ({e}); fix or delete it") from e
+        if not isinstance(raw, dict):
+            raise BadInput(f"{path} must hold a JSON object")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise BadInput(f"{path}: unknown setting(s) {', '.join(unknown)}")
+        return cls(**raw)
+
+    def save(self, home: Path) -> None:
+        atomic_write_json(home / "config.json", asdict(self))

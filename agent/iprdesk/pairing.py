@@ -1,0 +1,146 @@
+"""Pairing codes and extension tokens.
+
+`iprdesk pair` writes a short one-time code; the extension sends it to `POST /v1/pair` and
+gets a long random token back. Both live in `auth.json` in the data directory, only as
+SHA-256 hashes: the file never holds a usable secret. The CLI and the agent both edit the
+file, so every read-modify-write holds an exclusive lock on `auth.lock`.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from iprdesk.atomic import atomic_write_json
+from iprdesk.errors import IprdeskError, NotFound
+
+CODE_TTL_SECONDS = 10 * 60
+CODE_TRIES = 5
+# No 0/O, 1/I/L, so a code read aloud or off a terminal is typed right the first time.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class PairingFailed(IprdeskError):
+    code = "pairing_failed"
+    status = 403
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@dataclass
+class TokenInfo:
+    id: str
+    label: str
+    created: float
+    last_used: float | None = None
+
+
+class AuthStore:
+    def __init__(self, home: Path):
+        self.path = home / "auth.json"
+        self._lock_path = home / "auth.lock"
+        self._cache: tuple[int, dict] | None = None
+
+    @contextlib.contextmanager
+    def _locked(self):
+        with open(self._lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _read(self) -> dict:
+        try:
+            stamp = os.stat(self.path).st_mtime_ns
+        except FileNotFoundError:
+            return {"pending": None, "tokens": []}
+        if self._cache and self._cache[0] == stamp:
+            return self._cache[1]
+        state = json.loads(self.path.read_text(encoding="utf-8"))
+        self._cache = (stamp, state)
+        return state
+
+    def _write(self, state: dict) -> None:
+        atomic_write_json(self.path, state)
+        self._cache = None
+
+    def new_code(self, now: float | None = None) -> tuple[str, float]:
+        """A fresh one-time code (replacing any pending one) and its expiry time."""
+        now = time.time() if now is None else now
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        expires = now + CODE_TTL_SECONDS
+        with self._locked():
+            state = self._read()
+            state["pending"] = {"hash": _digest(code), "expires": expires, "tries": CODE_TRIES}
+            self._write(state)
+        return f"{code[:4]}-{code[4:]}", expires
+
+    def redeem(self, code: str, label: str = "extension", now: float | None = None) -> str:
+        """Trade a valid pairing code for a new token; each wrong try uses one of five."""
+        now = time.time() if now is None else now
+        with self._locked():
+            state = self._read()
+            pending = state.get("pending")
+            if not pending or pending["expires"] < now or pending["tries"] <= 0:
+                if pending:
+                    state["pending"] = None
+                    self._write(state)
+                raise PairingFailed(
+                    "No pairing code is waiting or it has expired: run `iprdesk pair` for a new one"
+                )
+            if not hmac.compare_digest(_digest(normalise_code(code)), pending["hash"]):
+                pending["tries"] -= 1
+                left = pending["tries"]
+                if left <= 0:
+                    state["pending"] = None
+                self._write(state)
+                hint = f"{left} tries left" if left > 0 else "run `iprdesk pair` for a new code"
+                raise PairingFailed(f"Wrong pairing code ({hint})")
+            token = secrets.token_urlsafe(32)
+            state["pending"] = None
+            state["tokens"].append(
+                {"id": secrets.token_hex(4), "hash": _digest(token), "label": label,
+                 "created": now}
+            )
+            self._write(state)
+        return token
+
+    def verify(self, token: str) -> str | None:
+        """The id of the token if it is valid; every stored hash is compared in constant time."""
+        digest = _digest(token)
+        found = None
+        for entry in self._read()["tokens"]:
+            if hmac.compare_digest(digest, entry["hash"]):
+                found = entry["id"]
+        return found
+
+    def tokens(self) -> list[TokenInfo]:
+        return [
+            TokenInfo(e["id"], e["label"], e["created"]) for e in self._read()["tokens"]
+        ]
+
+    def revoke(self, token_id: str) -> None:
+        with self._locked():
+            state = self._read()
+            kept = [e for e in state["tokens"] if e["id"] != token_id]
+            if len(kept) == len(state["tokens"]):
+                raise NotFound(f"No token with id {token_id!r} (see `iprdesk tokens list`)")
+            state["tokens"] = kept
+            self._write(state)
+
+    def paired(self) -> bool:
+        return bool(self._read()["tokens"])

@@ -1,0 +1,98 @@
+"""Small helpers every route uses: body limits, JSON in and out, the shared agent state.
+
+Routes stay thin: parse the request with these helpers, call the core library, answer.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+
+from iprdesk.config import Config
+from iprdesk.errors import BadInput, IprdeskError
+from iprdesk.pairing import AuthStore
+
+KiB = 1024
+MiB = 1024 * KiB
+DEFAULT_BODY_LIMIT = 64 * KiB
+# The largest limit any route may declare; aiohttp itself refuses anything bigger.
+MAX_BODY_LIMIT = 64 * MiB
+
+
+@dataclass
+class AgentState:
+    home: Path
+    config: Config
+    auth: AuthStore
+    port: int
+    allowed_origins: frozenset[str]
+    # Feature modules keep their per-process objects here (vault session, watchers...).
+    extras: dict = field(default_factory=dict)
+
+
+STATE_KEY = web.AppKey("iprdesk_state", AgentState)
+
+
+def state(request: web.Request) -> AgentState:
+    return request.app[STATE_KEY]
+
+
+def body_limit(limit: int) -> Callable:
+    """Declare the largest body a route accepts (413 beyond it); the default is 64 KiB."""
+    assert limit <= MAX_BODY_LIMIT
+
+    def mark(handler):
+        handler.body_limit = limit
+        return handler
+
+    return mark
+
+
+def no_auth(handler):
+    """Mark the one route reachable without a token (pairing)."""
+    handler.no_auth = True
+    return handler
+
+
+def route_body_limit(request: web.Request) -> int:
+    return getattr(request.match_info.handler, "body_limit", DEFAULT_BODY_LIMIT)
+
+
+async def read_body(request: web.Request) -> bytes:
+    """The body, refused with 413 as soon as it grows past the route's limit."""
+    limit = route_body_limit(request)
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(256 * KiB):
+        size += len(chunk)
+        if size > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: web.Request) -> dict:
+    if request.content_type != "application/json":
+        raise BadInput("Send a JSON body with Content-Type: application/json",
+                       code="unsupported_media_type", status=415)
+    raw = await read_body(request)
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadInput(f"The body is not valid JSON: {e}") from e
+    if not isinstance(value, dict):
+        raise BadInput("The JSON body must be an object")
+    return value
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(status: int, code: str, message: str, headers=None) -> web.Response:
+    return web.json_response(error_body(code, message), status=status, headers=headers)
+
+
+def from_error(e: IprdeskError) -> web.Response:
+    return error_response(e.status, e.code, e.message)

@@ -1,0 +1,89 @@
+"""The agent's front door (DESIGN section 3): every request passes these checks in order.
+
+1. Host must be a loopback name with our port (421 otherwise): defeats DNS rebinding.
+2. An Origin, when present, must be the paired extension's (403, no CORS headers otherwise).
+   Requests without Origin come from non-browser clients (CLI, scripts); they still need a
+   token. Browsers always send Origin on the cross-origin requests a web page could make.
+3. Every route but pairing needs `Authorization: Bearer <token>` (401).
+4. Bodies above the route's limit are refused (413) before they are read.
+Errors are JSON, never tracebacks; every response is `Cache-Control: no-store`.
+"""
+
+import logging
+
+from aiohttp import web
+
+from iprdesk.errors import IprdeskError
+from iprdesk.server.http import error_response, from_error, route_body_limit, state
+
+log = logging.getLogger("iprdesk.agent")
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+ALLOWED_HEADERS = "Authorization, Content-Type, X-Filename, X-Iprdesk-Meta"
+ALLOWED_METHODS = "GET, POST, PUT, DELETE"
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    return frozenset(f"{name}:{port}" for name in LOOPBACK_NAMES)
+
+
+def _cors_headers(origin: str) -> dict:
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+@web.middleware
+async def front_door(request: web.Request, handler):
+    st = state(request)
+    if request.host.lower() not in allowed_hosts(st.port):
+        return error_response(421, "misdirected", "This agent only answers on its loopback address")
+
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in st.allowed_origins:
+        log.warning("refused a request from origin %s", origin[:100])
+        return error_response(403, "forbidden_origin", "Requests from this origin are not allowed")
+    cors = _cors_headers(origin) if origin else {}
+
+    if request.method == "OPTIONS" and origin:
+        return web.Response(status=204, headers={
+            **cors,
+            "Access-Control-Allow-Methods": ALLOWED_METHODS,
+            "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+            "Access-Control-Max-Age": "600",
+        })
+
+    try:
+        response = await _authorised(request, handler)
+    except web.HTTPException as e:
+        response = error_response(e.status, _http_code(e.status), e.reason)
+    except IprdeskError as e:
+        response = from_error(e)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        response = error_response(500, "internal", "The agent hit an internal error; see its log")
+    response.headers.update(cors)
+    return response
+
+
+async def _authorised(request: web.Request, handler):
+    if not getattr(request.match_info.handler, "no_auth", False):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token or state(request).auth.verify(token) is None:
+            return error_response(
+                401, "unauthorized", "Pair the extension first (missing or unknown token)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    length = request.content_length
+    limit = route_body_limit(request)
+    if length is not None and length > limit:
+        return error_response(413, "too_large", f"The body is larger than {limit} bytes")
+    return await handler(request)
+
+
+def _http_code(status: int) -> str:
+    return {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(status, "http_error")
+
+
+async def no_store(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,27 @@
+"""Read the data shared by agent and extension (page map, hints, API description)."""
+
+import json
+from functools import cache
+
+from iprdesk.paths import shared_dir
+
+LANGUAGES = ("en", "zh_CN")
+
+
+@cache
+def load(name: str):
+    """A JSON file from shared/, parsed once per process."""
+    return json.loads((shared_dir() / name).read_text(encoding="utf-8"))
+
+
+def extension_ids() -> list[str]:
+    """The extension id pinned by the manifest key."""
+    return [load("extension.json")["id"]]
+
+
+def catalog() -> dict:
+    """Everything the extension's overlays need, in both languages."""
+    return {
+        "pagemap": load("pagemap.json"),
+        "hints": {lang: load(f"hints/{lang}.json") for lang in LANGUAGES},
+    }

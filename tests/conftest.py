@@ -1,0 +1,69 @@
+"""Fixtures shared by the unit and agent tests: a temporary home and an in-process agent."""
+
+from pathlib import Path
+
+import pytest
+
+from iprdesk import shared_data
+from iprdesk.pairing import AuthStore
+from iprdesk.server.app import make_app
+from iprdesk.server.http import STATE_KEY
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+EXTENSION_ORIGIN = f"chrome-extension://{shared_data.extension_ids()[0]}"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("IPRDESK_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def token(home) -> str:
+    auth = AuthStore(home)
+    code, _ = auth.new_code()
+    return auth.redeem(code)
+
+
+class AgentClient:
+    """The aiohttp test client, speaking as the paired extension by default."""
+
+    def __init__(self, client, token):
+        self.raw = client
+        self.token = token
+        self.port = client.server.port
+
+    def headers(self, extra=None, *, auth=True, origin=True):
+        h = {"Host": f"127.0.0.1:{self.port}"}
+        if auth:
+            h["Authorization"] = f"Bearer {self.token}"
+        if origin:
+            h["Origin"] = EXTENSION_ORIGIN
+        h.update(extra or {})
+        return h
+
+    def request(self, method, path, *, headers=None, auth=True, origin=True, **kw):
+        return self.raw.request(method, path, headers=self.headers(headers, auth=auth,
+                                                                   origin=origin), **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+
+@pytest.fixture
+async def agent(aiohttp_client, home, token):
+    """An in-process agent on a real loopback socket, with a paired token."""
+    from aiohttp.test_utils import TestServer
+
+    server = TestServer(make_app(home, port=0), host="127.0.0.1")
+    await server.start_server()
+    server.app[STATE_KEY].port = server.port
+    client = await aiohttp_client(server)
+    return AgentClient(client, token)

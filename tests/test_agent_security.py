@@ -1,0 +1,117 @@
+"""The agent's front door (DESIGN section 3), each rule exercised on a real loopback socket."""
+
+import pytest
+
+from tests.conftest import EXTENSION_ORIGIN
+
+
+async def test_health_for_the_paired_extension(agent):
+    r = await agent.get("/v1/health")
+    assert r.status == 200
+    body = await r.json()
+    assert body["paired"] is True and body["version"]
+    assert r.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
+    assert r.headers["Vary"] == "Origin"
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1:1", "localhost.evil.com:{port}",
+                                  "127.0.0.1.nip.io:{port}", ""])
+async def test_foreign_host_header_is_misdirected(agent, host):
+    r = await agent.get("/v1/health", headers={"Host": host.format(port=agent.port)})
+    assert r.status == 421
+    assert (await r.json())["error"]["code"] == "misdirected"
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}"])
+async def test_loopback_host_names_are_served(agent, host):
+    r = await agent.get("/v1/health", headers={"Host": host.format(port=agent.port)})
+    assert r.status == 200
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "chrome-extension://aaaabbbbccccdddd",
+                                    "null", "https://merchant.joom.com"])
+async def test_other_origins_get_403_without_cors(agent, origin):
+    r = await agent.get("/v1/health", headers={"Origin": origin})
+    assert r.status == 403
+    assert "Access-Control-Allow-Origin" not in r.headers
+    r = await agent.request("OPTIONS", "/v1/health", headers={"Origin": origin})
+    assert r.status == 403
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+async def test_preflight_for_the_extension(agent):
+    r = await agent.request("OPTIONS", "/v1/health", auth=False,
+                            headers={"Access-Control-Request-Method": "GET"})
+    assert r.status == 204
+    assert r.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
+    assert "Authorization" in r.headers["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize("auth_header", [None, "Bearer ", "Bearer wrong", "Basic abc",
+                                         "bearer x" * 300])
+async def test_missing_or_wrong_token_is_401(agent, auth_header):
+    headers = {"Authorization": auth_header} if auth_header else {}
+    r = await agent.get("/v1/health", auth=False, headers=headers)
+    assert r.status == 401
+    assert (await r.json())["error"]["code"] == "unauthorized"
+
+
+async def test_unknown_route_needs_a_token_and_then_404s(agent):
+    assert (await agent.get("/v1/nope", auth=False)).status == 401
+    r = await agent.get("/v1/nope")
+    assert r.status == 404
+    assert (await r.json())["error"]["code"] == "not_found"
+
+
+async def test_json_body_over_the_route_limit_is_413(agent):
+    r = await agent.post("/v1/pair", data=b"x" * 5000,
+                         headers={"Content-Type": "application/json"})
+    assert r.status == 413
+    assert (await r.json())["error"]["code"] == "too_large"
+
+
+async def test_chunked_body_over_the_limit_is_413(agent):
+    async def gen():
+        for _ in range(10):
+            yield b"x" * 1000
+
+    r = await agent.post("/v1/pair", data=gen(), headers={"Content-Type": "application/json"})
+    assert r.status == 413
+
+
+@pytest.mark.parametrize("body,ctype", [(b"{not json", "application/json"),
+                                        (b"[1,2]", "application/json"),
+                                        (b'{"code": 5}', "application/json"),
+                                        (b"\xff\xfe", "application/json"),
+                                        (b'{"code":"x"}', "text/plain")])
+async def test_bad_pair_bodies_get_clear_errors(agent, body, ctype):
+    r = await agent.post("/v1/pair", data=body, auth=False, headers={"Content-Type": ctype})
+    assert r.status in (400, 415)
+    err = (await r.json())["error"]
+    assert err["code"] and err["message"]
+    assert "Traceback" not in err["message"]
+
+
+async def test_pairing_gives_a_working_token(agent, home):
+    from iprdesk.pairing import AuthStore
+
+    code, _ = AuthStore(home).new_code()
+    r = await agent.post("/v1/pair", json={"code": code.lower()}, auth=False)
+    assert r.status == 200
+    token = (await r.json())["token"]
+    assert len(token) >= 40
+    r = await agent.get("/v1/health", headers={"Authorization": f"Bearer {token}"})
+    assert r.status == 200
+    # The code is one-time.
+    r = await agent.post("/v1/pair", json={"code": code}, auth=False)
+    assert r.status == 403
+
+
+async def test_pairing_without_the_extension_origin_is_refused(agent, home):
+    from iprdesk.pairing import AuthStore
+
+    code, _ = AuthStore(home).new_code()
+    r = await agent.post("/v1/pair", json={"code": code}, auth=False, origin=False)
+    assert r.status == 403
