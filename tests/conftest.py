@@ -1,5 +1,6 @@
 """Fixtures shared by the unit and agent tests: a temporary home and an in-process agent."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from iprdesk.server.http import STATE_KEY
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 EXTENSION_ORIGIN = f"chrome-extension://{shared_data.extension_ids()[0]}"
+
+# Subprocesses (`python -m iprdesk ...`) import this checkout, not an installed copy.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(REPO / "agent"), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
 
 
 @pytest.fixture
