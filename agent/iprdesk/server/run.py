@@ -24,7 +24,9 @@ def loopback_hosts(host: str) -> list[str]:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        raise BadInput(f"--host {host}: give a loopback address (127.0.0.1, ::1 or localhost)")
+        raise BadInput(
+            f"--host {host}: give a loopback address (127.0.0.1, ::1 or localhost)"
+        ) from None
     if not address.is_loopback:
         raise BadInput(
             f"--host {host} is not a loopback address. The agent holds your evidence and only "

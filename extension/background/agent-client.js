@@ -1,0 +1,104 @@
+// The only code in the extension that talks HTTP to the local agent.
+// Everything else (content scripts, popup, options) asks the service worker, which calls here.
+
+export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
+const REQUEST_TIMEOUT_MS = 15000;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export class AgentError extends Error {
+  constructor(code, message, status = 0) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+// The agent holds the seller's evidence: only ever send the token to this computer.
+export function normaliseAgentUrl(raw) {
+  let url;
+  try {
+    url = new URL(String(raw).trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" || !LOOPBACK_HOSTS.has(url.hostname)) return null;
+  return `${url.protocol}//${url.host}`;
+}
+
+export async function settings() {
+  const { agentUrl, token } = await chrome.storage.local.get(["agentUrl", "token"]);
+  return { agentUrl: agentUrl || DEFAULT_AGENT_URL, token: token || null };
+}
+
+export async function setAgentUrl(raw) {
+  const agentUrl = normaliseAgentUrl(raw);
+  if (!agentUrl) throw new AgentError("bad_address", "not a loopback address");
+  await chrome.storage.local.set({ agentUrl });
+  return agentUrl;
+}
+
+// One call to the agent. `json` is sent as a JSON body; `body` as is (bytes, FormData).
+// Resolves with the parsed JSON (or the raw Response when `raw` is set); throws AgentError.
+export async function request(path, { method = "GET", json, body, headers = {}, raw = false,
+                                      auth = true, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const { agentUrl, token } = await settings();
+  const h = { ...headers };
+  if (auth) {
+    if (!token) throw new AgentError("not_paired", "not paired");
+    h.Authorization = `Bearer ${token}`;
+  }
+  if (json !== undefined) {
+    h["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  }
+  let response;
+  try {
+    response = await fetch(agentUrl + path, {
+      method, headers: h, body, cache: "no-store", credentials: "omit",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    throw new AgentError("agent_unreachable", `the agent at ${agentUrl} did not answer`);
+  }
+  if (response.ok && raw) return response;
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const err = payload && payload.error ? payload.error : {};
+    if (response.status === 401) await chrome.storage.local.remove("token");
+    throw new AgentError(err.code || `http_${response.status}`,
+                         err.message || response.statusText, response.status);
+  }
+  return payload;
+}
+
+// connected | not-paired | not-running | error, in the words the popup shows.
+export async function status() {
+  const { agentUrl, token } = await settings();
+  if (!token) {
+    // Tell "not running" from "not paired": the pairing route answers without a token.
+    const running = await request("/v1/health", { auth: false }).then(() => true, (e) =>
+      e.code !== "agent_unreachable");
+    return { state: running ? "not-paired" : "not-running", agentUrl };
+  }
+  try {
+    const health = await request("/v1/health");
+    return { state: "connected", agentUrl, version: health.version };
+  } catch (e) {
+    if (e.code === "agent_unreachable") return { state: "not-running", agentUrl };
+    if (e.status === 401) return { state: "not-paired", agentUrl };
+    return { state: "error", agentUrl, error: e.message };
+  }
+}
+
+export async function pair(code) {
+  const { token } = await request("/v1/pair", { method: "POST", json: { code }, auth: false });
+  await chrome.storage.local.set({ token });
+}
+
+export async function unpair() {
+  await chrome.storage.local.remove("token");
+}
+
+export async function catalog() {
+  return request("/v1/catalog");
+}

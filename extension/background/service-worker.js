@@ -1,0 +1,23 @@
+// Routes messages from content scripts and extension pages to handler modules.
+// Each module under handlers/ exports `handlers`: { "type": async (message, sender) => data }.
+import { handlers as agentHandlers } from "./handlers/agent.js";
+
+const HANDLERS = { ...agentHandlers };
+
+// The token lives in storage.local: keep that area out of content scripts' reach.
+chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only our own content scripts and pages can message us (no externally_connectable).
+  if (sender.id !== chrome.runtime.id) return false;
+  const handler = HANDLERS[message && message.type];
+  if (!handler) {
+    sendResponse({ ok: false, error: { code: "unknown_message", message: String(message?.type) } });
+    return false;
+  }
+  Promise.resolve()
+    .then(() => handler(message, sender))
+    .then((data) => sendResponse({ ok: true, data }),
+          (e) => sendResponse({ ok: false, error: { code: e.code || "error", message: e.message } }));
+  return true;
+});

@@ -1,0 +1,66 @@
+// Entry point: recognise the Panel page from the page map and run its module.
+// The Panel is a single-page app: re-check when its DOM changes (debounced).
+(() => {
+  let catalog = null;
+  let activeId = null;
+  let timer = null;
+
+  function context(id) {
+    const lang = iprdesk.language();
+    return {
+      id,
+      lang,
+      page: catalog.pagemap.pages[id],
+      pagemap: catalog.pagemap,
+      hints: catalog.hints[lang] || catalog.hints.en,
+      showRecognised() {
+        const module = iprdesk.pages.get(id);
+        const root = iprdesk.overlay.floating("recognised");
+        root.querySelector(".pill")?.remove();
+        const pill = document.createElement("div");
+        pill.className = "pill";
+        pill.textContent = iprdesk.t("pageRecognised", iprdesk.t(module.titleKey));
+        root.append(pill);
+      },
+    };
+  }
+
+  function evaluate() {
+    const id = iprdesk.recognise(catalog.pagemap);
+    const module = id && iprdesk.pages.get(id);
+    if (id !== activeId) {
+      const previous = activeId && iprdesk.pages.get(activeId);
+      previous?.deactivate?.();
+      iprdesk.overlay.removeAll();
+      activeId = module ? id : null;
+      if (module) {
+        document.documentElement.dataset.iprdeskPage = id;
+        module.activate(context(id));
+      } else {
+        delete document.documentElement.dataset.iprdeskPage;
+      }
+    } else if (module?.update) {
+      module.update(context(id));
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(evaluate, 250);
+  }
+
+  iprdesk.ask("catalog.get").then((data) => {
+    catalog = data;
+    evaluate();
+    new MutationObserver((records) => {
+      // Our own overlays changing is no reason to look again.
+      if (records.every((r) => r.target.closest?.("iprdesk-overlay") ||
+                               [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeName === "IPRDESK-OVERLAY"))) return;
+      schedule();
+    }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    window.addEventListener("popstate", schedule);
+    window.addEventListener("hashchange", schedule);
+  }, () => {
+    // No catalogue yet (agent never reached): nothing to annotate, and nothing to break.
+  });
+})();

@@ -1,0 +1,26 @@
+// Content scripts never talk to the agent: they ask the service worker.
+// Shared namespace for the content scripts of this extension (isolated world, not the page's).
+globalThis.iprdesk = globalThis.iprdesk || {};
+
+iprdesk.ask = async function ask(type, payload = {}) {
+  let reply;
+  try {
+    reply = await chrome.runtime.sendMessage({ type, ...payload });
+  } catch (e) {
+    // The extension was reloaded or updated under this page.
+    const err = new Error("extension_unavailable");
+    err.code = "extension_unavailable";
+    throw err;
+  }
+  if (!reply || !reply.ok) {
+    const err = new Error(reply?.error?.message || "no answer");
+    err.code = reply?.error?.code || "error";
+    throw err;
+  }
+  return reply.data;
+};
+
+iprdesk.t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
+
+// "zh_CN" when the browser speaks Chinese, else "en": the languages of the hint catalogue.
+iprdesk.language = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");

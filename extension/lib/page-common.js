@@ -1,0 +1,41 @@
+// Helpers for the extension's own pages (popup, options).
+
+export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
+
+// Fill every element carrying data-i18n with its message, in the browser's language.
+export function localise(root = document) {
+  document.documentElement.lang = chrome.i18n.getUILanguage();
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+}
+
+// Ask the service worker; resolves with the data or throws { code, message }.
+export async function ask(type, payload = {}) {
+  const reply = await chrome.runtime.sendMessage({ type, ...payload });
+  if (!reply || !reply.ok) {
+    const err = new Error(reply?.error?.message || "no answer");
+    err.code = reply?.error?.code;
+    throw err;
+  }
+  return reply.data;
+}
+
+const STATE_TEXT = {
+  connected: ["stateConnected", null],
+  "not-running": ["stateNotRunning", "stateNotRunningHelp"],
+  "not-paired": ["stateNotPaired", "stateNotPairedHelp"],
+  error: ["stateError", null],
+};
+
+// Render the agent state in plain words into an element with .title and .help children.
+export function renderState(el, status) {
+  const [title, help] = STATE_TEXT[status.state] || STATE_TEXT.error;
+  el.dataset.state = status.state;
+  el.querySelector(".title").textContent = t(title);
+  let helpText = help ? t(help) : "";
+  if (status.state === "connected" && status.version) helpText = t("agentVersion", status.version);
+  if (status.state === "error" && status.error) helpText = status.error;
+  el.querySelector(".help").textContent = helpText;
+}

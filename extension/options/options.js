@@ -1,0 +1,52 @@
+import { ask, localise, renderState, t } from "../lib/page-common.js";
+
+const $ = (id) => document.getElementById(id);
+
+function say(el, text, kind) {
+  el.textContent = text;
+  el.className = `message ${kind}`;
+}
+
+async function refresh() {
+  const status = await ask("agent.status");
+  renderState($("state"), status);
+  $("agent-url").value = status.agentUrl;
+  $("unpair").hidden = status.state === "not-paired";
+  return status;
+}
+
+$("pair-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = $("code").value.trim();
+  if (!code) return;
+  try {
+    await ask("agent.pair", { code });
+    $("code").value = "";
+    say($("pair-message"), t("pairedOk"), "ok");
+  } catch (e) {
+    say($("pair-message"), e.message, "error");
+  }
+  await refresh();
+});
+
+$("unpair").addEventListener("click", async () => {
+  await ask("agent.unpair");
+  say($("pair-message"), t("unpairedOk"), "ok");
+  await refresh();
+});
+
+$("address-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await ask("agent.setAddress", { agentUrl: $("agent-url").value });
+    say($("address-message"), t("addressSaved"), "ok");
+  } catch {
+    say($("address-message"), t("addressInvalid"), "error");
+  }
+  await refresh();
+});
+
+$("refresh").addEventListener("click", refresh);
+
+localise();
+refresh();
