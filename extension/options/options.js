@@ -7,10 +7,14 @@ function say(el, text, kind) {
   el.className = `message ${kind}`;
 }
 
+// Don't overwrite an address the user is typing while the status loads.
+let addressEdited = false;
+$("agent-url").addEventListener("input", () => { addressEdited = true; });
+
 async function refresh() {
   const status = await ask("agent.status");
   renderState($("state"), status);
-  $("agent-url").value = status.agentUrl;
+  if (!addressEdited) $("agent-url").value = status.agentUrl;
   $("unpair").hidden = status.state === "not-paired";
   return status;
 }
@@ -43,6 +47,7 @@ $("address-form").addEventListener("submit", async (event) => {
   } catch {
     say($("address-message"), t("addressInvalid"), "error");
   }
+  addressEdited = false;
   await refresh();
 });
 

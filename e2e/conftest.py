@@ -1,0 +1,101 @@
+"""End-to-end fixtures: the real agent process, Debian's Chromium with the unpacked
+extension, and the mock Merchant Panel at its real address (DESIGN section 5)."""
+
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from e2e.mock_panel import MockPanel
+from tests.conftest import REPO
+from tests.helpers import AgentProcess, pairing_code
+
+EXTENSION = REPO / "extension"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
+                allow_module_level=True)
+
+
+@dataclass
+class Browser:
+    """One Chromium with the extension, one agent, one mock Panel."""
+
+    context: object
+    extension_id: str
+    agent: AgentProcess
+    panel: MockPanel
+    home: Path
+
+    def ext_url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def open_extension_page(self, path: str):
+        page = self.context.new_page()
+        page.goto(self.ext_url(path))
+        return page
+
+    def open_panel(self, path: str):
+        page = self.context.new_page()
+        page.goto(self.panel.url(path))
+        return page
+
+    @property
+    def worker(self):
+        return self.context.service_workers[0]
+
+    def pair(self) -> None:
+        """Pair as a user does: point the options page at the agent, type the code."""
+        page = self.open_extension_page("options/options.html")
+        page.fill("#agent-url", self.agent.url)
+        page.click("#address-form button[type=submit]")
+        page.wait_for_selector("#address-message.ok")
+        page.fill("#code", pairing_code(self.home))
+        page.click("#pair")
+        page.wait_for_selector('#state[data-state="connected"]')
+        page.close()
+
+
+@contextmanager
+def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=()):
+    from playwright.sync_api import sync_playwright
+
+    home = tmp / "home"
+    home.mkdir(exist_ok=True)
+    agent = AgentProcess(home, extra_args=agent_args).start()
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp / "profile"),
+                executable_path=CHROMIUM,
+                headless=True,
+                locale=lang.replace("_", "-"),
+                args=[f"--disable-extensions-except={EXTENSION}",
+                      f"--load-extension={EXTENSION}",
+                      f"--lang={lang.replace('_', '-')}"],
+                env={**os.environ, "LANGUAGE": lang},
+            )
+            try:
+                worker = (context.service_workers
+                          or [context.wait_for_event("serviceworker", timeout=15000)])[0]
+                panel = MockPanel()
+                panel.install(context)
+                browser = Browser(context, worker.url.split("/")[2], agent, panel, home)
+                if pair:
+                    browser.pair()
+                yield browser
+            finally:
+                context.close()
+    finally:
+        agent.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A paired browser shared by the tests of one module (a launch costs ~1 s, 450 MiB)."""
+    with launch_browser(tmp_path_factory.mktemp("e2e")) as b:
+        yield b

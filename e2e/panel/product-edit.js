@@ -1,0 +1,34 @@
+// The mock Panel's own upload code: it reads the files the user chose and POSTs them,
+// as the real Panel does. iprdesk must clean files before this code sees them.
+(() => {
+  const status = document.getElementById("upload-status");
+  const gallery = document.getElementById("gallery");
+
+  async function upload(files) {
+    for (const file of files) {
+      const response = await fetch("/api/upload?name=" + encodeURIComponent(file.name), {
+        method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
+      });
+      const result = await response.json();
+      status.textContent = `Uploaded ${file.name} (${result.size} bytes)`;
+      const figure = document.createElement("figure");
+      const img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      figure.append(img);
+      gallery.append(figure);
+    }
+  }
+
+  document.getElementById("image-upload").addEventListener("change", (event) => {
+    upload([...event.target.files]);
+  });
+
+  const zone = document.getElementById("dropzone");
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    upload([...event.dataTransfer.files]);
+  });
+})();

@@ -1,0 +1,141 @@
+"""Pairing, page recognition and the agent's front door, with real Chromium and the extension."""
+
+import json
+import urllib.request
+
+import pytest
+
+from e2e.conftest import launch_browser
+
+PAGES = {
+    "/ipr/complaints": "complaint-report",
+    "/ipr/appeals": "appeal-status",
+    "/products/64f0c1e2a9b8c7d6e5f40312/edit": "product-edit",
+    "/account": "account-health",
+}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A browser whose extension has never been paired."""
+    with launch_browser(tmp_path_factory.mktemp("fresh"), pair=False) as b:
+        yield b
+
+
+def popup_state(browser):
+    page = browser.open_extension_page("popup/popup.html")
+    page.wait_for_selector('#state:not([data-state="unknown"])')
+    state = page.get_attribute("#state", "data-state"), page.inner_text("#state")
+    page.close()
+    return state
+
+
+def test_unpaired_popup_says_how_to_pair(fresh):
+    # Until told otherwise the extension looks on the default port, where nothing runs here.
+    assert popup_state(fresh)[0] == "not-running"
+    page = fresh.open_extension_page("options/options.html")
+    page.fill("#agent-url", fresh.agent.url)
+    page.click("#address-form button[type=submit]")
+    page.wait_for_selector('#state[data-state="not-paired"]')
+    page.close()
+    state, text = popup_state(fresh)
+    assert state == "not-paired"
+    assert "iprdesk pair" in text
+
+
+def test_pairing_through_the_options_page_connects_the_popup(fresh):
+    fresh.pair()
+    state, text = popup_state(fresh)
+    assert state == "connected"
+    assert "Connected" in text
+    tokens = json.loads((fresh.home / "auth.json").read_text())["tokens"]
+    assert len(tokens) == 1
+
+
+def test_a_wrong_code_is_refused_with_a_clear_message(fresh):
+    page = fresh.open_extension_page("options/options.html")
+    page.fill("#code", "AAAA-BBBB")
+    page.click("#pair")
+    page.wait_for_selector("#pair-message.error")
+    assert "pairing code" in page.inner_text("#pair-message").lower()
+    page.close()
+
+
+def test_options_refuse_a_non_loopback_agent_address(fresh):
+    page = fresh.open_extension_page("options/options.html")
+    page.fill("#agent-url", "http://evil.example:17321")
+    page.click("#address-form button[type=submit]")
+    page.wait_for_selector("#address-message.error")
+    # The saved address is unchanged: the form shows it again.
+    page.wait_for_function("(url) => document.querySelector('#agent-url').value === url",
+                           arg=fresh.agent.url)
+    page.close()
+
+
+@pytest.mark.parametrize("path,page_id", PAGES.items())
+def test_each_panel_page_is_recognised(fresh, path, page_id):
+    page = fresh.open_panel(path)
+    page.wait_for_selector(f'html[data-iprdesk-page="{page_id}"]', timeout=10000)
+    pill = page.locator("iprdesk-overlay .pill")
+    assert "recognised" in pill.inner_text()
+    page.close()
+
+
+def test_unrecognised_panel_pages_get_nothing(fresh):
+    page = fresh.open_panel("/orders")
+    page.wait_for_timeout(1200)
+    assert page.locator("iprdesk-overlay").count() == 0
+    assert page.get_attribute("html", "data-iprdesk-page") is None
+    page.close()
+
+
+HOSTILE_PAGE = """<!doctype html><title>cheap deals</title><script>
+window.results = [];
+const agent = "%s";
+const attempts = [
+  fetch(agent + "/v1/health"),
+  fetch(agent + "/v1/health", {mode: "no-cors"}),
+  fetch(agent + "/v1/pair", {method: "POST", headers: {"Content-Type": "application/json"},
+                             body: JSON.stringify({code: "AAAA-BBBB"})}),
+];
+Promise.allSettled(attempts).then((all) => {
+  window.results = all.map((r) => r.status === "fulfilled"
+    ? {ok: r.value.ok, status: r.value.status, type: r.value.type} : {error: String(r.reason)});
+  window.done = true;
+});
+</script>"""
+
+
+def test_a_hostile_page_cannot_use_the_agent(fresh):
+    fresh.context.route("https://evil.example/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body=HOSTILE_PAGE % fresh.agent.url))
+    page = fresh.context.new_page()
+    page.goto("https://evil.example/")
+    page.wait_for_function("window.done === true", timeout=15000)
+    results = page.evaluate("window.results")
+    page.close()
+    # The page learns nothing: CORS/network errors, or an opaque response it cannot read.
+    for result in results:
+        assert "error" in result or (result["type"] == "opaque" and result["status"] == 0), result
+    # And the agent itself refuses that origin, whatever the browser lets through.
+    request = urllib.request.Request(fresh.agent.url + "/v1/health",
+                                     headers={"Origin": "https://evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 403
+    assert "Access-Control-Allow-Origin" not in refused.value.headers
+    # The one-time code was not burned by the page's guess, if it got through at all.
+    assert json.loads((fresh.home / "auth.json").read_text()).get("pending") is None
+
+
+def test_popup_says_how_to_start_a_stopped_agent(fresh):
+    fresh.agent.stop()
+    state, text = popup_state(fresh)
+    assert state == "not-running"
+    assert "iprdesk agent" in text
+
+
+def test_overlays_still_render_from_the_cache_when_the_agent_is_down(fresh):
+    page = fresh.open_panel("/ipr/complaints")
+    page.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
+    page.close()
