@@ -1,0 +1,79 @@
+"""Generated product-style photos and the edits sellers (and infringers) make to them.
+
+Shared by bench/similar.py (threshold measurement) and the tests, so both measure the same
+thing. Everything is seeded: the same seed always gives the same picture.
+"""
+
+import io
+import random
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+
+
+def product_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A made-up product shot: a lit background, a few solid objects, texture and a label."""
+    rng = random.Random(seed)
+    w, h = size
+    top = tuple(rng.randrange(256) for _ in range(3))
+    bottom = tuple(rng.randrange(256) for _ in range(3))
+    image = Image.linear_gradient("L").resize(size)
+    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), image)
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(3, 7)):
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        x0, y0 = rng.uniform(-0.2, 0.9) * w, rng.uniform(-0.2, 0.9) * h
+        x1, y1 = x0 + rng.uniform(0.1, 0.6) * w, y0 + rng.uniform(0.1, 0.6) * h
+        shape = rng.choice(("ellipse", "rectangle", "polygon"))
+        if shape == "ellipse":
+            draw.ellipse((x0, y0, x1, y1), fill=colour)
+        elif shape == "rectangle":
+            draw.rectangle((x0, y0, x1, y1), fill=colour)
+        else:
+            draw.polygon([(rng.uniform(0, w), rng.uniform(0, h)) for _ in range(rng.randint(3, 6))],
+                         fill=colour)
+    noise = Image.effect_noise(size, rng.uniform(8, 30)).convert("RGB")
+    image = Image.blend(image, noise, 0.08).filter(ImageFilter.GaussianBlur(max(1, w // 400)))
+    ImageDraw.Draw(image).text((w * 0.05, h * 0.05), f"SKU {seed:05d}", fill=(0, 0, 0))
+    return image
+
+
+def jpeg(image: Image.Image, quality: int = 90) -> bytes:
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _crop(image: Image.Image, fraction: float) -> Image.Image:
+    w, h = image.size
+    dx, dy = int(w * fraction), int(h * fraction)
+    return image.crop((dx, dy, w - dx, h - dy))
+
+
+def _caption(image: Image.Image) -> Image.Image:
+    image = image.copy()
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, h * 0.88, w, h), fill=(255, 255, 255))
+    draw.text((w * 0.05, h * 0.9), "NEW ARRIVAL - FREE SHIPPING", fill=(200, 0, 0))
+    return image
+
+
+# name -> edit. Each keeps the picture recognisably the same one: a near-duplicate.
+EDITS = {
+    "resize-50%": lambda im: im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS),
+    "jpeg-q40": lambda im: Image.open(io.BytesIO(jpeg(im, 40))),
+    "mirror": lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+    "crop-5%": lambda im: _crop(im, 0.05),
+    "brighter-25%": lambda im: ImageEnhance.Brightness(im).enhance(1.25),
+    "darker-25%": lambda im: ImageEnhance.Brightness(im).enhance(0.75),
+    "contrast-30%": lambda im: ImageEnhance.Contrast(im).enhance(1.3),
+    "caption": _caption,
+    "mirror+crop+jpeg": lambda im: Image.open(io.BytesIO(jpeg(
+        _crop(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 0.03), 60))),
+}

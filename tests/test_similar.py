@@ -1,0 +1,147 @@
+"""Near-duplicate detection: the generated edits match, unrelated pictures do not."""
+
+import io
+import json
+
+import pytest
+from bench.imagegen import EDITS, jpeg, png, product_photo
+from click.testing import CliRunner
+from PIL import Image
+
+from iprdesk import similar
+from iprdesk.cli import main
+from iprdesk.errors import BadInput
+
+
+def fp(image: Image.Image) -> similar.Fingerprint:
+    return similar.fingerprint_bytes(jpeg(image, 92))
+
+
+@pytest.fixture(scope="module")
+def original():
+    return product_photo(7, (800, 600))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_every_edit_is_caught(original, edit):
+    result = similar.compare(fp(original), fp(EDITS[edit](original)))
+    assert result.verdict in ("same", "near-duplicate"), result
+
+
+def test_reencoding_is_the_same_picture_and_mirroring_is_flagged(original):
+    old = fp(original)
+    assert similar.compare(old, fp(EDITS["jpeg-q40"](original))).verdict == "same"
+    mirrored = similar.compare(old, fp(EDITS["mirror"](original)))
+    assert (mirrored.verdict, mirrored.mirrored) == ("near-duplicate", True)
+
+
+def test_unrelated_pictures_are_different():
+    prints = [fp(product_photo(seed)) for seed in range(100, 130)]
+    for i, a in enumerate(prints):
+        for b in prints[i + 1:]:
+            assert similar.compare(a, b).verdict == "different"
+
+
+def test_identical_bytes_are_the_same_without_looking(original):
+    data = jpeg(original)
+    assert similar.compare(similar.fingerprint_bytes(data),
+                           similar.fingerprint_bytes(data)).to_json()["distances"]["phash"] == 0
+
+
+def test_exif_orientation_is_applied(original):
+    # A phone photo stored sideways with Orientation=6 is the same picture shown upright.
+    sideways = original.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    sideways.save(out, "JPEG", quality=92, exif=exif.tobytes())
+    stored = similar.fingerprint_bytes(out.getvalue())
+    assert (stored.width, stored.height) == (800, 600)
+    assert similar.compare(fp(original), stored).verdict == "same"
+
+
+def test_transparent_cutout_compares_as_shown_on_white(original):
+    rgba = original.convert("RGBA")
+    rgba.putalpha(255)
+    assert similar.compare(fp(original), similar.fingerprint_bytes(png(rgba))).verdict == "same"
+
+
+def test_big_jpeg_is_decoded_in_draft_mode_but_reports_full_size():
+    big = similar.fingerprint_bytes(jpeg(product_photo(3, (4000, 3000)), 85))
+    small = similar.fingerprint_bytes(jpeg(product_photo(3, (800, 600)), 85))
+    assert (big.width, big.height) == (4000, 3000)
+    assert similar.compare(small, big).verdict == "same"
+
+
+def test_fingerprint_json_round_trip(original):
+    f = fp(original)
+    assert similar.Fingerprint.from_json(json.loads(json.dumps(f.to_json()))) == f
+    with pytest.raises(BadInput):
+        similar.Fingerprint.from_json({"sha256": "x"})
+
+
+def test_not_an_image_is_a_clear_error(tmp_path):
+    bad = tmp_path / "notes.jpg"
+    bad.write_bytes(b"hello")
+    with pytest.raises(BadInput, match="notes.jpg is not an image"):
+        similar.fingerprint_file(bad)
+    with pytest.raises(BadInput, match="Cannot read"):
+        similar.fingerprint_file(tmp_path / "missing.jpg")
+
+
+def test_batch_uses_worker_processes_and_keeps_order(tmp_path):
+    paths = []
+    for seed in range(10):
+        path = tmp_path / f"{seed}.jpg"
+        path.write_bytes(jpeg(product_photo(seed, (320, 240))))
+        paths.append(path)
+    (tmp_path / "9.jpg").write_bytes(b"broken")
+    results = list(similar.fingerprint_many(paths, workers=2))
+    assert [r[0] for r in results] == [str(p) for p in paths]
+    assert results[-1][1] is None and "not an image" in results[-1][2]
+    assert results[0][1] == similar.fingerprint_file(paths[0])
+
+
+@pytest.fixture
+def catalog(tmp_path, original):
+    complained = tmp_path / "complained"
+    shop = tmp_path / "shop" / "sub"
+    complained.mkdir()
+    shop.mkdir(parents=True)
+    (complained / "old.jpg").write_bytes(jpeg(original))
+    for seed in range(200, 209):
+        (shop / f"p{seed}.jpg").write_bytes(jpeg(product_photo(seed, (320, 240))))
+    (shop / "reused.png").write_bytes(png(EDITS["caption"](original)))
+    (shop / "readme.txt").write_text("not an image")
+    (shop / ".hidden.jpg").write_bytes(jpeg(original))
+    return tmp_path
+
+
+def test_audit_cli_finds_the_reused_image(catalog):
+    r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
+                                  str(catalog / "complained"), "--json", "--workers", "2"])
+    assert r.exit_code == 1, r.output
+    report = json.loads(r.output)
+    assert report["checked"] == 10
+    assert [m["path"].rsplit("/", 1)[1] for m in report["matches"]] == ["reused.png"]
+    assert report["matches"][0]["verdict"] == "near-duplicate"
+
+
+def test_audit_cli_clean_catalogue_exits_0(catalog):
+    (catalog / "shop" / "sub" / "reused.png").unlink()
+    r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
+                                  str(catalog / "complained" / "old.jpg")])
+    assert r.exit_code == 0, r.output
+    assert "9 images checked, 0 match" in r.output
+
+
+def test_compare_cli(catalog, tmp_path, original):
+    new = tmp_path / "new.jpg"
+    new.write_bytes(jpeg(EDITS["mirror"](original)))
+    r = CliRunner().invoke(main, ["compare", str(catalog / "complained" / "old.jpg"), str(new),
+                                  "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["verdict"] == "near-duplicate"
+    r = CliRunner().invoke(main, ["compare", str(catalog / "complained" / "old.jpg"),
+                                  str(catalog / "shop" / "sub" / "readme.txt")])
+    assert r.exit_code == 1 and "is not an image" in r.output
