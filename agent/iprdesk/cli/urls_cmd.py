@@ -1,0 +1,127 @@
+"""`iprdesk check-urls`: are the complained images' old URLs really gone?"""
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from iprdesk import urlcheck, urlrecord
+from iprdesk.cli.common import (
+    echo_json,
+    home_option,
+    home_path,
+    json_option,
+    stderr_is_terminal,
+    warn,
+)
+from iprdesk.errors import BadInput
+
+VERDICT_LABELS = {
+    "dead": "dead / 已失效",
+    "live": "LIVE / 仍可访问",
+    "placeholder": "placeholder / 占位图",
+    "stale-cache": "STALE CACHE / 缓存未过期",
+    "unknown": "unknown / 未知",
+}
+
+
+def _read_url_list(source: str) -> list[str]:
+    """URLs from a file (or - for stdin), one per line; blank lines and # comments skipped."""
+    if source == "-":
+        text = click.get_text_stream("stdin").read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.BadParameter(f"cannot read {source}: {e}", param_hint="--from") from e
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _reference(value: str | None) -> str | bytes | None:
+    if value is None or value.startswith(("http://", "https://")):
+        return value
+    try:
+        return Path(value).read_bytes()
+    except OSError as e:
+        raise click.BadParameter(f"cannot read {value}: {e.strerror}",
+                                 param_hint="--reference") from e
+
+
+def _print_result(r: urlcheck.CheckResult) -> None:
+    label = VERDICT_LABELS[r.verdict]
+    colour = {"live": "red", "stale-cache": "yellow", "dead": "green"}.get(r.verdict)
+    variant = "  (size variant / 尺寸变体)" if r.variant_of else ""
+    click.echo(f"{click.style(label, fg=colour, bold=bool(colour))}  {r.url}{variant}")
+    click.echo(f"    {r.reason['en']} / {r.reason['zh_CN']}")
+    for hop in r.redirects:
+        click.echo(f"    {hop['status']} -> {hop['location']}")
+    if r.verdict == "stale-cache":
+        cache = ", ".join(f"{k}: {v}" for k, v in r.headers.items()
+                          if k in ("age", "cache-control", "x-cache", "cf-cache-status"))
+        click.echo(f"    {cache}")
+    if r.recheck_after and r.verdict in urlcheck.STILL_PUBLIC | {"unknown"}:
+        click.echo(f"    check again after / 请在此时间后复查: {r.recheck_after}")
+
+
+@click.command("check-urls")
+@click.argument("urls", nargs=-1)
+@click.option("--from", "from_file", metavar="FILE",
+              help="Read more URLs from FILE, one per line (- for stdin).")
+@click.option("--reference", metavar="IMAGE_OR_URL",
+              help="The complained picture: a URL counts as live only while it serves this.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=20, show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--per-host", type=click.IntRange(1, 64), default=6, show_default=True,
+              help="Requests at once to one host.")
+@click.option("--no-variants", is_flag=True,
+              help="Do not add the other sizes of Joom CDN image URLs.")
+@click.option("--record", is_flag=True, help="Store every result as evidence in the vault.")
+@click.option("--case", "case_id", metavar="C", help="The case the evidence belongs to.")
+@json_option
+@home_option
+def check_urls(urls, from_file, reference, timeout, per_host, no_variants, record, case_id,
+               as_json, home):
+    """Check that old image URLs are dead.
+
+    One verdict per URL: dead, live, placeholder, stale-cache or unknown. Exits 0 when no URL
+    is live or stale-cache, 1 when one is, 2 for usage errors.
+    """
+    raw = list(urls) + (_read_url_list(from_file) if from_file else [])
+    if not raw:
+        raise click.UsageError("give at least one URL, or --from FILE")
+    if record and not case_id:
+        raise click.UsageError("--record needs --case C (the case the evidence belongs to)")
+    try:
+        checked = [urlcheck.parse_url(u) for u in raw]
+    except BadInput as e:
+        raise click.BadParameter(e.message, param_hint="URL") from e
+    options = urlcheck.Options(timeout=timeout, per_host=per_host, variants=not no_variants)
+    ref = _reference(reference)
+
+    with click.progressbar(length=len(checked), label="Checking URLs / 检查链接",
+                           file=click.get_text_stream("stderr"),
+                           hidden=as_json or not stderr_is_terminal()) as bar:
+        try:
+            results = asyncio.run(urlcheck.check_urls(
+                checked, reference=ref, options=options, on_result=lambda _r: bar.update(1)))
+        except BadInput as e:
+            if e.code in ("bad_reference", "not_an_image"):
+                raise click.BadParameter(e.message, param_hint="--reference") from e
+            raise
+    if record:
+        ids = urlrecord.record_results(home_path(home), case_id, results)
+        warn(f"Recorded {len(ids)} checks in the vault under case {case_id}. / "
+             f"已将 {len(ids)} 条检查记录存入证据库（案件 {case_id}）。")
+    if as_json:
+        echo_json([r.to_json() for r in results])
+    else:
+        for r in results:
+            _print_result(r)
+        counts = {v: sum(r.verdict == v for r in results) for v in urlcheck.VERDICTS}
+        click.echo(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
+    if any(r.verdict in urlcheck.STILL_PUBLIC for r in results):
+        click.get_current_context().exit(1)
+
+
+commands = [check_urls]

@@ -1,0 +1,442 @@
+"""Is an old image URL still public? One verdict per URL, with the evidence to prove it.
+
+Verdicts (DESIGN section 4):
+- `dead`: 404 or 410 (401/403 too: the public cannot see it), after following redirects.
+- `live`: 2xx serving the reference picture (same or near-duplicate), or any image when no
+  reference is given.
+- `placeholder`: 2xx serving something else: a default image, an HTML "not found" page.
+- `stale-cache`: the plain URL serves the picture but a cache-busted request does not: an edge
+  cache still holds it. The cache headers say when it should expire; check again then.
+- `unknown`: timeouts, refused connections, 5xx or 429 after retries, other statuses.
+
+How: GET (HEAD lies on many CDNs) with a byte cap, redirects followed one by one and recorded,
+retries with exponential backoff that honour `Retry-After`, a concurrency limit per host
+(CDNs throttle a client that opens hundreds of connections) and overall, and the proxy from
+HTTP(S)_PROXY / NO_PROXY (aiohttp's trust_env). Joom CDN URLs expand into every size variant
+and host listed in shared/joomcdn.json: one upload is public under all of them.
+
+The core knows nothing of the CLI or the agent's routes; both call `check_urls`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import aiohttp
+from yarl import URL
+
+from iprdesk import __version__, shared_data, similar
+from iprdesk.errors import BadInput
+
+VERDICTS = ("dead", "live", "placeholder", "stale-cache", "unknown")
+# Verdicts that mean the old picture can still be seen: the CLI exits 1 on any of them.
+STILL_PUBLIC = frozenset({"live", "stale-cache"})
+DEAD_STATUSES = frozenset({401, 403, 404, 410})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Headers kept as evidence: they explain caching, redirects and throttling.
+EVIDENCE_HEADERS = ("age", "cache-control", "x-cache", "cf-cache-status", "expires", "date",
+                    "last-modified", "etag", "content-type", "content-length", "retry-after",
+                    "location", "server", "via")
+CACHE_BUSTER = "iprdesk-nocache"
+USER_AGENT = f"iprdesk/{__version__} (image takedown check)"
+MAX_REDIRECTS = 10
+# After an edit Joom re-moderates the listing for about 96 hours; old images may stay up.
+DEFAULT_RECHECK = timedelta(hours=1)
+
+# Each reason in both languages: results carry a code and both texts.
+REASONS = {
+    "http_dead": ("HTTP {status}: not publicly visible",
+                  "HTTP {status}：公众无法访问"),
+    "serves_reference": ("serves the complained picture ({match})",
+                         "仍在提供被投诉的图片（{match}）"),
+    "serves_image": ("serves an image",
+                     "仍在提供图片"),
+    "serves_other_image": ("serves a different picture ({match})",
+                           "提供的是另一张图片（{match}）"),
+    "serves_non_image": ("serves {content_type}, not an image",
+                         "返回的是 {content_type}，不是图片"),
+    "edge_cache": ("an edge cache still serves it; the origin answers {busted}",
+                   "边缘缓存仍在提供；源站返回 {busted}"),
+    "too_large": ("the body is over the {cap} byte cap",
+                  "内容超过 {cap} 字节上限"),
+    "http_other": ("HTTP {status}",
+                   "HTTP {status}"),
+    "http_retry": ("HTTP {status} after {attempts} attempts",
+                   "重试 {attempts} 次后仍为 HTTP {status}"),
+    "timeout": ("no answer within {timeout} s ({attempts} attempts)",
+                "{timeout} 秒内无响应（尝试 {attempts} 次）"),
+    "network": ("cannot connect: {error} ({attempts} attempts)",
+                "无法连接：{error}（尝试 {attempts} 次）"),
+    "redirect_loop": ("more than {max} redirects",
+                      "重定向超过 {max} 次"),
+    "bad_redirect": ("redirects to an unsupported address {location}",
+                     "重定向到不支持的地址 {location}"),
+}
+
+
+def reason(code: str, **params) -> dict:
+    en, zh = REASONS[code]
+    return {"code": code, "en": en.format(**params), "zh_CN": zh.format(**params)}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Options:
+    timeout: float = 20.0  # seconds per attempt
+    retries: int = 2  # extra attempts after the first, for network errors, 5xx and 429
+    backoff: float = 0.5  # first retry delay in seconds, doubled each time
+    max_retry_after: float = 60.0  # a longer Retry-After gives up with `unknown`
+    max_bytes: int = 16 * 1024 * 1024
+    per_host: int = 6
+    total: int = 64
+    cache_bust: bool = True
+    variants: bool = True
+
+
+@dataclass
+class Hop:
+    url: str
+    status: int
+    location: str
+
+
+@dataclass
+class Fetch:
+    """One URL fetched, redirects followed: what came back, or why nothing did."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    redirects: list[Hop] = field(default_factory=list)
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    truncated: bool = False
+    attempts: int = 0
+    error: dict | None = None  # a reason() when no final response was had
+
+
+@dataclass
+class CheckResult:
+    url: str
+    verdict: str
+    reason: dict
+    status: int | None
+    final_url: str
+    redirects: list[dict]
+    headers: dict
+    body_sha256: str | None
+    body_bytes: int
+    checked_at: str
+    elapsed_ms: int
+    attempts: int
+    recheck_after: str | None = None
+    variant_of: str | None = None
+    match: dict | None = None
+    cache_busted: dict | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class JoomCdn:
+    """The Joom CDN's URL scheme, from shared/joomcdn.json."""
+
+    hosts: tuple[str, ...]
+    pattern: re.Pattern
+    sizes: tuple[str, ...]
+
+    @classmethod
+    @cache
+    def load(cls) -> JoomCdn:
+        data = shared_data.load("joomcdn.json")
+        return cls(tuple(data["hosts"]), re.compile(data["path_pattern"]), tuple(data["sizes"]))
+
+    def variants(self, url: str) -> list[str]:
+        """Every other public URL of the same upload (other sizes and hosts), or []."""
+        u = URL(url)
+        m = self.pattern.match(u.path) if u.host in self.hosts else None
+        if not m:
+            return []
+        out = []
+        for host in self.hosts:
+            for size in self.sizes:
+                path = f"{m['prefix']}{m['id']}_{size}.{m['ext']}"
+                candidate = str(u.with_host(host).with_path(path).with_query(None))
+                if candidate != url and candidate not in out:
+                    out.append(candidate)
+        return out
+
+
+def parse_url(raw: str) -> str:
+    """A checked http(s) URL, or BadInput naming what is wrong with it."""
+    raw = raw.strip()
+    try:
+        u = URL(raw)
+    except ValueError as e:
+        raise BadInput(f"{raw!r} is not a URL ({e})", code="bad_url") from e
+    if u.scheme not in ("http", "https") or not u.host:
+        raise BadInput(f"{raw!r} is not an http(s) URL", code="bad_url")
+    return str(u)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now or time.time()))
+
+
+def freshness_left(headers: dict) -> float | None:
+    """Seconds an edge cache may keep serving a copy: s-maxage/max-age minus Age."""
+    directives = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.lower()] = value.strip('"')
+    for name in ("s-maxage", "max-age"):
+        if directives.get(name, "").isdigit():
+            age = headers.get("age", "0")
+            return max(0.0, float(directives[name]) - (float(age) if age.isdigit() else 0.0))
+    return None
+
+
+def cache_busted(url: str) -> str:
+    return str(URL(url).update_query({CACHE_BUSTER: secrets.token_hex(8)}))
+
+
+class Checker:
+    """Checks URLs over one HTTP session; use as `async with Checker(...) as c`."""
+
+    def __init__(self, options: Options | None = None,
+                 reference: similar.Fingerprint | None = None,
+                 cdn: JoomCdn | None = None):
+        self.options = options or Options()
+        self.reference = reference
+        self.cdn = cdn or JoomCdn.load()
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._total = asyncio.Semaphore(self.options.total)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Checker:
+        o = self.options
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=o.total, limit_per_host=o.per_host),
+            timeout=aiohttp.ClientTimeout(total=o.timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "image/*,*/*;q=0.5"},
+            trust_env=True,  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY
+            auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._session.close()
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = URL(url).host or ""
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.options.per_host)
+        return self._hosts[host]
+
+    async def fetch(self, url: str, *, no_cache: bool = False) -> Fetch:
+        """GET with redirects followed one at a time, each hop recorded."""
+        result = Fetch(url=url, final_url=url)
+        current = url
+        headers = {"Cache-Control": "no-cache", "Pragma": "no-cache"} if no_cache else {}
+        for _ in range(MAX_REDIRECTS + 1):
+            result.final_url = current
+            async with self._total, self._host_limit(current):
+                done = await self._get_with_retries(current, headers, result)
+            if not done:
+                return result
+            if result.status not in (301, 302, 303, 307, 308):
+                return result
+            location = result.headers.get("location", "")
+            try:
+                target = URL(current).join(URL(location)) if location else None
+            except ValueError:
+                target = None
+            if target is None or target.scheme not in ("http", "https"):
+                result.error = reason("bad_redirect", location=location[:200] or "(none)")
+                return result
+            result.redirects.append(Hop(current, result.status, str(target)))
+            current = str(target)
+        result.error = reason("redirect_loop", max=MAX_REDIRECTS)
+        return result
+
+    async def _get_with_retries(self, url: str, headers: dict, result: Fetch) -> bool:
+        """One hop; fills `result` and says whether a final response came back."""
+        o = self.options
+        for attempt in range(o.retries + 1):
+            result.attempts += 1
+            wait = o.backoff * 2 ** attempt
+            try:
+                async with self._session.get(url, headers=headers, allow_redirects=False) as r:
+                    result.status = r.status
+                    result.headers = {k: r.headers[k] for k in EVIDENCE_HEADERS if k in r.headers}
+                    result.error = None
+                    if r.status in RETRY_STATUSES:
+                        result.error = reason("http_retry", status=r.status,
+                                              attempts=result.attempts)
+                        asked = retry_after_seconds(r.headers.get("retry-after"))
+                        if asked is not None:
+                            if asked > o.max_retry_after:
+                                return False  # not worth the wait: `unknown`, check later
+                            wait = max(wait, asked)
+                    else:
+                        result.body, result.truncated = await _read_capped(r, o.max_bytes)
+                        return True
+            except TimeoutError:
+                result.status = None
+                result.error = reason("timeout", timeout=f"{o.timeout:g}",
+                                      attempts=result.attempts)
+            except aiohttp.ClientError as e:
+                result.status = None
+                result.error = reason("network", error=_describe_network_error(e),
+                                      attempts=result.attempts)
+            if attempt < o.retries:
+                await asyncio.sleep(wait)
+        return False
+
+    async def check(self, url: str, variant_of: str | None = None) -> CheckResult:
+        started = time.monotonic()
+        checked_at = utc_now()
+        plain = await self.fetch(url)
+        verdict, why, match = await self._classify(plain)
+        busted_info = None
+        if verdict == "live" and self.options.cache_bust:
+            busted = await self.fetch(cache_busted(url), no_cache=True)
+            b_verdict, _, _ = await self._classify(busted)
+            busted_info = {"url": busted.url, "status": busted.status, "verdict": b_verdict,
+                           "headers": busted.headers}
+            if b_verdict in ("dead", "placeholder"):
+                verdict = "stale-cache"
+                why = reason("edge_cache", busted=busted.status)
+        return CheckResult(
+            url=url, verdict=verdict, reason=why, status=plain.status,
+            final_url=plain.final_url, redirects=[asdict(h) for h in plain.redirects],
+            headers=plain.headers,
+            body_sha256=hashlib.sha256(plain.body).hexdigest() if plain.status else None,
+            body_bytes=len(plain.body), checked_at=iso(checked_at),
+            elapsed_ms=round((time.monotonic() - started) * 1000), attempts=plain.attempts,
+            recheck_after=_recheck_after(verdict, plain, checked_at), variant_of=variant_of,
+            match=match, cache_busted=busted_info,
+        )
+
+    async def _classify(self, f: Fetch) -> tuple[str, dict, dict | None]:
+        if f.error is not None:
+            return "unknown", f.error, None
+        if f.status in DEAD_STATUSES:
+            return "dead", reason("http_dead", status=f.status), None
+        if not 200 <= f.status < 300:
+            return "unknown", reason("http_other", status=f.status), None
+        if f.truncated:
+            return "unknown", reason("too_large", cap=self.options.max_bytes), None
+        try:
+            fp = await asyncio.get_running_loop().run_in_executor(
+                None, similar.fingerprint_bytes, f.body, f.final_url)
+        except BadInput:
+            kind = f.headers.get("content-type", "unknown content").split(";")[0]
+            return "placeholder", reason("serves_non_image", content_type=kind), None
+        if self.reference is None:
+            return "live", reason("serves_image"), None
+        c = similar.compare(self.reference, fp)
+        summary = f"{c.verdict}, pHash {c.phash}, dHash {c.dhash}"
+        if c.verdict == "different":
+            return "placeholder", reason("serves_other_image", match=summary), c.to_json()
+        return "live", reason("serves_reference", match=summary), c.to_json()
+
+    async def check_many(self, urls: Iterable[str],
+                         on_result: Callable[[CheckResult], None] | None = None,
+                         ) -> list[CheckResult]:
+        """Every URL (and its CDN variants), in input order, variants after their URL."""
+        jobs: list[tuple[str, str | None]] = []
+        seen = set()
+        for url in urls:
+            for candidate, parent in [(url, None)] + [
+                    (v, url) for v in (self.cdn.variants(url) if self.options.variants else [])]:
+                if candidate not in seen:
+                    seen.add(candidate)
+                    jobs.append((candidate, parent))
+
+        async def one(url: str, parent: str | None) -> CheckResult:
+            result = await self.check(url, parent)
+            if on_result:
+                on_result(result)
+            return result
+
+        return list(await asyncio.gather(*(one(u, p) for u, p in jobs)))
+
+    async def fetch_reference(self, url: str) -> similar.Fingerprint:
+        f = await self.fetch(url)
+        if f.error or f.status is None or not 200 <= f.status < 300:
+            detail = f.error["en"] if f.error else f"HTTP {f.status}"
+            raise BadInput(f"Cannot fetch the reference image {url}: {detail}",
+                           code="bad_reference")
+        return similar.fingerprint_bytes(f.body, url)
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        chunks.append(chunk)
+        if size > cap:
+            return b"".join(chunks)[:cap], True
+    return b"".join(chunks), False
+
+
+def _describe_network_error(e: aiohttp.ClientError) -> str:
+    if isinstance(e, aiohttp.ClientConnectorError):
+        return e.os_error.strerror or type(e.os_error).__name__
+    return str(e)[:200] or type(e).__name__
+
+
+def _recheck_after(verdict: str, f: Fetch, checked_at: datetime) -> str | None:
+    if verdict == "dead" or verdict == "placeholder":
+        return None
+    if verdict == "stale-cache":
+        left = freshness_left(f.headers)
+        delay = timedelta(seconds=left) if left is not None else DEFAULT_RECHECK
+        return iso(checked_at + max(delay, timedelta(minutes=1)))
+    if verdict == "unknown":
+        asked = retry_after_seconds(f.headers.get("retry-after"))
+        if asked is not None:
+            return iso(checked_at + timedelta(seconds=max(asked, 60)))
+    return iso(checked_at + DEFAULT_RECHECK)
+
+
+async def check_urls(urls: Iterable[str], *, reference: str | bytes | None = None,
+                     options: Options | None = None,
+                     on_result: Callable[[CheckResult], None] | None = None,
+                     ) -> list[CheckResult]:
+    """Check URLs; `reference` is image bytes or the URL of the complained image."""
+    checker = Checker(options)
+    async with checker:
+        if isinstance(reference, bytes):
+            checker.reference = similar.fingerprint_bytes(reference, "the reference image")
+        elif isinstance(reference, str):
+            checker.reference = await checker.fetch_reference(parse_url(reference))
+        return await checker.check_many(urls, on_result)

@@ -1,0 +1,31 @@
+"""Keep URL checks as evidence: each result is sealed into the vault under its case.
+
+Adding to the vault needs no passphrase, so scheduled re-checks record while it is locked.
+"""
+
+import json
+from pathlib import Path
+
+from iprdesk.urlcheck import CheckResult
+
+
+def evidence(result: CheckResult, case: str) -> tuple[bytes, dict]:
+    """The bytes and metadata stored for one check: the full result as JSON."""
+    data = json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True).encode()
+    meta = {
+        "kind": "url-check",
+        "case": case,
+        "source_url": result.url,
+        "captured_at": result.checked_at,
+        "content_type": "application/json",
+        "note": f"{result.verdict}: {result.reason['en']} / {result.reason['zh_CN']}",
+    }
+    return data, meta
+
+
+def record_results(home: Path, case: str, results: list[CheckResult]) -> list[str]:
+    """Seal every result into the vault in one go (all or none); returns the evidence ids."""
+    from iprdesk.vault import Vault
+
+    items = Vault.open(home).add_many([evidence(r, case) for r in results])
+    return [item.id for item in items]

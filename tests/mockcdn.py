@@ -1,0 +1,111 @@
+"""A local image CDN reproducing every behaviour the dead-URL check must classify.
+
+Each path is one behaviour (see PATHS); the server also acts as an HTTP proxy for
+img.joomcdn.net, so the Joom size-variant expansion and HTTP_PROXY support are exercised
+with the real host names. Request counts and peak concurrency are recorded for assertions.
+"""
+
+import asyncio
+import time
+from collections import Counter
+
+from aiohttp import web
+from bench.imagegen import EDITS, jpeg, product_photo
+
+OLD = product_photo(42, (640, 480))
+OLD_JPEG = jpeg(OLD, 90)
+RECOMPRESSED_JPEG = jpeg(EDITS["jpeg-q40"](OLD), 40)
+DEFAULT_JPEG = jpeg(product_photo(999, (320, 320)), 80)  # the CDN's "image removed" picture
+SOFT_404 = b"<!doctype html><title>Not found</title><h1>Image not found</h1>"
+JOOM_ID = "0123456789abcdef0123456789abcdef01234567"
+# Sizes of the upload still served by the mock Joom CDN; every other size answers 404.
+JOOM_LIVE_SIZES = {"original", "75_100"}
+
+
+class MockCdn:
+    def __init__(self):
+        self.hits: Counter = Counter()
+        self.request_times: dict[str, list[float]] = {}
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.seen_user_agents: set[str] = set()
+        # Hanging requests wait on this; the fixture sets it so the server stops promptly.
+        self.release = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_route("GET", "/{name:.*}", self.handle)
+
+    def image(self, data: bytes, **headers) -> web.Response:
+        return web.Response(body=data, content_type="image/jpeg", headers=headers)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        key = f"{request.host}/{name}"
+        self.hits[key] += 1
+        self.request_times.setdefault(key, []).append(time.monotonic())
+        self.seen_user_agents.add(request.headers.get("User-Agent", ""))
+        if request.host == "img.joomcdn.net" or request.host == "img-edg.joomcdn.net":
+            return self.joom(name)
+        busted = "iprdesk-nocache" in request.query
+        match name:
+            case "gone-404":
+                return web.Response(status=404, text="Not Found")
+            case "gone-410":
+                return web.Response(status=410, text="Gone")
+            case "forbidden":
+                return web.Response(status=403, text="AccessDenied")
+            case "old.jpg":
+                return self.image(OLD_JPEG)
+            case "old-recompressed.jpg":
+                return self.image(RECOMPRESSED_JPEG)
+            case "placeholder.jpg" | "default.jpg":
+                return self.image(DEFAULT_JPEG)
+            case "soft-404.jpg":
+                return web.Response(body=SOFT_404, content_type="text/html")
+            case "to-default.jpg":
+                raise web.HTTPFound("/default.jpg")
+            case "to-404.jpg":
+                raise web.HTTPMovedPermanently("/hop/gone")
+            case "hop/gone":
+                raise web.HTTPFound(f"http://{request.host}/gone-404")
+            case "stale.jpg":
+                if busted:
+                    return web.Response(status=404, text="Not Found")
+                return self.image(OLD_JPEG, **{"Age": "3000", "X-Cache": "HIT",
+                                               "Cache-Control": "public, max-age=3600",
+                                               "CF-Cache-Status": "HIT"})
+            case "flaky":  # 503 once, then the truth: 404
+                if self.hits[key] == 1:
+                    return web.Response(status=503, text="busy")
+                return web.Response(status=404)
+            case "always-503":
+                return web.Response(status=503, text="busy")
+            case "throttled":  # 429 with Retry-After: 1, then 410
+                if self.hits[key] == 1:
+                    return web.Response(status=429, headers={"Retry-After": "1"})
+                return web.Response(status=410)
+            case "throttled-long":
+                return web.Response(status=429, headers={"Retry-After": "3600"})
+            case "hang":
+                await self.release.wait()
+            case "huge.jpg":
+                return self.image(b"\xff\xd8" + b"\0" * (3 * 1024 * 1024))
+            case "loop":
+                raise web.HTTPFound("/loop")
+            case "to-ftp":
+                raise web.HTTPFound("ftp://example.com/x.jpg")
+            case _ if name.startswith("slow/"):
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+                try:
+                    await asyncio.sleep(0.05)
+                finally:
+                    self.in_flight -= 1
+                return web.Response(status=404)
+        return web.Response(status=404)
+
+    def joom(self, name: str) -> web.Response:
+        stem = name.rsplit("/", 1)[-1].split(".")[0]
+        upload, _, size = stem.partition("_")
+        if upload == JOOM_ID and size in JOOM_LIVE_SIZES:
+            return self.image(OLD_JPEG)
+        return web.Response(status=404)

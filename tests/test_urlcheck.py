@@ -1,0 +1,233 @@
+"""Dead-URL checks against a local CDN reproducing each behaviour (tests/mockcdn.py)."""
+
+import asyncio
+import json
+import socket
+import time
+
+import pytest
+from click.testing import CliRunner
+from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
+
+from iprdesk import urlcheck
+from iprdesk.cli import main
+
+FAST = dict(timeout=1.0, backoff=0.05)
+
+
+@pytest.fixture
+async def cdn(aiohttp_server, monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY",
+                 "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    mock = MockCdn()
+    server = await aiohttp_server(mock.app, host="127.0.0.1")
+    mock.base = f"http://127.0.0.1:{server.port}"
+    yield mock
+    mock.release.set()
+
+
+def refused_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+async def check(cdn, path, reference=OLD_JPEG, **options):
+    results = await urlcheck.check_urls([f"{cdn.base}/{path}"], reference=reference,
+                                        options=urlcheck.Options(**{**FAST, **options}))
+    assert len(results) == 1
+    return results[0]
+
+
+@pytest.mark.parametrize("path,status", [("gone-404", 404), ("gone-410", 410),
+                                         ("forbidden", 403)])
+async def test_not_found_gone_and_forbidden_are_dead(cdn, path, status):
+    r = await check(cdn, path)
+    assert (r.verdict, r.status, r.reason["code"]) == ("dead", status, "http_dead")
+    assert r.recheck_after is None
+
+
+@pytest.mark.parametrize("path", ["old.jpg", "old-recompressed.jpg"])
+async def test_old_picture_is_live_even_recompressed(cdn, path):
+    r = await check(cdn, path)
+    assert r.verdict == "live" and r.reason["code"] == "serves_reference"
+    assert r.match["verdict"] in ("same", "near-duplicate")
+    # the cache-busted request reached the origin, which still has it
+    assert r.cache_busted["verdict"] == "live"
+    assert r.body_sha256 and r.body_bytes > 0 and r.recheck_after
+
+
+async def test_without_reference_any_image_is_live(cdn):
+    r = await check(cdn, "placeholder.jpg", reference=None)
+    assert (r.verdict, r.reason["code"]) == ("live", "serves_image")
+
+
+async def test_default_image_and_html_soft_404_are_placeholders(cdn):
+    r = await check(cdn, "placeholder.jpg")
+    assert (r.verdict, r.reason["code"]) == ("placeholder", "serves_other_image")
+    r = await check(cdn, "soft-404.jpg")
+    assert (r.verdict, r.reason["code"]) == ("placeholder", "serves_non_image")
+    assert "text/html" in r.reason["en"] and r.reason["zh_CN"]
+
+
+async def test_redirects_are_followed_and_recorded(cdn):
+    r = await check(cdn, "to-default.jpg")
+    assert r.verdict == "placeholder"
+    assert [(h["status"], h["location"]) for h in r.redirects] == [
+        (302, f"{cdn.base}/default.jpg")]
+    assert r.final_url == f"{cdn.base}/default.jpg"
+    r = await check(cdn, "to-404.jpg")
+    assert (r.verdict, r.status) == ("dead", 404)
+    assert [h["status"] for h in r.redirects] == [301, 302]
+
+
+async def test_redirect_loop_and_bad_scheme_are_unknown(cdn):
+    assert (await check(cdn, "loop")).reason["code"] == "redirect_loop"
+    r = await check(cdn, "to-ftp")
+    assert (r.verdict, r.reason["code"]) == ("unknown", "bad_redirect")
+
+
+async def test_edge_cache_serving_a_dead_origin_is_stale_cache(cdn):
+    r = await check(cdn, "stale.jpg")
+    assert r.verdict == "stale-cache"
+    assert r.headers["age"] == "3000" and r.headers["x-cache"] == "HIT"
+    assert r.headers["cf-cache-status"] == "HIT"
+    assert r.cache_busted["status"] == 404
+    # max-age 3600 minus Age 3000: the copy should expire within ten minutes
+    checked = urlcheck.datetime.fromisoformat(r.checked_at.replace("Z", "+00:00"))
+    due = urlcheck.datetime.fromisoformat(r.recheck_after.replace("Z", "+00:00"))
+    assert (due - checked).total_seconds() == 600
+
+
+async def test_server_error_is_retried_then_the_answer_counts(cdn):
+    r = await check(cdn, "flaky")
+    assert (r.verdict, r.status, r.attempts) == ("dead", 404, 2)
+    r = await check(cdn, "always-503", retries=2)
+    assert (r.verdict, r.reason["code"], r.attempts) == ("unknown", "http_retry", 3)
+
+
+async def test_retry_after_is_honoured(cdn):
+    r = await check(cdn, "throttled")
+    assert (r.verdict, r.status) == ("dead", 410)
+    first, second = cdn.request_times[f"127.0.0.1:{cdn.base.rsplit(':', 1)[1]}/throttled"]
+    assert second - first >= 0.95
+
+
+async def test_long_retry_after_gives_up_as_unknown_and_says_when(cdn):
+    started = time.monotonic()
+    r = await check(cdn, "throttled-long")
+    assert time.monotonic() - started < 1
+    assert (r.verdict, r.status, r.attempts) == ("unknown", 429, 1)
+    assert r.headers["retry-after"] == "3600"
+    checked = urlcheck.datetime.fromisoformat(r.checked_at.replace("Z", "+00:00"))
+    due = urlcheck.datetime.fromisoformat(r.recheck_after.replace("Z", "+00:00"))
+    assert (due - checked).total_seconds() == 3600
+
+
+async def test_hang_times_out_as_unknown(cdn):
+    started = time.monotonic()
+    r = await check(cdn, "hang", timeout=0.3, retries=1)
+    assert (r.verdict, r.reason["code"], r.attempts) == ("unknown", "timeout", 2)
+    assert time.monotonic() - started < 2
+
+
+async def test_refused_connection_is_unknown():
+    r = (await urlcheck.check_urls([f"http://127.0.0.1:{refused_port()}/x.jpg"],
+                                   options=urlcheck.Options(**FAST, retries=1)))[0]
+    assert (r.verdict, r.reason["code"], r.status) == ("unknown", "network", None)
+
+
+async def test_byte_cap(cdn):
+    r = await check(cdn, "huge.jpg", max_bytes=1024 * 1024)
+    assert (r.verdict, r.reason["code"], r.body_bytes) == ("unknown", "too_large", 1024 * 1024)
+
+
+async def test_per_host_concurrency_limit(cdn):
+    urls = [f"{cdn.base}/slow/{i}" for i in range(24)]
+    results = await urlcheck.check_urls(urls, options=urlcheck.Options(**FAST, per_host=3))
+    assert [r.url for r in results] == urls  # input order kept
+    assert {r.verdict for r in results} == {"dead"}
+    assert cdn.peak_in_flight == 3
+
+
+async def test_joom_size_variants_through_the_proxy(cdn, monkeypatch):
+    # HTTP_PROXY is honoured: the mock answers for img.joomcdn.net as a forward proxy.
+    monkeypatch.setenv("HTTP_PROXY", cdn.base)
+    url = f"http://img.joomcdn.net/{JOOM_ID}_1024_1024.jpeg"
+    results = await urlcheck.check_urls([url], reference=OLD_JPEG,
+                                        options=urlcheck.Options(**FAST))
+    by_url = {r.url: r for r in results}
+    assert by_url[url].verdict == "dead" and by_url[url].variant_of is None
+    cdn_json = urlcheck.JoomCdn.load()
+    assert len(results) == len(cdn_json.hosts) * len(cdn_json.sizes)
+    live = sorted(r.url for r in results if r.verdict == "live")
+    assert live == sorted(f"http://{h}/{JOOM_ID}_{s}.jpeg" for h in cdn_json.hosts
+                          for s in ("original", "75_100"))
+    assert all(r.variant_of == url for r in results if r.url != url)
+
+
+def test_joom_variants_keep_prefix_and_ignore_other_urls():
+    cdn = urlcheck.JoomCdn.load()
+    url = f"https://img.joomcdn.net/p/{JOOM_ID}_original.jpeg?x=1"
+    variants = cdn.variants(url)
+    assert f"https://img-edg.joomcdn.net/p/{JOOM_ID}_1024_1024.jpeg" in variants
+    assert cdn.variants(f"https://example.com/{JOOM_ID}_original.jpeg") == []
+    assert cdn.variants("https://img.joomcdn.net/logo.png") == []
+
+
+def test_retry_after_and_freshness_parsing():
+    assert urlcheck.retry_after_seconds("120") == 120
+    assert urlcheck.retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) \
+        == 60
+    assert urlcheck.retry_after_seconds("soon") is None
+    assert urlcheck.freshness_left({"cache-control": "public, s-maxage=600, max-age=60",
+                                    "age": "100"}) == 500
+    assert urlcheck.freshness_left({"cache-control": "no-store"}) is None
+
+
+def test_bad_urls_are_refused():
+    for bad in ("ftp://x/y.jpg", "not a url", "http://"):
+        with pytest.raises(urlcheck.BadInput):
+            urlcheck.parse_url(bad)
+
+
+# --- the CLI, run in a thread so the mock server keeps serving on the test's loop ---
+
+async def cli(*args):
+    return await asyncio.to_thread(CliRunner().invoke, main, ["check-urls", *args])
+
+
+async def test_cli_exit_codes_and_json(cdn, tmp_path):
+    ref = tmp_path / "old.jpg"
+    ref.write_bytes(OLD_JPEG)
+    r = await cli(f"{cdn.base}/gone-404", f"{cdn.base}/soft-404.jpg", "--reference", str(ref),
+                  "--timeout", "1", "--json")
+    assert r.exit_code == 0, r.output
+    results = json.loads(r.stdout)
+    assert [x["verdict"] for x in results] == ["dead", "placeholder"]
+    for key in ("url", "verdict", "status", "redirects", "headers", "body_sha256",
+                "checked_at"):
+        assert key in results[0]
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"# old images\n{cdn.base}/stale.jpg\n\n{cdn.base}/gone-410\n")
+    r = await cli("--from", str(listing), "--reference", f"{cdn.base}/old.jpg",
+                  "--timeout", "1")
+    assert r.exit_code == 1, r.output
+    assert "STALE CACHE" in r.output and "age: 3000" in r.output
+    assert "check again after" in r.output
+
+
+async def test_cli_usage_errors_exit_2(cdn, tmp_path):
+    assert (await cli()).exit_code == 2
+    r = await cli("ftp://example.com/a.jpg")
+    assert r.exit_code == 2 and "not an http(s) URL" in r.output
+    r = await cli(f"{cdn.base}/old.jpg", "--reference", str(tmp_path / "missing.jpg"))
+    assert r.exit_code == 2 and "--reference" in r.output
+    r = await cli(f"{cdn.base}/old.jpg", "--reference", f"{cdn.base}/gone-404")
+    assert r.exit_code == 2 and "Cannot fetch the reference" in r.output
+    r = await cli(f"{cdn.base}/old.jpg", "--record")
+    assert r.exit_code == 2 and "--case" in r.output
