@@ -21,9 +21,9 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "agent"),
                 str(Path(__file__).resolve().parents[1])]
 
 import imagehash  # noqa: E402
-from bench.imagegen import EDITS, jpeg, product_photo  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from bench.imagegen import EDITS, jpeg, product_photo  # noqa: E402
 from iprdesk import similar  # noqa: E402
 
 

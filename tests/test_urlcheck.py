@@ -7,10 +7,10 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
 
 from iprdesk import urlcheck
 from iprdesk.cli import main
+from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
 
 FAST = dict(timeout=1.0, backoff=0.05)
 
