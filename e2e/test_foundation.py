@@ -139,3 +139,4 @@ def test_overlays_still_render_from_the_cache_when_the_agent_is_down(fresh):
     page = fresh.open_panel("/ipr/complaints")
     page.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
     page.close()
+

@@ -115,3 +115,49 @@ async def test_pairing_without_the_extension_origin_is_refused(agent, home):
     code, _ = AuthStore(home).new_code()
     r = await agent.post("/v1/pair", json={"code": code}, auth=False, origin=False)
     assert r.status == 403
+
+
+async def test_more_extension_ids_can_be_configured(aiohttp_client, home, token):
+    from aiohttp.test_utils import TestServer
+
+    from iprdesk.config import Config
+    from iprdesk.server.app import make_app
+    from iprdesk.server.http import STATE_KEY
+
+    Config(extra_extension_ids=["abcdefghijklmnopabcdefghijklmnop"]).save(home)
+    server = TestServer(make_app(home, port=0), host="127.0.0.1")
+    await server.start_server()
+    server.app[STATE_KEY].port = server.port
+    client = await aiohttp_client(server)
+    edge = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+    r = await client.get("/v1/health", headers={"Origin": edge,
+                                                "Authorization": f"Bearer {token}"})
+    assert r.status == 200
+    assert r.headers["Access-Control-Allow-Origin"] == edge
+
+
+def test_a_config_typo_is_an_error_not_ignored(home):
+    from iprdesk.config import Config
+    from iprdesk.errors import BadInput
+
+    (home / "config.json").write_text('{"extra_extension_id": []}')
+    with pytest.raises(BadInput, match="extra_extension_id"):
+        Config.load(home)
+
+
+async def test_malformed_http_does_not_hurt_the_agent(agent):
+    import asyncio
+
+    junk = [b"\x00\xff" * 100 + b"\r\n\r\n",
+            b"GET /v1/health HTTP/1.1\r\nX: " + b"a" * 100_000 + b"\r\n\r\n",
+            b"POST /v1/pair HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+            b"GET /../../etc/passwd HTTP/1.1\r\n\r\n"]
+    for payload in junk:
+        reader, writer = await asyncio.open_connection("127.0.0.1", agent.port)
+        writer.write(payload)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.read(200), 5)
+        writer.close()
+        assert b"Traceback" not in head
+    r = await agent.get("/v1/health")
+    assert r.status == 200
