@@ -73,3 +73,40 @@ async def agent(aiohttp_client, home, token):
     server.app[STATE_KEY].port = server.port
     client = await aiohttp_client(server)
     return AgentClient(client, token)
+
+
+# -- the evidence vault ----------------------------------------------------------------------
+
+VAULT_PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def vault_template(tmp_path_factory) -> Path:
+    from iprdesk.vault import Vault
+    from iprdesk.vault.crypto import KdfParams
+
+    home = tmp_path_factory.mktemp("vault-template")
+    # The floor (RFC 9106's second option) instead of calibrating: same code, less waiting.
+    Vault.create(home, VAULT_PASSPHRASE, kdf=KdfParams.floor())
+    return home
+
+
+@pytest.fixture
+def vault_home(home, vault_template) -> Path:
+    """`home` with an empty vault whose passphrase is VAULT_PASSPHRASE."""
+    import shutil
+
+    from iprdesk.vault import Vault
+
+    shutil.copytree(Vault.location(vault_template), Vault.location(home))
+    return home
+
+
+@pytest.fixture
+def vault(vault_home):
+    """The vault in `vault_home`, unlocked."""
+    from iprdesk.vault import Vault
+
+    v = Vault.open(vault_home)
+    v.unlock(VAULT_PASSPHRASE)
+    return v

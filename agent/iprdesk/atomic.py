@@ -36,6 +36,25 @@ def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600) -> None
     fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def atomic_writer(path: Path | str, mode: int = 0o600):
+    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
 def atomic_write_json(path: Path | str, value, mode: int = 0o600) -> None:
     data = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"
     atomic_write_bytes(path, data, mode)

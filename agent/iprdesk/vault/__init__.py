@@ -1,0 +1,26 @@
+"""The encrypted evidence vault (DESIGN section 4).
+
+    from iprdesk.vault import Vault
+    vault = Vault.open(home)                    # VaultMissing if `iprdesk vault init` never ran
+    object_id = vault.add(data, {"kind": "url-check", "case": "C-1", "source_url": url})
+    vault.unlock(passphrase)                    # WrongPassphrase; needed from here on
+    vault.list(case="C-1")                      # [Item(id, kind, sha256, case, ...)]
+    vault.read(object_id)                       # the original bytes, authenticated
+
+Adding never needs the passphrase; listing, reading, export and delete do (VaultLocked).
+"""
+
+from iprdesk.vault.errors import (
+    DiskFull,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultMissing,
+    WeakPassphrase,
+    WrongPassphrase,
+)
+from iprdesk.vault.meta import KINDS, Item
+from iprdesk.vault.store import Vault, VerifyReport
+
+__all__ = ["KINDS", "DiskFull", "Item", "Vault", "VaultDamaged", "VaultExists", "VaultLocked",
+           "VaultMissing", "VerifyReport", "WeakPassphrase", "WrongPassphrase"]

@@ -1,0 +1,202 @@
+"""The vault's cryptography, in one place so it can be reviewed in one sitting.
+
+- Passphrase to key: Argon2id with stored parameters, calibrated to about half a second and
+  never below RFC 9106's second recommended option (t=3, m=64 MiB, p=4).
+- Sealing: each object gets a random 256-bit file key, sealed to the vault's X25519 public
+  key with a fresh ephemeral key pair and HKDF-SHA256 (the construction of age's X25519
+  recipient), so adding never needs the passphrase.
+- Content: STREAM (Hoang, Reyhanitabar, Rogaway and Vizar, 2015) as age uses it: AES-256-GCM
+  over 64 KiB chunks, nonce = 11-byte big-endian chunk counter || final-chunk flag, the object
+  header as associated data. Dropping, reordering or truncating chunks fails authentication.
+"""
+
+import math
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY_LEN = 32
+TAG_LEN = 16
+NONCE_LEN = 12
+CHUNK = 64 * 1024
+SEALED_KEY_LEN = KEY_LEN + TAG_LEN
+KDF_TARGET_SECONDS = 0.5
+ZERO_NONCE = bytes(NONCE_LEN)  # only ever used with single-use keys
+
+
+class Damaged(Exception):
+    """Authentication failed: the bytes are not what was written."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    salt: bytes
+    iterations: int
+    memory_kib: int
+    lanes: int
+
+    # RFC 9106 section 4, second recommended option: the floor for every vault.
+    FLOOR = {"iterations": 3, "memory_kib": 64 * 1024, "lanes": 4}
+
+    @classmethod
+    def floor(cls) -> "KdfParams":
+        return cls(salt=os.urandom(16), **cls.FLOOR)
+
+    @classmethod
+    def calibrated(cls, target_seconds: float = KDF_TARGET_SECONDS) -> "KdfParams":
+        """The floor's memory and lanes, with iterations raised until a derive takes ~target."""
+        probe = cls.floor()
+        started = time.perf_counter()
+        probe.derive(b"calibration")
+        per_iteration = (time.perf_counter() - started) / probe.iterations
+        iterations = max(probe.iterations, math.ceil(target_seconds / per_iteration))
+        return cls(salt=os.urandom(16), iterations=iterations, memory_kib=probe.memory_kib,
+                   lanes=probe.lanes)
+
+    def below_floor(self) -> bool:
+        return (self.iterations < self.FLOOR["iterations"]
+                or self.memory_kib < self.FLOOR["memory_kib"]
+                or self.lanes < self.FLOOR["lanes"] or len(self.salt) < 16)
+
+    def derive(self, passphrase: bytes) -> bytes:
+        return Argon2id(salt=self.salt, length=KEY_LEN, iterations=self.iterations,
+                        lanes=self.lanes, memory_cost=self.memory_kib).derive(passphrase)
+
+    def with_new_salt(self) -> "KdfParams":
+        return KdfParams(os.urandom(16), self.iterations, self.memory_kib, self.lanes)
+
+    def to_json(self) -> dict:
+        return {"name": "argon2id", **asdict(self), "salt": self.salt.hex()}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> "KdfParams":
+        return cls(salt=bytes.fromhex(raw["salt"]), iterations=int(raw["iterations"]),
+                   memory_kib=int(raw["memory_kib"]), lanes=int(raw["lanes"]))
+
+
+def wrap(key: bytes, secret: bytes, ad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_LEN)
+    return nonce + AESGCM(key).encrypt(nonce, secret, ad)
+
+
+def unwrap(key: bytes, wrapped: bytes, ad: bytes) -> bytes:
+    try:
+        return AESGCM(key).decrypt(wrapped[:NONCE_LEN], wrapped[NONCE_LEN:], ad)
+    except InvalidTag as e:
+        raise Damaged("key unwrap failed") from e
+
+
+def raw_public(key) -> bytes:
+    """The raw public key of a public or private X25519/Ed25519 key."""
+    if hasattr(key, "public_key"):
+        key = key.public_key()
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def raw_private(key) -> bytes:
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                             serialization.NoEncryption())
+
+
+def _hkdf(secret: bytes, salt: bytes | None, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=info).derive(secret)
+
+
+def _seal_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    return _hkdf(shared, ephemeral + recipient, b"iprdesk-vault/v1/seal")
+
+
+def seal(recipient: X25519PublicKey, file_key: bytes, ad: bytes) -> tuple[bytes, bytes]:
+    """(ephemeral public key, sealed file key): only the vault's private key can open it."""
+    ephemeral = X25519PrivateKey.generate()
+    eph_pub = raw_public(ephemeral)
+    key = _seal_key(ephemeral.exchange(recipient), eph_pub, raw_public(recipient))
+    return eph_pub, AESGCM(key).encrypt(ZERO_NONCE, file_key, ad)
+
+
+def unseal(private: X25519PrivateKey, eph_pub: bytes, sealed: bytes, ad: bytes) -> bytes:
+    shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    key = _seal_key(shared, eph_pub, raw_public(private))
+    try:
+        return AESGCM(key).decrypt(ZERO_NONCE, sealed, ad)
+    except InvalidTag as e:
+        raise Damaged("the sealed key does not open") from e
+
+
+def subkeys(file_key: bytes) -> tuple[bytes, bytes]:
+    """(payload key, metadata key): one file key, two independent uses."""
+    return (_hkdf(file_key, None, b"iprdesk-vault/v1/payload"),
+            _hkdf(file_key, None, b"iprdesk-vault/v1/meta"))
+
+
+def seal_meta(meta_key: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    return AESGCM(meta_key).encrypt(ZERO_NONCE, plaintext, ad)
+
+
+def open_meta(meta_key: bytes, ciphertext: bytes, ad: bytes) -> bytes:
+    try:
+        return AESGCM(meta_key).decrypt(ZERO_NONCE, ciphertext, ad)
+    except InvalidTag as e:
+        raise Damaged("the metadata fails authentication") from e
+
+
+def _stream_nonce(counter: int, final: bool) -> bytes:
+    return counter.to_bytes(NONCE_LEN - 1, "big") + (b"\x01" if final else b"\x00")
+
+
+def _read_full(source: BinaryIO, size: int) -> bytes:
+    parts, remaining = [], size
+    while remaining:
+        part = source.read(remaining)
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
+def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
+    """Yield (plaintext chunk, ciphertext chunk); the last one carries the final flag."""
+    aead = AESGCM(key)
+    chunk = _read_full(source, CHUNK)
+    counter = 0
+    while True:
+        following = _read_full(source, CHUNK)
+        final = not following
+        yield chunk, aead.encrypt(_stream_nonce(counter, final), chunk, ad)
+        if final:
+            return
+        chunk, counter = following, counter + 1
+
+
+def stream_ciphertext_chunks(length: int) -> list[int]:
+    """Sizes of the ciphertext chunks of a payload region of `length` bytes."""
+    full = CHUNK + TAG_LEN
+    count = max(1, math.ceil(length / full))
+    last = length - (count - 1) * full
+    if last < TAG_LEN or (last == TAG_LEN and count > 1):
+        raise Damaged("the content has an impossible length (truncated)")
+    return [full] * (count - 1) + [last]
+
+
+def stream_decrypt(key: bytes, ad: bytes, source: BinaryIO, length: int) -> Iterator[bytes]:
+    aead = AESGCM(key)
+    sizes = stream_ciphertext_chunks(length)
+    for counter, size in enumerate(sizes):
+        data = _read_full(source, size)
+        if len(data) != size:
+            raise Damaged(f"content chunk {counter} is cut short")
+        final = counter == len(sizes) - 1
+        try:
+            yield aead.decrypt(_stream_nonce(counter, final), data, ad)
+        except InvalidTag as e:
+            raise Damaged(f"content chunk {counter} fails authentication") from e

@@ -1,0 +1,114 @@
+"""What the vault records about each piece of evidence, and the rules for it.
+
+Callers pass a plain dict; `normalise` checks it field by field and names the field that is
+wrong. The vault itself adds `sha256` and `size` (taken from the bytes as they arrive, before
+anything else touches them) and `added_at`.
+"""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from iprdesk.errors import BadInput
+
+KINDS = ("screenshot", "page", "receipt", "agreement", "payment", "email", "url-check", "other")
+
+# Longest accepted value per text field: generous for real use, bounded against abuse.
+TEXT_FIELDS = {
+    "case": 200,
+    "complaint_id": 200,
+    "source_url": 8192,
+    "page_title": 2000,
+    "user_agent": 1000,
+    "original_name": 500,
+    "note": 10000,
+    "content_type": 200,
+}
+MAX_PRODUCT_IDS = 1000
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass
+class Item:
+    """One piece of evidence as listed: its id and its decrypted metadata."""
+
+    id: str
+    kind: str
+    sha256: str
+    size: int
+    captured_at: str
+    added_at: str
+    case: str | None = None
+    complaint_id: str | None = None
+    product_ids: list[str] = field(default_factory=list)
+    source_url: str | None = None
+    page_title: str | None = None
+    user_agent: str | None = None
+    original_name: str | None = None
+    note: str | None = None
+    content_type: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, object_id: str, raw: dict) -> "Item":
+        known = set(cls.__dataclass_fields__) - {"id"}
+        return cls(id=object_id, **{k: v for k, v in raw.items() if k in known})
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(value, name: str) -> str:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raise BadInput(f"{name} must be an ISO 8601 time with a zone, e.g. 2026-03-01T08:30:00Z")
+
+
+def normalise(meta: dict) -> dict:
+    """A checked copy of `meta` with defaults filled in; BadInput names the bad field."""
+    if not isinstance(meta, dict):
+        raise BadInput("Evidence metadata must be an object")
+    known = {"kind", "captured_at", "product_ids", "sha256", *TEXT_FIELDS}
+    unknown = sorted(set(meta) - known)
+    if unknown:
+        raise BadInput(f"Unknown evidence field(s): {', '.join(unknown)}; "
+                       f"known: {', '.join(sorted(known))}")
+    out: dict = {}
+    kind = meta.get("kind") or "other"
+    if kind not in KINDS:
+        raise BadInput(f"kind must be one of {', '.join(KINDS)} (got {str(kind)[:40]!r})")
+    out["kind"] = kind
+    for name, limit in TEXT_FIELDS.items():
+        value = meta.get(name)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise BadInput(f"{name} must be text")
+        if len(value) > limit:
+            raise BadInput(f"{name} is longer than {limit} characters")
+        out[name] = value
+    ids = meta.get("product_ids") or []
+    if isinstance(ids, str):
+        ids = [ids]
+    if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 200
+                                            for i in ids):
+        raise BadInput("product_ids must be a list of product IDs (text)")
+    if len(ids) > MAX_PRODUCT_IDS:
+        raise BadInput(f"product_ids lists more than {MAX_PRODUCT_IDS} products")
+    out["product_ids"] = list(dict.fromkeys(ids))
+    out["captured_at"] = _utc(meta["captured_at"], "captured_at") if meta.get("captured_at") \
+        else utc_now()
+    claimed = meta.get("sha256")
+    if claimed is not None:
+        if not isinstance(claimed, str) or not SHA256_RE.fullmatch(claimed.lower()):
+            raise BadInput("sha256 must be 64 hexadecimal characters")
+        out["sha256"] = claimed.lower()
+    return out

@@ -1,0 +1,142 @@
+"""One object file: a sealed piece of evidence with its encrypted metadata.
+
+    header   magic "iprdobj1" | object id (16 ASCII hex) | ephemeral X25519 key (32)
+             | sealed file key (48)                                           = 104 bytes
+    content  STREAM chunks (crypto.py), header as associated data
+    metadata AES-256-GCM(meta key, JSON padded to 256 bytes, header as associated data)
+    trailer  length of the metadata ciphertext, 4 bytes big-endian
+
+The id inside the header is authenticated, so a file renamed or swapped for another object's
+is caught. Metadata comes last because the SHA-256 of the content is only known once it has
+streamed through; the padding hides the exact length of names and notes.
+"""
+
+import hashlib
+import json
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from iprdesk.vault import crypto
+from iprdesk.vault.crypto import Damaged
+
+MAGIC = b"iprdobj1"
+ID_LEN = 16
+HEADER_LEN = len(MAGIC) + ID_LEN + 32 + crypto.SEALED_KEY_LEN
+TRAILER = struct.Struct(">I")
+META_PAD = 256
+MAX_META = 1024 * 1024
+
+
+@dataclass
+class Header:
+    raw: bytes
+    object_id: str
+    ephemeral: bytes
+    sealed_key: bytes
+
+    @classmethod
+    def parse(cls, raw: bytes) -> "Header":
+        if len(raw) != HEADER_LEN or not raw.startswith(MAGIC):
+            raise Damaged("not an iprdesk vault object (bad header)")
+        start = len(MAGIC)
+        try:
+            object_id = raw[start:start + ID_LEN].decode("ascii")
+        except UnicodeDecodeError as e:
+            raise Damaged("bad object id in the header") from e
+        return cls(raw, object_id, raw[start + ID_LEN:start + ID_LEN + 32],
+                   raw[start + ID_LEN + 32:])
+
+
+def write(out: BinaryIO, recipient, object_id: str, source: BinaryIO,
+          meta: dict) -> tuple[dict, str]:
+    """Encrypt `source` into `out`.
+
+    Returns `meta` completed with the content's sha256 and size, and the SHA-256 of the object
+    file itself (what the journal records).
+    """
+    file_digest = hashlib.sha256()
+
+    def emit(data: bytes) -> None:
+        file_digest.update(data)
+        out.write(data)
+
+    file_key = os.urandom(crypto.KEY_LEN)
+    id_bytes = object_id.encode("ascii")
+    assert len(id_bytes) == ID_LEN
+    ephemeral, sealed = crypto.seal(recipient, file_key, MAGIC + id_bytes)
+    header = MAGIC + id_bytes + ephemeral + sealed
+    payload_key, meta_key = crypto.subkeys(file_key)
+    emit(header)
+    digest, size = hashlib.sha256(), 0
+    for plain, cipher in crypto.stream_encrypt(payload_key, header, source):
+        digest.update(plain)
+        size += len(plain)
+        emit(cipher)
+    meta = {**meta, "sha256": digest.hexdigest(), "size": size}
+    plain_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode()
+    plain_meta += b" " * (-len(plain_meta) % META_PAD)
+    sealed_meta = crypto.seal_meta(meta_key, plain_meta, header)
+    emit(sealed_meta + TRAILER.pack(len(sealed_meta)))
+    return meta, file_digest.hexdigest()
+
+
+class Reader:
+    """Opens an object file with the vault's private key; raises Damaged on any tampering."""
+
+    def __init__(self, path, private_key):
+        self.path = path
+        self._f = open(path, "rb")  # noqa: SIM115 - closed by close() / the context manager
+        try:
+            self.size = os.fstat(self._f.fileno()).st_size
+            self.header = Header.parse(self._f.read(HEADER_LEN))
+            ad = MAGIC + self.header.object_id.encode("ascii")
+            file_key = crypto.unseal(private_key, self.header.ephemeral, self.header.sealed_key,
+                                     ad)
+            self._payload_key, meta_key = crypto.subkeys(file_key)
+            self.meta, self._payload_len = self._read_meta(meta_key)
+        except BaseException:
+            self._f.close()
+            raise
+
+    def _read_meta(self, meta_key: bytes) -> tuple[dict, int]:
+        if self.size < HEADER_LEN + TRAILER.size:
+            raise Damaged("the file is truncated")
+        self._f.seek(self.size - TRAILER.size)
+        (meta_len,) = TRAILER.unpack(self._f.read(TRAILER.size))
+        payload_len = self.size - HEADER_LEN - TRAILER.size - meta_len
+        if meta_len > MAX_META or payload_len < crypto.TAG_LEN:
+            raise Damaged("the file is truncated or its end was altered")
+        self._f.seek(self.size - TRAILER.size - meta_len)
+        plain = crypto.open_meta(meta_key, self._f.read(meta_len), self.header.raw)
+        try:
+            meta = json.loads(plain)
+        except ValueError as e:
+            raise Damaged("the metadata is not readable") from e
+        return meta, payload_len
+
+    def chunks(self) -> Iterator[bytes]:
+        """The original bytes, chunk by chunk, each authenticated before it is yielded."""
+        self._f.seek(HEADER_LEN)
+        yield from crypto.stream_decrypt(self._payload_key, self.header.raw, self._f,
+                                         self._payload_len)
+
+    def check_content(self) -> None:
+        """Decrypt everything and compare with the SHA-256 taken at capture."""
+        digest, size = hashlib.sha256(), 0
+        for chunk in self.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+        if digest.hexdigest() != self.meta.get("sha256") or size != self.meta.get("size"):
+            raise Damaged("the content does not match the SHA-256 taken at capture")
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,633 @@
+"""The evidence vault on disk: `<home>/vault/`.
+
+    vault.json   public keys, Argon2id parameters, private keys wrapped under the passphrase
+    objects/     one sealed file per piece of evidence (objects.py), named by its id
+    journal/     the hash-chained journal (journal.py)
+    lock         held (flock) by whoever changes objects/ or journal/
+
+Adding needs only the public key. An add first encrypts into a staging file (`.stage-<id>`,
+fsynced) without the lock, so concurrent captures encrypt in parallel; then, holding the lock,
+renames it into place and journals it. A process killed at any moment leaves either no trace
+that matters (a staging file, cleaned up later) or a whole object; an object renamed but not
+yet journaled is recorded by the next writer (`_recover`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from iprdesk.atomic import atomic_write_json, fsync_dir
+from iprdesk.errors import BadInput, NotFound
+from iprdesk.vault import crypto, objects
+from iprdesk.vault.crypto import Damaged, KdfParams
+from iprdesk.vault.errors import (
+    DiskFull,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultMissing,
+    WeakPassphrase,
+    WrongPassphrase,
+)
+from iprdesk.vault.journal import Entry, Journal, encode_entry
+from iprdesk.vault.meta import Item, normalise, utc_now
+
+log = logging.getLogger("iprdesk.vault")
+
+FORMAT = "iprdesk-vault"
+VERSION = 1
+MIN_PASSPHRASE = 8
+STAGE_PREFIX = ".stage-"
+# A staging file this old whose writer no longer holds its lock belongs to a dead process.
+STALE_STAGE_SECONDS = 30
+ID_BYTES = objects.ID_LEN // 2
+
+Source = bytes | bytearray | memoryview | os.PathLike | str | BinaryIO
+
+
+def _check_new_passphrase(passphrase: str) -> bytes:
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
+        raise WeakPassphrase(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters. / "
+                             f"密码至少需要 {MIN_PASSPHRASE} 个字符。")
+    return passphrase.encode()
+
+
+def _public_part(header: dict) -> dict:
+    return {k: header[k] for k in ("format", "version", "x25519", "ed25519")}
+
+
+def _wrap_ad(header: dict, kdf: KdfParams) -> bytes:
+    """What the key wrap authenticates: swapping a public key or the KDF breaks the unwrap."""
+    return encode_entry({**_public_part(header), "kdf": kdf.to_json()})
+
+
+def _disk_full(e: OSError) -> bool:
+    return e.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+@dataclass
+class _Keys:
+    x25519: X25519PrivateKey
+    ed25519: Ed25519PrivateKey
+
+
+@dataclass
+class _Staged:
+    object_id: str
+    path: Path
+    handle: BinaryIO  # kept open: its flock tells other processes this add is alive
+    meta: dict
+    file_sha256: str
+
+
+@dataclass
+class VerifyReport:
+    objects: int
+    journal_entries: int
+    deep: bool
+    problems: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    signed_through: int = 0  # last journal entry covered by a signed checkpoint
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "objects": self.objects, "journal_entries": self.journal_entries,
+                "deep": self.deep, "problems": self.problems, "recovered": self.recovered,
+                "signed_through": self.signed_through}
+
+
+class _Replay:
+    """The journal's meaning (live objects and their file hashes), read incrementally."""
+
+    def __init__(self):
+        self.seq = 0
+        self.live: dict[str, str] = {}
+        self.deleted: set[str] = set()
+
+    def apply(self, entry: Entry) -> None:
+        obj = entry.fields.get("object")
+        if entry.op == "add" and isinstance(obj, str):
+            self.live[obj] = entry.fields.get("sha256", "")
+            self.deleted.discard(obj)
+        elif entry.op == "delete" and isinstance(obj, str):
+            self.live.pop(obj, None)
+            self.deleted.add(obj)
+        self.seq = entry.seq
+
+
+class Vault:
+    def __init__(self, root: Path, header: dict):
+        self.root = root
+        self.header = header
+        self.public_key = X25519PublicKey.from_public_bytes(bytes.fromhex(header["x25519"]))
+        self.signing_public_key = Ed25519PublicKey.from_public_bytes(
+            bytes.fromhex(header["ed25519"]))
+        self.objects_dir = root / "objects"
+        self.journal = Journal(root / "journal")
+        self._keys: _Keys | None = None
+        self._replay = _Replay()
+        self._replay_lock = threading.Lock()
+        self._items: dict[str, tuple[tuple, Item]] = {}
+
+    # -- creating and opening -------------------------------------------------------------
+
+    @staticmethod
+    def location(home: Path | str) -> Path:
+        return Path(home) / "vault"
+
+    @classmethod
+    def exists(cls, home: Path | str) -> bool:
+        return (cls.location(home) / "vault.json").is_file()
+
+    @classmethod
+    def create(cls, home: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> Vault:
+        """A new, empty vault, left unlocked. `kdf` defaults to calibrated parameters."""
+        root = cls.location(home)
+        if root.exists():
+            raise VaultExists(root)
+        secret = _check_new_passphrase(passphrase)
+        kdf = kdf or KdfParams.calibrated()
+        if kdf.below_floor():
+            raise ValueError("Argon2id parameters below RFC 9106's second recommended option")
+        keys = _Keys(X25519PrivateKey.generate(), Ed25519PrivateKey.generate())
+        header = {"format": FORMAT, "version": VERSION, "created_at": utc_now(),
+                  "x25519": crypto.raw_public(keys.x25519).hex(),
+                  "ed25519": crypto.raw_public(keys.ed25519).hex()}
+        cls._set_wrapped(header, kdf, secret, keys)
+        # Built beside its final place and renamed in one step: a vault is whole or absent.
+        building = Path(tempfile.mkdtemp(prefix=".vault-init-", dir=root.parent))
+        try:
+            (building / "objects").mkdir(mode=0o700)
+            (building / "journal").mkdir(mode=0o700)
+            atomic_write_json(building / "vault.json", header)
+            Journal(building / "journal").append(
+                "init", keys=hashlib.sha256(encode_entry(_public_part(header))).hexdigest())
+            os.rename(building, root)
+        except OSError as e:
+            shutil.rmtree(building, ignore_errors=True)
+            if _disk_full(e):
+                raise DiskFull("the vault was not created") from e
+            raise
+        fsync_dir(root.parent)
+        vault = cls(root, header)
+        vault._keys = keys
+        return vault
+
+    @classmethod
+    def open(cls, home: Path | str) -> Vault:
+        root = cls.location(home)
+        try:
+            header = (root / "vault.json").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise VaultMissing() from None
+        try:
+            parsed = json.loads(header)
+            if parsed.get("format") != FORMAT or parsed.get("version") != VERSION:
+                raise ValueError("unknown format")
+            return cls(root, parsed)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise VaultDamaged(f"{root / 'vault.json'} is unreadable ({e})") from e
+
+    @staticmethod
+    def _set_wrapped(header: dict, kdf: KdfParams, secret: bytes, keys: _Keys) -> None:
+        header["kdf"] = kdf.to_json()
+        plain = crypto.raw_private(keys.x25519) + crypto.raw_private(keys.ed25519)
+        header["wrapped"] = crypto.wrap(kdf.derive(secret), plain, _wrap_ad(header, kdf)).hex()
+
+    # -- locking --------------------------------------------------------------------------
+
+    @property
+    def unlocked(self) -> bool:
+        return self._keys is not None
+
+    def _unwrap(self, passphrase: str) -> _Keys:
+        try:
+            kdf = KdfParams.from_json(self.header["kdf"])
+            wrapped = bytes.fromhex(self.header["wrapped"])
+        except (KeyError, ValueError, TypeError) as e:
+            raise VaultDamaged("vault.json has unreadable key parameters") from e
+        if kdf.below_floor():
+            raise VaultDamaged("vault.json asks for Argon2id parameters below the safe minimum")
+        if not isinstance(passphrase, str) or not passphrase:
+            raise WrongPassphrase()
+        try:
+            plain = crypto.unwrap(kdf.derive(passphrase.encode()), wrapped,
+                                  _wrap_ad(self.header, kdf))
+        except Damaged:
+            raise WrongPassphrase() from None
+        keys = _Keys(X25519PrivateKey.from_private_bytes(plain[:32]),
+                     Ed25519PrivateKey.from_private_bytes(plain[32:64]))
+        if (crypto.raw_public(keys.x25519).hex() != self.header["x25519"]
+                or crypto.raw_public(keys.ed25519).hex() != self.header["ed25519"]):
+            raise VaultDamaged("vault.json's public keys do not match its private keys")
+        return keys
+
+    def unlock(self, passphrase: str) -> None:
+        """Unwrap the private keys (about half a second, by design). WrongPassphrase if not."""
+        self._keys = self._unwrap(passphrase)
+
+    def lock(self) -> None:
+        self._keys = None
+        self._items.clear()
+
+    def _require_keys(self) -> _Keys:
+        if self._keys is None:
+            raise VaultLocked()
+        return self._keys
+
+    def passwd(self, old: str, new: str) -> None:
+        """Re-wrap the private keys under a new passphrase; objects are untouched."""
+        secret = _check_new_passphrase(new)
+        keys = self._unwrap(old)
+        header = dict(self.header)
+        self._set_wrapped(header, KdfParams.from_json(header["kdf"]).with_new_salt(), secret,
+                          keys)
+        with self._locked():
+            try:
+                atomic_write_json(self.root / "vault.json", header)
+            except OSError as e:
+                if _disk_full(e):
+                    raise DiskFull("the passphrase was not changed") from e
+                raise
+            self.header = header
+            self._keys = keys
+            self._journal("passwd", signed=True)
+
+    def sign(self, data: bytes) -> bytes:
+        return self._require_keys().ed25519.sign(data)
+
+    # -- adding ---------------------------------------------------------------------------
+
+    def add(self, source: Source, meta: dict) -> str:
+        """Seal one piece of evidence (bytes, a path or a binary file); returns its id."""
+        return self.add_many([(source, meta)])[0].id
+
+    def add_many(self, entries: list[tuple[Source, dict]]) -> list[Item]:
+        """Seal several pieces together: every metadata is checked before anything is written,
+        and a failure while writing leaves none of them behind (disk full, bad input)."""
+        checked = [(source, normalise(meta)) for source, meta in entries]
+        staged: list[_Staged] = []
+        try:
+            for source, meta in checked:
+                staged.append(self._stage(source, meta))
+            self._commit(staged)
+        finally:
+            for st in staged:
+                st.handle.close()
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(st.path)
+        return [Item.from_dict(st.object_id, st.meta) for st in staged]
+
+    def _stage(self, source: Source, meta: dict) -> _Staged:
+        object_id = secrets.token_hex(ID_BYTES)
+        path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
+        handle = open(path, "xb")  # noqa: SIM115 - closed by add_many
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            with _readable(source) as src:
+                full, file_sha = objects.write(handle, self.public_key, object_id, src,
+                                               {**meta, "added_at": utc_now()})
+            if meta.get("sha256") and meta["sha256"] != full["sha256"]:
+                raise BadInput("The file changed between capture and storage (its SHA-256 "
+                               "differs from the one taken at capture); capture it again")
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException as e:
+            handle.close()
+            os.unlink(path)
+            if isinstance(e, OSError) and _disk_full(e):
+                raise DiskFull("the evidence was not added") from e
+            raise
+        return _Staged(object_id, path, handle, full, file_sha)
+
+    def _commit(self, staged: list[_Staged]) -> None:
+        with self._locked():
+            self._recover()
+            placed: list[Path] = []
+            try:
+                for st in staged:
+                    final = self.objects_dir / st.object_id
+                    os.rename(st.path, final)
+                    placed.append(final)
+                fsync_dir(self.objects_dir)
+            except OSError as e:
+                for final in placed:
+                    os.unlink(final)
+                if _disk_full(e):
+                    raise DiskFull("the evidence was not added") from e
+                raise
+            for index, st in enumerate(staged):
+                try:
+                    self._journal("add", object=st.object_id, sha256=st.file_sha256)
+                except OSError as e:
+                    # Journaled objects stay; the rest are removed so none is half-recorded.
+                    for final in placed[index:]:
+                        os.unlink(final)
+                    fsync_dir(self.objects_dir)
+                    if _disk_full(e):
+                        raise DiskFull("the evidence was not added") from e
+                    raise
+
+    # -- journal, lock and recovery -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.root / "lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _journal(self, op: str, *, signed: bool = False, **fields) -> Entry:
+        signer = self._require_keys().ed25519 if signed else None
+        entry = self.journal.append(op, signer=signer, **fields)
+        return entry
+
+    def _state(self) -> _Replay:
+        """Live objects per the journal; reads only the entries added since the last call."""
+        with self._replay_lock:
+            head, _ = self.journal.head()
+            if head < self._replay.seq:  # the journal shrank: start over (verify reports it)
+                self._replay = _Replay()
+            if head != self._replay.seq:
+                entries, _ = self.journal.read()
+                for entry in entries:
+                    if entry.seq > self._replay.seq:
+                        self._replay.apply(entry)
+            return self._replay
+
+    def _recover(self) -> list[str]:
+        """Finish what killed processes left (holding the lock). Returns what was done."""
+        done = []
+        for leftover in self.journal.temp_leftovers():
+            leftover.unlink(missing_ok=True)
+        state = self._state()
+        now = time.time()
+        for name in sorted(os.listdir(self.objects_dir)):
+            path = self.objects_dir / name
+            if name.startswith(STAGE_PREFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    if now - path.stat().st_mtime > STALE_STAGE_SECONDS and _unlocked_file(path):
+                        path.unlink()
+                continue
+            if name.startswith(".") or name in state.live:
+                continue
+            if name in state.deleted:
+                path.unlink()
+                done.append(f"finished deleting object {name}")
+                continue
+            try:
+                with open(path, "rb") as f:
+                    header = objects.Header.parse(f.read(objects.HEADER_LEN))
+            except Damaged:
+                continue  # not ours to adopt; verify reports it
+            if header.object_id == name:
+                self._journal("add", object=name, sha256=_file_sha256(path), recovered=True)
+                done.append(f"recorded object {name}, whose add was interrupted")
+        if done:
+            fsync_dir(self.objects_dir)
+            for line in done:
+                log.warning("vault recovery: %s", line)
+        return done
+
+    # -- reading (unlocked) ---------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        return sorted(self._state().live)
+
+    def count(self) -> int:
+        return len(self._state().live)
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """The full id for an id or a unique prefix of at least 4 characters."""
+        live = self._state().live
+        wanted = (id_or_prefix or "").strip().lower()
+        if wanted in live:
+            return wanted
+        matches = [i for i in live if len(wanted) >= 4 and i.startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise BadInput(f"{id_or_prefix} matches several objects; give more characters")
+        raise NotFound(f"No evidence with id {id_or_prefix} in the vault / 证据库中没有此编号")
+
+    def _reader(self, object_id: str) -> objects.Reader:
+        keys = self._require_keys()
+        path = self.objects_dir / object_id
+        try:
+            reader = objects.Reader(path, keys.x25519)
+        except FileNotFoundError:
+            raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
+        except Damaged as e:
+            raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
+        if reader.header.object_id != object_id:
+            reader.close()
+            raise VaultDamaged(f"Object file {object_id} holds object {reader.header.object_id}"
+                               " (files swapped or renamed)")
+        return reader
+
+    def item(self, id_or_prefix: str) -> Item:
+        object_id = self.resolve(id_or_prefix)
+        path = self.objects_dir / object_id
+        self._require_keys()
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        cached = self._items.get(object_id)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        with self._reader(object_id) as reader:
+            item = Item.from_dict(object_id, reader.meta)
+        self._items[object_id] = (stamp, item)
+        return item
+
+    def list(self, case: str | None = None, kind: str | None = None) -> list[Item]:
+        """Decrypted metadata of every readable object, oldest capture first.
+
+        A damaged object is left out (and logged) rather than hiding all the others;
+        `verify` names it.
+        """
+        self._require_keys()
+        items = []
+        for object_id in self.ids():
+            try:
+                item = self.item(object_id)
+            except VaultDamaged as e:
+                log.warning("skipping a damaged object: %s", e.message)
+                continue
+            if (case is None or item.case == case) and (kind is None or item.kind == kind):
+                items.append(item)
+        return sorted(items, key=lambda i: (i.captured_at, i.added_at, i.id))
+
+    def chunks(self, id_or_prefix: str) -> Iterator[bytes]:
+        """The original bytes, authenticated chunk by chunk; VaultDamaged on tampering."""
+        object_id = self.resolve(id_or_prefix)
+        with self._reader(object_id) as reader:
+            digest = hashlib.sha256()
+            try:
+                for chunk in reader.chunks():
+                    digest.update(chunk)
+                    yield chunk
+            except Damaged as e:
+                raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
+            if digest.hexdigest() != reader.meta.get("sha256"):
+                raise VaultDamaged(f"Object {object_id} does not match its SHA-256")
+
+    def read(self, id_or_prefix: str) -> bytes:
+        return b"".join(self.chunks(id_or_prefix))
+
+    # -- deleting -------------------------------------------------------------------------
+
+    def delete(self, id_or_prefix: str) -> str:
+        """Remove one object (needs the vault unlocked); the journal keeps the record."""
+        self._require_keys()
+        object_id = self.resolve(id_or_prefix)
+        with self._locked():
+            try:
+                self._journal("delete", signed=True, object=object_id)
+            except OSError as e:
+                if _disk_full(e):
+                    raise DiskFull("nothing was deleted") from e
+                raise
+            (self.objects_dir / object_id).unlink(missing_ok=True)
+            fsync_dir(self.objects_dir)
+        self._items.pop(object_id, None)
+        return object_id
+
+    def record_export(self, object_ids: list[str], bundle_sha256: str) -> None:
+        with self._locked():
+            self._journal("export", signed=True, objects=sorted(object_ids),
+                          bundle_sha256=bundle_sha256)
+
+    # -- verifying ------------------------------------------------------------------------
+
+    def verify(self, deep: bool | None = None) -> VerifyReport:
+        """Check the journal's chain and signatures and every object against it.
+
+        `deep` (default: whenever unlocked) also decrypts every object and compares it with
+        the SHA-256 taken at capture.
+        """
+        deep = self.unlocked if deep is None else deep
+        if deep:
+            self._require_keys()
+        with self._locked():
+            recovered = self._recover()
+        entries, problems = self.journal.read()
+        report = VerifyReport(objects=0, journal_entries=len(entries), deep=deep,
+                              problems=problems, recovered=recovered)
+        self._check_entries(entries, report)
+        state = _Replay()
+        for entry in entries:
+            state.apply(entry)
+        report.objects = len(state.live)
+        present = {n for n in os.listdir(self.objects_dir) if not n.startswith(".")}
+        for object_id, file_sha in sorted(state.live.items()):
+            if object_id not in present:
+                report.problems.append(f"object {object_id} is missing (deleted outside "
+                                       "iprdesk)")
+                continue
+            report.problems.extend(self._check_object(object_id, file_sha, deep))
+        for name in sorted(present - set(state.live)):
+            report.problems.append(f"unexpected file objects/{name} (not in the journal)")
+        return report
+
+    def _check_entries(self, entries: list[Entry], report: VerifyReport) -> None:
+        expected_keys = hashlib.sha256(encode_entry(_public_part(self.header))).hexdigest()
+        if not entries or entries[0].op != "init" or entries[0].fields.get("keys") != expected_keys:
+            report.problems.append("the journal does not start with this vault's creation "
+                                   "(its first entry was removed or replaced)")
+        for entry in entries:
+            sig = entry.fields.get("sig")
+            if sig is None:
+                continue
+            try:
+                self.signing_public_key.verify(bytes.fromhex(sig),
+                                               str(entry.fields.get("prev")).encode())
+                report.signed_through = entry.seq - 1
+            except (ValueError, InvalidSignature):
+                report.problems.append(f"journal entry {entry.seq} has a signature that does "
+                                       "not verify (forged or edited)")
+
+    def _check_object(self, object_id: str, file_sha: str, deep: bool) -> list[str]:
+        path = self.objects_dir / object_id
+        try:
+            with open(path, "rb") as f:
+                header = objects.Header.parse(f.read(objects.HEADER_LEN))
+        except Damaged:
+            return [f"object {object_id} is damaged (its header is unreadable)"]
+        if header.object_id != object_id:
+            return [f"object file {object_id} holds object {header.object_id} (files swapped "
+                    "or renamed)"]
+        problems = []
+        if _file_sha256(path) != file_sha:
+            problems.append(f"object {object_id} was altered: its bytes differ from what the "
+                            "journal recorded")
+        if deep:
+            try:
+                with self._reader(object_id) as reader:
+                    reader.check_content()
+            except VaultDamaged as e:
+                problems.append(f"object {object_id}: {e.message.split(' Run ')[0]}")
+            except Damaged as e:
+                problems.append(f"object {object_id} fails decryption: {e}")
+        return problems
+
+
+@contextlib.contextmanager
+def _readable(source: Source) -> Iterator[BinaryIO]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield io.BytesIO(source)
+    elif isinstance(source, str | os.PathLike):
+        try:
+            f = open(source, "rb")  # noqa: SIM115 - closed below
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+            raise BadInput(f"Cannot read {source}: {e.strerror}") from e
+        with f:
+            yield f
+    else:
+        yield source
+
+
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _unlocked_file(path: Path) -> bool:
+    """True when no process holds the flock on `path` (its writer is gone)."""
+    with open(path, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return True

@@ -1,0 +1,452 @@
+"""The vault core: round trips, what is readable at rest, passphrases, tampering, crashes, disk
+full and concurrency, each on real files."""
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from iprdesk.errors import BadInput, NotFound
+from iprdesk.vault import (
+    DiskFull,
+    Vault,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultMissing,
+    WeakPassphrase,
+    WrongPassphrase,
+    crypto,
+    objects,
+)
+from iprdesk.vault.crypto import CHUNK, TAG_LEN, KdfParams
+from iprdesk.vault.journal import Journal
+from tests.conftest import VAULT_PASSPHRASE as PASSPHRASE
+
+META = {"kind": "screenshot", "case": "CASE-7731", "complaint_id": "CMP-99812",
+        "product_ids": ["P-1", "P-2"], "source_url": "https://merchant.joom.com/complaints/99812",
+        "page_title": "Complaint 99812", "user_agent": "Chromium/130",
+        "original_name": "shot-secretname.png", "note": "before the fix",
+        "captured_at": "2026-03-01T16:30:00+08:00"}
+
+
+def obj_path(vault, object_id) -> Path:
+    return vault.objects_dir / object_id
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK])
+def test_round_trip_at_chunk_boundaries(vault, size):
+    data = os.urandom(size)
+    object_id = vault.add(data, {"kind": "other"})
+    assert vault.read(object_id) == data
+    item = vault.item(object_id)
+    assert item.size == size and len(item.sha256) == 64
+
+
+def test_metadata_is_checked_normalised_and_kept(vault, tmp_path):
+    source = tmp_path / "receipt.pdf"
+    source.write_bytes(b"%PDF-1.7 receipt")
+    by_path = vault.add(source, {"kind": "receipt", "case": "CASE-7731"})
+    with open(source, "rb") as f:
+        by_file = vault.add(f, {"kind": "receipt"})
+    shot = vault.add(b"png bytes", META)
+    item = vault.item(shot[:6])  # a unique prefix is enough
+    assert item.captured_at == "2026-03-01T08:30:00Z"  # stored in UTC
+    assert item.product_ids == ["P-1", "P-2"] and item.complaint_id == "CMP-99812"
+    assert [i.id for i in vault.list(case="CASE-7731")] == [shot, by_path]  # by capture time
+    assert {i.id for i in vault.list(kind="receipt")} == {by_path, by_file}
+    assert vault.read(by_file) == source.read_bytes()
+
+
+@pytest.mark.parametrize("meta, words", [
+    ({"kind": "selfie"}, "kind must be one of"),
+    ({"colour": "red"}, "Unknown evidence field(s): colour"),
+    ({"case": 12}, "case must be text"),
+    ({"captured_at": "yesterday"}, "captured_at must be an ISO 8601"),
+    ({"captured_at": "2026-03-01T10:00:00"}, "with a zone"),
+    ({"product_ids": [1, 2]}, "product_ids must be a list"),
+    ({"note": "x" * 10001}, "note is longer than"),
+    ({"sha256": "abc"}, "sha256 must be 64"),
+])
+def test_bad_metadata_is_refused_and_nothing_is_written(vault, meta, words):
+    before = sorted(os.listdir(vault.objects_dir))
+    with pytest.raises(BadInput, match=words.replace("(", r"\(").replace(")", r"\)")):
+        vault.add(b"data", meta)
+    assert sorted(os.listdir(vault.objects_dir)) == before
+
+
+def test_claimed_sha256_must_match_the_bytes(vault):
+    with pytest.raises(BadInput, match="changed between capture and storage"):
+        vault.add(b"data", {"sha256": "0" * 64})
+    assert vault.count() == 0 and os.listdir(vault.objects_dir) == []
+
+
+def test_nothing_identifying_is_readable_at_rest(vault):
+    secret_content = b"SECRET-CONTENT-" * 100
+    vault.add(secret_content, META)
+    blob = b"".join(p.read_bytes() for p in Vault.location(vault.root.parent).rglob("*")
+                    if p.is_file())
+    for needle in [b"SECRET-CONTENT", b"CASE-7731", b"CMP-99812", b"secretname",
+                   b"merchant.joom.com", b"Chromium", b"before the fix", b"screenshot"]:
+        assert needle not in blob, needle
+
+
+def test_adding_works_locked_and_reading_needs_the_passphrase(vault_home):
+    locked = Vault.open(vault_home)
+    object_id = locked.add(b"captured while locked", {"kind": "page"})
+    assert locked.count() == 1
+    for action in (locked.list, lambda: locked.read(object_id), lambda: locked.item(object_id),
+                   lambda: locked.delete(object_id)):
+        with pytest.raises(VaultLocked):
+            action()
+    with pytest.raises(WrongPassphrase, match="Wrong passphrase"):
+        locked.unlock("not the passphrase")
+    with pytest.raises(WrongPassphrase):
+        locked.unlock("")
+    locked.unlock(PASSPHRASE)
+    assert locked.read(object_id) == b"captured while locked"
+    locked.lock()
+    with pytest.raises(VaultLocked):
+        locked.list()
+
+
+def test_missing_and_existing_vaults(home):
+    with pytest.raises(VaultMissing, match="vault init"):
+        Vault.open(home)
+    with pytest.raises(WeakPassphrase):
+        Vault.create(home, "short", kdf=KdfParams.floor())
+    assert not Vault.location(home).exists()
+    Vault.create(home, PASSPHRASE, kdf=KdfParams.floor())
+    with pytest.raises(VaultExists):
+        Vault.create(home, PASSPHRASE, kdf=KdfParams.floor())
+
+
+def test_kdf_is_calibrated_and_never_below_rfc9106(home):
+    started = time.perf_counter()
+    vault = Vault.create(home, PASSPHRASE)
+    kdf = vault.header["kdf"]
+    assert kdf["name"] == "argon2id"
+    assert kdf["iterations"] >= 3 and kdf["memory_kib"] >= 65536 and kdf["lanes"] >= 4
+    reopened = Vault.open(home)
+    started = time.perf_counter()
+    reopened.unlock(PASSPHRASE)
+    assert 0.2 < time.perf_counter() - started < 2.0
+    with pytest.raises(ValueError, match="below"):
+        Vault.create(home / "other", PASSPHRASE, kdf=KdfParams(os.urandom(16), 1, 65536, 4))
+
+
+def test_weakened_kdf_in_the_header_is_refused(vault_home):
+    path = Vault.location(vault_home) / "vault.json"
+    header = json.loads(path.read_text())
+    header["kdf"]["iterations"] = 1
+    path.write_text(json.dumps(header))
+    with pytest.raises(VaultDamaged, match="below the safe minimum"):
+        Vault.open(vault_home).unlock(PASSPHRASE)
+
+
+def test_passwd_rewraps_only_the_keys(vault):
+    object_id = vault.add(b"evidence", {"kind": "receipt"})
+    before = obj_path(vault, object_id).read_bytes()
+    with pytest.raises(WrongPassphrase):
+        vault.passwd("wrong passphrase", "a new passphrase")
+    with pytest.raises(WeakPassphrase):
+        vault.passwd(PASSPHRASE, "short")
+    vault.passwd(PASSPHRASE, "a new passphrase")
+    assert obj_path(vault, object_id).read_bytes() == before
+    again = Vault.open(vault.root.parent)
+    with pytest.raises(WrongPassphrase):
+        again.unlock(PASSPHRASE)
+    again.unlock("a new passphrase")
+    assert again.read(object_id) == b"evidence"
+    assert again.verify().ok
+
+
+def test_swapped_public_key_is_caught_at_unlock(vault_home, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    foreign = Vault.create(other, PASSPHRASE, kdf=KdfParams.floor())
+    path = Vault.location(vault_home) / "vault.json"
+    header = json.loads(path.read_text())
+    header["x25519"] = foreign.header["x25519"]  # evidence would be sealed to someone else
+    path.write_text(json.dumps(header))
+    with pytest.raises(WrongPassphrase):
+        Vault.open(vault_home).unlock(PASSPHRASE)
+
+
+def test_delete_is_journaled_and_signed(vault):
+    keep = vault.add(b"keep", {})
+    gone = vault.add(b"gone", {})
+    vault.delete(gone)
+    assert vault.ids() == [keep]
+    with pytest.raises(NotFound):
+        vault.read(gone)
+    report = vault.verify()
+    assert report.ok and report.objects == 1
+    assert report.signed_through == 3  # the delete's checkpoint covers init and both adds
+    ops = [e.op for e in vault.journal.read()[0]]
+    assert ops == ["init", "add", "add", "delete"]
+
+
+# -- tampering ------------------------------------------------------------------------------
+
+@pytest.fixture
+def three(vault):
+    ids = [vault.add(os.urandom(3 * CHUNK + 10), {"kind": "page", "case": "C"}) for _ in range(3)]
+    assert vault.verify().ok
+    return vault, ids
+
+
+def problems(vault, deep=True):
+    return "\n".join(Vault.open(vault.root.parent).verify(deep=False).problems
+                     if not deep else vault.verify(deep=True).problems)
+
+
+def test_bit_flip_is_named(three):
+    vault, ids = three
+    path = obj_path(vault, ids[1])
+    data = bytearray(path.read_bytes())
+    data[objects.HEADER_LEN + 5000] ^= 0x01
+    path.write_bytes(bytes(data))
+    report = vault.verify()
+    assert not report.ok
+    assert any(ids[1] in p and "altered" in p for p in report.problems)
+    assert any(ids[1] in p and "chunk 0 fails authentication" in p for p in report.problems)
+    assert ids[0] not in problems(vault) and ids[2] not in problems(vault)
+    with pytest.raises(VaultDamaged, match=ids[1]):
+        vault.read(ids[1])
+    assert ids[1] in problems(vault, deep=False)  # caught without the passphrase too
+
+
+def test_truncation_is_named(three):
+    vault, ids = three
+    path = obj_path(vault, ids[0])
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size - 100)
+    text = problems(vault)
+    assert ids[0] in text and "altered" in text
+    with pytest.raises(VaultDamaged):
+        vault.read(ids[0])
+
+
+def test_dropped_final_chunk_is_detected_even_with_a_matching_journal(three):
+    """Cut the last chunk but keep a valid metadata block: the STREAM final flag catches it."""
+    vault, ids = three
+    path = obj_path(vault, ids[0])
+    raw = path.read_bytes()
+    (meta_len,) = objects.TRAILER.unpack(raw[-4:])
+    meta_block = raw[-4 - meta_len:]
+    payload = raw[objects.HEADER_LEN:-4 - meta_len]
+    cut = payload[:3 * (CHUNK + TAG_LEN)]  # drop the short final chunk
+    path.write_bytes(raw[:objects.HEADER_LEN] + cut + meta_block)
+    with pytest.raises(VaultDamaged, match="chunk 2 fails authentication"):
+        vault.read(ids[0])
+
+
+def test_reordered_chunks_are_detected(three):
+    vault, ids = three
+    path = obj_path(vault, ids[2])
+    raw = path.read_bytes()
+    h, c = objects.HEADER_LEN, CHUNK + TAG_LEN
+    swapped = raw[:h] + raw[h + c:h + 2 * c] + raw[h:h + c] + raw[h + 2 * c:]
+    path.write_bytes(swapped)
+    with pytest.raises(VaultDamaged, match="chunk 0 fails authentication"):
+        vault.read(ids[2])
+
+
+def test_swapped_objects_are_named(three):
+    vault, ids = three
+    a, b = obj_path(vault, ids[0]), obj_path(vault, ids[1])
+    tmp = a.with_name("swap")
+    os.rename(a, tmp)
+    os.rename(b, a)
+    os.rename(tmp, b)
+    text = problems(vault)
+    assert f"object file {ids[0]} holds object {ids[1]}" in text
+    assert f"object file {ids[1]} holds object {ids[0]}" in text
+    with pytest.raises(VaultDamaged, match="swapped"):
+        vault.read(ids[0])
+
+
+def test_deleted_object_is_named(three):
+    vault, ids = three
+    obj_path(vault, ids[1]).unlink()
+    assert f"object {ids[1]} is missing" in problems(vault)
+    assert {i.id for i in vault.list()} == {ids[0], ids[2]}
+
+
+def test_planted_object_is_named(three, tmp_path):
+    vault, ids = three
+    (vault.objects_dir / "planted.bin").write_bytes(b"junk")
+    assert "unexpected file objects/planted.bin" in problems(vault)
+
+
+def test_edited_journal_is_named(three):
+    vault, ids = three
+    entry = vault.journal.folder / "0000000002.json"
+    os.chmod(entry, 0o600)
+    body = json.loads(entry.read_bytes())
+    body["at"] = "2020-01-01T00:00:00Z"
+    entry.write_text(json.dumps(body, sort_keys=True, separators=(",", ":")))
+    text = problems(vault)
+    assert "hash chain is broken before entry 3: entry 2 was edited" in text
+
+
+def test_removed_journal_entry_is_named(three):
+    vault, ids = three
+    (vault.journal.folder / "0000000003.json").unlink()
+    text = problems(vault)
+    assert "journal entry 3 is missing" in text
+    assert f"unexpected file objects/{ids[1]}" in text
+
+
+def test_rewritten_journal_breaks_the_signed_checkpoint(three):
+    vault, ids = three
+    vault.delete(ids[2])  # a signed checkpoint over entries 1..4
+    # Someone who knows the format rebuilds a clean-looking chain without object 0.
+    folder = vault.journal.folder
+    entries = [json.loads(p.read_bytes()) for p in sorted(folder.glob("*.json"))]
+    for p in folder.glob("*.json"):
+        p.unlink()
+    forged = Journal(folder)
+    obj_path(vault, ids[0]).unlink()
+    for body in entries:
+        if body.get("object") == ids[0]:
+            continue
+        fields = {k: v for k, v in body.items() if k not in ("seq", "op", "at", "prev")}
+        forged.append(body["op"], **fields)
+    text = problems(vault)
+    assert "signature that does not verify" in text
+
+
+# -- crashes, disk full, concurrency --------------------------------------------------------
+
+ADD_LOOP = """
+import os, sys
+from iprdesk.vault import Vault
+vault = Vault.open(sys.argv[1])
+n = 0
+while True:
+    vault.add(os.urandom(int.from_bytes(os.urandom(2), "big") * 4), {"kind": "other",
+              "note": str(n)})
+    n += 1
+"""
+
+
+def test_kill_9_during_adds_leaves_a_vault_that_verifies(vault):
+    for round_ in range(4):
+        proc = subprocess.Popen([sys.executable, "-c", ADD_LOOP, str(vault.root.parent)])
+        time.sleep(0.5 + 0.15 * round_)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    report = vault.verify(deep=True)
+    assert report.ok, report.problems
+    assert report.objects > 10
+    items = vault.list()
+    assert len(items) == report.objects
+    for item in items:  # each object is whole: it decrypts and matches its capture hash
+        assert len(vault.read(item.id)) == item.size
+
+
+def test_interrupted_add_is_recorded_by_the_next_writer(vault):
+    # The process died after renaming the object into place, before journaling it.
+    object_id = "0123456789abcdef"
+    with open(obj_path(vault, object_id), "wb") as f:
+        objects.write(f, vault.public_key, object_id, __import__("io").BytesIO(b"orphan"),
+                      {"kind": "other", "captured_at": "2026-01-01T00:00:00Z",
+                       "added_at": "2026-01-01T00:00:00Z", "product_ids": []})
+    assert object_id not in vault.ids()
+    report = vault.verify()
+    assert report.ok and any(object_id in line for line in report.recovered)
+    assert vault.read(object_id) == b"orphan"
+
+
+def test_journal_write_failure_removes_the_object(vault, monkeypatch):
+    keep = vault.add(b"already there", {})
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Journal, "append", disk_full)
+    with pytest.raises(DiskFull, match="not added"):
+        vault.add(b"new evidence", {})
+    monkeypatch.undo()
+    assert sorted(os.listdir(vault.objects_dir)) == [keep]
+    assert vault.verify().ok
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True)
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_disk_full_is_a_clear_error_and_corrupts_nothing(tiny_disk):
+    vault = Vault.create(tiny_disk, PASSPHRASE, kdf=KdfParams.floor())
+    added = []
+    with pytest.raises(DiskFull, match="disk is full") as caught:
+        for _ in range(50):
+            added.append(vault.add(os.urandom(100_000), {"kind": "other"}))
+    assert PASSPHRASE not in caught.value.message
+    assert 3 < len(added) < 12
+    assert not [n for n in os.listdir(vault.objects_dir) if n.startswith(".")]
+    report = vault.verify(deep=True)
+    assert report.ok, report.problems
+    assert vault.ids() == sorted(added)
+    # After freeing space the vault carries on.
+    vault.delete(added[0])
+    vault.add(b"small", {})
+    assert vault.verify().ok
+
+
+def test_concurrent_adds_from_threads_and_processes(vault):
+    ids, errors = [], []
+
+    def add_some():
+        try:
+            for _ in range(5):
+                ids.append(vault.add(os.urandom(20_000), {"kind": "other"}))
+        except Exception as e:  # surfaced below
+            errors.append(e)
+
+    script = ("import os,sys\nfrom iprdesk.vault import Vault\nv=Vault.open(sys.argv[1])\n"
+              "[v.add(os.urandom(20000), {}) for _ in range(10)]\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(vault.root.parent)])
+             for _ in range(2)]
+    threads = [threading.Thread(target=add_some) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(p.wait() == 0 for p in procs)
+    assert not errors
+    report = vault.verify(deep=True)
+    assert report.ok, report.problems
+    assert report.objects == 50 and report.journal_entries == 51
+    assert set(ids) <= set(vault.ids())
+
+
+def test_sealing_is_bound_to_the_object_id():
+    """A sealed key moved to another object's header does not open there."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    private = X25519PrivateKey.generate()
+    eph, sealed = crypto.seal(private.public_key(), b"k" * 32, b"ad-one")
+    assert crypto.unseal(private, eph, sealed, b"ad-one") == b"k" * 32
+    with pytest.raises(crypto.Damaged):
+        crypto.unseal(private, eph, sealed, b"ad-two")
