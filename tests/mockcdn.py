@@ -31,6 +31,8 @@ class MockCdn:
         self.seen_user_agents: set[str] = set()
         # Hanging requests wait on this; the fixture sets it so the server stops promptly.
         self.release = asyncio.Event()
+        # What /swap.jpg serves (a test may change it, e.g. to the CDN's default picture).
+        self.swap_body: bytes | None = OLD_JPEG
         self.app = web.Application()
         self.app.router.add_route("GET", "/{name:.*}", self.handle)
 
@@ -55,6 +57,10 @@ class MockCdn:
                 return web.Response(status=403, text="AccessDenied")
             case "old.jpg":
                 return self.image(OLD_JPEG)
+            case "swap.jpg":
+                if self.swap_body is None:
+                    return web.Response(status=404)
+                return self.image(self.swap_body)
             case "old-recompressed.jpg":
                 return self.image(RECOMPRESSED_JPEG)
             case "placeholder.jpg" | "default.jpg":

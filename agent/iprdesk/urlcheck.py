@@ -149,6 +149,7 @@ class CheckResult:
     variant_of: str | None = None
     match: dict | None = None
     cache_busted: dict | None = None
+    image: dict | None = None  # the served picture's fingerprint (similar.Fingerprint)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -320,15 +321,18 @@ class Checker:
                 await asyncio.sleep(wait)
         return False
 
-    async def check(self, url: str, variant_of: str | None = None) -> CheckResult:
+    async def check(self, url: str, variant_of: str | None = None,
+                    reference: similar.Fingerprint | None = None) -> CheckResult:
+        """One URL; `reference` overrides the checker's reference picture for it."""
+        reference = reference or self.reference
         started = time.monotonic()
         checked_at = utc_now()
         plain = await self.fetch(url)
-        verdict, why, match = await self._classify(plain)
+        verdict, why, match, image = await self._classify(plain, reference)
         busted_info = None
         if verdict == "live" and self.options.cache_bust:
             busted = await self.fetch(cache_busted(url), no_cache=True)
-            b_verdict, _, _ = await self._classify(busted)
+            b_verdict, *_ = await self._classify(busted, reference)
             busted_info = {"url": busted.url, "status": busted.status, "verdict": b_verdict,
                            "headers": busted.headers}
             if b_verdict in ("dead", "placeholder"):
@@ -342,31 +346,33 @@ class Checker:
             body_bytes=len(plain.body), checked_at=iso(checked_at),
             elapsed_ms=round((time.monotonic() - started) * 1000), attempts=plain.attempts,
             recheck_after=_recheck_after(verdict, plain, checked_at), variant_of=variant_of,
-            match=match, cache_busted=busted_info,
+            match=match, cache_busted=busted_info, image=image and image.to_json(),
         )
 
-    async def _classify(self, f: Fetch) -> tuple[str, dict, dict | None]:
+    async def _classify(self, f: Fetch, reference: similar.Fingerprint | None,
+                        ) -> tuple[str, dict, dict | None, similar.Fingerprint | None]:
+        """(verdict, reason, comparison with the reference, fingerprint of the served image)"""
         if f.error is not None:
-            return "unknown", f.error, None
+            return "unknown", f.error, None, None
         if f.status in DEAD_STATUSES:
-            return "dead", reason("http_dead", status=f.status), None
+            return "dead", reason("http_dead", status=f.status), None, None
         if not 200 <= f.status < 300:
-            return "unknown", reason("http_other", status=f.status), None
+            return "unknown", reason("http_other", status=f.status), None, None
         if f.truncated:
-            return "unknown", reason("too_large", cap=self.options.max_bytes), None
+            return "unknown", reason("too_large", cap=self.options.max_bytes), None, None
         try:
             fp = await asyncio.get_running_loop().run_in_executor(
                 None, similar.fingerprint_bytes, f.body, f.final_url)
         except BadInput:
             kind = f.headers.get("content-type", "unknown content").split(";")[0]
-            return "placeholder", reason("serves_non_image", content_type=kind), None
-        if self.reference is None:
-            return "live", reason("serves_image"), None
-        c = similar.compare(self.reference, fp)
+            return "placeholder", reason("serves_non_image", content_type=kind), None, None
+        if reference is None:
+            return "live", reason("serves_image"), None, fp
+        c = similar.compare(reference, fp)
         summary = f"{c.verdict}, pHash {c.phash}, dHash {c.dhash}"
         if c.verdict == "different":
-            return "placeholder", reason("serves_other_image", match=summary), c.to_json()
-        return "live", reason("serves_reference", match=summary), c.to_json()
+            return "placeholder", reason("serves_other_image", match=summary), c.to_json(), fp
+        return "live", reason("serves_reference", match=summary), c.to_json(), fp
 
     async def check_many(self, urls: Iterable[str],
                          on_result: Callable[[CheckResult], None] | None = None,

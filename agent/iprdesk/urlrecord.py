@@ -6,7 +6,30 @@ Adding to the vault needs no passphrase, so scheduled re-checks record while it 
 import json
 from pathlib import Path
 
+from iprdesk.errors import IprdeskError
 from iprdesk.urlcheck import CheckResult
+
+
+class VaultUnavailable(IprdeskError):
+    code = "vault_missing"
+    status = 409
+
+
+def _open_vault(home: Path):
+    try:
+        from iprdesk.vault import Vault, VaultMissing
+    except ImportError as e:  # the vault ships in a later build
+        raise VaultUnavailable("This iprdesk build has no evidence vault. / "
+                               "此版本的 iprdesk 没有证据库。") from e
+    try:
+        return Vault.open(home)
+    except VaultMissing as e:
+        raise VaultUnavailable(e.message) from e
+
+
+def ensure_vault(home: Path) -> None:
+    """Fail before any work when results could not be recorded."""
+    _open_vault(home)
 
 
 def evidence(result: CheckResult, case: str) -> tuple[bytes, dict]:
@@ -25,7 +48,5 @@ def evidence(result: CheckResult, case: str) -> tuple[bytes, dict]:
 
 def record_results(home: Path, case: str, results: list[CheckResult]) -> list[str]:
     """Seal every result into the vault in one go (all or none); returns the evidence ids."""
-    from iprdesk.vault import Vault
-
-    items = Vault.open(home).add_many([evidence(r, case) for r in results])
+    items = _open_vault(home).add_many([evidence(r, case) for r in results])
     return [item.id for item in items]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from iprdesk import urlcheck, urlrecord
+from iprdesk import similar, urlcheck, urlrecord, urlwatch
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -98,6 +98,11 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         raise click.BadParameter(e.message, param_hint="URL") from e
     options = urlcheck.Options(timeout=timeout, per_host=per_host, variants=not no_variants)
     ref = _reference(reference)
+    if record:
+        try:
+            urlrecord.ensure_vault(home_path(home))
+        except urlrecord.VaultUnavailable as e:
+            raise click.UsageError(e.message) from e
 
     with click.progressbar(length=len(checked), label="Checking URLs / 检查链接",
                            file=click.get_text_stream("stderr"),
@@ -124,4 +129,84 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         click.get_current_context().exit(1)
 
 
-commands = [check_urls]
+@click.group("url-watch")
+def url_watch():
+    """Old URLs of a case, re-checked hourly until dead and again after moderation (~96 h).
+
+    The running agent does the scheduled checks; these commands add, list and check now.
+    """
+
+
+def _print_watched(w: urlwatch.Watched) -> None:
+    label = VERDICT_LABELS.get(w.state, {"pending": "pending / 待检查",
+                                         "done": "done / 已完成"}.get(w.state, w.state))
+    last = f"last checked {w.last['checked_at']}" if w.last else "not checked yet"
+    nxt = f", next {w.next_check_at}" if w.next_check_at else ""
+    click.echo(f"{label}  {w.url}\n    {last}{nxt}")
+
+
+@url_watch.command("add")
+@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--reference", metavar="IMAGE",
+              help="The complained picture (default: the first image the URL serves).")
+@click.option("--no-variants", is_flag=True, help="Do not add Joom CDN size variants.")
+@json_option
+@home_option
+def url_watch_add(case_id, urls, reference, no_variants, as_json, home):
+    """Watch URLS for case C."""
+    ref = _reference(reference)
+    if isinstance(ref, str):
+        raise click.BadParameter("give an image file", param_hint="--reference")
+    try:
+        fp = similar.fingerprint_bytes(ref, reference) if ref else None
+        added = urlwatch.WatchList(home_path(home)).add(case_id, list(urls), fp,
+                                                        variants=not no_variants)
+    except BadInput as e:
+        raise click.UsageError(e.message) from e
+    if as_json:
+        echo_json([w.to_json() for w in added])
+    else:
+        click.echo(f"Watching {len(added)} new URL(s) for case {case_id}. / "
+                   f"案件 {case_id} 新增监控 {len(added)} 个链接。")
+
+
+@url_watch.command("list")
+@click.option("--case", "case_id", metavar="C", help="Only this case.")
+@json_option
+@home_option
+def url_watch_list(case_id, as_json, home):
+    """Each watched URL's last verdict and next check."""
+    watched = urlwatch.WatchList(home_path(home)).list(case_id)
+    if as_json:
+        echo_json([w.to_json() for w in watched])
+        return
+    if not watched:
+        click.echo("No URLs are watched. / 没有监控中的链接。")
+    for w in watched:
+        _print_watched(w)
+
+
+@url_watch.command("check")
+@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@json_option
+@home_option
+def url_watch_check(case_id, as_json, home):
+    """Check every watched URL of case C now (recorded in the vault when it exists).
+
+    Exits 1 when a URL is still live or in a stale cache.
+    """
+    watched = urlwatch.WatchList(home_path(home)).list(case_id)
+    if not watched:
+        raise click.UsageError(f"case {case_id} watches no URLs")
+    updated = asyncio.run(urlwatch.check_watched(home_path(home), watched))
+    if as_json:
+        echo_json([w.to_json() for w in updated])
+    else:
+        for w in updated:
+            _print_watched(w)
+    if any(w.last["verdict"] in urlcheck.STILL_PUBLIC for w in updated):
+        click.get_current_context().exit(1)
+
+
+commands = [check_urls, url_watch]

@@ -1,0 +1,236 @@
+"""A case's old image URLs, re-checked on a schedule until they are gone for good.
+
+After an edit Joom re-moderates the listing for about 96 hours, and meanwhile the old listing
+and its old images stay public (DESIGN section 1). So each watched URL is checked:
+- hourly while it is still public or its state is unknown (sooner when an edge cache's copy
+  should expire sooner; later only when the host asked for it with Retry-After);
+- once more after the moderation window, even if it was already dead: the old version can
+  come back while moderation runs;
+- and then no more, once it is gone (dead or placeholder) after the window.
+
+The complained picture is the first image a watched URL served (or the reference given when
+it was added): later checks compare against it, so a CDN swapping in a default image counts
+as gone. Every check can be sealed into the vault as evidence (`urlrecord`).
+
+Stored in `url-watch.json` in the data directory; writers hold an exclusive lock on
+`url-watch.lock`, so the agent's scheduler and the CLI can both update it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from iprdesk import similar, urlcheck
+from iprdesk.atomic import atomic_write_json
+from iprdesk.errors import BadInput, NotFound
+
+MODERATION_WINDOW = timedelta(hours=96)
+RECHECK_INTERVAL = timedelta(hours=1)
+GONE = frozenset({"dead", "placeholder"})
+MAX_CASE_ID = 200
+MAX_URLS_PER_CASE = 5000
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass
+class Watched:
+    case: str
+    url: str
+    added_at: str
+    moderation_check_at: str
+    next_check_at: str | None  # None: finished, the URL is gone after the moderation window
+    variant_of: str | None = None
+    reference: dict | None = None  # a similar.Fingerprint as JSON
+    last: dict | None = None  # verdict, reason, status, checked_at, recheck_after
+    checks: int = 0
+    evidence_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["state"] = self.state
+        return d
+
+    @property
+    def state(self) -> str:
+        """What a seller needs to know: pending, the last verdict, or done."""
+        if self.next_check_at is None:
+            return "done"
+        return self.last["verdict"] if self.last else "pending"
+
+
+def check_case_id(case: str) -> str:
+    if not isinstance(case, str) or not case.strip() or len(case) > MAX_CASE_ID:
+        raise BadInput(f"A case id is 1 to {MAX_CASE_ID} characters", code="bad_case")
+    return case.strip()
+
+
+def next_check(w: Watched, result: urlcheck.CheckResult, now: datetime) -> str | None:
+    """When to check `w` again after `result`, or None when it is finished."""
+    moderation = parse_time(w.moderation_check_at)
+    if result.verdict in GONE:
+        return w.moderation_check_at if now < moderation else None
+    due = now + RECHECK_INTERVAL
+    if result.recheck_after:
+        asked = parse_time(result.recheck_after)
+        # A stale cache may expire sooner; a throttled host may ask for longer.
+        due = asked if result.verdict == "unknown" else min(due, asked)
+    if now < moderation < due:
+        due = moderation
+    return urlcheck.iso(due)
+
+
+class WatchList:
+    def __init__(self, home: Path):
+        self.path = home / "url-watch.json"
+        self.lock_path = home / "url-watch.lock"
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[dict]:
+        """The stored state under an exclusive lock; saved if the block ends normally."""
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            state = self._read()
+            before = json.dumps(state, sort_keys=True)
+            yield state
+            if json.dumps(state, sort_keys=True) != before:
+                atomic_write_json(self.path, state)
+
+    def _read(self) -> dict:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"cases": {}}
+        except (OSError, ValueError) as e:
+            raise BadInput(f"{self.path} is damaged ({e}); restore it from a backup or delete "
+                           "it to start the watch list again", code="watch_list_damaged") from e
+        if not isinstance(raw, dict) or not isinstance(raw.get("cases"), dict):
+            raise BadInput(f"{self.path} is not an iprdesk watch list",
+                           code="watch_list_damaged")
+        return raw
+
+    def list(self, case: str | None = None) -> list[Watched]:
+        cases = self._read()["cases"]
+        if case is not None:
+            cases = {case: cases.get(case, {})}
+        return [Watched(**entry) for c in sorted(cases) for entry in cases[c].values()]
+
+    def add(self, case: str, urls: list[str], reference: similar.Fingerprint | None = None,
+            now: datetime | None = None, variants: bool = True) -> list[Watched]:
+        """Watch `urls` (and their Joom CDN size variants) for `case`; returns the new ones."""
+        case = check_case_id(case)
+        checked = [urlcheck.parse_url(u) for u in urls]
+        if not checked:
+            raise BadInput("Give at least one URL to watch")
+        now = now or urlcheck.utc_now()
+        cdn = urlcheck.JoomCdn.load()
+        added = []
+        with self._locked() as state:
+            entries = state["cases"].setdefault(case, {})
+            for url in checked:
+                family = [(url, None)] + [(v, url) for v in (cdn.variants(url) if variants
+                                                             else [])]
+                for candidate, parent in family:
+                    if candidate in entries:
+                        continue
+                    w = Watched(case=case, url=candidate, added_at=urlcheck.iso(now),
+                                moderation_check_at=urlcheck.iso(now + MODERATION_WINDOW),
+                                next_check_at=urlcheck.iso(now), variant_of=parent,
+                                reference=reference.to_json() if reference else None)
+                    entries[candidate] = asdict(w)
+                    added.append(w)
+            if len(entries) > MAX_URLS_PER_CASE:
+                raise BadInput(f"A case can watch at most {MAX_URLS_PER_CASE} URLs",
+                               code="too_many_urls")
+        return added
+
+    def remove(self, case: str, url: str) -> None:
+        with self._locked() as state:
+            entries = state["cases"].get(case, {})
+            if url not in entries:
+                raise NotFound(f"Case {case} does not watch {url}")
+            del entries[url]
+            if not entries:
+                del state["cases"][case]
+
+    def due(self, now: datetime, case: str | None = None) -> list[Watched]:
+        return [w for w in self.list(case)
+                if w.next_check_at is not None and parse_time(w.next_check_at) <= now]
+
+    def record(self, case: str, result: urlcheck.CheckResult, now: datetime,
+               evidence_id: str | None = None) -> Watched:
+        """Store a check's outcome and schedule the next one."""
+        with self._locked() as state:
+            raw = state["cases"].get(case, {}).get(result.url)
+            if raw is None:
+                raise NotFound(f"Case {case} does not watch {result.url}")
+            w = Watched(**raw)
+            w.checks += 1
+            w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
+                                                        "checked_at", "recheck_after")}
+            if w.reference is None and result.verdict == "live" and result.image:
+                w.reference = result.image  # the complained picture, as first seen
+            if evidence_id:
+                w.evidence_ids.append(evidence_id)
+            w.next_check_at = next_check(w, result, now)
+            state["cases"][case][result.url] = asdict(w)
+            return w
+
+    def complained_images(self) -> list[tuple[str, similar.Fingerprint]]:
+        """Every complained picture known from watched URLs, labelled with case and URL."""
+        out = []
+        for w in self.list():
+            if w.reference and not w.variant_of:
+                out.append((f"{w.case}: {w.url}", similar.Fingerprint.from_json(w.reference)))
+        return out
+
+
+async def check_watched(home: Path, watched: list[Watched], *, record: bool = True,
+                        options: urlcheck.Options | None = None,
+                        now: datetime | None = None) -> list[Watched]:
+    """Check these watched URLs now, store the outcomes and (if asked) seal them as evidence.
+
+    Evidence is recorded when the vault exists; a missing vault never blocks the check.
+    """
+    if not watched:
+        return []
+    options = options or urlcheck.Options()
+    options.variants = False  # variants are watched as entries of their own
+    async with urlcheck.Checker(options) as checker:
+        results = await asyncio.gather(*(
+            checker.check(w.url, w.variant_of,
+                          similar.Fingerprint.from_json(w.reference) if w.reference else None)
+            for w in watched))
+    now = now or urlcheck.utc_now()
+    evidence_ids: list[str | None] = [None] * len(results)
+    if record:
+        evidence_ids = _seal(home, watched, results) or evidence_ids
+    watch = WatchList(home)
+    return [watch.record(w.case, r, now, eid)
+            for w, r, eid in zip(watched, results, evidence_ids, strict=True)]
+
+
+def _seal(home: Path, watched: list[Watched], results) -> list[str] | None:
+    from iprdesk import urlrecord
+
+    try:
+        by_case: dict[str, list[int]] = {}
+        for i, w in enumerate(watched):
+            by_case.setdefault(w.case, []).append(i)
+        ids: list[str | None] = [None] * len(results)
+        for case, indexes in by_case.items():
+            for i, eid in zip(indexes, urlrecord.record_results(
+                    home, case, [results[i] for i in indexes]), strict=True):
+                ids[i] = eid
+        return ids
+    except urlrecord.VaultUnavailable:
+        return None

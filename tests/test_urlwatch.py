@@ -1,0 +1,152 @@
+"""Watched old URLs: the schedule, the stored state, the agent routes and the scheduler."""
+
+import asyncio
+import json
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from iprdesk import urlcheck, urlwatch
+from iprdesk.cli import main
+from iprdesk.errors import BadInput, NotFound
+from iprdesk.server.routes.urls import run_due_checks
+from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG
+from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
+
+T0 = urlcheck.datetime(2026, 3, 1, 8, 0, tzinfo=urlcheck.UTC)
+
+
+def result(verdict, recheck_after=None, url="https://img.joomcdn.net/a.jpeg"):
+    return urlcheck.CheckResult(
+        url=url, verdict=verdict, reason=urlcheck.reason("serves_image"), status=200,
+        final_url=url, redirects=[], headers={}, body_sha256=None, body_bytes=0,
+        checked_at=urlcheck.iso(T0), elapsed_ms=1, attempts=1, recheck_after=recheck_after)
+
+
+def watched():
+    return urlwatch.Watched(case="C-1", url="https://x/a.jpg", added_at=urlcheck.iso(T0),
+                            moderation_check_at=urlcheck.iso(T0 + timedelta(hours=96)),
+                            next_check_at=urlcheck.iso(T0))
+
+
+def test_schedule_hourly_until_dead_then_after_the_moderation_window():
+    w = watched()
+    at = urlwatch.next_check
+    assert at(w, result("live"), T0) == urlcheck.iso(T0 + timedelta(hours=1))
+    # an edge cache that expires in 10 minutes is checked then
+    assert at(w, result("stale-cache", urlcheck.iso(T0 + timedelta(minutes=10))), T0) == \
+        urlcheck.iso(T0 + timedelta(minutes=10))
+    # a host asking for 3 hours gets them
+    assert at(w, result("unknown", urlcheck.iso(T0 + timedelta(hours=3))), T0) == \
+        urlcheck.iso(T0 + timedelta(hours=3))
+    # dead early: checked once more after moderation, then finished
+    assert at(w, result("dead"), T0 + timedelta(hours=2)) == w.moderation_check_at
+    assert at(w, result("placeholder"), T0 + timedelta(hours=97)) is None
+    # still live near the end of the window: the window's end comes first
+    assert at(w, result("live"), T0 + timedelta(hours=95, minutes=30)) == w.moderation_check_at
+
+
+def test_watch_list_adds_variants_once_and_removes(home):
+    wl = urlwatch.WatchList(home)
+    url = f"https://img.joomcdn.net/{JOOM_ID}_1024_1024.jpeg"
+    added = wl.add("C-1", [url], now=T0)
+    cdn_data = urlcheck.JoomCdn.load()
+    assert len(added) == len(cdn_data.hosts) * len(cdn_data.sizes)
+    assert wl.add("C-1", [url], now=T0) == []
+    assert {w.state for w in wl.list("C-1")} == {"pending"}
+    assert wl.list("other") == []
+    assert len(wl.due(T0)) == len(added) and wl.due(T0 - timedelta(seconds=1)) == []
+    wl.remove("C-1", url)
+    with pytest.raises(NotFound):
+        wl.remove("C-1", url)
+    with pytest.raises(BadInput):
+        wl.add("", [url])
+    with pytest.raises(BadInput):
+        wl.add("C-1", ["ftp://x/y"])
+
+
+def test_damaged_watch_list_is_a_clear_error(home):
+    (home / "url-watch.json").write_text("{oops")
+    with pytest.raises(BadInput, match="damaged"):
+        urlwatch.WatchList(home).list()
+
+
+async def test_first_live_picture_becomes_the_reference_then_a_swap_is_a_placeholder(
+        home, cdn):  # noqa: F811
+    wl = urlwatch.WatchList(home)
+    url = f"{cdn.base}/swap.jpg"
+    wl.add("C-1", [url], now=T0)
+    fast = urlcheck.Options(timeout=1, backoff=0.01)
+    [w] = await urlwatch.check_watched(home, wl.due(T0), record=False, options=fast, now=T0)
+    assert w.state == "live" and w.reference and w.checks == 1
+    assert w.next_check_at == urlcheck.iso(T0 + timedelta(hours=1))
+    assert len(wl.complained_images()) == 1
+
+    cdn.swap_body = DEFAULT_JPEG  # the CDN now serves its "image removed" picture
+    later = T0 + timedelta(hours=1)
+    [w] = await urlwatch.check_watched(home, wl.due(later), record=False, options=fast,
+                                       now=later)
+    assert w.state == "placeholder" and w.next_check_at == w.moderation_check_at
+
+    cdn.swap_body = None  # gone for good after moderation: finished
+    end = T0 + timedelta(hours=96)
+    assert await run_due_checks(home, end) == 1
+    [w] = wl.list("C-1")
+    assert (w.state, w.last["verdict"], w.checks) == ("done", "dead", 3)
+    assert await run_due_checks(home, end + timedelta(days=1)) == 0
+
+
+async def test_routes_watch_list_check_now_and_unwatch(agent, cdn):  # noqa: F811
+    url = f"{cdn.base}/stale.jpg"
+    r = await agent.post("/v1/urls/watch", json={"case": "C-7", "urls": [url],
+                                                 "reference_url": f"{cdn.base}/old.jpg"})
+    assert r.status == 201, await r.text()
+    assert [w["url"] for w in (await r.json())["added"]] == [url]
+
+    r = await agent.post("/v1/urls/watch/check", json={"case": "C-7"})
+    assert r.status == 200, await r.text()
+    [w] = (await r.json())["urls"]
+    assert w["state"] == "stale-cache" and w["last"]["reason"]["zh_CN"]
+
+    r = await agent.get("/v1/urls/watch?case=C-7")
+    assert [w["state"] for w in (await r.json())["urls"]] == ["stale-cache"]
+
+    r = await agent.post("/v1/urls/watch/check", json={"case": "C-7", "urls": [
+        f"{cdn.base}/other.jpg"]})
+    assert r.status == 404
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": "C-7", "url": url})
+    assert r.status == 200
+    assert (await (await agent.get("/v1/urls/watch")).json())["urls"] == []
+
+
+async def test_route_check_urls_and_bad_input(agent, cdn):  # noqa: F811
+    r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-410",
+                                                          f"{cdn.base}/old.jpg"]})
+    assert r.status == 200
+    assert [x["verdict"] for x in (await r.json())["results"]] == ["dead", "live"]
+    for bad in ({"urls": []}, {"urls": "http://x/y"}, {"urls": ["javascript:alert(1)"]},
+                {"urls": ["http://x/y"], "variants": "no"}):
+        r = await agent.post("/v1/urls/check", json=bad)
+        assert r.status == 400, bad
+        assert (await r.json())["error"]["message"]
+    r = await agent.post("/v1/urls/watch", json={"case": "", "urls": ["http://x/y"]})
+    assert (r.status, (await r.json())["error"]["code"]) == (400, "bad_case")
+
+
+async def test_cli_url_watch(home, cdn, tmp_path):  # noqa: F811
+    def run(*args):
+        return CliRunner().invoke(main, ["url-watch", *args, "--home", str(home)])
+
+    ref = tmp_path / "old.jpg"
+    ref.write_bytes(OLD_JPEG)
+    r = await asyncio.to_thread(run, "add", "--case", "C-2", f"{cdn.base}/old.jpg",
+                                         f"{cdn.base}/gone-404", "--reference", str(ref))
+    assert r.exit_code == 0 and "2 new URL(s)" in r.output, r.output
+    r = await asyncio.to_thread(run, "check", "--case", "C-2")
+    assert r.exit_code == 1, r.output
+    assert "LIVE" in r.output and "dead" in r.output
+    r = await asyncio.to_thread(run, "list", "--json")
+    assert {w["state"] for w in json.loads(r.output)} == {"live", "dead"}
+    r = await asyncio.to_thread(run, "check", "--case", "nothing")
+    assert r.exit_code == 2
