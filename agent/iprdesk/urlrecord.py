@@ -8,6 +8,7 @@ from pathlib import Path
 
 from iprdesk.errors import IprdeskError
 from iprdesk.urlcheck import CheckResult
+from iprdesk.vault import Vault, VaultMissing
 
 
 class VaultUnavailable(IprdeskError):
@@ -15,12 +16,7 @@ class VaultUnavailable(IprdeskError):
     status = 409
 
 
-def _open_vault(home: Path):
-    try:
-        from iprdesk.vault import Vault, VaultMissing
-    except ImportError as e:  # the vault ships in a later build
-        raise VaultUnavailable("This iprdesk build has no evidence vault. / "
-                               "此版本的 iprdesk 没有证据库。") from e
+def _open_vault(home: Path) -> Vault:
     try:
         return Vault.open(home)
     except VaultMissing as e:

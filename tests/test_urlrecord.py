@@ -1,0 +1,57 @@
+"""URL checks sealed into the evidence vault: by the CLI and by scheduled re-checks."""
+
+import asyncio
+import json
+
+from click.testing import CliRunner
+
+from iprdesk import urlcheck, urlwatch
+from iprdesk.cli import main
+from tests.conftest import VAULT_PASSPHRASE
+from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
+
+
+def unlocked(home):
+    from iprdesk.vault import Vault
+
+    v = Vault.open(home)
+    v.unlock(VAULT_PASSPHRASE)
+    return v
+
+
+async def test_check_urls_record_seals_each_result(vault_home, cdn):  # noqa: F811
+    r = await asyncio.to_thread(CliRunner().invoke, main, [
+        "check-urls", f"{cdn.base}/old.jpg", f"{cdn.base}/to-404.jpg", "--record",
+        "--case", "C-9", "--home", str(vault_home), "--json", "--timeout", "2"])
+    assert r.exit_code == 1, r.output
+    printed = {x["url"]: x for x in json.loads(r.stdout)}
+    assert "Recorded 2 checks" in r.stderr
+    v = unlocked(vault_home)
+    items = v.list(case="C-9")
+    assert sorted(i.source_url for i in items) == sorted(printed)
+    for item in items:
+        assert item.kind == "url-check" and item.content_type == "application/json"
+        stored = json.loads(v.read(item.id))
+        assert stored == printed[item.source_url]
+        assert item.captured_at == stored["checked_at"]
+    dead = next(i for i in items if i.source_url.endswith("to-404.jpg"))
+    assert dead.note.startswith("dead: HTTP 404")
+    assert [h["status"] for h in json.loads(v.read(dead.id))["redirects"]] == [301, 302]
+
+
+async def test_record_without_a_vault_is_a_usage_error_before_any_check(home, cdn):  # noqa: F811
+    r = await asyncio.to_thread(CliRunner().invoke, main, [
+        "check-urls", f"{cdn.base}/old.jpg", "--record", "--case", "C-9", "--home", str(home)])
+    assert r.exit_code == 2 and "vault init" in r.output
+    assert sum(cdn.hits.values()) == 0
+
+
+async def test_scheduled_checks_are_recorded_while_the_vault_is_locked(vault_home,
+                                                                        cdn):  # noqa: F811
+    wl = urlwatch.WatchList(vault_home)
+    wl.add("C-3", [f"{cdn.base}/gone-410"])
+    [w] = await urlwatch.check_watched(vault_home, wl.due(urlcheck.utc_now()),
+                                       options=urlcheck.Options(timeout=1))
+    assert w.state == "dead" and len(w.evidence_ids) == 1
+    [item] = unlocked(vault_home).list(case="C-3")
+    assert item.id == w.evidence_ids[0]
