@@ -1,0 +1,300 @@
+"""Cases: one complaint the seller is working on, its facts, events and deadlines.
+
+A case is a JSON file `cases/<id>.json` in the data directory, written atomically. Deadlines
+are not stored: they are computed from the case's events and `shared/deadlines.json`, so a
+changed rule (say, 72 hours instead of 48) applies to every case at once, with no migration.
+The CLI and the agent both write cases, so every read-modify-write holds `cases/.lock`.
+"""
+
+import contextlib
+import fcntl
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from iprdesk import shared_data
+from iprdesk.atomic import atomic_write_json
+from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
+
+COMPLAINT_TYPES = ("copyright", "trademark")
+CASE_ID = re.compile(r"^c-[0-9a-f]{8}$")
+# Joom ids are hex or alphanumeric; allow the separators sellers paste, refuse anything that
+# could break a file name, a report or a template.
+PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+MAX_PRODUCTS = 500
+MAX_TEXT = 200
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(value: str, what: str) -> datetime:
+    """ISO 8601; a time without an offset is taken as UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        raise BadInput(f"{what}: {value!r} is not an ISO 8601 time "
+                       "(e.g. 2026-03-01T09:30:00Z)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _plain_id(value, what: str) -> str:
+    text = str(value or "").strip()
+    if not PLAIN_ID.match(text):
+        raise BadInput(f"{what} {text!r} is not valid: use letters, digits and . _ : - "
+                       "(at most 100 characters)")
+    return text
+
+
+def _plain_text(value, what: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise BadInput(f"{what} is required")
+    if len(text) > MAX_TEXT:
+        raise BadInput(f"{what} is longer than {MAX_TEXT} characters")
+    return text
+
+
+def parse_products(value) -> list[str]:
+    """Product IDs from a list or a comma/space separated string, duplicates removed."""
+    items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value or ""))
+    products = []
+    for item in items:
+        if str(item).strip():
+            product = _plain_id(item, "Product ID")
+            if product not in products:
+                products.append(product)
+    if not products:
+        raise BadInput("Give at least one product ID (--products P1,P2,...)")
+    if len(products) > MAX_PRODUCTS:
+        raise BadInput(f"At most {MAX_PRODUCTS} product IDs per case")
+    return products
+
+
+@dataclass
+class Case:
+    id: str
+    complaint_id: str
+    store_id: str
+    type: str
+    complainant: str
+    products: list[str]
+    # Event name (see shared/deadlines.json "events") -> ISO UTC time; "received" always set.
+    events: dict[str, str]
+    created: str
+    status: str = "open"
+    closed: str | None = None
+    # Public URLs of the complained images, for the dead-URL checks.
+    old_urls: list[str] = field(default_factory=list)
+
+    @property
+    def received(self) -> datetime:
+        return parse_time(self.events["received"], "received")
+
+    def to_dict(self, now: datetime | None = None) -> dict:
+        data = asdict(self)
+        data["received"] = self.events["received"]
+        data["deadlines"] = deadlines(self, now)
+        data["schedule_a_firm"] = schedule_a_firm(self.complainant)
+        return data
+
+
+def deadline_rules() -> list[dict]:
+    return shared_data.load("deadlines.json")["deadlines"]
+
+
+def event_names() -> dict:
+    return shared_data.load("deadlines.json")["events"]
+
+
+def deadlines(case: Case, now: datetime | None = None) -> list[dict]:
+    """Each rule's state for this case: pending (clock not started), done, ok, warning,
+    urgent or overdue (reminders are 'due' instead of overdue), with the due time."""
+    now = now or now_utc()
+    result = []
+    for rule in deadline_rules():
+        item = {"id": rule["id"], "kind": rule["kind"], "label": rule["label"],
+                "due": None, "seconds_left": None}
+        start = case.events.get(rule["from"])
+        if start is None:
+            item["state"] = "pending"
+        else:
+            due = parse_time(start, rule["from"]) + timedelta(hours=rule["hours"])
+            left = (due - now).total_seconds()
+            item.update(due=iso(due), seconds_left=int(left))
+            if rule["done_when"] in case.events or case.status == "closed":
+                item["state"] = "done"
+            elif left <= 0:
+                item["state"] = "overdue" if rule["kind"] == "deadline" else "due"
+            else:
+                levels = sorted(rule["warn_before_hours"], reverse=True)
+                item["state"] = "ok"
+                if left <= levels[-1] * 3600:
+                    item["state"] = "urgent"
+                elif left <= levels[0] * 3600:
+                    item["state"] = "warning"
+        result.append(item)
+    return result
+
+
+def next_deadline(case: Case, now: datetime | None = None) -> dict | None:
+    """The earliest deadline still running (overdue ones first), or None."""
+    running = [d for d in deadlines(case, now) if d["state"] not in ("pending", "done")]
+    return min(running, key=lambda d: d["seconds_left"], default=None)
+
+
+def _normalise_firm(name: str) -> str:
+    words = re.sub(r"[^a-z0-9&]+", " ", name.lower().replace(" and ", " & ")).split()
+    suffixes = {"ltd", "llc", "llp", "pa", "p", "a", "pc", "inc", "law", "firm", "the"}
+    return " ".join(w for w in words if w not in suffixes)
+
+
+def schedule_a_firm(complainant: str) -> str | None:
+    """The known Schedule A law firm named in the complainant, if any (shared/lawfirms.json)."""
+    text = f" {_normalise_firm(complainant)} "
+    for firm in shared_data.load("lawfirms.json")["firms"]:
+        for name in (firm["name"], *firm["aliases"]):
+            key = _normalise_firm(name)
+            if key and f" {key} " in text:
+                return firm["name"]
+    return None
+
+
+class CaseStore:
+    def __init__(self, home: Path):
+        self.root = home / "cases"
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.root.mkdir(exist_ok=True, mode=0o700)
+        with open(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _path(self, case_id: str) -> Path:
+        if not CASE_ID.match(str(case_id)):
+            raise BadInput(f"{case_id!r} is not a case id (they look like c-1a2b3c4d)")
+        return self.root / f"{case_id}.json"
+
+    def _save(self, case: Case) -> None:
+        atomic_write_json(self._path(case.id), asdict(case))
+
+    def get(self, case_id: str) -> Case:
+        path = self._path(case_id)
+        try:
+            return Case(**json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise NotFound(f"No case {case_id}; `iprdesk case list` shows the cases") from None
+        except (ValueError, TypeError) as e:
+            raise IprdeskError(f"{path} is damaged ({e}); restore it from a backup",
+                               code="case_damaged", status=500) from e
+
+    def all(self, status: str | None = None) -> list[Case]:
+        if not self.root.is_dir():
+            return []
+        cases = [self.get(p.stem) for p in sorted(self.root.glob("c-*.json"))]
+        return [c for c in cases if status is None or c.status == status]
+
+    def find_open(self, complaint_id: str) -> Case | None:
+        return next((c for c in self.all("open") if c.complaint_id == complaint_id), None)
+
+    def new(self, *, complaint_id, store_id, type, complainant, products, received=None,
+            old_urls=None, now: datetime | None = None) -> Case:
+        now = now or now_utc()
+        complaint_id = _plain_id(complaint_id, "Complaint ID")
+        if type not in COMPLAINT_TYPES:
+            raise BadInput(f"Complaint type {type!r} is not one of: {', '.join(COMPLAINT_TYPES)}")
+        received_at = parse_time(received, "--received") if received else now
+        if received_at > now + timedelta(minutes=5):
+            raise BadInput(f"--received {iso(received_at)} is in the future")
+        case = Case(
+            id="",
+            complaint_id=complaint_id,
+            store_id=_plain_id(store_id, "Store ID"),
+            type=type,
+            complainant=_plain_text(complainant, "Complainant"),
+            products=parse_products(products),
+            events={"received": iso(received_at)},
+            created=iso(now),
+            old_urls=_urls(old_urls or []),
+        )
+        with self._locked():
+            existing = self.find_open(complaint_id)
+            if existing:
+                raise Conflict(f"Complaint {complaint_id} already has an open case, "
+                               f"{existing.id}", code="case_exists")
+            while True:
+                case.id = f"c-{secrets.token_hex(4)}"
+                if not self._path(case.id).exists():
+                    break
+            self._save(case)
+        return case
+
+    def record_event(self, case_id: str, event: str, at: str | None = None,
+                     now: datetime | None = None) -> Case:
+        """Record that something happened (offer received, images replaced...), which starts
+        or meets deadlines."""
+        names = event_names()
+        if event not in names or event == "received":
+            choices = ", ".join(n for n in names if n != "received")
+            raise BadInput(f"Unknown event {event!r}; one of: {choices}")
+        moment = parse_time(at, "--at") if at else (now or now_utc())
+        with self._locked():
+            case = self.get(case_id)
+            if moment < case.received:
+                raise BadInput(f"{event} at {iso(moment)} is before the complaint was received")
+            case.events[event] = iso(moment)
+            self._save(case)
+        return case
+
+    def add_urls(self, case_id: str, urls: list[str]) -> Case:
+        with self._locked():
+            case = self.get(case_id)
+            case.old_urls = _urls(case.old_urls + list(urls))
+            self._save(case)
+        return case
+
+    def close(self, case_id: str, now: datetime | None = None) -> Case:
+        with self._locked():
+            case = self.get(case_id)
+            if case.status == "closed":
+                raise Conflict(f"Case {case_id} is already closed", code="case_closed")
+            case.status = "closed"
+            case.closed = iso(now or now_utc())
+            self._save(case)
+        return case
+
+    def by_urgency(self, now: datetime | None = None) -> list[Case]:
+        """Open cases, the one whose next deadline comes first at the top; cases with no
+        running deadline last, newest first."""
+        def key(case):
+            upcoming = next_deadline(case, now)
+            if upcoming is None:
+                return (1, -parse_time(case.created, "created").timestamp())
+            return (0, upcoming["seconds_left"])
+
+        return sorted(self.all("open"), key=key)
+
+
+def _urls(urls: list[str]) -> list[str]:
+    result = []
+    for url in urls:
+        url = str(url).strip()
+        if not re.match(r"^https?://[^\s/]+/\S*$", url) or len(url) > 2000:
+            raise BadInput(f"{url[:100]!r} is not an http(s) URL")
+        if url not in result:
+            result.append(url)
+    return result

@@ -1,0 +1,256 @@
+"""`iprdesk case ...`, `iprdesk preflight`, `iprdesk draft`: thin commands over cases,
+preflight and drafts."""
+
+from pathlib import Path
+
+import click
+
+from iprdesk import cases, drafts, i18n, preflight
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+
+lang_option = click.option(
+    "--lang", type=click.Choice(i18n.LANGUAGES), default=None,
+    help="Language of the output (default: from the system locale).")
+
+STATE_STYLE = {"overdue": "red", "due": "yellow", "urgent": "red", "warning": "yellow",
+               "ok": "green", "done": "green", "pending": None}
+
+
+def _lang(lang: str | None) -> str:
+    return lang or i18n.system_language()
+
+
+def duration(seconds: int, lang: str) -> str:
+    """'1 d 4 h' / '3 h 20 min' / '12 min': the two largest units."""
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    units = i18n.text("time.units", lang).split("|")
+    parts = [(n, u) for n, u in zip((days, hours, minutes), units, strict=True) if n][:2]
+    sep = "" if lang == "zh_CN" else " "
+    return " ".join(f"{n}{sep}{u}" for n, u in parts or [(0, units[2])])
+
+
+def deadline_line(item: dict, lang: str) -> str:
+    state = i18n.text(f"case.state.{item['state']}", lang)
+    label = item["label"][lang]
+    if item["due"] is None:
+        return f"{label}: {state}"
+    left = item["seconds_left"]
+    if item["state"] == "done":
+        when = item["due"]
+    else:
+        key = "time.ago" if left < 0 else "time.in"
+        when = f"{i18n.text(key, lang, duration=duration(left, lang))}, {item['due']}"
+    return f"{label}: {click.style(state, fg=STATE_STYLE[item['state']])} ({when})"
+
+
+@click.group()
+def case():
+    """Open, list, show and close complaint cases and their deadlines."""
+
+
+@case.command("new")
+@click.option("--complaint-id", required=True, help="The complaint's ID in the Merchant Panel.")
+@click.option("--store-id", required=True, help="Your Joom store ID.")
+@click.option("--type", "type_", required=True, type=click.Choice(cases.COMPLAINT_TYPES),
+              help="copyright (images) or trademark (brand names, logos).")
+@click.option("--complainant", required=True, help="Who complained (the rights holder or firm).")
+@click.option("--products", required=True, help="Affected product IDs, comma separated.")
+@click.option("--received", default=None,
+              help="When the complaint arrived, ISO 8601 (default: now; no offset = UTC).")
+@click.option("--old-url", "old_urls", multiple=True,
+              help="Public URL of a complained image (repeatable), for the dead-URL check.")
+@json_option
+@home_option
+def case_new(complaint_id, store_id, type_, complainant, products, received, old_urls,
+             as_json, home):
+    """Open a case for a complaint; its deadlines start at --received."""
+    new = cases.CaseStore(home_path(home)).new(
+        complaint_id=complaint_id, store_id=store_id, type=type_, complainant=complainant,
+        products=products, received=received, old_urls=list(old_urls))
+    if as_json:
+        echo_json({"id": new.id})
+        return
+    lang = i18n.system_language()
+    click.echo(i18n.text("case.opened", lang, case=new.id, complaint=new.complaint_id))
+    upcoming = cases.next_deadline(new)
+    if upcoming:
+        click.echo(deadline_line(upcoming, lang))
+
+
+@case.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include closed cases.")
+@json_option
+@lang_option
+@home_option
+def case_list(show_all, as_json, lang, home):
+    """Open cases, the most urgent first."""
+    store, lang = cases.CaseStore(home_path(home)), _lang(lang)
+    items = store.by_urgency()
+    if show_all:
+        items += store.all("closed")
+    if as_json:
+        echo_json([c.to_dict() for c in items])
+        return
+    if not items:
+        click.echo(i18n.text("case.none", lang))
+    for c in items:
+        upcoming = cases.next_deadline(c)
+        status = i18n.text(f"case.status.{c.status}", lang)
+        line = f"{c.id}  {c.complaint_id}  {c.type:<9}  {status:<6}  {c.complainant}"
+        click.echo(line)
+        if upcoming:
+            click.echo(f"    {deadline_line(upcoming, lang)}")
+
+
+@case.command("show")
+@click.argument("case_id")
+@json_option
+@lang_option
+@home_option
+def case_show(case_id, as_json, lang, home):
+    """A case's facts and every deadline."""
+    c, lang = cases.CaseStore(home_path(home)).get(case_id), _lang(lang)
+    if as_json:
+        echo_json(c.to_dict())
+        return
+    data = c.to_dict()
+    def field(name):
+        return i18n.text(f"case.field.{name}", lang)
+
+    click.echo(i18n.text("case.heading", lang, case=c.id,
+                         status=i18n.text(f"case.status.{c.status}", lang)))
+    rows = [(field("complaint"), c.complaint_id), (field("store"), c.store_id),
+            (field("type"), i18n.text(f"case.type.{c.type}", lang)),
+            (field("complainant"), c.complainant), (field("products"), ", ".join(c.products))]
+    rows += [(cases.event_names()[name][lang], when) for name, when in c.events.items()]
+    rows += [(field("old_url"), url) for url in c.old_urls]
+    for key, value in rows:
+        click.echo(f"  {key}: {value}")
+    if data["schedule_a_firm"]:
+        click.secho("  " + i18n.text("case.schedule_a", lang, firm=data["schedule_a_firm"]),
+                    fg="yellow")
+    click.echo(i18n.text("case.deadlines", lang) + ":")
+    for item in data["deadlines"]:
+        click.echo(f"  {deadline_line(item, lang)}")
+
+
+@case.command("event")
+@click.argument("case_id")
+@click.argument("event", type=click.Choice([n for n in cases.event_names() if n != "received"]))
+@click.option("--at", default=None, help="When it happened, ISO 8601 (default: now).")
+@json_option
+@lang_option
+@home_option
+def case_event(case_id, event, at, as_json, lang, home):
+    """Record what happened (offer received, images replaced...); deadlines follow."""
+    c = cases.CaseStore(home_path(home)).record_event(case_id, event, at)
+    if as_json:
+        echo_json(c.to_dict())
+        return
+    lang = _lang(lang)
+    click.echo(i18n.text("case.recorded", lang, event=cases.event_names()[event][lang],
+                         case=c.id, at=c.events[event]))
+
+
+@case.command("urls")
+@click.argument("case_id")
+@click.argument("urls", nargs=-1, required=True)
+@home_option
+def case_urls(case_id, urls, home):
+    """Add public URLs of the complained images, for the dead-URL check."""
+    c = cases.CaseStore(home_path(home)).add_urls(case_id, list(urls))
+    click.echo(i18n.text("case.urls_count", i18n.system_language(), case=c.id,
+                         count=len(c.old_urls)))
+
+
+@case.command("close")
+@click.argument("case_id")
+@home_option
+def case_close(case_id, home):
+    """Close a case: its deadlines stop warning."""
+    c = cases.CaseStore(home_path(home)).close(case_id)
+    click.echo(i18n.text("case.closed_now", i18n.system_language(), case=c.id))
+
+
+def _documents(paths) -> list[preflight.Document]:
+    return [preflight.Document(Path(p).name, Path(p).read_bytes()) for p in paths]
+
+
+existing_file = click.Path(exists=True, dir_okay=False)
+
+
+@click.command("preflight")
+@click.argument("case_id")
+@click.option("--agreement", "agreements", multiple=True, type=existing_file,
+              help="The signed settlement agreement (PDF), instead of the vault's.")
+@click.option("--payment", "payments", multiple=True, type=existing_file,
+              help="The payment proof (PDF), instead of the vault's.")
+@click.option("--new-image", "new_images", multiple=True, type=existing_file,
+              help="A replacement image you will upload (repeatable).")
+@click.option("--complained-image", "complained_images", multiple=True, type=existing_file,
+              help="An image named in the complaint (repeatable).")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False),
+              help="Also write a report page to this file.")
+@json_option
+@lang_option
+@home_option
+def preflight_cmd(case_id, agreements, payments, new_images, complained_images, html_out,
+                  as_json, lang, home):
+    """Check an appeal before you file it. Exit 0 when ready, 1 when not."""
+    home, lang = home_path(home), _lang(lang)
+    c = cases.CaseStore(home).get(case_id)
+    inputs = preflight.gather(
+        home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
+        new_images=[Path(p) for p in new_images],
+        complained_images=[Path(p) for p in complained_images])
+    checks = preflight.run(c, inputs)
+    result = preflight.report(c, checks, lang)
+    if html_out:
+        from iprdesk.atomic import atomic_write_bytes
+
+        atomic_write_bytes(html_out, preflight.render_html(c, checks).encode(), mode=0o644)
+    if as_json:
+        echo_json(result)
+    else:
+        status_colour = {"pass": "green", "fail": "red", "unknown": "yellow"}
+        click.echo(f"{i18n.text('preflight.title', lang)}: {c.id} "
+                   f"({c.complaint_id}, {c.store_id})")
+        for check in result["checks"]:
+            label = i18n.text(f"preflight.status.{check['status']}", lang).upper()
+            click.echo(f"  {click.style(f'{label:<8}', fg=status_colour[check['status']])}"
+                       f"{check['id']:<22} {check['message']}")
+        click.secho(result["summary"], fg="green" if result["ready"] else "red", bold=True)
+        if html_out:
+            click.echo(i18n.text("preflight.report_written", lang,
+                                 path=Path(html_out).resolve()))
+    raise SystemExit(0 if result["ready"] else 1)
+
+
+@click.command("draft")
+@click.argument("case_id")
+@click.argument("name", type=click.Choice(drafts.names()))
+@json_option
+@lang_option
+@home_option
+def draft(case_id, name, as_json, lang, home):
+    """A message for the case: settlement_intent (to the firm) or joom_support."""
+    home, lang = home_path(home), _lang(lang)
+    result = drafts.render(cases.CaseStore(home).get(case_id), name)
+    if as_json:
+        echo_json(result)
+        return
+    click.secho(result["title"][lang], bold=True)
+    click.echo(f"{i18n.text('draft.to', lang)}: {result['to'][lang]}")
+    click.echo(f"{i18n.text('draft.subject', lang)}: {result['subject']}\n")
+    click.echo(result["body"])
+    click.echo("\n" + i18n.text("draft.explain", lang))
+    for n, p in enumerate(result["paragraphs"], 1):
+        click.echo(f"  {n}. {p['explain'][lang]}")
+    click.echo("\n" + i18n.text("draft.terms", lang))
+    for term in result["terms"]:
+        click.echo(f"  {term['term']}: {term['explain'][lang]}")
+
+
+commands = [case, preflight_cmd, draft]

@@ -1,0 +1,90 @@
+"""Cases, their drafts and the appeal preflight, for the extension (thin: parse, call, answer)."""
+
+import asyncio
+
+from aiohttp import web
+
+from iprdesk import cases, drafts, i18n, preflight
+from iprdesk.errors import BadInput
+from iprdesk.server.http import read_json, state
+
+routes = web.RouteTableDef()
+
+
+def _store(request: web.Request) -> cases.CaseStore:
+    return cases.CaseStore(state(request).home)
+
+
+def _lang(value) -> str:
+    if value is None:
+        return "en"
+    if value not in i18n.LANGUAGES:
+        raise BadInput(f"lang must be one of: {', '.join(i18n.LANGUAGES)}")
+    return value
+
+
+@routes.get("/v1/cases")
+async def list_cases(request: web.Request) -> web.Response:
+    store = _store(request)
+    which = request.query.get("status", "open")
+    if which not in ("open", "all"):
+        raise BadInput("status must be open or all")
+    items = store.by_urgency() + (store.all("closed") if which == "all" else [])
+    return web.json_response({"cases": [c.to_dict() for c in items]})
+
+
+@routes.post("/v1/cases")
+async def new_case(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    fields = ("complaint_id", "store_id", "type", "complainant", "products", "received",
+              "old_urls")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise BadInput(f"Unknown field(s): {', '.join(unknown)}")
+    if body.get("old_urls") is not None and not isinstance(body["old_urls"], list):
+        raise BadInput("old_urls must be a list of URLs")
+    case = _store(request).new(**{k: body.get(k) for k in fields})
+    return web.json_response(case.to_dict(), status=201)
+
+
+@routes.get("/v1/cases/{case_id}")
+async def show_case(request: web.Request) -> web.Response:
+    return web.json_response(_store(request).get(request.match_info["case_id"]).to_dict())
+
+
+@routes.post("/v1/cases/{case_id}/close")
+async def close_case(request: web.Request) -> web.Response:
+    return web.json_response(_store(request).close(request.match_info["case_id"]).to_dict())
+
+
+@routes.post("/v1/cases/{case_id}/events")
+async def record_event(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    if not isinstance(body.get("event"), str):
+        raise BadInput("event is required")
+    if body.get("at") is not None and not isinstance(body["at"], str):
+        raise BadInput("at must be an ISO 8601 time")
+    case = _store(request).record_event(request.match_info["case_id"], body["event"],
+                                        body.get("at"))
+    return web.json_response(case.to_dict())
+
+
+@routes.get("/v1/cases/{case_id}/drafts")
+async def case_drafts(request: web.Request) -> web.Response:
+    case = _store(request).get(request.match_info["case_id"])
+    return web.json_response({"drafts": drafts.render_all(case)})
+
+
+@routes.post("/v1/cases/{case_id}/preflight")
+async def run_preflight(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    lang = _lang(body.get("lang"))
+    st = state(request)
+    case = _store(request).get(request.match_info["case_id"])
+
+    def work():
+        inputs = preflight.gather(st.home, case, vault=preflight.agent_vault(st))
+        return preflight.report(case, preflight.run(case, inputs), lang)
+
+    # PDF text extraction and vault decryption are CPU work: keep the event loop free.
+    return web.json_response(await asyncio.to_thread(work))

@@ -1,0 +1,98 @@
+"""The agent's case, draft and preflight routes, on a real loopback socket as the extension."""
+
+import pytest
+
+ROW = {"complaint_id": "CMP-1", "store_id": "5f1a2b3c4d5e", "type": "copyright",
+       "complainant": "Greer, Burns & Crain", "products": ["P1", "P2"],
+       "received": "2026-03-01T09:00:00Z"}
+
+
+async def new_case(agent, **over):
+    r = await agent.post("/v1/cases", json={**ROW, **over})
+    assert r.status == 201, await r.text()
+    return await r.json()
+
+
+async def test_open_list_show_close(agent):
+    case = await new_case(agent)
+    assert case["schedule_a_firm"] == "Greer, Burns & Crain, Ltd."
+    assert case["deadlines"][0]["id"] == "response"
+    assert case["deadlines"][0]["due"] == "2026-03-03T09:00:00Z"
+
+    listed = (await (await agent.get("/v1/cases")).json())["cases"]
+    assert [c["id"] for c in listed] == [case["id"]]
+
+    r = await agent.get(f"/v1/cases/{case['id']}")
+    assert (await r.json())["complaint_id"] == "CMP-1"
+
+    r = await agent.post(f"/v1/cases/{case['id']}/events", json={"event": "responded"})
+    assert r.status == 200
+    assert (await r.json())["deadlines"][0]["state"] == "done"
+
+    r = await agent.post(f"/v1/cases/{case['id']}/close")
+    assert (await r.json())["status"] == "closed"
+    assert (await (await agent.get("/v1/cases")).json())["cases"] == []
+    everything = (await (await agent.get("/v1/cases?status=all")).json())["cases"]
+    assert len(everything) == 1
+
+
+async def test_the_same_complaint_twice_is_a_conflict(agent):
+    case = await new_case(agent)
+    r = await agent.post("/v1/cases", json=ROW)
+    assert r.status == 409
+    error = (await r.json())["error"]
+    assert error["code"] == "case_exists" and case["id"] in error["message"]
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({**ROW, "type": "patent"}, 400, "copyright, trademark"),
+    ({**ROW, "products": []}, 400, "at least one product"),
+    ({**ROW, "admin": True}, 400, "Unknown field(s): admin"),
+    ({**ROW, "old_urls": "http://x/"}, 400, "list of URLs"),
+    ({k: v for k, v in ROW.items() if k != "store_id"}, 400, "Store ID"),
+])
+async def test_bad_case_bodies(agent, body, status, words):
+    r = await agent.post("/v1/cases", json=body)
+    assert r.status == status
+    assert words in (await r.json())["error"]["message"]
+    assert (await (await agent.get("/v1/cases")).json())["cases"] == []
+
+
+async def test_bad_ids_and_events(agent):
+    r = await agent.get("/v1/cases/c-00000000")
+    assert r.status == 404
+    r = await agent.get("/v1/cases/..%2Fauth")
+    assert r.status in (400, 404)
+    case = await new_case(agent)
+    r = await agent.post(f"/v1/cases/{case['id']}/events", json={"event": "party"})
+    assert r.status == 400 and "Unknown event" in (await r.json())["error"]["message"]
+    r = await agent.post(f"/v1/cases/{case['id']}/events", data=b"{",
+                         headers={"Content-Type": "application/json"})
+    assert r.status == 400
+
+
+async def test_drafts(agent):
+    case = await new_case(agent)
+    body = await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json()
+    assert [d["id"] for d in body["drafts"]] == ["settlement_intent", "joom_support"]
+    assert "CMP-1" in body["drafts"][1]["body"]
+
+
+async def test_preflight_without_documents(agent):
+    case = await new_case(agent)
+    r = await agent.post(f"/v1/cases/{case['id']}/preflight", json={"lang": "zh_CN"})
+    report = await r.json()
+    assert r.status == 200 and report["ready"] is False
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    assert statuses["agreement.names_joom"] == "unknown"
+    assert statuses["deadline"] == "fail"  # received long ago
+    assert "证据库" in report["checks"][0]["message"]
+    r = await agent.post(f"/v1/cases/{case['id']}/preflight", json={"lang": "fr"})
+    assert r.status == 400
+
+
+async def test_case_routes_need_the_token(agent):
+    r = await agent.get("/v1/cases", auth=False)
+    assert r.status == 401
+    r = await agent.post("/v1/cases", json=ROW, headers={"Origin": "https://evil.example"})
+    assert r.status == 403

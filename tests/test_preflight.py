@@ -1,0 +1,248 @@
+"""Appeal preflight on real PDFs: every check id, pass and fail, scans and broken files."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+from tests.pdfs import AGREEMENT, PAYMENT, scanned_pdf, text_pdf
+
+from iprdesk import cases, preflight
+from iprdesk.cli import main
+
+STORE = "5f1a2b3c4d5e"
+PRODUCTS = ["6a1f00aa01", "6a1f00aa02", "6a1f00aa03"]
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def case(home):
+    return cases.CaseStore(home).new(
+        complaint_id="CMP-7781", store_id=STORE, type="copyright",
+        complainant="Greer, Burns & Crain", products=PRODUCTS,
+        received="2026-03-01T09:00:00Z", now=T0)
+
+
+def agreement(text=None, **fmt):
+    fmt = {"store": STORE, "products": ", ".join(PRODUCTS), **fmt}
+    return preflight.Document("agreement.pdf", text_pdf((text or AGREEMENT).format(**fmt)))
+
+
+def payment(text=None, **fmt):
+    return preflight.Document("slip.pdf", text_pdf((text or PAYMENT).format(store=STORE, **fmt)))
+
+
+def checks(case, now=T0 + timedelta(hours=1), **inputs):
+    inputs.setdefault("agreement", [agreement()])
+    inputs.setdefault("payment", [payment()])
+    result = preflight.run(case, preflight.Inputs(**inputs), now)
+    return {c.id: c for c in result}
+
+
+def test_every_check_id_is_reported_in_order(case):
+    result = preflight.report(case, preflight.run(case, preflight.Inputs()), "en", T0)
+    assert [c["id"] for c in result["checks"]] == list(preflight.CHECK_IDS)
+    for c in result["checks"]:
+        assert c["status"] in ("pass", "fail", "unknown") and c["message"]
+        assert set(c["messages"]) == {"en", "zh_CN"}
+
+
+def test_a_good_agreement_and_slip_pass_every_document_check(case):
+    got = checks(case)
+    for cid in ("agreement.names_joom", "agreement.store_id", "agreement.products",
+                "agreement.release", "payment.memo", "payment.amount_date", "deadline"):
+        assert got[cid].status == "pass", (cid, got[cid].message("en"))
+
+
+def test_not_ready_while_image_and_url_checks_are_unknown(case):
+    report = preflight.report(case, list(checks(case).values()), "en", T0)
+    assert report["ready"] is False
+    by_id = {c["id"]: c for c in report["checks"]}
+    for cid in ("images.clean", "images.replaced", "urls.dead"):
+        assert by_id[cid]["status"] == "unknown"
+
+
+def test_joom_missing_or_only_the_marketplace(case):
+    # Left: "the seller operating Joom store ..." names the seller's store, not Joom.
+    text = AGREEMENT.replace("SIA Joom and its\naffiliates, and all marketplaces including Joom",
+                             "its affiliates")
+    got = checks(case, agreement=[agreement(text)])["agreement.names_joom"]
+    assert got.status == "fail" and "only as the marketplace" in got.message("en")
+    assert "SIA Joom" in got.message("zh_CN")
+    got = checks(case, agreement=[agreement(text.replace("Joom store", "store"))])
+    got = got["agreement.names_joom"]
+    assert got.status == "fail" and "does not mention Joom" in got.message("en")
+
+
+def test_missing_products_are_named(case):
+    got = checks(case, agreement=[agreement(products=PRODUCTS[0])])["agreement.products"]
+    assert got.status == "fail"
+    assert "6a1f00aa02, 6a1f00aa03" in got.message("en") and "2 of the case's 3" in \
+        got.message("en")
+
+
+def test_product_id_broken_across_lines_still_counts(case):
+    text = AGREEMENT.replace("{products}", "6a1f00aa01, 6a1f00\naa02, 6a1f00aa03")
+    assert checks(case, agreement=[agreement(text)])["agreement.products"].status == "pass"
+
+
+def test_store_id_missing(case):
+    got = checks(case, agreement=[agreement(store="0000")])["agreement.store_id"]
+    assert got.status == "fail" and STORE in got.message("en")
+
+
+def test_release_without_past_sales_or_without_release(case):
+    future_only = AGREEMENT.replace(
+        "from any and all claims arising from\npast sales of the products listed above, "
+        "whether known or unknown, up to the effective date.",
+        "from claims arising from future listings.")
+    got = checks(case, agreement=[agreement(future_only)])["agreement.release"]
+    assert got.status == "fail" and "past sales" in got.message("en")
+    no_release = future_only.replace("releases and forever discharges", "notes").replace(
+        "MUTUAL RELEASE", "TERMS").replace("3. Release.", "3. Terms.")
+    got = checks(case, agreement=[agreement(no_release)])["agreement.release"]
+    assert got.status == "fail" and "No release" in got.message("en")
+
+
+def test_payment_memo(case):
+    got = checks(case, payment=[payment(PAYMENT.replace("Joom Settlement {store}",
+                                                        "Invoice 2231"))])["payment.memo"]
+    assert got.status == "fail" and f"Joom Settlement {STORE}" in got.message("en")
+    text = PAYMENT.replace("Joom Settlement {store}", "Joom Settlement") + \
+        "\n" + "Reference line\n" * 12 + "Account holder store {store}\n"
+    got = checks(case, payment=[payment(text)])["payment.memo"]
+    assert got.status == "fail" and "not the store ID" in got.message("en")
+
+
+def test_payment_amount_date_payee_each_named(case):
+    text = "REMITTANCE\nMemo: Joom Settlement {store}\nThank you\n"
+    got = checks(case, payment=[payment(text)])["payment.amount_date"]
+    assert got.status == "fail"
+    assert "payee, amount, date" in got.message("en")
+    assert "收款人, 金额, 日期" in got.message("zh_CN")
+    text = "收款人: Greer\n金额: 6500 美元\n日期: 2026年3月3日\nMemo Joom Settlement {store}\n"
+    got = checks(case, payment=[preflight.Document("s.pdf", text.format(store=STORE).encode(
+        "utf-8"))])["payment.amount_date"]
+    assert got.status == "unknown"  # not a PDF: check by hand
+
+
+def test_scanned_pdf_is_unknown_never_pass(case):
+    got = checks(case, agreement=[preflight.Document("scan.pdf", scanned_pdf())],
+                 payment=[preflight.Document("slip-photo.pdf", scanned_pdf("Joom Settlement"))])
+    for cid in ("agreement.names_joom", "agreement.store_id", "agreement.products",
+                "agreement.release", "payment.memo", "payment.amount_date"):
+        assert got[cid].status == "unknown", cid
+        assert "check by hand" in got[cid].message("en")
+        assert "人工核对" in got[cid].message("zh_CN")
+
+
+def test_scan_beside_a_text_pdf_turns_a_fail_into_unknown(case):
+    partial = agreement(products=PRODUCTS[0])
+    got = checks(case, agreement=[partial, preflight.Document("page2.pdf", scanned_pdf())])
+    assert got["agreement.products"].status == "unknown"
+    assert "page2.pdf" in got["agreement.products"].message("en")
+    assert got["agreement.names_joom"].status == "pass"
+
+
+@pytest.mark.parametrize("data, status, words", [
+    (b"%PDF-1.4\n1 0 obj <<", "fail", "not a readable PDF"),
+    (b"", "unknown", "not a PDF"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "unknown", "not a PDF"),
+])
+def test_broken_and_non_pdf_files(case, data, status, words):
+    got = checks(case, agreement=[preflight.Document("bad.pdf", data)])
+    assert got["agreement.store_id"].status == status
+    assert words in got["agreement.store_id"].message("en")
+
+
+def test_password_protected_pdf(case):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(agreement().data)))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    got = checks(case, agreement=[preflight.Document("locked.pdf", out.getvalue())])
+    assert got["agreement.release"].status == "unknown"
+    assert "password-protected" in got["agreement.release"].message("en")
+
+
+def test_missing_documents_say_how_to_add_them(case):
+    got = checks(case, agreement=[], payment=[])
+    assert got["agreement.names_joom"].status == "fail"
+    assert f"vault add --case {case.id} --kind agreement" in got["agreement.names_joom"] \
+        .message("en")
+    assert "--kind payment" in got["payment.memo"].message("en")
+
+
+def test_unreadable_vault_is_unknown(case):
+    got = checks(case, agreement=None, payment=None, documents_problem="preflight.doc.locked")
+    assert got["agreement.store_id"].status == "unknown"
+    assert "locked vault" in got["agreement.store_id"].message("en")
+
+
+def test_deadline_passed(case):
+    got = checks(case, now=T0 + timedelta(hours=49))["deadline"]
+    assert got.status == "fail" and "Respond to the complaint" in got.message("en")
+    assert "回复投诉" in got.message("zh_CN")
+
+
+def test_url_results(case):
+    old = ["https://img.joomcdn.net/" + "a" * 40 + "_original.jpeg",
+           "https://img.joomcdn.net/" + "b" * 40 + "_1024_1024.jpeg"]
+    case.old_urls = old
+    assert checks(case)["urls.dead"].status == "unknown"
+    results = [{"url": old[0], "verdict": "dead", "checked": "2026-03-02T00:00:00Z"},
+               {"url": old[1], "verdict": "live", "checked": "2026-03-02T00:00:00Z"}]
+    got = checks(case, url_results=results)["urls.dead"]
+    assert got.status == "fail" and old[1] in got.message("en")
+    results.append({"url": old[1], "verdict": "placeholder", "checked": "2026-03-05T00:00:00Z"})
+    assert checks(case, url_results=results)["urls.dead"].status == "pass"
+    results.append({"url": old[1], "verdict": "unknown", "checked": "2026-03-06T00:00:00Z"})
+    assert checks(case, url_results=results)["urls.dead"].status == "unknown"
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_report_is_self_contained_and_escaped(case):
+    case.complainant = "<script>alert(1)</script> & Co"
+    page = preflight.render_html(case, list(checks(case).values()), T0)
+    parsed = _Text()
+    parsed.feed(page)
+    assert "script" not in parsed.tags and "img" not in parsed.tags and "link" not in parsed.tags
+    text = "".join(parsed.text)
+    assert "<script>alert(1)</script> & Co" in text
+    assert "agreement.names_joom" in text and "协议已将 Joom 列为当事方或被免责方" in text
+    assert 'data-ready="false"' in page
+
+
+def test_cli_preflight_json_html_and_exit_code(case, tmp_path):
+    (tmp_path / "a.pdf").write_bytes(agreement().data)
+    (tmp_path / "p.pdf").write_bytes(payment().data)
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(main, ["preflight", case.id, "--json", "--agreement",
+                                  str(tmp_path / "a.pdf"), "--payment", str(tmp_path / "p.pdf"),
+                                  "--html", str(out)])
+    assert r.exit_code == 1, r.output  # not ready: images and URLs are unknown
+    report = json.loads(r.output)
+    assert report["ready"] is False
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    assert statuses["agreement.products"] == "pass" and statuses["images.clean"] == "unknown"
+    assert "Appeal preflight" in out.read_text()
+
+    r = CliRunner().invoke(main, ["preflight", case.id, "--lang", "zh_CN"])
+    assert r.exit_code == 1
+    assert "尚不能提交" in r.output and "未知" in r.output
