@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
-from tests.pdfs import AGREEMENT, PAYMENT, scanned_pdf, text_pdf
 
 from iprdesk import cases, preflight
 from iprdesk.cli import main
+from tests.pdfs import AGREEMENT, PAYMENT, scanned_pdf, text_pdf
 
 STORE = "5f1a2b3c4d5e"
 PRODUCTS = ["6a1f00aa01", "6a1f00aa02", "6a1f00aa03"]
