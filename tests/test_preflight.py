@@ -195,13 +195,13 @@ def test_url_results(case):
            "https://img.joomcdn.net/" + "b" * 40 + "_1024_1024.jpeg"]
     case.old_urls = old
     assert checks(case)["urls.dead"].status == "unknown"
-    results = [{"url": old[0], "verdict": "dead", "checked": "2026-03-02T00:00:00Z"},
-               {"url": old[1], "verdict": "live", "checked": "2026-03-02T00:00:00Z"}]
+    results = [{"url": old[0], "verdict": "dead", "checked_at": "2026-03-02T00:00:00Z"},
+               {"url": old[1], "verdict": "live", "checked_at": "2026-03-02T00:00:00Z"}]
     got = checks(case, url_results=results)["urls.dead"]
     assert got.status == "fail" and old[1] in got.message("en")
-    results.append({"url": old[1], "verdict": "placeholder", "checked": "2026-03-05T00:00:00Z"})
+    results.append({"url": old[1], "verdict": "placeholder", "checked_at": "2026-03-05T00:00:00Z"})
     assert checks(case, url_results=results)["urls.dead"].status == "pass"
-    results.append({"url": old[1], "verdict": "unknown", "checked": "2026-03-06T00:00:00Z"})
+    results.append({"url": old[1], "verdict": "unknown", "checked_at": "2026-03-06T00:00:00Z"})
     assert checks(case, url_results=results)["urls.dead"].status == "unknown"
 
 
@@ -246,3 +246,117 @@ def test_cli_preflight_json_html_and_exit_code(case, tmp_path):
     r = CliRunner().invoke(main, ["preflight", case.id, "--lang", "zh_CN"])
     assert r.exit_code == 1
     assert "尚不能提交" in r.output and "未知" in r.output
+
+
+# --- documents and URL checks from the vault, images through the real engines -------------
+
+PASSPHRASE = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def vault(home):
+    from iprdesk.vault import Vault
+    from iprdesk.vault.crypto import KdfParams
+
+    return Vault.create(home, PASSPHRASE, kdf=KdfParams.floor())
+
+
+def _url_record(url, verdict, when):
+    return json.dumps({"url": url, "verdict": verdict, "checked_at": when}).encode()
+
+
+def test_documents_and_url_checks_come_from_the_case_in_the_vault(case, vault, home, tmp_path):
+    old = "https://img.joomcdn.net/" + "c" * 40 + "_original.jpeg"
+    case = cases.CaseStore(home).add_urls(case.id, [old])
+    vault.add(agreement().data, {"kind": "agreement", "case": case.id,
+                                 "original_name": "signed.pdf"})
+    vault.add(payment().data, {"kind": "payment", "case": case.id})
+    vault.add(_url_record(old, "dead", "2026-03-05T00:00:00Z"),
+              {"kind": "url-check", "case": case.id, "source_url": old})
+    # Another case's agreement must not count for this one.
+    vault.add(agreement(store="0000").data, {"kind": "agreement", "case": "c-99999999"})
+
+    got = {c.id: c for c in preflight.run(case, preflight.gather(home, case, vault=vault),
+                                          T0 + timedelta(hours=1))}
+    for cid in ("agreement.names_joom", "agreement.store_id", "agreement.products",
+                "agreement.release", "payment.memo", "payment.amount_date", "urls.dead"):
+        assert got[cid].status == "pass", (cid, got[cid].message("en"))
+
+
+def test_locked_vault_and_no_vault(case, home, vault):
+    vault.lock()
+    got = {c.id: c for c in preflight.run(case, preflight.gather(home, case, vault=vault))}
+    assert got["payment.memo"].status == "unknown"
+    assert "locked vault" in got["payment.memo"].message("en")
+
+
+def test_no_vault_at_all(case, home):
+    got = {c.id: c for c in preflight.run(case, preflight.gather(home, case))}
+    assert "vault init" in got["agreement.store_id"].message("en")
+
+
+def test_cli_unlocks_the_vault_with_the_same_mechanisms(case, vault, home, tmp_path):
+    vault.add(agreement().data, {"kind": "agreement", "case": case.id})
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    r = CliRunner().invoke(main, ["preflight", case.id, "--json", "--passphrase-file",
+                                  str(secret)])
+    statuses = {c["id"]: c["status"] for c in json.loads(r.output)["checks"]}
+    assert statuses["agreement.products"] == "pass"
+    assert statuses["payment.memo"] == "fail"  # none in the vault: say how to add it
+    r = CliRunner().invoke(main, ["preflight", case.id, "--json"],
+                           env={"IPRDESK_PASSPHRASE": PASSPHRASE})
+    assert {c["id"]: c["status"] for c in json.loads(r.output)["checks"]}[
+        "agreement.products"] == "pass"
+    r = CliRunner().invoke(main, ["preflight", case.id], env={"IPRDESK_PASSPHRASE": "wrong"})
+    assert r.exit_code == 1 and "Wrong passphrase" in r.output and "wrong" not in \
+        r.output.replace("Wrong", "")
+
+
+def _photo(path, seed, exif=None):
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (320, 240), (rng.randrange(256), 90, 160))
+    draw = ImageDraw.Draw(image)
+    for _ in range(8):
+        x, y = rng.randrange(260), rng.randrange(180)
+        draw.ellipse((x, y, x + rng.randrange(20, 120), y + rng.randrange(20, 90)),
+                     fill=tuple(rng.randrange(256) for _ in range(3)))
+    image.save(path, "JPEG", quality=92, **({"exif": exif} if exif else {}))
+    return path
+
+
+def test_images_replaced_uses_the_near_duplicate_engine(case, tmp_path):
+    from PIL import Image
+
+    complained = _photo(tmp_path / "old.jpg", 1)
+    fresh = _photo(tmp_path / "fresh.jpg", 3)
+    copy = tmp_path / "copy.jpg"
+    Image.open(complained).transpose(Image.Transpose.FLIP_LEFT_RIGHT).resize((300, 225)).save(
+        copy, "JPEG", quality=70)
+    got = checks(case, new_images=[fresh], complained_images=[complained])["images.replaced"]
+    assert got.status == "pass", got.message("en")
+    got = checks(case, new_images=[fresh, copy], complained_images=[complained])
+    got = got["images.replaced"]
+    assert got.status == "fail" and "copy.jpg ≈ old.jpg" in got.message("en")
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8garbage")
+    got = checks(case, new_images=[tmp_path / "broken.jpg"], complained_images=[complained])
+    assert got["images.replaced"].status == "unknown"
+    assert "broken.jpg" in got["images.replaced"].message("en")
+
+
+@pytest.mark.skipif(preflight.metadata is None, reason="metadata stripping not in this build")
+def test_images_clean_uses_the_metadata_engine(case, tmp_path):
+    from PIL import Image
+
+    clean = _photo(tmp_path / "clean.jpg", 2)
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 14 Pro"
+    dirty = _photo(tmp_path / "IMG_2041.jpg", 4, exif.tobytes())
+    assert checks(case, new_images=[clean])["images.clean"].status == "pass"
+    got = checks(case, new_images=[clean, dirty])["images.clean"]
+    assert got.status == "fail" and "IMG_2041.jpg" in got.message("en")

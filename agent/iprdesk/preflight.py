@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from iprdesk import cases, i18n
+from iprdesk import cases, i18n, similar
+from iprdesk.errors import BadInput
+from iprdesk.vault import Vault
 
 try:
-    from iprdesk.vault.store import Vault
-except ImportError:  # the evidence vault (issue 4) is not in this build yet
-    Vault = None
+    from iprdesk import metadata
+except ImportError:  # metadata stripping (issue 3) is not in this build yet
+    metadata = None
 
 CHECK_IDS = (
     "agreement.names_joom", "agreement.store_id", "agreement.products", "agreement.release",
@@ -255,16 +257,52 @@ def document_checks(kind: str, docs: list[Document] | None, problem: str | None,
 
 # --- images, URLs, deadline ------------------------------------------------------------------
 
+def _names(paths: list[Path]) -> str:
+    return _listed([Path(p).name for p in paths])
+
+
 def images_clean_check(inputs: Inputs) -> Check:
     if not inputs.new_images:
         return Check("images.clean", "unknown", [("preflight.images.clean.no_images", {})])
-    return Check("images.clean", "unknown", [("preflight.images.clean.unavailable", {})])
+    if metadata is None:
+        return Check("images.clean", "unknown", [("preflight.images.clean.unavailable", {})])
+    dirty, unreadable = [], []
+    for path in inputs.new_images:
+        try:
+            if not metadata.inspect_image(Path(path).read_bytes(), Path(path).name).clean:
+                dirty.append(path)
+        except (BadInput, OSError):
+            unreadable.append(path)
+    if dirty:
+        return Check("images.clean", "fail", [("preflight.images.clean.fail",
+                                               {"count": len(dirty), "files": _names(dirty)})])
+    if unreadable:
+        return Check("images.clean", "unknown", [("preflight.images.unreadable",
+                                                  {"files": _names(unreadable)})])
+    return Check("images.clean", "pass", [("preflight.images.clean.pass",
+                                           {"count": len(inputs.new_images)})])
 
 
 def images_replaced_check(inputs: Inputs) -> Check:
     if not (inputs.new_images and inputs.complained_images):
         return Check("images.replaced", "unknown", [("preflight.images.replaced.no_images", {})])
-    return Check("images.replaced", "unknown", [("preflight.images.replaced.unavailable", {})])
+    references, unreadable = [], []
+    for path, fingerprint, _ in similar.fingerprint_many(inputs.complained_images, workers=1):
+        if fingerprint is None:
+            unreadable.append(path)
+        else:
+            references.append((Path(path).name, fingerprint))
+    matches, failed = similar.audit(inputs.new_images, references, workers=1)
+    unreadable += [path for path, _ in failed]
+    if matches:
+        files = _listed([f"{Path(m.path).name} ≈ {m.complained}" for m in matches])
+        return Check("images.replaced", "fail", [("preflight.images.replaced.fail",
+                                                  {"files": files})])
+    if unreadable:
+        return Check("images.replaced", "unknown", [("preflight.images.unreadable",
+                                                     {"files": _names(unreadable)})])
+    return Check("images.replaced", "pass", [("preflight.images.replaced.pass",
+                                              {"count": len(inputs.new_images)})])
 
 
 GONE = ("dead", "placeholder")
@@ -279,7 +317,7 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
     if not urls:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.no_urls", {"case": case.id})])
     latest = {}
-    for result in sorted(results, key=lambda r: r.get("checked") or ""):
+    for result in sorted(results, key=lambda r: r.get("checked_at") or ""):
         latest[result["url"]] = result.get("verdict")
     public = [u for u in urls if latest.get(u) in STILL_PUBLIC]
     if public:
@@ -332,7 +370,7 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     inputs = Inputs(agreement=agreement, payment=payment, new_images=list(new_images),
                     complained_images=list(complained_images))
     if vault is None or not vault.unlocked:
-        inputs.documents_problem = ("preflight.doc.locked" if Vault and Vault.exists(home)
+        inputs.documents_problem = ("preflight.doc.locked" if Vault.exists(home)
                                     else "preflight.doc.no_vault")
         return inputs
     for kind in ("agreement", "payment"):

@@ -6,7 +6,16 @@ from pathlib import Path
 import click
 
 from iprdesk import cases, drafts, i18n, preflight
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.atomic import atomic_write_bytes
+from iprdesk.cli.common import (
+    echo_json,
+    home_option,
+    home_path,
+    json_option,
+    passphrase_file_option,
+    vault_passphrase,
+)
+from iprdesk.vault import Vault
 
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default=None,
@@ -193,23 +202,32 @@ existing_file = click.Path(exists=True, dir_okay=False)
               help="An image named in the complaint (repeatable).")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a report page to this file.")
+@passphrase_file_option
 @json_option
 @lang_option
 @home_option
 def preflight_cmd(case_id, agreements, payments, new_images, complained_images, html_out,
-                  as_json, lang, home):
-    """Check an appeal before you file it. Exit 0 when ready, 1 when not."""
+                  passphrase_file, as_json, lang, home):
+    """Check an appeal before you file it. Exit 0 when ready, 1 when not.
+
+    The agreement, payment proof and recorded URL checks come from the case's evidence in the
+    vault (unlocked with --passphrase-file, $IPRDESK_PASSPHRASE or a prompt), unless given
+    as files."""
     home, lang = home_path(home), _lang(lang)
     c = cases.CaseStore(home).get(case_id)
+    vault = None
+    if Vault.exists(home):
+        passphrase = vault_passphrase(passphrase_file, required=False)
+        if passphrase is not None:
+            vault = Vault.open(home)
+            vault.unlock(passphrase)
     inputs = preflight.gather(
         home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
         new_images=[Path(p) for p in new_images],
-        complained_images=[Path(p) for p in complained_images])
+        complained_images=[Path(p) for p in complained_images], vault=vault)
     checks = preflight.run(c, inputs)
     result = preflight.report(c, checks, lang)
     if html_out:
-        from iprdesk.atomic import atomic_write_bytes
-
         atomic_write_bytes(html_out, preflight.render_html(c, checks).encode(), mode=0o644)
     if as_json:
         echo_json(result)

@@ -1,10 +1,12 @@
 """What every CLI command shares: --home, --json output, error reporting."""
 
 import json
+import os
 import sys
 
 import click
 
+from iprdesk.errors import BadInput
 from iprdesk.paths import resolve_home
 
 home_option = click.option(
@@ -31,3 +33,27 @@ def warn(message: str) -> None:
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+PASSPHRASE_ENV = "IPRDESK_PASSPHRASE"  # noqa: S105 (the variable's name, not a secret)
+
+passphrase_file_option = click.option(
+    "--passphrase-file", type=click.Path(exists=True, dir_okay=False), default=None,
+    help=f"Read the vault passphrase from this file (else ${PASSPHRASE_ENV}, else a prompt).")
+
+
+def vault_passphrase(passphrase_file: str | None, *, required: bool = True) -> str | None:
+    """The vault passphrase: --passphrase-file, else $IPRDESK_PASSPHRASE, else a hidden prompt
+    on a terminal. Without any of them: None when not required, else a clear error."""
+    if passphrase_file:
+        with open(passphrase_file, encoding="utf-8") as f:
+            return f.readline().rstrip("\r\n")
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        return click.prompt("Vault passphrase / 证据库密码", hide_input=True)
+    if required:
+        raise BadInput(f"The vault passphrase is needed: use --passphrase-file or "
+                       f"${PASSPHRASE_ENV}. / 需要证据库密码：请使用 --passphrase-file 或 "
+                       f"${PASSPHRASE_ENV}。")
+    return None
