@@ -1,0 +1,83 @@
+"""The small interface every format handler implements, and what a rewrite produces.
+
+A handler takes the whole file as bytes and rewrites it at the byte level: structures on the
+format's allow-list are copied verbatim (so the pixels cannot change), everything else is
+dropped and described in a Findings object. Handlers never decode pixels.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from iprdesk.metadata.findings import Findings
+
+# Larger than any camera (a 100 MP medium-format frame) yet far below what a decompression
+# bomb claims; checked from the header before anything is decoded or converted.
+MAX_PIXELS = 250_000_000
+
+
+class ImageProblem(Exception):
+    """Why a file cannot be cleaned, in words a seller understands (the file name is added
+    by the caller). `code` is the stable machine code the CLI's JSON and the agent answer with.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def truncated(where: str) -> ImageProblem:
+    return ImageProblem("truncated", f"the file is truncated ({where}); copy it again from "
+                                     "the camera or phone")
+
+
+def damaged(what: str) -> ImageProblem:
+    return ImageProblem("damaged", f"the file is damaged ({what})")
+
+
+def check_pixels(width: int, height: int, frames: int = 1) -> None:
+    if width * height * max(frames, 1) > MAX_PIXELS:
+        raise ImageProblem(
+            "too_many_pixels",
+            f"the image claims {width} x {height} pixels"
+            + (f" in {frames} frames" if frames > 1 else "")
+            + f", more than the {MAX_PIXELS // 1_000_000} million pixels iprdesk accepts "
+            "(a decompression bomb or a damaged header)",
+        )
+
+
+@dataclass
+class Rewrite:
+    """A handler's result: the cleaned bytes and what it found on the way."""
+
+    output: bytes
+    findings: Findings
+    width: int = 0
+    height: int = 0
+    frames: int = 1
+    icc_kept: bool = False
+    # EXIF orientation (2..8) carried over as a minimal EXIF block; 1 when upright.
+    orientation: int = 1
+    # True when a conversion turned the pixels upright instead (HEIC).
+    orientation_applied: bool = False
+
+
+class FormatHandler(ABC):
+    """One image format: how to recognise it and how to rewrite it without its metadata."""
+
+    format: ClassVar[str]  # short name used in reports and JSON: "jpeg", "png", ...
+    mime: ClassVar[str]
+    # What the cleaned file is: the same format, except for handlers that convert.
+    output_format: ClassVar[str | None] = None
+    output_mime: ClassVar[str | None] = None
+    output_extension: ClassVar[str | None] = None
+
+    @staticmethod
+    @abstractmethod
+    def sniff(head: bytes) -> bool:
+        """True when the first bytes (at least 32) carry this format's signature."""
+
+    @abstractmethod
+    def rewrite(self, data: bytes) -> Rewrite:
+        """Clean `data`; raise ImageProblem for anything that is not a sound image."""

@@ -1,0 +1,67 @@
+"""HEIC/HEIF (iPhone photos): converted to a clean JPEG, since the Panel does not take HEIC.
+
+This is the one handler that re-encodes: HEIF has no byte-level path to a format Joom
+accepts. libheif applies the container's rotation/mirroring, so the JPEG is upright with no
+orientation tag; the ICC profile is carried over; nothing else is written (a fresh Pillow
+image, so no comment or EXIF leaks through the encoder).
+"""
+
+import io
+
+from PIL import Image, ImageOps
+
+from iprdesk.metadata.base import FormatHandler, ImageProblem, Rewrite, check_pixels
+from iprdesk.metadata.exif import read_exif
+from iprdesk.metadata.findings import Findings
+from iprdesk.metadata.xmp import read_xmp
+
+JPEG_QUALITY = 95
+_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+
+class HeicHandler(FormatHandler):
+    format = "heic"
+    mime = "image/heic"
+    output_format, output_mime, output_extension = "jpeg", "image/jpeg", ".jpg"
+
+    @staticmethod
+    def sniff(head: bytes) -> bool:
+        # ISO BMFF: size, "ftyp", major brand, minor version, compatible brands. An AVIF
+        # file also says mif1, so its major brand decides.
+        return head[4:8] == b"ftyp" and head[8:12] in _BRANDS
+
+    def rewrite(self, data: bytes) -> Rewrite:
+        import pillow_heif  # imported on demand: loading libheif costs start-up time
+
+        findings = Findings()
+        try:
+            heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
+            check_pixels(*heif.size)
+            image = heif.to_pillow()
+        except ImageProblem:
+            raise
+        except (ValueError, RuntimeError, EOFError, OSError) as e:
+            raise ImageProblem("damaged", f"the HEIC photo cannot be decoded ({e})") from e
+        info = heif.info
+        if info.get("exif"):
+            read_exif(findings, info["exif"])
+        if info.get("xmp"):
+            read_xmp(findings, info["xmp"])
+        for block in info.get("metadata") or []:
+            findings.block(f"HEIF {block.get('type', 'metadata')}", len(block.get("data", b"")))
+        if info.get("thumbnails"):
+            findings.thumbnail_bytes += sum(w * w for w in info["thumbnails"])
+            findings.block("thumbnail", 0)
+        if info.get("depth_images"):
+            findings.block("depth map", 0)
+        rotated = info.get("original_orientation", 1) not in (None, 1)
+        # Any orientation left in the decoded image's EXIF is applied too.
+        image = ImageOps.exif_transpose(image)
+        icc = info.get("icc_profile") or image.info.get("icc_profile")
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())
+        if clean.mode not in ("RGB", "L"):
+            clean = clean.convert("RGB")
+        out = io.BytesIO()
+        clean.save(out, "JPEG", quality=JPEG_QUALITY, icc_profile=icc or None)
+        return Rewrite(out.getvalue(), findings, clean.width, clean.height, 1, bool(icc), 1,
+                       orientation_applied=rotated)

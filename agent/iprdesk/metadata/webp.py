@@ -1,0 +1,100 @@
+"""WebP (lossy, lossless, with alpha, animated): drop the EXIF and XMP chunks.
+
+A WebP file is a RIFF container. Kept: VP8X (with its EXIF/XMP flags cleared), ICCP, ANIM,
+ANMF frames, ALPH, VP8 and VP8L. Dropped: EXIF, XMP, unknown chunks and bytes after the
+RIFF end. The RIFF size is recomputed; the image chunks are copied verbatim.
+"""
+
+import struct
+
+from iprdesk.metadata.base import FormatHandler, Rewrite, check_pixels, damaged, truncated
+from iprdesk.metadata.exif import EXIF_HEADER, is_minimal, minimal_exif, orientation_of, read_exif
+from iprdesk.metadata.findings import Findings
+from iprdesk.metadata.xmp import read_xmp
+
+_KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
+_FLAG_ICC, _FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x20, 0x08, 0x04, 0x02
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) & 1 else b"")
+
+
+def _bitstream_size(kind: bytes, body: bytes) -> tuple[int, int]:
+    if kind == b"VP8 " and len(body) >= 10 and body[3:6] == b"\x9d\x01\x2a":
+        w, h = struct.unpack("<HH", body[6:10])
+        return w & 0x3FFF, h & 0x3FFF
+    if kind == b"VP8L" and len(body) >= 5 and body[0] == 0x2F:
+        bits = int.from_bytes(body[1:5], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    raise damaged(f"its {kind.decode().strip()} bitstream header is invalid")
+
+
+class WebpHandler(FormatHandler):
+    format = "webp"
+    mime = "image/webp"
+
+    @staticmethod
+    def sniff(head: bytes) -> bool:
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+    def rewrite(self, data: bytes) -> Rewrite:
+        findings = Findings()
+        if len(data) < 20:
+            raise truncated("it ends inside the WebP header")
+        riff_end = 8 + struct.unpack("<I", data[4:8])[0]
+        if riff_end > len(data):
+            raise truncated("the RIFF container is longer than the file")
+        chunks: list[tuple[bytes, bytes]] = []
+        orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
+        pos = 12
+        while pos < riff_end:
+            if pos + 8 > riff_end:
+                raise truncated(f"a chunk header at byte {pos} is cut off")
+            kind, size = struct.unpack("<4sI", data[pos:pos + 8])
+            end = pos + 8 + size
+            if end > riff_end:
+                raise truncated(f"the {kind.decode('latin-1')} chunk at byte {pos} runs past "
+                                "the end")
+            body = data[pos + 8:end]
+            if pos == 12:
+                if kind == b"VP8X" and size >= 10:
+                    vp8x_flags = body[0]
+                    width = int.from_bytes(body[4:7], "little") + 1
+                    height = int.from_bytes(body[7:10], "little") + 1
+                elif kind in (b"VP8 ", b"VP8L"):
+                    width, height = _bitstream_size(kind, body)
+                else:
+                    raise damaged("it does not start with a VP8, VP8L or VP8X chunk")
+                check_pixels(width, height)
+            if kind in _KEEP:
+                chunks.append((kind, body))
+                icc = icc or kind == b"ICCP"
+                if kind == b"ANMF":
+                    frames += 1
+                    check_pixels(width, height, frames)
+            elif kind == b"EXIF":
+                if orientation == 1:
+                    orientation = orientation_of(body)
+                if not is_minimal(body):
+                    read_exif(findings, body[len(EXIF_HEADER):] if body.startswith(EXIF_HEADER)
+                              else body)
+            elif kind == b"XMP ":
+                read_xmp(findings, body)
+            else:
+                findings.block(f"{kind.decode('latin-1').strip()} chunk", size)
+            pos = end + (size & 1)
+
+        if vp8x_flags is not None:
+            flags = vp8x_flags & ~(_FLAG_EXIF | _FLAG_XMP)
+            if orientation != 1:
+                flags |= _FLAG_EXIF
+                chunks.append((b"EXIF", minimal_exif(orientation)))
+            vp8x = chunks[0][1]
+            chunks[0] = (b"VP8X", bytes([flags]) + vp8x[1:])
+        body = b"WEBP" + b"".join(_chunk(kind, payload) for kind, payload in chunks)
+        if len(data) > riff_end:
+            findings.trailing_bytes = len(data) - riff_end
+            findings.block("data after the end of the image", len(data) - riff_end)
+        return Rewrite(b"RIFF" + struct.pack("<I", len(body)) + body, findings, width, height,
+                       max(frames, 1), icc, orientation if vp8x_flags is not None else 1)

@@ -1,0 +1,255 @@
+"""The stripping engine: every format, checked by decoding pixels and by exiftool."""
+
+import io
+import struct
+
+import pytest
+from PIL import Image
+from tests import image_fixtures as fx
+from tests.conftest import CORPUS
+
+from iprdesk.metadata import BadImage, inspect_image, strip_image
+from iprdesk.metadata.base import MAX_PIXELS
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
+
+
+def assert_lossless(before: bytes, after: bytes) -> None:
+    assert fx.frames(after) == fx.frames(before)
+    assert fx.icc_of(after) == fx.icc_of(before)
+
+
+@fx.needs_exiftool
+@pytest.mark.parametrize("make, name", [
+    (fx.photo_jpeg, "IMG_2041.jpg"), (fx.photo_png, "shot.png"), (fx.webp, "lossy.webp"),
+    (lambda: fx.webp(lossless=True), "lossless.webp"),
+    (lambda: fx.webp(animated=True), "animated.webp"), (fx.animated_gif, "anim.gif"),
+])
+def test_metadata_gone_pixels_and_icc_kept(make, name):
+    before = make()
+    assert fx.leftover_metadata(before), "the fixture must carry metadata"
+    cleaned = strip_image(before, name)
+    assert fx.leftover_metadata(cleaned.data) == {}
+    assert_lossless(before, cleaned.data)
+    assert not cleaned.report.clean and cleaned.report.bytes_after == len(cleaned.data)
+
+
+def test_jpeg_report_names_everything_removed():
+    report = strip_image(fx.photo_jpeg(), "IMG_2041.jpg").report.to_dict()
+    removed = report["removed"]
+    assert removed["gps"]["lat"] == pytest.approx(31.2304, abs=1e-3)
+    assert removed["gps"]["lon"] == pytest.approx(121.4737, abs=1e-3)
+    assert removed["device"] == {"make": "Apple", "model": "iPhone 14 Pro",
+                                 "serial": "F2LXK9Q1ABCD",
+                                 "lens": "iPhone 14 Pro back camera 6.86mm f/1.78"}
+    people = {(p["role"], p["name"]) for p in removed["people"]}
+    assert {("artist", "Li Na"), ("copyright", "Shenzhen Trading Co."), ("artist", "Zhang San"),
+            ("creator", "Wang Wei")} <= people
+    assert "2024:05:01 10:00:00" in removed["times"]
+    assert {"17.1", "Lightroom Mobile"} <= set(removed["software"])
+    assert "shot at warehouse 3" in removed["comments"]
+    assert {"Shenzhen", "Yiwu"} <= set(removed["places"])
+    assert removed["thumbnail_bytes"] > 0 and removed["trailing_bytes"] > 0
+    names = {b["name"] for b in removed["blocks"]}
+    assert {"EXIF", "XMP", "extended XMP", "IPTC/Photoshop", "comment", "FlashPix",
+            "MPF (multi-picture index)", "APP5 (Vendor)"} <= names
+    assert report["kept"]["icc"] is True
+    en, zh = report["text"]["en"], report["text"]["zh_CN"]
+    assert en["summary"] == ("Removed GPS location near Shanghai, camera iPhone 14 Pro and "
+                             "other metadata from IMG_2041.jpg")
+    assert "上海附近" in zh["summary"] and "IMG_2041.jpg" in zh["summary"]
+    assert any("31.23 N 121.47 E" in line for line in en["lines"])
+    assert any("序列号 F2LXK9Q1ABCD" in line for line in zh["lines"])
+    assert len(en["lines"]) == len(zh["lines"])
+
+
+def test_toast_summary_for_gps_and_camera_only():
+    data = fx.photo_jpeg(everything=False, artist=None, thumbnail=False)
+    report = strip_image(data, "IMG_2041.jpg").report
+    # Times and software remain besides GPS and camera: the toast says "other metadata".
+    assert report.summary("en").startswith("Removed GPS location near Shanghai, camera "
+                                           "iPhone 14 Pro")
+    assert report.summary("zh_CN").startswith("已从 IMG_2041.jpg 中删除：GPS 位置（上海附近）")
+
+
+@fx.needs_exiftool
+def test_jpeg_orientation_kept_as_minimal_exif(tmp_path):
+    for orientation in range(1, 9):
+        before = fx.photo_jpeg(orientation=orientation)
+        cleaned = strip_image(before, "o.jpg")
+        (tmp_path / f"{orientation}.jpg").write_bytes(cleaned.data)
+        assert cleaned.report.orientation == orientation
+        assert_lossless(before, cleaned.data)
+        # A cleaned file is clean: stripping again changes nothing.
+        again = strip_image(cleaned.data, "o.jpg")
+        assert again.report.clean and again.data is cleaned.data
+    for name, tags in fx.exiftool_files(sorted(tmp_path.iterdir())).items():
+        orientation = int(name[0])
+        assert tags.get("IFD0:Orientation") == (None if orientation == 1 else orientation)
+        assert fx.leftover_metadata(tags) == {}, name
+
+
+@fx.needs_exiftool
+@pytest.mark.parametrize("make, ext", [(fx.photo_png, "png"), (fx.webp, "webp")])
+def test_png_and_webp_orientation_kept(make, ext):
+    cleaned = strip_image(make(orientation=6), f"o.{ext}")
+    assert fx.exiftool(cleaned.data)["IFD0:Orientation"] == 6
+    assert fx.leftover_metadata(cleaned.data) == {}
+    assert strip_image(cleaned.data, f"o.{ext}").report.clean
+
+
+def test_png_text_chunks_time_and_trailing_data_removed():
+    before = fx.photo_png()
+    cleaned = strip_image(before, "shot.png")
+    assert b"TRAILING-SECRET" not in cleaned.data and cleaned.data.endswith(b"IEND\xaeB`\x82")
+    for kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"):
+        assert kind not in cleaned.data
+    assert b"iCCP" in cleaned.data
+    removed = cleaned.report.to_dict()["removed"]
+    assert ("artist", "Chen Jie") in {(p["role"], p["name"]) for p in removed["people"]}
+    assert "Comment: warehouse B" in removed["comments"]
+    assert any("新品" in c for c in removed["comments"])
+    assert "2024-05-01 10:00:00 (modified)" in removed["times"]
+    assert removed["trailing_bytes"] == len(b"TRAILING-SECRET")
+
+
+def test_apng_frames_and_animation_chunks_kept():
+    out = io.BytesIO()
+    frames = [fx.gradient(), fx.gradient().rotate(90), fx.gradient().transpose(0)]
+    info = fx.PngInfo()
+    info.add_text("Author", "Chen Jie")
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:], duration=100,
+                   pnginfo=info)
+    before = out.getvalue()
+    cleaned = strip_image(before, "a.png")
+    assert len(fx.frames(cleaned.data)) == 3
+    assert_lossless(before, cleaned.data)
+    assert cleaned.report.frames == 3 and b"acTL" in cleaned.data
+
+
+def test_webp_flags_and_riff_size_fixed():
+    cleaned = strip_image(fx.webp(), "a.webp").data
+    assert struct.unpack("<I", cleaned[4:8])[0] == len(cleaned) - 8
+    assert cleaned[12:16] == b"VP8X"
+    flags = cleaned[20]
+    assert flags & 0x20 and not flags & 0x0C  # ICC kept, EXIF and XMP gone
+    assert b"EXIF" not in cleaned and b"XMP " not in cleaned and not cleaned.endswith(b"JUNK")
+
+
+def test_animated_webp_and_gif_keep_timing_and_loop():
+    for before, name in ((fx.webp(animated=True), "a.webp"), (fx.animated_gif(), "a.gif")):
+        cleaned = strip_image(before, name)
+        assert cleaned.report.frames == 3
+        with Image.open(io.BytesIO(cleaned.data)) as im, Image.open(io.BytesIO(before)) as orig:
+            assert im.info.get("loop") == orig.info.get("loop")
+            assert im.info.get("duration") == orig.info.get("duration")
+            assert "comment" not in im.info
+    gif = strip_image(fx.animated_gif(), "a.gif").data
+    assert gif.endswith(b";") and b"XMP DataXMP" not in gif and b"Zhao Lei" not in gif
+
+
+def test_format_is_sniffed_not_taken_from_the_name():
+    report = strip_image(fx.photo_png(), "really-a-png.jpg").report
+    assert report.format == "png"
+
+
+def test_inspect_reports_without_changing():
+    data = fx.photo_jpeg()
+    report = inspect_image(data, "x.jpg").to_dict()
+    assert report["action"] == "inspect" and report["found"]["gps"]
+    assert report["bytes_after"] is None
+    assert report["text"]["en"]["summary"].startswith("x.jpg contains GPS location near Shanghai")
+    assert report["text"]["zh_CN"]["summary"].startswith("x.jpg 含有：")
+
+
+def test_heic_refused_without_the_flag_then_converted():
+    data = fx.heic(orientation=6)
+    with pytest.raises(BadImage) as e:
+        strip_image(data, "IMG_0001.HEIC")
+    assert e.value.code == "heic_needs_conversion"
+    assert "IMG_0001.HEIC" in e.value.message and "--heic-to-jpeg" in e.value.message
+    cleaned = strip_image(data, "IMG_0001.HEIC", heic_to_jpeg=True)
+    assert cleaned.mime == "image/jpeg" and cleaned.data[:3] == b"\xff\xd8\xff"
+    report = cleaned.report
+    assert report.output_file == "IMG_0001.jpg" and report.converted
+    assert report.findings.device["model"] == "iPhone 14 Pro" and report.findings.gps
+    with Image.open(io.BytesIO(cleaned.data)) as im:
+        assert im.size == (48, 64)  # orientation 6 applied: the 64x48 photo stands upright
+        assert im.info.get("icc_profile") == fx.icc_profile()
+        assert not im.getexif()
+    # The converted JPEG carries nothing else to strip.
+    assert strip_image(cleaned.data, "IMG_0001.jpg").report.clean
+
+
+def _png_header(width, height) -> bytes:
+    return fx.SIGNATURE_PNG + fx.png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                                  0, 0, 0))
+
+
+fx.SIGNATURE_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _bad_inputs():
+    jpeg, png, webp, gif = fx.photo_jpeg(), fx.photo_png(trailing=b""), fx.webp(), fx.animated_gif()
+    bad_crc = bytearray(png)
+    bad_crc[29] ^= 0xFF  # inside the IHDR CRC
+    plain = fx.photo_jpeg(everything=False, thumbnail=False)
+    sof = plain.index(b"\xff\xc0")
+    jpeg_bomb = plain[:sof + 5] + struct.pack(">HH", 60000, 60000) + plain[sof + 9:]
+    return [
+        ("empty.jpg", b"", "empty_file"),
+        ("notes.jpg", b"just some text, not a picture", "not_an_image"),
+        ("scan.tif", b"II*\x00" + b"\x00" * 40, "unsupported_format"),
+        ("cut.jpg", jpeg[: len(jpeg) // 2], "truncated"),
+        ("header-only.jpg", jpeg[:20], "truncated"),
+        ("cut.png", png[:-30], "truncated"),
+        ("crc.png", bytes(bad_crc), "damaged"),
+        ("cut.webp", webp[:40], "truncated"),
+        ("cut.gif", gif[: len(gif) // 2], "truncated"),
+        ("bomb.png", _png_header(100_000, 100_000) + fx.png_chunk(b"IEND", b""), "too_many_pixels"),
+        ("bomb.gif", b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0, 0, 0) + b";",
+         "too_many_pixels"),
+        ("bomb.jpg", jpeg_bomb, "too_many_pixels"),
+    ]
+
+
+@pytest.mark.parametrize("name, data, code", _bad_inputs(),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_input_is_refused_with_the_file_name(name, data, code):
+    with pytest.raises(BadImage) as e:
+        strip_image(data, name)
+    assert e.value.code == code
+    assert e.value.message.startswith(f"{name}: ")
+    assert e.value.status == 422
+
+
+def test_pixel_limit_is_generous_for_real_cameras():
+    assert MAX_PIXELS > 11_648 * 8_736  # a 102 MP medium-format frame
+
+
+def test_corrupt_metadata_blocks_do_not_crash():
+    jpeg = fx.photo_jpeg(everything=False)
+    broken_exif = fx._segment(0xE1, b"Exif\x00\x00MM\x00\x2a\xff\xff\xff\xff garbage")
+    broken_ps = fx._segment(0xED, b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\xff\xff\xff\xff")
+    data = jpeg[:2] + broken_exif + broken_ps + jpeg[2:]
+    cleaned = strip_image(data, "weird.jpg")
+    assert b"garbage" not in cleaned.data
+    assert_lossless(data, cleaned.data)
+
+
+@fx.needs_exiftool
+def test_real_camera_layouts(tmp_path):
+    folder = CORPUS / "exiftool-t-images"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (the shared corpus is not part of a clone)")
+    paths = sorted(p for p in folder.iterdir()
+                   if p.suffix.lower() in (".jpg", ".png", ".webp", ".gif"))
+    assert paths
+    for path in paths:
+        before = path.read_bytes()
+        cleaned = strip_image(before, path.name)
+        assert_lossless(before, cleaned.data)
+        assert strip_image(cleaned.data, path.name).report.clean, path.name
+        (tmp_path / path.name).write_bytes(cleaned.data)
+    for name, tags in fx.exiftool_files(sorted(tmp_path.iterdir())).items():
+        assert fx.leftover_metadata(tags) == {}, name
