@@ -1,0 +1,192 @@
+"""`iprdesk strip`, `iprdesk inspect` and `iprdesk watch`: thin commands over iprdesk.metadata."""
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from iprdesk.cli.common import echo_json, json_option, stderr_is_terminal, warn
+from iprdesk.metadata import BadImage, inspect_image, problem_text
+from iprdesk.metadata.files import clean_path, destination, read_image, write_cleaned
+from iprdesk.metadata.report import LANGUAGES
+
+_TEXT = {
+    "en": {
+        "done": "{cleaned} cleaned, {clean} already clean, {failed} failed",
+        "inspected": "{n} inspected, {found} with metadata, {failed} failed",
+        "duplicate": "{file}: another file named {name} was already written to {dir}; "
+                     "clean it separately",
+        "wrote": "written to {path}", "unchanged": "left unchanged", "where": " ({where})",
+        "progress": "Cleaning", "checking": "Inspecting",
+        "watching": "Watching {src} → {out} (Ctrl-C to stop)",
+    },
+    "zh_CN": {
+        "done": "已清理 {cleaned} 个，{clean} 个本来就干净，{failed} 个失败",
+        "inspected": "已检查 {n} 个，{found} 个含有元数据，{failed} 个失败",
+        "duplicate": "{file}：{dir} 中已写入同名文件 {name}，请单独清理此文件",
+        "wrote": "已写入 {path}", "unchanged": "未改动", "where": "（{where}）",
+        "progress": "正在清理", "checking": "正在检查",
+        "watching": "正在监视 {src} → {out}（按 Ctrl-C 停止）",
+    },
+}
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None,
+    help="Report language (default: from $LANG; zh_CN for a Chinese locale, else en).")
+
+
+def ui_language(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
+    return "zh_CN" if locale.lower().startswith("zh") else "en"
+
+
+def _progress(items, label: str, show: bool):
+    if not show:
+        return _NoProgress(items)
+    return click.progressbar(items, label=label, file=click.get_text_stream("stderr"),
+                             item_show_func=lambda p: p.name if p else "")
+
+
+class _NoProgress:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _show(lines: list[str], head: str) -> None:
+    click.echo(head)
+    for line in lines:
+        click.echo(f"    {line}")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write each cleaned file as DIR/<same file name>.")
+@click.option("--in-place", is_flag=True, help="Replace each file atomically.")
+@click.option("--heic-to-jpeg", is_flag=True,
+              help="Convert HEIC/HEIF photos to clean JPEGs (the Panel does not take HEIC).")
+@lang_option
+@json_option
+def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json):
+    """Remove GPS, camera, names and other metadata from images, keeping every pixel.
+
+    JPEG, PNG, WebP and GIF are rewritten without re-encoding; the colour profile and the
+    orientation are kept. Exit status: 0 all cleaned, 1 some failed, 2 usage error.
+    """
+    if bool(out_dir) == in_place:
+        raise click.UsageError("give exactly one of -o DIR or --in-place")
+    lang = ui_language(lang)
+    t = _TEXT[lang]
+    results, counts, written_to = [], {"cleaned": 0, "clean": 0, "failed": 0}, {}
+    show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
+    with _progress(files, t["progress"], show_progress) as items:
+        for path in items:
+            try:
+                cleaned = clean_path(path, heic_to_jpeg=heic_to_jpeg)
+                dest = destination(cleaned, path, out_dir).resolve()
+                if out_dir is not None and dest in written_to:
+                    raise BadImage(t["duplicate"].format(file=path, name=dest.name,
+                                                         dir=out_dir), code="exists")
+                written = write_cleaned(cleaned, path, out_dir)
+                if written:
+                    written_to[dest] = path
+            except BadImage as e:
+                counts["failed"] += 1
+                results.append({"file": str(path), "error": {
+                    "code": e.code, "message": e.message,
+                    "text": {code: problem_text(e, path.name, code) for code in LANGUAGES}}})
+                continue
+            report = cleaned.report
+            counts["clean" if report.clean else "cleaned"] += 1
+            results.append({**report.to_dict(), "path": str(path),
+                            "written": str(written) if written else None})
+    if as_json:
+        echo_json(results)
+    else:
+        for result in results:
+            if "error" in result:
+                warn(f"✗ {result['error']['text'][lang]}")
+                continue
+            text = result["text"][lang]
+            where = (t["wrote"].format(path=result["written"]) if result["written"]
+                     else t["unchanged"])
+            _show(text["lines"], f"✓ {text['summary']}{t['where'].format(where=where)}")
+        if len(files) > 1:
+            click.echo(t["done"].format(**counts))
+    click.get_current_context().exit(1 if counts["failed"] else 0)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@lang_option
+@json_option
+def inspect(files, lang, as_json):
+    """Show the metadata `iprdesk strip` would remove, without changing anything."""
+    lang = ui_language(lang)
+    t = _TEXT[lang]
+    results, found, failed = [], 0, 0
+    show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
+    with _progress(files, t["checking"], show_progress) as items:
+        for path in items:
+            try:
+                report = inspect_image(read_image(path), path.name)
+            except BadImage as e:
+                failed += 1
+                results.append({"file": str(path), "error": {
+                    "code": e.code, "message": e.message,
+                    "text": {code: problem_text(e, path.name, code) for code in LANGUAGES}}})
+                continue
+            found += not report.clean
+            results.append({**report.to_dict(), "path": str(path)})
+    if as_json:
+        echo_json(results)
+    else:
+        for result in results:
+            if "error" in result:
+                warn(f"✗ {result['error']['text'][lang]}")
+            else:
+                text = result["text"][lang]
+                _show(text["lines"], text["summary"])
+        if len(files) > 1:
+            click.echo(t["inspected"].format(n=len(files), found=found, failed=failed))
+    click.get_current_context().exit(1 if failed else 0)
+
+
+@click.command()
+@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder that receives the cleaned copies (sub-folders mirrored).")
+@click.option("--heic-to-jpeg", is_flag=True, help="Convert HEIC/HEIF photos to clean JPEGs.")
+@lang_option
+def watch(in_dir, out_dir, heic_to_jpeg, lang):
+    """Clean every image that appears in IN_DIR (and its sub-folders) into --out."""
+    from iprdesk.watcher import FolderWatcher
+
+    lang = ui_language(lang)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    watcher = FolderWatcher(in_dir, out_dir, heic_to_jpeg=heic_to_jpeg, lang=lang)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    watcher.start()
+    warn(_TEXT[lang]["watching"].format(src=in_dir, out=out_dir))
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+
+
+commands = [strip, inspect, watch]

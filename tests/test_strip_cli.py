@@ -1,0 +1,137 @@
+"""`iprdesk strip` and `iprdesk inspect` on real files."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from tests import image_fixtures as fx
+
+from iprdesk.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
+
+
+@pytest.fixture
+def run():
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def photos(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "IMG_2041.jpg").write_bytes(fx.photo_jpeg())
+    (src / "shot.png").write_bytes(fx.photo_png())
+    (src / "anim.gif").write_bytes(fx.animated_gif())
+    return src
+
+
+def test_out_dir_writes_clean_copies_and_leaves_originals(run, photos, tmp_path):
+    originals = {p.name: p.read_bytes() for p in photos.iterdir()}
+    out = tmp_path / "clean"
+    result = run("strip", "-o", out, *sorted(photos.iterdir()), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Removed GPS location near Shanghai" in result.output
+    assert "3 cleaned, 0 already clean, 0 failed" in result.output
+    for name, data in originals.items():
+        assert (photos / name).read_bytes() == data
+        assert fx.frames((out / name).read_bytes()) == fx.frames(data)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_in_place_replaces_and_reports_already_clean(run, photos):
+    target = photos / "IMG_2041.jpg"
+    before = target.read_bytes()
+    result = run("strip", "--in-place", target, "--json")
+    assert result.exit_code == 0
+    [report] = json.loads(result.output)
+    assert report["written"] == str(target) and report["removed"]["gps"]
+    assert fx.frames(target.read_bytes()) == fx.frames(before)
+    stat = target.stat()
+    again = run("strip", "--in-place", target, "--json")
+    [report] = json.loads(again.output)
+    assert report["clean"] is True and report["written"] is None
+    assert target.stat().st_mtime_ns == stat.st_mtime_ns
+    assert "was already clean" in run("strip", "--in-place", target, "--lang", "en").output
+
+
+def test_failures_are_reported_and_the_rest_still_cleaned(run, photos, tmp_path):
+    cut = photos / "cut.jpg"
+    cut.write_bytes(fx.photo_jpeg()[:3000])
+    out = tmp_path / "clean"
+    result = run("strip", "-o", out, photos / "IMG_2041.jpg", cut, photos / "missing.png",
+                 "--lang", "en")
+    assert result.exit_code == 1
+    assert "cut.jpg: the file is truncated" in result.output
+    assert "missing.png: no such file" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_2041.jpg"]
+    assert cut.read_bytes() == fx.photo_jpeg()[:3000]
+    assert "1 cleaned, 0 already clean, 2 failed" in result.output
+
+
+def test_failed_in_place_leaves_the_original(run, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 10)
+    result = run("strip", "--in-place", bad, "--json")
+    assert result.exit_code == 1
+    [entry] = json.loads(result.output)
+    assert entry["error"]["code"] == "truncated"
+    assert "bad.png" in entry["error"]["text"]["zh_CN"]
+    assert bad.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"\x00" * 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.png"]
+
+
+@pytest.mark.parametrize("args", [[], ["--in-place", "-o", "x"]])
+def test_usage_errors_exit_2(run, photos, args):
+    assert run("strip", *args, photos / "shot.png").exit_code == 2
+    assert run("strip").exit_code == 2
+
+
+def test_same_name_twice_into_one_folder_fails_the_second(run, photos, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "shot.png").write_bytes(fx.photo_png(trailing=b"x"))
+    out = tmp_path / "clean"
+    result = run("strip", "-o", out, photos / "shot.png", other / "shot.png", "--lang", "en")
+    assert result.exit_code == 1
+    assert "another file named shot.png" in result.output
+    assert fx.frames((out / "shot.png").read_bytes()) == fx.frames(fx.photo_png())
+
+
+def test_heic_needs_the_flag(run, tmp_path):
+    photo = tmp_path / "IMG_0001.HEIC"
+    photo.write_bytes(fx.heic())
+    refused = run("strip", "--in-place", photo, "--lang", "en")
+    assert refused.exit_code == 1 and "--heic-to-jpeg" in refused.output
+    done = run("strip", "--in-place", "--heic-to-jpeg", photo)
+    assert done.exit_code == 0
+    assert (tmp_path / "IMG_0001.jpg").read_bytes()[:2] == b"\xff\xd8"
+    assert photo.exists()  # the original HEIC is kept
+
+
+def test_inspect_changes_nothing(run, photos):
+    target = photos / "IMG_2041.jpg"
+    before = target.read_bytes()
+    result = run("inspect", target, "--json")
+    assert result.exit_code == 0
+    [report] = json.loads(result.output)
+    assert report["found"]["device"]["serial"] == "F2LXK9Q1ABCD"
+    assert target.read_bytes() == before
+    zh = run("inspect", target, "--lang", "zh_CN")
+    assert "GPS 位置" in zh.output and "序列号" in zh.output
+
+
+def test_real_command_line_exit_codes(photos, tmp_path):
+    env = {**os.environ, "LANG": "zh_CN.UTF-8"}
+    cmd = [sys.executable, "-m", "iprdesk", "strip", "-o", str(tmp_path / "o")]
+    ok = subprocess.run([*cmd, str(photos / "shot.png")], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "已从 shot.png 中删除" in ok.stdout
+    bad = subprocess.run([*cmd, str(tmp_path)], capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
