@@ -1,0 +1,54 @@
+"""POST /v1/strip: clean one image for the upload guard; run the configured folder watchers."""
+
+import asyncio
+import base64
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from iprdesk.metadata import strip_image
+from iprdesk.server.http import STATE_KEY, MiB, body_limit, read_body
+from iprdesk.watcher import watchers_from_config
+
+routes = web.RouteTableDef()
+
+MAX_IMAGE = 50 * MiB
+WATCHERS_KEY = "watchers"
+
+
+@routes.post("/v1/strip")
+@body_limit(MAX_IMAGE)
+async def strip(request: web.Request) -> web.Response:
+    """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
+    Query `heic_to_jpeg=1` converts HEIC photos. Answer: the report and the cleaned bytes
+    (base64, so the extension can hand them to a content script as JSON).
+    """
+    name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
+    heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
+    data = await read_body(request)
+    # CPU-bound (a few ms for a 6 MB photo); a worker thread keeps the agent responsive.
+    cleaned = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: strip_image(data, name, heic_to_jpeg=heic_to_jpeg))
+    return web.json_response({
+        "report": cleaned.report.to_dict(),
+        "mime": cleaned.mime,
+        "file": cleaned.report.output_file,
+        "data": base64.b64encode(cleaned.data).decode("ascii"),
+    })
+
+
+def setup(app: web.Application) -> None:
+    async def start_watchers(app: web.Application) -> None:
+        st = app[STATE_KEY]
+        watchers = watchers_from_config(st.config.watch)
+        for watcher in watchers:
+            watcher.start()
+        st.extras[WATCHERS_KEY] = watchers
+
+    async def stop_watchers(app: web.Application) -> None:
+        for watcher in app[STATE_KEY].extras.pop(WATCHERS_KEY, []):
+            watcher.stop()
+
+    app.on_startup.append(start_watchers)
+    app.on_cleanup.append(stop_watchers)
+

@@ -1,0 +1,87 @@
+"""POST /v1/strip through the real front door, and the watchers the agent runs."""
+
+import asyncio
+import base64
+import time
+from urllib.parse import quote
+
+import pytest
+from aiohttp.test_utils import TestServer
+from tests import image_fixtures as fx
+
+from iprdesk.config import Config
+from iprdesk.server.app import make_app
+from iprdesk.server.routes.strip import MAX_IMAGE
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
+
+
+async def post_image(agent, data, name="IMG_2041.jpg", query=""):
+    return await agent.post(f"/v1/strip{query}", data=data, headers={
+        "Content-Type": "application/octet-stream", "X-Filename": quote(name)})
+
+
+async def test_strip_returns_clean_bytes_and_the_report(agent):
+    before = fx.photo_jpeg()
+    r = await post_image(agent, before, "新品 IMG_2041.jpg")
+    assert r.status == 200
+    body = await r.json()
+    cleaned = base64.b64decode(body["data"])
+    assert fx.frames(cleaned) == fx.frames(before)
+    assert body["mime"] == "image/jpeg" and body["file"] == "新品 IMG_2041.jpg"
+    report = body["report"]
+    assert report["removed"]["gps"] and report["bytes_after"] == len(cleaned)
+    assert report["text"]["en"]["summary"].endswith("from 新品 IMG_2041.jpg")
+    assert report["text"]["zh_CN"]["summary"].startswith("已从 新品 IMG_2041.jpg 中删除")
+
+
+async def test_non_image_is_a_clear_json_error(agent):
+    r = await post_image(agent, b"%PDF-1.7 not an image", "contract.pdf")
+    assert r.status == 422
+    error = (await r.json())["error"]
+    assert error["code"] == "not_an_image" and error["message"].startswith("contract.pdf: ")
+
+
+async def test_heic_conversion_is_opt_in(agent):
+    data = fx.heic()
+    r = await post_image(agent, data, "IMG_0001.HEIC")
+    assert r.status == 422 and (await r.json())["error"]["code"] == "heic_needs_conversion"
+    r = await post_image(agent, data, "IMG_0001.HEIC", "?heic_to_jpeg=1")
+    body = await r.json()
+    assert r.status == 200 and body["mime"] == "image/jpeg" and body["file"] == "IMG_0001.jpg"
+
+
+async def test_body_over_50_mib_is_413(agent):
+    r = await post_image(agent, b"\xff\xd8\xff" + b"\x00" * MAX_IMAGE)
+    assert r.status == 413
+
+
+async def test_needs_the_token(agent):
+    r = await agent.post("/v1/strip", data=fx.photo_png(), auth=False)
+    assert r.status == 401
+
+
+async def test_agent_runs_the_configured_watchers(tmp_path, home):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "before-start.png").write_bytes(fx.photo_png())
+    config = Config(watch=[{"in": str(src), "out": str(out)}])
+    server = TestServer(make_app(home, port=0, config=config), host="127.0.0.1")
+    await server.start_server()
+    try:
+        deadline = time.monotonic() + 10
+        while not (out / "before-start.png").exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert fx.frames((out / "before-start.png").read_bytes()) == fx.frames(fx.photo_png())
+    finally:
+        await server.close()
+
+
+def test_bad_watch_config_is_a_clear_error(home, tmp_path):
+    from iprdesk.errors import BadInput
+    from iprdesk.watcher import watchers_from_config
+
+    with pytest.raises(BadInput, match="watch entry 1 needs"):
+        watchers_from_config([{"in": str(tmp_path)}])
+    with pytest.raises(BadInput, match="is not a folder"):
+        watchers_from_config([{"in": str(tmp_path / "nope"), "out": str(tmp_path / "o")}])
