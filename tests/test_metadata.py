@@ -5,11 +5,11 @@ import struct
 
 import pytest
 from PIL import Image
-from tests import image_fixtures as fx
-from tests.conftest import CORPUS
 
 from iprdesk.metadata import BadImage, inspect_image, strip_image
 from iprdesk.metadata.base import MAX_PIXELS
+from tests import image_fixtures as fx
+from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from tests import image_fixtures as fx
 
 from iprdesk.cli import main
+from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 

@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 import pytest
 from aiohttp.test_utils import TestServer
-from tests import image_fixtures as fx
 
 from iprdesk.config import Config
 from iprdesk.server.app import make_app
 from iprdesk.server.routes.strip import MAX_IMAGE
+from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 

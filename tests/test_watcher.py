@@ -4,10 +4,10 @@ import logging
 import time
 
 import pytest
-from tests import image_fixtures as fx
 
 from iprdesk.errors import BadInput
 from iprdesk.watcher import FolderWatcher
+from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
