@@ -40,6 +40,7 @@ async def test_non_image_is_a_clear_json_error(agent):
     assert r.status == 422
     error = (await r.json())["error"]
     assert error["code"] == "not_an_image" and error["message"].startswith("contract.pdf: ")
+    assert error["text"]["zh_CN"].startswith("contract.pdf：不是")
 
 
 async def test_heic_conversion_is_opt_in(agent):

@@ -65,8 +65,10 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   if (!response.ok) {
     const err = payload && payload.error ? payload.error : {};
     if (response.status === 401) await chrome.storage.local.remove("token");
-    throw new AgentError(err.code || `http_${response.status}`,
-                         err.message || response.statusText, response.status);
+    const error = new AgentError(err.code || `http_${response.status}`,
+                                 err.message || response.statusText, response.status);
+    error.text = err.text;  // the message in both UI languages, when the route gives it
+    throw error;
   }
   return payload;
 }
@@ -101,4 +103,12 @@ export async function unpair() {
 
 export async function catalog() {
   return request("/v1/catalog");
+}
+
+// Clean one image (POST /v1/strip). HEIC photos come back as JPEG: the Panel refuses HEIC.
+export async function stripImage(bytes, name) {
+  return request("/v1/strip?heic_to_jpeg=1", {
+    method: "POST", body: bytes, timeoutMs: 60000,
+    headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(name) },
+  });
 }

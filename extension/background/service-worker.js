@@ -1,8 +1,9 @@
 // Routes messages from content scripts and extension pages to handler modules.
 // Each module under handlers/ exports `handlers`: { "type": async (message, sender) => data }.
 import { handlers as agentHandlers } from "./handlers/agent.js";
+import { handlers as uploadHandlers } from "./handlers/upload.js";
 
-const HANDLERS = { ...agentHandlers };
+const HANDLERS = { ...agentHandlers, ...uploadHandlers };
 
 // The token lives in storage.local: keep that area out of content scripts' reach.
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});

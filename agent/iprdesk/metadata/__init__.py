@@ -46,7 +46,7 @@ def _rewrite(data: bytes, name: str, action: str, heic_to_jpeg: bool):
             raise ImageProblem(
                 "heic_needs_conversion",
                 "it is a HEIC photo, which the Joom Panel does not accept; convert it to a "
-                "clean JPEG with --heic-to-jpeg (or the \"Convert HEIC\" option)")
+                "clean JPEG with --heic-to-jpeg")
         return handler, handler.rewrite(data)
     except ImageProblem as e:
         raise BadImage(f"{name}: {e.message}", code=e.code) from None
@@ -91,8 +91,8 @@ _PROBLEMS_ZH = {
     "truncated": "文件不完整（被截断），请从相机或手机重新复制",
     "damaged": "文件已损坏",
     "too_many_pixels": "图片声明的像素数量过大（可能是解压炸弹或文件头损坏）",
-    "heic_needs_conversion": "这是 HEIC 照片，Joom 后台不接受；请使用 --heic-to-jpeg"
-                             "（或“转换 HEIC”选项）转换为干净的 JPEG",
+    "heic_needs_conversion": "这是 HEIC 照片，Joom 后台不接受；请使用 --heic-to-jpeg "
+                             "转换为干净的 JPEG",
     "unreadable": "无法读取文件",
     "too_large": "文件太大，超出 iprdesk 能处理的照片大小",
     "exists": "输出文件已存在或与原文件相同，未覆盖",

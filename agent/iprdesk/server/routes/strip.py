@@ -6,8 +6,9 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from iprdesk.metadata import strip_image
-from iprdesk.server.http import STATE_KEY, MiB, body_limit, read_body
+from iprdesk.metadata import BadImage, problem_text, strip_image
+from iprdesk.metadata.report import LANGUAGES
+from iprdesk.server.http import STATE_KEY, MiB, body_limit, error_body, read_body
 from iprdesk.watcher import watchers_from_config
 
 routes = web.RouteTableDef()
@@ -27,8 +28,14 @@ async def strip(request: web.Request) -> web.Response:
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
     data = await read_body(request)
     # CPU-bound (a few ms for a 6 MB photo); a worker thread keeps the agent responsive.
-    cleaned = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: strip_image(data, name, heic_to_jpeg=heic_to_jpeg))
+    try:
+        cleaned = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: strip_image(data, name, heic_to_jpeg=heic_to_jpeg))
+    except BadImage as e:
+        # The usual error body, plus the message in both UI languages for the toast.
+        body = error_body(e.code, e.message)
+        body["error"]["text"] = {lang: problem_text(e, name, lang) for lang in LANGUAGES}
+        return web.json_response(body, status=e.status)
     return web.json_response({
         "report": cleaned.report.to_dict(),
         "mime": cleaned.mime,

@@ -1,0 +1,173 @@
+// Upload guard: every image a Panel page receives through a file input or a drop is cleaned
+// by the agent before the page's own code sees it (DESIGN section 5).
+// Runs at document_start so its capture listeners on window come before any of the page's:
+// the original event is stopped, the files are cleaned, and a new event carries the clean
+// files to the page. Non-images pass untouched. If the agent is down the original passes
+// (and the user is told), unless the user chose to block such uploads.
+(() => {
+  const IMAGE_NAME = /\.(jpe?g|png|webp|gif|heic|heif)$/i;
+  // Files travel base64-encoded to the service worker (JSON messages): stay well inside
+  // Chrome's 64 MiB message limit.
+  const MAX_BYTES = 40 * 1024 * 1024;
+  const TOAST_MS = 12000;
+  // Events we dispatch ourselves: let them through to the page.
+  const replaying = new WeakSet();
+  // A file input whose selection is being cleaned, so the paired input/change both wait.
+  const pending = new WeakMap();
+
+  const isImage = (file) => file.type.startsWith("image/") || IMAGE_NAME.test(file.name);
+
+  function toBase64(buffer) {
+    const bytes = new Uint8Array(buffer);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(binary);
+  }
+
+  function fromBase64(text) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  // -- toast -------------------------------------------------------------------------------
+
+  const TOAST_CSS = `
+    .toasts { display: flex; flex-direction: column; gap: 6px; max-width: 420px; }
+    .toast { background: #1d1d1f; color: #fff; border-radius: 8px; padding: 8px 12px;
+             box-shadow: 0 2px 10px rgba(0,0,0,.3); border-left: 4px solid #34c759; }
+    .toast[data-kind="agent-down"], .toast[data-kind="refused"] { border-left-color: #ff9f0a; }
+    .toast[data-kind="blocked"] { border-left-color: #ff3b30; }
+    .toast .lines { margin-top: 4px; opacity: .8; font-size: 12px; }
+  `;
+
+  function toast(kind, text, lines = []) {
+    const root = iprdesk.overlay.floating("upload-guard", TOAST_CSS);
+    let list = root.querySelector(".toasts");
+    if (!list) {
+      list = document.createElement("div");
+      list.className = "toasts";
+      list.setAttribute("role", "status");
+      root.append(list);
+    }
+    const item = document.createElement("div");
+    item.className = "toast";
+    item.dataset.kind = kind;
+    item.textContent = text;
+    if (lines.length) {
+      const details = document.createElement("div");
+      details.className = "lines";
+      details.textContent = lines.join(" · ");
+      item.append(details);
+    }
+    list.append(item);
+    setTimeout(() => item.remove(), TOAST_MS);
+  }
+
+  // -- cleaning ----------------------------------------------------------------------------
+
+  // The file the page may see, or null when it must not be uploaded.
+  async function cleanFile(file) {
+    const lang = iprdesk.language();
+    if (file.size > MAX_BYTES) {
+      toast("blocked", iprdesk.t("uploadTooLarge", file.name));
+      return null;
+    }
+    let result;
+    try {
+      const data = toBase64(await file.arrayBuffer());
+      result = await iprdesk.ask("upload.clean", { name: file.name, data });
+    } catch (e) {
+      result = { status: "agent-down", code: e.code, block: false };
+    }
+    if (result.status === "cleaned") {
+      const text = result.report.text[lang] || result.report.text.en;
+      toast(result.report.clean ? "clean" : "cleaned", text.summary,
+            result.report.clean ? [] : text.lines.slice(0, 3));
+      return new File([fromBase64(result.data)], result.file,
+                      { type: result.mime, lastModified: file.lastModified });
+    }
+    if (result.status === "refused") {
+      toast("refused", iprdesk.t("uploadRefused", result.text?.[lang] || result.message));
+      return null;
+    }
+    if (result.block) {
+      toast("blocked", iprdesk.t("uploadBlockedAgentDown", file.name));
+      return null;
+    }
+    toast("agent-down", iprdesk.t("uploadPassedAgentDown", file.name));
+    return file;
+  }
+
+  async function cleanFiles(files) {
+    const out = [];
+    for (const file of files) {
+      const kept = isImage(file) ? await cleanFile(file) : file;
+      if (kept) out.push(kept);
+    }
+    return out;
+  }
+
+  function asDataTransfer(files) {
+    const transfer = new DataTransfer();
+    for (const file of files) transfer.items.add(file);
+    return transfer;
+  }
+
+  // -- file inputs: `input` then `change` fire for one selection ---------------------------
+
+  function onFileInput(event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
+    if (replaying.has(input)) return;
+    const files = [...(input.files || [])];
+    if (!pending.has(input) && !files.some(isImage)) return;
+    event.stopImmediatePropagation();
+    if (pending.has(input)) return;  // the second event of the same selection
+    const done = cleanFiles(files).then((clean) => {
+      pending.delete(input);
+      if (!clean.length) {
+        input.value = "";
+        return;
+      }
+      input.files = asDataTransfer(clean).files;
+      replaying.add(input);
+      try {
+        input.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      } finally {
+        replaying.delete(input);
+      }
+    });
+    pending.set(input, done);
+  }
+
+  // -- drop zones --------------------------------------------------------------------------
+
+  const replayedDrops = new WeakSet();
+
+  function onDrop(event) {
+    if (replayedDrops.has(event)) return;
+    const files = [...(event.dataTransfer?.files || [])];
+    if (!files.some(isImage)) return;
+    event.stopImmediatePropagation();
+    event.preventDefault();  // or the browser opens the dropped file
+    const { target, clientX, clientY, screenX, screenY } = event;
+    cleanFiles(files).then((clean) => {
+      if (!clean.length) return;
+      const drop = new DragEvent("drop", {
+        bubbles: true, cancelable: true, composed: true, clientX, clientY, screenX, screenY,
+        dataTransfer: asDataTransfer(clean),
+      });
+      replayedDrops.add(drop);
+      target.dispatchEvent(drop);
+    });
+  }
+
+  window.addEventListener("input", onFileInput, true);
+  window.addEventListener("change", onFileInput, true);
+  window.addEventListener("drop", onDrop, true);
+})();
