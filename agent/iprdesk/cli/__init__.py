@@ -8,10 +8,18 @@ on stderr and exit code 1; usage errors exit 2 (click's default).
 import click
 
 from iprdesk import __version__
-from iprdesk.cli import agent_cmd, case_cmd, pairing_cmd, similar_cmd, strip_cmd, urls_cmd
+from iprdesk.cli import (
+    agent_cmd,
+    case_cmd,
+    pairing_cmd,
+    similar_cmd,
+    strip_cmd,
+    urls_cmd,
+    vault_cmd,
+)
 from iprdesk.errors import IprdeskError
 
-COMMAND_MODULES = [agent_cmd, pairing_cmd, similar_cmd, urls_cmd, case_cmd, strip_cmd]
+COMMAND_MODULES = [agent_cmd, pairing_cmd, similar_cmd, urls_cmd, case_cmd, strip_cmd, vault_cmd]
 
 
 class IprdeskGroup(click.Group):

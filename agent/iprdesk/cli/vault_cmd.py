@@ -1,0 +1,284 @@
+"""`iprdesk vault ...`: the evidence vault from the command line.
+
+The passphrase comes from `--passphrase-file F`, else `IPRDESK_PASSPHRASE` (for scripts),
+else a hidden prompt. Adding and checking bundles never need it.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from iprdesk.atomic import atomic_writer
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, warn
+from iprdesk.errors import BadInput
+from iprdesk.vault import KINDS, Vault
+from iprdesk.vault.bundle import export_bundle, fingerprint, verify_bundle
+from iprdesk.vault.crypto import raw_public
+
+PASSPHRASE_ENV = "IPRDESK_PASSPHRASE"  # noqa: S105 - the name of a variable
+# A guess from the file name when --kind is not given; anything else is "other".
+KIND_BY_SUFFIX = {".mhtml": "page", ".mht": "page", ".html": "page", ".htm": "page",
+                  ".eml": "email", ".msg": "email"}
+CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".webp": "image/webp", ".pdf": "application/pdf", ".mhtml": "multipart/related",
+                 ".mht": "multipart/related", ".html": "text/html", ".htm": "text/html",
+                 ".json": "application/json", ".txt": "text/plain", ".eml": "message/rfc822"}
+
+passphrase_file_option = click.option(
+    "--passphrase-file", type=click.Path(dir_okay=False, exists=True), default=None,
+    help=f"Read the passphrase from the first line of this file (else ${PASSPHRASE_ENV}, "
+         "else a prompt).")
+
+
+def _first_line(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"Cannot read the passphrase file {path}: {e}") from e
+    return text.split("\n", 1)[0].removesuffix("\r")
+
+
+def _passphrase(passphrase_file: str | None, prompt: str, confirm: bool = False) -> str:
+    if passphrase_file:
+        return _first_line(passphrase_file)
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+
+
+def _unlocked(home, passphrase_file) -> Vault:
+    vault = Vault.open(home_path(home))
+    vault.unlock(_passphrase(passphrase_file, "Vault passphrase / 证据库密码"))
+    return vault
+
+
+@click.group()
+def vault():
+    """The encrypted evidence vault: add, list, export appeal bundles."""
+
+
+@vault.command()
+@passphrase_file_option
+@home_option
+def init(passphrase_file, home):
+    """Create the vault (asks for a new passphrase)."""
+    home = home_path(home)
+    if Vault.exists(home):
+        raise BadInput(f"An evidence vault already exists in {Vault.location(home)}. / "
+                       "证据库已存在。")
+    passphrase = _passphrase(passphrase_file, "New vault passphrase / 新的证据库密码", confirm=True)
+    created = Vault.create(home, passphrase)
+    kdf = created.header["kdf"]
+    click.echo(f"Vault created in {created.root}.")
+    click.echo(f"Passphrase key: Argon2id, {kdf['iterations']} passes over "
+               f"{kdf['memory_kib'] // 1024} MiB, {kdf['lanes']} lanes.")
+    click.echo("Keep the passphrase safe: without it nobody, including you, can read the "
+               "evidence. Adding evidence never needs it.")
+    click.echo(f"证据库已创建：{created.root}。请妥善保管密码：没有密码，任何人（包括您）都无法读取证据；"
+               "添加证据不需要密码。")
+
+
+@vault.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--case", default=None, help="Case this evidence belongs to.")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="What it is (default: guessed from the file name, else other).")
+@click.option("--note", default=None, help="A note kept with each file.")
+@click.option("--complaint", "complaint_id", default=None, help="Complaint ID.")
+@click.option("--product", "product_ids", multiple=True, help="Product ID (repeatable).")
+@json_option
+@home_option
+def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
+    """Seal files into the vault (no passphrase needed)."""
+    vault = Vault.open(home_path(home))
+    entries = []
+    for name in files:
+        path = Path(name)
+        suffix = path.suffix.lower()
+        entries.append((path, {"kind": kind or KIND_BY_SUFFIX.get(suffix, "other"),
+                               "case": case, "note": note, "complaint_id": complaint_id,
+                               "product_ids": list(product_ids), "original_name": path.name,
+                               "content_type": CONTENT_TYPES.get(suffix)}))
+    items = vault.add_many(entries)
+    if as_json:
+        echo_json([_summary(i) for i in items])
+        return
+    for item in items:
+        click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  {item.original_name}")
+    click.echo(f"Added {len(items)} file(s). / 已添加 {len(items)} 个文件。", err=True)
+
+
+def _summary(item) -> dict:
+    return {"id": item.id, "sha256": item.sha256, "kind": item.kind, "case": item.case,
+            "original_name": item.original_name, "size": item.size,
+            "captured_at": item.captured_at}
+
+
+@vault.command("list")
+@click.option("--case", default=None, help="Only this case.")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind.")
+@passphrase_file_option
+@json_option
+@home_option
+def list_(case, kind, passphrase_file, as_json, home):
+    """List the evidence (needs the passphrase: names are encrypted)."""
+    items = _unlocked(home, passphrase_file).list(case=case, kind=kind)
+    if as_json:
+        echo_json([_summary(i) for i in items])
+        return
+    if not items:
+        click.echo("No evidence. / 没有证据。")
+        return
+    for i in items:
+        click.echo(f"{i.id}  {i.captured_at}  {i.kind:<10}  {i.case or '-':<12}  "
+                   f"{i.sha256[:12]}  {i.original_name or i.page_title or ''}")
+
+
+@vault.command()
+@click.argument("object_id")
+@passphrase_file_option
+@json_option
+@home_option
+def show(object_id, passphrase_file, as_json, home):
+    """Show everything recorded about one piece of evidence."""
+    item = _unlocked(home, passphrase_file).item(object_id)
+    if as_json:
+        echo_json(item.to_dict())
+        return
+    for key, value in item.to_dict().items():
+        if value not in (None, [], ""):
+            click.echo(f"{key:>14}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+@vault.command()
+@click.argument("object_id")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the original file (- for standard output).")
+@passphrase_file_option
+@home_option
+def get(object_id, output, passphrase_file, home):
+    """Write out the original bytes of one piece of evidence."""
+    vault = _unlocked(home, passphrase_file)
+    if output == "-":
+        for chunk in vault.chunks(object_id):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    # Written aside and renamed only once every chunk has authenticated.
+    with atomic_writer(output) as f:
+        for chunk in vault.chunks(object_id):
+            f.write(chunk)
+    warn(f"Wrote {output}.")
+
+
+@vault.command()
+@click.option("--deep", is_flag=True,
+              help="Also decrypt every object and compare it with its capture hash "
+                   "(needs the passphrase).")
+@passphrase_file_option
+@json_option
+@home_option
+def verify(deep, passphrase_file, as_json, home):
+    """Check every object and the journal; name anything damaged (exit 1 if so)."""
+    vault = _unlocked(home, passphrase_file) if deep else Vault.open(home_path(home))
+    report = vault.verify(deep=deep)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        for line in report.recovered:
+            click.echo(f"recovered: {line}")
+        for line in report.problems:
+            click.echo(f"DAMAGED: {line}")
+        how = "decrypted and hash-checked" if deep else "hash-checked against the journal"
+        if report.ok:
+            click.echo(f"OK: {report.objects} objects {how}, journal of "
+                       f"{report.journal_entries} entries intact. / 证据库完好。")
+        else:
+            click.echo(f"{len(report.problems)} problem(s) found. / 发现 {len(report.problems)} "
+                       "处损坏或篡改。")
+    sys.exit(0 if report.ok else 1)
+
+
+@vault.command()
+@click.option("--case", default=None, help="The case to export (default: everything).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The bundle to write, e.g. appeal.zip.")
+@passphrase_file_option
+@json_option
+@home_option
+def export(case, output, passphrase_file, as_json, home):
+    """Write a signed appeal bundle (zip) of a case's evidence."""
+    summary = export_bundle(_unlocked(home, passphrase_file), output, case=case)
+    if as_json:
+        echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
+                   "fingerprint": summary.fingerprint})
+        return
+    click.echo(f"Wrote {summary.path}: {summary.files} files, signed by {summary.fingerprint}.")
+    click.echo(f"已导出申诉证据包：{summary.path}（{summary.files} 个文件，已签名）。")
+
+
+@vault.command("verify-bundle")
+@click.argument("bundle", type=click.Path(dir_okay=False, exists=True))
+@json_option
+@home_option
+def verify_bundle_(bundle, as_json, home):
+    """Check an appeal bundle's signature and every file in it (exit 1 if altered)."""
+    report = verify_bundle(bundle)
+    own = None
+    home = home_path(home)
+    if Vault.exists(home):
+        own = fingerprint(raw_public(Vault.open(home).signing_public_key))
+    if as_json:
+        echo_json({**report.to_dict(), "signed_by_this_vault": own == report.fingerprint
+                   if own else None})
+        sys.exit(0 if report.ok else 1)
+    for line in report.problems:
+        click.echo(f"ALTERED: {line}")
+    if report.ok:
+        click.echo(f"OK: {report.files} files and the manifest match the signature of key "
+                   f"{report.fingerprint}. / 证据包完整，签名有效。")
+        if own:
+            click.echo("Signed by this computer's vault. / 由本机证据库签名。" if own ==
+                       report.fingerprint else "Signed by a different vault's key. / "
+                       "由其他证据库签名。")
+    else:
+        click.echo(f"{len(report.problems)} problem(s): this bundle was altered after export. / "
+                   "证据包在导出后被修改。")
+    sys.exit(0 if report.ok else 1)
+
+
+@vault.command()
+@click.option("--new-passphrase-file", type=click.Path(dir_okay=False, exists=True),
+              default=None, help="Read the new passphrase from this file (else a prompt).")
+@passphrase_file_option
+@home_option
+def passwd(new_passphrase_file, passphrase_file, home):
+    """Change the passphrase (re-wraps the keys; the evidence is not re-encrypted)."""
+    vault = Vault.open(home_path(home))
+    old = _passphrase(passphrase_file, "Current passphrase / 当前密码")
+    new = (_first_line(new_passphrase_file) if new_passphrase_file else
+           click.prompt("New passphrase / 新密码", hide_input=True, confirmation_prompt=True,
+                        err=True))
+    vault.passwd(old, new)
+    click.echo("Passphrase changed. / 密码已更改。")
+
+
+@vault.command()
+@click.argument("object_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@passphrase_file_option
+@home_option
+def delete(object_id, yes, passphrase_file, home):
+    """Remove one piece of evidence (the journal keeps a signed record of it)."""
+    vault = _unlocked(home, passphrase_file)
+    item = vault.item(object_id)
+    if not yes:
+        click.confirm(f"Delete {item.id} ({item.kind}, {item.original_name or item.page_title})?"
+                      " / 确定删除？", abort=True, err=True)
+    vault.delete(item.id)
+    click.echo(f"Deleted {item.id}. / 已删除。")
+
+
+commands = [vault]

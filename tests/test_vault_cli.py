@@ -1,0 +1,249 @@
+"""`iprdesk vault ...` end to end, and appeal bundles: export, verify, alteration."""
+
+import base64
+import hashlib
+import json
+import re
+import subprocess
+import zipfile
+from io import BytesIO
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from iprdesk.cli import main
+from iprdesk.vault import Vault
+from iprdesk.vault.bundle import export_bundle, verify_bundle
+from tests.conftest import VAULT_PASSPHRASE
+from tests.helpers import iprdesk
+
+
+def run(home, *args, env=None, input=None, code=0):
+    result = CliRunner().invoke(main, [*args, "--home", str(home)], env=env, input=input)
+    assert result.exit_code == code, (result.output, result.exception)
+    return result
+
+
+def png(color=(200, 30, 30), size=(640, 400)) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def env():
+    return {"IPRDESK_PASSPHRASE": VAULT_PASSPHRASE}
+
+
+def test_init_then_everything_through_the_real_cli(home, tmp_path):
+    secret = tmp_path / "pass.txt"
+    secret.write_text("a long passphrase\n")
+    done = iprdesk("vault", "init", "--passphrase-file", str(secret), home=home)
+    assert "Argon2id" in done.stdout and "证据库已创建" in done.stdout
+    again = iprdesk("vault", "init", "--passphrase-file", str(secret), home=home, check=False)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    receipt = tmp_path / "付款凭证.pdf"
+    receipt.write_bytes(b"%PDF-1.4 bank slip")
+    added = json.loads(iprdesk("vault", "add", str(receipt), "--case", "C-1", "--kind", "payment",
+                               "--json", home=home).stdout)
+    assert added[0]["sha256"] == hashlib.sha256(b"%PDF-1.4 bank slip").hexdigest()
+    wrong = iprdesk("vault", "list", home=home, check=False,
+                    env={"IPRDESK_PASSPHRASE": "not it at all"})
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == ("error: Wrong passphrase for the evidence vault. / "
+                                    "证据库密码不正确。")
+    assert "Traceback" not in wrong.stderr
+    listed = json.loads(iprdesk("vault", "list", "--json", home=home,
+                                env={"IPRDESK_PASSPHRASE": "a long passphrase"}).stdout)
+    assert [(i["id"], i["kind"], i["case"], i["original_name"]) for i in listed] == [
+        (added[0]["id"], "payment", "C-1", "付款凭证.pdf")]
+
+
+def test_add_list_show_get_delete(vault_home, tmp_path, env):
+    shot, page = tmp_path / "shot.png", tmp_path / "complaint.mhtml"
+    shot.write_bytes(png())
+    page.write_bytes(b"MIME-Version: 1.0\r\n\r\npage")
+    out = run(vault_home, "vault", "add", str(shot), str(page), "--case", "C-9", "--note",
+              "before fix", "--product", "P1", "--product", "P2").output
+    ids = re.findall(r"^([0-9a-f]{16}) ", out, re.M)
+    assert len(ids) == 2 and "page" in out  # .mhtml is guessed as a web page
+    listed = json.loads(run(vault_home, "vault", "list", "--case", "C-9", "--json",
+                            env=env).output)
+    assert {i["id"] for i in listed} == set(ids)
+    assert json.loads(run(vault_home, "vault", "list", "--case", "nope", "--json",
+                          env=env).output) == []
+    shown = json.loads(run(vault_home, "vault", "show", ids[0][:6], "--json", env=env).output)
+    assert shown["product_ids"] == ["P1", "P2"] and shown["note"] == "before fix"
+    assert shown["content_type"] == "image/png"
+    target = tmp_path / "out.png"
+    run(vault_home, "vault", "get", ids[0], "-o", str(target), env=env)
+    assert target.read_bytes() == shot.read_bytes()
+    run(vault_home, "vault", "delete", ids[1], "--yes", env=env)
+    assert len(json.loads(run(vault_home, "vault", "list", "--json", env=env).output)) == 1
+    missing = run(vault_home, "vault", "show", "ffff", env=env, code=1)
+    assert "No evidence with id ffff" in missing.output
+
+
+def test_cli_errors_are_one_line(home, vault_home, tmp_path, env):
+    empty = tmp_path / "empty-home"
+    empty.mkdir()
+    result = run(empty, "vault", "list", env=env, code=1)
+    assert "vault init" in result.output
+    result = run(vault_home, "vault", "export", "--case", "none", "-o", str(tmp_path / "b.zip"),
+                 env=env, code=1)
+    assert "no evidence for case none" in result.output
+    assert not (tmp_path / "b.zip").exists()
+
+
+def test_passwd_with_files(vault_home, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text(VAULT_PASSPHRASE + "\n")
+    new.write_text("brand new passphrase\n")
+    run(vault_home, "vault", "add", str(old))
+    run(vault_home, "vault", "passwd", "--passphrase-file", str(old), "--new-passphrase-file",
+        str(new))
+    run(vault_home, "vault", "list", "--passphrase-file", str(old), code=1)
+    listed = run(vault_home, "vault", "list", "--json", "--passphrase-file", str(new)).output
+    assert len(json.loads(listed)) == 1
+
+
+def test_verify_names_damage_and_exits_1(vault_home, tmp_path, env):
+    f = tmp_path / "a.txt"
+    f.write_text("evidence")
+    object_id = run(vault_home, "vault", "add", str(f)).output.split()[0]
+    assert "OK: 1 objects" in run(vault_home, "vault", "verify").output
+    assert "decrypted" in run(vault_home, "vault", "verify", "--deep", env=env).output
+    path = Vault.location(vault_home) / "objects" / object_id
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 0xFF
+    path.write_bytes(bytes(data))
+    out = run(vault_home, "vault", "verify", code=1).output
+    assert f"DAMAGED: object {object_id} was altered" in out
+    report = json.loads(run(vault_home, "vault", "verify", "--deep", "--json", env=env,
+                            code=1).output)
+    assert any("metadata fails authentication" in p for p in report["problems"])
+
+
+# -- appeal bundles ---------------------------------------------------------------------------
+
+@pytest.fixture
+def bundle(vault, tmp_path):
+    vault.add(png(), {"kind": "screenshot", "case": "C-1", "content_type": "image/png",
+                      "source_url": "https://merchant.joom.com/complaints/1",
+                      "page_title": "Complaint <1>", "original_name": "shot.png",
+                      "captured_at": "2026-03-01T08:00:00Z"})
+    vault.add(b"%PDF agreement", {"kind": "agreement", "case": "C-1",
+                                  "original_name": "../../etc/协议.pdf",
+                                  "captured_at": "2026-03-02T08:00:00Z"})
+    vault.add(b"%PDF agreement v2", {"kind": "agreement", "case": "C-1",
+                                     "original_name": "协议.pdf",
+                                     "captured_at": "2026-03-02T08:00:00Z"})
+    vault.add(b"other case", {"kind": "receipt", "case": "C-2"})
+    path = tmp_path / "appeal.zip"
+    summary = export_bundle(vault, path, case="C-1")
+    assert summary.files == 3
+    return vault, path
+
+
+def test_bundle_layout_manifest_and_report(bundle, tmp_path):
+    vault, path = bundle
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        report = zf.read("report.html").decode()
+        sums = zf.read("SHA256SUMS").decode()
+    assert names == ["SHA256SUMS", "agreement/20260302-080000_协议-2.pdf",
+                     "agreement/20260302-080000_协议.pdf", "manifest.json", "manifest.json.sig",
+                     "report.html", "screenshot/20260301-080000_shot.png"]
+    assert manifest["case"] == "C-1" and len(manifest["files"]) == 3
+    shot = next(f for f in manifest["files"] if f["kind"] == "screenshot")
+    assert shot["source_url"] == "https://merchant.joom.com/complaints/1"
+    assert shot["captured_at"] == "2026-03-01T08:00:00Z" and shot["case"] == "C-1"
+    assert "data:image/jpeg;base64," in report  # a thumbnail, inline: opens offline
+    assert "Complaint &lt;1&gt;" in report and "<script" not in report
+    assert "时间线" in report and "Timeline" in report
+    # Any reviewer can check the files with coreutils alone.
+    (tmp_path / "x").mkdir()
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(tmp_path / "x")
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / "x",
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert sums.count("\n") == 5
+    # The export is in the journal, with the bundle's hash, under a signed checkpoint.
+    last = vault.journal.read()[0][-1]
+    assert last.op == "export" and len(last.fields["objects"]) == 3 and "sig" in last.fields
+
+
+def test_bundle_verifies_by_cli(bundle, vault_home):
+    _, path = bundle
+    out = run(vault_home, "vault", "verify-bundle", str(path)).output
+    assert "OK: 3 files" in out and "Signed by this computer's vault" in out
+
+
+def rewrite(path, change):
+    """Rebuild the zip with `change(name, data) -> data | None` (None drops the member)."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members:
+            data = change(name, data)
+            if data is not None:
+                zf.writestr(name, data)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda n, d: d + b"x" if n.endswith("shot.png") else d,
+     "screenshot/20260301-080000_shot.png was altered"),
+    (lambda n, d: None if n.endswith("协议.pdf") else d,
+     "agreement/20260302-080000_协议.pdf is missing"),
+    (lambda n, d: d.replace(b'"C-1"', b'"C-3"') if n == "manifest.json" else d,
+     "the signature does not match manifest.json"),
+    (lambda n, d: None if n == "manifest.json.sig" else d, "the manifest is not signed"),
+    (lambda n, d: base64.b64encode(b"\0" * 64) if n == "manifest.json.sig" else d,
+     "the signature does not match"),
+    (lambda n, d: d.replace(b"Timeline", b"Tirneline") if n == "report.html" else d,
+     "report.html was altered"),
+    (lambda n, d: d[:-10] if n == "SHA256SUMS" else d, "SHA256SUMS does not match"),
+])
+def test_bundle_alteration_is_named(bundle, change, expected):
+    _, path = bundle
+    rewrite(path, change)
+    report = verify_bundle(path)
+    assert not report.ok
+    assert any(expected in p for p in report.problems), report.problems
+
+
+def test_added_file_and_foreign_signer_are_named(bundle, vault_home, tmp_path):
+    vault, path = bundle
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("receipt/fake.pdf", b"forged")
+    result = run(vault_home, "vault", "verify-bundle", str(path), code=1)
+    assert "ALTERED: receipt/fake.pdf is not in the manifest" in result.output
+    # A forger re-signs an edited manifest with their own key: the signature verifies, but
+    # the key is not the seller's vault key.
+    other = tmp_path / "other-home"
+    other.mkdir()
+    from iprdesk.vault.crypto import KdfParams, raw_public
+
+    forger = Vault.create(other, "forger passphrase", kdf=KdfParams.floor())
+    forger_public = raw_public(forger.signing_public_key)
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["signing_key"]["public_key"] = forger_public.hex()
+    forged = json.dumps(manifest).encode()
+    rewrite(path, lambda n, d: forged if n == "manifest.json" else
+            base64.b64encode(forger.sign(forged)) if n == "manifest.json.sig" else
+            None if n == "receipt/fake.pdf" else d)
+    report = verify_bundle(path, trusted_key=raw_public(vault.signing_public_key))
+    assert any("not by this vault's key" in p for p in report.problems)
+    out = run(vault_home, "vault", "verify-bundle", str(path), code=1).output
+    assert "SHA256SUMS does not match" in out  # the forger forgot the sums file too
+
+
+def test_not_a_bundle(tmp_path, vault_home):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    assert "not a readable zip" in run(vault_home, "vault", "verify-bundle", str(junk),
+                                       code=1).output
