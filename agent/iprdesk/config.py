@@ -21,6 +21,8 @@ class Config:
     extra_extension_ids: list[str] = field(default_factory=list)
     # Folders the agent watches and cleans: [{"in": DIR, "out": DIR}].
     watch: list[dict] = field(default_factory=list)
+    # The agent locks the evidence vault again after this long without a vault request.
+    vault_idle_lock_seconds: int = 600
 
     @classmethod
     def load(cls, home: Path) -> "Config":

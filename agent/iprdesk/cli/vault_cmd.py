@@ -21,9 +21,10 @@ PASSPHRASE_ENV = "IPRDESK_PASSPHRASE"  # noqa: S105 - the name of a variable
 # A guess from the file name when --kind is not given; anything else is "other".
 KIND_BY_SUFFIX = {".mhtml": "page", ".mht": "page", ".html": "page", ".htm": "page",
                   ".eml": "email", ".msg": "email"}
+MHTML = "application/x-mimearchive"
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                 ".webp": "image/webp", ".pdf": "application/pdf", ".mhtml": "multipart/related",
-                 ".mht": "multipart/related", ".html": "text/html", ".htm": "text/html",
+                 ".webp": "image/webp", ".pdf": "application/pdf", ".mhtml": MHTML,
+                 ".mht": MHTML, ".html": "text/html", ".htm": "text/html",
                  ".json": "application/json", ".txt": "text/plain", ".eml": "message/rfc822"}
 
 passphrase_file_option = click.option(

@@ -40,7 +40,7 @@ THUMBNAIL_PX = 480
 # Already-compressed formats are stored as they are; the rest is deflated.
 STORED_TYPES = ("image/", "video/", "application/pdf", "application/zip")
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp",
-              "application/pdf": ".pdf", "multipart/related": ".mhtml",
+              "application/pdf": ".pdf", "application/x-mimearchive": ".mhtml",
               "application/json": ".json", "text/html": ".html", "text/plain": ".txt",
               "message/rfc822": ".eml"}
 

@@ -1,0 +1,195 @@
+"""Evidence capture and the vault session: add (works locked), unlock, lock, list, export."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+from aiohttp import BodyPartReader, web
+
+from iprdesk.errors import BadInput
+from iprdesk.server.http import (
+    MAX_BODY_LIMIT,
+    STATE_KEY,
+    KiB,
+    body_limit,
+    read_json,
+    route_body_limit,
+    state,
+)
+from iprdesk.vault import Vault
+from iprdesk.vault.bundle import export_bundle
+from iprdesk.vault.session import VaultSession
+
+log = logging.getLogger("iprdesk.vault")
+routes = web.RouteTableDef()
+
+SESSION_KEY = "vault_session"
+UNLOCK_LOCK_KEY = "vault_unlock_lock"
+MAX_FILES = 20
+# How often the idle lock is checked; an unlock lasts `vault_idle_lock_seconds` plus at most this.
+IDLE_TICK_SECONDS = 1.0
+AUTO_LOCK_KEY = web.AppKey("vault_auto_lock", asyncio.Task)
+
+
+def session(request: web.Request) -> VaultSession:
+    return state(request).extras[SESSION_KEY]
+
+
+async def _in_thread(function, *args):
+    """Crypto, fsync and Argon2id run off the event loop so captures never queue behind them."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+
+
+async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
+    """The multipart body: a `meta` JSON part, then one `file` part per piece of evidence."""
+    if request.content_type != "multipart/form-data":
+        raise BadInput("Send the evidence as multipart/form-data (a meta part and file parts)",
+                       code="unsupported_media_type", status=415)
+    limit, total = route_body_limit(request), 0
+    common: dict = {}
+    per_file: list = []
+    files: list[tuple[bytes, dict]] = []
+    reader = await request.multipart()
+    while True:
+        try:
+            part = await reader.next()
+        except ValueError as e:  # aiohttp's word for a malformed body or a nested multipart
+            raise BadInput(f"The multipart body is malformed ({e}); send a page archive (MHTML) "
+                           "as application/x-mimearchive") from e
+        if part is None:
+            break
+        if not isinstance(part, BodyPartReader):
+            raise BadInput("Nested multipart parts are not accepted: send a page archive (MHTML) "
+                           "as application/x-mimearchive")
+        chunks = []
+        while chunk := await part.read_chunk(256 * KiB):
+            total += len(chunk)
+            if total > limit:
+                raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=total)
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        if part.name == "meta":
+            try:
+                common = json.loads(data)
+            except (ValueError, UnicodeDecodeError) as e:
+                raise BadInput(f"The meta part is not valid JSON: {e}") from e
+            if not isinstance(common, dict):
+                raise BadInput("The meta part must be a JSON object")
+            per_file = common.pop("files", None) or []
+            if not isinstance(per_file, list) or not all(isinstance(f, dict) for f in per_file):
+                raise BadInput("meta.files must be a list of objects, one per file part")
+        elif part.name == "file":
+            if len(files) >= MAX_FILES:
+                raise BadInput(f"Send at most {MAX_FILES} files per request")
+            own = {"original_name": part.filename,
+                   "content_type": part.headers.get("Content-Type")}
+            files.append((data, own))
+        else:
+            raise BadInput(f"Unexpected part {str(part.name)[:40]!r}: send `meta` and `file` parts")
+    if not files:
+        raise BadInput("No file part: nothing to add")
+    if len(per_file) > len(files):
+        raise BadInput("meta.files lists more entries than there are file parts")
+    per_file += [{}] * (len(files) - len(per_file))
+    return [(data, {**common, **{k: v for k, v in own.items() if v}, **extra})
+            for (data, own), extra in zip(files, per_file, strict=True)]
+
+
+@routes.post("/v1/evidence")
+@body_limit(MAX_BODY_LIMIT)
+async def add_evidence(request: web.Request) -> web.Response:
+    """Seal captured files into the vault; needs no passphrase."""
+    entries = await _read_capture(request)
+    vault = session(request).vault(activity=False)
+    items = await _in_thread(vault.add_many, entries)
+    log.info("added %d piece(s) of evidence", len(items))
+    return web.json_response({"items": [
+        {"id": i.id, "sha256": i.sha256, "size": i.size, "kind": i.kind,
+         "original_name": i.original_name} for i in items]}, status=201)
+
+
+@routes.get("/v1/vault")
+async def vault_status(request: web.Request) -> web.Response:
+    s = session(request)
+    if not Vault.exists(s.home):
+        return web.json_response({"initialised": False, "unlocked": False, "objects": 0,
+                                  "locks_in": None})
+    vault = s.vault(activity=False)
+    return web.json_response({"initialised": True, "unlocked": s.unlocked,
+                              "objects": await _in_thread(vault.count),
+                              "locks_in": s.locks_in()})
+
+
+@routes.post("/v1/vault/unlock")
+@body_limit(4 * KiB)
+async def unlock(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    passphrase = body.get("passphrase")
+    if not isinstance(passphrase, str) or not passphrase:
+        raise BadInput('Send {"passphrase": "..."}')
+    s = session(request)
+    # One Argon2id at a time: a flood of guesses queues up instead of eating every core.
+    async with state(request).extras[UNLOCK_LOCK_KEY]:
+        await _in_thread(s.unlock, passphrase)
+    return web.json_response({"unlocked": True, "locks_in": s.locks_in()})
+
+
+@routes.post("/v1/vault/lock")
+async def lock(request: web.Request) -> web.Response:
+    session(request).lock()
+    return web.json_response({"unlocked": False})
+
+
+@routes.get("/v1/vault/items")
+async def list_items(request: web.Request) -> web.Response:
+    """The evidence (decrypted metadata), optionally of one case or kind; needs unlock."""
+    vault = session(request).vault()
+    items = await _in_thread(lambda: vault.list(case=request.query.get("case"),
+                                                kind=request.query.get("kind")))
+    return web.json_response({"items": [i.to_dict() for i in items]})
+
+
+@routes.post("/v1/vault/export")
+async def export(request: web.Request) -> web.StreamResponse:
+    """An appeal bundle (zip) of one case, sent back as the response body; needs unlock."""
+    body = await read_json(request)
+    case = body.get("case")
+    if case is not None and not isinstance(case, str):
+        raise BadInput("case must be text")
+    vault = session(request).vault()
+    with tempfile.TemporaryDirectory(prefix="iprdesk-export-") as folder:
+        path = Path(folder) / "bundle.zip"
+        summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
+        data = path.read_bytes()
+    name = f"appeal-{case or 'all'}.zip".encode("ascii", "replace").decode().replace("?", "_")
+    return web.Response(body=data, content_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Bundle-SHA256": summary.sha256,
+    })
+
+
+async def _auto_lock(app: web.Application):
+    s: VaultSession = app[STATE_KEY].extras[SESSION_KEY]
+
+    async def tick():
+        while True:
+            await asyncio.sleep(IDLE_TICK_SECONDS)
+            if s.lock_if_idle():
+                log.info("vault locked after %d s without use", s.idle_seconds)
+
+    app[AUTO_LOCK_KEY] = asyncio.create_task(tick())
+    yield
+    app[AUTO_LOCK_KEY].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app[AUTO_LOCK_KEY]
+    s.lock()
+
+
+def setup(app: web.Application) -> None:
+    st = app[STATE_KEY]
+    st.extras[SESSION_KEY] = VaultSession(st.home, st.config.vault_idle_lock_seconds)
+    st.extras[UNLOCK_LOCK_KEY] = asyncio.Lock()
+    app.cleanup_ctx.append(_auto_lock)

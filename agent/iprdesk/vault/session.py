@@ -1,0 +1,60 @@
+"""The agent's hold on the vault: opened once, unlocked on request, locked again when idle.
+
+Only one process-wide Vault object exists in the agent, so an unlock from the popup serves
+every later request until `idle_seconds` pass without one. Locking drops the private keys
+(Python cannot scrub memory, but nothing keeps a reference to them afterwards).
+"""
+
+import threading
+import time
+from pathlib import Path
+
+from iprdesk.vault.store import Vault
+
+
+class VaultSession:
+    def __init__(self, home: Path, idle_seconds: float):
+        self.home = home
+        self.idle_seconds = idle_seconds
+        self._vault: Vault | None = None
+        self._last_used = 0.0
+        self._lock = threading.Lock()
+
+    def vault(self, *, activity: bool = True) -> Vault:
+        """The vault (VaultMissing until `iprdesk vault init` has run).
+
+        `activity` restarts the idle clock: reading and exporting do, while status polls and
+        captures (which never need the keys) do not keep the vault unlocked.
+        """
+        with self._lock:
+            if self._vault is None:
+                self._vault = Vault.open(self.home)
+            if activity:
+                self._last_used = time.monotonic()
+            return self._vault
+
+    def unlock(self, passphrase: str) -> None:
+        self.vault().unlock(passphrase)
+
+    def lock(self) -> None:
+        with self._lock:
+            if self._vault is not None:
+                self._vault.lock()
+
+    @property
+    def unlocked(self) -> bool:
+        return self._vault is not None and self._vault.unlocked
+
+    def locks_in(self) -> float | None:
+        """Seconds until the idle lock, or None when locked."""
+        if not self.unlocked:
+            return None
+        return max(0.0, self.idle_seconds - (time.monotonic() - self._last_used))
+
+    def lock_if_idle(self) -> bool:
+        """Lock when idle long enough; True if it just locked."""
+        remaining = self.locks_in()
+        if remaining is not None and remaining <= 0:
+            self.lock()
+            return True
+        return False

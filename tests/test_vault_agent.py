@@ -1,0 +1,162 @@
+"""The agent's evidence routes on a real loopback socket: capture while locked, unlock, list,
+export, idle auto-lock, concurrency and bad input."""
+
+import asyncio
+import hashlib
+import io
+import json
+import logging
+import zipfile
+
+import aiohttp
+import pytest
+
+from iprdesk.vault import Vault
+from iprdesk.vault.bundle import verify_bundle
+from tests.conftest import VAULT_PASSPHRASE
+
+SHOT = b"\x89PNG\r\n\x1a\n fake screenshot bytes"
+PAGE = b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\nthe page"
+CAPTURE_META = {
+    "case": "CASE-1", "complaint_id": "CMP-42", "source_url": "https://merchant.joom.com/c/42",
+    "page_title": "Complaint 42", "captured_at": "2026-03-01T08:00:00Z",
+    "user_agent": "Mozilla/5.0 Chromium",
+    "files": [{"kind": "screenshot", "sha256": hashlib.sha256(SHOT).hexdigest()},
+              {"kind": "page"}],
+}
+
+
+def capture_form(meta=CAPTURE_META, files=(("shot.png", SHOT, "image/png"),
+                                           ("page.mhtml", PAGE, "application/x-mimearchive"))):
+    form = aiohttp.FormData()
+    if meta is not None:
+        form.add_field("meta", json.dumps(meta), content_type="application/json")
+    for name, data, ctype in files:
+        form.add_field("file", data, filename=name, content_type=ctype)
+    return form
+
+
+async def error_of(response, status):
+    assert response.status == status, await response.text()
+    return (await response.json())["error"]
+
+
+async def unlock(agent, passphrase=VAULT_PASSPHRASE):
+    return await agent.post("/v1/vault/unlock", json={"passphrase": passphrase})
+
+
+async def test_capture_while_locked_then_list_after_unlock(vault_home, agent):
+    r = await agent.post("/v1/evidence", data=capture_form())
+    assert r.status == 201, await r.text()
+    items = (await r.json())["items"]
+    assert [i["kind"] for i in items] == ["screenshot", "page"]
+    assert items[0]["sha256"] == hashlib.sha256(SHOT).hexdigest()
+    assert items[1]["original_name"] == "page.mhtml"
+
+    status = await (await agent.get("/v1/vault")).json()
+    assert status == {"initialised": True, "unlocked": False, "objects": 2, "locks_in": None}
+    assert (await error_of(await agent.get("/v1/vault/items"), 423))["code"] == "vault_locked"
+
+    r = await unlock(agent)
+    assert r.status == 200 and (await r.json())["unlocked"] is True
+    listed = (await (await agent.get("/v1/vault/items?case=CASE-1")).json())["items"]
+    shot = next(i for i in listed if i["kind"] == "screenshot")
+    assert shot["complaint_id"] == "CMP-42" and shot["content_type"] == "image/png"
+    assert shot["user_agent"] == "Mozilla/5.0 Chromium" and shot["page_title"] == "Complaint 42"
+    assert shot["original_name"] == "shot.png"
+    assert (await (await agent.get("/v1/vault/items?case=other")).json())["items"] == []
+
+    await agent.post("/v1/vault/lock")
+    assert (await (await agent.get("/v1/vault")).json())["unlocked"] is False
+
+
+async def test_wrong_passphrase_is_403_and_never_echoed(vault_home, agent, caplog):
+    caplog.set_level(logging.DEBUG)
+    error = await error_of(await unlock(agent, "guess-guess-guess"), 403)
+    assert error["code"] == "wrong_passphrase" and "guess" not in error["message"]
+    assert "guess-guess-guess" not in caplog.text
+    assert (await error_of(await agent.post("/v1/vault/unlock", json={}), 400))["code"] == \
+        "bad_input"
+
+
+async def test_no_vault_yet(agent):
+    assert (await (await agent.get("/v1/vault")).json())["initialised"] is False
+    error = await error_of(await agent.post("/v1/evidence", data=capture_form()), 409)
+    assert error["code"] == "vault_missing" and "vault init" in error["message"]
+
+
+async def test_eight_concurrent_captures(vault_home, agent):
+    forms = [capture_form(meta={"kind": "screenshot", "note": str(n)},
+                          files=[(f"s{n}.png", bytes([n]) * 300_000, "image/png")])
+             for n in range(8)]
+    responses = await asyncio.gather(*(agent.post("/v1/evidence", data=f) for f in forms))
+    ids = []
+    for r in responses:
+        assert r.status == 201, await r.text()
+        ids += [i["id"] for i in (await r.json())["items"]]
+    assert len(set(ids)) == 8
+    vault = Vault.open(vault_home)
+    vault.unlock(VAULT_PASSPHRASE)
+    report = vault.verify(deep=True)
+    assert report.ok and report.objects == 8 and report.journal_entries == 9
+    assert sorted(vault.item(i).note for i in ids) == [str(n) for n in range(8)]
+
+
+@pytest.mark.parametrize("form, status, words", [
+    (lambda: capture_form(meta={"kind": "selfie"}), 400, "kind must be one of"),
+    (lambda: capture_form(files=()), 400, "No file part"),
+    (lambda: capture_form(meta={**CAPTURE_META, "files": [{"sha256": "0" * 64}]}), 400,
+     "changed between capture and storage"),
+    (lambda: capture_form(meta={"files": [{}, {}, {}]}), 400, "more entries than"),
+    (lambda: capture_form(files=[("a", b"x", "text/plain")] * 21), 400, "at most 20"),
+    (lambda: capture_form(files=[("p.mhtml", PAGE, "multipart/related")]), 400,
+     "application/x-mimearchive"),
+])
+async def test_bad_captures_add_nothing(vault_home, agent, form, status, words):
+    error = await error_of(await agent.post("/v1/evidence", data=form()), status)
+    assert words in error["message"]
+    assert Vault.open(vault_home).count() == 0
+
+
+async def test_capture_needs_multipart_and_a_token(vault_home, agent):
+    r = await agent.post("/v1/evidence", json={"kind": "other"})
+    assert (await error_of(r, 415))["code"] == "unsupported_media_type"
+    r = await agent.post("/v1/evidence", data=capture_form(), auth=False)
+    assert r.status == 401
+    form = aiohttp.FormData()
+    form.add_field("meta", "{not json", content_type="application/json")
+    form.add_field("file", b"x", filename="x.bin")
+    assert "not valid JSON" in (await error_of(await agent.post("/v1/evidence", data=form),
+                                               400))["message"]
+
+
+async def test_export_from_the_agent_is_a_valid_bundle(vault_home, agent, tmp_path):
+    await agent.post("/v1/evidence", data=capture_form())
+    assert (await error_of(await agent.post("/v1/vault/export", json={"case": "CASE-1"}),
+                           423))["code"] == "vault_locked"
+    await unlock(agent)
+    r = await agent.post("/v1/vault/export", json={"case": "CASE-1"})
+    assert r.status == 200 and r.content_type == "application/zip"
+    assert 'filename="appeal-CASE-1.zip"' in r.headers["Content-Disposition"]
+    data = await r.read()
+    assert hashlib.sha256(data).hexdigest() == r.headers["X-Bundle-SHA256"]
+    path = tmp_path / "b.zip"
+    path.write_bytes(data)
+    assert verify_bundle(path).ok
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert "screenshot/20260301-080000_shot.png" in zf.namelist()
+
+
+@pytest.fixture
+def short_idle(home):
+    (home / "config.json").write_text(json.dumps({"vault_idle_lock_seconds": 1}))
+
+
+async def test_idle_auto_lock(short_idle, vault_home, agent):
+    await unlock(agent)
+    status = await (await agent.get("/v1/vault")).json()
+    assert status["unlocked"] is True and 0 < status["locks_in"] <= 1
+    await asyncio.sleep(2.3)
+    assert (await (await agent.get("/v1/vault")).json())["unlocked"] is False
+    r = await agent.post("/v1/evidence", data=capture_form())
+    assert r.status == 201  # capture still works once locked
