@@ -11,13 +11,21 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_writer
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option, warn
+from iprdesk.cli.common import (
+    PASSPHRASE_ENV,
+    echo_json,
+    home_option,
+    home_path,
+    json_option,
+    passphrase_file_option,
+    vault_passphrase,
+    warn,
+)
 from iprdesk.errors import BadInput
 from iprdesk.vault import KINDS, Vault
 from iprdesk.vault.bundle import export_bundle, fingerprint, verify_bundle
 from iprdesk.vault.crypto import raw_public
 
-PASSPHRASE_ENV = "IPRDESK_PASSPHRASE"  # noqa: S105 - the name of a variable
 # A guess from the file name when --kind is not given; anything else is "other".
 KIND_BY_SUFFIX = {".mhtml": "page", ".mht": "page", ".html": "page", ".htm": "page",
                   ".eml": "email", ".msg": "email"}
@@ -27,31 +35,17 @@ CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg
                  ".mht": MHTML, ".html": "text/html", ".htm": "text/html",
                  ".json": "application/json", ".txt": "text/plain", ".eml": "message/rfc822"}
 
-passphrase_file_option = click.option(
-    "--passphrase-file", type=click.Path(dir_okay=False, exists=True), default=None,
-    help=f"Read the passphrase from the first line of this file (else ${PASSPHRASE_ENV}, "
-         "else a prompt).")
 
-
-def _first_line(path: str) -> str:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BadInput(f"Cannot read the passphrase file {path}: {e}") from e
-    return text.split("\n", 1)[0].removesuffix("\r")
-
-
-def _passphrase(passphrase_file: str | None, prompt: str, confirm: bool = False) -> str:
-    if passphrase_file:
-        return _first_line(passphrase_file)
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
-    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+def _new_passphrase(passphrase_file: str | None, prompt: str) -> str:
+    """A new passphrase: from a file or $IPRDESK_PASSPHRASE, else typed twice on a terminal."""
+    if passphrase_file or os.environ.get(PASSPHRASE_ENV) or not sys.stdin.isatty():
+        return vault_passphrase(passphrase_file)
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
 
 
 def _unlocked(home, passphrase_file) -> Vault:
     vault = Vault.open(home_path(home))
-    vault.unlock(_passphrase(passphrase_file, "Vault passphrase / 证据库密码"))
+    vault.unlock(vault_passphrase(passphrase_file))
     return vault
 
 
@@ -69,7 +63,7 @@ def init(passphrase_file, home):
     if Vault.exists(home):
         raise BadInput(f"An evidence vault already exists in {Vault.location(home)}. / "
                        "证据库已存在。")
-    passphrase = _passphrase(passphrase_file, "New vault passphrase / 新的证据库密码", confirm=True)
+    passphrase = _new_passphrase(passphrase_file, "New vault passphrase / 新的证据库密码")
     created = Vault.create(home, passphrase)
     kdf = created.header["kdf"]
     click.echo(f"Vault created in {created.root}.")
@@ -258,10 +252,15 @@ def verify_bundle_(bundle, as_json, home):
 def passwd(new_passphrase_file, passphrase_file, home):
     """Change the passphrase (re-wraps the keys; the evidence is not re-encrypted)."""
     vault = Vault.open(home_path(home))
-    old = _passphrase(passphrase_file, "Current passphrase / 当前密码")
-    new = (_first_line(new_passphrase_file) if new_passphrase_file else
-           click.prompt("New passphrase / 新密码", hide_input=True, confirmation_prompt=True,
-                        err=True))
+    old = vault_passphrase(passphrase_file)
+    if new_passphrase_file:
+        new = vault_passphrase(new_passphrase_file)
+    elif sys.stdin.isatty():
+        new = click.prompt("New passphrase / 新密码", hide_input=True, confirmation_prompt=True,
+                           err=True)
+    else:
+        raise BadInput("Give the new passphrase with --new-passphrase-file. / "
+                       "请用 --new-passphrase-file 提供新密码。")
     vault.passwd(old, new)
     click.echo("Passphrase changed. / 密码已更改。")
 
