@@ -103,7 +103,7 @@ class Options:
     backoff: float = 0.5  # first retry delay in seconds, doubled each time
     max_retry_after: float = 60.0  # a longer Retry-After gives up with `unknown`
     max_bytes: int = 16 * 1024 * 1024
-    per_host: int = 6
+    per_host: int = 10  # CDN edges take this easily; linkchecker uses 10 threads
     total: int = 64
     cache_bust: bool = True
     variants: bool = True

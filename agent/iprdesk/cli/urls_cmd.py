@@ -72,7 +72,8 @@ def _print_result(r: urlcheck.CheckResult) -> None:
               help="The complained picture: a URL counts as live only while it serves this.")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=20, show_default=True,
               help="Seconds to wait for each answer.")
-@click.option("--per-host", type=click.IntRange(1, 64), default=6, show_default=True,
+@click.option("--per-host", type=click.IntRange(1, 64), default=urlcheck.Options.per_host,
+              show_default=True,
               help="Requests at once to one host.")
 @click.option("--no-variants", is_flag=True,
               help="Do not add the other sizes of Joom CDN image URLs.")
