@@ -57,6 +57,8 @@ class MockPanel:
                   "received_old": self.now - timedelta(hours=50)}
         for key, when in stamps.items():
             html = html.replace(f"{{{{{key}}}}}", when.strftime("%Y-%m-%d %H:%M UTC"))
+            # The same moments as a Chinese Panel writes them.
+            html = html.replace(f"{{{{{key}_zh}}}}", when.strftime("%Y年%m月%d日 %H:%M UTC"))
         return html
 
     def _panel(self, route) -> None:

@@ -56,3 +56,37 @@ def test_law_firm_list():
     assert len(firms) >= 5
     names = [f["name"] for f in firms]
     assert len(set(names)) == len(names)
+
+
+def test_hints_have_the_same_shape_and_placeholders_in_both_languages():
+    en, zh = (shared_data.load(f"hints/{lang}.json") for lang in ("en", "zh_CN"))
+    for key, value in en.items():
+        other = zh[key]
+        assert type(value) is type(other), key
+        if isinstance(value, list):
+            assert len(value) == len(other), key
+            continue
+        assert set(PLACEHOLDER.findall(value)) == set(PLACEHOLDER.findall(other)), key
+
+
+def test_every_meaning_in_the_page_map_is_explained():
+    """Editing the page map alone must never leave an overlay without words."""
+    hints = shared_data.load("hints/en.json")
+    pages = shared_data.load("pagemap.json")["pages"]
+    for kind in pages["complaint-report"]["values"]["type"]:
+        for part in ("label", "explain", "fix"):
+            assert f"type.{kind}.{part}" in hints
+    for banner in pages["account-health"]["banners"]:
+        assert set(banner["phrases"]) == set(i18n.LANGUAGES)
+        for part in ("title", "explain", "steps"):
+            assert f"banner.{banner['kind']}.{part}" in hints
+    codes = {k.split(".")[1] for k in hints if k.startswith("rejection.")}
+    assert {"Doc_Incomplete", "Proof_Missing", "unknown"} <= codes
+    for code in codes - {"unknown"}:
+        assert isinstance(hints[f"rejection.{code}.checklist"], list)
+
+
+def test_the_catalogue_carries_what_the_overlays_use():
+    catalog = shared_data.catalog()
+    assert set(catalog) >= {"pagemap", "hints", "messages", "deadlines", "lawfirms"}
+    assert "case.schedule_a" in catalog["messages"]["zh_CN"]

@@ -266,7 +266,7 @@ def _url_record(url, verdict, when):
 
 
 def test_documents_and_url_checks_come_from_the_case_in_the_vault(case, vault, home, tmp_path):
-    old = "https://img.joomcdn.net/" + "c" * 40 + "_original.jpeg"
+    old = "https://cdn.example.com/old-picture.jpeg"
     case = cases.CaseStore(home).add_urls(case.id, [old])
     vault.add(agreement().data, {"kind": "agreement", "case": case.id,
                                  "original_name": "signed.pdf"})
@@ -360,3 +360,40 @@ def test_images_clean_uses_the_metadata_engine(case, tmp_path):
     assert checks(case, new_images=[clean])["images.clean"].status == "pass"
     got = checks(case, new_images=[clean, dirty])["images.clean"]
     assert got.status == "fail" and "IMG_2041.jpg" in got.message("en")
+
+
+async def test_url_verdicts_from_the_agents_scheduled_checks(case, home, aiohttp_server):
+    """Old URLs added to a case are watched; the watch list's real checks feed urls.dead."""
+    from aiohttp import web
+
+    from iprdesk import urlwatch
+
+    served = {"/gone.jpg": 404, "/still.jpg": 200}
+    picture = _photo(home / "old.jpg", 5).read_bytes()
+
+    async def cdn(request):
+        status = served[request.path]
+        return web.Response(status=status, body=picture if status == 200 else b"",
+                            content_type="image/jpeg")
+
+    app = web.Application()
+    app.router.add_get("/{name}", cdn)
+    server = await aiohttp_server(app, host="127.0.0.1")
+    urls = [str(server.make_url(p)) for p in served]
+    store = cases.CaseStore(home)
+    store.add_urls(case.id, urls)
+    watch = urlwatch.WatchList(home)
+    assert {w.url for w in watch.list(case.id)} == set(urls)
+
+    def urls_dead():
+        case_now = store.get(case.id)
+        inputs = preflight.gather(home, case_now)
+        return preflight.urls_dead_check(case_now, inputs)
+
+    assert urls_dead().status == "unknown"  # watched, not checked yet
+    await urlwatch.check_watched(home, watch.list(case.id), record=False)
+    got = urls_dead()
+    assert got.status == "fail" and "still.jpg" in got.message("en")
+    served["/still.jpg"] = 410
+    await urlwatch.check_watched(home, watch.list(case.id), record=False)
+    assert urls_dead().status == "pass"

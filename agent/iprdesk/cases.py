@@ -67,6 +67,8 @@ def _plain_text(value, what: str) -> str:
 
 def parse_products(value) -> list[str]:
     """Product IDs from a list or a comma/space separated string, duplicates removed."""
+    if not isinstance(value, list | str):
+        raise BadInput("Give the product IDs as a list or a comma separated text")
     items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value or ""))
     products = []
     for item in items:
@@ -172,6 +174,7 @@ def schedule_a_firm(complainant: str) -> str | None:
 
 class CaseStore:
     def __init__(self, home: Path):
+        self.home = home
         self.root = home / "cases"
 
     @contextlib.contextmanager
@@ -241,7 +244,15 @@ class CaseStore:
                 if not self._path(case.id).exists():
                     break
             self._save(case)
+        self._watch(case)
         return case
+
+    def _watch(self, case: Case) -> None:
+        """The agent re-checks a case's old image URLs until they are dead (urlwatch)."""
+        if case.old_urls:
+            from iprdesk.urlwatch import WatchList
+
+            WatchList(self.home).add(case.id, case.old_urls)
 
     def record_event(self, case_id: str, event: str, at: str | None = None,
                      now: datetime | None = None) -> Case:
@@ -265,6 +276,7 @@ class CaseStore:
             case = self.get(case_id)
             case.old_urls = _urls(case.old_urls + list(urls))
             self._save(case)
+        self._watch(case)
         return case
 
     def close(self, case_id: str, now: datetime | None = None) -> Case:
@@ -290,11 +302,6 @@ class CaseStore:
 
 
 def _urls(urls: list[str]) -> list[str]:
-    result = []
-    for url in urls:
-        url = str(url).strip()
-        if not re.match(r"^https?://[^\s/]+/\S*$", url) or len(url) > 2000:
-            raise BadInput(f"{url[:100]!r} is not an http(s) URL")
-        if url not in result:
-            result.append(url)
-    return result
+    from iprdesk.urlcheck import parse_url
+
+    return list(dict.fromkeys(parse_url(str(url)) for url in urls))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from iprdesk import cases, i18n, similar
+from iprdesk import cases, i18n, similar, urlwatch
 from iprdesk.errors import BadInput
 from iprdesk.vault import Vault
 
@@ -318,12 +318,14 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.no_urls", {"case": case.id})])
     latest = {}
     for result in sorted(results, key=lambda r: r.get("checked_at") or ""):
-        latest[result["url"]] = result.get("verdict")
+        # A URL watched but not checked yet has no verdict: it must not hide a real one.
+        if result.get("verdict") or result["url"] not in latest:
+            latest[result["url"]] = result.get("verdict")
     public = [u for u in urls if latest.get(u) in STILL_PUBLIC]
     if public:
         return Check("urls.dead", "fail", [("preflight.urls.dead.fail",
                                             {"count": len(public), "urls": _listed(public)})])
-    unchecked = [u for u in urls if u not in latest]
+    unchecked = [u for u in urls if latest.get(u) is None]
     if unchecked:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.not_checked",
                                                {"case": case.id})])
@@ -369,6 +371,12 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     evidence in the vault when it is unlocked (`vault`), else they are reported unreadable."""
     inputs = Inputs(agreement=agreement, payment=payment, new_images=list(new_images),
                     complained_images=list(complained_images))
+    # The agent's scheduled re-checks of the case's old URLs (readable without the vault).
+    watched = urlwatch.WatchList(home).list(case.id)
+    if watched:
+        inputs.url_results = [{"url": w.url, **{k: (w.last or {}).get(k)
+                                                for k in ("verdict", "checked_at")}}
+                              for w in watched]
     if vault is None or not vault.unlocked:
         inputs.documents_problem = ("preflight.doc.locked" if Vault.exists(home)
                                     else "preflight.doc.no_vault")
@@ -379,7 +387,8 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
                                    for item in vault.list(case=case.id, kind=kind)])
     recorded = vault.list(case=case.id, kind="url-check")
     if recorded:
-        inputs.url_results = [r for item in recorded for r in _url_results(vault.read(item.id))]
+        inputs.url_results = (inputs.url_results or []) + [
+            r for item in recorded for r in _url_results(vault.read(item.id))]
     return inputs
 
 

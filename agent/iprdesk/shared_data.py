@@ -24,4 +24,9 @@ def catalog() -> dict:
     return {
         "pagemap": load("pagemap.json"),
         "hints": {lang: load(f"hints/{lang}.json") for lang in LANGUAGES},
+        # The agent's own words (deadline states, Schedule A hint...), so overlays say the
+        # same as the CLI; deadline rules and law firms for countdowns and hints.
+        "messages": {lang: load(f"messages/{lang}.json") for lang in LANGUAGES},
+        "deadlines": load("deadlines.json"),
+        "lawfirms": load("lawfirms.json"),
     }

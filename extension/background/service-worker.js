@@ -2,8 +2,10 @@
 // Each module under handlers/ exports `handlers`: { "type": async (message, sender) => data }.
 import { handlers as agentHandlers } from "./handlers/agent.js";
 import { handlers as uploadHandlers } from "./handlers/upload.js";
+import { handlers as caseHandlers } from "./handlers/cases.js";
+import * as deadlines from "./deadlines.js";
 
-const HANDLERS = { ...agentHandlers, ...uploadHandlers };
+const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers };
 
 // The token lives in storage.local: keep that area out of content scripts' reach.
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
@@ -22,3 +24,5 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
           (e) => sendResponse({ ok: false, error: { code: e.code || "error", message: e.message } }));
   return true;
 });
+
+deadlines.start();

@@ -13,6 +13,8 @@
       page: catalog.pagemap.pages[id],
       pagemap: catalog.pagemap,
       hints: catalog.hints[lang] || catalog.hints.en,
+      catalog,
+      messages: catalog.messages?.[lang] || catalog.messages?.en || {},
       showRecognised() {
         const module = iprdesk.pages.get(id);
         const root = iprdesk.overlay.floating("recognised");

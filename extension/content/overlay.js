@@ -1,3 +1,18 @@
+const anchoredHosts = new Map();
+let layoutWatched = false;
+
+function watchLayout() {
+  if (layoutWatched) return;
+  layoutWatched = true;
+  let frame = 0;
+  const later = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => iprdesk.overlay.reposition());
+  };
+  window.addEventListener("resize", later);
+  new ResizeObserver(later).observe(document.documentElement);
+}
+
 // Overlays live in shadow roots: the Panel's styles cannot reach them and theirs cannot leak
 // into the Panel. Hosts are positioned so they never shift the page's own controls.
 iprdesk.overlay = {
@@ -25,8 +40,87 @@ iprdesk.overlay = {
     }, { css });
   },
 
+  // A host next to `anchor` in a layer above the page: absolutely positioned in document
+  // coordinates, so it takes no space in the page's layout and scrolls with the page.
+  // `place(rect, box)` returns {left, top} from the anchor's and the host's page rects.
+  anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd } = {}) {
+    const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
+    if (existing) {
+      anchoredHosts.set(existing, { anchor, place });
+      iprdesk.overlay.reposition();
+      return existing.shadowRoot;
+    }
+    const root = iprdesk.overlay.create((host) => {
+      host.dataset.iprdeskId = id;
+      host.style.cssText = "position:absolute;left:0;top:0;z-index:2147483000;";
+      document.documentElement.append(host);
+      anchoredHosts.set(host, { anchor, place });
+    }, { css });
+    watchLayout();
+    iprdesk.overlay.reposition();
+    return root;
+  },
+
+  // At the anchor's end, vertically centred: outside it when the page has room, else inside
+  // its last few pixels (over the page's own blank cell space).
+  placeEnd(rect, box) {
+    const outside = rect.right + 8;
+    const room = document.documentElement.clientWidth + window.scrollX - outside;
+    const left = room >= box.width + 4 ? outside : rect.right - box.width - 6;
+    return { left, top: rect.top + (rect.height - box.height) / 2 };
+  },
+
+  // In the blank space after the text of one of `cells` (the first with room for the host),
+  // so nothing of the page is covered; when no cell has room, astride the anchor's top
+  // border at its end, over padding rather than text.
+  placeInCells(cells) {
+    return (rect, box) => {
+      for (const cell of cells) {
+        if (!cell?.isConnected) continue;
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const text = range.getBoundingClientRect();
+        const c = cell.getBoundingClientRect();
+        const padding = parseFloat(getComputedStyle(cell).paddingRight) || 0;
+        const start = (text.width ? text.right : c.left + padding) + 10;
+        if (c.right - padding - start >= box.width) {
+          return { left: start + window.scrollX, top: c.top + window.scrollY + (c.height - box.height) / 2 };
+        }
+      }
+      return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+    };
+  },
+
+  // At the anchor's top-right corner, inside it.
+  placeCorner(rect, box) {
+    return { left: rect.right - box.width - 8, top: rect.top + 8 };
+  },
+
+  // Keep anchored hosts next to their anchors; drop those whose anchor left the page.
+  reposition() {
+    for (const [host, { anchor, place }] of anchoredHosts) {
+      if (!host.isConnected || !anchor.isConnected) {
+        host.remove();
+        anchoredHosts.delete(host);
+        continue;
+      }
+      const r = anchor.getBoundingClientRect();
+      const rect = { left: r.left + window.scrollX, top: r.top + window.scrollY,
+                     right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
+                     width: r.width, height: r.height };
+      const box = host.getBoundingClientRect();
+      const { left, top } = place(rect, box);
+      host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+    }
+  },
+
+  remove(id) {
+    document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`)?.remove();
+  },
+
   removeAll() {
     for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
+    anchoredHosts.clear();
   },
 
   baseCss: `

@@ -1,9 +1,69 @@
-// The account pages: funds on hold, suspension, Pending IPR Review banners.
-// For now the module marks the page as recognised; overlays build on it.
-iprdesk.registerPage({
-  id: "account-health",
-  titleKey: "pageAccountHealth",
-  activate(ctx) {
-    ctx.showRecognised();
-  },
-});
+// The account pages: a funds-hold, TRO, "Pending IPR Review" or suspension banner explained,
+// with the next steps. Banners are found by their phrases from the page map, not by markup.
+(() => {
+  const { el, list } = iprdesk.annotation;
+  let ctx = null;
+
+  // The smallest element holding the phrase: the banner itself, not the page around it.
+  function holder(phrase) {
+    const escaped = iprdesk.grid.norm(phrase).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // Whole words only: "TRO" must not match "control".
+    const wanted = new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`);
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let best = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const block = node.parentElement?.closest("div, p, section, aside, li, [role='alert'], [role='status']");
+      if (!block || block.closest("iprdesk-overlay")) continue;
+      if (wanted.test(iprdesk.grid.norm(block.textContent)) && (!best || best.contains(block))) best = block;
+    }
+    return best;
+  }
+
+  function render() {
+    const found = new Map();
+    // The page map lists banner kinds most specific first (a TRO banner also says "on hold").
+    for (const { kind, phrases } of ctx.page.banners || []) {
+      for (const phrase of Object.values(phrases).flat()) {
+        const banner = holder(phrase);
+        // One explanation per banner.
+        if (banner && ![...found.values()].includes(banner)) {
+          found.set(kind, banner);
+          break;
+        }
+      }
+    }
+    const seen = new Set();
+    for (const [kind, banner] of found) {
+      const id = `banner:${kind}`;
+      seen.add(id);
+      const h = ctx.hints;
+      const { host, card } = iprdesk.annotation.attach(banner, id, {
+        chipText: `ⓘ ${h[`banner.${kind}.title`]}`, state: "info", title: h[`banner.${kind}.title`],
+        place: iprdesk.overlay.placeCorner });
+      host.dataset.banner = kind;
+      if (host.hasAttribute("open") && card.childElementCount) continue;
+      card.replaceChildren(
+        el("h3", {}, h[`banner.${kind}.title`]),
+        el("p", {}, h[`banner.${kind}.explain`]),
+        list(h[`banner.${kind}.steps`], "ol"),
+      );
+    }
+    for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='banner:']")) {
+      if (!seen.has(host.dataset.iprdeskId)) host.remove();
+    }
+  }
+
+  iprdesk.registerPage({
+    id: "account-health",
+    titleKey: "pageAccountHealth",
+    activate(context) {
+      ctx = context;
+      context.showRecognised();
+      render();
+    },
+    update(context) {
+      ctx = context;
+      render();
+    },
+  });
+})();

@@ -1,9 +1,73 @@
-// The appeal status list: appeal ID, status, rejection reason code, date.
-// For now the module marks the page as recognised; overlays build on it.
-iprdesk.registerPage({
-  id: "appeal-status",
-  titleKey: "pageAppealStatus",
-  activate(ctx) {
-    ctx.showRecognised();
-  },
-});
+// The appeal status list: per rejected appeal, the rejection code explained in plain words,
+// the exact fix checklist, and a link to the preflight of the case it belongs to.
+(() => {
+  const { el, list } = iprdesk.annotation;
+  const REQUIRED = ["appealId", "status"];
+  let ctx = null;
+  let openCases = [];
+
+  // The code as written in the row ("Doc_Incomplete", "doc incomplete", "Doc-Incomplete").
+  function knownCode(text) {
+    const wanted = (text || "").trim().toLowerCase().replace(/[\s-]+/g, "_");
+    const codes = Object.keys(ctx.hints).filter((k) => k.startsWith("rejection.") && k.endsWith(".title"))
+      .map((k) => k.slice("rejection.".length, -".title".length)).filter((c) => c !== "unknown");
+    return codes.find((c) => c.toLowerCase() === wanted) || null;
+  }
+
+  function preflightLinks() {
+    if (!openCases.length) return el("p", { className: "no-case" }, ctx.hints["appeal.openCaseFirst"]);
+    return el("div", { className: "actions" }, openCases.map((c) => {
+      const button = el("button", { className: "action primary preflight", type: "button",
+                                    dataset: { case: c.id } },
+        openCases.length === 1 ? ctx.hints["appeal.preflight"]
+          : `${ctx.hints["appeal.preflight"]}: ${c.complaint_id}`);
+      button.addEventListener("click", () => iprdesk.ask("ui.openPreflight", { caseId: c.id }));
+      return button;
+    }));
+  }
+
+  function render() {
+    const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
+    const seen = new Set();
+    for (const row of rows) {
+      if (iprdesk.grid.meaning(row.values.status, ctx.page.values?.status) !== "rejected") continue;
+      const id = `appeal:${row.values.appealId}`;
+      seen.add(id);
+      const raw = (row.values.reason || "").trim();
+      const code = knownCode(raw);
+      const h = ctx.hints;
+      const title = code ? h[`rejection.${code}.title`]
+        : iprdesk.deadlines.format(h["rejection.unknown.title"], { code: raw || "?" });
+      const { host, card } = iprdesk.annotation.attach(row.el, id, {
+        chipText: code ? `${code}: ${title}` : title, state: "rejected", title });
+      host.dataset.appeal = row.values.appealId;
+      host.dataset.code = code || "unknown";
+      if (host.hasAttribute("open") && card.childElementCount) continue;
+      card.replaceChildren(
+        el("h3", {}, title),
+        el("p", {}, code ? h[`rejection.${code}.explain`] : h["rejection.unknown.explain"]),
+        code ? list(h[`rejection.${code}.checklist`], "ol") : null,
+        preflightLinks(),
+      );
+    }
+    for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='appeal:']")) {
+      if (!seen.has(host.dataset.iprdeskId)) host.remove();
+    }
+  }
+
+  iprdesk.registerPage({
+    id: "appeal-status",
+    titleKey: "pageAppealStatus",
+    async activate(context) {
+      ctx = context;
+      context.showRecognised();
+      render();
+      openCases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+      render();
+    },
+    update(context) {
+      ctx = context;
+      render();
+    },
+  });
+})();

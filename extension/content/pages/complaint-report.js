@@ -1,9 +1,206 @@
-// The complaint report list: complaint ID, complainant, date, product IDs, type, status.
-// For now the module marks the page as recognised; overlays build on it.
-iprdesk.registerPage({
-  id: "complaint-report",
-  titleKey: "pageComplaintReport",
-  activate(ctx) {
-    ctx.showRecognised();
-  },
-});
+// The complaint report list: per row, the complaint type explained with what to fix, a
+// countdown to the response deadline, a hint when the complainant is a known Schedule A firm,
+// and the actions: open case, capture evidence, check images.
+(() => {
+  const { el, list, status } = iprdesk.annotation;
+  const D = iprdesk.deadlines;
+  const REQUIRED = ["complaintId", "complainant"];
+  let ctx = null;
+  let openCases = [];
+  let ticker = null;
+
+  // The row's response deadline: from its open case when there is one (the seller may have
+  // answered already), else counted from the row's date with the rule from deadlines.json.
+  function responseDeadline(row) {
+    const rule = D.rule(ctx.catalog, "response");
+    const caseOf = openCases.find((c) => c.complaint_id === row.values.complaintId);
+    const fromCase = caseOf?.deadlines.find((d) => d.id === "response");
+    if (fromCase?.state === "done") return { state: "done", rule, caseOf };
+    const due = fromCase?.due ? Date.parse(fromCase.due)
+      : (D.parseDate(row.values.date) ?? NaN) + rule.hours * D.HOUR;
+    if (Number.isNaN(due)) return { state: "unknown", rule, caseOf };
+    const left = due - Date.now();
+    return { state: D.state(rule, left), left, due, rule, caseOf };
+  }
+
+  function deadlineText(dl) {
+    const h = ctx.hints;
+    if (dl.state === "done") return h["deadline.response.done"];
+    if (dl.state === "unknown") return h["deadline.noDate"];
+    const key = dl.left <= 0 ? "deadline.response.overdue" : "deadline.response.left";
+    return D.format(h[key], { time: D.duration(dl.left, ctx.messages) });
+  }
+
+  // Short, so it fits in a cell's blank space: "© 17 h", "™ −2 小时".
+  function chipText(type, dl) {
+    const label = { copyright: "©", trademark: "™" }[type] || "?";
+    if (dl.state === "unknown") return label;
+    if (dl.state === "done") return `${label} ✓`;
+    const time = D.duration(dl.left, ctx.messages, 1);
+    return `${label} ${dl.left <= 0 ? "−" : ""}${time}`;
+  }
+
+  function rowFacts(row, type) {
+    const received = D.parseDate(row.values.date);
+    return {
+      complaint_id: row.values.complaintId,
+      complainant: row.values.complainant,
+      products: (row.values.products || "").split(/[\s,;，、]+/).filter(Boolean),
+      type,
+      received: received ? new Date(received).toISOString() : undefined,
+    };
+  }
+
+  function fill(card, row, type, dl) {
+    const h = ctx.hints;
+    const firm = D.scheduleAFirm(ctx.catalog, row.values.complainant);
+    card.replaceChildren(
+      el("h3", {}, type ? h[`type.${type}.label`] : row.values.type || "?"),
+      el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
+      type ? list(h[`type.${type}.fix`], "ol") : null,
+      el("p", { className: "deadline", dataset: { state: dl.state } }, deadlineText(dl),
+         dl.due ? ` (${new Date(dl.due).toLocaleString()})` : ""),
+      firm ? el("p", { className: "firm" }, D.format(ctx.messages["case.schedule_a"], { firm })) : null,
+      actions(card, row, type, dl),
+      el("div", { className: "status" }),
+    );
+  }
+
+  function actions(card, row, type, dl) {
+    const box = el("div", { className: "actions" });
+    const caseOf = dl.caseOf;
+    if (caseOf) {
+      box.append(el("span", { className: "case" }, iprdesk.t("caseOpenedAs", caseOf.id)));
+    } else {
+      const open = el("button", { className: "action primary open-case", type: "button" }, iprdesk.t("openCase"));
+      open.addEventListener("click", () => openCaseForm(card, row, type));
+      box.append(open);
+    }
+    const capture = el("button", { className: "action capture", type: "button" }, iprdesk.t("captureEvidence"));
+    capture.addEventListener("click", async () => {
+      capture.disabled = true;
+      try {
+        const facts = rowFacts(row, type);
+        const saved = await iprdesk.ask("evidence.capture", {
+          complaint_id: facts.complaint_id, case: caseOf?.id, product_ids: facts.products });
+        status(card, iprdesk.t("captured", (saved?.sha256 || "").slice(0, 12)), "ok");
+      } catch (e) {
+        status(card, e.code === "unknown_message" ? iprdesk.t("captureUnavailable") : e.message, "error");
+      } finally {
+        capture.disabled = false;
+      }
+    });
+    const check = el("button", { className: "action check-images", type: "button" }, iprdesk.t("checkImages"));
+    check.addEventListener("click", () => checkImages(card, row, caseOf, check));
+    box.append(capture, check);
+    return box;
+  }
+
+  async function checkImages(card, row, caseOf, button) {
+    const products = rowFacts(row, null).products;
+    const path = ctx.page.productEditPath;
+    const links = el("ul", { className: "product-links" }, products.map((id) => el("li", {},
+      el("a", { href: new URL(path.replace("{id}", encodeURIComponent(id)), location.origin).href,
+                target: "_blank", rel: "noopener" }, iprdesk.t("openProduct", id)))));
+    card.querySelector(".product-links")?.remove();
+    card.querySelector(".actions").after(links);
+    if (!caseOf) return status(card, iprdesk.t("checkImagesNoCase"));
+    button.disabled = true;
+    status(card, iprdesk.t("checking"));
+    try {
+      const summary = await iprdesk.ask("cases.checkImages", { caseId: caseOf.id });
+      status(card, iprdesk.t("urlSummary", String(summary.gone), String(summary.public),
+                              String(summary.unclear)), summary.public ? "error" : "ok");
+    } catch (e) {
+      status(card, e.message, "error");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function openCaseForm(card, row, type) {
+    card.querySelector("form")?.remove();
+    const remembered = await iprdesk.ask("cases.storeId").catch(() => ({ storeId: "" }));
+    const storeId = el("input", { name: "store_id", required: true, value: detectStoreId() || remembered.storeId || "" });
+    const kind = el("select", { name: "type" },
+      ["copyright", "trademark"].map((t) => el("option", { value: t, selected: t === type }, ctx.hints[`type.${t}.label`])));
+    const form = el("form", {},
+      el("label", {}, iprdesk.t("storeIdLabel")), storeId,
+      el("label", {}, iprdesk.t("complaintTypeLabel")), kind,
+      el("span"), el("button", { className: "action primary", type: "submit" }, iprdesk.t("createCase")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        const created = await iprdesk.ask("cases.open", { facts: {
+          ...rowFacts(row, kind.value), store_id: storeId.value.trim() } });
+        openCases = [...openCases, created];
+        status(card, iprdesk.t("caseCreated", created.id), "ok");
+        render();
+      } catch (err) {
+        status(card, err.message, "error");
+      }
+    });
+    card.querySelector(".actions").after(form);
+    storeId.focus();
+  }
+
+  // "Store ID: 5f1a..." shown anywhere on the page, with the labels from the page map.
+  function detectStoreId() {
+    const labels = Object.values(ctx.page.storeIdLabels || {}).flat();
+    const text = document.body.innerText;
+    for (const label of labels) {
+      const m = text.match(new RegExp(`${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*[:：]\\s*([A-Za-z0-9._:-]{4,100})`, "i"));
+      if (m) return m[1];
+    }
+    return null;
+  }
+
+  function render() {
+    const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
+    const seen = new Set();
+    for (const row of rows) {
+      const id = `complaint:${row.values.complaintId}`;
+      seen.add(id);
+      const type = iprdesk.grid.meaning(row.values.type, ctx.page.values?.type);
+      const dl = responseDeadline(row);
+      const cells = ["date", "status", "type", "complaintId", "complainant", "products"]
+        .map((key) => row.cells[key]);
+      const { host, card } = iprdesk.annotation.attach(row.el, id, {
+        chipText: chipText(type, dl), state: dl.state,
+        title: `${type ? ctx.hints[`type.${type}.label`] : ""} · ${deadlineText(dl)}`,
+        place: iprdesk.overlay.placeInCells(cells) });
+      host.dataset.complaint = row.values.complaintId;
+      host.dataset.type = type || "unknown";
+      host.dataset.scheduleA = D.scheduleAFirm(ctx.catalog, row.values.complainant) ? "yes" : "no";
+      // Rebuild the card only while it is closed: never under the user's cursor.
+      if (!host.hasAttribute("open") || !card.childElementCount) fill(card, row, type, dl);
+    }
+    for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='complaint:']")) {
+      if (!seen.has(host.dataset.iprdeskId)) host.remove();
+    }
+  }
+
+  async function refreshCases() {
+    openCases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+  }
+
+  iprdesk.registerPage({
+    id: "complaint-report",
+    titleKey: "pageComplaintReport",
+    async activate(context) {
+      ctx = context;
+      context.showRecognised();
+      render();
+      await refreshCases();
+      render();
+      ticker = setInterval(render, 30000);
+    },
+    update(context) {
+      ctx = context;
+      render();
+    },
+    deactivate() {
+      clearInterval(ticker);
+    },
+  });
+})();

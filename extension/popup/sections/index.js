@@ -1,4 +1,6 @@
 // The popup's feature sections, in display order. Each module exports
 // { id, render(container, status) }: it fills its own <section> and may re-render itself.
 // Add a feature by adding its module here; popup.js stays as it is.
-export const sections = [];
+import cases from "./cases.js";
+
+export const sections = [cases];

@@ -1,0 +1,255 @@
+"""Overlays on the Merchant Panel, the case flow from a complaint row to a preflight report,
+deadline notifications on a controllable clock, and the popup's case list and drafts.
+
+Each page module runs against two markups of its page: the foundation's tables in English and
+a second variant (div grid / ARIA grid / other banner markup) with Chinese labels."""
+
+import json
+import time
+
+import pytest
+
+from e2e.conftest import launch_browser
+from tests.helpers import iprdesk
+
+VARIANTS = {
+    r"/ipr/v2/complaints": "complaints-grid.html",
+    r"/ipr/v2/appeals": "appeals-grid.html",
+    r"/account/zh": "account-zh.html",
+}
+STORE = "5f1a2b3c4d5e6f7a"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("overlays")) as b:
+        b.panel.pages.update(VARIANTS)
+        yield b
+
+
+def chips(page, prefix):
+    """{row id: (state, chip text, host)} of the annotations whose id starts with prefix."""
+    page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached",
+                           timeout=10000)
+    found = {}
+    for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():
+        key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
+        found[key] = (host.get_attribute("data-state"), host.locator(".chip").inner_text(), host)
+    return found
+
+
+def open_card(host):
+    host.locator(".chip").click()
+    card = host.locator(".card")
+    card.wait_for(state="visible")
+    return card
+
+
+def own_layout(page):
+    """Boxes of every element of the page's own, outside our overlays."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter((e) => !e.closest('iprdesk-overlay'))
+        .map((e) => { const r = e.getBoundingClientRect();
+                      return [e.tagName, Math.round(r.x), Math.round(r.y),
+                              Math.round(r.width), Math.round(r.height)]; })""")
+
+
+def no_layout_shift(page):
+    with_overlays = own_layout(page)
+    page.evaluate("() => document.querySelectorAll('iprdesk-overlay').forEach((h) => h.remove())")
+    assert own_layout(page) == with_overlays
+
+
+def cases_on_disk(browser):
+    return json.loads(iprdesk("case", "list", "--json", home=browser.home).stdout)
+
+
+# --- complaint report ----------------------------------------------------------------------
+
+def test_complaint_rows_explained_with_countdown_table_markup(browser):
+    page = browser.open_panel("/ipr/complaints")
+    rows = chips(page, "complaint:")
+    assert set(rows) == {"CMP-2026-11-0042", "CMP-2026-11-0043"}
+    state, text, host = rows["CMP-2026-11-0042"]
+    # Received 30 h ago: 18 h left of 48, inside the 24 h warning.
+    assert state == "warning" and text.startswith("©") and "17 h" in text
+    assert host.get_attribute("data-schedule-a") == "yes"
+    old_state, old_text, old_host = rows["CMP-2026-11-0043"]
+    assert old_state == "overdue" and old_text.startswith("™") and "−" in old_text
+    assert old_host.get_attribute("data-schedule-a") == "no"
+
+    assert "Copyright (images) · Respond within 17 h" in host.locator(".chip").get_attribute(
+        "title")
+    card = open_card(host)
+    text = card.inner_text()
+    assert "Replace every complained image" in text
+    assert "Respond within 17 h" in text
+    assert "Greer, Burns & Crain, Ltd. files many US \"Schedule A\" cases" in text
+    for button in ("Open case", "Capture evidence", "Check images"):
+        assert card.get_by_role("button", name=button).is_visible()
+    # The chip's own styles stay in its shadow root; the page's table looks the same.
+    assert page.evaluate("getComputedStyle(document.querySelector('td')).fontFamily") \
+        .startswith("Arial")
+    page.keyboard.press("Escape")
+    no_layout_shift(page)
+    page.close()
+
+
+def test_complaint_rows_in_a_chinese_div_grid(browser):
+    page = browser.open_panel("/ipr/v2/complaints")
+    rows = chips(page, "complaint:")
+    assert set(rows) == {"ZX-5001", "ZX-5002"}
+    assert rows["ZX-5001"][0] == "warning" and rows["ZX-5001"][2].get_attribute("data-type") \
+        == "trademark"
+    assert rows["ZX-5001"][2].get_attribute("data-schedule-a") == "yes"
+    assert rows["ZX-5002"][0] == "overdue" and rows["ZX-5002"][2].get_attribute("data-type") \
+        == "copyright"
+    no_layout_shift(page)
+    page.close()
+
+
+def test_nothing_on_pages_the_map_does_not_know(browser):
+    page = browser.open_panel("/orders")
+    page.wait_for_timeout(1500)
+    assert page.locator("iprdesk-overlay").count() == 0
+    assert page.evaluate("document.documentElement.dataset.iprdeskPage") is None
+    page.close()
+
+
+def test_open_case_from_a_row_then_deadline_notifications(browser):
+    page = browser.open_panel("/ipr/complaints")
+    host = chips(page, "complaint:")["CMP-2026-11-0042"][2]
+    card = open_card(host)
+    card.get_by_role("button", name="Open case").click()
+    card.locator("input[name=store_id]").fill(STORE)
+    assert card.locator("select[name=type]").input_value() == "copyright"
+    card.get_by_role("button", name="Create case").click()
+    card.locator(".status.ok").wait_for()
+    [case] = cases_on_disk(browser)
+    assert case["complaint_id"] == "CMP-2026-11-0042" and case["store_id"] == STORE
+    assert case["products"] == ["64f0c1e2a9b8c7d6e5f40312", "64f0c1e2a9b8c7d6e5f40313"]
+    assert case["type"] == "copyright" and case["schedule_a_firm"]
+    assert case["id"] in card.locator(".status").inner_text()
+    page.close()
+
+    # Reopened, the row knows its case; the store ID is remembered for the next one.
+    page = browser.open_panel("/ipr/complaints")
+    page.wait_for_function("""() => [...document.querySelectorAll('iprdesk-overlay')]
+        .some((h) => h.shadowRoot.textContent.includes('Case c-'))""", timeout=10000)
+    other = open_card(chips(page, "complaint:")["CMP-2026-11-0043"][2])
+    other.get_by_role("button", name="Open case").click()
+    assert other.locator("input[name=store_id]").input_value() == STORE
+    page.close()
+
+    notifications = lambda: browser.worker.evaluate(  # noqa: E731
+        "async () => Object.keys(await chrome.notifications.getAll())")
+    # Creating the case already crossed the 24 h warning: one notification, once.
+    key = f"deadline:{case['id']}:response"
+    deadline = time.monotonic() + 10
+    while f"{key}:warning" not in notifications() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert f"{key}:warning" in notifications()
+    alarm = browser.worker.evaluate("async () => await chrome.alarms.get('deadline-next')")
+    due = case["deadlines"][0]["due"]
+    from datetime import datetime
+
+    due_ms = datetime.fromisoformat(due.replace("Z", "+00:00")).timestamp() * 1000
+    assert abs(alarm["scheduledTime"] - (due_ms - 6 * 3600e3)) < 5000  # the 6 h warning next
+
+    # Move the clock 13 h on: 5 h left, urgent; then past the deadline: overdue.
+    for hours, level in ((13, "urgent"), (19, "overdue")):
+        browser.worker.evaluate(f"chrome.storage.local.set({{clockOffsetMs: {hours * 3600e3}}})")
+        deadline = time.monotonic() + 10
+        while f"{key}:{level}" not in notifications() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert f"{key}:{level}" in notifications()
+    browser.worker.evaluate("chrome.storage.local.set({clockOffsetMs: 0})")
+    assert sorted(k for k in notifications() if k.startswith(key)) == \
+        [f"{key}:overdue", f"{key}:urgent", f"{key}:warning"]
+
+
+def test_popup_lists_cases_by_urgency_with_copyable_drafts(browser):
+    iprdesk("case", "new", "--complaint-id", "CMP-LATER", "--store-id", STORE, "--type",
+            "trademark", "--complainant", "Lumen Images Inc.", "--products", "P-9",
+            home=browser.home)
+    urgent = iprdesk("case", "new", "--json", "--complaint-id", "CMP-URGENT", "--store-id",
+                     STORE, "--type", "copyright", "--complainant", "Keith Vogt", "--products",
+                     "P-1,P-2", "--received",
+                     time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 45 * 3600)),
+                     home=browser.home)
+    urgent_id = json.loads(urgent.stdout)["id"]
+    page = browser.open_extension_page("popup/popup.html")
+    page.wait_for_selector("li.case")
+    order = page.locator("li.case").evaluate_all("(items) => items.map((i) => i.dataset.case)")
+    assert order[0] == urgent_id
+    first = page.locator(f"li.case[data-case='{urgent_id}']")
+    assert first.get_attribute("data-state") == "urgent"
+    assert "Respond to the complaint: urgent" in first.inner_text()
+    first.locator("button.drafts").click()
+    draft = first.locator("details[data-draft='settlement_intent']")
+    draft.locator("summary").click()
+    assert "CMP-URGENT" in draft.locator("pre.body").inner_text()
+    assert "without prejudice" in draft.inner_text()
+    draft.locator("button.copy").click()
+    page.wait_for_selector("button.copy[data-copied='true']")
+    page.close()
+
+
+# --- appeals -------------------------------------------------------------------------------
+
+def test_rejected_appeals_explained_with_preflight_link_table_markup(browser):
+    page = browser.open_panel("/ipr/appeals")
+    rows = chips(page, "appeal:")
+    assert set(rows) == {"APL-88120", "APL-88121"}  # the one under review gets nothing
+    assert rows["APL-88120"][2].get_attribute("data-code") == "Doc_Incomplete"
+    card = open_card(rows["APL-88120"][2])
+    text = card.inner_text()
+    assert "Documents incomplete" in text and "names Joom (SIA Joom)" in text
+    no_layout_shift(page)
+    page.close()
+
+    page = browser.open_panel("/ipr/appeals")
+    card = open_card(chips(page, "appeal:")["APL-88121"][2])
+    with browser.context.expect_page() as opened:
+        card.locator("button.preflight").first.click()
+    report = opened.value
+    report.wait_for_selector("#checks tr[data-check='deadline']", timeout=15000)
+    checks = report.locator("#checks tr").evaluate_all(
+        "(rows) => rows.map((r) => [r.dataset.check, r.dataset.status])")
+    assert [c for c, _ in checks][:2] == ["agreement.names_joom", "agreement.store_id"]
+    assert len(checks) == 10
+    assert report.get_attribute("#summary", "data-ready") == "false"
+    assert "vault" in report.locator("tr[data-check='payment.memo']").inner_text()
+    report.close()
+    page.close()
+
+
+def test_rejected_appeals_in_a_chinese_aria_grid(browser):
+    page = browser.open_panel("/ipr/v2/appeals")
+    rows = chips(page, "appeal:")
+    assert set(rows) == {"SS-7001", "SS-7003"}
+    assert rows["SS-7001"][2].get_attribute("data-code") == "Proof_Missing"
+    assert rows["SS-7003"][2].get_attribute("data-code") == "unknown"
+    assert "Brand_Unclear" in rows["SS-7003"][1]
+    no_layout_shift(page)
+    page.close()
+
+
+# --- account -------------------------------------------------------------------------------
+
+def test_account_banner_explained(browser):
+    page = browser.open_panel("/account")
+    banners = chips(page, "banner:")
+    assert set(banners) == {"pending_ipr_review"}
+    card = open_card(banners["pending_ipr_review"][2])
+    assert "Schedule A" in card.inner_text() and "3 to 7 working days" in card.inner_text()
+    no_layout_shift(page)
+    page.close()
+
+
+def test_account_banner_in_other_markup_and_chinese(browser):
+    page = browser.open_panel("/account/zh")
+    banners = chips(page, "banner:")
+    assert set(banners) == {"tro"}
+    no_layout_shift(page)
+    page.close()

@@ -1,0 +1,62 @@
+"""The overlays and the popup in a Chinese browser (its own module: one Playwright at a time)."""
+
+import json
+
+import pytest
+
+from e2e.conftest import launch_browser
+from e2e.test_panel_overlays import VARIANTS, chips, open_card
+from tests.helpers import iprdesk
+
+
+@pytest.fixture(scope="module")
+def zh(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("zh"), lang="zh_CN") as b:
+        b.panel.pages.update(VARIANTS)
+        yield b
+
+
+def test_complaint_overlay_speaks_chinese(zh):
+    page = zh.open_panel("/ipr/v2/complaints")
+    rows = chips(page, "complaint:")
+    state, text, host = rows["ZX-5001"]
+    assert text.startswith("™") and "小时" in text
+    assert host.locator(".chip").get_attribute("title").startswith("商标（品牌名称、标志） · 请在")
+    card = open_card(host)
+    words = card.inner_text()
+    assert "从所列每个商品的标题、描述和标签中删除该品牌名称" in words
+    assert "请在" in words and "经常在美国提起“Schedule A”批量诉讼" in words
+    card.get_by_role("button", name="建立案件").click()
+    # The store ID shown on the page ("店铺ID：...") fills the form.
+    assert card.locator("input[name=store_id]").input_value() == "5f1a2b3c4d5e6f7a"
+    card.get_by_role("button", name="确认建立").click()
+    card.locator(".status.ok").wait_for()
+    [case] = json.loads(iprdesk("case", "list", "--json", home=zh.home).stdout)
+    assert case["products"] == ["64f0c1e2a9b8c7d6e5f40501", "64f0c1e2a9b8c7d6e5f40502"]
+    assert case["type"] == "trademark"
+    page.close()
+
+
+def test_appeal_and_account_overlays_speak_chinese(zh):
+    page = zh.open_panel("/ipr/v2/appeals")
+    card = open_card(chips(page, "appeal:")["SS-7001"][2])
+    assert "缺少证据" in card.inner_text() and "重新提交前先预检申诉" in card.inner_text()
+    page.close()
+    page = zh.open_panel("/account/zh")
+    card = open_card(chips(page, "banner:")["tro"][2])
+    assert "临时禁令" in card.inner_text() and "7 天内回复" in card.inner_text()
+    page.close()
+
+
+def test_popup_case_list_and_drafts_in_chinese(zh):
+    page = zh.open_extension_page("popup/popup.html")
+    page.wait_for_selector("li.case")
+    item = page.locator("li.case").first
+    assert "回复投诉" in item.inner_text() and "剩余" in item.inner_text()
+    item.locator("button.drafts").click()
+    draft = item.locator("details[data-draft='joom_support']")
+    draft.locator("summary").click()
+    assert "向 Joom 商户客服提交的申诉说明" in draft.inner_text()
+    assert "Appeal for IPR complaint ZX-5001" in draft.inner_text()  # the message stays English
+    assert "说明投诉编号、店铺和所有涉及的商品" in draft.inner_text()
+    page.close()

@@ -1,0 +1,58 @@
+// Cases, drafts and preflight for the overlays, the popup and the preflight page.
+import * as agent from "../agent-client.js";
+import * as clock from "../clock.js";
+import { checkDeadlines } from "../deadlines.js";
+
+const STORE_ID_KEY = "lastStoreId";
+const CASES_CACHE_KEY = "openCasesCache";
+const CASE_ID = /^c-[0-9a-f]{8}$/;
+
+function caseId(id) {
+  if (!CASE_ID.test(String(id))) throw new agent.AgentError("bad_input", "not a case id");
+  return id;
+}
+
+// Open cases, most urgent first; cached so the popup and warnings work while the agent is down.
+export async function openCases() {
+  try {
+    const { cases } = await agent.request("/v1/cases");
+    await chrome.storage.local.set({ [CASES_CACHE_KEY]: cases });
+    return { cases, cached: false };
+  } catch (e) {
+    const { [CASES_CACHE_KEY]: cases } = await chrome.storage.local.get(CASES_CACHE_KEY);
+    if (!cases || e.code === "not_paired") throw e;
+    return { cases, cached: true };
+  }
+}
+
+export const handlers = {
+  "cases.list": async () => ({ ...(await openCases()), now: await clock.now() }),
+  "cases.get": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}`),
+  "cases.open": async ({ facts }) => {
+    const created = await agent.request("/v1/cases", { method: "POST", json: facts });
+    await chrome.storage.local.set({ [STORE_ID_KEY]: created.store_id });
+    await checkDeadlines();
+    return created;
+  },
+  "cases.storeId": async () => {
+    const { [STORE_ID_KEY]: storeId } = await chrome.storage.local.get(STORE_ID_KEY);
+    return { storeId: storeId || "" };
+  },
+  "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts`),
+  "cases.preflight": ({ caseId: id, lang }) =>
+    agent.request(`/v1/cases/${caseId(id)}/preflight`, { method: "POST", json: { lang } }),
+  // "Check images" on a complaint row: re-check the case's watched old image URLs now.
+  "cases.checkImages": async ({ caseId: id }) => {
+    const { urls } = await agent.request("/v1/urls/watch/check", {
+      method: "POST", json: { case: caseId(id) }, timeoutMs: 120000 });
+    const verdicts = urls.map((u) => u.last?.verdict);
+    return {
+      gone: verdicts.filter((v) => v === "dead" || v === "placeholder").length,
+      public: verdicts.filter((v) => v === "live" || v === "stale-cache").length,
+      unclear: verdicts.filter((v) => !["dead", "placeholder", "live", "stale-cache"].includes(v)).length,
+    };
+  },
+  "ui.openPreflight": ({ caseId: id }) =>
+    chrome.tabs.create({ url: chrome.runtime.getURL(`preflight/preflight.html?case=${caseId(id)}`) })
+      .then(() => ({ opened: true })),
+};

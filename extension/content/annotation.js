@@ -1,0 +1,105 @@
+// A row annotation: a small chip beside a row of the Panel, and a card that opens below it
+// with the explanation and the actions. Both live in one shadow root, outside the page flow.
+iprdesk.annotation = (() => {
+  const css = `
+    .chip { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; border: 0;
+            border-radius: 999px; padding: 3px 10px; font: 600 12px/1.5 system-ui, "PingFang SC",
+            "Microsoft YaHei", sans-serif; white-space: nowrap; color: #fff; background: #4b5563;
+            box-shadow: 0 1px 3px rgba(0,0,0,.2); }
+    .chip[data-state="ok"], .chip[data-state="done"] { background: #15803d; }
+    .chip[data-state="warning"] { background: #b45309; }
+    .chip[data-state="urgent"] { background: #c2410c; }
+    .chip[data-state="overdue"], .chip[data-state="rejected"] { background: #b91c1c; }
+    .chip[data-state="info"] { background: #1d4ed8; }
+    .card { display: none; position: absolute; top: calc(100% + 6px); right: 0; width: 380px;
+            max-height: 70vh; overflow: auto; background: #fff; color: #1d1d1f; text-align: left;
+            border: 1px solid #d0d4da; border-radius: 10px; padding: 12px 14px; white-space: normal;
+            box-shadow: 0 8px 28px rgba(0,0,0,.18); font: 13px/1.45 system-ui, "PingFang SC",
+            "Microsoft YaHei", sans-serif; }
+    :host([open]) .card { display: block; }
+    h3 { font-size: 14px; margin: 0 0 6px; }
+    p { margin: 6px 0; }
+    ul, ol { margin: 6px 0; padding-left: 20px; }
+    li { margin: 3px 0; }
+    .deadline[data-state="warning"] { color: #b45309; font-weight: 600; }
+    .deadline[data-state="urgent"], .deadline[data-state="overdue"] { color: #b91c1c; font-weight: 600; }
+    .firm { background: #fff7ed; border-left: 3px solid #c2410c; padding: 6px 8px; }
+    .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
+    button.action { font: inherit; border: 1px solid #9ca3af; background: #fff; color: #111;
+                    border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+    button.action.primary { background: #c41e3a; border-color: #c41e3a; color: #fff; }
+    button.action:disabled { opacity: .5; cursor: default; }
+    form { margin-top: 8px; display: grid; grid-template-columns: auto 1fr; gap: 6px 8px; align-items: center; }
+    input, select { font: inherit; padding: 3px 6px; border: 1px solid #9ca3af; border-radius: 5px; }
+    .status { margin-top: 8px; min-height: 1em; }
+    .status.error { color: #b91c1c; }
+    .status.ok { color: #15803d; }
+    a { color: #1d4ed8; }
+  `;
+
+  function closeAll() {
+    for (const open of document.querySelectorAll("iprdesk-overlay[open]")) {
+      open.removeAttribute("open");
+      open.style.zIndex = "2147483000";
+    }
+  }
+  document.addEventListener("click", closeAll);
+  document.addEventListener("keydown", (e) => e.key === "Escape" && closeAll());
+
+  // Create (or refresh) the annotation `id` next to `anchor`.
+  function attach(anchor, id, { chipText, state, title, place }) {
+    const root = iprdesk.overlay.anchored(anchor, id, { css, place });
+    const host = root.host;
+    let chip = root.querySelector(".chip");
+    if (!chip) {
+      const wrap = document.createElement("div");
+      wrap.style.position = "relative";
+      chip = document.createElement("button");
+      chip.className = "chip";
+      chip.type = "button";
+      const card = document.createElement("div");
+      card.className = "card";
+      card.setAttribute("role", "dialog");
+      wrap.append(chip, card);
+      root.append(wrap);
+      chip.addEventListener("click", (e) => {
+        e.stopPropagation();
+        const opening = !host.hasAttribute("open");
+        closeAll();
+        if (opening) {
+          host.setAttribute("open", "");
+          host.style.zIndex = "2147483001"; // above the other chips
+        }
+      });
+      card.addEventListener("click", (e) => e.stopPropagation());
+    }
+    chip.textContent = chipText;
+    chip.dataset.state = state;
+    chip.title = title || "";
+    chip.setAttribute("aria-label", title || chipText);
+    host.dataset.state = state;
+    return { root, host, chip, card: root.querySelector(".card") };
+  }
+
+  // Small DOM builder: el("p", {className: "x"}, "text", child...).
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === "dataset") Object.assign(node.dataset, v);
+      else if (k in node) node[k] = v;
+      else node.setAttribute(k, v);
+    }
+    node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+    return node;
+  }
+
+  const list = (items, tag = "ul") => el(tag, {}, (items || []).map((text) => el("li", {}, text)));
+
+  function status(card, text, kind = "") {
+    const line = card.querySelector(".status") || card.appendChild(el("div", { className: "status" }));
+    line.className = `status ${kind}`;
+    line.textContent = text;
+  }
+
+  return { attach, el, list, status };
+})();

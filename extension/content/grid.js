@@ -1,0 +1,80 @@
+// Reads the rows of a Panel list whatever its markup: a <table>, an ARIA grid, or a plain
+// div grid (a header row of labelled cells followed by rows with as many cells). Columns are
+// found by their header labels from the page map, in either language, never by selectors.
+iprdesk.grid = (() => {
+  const norm = (text) => (text || "").replace(/\s+/g, " ").trim().toLowerCase();
+  const labelsOf = (byLanguage) => Object.values(byLanguage || {}).flat().map(norm).filter(Boolean);
+  const ownText = (el) => norm(el.innerText ?? el.textContent);
+
+  // The column key a header cell's text stands for: an exact label first, then a prefix.
+  function keyFor(text, columns) {
+    for (const [key, labels] of Object.entries(columns)) if (labelsOf(labels).includes(text)) return key;
+    for (const [key, labels] of Object.entries(columns)) {
+      if (labelsOf(labels).some((l) => text.startsWith(l))) return key;
+    }
+    return null;
+  }
+
+  function cellsOf(row) {
+    const aria = row.querySelectorAll(":scope > [role='cell'], :scope > [role='gridcell'], :scope > [role='columnheader'], :scope > [role='rowheader']");
+    if (aria.length) return [...aria];
+    return [...row.children].filter((c) => !c.matches("iprdesk-overlay, script, style, template"));
+  }
+
+  // Header row candidates: elements whose cells are mostly known column labels.
+  function findHeader(columns, required, doc) {
+    const candidates = doc.querySelectorAll("tr, [role='row'], div, li, ul, section");
+    for (const el of candidates) {
+      if (el.closest("iprdesk-overlay")) continue;
+      const cells = cellsOf(el);
+      if (cells.length < required.length || cells.length > 30) continue;
+      const keys = cells.map((c) => (c.children.length > 2 ? null : keyFor(ownText(c), columns)));
+      if (required.every((k) => keys.includes(k))) return { el, keys };
+    }
+    return null;
+  }
+
+  function dataRows(header) {
+    const width = cellsOf(header).length;
+    const grid = header.closest("table, [role='table'], [role='grid'], [role='treegrid']");
+    let rows;
+    if (grid) {
+      rows = [...grid.querySelectorAll(header.tagName === "TR" ? "tr" : "[role='row']")];
+    } else {
+      rows = [...header.parentElement.children];
+    }
+    return rows.filter((r) => r !== header && !r.contains(header) && !r.closest("thead")
+      && r.tagName === header.tagName && cellsOf(r).length === width);
+  }
+
+  return {
+    // The first list on the page with all `required` columns:
+    // [{ el, values: {key: text}, cells: {key: Element} }], or null when there is none.
+    read(columns, required, doc = document) {
+      const header = findHeader(columns, required, doc);
+      if (!header) return null;
+      return dataRows(header.el).map((el) => {
+        const cells = cellsOf(el);
+        const values = {};
+        const byKey = {};
+        header.keys.forEach((key, i) => {
+          if (!key || !cells[i]) return;
+          values[key] = (cells[i].innerText ?? cells[i].textContent).trim();
+          byKey[key] = cells[i];
+        });
+        return { el, values, cells: byKey };
+      }).filter((row) => Object.values(row.values).some(Boolean));
+    },
+
+    // Which `values` entry (e.g. copyright / trademark) a cell text means, or null.
+    meaning(text, values) {
+      const t = norm(text);
+      for (const [meaning, labels] of Object.entries(values || {})) {
+        if (labelsOf(labels).some((l) => t === l || t.includes(l))) return meaning;
+      }
+      return null;
+    },
+
+    norm,
+  };
+})();

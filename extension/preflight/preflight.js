@@ -1,0 +1,55 @@
+// The appeal preflight of one case, in the browser's language, from the agent.
+import { ask, localise, t } from "../lib/page-common.js";
+
+const lang = chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en";
+const caseId = new URLSearchParams(location.search).get("case");
+const STATUS = { en: { pass: "pass", fail: "fail", unknown: "unknown" },
+                 zh_CN: { pass: "通过", fail: "未通过", unknown: "未知" } };
+
+// `command` in a message is shown as code, the rest as plain text.
+function withCode(text) {
+  return text.split(/(`[^`]+`)/).map((part) => {
+    if (!part.startsWith("`")) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.textContent = part.slice(1, -1);
+    return code;
+  });
+}
+
+async function run() {
+  const error = document.getElementById("error");
+  error.textContent = "";
+  if (!caseId) {
+    error.textContent = t("preflightNoCase");
+    return;
+  }
+  try {
+    const c = await ask("cases.get", { caseId });
+    document.getElementById("case").textContent = t("preflightCase", c.id, c.complaint_id, c.store_id);
+    const report = await ask("cases.preflight", { caseId, lang });
+    const summary = document.getElementById("summary");
+    summary.dataset.ready = String(report.ready);
+    summary.textContent = report.summary;
+    const body = document.querySelector("#checks tbody");
+    body.replaceChildren(...report.checks.map((check) => {
+      const row = document.createElement("tr");
+      row.dataset.status = check.status;
+      row.dataset.check = check.id;
+      const cells = [check.id, STATUS[lang][check.status], null].map((text, i) => {
+        const td = document.createElement("td");
+        td.className = ["id", "status", "message"][i];
+        if (text !== null) td.textContent = text;
+        return td;
+      });
+      cells[2].append(...withCode(check.message));
+      row.append(...cells);
+      return row;
+    }));
+  } catch (e) {
+    error.textContent = e.message;
+  }
+}
+
+localise();
+document.getElementById("again").addEventListener("click", run);
+run();
