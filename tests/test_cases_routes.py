@@ -96,3 +96,28 @@ async def test_case_routes_need_the_token(agent):
     assert r.status == 401
     r = await agent.post("/v1/cases", json=ROW, headers={"Origin": "https://evil.example"})
     assert r.status == 403
+
+
+async def test_preflight_reads_the_documents_once_the_vault_is_unlocked(agent, home):
+    from iprdesk.vault import Vault
+    from iprdesk.vault.crypto import KdfParams
+    from tests.pdfs import AGREEMENT, PAYMENT, text_pdf
+
+    case = await new_case(agent, products=["6a1f00aa01"])
+    vault = Vault.create(home, "correct horse battery staple 42", kdf=KdfParams.floor())
+    agreement = AGREEMENT.format(store=ROW["store_id"], products="6a1f00aa01")
+    vault.add(text_pdf(agreement), {"kind": "agreement", "case": case["id"]})
+    vault.add(text_pdf(PAYMENT.format(store=ROW["store_id"])),
+              {"kind": "payment", "case": case["id"]})
+
+    async def statuses():
+        r = await agent.post(f"/v1/cases/{case['id']}/preflight", json={})
+        return {c["id"]: c["status"] for c in (await r.json())["checks"]}
+
+    assert (await statuses())["agreement.products"] == "unknown"  # locked
+    r = await agent.post("/v1/vault/unlock", json={"passphrase": "correct horse battery staple 42"})
+    assert r.status == 200
+    got = await statuses()
+    for check in ("agreement.names_joom", "agreement.products", "payment.memo",
+                  "payment.amount_date"):
+        assert got[check] == "pass", check

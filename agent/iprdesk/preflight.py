@@ -392,11 +392,6 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     return inputs
 
 
-def agent_vault(agent_state):
-    """The agent's vault session when the user has unlocked it from the extension."""
-    return agent_state.extras.get("vault")
-
-
 # --- the report ------------------------------------------------------------------------------
 
 def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:

@@ -1,131 +1,134 @@
-const anchoredHosts = new Map();
-let layoutWatched = false;
-
-function watchLayout() {
-  if (layoutWatched) return;
-  layoutWatched = true;
-  let frame = 0;
-  const later = () => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => iprdesk.overlay.reposition());
-  };
-  window.addEventListener("resize", later);
-  new ResizeObserver(later).observe(document.documentElement);
-}
-
 // Overlays live in shadow roots: the Panel's styles cannot reach them and theirs cannot leak
 // into the Panel. Hosts are positioned so they never shift the page's own controls.
-iprdesk.overlay = {
-  // A shadow root attached to a new host element placed by `place(host)`; `css` is scoped.
-  create(place, { css = "", className = "" } = {}) {
-    const host = document.createElement("iprdesk-overlay");
-    if (className) host.className = className;
-    host.setAttribute("data-iprdesk", "");
-    const root = host.attachShadow({ mode: "open" });
-    const style = document.createElement("style");
-    style.textContent = iprdesk.overlay.baseCss + css;
-    root.append(style);
-    place(host);
-    return root;
-  },
+// Injected twice in a frame (the upload guard loads this file too): define it once.
+iprdesk.overlay ??= (() => {
+  const anchoredHosts = new Map();
+  let layoutWatched = false;
 
-  // A floating pill in the bottom-right corner, outside the page's flow.
-  floating(id, css = "") {
-    const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${id}"]`);
-    if (existing) return existing.shadowRoot;
-    return iprdesk.overlay.create((host) => {
-      host.dataset.iprdeskId = id;
-      host.style.cssText = "position:fixed;right:16px;bottom:16px;z-index:2147483646;";
-      document.documentElement.append(host);
-    }, { css });
-  },
-
-  // A host next to `anchor` in a layer above the page: absolutely positioned in document
-  // coordinates, so it takes no space in the page's layout and scrolls with the page.
-  // `place(rect, box)` returns {left, top} from the anchor's and the host's page rects.
-  anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd } = {}) {
-    const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
-    if (existing) {
-      anchoredHosts.set(existing, { anchor, place });
-      iprdesk.overlay.reposition();
-      return existing.shadowRoot;
-    }
-    const root = iprdesk.overlay.create((host) => {
-      host.dataset.iprdeskId = id;
-      host.style.cssText = "position:absolute;left:0;top:0;z-index:2147483000;";
-      document.documentElement.append(host);
-      anchoredHosts.set(host, { anchor, place });
-    }, { css });
-    watchLayout();
-    iprdesk.overlay.reposition();
-    return root;
-  },
-
-  // At the anchor's end, vertically centred: outside it when the page has room, else inside
-  // its last few pixels (over the page's own blank cell space).
-  placeEnd(rect, box) {
-    const outside = rect.right + 8;
-    const room = document.documentElement.clientWidth + window.scrollX - outside;
-    const left = room >= box.width + 4 ? outside : rect.right - box.width - 6;
-    return { left, top: rect.top + (rect.height - box.height) / 2 };
-  },
-
-  // In the blank space after the text of one of `cells` (the first with room for the host),
-  // so nothing of the page is covered; when no cell has room, astride the anchor's top
-  // border at its end, over padding rather than text.
-  placeInCells(cells) {
-    return (rect, box) => {
-      for (const cell of cells) {
-        if (!cell?.isConnected) continue;
-        const range = document.createRange();
-        range.selectNodeContents(cell);
-        const text = range.getBoundingClientRect();
-        const c = cell.getBoundingClientRect();
-        const padding = parseFloat(getComputedStyle(cell).paddingRight) || 0;
-        const start = (text.width ? text.right : c.left + padding) + 10;
-        if (c.right - padding - start >= box.width) {
-          return { left: start + window.scrollX, top: c.top + window.scrollY + (c.height - box.height) / 2 };
-        }
-      }
-      return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+  function watchLayout() {
+    if (layoutWatched) return;
+    layoutWatched = true;
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => iprdesk.overlay.reposition());
     };
-  },
+    window.addEventListener("resize", later);
+    new ResizeObserver(later).observe(document.documentElement);
+  }
 
-  // At the anchor's top-right corner, inside it.
-  placeCorner(rect, box) {
-    return { left: rect.right - box.width - 8, top: rect.top + 8 };
-  },
+  return {
+    // A shadow root attached to a new host element placed by `place(host)`; `css` is scoped.
+    create(place, { css = "", className = "" } = {}) {
+      const host = document.createElement("iprdesk-overlay");
+      if (className) host.className = className;
+      host.setAttribute("data-iprdesk", "");
+      const root = host.attachShadow({ mode: "open" });
+      const style = document.createElement("style");
+      style.textContent = iprdesk.overlay.baseCss + css;
+      root.append(style);
+      place(host);
+      return root;
+    },
 
-  // Keep anchored hosts next to their anchors; drop those whose anchor left the page.
-  reposition() {
-    for (const [host, { anchor, place }] of anchoredHosts) {
-      if (!host.isConnected || !anchor.isConnected) {
-        host.remove();
-        anchoredHosts.delete(host);
-        continue;
+    // A floating pill in the bottom-right corner, outside the page's flow.
+    floating(id, css = "") {
+      const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${id}"]`);
+      if (existing) return existing.shadowRoot;
+      return iprdesk.overlay.create((host) => {
+        host.dataset.iprdeskId = id;
+        host.style.cssText = "position:fixed;right:16px;bottom:16px;z-index:2147483646;";
+        document.documentElement.append(host);
+      }, { css });
+    },
+
+    // A host next to `anchor` in a layer above the page: absolutely positioned in document
+    // coordinates, so it takes no space in the page's layout and scrolls with the page.
+    // `place(rect, box)` returns {left, top} from the anchor's and the host's page rects.
+    anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd } = {}) {
+      const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
+      if (existing) {
+        anchoredHosts.set(existing, { anchor, place });
+        iprdesk.overlay.reposition();
+        return existing.shadowRoot;
       }
-      const r = anchor.getBoundingClientRect();
-      const rect = { left: r.left + window.scrollX, top: r.top + window.scrollY,
-                     right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
-                     width: r.width, height: r.height };
-      const box = host.getBoundingClientRect();
-      const { left, top } = place(rect, box);
-      host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
-    }
-  },
+      const root = iprdesk.overlay.create((host) => {
+        host.dataset.iprdeskId = id;
+        host.style.cssText = "position:absolute;left:0;top:0;z-index:2147483000;";
+        document.documentElement.append(host);
+        anchoredHosts.set(host, { anchor, place });
+      }, { css });
+      watchLayout();
+      iprdesk.overlay.reposition();
+      return root;
+    },
 
-  remove(id) {
-    document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`)?.remove();
-  },
+    // At the anchor's end, vertically centred: outside it when the page has room, else inside
+    // its last few pixels (over the page's own blank cell space).
+    placeEnd(rect, box) {
+      const outside = rect.right + 8;
+      const room = document.documentElement.clientWidth + window.scrollX - outside;
+      const left = room >= box.width + 4 ? outside : rect.right - box.width - 6;
+      return { left, top: rect.top + (rect.height - box.height) / 2 };
+    },
 
-  removeAll() {
-    for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
-    anchoredHosts.clear();
-  },
+    // In the blank space after the text of one of `cells` (the first with room for the host),
+    // so nothing of the page is covered; when no cell has room, astride the anchor's top
+    // border at its end, over padding rather than text.
+    placeInCells(cells) {
+      return (rect, box) => {
+        for (const cell of cells) {
+          if (!cell?.isConnected) continue;
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const text = range.getBoundingClientRect();
+          const c = cell.getBoundingClientRect();
+          const padding = parseFloat(getComputedStyle(cell).paddingRight) || 0;
+          const start = (text.width ? text.right : c.left + padding) + 10;
+          if (c.right - padding - start >= box.width) {
+            return { left: start + window.scrollX, top: c.top + window.scrollY + (c.height - box.height) / 2 };
+          }
+        }
+        return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+      };
+    },
 
-  baseCss: `
-    :host { all: initial; font: 13px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
-    .pill { background: #1d1d1f; color: #fff; border-radius: 999px; padding: 6px 12px;
-            box-shadow: 0 2px 8px rgba(0,0,0,.25); opacity: .92; }
-  `,
-};
+    // At the anchor's top-right corner, inside it.
+    placeCorner(rect, box) {
+      return { left: rect.right - box.width - 8, top: rect.top + 8 };
+    },
+
+    // Keep anchored hosts next to their anchors; drop those whose anchor left the page.
+    reposition() {
+      for (const [host, { anchor, place }] of anchoredHosts) {
+        if (!host.isConnected || !anchor.isConnected) {
+          host.remove();
+          anchoredHosts.delete(host);
+          continue;
+        }
+        const r = anchor.getBoundingClientRect();
+        const rect = { left: r.left + window.scrollX, top: r.top + window.scrollY,
+                       right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
+                       width: r.width, height: r.height };
+        const box = host.getBoundingClientRect();
+        const { left, top } = place(rect, box);
+        host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+      }
+    },
+
+    remove(id) {
+      document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`)?.remove();
+    },
+
+    removeAll() {
+      for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
+      anchoredHosts.clear();
+    },
+
+    baseCss: `
+      :host { all: initial; font: 13px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
+      .pill { background: #1d1d1f; color: #fff; border-radius: 999px; padding: 6px 12px;
+              box-shadow: 0 2px 8px rgba(0,0,0,.25); opacity: .92; }
+    `,
+  };
+})();

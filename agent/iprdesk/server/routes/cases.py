@@ -7,6 +7,7 @@ from aiohttp import web
 from iprdesk import cases, drafts, i18n, preflight
 from iprdesk.errors import BadInput
 from iprdesk.server.http import read_json, state
+from iprdesk.server.routes.evidence import session as vault_session
 
 routes = web.RouteTableDef()
 
@@ -82,8 +83,12 @@ async def run_preflight(request: web.Request) -> web.Response:
     st = state(request)
     case = _store(request).get(request.match_info["case_id"])
 
+    # The documents come from the vault when the user unlocked it from the extension.
+    vault = vault_session(request)
+    unlocked = vault.vault() if vault.unlocked else None
+
     def work():
-        inputs = preflight.gather(st.home, case, vault=preflight.agent_vault(st))
+        inputs = preflight.gather(st.home, case, vault=unlocked)
         return preflight.report(case, preflight.run(case, inputs), lang)
 
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
