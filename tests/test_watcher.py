@@ -89,7 +89,8 @@ def test_watch_command_runs_until_terminated(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "iprdesk", "watch", str(src), "--out", str(out),
-                             "--lang", "en"], stderr=subprocess.PIPE, text=True)
+                             "--lang", "en", "--home", str(tmp_path / "home")],
+                            stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for(out.exists)
         (src / "shot.png").write_bytes(fx.photo_png())
@@ -99,3 +100,4 @@ def test_watch_command_runs_until_terminated(tmp_path):
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
     assert "Watching" in err and "Removed" in err and "shot.png" in err
+    assert "shot.png" in (tmp_path / "home" / "logs" / "watch.log").read_text()

@@ -19,7 +19,9 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600, *,
+                       sync_dir: bool = True) -> None:
+    """`sync_dir=False` is for batch writers that fsync each folder once at the end."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -33,7 +35,8 @@ def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600) -> None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -4,11 +4,20 @@ import logging
 import os
 import signal
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
 
-from iprdesk.cli.common import echo_json, json_option, stderr_is_terminal, warn
+from iprdesk.atomic import fsync_dir
+from iprdesk.cli.common import (
+    echo_json,
+    home_option,
+    home_path,
+    json_option,
+    stderr_is_terminal,
+    warn,
+)
 from iprdesk.metadata import BadImage, inspect_image, problem_text
 from iprdesk.metadata.files import clean_path, destination, read_image, write_cleaned
 from iprdesk.metadata.report import LANGUAGES
@@ -33,6 +42,8 @@ _TEXT = {
     },
 }
 
+WORKERS = 4
+
 lang_option = click.option(
     "--lang", type=click.Choice(LANGUAGES), default=None,
     help="Report language (default: from $LANG; zh_CN for a Chinese locale, else en).")
@@ -45,11 +56,17 @@ def ui_language(explicit: str | None) -> str:
     return "zh_CN" if locale.lower().startswith("zh") else "en"
 
 
-def _progress(items, label: str, show: bool):
+def _progress(items, label: str, show: bool, length: int | None = None):
     if not show:
         return _NoProgress(items)
-    return click.progressbar(items, label=label, file=click.get_text_stream("stderr"),
-                             item_show_func=lambda p: p.name if p else "")
+    return click.progressbar(items, length=length, label=label,
+                             file=click.get_text_stream("stderr"))
+
+
+def _error_entry(error: BadImage, path: Path) -> dict:
+    return {"file": str(path), "error": {
+        "code": error.code, "message": error.message,
+        "text": {lang: problem_text(error, path.name, lang) for lang in LANGUAGES}}}
 
 
 class _NoProgress:
@@ -78,7 +95,8 @@ def _show(lines: list[str], head: str) -> None:
               help="Convert HEIC/HEIF photos to clean JPEGs (the Panel does not take HEIC).")
 @lang_option
 @json_option
-def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json):
+@home_option
+def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     """Remove GPS, camera, names and other metadata from images, keeping every pixel.
 
     JPEG, PNG, WebP and GIF are rewritten without re-encoding; the colour profile and the
@@ -88,29 +106,35 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json):
         raise click.UsageError("give exactly one of -o DIR or --in-place")
     lang = ui_language(lang)
     t = _TEXT[lang]
-    results, counts, written_to = [], {"cleaned": 0, "clean": 0, "failed": 0}, {}
+    claimed, claim_lock = set(), threading.Lock()
+
+    def strip_one(path: Path) -> dict:
+        try:
+            cleaned = clean_path(path, heic_to_jpeg=heic_to_jpeg)
+            dest = destination(cleaned, path, out_dir).resolve()
+            if out_dir is not None:
+                with claim_lock:  # two inputs with one name must not overwrite each other
+                    if dest in claimed:
+                        raise BadImage(t["duplicate"].format(file=path, name=dest.name,
+                                                             dir=out_dir), code="exists")
+                    claimed.add(dest)
+            written = write_cleaned(cleaned, path, out_dir, sync_dir=False)
+        except BadImage as e:
+            return _error_entry(e, path)
+        return {**cleaned.report.to_dict(), "path": str(path),
+                "written": str(written) if written else None}
+
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
-    with _progress(files, t["progress"], show_progress) as items:
-        for path in items:
-            try:
-                cleaned = clean_path(path, heic_to_jpeg=heic_to_jpeg)
-                dest = destination(cleaned, path, out_dir).resolve()
-                if out_dir is not None and dest in written_to:
-                    raise BadImage(t["duplicate"].format(file=path, name=dest.name,
-                                                         dir=out_dir), code="exists")
-                written = write_cleaned(cleaned, path, out_dir)
-                if written:
-                    written_to[dest] = path
-            except BadImage as e:
-                counts["failed"] += 1
-                results.append({"file": str(path), "error": {
-                    "code": e.code, "message": e.message,
-                    "text": {code: problem_text(e, path.name, code) for code in LANGUAGES}}})
-                continue
-            report = cleaned.report
-            counts["clean" if report.clean else "cleaned"] += 1
-            results.append({**report.to_dict(), "path": str(path),
-                            "written": str(written) if written else None})
+    # Threads overlap one file's disk writes (fsync) with the next file's parsing.
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool, \
+            _progress(pool.map(strip_one, files), t["progress"], show_progress,
+                      len(files)) as items:
+        results = list(items)
+    for folder in {Path(r["written"]).parent for r in results if r.get("written")}:
+        fsync_dir(folder)  # once per folder, not once per file
+    counts = {"cleaned": 0, "clean": 0, "failed": 0}
+    for result in results:
+        counts["failed" if "error" in result else "clean" if result["clean"] else "cleaned"] += 1
     if as_json:
         echo_json(results)
     else:
@@ -131,21 +155,20 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @lang_option
 @json_option
-def inspect(files, lang, as_json):
+@home_option
+def inspect(files, lang, as_json, home):
     """Show the metadata `iprdesk strip` would remove, without changing anything."""
     lang = ui_language(lang)
     t = _TEXT[lang]
     results, found, failed = [], 0, 0
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
-    with _progress(files, t["checking"], show_progress) as items:
+    with _progress(files, t["checking"], show_progress, len(files)) as items:
         for path in items:
             try:
                 report = inspect_image(read_image(path), path.name)
             except BadImage as e:
                 failed += 1
-                results.append({"file": str(path), "error": {
-                    "code": e.code, "message": e.message,
-                    "text": {code: problem_text(e, path.name, code) for code in LANGUAGES}}})
+                results.append(_error_entry(e, path))
                 continue
             found += not report.clean
             results.append({**report.to_dict(), "path": str(path)})
@@ -170,12 +193,20 @@ def inspect(files, lang, as_json):
               help="Folder that receives the cleaned copies (sub-folders mirrored).")
 @click.option("--heic-to-jpeg", is_flag=True, help="Convert HEIC/HEIF photos to clean JPEGs.")
 @lang_option
-def watch(in_dir, out_dir, heic_to_jpeg, lang):
-    """Clean every image that appears in IN_DIR (and its sub-folders) into --out."""
+@home_option
+def watch(in_dir, out_dir, heic_to_jpeg, lang, home):
+    """Clean every image that appears in IN_DIR (and its sub-folders) into --out.
+
+    What it does is printed and logged to logs/watch.log in the data directory.
+    """
     from iprdesk.watcher import FolderWatcher
 
     lang = ui_language(lang)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logs = home_path(home) / "logs"
+    logs.mkdir(exist_ok=True, mode=0o700)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
+                        handlers=[logging.StreamHandler(),
+                                  logging.FileHandler(logs / "watch.log", encoding="utf-8")])
     watcher = FolderWatcher(in_dir, out_dir, heic_to_jpeg=heic_to_jpeg, lang=lang)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -37,11 +37,13 @@ def destination(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path:
     return (out_dir if out_dir is not None else src.parent) / cleaned.report.output_file
 
 
-def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | None:
+def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
+                  sync_dir: bool = True) -> Path | None:
     """Write the cleaned bytes; return the path written, None when nothing had to change.
 
     In place (out_dir None): the original is replaced atomically, or left alone when it was
     already clean; a conversion writes a new file beside it and never overwrites another.
+    `sync_dir=False` leaves the folder's fsync to the caller (once per batch).
     """
     dest = destination(cleaned, src, out_dir)
     same_file = dest.exists() and dest.resolve() == src.resolve()
@@ -57,7 +59,7 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | N
     mode = src.stat().st_mode & 0o777 if src.exists() else 0o644
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
-        atomic_write_bytes(dest, cleaned.data, mode=mode)
+        atomic_write_bytes(dest, cleaned.data, mode=mode, sync_dir=sync_dir)
     except OSError as e:
         raise BadImage(f"{src.name}: cannot write {dest} ({e.strerror})", code="unwritable") from e
     return dest

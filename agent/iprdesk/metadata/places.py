@@ -4,6 +4,7 @@ An offline list (no network lookups: the point is to keep the position private):
 cities where Joom sellers and their warehouses cluster, and the world's largest cities.
 """
 
+import functools
 import math
 
 NEAR_KM = 80
@@ -61,6 +62,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371 * 2 * math.asin(math.sqrt(a))
 
 
+@functools.lru_cache(maxsize=256)
 def nearest_city(lat: float, lon: float) -> dict | None:
     """{"en": ..., "zh_CN": ...} for the nearest listed city within NEAR_KM, else None."""
     best = min(CITIES, key=lambda c: _km(lat, lon, c[2], c[3]))

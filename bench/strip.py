@@ -1,0 +1,193 @@
+"""Metadata stripping speed against exiftool (and mat2), with identical pixels confirmed.
+
+A batch of camera-size JPEGs (about 6 MB, 12 MP, full EXIF with GPS, maker notes and a
+thumbnail, XMP, IPTC, ICC, a comment) goes through `iprdesk strip -o DIR` and through
+`exiftool -all= --icc_profile:all -o DIR/` in batch mode (and mat2 when installed), each a
+single process over the whole batch, best of three runs. Then POST /v1/strip on the real
+agent process for one photo. Targets: no slower than exiftool overall; POST under 30 ms.
+
+    python bench/strip.py [--files 40] [--posts 30]
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import aiohttp
+import numpy as np
+import piexif
+from PIL import Image, ImageCms
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "agent")]
+
+from iprdesk.pairing import AuthStore  # noqa: E402
+from tests.helpers import AgentProcess  # noqa: E402
+
+SIZE = (4000, 3000)
+
+
+def camera_jpeg(seed: int) -> bytes:
+    """A noisy 12 MP picture (noise keeps the JPEG at a phone's ~6 MB) with a phone's metadata."""
+    rng = np.random.default_rng(seed)
+    w, h = SIZE
+    y, x = np.mgrid[0:h, 0:w]
+    pixels = np.stack([x * 255 // w, y * 255 // h, (x + y + seed * 40) % 256], -1).astype(np.int16)
+    pixels += rng.integers(-20, 21, (h, w, 3), dtype=np.int16)
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    thumb = io.BytesIO()
+    image.resize((160, 120)).save(thumb, "JPEG")
+    exif = piexif.dump({
+        "0th": {piexif.ImageIFD.Make: "Apple", piexif.ImageIFD.Model: "iPhone 14 Pro",
+                piexif.ImageIFD.Software: "17.1", piexif.ImageIFD.Artist: "Li Na",
+                piexif.ImageIFD.Copyright: "Shenzhen Trading Co.",
+                piexif.ImageIFD.DateTime: "2024:05:01 10:00:00"},
+        "Exif": {piexif.ExifIFD.DateTimeOriginal: "2024:05:01 10:00:00",
+                 piexif.ExifIFD.BodySerialNumber: f"F2LXK9Q{seed:05d}",
+                 piexif.ExifIFD.LensModel: "iPhone 14 Pro back camera 6.86mm f/1.78",
+                 piexif.ExifIFD.MakerNote: bytes(rng.integers(0, 256, 30000, dtype=np.uint8))},
+        "GPS": {piexif.GPSIFD.GPSLatitudeRef: "N",
+                piexif.GPSIFD.GPSLatitude: ((31, 1), (13, 1), (4800, 100)),
+                piexif.GPSIFD.GPSLongitudeRef: "E",
+                piexif.GPSIFD.GPSLongitude: ((121, 1), (28, 1), (2500, 100))},
+        "1st": {piexif.ImageIFD.JPEGInterchangeFormat: 0,
+                piexif.ImageIFD.JPEGInterchangeFormatLength: 0},
+        "thumbnail": thumb.getvalue(),
+    })
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92, exif=exif, icc_profile=icc, comment=b"warehouse 3")
+    data = out.getvalue()
+    xmp = (b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+           b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description "
+           b"xmlns:dc='http://purl.org/dc/elements/1.1/' xmlns:photoshop='http://ns.adobe.com/"
+           b"photoshop/1.0/' photoshop:City='Shanghai'><dc:creator><rdf:Seq><rdf:li>Li Na"
+           b"</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+           + b" " * 4000)
+    iptc = b"\x1c\x02\x50\x00\x05Li Na\x1c\x02\x5a\x00\x08Shanghai"
+    app13 = (b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(iptc).to_bytes(4, "big") + iptc)
+    segments = b"".join(b"\xff" + bytes([m]) + (len(p) + 2).to_bytes(2, "big") + p
+                        for m, p in ((0xE1, xmp), (0xED, app13)))
+    return data[:2] + segments + data[2:]
+
+
+def best_of(runs: int, command: list[str], prepare) -> float:
+    times = []
+    for _ in range(runs):
+        prepare()
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def decoded(path: Path) -> bytes:
+    with Image.open(path) as im:
+        return im.tobytes()
+
+
+def leftover_tags(folder: Path) -> int:
+    """Tags exiftool still finds beyond structure and colour, over the whole folder."""
+    out = subprocess.run(["exiftool", "-j", "-G1", "-a", str(folder)], capture_output=True,
+                         check=True)
+    structural = ("ExifTool", "System", "File", "Composite", "JFIF", "ICC", "Adobe", "APP14")
+    return sum(1 for tags in json.loads(out.stdout) for key in tags
+               if key != "SourceFile" and not key.startswith(structural))
+
+
+async def post_timings(url: str, token: str, data: bytes, n: int) -> list[float]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream",
+               "X-Filename": quote("IMG_2041.jpg")}
+    timings = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+        for i in range(n + 3):
+            start = time.perf_counter()
+            async with session.post(url + "/v1/strip", data=data, headers=headers) as r:
+                body = await r.read()
+                assert r.status == 200, body[:200]
+            if i >= 3:  # warm-up
+                timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--posts", type=int, default=30)
+    args = parser.parse_args()
+    if not shutil.which("exiftool"):
+        sys.exit("exiftool is not installed (apt-get install libimage-exiftool-perl)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        src = tmp / "src"
+        src.mkdir()
+        print(f"generating {args.files} camera JPEGs {SIZE[0]}x{SIZE[1]}...", flush=True)
+        bases = [camera_jpeg(seed) for seed in range(min(4, args.files))]
+        for i in range(args.files):
+            (src / f"IMG_{2000 + i}.jpg").write_bytes(bases[i % len(bases)])
+        files = sorted(src.iterdir())
+        mean_mb = statistics.mean(p.stat().st_size for p in files) / 1e6
+        print(f"batch: {len(files)} files, {mean_mb:.1f} MB each on average")
+
+        def fresh(name):
+            def prepare():
+                shutil.rmtree(tmp / name, ignore_errors=True)
+                (tmp / name).mkdir()
+            return prepare
+
+        env_python = [sys.executable, "-m", "iprdesk"]
+        ours = best_of(3, [*env_python, "strip", "-o", str(tmp / "iprdesk"), *map(str, files)],
+                       fresh("iprdesk"))
+        theirs = best_of(3, ["exiftool", "-q", "-all=", "--icc_profile:all", "-o",
+                             f"{tmp / 'exiftool'}/", *map(str, files)], fresh("exiftool"))
+        print(f"iprdesk strip:  {ours:.2f} s ({ours / len(files) * 1000:.0f} ms per file)")
+        print(f"exiftool -all=: {theirs:.2f} s ({theirs / len(files) * 1000:.0f} ms per file)")
+        print(f"ratio iprdesk/exiftool: {ours / theirs:.3f} (target <= 1.0)")
+
+        if shutil.which("mat2"):
+            def copy_for_mat2():
+                fresh("mat2")()
+                for p in files:
+                    shutil.copy(p, tmp / "mat2" / p.name)
+            mat2 = best_of(1, ["mat2", *[str(tmp / "mat2" / p.name) for p in files]],
+                           copy_for_mat2)
+            print(f"mat2:           {mat2:.2f} s; ratio iprdesk/mat2: {ours / mat2:.3f}")
+            sample = files[0]
+            cleaned = tmp / "mat2" / f"{sample.stem}.cleaned{sample.suffix}"
+            same = cleaned.exists() and decoded(cleaned) == decoded(sample)
+            print(f"mat2 pixels identical: {same} (mat2 re-encodes JPEG)")
+
+        originals = {p.name: decoded(p) for p in files[:len(bases)]}
+        identical = all(decoded(tmp / "iprdesk" / p.name) == originals[files[i % len(bases)].name]
+                        for i, p in enumerate(files))
+        exif_identical = all(decoded(tmp / "exiftool" / p.name)
+                             == originals[files[i % len(bases)].name] for i, p in enumerate(files))
+        print(f"pixels identical: iprdesk {identical}, exiftool {exif_identical} "
+              f"({len(files)} files decoded)")
+        print(f"metadata tags left (exiftool's view): iprdesk {leftover_tags(tmp / 'iprdesk')}, "
+              f"exiftool {leftover_tags(tmp / 'exiftool')}")
+
+        home = tmp / "home"
+        home.mkdir()
+        auth = AuthStore(home)
+        token = auth.redeem(auth.new_code()[0])
+        data = files[0].read_bytes()
+        with AgentProcess(home) as agent:
+            timings = sorted(asyncio.run(post_timings(agent.url, token, data, args.posts)))
+        p50 = statistics.median(timings)
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(f"POST /v1/strip, one {len(data) / 1e6:.1f} MB JPEG: p50 {p50:.1f} ms, "
+              f"p95 {p95:.1f} ms (target < 30 ms: {p50 / 30:.2f}x of budget)")
+
+
+if __name__ == "__main__":
+    main()
