@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from iprdesk.metadata import BadImage, inspect_image, strip_image
-from iprdesk.metadata.base import MAX_PIXELS
+from iprdesk.metadata.base import MAX_PIXELS, ImageProblem, check_pixels
 from tests import image_fixtures as fx
 from tests.conftest import CORPUS
 
@@ -223,8 +223,12 @@ def test_bad_input_is_refused_with_the_file_name(name, data, code):
     assert e.value.status == 422
 
 
-def test_pixel_limit_is_generous_for_real_cameras():
+def test_pixel_limit_is_generous_for_real_cameras_and_animations():
     assert MAX_PIXELS > 11_648 * 8_736  # a 102 MP medium-format frame
+    check_pixels(11_648, 8_736)
+    check_pixels(512, 512, 2_000)  # a long sticker animation
+    with pytest.raises(ImageProblem):
+        check_pixels(2_000, 2_000, 300)
 
 
 def test_corrupt_metadata_blocks_do_not_crash():

@@ -151,6 +151,9 @@
 
   function onDrop(event) {
     if (replayedDrops.has(event)) return;
+    // A drop onto a file input fills it natively and fires `change`, caught above; a
+    // synthetic drop could not do that, so this one must go through untouched.
+    if (event.target instanceof HTMLInputElement && event.target.type === "file") return;
     const files = [...(event.dataTransfer?.files || [])];
     if (!files.some(isImage)) return;
     event.stopImmediatePropagation();

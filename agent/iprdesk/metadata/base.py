@@ -36,15 +36,22 @@ def damaged(what: str) -> ImageProblem:
     return ImageProblem("damaged", f"the file is damaged ({what})")
 
 
+# All frames of an animation together (a long sticker animation stays well inside).
+MAX_ANIMATION_PIXELS = 4 * MAX_PIXELS
+
+
 def check_pixels(width: int, height: int, frames: int = 1) -> None:
-    if width * height * max(frames, 1) > MAX_PIXELS:
+    if width * height > MAX_PIXELS:
         raise ImageProblem(
             "too_many_pixels",
-            f"the image claims {width} x {height} pixels"
-            + (f" in {frames} frames" if frames > 1 else "")
-            + f", more than the {MAX_PIXELS // 1_000_000} million pixels iprdesk accepts "
-            "(a decompression bomb or a damaged header)",
-        )
+            f"the image claims {width} x {height} pixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} million pixels iprdesk accepts (a decompression bomb "
+            "or a damaged header)")
+    if width * height * frames > MAX_ANIMATION_PIXELS:
+        raise ImageProblem(
+            "too_many_pixels",
+            f"the animation claims {frames} frames of {width} x {height} pixels, more than the "
+            f"{MAX_ANIMATION_PIXELS // 1_000_000} million pixels iprdesk accepts in all")
 
 
 @dataclass

@@ -36,6 +36,7 @@ class Findings:
     comments: list[str] = field(default_factory=list)
     maker_notes_bytes: int = 0
     thumbnail_bytes: int = 0
+    thumbnail: bool = False  # also when its size is unknown (HEIC)
     trailing_bytes: int = 0
     edit_history: bool = False
     # Every block removed, by its technical name, with its size: [("EXIF", 12345), ...].
@@ -70,7 +71,8 @@ class Findings:
         """True when anything beyond technical blocks was found."""
         return bool(self.gps or self.gps_other or self.places or self.device or self.people
                     or self.times or self.software or self.comments or self.maker_notes_bytes
-                    or self.thumbnail_bytes or self.trailing_bytes or self.edit_history)
+                    or self.thumbnail or self.thumbnail_bytes or self.trailing_bytes
+                    or self.edit_history)
 
     def empty(self) -> bool:
         return not (self.personal() or self.blocks)

@@ -50,7 +50,7 @@ class HeicHandler(FormatHandler):
         for block in info.get("metadata") or []:
             findings.block(f"HEIF {block.get('type', 'metadata')}", len(block.get("data", b"")))
         if info.get("thumbnails"):
-            findings.thumbnail_bytes += sum(w * w for w in info["thumbnails"])
+            findings.thumbnail = True
             findings.block("thumbnail", 0)
         if info.get("depth_images"):
             findings.block("depth map", 0)

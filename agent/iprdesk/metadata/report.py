@@ -23,6 +23,7 @@ _T = {
         "software": "Software: {items}", "comments": "Comments and descriptions: {items}",
         "maker_notes": "Camera maker notes ({size}, can include the serial number)",
         "thumbnail": "Embedded preview image ({size})",
+        "thumbnail_unsized": "Embedded preview image",
         "trailing": "Hidden data after the end of the image ({size})",
         "edit_history": "Editing history",
         "blocks_removed": "Blocks removed: {items}", "blocks_found": "Metadata blocks: {items}",
@@ -55,7 +56,7 @@ _T = {
         "people": "姓名：{items}", "times": "拍摄和编辑时间：{items}",
         "software": "软件：{items}", "comments": "注释和描述：{items}",
         "maker_notes": "相机厂商备注（{size}，可能包含序列号）",
-        "thumbnail": "内嵌预览图（{size}）",
+        "thumbnail": "内嵌预览图（{size}）", "thumbnail_unsized": "内嵌预览图",
         "trailing": "图像结尾之后的隐藏数据（{size}）",
         "edit_history": "编辑历史",
         "blocks_removed": "已删除的数据块：{items}", "blocks_found": "元数据块：{items}",
@@ -163,7 +164,7 @@ class Report:
         for group in ("times", "places", "software", "comments"):
             if getattr(f, group):
                 items.append(t[f"h_{group}"])
-        if f.thumbnail_bytes:
+        if f.thumbnail or f.thumbnail_bytes:
             items.append(t["h_thumbnail"])
         if f.trailing_bytes:
             items.append(t["h_trailing"])
@@ -220,6 +221,8 @@ class Report:
             out.append(t["maker_notes"].format(size=human_size(f.maker_notes_bytes, lang)))
         if f.thumbnail_bytes:
             out.append(t["thumbnail"].format(size=human_size(f.thumbnail_bytes, lang)))
+        elif f.thumbnail:
+            out.append(t["thumbnail_unsized"])
         if f.trailing_bytes:
             out.append(t["trailing"].format(size=human_size(f.trailing_bytes, lang)))
         if f.edit_history:
@@ -253,7 +256,9 @@ class Report:
             "gps": f.gps, "gps_other": f.gps_other, "places": f.places, "device": f.device,
             "people": [{"role": role, "name": name} for role, name in f.people],
             "times": f.times, "software": f.software, "comments": f.comments,
-            "maker_notes_bytes": f.maker_notes_bytes, "thumbnail_bytes": f.thumbnail_bytes,
+            "maker_notes_bytes": f.maker_notes_bytes,
+            "thumbnail": f.thumbnail or bool(f.thumbnail_bytes),
+            "thumbnail_bytes": f.thumbnail_bytes,
             "trailing_bytes": f.trailing_bytes, "edit_history": f.edit_history,
             "blocks": [{"name": name, "bytes": size} for name, size in f.blocks],
         }
