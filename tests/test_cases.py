@@ -200,3 +200,24 @@ def test_cli_in_a_real_process(home):
          "--products", "P9"], capture_output=True, text=True, check=True)
     case_id = json.loads(out.stdout)["id"]
     assert cases.CaseStore(home).get(case_id).complaint_id == "CMP-9"
+
+
+def test_cli_show_lists_the_documents_linked_through_the_vault(home, tmp_path):
+    from iprdesk.vault import Vault
+    from iprdesk.vault.crypto import KdfParams
+
+    store = cases.CaseStore(home)
+    case = store.new(**{**FACTS, "received": "2026-03-01T09:00:00Z"}, now=T0)
+    vault = Vault.create(home, "correct horse battery staple 42", kdf=KdfParams.floor())
+    vault.add(b"%PDF-1.4 agreement", {"kind": "agreement", "case": case.id,
+                                      "original_name": "signed-agreement.pdf"})
+    vault.add(b"%PDF-1.4 other", {"kind": "payment", "case": "c-ffffffff"})
+    r = run("case", "show", case.id)
+    assert "vault is locked" in r.output and "signed-agreement.pdf" not in r.output
+    secret = "correct horse battery staple 42"
+    r = CliRunner().invoke(main, ["case", "show", case.id],
+                           env={"LANG": "en", "IPRDESK_PASSPHRASE": secret})
+    assert "agreement" in r.output and "signed-agreement.pdf" in r.output
+    r = CliRunner().invoke(main, ["case", "show", case.id, "--json"],
+                           env={"IPRDESK_PASSPHRASE": secret})
+    assert [d["kind"] for d in json.loads(r.output)["documents"]] == ["agreement"]

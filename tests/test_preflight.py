@@ -348,7 +348,6 @@ def test_images_replaced_uses_the_near_duplicate_engine(case, tmp_path):
     assert "broken.jpg" in got["images.replaced"].message("en")
 
 
-@pytest.mark.skipif(preflight.metadata is None, reason="metadata stripping not in this build")
 def test_images_clean_uses_the_metadata_engine(case, tmp_path):
     from PIL import Image
 

@@ -15,14 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from iprdesk import cases, i18n, similar, urlwatch
+from iprdesk import cases, i18n, metadata, similar, urlwatch
 from iprdesk.errors import BadInput
 from iprdesk.vault import Vault
-
-try:
-    from iprdesk import metadata
-except ImportError:  # metadata stripping (issue 3) is not in this build yet
-    metadata = None
 
 CHECK_IDS = (
     "agreement.names_joom", "agreement.store_id", "agreement.products", "agreement.release",
@@ -264,8 +259,6 @@ def _names(paths: list[Path]) -> str:
 def images_clean_check(inputs: Inputs) -> Check:
     if not inputs.new_images:
         return Check("images.clean", "unknown", [("preflight.images.clean.no_images", {})])
-    if metadata is None:
-        return Check("images.clean", "unknown", [("preflight.images.clean.unavailable", {})])
     dirty, unreadable = [], []
     for path in inputs.new_images:
         try:

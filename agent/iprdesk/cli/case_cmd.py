@@ -113,18 +113,39 @@ def case_list(show_all, as_json, lang, home):
             click.echo(f"    {deadline_line(upcoming, lang)}")
 
 
+def _unlocked_vault(home, passphrase_file, *, prompt: bool):
+    """The vault unlocked with the passphrase from the usual places, or None without one."""
+    if not Vault.exists(home):
+        return None
+    passphrase = vault_passphrase(passphrase_file, required=False, prompt=prompt)
+    if passphrase is None:
+        return None
+    vault = Vault.open(home)
+    vault.unlock(passphrase)
+    return vault
+
+
 @case.command("show")
 @click.argument("case_id")
+@passphrase_file_option
 @json_option
 @lang_option
 @home_option
-def case_show(case_id, as_json, lang, home):
-    """A case's facts and every deadline."""
-    c, lang = cases.CaseStore(home_path(home)).get(case_id), _lang(lang)
-    if as_json:
-        echo_json(c.to_dict())
-        return
+def case_show(case_id, passphrase_file, as_json, lang, home):
+    """A case's facts, every deadline, and its documents in the vault (listed when the
+    passphrase is given with --passphrase-file or $IPRDESK_PASSPHRASE)."""
+    home = home_path(home)
+    c, lang = cases.CaseStore(home).get(case_id), _lang(lang)
+    vault = _unlocked_vault(home, passphrase_file, prompt=False)
+    documents = None if vault is None else vault.list(case=c.id)
     data = c.to_dict()
+    if as_json:
+        if documents is not None:
+            data["documents"] = [{"id": d.id, "kind": d.kind, "original_name": d.original_name,
+                                  "captured_at": d.captured_at, "sha256": d.sha256}
+                                 for d in documents]
+        echo_json(data)
+        return
     def field(name):
         return i18n.text(f"case.field.{name}", lang)
 
@@ -143,6 +164,15 @@ def case_show(case_id, as_json, lang, home):
     click.echo(i18n.text("case.deadlines", lang) + ":")
     for item in data["deadlines"]:
         click.echo(f"  {deadline_line(item, lang)}")
+    if documents is None:
+        key = "case.documents_locked" if Vault.exists(home) else "case.documents_none"
+        click.echo(i18n.text(key, lang, case=c.id))
+    elif not documents:
+        click.echo(i18n.text("case.documents_none", lang, case=c.id))
+    else:
+        click.echo(i18n.text("case.documents", lang) + ":")
+        for d in documents:
+            click.echo(f"  {d.id[:12]}  {d.kind:<10} {d.captured_at}  {d.original_name or ''}")
 
 
 @case.command("event")
@@ -215,12 +245,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images, 
     as files."""
     home, lang = home_path(home), _lang(lang)
     c = cases.CaseStore(home).get(case_id)
-    vault = None
-    if Vault.exists(home):
-        passphrase = vault_passphrase(passphrase_file, required=False)
-        if passphrase is not None:
-            vault = Vault.open(home)
-            vault.unlock(passphrase)
+    vault = _unlocked_vault(home, passphrase_file, prompt=True)
     inputs = preflight.gather(
         home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
         new_images=[Path(p) for p in new_images],

@@ -42,15 +42,17 @@ passphrase_file_option = click.option(
     help=f"Read the vault passphrase from this file (else ${PASSPHRASE_ENV}, else a prompt).")
 
 
-def vault_passphrase(passphrase_file: str | None, *, required: bool = True) -> str | None:
+def vault_passphrase(passphrase_file: str | None, *, required: bool = True,
+                     prompt: bool = True) -> str | None:
     """The vault passphrase: --passphrase-file, else $IPRDESK_PASSPHRASE, else a hidden prompt
-    on a terminal. Without any of them: None when not required, else a clear error."""
+    on a terminal (unless `prompt` is off). Without any of them: None when not required, else
+    a clear error."""
     if passphrase_file:
         with open(passphrase_file, encoding="utf-8") as f:
             return f.readline().rstrip("\r\n")
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
-    if sys.stdin.isatty():
+    if prompt and sys.stdin.isatty():
         return click.prompt("Vault passphrase / 证据库密码", hide_input=True)
     if required:
         raise BadInput(f"The vault passphrase is needed: use --passphrase-file or "
