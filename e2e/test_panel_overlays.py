@@ -190,6 +190,8 @@ def test_popup_lists_cases_by_urgency_with_copyable_drafts(browser):
     draft.locator("summary").click()
     assert "CMP-URGENT" in draft.locator("pre.body").inner_text()
     assert "without prejudice" in draft.inner_text()
+    assert draft.locator("dt").first.inner_text() == "without prejudice"
+    assert "cannot be used as an admission" in draft.locator("dd").first.inner_text()
     draft.locator("button.copy").click()
     page.wait_for_selector("button.copy[data-copied='true']")
     page.close()

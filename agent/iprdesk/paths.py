@@ -23,3 +23,13 @@ def shared_dir() -> Path:
         if (candidate / "openapi.json").is_file():
             return candidate
     raise FileNotFoundError("iprdesk's shared data folder is missing; reinstall iprdesk")
+
+
+def extension_dir() -> Path:
+    """The unpacked extension: packaged beside the code in a wheel, at the repo root in a
+    checkout (the demo loads it into Chromium)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "extension", here.parents[1] / "extension"):
+        if (candidate / "manifest.json").is_file():
+            return candidate
+    raise FileNotFoundError("iprdesk's extension folder is missing; reinstall iprdesk")

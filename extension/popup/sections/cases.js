@@ -55,8 +55,8 @@ function renderDraft(draft) {
     el("h4", { textContent: t("draftExplain") }),
     el("ol", {}, draft.paragraphs.map((p) => el("li", { textContent: p.explain[l] }))),
     el("h4", { textContent: t("draftTerms") }),
-    el("dl", {}, draft.terms.map((term) => [el("dt", { textContent: term.term }),
-                                            el("dd", { textContent: term.explain[l] })])),
+    el("dl", {}, draft.terms.flatMap((term) => [el("dt", { textContent: term.term }),
+                                                el("dd", { textContent: term.explain[l] })])),
   );
 }
 

@@ -1,0 +1,38 @@
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from iprdesk.demo.run import run_demo
+
+
+@click.command()
+@click.option("--headless", is_flag=True,
+              help="Save screenshots instead of opening a window (the default without a display).")
+@click.option("--screenshots", "out", type=click.Path(file_okay=False), default=None,
+              help="Where the screenshots go (default: ./iprdesk-demo).")
+@click.option("--lang", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True,
+              help="The browser's language.")
+@click.option("--keep", is_flag=True, help="Keep the demo's temporary data directory.")
+def demo(headless, out, lang, keep):
+    """Show every feature on a demo Merchant Panel, no Joom account needed."""
+    headless = headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    home = Path(tempfile.mkdtemp(prefix="iprdesk-demo-"))
+    try:
+        saved = run_demo(home, headless=headless, lang=lang, echo=click.echo,
+                         out=Path(out or "iprdesk-demo").resolve())
+    finally:
+        if keep:
+            click.echo(f"Demo data kept in {home}")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+    if saved:
+        click.echo("No display here, so the demo saved a screenshot of each annotated page: / "
+                   "没有图形界面，演示已保存每个带注释页面的截图：")
+        for path in saved:
+            click.echo(f"  {path}")
+
+
+commands = [demo]

@@ -1,0 +1,173 @@
+"""Run the demo: a temporary home, the real agent, Chromium with the extension on the demo
+Panel. Headed when a display exists (the user explores until they close the window);
+otherwise it saves a screenshot of each annotated page and says where."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from iprdesk.demo import DEMO_PASSPHRASE, DemoPanel, seed
+from iprdesk.errors import IprdeskError
+from iprdesk.pairing import AuthStore
+from iprdesk.paths import extension_dir
+
+PANEL = "https://merchant.joom.com"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class DemoUnavailable(IprdeskError):
+    code = "demo_unavailable"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def agent_process(home: Path):
+    """The real agent on a free loopback port, stopped on exit."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "iprdesk", "agent", "--home", str(home),
+                             "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(url + "/v1/health", timeout=1)  # noqa: S310 (loopback)
+            except urllib.error.HTTPError:
+                break  # 401: up, and guarding its door
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise DemoUnavailable("The agent did not start; run `iprdesk agent` to "
+                                          "see why") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _post(url: str, token: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(  # noqa: S310 (the agent, on loopback)
+        url + path, data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def _browser_path() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise DemoUnavailable("The demo needs Chromium or Chrome: install it (Debian: "
+                          "apt-get install chromium) and try again.")
+
+
+def _route_panel(context, panel: DemoPanel) -> None:
+    def handle(route):
+        status, content_type, body = panel.page(urlsplit(route.request.url).path)
+        route.fulfill(status=status, content_type=content_type, body=body)
+
+    context.route(f"{PANEL}/**", handle)
+
+
+def _open_card(page, prefix: str) -> None:
+    chip = page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}'] .chip").first
+    chip.wait_for(timeout=15000)
+    chip.click()
+    page.wait_for_timeout(300)
+
+
+def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]:
+    saved = []
+
+    def shot(page, name):
+        path = out / name
+        page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+
+    for path, prefix, name in (("/ipr/complaints", "complaint:", "1-complaints.png"),
+                               ("/ipr/appeals", "appeal:", "2-appeals.png"),
+                               ("/account", "banner:", "3-account.png")):
+        page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 860})
+        page.goto(PANEL + path)
+        _open_card(page, prefix)
+        shot(page, name)
+        page.close()
+    page = context.new_page()
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(f"{ext_url}/popup/popup.html")
+    page.locator(f"li.case[data-case='{main_case}'] button.drafts").click()
+    page.locator("details.draft summary").first.click()
+    page.wait_for_timeout(300)
+    shot(page, "4-popup-cases-and-drafts.png")
+    page.close()
+    page = context.new_page()
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(f"{ext_url}/preflight/preflight.html?case={main_case}")
+    page.wait_for_selector("#checks tr[data-check='deadline']", timeout=30000)
+    shot(page, "5-preflight.png")
+    page.close()
+    return saved
+
+
+def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -> list[Path]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise DemoUnavailable("The demo drives Chromium through Playwright: "
+                              "pip install 'iprdesk[demo]'") from None
+    executable = _browser_path()
+    seeded = seed(home)
+    auth = AuthStore(home)
+    token = auth.redeem(auth.new_code()[0])
+    with agent_process(home) as agent_url:
+        _post(agent_url, token, "/v1/vault/unlock", {"passphrase": DEMO_PASSPHRASE})
+        with sync_playwright() as pw:
+            extension = extension_dir()
+            context = pw.chromium.launch_persistent_context(
+                str(home / "demo-browser-profile"), executable_path=executable,
+                headless=headless, locale=lang.replace("_", "-"),
+                args=[f"--disable-extensions-except={extension}",
+                      f"--load-extension={extension}", f"--lang={lang.replace('_', '-')}"],
+                env={**os.environ, "LANGUAGE": lang})
+            try:
+                worker = (context.service_workers
+                          or [context.wait_for_event("serviceworker", timeout=15000)])[0]
+                ext_url = worker.url.rsplit("/background/", 1)[0]
+                # Pair the way the options page would, without typing the code.
+                worker.evaluate("(s) => chrome.storage.local.set(s)",
+                                {"agentUrl": agent_url, "token": token})
+                _route_panel(context, DemoPanel())
+                if headless:
+                    out.mkdir(parents=True, exist_ok=True)
+                    return _screenshots(context, ext_url, seeded.main_case, out)
+                for path in ("/ipr/complaints", "/ipr/appeals", "/account"):
+                    context.new_page().goto(PANEL + path)
+                context.new_page().goto(
+                    f"{ext_url}/preflight/preflight.html?case={seeded.main_case}")
+                echo("The demo is open in Chromium. Close the browser window to end it. / "
+                     "演示已在 Chromium 中打开，关闭浏览器窗口即可结束。")
+                context.wait_for_event("close", timeout=0)
+                return []
+            finally:
+                if headless or context.pages:
+                    context.close()

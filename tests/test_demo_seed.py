@@ -1,0 +1,28 @@
+"""The demo's data: cases in several deadline states and real documents behind a preflight."""
+
+from iprdesk import cases, preflight
+from iprdesk.demo import DEMO_PASSPHRASE, STORE, DemoPanel, seed
+from iprdesk.vault import Vault
+
+
+def test_seed_gives_the_preflight_real_documents(home):
+    seeded = seed(home)
+    store = cases.CaseStore(home)
+    states = {c.id: cases.next_deadline(c)["state"] for c in store.by_urgency()}
+    assert states == {seeded.overdue_case: "overdue", seeded.main_case: "urgent"}
+    vault = Vault.open(home)
+    vault.unlock(DEMO_PASSPHRASE)
+    main = store.get(seeded.main_case)
+    got = {c.id: c.status for c in preflight.run(main, preflight.gather(home, main, vault=vault))}
+    assert got["agreement.products"] == "pass" and got["agreement.names_joom"] == "pass"
+    assert got["payment.memo"] == "fail"  # the demo shows a failing check and its fix
+
+
+def test_demo_panel_pages():
+    panel = DemoPanel()
+    status, content_type, body = panel.page("/ipr/complaints")
+    assert status == 200 and content_type.startswith("text/html")
+    assert b"{{" not in body and STORE.encode() in body and b"UTC" in body
+    assert panel.page("/static/panel.css")[0] == 200
+    assert panel.page("/static/../__init__.py")[0] == 404
+    assert panel.page("/orders")[0] == 404
