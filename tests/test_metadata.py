@@ -231,6 +231,7 @@ def test_pixel_limit_is_generous_for_real_cameras_and_animations():
         check_pixels(2_000, 2_000, 300)
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 def test_corrupt_metadata_blocks_do_not_crash():
     jpeg = fx.photo_jpeg(everything=False)
     broken_exif = fx._segment(0xE1, b"Exif\x00\x00MM\x00\x2a\xff\xff\xff\xff garbage")

@@ -6,12 +6,16 @@ removed and reported, just without details.
 
 import logging
 import struct
+import warnings
 
 from PIL import ExifTags, Image
 
 from iprdesk.metadata.findings import Findings
 
 log = logging.getLogger(__name__)
+# A broken EXIF block is normal input here (it is removed all the same): Pillow's warning
+# about it would only clutter the CLI's and the agent's output.
+warnings.filterwarnings("ignore", message="Corrupt EXIF data", category=UserWarning)
 
 ORIENTATION = 0x0112
 EXIF_HEADER = b"Exif\x00\x00"
