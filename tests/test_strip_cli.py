@@ -135,3 +135,11 @@ def test_real_command_line_exit_codes(photos, tmp_path):
     assert "已从 shot.png 中删除" in ok.stdout
     bad = subprocess.run([*cmd, str(tmp_path)], capture_output=True, text=True, env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_in_place_through_a_symlink_cleans_the_target(run, photos):
+    link = photos / "link.png"
+    link.symlink_to(photos / "shot.png")
+    assert run("strip", "--in-place", link).exit_code == 0
+    assert link.is_symlink()
+    assert b"Chen Jie" not in (photos / "shot.png").read_bytes()

@@ -45,6 +45,8 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
     already clean; a conversion writes a new file beside it and never overwrites another.
     `sync_dir=False` leaves the folder's fsync to the caller (once per batch).
     """
+    if out_dir is None:
+        src = src.resolve()  # in place through a symlink: clean the file it points to
     dest = destination(cleaned, src, out_dir)
     same_file = dest.exists() and dest.resolve() == src.resolve()
     if out_dir is None:

@@ -21,7 +21,7 @@ _PROPERTIES = {
     "Owner": ("people", "owner"), "OwnerName": ("people", "owner"),
     "CameraOwnerName": ("people", "owner"), "Credit": ("people", "credit"),
     "CaptionWriter": ("people", "writer"), "AuthorsPosition": ("people", "creator"),
-    "CreateDate": ("times", None), "DateCreated": ("times", None),
+    "CreateDate": ("times", None), "DateCreated": ("times", None), "ModifyDate": ("times", None),
     "DateTimeOriginal": ("times", None), "DateTimeDigitized": ("times", None),
     "CreatorTool": ("software", None), "Software": ("software", None),
     "description": ("comments", None), "title": ("comments", None),
