@@ -33,8 +33,12 @@ def clean_path(path: Path, *, heic_to_jpeg: bool = False) -> Cleaned:
 
 
 def destination(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path:
-    """Where the cleaned file goes: OUT_DIR/<name>, or beside the original (in place)."""
-    return (out_dir if out_dir is not None else src.parent) / cleaned.report.output_file
+    """Where the cleaned file goes: OUT_DIR/<name>; in place, the file itself (through a
+    symlink: the file it points to), or a new file beside it after a conversion."""
+    if out_dir is not None:
+        return out_dir / cleaned.report.output_file
+    src = src.resolve()
+    return src.parent / cleaned.report.output_file if cleaned.report.converted else src
 
 
 def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
@@ -45,8 +49,6 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
     already clean; a conversion writes a new file beside it and never overwrites another.
     `sync_dir=False` leaves the folder's fsync to the caller (once per batch).
     """
-    if out_dir is None:
-        src = src.resolve()  # in place through a symlink: clean the file it points to
     dest = destination(cleaned, src, out_dir)
     same_file = dest.exists() and dest.resolve() == src.resolve()
     if out_dir is None:
