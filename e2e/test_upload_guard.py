@@ -74,6 +74,17 @@ def test_dropped_images_are_cleaned_and_other_files_pass(browser, product):
     assert "shot.png" in toast_texts(product)[0]
 
 
+def test_an_iphone_heic_photo_arrives_as_a_clean_jpeg(browser, product, tmp_path):
+    photo = tmp_path / "IMG_0001.HEIC"
+    photo.write_bytes(fx.heic())
+    product.set_input_files("#image-upload", str(photo))
+    [upload] = wait_uploads(browser, product, 1)
+    assert upload.name == "IMG_0001.jpg" and upload.content_type == "image/jpeg"
+    assert upload.body[:3] == b"\xff\xd8\xff" and b"iPhone" not in upload.body
+    assert fx.frames(upload.body)[0][1] == (48, 64)  # upright
+    assert "converted to JPEG" in toast_texts(product)[0]
+
+
 def test_non_images_in_the_file_input_are_not_touched(browser, product, tmp_path):
     doc = tmp_path / "licence.txt"
     doc.write_bytes(b"stock licence, e-commerce allowed")
