@@ -112,3 +112,32 @@ export async function stripImage(bytes, name) {
     headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(name) },
   });
 }
+
+// Seal files into the evidence vault (POST /v1/evidence); works while the vault is locked.
+// files: [{ name, type, bytes, meta }] where meta holds per-file fields (kind, sha256...);
+// `meta` holds what they share (case, source_url, captured_at...).
+export async function addEvidence(files, meta) {
+  const form = new FormData();
+  const shared = { ...meta, files: files.map((f) => f.meta || {}) };
+  form.append("meta", new Blob([JSON.stringify(shared)], { type: "application/json" }));
+  for (const f of files) form.append("file", new Blob([f.bytes], { type: f.type }), f.name);
+  return request("/v1/evidence", { method: "POST", body: form, timeoutMs: 60000 });
+}
+
+export const vaultStatus = () => request("/v1/vault");
+
+// Argon2id takes about half a second on purpose; the passphrase travels only in the body.
+export const unlockVault = (passphrase) =>
+  request("/v1/vault/unlock", { method: "POST", json: { passphrase }, timeoutMs: 30000 });
+
+export const lockVault = () => request("/v1/vault/lock", { method: "POST" });
+
+export const listEvidence = (caseId) =>
+  request(`/v1/vault/items${caseId ? `?case=${encodeURIComponent(caseId)}` : ""}`);
+
+// The appeal bundle (zip) of one case, as bytes.
+export async function exportBundle(caseId) {
+  const response = await request("/v1/vault/export", {
+    method: "POST", json: caseId ? { case: caseId } : {}, raw: true, timeoutMs: 120000 });
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -35,6 +35,7 @@ class VaultSession:
 
     def unlock(self, passphrase: str) -> None:
         self.vault().unlock(passphrase)
+        self._last_used = time.monotonic()  # the idle clock starts once Argon2id is done
 
     def lock(self) -> None:
         with self._lock:

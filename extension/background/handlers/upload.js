@@ -1,5 +1,6 @@
 // The upload guard's side in the service worker: clean one file through the agent and decide,
 // when the agent cannot be reached, whether the original may pass (the user's choice).
+import { fromBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
 
 const SETTINGS_KEY = "uploadGuard";
@@ -9,13 +10,6 @@ const AGENT_DOWN = new Set(["agent_unreachable", "not_paired", "unauthorized"]);
 export async function uploadSettings() {
   const { [SETTINGS_KEY]: stored } = await chrome.storage.local.get(SETTINGS_KEY);
   return { blockWhenAgentDown: false, ...stored };
-}
-
-function fromBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 export const handlers = {

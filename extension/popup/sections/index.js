@@ -2,5 +2,6 @@
 // { id, render(container, status) }: it fills its own <section> and may re-render itself.
 // Add a feature by adding its module here; popup.js stays as it is.
 import cases from "./cases.js";
+import evidence from "./evidence.js";
 
-export const sections = [cases];
+export const sections = [cases, evidence];

@@ -1,0 +1,160 @@
+"""Evidence capture with the real extension: Panel captures and popup documents land in the
+vault with the right metadata, while the vault stays locked; the popup unlocks, lists, locks."""
+
+import hashlib
+import io
+import json
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from e2e.conftest import launch_browser
+from tests.helpers import iprdesk
+
+PASSPHRASE = "e2e vault passphrase"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("evidence")) as b:
+        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
+                input=PASSPHRASE + "\n")
+        yield b
+
+
+def vault_items(browser, case=None):
+    args = ["vault", "list", "--json"] + (["--case", case] if case else [])
+    return json.loads(iprdesk(*args, home=browser.home,
+                              env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
+
+
+def vault_bytes(browser, object_id, tmp_path) -> bytes:
+    out = tmp_path / object_id
+    iprdesk("vault", "get", object_id, "-o", str(out), home=browser.home,
+            env={"IPRDESK_PASSPHRASE": PASSPHRASE})
+    return out.read_bytes()
+
+
+def ask_as_content_script(page, message_type, payload):
+    """Send a message from the extension's content-script world on `page`, exactly as the
+    Panel page modules do with iprdesk.ask (their row buttons call "evidence.capture")."""
+    cdp = page.context.new_cdp_session(page)
+    contexts = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    world = next(c for c in contexts if c.get("auxData", {}).get("type") == "isolated"
+                 and c["origin"].startswith("chrome-extension://"))
+    result = cdp.send("Runtime.evaluate", {
+        "expression": f"iprdesk.ask({json.dumps(message_type)}, {json.dumps(payload)})",
+        "contextId": world["id"], "awaitPromise": True, "returnByValue": True})
+    cdp.detach()
+    assert "exceptionDetails" not in result, result
+    return result["result"]["value"]
+
+
+def agent_vault_status(browser):
+    page = browser.open_extension_page("popup/popup.html")
+    status = page.evaluate("chrome.runtime.sendMessage({type: 'vault.status'})")
+    page.close()
+    return status["data"]
+
+
+def test_capture_from_a_complaint_row_while_locked(browser, tmp_path):
+    assert agent_vault_status(browser)["unlocked"] is False
+    panel = browser.open_panel("/ipr/complaints")
+    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
+    saved = ask_as_content_script(panel, "evidence.capture", {
+        "case": "CASE-E2E", "complaint_id": "CMP-778812",
+        "product_ids": ["64f0c1e2a9b8c7d6e5f40312"]})
+    toast = panel.locator("iprdesk-overlay .toast.ok")
+    toast.wait_for(timeout=10000)
+    shown = re.search(r"SHA-256 ([0-9a-f]{12})…", toast.inner_text()).group(1)
+
+    items = {i["kind"]: i for i in vault_items(browser, "CASE-E2E")}
+    assert set(items) == {"screenshot", "page"}
+    shot, page = items["screenshot"], items["page"]
+    assert shot["sha256"].startswith(shown) and saved["sha256"] == shot["sha256"]
+    details = json.loads(iprdesk("vault", "show", shot["id"], "--json", home=browser.home,
+                                 env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
+    assert details["complaint_id"] == "CMP-778812"
+    assert details["product_ids"] == ["64f0c1e2a9b8c7d6e5f40312"]
+    assert details["source_url"] == browser.panel.url("/ipr/complaints")
+    assert details["page_title"] == panel.title()
+    assert "Chrome" in details["user_agent"] and details["captured_at"].endswith("Z")
+    assert details["content_type"] == "image/png"
+
+    png = vault_bytes(browser, shot["id"], tmp_path)
+    assert hashlib.sha256(png).hexdigest() == shot["sha256"]
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.width > 200
+    mhtml = vault_bytes(browser, page["id"], tmp_path)
+    assert b"multipart/related" in mhtml[:2000]
+    assert browser.panel.url("/ipr/complaints").encode() in mhtml
+    panel.close()
+
+
+def test_receipts_through_the_popup_picker_and_drop(browser, tmp_path):
+    popup = browser.open_extension_page("popup/popup.html")
+    popup.wait_for_selector("#drop-zone")
+    popup.fill("#evidence-case", "CASE-DOCS")
+    popup.select_option("#doc-kind", "payment")
+    slip = tmp_path / "bank-slip.pdf"
+    slip.write_bytes(b"%PDF-1.4 Joom Settlement + store 1234")
+    popup.set_input_files("#doc-files", str(slip))
+    popup.wait_for_selector("#evidence-message.ok")
+    assert "bank-slip.pdf" in popup.inner_text("#evidence-message")
+
+    popup.select_option("#doc-kind", "agreement")
+    popup.evaluate("""() => {
+        const data = new DataTransfer();
+        data.items.add(new File(["%PDF-1.7 signed settlement"], "协议.pdf",
+                                {type: "application/pdf"}));
+        document.querySelector('#drop-zone').dispatchEvent(
+            new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+    }""")
+    expect(popup.locator("#evidence-message.ok")).to_contain_text("协议.pdf")
+    popup.close()
+
+    items = {i["original_name"]: i for i in vault_items(browser, "CASE-DOCS")}
+    assert items["bank-slip.pdf"]["kind"] == "payment"
+    assert items["bank-slip.pdf"]["sha256"] == hashlib.sha256(slip.read_bytes()).hexdigest()
+    assert items["协议.pdf"]["kind"] == "agreement"
+
+
+def test_popup_captures_the_active_tab(browser):
+    popup = browser.open_extension_page("popup/popup.html")
+    popup.wait_for_selector("#capture-page")
+    panel = browser.open_panel("/ipr/appeals")  # now the active tab of the window
+    panel.wait_for_selector('html[data-iprdesk-page="appeal-status"]', timeout=10000)
+    popup.fill("#evidence-case", "CASE-POPUP")
+    popup.click("#capture-page")
+    popup.wait_for_selector("#evidence-message.ok", timeout=15000)
+    kinds = sorted(i["kind"] for i in vault_items(browser, "CASE-POPUP"))
+    assert kinds == ["page", "screenshot"]
+    popup.close()
+    panel.close()
+
+
+def test_popup_unlocks_lists_and_locks(browser):
+    popup = browser.open_extension_page("popup/popup.html")
+    popup.wait_for_selector("#unlock-form")
+    popup.fill("#passphrase", "not the passphrase")
+    popup.click("#unlock-form button")
+    popup.wait_for_selector("#unlock-form .message.error")
+    assert "Wrong passphrase" in popup.inner_text("#unlock-form .message")
+    popup.fill("#passphrase", PASSPHRASE)
+    popup.click("#unlock-form button")
+    popup.wait_for_selector("#vault-items li")
+    assert popup.locator("#vault-items li").count() >= 6
+    popup.fill("#evidence-case", "CASE-DOCS")
+    popup.dispatch_event("#evidence-case", "change")
+    expect(popup.locator("#vault-items li")).to_have_count(2)
+    with popup.expect_download() as download:
+        popup.click("#export")
+    assert download.value.suggested_filename == "appeal-CASE-DOCS.zip"
+    popup.click("#lock")
+    popup.wait_for_selector("#unlock-form")
+    popup.close()
+    assert agent_vault_status(browser)["unlocked"] is False

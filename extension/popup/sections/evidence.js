@@ -1,0 +1,174 @@
+// The popup's evidence section: capture the current tab, add documents (file picker or
+// drag-and-drop), and, once the vault is unlocked, list the evidence and export a bundle.
+// Capturing and adding work while the vault is locked.
+import { fromBase64, toBase64 } from "../../lib/bytes.js";
+import { ask, t } from "../../lib/page-common.js";
+
+const DOCUMENT_KINDS = ["receipt", "agreement", "payment", "email", "other"];
+const MAX_FILE_BYTES = 60 * 1024 * 1024;
+
+function el(tag, { dataset = {}, ...props } = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function say(box, text, kind = "ok") {
+  box.className = `message ${kind}`;
+  box.textContent = text;
+}
+
+async function currentTab() {
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab;
+}
+
+// The page archive is read here: a Blob from pageCapture cannot be read in the service worker.
+async function pageArchive(tabId) {
+  try {
+    const blob = await chrome.pageCapture.saveAsMHTML({ tabId });
+    return toBase64(new Uint8Array(await blob.arrayBuffer()));
+  } catch {
+    return null;  // e.g. the browser's own pages: the screenshot alone is kept
+  }
+}
+
+function render(container, status) {
+  container.append(el("h2", { textContent: t("evidenceTitle") }));
+  if (status.state !== "connected") {
+    container.append(el("p", { className: "note", textContent: t("evidenceNeedsAgent") }));
+    return;
+  }
+  const caseInput = el("input", { type: "text", id: "evidence-case",
+                                  placeholder: t("evidenceCasePlaceholder") });
+  const message = el("div", { id: "evidence-message", className: "message", role: "status" });
+  const caseId = () => caseInput.value.trim() || undefined;
+
+  const capture = el("button", { id: "capture-page", className: "primary", type: "button",
+                                 textContent: t("evidenceCapturePage") });
+  capture.addEventListener("click", async () => {
+    capture.disabled = true;
+    say(message, t("evidenceSaving"), "");
+    try {
+      const tab = await currentTab();
+      const saved = await ask("evidence.capture", { tabId: tab.id, mhtml: await pageArchive(tab.id),
+                                                    case: caseId() });
+      say(message, t("evidenceSaved", t("kind_screenshot"), saved.sha256.slice(0, 12)));
+      refreshVault();
+    } catch (e) {
+      say(message, t("evidenceCaptureFailed", e.message), "error");
+    } finally {
+      capture.disabled = false;
+    }
+  });
+
+  const kind = el("select", { id: "doc-kind" },
+                  ...DOCUMENT_KINDS.map((k) => el("option", { value: k, textContent: t(`kind_${k}`) })));
+  const note = el("input", { type: "text", id: "doc-note" });
+  const picker = el("input", { type: "file", id: "doc-files", multiple: true });
+  const drop = el("div", { id: "drop-zone", className: "drop-zone" },
+                  el("div", { textContent: t("evidenceDropHint") }), picker);
+
+  async function addFiles(fileList) {
+    const files = [...fileList];
+    if (!files.length) return;
+    const tooBig = files.find((f) => f.size > MAX_FILE_BYTES);
+    if (tooBig) {
+      say(message, t("evidenceCaptureFailed", `${tooBig.name} > 60 MiB`), "error");
+      return;
+    }
+    say(message, t("evidenceSaving"), "");
+    try {
+      const payload = await Promise.all(files.map(async (f) => ({
+        name: f.name, type: f.type, data: toBase64(new Uint8Array(await f.arrayBuffer())) })));
+      const { items } = await ask("evidence.add", {
+        files: payload, meta: { kind: kind.value, case: caseId(), note: note.value.trim() || undefined } });
+      say(message, items.map((i) => t("evidenceSaved", i.original_name, i.sha256.slice(0, 12))).join("\n"));
+      picker.value = "";
+      refreshVault();
+    } catch (e) {
+      say(message, t("evidenceCaptureFailed", e.message), "error");
+    }
+  }
+  picker.addEventListener("change", () => addFiles(picker.files));
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    addFiles(e.dataTransfer.files);
+  });
+
+  const vault = el("div", { id: "vault" });
+  container.append(
+    capture,
+    el("label", { htmlFor: "evidence-case", textContent: t("evidenceCaseLabel") }), caseInput,
+    el("label", { htmlFor: "doc-kind", textContent: t("evidenceDocumentsLabel") }), kind,
+    el("label", { htmlFor: "doc-note", textContent: t("evidenceNoteLabel") }), note,
+    drop, message, vault);
+
+  function refreshVault() {
+    showVault().catch((e) => {
+      vault.replaceChildren(el("p", { className: "message error", textContent: e.message }));
+    });
+  }
+
+  async function showVault() {
+    const state = await ask("vault.status");
+    if (!state.initialised) {
+      vault.replaceChildren(el("p", { id: "vault-state", className: "note", textContent: t("vaultMissing") }));
+      return;
+    }
+    if (!state.unlocked) {
+      const passphrase = el("input", { type: "password", id: "passphrase", autocomplete: "current-password",
+                                       placeholder: t("vaultPassphrase") });
+      const error = el("div", { className: "message" });
+      const form = el("form", { id: "unlock-form" }, passphrase,
+                      el("button", { type: "submit", textContent: t("vaultUnlock") }), error);
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        try {
+          await ask("vault.unlock", { passphrase: passphrase.value });
+          refreshVault();
+        } catch (err) {
+          say(error, err.message, "error");
+          passphrase.select();
+        }
+      });
+      vault.replaceChildren(el("p", { id: "vault-state", textContent: t("vaultLocked", String(state.objects)) }), form);
+      return;
+    }
+    const { items } = await ask("vault.items", { caseId: caseId() });
+    const list = el("ol", { id: "vault-items", className: "evidence-list" },
+                    ...items.slice(-30).reverse().map((i) => el("li", { dataset: { id: i.id } },
+                      el("span", { className: "kind", textContent: t(`kind_${i.kind.replace("-", "_")}`) }), " ",
+                      el("span", { textContent: i.original_name || i.page_title || i.id }), " ",
+                      el("code", { textContent: i.sha256.slice(0, 12) }))));
+    const exportButton = el("button", { id: "export", type: "button", textContent: t("vaultExport") });
+    const exportMessage = el("div", { className: "message" });
+    exportButton.disabled = !items.length;
+    exportButton.addEventListener("click", async () => {
+      try {
+        const { data } = await ask("vault.export", { caseId: caseId() });
+        const name = `appeal-${caseId() || "all"}.zip`;
+        const blob = new Blob([fromBase64(data)], { type: "application/zip" });
+        const link = el("a", { href: URL.createObjectURL(blob), download: name });
+        link.click();
+        say(exportMessage, t("vaultExported", name));
+      } catch (e) {
+        say(exportMessage, e.message, "error");
+      }
+    });
+    const lock = el("button", { id: "lock", type: "button", textContent: t("vaultLock") });
+    lock.addEventListener("click", async () => { await ask("vault.lock"); refreshVault(); });
+    vault.replaceChildren(
+      el("p", { id: "vault-state", textContent: t("vaultUnlocked", String(state.objects)) }),
+      items.length ? list : el("p", { className: "note", textContent: t("vaultEmpty") }),
+      el("div", { className: "buttons" }, exportButton, lock), exportMessage);
+  }
+  caseInput.addEventListener("change", refreshVault);
+  refreshVault();
+}
+
+export default { id: "evidence", render };
