@@ -37,21 +37,14 @@ def vault_bytes(browser, object_id, tmp_path) -> bytes:
     return out.read_bytes()
 
 
-def ask_as_content_script(page, message_type, payload):
-    """Send a message from the extension's content-script world on `page`, exactly as the
-    Panel page modules do with iprdesk.ask (their row buttons call "evidence.capture")."""
-    cdp = page.context.new_cdp_session(page)
-    contexts = []
-    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
-    cdp.send("Runtime.enable")
-    world = next(c for c in contexts if c.get("auxData", {}).get("type") == "isolated"
-                 and c["origin"].startswith("chrome-extension://"))
-    result = cdp.send("Runtime.evaluate", {
-        "expression": f"iprdesk.ask({json.dumps(message_type)}, {json.dumps(payload)})",
-        "contextId": world["id"], "awaitPromise": True, "returnByValue": True})
-    cdp.detach()
-    assert "exceptionDetails" not in result, result
-    return result["result"]["value"]
+def row_card(page, row_id):
+    """Open the annotation card of one Panel row (its chip) and return the card."""
+    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
+    host.wait_for(state="attached", timeout=10000)
+    host.locator(".chip").click()
+    card = host.locator(".card")
+    card.wait_for(state="visible")
+    return card
 
 
 def agent_vault_status(browser):
@@ -64,22 +57,21 @@ def agent_vault_status(browser):
 def test_capture_from_a_complaint_row_while_locked(browser, tmp_path):
     assert agent_vault_status(browser)["unlocked"] is False
     panel = browser.open_panel("/ipr/complaints")
-    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
-    saved = ask_as_content_script(panel, "evidence.capture", {
-        "case": "CASE-E2E", "complaint_id": "CMP-778812",
-        "product_ids": ["64f0c1e2a9b8c7d6e5f40312"]})
+    card = row_card(panel, "complaint:CMP-2026-11-0042")
+    card.get_by_role("button", name="Capture evidence").click()
     toast = panel.locator("iprdesk-overlay .toast.ok")
-    toast.wait_for(timeout=10000)
+    toast.wait_for(timeout=15000)
     shown = re.search(r"SHA-256 ([0-9a-f]{12})…", toast.inner_text()).group(1)
+    expect(card.locator(".status.ok")).to_contain_text(shown)  # the row says so too
 
-    items = {i["kind"]: i for i in vault_items(browser, "CASE-E2E")}
+    items = {i["kind"]: i for i in vault_items(browser)}
     assert set(items) == {"screenshot", "page"}
     shot, page = items["screenshot"], items["page"]
-    assert shot["sha256"].startswith(shown) and saved["sha256"] == shot["sha256"]
+    assert shot["sha256"].startswith(shown)
     details = json.loads(iprdesk("vault", "show", shot["id"], "--json", home=browser.home,
                                  env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
-    assert details["complaint_id"] == "CMP-778812"
-    assert details["product_ids"] == ["64f0c1e2a9b8c7d6e5f40312"]
+    assert details["complaint_id"] == "CMP-2026-11-0042"
+    assert details["product_ids"] == ["64f0c1e2a9b8c7d6e5f40312", "64f0c1e2a9b8c7d6e5f40313"]
     assert details["source_url"] == browser.panel.url("/ipr/complaints")
     assert details["page_title"] == panel.title()
     assert "Chrome" in details["user_agent"] and details["captured_at"].endswith("Z")
@@ -92,6 +84,18 @@ def test_capture_from_a_complaint_row_while_locked(browser, tmp_path):
     mhtml = vault_bytes(browser, page["id"], tmp_path)
     assert b"multipart/related" in mhtml[:2000]
     assert browser.panel.url("/ipr/complaints").encode() in mhtml
+    panel.close()
+
+
+def test_capture_from_an_appeal_row(browser):
+    panel = browser.open_panel("/ipr/appeals")
+    card = row_card(panel, "appeal:APL-88121")
+    card.get_by_role("button", name="Capture evidence").click()
+    expect(card.locator(".status.ok")).to_contain_text("SHA-256", timeout=15000)
+    notes = [json.loads(iprdesk("vault", "show", i["id"], "--json", home=browser.home,
+                                env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)["note"]
+             for i in vault_items(browser) if i["kind"] == "screenshot"]
+    assert "Appeal APL-88121: Proof_Missing" in notes
     panel.close()
 
 
@@ -147,7 +151,7 @@ def test_popup_unlocks_lists_and_locks(browser):
     popup.fill("#passphrase", PASSPHRASE)
     popup.click("#unlock-form button")
     popup.wait_for_selector("#vault-items li")
-    assert popup.locator("#vault-items li").count() >= 6
+    assert popup.locator("#vault-items li").count() >= 8
     popup.fill("#evidence-case", "CASE-DOCS")
     popup.dispatch_event("#evidence-case", "change")
     expect(popup.locator("#vault-items li")).to_have_count(2)

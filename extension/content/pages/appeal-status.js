@@ -1,7 +1,7 @@
 // The appeal status list: per rejected appeal, the rejection code explained in plain words,
 // the exact fix checklist, and a link to the preflight of the case it belongs to.
 (() => {
-  const { el, list } = iprdesk.annotation;
+  const { el, list, status } = iprdesk.annotation;
   const REQUIRED = ["appealId", "status"];
   let ctx = null;
   let openCases = [];
@@ -26,6 +26,26 @@
     }));
   }
 
+  // Saves the page as it shows this rejection (screenshot + archive), under the case when
+  // only one is open.
+  function captureButton(card, row, code) {
+    const button = el("button", { className: "action capture", type: "button" }, iprdesk.t("captureEvidence"));
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const saved = await iprdesk.ask("evidence.capture", {
+          case: openCases.length === 1 ? openCases[0].id : undefined,
+          note: `Appeal ${row.values.appealId}: ${code || row.values.reason || row.values.status}` });
+        status(card, iprdesk.t("captured", saved.sha256.slice(0, 12)), "ok");
+      } catch (e) {
+        status(card, e.message, "error");
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return el("div", { className: "actions" }, button);
+  }
+
   function render() {
     const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
     const seen = new Set();
@@ -48,6 +68,8 @@
         el("p", {}, code ? h[`rejection.${code}.explain`] : h["rejection.unknown.explain"]),
         code ? list(h[`rejection.${code}.checklist`], "ol") : null,
         preflightLinks(),
+        captureButton(card, row, code),
+        el("div", { className: "status" }),
       );
     }
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='appeal:']")) {
