@@ -13,7 +13,7 @@ from iprdesk.metadata.findings import Findings
 from iprdesk.metadata.xmp import read_xmp
 
 _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
-_FLAG_ICC, _FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x20, 0x08, 0x04, 0x02
+_FLAG_EXIF, _FLAG_XMP = 0x08, 0x04  # VP8X flag bits
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
