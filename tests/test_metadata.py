@@ -258,3 +258,27 @@ def test_real_camera_layouts(tmp_path):
         (tmp_path / path.name).write_bytes(cleaned.data)
     for name, tags in fx.exiftool_files(sorted(tmp_path.iterdir())).items():
         assert fx.leftover_metadata(tags) == {}, name
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_mutated_files_are_cleaned_or_refused_never_crash():
+    import random
+
+    rng = random.Random(20261128)
+    samples = {"a.jpg": fx.photo_jpeg(), "a.png": fx.photo_png(), "a.webp": fx.webp(),
+               "a.gif": fx.animated_gif()}
+    for name, data in samples.items():
+        for _ in range(100):
+            mutated = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                kind, at = rng.random(), rng.randrange(len(mutated))
+                if kind < 0.6:
+                    mutated[at] = rng.randrange(256)
+                elif kind < 0.8:
+                    del mutated[at:at + rng.randint(1, 64)]
+                else:
+                    mutated[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+            try:
+                strip_image(bytes(mutated), name)
+            except BadImage as e:
+                assert e.message.startswith(f"{name}: ")
