@@ -17,21 +17,8 @@
 
   const isImage = (file) => file.type.startsWith("image/") || IMAGE_NAME.test(file.name);
 
-  function toBase64(buffer) {
-    const bytes = new Uint8Array(buffer);
-    let binary = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(binary);
-  }
-
-  function fromBase64(text) {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  }
+  // The extension's one base64 helper (an ES module: content scripts import it dynamically).
+  const bytes = import(chrome.runtime.getURL("lib/bytes.js"));
 
   // -- toast -------------------------------------------------------------------------------
 
@@ -78,12 +65,14 @@
     }
     let result;
     try {
+      const { toBase64 } = await bytes;
       const data = toBase64(await file.arrayBuffer());
       result = await iprdesk.ask("upload.clean", { name: file.name, data });
     } catch (e) {
       result = { status: "agent-down", code: e.code, block: false };
     }
     if (result.status === "cleaned") {
+      const { fromBase64 } = await bytes;
       const text = result.report.text[lang] || result.report.text.en;
       toast(result.report.clean ? "clean" : "cleaned", text.summary,
             result.report.clean ? [] : text.lines.slice(0, 3));
