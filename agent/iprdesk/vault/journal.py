@@ -3,8 +3,9 @@
 One entry per file (`journal/0000000001.json`, ...), each written with temp file, fsync and
 rename, never changed afterwards. Every entry holds the SHA-256 of the previous entry's bytes,
 so an edited, removed or reordered entry breaks the chain at a place `verify` can name.
-Entries say what happened to which object id (and the SHA-256 of the object file), never
-anything identifying: names, cases and URLs live only in the encrypted objects.
+Entries say what happened to which object ids (an add lists every object of one batch with the
+SHA-256 of its file), never anything identifying: names, cases and URLs live only in the
+encrypted objects.
 
 Writers hold the vault lock; readers need no lock because entries only ever appear whole.
 """
@@ -50,14 +51,16 @@ class Journal:
         raw = (self.folder / names[-1]).read_bytes()
         return json.loads(raw)["seq"], hashlib.sha256(raw).hexdigest()
 
-    def append(self, op: str, signer=None, **fields) -> Entry:
+    def append(self, op: str, signer=None, after: tuple[int, str] | None = None,
+               **fields) -> Entry:
         """Add one entry. The caller holds the vault lock.
 
         With `signer` (the vault's Ed25519 key, only while unlocked) the entry carries a
         signature over the digest of everything before it: a checkpoint that even someone who
-        rewrites the whole journal cannot forge.
+        rewrites the whole journal cannot forge. `after` is the head the caller already knows
+        (read once per lock), which spares a directory listing per entry.
         """
-        seq, prev = self.head()
+        seq, prev = after or self.head()
         if signer is not None:
             fields["sig"] = signer.sign(prev.encode()).hex()
         body = {"seq": seq + 1, "op": op, "at": utc_now(), "prev": prev, **fields}

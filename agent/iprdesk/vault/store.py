@@ -131,13 +131,14 @@ class _Replay:
         self.deleted: set[str] = set()
 
     def apply(self, entry: Entry) -> None:
-        obj = entry.fields.get("object")
-        if entry.op == "add" and isinstance(obj, str):
-            self.live[obj] = entry.fields.get("sha256", "")
-            self.deleted.discard(obj)
-        elif entry.op == "delete" and isinstance(obj, str):
-            self.live.pop(obj, None)
-            self.deleted.add(obj)
+        if entry.op == "add":
+            for added in entry.fields.get("objects") or []:
+                if isinstance(added, dict) and isinstance(added.get("id"), str):
+                    self.live[added["id"]] = added.get("sha256", "")
+                    self.deleted.discard(added["id"])
+        elif entry.op == "delete" and isinstance(entry.fields.get("object"), str):
+            self.live.pop(entry.fields["object"], None)
+            self.deleted.add(entry.fields["object"])
         self.seq = entry.seq
 
 
@@ -154,6 +155,7 @@ class Vault:
         self._replay = _Replay()
         self._replay_lock = threading.Lock()
         self._items: dict[str, tuple[tuple, Item]] = {}
+        self._head: tuple[int, str] | None = None  # the journal's head while holding the lock
 
     # -- creating and opening -------------------------------------------------------------
 
@@ -327,6 +329,7 @@ class Vault:
         return _Staged(object_id, path, handle, full, file_sha)
 
     def _commit(self, staged: list[_Staged]) -> None:
+        """Rename the staged objects into place and journal them in one entry: all or none."""
         with self._locked():
             self._recover()
             placed: list[Path] = []
@@ -336,23 +339,16 @@ class Vault:
                     os.rename(st.path, final)
                     placed.append(final)
                 fsync_dir(self.objects_dir)
+                self._journal("add", objects=[{"id": st.object_id, "sha256": st.file_sha256}
+                                              for st in staged])
             except OSError as e:
                 for final in placed:
-                    os.unlink(final)
+                    final.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    fsync_dir(self.objects_dir)
                 if _disk_full(e):
                     raise DiskFull("the evidence was not added") from e
                 raise
-            for index, st in enumerate(staged):
-                try:
-                    self._journal("add", object=st.object_id, sha256=st.file_sha256)
-                except OSError as e:
-                    # Journaled objects stay; the rest are removed so none is half-recorded.
-                    for final in placed[index:]:
-                        os.unlink(final)
-                    fsync_dir(self.objects_dir)
-                    if _disk_full(e):
-                        raise DiskFull("the evidence was not added") from e
-                    raise
 
     # -- journal, lock and recovery -------------------------------------------------------
 
@@ -361,13 +357,18 @@ class Vault:
         with open(self.root / "lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                # Only the lock holder appends, so the head read now stays true until unlock.
+                self._head = self.journal.head()
                 yield
             finally:
+                self._head = None
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _journal(self, op: str, *, signed: bool = False, **fields) -> Entry:
+        """Append to the journal; only while holding the lock."""
         signer = self._require_keys().ed25519 if signed else None
-        entry = self.journal.append(op, signer=signer, **fields)
+        entry = self.journal.append(op, signer=signer, after=self._head, **fields)
+        self._head = (entry.seq, entry.digest)
         return entry
 
     def _state(self) -> _Replay:
@@ -409,7 +410,8 @@ class Vault:
             except Damaged:
                 continue  # not ours to adopt; verify reports it
             if header.object_id == name:
-                self._journal("add", object=name, sha256=_file_sha256(path), recovered=True)
+                self._journal("add", objects=[{"id": name, "sha256": _file_sha256(path)}],
+                              recovered=True)
                 done.append(f"recorded object {name}, whose add was interrupted")
         if done:
             fsync_dir(self.objects_dir)
@@ -427,8 +429,10 @@ class Vault:
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of at least 4 characters."""
-        live = self._state().live
         wanted = (id_or_prefix or "").strip().lower()
+        if wanted in self._replay.live:  # known without re-reading the journal
+            return wanted
+        live = self._state().live
         if wanted in live:
             return wanted
         matches = [i for i in live if len(wanted) >= 4 and i.startswith(wanted)]
@@ -444,6 +448,9 @@ class Vault:
         try:
             reader = objects.Reader(path, keys.x25519)
         except FileNotFoundError:
+            if object_id not in self._state().live:  # deleted meanwhile by another process
+                raise NotFound(f"No evidence with id {object_id} in the vault / "
+                               "证据库中没有此编号") from None
             raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
         except Damaged as e:
             raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
