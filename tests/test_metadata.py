@@ -282,3 +282,12 @@ def test_mutated_files_are_cleaned_or_refused_never_crash():
                 strip_image(bytes(mutated), name)
             except BadImage as e:
                 assert e.message.startswith(f"{name}: ")
+
+
+def test_stray_bytes_between_jpeg_segments_are_dropped_without_changing_pixels():
+    jpeg = fx.photo_jpeg(everything=False)
+    dqt = jpeg.index(b"\xff\xdb")
+    padded = jpeg[:dqt] + b"\x00" * 7 + jpeg[dqt:]
+    cleaned = strip_image(padded, "padded.jpg")
+    assert fx.frames(cleaned.data) == fx.frames(jpeg)
+    assert ("stray bytes between segments", 7) in cleaned.report.findings.blocks

@@ -77,7 +77,14 @@ class JpegHandler(FormatHandler):
             if pos + 2 > n:
                 raise truncated("it ends before the end-of-image marker")
             if data[pos] != 0xFF:
-                raise damaged(f"no marker at byte {pos}")
+                # Stray bytes between segments (some cameras pad with zeros): decoders skip
+                # them, so dropping them changes no pixel.
+                next_marker = data.find(b"\xff", pos)
+                if next_marker < 0:
+                    raise truncated("it ends before the end-of-image marker")
+                findings.block("stray bytes between segments", next_marker - pos)
+                pos = next_marker
+                continue
             while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes before a marker
                 pos += 1
             if pos + 2 > n:
