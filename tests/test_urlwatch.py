@@ -150,3 +150,39 @@ async def test_cli_url_watch(home, cdn, tmp_path):  # noqa: F811
     assert {w["state"] for w in json.loads(r.output)} == {"live", "dead"}
     r = await asyncio.to_thread(run, "check", "--case", "nothing")
     assert r.exit_code == 2
+
+
+async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadline(
+        home, cdn):  # noqa: F811
+    from iprdesk.cases import CaseStore
+
+    now = urlcheck.utc_now()
+    store = CaseStore(home)
+    case = store.new(complaint_id="IPR-1", store_id="S1", type="copyright",
+                     complainant="Brand Co", products=["p1"],
+                     received=urlcheck.iso(now - timedelta(hours=120)),
+                     old_urls=[f"{cdn.base}/gone-404"])
+    # images replaced 100 h ago: the 96 h moderation window is over
+    store.record_event(case.id, "images_replaced", at=urlcheck.iso(now - timedelta(hours=100)))
+    assert await run_due_checks(home) == 1
+    [w] = urlwatch.WatchList(home).list(case.id)
+    assert w.moderation_check_at == urlcheck.iso(now - timedelta(hours=4))
+    assert (w.state, w.last["verdict"]) == ("done", "dead")
+    assert "images_rechecked" in store.get(case.id).events
+    assert await run_due_checks(home) == 0
+
+
+async def test_recent_replacement_moves_the_moderation_check(home, cdn):  # noqa: F811
+    from iprdesk.cases import CaseStore
+
+    now = urlcheck.utc_now()
+    store = CaseStore(home)
+    case = store.new(complaint_id="IPR-2", store_id="S1", type="copyright",
+                     complainant="Brand Co", products=["p1"],
+                     received=urlcheck.iso(now - timedelta(hours=10)),
+                     old_urls=[f"{cdn.base}/gone-410"])
+    store.record_event(case.id, "images_replaced", at=urlcheck.iso(now - timedelta(hours=2)))
+    await run_due_checks(home)
+    [w] = urlwatch.WatchList(home).list(case.id)
+    assert w.state == "dead" and w.next_check_at == urlcheck.iso(now + timedelta(hours=94))
+    assert "images_rechecked" not in store.get(case.id).events

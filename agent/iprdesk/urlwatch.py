@@ -8,6 +8,10 @@ and its old images stay public (DESIGN section 1). So each watched URL is checke
   come back while moderation runs;
 - and then no more, once it is gone (dead or placeholder) after the window.
 
+Open cases (`iprdesk.cases`) feed the list: their `old_urls` are watched automatically, the
+moderation window starts at the case's `images_replaced` event when it has one, and the first
+check after the window records the case's `images_rechecked` event.
+
 The complained picture is the first image a watched URL served (or the reference given when
 it was added): later checks compare against it, so a CDN swapping in a default image counts
 as gone. Every check can be sealed into the vault as evidence (`urlrecord`).
@@ -27,11 +31,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from iprdesk import similar, urlcheck
+from iprdesk import cases, similar, urlcheck
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, NotFound
 
-MODERATION_WINDOW = timedelta(hours=96)
+
+def _moderation_hours() -> float:
+    rule = next(r for r in cases.deadline_rules() if r["id"] == "moderation_recheck")
+    return rule["hours"]
+
+
+MODERATION_WINDOW = timedelta(hours=_moderation_hours())
 RECHECK_INTERVAL = timedelta(hours=1)
 GONE = frozenset({"dead", "placeholder"})
 MAX_CASE_ID = 200
@@ -153,6 +163,17 @@ class WatchList:
                                code="too_many_urls")
         return added
 
+    def set_moderation_end(self, case: str, when: datetime) -> None:
+        """Move the case's post-moderation check (its images were replaced at `when` - 96 h)."""
+        stamp = urlcheck.iso(when)
+        with self._locked() as state:
+            for entry in state["cases"].get(case, {}).values():
+                if entry["moderation_check_at"] == stamp:
+                    continue
+                entry["moderation_check_at"] = stamp
+                if entry["next_check_at"] is None or parse_time(entry["next_check_at"]) > when:
+                    entry["next_check_at"] = stamp
+
     def remove(self, case: str, url: str) -> None:
         with self._locked() as state:
             entries = state["cases"].get(case, {})
@@ -194,6 +215,31 @@ class WatchList:
         return out
 
 
+def sync_cases(home: Path) -> None:
+    """Watch every open case's old URLs, with its moderation window when images were replaced."""
+    watch = WatchList(home)
+    watched = {(w.case, w.url) for w in watch.list()}
+    for case in cases.CaseStore(home).all("open"):
+        new = [u for u in case.old_urls if (case.id, u) not in watched]
+        if new:
+            watch.add(case.id, new)
+        replaced = case.events.get("images_replaced")
+        if replaced and case.old_urls:
+            watch.set_moderation_end(case.id, parse_time(replaced) + MODERATION_WINDOW)
+
+
+def _mark_rechecked(home: Path, checked: list[Watched], now: datetime) -> None:
+    """A check after the moderation window meets the case's "check again" deadline."""
+    store = cases.CaseStore(home)
+    for case_id in {w.case for w in checked if now >= parse_time(w.moderation_check_at)}:
+        try:
+            case = store.get(case_id)
+        except (NotFound, BadInput):
+            continue  # a watch list entry made by hand, not a case
+        if "images_replaced" in case.events and "images_rechecked" not in case.events:
+            store.record_event(case_id, "images_rechecked", now=now)
+
+
 async def check_watched(home: Path, watched: list[Watched], *, record: bool = True,
                         options: urlcheck.Options | None = None,
                         now: datetime | None = None) -> list[Watched]:
@@ -215,8 +261,10 @@ async def check_watched(home: Path, watched: list[Watched], *, record: bool = Tr
     if record:
         evidence_ids = _seal(home, watched, results) or evidence_ids
     watch = WatchList(home)
-    return [watch.record(w.case, r, now, eid)
-            for w, r, eid in zip(watched, results, evidence_ids, strict=True)]
+    updated = [watch.record(w.case, r, now, eid)
+               for w, r, eid in zip(watched, results, evidence_ids, strict=True)]
+    _mark_rechecked(home, watched, now)
+    return updated
 
 
 def _seal(home: Path, watched: list[Watched], results) -> list[str] | None:
