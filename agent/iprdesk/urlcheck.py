@@ -169,6 +169,12 @@ class JoomCdn:
         data = shared_data.load("joomcdn.json")
         return cls(tuple(data["hosts"]), re.compile(data["path_pattern"]), tuple(data["sizes"]))
 
+    def upload_id(self, url: str) -> str | None:
+        """The 40-hex id of the upload behind a Joom CDN image URL, else None."""
+        u = URL(url)
+        m = self.pattern.match(u.path) if u.host in self.hosts else None
+        return m["id"] if m else None
+
     def variants(self, url: str) -> list[str]:
         """Every other public URL of the same upload (other sizes and hosts), or []."""
         u = URL(url)

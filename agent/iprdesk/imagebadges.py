@@ -1,0 +1,55 @@
+"""What the product page's badge says about one image (DESIGN section 4, "Panel overlays").
+
+An image shown on the Panel gets zero or more problems, or "fine":
+- `near-duplicate`: it is the same as, or an edit of, a complained picture (the pictures the
+  watched old URLs served, see `urlwatch`);
+- `metadata`: it still carries metadata (GPS, camera, ...) that `iprdesk strip` removes;
+- `old-url-live`: its URL, or another size of the same Joom upload, is a watched old URL whose
+  last check found it still public.
+"""
+
+from pathlib import Path
+
+from iprdesk import metadata, similar, urlcheck, urlwatch
+from iprdesk.errors import BadInput
+
+PROBLEMS = ("near-duplicate", "metadata", "old-url-live")
+
+
+def _old_url(home: Path, url: str) -> dict | None:
+    cdn = urlcheck.JoomCdn.load()
+    upload = cdn.upload_id(url)
+    for w in urlwatch.WatchList(home).list():
+        same = w.url == url or (upload is not None and cdn.upload_id(w.url) == upload)
+        if same and w.last and w.last["verdict"] in urlcheck.STILL_PUBLIC:
+            return {"case": w.case, "url": w.url, "verdict": w.last["verdict"],
+                    "checked_at": w.last["checked_at"]}
+    return None
+
+
+def assess(home: Path, data: bytes, url: str | None, name: str = "image") -> dict:
+    """The badge for one image: its problems (or "fine") and the details behind each."""
+    out = {"url": url, "badges": [], "near_duplicate": None, "metadata": None,
+           "old_url": None, "unreadable": None}
+    if url:
+        out["old_url"] = _old_url(home, urlcheck.parse_url(url))
+    if data:
+        try:
+            fp = similar.fingerprint_bytes(data, name)
+            report = metadata.inspect_image(data, name)
+        except BadInput as e:
+            out["unreadable"] = {"code": e.code, "message": e.message}
+        else:
+            found = similar.closest(fp, urlwatch.WatchList(home).complained_images())
+            if found and found[1].verdict != "different":
+                out["near_duplicate"] = {"complained": found[0], **found[1].to_json()}
+            if not report.findings.empty():
+                out["metadata"] = {"summary": {lang: report.summary(lang)
+                                               for lang in ("en", "zh_CN")}}
+    else:
+        out["unreadable"] = {"code": "not_fetched", "message": "The image could not be loaded"}
+    out["badges"] = [p for p, key in zip(PROBLEMS, ("near_duplicate", "metadata", "old_url"),
+                                         strict=True) if out[key]]
+    if not out["badges"] and not out["unreadable"]:
+        out["badges"] = ["fine"]
+    return out

@@ -1,0 +1,81 @@
+"""The product page badge of each image, through the agent route."""
+
+import io
+from datetime import timedelta
+
+import piexif
+import pytest
+from bench.imagegen import EDITS, jpeg, product_photo
+
+from iprdesk import similar, urlcheck, urlwatch
+
+OLD_URL = "https://img.joomcdn.net/" + "ab" * 20 + "_1024_1024.jpeg"
+OLD = product_photo(5, (600, 600))
+
+
+def with_gps(image) -> bytes:
+    exif = piexif.dump({"GPS": {
+        piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((31, 1), (14, 1), (0, 1)),
+        piexif.GPSIFD.GPSLongitudeRef: b"E",
+        piexif.GPSIFD.GPSLongitude: ((121, 1), (28, 1), (0, 1))},
+        "0th": {piexif.ImageIFD.Model: b"iPhone 14 Pro"}})
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def watch_live_old_url(home, url=OLD_URL):
+    """A case whose old URL served OLD and was still live at its last check."""
+    watch = urlwatch.WatchList(home)
+    later = urlcheck.utc_now() + timedelta(days=1)  # not due: the scheduler leaves it alone
+    watch.add("C-1", [url], similar.fingerprint_bytes(jpeg(OLD)), now=later, variants=False)
+    result = urlcheck.CheckResult(
+        url=url, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
+        final_url=url, redirects=[], headers={}, body_sha256=None, body_bytes=1,
+        checked_at=urlcheck.iso(urlcheck.utc_now()), elapsed_ms=1, attempts=1)
+    watch.record("C-1", result, later)
+
+
+async def assess(agent, data: bytes, url: str | None = None):
+    r = await agent.post("/v1/images/assess", params={"url": url} if url else None, data=data,
+                         headers={"Content-Type": "application/octet-stream",
+                                  "X-Filename": "photo%201.jpg"})
+    assert r.status == 200, await r.text()
+    return await r.json()
+
+
+async def test_each_badge(agent, home):
+    watch_live_old_url(home)
+    clean_new = jpeg(product_photo(77, (600, 600)))
+    assert (await assess(agent, clean_new))["badges"] == ["fine"]
+
+    mirrored = await assess(agent, jpeg(EDITS["mirror"](OLD)),
+                            "https://img.joomcdn.net/" + "cd" * 20 + "_original.jpeg")
+    assert mirrored["badges"] == ["near-duplicate"]
+    assert mirrored["near_duplicate"]["complained"] == f"C-1: {OLD_URL}"
+    assert mirrored["near_duplicate"]["mirrored"] is True
+
+    gps = await assess(agent, with_gps(product_photo(78, (600, 600))))
+    assert gps["badges"] == ["metadata"]
+    assert "iPhone 14 Pro" in gps["metadata"]["summary"]["en"]
+    assert gps["metadata"]["summary"]["zh_CN"]
+
+    # another size of the same upload as the live old URL, still showing the old picture
+    other_size = OLD_URL.replace("_1024_1024", "_75_100")
+    both = await assess(agent, jpeg(OLD), other_size)
+    assert both["badges"] == ["near-duplicate", "old-url-live"]
+    assert both["old_url"]["url"] == OLD_URL and both["old_url"]["verdict"] == "live"
+
+
+async def test_unreadable_and_unloaded_images(agent, home):
+    r = await assess(agent, b"<html>not an image</html>")
+    assert r["badges"] == [] and r["unreadable"]["code"] == "not_an_image"
+    r = await assess(agent, b"", "https://img.joomcdn.net/" + "ef" * 20 + "_original.jpeg")
+    assert r["badges"] == [] and r["unreadable"]["code"] == "not_fetched"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x/y.jpg"])
+async def test_bad_url_is_refused(agent, url):
+    r = await agent.post("/v1/images/assess", params={"url": url}, data=b"",
+                         headers={"Content-Type": "application/octet-stream"})
+    assert r.status == 400 and (await r.json())["error"]["code"] == "bad_url"
