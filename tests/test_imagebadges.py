@@ -1,27 +1,17 @@
 """The product page badge of each image, through the agent route."""
 
-import io
 from datetime import timedelta
 
-import piexif
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
 from iprdesk import similar, urlcheck, urlwatch
+from tests import image_fixtures as fx
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
 OLD_URL = "https://img.joomcdn.net/" + "ab" * 20 + "_1024_1024.jpeg"
 OLD = product_photo(5, (600, 600))
-
-
-def with_gps(image) -> bytes:
-    exif = piexif.dump({"GPS": {
-        piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((31, 1), (14, 1), (0, 1)),
-        piexif.GPSIFD.GPSLongitudeRef: b"E",
-        piexif.GPSIFD.GPSLongitude: ((121, 1), (28, 1), (0, 1))},
-        "0th": {piexif.ImageIFD.Model: b"iPhone 14 Pro"}})
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=90, exif=exif)
-    return out.getvalue()
 
 
 def watch_live_old_url(home, url=OLD_URL):
@@ -55,7 +45,7 @@ async def test_each_badge(agent, home):
     assert mirrored["near_duplicate"]["complained"] == f"C-1: {OLD_URL}"
     assert mirrored["near_duplicate"]["mirrored"] is True
 
-    gps = await assess(agent, with_gps(product_photo(78, (600, 600))))
+    gps = await assess(agent, fx.photo_jpeg(size=(320, 240)))
     assert gps["badges"] == ["metadata"]
     assert "iPhone 14 Pro" in gps["metadata"]["summary"]["en"]
     assert gps["metadata"]["summary"]["zh_CN"]

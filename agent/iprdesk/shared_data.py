@@ -29,4 +29,5 @@ def catalog() -> dict:
         "messages": {lang: load(f"messages/{lang}.json") for lang in LANGUAGES},
         "deadlines": load("deadlines.json"),
         "lawfirms": load("lawfirms.json"),
+        "joomcdn": load("joomcdn.json"),
     }

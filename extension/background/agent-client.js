@@ -141,3 +141,12 @@ export async function exportBundle(caseId) {
     method: "POST", json: caseId ? { case: caseId } : {}, raw: true, timeoutMs: 120000 });
   return new Uint8Array(await response.arrayBuffer());
 }
+
+// The product page badge for one image (POST /v1/images/assess). `bytes` may be empty when
+// the image could not be loaded: its URL alone still says whether it is a live old URL.
+export async function assessImage(bytes, url) {
+  return request(`/v1/images/assess?url=${encodeURIComponent(url)}`, {
+    method: "POST", body: bytes, timeoutMs: 60000,
+    headers: { "Content-Type": "application/octet-stream" },
+  });
+}

@@ -1,12 +1,14 @@
 // Routes messages from content scripts and extension pages to handler modules.
 // Each module under handlers/ exports `handlers`: { "type": async (message, sender) => data }.
 import { handlers as agentHandlers } from "./handlers/agent.js";
+import { handlers as imageHandlers } from "./handlers/images.js";
 import { handlers as uploadHandlers } from "./handlers/upload.js";
 import { handlers as evidenceHandlers } from "./handlers/evidence.js";
 import { handlers as caseHandlers } from "./handlers/cases.js";
 import * as deadlines from "./deadlines.js";
 
-const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers, ...evidenceHandlers };
+const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
+                   ...evidenceHandlers, ...imageHandlers };
 
 // The token lives in storage.local: keep that area out of content scripts' reach.
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});

@@ -1,9 +1,135 @@
-// The product edit page: the image gallery and its upload input.
-// For now the module marks the page as recognised; overlays build on it.
-iprdesk.registerPage({
-  id: "product-edit",
-  titleKey: "pageProductEdit",
-  activate(ctx) {
-    ctx.showRecognised();
-  },
-});
+// The product edit page: a badge on each product image saying whether it is fine, a
+// near-duplicate of a complained picture, still carries metadata, or sits at an old URL that
+// is still live. The service worker decides which images are product images (Joom CDN hosts
+// from shared data) and asks the agent; this module only finds <img> elements and draws.
+(() => {
+  const BADGE_CSS = `
+    .badges { display: flex; flex-wrap: wrap; gap: 4px; max-width: 260px; }
+    .badge { border-radius: 4px; padding: 2px 6px; font-size: 12px; font-weight: 600;
+             color: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.3); cursor: help; }
+    .fine { background: #1e7d34; }
+    .near-duplicate, .old-url-live { background: #c62828; }
+    .metadata { background: #b26a00; }
+    .unreadable { background: #616161; }
+  `;
+  const LABELS = {
+    "fine": "badgeFine",
+    "near-duplicate": "badgeNearDuplicate",
+    "metadata": "badgeMetadata",
+    "old-url-live": "badgeOldUrlLive",
+    "unreadable": "badgeUnreadable",
+  };
+
+  const results = new Map();  // image URL -> assessment from the agent
+  const pending = new Set();  // image URLs being assessed
+  const hosts = new Map();    // <img> -> its overlay host
+  let ctx = null;
+
+  function imageUrl(img) {
+    const src = img.currentSrc || img.src;
+    return /^https:\/\//.test(src) ? src : null;
+  }
+
+  function pageImages() {
+    return [...document.images].filter((img) => !img.closest("iprdesk-overlay") && imageUrl(img));
+  }
+
+  function details(kind, r) {
+    if (kind === "near-duplicate") {
+      const d = r.near_duplicate;
+      return iprdesk.t("badgeNearDuplicateTitle", d.complained, String(d.distances.phash)) +
+        (d.mirrored ? iprdesk.t("badgeMirroredSuffix") : "");
+    }
+    if (kind === "metadata") {
+      return iprdesk.t("badgeMetadataTitle", r.metadata.summary[ctx.lang] || r.metadata.summary.en);
+    }
+    if (kind === "old-url-live") return iprdesk.t("badgeOldUrlLiveTitle", r.old_url.url, r.old_url.checked_at);
+    if (kind === "unreadable") return r.unreadable.message;
+    return "";
+  }
+
+  function place(img, host) {
+    const rect = img.getBoundingClientRect();
+    host.style.cssText = `position:absolute;z-index:2147483645;` +
+      `left:${Math.round(rect.left + window.scrollX + 4)}px;top:${Math.round(rect.top + window.scrollY + 4)}px;`;
+  }
+
+  function draw(img, r) {
+    let host = hosts.get(img);
+    if (!host || !host.isConnected) {
+      const root = iprdesk.overlay.create((h) => {
+        host = h;
+        document.documentElement.append(h);
+      }, { css: BADGE_CSS, className: "iprdesk-image-badge" });
+      root.append(Object.assign(document.createElement("div"), { className: "badges" }));
+      hosts.set(img, host);
+    }
+    const kinds = r.badges.length ? r.badges : ["unreadable"];
+    host.dataset.iprdeskImage = r.url;
+    host.dataset.iprdeskBadges = kinds.join(" ");
+    const box = host.shadowRoot.querySelector(".badges");
+    box.replaceChildren(...kinds.map((kind) => {
+      const badge = document.createElement("span");
+      badge.className = `badge ${kind}`;
+      badge.textContent = iprdesk.t(LABELS[kind]);
+      badge.title = details(kind, r);
+      return badge;
+    }));
+    place(img, host);
+  }
+
+  function render() {
+    for (const img of pageImages()) {
+      const r = results.get(imageUrl(img));
+      if (r) draw(img, r);
+    }
+    for (const [img, host] of hosts) {
+      if (!img.isConnected) {
+        host.remove();
+        hosts.delete(img);
+      }
+    }
+  }
+
+  async function assessNew() {
+    const urls = [...new Set(pageImages().map(imageUrl))]
+      .filter((u) => !results.has(u) && !pending.has(u));
+    if (!urls.length) return render();
+    urls.forEach((u) => pending.add(u));
+    try {
+      for (const r of await iprdesk.ask("images.assess", { urls })) results.set(r.url, r);
+      document.querySelector('iprdesk-overlay[data-iprdesk-id="image-badges-agent-down"]')?.remove();
+    } catch (e) {
+      const root = iprdesk.overlay.floating("image-badges-agent-down");
+      root.replaceChildren(root.querySelector("style"),
+        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t("badgesAgentDown") }));
+    } finally {
+      urls.forEach((u) => pending.delete(u));
+    }
+    render();
+  }
+
+  function onResize() {
+    for (const [img, host] of hosts) place(img, host);
+  }
+
+  iprdesk.registerPage({
+    id: "product-edit",
+    titleKey: "pageProductEdit",
+    activate(context) {
+      ctx = context;
+      ctx.showRecognised();
+      window.addEventListener("resize", onResize);
+      assessNew();
+    },
+    update(context) {
+      ctx = context;
+      assessNew();
+    },
+    deactivate() {
+      window.removeEventListener("resize", onResize);
+      hosts.clear();
+      ctx = null;
+    },
+  });
+})();

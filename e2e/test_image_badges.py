@@ -1,0 +1,97 @@
+"""Product page badges: each image gets fine / near-duplicate / metadata / old URL still live."""
+
+from datetime import timedelta
+
+import pytest
+from bench.imagegen import EDITS, jpeg, product_photo
+
+from e2e.conftest import launch_browser
+from iprdesk import similar, urlcheck, urlwatch
+from tests import image_fixtures as fx
+
+PRODUCT = "/products/badge-check/edit"
+OLD = product_photo(11, (500, 500))
+CDN = "https://img.joomcdn.net/"
+OLD_URL = CDN + "a" * 40 + "_1024_1024.jpeg"
+BADGE = "iprdesk-overlay.iprdesk-image-badge"
+
+
+def cdn_image(data: bytes):
+    return (200, data, {"Content-Type": "image/jpeg"})
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("badges")) as b:
+        b.panel.pages = {r"/products/badge-check/edit": "product-edit-images.html",
+                         **b.panel.pages}
+        b.panel.cdn.update({
+            "/" + "a" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(OLD)),
+            "/" + "b" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(product_photo(12, (500, 500)))),
+            "/" + "c" * 40 + "_1024_1024.jpeg": cdn_image(fx.photo_jpeg(size=(320, 240))),
+            "/" + "d" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(EDITS["mirror"](OLD))),
+        })
+        # Case C-1 complained about OLD, whose old URL was still live at its last check.
+        watch = urlwatch.WatchList(b.home)
+        later = urlcheck.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
+        watch.add("C-1", [OLD_URL], similar.fingerprint_bytes(jpeg(OLD)), now=later,
+                  variants=False)
+        watch.record("C-1", urlcheck.CheckResult(
+            url=OLD_URL, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
+            final_url=OLD_URL, redirects=[], headers={}, body_sha256=None, body_bytes=1,
+            checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), later)
+        yield b
+
+
+def badges(page) -> dict:
+    page.wait_for_function(f"document.querySelectorAll('{BADGE}').length >= 4", timeout=20000)
+    return {h.get_attribute("data-iprdesk-image"): h.get_attribute("data-iprdesk-badges")
+            for h in page.locator(BADGE).all()}
+
+
+def test_each_image_gets_its_badge(browser):
+    page = browser.open_panel(PRODUCT)
+    got = badges(page)
+    assert got == {
+        OLD_URL: "near-duplicate old-url-live",
+        CDN + "b" * 40 + "_1024_1024.jpeg": "fine",
+        "https://img-edg.joomcdn.net/" + "c" * 40 + "_1024_1024.jpeg": "metadata",
+        CDN + "d" * 40 + "_1024_1024.jpeg": "near-duplicate",
+    }
+    # Badges sit on their image, and explain themselves.
+    old = page.locator(f"{BADGE}[data-iprdesk-image='{OLD_URL}']")
+    box, img = old.bounding_box(), page.locator("#img-old").bounding_box()
+    assert abs(box["x"] - img["x"]) < 10 and abs(box["y"] - img["y"]) < 10
+    titles = old.evaluate("h => [...h.shadowRoot.querySelectorAll('.badge')]"
+                          ".map(b => [b.textContent, b.title])")
+    assert titles[0][0] == "Near-duplicate of a complained image"
+    assert f"C-1: {OLD_URL}" in titles[0][1]
+    assert titles[1][0] == "Old URL still live" and "2026-03-01T08:00:00Z" in titles[1][1]
+    gps = page.locator(f"{BADGE}[data-iprdesk-badges='metadata']")
+    assert "iPhone 14 Pro" in gps.evaluate("h => h.shadowRoot.querySelector('.badge').title")
+    page.close()
+
+
+def test_images_added_later_get_badges_too(browser):
+    page = browser.open_panel(PRODUCT)
+    badges(page)
+    page.evaluate("""() => {
+        const img = document.createElement('img');
+        img.src = 'https://img.joomcdn.net/' + 'e'.repeat(40) + '_1024_1024.jpeg';
+        document.getElementById('gallery').append(img);
+    }""")
+    page.wait_for_selector(f"{BADGE}[data-iprdesk-image$='{'e' * 40}_1024_1024.jpeg']",
+                           state="attached", timeout=15000)
+    added = page.locator(f"{BADGE}[data-iprdesk-image$='{'e' * 40}_1024_1024.jpeg']")
+    # the CDN answers 404 for it: nothing to assess, and the badge says so
+    assert added.get_attribute("data-iprdesk-badges") == "unreadable"
+    page.close()
+
+
+def test_agent_down_says_so(browser):
+    browser.agent.stop()
+    page = browser.open_panel(PRODUCT)
+    notice = page.locator("iprdesk-overlay[data-iprdesk-id='image-badges-agent-down']")
+    notice.wait_for(state="attached", timeout=20000)
+    assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")
+    page.close()
