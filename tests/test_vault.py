@@ -195,6 +195,26 @@ def test_delete_is_journaled_and_signed(vault):
     assert ops == ["init", "add", "add", "delete"]
 
 
+def test_relabel_keeps_the_content_and_its_capture_hash(vault):
+    old = vault.add(b"screenshot bytes", {**META, "case": None})
+    before = vault.item(old)
+    item = vault.relabel(old[:6], {"case": "CASE-NEW", "note": "linked later"})
+    assert item.id != old and vault.ids() == [item.id]
+    assert (item.case, item.note, item.sha256, item.captured_at, item.added_at) == (
+        "CASE-NEW", "linked later", before.sha256, before.captured_at, before.added_at)
+    assert vault.read(item.id) == b"screenshot bytes"
+    assert [i.id for i in vault.list(case="CASE-NEW")] == [item.id]
+    last = vault.journal.read()[0][-1]
+    assert last.op == "relabel" and last.fields["replaces"] == old and "sig" in last.fields
+    assert Vault.open(vault.root.parent).verify(deep=False).ok
+    with pytest.raises(BadInput, match="Cannot change sha256"):
+        vault.relabel(item.id, {"sha256": "0" * 64})
+    obj_path(vault, item.id).write_bytes(obj_path(vault, item.id).read_bytes()[:-40])
+    with pytest.raises(VaultDamaged):
+        vault.relabel(item.id, {"case": "X"})
+    assert vault.ids() == [item.id]
+
+
 # -- tampering ------------------------------------------------------------------------------
 
 @pytest.fixture

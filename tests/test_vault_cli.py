@@ -79,6 +79,10 @@ def test_add_list_show_get_delete(vault_home, tmp_path, env):
     target = tmp_path / "out.png"
     run(vault_home, "vault", "get", ids[0], "-o", str(target), env=env)
     assert target.read_bytes() == shot.read_bytes()
+    relabelled = json.loads(run(vault_home, "vault", "label", ids[1], "--case", "C-10",
+                                "--json", env=env).output)
+    assert relabelled["case"] == "C-10" and relabelled["kind"] == "page"
+    ids[1] = relabelled["id"]
     run(vault_home, "vault", "delete", ids[1], "--yes", env=env)
     assert len(json.loads(run(vault_home, "vault", "list", "--json", env=env).output)) == 1
     missing = run(vault_home, "vault", "show", "ffff", env=env, code=1)

@@ -267,6 +267,32 @@ def passwd(new_passphrase_file, passphrase_file, home):
 
 @vault.command()
 @click.argument("object_id")
+@click.option("--case", default=None, help="New case (empty text removes it).")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="New kind.")
+@click.option("--note", default=None, help="New note.")
+@click.option("--complaint", "complaint_id", default=None, help="New complaint ID.")
+@click.option("--product", "product_ids", multiple=True, help="Product ID (repeatable; replaces).")
+@passphrase_file_option
+@json_option
+@home_option
+def label(object_id, case, kind, note, complaint_id, product_ids, passphrase_file, as_json, home):
+    """Change the case, kind, note, complaint or products recorded for one piece of evidence."""
+    changes = {k: v for k, v in {"case": case, "kind": kind, "note": note,
+                                 "complaint_id": complaint_id}.items() if v is not None}
+    if product_ids:
+        changes["product_ids"] = list(product_ids)
+    if not changes:
+        raise BadInput("Say what to change: --case, --kind, --note, --complaint or --product")
+    item = _unlocked(home, passphrase_file).relabel(object_id, changes)
+    if as_json:
+        echo_json(item.to_dict())
+        return
+    click.echo(f"{item.id}  (was {object_id}; the content and its SHA-256 are unchanged)")
+    click.echo("已更新证据信息（内容和 SHA-256 不变）。", err=True)
+
+
+@vault.command()
+@click.argument("object_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @passphrase_file_option
 @home_option

@@ -6,8 +6,10 @@
     vault.unlock(passphrase)                    # WrongPassphrase; needed from here on
     vault.list(case="C-1")                      # [Item(id, kind, sha256, case, ...)]
     vault.read(object_id)                       # the original bytes, authenticated
+    vault.relabel(object_id, {"case": "C-2"})   # -> Item under a new id, same content
 
-Adding never needs the passphrase; listing, reading, export and delete do (VaultLocked).
+Adding never needs the passphrase; listing, reading, relabel, export and delete do
+(VaultLocked).
 """
 
 from iprdesk.vault.errors import (

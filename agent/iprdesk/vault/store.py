@@ -64,6 +64,8 @@ STAGE_PREFIX = ".stage-"
 # A staging file this old whose writer no longer holds its lock belongs to a dead process.
 STALE_STAGE_SECONDS = 30
 ID_BYTES = objects.ID_LEN // 2
+# What `relabel` may change; the content, its hash and the capture details stay as captured.
+RELABEL_FIELDS = frozenset({"case", "complaint_id", "product_ids", "note", "kind"})
 
 Source = bytes | bytearray | memoryview | os.PathLike | str | BinaryIO
 
@@ -131,7 +133,10 @@ class _Replay:
         self.deleted: set[str] = set()
 
     def apply(self, entry: Entry) -> None:
-        if entry.op == "add":
+        if entry.op == "relabel" and isinstance(entry.fields.get("replaces"), str):
+            self.live.pop(entry.fields["replaces"], None)
+            self.deleted.add(entry.fields["replaces"])
+        if entry.op in ("add", "relabel"):
             for added in entry.fields.get("objects") or []:
                 if isinstance(added, dict) and isinstance(added.get("id"), str):
                     self.live[added["id"]] = added.get("sha256", "")
@@ -306,7 +311,7 @@ class Vault:
                     os.unlink(st.path)
         return [Item.from_dict(st.object_id, st.meta) for st in staged]
 
-    def _stage(self, source: Source, meta: dict) -> _Staged:
+    def _stage(self, source: Source, meta: dict, added_at: str | None = None) -> _Staged:
         object_id = secrets.token_hex(ID_BYTES)
         path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
         handle = open(path, "xb")  # noqa: SIM115 - closed by add_many
@@ -314,7 +319,7 @@ class Vault:
         try:
             with _readable(source) as src:
                 full, file_sha = objects.write(handle, self.public_key, object_id, src,
-                                               {**meta, "added_at": utc_now()})
+                                               {**meta, "added_at": added_at or utc_now()})
             if meta.get("sha256") and meta["sha256"] != full["sha256"]:
                 raise BadInput("The file changed between capture and storage (its SHA-256 "
                                "differs from the one taken at capture); capture it again")
@@ -328,7 +333,7 @@ class Vault:
             raise
         return _Staged(object_id, path, handle, full, file_sha)
 
-    def _commit(self, staged: list[_Staged]) -> None:
+    def _commit(self, staged: list[_Staged], op: str = "add", **fields) -> None:
         """Rename the staged objects into place and journal them in one entry: all or none."""
         with self._locked():
             self._recover()
@@ -339,8 +344,9 @@ class Vault:
                     os.rename(st.path, final)
                     placed.append(final)
                 fsync_dir(self.objects_dir)
-                self._journal("add", objects=[{"id": st.object_id, "sha256": st.file_sha256}
-                                              for st in staged])
+                self._journal(op, signed=op != "add", **fields,
+                              objects=[{"id": st.object_id, "sha256": st.file_sha256}
+                                       for st in staged])
             except OSError as e:
                 for final in placed:
                     final.unlink(missing_ok=True)
@@ -512,6 +518,39 @@ class Vault:
     def read(self, id_or_prefix: str) -> bytes:
         return b"".join(self.chunks(id_or_prefix))
 
+    # -- relabelling ----------------------------------------------------------------------
+
+    def relabel(self, id_or_prefix: str, changes: dict) -> Item:
+        """Change what is recorded about one object: case, complaint, products, note, kind.
+
+        The content is re-sealed under a new id, and one signed journal entry records the new
+        object as replacing the old; the SHA-256 and the times taken at capture are kept.
+        """
+        self._require_keys()
+        unknown = sorted(set(changes) - RELABEL_FIELDS)
+        if unknown:
+            raise BadInput(f"Cannot change {', '.join(unknown)}; only "
+                           f"{', '.join(sorted(RELABEL_FIELDS))}")
+        old_id = self.resolve(id_or_prefix)
+        with self._reader(old_id) as reader:
+            kept = {k: v for k, v in reader.meta.items() if k not in ("size", "added_at")}
+            meta = normalise({**kept, **changes})
+            try:
+                staged = self._stage(_ChunkReader(reader.chunks()), meta,
+                                     added_at=reader.meta.get("added_at"))
+            except Damaged as e:
+                raise VaultDamaged(f"Object {old_id} is damaged or was altered: {e}") from e
+        try:
+            self._commit([staged], op="relabel", replaces=old_id)
+        finally:
+            staged.handle.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(staged.path)
+        (self.objects_dir / old_id).unlink(missing_ok=True)
+        fsync_dir(self.objects_dir)
+        self._items.pop(old_id, None)
+        return Item.from_dict(staged.object_id, staged.meta)
+
     # -- deleting -------------------------------------------------------------------------
 
     def delete(self, id_or_prefix: str) -> str:
@@ -622,6 +661,29 @@ def _readable(source: Source) -> Iterator[BinaryIO]:
             yield f
     else:
         yield source
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of chunks, so decrypted content streams without a
+    plaintext copy on disk or whole in memory."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            self._pending = next(self._chunks, None)
+            if self._pending is None:
+                self._pending = b""
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _file_sha256(path: Path) -> str:

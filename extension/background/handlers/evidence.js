@@ -58,10 +58,6 @@ async function archiveViaFrame(tabId) {
   }
 }
 
-function stampOf(iso) {
-  return iso.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-}
-
 // One capture at a time, spaced for captureVisibleTab's rate limit.
 function enqueue(job) {
   const run = captureQueue.then(async () => {
@@ -87,11 +83,12 @@ async function captureTab(tab, facts, mhtml) {
   }
   const png = fromBase64(dataUrl.slice(dataUrl.indexOf(",") + 1));
   const page = mhtml || await archiveViaFrame(tab.id);
-  const stamp = stampOf(capturedAt);
-  const files = [{ name: `screenshot-${stamp}.png`, type: "image/png", bytes: png,
+  // Named after what was captured; bundles put the capture time in front.
+  const subject = (facts.complaint_id || new URL(tab.url).hostname).replace(/[^\w.-]+/g, "_");
+  const files = [{ name: `${subject}-screenshot.png`, type: "image/png", bytes: png,
                    meta: { kind: "screenshot", sha256: await sha256Hex(png) } }];
   if (page) {
-    files.push({ name: `page-${stamp}.mhtml`, type: MHTML_TYPE, bytes: page,
+    files.push({ name: `${subject}-page.mhtml`, type: MHTML_TYPE, bytes: page,
                  meta: { kind: "page", sha256: await sha256Hex(page) } });
   }
   const meta = {
