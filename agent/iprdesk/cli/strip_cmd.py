@@ -31,6 +31,7 @@ _TEXT = {
         "wrote": "written to {path}", "unchanged": "left unchanged", "where": " ({where})",
         "progress": "Cleaning", "checking": "Inspecting",
         "watching": "Watching {src} → {out} (Ctrl-C to stop)",
+        "one_target": "give exactly one of -o DIR or --in-place",
     },
     "zh_CN": {
         "done": "已清理 {cleaned} 个，{clean} 个本来就干净，{failed} 个失败",
@@ -39,6 +40,7 @@ _TEXT = {
         "wrote": "已写入 {path}", "unchanged": "未改动", "where": "（{where}）",
         "progress": "正在清理", "checking": "正在检查",
         "watching": "正在监视 {src} → {out}（按 Ctrl-C 停止）",
+        "one_target": "请指定 -o DIR 或 --in-place 其中之一",
     },
 }
 
@@ -102,10 +104,10 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     JPEG, PNG, WebP and GIF are rewritten without re-encoding; the colour profile and the
     orientation are kept. Exit status: 0 all cleaned, 1 some failed, 2 usage error.
     """
-    if bool(out_dir) == in_place:
-        raise click.UsageError("give exactly one of -o DIR or --in-place")
     lang = ui_language(lang)
     t = _TEXT[lang]
+    if bool(out_dir) == in_place:
+        raise click.UsageError(t["one_target"])
     claimed, claim_lock = set(), threading.Lock()
 
     def strip_one(path: Path) -> dict:
