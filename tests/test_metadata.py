@@ -291,3 +291,21 @@ def test_stray_bytes_between_jpeg_segments_are_dropped_without_changing_pixels()
     cleaned = strip_image(padded, "padded.jpg")
     assert fx.frames(cleaned.data) == fx.frames(jpeg)
     assert ("stray bytes between segments", 7) in cleaned.report.findings.blocks
+
+
+@fx.needs_exiftool
+@pytest.mark.parametrize("mode, options", [
+    ("RGB", {"progressive": True}),
+    ("RGB", {"restart_marker_blocks": 2}),
+    ("CMYK", {}),  # Adobe APP14 decides the colour transform: it must stay
+    ("L", {"progressive": True, "restart_marker_blocks": 1}),
+], ids=["progressive", "restart-markers", "cmyk-adobe", "grey-progressive-restarts"])
+def test_jpeg_variants_keep_their_pixels(mode, options):
+    out = io.BytesIO()
+    fx.gradient(mode=mode).save(out, "JPEG", exif=fx.exif_bytes(), comment=b"note", **options)
+    before = out.getvalue()
+    cleaned = strip_image(before, "v.jpg")
+    assert fx.leftover_metadata(cleaned.data) == {}
+    assert_lossless(before, cleaned.data)
+    if mode == "CMYK":
+        assert b"Adobe" in cleaned.data
