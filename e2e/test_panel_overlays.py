@@ -84,6 +84,7 @@ def test_complaint_rows_explained_with_countdown_table_markup(browser):
     text = card.inner_text()
     assert "Replace every complained image" in text
     assert "Respond within 17 h" in text
+    assert "within 48 hours; after that it may escalate" in text  # why, from deadlines.json
     assert "Greer, Burns & Crain, Ltd. files many US \"Schedule A\" cases" in text
     for button in ("Open case", "Capture evidence", "Check images"):
         assert card.get_by_role("button", name=button).is_visible()
@@ -255,3 +256,38 @@ def test_account_banner_in_other_markup_and_chinese(browser):
     assert set(banners) == {"tro"}
     no_layout_shift(page)
     page.close()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-27 10:00 UTC", "2026-11-27T10:00:00.000Z"),
+    ("2026/11/27 10:00 +08:00", "2026-11-27T02:00:00.000Z"),
+    ("2026年11月27日 10:00 UTC", "2026-11-27T10:00:00.000Z"),
+    ("27.11.2026 10:00 GMT", "2026-11-27T10:00:00.000Z"),
+    ("2026-11-27", None),  # local midnight: only checked to parse
+    ("yesterday", "null"),
+    ("2026-13-40", "null"),
+])
+def test_panel_dates_are_read_in_every_format(browser, text, expected):
+    """The overlays' date reader, run in an extension page where it is loaded as is."""
+    page = browser.open_extension_page("popup/popup.html")
+    got = page.evaluate("""(t) => { const ms = iprdesk.deadlines.parseDate(t);
+                                   return ms === null ? "null" : new Date(ms).toISOString(); }""",
+                        text)
+    page.close()
+    if expected is None:
+        assert got.startswith("2026-11-2")
+    else:
+        assert got == expected
+
+
+def test_the_browser_recognises_the_same_schedule_a_firms_as_the_agent(browser):
+    from iprdesk import cases
+
+    names = ["Nike Inc. c/o GREER BURNS AND CRAIN", "Keith A. Vogt Ltd", "Greer's Bakery",
+             "epstein drangel llp", "Bright Lens Studio", "SRIP Law P.A."]
+    page = browser.open_extension_page("popup/popup.html")
+    catalog = page.evaluate("() => chrome.runtime.sendMessage({type: 'catalog.get'})")["data"]
+    got = page.evaluate("""([catalog, names]) => names.map(
+        (n) => iprdesk.deadlines.scheduleAFirm(catalog, n))""", [catalog, names])
+    page.close()
+    assert got == [cases.schedule_a_firm(n) for n in names]

@@ -24,6 +24,7 @@ iprdesk.annotation = (() => {
     .deadline[data-state="warning"] { color: #b45309; font-weight: 600; }
     .deadline[data-state="urgent"], .deadline[data-state="overdue"] { color: #b91c1c; font-weight: 600; }
     .case { align-self: center; font-weight: 600; color: #15803d; margin-right: 4px; }
+    .why { color: #4b5563; font-size: 12px; }
     .firm { background: #fff7ed; border-left: 3px solid #c2410c; padding: 6px 8px; }
     .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
     button.action { font: inherit; border: 1px solid #9ca3af; background: #fff; color: #111;

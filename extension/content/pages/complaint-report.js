@@ -60,6 +60,7 @@
       type ? list(h[`type.${type}.fix`], "ol") : null,
       el("p", { className: "deadline", dataset: { state: dl.state } }, deadlineText(dl),
          dl.due ? ` (${new Date(dl.due).toLocaleString()})` : ""),
+      el("p", { className: "why" }, dl.rule.why[ctx.lang]),
       firm ? el("p", { className: "firm" }, D.format(ctx.messages["case.schedule_a"], { firm })) : null,
       actions(card, row, type, dl),
       el("div", { className: "status" }),
