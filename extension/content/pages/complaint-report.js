@@ -86,7 +86,7 @@
           complaint_id: facts.complaint_id, case: caseOf?.id, product_ids: facts.products });
         status(card, iprdesk.t("captured", (saved?.sha256 || "").slice(0, 12)), "ok");
       } catch (e) {
-        status(card, e.code === "unknown_message" ? iprdesk.t("captureUnavailable") : e.message, "error");
+        status(card, e.message, "error");
       } finally {
         capture.disabled = false;
       }
