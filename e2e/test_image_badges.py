@@ -1,4 +1,5 @@
-"""Product page badges: each image gets fine / near-duplicate / metadata / old URL still live."""
+"""Product page badges (fine / near-duplicate / metadata / old URL still live), and the popup's
+list of watched old URLs with "check now". One browser for the module."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from bench.imagegen import EDITS, jpeg, product_photo
 from e2e.conftest import launch_browser
 from iprdesk import similar, urlcheck, urlwatch
 from tests import image_fixtures as fx
+from tests.helpers import free_port
 
 PRODUCT = "/products/badge-check/edit"
 OLD = product_photo(11, (500, 500))
@@ -64,7 +66,7 @@ def test_each_image_gets_its_badge(browser):
     assert abs(box["x"] - img["x"]) < 10 and abs(box["y"] - img["y"]) < 10
     titles = old.evaluate("h => [...h.shadowRoot.querySelectorAll('.badge')]"
                           ".map(b => [b.textContent, b.title])")
-    assert titles[0][0] == "Near-duplicate of a complained image"
+    assert titles[0][0] == "Near-duplicate"
     assert f"C-1: {OLD_URL}" in titles[0][1]
     assert titles[1][0] == "Old URL still live" and "2026-03-01T08:00:00Z" in titles[1][1]
     gps = page.locator(f"{BADGE}[data-iprdesk-badges='metadata']")
@@ -86,6 +88,27 @@ def test_images_added_later_get_badges_too(browser):
     # the CDN answers 404 for it: nothing to assess, and the badge says so
     assert added.get_attribute("data-iprdesk-badges") == "unreadable"
     page.close()
+
+
+def test_popup_lists_watched_urls_and_checks_now(browser):
+    refused = f"http://127.0.0.1:{free_port()}/old.jpg"  # nothing listens: `unknown`
+    urlwatch.WatchList(browser.home).add("C-2", [refused], now=urlcheck.utc_now()
+                                         + timedelta(days=1))
+    popup = browser.open_extension_page("popup/popup.html")
+    live = popup.locator(f".watched-url[data-url='{OLD_URL}']")
+    live.wait_for(timeout=15000)
+    assert live.get_attribute("data-state") == "live"
+    assert "still live" in live.inner_text() and "Last checked" in live.inner_text()
+    pending = popup.locator(f".watched-url[data-url='{refused}']")
+    assert pending.get_attribute("data-state") == "pending"
+    assert "Not checked yet" in pending.inner_text()
+
+    popup.click(".watched-case[data-case='C-2'] .check-now")
+    popup.wait_for_selector(f".watched-url[data-url='{refused}'][data-state='unknown']",
+                            timeout=30000)
+    [w] = urlwatch.WatchList(browser.home).list("C-2")
+    assert w.checks == 1 and w.last["reason"]["code"] == "network"
+    popup.close()
 
 
 def test_agent_down_says_so(browser):

@@ -2,13 +2,14 @@
 // Each module under handlers/ exports `handlers`: { "type": async (message, sender) => data }.
 import { handlers as agentHandlers } from "./handlers/agent.js";
 import { handlers as imageHandlers } from "./handlers/images.js";
+import { handlers as urlHandlers } from "./handlers/urls.js";
 import { handlers as uploadHandlers } from "./handlers/upload.js";
 import { handlers as evidenceHandlers } from "./handlers/evidence.js";
 import { handlers as caseHandlers } from "./handlers/cases.js";
 import * as deadlines from "./deadlines.js";
 
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
-                   ...evidenceHandlers, ...imageHandlers };
+                   ...evidenceHandlers, ...imageHandlers, ...urlHandlers };
 
 // The token lives in storage.local: keep that area out of content scripts' reach.
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});

@@ -4,8 +4,8 @@
 // from shared data) and asks the agent; this module only finds <img> elements and draws.
 (() => {
   const BADGE_CSS = `
-    .badges { display: flex; flex-wrap: wrap; gap: 4px; max-width: 260px; }
-    .badge { border-radius: 4px; padding: 2px 6px; font-size: 12px; font-weight: 600;
+    .badges { display: flex; flex-wrap: wrap; gap: 3px; }
+    .badge { border-radius: 4px; padding: 1px 5px; font-size: 11px; font-weight: 600;
              color: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.3); cursor: help; }
     .fine { background: #1e7d34; }
     .near-duplicate, .old-url-live { background: #c62828; }
@@ -50,8 +50,10 @@
 
   function place(img, host) {
     const rect = img.getBoundingClientRect();
+    // Over the image's top-left corner, no wider than the image: the page's layout is untouched.
     host.style.cssText = `position:absolute;z-index:2147483645;` +
-      `left:${Math.round(rect.left + window.scrollX + 4)}px;top:${Math.round(rect.top + window.scrollY + 4)}px;`;
+      `left:${Math.round(rect.left + window.scrollX + 4)}px;top:${Math.round(rect.top + window.scrollY + 4)}px;` +
+      `max-width:${Math.max(80, Math.round(rect.width - 8))}px;`;
   }
 
   function draw(img, r) {

@@ -3,5 +3,6 @@
 // Add a feature by adding its module here; popup.js stays as it is.
 import cases from "./cases.js";
 import evidence from "./evidence.js";
+import oldUrls from "./old-urls.js";
 
-export const sections = [cases, evidence];
+export const sections = [cases, evidence, oldUrls];

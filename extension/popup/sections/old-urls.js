@@ -1,0 +1,88 @@
+// The popup's old-URL section: every watched old image URL of each case with its verdict and
+// last check (the agent re-checks hourly and after moderation), and "check now" per case.
+import { ask, t } from "../../lib/page-common.js";
+
+const STATE_CLASS = { "live": "bad", "stale-cache": "bad", "dead": "good", "placeholder": "good",
+                      "done": "good" };
+const STILL_PUBLIC = new Set(["live", "stale-cache"]);
+const CSS = `
+  .watched-case ul { list-style: none; padding: 0; margin: 4px 0 8px; }
+  .watched-url { margin: 0 0 6px; }
+  .watched-url .url { font-size: 12px; word-break: break-all; }
+  .verdict { display: inline-block; border-radius: 4px; padding: 0 6px; margin-right: 4px;
+             font-size: 12px; font-weight: 600; background: #e0e0e0; color: #333; }
+  .verdict.bad { background: #c62828; color: #fff; }
+  .verdict.good { background: #1e7d34; color: #fff; }
+`;
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString(chrome.i18n.getUILanguage()) : "";
+}
+
+function urlRow(w, variants) {
+  const verdict = el("span", { className: `verdict ${STATE_CLASS[w.state] || ""}`,
+                               textContent: t(`urlState_${w.state.replace("-", "_")}`) });
+  const url = el("span", { className: "url", textContent: w.url, title: w.url });
+  const last = el("div", { className: "note last-check", textContent: w.last
+    ? t("urlLastCheck", when(w.last.checked_at)) : t("urlNotCheckedYet") });
+  const sizes = variants.length
+    ? el("div", { className: "note", textContent: t("urlOtherSizes", String(variants.length)) })
+    : null;
+  const row = el("li", { className: "watched-url" }, el("div", {}, verdict, " ", url), last, sizes);
+  row.dataset.url = w.url;
+  row.dataset.state = w.state;
+  return row;
+}
+
+function caseBlock(caseId, watched, rerender) {
+  const message = el("div", { className: "message", role: "status" });
+  const button = el("button", { type: "button", className: "check-now",
+                                textContent: t("urlCheckNow") });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    message.className = "message";
+    message.textContent = t("checking");
+    try {
+      await ask("urls.checkNow", { case: caseId });
+      rerender();
+    } catch (e) {
+      message.className = "message error";
+      message.textContent = e.message;
+      button.disabled = false;
+    }
+  });
+  // Other CDN sizes of an old URL are counted under it, and listed only while still public.
+  const rows = watched.filter((w) => !w.variant_of || STILL_PUBLIC.has(w.state))
+    .map((w) => urlRow(w, w.variant_of ? [] : watched.filter((v) => v.variant_of === w.url)));
+  const block = el("div", { className: "watched-case" },
+    el("h3", { textContent: t("urlCase", caseId) }), el("ul", {}, ...rows), button, message);
+  block.dataset.case = caseId;
+  return block;
+}
+
+async function render(container, status) {
+  container.replaceChildren(el("style", { textContent: CSS }),
+                            el("h2", { textContent: t("oldUrlsTitle") }));
+  if (status.state !== "connected") {
+    container.append(el("p", { className: "note", textContent: t("oldUrlsNeedAgent") }));
+    return;
+  }
+  const { urls } = await ask("urls.watched");
+  if (!urls.length) {
+    container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }));
+    return;
+  }
+  const byCase = new Map();
+  for (const w of urls) byCase.set(w.case, [...(byCase.get(w.case) || []), w]);
+  for (const [caseId, watched] of byCase) {
+    container.append(caseBlock(caseId, watched, () => render(container, status)));
+  }
+}
+
+export default { id: "old-urls", render };
