@@ -162,3 +162,14 @@ def test_popup_unlocks_lists_and_locks(browser):
     popup.wait_for_selector("#unlock-form")
     popup.close()
     assert agent_vault_status(browser)["unlocked"] is False
+
+
+def test_capture_with_the_agent_down_says_so(browser):
+    """Last in the module: it stops the agent."""
+    browser.agent.stop()
+    panel = browser.open_panel("/ipr/complaints")
+    card = row_card(panel, "complaint:CMP-2026-11-0043")
+    card.get_by_role("button", name="Capture evidence").click()
+    toast = panel.locator("iprdesk-overlay .toast.error")
+    expect(toast).to_contain_text("The iprdesk agent is not running", timeout=15000)
+    panel.close()

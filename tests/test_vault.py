@@ -97,6 +97,10 @@ def test_nothing_identifying_is_readable_at_rest(vault):
     for needle in [b"SECRET-CONTENT", b"CASE-7731", b"CMP-99812", b"secretname",
                    b"merchant.joom.com", b"Chromium", b"before the fix", b"screenshot"]:
         assert needle not in blob, needle
+    root = Vault.location(vault.root.parent)
+    for path in [root, *root.rglob("*")]:  # owner-only, every folder and file
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o077 == 0, (path, oct(mode))
 
 
 def test_adding_works_locked_and_reading_needs_the_passphrase(vault_home):

@@ -29,7 +29,7 @@
     .toast code { font: 12px ui-monospace, monospace; }
   `;
 
-  function showToast({ ok, sha256, pageArchived, message }) {
+  function showToast({ ok, sha256, pageArchived, code, message }) {
     const root = iprdesk.overlay.floating("evidence-toast", TOAST_CSS);
     root.host.style.bottom = "60px";  // above the page-recognised pill
     const toast = document.createElement("div");
@@ -42,7 +42,9 @@
       toast.append(code);
       if (!pageArchived) toast.append(" " + iprdesk.t("evidenceNoArchive"));
     } else {
-      toast.textContent = iprdesk.t("evidenceCaptureFailed", message || "");
+      // The agent's own messages come in both languages; the extension's words for its state.
+      const known = { agent_unreachable: "stateNotRunning", not_paired: "stateNotPaired" }[code];
+      toast.textContent = iprdesk.t("evidenceCaptureFailed", known ? iprdesk.t(known) : message || "");
     }
     root.append(toast);
     setTimeout(() => toast.remove(), 8000);

@@ -314,7 +314,8 @@ class Vault:
     def _stage(self, source: Source, meta: dict, added_at: str | None = None) -> _Staged:
         object_id = secrets.token_hex(ID_BYTES)
         path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
-        handle = open(path, "xb")  # noqa: SIM115 - closed by add_many
+        # Owner-only like everything in the vault; closed by add_many / relabel.
+        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             with _readable(source) as src:
@@ -360,7 +361,7 @@ class Vault:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with open(self.root / "lock", "a") as lock:
+        with os.fdopen(os.open(self.root / "lock", os.O_WRONLY | os.O_CREAT, 0o600)) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 # Only the lock holder appends, so the head read now stays true until unlock.

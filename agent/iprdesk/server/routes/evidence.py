@@ -160,7 +160,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     if case is not None and not isinstance(case, str):
         raise BadInput("case must be text")
     vault = session(request).vault()
-    with tempfile.TemporaryDirectory(prefix="iprdesk-export-") as folder:
+    # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
         summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
         data = path.read_bytes()
