@@ -309,3 +309,17 @@ def test_jpeg_variants_keep_their_pixels(mode, options):
     assert_lossless(before, cleaned.data)
     if mode == "CMYK":
         assert b"Adobe" in cleaned.data
+
+
+@pytest.mark.parametrize("mode, options", [
+    ("P", {"transparency": 0}), ("I;16", {}), ("RGB", {"optimize": True}), ("LA", {}),
+], ids=["palette-trns", "16-bit", "optimized", "grey-alpha"])
+def test_png_variants_keep_their_pixels(mode, options):
+    info = fx.PngInfo()
+    info.add_text("Software", "Meitu")
+    out = io.BytesIO()
+    fx.gradient(mode=mode).save(out, "PNG", pnginfo=info, **options)
+    before = out.getvalue()
+    cleaned = strip_image(before, "v.png")
+    assert cleaned.report.findings.software == ["Meitu"] and b"Meitu" not in cleaned.data
+    assert_lossless(before, cleaned.data)
