@@ -1,6 +1,7 @@
 """The stripping engine: every format, checked by decoding pixels and by exiftool."""
 
 import io
+import json
 import struct
 
 import pytest
@@ -323,3 +324,15 @@ def test_png_variants_keep_their_pixels(mode, options):
     cleaned = strip_image(before, "v.png")
     assert cleaned.report.findings.software == ["Meitu"] and b"Meitu" not in cleaned.data
     assert_lossless(before, cleaned.data)
+
+
+def test_a_file_with_thousands_of_text_chunks_gets_a_bounded_report():
+    info = fx.PngInfo()
+    for i in range(2000):
+        info.add_text(f"note{i}", "x" * 500)
+    out = io.BytesIO()
+    fx.gradient().save(out, "PNG", pnginfo=info)
+    report = strip_image(out.getvalue(), "spam.png").report
+    assert len(report.findings.comments) <= 12 and len(report.findings.blocks) <= 40
+    assert report.findings.blocks[-1][0] == "other blocks"
+    assert len(json.dumps(report.to_dict(), ensure_ascii=False)) < 20_000

@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import json
 import time
 from urllib.parse import quote
 
@@ -16,6 +17,10 @@ from tests import image_fixtures as fx
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
 
+def report_of(response) -> dict:
+    return json.loads(base64.b64decode(response.headers["X-Iprdesk-Report"]))
+
+
 async def post_image(agent, data, name="IMG_2041.jpg", query=""):
     return await agent.post(f"/v1/strip{query}", data=data, headers={
         "Content-Type": "application/octet-stream", "X-Filename": quote(name)})
@@ -24,12 +29,13 @@ async def post_image(agent, data, name="IMG_2041.jpg", query=""):
 async def test_strip_returns_clean_bytes_and_the_report(agent):
     before = fx.photo_jpeg()
     r = await post_image(agent, before, "新品 IMG_2041.jpg")
-    assert r.status == 200
-    body = await r.json()
-    cleaned = base64.b64decode(body["data"])
+    assert r.status == 200 and r.content_type == "image/jpeg"
+    cleaned = await r.read()
     assert fx.frames(cleaned) == fx.frames(before)
-    assert body["mime"] == "image/jpeg" and body["file"] == "新品 IMG_2041.jpg"
-    report = body["report"]
+    assert r.headers["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''%E6%96%B0%E5%93%81%20IMG_2041.jpg")
+    assert "X-Iprdesk-Report" in r.headers["Access-Control-Expose-Headers"]
+    report = report_of(r)
     assert report["removed"]["gps"] and report["bytes_after"] == len(cleaned)
     assert report["text"]["en"]["summary"].endswith("from 新品 IMG_2041.jpg")
     assert report["text"]["zh_CN"]["summary"].startswith("已从 新品 IMG_2041.jpg 中删除")
@@ -48,8 +54,9 @@ async def test_heic_conversion_is_opt_in(agent):
     r = await post_image(agent, data, "IMG_0001.HEIC")
     assert r.status == 422 and (await r.json())["error"]["code"] == "heic_needs_conversion"
     r = await post_image(agent, data, "IMG_0001.HEIC", "?heic_to_jpeg=1")
-    body = await r.json()
-    assert r.status == 200 and body["mime"] == "image/jpeg" and body["file"] == "IMG_0001.jpg"
+    assert r.status == 200 and r.content_type == "image/jpeg"
+    assert report_of(r)["output_file"] == "IMG_0001.jpg"
+    assert (await r.read())[:3] == b"\xff\xd8\xff"
 
 
 async def test_body_over_50_mib_is_413(agent):

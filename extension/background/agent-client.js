@@ -1,6 +1,8 @@
 // The only code in the extension that talks HTTP to the local agent.
 // Everything else (content scripts, popup, options) asks the service worker, which calls here.
 
+import { fromBase64 } from "../lib/bytes.js";
+
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
 const REQUEST_TIMEOUT_MS = 15000;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -105,12 +107,17 @@ export async function catalog() {
   return request("/v1/catalog");
 }
 
-// Clean one image (POST /v1/strip). HEIC photos come back as JPEG: the Panel refuses HEIC.
+// Clean one image (POST /v1/strip): { report, mime, bytes }. HEIC photos come back as JPEG
+// (the Panel refuses HEIC). The report travels in a header, base64 of its UTF-8 JSON.
 export async function stripImage(bytes, name) {
-  return request("/v1/strip?heic_to_jpeg=1", {
-    method: "POST", body: bytes, timeoutMs: 60000,
+  const response = await request("/v1/strip?heic_to_jpeg=1", {
+    method: "POST", body: bytes, timeoutMs: 60000, raw: true,
     headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(name) },
   });
+  const report = JSON.parse(new TextDecoder().decode(
+    fromBase64(response.headers.get("X-Iprdesk-Report"))));
+  return { report, mime: response.headers.get("Content-Type"),
+           bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
 // Seal files into the evidence vault (POST /v1/evidence); works while the vault is locked.

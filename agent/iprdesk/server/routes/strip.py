@@ -3,7 +3,7 @@
 import asyncio
 import base64
 import json
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from iprdesk.watcher import watchers_from_config
 routes = web.RouteTableDef()
 
 MAX_IMAGE = 50 * MiB
+REPORT_HEADER = "X-Iprdesk-Report"
 WATCHERS_KEY = "watchers"
 
 
@@ -22,8 +23,8 @@ WATCHERS_KEY = "watchers"
 @body_limit(MAX_IMAGE)
 async def strip(request: web.Request) -> web.Response:
     """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
-    Query `heic_to_jpeg=1` converts HEIC photos. Answer: the report and the cleaned bytes
-    (base64, so the extension can hand them to a content script as JSON).
+    Query `heic_to_jpeg=1` converts HEIC photos. Answer: the cleaned bytes, with the report
+    in the X-Iprdesk-Report header (base64 of its JSON).
     """
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
@@ -37,13 +38,15 @@ async def strip(request: web.Request) -> web.Response:
         body = error_body(e.code, e.message)
         body["error"]["text"] = {lang: problem_text(e, name, lang) for lang in LANGUAGES}
         return web.json_response(body, status=e.status)
-    head = json.dumps({"report": cleaned.report.to_dict(), "mime": cleaned.mime,
-                       "file": cleaned.report.output_file}, ensure_ascii=False)
-    # The same JSON object with "data" appended by hand: base64 needs no escaping, and
-    # json.dumps over megabytes of it would cost more than the cleaning itself.
-    body = head[:-1].encode() + b', "data": "' + base64.b64encode(cleaned.data) + b'"}'
-    return web.Response(body=body, content_type="application/json")
-
+    report = cleaned.report.to_dict()
+    # The cleaned bytes as the body (no base64: encoding megabytes would cost more than the
+    # cleaning), the report beside them as base64 of its UTF-8 JSON (headers are Latin-1).
+    encoded = base64.b64encode(json.dumps(report, ensure_ascii=False).encode()).decode("ascii")
+    return web.Response(body=cleaned.data, content_type=cleaned.mime, headers={
+        REPORT_HEADER: encoded,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(report['output_file'])}",
+        "Access-Control-Expose-Headers": REPORT_HEADER,
+    })
 
 def setup(app: web.Application) -> None:
     async def start_watchers(app: web.Application) -> None:
