@@ -11,6 +11,7 @@ from iprdesk import __version__
 from iprdesk.cli import (
     agent_cmd,
     case_cmd,
+    catalog_cmd,
     demo_cmd,
     pairing_cmd,
     similar_cmd,
@@ -21,7 +22,7 @@ from iprdesk.cli import (
 from iprdesk.errors import IprdeskError
 
 COMMAND_MODULES = [agent_cmd, pairing_cmd, similar_cmd, urls_cmd, case_cmd, strip_cmd, vault_cmd,
-                   demo_cmd]
+                   demo_cmd, catalog_cmd]
 
 
 class IprdeskGroup(click.Group):

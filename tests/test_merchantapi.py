@@ -1,0 +1,134 @@
+"""`iprdesk catalog sync` against a local mock of the Joom Merchant API (v3 products/multi)."""
+
+import asyncio
+import json
+import logging
+import time
+
+import pytest
+from aiohttp import web
+from click.testing import CliRunner
+
+from iprdesk import merchantapi
+from iprdesk.cli import main
+
+TOKEN = "tok_" + "s3cr3t" * 6
+PRODUCTS = 1203  # three pages of 500
+
+
+def product(i: int) -> dict:
+    cdn = "https://img.joomcdn.net/"
+    return {
+        "id": f"p{i:05d}", "name": f"Product {i}",
+        "mainImage": {"url": f"{cdn}{i:040x}_original.jpeg"},
+        "extraImages": [f"{cdn}{i + 10**6:040x}_original.jpeg"],
+        "variants": [{"id": f"v{i}", "mainImage": {"processed": [
+            {"url": f"{cdn}{i + 2 * 10**6:040x}_1024_1024.jpeg", "width": 1024}]}},
+            {"id": f"v{i}b", "mainImage": None}],
+    }
+
+
+class MockMerchantApi:
+    """Pages of 500, rate-limit headers, one 429 with Retry-After, a bearer token check."""
+
+    def __init__(self, next_link=None):
+        self.calls = []
+        self.next_link = next_link
+        self.app = web.Application()
+        self.app.router.add_get("/api/v3/products/multi", self.multi)
+
+    async def multi(self, request: web.Request) -> web.Response:
+        self.calls.append(dict(request.query))
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"code": "unauthorized"}, status=401)
+        if len(self.calls) == 2:  # the second request is throttled once
+            return web.json_response({"code": "rate_limit"}, status=429,
+                                     headers={"Retry-After": "1"})
+        start = int(request.query.get("pageToken", "0"))
+        limit = int(request.query["limit"])
+        items = [product(i) for i in range(start, min(start + limit, PRODUCTS))]
+        paging = {}
+        if start + limit < PRODUCTS:
+            paging["next"] = self.next_link or (
+                f"/api/v3/products/multi?limit={limit}&pageToken={start + limit}")
+        return web.json_response({"code": 0, "data": {"items": items}, "paging": paging},
+                                 headers={"X-RateLimit-Limit": "50",
+                                          "X-RateLimit-Remaining": "0" if start == 500 else "40",
+                                          "X-RateLimit-Reset": "1"})
+
+
+@pytest.fixture
+async def api(aiohttp_server, monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    mock = MockMerchantApi()
+    server = await aiohttp_server(mock.app, host="127.0.0.1")
+    mock.base = f"http://127.0.0.1:{server.port}/api/v3"
+    return mock
+
+
+@pytest.fixture
+def token_file(tmp_path):
+    path = tmp_path / "joom-token.txt"
+    path.write_text(TOKEN + "\n")
+    return path
+
+
+async def sync(*args):
+    return await asyncio.to_thread(CliRunner().invoke, main, ["catalog", "sync", *args])
+
+
+async def test_sync_lists_every_product_and_image(api, token_file, home, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    urls_out = tmp_path / "urls.txt"
+    started = time.monotonic()
+    r = await sync("--token-file", str(token_file), "--api-url", api.base, "--urls-out",
+                   str(urls_out), "--home", str(home), "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert (summary["products"], summary["image_urls"]) == (PRODUCTS, 3 * PRODUCTS)
+    assert summary["requests"] == 4  # three pages and one retry after the 429
+    # waited out Retry-After: 1 (the 429) and X-RateLimit-Reset: 1 (budget spent on page 2)
+    assert time.monotonic() - started >= 2
+    assert [c.get("pageToken") for c in api.calls] == [None, "500", "500", "1000"]
+    stored = json.loads((home / "catalog.json").read_text())
+    first = stored["products"][0]
+    assert first["id"] == "p00000" and len(first["images"]) == 3
+    assert first["images"][2].endswith("_1024_1024.jpeg")
+    assert len(urls_out.read_text().split()) == 3 * PRODUCTS
+    # the token appears nowhere but in the Authorization header
+    everything = r.output + caplog.text + (home / "catalog.json").read_text()
+    assert TOKEN not in everything
+
+
+async def test_rejected_token_is_a_clear_error(api, tmp_path, home):
+    bad = tmp_path / "old-token.txt"
+    bad.write_text("expired-token")
+    r = await sync("--token-file", str(bad), "--api-url", api.base, "--home", str(home))
+    assert r.exit_code == 1
+    assert "refused the access token" in r.output and "expired-token" not in r.output
+    assert not (home / "catalog.json").exists()
+
+
+async def test_next_page_on_another_host_is_refused(aiohttp_server, token_file, home):
+    mock = MockMerchantApi(next_link="https://evil.example/steal?pageToken=500")
+    server = await aiohttp_server(mock.app, host="127.0.0.1")
+    r = await sync("--token-file", str(token_file), "--api-url",
+                   f"http://127.0.0.1:{server.port}/api/v3", "--home", str(home))
+    assert r.exit_code == 1 and "another host (evil.example)" in r.output
+    assert len(mock.calls) == 1
+
+
+def test_token_file_problems(tmp_path):
+    with pytest.raises(merchantapi.BadInput, match="Cannot read"):
+        merchantapi.read_token(tmp_path / "missing")
+    (tmp_path / "two").write_text("a b")
+    with pytest.raises(merchantapi.BadInput, match="just the Merchant API access token"):
+        merchantapi.read_token(tmp_path / "two")
+
+
+def test_image_fields_in_any_shape():
+    p = merchantapi.product_from_json({"id": 1, "mainImage": "https://a/1.jpeg",
+                                       "extraImages": [{"url": "https://a/2.jpeg"}, None],
+                                       "variants": [{"mainImage": {"origUrl": "https://a/1.jpeg"}}]})
+    assert p.images == ["https://a/1.jpeg", "https://a/2.jpeg"]
