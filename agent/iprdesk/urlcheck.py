@@ -34,7 +34,7 @@ from functools import cache
 import aiohttp
 from yarl import URL
 
-from iprdesk import __version__, shared_data, similar
+from iprdesk import __version__, i18n, shared_data, similar
 from iprdesk.errors import BadInput
 
 VERDICTS = ("dead", "live", "placeholder", "stale-cache", "unknown")
@@ -52,40 +52,9 @@ MAX_REDIRECTS = 10
 # After an edit Joom re-moderates the listing for about 96 hours; old images may stay up.
 DEFAULT_RECHECK = timedelta(hours=1)
 
-# Each reason in both languages: results carry a code and both texts.
-REASONS = {
-    "http_dead": ("HTTP {status}: not publicly visible",
-                  "HTTP {status}：公众无法访问"),
-    "serves_reference": ("serves the complained picture ({match})",
-                         "仍在提供被投诉的图片（{match}）"),
-    "serves_image": ("serves an image",
-                     "仍在提供图片"),
-    "serves_other_image": ("serves a different picture ({match})",
-                           "提供的是另一张图片（{match}）"),
-    "serves_non_image": ("serves {content_type}, not an image",
-                         "返回的是 {content_type}，不是图片"),
-    "edge_cache": ("an edge cache still serves it; the origin answers {busted}",
-                   "边缘缓存仍在提供；源站返回 {busted}"),
-    "too_large": ("the body is over the {cap} byte cap",
-                  "内容超过 {cap} 字节上限"),
-    "http_other": ("HTTP {status}",
-                   "HTTP {status}"),
-    "http_retry": ("HTTP {status} after {attempts} attempts",
-                   "重试 {attempts} 次后仍为 HTTP {status}"),
-    "timeout": ("no answer within {timeout} s ({attempts} attempts)",
-                "{timeout} 秒内无响应（尝试 {attempts} 次）"),
-    "network": ("cannot connect: {error} ({attempts} attempts)",
-                "无法连接：{error}（尝试 {attempts} 次）"),
-    "redirect_loop": ("more than {max} redirects",
-                      "重定向超过 {max} 次"),
-    "bad_redirect": ("redirects to an unsupported address {location}",
-                     "重定向到不支持的地址 {location}"),
-}
-
-
 def reason(code: str, **params) -> dict:
-    en, zh = REASONS[code]
-    return {"code": code, "en": en.format(**params), "zh_CN": zh.format(**params)}
+    """Why a URL got its verdict: a code and the text in both languages (shared/messages)."""
+    return {"code": code, **i18n.both(f"urlcheck.{code}", **params)}
 
 
 def utc_now() -> datetime:
