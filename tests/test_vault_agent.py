@@ -64,7 +64,8 @@ async def test_capture_while_locked_then_list_after_unlock(vault_home, agent):
     assert shot["complaint_id"] == "CMP-42" and shot["content_type"] == "image/png"
     assert shot["user_agent"] == "Mozilla/5.0 Chromium" and shot["page_title"] == "Complaint 42"
     assert shot["original_name"] == "shot.png"
-    assert (await (await agent.get("/v1/vault/items?case=other")).json())["items"] == []
+    assert (await (await agent.get("/v1/vault/items?case=other")).json()) == {
+        "items": [], "unreadable": []}
 
     await agent.post("/v1/vault/lock")
     assert (await (await agent.get("/v1/vault")).json())["unlocked"] is False
@@ -160,3 +161,13 @@ async def test_idle_auto_lock(short_idle, vault_home, agent):
     assert (await (await agent.get("/v1/vault")).json())["unlocked"] is False
     r = await agent.post("/v1/evidence", data=capture_form())
     assert r.status == 201  # capture still works once locked
+
+
+async def test_passwd_while_the_agent_runs(vault_home, agent):
+    """The CLI changes the passphrase under a running agent: the new one unlocks there."""
+    await agent.post("/v1/evidence", data=capture_form())
+    Vault.open(vault_home).passwd(VAULT_PASSPHRASE, "changed passphrase")
+    assert (await error_of(await unlock(agent), 403))["code"] == "wrong_passphrase"
+    r = await unlock(agent, "changed passphrase")
+    assert r.status == 200
+    assert len((await (await agent.get("/v1/vault/items")).json())["items"]) == 2

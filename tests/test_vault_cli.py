@@ -124,6 +124,8 @@ def test_verify_names_damage_and_exits_1(vault_home, tmp_path, env):
     path.write_bytes(bytes(data))
     out = run(vault_home, "vault", "verify", code=1).output
     assert f"DAMAGED: object {object_id} was altered" in out
+    listed = run(vault_home, "vault", "list", env=env)
+    assert "1 item(s) could not be read" in listed.output
     report = json.loads(run(vault_home, "vault", "verify", "--deep", "--json", env=env,
                             code=1).output)
     assert any("metadata fails authentication" in p for p in report["problems"])

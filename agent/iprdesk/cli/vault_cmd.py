@@ -119,7 +119,12 @@ def _summary(item) -> dict:
 @home_option
 def list_(case, kind, passphrase_file, as_json, home):
     """List the evidence (needs the passphrase: names are encrypted)."""
-    items = _unlocked(home, passphrase_file).list(case=case, kind=kind)
+    opened = _unlocked(home, passphrase_file)
+    items = opened.list(case=case, kind=kind)
+    if opened.unreadable:
+        n = len(opened.unreadable)
+        warn(f"{n} item(s) could not be read (damaged or altered): run `iprdesk vault verify`."
+             f" / {n} 项证据无法读取（已损坏或被篡改），请运行 `iprdesk vault verify`。")
     if as_json:
         echo_json([_summary(i) for i in items])
         return

@@ -17,6 +17,7 @@ class VaultSession:
         self.home = home
         self.idle_seconds = idle_seconds
         self._vault: Vault | None = None
+        self._stamp: tuple | None = None
         self._last_used = 0.0
         self._lock = threading.Lock()
 
@@ -27,11 +28,22 @@ class VaultSession:
         captures (which never need the keys) do not keep the vault unlocked.
         """
         with self._lock:
-            if self._vault is None:
+            stamp = self._header_stamp()
+            # Reopened when vault.json changes under the agent (`vault passwd`, a new vault):
+            # the keys held so far are then stale, so the vault starts locked again.
+            if self._vault is None or stamp != self._stamp:
                 self._vault = Vault.open(self.home)
+                self._stamp = stamp
             if activity:
                 self._last_used = time.monotonic()
             return self._vault
+
+    def _header_stamp(self) -> tuple | None:
+        try:
+            st = (Vault.location(self.home) / "vault.json").stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def unlock(self, passphrase: str) -> None:
         self.vault().unlock(passphrase)

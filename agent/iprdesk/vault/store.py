@@ -161,6 +161,7 @@ class Vault:
         self._replay_lock = threading.Lock()
         self._items: dict[str, tuple[tuple, Item]] = {}
         self._head: tuple[int, str] | None = None  # the journal's head while holding the lock
+        self.unreadable: list[str] = []
 
     # -- creating and opening -------------------------------------------------------------
 
@@ -488,15 +489,17 @@ class Vault:
         """Decrypted metadata of every readable object, oldest capture first.
 
         A damaged object is left out (and logged) rather than hiding all the others;
-        `verify` names it.
+        `verify` names it; `unreadable` lists the ids left out by the last call.
         """
         self._require_keys()
         items = []
+        self.unreadable = []
         for object_id in self.ids():
             try:
                 item = self.item(object_id)
             except VaultDamaged as e:
                 log.warning("skipping a damaged object: %s", e.message)
+                self.unreadable.append(object_id)
                 continue
             if (case is None or item.case == case) and (kind is None or item.kind == kind):
                 items.append(item)

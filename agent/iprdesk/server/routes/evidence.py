@@ -149,7 +149,8 @@ async def list_items(request: web.Request) -> web.Response:
     vault = session(request).vault()
     items = await _in_thread(lambda: vault.list(case=request.query.get("case"),
                                                 kind=request.query.get("kind")))
-    return web.json_response({"items": [i.to_dict() for i in items]})
+    return web.json_response({"items": [i.to_dict() for i in items],
+                              "unreadable": vault.unreadable})
 
 
 @routes.post("/v1/vault/export")
