@@ -55,3 +55,19 @@ async def test_scheduled_checks_are_recorded_while_the_vault_is_locked(vault_hom
     assert w.state == "dead" and len(w.evidence_ids) == 1
     [item] = unlocked(vault_home).list(case="C-3")
     assert item.id == w.evidence_ids[0]
+
+
+async def test_route_check_with_case_records_evidence(agent, vault_home, cdn):  # noqa: F811
+    r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-404"],
+                                                 "case": "C-5"})
+    assert r.status == 200, await r.text()
+    body = await r.json()
+    [item] = unlocked(vault_home).list(case="C-5")
+    assert body["evidence_ids"] == [item.id] and item.source_url == f"{cdn.base}/gone-404"
+
+
+async def test_route_check_with_case_but_no_vault_changes_nothing(agent, cdn):  # noqa: F811
+    r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-404"],
+                                                 "case": "C-5"})
+    assert (r.status, (await r.json())["error"]["code"]) == (409, "vault_missing")
+    assert sum(cdn.hits.values()) == 0

@@ -267,7 +267,8 @@ class Checker:
         o = self.options
         for attempt in range(o.retries + 1):
             result.attempts += 1
-            wait = o.backoff * 2 ** attempt
+            # Exponential backoff with jitter, so parallel checks do not retry in lockstep.
+            wait = o.backoff * 2 ** attempt * (0.75 + secrets.randbelow(500) / 1000)
             try:
                 async with self._session.get(url, headers=headers, allow_redirects=False) as r:
                     result.status = r.status

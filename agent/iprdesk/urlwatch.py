@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import fcntl
 import json
 from collections.abc import Iterator
@@ -249,8 +250,8 @@ async def check_watched(home: Path, watched: list[Watched], *, record: bool = Tr
     """
     if not watched:
         return []
-    options = options or urlcheck.Options()
-    options.variants = False  # variants are watched as entries of their own
+    # Variants are watched as entries of their own.
+    options = dataclasses.replace(options or urlcheck.Options(), variants=False)
     async with urlcheck.Checker(options) as checker:
         results = await asyncio.gather(*(
             checker.check(w.url, w.variant_of,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from iprdesk import urlcheck, urlwatch
+from iprdesk import urlcheck, urlrecord, urlwatch
 from iprdesk.errors import BadInput
 from iprdesk.server.http import STATE_KEY, read_json, state
 
@@ -39,15 +39,22 @@ def _optional_str(body: dict, key: str) -> str | None:
 
 @routes.post("/v1/urls/check")
 async def check_urls(request: web.Request) -> web.Response:
-    """Check URLs now (not watched, not recorded)."""
+    """Check URLs now (not watched); with `case`, each result is sealed into the vault."""
     body = await read_json(request)
     urls = _urls(body)
     variants = body.get("variants", True)
     if not isinstance(variants, bool):
         raise BadInput("`variants` must be true or false")
+    case = body.get("case")
+    home = state(request).home
+    if case is not None:
+        case = urlwatch.check_case_id(case)
+        urlrecord.ensure_vault(home)  # before any request goes out
     results = await urlcheck.check_urls(urls, reference=_optional_str(body, "reference_url"),
                                         options=urlcheck.Options(variants=variants))
-    return web.json_response({"results": [r.to_json() for r in results]})
+    evidence_ids = urlrecord.record_results(home, case, results) if case else []
+    return web.json_response({"results": [r.to_json() for r in results],
+                              "evidence_ids": evidence_ids})
 
 
 @routes.get("/v1/urls/watch")
