@@ -131,6 +131,8 @@ def test_open_case_from_a_row_then_deadline_notifications(browser):
     assert case["products"] == ["64f0c1e2a9b8c7d6e5f40312", "64f0c1e2a9b8c7d6e5f40313"]
     assert case["type"] == "copyright" and case["schedule_a_firm"]
     assert case["id"] in card.locator(".status").inner_text()
+    assert card.locator(".case").inner_text() == f"Case {case['id']}"
+    assert card.get_by_role("button", name="Open case").count() == 0
     page.close()
 
     # Reopened, the row knows its case; the store ID is remembered for the next one.

@@ -2,6 +2,7 @@
 // open case (and every 15 minutes to pick up new cases); chrome.notifications tells the
 // seller once per case, deadline and level (warning, urgent, overdue). Times come from the
 // agent's case data; "now" from the controllable clock.
+import { getCatalog } from "./catalog-cache.js";
 import * as clock from "./clock.js";
 import { openCases } from "./handlers/cases.js";
 
@@ -9,22 +10,20 @@ const HOUR = 3600 * 1000;
 const NEXT_ALARM = "deadline-next";
 const POLL_ALARM = "deadline-poll";
 const NOTIFIED_KEY = "deadlineNotified";
-const RULES_KEY = "catalogCache";
 
 const language = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");
 const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
 async function rules() {
-  const { [RULES_KEY]: catalog } = await chrome.storage.local.get(RULES_KEY);
-  return Object.fromEntries((catalog?.deadlines?.deadlines || []).map((r) => [r.id, r]));
+  const catalog = await getCatalog();
+  return Object.fromEntries(catalog.deadlines.deadlines.map((r) => [r.id, r]));
 }
 
 // The warning level a deadline has reached at `now`, and when the next one starts.
 export function level(rule, dueMs, now) {
-  const warnAt = [...(rule?.warn_before_hours || [24, 6])].sort((a, b) => b - a)
-    .map((h) => dueMs - h * HOUR);
+  const warnAt = [...rule.warn_before_hours].sort((a, b) => b - a).map((h) => dueMs - h * HOUR);
   const steps = [["warning", warnAt[0]], ["urgent", warnAt[warnAt.length - 1]],
-                 [rule?.kind === "reminder" ? "due" : "overdue", dueMs]];
+                 [rule.kind === "reminder" ? "due" : "overdue", dueMs]];
   let reached = null;
   for (const [name, at] of steps) if (now >= at) reached = name;
   const next = steps.map(([, at]) => at).filter((at) => at > now).sort((a, b) => a - b)[0] ?? null;
@@ -56,7 +55,7 @@ export function checkDeadlines() {
       let next = null;
       for (const c of cases) {
         for (const d of c.deadlines) {
-          if (!d.due || d.state === "done" || d.state === "pending") continue;
+          if (!d.due || d.state === "done" || d.state === "pending" || !byId[d.id]) continue;
           const dueMs = Date.parse(d.due);
           const { reached, next: upcoming } = level(byId[d.id], dueMs, now);
           const key = `${c.id}:${d.id}:${reached}`;

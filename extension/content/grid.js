@@ -4,7 +4,9 @@
 iprdesk.grid = (() => {
   const norm = (text) => (text || "").replace(/\s+/g, " ").trim().toLowerCase();
   const labelsOf = (byLanguage) => Object.values(byLanguage || {}).flat().map(norm).filter(Boolean);
-  const ownText = (el) => norm(el.innerText ?? el.textContent);
+  // textContent, not innerText: header detection visits many elements and must not force
+  // a layout for each.
+  const ownText = (el) => norm(el.textContent);
 
   // The column key a header cell's text stands for: an exact label first, then a prefix.
   function keyFor(text, columns) {

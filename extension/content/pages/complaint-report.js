@@ -135,6 +135,8 @@
         const created = await iprdesk.ask("cases.open", { facts: {
           ...rowFacts(row, kind.value), store_id: storeId.value.trim() } });
         openCases = [...openCases, created];
+        // The open card now shows the case instead of the form.
+        fill(card, row, kind.value, responseDeadline(row));
         status(card, iprdesk.t("caseCreated", created.id), "ok");
         render();
       } catch (err) {
