@@ -213,6 +213,10 @@ def test_rejected_appeals_explained_with_preflight_link_table_markup(browser):
     no_layout_shift(page)
     page.close()
 
+    if not cases_on_disk(browser):  # this test may run alone
+        iprdesk("case", "new", "--complaint-id", "CMP-APPEALED", "--store-id", STORE, "--type",
+                "copyright", "--complainant", "Lumen Images Inc.", "--products", "P-7",
+                home=browser.home)
     page = browser.open_panel("/ipr/appeals")
     card = open_card(chips(page, "appeal:")["APL-88121"][2])
     with browser.context.expect_page() as opened:
