@@ -46,7 +46,8 @@ class Inputs:
     documents_problem: str | None = None
     new_images: list[Path] = field(default_factory=list)
     complained_images: list[Path] = field(default_factory=list)
-    # Recorded dead-URL checks for the case ({"url", "verdict", "checked"}), None if none.
+    # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
+    # not checked yet), from the agent's watch list and the vault; None if there are none.
     url_results: list[dict] | None = None
 
 
