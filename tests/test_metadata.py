@@ -336,3 +336,17 @@ def test_a_file_with_thousands_of_text_chunks_gets_a_bounded_report():
     assert len(report.findings.comments) <= 12 and len(report.findings.blocks) <= 40
     assert report.findings.blocks[-1][0] == "other blocks"
     assert len(json.dumps(report.to_dict(), ensure_ascii=False)) < 20_000
+
+
+def test_hostile_xmp_is_read_in_linear_time():
+    import time
+
+    hostile = (b"http://ns.adobe.com/xap/1.0/\x00" + b"<tiff:Make>" * 2500
+               + b'tiff:Model="' * 1500 + b"<rdf:li " * 2000)
+    extended = fx.extended_xmp_app1s(b"<dc:creator>" * 200_000)
+    jpeg = fx.photo_jpeg(everything=False)
+    data = jpeg[:2] + fx._segment(0xE1, hostile) + b"".join(extended) + jpeg[2:]
+    start = time.perf_counter()
+    cleaned = strip_image(data, "hostile.jpg")
+    assert time.perf_counter() - start < 2
+    assert b"tiff:Make" not in cleaned.data

@@ -32,11 +32,15 @@ _PROPERTIES = {
     "GPSAltitude": ("gps", "alt"),
 }
 _NAMES = "|".join(sorted(_PROPERTIES))
-_ATTRIBUTE = re.compile(rf'\b[\w.-]+:({_NAMES})\s*=\s*(["\'])(.*?)\2', re.S)
-_ELEMENT = re.compile(rf"<[\w.-]+:({_NAMES})(?:\s[^>]*)?>(.*?)</[\w.-]+:\1\s*>", re.S)
-_LIST_ITEM = re.compile(r"<rdf:li(?:\s[^>]*)?>(.*?)</rdf:li\s*>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-_HISTORY = re.compile(r"<[\w.-]+:History[\s>/]")
+# Every pattern is linear in the packet's size: bounded repeats, no lazy scan to a closing
+# tag (a hostile packet of unclosed tags would otherwise cost quadratic time).
+_ATTRIBUTE = re.compile(rf"\b[\w.-]{{1,64}}:({_NAMES})\s*=\s*"
+                        r"""(?:"([^"<]{0,4000})"|'([^'<]{0,4000})')""")
+_TAG = re.compile(rf"<(/?)[\w.-]{{1,64}}:({_NAMES})(?:\s[^<>]{{0,4000}})?>")
+_LIST_ITEM = re.compile(r"<rdf:li(?:\s[^<>]{0,4000})?>([^<]*)<")
+_HISTORY = re.compile(r":History[\s>/]")
+# Details are read from this much of a packet; the whole packet is removed regardless.
+MAX_XMP_SCAN = 1024 * 1024
 # XMP GPS: "31,13.8N" (degrees, decimal minutes) or "31,13,48N".
 _XMP_COORD = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
@@ -58,17 +62,30 @@ def _coordinate(text: str) -> float | None:
 
 
 def _values(raw: str) -> list[str]:
-    items = _LIST_ITEM.findall(raw) or [raw]
-    return [v for v in (_unescape(_TAG.sub("", item)).strip() for item in items) if v]
+    items = _LIST_ITEM.findall(raw) or ([] if "<" in raw else [raw])
+    return [v for v in (_unescape(item).strip() for item in items) if v]
+
+
+def _properties(text: str) -> list[tuple[str, str]]:
+    """(property, raw value) for attributes and for elements, the latter paired with their
+    closing tag in one pass."""
+    found = [(m.group(1), m.group(2) if m.group(2) is not None else m.group(3))
+             for m in _ATTRIBUTE.finditer(text)]
+    opened: dict[str, int] = {}
+    for m in _TAG.finditer(text):
+        closing, name = m.group(1), m.group(2)
+        if not closing:
+            opened[name] = m.end()
+        elif name in opened:
+            found.append((name, text[opened.pop(name):m.start()]))
+    return found
 
 
 def read_xmp(findings: Findings, packet: bytes, *, label: str = "XMP") -> None:
     findings.block(label, len(packet))
-    text = packet.decode("utf-8", "replace")
+    text = packet[:MAX_XMP_SCAN].decode("utf-8", "replace")
     gps: dict[str, str] = {}
-    matches = [(m.group(1), m.group(3)) for m in _ATTRIBUTE.finditer(text)]
-    matches += [(m.group(1), m.group(2)) for m in _ELEMENT.finditer(text)]
-    for name, raw in matches:
+    for name, raw in _properties(text):
         group, key = _PROPERTIES[name]
         for value in _values(raw):
             if group == "device":
