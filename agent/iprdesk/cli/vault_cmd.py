@@ -22,7 +22,7 @@ from iprdesk.cli.common import (
     warn,
 )
 from iprdesk.errors import BadInput
-from iprdesk.vault import KINDS, Vault
+from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import export_bundle, fingerprint, verify_bundle
 from iprdesk.vault.crypto import raw_public
 
@@ -61,8 +61,7 @@ def init(passphrase_file, home):
     """Create the vault (asks for a new passphrase)."""
     home = home_path(home)
     if Vault.exists(home):
-        raise BadInput(f"An evidence vault already exists in {Vault.location(home)}. / "
-                       "证据库已存在。")
+        raise VaultExists(Vault.location(home))
     passphrase = _new_passphrase(passphrase_file, "New vault passphrase / 新的证据库密码")
     created = Vault.create(home, passphrase)
     kdf = created.header["kdf"]

@@ -1,6 +1,15 @@
-"""What can go wrong with the vault, in words a seller can act on (English / 简体中文)."""
+"""What can go wrong with the vault, in words a seller can act on.
 
+The words live in shared/messages (`vault.error.*`); a message carries both languages, since
+the same error reaches a terminal and the extension alike.
+"""
+
+from iprdesk import i18n
 from iprdesk.errors import IprdeskError
+
+
+def _both(key: str, **params) -> str:
+    return " / ".join(i18n.both(key, **params).values())
 
 
 class VaultMissing(IprdeskError):
@@ -8,8 +17,7 @@ class VaultMissing(IprdeskError):
     status = 409
 
     def __init__(self):
-        super().__init__("There is no evidence vault yet: run `iprdesk vault init`. / "
-                         "还没有证据库：请先运行 `iprdesk vault init`。")
+        super().__init__(_both("vault.error.missing"))
 
 
 class VaultExists(IprdeskError):
@@ -17,7 +25,7 @@ class VaultExists(IprdeskError):
     status = 409
 
     def __init__(self, where):
-        super().__init__(f"An evidence vault already exists in {where}. / 证据库已存在：{where}。")
+        super().__init__(_both("vault.error.exists", where=where))
 
 
 class VaultLocked(IprdeskError):
@@ -25,9 +33,7 @@ class VaultLocked(IprdeskError):
     status = 423
 
     def __init__(self):
-        super().__init__("The vault is locked: unlock it with your passphrase to see or export "
-                         "evidence (adding works while locked). / 证据库已锁定：查看或导出证据需要"
-                         "输入密码（锁定时仍可添加证据）。")
+        super().__init__(_both("vault.error.locked"))
 
 
 class WrongPassphrase(IprdeskError):
@@ -35,12 +41,15 @@ class WrongPassphrase(IprdeskError):
     status = 403
 
     def __init__(self):
-        super().__init__("Wrong passphrase for the evidence vault. / 证据库密码不正确。")
+        super().__init__(_both("vault.error.wrong_passphrase"))
 
 
 class WeakPassphrase(IprdeskError):
     code = "weak_passphrase"
     status = 400
+
+    def __init__(self, minimum: int):
+        super().__init__(_both("vault.error.weak_passphrase", min=minimum))
 
 
 class DiskFull(IprdeskError):
@@ -48,8 +57,7 @@ class DiskFull(IprdeskError):
     status = 507
 
     def __init__(self, what: str):
-        super().__init__(f"The disk is full: {what}. Nothing was changed; free some space and "
-                         f"try again. / 磁盘已满，未做任何更改；请清理空间后重试。")
+        super().__init__(_both("vault.error.disk_full", what=what))
 
 
 class VaultDamaged(IprdeskError):
@@ -57,5 +65,5 @@ class VaultDamaged(IprdeskError):
     status = 500
 
     def __init__(self, what: str):
-        super().__init__(f"{what}. Run `iprdesk vault verify` for a full report. / "
-                         f"证据库数据已损坏或被篡改，请运行 `iprdesk vault verify` 查看详情。")
+        super().__init__(_both("vault.error.damaged", what=what))
+        self.what = what

@@ -72,8 +72,7 @@ Source = bytes | bytearray | memoryview | os.PathLike | str | BinaryIO
 
 def _check_new_passphrase(passphrase: str) -> bytes:
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
-        raise WeakPassphrase(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters. / "
-                             f"密码至少需要 {MIN_PASSPHRASE} 个字符。")
+        raise WeakPassphrase(MIN_PASSPHRASE)
     return passphrase.encode()
 
 
@@ -646,7 +645,7 @@ class Vault:
                 with self._reader(object_id) as reader:
                     reader.check_content()
             except VaultDamaged as e:
-                problems.append(f"object {object_id}: {e.message.split(' Run ')[0]}")
+                problems.append(f"object {object_id}: {e.what}")
             except Damaged as e:
                 problems.append(f"object {object_id} fails decryption: {e}")
         return problems
