@@ -145,3 +145,10 @@ def test_compare_cli(catalog, tmp_path, original):
     r = CliRunner().invoke(main, ["compare", str(catalog / "complained" / "old.jpg"),
                                   str(catalog / "shop" / "sub" / "readme.txt")])
     assert r.exit_code == 1 and "is not an image" in r.output
+
+
+def test_audit_refuses_an_unreadable_complained_image(catalog):
+    (catalog / "complained" / "broken.jpg").write_bytes(b"not a jpeg")
+    r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
+                                  str(catalog / "complained")])
+    assert r.exit_code == 2 and "broken.jpg is not an image" in r.output

@@ -45,9 +45,11 @@ def audit(catalog, complained, workers, as_json):
     Exits 1 when any image matches, 0 when none does.
     """
     references = []
-    for root in complained:
-        for path in similar.image_files(root):
-            references.append((str(path), similar.fingerprint_file(path)))
+    paths = [path for root in complained for path in similar.image_files(root)]
+    for path, fingerprint, error in similar.fingerprint_many(paths, workers):
+        if fingerprint is None:  # a complained image must be read, or the audit proves nothing
+            raise click.BadParameter(error, param_hint="--against")
+        references.append((path, fingerprint))
     if not references:
         raise click.BadParameter("no images found", param_hint="--against")
     files = similar.image_files(catalog)
