@@ -350,3 +350,17 @@ def test_hostile_xmp_is_read_in_linear_time():
     cleaned = strip_image(data, "hostile.jpg")
     assert time.perf_counter() - start < 2
     assert b"tiff:Make" not in cleaned.data
+
+
+def test_many_compressed_text_bombs_cost_no_more_than_one():
+    import time
+    import zlib
+
+    bomb = zlib.compress(b"A" * 20_000_000, 9)
+    png = fx.photo_png(trailing=b"")
+    chunks = b"".join(fx.png_chunk(b"zTXt", b"Comment\x00\x00" + bomb) for _ in range(40))
+    data = png[:33] + chunks + png[33:]
+    start = time.perf_counter()
+    cleaned = strip_image(data, "bombs.png")
+    assert time.perf_counter() - start < 3
+    assert b"zTXt" not in cleaned.data

@@ -28,7 +28,9 @@ _KEEP = frozenset(
     b"acTL fcTL fdAT".split()
 )
 _TEXT = frozenset([b"tEXt", b"zTXt", b"iTXt"])
-MAX_TEXT_INFLATE = 4 * 1024 * 1024  # a compressed text chunk may not expand beyond this
+# Compressed text is inflated only to be described: at most this much per file, so a file
+# of many zTXt bombs costs no more than one (the chunks are dropped either way).
+MAX_TEXT_INFLATE = 8 * 1024 * 1024
 
 # PNG text keywords (spec and common writers) -> how a report groups them.
 _KEYWORDS = {
@@ -40,24 +42,31 @@ _KEYWORDS = {
 }
 
 
-def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    try:
-        return inflater.decompress(data, MAX_TEXT_INFLATE)
-    except zlib.error:
-        return b""
+class _InflateBudget:
+    def __init__(self):
+        self.left = MAX_TEXT_INFLATE
+
+    def inflate(self, data: bytes) -> bytes:
+        if self.left <= 0:
+            return b""
+        try:
+            out = zlib.decompressobj().decompress(data, self.left)
+        except zlib.error:
+            return b""
+        self.left -= len(out)
+        return out
 
 
-def _text_chunk(kind: bytes, body: bytes) -> tuple[str, bytes]:
+def _text_chunk(kind: bytes, body: bytes, budget: _InflateBudget) -> tuple[str, bytes]:
     keyword, _, rest = body.partition(b"\x00")
     if kind == b"zTXt":
-        rest = _inflate(rest[1:])
+        rest = budget.inflate(rest[1:])
     elif kind == b"iTXt":
         compressed = rest[:1] == b"\x01"
         _lang, _, rest = rest[2:].partition(b"\x00")
         _translated, _, rest = rest.partition(b"\x00")
         if compressed:
-            rest = _inflate(rest)
+            rest = budget.inflate(rest)
     return keyword.decode("latin-1"), rest
 
 
@@ -70,9 +79,9 @@ def _raw_profile(text: bytes) -> bytes:
         return b""
 
 
-def _read_text(findings: Findings, kind: bytes, body: bytes) -> int:
+def _read_text(findings: Findings, kind: bytes, body: bytes, budget: _InflateBudget) -> int:
     """Describe a text chunk; return the orientation it carries (1 if none)."""
-    keyword, value = _text_chunk(kind, body)
+    keyword, value = _text_chunk(kind, body, budget)
     key = keyword.lower()
     findings.block(f"{kind.decode()} {keyword}"[:60], len(body))
     if key == "xml:com.adobe.xmp":
@@ -120,6 +129,7 @@ class PngHandler(FormatHandler):
         out: list[bytes] = [SIGNATURE]
         orientation, width, height, frames, icc = 1, 0, 0, 1, False
         n, pos = len(data), len(SIGNATURE)
+        budget = _InflateBudget()
         while True:
             if pos + 12 > n:
                 raise truncated("it ends before the IEND chunk")
@@ -145,7 +155,7 @@ class PngHandler(FormatHandler):
                     frames = max(1, struct.unpack(">I", body[:4])[0])
                     check_pixels(width, height, frames)
             elif kind in _TEXT:
-                text_orientation = _read_text(findings, kind, body)
+                text_orientation = _read_text(findings, kind, body, budget)
                 orientation = orientation if orientation != 1 else text_orientation
             elif kind == b"eXIf":
                 if orientation == 1:
