@@ -1,5 +1,7 @@
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from iprdesk.demo.run import run_demo
 def demo(headless, out, lang, keep):
     """Show every feature on a demo Merchant Panel, no Joom account needed."""
     headless = headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    # Stopped by a signal, still stop the agent and remove the temporary data.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     home = Path(tempfile.mkdtemp(prefix="iprdesk-demo-"))
     try:
         saved = run_demo(home, headless=headless, lang=lang, echo=click.echo,

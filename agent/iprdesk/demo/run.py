@@ -160,7 +160,10 @@ def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -
                 if headless:
                     out.mkdir(parents=True, exist_ok=True)
                     return _screenshots(context, ext_url, seeded.main_case, out)
-                for path in ("/ipr/complaints", "/ipr/appeals", "/account"):
+                # The window's first, blank tab shows the complaints; the rest open beside it.
+                first = context.pages[0] if context.pages else context.new_page()
+                first.goto(PANEL + "/ipr/complaints")
+                for path in ("/ipr/appeals", "/account"):
                     context.new_page().goto(PANEL + path)
                 context.new_page().goto(
                     f"{ext_url}/preflight/preflight.html?case={seeded.main_case}")
