@@ -87,14 +87,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def best_of(runs: int, command: list[str], prepare) -> float:
-    times = []
+def timed(command: list[str], prepare) -> float:
+    prepare()
+    os.sync()  # the previous run's write-back must not land in this one's time
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def best_of_alternating(runs: int, *jobs) -> list[float]:
+    """Best time of each (command, prepare) job, the jobs taking turns so that a burst of
+    load from elsewhere on the machine hits all of them alike."""
+    times = [[] for _ in jobs]
     for _ in range(runs):
-        prepare()
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for spent, (command, prepare) in zip(times, jobs, strict=True):
+            spent.append(timed(command, prepare))
+    return [min(spent) for spent in times]
 
 
 def decoded(path: Path) -> bytes:
@@ -152,13 +160,16 @@ def main() -> None:
             return prepare
 
         env_python = [sys.executable, "-m", "iprdesk"]
-        ours = best_of(3, [*env_python, "strip", "-o", str(tmp / "iprdesk"), *map(str, files)],
-                       fresh("iprdesk"))
-        theirs = best_of(3, ["exiftool", "-q", "-all=", "--icc_profile:all", "-o",
-                             f"{tmp / 'exiftool'}/", *map(str, files)], fresh("exiftool"))
+        ours, theirs = best_of_alternating(
+            3,
+            ([*env_python, "strip", "-o", str(tmp / "iprdesk"), *map(str, files)],
+             fresh("iprdesk")),
+            (["exiftool", "-q", "-all=", "--icc_profile:all", "-o", f"{tmp / 'exiftool'}/",
+              *map(str, files)], fresh("exiftool")),
+        )
         # Start-up alone (interpreter and imports), to tell it from the work per file.
-        ours_start = best_of(3, [*env_python, "--version"], lambda: None)
-        theirs_start = best_of(3, ["exiftool", "-ver"], lambda: None)
+        ours_start, theirs_start = best_of_alternating(
+            3, ([*env_python, "--version"], lambda: None), (["exiftool", "-ver"], lambda: None))
         print(f"iprdesk strip:  {ours:.2f} s (start-up {ours_start:.2f} s, then "
               f"{(ours - ours_start) / len(files) * 1000:.1f} ms per file)")
         print(f"exiftool -all=: {theirs:.2f} s (start-up {theirs_start:.2f} s, then "
@@ -171,7 +182,7 @@ def main() -> None:
                 fresh("mat2")()
                 for p in files:
                     shutil.copy(p, tmp / "mat2" / p.name)
-            mat2 = best_of(1, ["mat2", *[str(tmp / "mat2" / p.name) for p in files]],
+            mat2 = timed(["mat2", *[str(tmp / "mat2" / p.name) for p in files]],
                            copy_for_mat2)
             print(f"mat2:           {mat2:.2f} s; ratio iprdesk/mat2: {ours / mat2:.3f}")
             sample = files[0]
