@@ -19,29 +19,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600, *,
-                       sync_dir: bool = True) -> None:
-    """`sync_dir=False` is for batch writers that fsync each folder once at the end."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    if sync_dir:
-        fsync_dir(path.parent)
-
-
 @contextlib.contextmanager
-def atomic_writer(path: Path | str, mode: int = 0o600):
-    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds."""
+def atomic_writer(path: Path | str, mode: int = 0o600, *, sync_dir: bool = True):
+    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds.
+
+    `sync_dir=False` is for batch writers that fsync each folder once at the end.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -55,7 +38,14 @@ def atomic_writer(path: Path | str, mode: int = 0o600):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600, *,
+                       sync_dir: bool = True) -> None:
+    with atomic_writer(path, mode, sync_dir=sync_dir) as f:
+        f.write(data)
 
 
 def atomic_write_json(path: Path | str, value, mode: int = 0o600) -> None:
