@@ -58,8 +58,11 @@
       const h = ctx.hints;
       const title = code ? h[`rejection.${code}.title`]
         : iprdesk.deadlines.format(h["rejection.unknown.title"], { code: raw || "?" });
+      // In the blank space of a cell, never over the page's own text.
+      const cells = ["reason", "status", "date", "appealId"].map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
-        chipText: code ? `${code}: ${title}` : title, state: "rejected", title });
+        chipText: code ? `${code}: ${title}` : title, state: "rejected", title,
+        place: iprdesk.overlay.placeInCells(cells) });
       host.dataset.appeal = row.values.appealId;
       host.dataset.code = code || "unknown";
       if (host.hasAttribute("open") && card.childElementCount) continue;
