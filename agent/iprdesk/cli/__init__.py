@@ -1,31 +1,53 @@
 """The `iprdesk` command: thin commands over the core library.
 
 Each module under `iprdesk.cli` holds one concern and lists its click commands in
-`commands`; they are added to the group here. An IprdeskError becomes a one-line message
-on stderr and exit code 1; usage errors exit 2 (click's default).
+`commands`. The group imports a module only when one of its commands runs, so a quick
+command does not pay for the imports of every other one (aiohttp, numpy, pypdf...).
+An IprdeskError becomes a one-line message on stderr and exit code 1; usage errors exit 2
+(click's default).
 """
+
+import importlib
 
 import click
 
 from iprdesk import __version__
-from iprdesk.cli import (
-    agent_cmd,
-    case_cmd,
-    catalog_cmd,
-    demo_cmd,
-    pairing_cmd,
-    similar_cmd,
-    strip_cmd,
-    urls_cmd,
-    vault_cmd,
-)
 from iprdesk.errors import IprdeskError
 
-COMMAND_MODULES = [agent_cmd, pairing_cmd, similar_cmd, urls_cmd, case_cmd, strip_cmd, vault_cmd,
-                   demo_cmd, catalog_cmd]
+# Command name -> the module under iprdesk.cli that defines it.
+COMMANDS = {
+    "agent": "agent_cmd",
+    "pair": "pairing_cmd",
+    "tokens": "pairing_cmd",
+    "strip": "strip_cmd",
+    "inspect": "strip_cmd",
+    "watch": "strip_cmd",
+    "vault": "vault_cmd",
+    "compare": "similar_cmd",
+    "audit": "similar_cmd",
+    "check-urls": "urls_cmd",
+    "url-watch": "urls_cmd",
+    "catalog": "catalog_cmd",
+    "case": "case_cmd",
+    "preflight": "case_cmd",
+    "draft": "case_cmd",
+    "demo": "demo_cmd",
+}
+
+
+def command_module(name: str):
+    return importlib.import_module(f"iprdesk.cli.{COMMANDS[name]}")
 
 
 class IprdeskGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        return next(c for c in command_module(name).commands if c.name == name)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -38,8 +60,3 @@ class IprdeskGroup(click.Group):
 @click.version_option(__version__, prog_name="iprdesk")
 def main():
     """iprdesk: get your Joom store out of an image-copyright complaint."""
-
-
-for _module in COMMAND_MODULES:
-    for _command in _module.commands:
-        main.add_command(_command)
