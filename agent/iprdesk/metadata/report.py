@@ -8,80 +8,24 @@ languages, so the extension shows it without knowing anything about metadata.
 import re
 from dataclasses import dataclass
 
+from iprdesk import shared_data
 from iprdesk.metadata.findings import DEVICE_FIELDS, PEOPLE_ROLES, Findings
 from iprdesk.metadata.places import nearest_city
 
-LANGUAGES = ("en", "zh_CN")
+LANGUAGES = shared_data.LANGUAGES
 
-_T = {
-    "en": {
-        "gps": "GPS location: {where}", "gps_near": " (near {city})",
-        "gps_alt": ", altitude {alt:.0f} m", "gps_other": "GPS data (times, directions)",
-        "places": "Place names: {items}", "device": "Device: {items}",
-        "serial": "serial number {v}", "lens": "lens {v}", "lens_serial": "lens serial {v}",
-        "people": "Names: {items}", "times": "Capture and edit times: {items}",
-        "software": "Software: {items}", "comments": "Comments and descriptions: {items}",
-        "maker_notes": "Camera maker notes ({size}, can include the serial number)",
-        "thumbnail": "Embedded preview image ({size})",
-        "thumbnail_unsized": "Embedded preview image",
-        "trailing": "Hidden data after the end of the image ({size})",
-        "edit_history": "Editing history",
-        "blocks_removed": "Blocks removed: {items}", "blocks_found": "Metadata blocks: {items}",
-        "kept": "Kept: {items}", "icc": "colour profile (ICC)",
-        "orientation": "orientation (as a minimal EXIF tag)",
-        "orientation_applied": "orientation (applied to the pixels)",
-        "converted": "Converted from HEIC to JPEG as {out}",
-        "size": "Size: {before} → {after}",
-        "list_sep": ", ", "people_sep": "; ", "role_sep": " ",
-        "roles": {"artist": "artist", "creator": "creator", "owner": "owner",
-                  "copyright": "copyright", "credit": "credit", "writer": "caption writer"},
-        "h_gps_near": "GPS location near {city}", "h_gps": "GPS location {where}",
-        "h_gps_other": "GPS data", "h_device": "camera {v}", "h_serial": "camera serial number",
-        "h_people": "names ({roles})", "h_times": "capture times", "h_places": "place names",
-        "h_software": "software names", "h_comments": "comments",
-        "h_thumbnail": "a hidden preview image", "h_trailing": "hidden data",
-        "h_other": "other metadata", "h_metadata": "metadata ({blocks})",
-        "removed": "Removed {what} from {file}", "contains": "{file} contains {what}",
-        "and": " and ", "already_clean": "{file} was already clean",
-        "nothing_found": "{file} has no metadata to remove",
-        "converted_suffix": " (converted to JPEG)",
-        "converted_only": "Converted {file} to JPEG",
-        "bytes": "{n} bytes", "block": "{name} ({size})",
-    },
-    "zh_CN": {
-        "gps": "GPS 位置：{where}", "gps_near": "（{city}附近）",
-        "gps_alt": "，海拔 {alt:.0f} 米", "gps_other": "GPS 数据（时间、方向）",
-        "places": "地名：{items}", "device": "设备：{items}",
-        "serial": "序列号 {v}", "lens": "镜头 {v}", "lens_serial": "镜头序列号 {v}",
-        "people": "姓名：{items}", "times": "拍摄和编辑时间：{items}",
-        "software": "软件：{items}", "comments": "注释和描述：{items}",
-        "maker_notes": "相机厂商备注（{size}，可能包含序列号）",
-        "thumbnail": "内嵌预览图（{size}）", "thumbnail_unsized": "内嵌预览图",
-        "trailing": "图像结尾之后的隐藏数据（{size}）",
-        "edit_history": "编辑历史",
-        "blocks_removed": "已删除的数据块：{items}", "blocks_found": "元数据块：{items}",
-        "kept": "保留：{items}", "icc": "色彩配置文件（ICC）",
-        "orientation": "方向（以最小 EXIF 标签保存）",
-        "orientation_applied": "方向（已应用到像素）",
-        "converted": "已从 HEIC 转换为 JPEG：{out}",
-        "size": "大小：{before} → {after}",
-        "list_sep": "、", "people_sep": "；", "role_sep": " ",
-        "roles": {"artist": "作者", "creator": "创作者", "owner": "所有者",
-                  "copyright": "版权", "credit": "署名", "writer": "说明撰写人"},
-        "h_gps_near": "GPS 位置（{city}附近）", "h_gps": "GPS 位置（{where}）",
-        "h_gps_other": "GPS 数据", "h_device": "相机 {v}", "h_serial": "相机序列号",
-        "h_people": "姓名（{roles}）", "h_times": "拍摄时间", "h_places": "地名",
-        "h_software": "软件名称", "h_comments": "注释",
-        "h_thumbnail": "隐藏的预览图", "h_trailing": "隐藏数据",
-        "h_other": "其他元数据", "h_metadata": "元数据（{blocks}）",
-        "removed": "已从 {file} 中删除：{what}", "contains": "{file} 含有：{what}",
-        "and": "、", "already_clean": "{file} 本来就没有元数据，无需清理",
-        "nothing_found": "{file} 没有需要删除的元数据",
-        "converted_suffix": "（已转换为 JPEG）",
-        "converted_only": "已将 {file} 转换为 JPEG",
-        "bytes": "{n} 字节", "block": "{name}（{size}）",
-    },
-}
+def _table(lang: str) -> dict:
+    """This report's words in one language, from the shared message catalogue."""
+    messages = shared_data.load(f"messages/{lang}.json")
+    table = {k.removeprefix(_PREFIX): v for k, v in messages.items() if k.startswith(_PREFIX)}
+    table["roles"] = {k.removeprefix(_ROLE_PREFIX): v for k, v in messages.items()
+                      if k.startswith(_ROLE_PREFIX)}
+    return table
+
+
+_PREFIX = "strip.report."
+_ROLE_PREFIX = "strip.report.role."
+_T = {lang: _table(lang) for lang in LANGUAGES}
 
 
 def human_size(n: int, lang: str = "en") -> str:
@@ -212,7 +156,7 @@ class Report:
         if f.people:
             ordered = sorted(f.people, key=lambda p: PEOPLE_ROLES.index(p[0]))
             out.append(t["people"].format(items=t["people_sep"].join(
-                f"{t['roles'][role]}{t['role_sep']}{name}" for role, name in ordered)))
+                f"{t['roles'][role]} {name}" for role, name in ordered)))
         for group in ("times", "software", "comments"):
             values = getattr(f, group)
             if values:
