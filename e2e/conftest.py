@@ -39,6 +39,13 @@ class Browser:
         page.goto(self.ext_url(path))
         return page
 
+    def open_options(self):
+        """The options page once it shows the agent's state: before that its layout still
+        moves, and a click can land beside the button it aimed at."""
+        page = self.open_extension_page("options/options.html")
+        page.wait_for_selector('#state:not([data-state="unknown"])')
+        return page
+
     def open_panel(self, path: str):
         page = self.context.new_page()
         page.goto(self.panel.url(path))
@@ -50,12 +57,12 @@ class Browser:
 
     def pair(self) -> None:
         """Pair as a user does: point the options page at the agent, type the code."""
-        page = self.open_extension_page("options/options.html")
+        page = self.open_options()
         page.fill("#agent-url", self.agent.url)
-        page.click("#address-form button[type=submit]")
+        page.press("#agent-url", "Enter")
         page.wait_for_selector("#address-message.ok")
         page.fill("#code", pairing_code(self.home))
-        page.click("#pair")
+        page.press("#code", "Enter")
         page.wait_for_selector('#state[data-state="connected"]')
         page.close()
 

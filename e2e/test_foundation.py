@@ -33,9 +33,9 @@ def popup_state(browser):
 def test_unpaired_popup_says_how_to_pair(fresh):
     # Until told otherwise the extension looks on the default port, where nothing runs here.
     assert popup_state(fresh)[0] == "not-running"
-    page = fresh.open_extension_page("options/options.html")
+    page = fresh.open_options()
     page.fill("#agent-url", fresh.agent.url)
-    page.click("#address-form button[type=submit]")
+    page.press("#agent-url", "Enter")
     page.wait_for_selector('#state[data-state="not-paired"]')
     page.close()
     state, text = popup_state(fresh)
@@ -53,18 +53,18 @@ def test_pairing_through_the_options_page_connects_the_popup(fresh):
 
 
 def test_a_wrong_code_is_refused_with_a_clear_message(fresh):
-    page = fresh.open_extension_page("options/options.html")
+    page = fresh.open_options()
     page.fill("#code", "AAAA-BBBB")
-    page.click("#pair")
+    page.press("#code", "Enter")
     page.wait_for_selector("#pair-message.error")
     assert "pairing code" in page.inner_text("#pair-message").lower()
     page.close()
 
 
 def test_options_refuse_a_non_loopback_agent_address(fresh):
-    page = fresh.open_extension_page("options/options.html")
+    page = fresh.open_options()
     page.fill("#agent-url", "http://evil.example:17321")
-    page.click("#address-form button[type=submit]")
+    page.press("#agent-url", "Enter")
     page.wait_for_selector("#address-message.error")
     # The saved address is unchanged: the form shows it again.
     page.wait_for_function("(url) => document.querySelector('#agent-url').value === url",

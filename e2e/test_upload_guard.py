@@ -111,7 +111,7 @@ def set_agent_url(browser, url):
 
 
 def set_block(browser, block: bool):
-    page = browser.open_extension_page("options/options.html")
+    page = browser.open_options()
     page.wait_for_selector("#block-when-agent-down[data-loaded]")
     if page.is_checked("#block-when-agent-down") != block:
         page.click("#block-when-agent-down")
