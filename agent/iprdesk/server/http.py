@@ -76,13 +76,17 @@ async def read_json(request: web.Request) -> dict:
     if request.content_type != "application/json":
         raise BadInput("Send a JSON body with Content-Type: application/json",
                        code="unsupported_media_type", status=415)
-    raw = await read_body(request)
+    return parse_json_object(await read_body(request), "The body")
+
+
+def parse_json_object(raw: bytes, what: str) -> dict:
+    """`raw` as a JSON object, or a BadInput naming `what` was wrong with it."""
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
-        raise BadInput(f"The body is not valid JSON: {e}") from e
+        raise BadInput(f"{what} is not valid JSON: {e}") from e
     if not isinstance(value, dict):
-        raise BadInput("The JSON body must be an object")
+        raise BadInput(f"{what} must be a JSON object")
     return value
 
 

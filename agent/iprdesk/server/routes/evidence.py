@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -15,6 +14,7 @@ from iprdesk.server.http import (
     STATE_KEY,
     KiB,
     body_limit,
+    parse_json_object,
     read_json,
     route_body_limit,
     state,
@@ -72,12 +72,7 @@ async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
             chunks.append(chunk)
         data = b"".join(chunks)
         if part.name == "meta":
-            try:
-                common = json.loads(data)
-            except (ValueError, UnicodeDecodeError) as e:
-                raise BadInput(f"The meta part is not valid JSON: {e}") from e
-            if not isinstance(common, dict):
-                raise BadInput("The meta part must be a JSON object")
+            common = parse_json_object(data, "The meta part")
             per_file = common.pop("files", None) or []
             if not isinstance(per_file, list) or not all(isinstance(f, dict) for f in per_file):
                 raise BadInput("meta.files must be a list of objects, one per file part")
