@@ -74,6 +74,123 @@ def test_dropped_images_are_cleaned_and_other_files_pass(browser, product):
     assert "shot.png" in toast_texts(product)[0]
 
 
+def paste_files(page, selector, files):
+    """The paste Chromium fires for Ctrl+V of files copied in the file manager. Playwright
+    can put only text and images Chromium re-encodes on the clipboard, never a photo file
+    with its metadata, so the event is dispatched as the drop test's is."""
+    page.evaluate("""([selector, files]) => {
+        const dt = new DataTransfer();
+        for (const [name, type, b64] of files) {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            dt.items.add(new File([bytes], name, { type }));
+        }
+        document.querySelector(selector).dispatchEvent(new ClipboardEvent("paste",
+            { bubbles: true, cancelable: true, composed: true, clipboardData: dt }));
+    }""", [selector, [(name, kind, base64.b64encode(data).decode()) for name, kind, data in files]])
+
+
+@fx.needs_exiftool
+def test_a_pasted_photo_arrives_clean(browser, product):
+    original = fx.photo_jpeg()
+    paste_files(product, "body", [("IMG_2042.jpg", "image/jpeg", original)])
+    [upload] = wait_uploads(browser, product, 1)
+    assert upload.name == "IMG_2042.jpg" and upload.content_type == "image/jpeg"
+    assert fx.leftover_metadata(upload.body) == {}
+    assert fx.frames(upload.body) == fx.frames(original)
+    [text] = toast_texts(product)
+    assert "Removed GPS location near Shanghai" in text and "IMG_2042.jpg" in text
+
+
+def record_pastes(page):
+    """What the page's own code sees of each paste."""
+    page.evaluate("""() => {
+        window.pastes = [];
+        document.addEventListener("paste", (e) => window.pastes.push({
+            trusted: e.isTrusted, text: e.clipboardData.getData("text/plain"),
+            files: [...e.clipboardData.files].map((f) => f.name) }));
+    }""")
+
+
+def copy_to_clipboard(browser, page, items):
+    """Put {mime: base64} on the real clipboard, as another program would."""
+    browser.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                      origin=browser.panel.url(""))
+    page.evaluate("""async (items) => {
+        const blobs = {};
+        for (const [type, b64] of Object.entries(items))
+            blobs[type] = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type });
+        await navigator.clipboard.write([new ClipboardItem(blobs)]);
+    }""", {kind: base64.b64encode(data).decode() for kind, data in items.items()})
+
+
+def test_pasted_text_reaches_the_page_untouched_and_at_once(browser, product):
+    record_pastes(product)
+    copy_to_clipboard(browser, product, {"text/plain": "不锈钢保温杯 500 ml".encode()})
+    product.focus("#description")
+    product.keyboard.press("Control+V")
+    assert product.input_value("#description") == "不锈钢保温杯 500 ml"
+    # The page saw the browser's own event during the key press: nothing held it back.
+    assert product.evaluate("window.pastes") == [
+        {"trusted": True, "text": "不锈钢保温杯 500 ml", "files": []}]
+    product.wait_for_timeout(300)
+    assert browser.panel.uploads == [] and product.locator(TOAST).count() == 0
+
+
+def test_a_screenshot_pasted_with_text_goes_through_the_guard_and_the_text_lands(
+        browser, product):
+    # A real Ctrl+V: an image copied together with text, as Excel and Word copy cells.
+    png = fx.photo_png(trailing=b"")
+    record_pastes(product)
+    copy_to_clipboard(browser, product, {"image/png": png, "text/plain": b"Blue, size M"})
+    product.focus("#description")
+    product.keyboard.press("Control+V")
+    [upload] = wait_uploads(browser, product, 1)
+    # The page got the guard's event, not the browser's, with the text still in it.
+    [seen] = product.evaluate("window.pastes")
+    assert seen == {"trusted": False, "text": "Blue, size M", "files": [upload.name]}
+    # Chromium re-encodes clipboard images: same pixels as the clipboard holds, not the file's.
+    on_clipboard = base64.b64decode(product.evaluate("""async () => {
+        const blob = await (await navigator.clipboard.read())[0].getType("image/png");
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        return btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+    }"""))
+    assert fx.frames(upload.body) == fx.frames(on_clipboard)
+    assert toast_texts(product)
+    # The page did not take the text itself, so it goes into the field as the browser's would.
+    assert product.input_value("#description") == "Blue, size M"
+
+
+def drop_files_natively(browser, page, selector, paths):
+    """A drop from the desktop as Chromium receives it from the OS (CDP's
+    Input.dispatchDragEvent): onto a file input it fills the input and fires input and
+    change. Playwright's dispatch_event can only make a synthetic drop, which a file input
+    ignores."""
+    box = page.locator(selector).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    data = {"items": [], "files": [str(p) for p in paths], "dragOperationsMask": 1}
+    cdp = browser.context.new_cdp_session(page)
+    try:
+        for kind in ("dragEnter", "dragOver", "drop"):
+            cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+    finally:
+        cdp.detach()
+
+
+@fx.needs_exiftool
+def test_a_photo_dropped_onto_the_file_input_arrives_clean(browser, product, tmp_path):
+    original = fx.photo_jpeg()
+    photo = tmp_path / "IMG_2043.jpg"
+    photo.write_bytes(original)
+    drop_files_natively(browser, product, "#image-upload", [photo])
+    [upload] = wait_uploads(browser, product, 1)
+    assert upload.name == "IMG_2043.jpg"
+    assert fx.leftover_metadata(upload.body) == {}
+    assert fx.frames(upload.body) == fx.frames(original)
+    assert "IMG_2043.jpg" in toast_texts(product)[0]
+    # The input itself now holds the clean file, should the page read it again.
+    assert product.eval_on_selector("#image-upload", "i => i.files[0].size") == len(upload.body)
+
+
 def test_an_iphone_heic_photo_arrives_as_a_clean_jpeg(browser, product, tmp_path):
     photo = tmp_path / "IMG_0001.HEIC"
     photo.write_bytes(fx.heic())
@@ -142,6 +259,10 @@ def test_agent_down_passes_the_original_or_blocks_it(browser, tmp_path):
         page.wait_for_timeout(500)
         assert browser.panel.uploads == []
         assert page.eval_on_selector("#image-upload", "i => i.files.length") == 0
+        paste_files(page, "body", [("IMG_3000.jpg", "image/jpeg", photo.read_bytes())])
+        assert "IMG_3000.jpg was not uploaded" in toast_texts(page, 2)[1]
+        page.wait_for_timeout(500)
+        assert browser.panel.uploads == []
         page.close()
     finally:
         set_block(browser, False)

@@ -31,4 +31,7 @@
     zone.classList.remove("over");
     upload([...event.dataTransfer.files]);
   });
+
+  // Images pasted anywhere on the page are uploaded; pasted text goes where it always goes.
+  document.addEventListener("paste", (event) => upload([...event.clipboardData.files]));
 })();

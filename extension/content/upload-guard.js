@@ -1,5 +1,5 @@
-// Upload guard: every image a Panel page receives through a file input or a drop is cleaned
-// by the agent before the page's own code sees it (DESIGN section 5).
+// Upload guard: every image a Panel page receives through a file input, a drop or a paste is
+// cleaned by the agent before the page's own code sees it (DESIGN section 5).
 // Runs at document_start so its capture listeners on window come before any of the page's:
 // the original event is stopped, the files are cleaned, and a new event carries the clean
 // files to the page. Non-images pass untouched. If the agent is down the original passes
@@ -100,9 +100,11 @@
     return out;
   }
 
-  function asDataTransfer(files) {
+  // `strings`: [type, data] pairs that travel with the files (text, HTML, links).
+  function asDataTransfer(files, strings = []) {
     const transfer = new DataTransfer();
     for (const file of files) transfer.items.add(file);
+    for (const [type, data] of strings) transfer.setData(type, data);
     return transfer;
   }
 
@@ -134,32 +136,65 @@
     pending.set(input, done);
   }
 
-  // -- drop zones --------------------------------------------------------------------------
+  // -- drops and pastes: the files come in the event's DataTransfer ------------------------
 
-  const replayedDrops = new WeakSet();
+  const replayed = new WeakSet();  // drop and paste events we dispatch ourselves
+
+  // The innermost target, inside open shadow roots too (`event.target` is retargeted).
+  const targetOf = (event) => event.composedPath()[0] || event.target;
+
+  // Stops an event whose DataTransfer holds images, cleans them, and dispatches
+  // `make(transfer)` at its target, the transfer holding the clean files and the original's
+  // strings. Resolves to the dispatched event (null if nothing was left).
+  function holdForCleaning(event, target, transfer, make) {
+    if (replayed.has(event)) return null;
+    const files = [...(transfer?.files || [])];
+    if (!files.some(isImage)) return null;
+    event.stopImmediatePropagation();
+    event.preventDefault();  // a drop would open the file; a paste would insert it
+    // The strings can be read only while the original is being dispatched.
+    const strings = transfer.types.filter((t) => t !== "Files")
+      .map((type) => [type, transfer.getData(type)]);
+    return cleanFiles(files).then((clean) => {
+      if (!clean.length && !strings.length) return null;
+      const replay = make(asDataTransfer(clean, strings));
+      replayed.add(replay);
+      target.dispatchEvent(replay);
+      return replay;
+    });
+  }
 
   function onDrop(event) {
-    if (replayedDrops.has(event)) return;
     // A drop onto a file input fills it natively and fires `change`, caught above; a
     // synthetic drop could not do that, so this one must go through untouched.
-    if (event.target instanceof HTMLInputElement && event.target.type === "file") return;
-    const files = [...(event.dataTransfer?.files || [])];
-    if (!files.some(isImage)) return;
-    event.stopImmediatePropagation();
-    event.preventDefault();  // or the browser opens the dropped file
-    const { target, clientX, clientY, screenX, screenY } = event;
-    cleanFiles(files).then((clean) => {
-      if (!clean.length) return;
-      const drop = new DragEvent("drop", {
-        bubbles: true, cancelable: true, composed: true, clientX, clientY, screenX, screenY,
-        dataTransfer: asDataTransfer(clean),
-      });
-      replayedDrops.add(drop);
-      target.dispatchEvent(drop);
+    const target = targetOf(event);
+    if (target instanceof HTMLInputElement && target.type === "file") return;
+    const { clientX, clientY, screenX, screenY } = event;
+    holdForCleaning(event, target, event.dataTransfer, (dataTransfer) => new DragEvent("drop", {
+      bubbles: true, cancelable: true, composed: true, clientX, clientY, screenX, screenY,
+      dataTransfer,
+    }));
+  }
+
+  // Pages that take images from Ctrl+V read `clipboardData.files` on `paste`.
+  function onPaste(event) {
+    const target = targetOf(event);
+    holdForCleaning(event, target, event.clipboardData, (clipboardData) => new ClipboardEvent(
+      "paste", { bubbles: true, cancelable: true, composed: true, clipboardData },
+    ))?.then((paste) => {
+      // A synthetic paste has no default action: put the text where the browser would have
+      // (an image copied with text, as Excel and Word do, into a field no page code handles),
+      // if that field still has the focus.
+      const text = paste?.clipboardData.getData("text/plain");
+      const focused = target.getRootNode().activeElement?.contains(target);
+      if (text && focused && !paste.defaultPrevented) {
+        document.execCommand("insertText", false, text);
+      }
     });
   }
 
   window.addEventListener("input", onFileInput, true);
   window.addEventListener("change", onFileInput, true);
   window.addEventListener("drop", onDrop, true);
+  window.addEventListener("paste", onPaste, true);
 })();
