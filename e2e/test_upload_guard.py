@@ -191,6 +191,28 @@ def test_a_photo_dropped_onto_the_file_input_arrives_clean(browser, product, tmp
     assert product.eval_on_selector("#image-upload", "i => i.files[0].size") == len(upload.body)
 
 
+def pick_files(page, paths):
+    """Choose files in the dialog the mock page opens with window.showOpenFilePicker."""
+    with page.expect_file_chooser() as chooser:
+        page.click("#pick-images")
+    assert chooser.value.is_multiple()
+    chooser.value.set_files([str(p) for p in paths])
+
+
+@fx.needs_exiftool
+def test_a_photo_chosen_in_the_file_system_access_picker_arrives_clean(
+        browser, product, tmp_path):
+    original = fx.photo_jpeg()
+    photo = tmp_path / "IMG_2044.jpg"
+    photo.write_bytes(original)
+    pick_files(product, [photo])
+    [upload] = wait_uploads(browser, product, 1)
+    assert upload.name == "IMG_2044.jpg"
+    assert fx.leftover_metadata(upload.body) == {}
+    assert fx.frames(upload.body) == fx.frames(original)
+    assert "IMG_2044.jpg" in toast_texts(product)[0]
+
+
 def test_an_iphone_heic_photo_arrives_as_a_clean_jpeg(browser, product, tmp_path):
     photo = tmp_path / "IMG_0001.HEIC"
     photo.write_bytes(fx.heic())
@@ -261,6 +283,9 @@ def test_agent_down_passes_the_original_or_blocks_it(browser, tmp_path):
         assert page.eval_on_selector("#image-upload", "i => i.files.length") == 0
         paste_files(page, "body", [("IMG_3000.jpg", "image/jpeg", photo.read_bytes())])
         assert "IMG_3000.jpg was not uploaded" in toast_texts(page, 2)[1]
+        pick_files(page, [photo])  # the page's picker then ends as if nothing was chosen
+        assert "IMG_3000.jpg was not uploaded" in toast_texts(page, 3)[2]
+        page.wait_for_selector("#upload-status:text('No image chosen')")
         page.wait_for_timeout(500)
         assert browser.panel.uploads == []
         page.close()

@@ -32,6 +32,22 @@
     upload([...event.dataTransfer.files]);
   });
 
+  // The File System Access API's picker, as react-dropzone (useFsAccessApi) and Mantine's
+  // Dropzone open it: the files are read from the handles it returns.
+  document.getElementById("pick-images").addEventListener("click", async () => {
+    let handles;
+    try {
+      handles = await window.showOpenFilePicker({
+        multiple: true,
+        types: [{ description: "Images", accept: { "image/*": [".jpg", ".jpeg", ".png", ".webp"] } }],
+      });
+    } catch (e) {
+      status.textContent = e.name === "AbortError" ? "No image chosen" : `Picker failed: ${e.name}`;
+      return;
+    }
+    upload(await Promise.all(handles.map((handle) => handle.getFile())));
+  });
+
   // Images pasted anywhere on the page are uploaded; pasted text goes where it always goes.
   document.addEventListener("paste", (event) => upload([...event.clipboardData.files]));
 })();
