@@ -82,8 +82,10 @@ def test_jpeg_orientation_kept_as_minimal_exif(tmp_path):
         assert cleaned.report.orientation == orientation
         assert_lossless(before, cleaned.data)
         # A cleaned file is clean: stripping again changes nothing.
-        again = strip_image(cleaned.data, "o.jpg")
-        assert again.report.clean and again.data is cleaned.data
+        cleaned_bytes = cleaned.data
+        again = strip_image(cleaned_bytes, "o.jpg")
+        assert again.report.clean and again.pieces == [cleaned_bytes]
+        assert again.pieces[0] is cleaned_bytes  # handed back, not copied
     for name, tags in fx.exiftool_files(sorted(tmp_path.iterdir())).items():
         orientation = int(name[0])
         assert tags.get("IFD0:Orientation") == (None if orientation == 1 else orientation)

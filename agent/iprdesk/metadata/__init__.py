@@ -1,7 +1,8 @@
 """Lossless metadata stripping (DESIGN section 4): the core library, no HTTP, no CLI.
 
     cleaned = strip_image(data, "IMG_2041.jpg")
-    cleaned.data       # the cleaned bytes (the original object itself when already clean)
+    cleaned.pieces     # the cleaned file as pieces to write in order (views into `data`)
+    cleaned.data       # the same joined into bytes
     cleaned.report     # Report: what was removed, in English and Chinese
 
 `inspect_image` reports the same without producing output. Anything that is not a sound
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from iprdesk.errors import BadInput
-from iprdesk.metadata.base import ImageProblem
+from iprdesk.metadata.base import ImageProblem, Pieces
 from iprdesk.metadata.heic import HeicHandler
 from iprdesk.metadata.registry import handler_for, is_image
 from iprdesk.metadata.report import Report
@@ -29,9 +30,13 @@ class BadImage(BadInput):
 
 @dataclass
 class Cleaned:
-    data: bytes
+    pieces: Pieces
     report: Report
     mime: str
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.pieces)
 
 
 def output_name(name: str, extension: str | None) -> str:
@@ -54,10 +59,10 @@ def _rewrite(data: bytes, name: str, action: str, heic_to_jpeg: bool):
         raise BadImage(f"{name}: the file is damaged ({e})", code="damaged") from None
 
 
-def _report(name, action, handler, rewrite, data, output) -> Report:
+def _report(name, action, handler, rewrite, data, output: Pieces | None) -> Report:
     return Report(
         file=name, action=action, format=handler.format, findings=rewrite.findings,
-        bytes_before=len(data), bytes_after=None if output is None else len(output),
+        bytes_before=len(data), bytes_after=None if output is None else sum(map(len, output)),
         output_file=output_name(name, handler.output_extension),
         output_format=handler.output_format or handler.format,
         width=rewrite.width, height=rewrite.height, frames=rewrite.frames,
@@ -67,10 +72,12 @@ def _report(name, action, handler, rewrite, data, output) -> Report:
 
 
 def strip_image(data: bytes, name: str, *, heic_to_jpeg: bool = False) -> Cleaned:
-    """Clean one image held in memory. `name` is only used in messages and reports."""
+    """Clean one image held in memory (bytes, or a read-only memory map that must stay open
+    while the result is used). `name` is only used in messages and reports."""
     handler, rewrite = _rewrite(data, name, "strip", heic_to_jpeg)
     # Nothing found means nothing to change: hand back the very bytes we were given.
-    output = data if rewrite.findings.empty() and not handler.output_format else rewrite.output
+    clean = rewrite.findings.empty() and not handler.output_format
+    output = [data] if clean else rewrite.output
     report = _report(name, "strip", handler, rewrite, data, output)
     return Cleaned(output, report, handler.output_mime or handler.mime)
 

@@ -1,8 +1,9 @@
 """The small interface every format handler implements, and what a rewrite produces.
 
-A handler takes the whole file as bytes and rewrites it at the byte level: structures on the
-format's allow-list are copied verbatim (so the pixels cannot change), everything else is
-dropped and described in a Findings object. Handlers never decode pixels.
+A handler takes the whole file (bytes, or a read-only memory map of it) and rewrites it at the
+byte level: structures on the format's allow-list are copied verbatim (so the pixels cannot
+change), everything else is dropped and described in a Findings object. Handlers never
+decode pixels.
 """
 
 from abc import ABC, abstractmethod
@@ -54,11 +55,16 @@ def check_pixels(width: int, height: int, frames: int = 1) -> None:
             f"{MAX_ANIMATION_PIXELS // 1_000_000} million pixels iprdesk accepts in all")
 
 
+# The cleaned file as pieces to write one after another. Large verbatim spans (image data)
+# are memoryviews into the input: a 6 MB photo is never copied inside the process.
+Pieces = list[bytes | memoryview]
+
+
 @dataclass
 class Rewrite:
-    """A handler's result: the cleaned bytes and what it found on the way."""
+    """A handler's result: the cleaned file and what it found on the way."""
 
-    output: bytes
+    output: Pieces
     findings: Findings
     width: int = 0
     height: int = 0
@@ -87,4 +93,7 @@ class FormatHandler(ABC):
 
     @abstractmethod
     def rewrite(self, data: bytes) -> Rewrite:
-        """Clean `data`; raise ImageProblem for anything that is not a sound image."""
+        """Clean `data`; raise ImageProblem for anything that is not a sound image.
+
+        `data` may be a memory map: index, slice, `find` and regular expressions only.
+        """

@@ -53,7 +53,8 @@ class GifHandler(FormatHandler):
         width, height, flags = struct.unpack("<HHB", data[6:11])
         check_pixels(width, height)
         pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-        out, frames, icc = [data[:pos]], 0, False
+        view = memoryview(data)
+        out, frames, icc = [view[:pos]], 0, False
         while True:
             if pos >= n:
                 raise truncated("it ends before the GIF trailer")
@@ -69,7 +70,7 @@ class GifHandler(FormatHandler):
                 start = pos
                 pos += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1  # + LZW size
                 pos = _skip_sub_blocks(data, pos)
-                out.append(data[start:pos])
+                out.append(view[start:pos])
                 frames += 1
                 check_pixels(width, height, frames)
             elif introducer == 0x21:
@@ -79,7 +80,7 @@ class GifHandler(FormatHandler):
                 pos = _skip_sub_blocks(data, pos + 2)
                 ident = data[start + 3:start + 14] if label == _APPLICATION else b""
                 if label in (_GRAPHIC_CONTROL, _PLAIN_TEXT) or ident in _KEEP_APPLICATIONS:
-                    out.append(data[start:pos])
+                    out.append(view[start:pos])
                     icc = icc or ident == b"ICCRGBG1012"
                 elif label == _COMMENT:
                     text = _sub_block_data(data, start + 2, pos)
@@ -100,4 +101,4 @@ class GifHandler(FormatHandler):
         if pos < n:
             findings.trailing_bytes = n - pos
             findings.block("data after the end of the image", n - pos)
-        return Rewrite(b"".join(out), findings, width, height, frames, icc)
+        return Rewrite(out, findings, width, height, frames, icc)

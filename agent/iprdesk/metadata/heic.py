@@ -63,5 +63,5 @@ class HeicHandler(FormatHandler):
             clean = clean.convert("RGB")
         out = io.BytesIO()
         clean.save(out, "JPEG", quality=JPEG_QUALITY, icc_profile=icc or None)
-        return Rewrite(out.getvalue(), findings, clean.width, clean.height, 1, bool(icc), 1,
+        return Rewrite([out.getvalue()], findings, clean.width, clean.height, 1, bool(icc), 1,
                        orientation_applied=rotated)

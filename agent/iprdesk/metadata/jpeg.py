@@ -11,7 +11,14 @@ vendor trailers). The entropy-coded data is never touched, so the pixels cannot 
 import re
 import struct
 
-from iprdesk.metadata.base import FormatHandler, Rewrite, check_pixels, damaged, truncated
+from iprdesk.metadata.base import (
+    FormatHandler,
+    Pieces,
+    Rewrite,
+    check_pixels,
+    damaged,
+    truncated,
+)
 from iprdesk.metadata.exif import (
     EXIF_HEADER,
     is_minimal,
@@ -68,11 +75,11 @@ class JpegHandler(FormatHandler):
 
     def rewrite(self, data: bytes) -> Rewrite:
         findings = Findings()
-        out: list[bytes] = [b"\xff\xd8"]
+        out: Pieces = [b"\xff\xd8"]
         exif_at = None  # where a minimal EXIF goes: right after SOI/JFIF
         orientation, width, height, icc, frames = 1, 0, 0, False, 0
         extended_xmp: dict[bytes, list[tuple[int, bytes]]] = {}
-        n, pos = len(data), 2
+        n, pos, view = len(data), 2, memoryview(data)
         while True:
             if pos + 2 > n:
                 raise truncated("it ends before the end-of-image marker")
@@ -109,7 +116,7 @@ class JpegHandler(FormatHandler):
             payload = data[pos + 4:end]
 
             if marker in _DECODING:
-                out.append(data[pos:end])
+                out.append(view[pos:end])
                 if marker in _SOF_WITH_SIZE and len(payload) >= 5:
                     frames += 1
                     if frames == 1:
@@ -119,14 +126,14 @@ class JpegHandler(FormatHandler):
                     scan_end = _SCAN_END.search(data, end)
                     if scan_end is None:
                         raise truncated("it ends inside the image data")
-                    out.append(data[end:scan_end.start()])
+                    out.append(view[end:scan_end.start()])
                     end = scan_end.start()
             elif marker == APP0 and payload.startswith(b"JFIF\x00"):
                 out.append(_segment(APP0, _jfif_without_thumbnail(payload, findings)))
                 if exif_at is None:
                     exif_at = len(out)
             elif marker == 0xE2 and payload.startswith(ICC_ID):
-                out.append(data[pos:end])
+                out.append(view[pos:end])
                 icc = True
             elif marker == 0xEE and payload.startswith(b"Adobe"):
                 out.append(data[pos:end])
@@ -166,4 +173,4 @@ class JpegHandler(FormatHandler):
         if orientation != 1:
             exif = _segment(0xE1, EXIF_HEADER + minimal_exif(orientation))
             out.insert(exif_at or 1, exif)
-        return Rewrite(b"".join(out), findings, width, height, 1, icc, orientation)
+        return Rewrite(out, findings, width, height, 1, icc, orientation)

@@ -12,6 +12,7 @@ import zlib
 from iprdesk.metadata.base import (
     FormatHandler,
     ImageProblem,
+    Pieces,
     Rewrite,
     check_pixels,
     damaged,
@@ -126,9 +127,9 @@ class PngHandler(FormatHandler):
 
     def rewrite(self, data: bytes) -> Rewrite:
         findings = Findings()
-        out: list[bytes] = [SIGNATURE]
+        out: Pieces = [SIGNATURE]
         orientation, width, height, frames, icc = 1, 0, 0, 1, False
-        n, pos = len(data), len(SIGNATURE)
+        n, pos, view = len(data), len(SIGNATURE), memoryview(data)
         budget = _InflateBudget()
         while True:
             if pos + 12 > n:
@@ -140,16 +141,18 @@ class PngHandler(FormatHandler):
                                 "the end")
             if not kind.isalpha():
                 raise damaged(f"a chunk with an invalid name at byte {pos}")
-            body = data[pos + 8:end - 4]
-            if zlib.crc32(data[pos + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
+            # Kept chunks (image data) stay views; metadata is read from a copy.
+            keep = kind in _KEEP
+            body = view[pos + 8:end - 4] if keep else data[pos + 8:end - 4]
+            if zlib.crc32(view[pos + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
                 raise damaged(f"the checksum of the {kind.decode()} chunk at byte {pos} is wrong")
             if pos == len(SIGNATURE):
                 if kind != b"IHDR" or length < 13:
                     raise damaged("it does not start with an IHDR chunk")
                 width, height = struct.unpack(">II", body[:8])
                 check_pixels(width, height)
-            if kind in _KEEP:
-                out.append(data[pos:end])
+            if keep:
+                out.append(view[pos:end])
                 icc = icc or kind == b"iCCP"
                 if kind == b"acTL" and length >= 8:
                     frames = max(1, struct.unpack(">I", body[:4])[0])
@@ -181,4 +184,4 @@ class PngHandler(FormatHandler):
             findings.block("data after the end of the image", n - pos)
         if orientation != 1:
             out.insert(2, _chunk(b"eXIf", minimal_exif(orientation)))
-        return Rewrite(b"".join(out), findings, width, height, frames, icc, orientation)
+        return Rewrite(out, findings, width, height, frames, icc, orientation)

@@ -7,7 +7,14 @@ RIFF end. The RIFF size is recomputed; the image chunks are copied verbatim.
 
 import struct
 
-from iprdesk.metadata.base import FormatHandler, Rewrite, check_pixels, damaged, truncated
+from iprdesk.metadata.base import (
+    FormatHandler,
+    Pieces,
+    Rewrite,
+    check_pixels,
+    damaged,
+    truncated,
+)
 from iprdesk.metadata.exif import EXIF_HEADER, is_minimal, minimal_exif, orientation_of, read_exif
 from iprdesk.metadata.findings import Findings
 from iprdesk.metadata.xmp import read_xmp
@@ -16,8 +23,8 @@ _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"
 _FLAG_EXIF, _FLAG_XMP = 0x08, 0x04  # VP8X flag bits
 
 
-def _chunk(kind: bytes, body: bytes) -> bytes:
-    return kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) & 1 else b"")
+def _chunk(kind: bytes, body: bytes | memoryview) -> Pieces:
+    return [kind + struct.pack("<I", len(body)), body, *([b"\x00"] if len(body) & 1 else [])]
 
 
 def _bitstream_size(kind: bytes, body: bytes) -> tuple[int, int]:
@@ -45,9 +52,9 @@ class WebpHandler(FormatHandler):
         riff_end = 8 + struct.unpack("<I", data[4:8])[0]
         if riff_end > len(data):
             raise truncated("the RIFF container is longer than the file")
-        chunks: list[tuple[bytes, bytes]] = []
+        chunks: list[tuple[bytes, bytes | memoryview]] = []
         orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
-        pos = 12
+        pos, view = 12, memoryview(data)
         while pos < riff_end:
             if pos + 8 > riff_end:
                 raise truncated(f"a chunk header at byte {pos} is cut off")
@@ -56,7 +63,8 @@ class WebpHandler(FormatHandler):
             if end > riff_end:
                 raise truncated(f"the {kind.decode('latin-1')} chunk at byte {pos} runs past "
                                 "the end")
-            body = data[pos + 8:end]
+            # Image chunks are kept as views; metadata is read from a copy.
+            body = view[pos + 8:end] if kind in _KEEP else data[pos + 8:end]
             if pos == 12:
                 if kind == b"VP8X" and size >= 10:
                     vp8x_flags = body[0]
@@ -92,9 +100,10 @@ class WebpHandler(FormatHandler):
                 chunks.append((b"EXIF", minimal_exif(orientation)))
             vp8x = chunks[0][1]
             chunks[0] = (b"VP8X", bytes([flags]) + vp8x[1:])
-        body = b"WEBP" + b"".join(_chunk(kind, payload) for kind, payload in chunks)
+        body = [b"WEBP", *(piece for kind, payload in chunks for piece in _chunk(kind, payload))]
         if len(data) > riff_end:
             findings.trailing_bytes = len(data) - riff_end
             findings.block("data after the end of the image", len(data) - riff_end)
-        return Rewrite(b"RIFF" + struct.pack("<I", len(body)) + body, findings, width, height,
+        riff_size = sum(len(piece) for piece in body)
+        return Rewrite([b"RIFF" + struct.pack("<I", riff_size), *body], findings, width, height,
                        max(frames, 1), icc, orientation if vp8x_flags is not None else 1)
