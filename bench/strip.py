@@ -87,11 +87,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# This checkout's agent, whether or not (and wherever) the package is installed.
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    filter(None, [str(REPO / "agent"), os.environ.get("PYTHONPATH")]))}
+
+
 def timed(command: list[str], prepare) -> float:
     prepare()
     os.sync()  # the previous run's write-back must not land in this one's time
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=CHECKOUT_ENV)
     return time.perf_counter() - start
 
 

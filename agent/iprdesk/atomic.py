@@ -1,13 +1,16 @@
 """Crash-safe file writes: temp file in the same folder, fsync, rename, fsync the folder.
 
 A reader sees either the old file or the new one, never a half-written one, even if the
-process is killed or the disk fills up in the middle.
+process is killed or the disk fills up in the middle. StagedFiles does the same for a batch
+with one flush of the filesystem instead of one fsync per file.
 """
 
 import contextlib
+import ctypes
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -19,14 +22,27 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-@contextlib.contextmanager
-def atomic_writer(path: Path | str, mode: int = 0o600, *, sync_dir: bool = True):
-    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds.
+# Large pieces go to the kernel in slices of this size: one 6 MB write() of a memory-mapped
+# span measured two to three times slower than a stream of 256 KiB writes.
+_WRITE_SLICE = 256 * 1024
 
-    `sync_dir=False` is for batch writers that fsync each folder once at the end.
-    """
+
+def write_pieces(f, pieces: Iterable[bytes | memoryview]) -> None:
+    for piece in pieces:
+        view = memoryview(piece)
+        for start in range(0, len(view), _WRITE_SLICE):
+            f.write(view[start:start + _WRITE_SLICE])
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path | str, mode: int = 0o600):
+    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -35,19 +51,127 @@ def atomic_writer(path: Path | str, mode: int = 0o600, *, sync_dir: bool = True)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        remove_quietly(Path(tmp))
         raise
-    if sync_dir:
-        fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600, *,
-                       sync_dir: bool = True) -> None:
-    with atomic_writer(path, mode, sync_dir=sync_dir) as f:
+def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600) -> None:
+    with atomic_writer(path, mode) as f:
         f.write(data)
 
 
 def atomic_write_json(path: Path | str, value, mode: int = 0o600) -> None:
     data = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"
     atomic_write_bytes(path, data, mode)
+
+
+def _linux_call(name: str, *argtypes):
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError, TypeError):  # not Linux
+        return None
+    function.argtypes = argtypes
+    return function
+
+
+_syncfs = _linux_call("syncfs", ctypes.c_int)
+_sync_file_range = _linux_call("sync_file_range", ctypes.c_int, ctypes.c_int64, ctypes.c_int64,
+                               ctypes.c_uint)
+_SYNC_FILE_RANGE_WRITE = 2  # start writing the dirty pages back; do not wait
+
+
+def _start_writeback(fd: int) -> None:
+    """Have the kernel start writing a file to disk now, so that the flush at commit has
+    little left to wait for. Only a hint: the flush is what makes the data durable."""
+    if _sync_file_range is not None:
+        _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+
+
+def _flush(files: list[Path]) -> None:
+    """Make the data of `files` durable: one syncfs(2) per filesystem where the system has
+    it (Linux), else one fsync per file."""
+    if _syncfs is None:
+        for file in files:
+            fd = os.open(file, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return
+    folders = {os.stat(file.parent).st_dev: file.parent for file in files}
+    for folder in folders.values():
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _syncfs(fd) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, os.strerror(err), str(folder))
+        finally:
+            os.close(fd)
+
+
+def stage_file(path: Path, pieces: Iterable[bytes | memoryview], mode: int = 0o600) -> Path:
+    """Write a temp file beside `path`, without an fsync, for StagedFiles to put in place.
+
+    Works in any process: a batch can stage in worker processes and commit in the parent.
+    """
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write_pieces(f, pieces)
+            f.flush()
+            _start_writeback(f.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        remove_quietly(Path(tmp))
+        raise
+    return Path(tmp)
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+class StagedFiles:
+    """Many files replaced together, each atomically, with one flush instead of one fsync each.
+
+    add() takes a temp file written by stage_file. commit() flushes each filesystem once,
+    then renames every temp over its target and fsyncs each folder once: a target is only
+    ever replaced by data already on disk, so a crash leaves each file old or new, never
+    partial. A batch of 40 photos costs one flush where per-file fsyncs cost 40.
+    """
+
+    def __init__(self):
+        self._staged: list[tuple[Path, Path]] = []  # (temp file, target)
+
+    def add(self, temp: Path, target: Path) -> None:
+        self._staged.append((temp, target))
+
+    def commit(self) -> dict[Path, OSError]:
+        """Put every staged file in place; return the targets that could not be replaced.
+
+        If the flush itself fails (a disk error), nothing is replaced and OSError is raised.
+        """
+        staged, self._staged = self._staged, []
+        try:
+            _flush([temp for temp, _ in staged])
+        except OSError:
+            for temp, _ in staged:
+                remove_quietly(temp)
+            raise
+        failed = {}
+        for temp, target in staged:
+            try:
+                os.replace(temp, target)
+            except OSError as e:
+                failed[target] = e
+                remove_quietly(temp)
+        for folder in {target.parent for _, target in staged}:
+            fsync_dir(folder)
+        return failed
+
+    def discard(self) -> None:
+        staged, self._staged = self._staged, []
+        for temp, _ in staged:
+            remove_quietly(temp)

@@ -1,15 +1,14 @@
 """`iprdesk strip`, `iprdesk inspect` and `iprdesk watch`: thin commands over iprdesk.metadata."""
 
+import contextlib
 import logging
 import os
 import signal
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
 
-from iprdesk.atomic import fsync_dir
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -19,15 +18,13 @@ from iprdesk.cli.common import (
     warn,
 )
 from iprdesk.metadata import BadImage, inspect_image, problem_text
-from iprdesk.metadata.files import clean_path, destination, read_image, write_cleaned
+from iprdesk.metadata.files import CleanBatch, read_image
 from iprdesk.metadata.report import LANGUAGES
 
 _TEXT = {
     "en": {
         "done": "{cleaned} cleaned, {clean} already clean, {failed} failed",
         "inspected": "{n} inspected, {found} with metadata, {failed} failed",
-        "duplicate": "{file}: another file named {name} was already written to {dir}; "
-                     "clean it separately",
         "wrote": "written to {path}", "unchanged": "left unchanged", "where": " ({where})",
         "progress": "Cleaning", "checking": "Inspecting",
         "watching": "Watching {src} → {out} (Ctrl-C to stop)",
@@ -36,15 +33,12 @@ _TEXT = {
     "zh_CN": {
         "done": "已清理 {cleaned} 个，{clean} 个本来就干净，{failed} 个失败",
         "inspected": "已检查 {n} 个，{found} 个含有元数据，{failed} 个失败",
-        "duplicate": "{file}：{dir} 中已写入同名文件 {name}，请单独清理此文件",
         "wrote": "已写入 {path}", "unchanged": "未改动", "where": "（{where}）",
         "progress": "正在清理", "checking": "正在检查",
         "watching": "正在监视 {src} → {out}（按 Ctrl-C 停止）",
         "one_target": "请指定 -o DIR 或 --in-place 其中之一",
     },
 }
-
-WORKERS = 4
 
 lang_option = click.option(
     "--lang", type=click.Choice(LANGUAGES), default=None,
@@ -66,7 +60,7 @@ def _progress(items, label: str, show: bool, length: int | None = None):
 
 
 def _error_entry(error: BadImage, path: Path) -> dict:
-    return {"file": str(path), "error": {
+    return {"file": path.name, "path": str(path), "error": {
         "code": error.code, "message": error.message,
         "text": {lang: problem_text(error, path.name, lang) for lang in LANGUAGES}}}
 
@@ -108,32 +102,21 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     t = _TEXT[lang]
     if bool(out_dir) == in_place:
         raise click.UsageError(t["one_target"])
-    claimed, claim_lock = set(), threading.Lock()
-
-    def strip_one(path: Path) -> dict:
-        try:
-            cleaned = clean_path(path, heic_to_jpeg=heic_to_jpeg)
-            dest = destination(cleaned, path, out_dir).resolve()
-            if out_dir is not None:
-                with claim_lock:  # two inputs with one name must not overwrite each other
-                    if dest in claimed:
-                        raise BadImage(t["duplicate"].format(file=path, name=dest.name,
-                                                             dir=out_dir), code="exists")
-                    claimed.add(dest)
-            written = write_cleaned(cleaned, path, out_dir, sync_dir=False)
-        except BadImage as e:
-            return _error_entry(e, path)
-        return {**cleaned.report.to_dict(), "path": str(path),
-                "written": str(written) if written else None}
-
+    batch = CleanBatch(out_dir, heic_to_jpeg=heic_to_jpeg)
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
-    # Threads overlap one file's disk writes (fsync) with the next file's parsing.
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool, \
-            _progress(pool.map(strip_one, files), t["progress"], show_progress,
-                      len(files)) as items:
-        results = list(items)
-    for folder in {Path(r["written"]).parent for r in results if r.get("written")}:
-        fsync_dir(folder)  # once per folder, not once per file
+    try:
+        with contextlib.closing(batch.run(list(files))) as outcomes, \
+                _progress(outcomes, t["progress"], show_progress, len(files)) as items:
+            results = [_error_entry(outcome, path) if isinstance(outcome, BadImage) else
+                       {**outcome.to_dict(), "path": str(path),
+                        "written": str(dest) if dest else None}
+                       for path, outcome, dest in items]
+    except BaseException:  # Ctrl-C: no file has changed yet, and no temp file stays behind
+        batch.discard()
+        raise
+    failed = batch.commit()  # every file in place at once, after one flush to disk
+    results = [_error_entry(failed[path], path) if path in failed and "error" not in result
+               else result for path, result in zip(files, results, strict=True)]
     counts = {"cleaned": 0, "clean": 0, "failed": 0}
     for result in results:
         counts["failed" if "error" in result else "clean" if result["clean"] else "cleaned"] += 1

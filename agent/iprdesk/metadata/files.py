@@ -1,31 +1,72 @@
 """Cleaning files on disk (CLI and folder watcher): read, clean, write atomically.
 
 The original is never modified unless asked (in place), and then only by an atomic rename
-of a fully written, fsynced temp file: a crash leaves either the old or the new file.
+of a fully written temp file that is on disk: a crash leaves either the old or the new file.
 """
 
+import contextlib
+import functools
+import mmap
+import multiprocessing as mp
 import os
+import signal
+import stat
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from iprdesk.atomic import atomic_write_bytes
-from iprdesk.metadata import BadImage, Cleaned, strip_image
+from iprdesk.atomic import (
+    StagedFiles,
+    atomic_writer,
+    remove_quietly,
+    stage_file,
+    write_pieces,
+)
+from iprdesk.metadata import BadImage, Cleaned, Report, strip_image
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
 
-def read_image(path: Path) -> bytes:
+@contextlib.contextmanager
+def _reading(path: Path):
+    """Turn the ways a file cannot be read into BadImage naming it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BadImage(f"{path.name}: the file is {size // (1024 * 1024)} MB, larger than "
-                           "any photo iprdesk cleans", code="too_large")
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
         raise BadImage(f"{path}: no such file", code="unreadable") from None
     except IsADirectoryError:
         raise BadImage(f"{path}: is a folder, not a file", code="unreadable") from None
     except OSError as e:
         raise BadImage(f"{path}: cannot be read ({e.strerror})", code="unreadable") from None
+
+
+def _check_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise BadImage(f"{path.name}: the file is {size // (1024 * 1024)} MB, larger than "
+                       "any photo iprdesk cleans", code="too_large")
+
+
+def read_image(path: Path) -> bytes:
+    with _reading(path):
+        _check_size(path, path.stat().st_size)
+        return path.read_bytes()
+
+
+def map_image(path: Path) -> bytes | mmap.mmap:
+    """The file as a read-only memory map: a 6 MB photo is not copied into the process.
+
+    For the CLI only: if another program truncates the file while it is mapped, reading it
+    raises SIGBUS, which a long-running agent must not risk (it uses read_image). Files that
+    cannot be mapped (empty, pipes) are read instead.
+    """
+    with _reading(path), open(path, "rb") as f:
+        info = os.fstat(f.fileno())
+        _check_size(path, info.st_size)
+        if stat.S_ISREG(info.st_mode) and info.st_size:
+            with contextlib.suppress(OSError):  # a filesystem that cannot map: read instead
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    return read_image(path)
 
 
 def clean_path(path: Path, *, heic_to_jpeg: bool = False) -> Cleaned:
@@ -41,14 +82,9 @@ def destination(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path:
     return src.parent / cleaned.report.output_file if cleaned.report.converted else src
 
 
-def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
-                  sync_dir: bool = True) -> Path | None:
-    """Write the cleaned bytes; return the path written, None when nothing had to change.
-
-    In place (out_dir None): the original is replaced atomically, or left alone when it was
-    already clean; a conversion writes a new file beside it and never overwrites another.
-    `sync_dir=False` leaves the folder's fsync to the caller (once per batch).
-    """
+def _target(cleaned: Cleaned, src: Path, out_dir: Path | None) -> tuple[Path, int] | None:
+    """The file to write and its mode, None when nothing has to change; refuses to
+    overwrite anything but the original itself, in place."""
     dest = destination(cleaned, src, out_dir)
     same_file = dest.exists() and dest.resolve() == src.resolve()
     if out_dir is None:
@@ -60,13 +96,132 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None, *,
     elif same_file:
         raise BadImage(f"{src.name}: the output folder is the file's own folder; use "
                        "--in-place to replace it", code="exists")
-    mode = src.stat().st_mode & 0o777 if src.exists() else 0o644
     dest.parent.mkdir(parents=True, exist_ok=True)
+    return dest, src.stat().st_mode & 0o777 if src.exists() else 0o644
+
+
+def _unwritable(src: Path, dest: Path, error: OSError) -> BadImage:
+    return BadImage(f"{src.name}: cannot write {dest} ({error.strerror})", code="unwritable")
+
+
+def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | None:
+    """Write the cleaned file; return the path written, None when nothing had to change.
+
+    In place (out_dir None): the original is replaced atomically, or left alone when it was
+    already clean; a conversion writes a new file beside it and never overwrites another.
+    """
+    target = _target(cleaned, src, out_dir)
+    if target is None:
+        return None
+    dest, mode = target
     try:
-        atomic_write_bytes(dest, cleaned.data, mode=mode, sync_dir=sync_dir)
+        with atomic_writer(dest, mode) as f:
+            write_pieces(f, cleaned.pieces)
     except OSError as e:
-        raise BadImage(f"{src.name}: cannot write {dest} ({e.strerror})", code="unwritable") from e
+        raise _unwritable(src, dest, e) from e
     return dest
+
+
+def stage_clean(path: Path, out_dir: Path | None, *,
+                heic_to_jpeg: bool = False) -> tuple[Report, Path | None, Path | None]:
+    """Clean one file of a batch into a temp file beside its destination: the report, the
+    destination and the temp file (both None when the file is left as it is). Runs in any
+    process; a CleanBatch in the parent puts the temp files in place."""
+    cleaned = strip_image(map_image(path), path.name, heic_to_jpeg=heic_to_jpeg)
+    target = _target(cleaned, path, out_dir)
+    if target is None:
+        return cleaned.report, None, None
+    dest, mode = target
+    dest = dest.resolve()
+    try:
+        return cleaned.report, dest, stage_file(dest, cleaned.pieces, mode)
+    except OSError as e:
+        raise _unwritable(path, dest, e) from e
+
+
+# Fewer files than this are cleaned in this process: starting workers would cost more.
+_MIN_FILES_FOR_WORKERS = 4
+
+
+def _worker_count(n_files: int) -> int:
+    if n_files < _MIN_FILES_FOR_WORKERS or "fork" not in mp.get_all_start_methods():
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, n_files))
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the parent's to handle: it lets running files finish, then cleans up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class CleanBatch:
+    """The files of one `strip` run, cleaned on every CPU and put in place together.
+
+    run() cleans each file (stage_clean, in worker processes for a real batch) and yields
+    the outcomes in order; commit() then puts every cleaned file in place after one flush to
+    disk. Until commit() no destination has changed, and discard() (or an interrupted run)
+    leaves no temp file behind.
+    """
+
+    def __init__(self, out_dir: Path | None, *, heic_to_jpeg: bool = False):
+        self._stage = functools.partial(stage_clean, out_dir=out_dir, heic_to_jpeg=heic_to_jpeg)
+        self._staged = StagedFiles()
+        self._sources: dict[Path, Path] = {}  # destination -> the file cleaned into it
+
+    def run(self, paths: list[Path]) -> Iterator[tuple[Path, Report | BadImage, Path | None]]:
+        """Yield (file, its report or why it failed, where it will be written or None)."""
+        workers = _worker_count(len(paths))
+        if workers == 1:
+            for path in paths:
+                yield path, *self._take(path, functools.partial(self._stage, path))
+            return
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                                 initializer=_ignore_interrupts) as pool:
+            futures = [pool.submit(self._stage, path) for path in paths]
+            taken = 0
+            try:
+                for path, future in zip(paths, futures, strict=True):
+                    outcome = self._take(path, future.result)
+                    taken += 1
+                    yield path, *outcome
+            finally:  # interrupted: remove what the workers staged and nobody took
+                for future in futures[taken:]:
+                    future.cancel()
+                for future in futures[taken:]:
+                    if not future.cancelled() and future.exception() is None:
+                        _, _, temp = future.result()
+                        if temp is not None:
+                            remove_quietly(temp)
+
+    def _take(self, path: Path, outcome) -> tuple[Report | BadImage, Path | None]:
+        try:
+            report, dest, temp = outcome()
+        except BadImage as e:
+            return e, None
+        except BrokenProcessPool:  # a worker died, e.g. SIGBUS from a file truncated under it
+            return BadImage(f"{path}: cleaning stopped unexpectedly; was the file changed while "
+                            "it was read?", code="unreadable"), None
+        if temp is not None:
+            if dest in self._sources:  # two inputs with one name must not overwrite each other
+                remove_quietly(temp)
+                return BadImage(f"{path}: another file named {dest.name} is already written to "
+                                f"{dest.parent}; clean it separately", code="exists"), None
+            self._sources[dest] = path
+            self._staged.add(temp, dest)
+        return report, dest
+
+    def commit(self) -> dict[Path, BadImage]:
+        """Put every staged file in place; return the source files that failed at this step."""
+        try:
+            failed = self._staged.commit()
+        except OSError as e:
+            return {src: _unwritable(src, dest, e) for dest, src in self._sources.items()}
+        return {self._sources[dest]: _unwritable(self._sources[dest], dest, e)
+                for dest, e in failed.items()}
+
+    def discard(self) -> None:
+        self._staged.discard()
 
 
 def is_hidden_or_partial(path: Path) -> bool:
