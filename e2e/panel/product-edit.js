@@ -32,6 +32,22 @@
     upload([...event.dataTransfer.files]);
   });
 
+  // A drop zone as react-dropzone 14.3 with file-selector 2.x reads drops: through each
+  // item's file system handle, which it trusts to be there (file-selector #106, #120).
+  const handleZone = document.getElementById("handle-dropzone");
+  handleZone.addEventListener("dragover", (event) => event.preventDefault());
+  handleZone.addEventListener("drop", async (event) => {
+    event.preventDefault();
+    const items = [...event.dataTransfer.items].filter((item) => item.kind === "file");
+    const files = await Promise.all(items.map(async (item) => {
+      const h = await item.getAsFileSystemHandle();
+      const file = await h.getFile();
+      file.handle = h;
+      return file;
+    }));
+    upload(files);
+  });
+
   // The File System Access API's picker, as react-dropzone (useFsAccessApi) and Mantine's
   // Dropzone open it: the files are read from the handles it returns.
   document.getElementById("pick-images").addEventListener("click", async () => {

@@ -4,7 +4,8 @@
 // the original event is stopped, the files are cleaned, and a new event carries the clean
 // files to the page. Non-images pass untouched. If the agent is down the original passes
 // (and the user is told), unless the user chose to block such uploads.
-// file-picker.js, in the page's world, routes showOpenFilePicker through a file input here.
+// page-world.js, in the page's world, routes showOpenFilePicker through a file input here and
+// gives the page file handles for the drops replayed here.
 (() => {
   const IMAGE_NAME = /\.(jpe?g|png|webp|gif|heic|heif)$/i;
   // Files travel base64-encoded to the service worker (JSON messages): stay well inside
@@ -123,7 +124,7 @@
       pending.delete(input);
       if (!clean.length) {
         input.value = "";
-        // As when the user closes the dialog without a choice (file-picker.js listens).
+        // As when the user closes the dialog without a choice (page-world.js listens).
         input.dispatchEvent(new Event("cancel", { bubbles: true }));
         return;
       }
