@@ -34,8 +34,9 @@ def write_pieces(f, pieces: Iterable[bytes | memoryview]) -> None:
             f.write(view[start:start + _WRITE_SLICE])
 
 
-def _temp_beside(path: Path) -> tuple[int, str]:
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _temp_beside(path: Path, tag: str = "") -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{path.name}.{tag + '.' if tag else ''}", suffix=".tmp",
+                            dir=path.parent)
 
 
 @contextlib.contextmanager
@@ -110,12 +111,14 @@ def _flush(files: list[Path]) -> None:
             os.close(fd)
 
 
-def stage_file(path: Path, pieces: Iterable[bytes | memoryview], mode: int = 0o600) -> Path:
+def stage_file(path: Path, pieces: Iterable[bytes | memoryview], mode: int = 0o600, *,
+               tag: str = "") -> Path:
     """Write a temp file beside `path`, without an fsync, for StagedFiles to put in place.
 
     Works in any process: a batch can stage in worker processes and commit in the parent.
+    The temp file is named `.<name>.<tag>.<random>.tmp`, so a batch can find its own strays.
     """
-    fd, tmp = _temp_beside(path)
+    fd, tmp = _temp_beside(path, tag)
     try:
         with os.fdopen(fd, "wb") as f:
             write_pieces(f, pieces)
@@ -147,6 +150,10 @@ class StagedFiles:
 
     def add(self, temp: Path, target: Path) -> None:
         self._staged.append((temp, target))
+
+    @property
+    def temps(self) -> set[Path]:
+        return {temp for temp, _ in self._staged}
 
     def commit(self) -> dict[Path, OSError]:
         """Put every staged file in place; return the targets that could not be replaced.

@@ -9,6 +9,7 @@ import functools
 import mmap
 import multiprocessing as mp
 import os
+import secrets
 import signal
 import stat
 from collections.abc import Iterator
@@ -122,8 +123,8 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | N
     return dest
 
 
-def stage_clean(path: Path, out_dir: Path | None, *,
-                heic_to_jpeg: bool = False) -> tuple[Report, Path | None, Path | None]:
+def stage_clean(path: Path, out_dir: Path | None, *, heic_to_jpeg: bool = False,
+                tag: str = "") -> tuple[Report, Path | None, Path | None]:
     """Clean one file of a batch into a temp file beside its destination: the report, the
     destination and the temp file (both None when the file is left as it is). Runs in any
     process; a CleanBatch in the parent puts the temp files in place."""
@@ -134,7 +135,7 @@ def stage_clean(path: Path, out_dir: Path | None, *,
     dest, mode = target
     dest = dest.resolve()
     try:
-        return cleaned.report, dest, stage_file(dest, cleaned.pieces, mode)
+        return cleaned.report, dest, stage_file(dest, cleaned.pieces, mode, tag=tag)
     except OSError as e:
         raise _unwritable(path, dest, e) from e
 
@@ -165,7 +166,10 @@ class CleanBatch:
     """
 
     def __init__(self, out_dir: Path | None, *, heic_to_jpeg: bool = False):
-        self._stage = functools.partial(stage_clean, out_dir=out_dir, heic_to_jpeg=heic_to_jpeg)
+        self._out_dir = out_dir
+        self._tag = secrets.token_hex(4)  # names this batch's temp files
+        self._stage = functools.partial(stage_clean, out_dir=out_dir, heic_to_jpeg=heic_to_jpeg,
+                                        tag=self._tag)
         self._staged = StagedFiles()
         self._sources: dict[Path, Path] = {}  # destination -> the file cleaned into it
 
@@ -176,23 +180,29 @@ class CleanBatch:
             for path in paths:
                 yield path, *self._take(path, functools.partial(self._stage, path))
             return
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
-                                 initializer=_ignore_interrupts) as pool:
-            futures = [pool.submit(self._stage, path) for path in paths]
-            taken = 0
-            try:
-                for path, future in zip(paths, futures, strict=True):
-                    outcome = self._take(path, future.result)
-                    taken += 1
-                    yield path, *outcome
-            finally:  # interrupted: remove what the workers staged and nobody took
-                for future in futures[taken:]:
-                    future.cancel()
-                for future in futures[taken:]:
-                    if not future.cancelled() and future.exception() is None:
-                        _, _, temp = future.result()
-                        if temp is not None:
-                            remove_quietly(temp)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                                     initializer=_ignore_interrupts) as pool:
+                futures = [pool.submit(self._stage, path) for path in paths]
+                try:
+                    for path, future in zip(paths, futures, strict=True):
+                        yield path, *self._take(path, future.result)
+                finally:  # interrupted: start no other file
+                    for future in futures:
+                        future.cancel()
+        finally:
+            self._remove_strays(paths)
+
+    def _remove_strays(self, paths: list[Path]) -> None:
+        """Remove this batch's temp files that no outcome handed over: a run interrupted, or
+        a worker that died, leaves some. The pool is shut down: none is still being written."""
+        # In place, a temp file sits beside the file a symlink points to.
+        folders = {self._out_dir} if self._out_dir else {path.resolve().parent for path in paths}
+        taken = self._staged.temps
+        for folder in {folder.resolve() for folder in folders}:
+            for temp in folder.glob(f".*.{self._tag}.*.tmp"):
+                if temp not in taken:
+                    remove_quietly(temp)
 
     def _take(self, path: Path, outcome) -> tuple[Report | BadImage, Path | None]:
         try:
