@@ -79,7 +79,7 @@ def test_jpeg_orientation_kept_as_minimal_exif(tmp_path):
         before = fx.photo_jpeg(orientation=orientation)
         cleaned = strip_image(before, "o.jpg")
         (tmp_path / f"{orientation}.jpg").write_bytes(cleaned.data)
-        assert cleaned.report.orientation == orientation
+        assert cleaned.report.picture.orientation == orientation
         assert_lossless(before, cleaned.data)
         # A cleaned file is clean: stripping again changes nothing.
         cleaned_bytes = cleaned.data
@@ -127,7 +127,7 @@ def test_apng_frames_and_animation_chunks_kept():
     cleaned = strip_image(before, "a.png")
     assert len(fx.frames(cleaned.data)) == 3
     assert_lossless(before, cleaned.data)
-    assert cleaned.report.frames == 3 and b"acTL" in cleaned.data
+    assert cleaned.report.picture.frames == 3 and b"acTL" in cleaned.data
 
 
 def test_webp_flags_and_riff_size_fixed():
@@ -142,7 +142,7 @@ def test_webp_flags_and_riff_size_fixed():
 def test_animated_webp_and_gif_keep_timing_and_loop():
     for before, name in ((fx.webp(animated=True), "a.webp"), (fx.animated_gif(), "a.gif")):
         cleaned = strip_image(before, name)
-        assert cleaned.report.frames == 3
+        assert cleaned.report.picture.frames == 3
         with Image.open(io.BytesIO(cleaned.data)) as im, Image.open(io.BytesIO(before)) as orig:
             assert im.info.get("loop") == orig.info.get("loop")
             assert im.info.get("duration") == orig.info.get("duration")

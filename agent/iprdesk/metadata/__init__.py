@@ -65,9 +65,7 @@ def _report(name, action, handler, rewrite, data, output: Pieces | None) -> Repo
         bytes_before=len(data), bytes_after=None if output is None else sum(map(len, output)),
         output_file=output_name(name, handler.output_extension),
         output_format=handler.output_format or handler.format,
-        width=rewrite.width, height=rewrite.height, frames=rewrite.frames,
-        icc_kept=rewrite.icc_kept, orientation=rewrite.orientation,
-        orientation_applied=rewrite.orientation_applied,
+        picture=rewrite.picture,
     )
 
 

@@ -61,19 +61,26 @@ Pieces = list[bytes | memoryview]
 
 
 @dataclass
-class Rewrite:
-    """A handler's result: the cleaned file and what it found on the way."""
+class Picture:
+    """The image itself, as the handler found it and kept it (reported beside the findings)."""
 
-    output: Pieces
-    findings: Findings
-    width: int = 0
-    height: int = 0
+    width: int
+    height: int
     frames: int = 1
     icc_kept: bool = False
     # EXIF orientation (2..8) carried over as a minimal EXIF block; 1 when upright.
     orientation: int = 1
     # True when a conversion turned the pixels upright instead (HEIC).
     orientation_applied: bool = False
+
+
+@dataclass
+class Rewrite:
+    """A handler's result: the cleaned file, the picture, and what it found on the way."""
+
+    output: Pieces
+    findings: Findings
+    picture: Picture
 
 
 class FormatHandler(ABC):

@@ -9,7 +9,14 @@ after the trailer.
 
 import struct
 
-from iprdesk.metadata.base import FormatHandler, Rewrite, check_pixels, damaged, truncated
+from iprdesk.metadata.base import (
+    FormatHandler,
+    Picture,
+    Rewrite,
+    check_pixels,
+    damaged,
+    truncated,
+)
 from iprdesk.metadata.findings import Findings
 from iprdesk.metadata.xmp import read_xmp
 
@@ -101,4 +108,4 @@ class GifHandler(FormatHandler):
         if pos < n:
             findings.trailing_bytes = n - pos
             findings.block("data after the end of the image", n - pos)
-        return Rewrite(out, findings, width, height, frames, icc)
+        return Rewrite(out, findings, Picture(width, height, frames, icc))

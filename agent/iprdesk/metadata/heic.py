@@ -10,7 +10,7 @@ import io
 
 from PIL import Image, ImageOps
 
-from iprdesk.metadata.base import FormatHandler, ImageProblem, Rewrite, check_pixels
+from iprdesk.metadata.base import FormatHandler, ImageProblem, Picture, Rewrite, check_pixels
 from iprdesk.metadata.exif import read_exif
 from iprdesk.metadata.findings import Findings
 from iprdesk.metadata.xmp import read_xmp
@@ -63,5 +63,6 @@ class HeicHandler(FormatHandler):
             clean = clean.convert("RGB")
         out = io.BytesIO()
         clean.save(out, "JPEG", quality=JPEG_QUALITY, icc_profile=icc or None)
-        return Rewrite([out.getvalue()], findings, clean.width, clean.height, 1, bool(icc), 1,
-                       orientation_applied=rotated)
+        picture = Picture(clean.width, clean.height, icc_kept=bool(icc),
+                          orientation_applied=rotated)
+        return Rewrite([out.getvalue()], findings, picture)

@@ -13,6 +13,7 @@ import struct
 
 from iprdesk.metadata.base import (
     FormatHandler,
+    Picture,
     Pieces,
     Rewrite,
     check_pixels,
@@ -173,4 +174,4 @@ class JpegHandler(FormatHandler):
         if orientation != 1:
             exif = _segment(0xE1, EXIF_HEADER + minimal_exif(orientation))
             out.insert(exif_at or 1, exif)
-        return Rewrite(out, findings, width, height, 1, icc, orientation)
+        return Rewrite(out, findings, Picture(width, height, 1, icc, orientation))

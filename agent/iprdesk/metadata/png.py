@@ -12,6 +12,7 @@ import zlib
 from iprdesk.metadata.base import (
     FormatHandler,
     ImageProblem,
+    Picture,
     Pieces,
     Rewrite,
     check_pixels,
@@ -184,4 +185,4 @@ class PngHandler(FormatHandler):
             findings.block("data after the end of the image", n - pos)
         if orientation != 1:
             out.insert(2, _chunk(b"eXIf", minimal_exif(orientation)))
-        return Rewrite(out, findings, width, height, frames, icc, orientation)
+        return Rewrite(out, findings, Picture(width, height, frames, icc, orientation))

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from iprdesk import shared_data
+from iprdesk.metadata.base import Picture
 from iprdesk.metadata.findings import DEVICE_FIELDS, PEOPLE_ROLES, Findings
 from iprdesk.metadata.places import nearest_city
 
@@ -67,16 +68,11 @@ class Report:
     action: str  # "strip" or "inspect"
     format: str
     findings: Findings
+    picture: Picture
     bytes_before: int
     bytes_after: int | None = None
     output_file: str | None = None
     output_format: str | None = None
-    width: int = 0
-    height: int = 0
-    frames: int = 1
-    icc_kept: bool = False
-    orientation: int = 1
-    orientation_applied: bool = False
 
     @property
     def converted(self) -> bool:
@@ -178,12 +174,12 @@ class Report:
             out.append(t[key].format(items=blocks))
         if self.converted and self.action == "strip":
             out.append(t["converted"].format(out=self.output_file))
-        kept = []
-        if self.icc_kept:
+        kept, picture = [], self.picture
+        if picture.icc_kept:
             kept.append(t["icc"])
-        if self.orientation != 1:
+        if picture.orientation != 1:
             kept.append(t["orientation"])
-        if self.orientation_applied:
+        if picture.orientation_applied:
             kept.append(t["orientation_applied"])
         if kept:
             out.append(t["kept"].format(items=sep.join(kept)))
@@ -215,11 +211,11 @@ class Report:
             "output_format": self.output_format or self.format,
             "bytes_before": self.bytes_before,
             "bytes_after": self.bytes_after,
-            "width": self.width,
-            "height": self.height,
-            "frames": self.frames,
-            "kept": {"icc": self.icc_kept, "orientation": self.orientation,
-                     "orientation_applied": self.orientation_applied},
+            "width": self.picture.width,
+            "height": self.picture.height,
+            "frames": self.picture.frames,
+            "kept": {"icc": self.picture.icc_kept, "orientation": self.picture.orientation,
+                     "orientation_applied": self.picture.orientation_applied},
             "removed" if self.action == "strip" else "found": found,
             "text": {lang: {"summary": self.summary(lang), "lines": self.lines(lang)}
                      for lang in LANGUAGES},

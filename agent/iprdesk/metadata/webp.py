@@ -9,6 +9,7 @@ import struct
 
 from iprdesk.metadata.base import (
     FormatHandler,
+    Picture,
     Pieces,
     Rewrite,
     check_pixels,
@@ -105,5 +106,6 @@ class WebpHandler(FormatHandler):
             findings.trailing_bytes = len(data) - riff_end
             findings.block("data after the end of the image", len(data) - riff_end)
         riff_size = sum(len(piece) for piece in body)
-        return Rewrite([b"RIFF" + struct.pack("<I", riff_size), *body], findings, width, height,
-                       max(frames, 1), icc, orientation if vp8x_flags is not None else 1)
+        picture = Picture(width, height, max(frames, 1), icc,
+                          orientation if vp8x_flags is not None else 1)
+        return Rewrite([b"RIFF" + struct.pack("<I", riff_size), *body], findings, picture)
