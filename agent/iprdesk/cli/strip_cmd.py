@@ -76,10 +76,16 @@ class _NoProgress:
         return False
 
 
-def _show(lines: list[str], head: str) -> None:
-    click.echo(head)
-    for line in lines:
-        click.echo(f"    {line}")
+def _print_results(results: list[dict], lang: str, heading) -> None:
+    """Each file's summary (through `heading(result, summary)`) and details; errors on stderr."""
+    for result in results:
+        if "error" in result:
+            warn(f"✗ {result['error']['text'][lang]}")
+            continue
+        text = result["text"][lang]
+        click.echo(heading(result, text["summary"]))
+        for line in text["lines"]:
+            click.echo(f"    {line}")
 
 
 @click.command()
@@ -123,14 +129,12 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     if as_json:
         echo_json(results)
     else:
-        for result in results:
-            if "error" in result:
-                warn(f"✗ {result['error']['text'][lang]}")
-                continue
-            text = result["text"][lang]
+        def heading(result, summary):
             where = (t["wrote"].format(path=result["written"]) if result["written"]
                      else t["unchanged"])
-            _show(text["lines"], f"✓ {text['summary']}{t['where'].format(where=where)}")
+            return f"✓ {summary}{t['where'].format(where=where)}"
+
+        _print_results(results, lang, heading)
         if len(files) > 1:
             click.echo(t["done"].format(**counts))
     click.get_current_context().exit(1 if counts["failed"] else 0)
@@ -160,12 +164,7 @@ def inspect(files, lang, as_json, home):
     if as_json:
         echo_json(results)
     else:
-        for result in results:
-            if "error" in result:
-                warn(f"✗ {result['error']['text'][lang]}")
-            else:
-                text = result["text"][lang]
-                _show(text["lines"], text["summary"])
+        _print_results(results, lang, lambda result, summary: summary)
         if len(files) > 1:
             click.echo(t["inspected"].format(n=len(files), found=found, failed=failed))
     click.get_current_context().exit(1 if failed else 0)
