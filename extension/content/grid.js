@@ -77,6 +77,11 @@ iprdesk.grid = (() => {
       return null;
     },
 
+    // The IDs listed in one cell: "P-1, P-2", "P-1；P-2", "P-1 P-2", "P-1、P-2".
+    ids(text) {
+      return (text || "").split(/[\s,;，；、]+/).filter(Boolean);
+    },
+
     norm,
   };
 })();

@@ -1,5 +1,6 @@
 // The appeal status list: per rejected appeal, the rejection code explained in plain words,
-// the exact fix checklist, and a link to the preflight of the case it belongs to.
+// the exact fix checklist, and a link to the preflight of the case it belongs to (found by
+// the row's complaint ID or products when the Panel shows them; else one link per open case).
 (() => {
   const { el, list, status } = iprdesk.annotation;
   const REQUIRED = ["appealId", "status"];
@@ -14,27 +15,39 @@
     return codes.find((c) => c.toLowerCase() === wanted) || null;
   }
 
-  function preflightLinks() {
-    if (!openCases.length) return el("p", { className: "no-case" }, ctx.hints["appeal.openCaseFirst"]);
-    return el("div", { className: "actions" }, openCases.map((c) => {
+  // The open cases an appeal row belongs to: by its complaint ID, else by the products it
+  // names; all of them when the row says neither, for the seller to choose.
+  function casesOf(row) {
+    const { norm, ids } = iprdesk.grid;
+    const complaint = norm(row.values.complaintId);
+    const byComplaint = openCases.filter((c) => complaint && norm(c.complaint_id) === complaint);
+    if (byComplaint.length) return byComplaint;
+    const products = new Set(ids(row.values.products).map(norm));
+    const byProduct = openCases.filter((c) => (c.products || []).some((p) => products.has(norm(p))));
+    return byProduct.length ? byProduct : openCases;
+  }
+
+  function preflightLinks(cases) {
+    if (!cases.length) return el("p", { className: "no-case" }, ctx.hints["appeal.openCaseFirst"]);
+    return el("div", { className: "actions" }, cases.map((c) => {
       const button = el("button", { className: "action primary preflight", type: "button",
                                     dataset: { case: c.id } },
-        openCases.length === 1 ? ctx.hints["appeal.preflight"]
+        cases.length === 1 ? ctx.hints["appeal.preflight"]
           : `${ctx.hints["appeal.preflight"]}: ${c.complaint_id}`);
       button.addEventListener("click", () => iprdesk.ask("ui.openPreflight", { caseId: c.id }));
       return button;
     }));
   }
 
-  // Saves the page as it shows this rejection (screenshot + archive), under the case when
-  // only one is open.
-  function captureButton(card, row, code) {
+  // Saves the page as it shows this rejection (screenshot + archive), under its case when
+  // that is known.
+  function captureButton(card, row, code, cases) {
     const button = el("button", { className: "action capture", type: "button" }, iprdesk.t("captureEvidence"));
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
         const saved = await iprdesk.ask("evidence.capture", {
-          case: openCases.length === 1 ? openCases[0].id : undefined,
+          case: cases.length === 1 ? cases[0].id : undefined,
           note: `Appeal ${row.values.appealId}: ${code || row.values.reason || row.values.status}` });
         status(card, iprdesk.t("captured", saved.sha256.slice(0, 12)), "ok");
       } catch (e) {
@@ -55,6 +68,7 @@
       seen.add(id);
       const raw = (row.values.reason || "").trim();
       const code = knownCode(raw);
+      const cases = casesOf(row);
       const h = ctx.hints;
       const title = code ? h[`rejection.${code}.title`]
         : iprdesk.deadlines.format(h["rejection.unknown.title"], { code: raw || "?" });
@@ -70,8 +84,8 @@
         el("h3", {}, title),
         el("p", {}, code ? h[`rejection.${code}.explain`] : h["rejection.unknown.explain"]),
         code ? list(h[`rejection.${code}.checklist`], "ol") : null,
-        preflightLinks(),
-        captureButton(card, row, code),
+        preflightLinks(cases),
+        captureButton(card, row, code, cases),
         el("div", { className: "status" }),
       );
     }

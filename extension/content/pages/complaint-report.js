@@ -45,7 +45,7 @@
     return {
       complaint_id: row.values.complaintId,
       complainant: row.values.complainant,
-      products: (row.values.products || "").split(/[\s,;，、]+/).filter(Boolean),
+      products: iprdesk.grid.ids(row.values.products),
       type,
       received: received ? new Date(received).toISOString() : undefined,
     };

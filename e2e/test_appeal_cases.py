@@ -1,0 +1,64 @@
+"""An appeal row that names its complaint or products leads to that case only: its preflight
+and its evidence, not one button per open case."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import launch_browser
+from tests.helpers import iprdesk
+
+PASSPHRASE = "e2e appeal passphrase"
+STORE = "5f1a2b3c4d5e6f7a"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("appeal-cases")) as b:
+        b.panel.pages[r"/ipr/v3/appeals"] = "appeals-cases.html"
+        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
+                input=PASSPHRASE + "\n")
+        yield b
+
+
+def new_case(browser, complaint, products):
+    out = iprdesk("case", "new", "--complaint-id", complaint, "--store-id", STORE, "--type",
+                  "copyright", "--complainant", "Lumen Images Inc.", "--products", products,
+                  "--json", home=browser.home).stdout
+    return json.loads(out)["id"]
+
+
+def card_of(page, appeal):
+    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='appeal:{appeal}']")
+    host.wait_for(state="attached", timeout=10000)
+    host.locator(".chip").click()
+    card = host.locator(".card")
+    card.wait_for(state="visible")
+    return card
+
+
+def test_appeal_rows_lead_to_their_own_case(browser):
+    case_a = new_case(browser, "CMP-CASE-A", "P-10,P-11")
+    case_b = new_case(browser, "CMP-CASE-B", "P-20,P-21")
+    page = browser.open_panel("/ipr/v3/appeals")
+
+    def preflights(appeal):
+        card = card_of(page, appeal)
+        buttons = card.locator("button.preflight")
+        expect(buttons.first).to_be_visible()
+        cases = sorted(buttons.evaluate_all("(bs) => bs.map((b) => b.dataset.case)"))
+        page.keyboard.press("Escape")  # the open card would cover the next row's chip
+        return cases
+
+    assert preflights("APL-9001") == [case_b]  # by its complaint ID
+    assert preflights("APL-9002") == [case_a]  # by a product it names
+    assert preflights("APL-9003") == sorted([case_a, case_b])  # neither: the seller picks
+
+    card = card_of(page, "APL-9001")
+    card.get_by_role("button", name="Capture evidence").click()
+    expect(card.locator(".status.ok")).to_contain_text("SHA-256", timeout=15000)
+    listed = json.loads(iprdesk("vault", "list", "--case", case_b, "--json", home=browser.home,
+                                env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
+    assert {item["kind"] for item in listed} == {"screenshot", "page"}
+    page.close()
