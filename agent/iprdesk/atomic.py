@@ -15,6 +15,10 @@ from pathlib import Path
 
 
 def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable. Windows cannot open a folder for this, and NTFS
+    journals renames itself."""
+    if os.name == "nt":
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
