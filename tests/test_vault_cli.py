@@ -83,6 +83,8 @@ def test_add_list_show_get_delete(vault_home, tmp_path, env):
                                 "--json", env=env).output)
     assert relabelled["case"] == "C-10" and relabelled["kind"] == "page"
     ids[1] = relabelled["id"]
+    nothing = run(vault_home, "vault", "label", ids[1], env=env, code=2)  # a usage error
+    assert "say what to change" in nothing.output
     run(vault_home, "vault", "delete", ids[1], "--yes", env=env)
     assert len(json.loads(run(vault_home, "vault", "list", "--json", env=env).output)) == 1
     missing = run(vault_home, "vault", "show", "ffff", env=env, code=1)

@@ -201,7 +201,7 @@ def verify(deep, passphrase_file, as_json, home):
 
 
 @vault.command()
-@click.option("--case", default=None, help="The case to export (default: everything).")
+@click.option("--case", default=None, help="The case to export (default: all the evidence).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The bundle to write, e.g. appeal.zip.")
 @passphrase_file_option
@@ -280,13 +280,17 @@ def passwd(new_passphrase_file, passphrase_file, home):
 @json_option
 @home_option
 def label(object_id, case, kind, note, complaint_id, product_ids, passphrase_file, as_json, home):
-    """Change the case, kind, note, complaint or products recorded for one piece of evidence."""
+    """Change the case, kind, note, complaint or products recorded for one piece of evidence.
+
+    The content and its SHA-256 stay as captured; the item gets a new id (printed), and the
+    journal records the change."""
     changes = {k: v for k, v in {"case": case, "kind": kind, "note": note,
                                  "complaint_id": complaint_id}.items() if v is not None}
     if product_ids:
         changes["product_ids"] = list(product_ids)
     if not changes:
-        raise BadInput("Say what to change: --case, --kind, --note, --complaint or --product")
+        raise click.UsageError("say what to change: --case, --kind, --note, --complaint or "
+                               "--product")
     item = _unlocked(home, passphrase_file).relabel(object_id, changes)
     if as_json:
         echo_json(item.to_dict())
