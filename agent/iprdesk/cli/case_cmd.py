@@ -223,9 +223,9 @@ existing_file = click.Path(exists=True, dir_okay=False)
 @click.command("preflight")
 @click.argument("case_id")
 @click.option("--agreement", "agreements", multiple=True, type=existing_file,
-              help="The signed settlement agreement (PDF), instead of the vault's.")
+              help="The signed settlement agreement (PDF), instead of the vault's (repeatable).")
 @click.option("--payment", "payments", multiple=True, type=existing_file,
-              help="The payment proof (PDF), instead of the vault's.")
+              help="The payment proof (PDF), instead of the vault's (repeatable).")
 @click.option("--new-image", "new_images", multiple=True, type=existing_file,
               help="A replacement image you will upload (repeatable).")
 @click.option("--complained-image", "complained_images", multiple=True, type=existing_file,

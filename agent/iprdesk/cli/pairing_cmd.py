@@ -10,7 +10,7 @@ from iprdesk.pairing import AuthStore
 @json_option
 @home_option
 def pair(as_json, home):
-    """Show a one-time code to pair the browser extension (valid 10 minutes)."""
+    """Show a one-time code to pair the browser extension (valid 10 minutes, 5 tries)."""
     code, expires = AuthStore(home_path(home)).new_code()
     if as_json:
         echo_json({"code": code, "expires": expires})
@@ -46,7 +46,7 @@ def tokens_list(as_json, home):
 @click.argument("token_id")
 @home_option
 def tokens_revoke(token_id, home):
-    """Revoke a token: that extension must pair again."""
+    """Revoke the token TOKEN_ID (from `tokens list`): that extension must pair again."""
     AuthStore(home_path(home)).revoke(token_id)
     click.echo(f"Revoked {token_id}.")
 

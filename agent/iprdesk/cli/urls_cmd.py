@@ -78,7 +78,8 @@ def _print_result(r: urlcheck.CheckResult) -> None:
 @click.option("--no-variants", is_flag=True,
               help="Do not add the other sizes of Joom CDN image URLs.")
 @click.option("--record", is_flag=True, help="Store every result as evidence in the vault.")
-@click.option("--case", "case_id", metavar="C", help="The case the evidence belongs to.")
+@click.option("--case", "case_id", metavar="C",
+              help="The case the evidence belongs to (needed with --record).")
 @json_option
 @home_option
 def check_urls(urls, from_file, reference, timeout, per_host, no_variants, record, case_id,
@@ -155,7 +156,10 @@ def _print_watched(w: urlwatch.Watched) -> None:
 @json_option
 @home_option
 def url_watch_add(case_id, urls, reference, no_variants, as_json, home):
-    """Watch URLS for case C."""
+    """Watch URLS, old image URLs of case C (and their Joom CDN sizes), until they are dead.
+
+    The running agent checks them hourly and once more after moderation; `url-watch check`
+    checks them now."""
     ref = _reference(reference)
     if isinstance(ref, str):
         raise click.BadParameter("give an image file", param_hint="--reference")
