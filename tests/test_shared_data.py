@@ -31,6 +31,15 @@ def test_extension_messages_exist_in_both_languages():
     assert en.keys() == zh.keys()
     for key in en:
         assert en[key].get("placeholders", {}).keys() == zh[key].get("placeholders", {}).keys()
+        for messages in (en, zh):
+            entry = messages[key]
+            assert entry["message"].strip(), key
+            # Every $NAME$ the text uses is declared, every declared one is used (Chrome
+            # ignores their case), and both languages fill it from the same $1, $2...
+            used = {name.lower() for name in re.findall(r"\$(\w+)\$", entry["message"])}
+            assert used == {name.lower() for name in entry.get("placeholders", {})}, key
+            assert ({n: p["content"] for n, p in entry.get("placeholders", {}).items()}
+                    == {n: p["content"] for n, p in en[key].get("placeholders", {}).items()}), key
 
 
 def test_every_message_the_extension_uses_exists():
