@@ -1,6 +1,6 @@
 """Metadata stripping speed against exiftool (and mat2), with identical pixels confirmed.
 
-A batch of camera-size JPEGs (about 6 MB, 12 MP, full EXIF with GPS, maker notes and a
+A batch of camera-size JPEGs (about 5 MB, 12 MP, full EXIF with GPS, maker notes and a
 thumbnail, XMP, IPTC, ICC, a comment) goes through `iprdesk strip -o DIR` and through
 `exiftool -all= --icc_profile:all -o DIR/` in batch mode (and mat2 when installed), each a
 single process over the whole batch, best of three runs. Then POST /v1/strip on the real
@@ -38,7 +38,7 @@ SIZE = (4000, 3000)
 
 
 def camera_jpeg(seed: int) -> bytes:
-    """A noisy 12 MP picture (noise keeps the JPEG at a phone's ~6 MB) with a phone's metadata."""
+    """A noisy 12 MP picture (noise keeps the JPEG at a phone's ~5 MB) with a phone's metadata."""
     rng = np.random.default_rng(seed)
     w, h = SIZE
     y, x = np.mgrid[0:h, 0:w]

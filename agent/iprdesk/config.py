@@ -19,7 +19,7 @@ class Config:
     port: int = DEFAULT_PORT
     # Extension ids allowed besides the one pinned by the manifest key (Edge, a store build).
     extra_extension_ids: list[str] = field(default_factory=list)
-    # Folders the agent watches and cleans: [{"in": DIR, "out": DIR}].
+    # Folders the agent watches and cleans: [{"in": DIR, "out": DIR, "heic_to_jpeg": false}].
     watch: list[dict] = field(default_factory=list)
     # The agent locks the evidence vault again after this long without a vault request.
     vault_idle_lock_seconds: int = 600
