@@ -182,6 +182,10 @@ def test_heic_refused_without_the_flag_then_converted():
         assert not im.getexif()
     # The converted JPEG carries nothing else to strip.
     assert strip_image(cleaned.data, "IMG_0001.jpg").report.clean
+    # Inspecting the HEIC reports what it holds and converts nothing.
+    looked = inspect_image(data, "IMG_0001.HEIC")
+    assert not looked.converted and "JPEG" not in looked.summary("en")
+    assert looked.summary("en").startswith("IMG_0001.HEIC contains GPS location")
 
 
 def _png_header(width, height) -> bytes:

@@ -76,7 +76,8 @@ class Report:
 
     @property
     def converted(self) -> bool:
-        return self.output_format not in (None, self.format)
+        """Stripping wrote another format (HEIC to JPEG); inspecting converts nothing."""
+        return self.action == "strip" and self.output_format not in (None, self.format)
 
     @property
     def clean(self) -> bool:
@@ -172,7 +173,7 @@ class Report:
                               if size else name for name, size in f.blocks)
             key = "blocks_removed" if self.action == "strip" else "blocks_found"
             out.append(t[key].format(items=blocks))
-        if self.converted and self.action == "strip":
+        if self.converted:
             out.append(t["converted"].format(out=self.output_file))
         kept, picture = [], self.picture
         if picture.icc_kept:
