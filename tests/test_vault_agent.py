@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import zipfile
 
 import aiohttp
@@ -147,6 +148,20 @@ async def test_export_from_the_agent_is_a_valid_bundle(vault_home, agent, tmp_pa
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert "screenshot/20260301-080000_shot.png" in zf.namelist()
 
+
+
+@pytest.mark.parametrize("case", ['x"; filename="evil.exe', "x\r\nSet-Cookie: a=b", "../ü\x00"])
+async def test_export_file_name_cannot_inject_into_headers(vault_home, agent, case):
+    """The case is free text from the request; the file name in Content-Disposition is made
+    of safe characters only: no quote to end the name early, no line break to add a header."""
+    await agent.post("/v1/evidence", data=capture_form(meta={**CAPTURE_META, "case": case}))
+    await unlock(agent)
+    r = await agent.post("/v1/vault/export", json={"case": case})
+    assert r.status == 200, await r.text()
+    disposition = r.headers["Content-Disposition"]
+    assert disposition.count('"') == 2 and disposition.count("filename=") == 1, disposition
+    assert "Set-Cookie" not in r.headers
+    assert re.fullmatch(r'attachment; filename="appeal-[A-Za-z0-9._-]+\.zip"', disposition)
 
 @pytest.fixture
 def short_idle(home):

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import re
 import tempfile
 from pathlib import Path
 
@@ -161,7 +162,9 @@ async def export(request: web.Request) -> web.StreamResponse:
         path = Path(folder) / "bundle.zip"
         summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
         data = path.read_bytes()
-    name = f"appeal-{case or 'all'}.zip".encode("ascii", "replace").decode().replace("?", "_")
+    # The case is free text: only safe characters reach the header (a quote would end the
+    # name early, a line break would start a header of its own).
+    name = "appeal-" + (re.sub(r"[^A-Za-z0-9._-]+", "_", case or "all")[:100] or "all") + ".zip"
     return web.Response(body=data, content_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "X-Bundle-SHA256": summary.sha256,
