@@ -74,6 +74,62 @@ def test_moved_in_file_is_cleaned(watched, tmp_path):
     assert wait_for((out / "shot.png").exists)
 
 
+
+# -- whoever can write into IN_DIR must not reach past IN_DIR or OUT_DIR ---------------------
+
+def test_links_out_of_the_watched_folder_are_not_followed(tmp_path, caplog):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    caplog.set_level(logging.INFO, logger="iprdesk.watch")
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "id-card.jpg").write_bytes(fx.photo_jpeg())
+    (src / "link.jpg").symlink_to(private / "id-card.jpg")
+    (src / "folder").symlink_to(private, target_is_directory=True)
+    watcher = FolderWatcher(src, out, settle=0.5)
+    watcher.start()
+    try:
+        # A file that was noticed, then swapped for a link before it settled.
+        (src / "swap.jpg").write_bytes(fx.photo_png())
+        assert wait_for(lambda: src / "swap.jpg" in watcher._pending)
+        (src / ".swap").symlink_to(private / "id-card.jpg")
+        (src / ".swap").rename(src / "swap.jpg")
+        (src / "after.png").write_bytes(fx.photo_png())
+        assert wait_for((out / "after.png").exists)
+        assert wait_for(lambda: "swap.jpg" in caplog.text)
+    finally:
+        watcher.stop()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["after.png"]
+    assert "unexpected error" not in caplog.text
+    assert "outside the watched folder" in caplog.text
+
+
+def test_a_link_planted_in_the_output_folder_cannot_send_files_elsewhere(watched, tmp_path,
+                                                                          caplog):
+    src, out = watched  # OUT inside IN: whoever writes into IN can write into OUT
+    caplog.set_level(logging.INFO, logger="iprdesk.watch")
+    elsewhere = tmp_path / "autostart"
+    elsewhere.mkdir()
+    out.mkdir(exist_ok=True)
+    (out / "sub").symlink_to(elsewhere, target_is_directory=True)
+    (src / "sub").mkdir()
+    (src / "sub" / "x.jpg").write_bytes(fx.photo_jpeg())
+    (src / "y.png").write_bytes(fx.photo_png())
+    assert wait_for((out / "y.png").exists)
+    assert wait_for(lambda: "x.jpg" in caplog.text)
+    assert list(elsewhere.iterdir()) == []
+    assert "outside" in caplog.text
+
+
+def test_a_fifo_does_not_hang_the_watcher(watched):
+    import os
+
+    src, out = watched
+    os.mkfifo(src / "pipe.jpg")
+    time.sleep(0.6)
+    (src / "next.png").write_bytes(fx.photo_png())
+    assert wait_for((out / "next.png").exists)
+
 def test_output_folder_must_differ(tmp_path):
     with pytest.raises(BadInput):
         FolderWatcher(tmp_path, tmp_path)

@@ -6,9 +6,17 @@ written. Output mirrors the sub-folder layout. Events under OUT are ignored (OUT
 inside IN), as are hidden and partial names (our own atomic temp files among them) and
 non-images. A failure is logged and the watcher goes on. On start, files already in IN
 whose cleaned copy is missing or older are cleaned too, so nothing is lost while it was off.
+
+Whoever can write into IN (a shared or synced folder, an unpacked archive) must not reach past
+it: links leading out of IN are not followed (checked again when the file is read, which
+refuses a link and anything but a regular file), and nothing is written where a link would
+take it out of OUT (OUT may live inside IN, so links can be planted there too).
 """
 
+import errno
 import logging
+import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -17,14 +25,21 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from iprdesk.errors import BadInput
-from iprdesk.metadata import BadImage, is_image, problem_text
-from iprdesk.metadata.files import clean_path, is_hidden_or_partial, write_cleaned
+from iprdesk.metadata import BadImage, is_image, problem_text, strip_image
+from iprdesk.metadata.files import MAX_FILE_BYTES, is_hidden_or_partial, write_cleaned
 
 log = logging.getLogger("iprdesk.watch")
 
 _TEXT = {
-    "en": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest} (copied as is)"},
-    "zh_CN": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest}（原样复制）"},
+    "en": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest} (copied as is)",
+           "outside_in": "✗ {path}: skipped, it leads outside the watched folder (a link?)",
+           "outside_out": "✗ {path}: not written, {dest} leads outside the output folder "
+                          "(a link?)",
+           "not_file": "✗ {path}: skipped, not a regular file"},
+    "zh_CN": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest}（原样复制）",
+              "outside_in": "✗ {path}：已跳过，它指向监视文件夹之外（链接？）",
+              "outside_out": "✗ {path}：未写入，{dest} 指向输出文件夹之外（链接？）",
+              "not_file": "✗ {path}：已跳过，不是普通文件"},
 }
 
 
@@ -127,14 +142,47 @@ class FolderWatcher:
                     ready.append(path)
         return ready
 
+    def _read(self, path: Path) -> bytes | None:
+        """The file's bytes if it still is a regular file inside IN, else None (logged).
+
+        Checked again here, not only when it was noticed: a file can be swapped for a link
+        before it settles. The last component is opened without following a link, and
+        without blocking (a FIFO named like a photo must not hang the watcher)."""
+        text = _TEXT[self.lang]
+        if not self._wanted(path):
+            log.warning(text["outside_in"].format(path=path))
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                log.warning(text["not_file"].format(path=path))
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                raise BadImage(f"{path.name}: the file is {info.st_size // (1024 * 1024)} MB, "
+                               "larger than any photo iprdesk cleans", code="too_large")
+            return f.read()
+
     def _process(self, path: Path) -> None:
         try:
-            with path.open("rb") as f:
-                if not is_image(f.read(32)):
-                    log.debug("skipped %s: not an image", path)
-                    return
-            cleaned = clean_path(path, heic_to_jpeg=self.heic_to_jpeg)
-            dest = write_cleaned(cleaned, path, self._out_dir_for(path))
+            try:
+                data = self._read(path)
+            except OSError as e:
+                if e.errno != errno.ELOOP:  # O_NOFOLLOW met a link: swapped after the check
+                    raise
+                log.warning(_TEXT[self.lang]["outside_in"].format(path=path))
+                return
+            if data is None:
+                return
+            if not is_image(data[:32]):
+                log.debug("skipped %s: not an image", path)
+                return
+            out_dir = self._out_dir_for(path)
+            if not out_dir.resolve().is_relative_to(self.out_dir):
+                log.warning(_TEXT[self.lang]["outside_out"].format(path=path, dest=out_dir))
+                return
+            cleaned = strip_image(data, path.name, heic_to_jpeg=self.heic_to_jpeg)
+            dest = write_cleaned(cleaned, path, out_dir)
             key = "copied" if cleaned.report.clean else "cleaned"
             log.info(_TEXT[self.lang][key].format(summary=cleaned.report.summary(self.lang),
                                                   dest=dest))
