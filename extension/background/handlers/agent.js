@@ -1,18 +1,26 @@
 // Messages about the agent itself: state, pairing, address, shared data.
 import * as agent from "../agent-client.js";
 import { getCatalog } from "../catalog-cache.js";
+import { requireExtensionPage } from "../senders.js";
 
 export const handlers = {
   "agent.status": () => agent.status(),
-  "agent.pair": async ({ code }) => {
+  // Pairing and the agent's address only from the options page: a Panel tab could otherwise
+  // send the token to another port of this computer, or drop it.
+  "agent.pair": async ({ code }, sender) => {
+    requireExtensionPage(sender);
     await agent.pair(code);
     await getCatalog({ refresh: true }).catch(() => null);
     return agent.status();
   },
-  "agent.unpair": async () => {
+  "agent.unpair": async (_m, sender) => {
+    requireExtensionPage(sender);
     await agent.unpair();
     return agent.status();
   },
-  "agent.setAddress": async ({ agentUrl }) => ({ agentUrl: await agent.setAgentUrl(agentUrl) }),
+  "agent.setAddress": async ({ agentUrl }, sender) => {
+    requireExtensionPage(sender);
+    return { agentUrl: await agent.setAgentUrl(agentUrl) };
+  },
   "catalog.get": () => getCatalog(),
 };

@@ -8,6 +8,7 @@
 // whether or not the vault is unlocked.
 import { fromBase64, sha256Hex, toBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
+import { fromExtensionPage, requireExtensionPage } from "../senders.js";
 
 const MHTML_TYPE = "application/x-mimearchive";
 const FRAME_TIMEOUT_MS = 30000;
@@ -24,14 +25,6 @@ function fail(code, message) {
   const e = new Error(message);
   e.code = code;
   return e;
-}
-
-function fromExtensionPage(sender) {
-  return typeof sender.url === "string" && sender.url.startsWith(chrome.runtime.getURL(""));
-}
-
-function requireExtensionPage(sender) {
-  if (!fromExtensionPage(sender)) throw fail("forbidden", "only the extension's own pages may do this");
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,6 +67,12 @@ function enqueue(job) {
 }
 
 async function captureTab(tab, facts, mhtml) {
+  // captureVisibleTab shows whatever tab is in front of the window: a Panel tab behind
+  // another one (a script on it can press our button) would seal that tab under its own URL.
+  const [front] = await chrome.tabs.query({ active: true, windowId: tab.windowId });
+  if (front?.id !== tab.id) {
+    throw fail("tab_not_visible", "the tab to capture is not the one in front of its window");
+  }
   const capturedAt = new Date().toISOString();
   let dataUrl;
   try {

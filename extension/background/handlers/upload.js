@@ -2,6 +2,7 @@
 // when the agent cannot be reached, whether the original may pass (the user's choice).
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
+import { requireExtensionPage } from "../senders.js";
 
 const SETTINGS_KEY = "uploadGuard";
 // The agent being down or not paired: the guard's policy decides what happens.
@@ -32,7 +33,7 @@ export const handlers = {
   "upload.settings": () => uploadSettings(),
   // Settings change only from the extension's own pages, never from a Panel tab.
   "upload.saveSettings": async ({ blockWhenAgentDown }, sender) => {
-    if (!sender.url?.startsWith(chrome.runtime.getURL(""))) throw new Error("not allowed here");
+    requireExtensionPage(sender);
     await chrome.storage.local.set({ [SETTINGS_KEY]: { blockWhenAgentDown: !!blockWhenAgentDown } });
     return uploadSettings();
   },

@@ -1,0 +1,116 @@
+"""What a hostile Panel page (a script injected into merchant.joom.com, or a compromised
+renderer speaking for our content script) can make the extension do: nothing that changes its
+settings or records something the user did not see."""
+
+import json
+import time
+
+import pytest
+
+from e2e.conftest import launch_browser
+from tests.helpers import iprdesk
+
+PASSPHRASE = "e2e security passphrase"
+ROW = "complaint:CMP-2026-11-0042"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_browser(tmp_path_factory.mktemp("extsec")) as b:
+        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
+                input=PASSPHRASE + "\n")
+        yield b
+
+
+def content_script_world(browser, page):
+    """A CDP session on `page` and the id of our content scripts' world in its main frame:
+    what a compromised renderer of that page can run as."""
+    cdp = browser.context.new_cdp_session(page)
+    contexts = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    deadline = time.monotonic() + 5
+    main_frame = None
+    while time.monotonic() < deadline:
+        main_frame = next((c["auxData"]["frameId"] for c in contexts
+                           if c.get("auxData", {}).get("isDefault")), None)
+        ours = [c["id"] for c in contexts
+                if c["origin"] == browser.ext_url("").rstrip("/")
+                and c.get("auxData", {}).get("frameId") == main_frame]
+        if ours:
+            return cdp, ours[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no content script world among {contexts}")
+
+
+def send_as_content_script(browser, page, message: dict):
+    cdp, world = content_script_world(browser, page)
+    result = cdp.send("Runtime.evaluate", {
+        "expression": f"chrome.runtime.sendMessage({json.dumps(message)})",
+        "contextId": world, "awaitPromise": True, "returnByValue": True})
+    cdp.detach()
+    return result["result"]["value"]
+
+
+def stored_settings(browser):
+    return browser.worker.evaluate("chrome.storage.local.get(['agentUrl', 'token'])")
+
+
+@pytest.mark.parametrize("message", [
+    {"type": "agent.setAddress", "agentUrl": "http://127.0.0.1:1"},
+    {"type": "agent.unpair"},
+    {"type": "agent.pair", "code": "AAAA-BBBB"},
+])
+def test_a_panel_tab_cannot_change_where_the_token_goes_or_drop_it(browser, message):
+    before = stored_settings(browser)
+    panel = browser.open_panel("/ipr/complaints")
+    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
+    reply = send_as_content_script(browser, panel, message)
+    panel.close()
+    assert reply["ok"] is False and reply["error"]["code"] == "forbidden", reply
+    assert stored_settings(browser) == before
+    # The pending code, if any, was not spent either.
+    assert json.loads((browser.home / "auth.json").read_text()).get("pending") is None
+
+
+def vault_items(browser):
+    return json.loads(iprdesk("vault", "list", "--json", home=browser.home,
+                              env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
+
+
+def test_a_background_panel_tab_cannot_capture_the_tab_in_front(browser):
+    """captureVisibleTab shows the window's active tab: a Panel tab behind another one (the
+    user's bank, mail...) must not get that screenshot sealed under its own URL and title."""
+    panel = browser.open_panel("/ipr/complaints")
+    host = panel.locator(f"iprdesk-overlay[data-iprdesk-id='{ROW}']")
+    host.wait_for(state="attached", timeout=10000)
+    front = browser.context.new_page()
+    front.goto(browser.panel.url("/account"))  # any other tab, now in front
+    assert browser.worker.evaluate(
+        "chrome.tabs.query({active: true}).then(([t]) => t.url)") == front.url
+    before = len(vault_items(browser))
+    # The page's own script presses our button (the overlay's shadow root is open).
+    panel.evaluate("""(row) => {
+        const root = document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`).shadowRoot;
+        root.querySelector('.chip').click();
+        root.querySelector('.card button.capture').click();
+    }""", ROW)
+    status = host.locator(".card .status")
+    status.wait_for(timeout=15000)
+    panel.wait_for_function(
+        """(row) => document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`)
+                      .shadowRoot.querySelector('.card .status')?.textContent""", arg=ROW,
+        timeout=15000)
+    assert "error" in (status.get_attribute("class") or "")
+    assert len(vault_items(browser)) == before
+    front.close()
+
+    # In front, the same button captures as before.
+    panel.bring_to_front()
+    panel.evaluate("""(row) => document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`)
+        .shadowRoot.querySelector('.card button.capture').click()""", ROW)
+    panel.wait_for_function(
+        """(row) => document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`)
+                      .shadowRoot.querySelector('.card .status.ok')""", arg=ROW, timeout=15000)
+    assert len(vault_items(browser)) == before + 2  # screenshot and page archive
+    panel.close()
