@@ -42,6 +42,13 @@ def test_new_case_is_saved_and_read_back(store, home):
     assert oct((home / "cases" / f"{case.id}.json").stat().st_mode & 0o777) == "0o600"
 
 
+def test_control_characters_from_the_panel_are_not_kept(store):
+    """The complainant is read off the Panel page; an escape sequence in it would act on the
+    terminal of whoever runs `iprdesk case list`."""
+    case = new(store, complainant="Acme\x1b]52;c;ZXZpbA==\x07 IP\x9b2J Ltd")
+    assert case.complainant == "Acme ]52;c;ZXZpbA== IP 2J Ltd"
+
+
 @pytest.mark.parametrize("hours, expected", [
     (0, "ok"), (23.9, "ok"), (24.5, "warning"), (41.9, "warning"), (42.1, "urgent"),
     (47.99, "urgent"), (48.01, "overdue"), (500, "overdue"),

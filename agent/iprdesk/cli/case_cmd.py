@@ -13,6 +13,7 @@ from iprdesk.cli.common import (
     home_path,
     json_option,
     passphrase_file_option,
+    printable,
     vault_passphrase,
 )
 from iprdesk.vault import Vault
@@ -172,7 +173,8 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     else:
         click.echo(i18n.text("case.documents", lang) + ":")
         for d in documents:
-            click.echo(f"  {d.id[:12]}  {d.kind:<10} {d.captured_at}  {d.original_name or ''}")
+            click.echo(f"  {d.id[:12]}  {d.kind:<10} {d.captured_at}  "
+                       f"{printable(d.original_name or '')}")
 
 
 @case.command("event")

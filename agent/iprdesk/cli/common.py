@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sys
 
 import click
@@ -25,6 +26,16 @@ def home_path(home: str | None):
 
 def echo_json(value) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text) -> str:
+    """Text from a web page or someone else's file, safe to print on a terminal: control
+    characters (escape sequences that retitle, clear or fill the clipboard; line breaks that
+    forge a line of output) are shown as \\xNN instead of acting."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 def warn(message: str) -> None:

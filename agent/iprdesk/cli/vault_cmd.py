@@ -18,6 +18,7 @@ from iprdesk.cli.common import (
     home_path,
     json_option,
     passphrase_file_option,
+    printable,
     vault_passphrase,
     warn,
 )
@@ -100,7 +101,8 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
         echo_json([_summary(i) for i in items])
         return
     for item in items:
-        click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  {item.original_name}")
+        click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  "
+                   f"{printable(item.original_name)}")
     click.echo(f"Added {len(items)} file(s). / 已添加 {len(items)} 个文件。", err=True)
 
 
@@ -132,7 +134,7 @@ def list_(case, kind, passphrase_file, as_json, home):
         return
     for i in items:
         click.echo(f"{i.id}  {i.captured_at}  {i.kind:<10}  {i.case or '-':<12}  "
-                   f"{i.sha256[:12]}  {i.original_name or i.page_title or ''}")
+                   f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}")
 
 
 @vault.command()
@@ -148,7 +150,8 @@ def show(object_id, passphrase_file, as_json, home):
         return
     for key, value in item.to_dict().items():
         if value not in (None, [], ""):
-            click.echo(f"{key:>14}: {', '.join(value) if isinstance(value, list) else value}")
+            shown = ", ".join(value) if isinstance(value, list) else value
+            click.echo(f"{key:>14}: {printable(shown)}")
 
 
 @vault.command()
@@ -234,7 +237,7 @@ def verify_bundle_(bundle, as_json, home):
                    if own else None})
         sys.exit(0 if report.ok else 1)
     for line in report.problems:
-        click.echo(f"ALTERED: {line}")
+        click.echo(f"ALTERED: {printable(line)}")
     if report.ok:
         click.echo(f"OK: {report.files} files and the manifest match the signature of key "
                    f"{report.fingerprint}. / 证据包完整，签名有效。")
