@@ -26,7 +26,7 @@ from watchdog.observers import Observer
 
 from iprdesk.errors import BadInput
 from iprdesk.metadata import BadImage, is_image, problem_text, strip_image
-from iprdesk.metadata.files import MAX_FILE_BYTES, is_hidden_or_partial, write_cleaned
+from iprdesk.metadata.files import check_size, is_hidden_or_partial, write_cleaned
 
 log = logging.getLogger("iprdesk.watch")
 
@@ -158,9 +158,7 @@ class FolderWatcher:
             if not stat.S_ISREG(info.st_mode):
                 log.warning(text["not_file"].format(path=path))
                 return None
-            if info.st_size > MAX_FILE_BYTES:
-                raise BadImage(f"{path.name}: the file is {info.st_size // (1024 * 1024)} MB, "
-                               "larger than any photo iprdesk cleans", code="too_large")
+            check_size(path, info.st_size)
             return f.read()
 
     def _process(self, path: Path) -> None:

@@ -42,7 +42,8 @@ def _reading(path: Path):
         raise BadImage(f"{path}: cannot be read ({e.strerror})", code="unreadable") from None
 
 
-def _check_size(path: Path, size: int) -> None:
+def check_size(path: Path, size: int) -> None:
+    """Refuse a file too large to be a photo before reading it into memory."""
     if size > MAX_FILE_BYTES:
         raise BadImage(f"{path.name}: the file is {size // (1024 * 1024)} MB, larger than "
                        "any photo iprdesk cleans", code="too_large")
@@ -50,7 +51,7 @@ def _check_size(path: Path, size: int) -> None:
 
 def read_image(path: Path) -> bytes:
     with _reading(path):
-        _check_size(path, path.stat().st_size)
+        check_size(path, path.stat().st_size)
         return path.read_bytes()
 
 
@@ -63,15 +64,11 @@ def map_image(path: Path) -> bytes | mmap.mmap:
     """
     with _reading(path), open(path, "rb") as f:
         info = os.fstat(f.fileno())
-        _check_size(path, info.st_size)
+        check_size(path, info.st_size)
         if stat.S_ISREG(info.st_mode) and info.st_size:
             with contextlib.suppress(OSError):  # a filesystem that cannot map: read instead
                 return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     return read_image(path)
-
-
-def clean_path(path: Path, *, heic_to_jpeg: bool = False) -> Cleaned:
-    return strip_image(read_image(path), path.name, heic_to_jpeg=heic_to_jpeg)
 
 
 def destination(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path:
