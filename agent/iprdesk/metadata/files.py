@@ -59,8 +59,8 @@ def map_image(path: Path) -> bytes | mmap.mmap:
     """The file as a read-only memory map: a 6 MB photo is not copied into the process.
 
     For the CLI only: if another program truncates the file while it is mapped, reading it
-    raises SIGBUS, which a long-running agent must not risk (it uses read_image). Files that
-    cannot be mapped (empty, pipes) are read instead.
+    raises SIGBUS, which a long-running agent must not risk (it reads files into memory).
+    Files that cannot be mapped (empty, pipes) are read instead.
     """
     with _reading(path), open(path, "rb") as f:
         info = os.fstat(f.fileno())
