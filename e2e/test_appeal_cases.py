@@ -62,3 +62,37 @@ def test_appeal_rows_lead_to_their_own_case(browser):
                                 env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
     assert {item["kind"] for item in listed} == {"screenshot", "page"}
     page.close()
+
+
+def test_a_chip_with_no_room_for_its_words_shrinks_to_its_mark(browser):
+    page = browser.open_panel("/ipr/v3/appeals")  # six columns: no cell has room for a title
+    page.wait_for_selector("iprdesk-overlay[data-iprdesk-id^='appeal:']", state="attached",
+                           timeout=10000)
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        "iprdesk-overlay[data-iprdesk-id^='appeal:']")].length === 3""")
+    chips = page.evaluate("""() => {
+        const texts = [...document.querySelectorAll('#appeals th, #appeals td')].map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return range.getBoundingClientRect();
+        }).filter((r) => r.width);
+        return [...document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='appeal:']")]
+            .map((host) => {
+                const chip = host.shadowRoot.querySelector('.chip');
+                const c = chip.getBoundingClientRect();
+                const covers = texts.some((t) => c.left < t.right && t.left < c.right
+                                                 && c.top < t.bottom && t.top < c.bottom);
+                return { appeal: host.dataset.appeal, compact: host.hasAttribute('data-compact'),
+                         shown: chip.innerText, label: chip.getAttribute('aria-label'), covers };
+            });
+    }""")
+    assert {c["appeal"] for c in chips} == {"APL-9001", "APL-9002", "APL-9003"}
+    for chip in chips:
+        assert not chip["covers"], chip  # whole words where they fit, else the mark
+        assert chip["shown"] == ("!" if chip["compact"] else chip["label"]), chip
+    by_appeal = {c["appeal"]: c for c in chips}
+    assert by_appeal["APL-9001"]["compact"]  # "Documents incomplete" fits in no cell
+    assert by_appeal["APL-9001"]["label"] == "Documents incomplete"
+    card = card_of(page, "APL-9001")
+    assert card.locator("h3").inner_text() == "Documents incomplete"
+    page.close()

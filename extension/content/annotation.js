@@ -11,6 +11,8 @@ iprdesk.annotation = (() => {
     .chip[data-state="urgent"] { background: #c2410c; }
     .chip[data-state="overdue"], .chip[data-state="rejected"] { background: #b91c1c; }
     .chip[data-state="info"] { background: #1d4ed8; }
+    .chip .short, :host([data-compact]) .chip .full { display: none; }
+    :host([data-compact]) .chip .short { display: inline; }
     .card { display: none; position: absolute; top: calc(100% + 6px); right: 0; width: 380px;
             max-height: 70vh; overflow: auto; background: #fff; color: #1d1d1f; text-align: left;
             border: 1px solid #d0d4da; border-radius: 10px; padding: 12px 14px; white-space: normal;
@@ -48,8 +50,9 @@ iprdesk.annotation = (() => {
   document.addEventListener("click", closeAll);
   document.addEventListener("keydown", (e) => e.key === "Escape" && closeAll());
 
-  // Create (or refresh) the annotation `id` next to `anchor`.
-  function attach(anchor, id, { chipText, state, title, place }) {
+  // Create (or refresh) the annotation `id` next to `anchor`. With `chipShort`, the chip
+  // shrinks to that where its full text would cover the page (see overlay.placeInCells).
+  function attach(anchor, id, { chipText, chipShort, state, title, place }) {
     const root = iprdesk.overlay.anchored(anchor, id, { css, place });
     const host = root.host;
     let chip = root.querySelector(".chip");
@@ -75,11 +78,19 @@ iprdesk.annotation = (() => {
       });
       card.addEventListener("click", (e) => e.stopPropagation());
     }
-    chip.textContent = chipText;
+    if (chipShort) {
+      chip.replaceChildren(el("span", { className: "full" }, chipText),
+                           el("span", { className: "short" }, chipShort));
+      host.setAttribute("data-compactable", "");
+    } else {
+      chip.textContent = chipText;
+      host.removeAttribute("data-compactable");
+    }
     chip.dataset.state = state;
     chip.title = title || "";
     chip.setAttribute("aria-label", title || chipText);
     host.dataset.state = state;
+    iprdesk.overlay.reposition();  // its size has just changed
     return { root, host, chip, card: root.querySelector(".card") };
   }
 

@@ -44,7 +44,7 @@ iprdesk.overlay ??= (() => {
 
     // A host next to `anchor` in a layer above the page: absolutely positioned in document
     // coordinates, so it takes no space in the page's layout and scrolls with the page.
-    // `place(rect, box)` returns {left, top} from the anchor's and the host's page rects.
+    // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects.
     anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd } = {}) {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
       if (existing) {
@@ -73,10 +73,11 @@ iprdesk.overlay ??= (() => {
     },
 
     // In the blank space after the text of one of `cells` (the first with room for the host),
-    // so nothing of the page is covered; when no cell has room, astride the anchor's top
-    // border at its end, over padding rather than text.
+    // so nothing of the page is covered. A host that has a compact form (data-compact, e.g. a
+    // chip reduced to its mark) takes it when only that fits. When nothing fits, astride the
+    // anchor's top border at its end, over padding rather than text.
     placeInCells(cells) {
-      return (rect, box) => {
+      const inBlank = (box) => {
         for (const cell of cells) {
           if (!cell?.isConnected) continue;
           const range = document.createRange();
@@ -89,7 +90,21 @@ iprdesk.overlay ??= (() => {
             return { left: start + window.scrollX, top: c.top + window.scrollY + (c.height - box.height) / 2 };
           }
         }
-        return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+        return null;
+      };
+      return (rect, box, host) => {
+        const compactable = host?.hasAttribute("data-compactable");
+        if (compactable) {
+          host.removeAttribute("data-compact");
+          box = host.getBoundingClientRect();
+        }
+        let place = inBlank(box);
+        if (!place && compactable) {
+          host.setAttribute("data-compact", "");
+          box = host.getBoundingClientRect();
+          place = inBlank(box);
+        }
+        return place || { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
       };
     },
 
@@ -111,7 +126,7 @@ iprdesk.overlay ??= (() => {
                        right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
                        width: r.width, height: r.height };
         const box = host.getBoundingClientRect();
-        const { left, top } = place(rect, box);
+        const { left, top } = place(rect, box, host);
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
       }
     },

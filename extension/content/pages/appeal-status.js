@@ -75,7 +75,7 @@
       // In the blank space of a cell, never over the page's own text.
       const cells = ["reason", "status", "date", "appealId"].map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
-        chipText: title, state: "rejected", title,
+        chipText: title, chipShort: "!", state: "rejected", title,
         place: iprdesk.overlay.placeInCells(cells) });
       host.dataset.appeal = row.values.appealId;
       host.dataset.code = code || "unknown";
