@@ -37,13 +37,14 @@
       const id = `banner:${kind}`;
       seen.add(id);
       const h = ctx.hints;
+      const title = h[`banner.${kind}.title`];
+      // No symbol before the title: "ⓘ" is missing from common Linux fonts (a box instead).
       const { host, card } = iprdesk.annotation.attach(banner, id, {
-        chipText: `ⓘ ${h[`banner.${kind}.title`]}`, state: "info", title: h[`banner.${kind}.title`],
-        place: iprdesk.overlay.placeCorner });
+        chipText: title, state: "info", title, place: iprdesk.overlay.placeCorner });
       host.dataset.banner = kind;
       if (host.hasAttribute("open") && card.childElementCount) continue;
       card.replaceChildren(
-        el("h3", {}, h[`banner.${kind}.title`]),
+        el("h3", {}, title),
         el("p", {}, h[`banner.${kind}.explain`]),
         list(h[`banner.${kind}.steps`], "ol"),
       );
