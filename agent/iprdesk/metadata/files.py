@@ -153,6 +153,11 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                               initializer=_ignore_interrupts)
+
+
 class CleanBatch:
     """The files of one `strip` run, cleaned on every CPU and put in place together.
 
@@ -178,17 +183,27 @@ class CleanBatch:
                 yield path, *self._take(path, functools.partial(self._stage, path))
             return
         try:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
-                                     initializer=_ignore_interrupts) as pool:
+            with _pool(workers) as pool:
                 futures = [pool.submit(self._stage, path) for path in paths]
                 try:
                     for path, future in zip(paths, futures, strict=True):
-                        yield path, *self._take(path, future.result)
+                        yield path, *self._take(path, functools.partial(
+                            self._result, future, path))
                 finally:  # interrupted: start no other file
                     for future in futures:
                         future.cancel()
         finally:
             self._remove_strays(paths)
+
+    def _result(self, future, path: Path):
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A worker died (a crash in a decoder, SIGBUS from a file truncated under its
+            # memory map, the OOM killer) and took the pool's pending files with it. Each of
+            # them gets a worker of its own, so only a file that kills it again fails.
+            with _pool(1) as alone:
+                return alone.submit(self._stage, path).result()
 
     def _remove_strays(self, paths: list[Path]) -> None:
         """Remove this batch's temp files that no outcome handed over: a run interrupted, or
@@ -206,9 +221,9 @@ class CleanBatch:
             report, dest, temp = outcome()
         except BadImage as e:
             return e, None
-        except BrokenProcessPool:  # a worker died, e.g. SIGBUS from a file truncated under it
-            return BadImage(f"{path}: cleaning stopped unexpectedly; was the file changed while "
-                            "it was read?", code="unreadable"), None
+        except BrokenProcessPool:  # it killed its own worker too
+            return BadImage(f"{path}: cleaning it stopped the process that read it (a damaged "
+                            "file, or one changed while it was read)", code="damaged"), None
         if temp is not None:
             if dest in self._sources:  # two inputs with one name must not overwrite each other
                 remove_quietly(temp)
