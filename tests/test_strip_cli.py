@@ -133,7 +133,8 @@ def test_real_command_line_exit_codes(photos, tmp_path):
     ok = subprocess.run([*cmd, str(photos / "shot.png")], capture_output=True, text=True, env=env)
     assert ok.returncode == 0, ok.stderr
     assert "已从 shot.png 中删除" in ok.stdout
-    bad = subprocess.run([*cmd, str(tmp_path)], capture_output=True, text=True, env=env)
+    bad = subprocess.run([*cmd, str(tmp_path / "missing.jpg")], capture_output=True, text=True,
+                         env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
 
 
@@ -143,3 +144,29 @@ def test_in_place_through_a_symlink_cleans_the_target(run, photos):
     assert run("strip", "--in-place", link).exit_code == 0
     assert link.is_symlink()
     assert b"Chen Jie" not in (photos / "shot.png").read_bytes()
+
+
+def test_folders_and_patterns_stand_for_their_images(run, photos, tmp_path):
+    (photos / "notes.txt").write_text("not an image")
+    (photos / ".IMG_2041.jpg.x1y2.tmp").write_bytes(fx.photo_jpeg())  # a write in flight
+    (photos / "sub").mkdir()
+    (photos / "sub" / "IMG_2041.jpg").write_bytes(fx.photo_jpeg())  # a name met again
+    inspected = json.loads(run("inspect", photos, "--json").output)
+    assert [r["file"] for r in inspected] == ["IMG_2041.jpg", "anim.gif", "shot.png"]
+
+    pattern = run("inspect", photos / "*.png", photos / "shot.png", "--json")
+    assert [r["file"] for r in json.loads(pattern.output)] == ["shot.png"]  # each file once
+
+    out = tmp_path / "clean"
+    assert run("strip", photos, "-o", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_2041.jpg", "anim.gif", "shot.png"]
+
+
+@pytest.mark.parametrize("lang, message", [("en", "no file matches"),
+                                           ("zh_CN", "没有匹配的文件")])
+def test_a_pattern_that_matches_nothing_is_a_usage_error(run, tmp_path, lang, message):
+    result = run("strip", tmp_path / "*.jpg", "-o", tmp_path / "out", "--lang", lang)
+    assert result.exit_code == 2 and message in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("inspect", empty).exit_code == 2

@@ -18,7 +18,7 @@ from iprdesk.cli.common import (
     warn,
 )
 from iprdesk.metadata import BadImage, inspect_image, problem_text
-from iprdesk.metadata.files import CleanBatch, read_image
+from iprdesk.metadata.files import CleanBatch, NoMatch, expand_inputs, read_image
 from iprdesk.metadata.report import LANGUAGES
 
 _TEXT = {
@@ -29,6 +29,8 @@ _TEXT = {
         "progress": "Cleaning", "checking": "Inspecting",
         "watching": "Watching {src} → {out} (Ctrl-C to stop)",
         "one_target": "give exactly one of -o DIR or --in-place",
+        "no_match": "{pattern}: no file matches",
+        "no_image": "no image to work on in {args}",
     },
     "zh_CN": {
         "done": "已清理 {cleaned} 个，{clean} 个本来就干净，{failed} 个失败",
@@ -37,6 +39,8 @@ _TEXT = {
         "progress": "正在清理", "checking": "正在检查",
         "watching": "正在监视 {src} → {out}（按 Ctrl-C 停止）",
         "one_target": "请指定 -o DIR 或 --in-place 其中之一",
+        "no_match": "{pattern}：没有匹配的文件",
+        "no_image": "{args} 中没有可处理的图片",
     },
 }
 
@@ -76,6 +80,17 @@ class _NoProgress:
         return False
 
 
+def _inputs(args, t: dict) -> list[Path]:
+    """Files, folders (the images directly in them) and patterns, as files."""
+    try:
+        found = expand_inputs(list(args))
+    except NoMatch as e:
+        raise click.UsageError(t["no_match"].format(pattern=e.pattern)) from None
+    if not found:
+        raise click.UsageError(t["no_image"].format(args=" ".join(map(str, args))))
+    return found
+
+
 def _print_results(results: list[dict], lang: str, heading) -> None:
     """Each file's summary (through `heading(result, summary)`) and details; errors on stderr."""
     for result in results:
@@ -101,13 +116,16 @@ def _print_results(results: list[dict], lang: str, heading) -> None:
 def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     """Remove GPS, camera, names and other metadata from images, keeping every pixel.
 
-    JPEG, PNG, WebP and GIF are rewritten without re-encoding; the colour profile and the
-    orientation are kept. Exit status: 0 all cleaned, 1 some failed, 2 usage error.
+    FILES may be files, folders (the images directly in each) or patterns such as
+    photos/*.jpg. JPEG, PNG, WebP and GIF are rewritten without re-encoding; the colour
+    profile and the orientation are kept. Exit status: 0 all cleaned, 1 some failed, 2 usage
+    error.
     """
     lang = ui_language(lang)
     t = _TEXT[lang]
     if bool(out_dir) == in_place:
         raise click.UsageError(t["one_target"])
+    files = _inputs(files, t)
     batch = CleanBatch(out_dir, heic_to_jpeg=heic_to_jpeg)
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
     try:
@@ -146,9 +164,14 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
 @json_option
 @home_option
 def inspect(files, lang, as_json, home):
-    """Show the metadata `iprdesk strip` would remove, without changing anything."""
+    """Show the metadata `iprdesk strip` would remove, without changing anything.
+
+    FILES may be files, folders (the images directly in each) or patterns such as
+    photos/*.jpg.
+    """
     lang = ui_language(lang)
     t = _TEXT[lang]
+    files = _inputs(files, t)
     results, found, failed = [], 0, 0
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
     with _progress(files, t["checking"], show_progress, len(files)) as items:

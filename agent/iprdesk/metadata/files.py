@@ -24,7 +24,7 @@ from iprdesk.atomic import (
     stage_file,
     write_pieces,
 )
-from iprdesk.metadata import BadImage, Cleaned, Report, strip_image
+from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -69,6 +69,51 @@ def map_image(path: Path) -> bytes | mmap.mmap:
             with contextlib.suppress(OSError):  # a filesystem that cannot map: read instead
                 return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     return read_image(path)
+
+
+_WILDCARDS = frozenset("*?[")
+
+
+class NoMatch(ValueError):
+    """A file-name pattern that matches no file."""
+
+    def __init__(self, pattern: Path):
+        super().__init__(f"{pattern}: no file matches")
+        self.pattern = pattern
+
+
+def expand_inputs(args: list[Path]) -> list[Path]:
+    """The files that command-line arguments stand for, in order and each once.
+
+    A folder stands for the images directly in it (sub-folders often repeat names such as
+    IMG_0001.jpg, which one output folder could not hold); a pattern such as `photos/*.jpg`
+    is expanded here, since Windows shells pass it on as it is. Anything else is taken as a
+    file, so that a missing one is reported by name. Raises NoMatch for a pattern that
+    matches nothing.
+    """
+    found: dict[Path, None] = {}
+    for arg in args:
+        if arg.is_dir():
+            found.update(dict.fromkeys(
+                p for p in sorted(arg.iterdir())
+                if p.is_file() and not is_hidden_or_partial(p) and _looks_like_image(p)))
+        elif not arg.exists() and _WILDCARDS & set(str(arg)):
+            matches = sorted(Path(arg.anchor or ".").glob(
+                str(arg.relative_to(arg.anchor)) if arg.anchor else str(arg)))
+            if not matches:
+                raise NoMatch(arg)
+            found.update(dict.fromkeys(p for p in matches if p.is_file()))
+        else:
+            found[arg] = None
+    return list(found)
+
+
+def _looks_like_image(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return is_image(f.read(32))
+    except OSError:
+        return True  # let cleaning report why it cannot be read
 
 
 def destination(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path:
