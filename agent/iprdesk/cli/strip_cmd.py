@@ -129,7 +129,7 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     batch = CleanBatch(out_dir, heic_to_jpeg=heic_to_jpeg)
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
     try:
-        with contextlib.closing(batch.run(list(files))) as outcomes, \
+        with contextlib.closing(batch.run(files)) as outcomes, \
                 _progress(outcomes, t["progress"], show_progress, len(files)) as items:
             results = [_error_entry(outcome, path) if isinstance(outcome, BadImage) else
                        {**outcome.to_dict(), "path": str(path),
