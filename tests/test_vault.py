@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.vault import (
@@ -27,7 +28,7 @@ from iprdesk.vault import (
     crypto,
     objects,
 )
-from iprdesk.vault.crypto import CHUNK, TAG_LEN, KdfParams
+from iprdesk.vault.crypto import BLOCK, CHUNK, TAG_LEN, KdfParams
 from iprdesk.vault.journal import Journal
 from tests.conftest import VAULT_PASSPHRASE as PASSPHRASE
 
@@ -49,6 +50,43 @@ def test_round_trip_at_chunk_boundaries(vault, size):
     assert vault.read(object_id) == data
     item = vault.item(object_id)
     assert item.size == size and len(item.sha256) == 64
+
+
+class _Trickle:
+    """A source that hands out at most `step` bytes per read, like a pipe."""
+
+    def __init__(self, data: bytes, step: int):
+        self._data, self._at, self._step = memoryview(data), 0, step
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), self._step, len(self._data) - self._at)
+        buffer[:count] = self._data[self._at:self._at + count]
+        self._at += count
+        return count
+
+
+@pytest.mark.parametrize("size", [BLOCK - CHUNK, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + CHUNK])
+@pytest.mark.parametrize("trickle", [False, True])
+def test_stream_format_at_block_boundaries(vault, size, trickle):
+    """Content is read a block at a time, but the file is still plain STREAM: 64 KiB chunks
+    each sealed with nonce = 11-byte counter || final flag and the header as associated data
+    (checked here without the vault's own reader), so older objects and bundles still open."""
+    data = os.urandom(size)
+    object_id = vault.add(_Trickle(data, 100_003) if trickle else data, {"kind": "other"})
+    raw = obj_path(vault, object_id).read_bytes()
+    header = objects.Header.parse(raw[:objects.HEADER_LEN])
+    file_key = crypto.unseal(vault._keys.x25519, header.ephemeral, header.sealed_key,
+                             objects.MAGIC + object_id.encode())
+    aead = AESGCM(crypto.subkeys(file_key)[0])
+    (meta_len,) = objects.TRAILER.unpack(raw[-4:])
+    payload = raw[objects.HEADER_LEN:-4 - meta_len]
+    sealed = [payload[at:at + CHUNK + TAG_LEN] for at in range(0, len(payload), CHUNK + TAG_LEN)]
+    assert len(sealed) == max(1, -(-size // CHUNK))
+    opened = [aead.decrypt(n.to_bytes(11, "big") + bytes([n == len(sealed) - 1]), chunk,
+                           header.raw) for n, chunk in enumerate(sealed)]
+    assert b"".join(opened) == data
+    assert vault.read(object_id) == data and vault.item(object_id).size == size
+    assert vault.verify().ok
 
 
 def test_metadata_is_checked_normalised_and_kept(vault, tmp_path):

@@ -86,7 +86,7 @@ _sync_file_range = _linux_call("sync_file_range", ctypes.c_int, ctypes.c_int64, 
 _SYNC_FILE_RANGE_WRITE = 2  # start writing the dirty pages back; do not wait
 
 
-def _start_writeback(fd: int) -> None:
+def start_writeback(fd: int) -> None:
     """Have the kernel start writing a file to disk now, so that the flush at commit has
     little left to wait for. Only a hint: the flush is what makes the data durable."""
     if _sync_file_range is not None:
@@ -127,7 +127,7 @@ def stage_file(path: Path, pieces: Iterable[bytes | memoryview], mode: int = 0o6
         with os.fdopen(fd, "wb") as f:
             write_pieces(f, pieces)
             f.flush()
-            _start_writeback(f.fileno())
+            start_writeback(f.fileno())
         os.chmod(tmp, mode)
     except BaseException:
         remove_quietly(Path(tmp))

@@ -10,8 +10,12 @@
   header as associated data. Dropping, reordering or truncating chunks fails authentication.
 """
 
+import contextlib
+import itertools
 import math
+import mmap
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -28,6 +32,7 @@ KEY_LEN = 32
 TAG_LEN = 16
 NONCE_LEN = 12
 CHUNK = 64 * 1024
+BLOCK = 64 * CHUNK  # what stream_encrypt reads at a time
 SEALED_KEY_LEN = KEY_LEN + TAG_LEN
 KDF_TARGET_SECONDS = 0.5
 ZERO_NONCE = bytes(NONCE_LEN)  # only ever used with single-use keys
@@ -164,18 +169,79 @@ def _read_full(source: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
-    """Yield (plaintext chunk, ciphertext chunk); the last one carries the final flag."""
+def _fill(source: BinaryIO, view: memoryview) -> int:
+    """Read into `view` until it is full or the source ends; returns the bytes read."""
+    filled = 0
+    while filled < len(view):
+        count = source.readinto(view[filled:])
+        if not count:
+            break
+        filled += count
+    return filled
+
+
+_SPARE_BUFFERS: list[tuple[memoryview, ...]] = []  # of finished streams, for the next ones
+_SPARE_LOCK = threading.Lock()
+_SPARE_KEPT = 2  # sets kept: enough for two adds at a time on two cores
+
+
+@contextlib.contextmanager
+def stream_buffers() -> Iterator[tuple[memoryview, ...]]:
+    """The buffers stream_encrypt works in: two blocks of plaintext and two of ciphertext,
+    used in turn, so that a consumer may hash one block in another thread while the next is
+    read and encrypted. Give them back (leave the block) only once nothing reads them.
+
+    They are reused from object to object: fresh memory costs a page fault per 4 KiB
+    touched, a tenth of the time of a batch of small files. They are anonymous maps, not
+    bytearrays, which would be zeroed up front (16 MiB, about 8 ms, for every new set).
+    """
+    with _SPARE_LOCK:
+        buffers = _SPARE_BUFFERS.pop() if _SPARE_BUFFERS else None
+    if buffers is None:
+        sealed_block = BLOCK // CHUNK * (CHUNK + TAG_LEN)
+        buffers = tuple(memoryview(mmap.mmap(-1, size))
+                        for size in (BLOCK, BLOCK, sealed_block, sealed_block))
+    try:
+        yield buffers
+    finally:
+        with _SPARE_LOCK:
+            if len(_SPARE_BUFFERS) < _SPARE_KEPT:
+                _SPARE_BUFFERS.append(buffers)
+
+
+def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO,
+                   buffers: tuple[memoryview, ...]) -> Iterator[tuple[memoryview, memoryview]]:
+    """Yield (plaintext, ciphertext) a block of up to BLOCK bytes of plaintext at a time: the
+    ciphertext is the block's sealed chunks end to end, the last one with the final flag.
+
+    A few large reads and writes instead of one per chunk, and no new object per chunk. The
+    views point into `buffers` (stream_buffers()), used in turn: a block's views stay valid
+    only until the block after next is asked for.
+    """
     aead = AESGCM(key)
-    chunk = _read_full(source, CHUNK)
-    counter = 0
-    while True:
-        following = _read_full(source, CHUNK)
-        final = not following
-        yield chunk, aead.encrypt(_stream_nonce(counter, final), chunk, ad)
+    plains, sealed = buffers[:2], buffers[2:]
+    counter, carried = 0, 0
+    for turn in itertools.count():
+        block, out = plains[turn % 2], sealed[turn % 2]
+        filled = carried + _fill(source, block[carried:])
+        final = filled < BLOCK
+        # Whether the last chunk of a full block is the final one is only known once the
+        # next read comes back empty: it is held back and sealed at the start of the next.
+        end = filled if final else filled - CHUNK
+        starts = range(0, end, CHUNK) or range(1)  # an empty payload is one empty chunk
+        last = len(starts) - 1
+        at = 0
+        for n, start in enumerate(starts):
+            size = min(start + CHUNK, end) - start
+            aead.encrypt_into(_stream_nonce(counter + n, final and n == last),
+                              block[start:start + size], ad, out[at:at + size + TAG_LEN])
+            at += size + TAG_LEN
+        yield block[:end], out[:at]
         if final:
             return
-        chunk, counter = following, counter + 1
+        counter += len(starts)
+        carried = CHUNK
+        plains[(turn + 1) % 2][:carried] = block[end:filled]
 
 
 def stream_ciphertext_chunks(length: int) -> list[int]:

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from iprdesk.atomic import atomic_write_json, fsync_dir
+from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.vault import crypto, objects
 from iprdesk.vault.crypto import Damaged, KdfParams
@@ -318,9 +318,12 @@ class Vault:
         handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            # Each block goes to the disk as soon as it is written, so the fsync below
+            # waits for the last few megabytes rather than the whole file.
             with _readable(source) as src:
                 full, file_sha = objects.write(handle, self.public_key, object_id, src,
-                                               {**meta, "added_at": added_at or utc_now()})
+                                               {**meta, "added_at": added_at or utc_now()},
+                                               written=lambda: start_writeback(handle.fileno()))
             if meta.get("sha256") and meta["sha256"] != full["sha256"]:
                 raise BadInput("The file changed between capture and storage (its SHA-256 "
                                "differs from the one taken at capture); capture it again")
