@@ -67,6 +67,16 @@ class Browser:
         page.close()
 
 
+def row_card(page, row_id):
+    """Open the annotation card of one Panel row (its chip) and return the card."""
+    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
+    host.wait_for(state="attached", timeout=10000)
+    host.locator(".chip").click()
+    card = host.locator(".card")
+    card.wait_for(state="visible")
+    return card
+
+
 @contextmanager
 def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=()):
     from playwright.sync_api import sync_playwright

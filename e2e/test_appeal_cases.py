@@ -6,7 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import launch_browser
+from e2e.conftest import launch_browser, row_card
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e appeal passphrase"
@@ -30,12 +30,7 @@ def new_case(browser, complaint, products):
 
 
 def card_of(page, appeal):
-    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='appeal:{appeal}']")
-    host.wait_for(state="attached", timeout=10000)
-    host.locator(".chip").click()
-    card = host.locator(".card")
-    card.wait_for(state="visible")
-    return card
+    return row_card(page, f"appeal:{appeal}")
 
 
 def test_appeal_rows_lead_to_their_own_case(browser):

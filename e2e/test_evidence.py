@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import launch_browser
+from e2e.conftest import launch_browser, row_card
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e vault passphrase"
@@ -35,16 +35,6 @@ def vault_bytes(browser, object_id, tmp_path) -> bytes:
     iprdesk("vault", "get", object_id, "-o", str(out), home=browser.home,
             env={"IPRDESK_PASSPHRASE": PASSPHRASE})
     return out.read_bytes()
-
-
-def row_card(page, row_id):
-    """Open the annotation card of one Panel row (its chip) and return the card."""
-    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
-    host.wait_for(state="attached", timeout=10000)
-    host.locator(".chip").click()
-    card = host.locator(".card")
-    card.wait_for(state="visible")
-    return card
 
 
 def agent_vault_status(browser):
