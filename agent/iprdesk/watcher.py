@@ -29,6 +29,8 @@ from iprdesk.metadata import BadImage, is_image, problem_text, strip_image
 from iprdesk.metadata.files import check_size, is_hidden_or_partial, write_cleaned
 
 log = logging.getLogger("iprdesk.watch")
+# Windows has neither flag (nor FIFOs; its links are checked by _wanted before the read).
+_NO_FOLLOW_NO_BLOCK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 _TEXT = {
     "en": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest} (copied as is)",
@@ -152,7 +154,7 @@ class FolderWatcher:
         if not self._wanted(path):
             log.warning(text["outside_in"].format(path=path))
             return None
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW_NO_BLOCK)
         with os.fdopen(fd, "rb") as f:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
