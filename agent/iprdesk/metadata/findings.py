@@ -76,6 +76,16 @@ class Findings:
         if text and text not in items and len(items) < MAX_ITEMS:
             items.append(text)
 
+    def record(self, group: str, key: str, value) -> None:
+        """Add a value the way a decoder's table names it: ("people", role), ("device",
+        field), or one of the plain lists (key unused)."""
+        if group == "people":
+            self.add_person(key, value)
+        elif group == "device":
+            self.add_device(key, value)
+        else:
+            self.add(group, value)
+
     def personal(self) -> bool:
         """True when anything beyond technical blocks was found."""
         return bool(self.gps or self.gps_other or self.places or self.device or self.people

@@ -43,11 +43,7 @@ def read_iptc_records(findings: Findings, data: bytes) -> None:
         if record != 2 or dataset not in _DATASETS:
             continue
         group, key = _DATASETS[dataset]
-        text = value.decode("utf-8", "replace")
-        if group == "people":
-            findings.add_person(key, text)
-        else:
-            findings.add(group, text)
+        findings.record(group, key, value.decode("utf-8", "replace"))
 
 
 def read_photoshop(findings: Findings, payload: bytes, *, label: str = "IPTC/Photoshop") -> None:

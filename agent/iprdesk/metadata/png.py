@@ -102,13 +102,7 @@ def _read_text(findings: Findings, kind: bytes, body: bytes, budget: _InflateBud
     elif key == "raw profile type xmp":
         read_xmp(findings, _raw_profile(value))
     elif key in _KEYWORDS:
-        group, field = _KEYWORDS[key]
-        if group == "people":
-            findings.add_person(field, value)
-        elif group == "device":
-            findings.add_device(field, value)
-        else:
-            findings.add(group, value)
+        findings.record(*_KEYWORDS[key], value)
     else:
         findings.add("comments", f"{keyword}: {value.decode('utf-8', 'replace')}")
     return 1

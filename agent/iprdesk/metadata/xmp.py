@@ -88,14 +88,10 @@ def read_xmp(findings: Findings, packet: bytes, *, label: str = "XMP") -> None:
     for name, raw in _properties(text):
         group, key = _PROPERTIES[name]
         for value in _values(raw):
-            if group == "device":
-                findings.add_device(key, value)
-            elif group == "people":
-                findings.add_person(key, value)
-            elif group == "gps":
+            if group == "gps":
                 gps.setdefault(key, value)
             else:
-                findings.add(group, value)
+                findings.record(group, key, value)
     if "lat" in gps and "lon" in gps:
         lat, lon = _coordinate(gps["lat"]), _coordinate(gps["lon"])
         if lat is not None and lon is not None:
