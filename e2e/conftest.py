@@ -67,14 +67,19 @@ class Browser:
         page.close()
 
 
-def row_card(page, row_id):
-    """Open the annotation card of one Panel row (its chip) and return the card."""
-    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
-    host.wait_for(state="attached", timeout=10000)
+def open_card(host):
+    """Open an annotation's card (click its chip) and return the card."""
     host.locator(".chip").click()
     card = host.locator(".card")
     card.wait_for(state="visible")
     return card
+
+
+def row_card(page, row_id):
+    """Open the annotation card of one Panel row (its chip) and return the card."""
+    host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
+    host.wait_for(state="attached", timeout=10000)
+    return open_card(host)
 
 
 @contextmanager

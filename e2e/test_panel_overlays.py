@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from e2e.conftest import launch_browser
+from e2e.conftest import launch_browser, open_card
 from tests.helpers import iprdesk
 
 VARIANTS = {
@@ -36,13 +36,6 @@ def chips(page, prefix):
         key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
         found[key] = (host.get_attribute("data-state"), host.locator(".chip").inner_text(), host)
     return found
-
-
-def open_card(host):
-    host.locator(".chip").click()
-    card = host.locator(".card")
-    card.wait_for(state="visible")
-    return card
 
 
 def own_layout(page):

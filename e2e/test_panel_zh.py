@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from e2e.conftest import launch_browser
-from e2e.test_panel_overlays import VARIANTS, chips, open_card
+from e2e.conftest import launch_browser, open_card
+from e2e.test_panel_overlays import VARIANTS, chips
 from tests.helpers import iprdesk
 
 
