@@ -158,17 +158,6 @@ def _stream_nonce(counter: int, final: bool) -> bytes:
     return counter.to_bytes(NONCE_LEN - 1, "big") + (b"\x01" if final else b"\x00")
 
 
-def _read_full(source: BinaryIO, size: int) -> bytes:
-    parts, remaining = [], size
-    while remaining:
-        part = source.read(remaining)
-        if not part:
-            break
-        parts.append(part)
-        remaining -= len(part)
-    return b"".join(parts)
-
-
 def _fill(source: BinaryIO, view: memoryview) -> int:
     """Read into `view` until it is full or the source ends; returns the bytes read."""
     filled = 0
@@ -257,9 +246,10 @@ def stream_ciphertext_chunks(length: int) -> list[int]:
 def stream_decrypt(key: bytes, ad: bytes, source: BinaryIO, length: int) -> Iterator[bytes]:
     aead = AESGCM(key)
     sizes = stream_ciphertext_chunks(length)
+    buffer = memoryview(bytearray(CHUNK + TAG_LEN))  # one for every chunk
     for counter, size in enumerate(sizes):
-        data = _read_full(source, size)
-        if len(data) != size:
+        data = buffer[:size]
+        if _fill(source, data) != size:
             raise Damaged(f"content chunk {counter} is cut short")
         final = counter == len(sizes) - 1
         try:
