@@ -1,0 +1,1 @@
+"""Fuzz targets: every module here registers its own (see `tests.fuzz`)."""
