@@ -13,7 +13,6 @@ PER_TARGET = 60
 
 KNOWN = {  # issue 10, fixed one by one: each mark goes with its fix
     "jpeg": "the second EXIF's orientation is applied (issue 10)",
-    "heic": "pillow_heif and Pillow errors escape BadImage (issue 10)",
 }
 
 

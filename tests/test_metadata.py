@@ -10,7 +10,7 @@ from PIL import Image
 from iprdesk.metadata import BadImage, inspect_image, strip_image
 from iprdesk.metadata.base import MAX_PIXELS, ImageProblem, check_pixels
 from tests import image_fixtures as fx
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
@@ -163,6 +163,21 @@ def test_inspect_reports_without_changing():
     assert report["bytes_after"] is None
     assert report["text"]["en"]["summary"].startswith("x.jpg contains GPS location near Shanghai")
     assert report["text"]["zh_CN"]["summary"].startswith("x.jpg 含有：")
+
+
+DAMAGED_HEIC = sorted((REPO / "tests/fuzz/regressions/heic").glob("*.bin"))
+
+
+@pytest.mark.parametrize("path", DAMAGED_HEIC, ids=lambda p: p.stem)
+def test_damaged_heic_is_bad_image_naming_the_file(path):
+    # Real iPhone-style HEICs damaged by the fuzzer: libheif refuses the container (an
+    # unsupported box, no primary image) or Pillow the EXIF inside it.
+    for convert in (lambda d: strip_image(d, "IMG_0002.HEIC", heic_to_jpeg=True),
+                    lambda d: inspect_image(d, "IMG_0002.HEIC")):
+        with pytest.raises(BadImage) as e:
+            convert(path.read_bytes())
+        assert e.value.code == "damaged"
+        assert e.value.message.startswith("IMG_0002.HEIC: the HEIC photo cannot be decoded")
 
 
 def test_heic_refused_without_the_flag_then_converted():

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from iprdesk.cli import main
 from tests import image_fixtures as fx
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
@@ -102,6 +103,31 @@ def test_same_name_twice_into_one_folder_fails_the_second(run, photos, tmp_path)
     assert result.exit_code == 1
     assert "another file named shot.png" in result.output
     assert fx.frames((out / "shot.png").read_bytes()) == fx.frames(fx.photo_png())
+
+
+DAMAGED_HEIC = sorted((REPO / "tests/fuzz/regressions/heic").glob("*.bin"))
+
+
+def test_a_damaged_heic_fails_alone_and_the_batch_goes_on(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "IMG_2041.jpg").write_bytes(fx.photo_jpeg())
+    (src / "IMG_0001.HEIC").write_bytes(fx.heic())
+    for i, path in enumerate(DAMAGED_HEIC):
+        (src / f"IMG_9{i}.HEIC").write_bytes(path.read_bytes())
+    # A real process, as a seller runs it: no traceback, JSON for every file.
+    result = subprocess.run([sys.executable, "-m", "iprdesk", "strip", "--heic-to-jpeg",
+                             "-o", str(out), str(src), "--json"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    reports = {r["file"]: r for r in json.loads(result.stdout)}
+    assert sorted(reports) == sorted(p.name for p in src.iterdir())
+    for i in range(len(DAMAGED_HEIC)):
+        error = reports[f"IMG_9{i}.HEIC"]["error"]
+        assert error["code"] == "damaged" and error["message"].startswith(f"IMG_9{i}.HEIC: ")
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_0001.jpg", "IMG_2041.jpg"]
+    assert fx.frames((out / "IMG_2041.jpg").read_bytes()) == fx.frames(fx.photo_jpeg())
 
 
 def test_heic_needs_the_flag(run, tmp_path):

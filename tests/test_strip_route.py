@@ -13,6 +13,7 @@ from iprdesk.config import Config
 from iprdesk.server.app import make_app
 from iprdesk.server.routes.strip import MAX_IMAGE
 from tests import image_fixtures as fx
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
@@ -57,6 +58,16 @@ async def test_heic_conversion_is_opt_in(agent):
     assert r.status == 200 and r.content_type == "image/jpeg"
     assert report_of(r)["output_file"] == "IMG_0001.jpg"
     assert (await r.read())[:3] == b"\xff\xd8\xff"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "tests/fuzz/regressions/heic").glob("*.bin")),
+                         ids=lambda p: p.stem)
+async def test_damaged_heic_is_a_clear_json_error(agent, path):
+    r = await post_image(agent, path.read_bytes(), "IMG_0002.HEIC", "?heic_to_jpeg=1")
+    assert r.status == 422
+    error = (await r.json())["error"]
+    assert error["code"] == "damaged" and error["message"].startswith("IMG_0002.HEIC: ")
+    assert error["text"]["zh_CN"] == "IMG_0002.HEIC：文件已损坏"
 
 
 async def test_body_over_50_mib_is_413(agent):

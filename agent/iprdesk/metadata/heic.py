@@ -37,12 +37,19 @@ class HeicHandler(FormatHandler):
         try:
             heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
             check_pixels(*heif.size)
+            info = heif.info
             image = heif.to_pillow()
-        except ImageProblem:
+            rotated = info.get("original_orientation", 1) not in (None, 1)
+            # Any orientation left in the decoded image's EXIF is applied too.
+            image = ImageOps.exif_transpose(image)
+            pixels = image.tobytes()
+        except (ImageProblem, MemoryError):
             raise
-        except (ValueError, RuntimeError, EOFError, OSError) as e:
+        except Exception as e:  # noqa: BLE001 - see below
+            # libheif and Pillow's EXIF reader raise whatever a damaged box makes them
+            # (SyntaxError for an unsupported box, IndexError without a primary image,
+            # OSError, ValueError...): every one means this photo cannot be converted.
             raise ImageProblem("damaged", f"the HEIC photo cannot be decoded ({e})") from e
-        info = heif.info
         if info.get("exif"):
             read_exif(findings, info["exif"])
         if info.get("xmp"):
@@ -54,11 +61,8 @@ class HeicHandler(FormatHandler):
             findings.block("thumbnail", 0)
         if info.get("depth_images"):
             findings.block("depth map", 0)
-        rotated = info.get("original_orientation", 1) not in (None, 1)
-        # Any orientation left in the decoded image's EXIF is applied too.
-        image = ImageOps.exif_transpose(image)
         icc = info.get("icc_profile") or image.info.get("icc_profile")
-        clean = Image.frombytes(image.mode, image.size, image.tobytes())
+        clean = Image.frombytes(image.mode, image.size, pixels)
         if clean.mode not in ("RGB", "L"):
             clean = clean.convert("RGB")
         out = io.BytesIO()
