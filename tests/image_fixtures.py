@@ -12,7 +12,7 @@ from pathlib import Path
 
 import piexif
 import pytest
-from PIL import Image, ImageCms, ImageSequence
+from PIL import Image, ImageCms, ImageOps, ImageSequence
 from PIL.PngImagePlugin import PngInfo
 
 SHANGHAI = (31.2304, 121.4737)
@@ -139,6 +139,22 @@ def photo_jpeg(*, orientation=None, size=(64, 48), everything=True, **exif_kw) -
     second = io.BytesIO()
     gradient((32, 24)).save(second, "JPEG")
     return data[:2] + extra + data[2:] + second.getvalue()
+
+
+def jpeg_with_exifs(*exifs: bytes) -> bytes:
+    """A plain JPEG with these EXIF blocks (as exif_bytes makes them), one APP1 segment
+    each, in this order."""
+    out = io.BytesIO()
+    gradient().save(out, "JPEG", quality=80)
+    data = out.getvalue()
+    return data[:2] + b"".join(_segment(0xE1, e) for e in exifs) + data[2:]
+
+
+def shown_size(data: bytes) -> tuple[int, int]:
+    """The size a viewer shows: Pillow's exif_transpose, which like Chromium reads the
+    orientation of the first EXIF block only."""
+    with Image.open(io.BytesIO(data)) as im:
+        return ImageOps.exif_transpose(im).size
 
 
 def png_chunk(kind: bytes, body: bytes) -> bytes:

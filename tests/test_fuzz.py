@@ -11,9 +11,6 @@ from tests.fuzz import Defect, Target, run, targets
 SUITE_SEED = 2026
 PER_TARGET = 60
 
-KNOWN = {  # issue 10, fixed one by one: each mark goes with its fix
-    "jpeg": "the second EXIF's orientation is applied (issue 10)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +25,7 @@ def _describe(tally: run.Tally) -> str:
                      f"{f.origin}" for f in tally.defects)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
-    if name in KNOWN else name for name in targets()])
+@pytest.mark.parametrize("name", targets())
 def test_short_campaign_finds_no_defect(name, worker):
     tally = run.campaign(targets()[name], PER_TARGET, SUITE_SEED, worker, exiftool_every=10)
     assert tally.inputs == PER_TARGET

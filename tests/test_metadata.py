@@ -93,6 +93,37 @@ def test_jpeg_orientation_kept_as_minimal_exif(tmp_path):
 
 
 @fx.needs_exiftool
+@pytest.mark.parametrize("first, second", [(None, 6), (3, 6), (8, None)])
+def test_jpeg_orientation_is_the_first_exif_blocks_as_browsers_show_it(first, second):
+    # Chromium and Pillow read the orientation of the first EXIF APP1 only: a second one's
+    # must not rotate the seller's photo.
+    before = fx.jpeg_with_exifs(fx.exif_bytes(orientation=first, thumbnail=False),
+                                fx.exif_bytes(orientation=second, gps=None, thumbnail=False))
+    cleaned = strip_image(before, "two.jpg").data
+    assert fx.shown_size(cleaned) == fx.shown_size(before)
+    # exiftool reads every block (it reports the second's 6 for the input); in the cleaned
+    # file it finds the first block's orientation alone.
+    assert fx.exiftool(cleaned).get("IFD0:Orientation") == first
+    assert_lossless(before, cleaned)
+
+
+@fx.needs_exiftool
+def test_webp_orientation_is_the_first_exif_chunks():
+    first = fx.webp()  # an EXIF chunk without orientation; a second one with, after it
+    exif = first.index(b"EXIF")
+    size = struct.unpack("<I", first[exif + 4:exif + 8])[0]
+    at = exif + 8 + size + (size & 1)
+    second = fx.exif_bytes(orientation=6, gps=None, thumbnail=False)
+    chunk = b"EXIF" + struct.pack("<I", len(second)) + second + b"\x00" * (len(second) & 1)
+    riff_end = 8 + struct.unpack("<I", first[4:8])[0]
+    before = (b"RIFF" + struct.pack("<I", riff_end - 8 + len(chunk)) + first[8:at] + chunk
+              + first[at:])
+    assert fx.shown_size(before) == (64, 48) != fx.shown_size(fx.webp(orientation=6))
+    cleaned = strip_image(before, "two.webp").data
+    assert fx.shown_size(cleaned) == (64, 48)
+
+
+@fx.needs_exiftool
 @pytest.mark.parametrize("make, ext", [(fx.photo_png, "png"), (fx.webp, "webp")])
 def test_png_and_webp_orientation_kept(make, ext):
     cleaned = strip_image(make(orientation=6), f"o.{ext}")

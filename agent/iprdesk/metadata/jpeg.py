@@ -79,6 +79,8 @@ class JpegHandler(FormatHandler):
         out: Pieces = [b"\xff\xd8"]
         exif_at = None  # where a minimal EXIF goes: right after SOI/JFIF
         orientation, width, height, icc, frames = 1, 0, 0, False, 0
+        # Browsers (and Pillow) take the orientation from the first EXIF block alone.
+        first_exif = True
         extended_xmp: dict[bytes, list[tuple[int, bytes]]] = {}
         n, pos, view = len(data), 2, memoryview(data)
         while True:
@@ -139,8 +141,8 @@ class JpegHandler(FormatHandler):
             elif marker == 0xEE and payload.startswith(b"Adobe"):
                 out.append(data[pos:end])
             elif marker == 0xE1 and payload.startswith(EXIF_HEADER):
-                if orientation == 1:
-                    orientation = orientation_of(payload)
+                if first_exif:
+                    orientation, first_exif = orientation_of(payload), False
                 if not is_minimal(payload):
                     read_exif(findings, payload[len(EXIF_HEADER):])
             elif marker == 0xE1 and payload.startswith(XMP_ID):

@@ -55,6 +55,7 @@ class WebpHandler(FormatHandler):
             raise truncated("the RIFF container is longer than the file")
         chunks: list[tuple[bytes, bytes | memoryview]] = []
         orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
+        first_exif = True  # a demuxer (libwebp's, Pillow's) reads the first EXIF chunk only
         pos, view = 12, memoryview(data)
         while pos < riff_end:
             if pos + 8 > riff_end:
@@ -83,8 +84,8 @@ class WebpHandler(FormatHandler):
                     frames += 1
                     check_pixels(width, height, frames)
             elif kind == b"EXIF":
-                if orientation == 1:
-                    orientation = orientation_of(body)
+                if first_exif:
+                    orientation, first_exif = orientation_of(body), False
                 if not is_minimal(body):
                     read_exif(findings, body[len(EXIF_HEADER):] if body.startswith(EXIF_HEADER)
                               else body)

@@ -8,7 +8,6 @@ its input did with Pillow (when Pillow could decode the input at all).
 
 import functools
 import io
-import struct
 import warnings
 
 from PIL import Image, ImageOps
@@ -34,22 +33,16 @@ def _jpeg(**kw) -> bytes:
     return out.getvalue()
 
 
-def _app1_exif(tiff: bytes) -> bytes:
-    payload = b"Exif\x00\x00" + tiff
-    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
-
-
 @functools.cache
 def jpeg_seeds() -> list[bytes]:
-    plain = _jpeg(quality=80)
     return [
         fx.photo_jpeg(),  # everything a phone and an editor write, and an MPF second image
         fx.photo_jpeg(orientation=6, everything=False),
         _jpeg(progressive=True, exif=fx.exif_bytes(orientation=8, thumbnail=False)),
         _jpeg(mode="L", restart_marker_blocks=4, comment=b"grey"),
         # Two EXIF blocks: browsers apply only the first one's orientation (none here).
-        plain[:2] + _app1_exif(fx.exif_bytes(thumbnail=False))
-        + _app1_exif(fx.exif_bytes(orientation=6, gps=None, thumbnail=False)) + plain[2:],
+        fx.jpeg_with_exifs(fx.exif_bytes(thumbnail=False),
+                           fx.exif_bytes(orientation=6, gps=None, thumbnail=False)),
     ]
 
 
