@@ -50,11 +50,17 @@ class KdfParams:
     lanes: int
 
     # RFC 9106 section 4, second recommended option: the floor for every vault.
-    FLOOR = {"iterations": 3, "memory_kib": 64 * 1024, "lanes": 4}
+    FLOOR = {"salt": 16, "iterations": 3, "memory_kib": 64 * 1024, "lanes": 4}
+    # No vault is ever made beyond these (calibration raises only the iterations, and stops at
+    # the ceiling), so a vault.json asking for more was edited: honouring it would hang every
+    # unlock (2^32-1 iterations) or run out of memory. 256 iterations of 64 MiB take about
+    # 20 s on a slow machine (70 ms each); 1 GiB is 16 times the memory any vault uses.
+    CEILING = {"salt": 64, "iterations": 256, "memory_kib": 1024 * 1024, "lanes": 64}
 
     @classmethod
     def floor(cls) -> "KdfParams":
-        return cls(salt=os.urandom(16), **cls.FLOOR)
+        numbers = {k: v for k, v in cls.FLOOR.items() if k != "salt"}
+        return cls(salt=os.urandom(cls.FLOOR["salt"]), **numbers)
 
     @classmethod
     def calibrated(cls, target_seconds: float = KDF_TARGET_SECONDS) -> "KdfParams":
@@ -64,13 +70,20 @@ class KdfParams:
         probe.derive(b"calibration")
         per_iteration = (time.perf_counter() - started) / probe.iterations
         iterations = max(probe.iterations, math.ceil(target_seconds / per_iteration))
-        return cls(salt=os.urandom(16), iterations=iterations, memory_kib=probe.memory_kib,
-                   lanes=probe.lanes)
+        return cls(salt=os.urandom(cls.FLOOR["salt"]),
+                   iterations=min(iterations, cls.CEILING["iterations"]),
+                   memory_kib=probe.memory_kib, lanes=probe.lanes)
 
-    def below_floor(self) -> bool:
-        return (self.iterations < self.FLOOR["iterations"]
-                or self.memory_kib < self.FLOOR["memory_kib"]
-                or self.lanes < self.FLOOR["lanes"] or len(self.salt) < 16)
+    def bounds_problem(self) -> str | None:
+        """What lies outside [FLOOR, CEILING], in words naming the parameter; None if nothing."""
+        for name, low in self.FLOOR.items():
+            value = len(self.salt) if name == "salt" else getattr(self, name)
+            what = f"{name} {'length ' if name == 'salt' else ''}{value}"
+            if value < low:
+                return f"{what} is below the safe minimum {low}"
+            if value > self.CEILING[name]:
+                return f"{what} is above the maximum {self.CEILING[name]}"
+        return None
 
     def derive(self, passphrase: bytes) -> bytes:
         return Argon2id(salt=self.salt, length=KEY_LEN, iterations=self.iterations,
@@ -84,8 +97,12 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, raw: dict) -> "KdfParams":
-        return cls(salt=bytes.fromhex(raw["salt"]), iterations=int(raw["iterations"]),
-                   memory_kib=int(raw["memory_kib"]), lanes=int(raw["lanes"]))
+        """Raises TypeError/ValueError for anything but hex text and whole numbers."""
+        numbers = {name: raw[name] for name in ("iterations", "memory_kib", "lanes")}
+        if raw.get("name") != "argon2id" or not isinstance(raw["salt"], str) or any(
+                type(value) is not int for value in numbers.values()):
+            raise TypeError("not argon2id with a hex salt and whole numbers")
+        return cls(salt=bytes.fromhex(raw["salt"]), **numbers)
 
 
 def wrap(key: bytes, secret: bytes, ad: bytes) -> bytes:

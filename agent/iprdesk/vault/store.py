@@ -180,8 +180,8 @@ class Vault:
             raise VaultExists(root)
         secret = _check_new_passphrase(passphrase)
         kdf = kdf or KdfParams.calibrated()
-        if kdf.below_floor():
-            raise ValueError("Argon2id parameters below RFC 9106's second recommended option")
+        if kdf.bounds_problem():
+            raise ValueError(f"Argon2id parameters out of bounds: {kdf.bounds_problem()}")
         keys = _Keys(X25519PrivateKey.generate(), Ed25519PrivateKey.generate())
         header = {"format": FORMAT, "version": VERSION, "created_at": utc_now(),
                   "x25519": crypto.raw_public(keys.x25519).hex(),
@@ -239,8 +239,9 @@ class Vault:
             wrapped = bytes.fromhex(self.header["wrapped"])
         except (KeyError, ValueError, TypeError) as e:
             raise VaultDamaged("vault.json has unreadable key parameters") from e
-        if kdf.below_floor():
-            raise VaultDamaged("vault.json asks for Argon2id parameters below the safe minimum")
+        if kdf.bounds_problem():  # checked before deriving: an edited vault.json could hang it
+            raise VaultDamaged(f"vault.json's Argon2id parameters were altered: "
+                               f"{kdf.bounds_problem()}")
         if not isinstance(passphrase, str) or not passphrase:
             raise WrongPassphrase()
         try:

@@ -1,0 +1,54 @@
+"""The vault's cryptography against hostile vault folders: someone who can write the files
+(vault.json, objects) but lacks the passphrase."""
+
+import json
+
+import pytest
+
+from iprdesk.vault import Vault, VaultDamaged, crypto
+from iprdesk.vault.crypto import KdfParams
+from tests.conftest import VAULT_PASSPHRASE as PASSPHRASE
+
+
+def doctor_header(home, **kdf) -> None:
+    path = Vault.location(home) / "vault.json"
+    header = json.loads(path.read_text())
+    header["kdf"].update(kdf)
+    path.write_text(json.dumps(header))
+
+
+@pytest.mark.parametrize("field, value", [
+    ("iterations", 2**32 - 1),  # would hang every unlock for days
+    ("memory_kib", 2**32 - 1),  # 4 TiB: MemoryError
+    ("lanes", 2**24 - 1),
+    ("salt", "00" * 4096),
+])
+def test_argon2id_parameters_above_the_ceiling_are_refused_before_deriving(
+        vault_home, monkeypatch, field, value):
+    doctor_header(vault_home, **{field: value})
+    derived = []
+    monkeypatch.setattr(KdfParams, "derive", lambda self, secret: derived.append(self))
+    with pytest.raises(VaultDamaged, match=f"{field} .* above the maximum"):
+        Vault.open(vault_home).unlock(PASSPHRASE)
+    assert derived == []
+
+
+def test_huge_memory_in_the_header_is_a_clean_error_for_real(vault_home):
+    doctor_header(vault_home, memory_kib=2**32 - 1)
+    with pytest.raises(VaultDamaged, match="memory_kib"):
+        Vault.open(vault_home).unlock(PASSPHRASE)
+
+
+@pytest.mark.parametrize("field, value", [("iterations", "3"), ("lanes", 4.0),
+                                          ("memory_kib", True), ("salt", 7)])
+def test_argon2id_parameters_of_the_wrong_type_are_refused(vault_home, field, value):
+    doctor_header(vault_home, **{field: value})
+    with pytest.raises(VaultDamaged, match="unreadable key parameters"):
+        Vault.open(vault_home).unlock(PASSPHRASE)
+
+
+def test_calibration_stays_within_the_ceiling(monkeypatch):
+    # A machine on which Argon2id seems free must not write a vault that others cannot open.
+    monkeypatch.setattr(crypto.time, "perf_counter", iter(range(10**6)).__next__)
+    monkeypatch.setattr(KdfParams, "derive", lambda self, secret: b"")
+    assert KdfParams.calibrated(target_seconds=10**9).bounds_problem() is None
