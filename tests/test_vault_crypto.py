@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from iprdesk.vault import Vault, VaultDamaged, crypto
+from iprdesk.vault import Vault, VaultDamaged, crypto, objects
 from iprdesk.vault.crypto import KdfParams
 from tests.conftest import VAULT_PASSPHRASE as PASSPHRASE
+from tests.helpers import iprdesk
 
 
 def doctor_header(home, **kdf) -> None:
@@ -52,3 +53,35 @@ def test_calibration_stays_within_the_ceiling(monkeypatch):
     monkeypatch.setattr(crypto.time, "perf_counter", iter(range(10**6)).__next__)
     monkeypatch.setattr(KdfParams, "derive", lambda self, secret: b"")
     assert KdfParams.calibrated(target_seconds=10**9).bounds_problem() is None
+
+
+# Points of small order on Curve25519: an exchange with them gives the all-zero secret.
+LOW_ORDER = ["00" * 32,
+             "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"]
+
+
+@pytest.mark.parametrize("point", LOW_ORDER)
+def test_low_order_ephemeral_key_is_one_damaged_object(vault, vault_home, point):
+    kept = [vault.add(b"kept %d" % n, {"kind": "receipt"}) for n in range(2)]
+    bad = vault.add(b"doctored", {"kind": "receipt"})
+    path = vault.objects_dir / bad
+    raw = bytearray(path.read_bytes())
+    at = len(objects.MAGIC) + objects.ID_LEN
+    raw[at:at + 32] = bytes.fromhex(point)
+    path.write_bytes(bytes(raw))
+    assert sorted(i.id for i in vault.list()) == sorted(kept)
+    assert vault.unreadable == [bad]
+    with pytest.raises(VaultDamaged, match=bad):
+        vault.read(bad)
+    problems = vault.verify(deep=True).problems
+    assert problems and all(bad in p for p in problems), problems
+    assert any("sealed key" in p for p in problems), problems
+    for object_id in kept:
+        assert vault.read(object_id).startswith(b"kept")
+    listed = iprdesk("vault", "list", "--json", home=vault_home,
+                     env={"IPRDESK_PASSPHRASE": PASSPHRASE})
+    assert sorted(i["id"] for i in json.loads(listed.stdout)) == sorted(kept)
+    checked = iprdesk("vault", "verify", "--deep", home=vault_home, check=False,
+                      env={"IPRDESK_PASSPHRASE": PASSPHRASE})
+    assert checked.returncode == 1 and bad in checked.stdout + checked.stderr
+    assert "Traceback" not in checked.stderr

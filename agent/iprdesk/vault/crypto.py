@@ -146,7 +146,10 @@ def seal(recipient: X25519PublicKey, file_key: bytes, ad: bytes) -> tuple[bytes,
 
 
 def unseal(private: X25519PrivateKey, eph_pub: bytes, sealed: bytes, ad: bytes) -> bytes:
-    shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    except ValueError as e:  # a point of small order: the shared secret would be all zeros
+        raise Damaged("the sealed key does not open (its ephemeral key is invalid)") from e
     key = _seal_key(shared, eph_pub, raw_public(private))
     try:
         return AESGCM(key).decrypt(ZERO_NONCE, sealed, ad)
