@@ -2,11 +2,13 @@
 (vault.json, objects) but lacks the passphrase."""
 
 import json
+import os
 
 import pytest
 
 from iprdesk.vault import Vault, VaultDamaged, crypto, objects
 from iprdesk.vault.crypto import KdfParams
+from iprdesk.vault.journal import Journal
 from tests.conftest import VAULT_PASSPHRASE as PASSPHRASE
 from tests.helpers import iprdesk
 
@@ -85,3 +87,34 @@ def test_low_order_ephemeral_key_is_one_damaged_object(vault, vault_home, point)
                       env={"IPRDESK_PASSPHRASE": PASSPHRASE})
     assert checked.returncode == 1 and bad in checked.stdout + checked.stderr
     assert "Traceback" not in checked.stderr
+
+
+@pytest.mark.parametrize("swap", ["foreign", "low-order"])
+def test_a_swapped_public_key_gets_no_evidence(vault_home, tmp_path, swap):
+    other = tmp_path / "attacker"
+    other.mkdir()
+    attacker = Vault.create(other, PASSPHRASE, kdf=KdfParams.floor())
+    path = Vault.location(vault_home) / "vault.json"
+    header = json.loads(path.read_text())
+    header["x25519"] = attacker.header["x25519"] if swap == "foreign" else LOW_ORDER[1]
+    path.write_text(json.dumps(header))
+    locked = Vault.open(vault_home)
+    with pytest.raises(VaultDamaged, match="public keys"):
+        locked.add(b"a capture", {"kind": "screenshot"})
+    assert os.listdir(locked.objects_dir) == [] and locked.count() == 0
+    source = tmp_path / "receipt.pdf"
+    source.write_bytes(b"%PDF-1.7")
+    added = iprdesk("vault", "add", str(source), home=vault_home, check=False)
+    assert added.returncode == 1 and "public keys" in added.stderr
+    assert "Traceback" not in added.stderr and os.listdir(locked.objects_dir) == []
+
+
+def test_the_public_key_check_reads_the_journal_once_per_vault(vault_home, monkeypatch):
+    vault = Vault.open(vault_home)
+    reads = []
+    original = Journal.entry
+    monkeypatch.setattr(Journal, "entry",
+                        lambda self, seq: reads.append(seq) or original(self, seq))
+    vault.add_many([(b"one", {}), (b"two", {})])
+    vault.add(b"three", {})
+    assert reads == [1]

@@ -51,6 +51,13 @@ class Journal:
         raw = (self.folder / names[-1]).read_bytes()
         return json.loads(raw)["seq"], hashlib.sha256(raw).hexdigest()
 
+    def entry(self, seq: int) -> dict:
+        """The body of entry `seq` alone; OSError or ValueError when absent or unreadable."""
+        body = json.loads((self.folder / f"{seq:0{NAME_DIGITS}d}.json").read_bytes())
+        if not isinstance(body, dict):
+            raise ValueError(f"journal entry {seq} is not an object")
+        return body
+
     def append(self, op: str, signer=None, after: tuple[int, str] | None = None,
                **fields) -> Entry:
         """Add one entry. The caller holds the vault lock.

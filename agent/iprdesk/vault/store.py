@@ -80,6 +80,11 @@ def _public_part(header: dict) -> dict:
     return {k: header[k] for k in ("format", "version", "x25519", "ed25519")}
 
 
+def _keys_digest(header: dict) -> str:
+    """What the journal's first entry records of vault.json, which is not signed itself."""
+    return hashlib.sha256(encode_entry(_public_part(header))).hexdigest()
+
+
 def _wrap_ad(header: dict, kdf: KdfParams) -> bytes:
     """What the key wrap authenticates: swapping a public key or the KDF breaks the unwrap."""
     return encode_entry({**_public_part(header), "kdf": kdf.to_json()})
@@ -160,6 +165,7 @@ class Vault:
         self._replay_lock = threading.Lock()
         self._items: dict[str, tuple[tuple, Item]] = {}
         self._head: tuple[int, str] | None = None  # the journal's head while holding the lock
+        self._public_keys_checked = False  # self.header is fixed, so once per Vault is enough
         self.unreadable: list[str] = []
 
     # -- creating and opening -------------------------------------------------------------
@@ -193,8 +199,7 @@ class Vault:
             (building / "objects").mkdir(mode=0o700)
             (building / "journal").mkdir(mode=0o700)
             atomic_write_json(building / "vault.json", header)
-            Journal(building / "journal").append(
-                "init", keys=hashlib.sha256(encode_entry(_public_part(header))).hexdigest())
+            Journal(building / "journal").append("init", keys=_keys_digest(header))
             os.rename(building, root)
         except OSError as e:
             shutil.rmtree(building, ignore_errors=True)
@@ -312,7 +317,27 @@ class Vault:
                     os.unlink(st.path)
         return [Item.from_dict(st.object_id, st.meta) for st in staged]
 
+    def _check_public_keys(self) -> None:
+        """Refuse to seal to public keys other than those the vault was created with.
+
+        Whoever can write vault.json could otherwise swap in their own X25519 key and receive
+        every later capture. The journal's first entry records the keys' digest; replacing it
+        as well breaks the hash chain and the signed checkpoints, which `verify` names.
+        """
+        if self._public_keys_checked:
+            return
+        try:
+            first = self.journal.entry(1)
+        except (OSError, ValueError):
+            first = {}
+        if first.get("op") != "init" or first.get("keys") != _keys_digest(self.header):
+            raise VaultDamaged("vault.json's public keys are not the ones this vault was "
+                               "created with (replaced or the journal's first entry is "
+                               "damaged); nothing was sealed to them")
+        self._public_keys_checked = True
+
     def _stage(self, source: Source, meta: dict, added_at: str | None = None) -> _Staged:
+        self._check_public_keys()  # before anything is sealed or written
         object_id = secrets.token_hex(ID_BYTES)
         path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
         # Owner-only like everything in the vault; closed by add_many / relabel.
@@ -614,7 +639,7 @@ class Vault:
         return report
 
     def _check_entries(self, entries: list[Entry], report: VerifyReport) -> None:
-        expected_keys = hashlib.sha256(encode_entry(_public_part(self.header))).hexdigest()
+        expected_keys = _keys_digest(self.header)
         if not entries or entries[0].op != "init" or entries[0].fields.get("keys") != expected_keys:
             report.problems.append("the journal does not start with this vault's creation "
                                    "(its first entry was removed or replaced)")
