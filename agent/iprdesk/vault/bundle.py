@@ -19,6 +19,8 @@ import io
 import json
 import re
 import zipfile
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput
 from iprdesk.vault import crypto
+from iprdesk.vault.errors import NotABundle
 from iprdesk.vault.meta import Item, utc_now
 from iprdesk.vault.store import Vault
 
@@ -180,85 +183,186 @@ def _info(name: str) -> zipfile.ZipInfo:
 
 
 def verify_bundle(path: Path | str, trusted_key: bytes | None = None) -> BundleReport:
-    """Check a bundle's signature and contents; `trusted_key` pins the expected signer."""
+    """Check a bundle's signature and contents; `trusted_key` pins the expected signer.
+
+    A bundle that reads but was altered gets a report naming each problem; a file that is not
+    an iprdesk bundle at all (no manifest, a manifest of the wrong shape, a member far larger
+    than any export writes) raises NotABundle. Nothing is read whole: the small members are
+    read up to a cap, the files are hashed as they inflate, up to the size the manifest gives.
+    """
     report = BundleReport()
     try:
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as e:
-        raise BadInput(f"{path} is not a readable zip file ({e}) / 不是有效的证据包") from e
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as e:
+        raise NotABundle(f"{path} is not a readable zip file ({e})") from e
     with zf:
-        names = zf.namelist()
-        for name in {n for n in names if names.count(n) > 1}:
-            report.problems.append(f"{name} appears twice in the zip (added after export)")
-        try:
-            manifest_bytes = zf.read(MANIFEST)
-            manifest = json.loads(manifest_bytes)
-            public = bytes.fromhex(manifest["signing_key"]["public_key"])
-            files = manifest["files"]
-        except KeyError:
-            report.problems.append(f"{MANIFEST} is missing or incomplete: this is not an "
-                                   "iprdesk appeal bundle, or it was altered")
-            return report
-        except (ValueError, TypeError, zipfile.BadZipFile):
-            report.problems.append(f"{MANIFEST} is unreadable (altered)")
-            return report
-        report.case, report.files = manifest.get("case"), len(files)
-        report.fingerprint = fingerprint(public)
-        _check_signature(zf, manifest_bytes, public, report)
-        if trusted_key is not None and public != trusted_key:
-            report.problems.append(f"signed by key {fingerprint(public)}, not by this vault's "
+        members = _members(zf, report)
+        if MANIFEST not in members:
+            raise NotABundle(f"it has no {MANIFEST}")
+        manifest_bytes = _read_small(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
+        manifest = _parse_manifest(manifest_bytes)
+        report.case, report.files = manifest.case, len(manifest.files)
+        report.fingerprint = fingerprint(manifest.public_key)
+        _check_signature(zf, members, manifest_bytes, manifest.public_key, report)
+        if trusted_key is not None and manifest.public_key != trusted_key:
+            report.problems.append(f"signed by key {report.fingerprint}, not by this vault's "
                                    f"key {fingerprint(trusted_key)}")
-        listed = {MANIFEST, SIGNATURE, SUMS}
-        for entry in [*files, manifest.get("report") or {}]:
-            name = entry.get("path")
-            if not isinstance(name, str):
-                report.problems.append(f"{MANIFEST} has an entry without a path (altered)")
-                continue
-            listed.add(name)
-            report.problems.extend(_check_member(zf, name, entry))
-        for name in sorted(set(names) - listed):
+        unlisted = {n: i for n, i in members.items() if n not in (MANIFEST, SIGNATURE, SUMS)}
+        for entry in [*manifest.files, manifest.report]:
+            info = unlisted.pop(entry.path, None)
+            if info is None:
+                report.problems.append(f"{entry.path} is missing (removed after export)")
+            else:
+                report.problems.extend(_check_member(zf, info, entry))
+        for name in sorted(unlisted):
             report.problems.append(f"{name} is not in the manifest (added after export)")
-        report.problems.extend(_check_sums(zf, files, manifest, manifest_bytes))
+        report.problems.extend(_check_sums(zf, members, manifest, manifest_bytes))
     return report
 
 
-def _check_signature(zf, manifest_bytes: bytes, public: bytes, report: BundleReport) -> None:
+# Caps on what verify reads of the small members: export writes about 600 bytes of manifest
+# and 100 of SHA256SUMS per file, so these allow some 50,000 files; a member inflating beyond
+# them (a zip bomb) is refused after reading no more than the cap.
+MAX_MANIFEST_BYTES = 32 << 20
+MAX_SUMS_BYTES = 8 << 20
+MAX_SIGNATURE_BYTES = 1 << 10
+READ_BLOCK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+               RuntimeError, ValueError)  # CRC, inflate, truncation, method, encryption
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: str
+    sha256: str
+    size: int | None  # None: not recorded (the report's entry)
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    public_key: bytes
+    case: str | None
+    files: list[_Entry]
+    report: _Entry
+
+
+def _members(zf: zipfile.ZipFile, report: BundleReport) -> dict[str, zipfile.ZipInfo]:
+    """The zip's members by name; a name stored more than once is a problem (one counted
+    pass: the zip may hold many thousand names)."""
+    counts = Counter(info.filename for info in zf.infolist())
+    for name in sorted(n for n, count in counts.items() if count > 1):
+        report.problems.append(f"{name} appears twice in the zip (added after export)")
+    return {info.filename: info for info in zf.infolist()}
+
+
+def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """A member that is small by nature, read to at most `cap` bytes, whatever its header
+    claims."""
+    data = bytearray()
     try:
-        signature = base64.b64decode(zf.read(SIGNATURE), validate=False)
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, manifest_bytes)
-    except KeyError:
+        with zf.open(info) as member:
+            while block := member.read(READ_BLOCK):
+                data += block
+                if len(data) > cap:
+                    raise NotABundle(f"{info.filename} is larger than any iprdesk export "
+                                     f"writes (over {max(cap >> 20, 1)} MiB)")
+    except _UNREADABLE as e:
+        raise NotABundle(f"{info.filename} does not read back ({e})") from e
+    return bytes(data)
+
+
+def _parse_manifest(raw: bytes) -> _Manifest:
+    """The fields verify relies on, each checked for its type: anything else about the
+    manifest's shape is NotABundle, never a TypeError."""
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, RecursionError) as e:  # ValueError: also not UTF-8, or a huge number
+        raise NotABundle(f"{MANIFEST} is not JSON") from e
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise NotABundle(f"{MANIFEST} is not an iprdesk appeal bundle manifest")
+    if manifest.get("version") != 1 or isinstance(manifest.get("version"), bool):
+        raise NotABundle(f"{MANIFEST} has a format version this iprdesk does not know "
+                         "(a newer iprdesk may read it)")
+    key = manifest.get("signing_key")
+    public = key.get("public_key") if isinstance(key, dict) else None
+    if not isinstance(public, str) or not re.fullmatch(r"[0-9a-f]{64}", public):
+        raise NotABundle(f"{MANIFEST} has no Ed25519 public key (signing_key.public_key)")
+    case = manifest.get("case")
+    if case is not None and not isinstance(case, str):
+        raise NotABundle(f"{MANIFEST} has a case that is not text")
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        raise NotABundle(f"{MANIFEST} has no list of files")
+    entries = [_entry(f, f"file entry {n}", sized=True) for n, f in enumerate(files, 1)]
+    report = _entry(manifest.get("report"), "the report entry", sized=False)
+    paths = Counter(e.path for e in [*entries, report])
+    if any(count > 1 for count in paths.values()) or {MANIFEST, SIGNATURE, SUMS} & set(paths):
+        raise NotABundle(f"{MANIFEST} lists a path twice, or lists one of its own members")
+    return _Manifest(bytes.fromhex(public), case, entries, report)
+
+
+def _entry(value, what: str, *, sized: bool) -> _Entry:
+    if not isinstance(value, dict):
+        raise NotABundle(f"{what} in {MANIFEST} is not an object")
+    path, sha256, size = value.get("path"), value.get("sha256"), value.get("size")
+    if not isinstance(path, str) or not path:
+        raise NotABundle(f"{what} in {MANIFEST} has no path")
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        raise NotABundle(f"{what} in {MANIFEST} has no SHA-256")
+    if sized and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        raise NotABundle(f"{what} in {MANIFEST} has no size")
+    return _Entry(path, sha256, size if sized else None)
+
+
+def _check_signature(zf, members: dict, manifest_bytes: bytes, public: bytes,
+                     report: BundleReport) -> None:
+    if SIGNATURE not in members:
         report.problems.append(f"{SIGNATURE} is missing: the manifest is not signed")
-    except (InvalidSignature, ValueError):
+        return
+    try:
+        signature = base64.b64decode(_read_small(zf, members[SIGNATURE], MAX_SIGNATURE_BYTES))
+    except NotABundle as e:
+        report.problems.append(f"{e.why}: the manifest's signature is damaged")
+        return
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, manifest_bytes)
+    except (InvalidSignature, ValueError):  # binascii.Error is a ValueError
         report.problems.append(f"the signature does not match {MANIFEST}: the manifest was "
                                "edited or the signature replaced")
 
 
-def _check_member(zf, name: str, entry: dict) -> list[str]:
+def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
+    """Hash a member as it inflates, reading no more than the manifest says it holds."""
+    digest, read = hashlib.sha256(), 0
+    limit = entry.size if entry.size is not None else MAX_MANIFEST_BYTES
     try:
-        with zf.open(name) as member:
-            digest = hashlib.file_digest(member, "sha256").hexdigest()
-    except KeyError:
-        return [f"{name} is missing (removed after export)"]
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        with zf.open(info) as member:
+            while block := member.read(min(READ_BLOCK, limit + 1 - read)):
+                read += len(block)
+                if read > limit:
+                    return [f"{entry.path} was altered (it is larger than the manifest says)"]
+                digest.update(block)
+    except _UNREADABLE as e:
         # A changed byte inside a deflated member usually breaks its CRC before the hash.
-        return [f"{name} was altered (it no longer reads back: {e})"]
-    if digest != entry.get("sha256"):
-        return [f"{name} was altered (its SHA-256 differs from the manifest)"]
-    if "size" in entry and zf.getinfo(name).file_size != entry["size"]:
-        return [f"{name} was altered (its size differs from the manifest)"]
+        return [f"{entry.path} was altered (it no longer reads back: {e})"]
+    if digest.hexdigest() != entry.sha256:
+        return [f"{entry.path} was altered (its SHA-256 differs from the manifest)"]
+    if entry.size is not None and read != entry.size:
+        return [f"{entry.path} was altered (its size differs from the manifest)"]
     return []
 
 
-def _check_sums(zf, files: list, manifest: dict, manifest_bytes: bytes) -> list[str]:
-    try:
-        lines = zf.read(SUMS).decode().splitlines()
-    except KeyError:
+def _check_sums(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes) -> list[str]:
+    if SUMS not in members:
         return [f"{SUMS} is missing"]
-    except (UnicodeDecodeError, zipfile.BadZipFile):
+    try:
+        lines = _read_small(zf, members[SUMS], MAX_SUMS_BYTES).decode().splitlines()
+    except NotABundle as e:
+        return [f"{e.why} (altered)"]
+    except UnicodeDecodeError:
         return [f"{SUMS} is unreadable (altered)"]
-    expected = {e["path"]: e["sha256"] for e in files if "path" in e}
-    if manifest.get("report"):
-        expected[manifest["report"].get("path")] = manifest["report"].get("sha256")
+    expected = {e.path: e.sha256 for e in [*manifest.files, manifest.report]}
     expected[MANIFEST] = hashlib.sha256(manifest_bytes).hexdigest()
     found = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
     if found != expected:

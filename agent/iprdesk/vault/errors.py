@@ -67,3 +67,15 @@ class VaultDamaged(IprdeskError):
     def __init__(self, what: str):
         super().__init__(_both("vault.error.damaged", what=what))
         self.what = what
+
+
+class NotABundle(IprdeskError):
+    """A file given to verify-bundle that is not an appeal bundle iprdesk can read at all (as
+    opposed to a bundle that reads but was altered, which verify reports problem by problem)."""
+
+    code = "not_a_bundle"
+    status = 400
+
+    def __init__(self, why: str):
+        super().__init__(_both("vault.error.not_a_bundle", why=why))
+        self.why = why

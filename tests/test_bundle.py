@@ -1,0 +1,305 @@
+"""Appeal bundles: export, verify, and every way a bundle can be altered, malformed or hostile."""
+
+import base64
+import json
+import re
+import subprocess
+import tracemalloc
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from iprdesk.cli import main
+from iprdesk.vault import Vault
+from iprdesk.vault.bundle import export_bundle, verify_bundle
+from iprdesk.vault.errors import NotABundle
+from tests.test_vault_cli import TERMINAL_ESCAPE, png, run
+
+
+@pytest.fixture
+def bundle(vault, tmp_path):
+    vault.add(png(), {"kind": "screenshot", "case": "C-1", "content_type": "image/png",
+                      "source_url": "https://merchant.joom.com/complaints/1",
+                      "page_title": "Complaint <1>", "original_name": "shot.png",
+                      "captured_at": "2026-03-01T08:00:00Z"})
+    vault.add(b"%PDF agreement", {"kind": "agreement", "case": "C-1",
+                                  "original_name": "../../etc/协议.pdf",
+                                  "captured_at": "2026-03-02T08:00:00Z"})
+    vault.add(b"%PDF agreement v2", {"kind": "agreement", "case": "C-1",
+                                     "original_name": "协议.pdf",
+                                     "captured_at": "2026-03-02T08:00:00Z"})
+    vault.add(b"other case", {"kind": "receipt", "case": "C-2"})
+    path = tmp_path / "appeal.zip"
+    summary = export_bundle(vault, path, case="C-1")
+    assert summary.files == 3
+    return vault, path
+
+
+def test_bundle_layout_manifest_and_report(bundle, tmp_path):
+    vault, path = bundle
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        report = zf.read("report.html").decode()
+        sums = zf.read("SHA256SUMS").decode()
+    assert names == ["SHA256SUMS", "agreement/20260302-080000_协议-2.pdf",
+                     "agreement/20260302-080000_协议.pdf", "manifest.json", "manifest.json.sig",
+                     "report.html", "screenshot/20260301-080000_shot.png"]
+    assert manifest["case"] == "C-1" and len(manifest["files"]) == 3
+    shot = next(f for f in manifest["files"] if f["kind"] == "screenshot")
+    assert shot["source_url"] == "https://merchant.joom.com/complaints/1"
+    assert shot["captured_at"] == "2026-03-01T08:00:00Z" and shot["case"] == "C-1"
+    assert "data:image/jpeg;base64," in report  # a thumbnail, inline: opens offline
+    assert "Complaint &lt;1&gt;" in report and "<script" not in report
+    assert "时间线" in report and "Timeline" in report
+    # Any reviewer can check the files with coreutils alone.
+    (tmp_path / "x").mkdir()
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(tmp_path / "x")
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / "x",
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert sums.count("\n") == 5
+    # The export is in the journal, with the bundle's hash, under a signed checkpoint.
+    last = vault.journal.read()[0][-1]
+    assert last.op == "export" and len(last.fields["objects"]) == 3 and "sig" in last.fields
+
+
+def test_bundle_verifies_by_cli(bundle, vault_home):
+    _, path = bundle
+    out = run(vault_home, "vault", "verify-bundle", str(path)).output
+    assert "OK: 3 files" in out and "Signed by this computer's vault" in out
+
+
+def rewrite(path, change):
+    """Rebuild the zip with `change(name, data) -> data | None` (None drops the member)."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members:
+            data = change(name, data)
+            if data is not None:
+                zf.writestr(name, data)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda n, d: d + b"x" if n.endswith("shot.png") else d,
+     "screenshot/20260301-080000_shot.png was altered"),
+    (lambda n, d: None if n.endswith("协议.pdf") else d,
+     "agreement/20260302-080000_协议.pdf is missing"),
+    (lambda n, d: d.replace(b'"C-1"', b'"C-3"') if n == "manifest.json" else d,
+     "the signature does not match manifest.json"),
+    (lambda n, d: None if n == "manifest.json.sig" else d, "the manifest is not signed"),
+    (lambda n, d: base64.b64encode(b"\0" * 64) if n == "manifest.json.sig" else d,
+     "the signature does not match"),
+    (lambda n, d: d.replace(b"Timeline", b"Tirneline") if n == "report.html" else d,
+     "report.html was altered"),
+    (lambda n, d: d[:-10] if n == "SHA256SUMS" else d, "SHA256SUMS does not match"),
+])
+def test_bundle_alteration_is_named(bundle, change, expected):
+    _, path = bundle
+    rewrite(path, change)
+    report = verify_bundle(path)
+    assert not report.ok
+    assert any(expected in p for p in report.problems), report.problems
+
+
+def test_added_file_and_foreign_signer_are_named(bundle, vault_home, tmp_path):
+    vault, path = bundle
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("receipt/fake.pdf", b"forged")
+    result = run(vault_home, "vault", "verify-bundle", str(path), code=1)
+    assert "ALTERED: receipt/fake.pdf is not in the manifest" in result.output
+    # A forger re-signs an edited manifest with their own key: the signature verifies, but
+    # the key is not the seller's vault key.
+    other = tmp_path / "other-home"
+    other.mkdir()
+    from iprdesk.vault.crypto import KdfParams, raw_public
+
+    forger = Vault.create(other, "forger passphrase", kdf=KdfParams.floor())
+    forger_public = raw_public(forger.signing_public_key)
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["signing_key"]["public_key"] = forger_public.hex()
+    forged = json.dumps(manifest).encode()
+    rewrite(path, lambda n, d: forged if n == "manifest.json" else
+            base64.b64encode(forger.sign(forged)) if n == "manifest.json.sig" else
+            None if n == "receipt/fake.pdf" else d)
+    report = verify_bundle(path, trusted_key=raw_public(vault.signing_public_key))
+    assert any("not by this vault's key" in p for p in report.problems)
+    out = run(vault_home, "vault", "verify-bundle", str(path), code=1).output
+    assert "SHA256SUMS does not match" in out  # the forger forgot the sums file too
+
+
+def test_not_a_bundle(tmp_path, vault_home):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    assert "not a readable zip" in run(vault_home, "vault", "verify-bundle", str(junk),
+                                       code=1).output
+
+
+
+
+def test_a_strangers_bundle_cannot_drive_the_terminal(home, tmp_path):
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({
+            "format": "iprdesk-appeal-bundle", "version": 1,
+            "signing_key": {"public_key": "00" * 32}, "files": [],
+            "report": {"path": "report.html", "sha256": "00" * 32}}))
+        zf.writestr(f"screenshot/a{TERMINAL_ESCAPE}.png", b"x")
+    result = CliRunner().invoke(main, ["vault", "verify-bundle", str(bundle), "--home",
+                                       str(home)])
+    assert result.exit_code == 1
+    assert "not in the manifest" in result.output
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), result.output
+
+
+# -- hostile and malformed bundles -------------------------------------------------------------
+
+def manifest_of(path) -> dict:
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json"))
+
+
+def with_manifest(path, manifest) -> None:
+    data = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
+    rewrite(path, lambda n, d: data if n == "manifest.json" else d)
+
+
+def replace_with_bomb(path, name, size=256 << 20):
+    """Rebuild the zip with member `name` inflating to `size` bytes of spaces (from a few KB)."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    block = b" " * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in members:
+            if member != name:
+                zf.writestr(member, data)
+                continue
+            with zf.open(name, "w") as out:
+                for _ in range(size // len(block)):
+                    out.write(block)
+
+
+def peak_memory(function):
+    """(what `function()` returned or raised, the most Python memory it held at once)."""
+    tracemalloc.start()
+    try:
+        try:
+            result = function()
+        except Exception as e:  # noqa: BLE001 - handed back to the test to check
+            result = e
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("manifest.json", "not a valid iprdesk bundle: manifest.json is larger than any"),
+    ("SHA256SUMS", "SHA256SUMS is larger than any iprdesk export writes"),
+    ("manifest.json.sig", "manifest.json.sig is larger than any iprdesk export writes"),
+    ("screenshot/20260301-080000_shot.png", "shot.png was altered (it is larger than"),
+])
+def test_a_member_that_inflates_hugely_is_refused_without_reading_it_whole(bundle, name,
+                                                                          expected):
+    _, path = bundle
+    replace_with_bomb(path, name)
+    result, peak = peak_memory(lambda: verify_bundle(path))
+    assert peak < 48 << 20, f"{peak / 2**20:.0f} MiB held to refuse a {name} bomb"
+    said = result.message if isinstance(result, NotABundle) else " ".join(result.problems)
+    assert expected.lower() in said.lower(), said
+
+
+def _set(path: str, value):
+    """A change to one field of the manifest, given as a dotted path (files.0.sha256)."""
+    def change(manifest):
+        *parents, last = path.split(".")
+        target = manifest
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        if value is KeyError:
+            del target[int(last) if isinstance(target, list) else last]
+        elif isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+        return manifest
+    return change
+
+
+MALFORMED = {
+    "files is an int": _set("files", 3),
+    "files is a string": _set("files", "screenshot/a.png"),
+    "an entry is a string": _set("files.0", "screenshot/a.png"),
+    "a path is an int": _set("files.0.path", 7),
+    "a path is empty": _set("files.0.path", ""),
+    "an entry without sha256": _set("files.0.sha256", KeyError),
+    "a sha256 that is a list": _set("files.0.sha256", ["00"]),
+    "a sha256 that is not hex": _set("files.0.sha256", "zz" * 32),
+    "a size that is text": _set("files.0.size", "12"),
+    "a size that is negative": _set("files.0.size", -1),
+    "a size that is a bool": _set("files.0.size", True),
+    "no signing key": _set("signing_key", KeyError),
+    "a signing key that is a string": _set("signing_key", "ed25519"),
+    "a public key that is an int": _set("signing_key.public_key", 5),
+    "a public key that is not hex": _set("signing_key.public_key", "xyz"),
+    "a public key of the wrong length": _set("signing_key.public_key", "00" * 16),
+    "no report": _set("report", KeyError),
+    "a report that is a list": _set("report", []),
+    "a case that is a dict": _set("case", {"a": 1}),
+    "a version that is text": _set("version", "1"),
+    "another format": _set("format", "something-else"),
+    "a list": lambda m: [m],
+    "null": lambda m: None,
+}
+
+
+@pytest.mark.parametrize("why", MALFORMED)
+def test_a_malformed_manifest_is_not_a_valid_bundle(bundle, why):
+    _, path = bundle
+    with_manifest(path, MALFORMED[why](manifest_of(path)))
+    with pytest.raises(NotABundle) as caught:
+        verify_bundle(path)
+    assert caught.value.message.startswith("Not a valid iprdesk bundle: ")
+
+
+@pytest.mark.parametrize("raw", [b"", b"{", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000,
+                                 b'{"format": "iprdesk-appeal-bundle", "version": 1e999}'],
+                         ids=["empty", "cut", "not utf-8", "deeply nested", "huge number"])
+def test_a_manifest_that_is_not_json_is_not_a_valid_bundle(bundle, raw):
+    _, path = bundle
+    with_manifest(path, raw)
+    with pytest.raises(NotABundle):
+        verify_bundle(path)
+
+
+def test_the_cli_says_not_a_valid_bundle_in_both_languages(bundle, home):
+    _, path = bundle
+    with_manifest(path, _set("files", 3)(manifest_of(path)))
+    result = CliRunner().invoke(main, ["vault", "verify-bundle", str(path), "--home", str(home)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: Not a valid iprdesk bundle: ")
+    assert "不是有效的 iprdesk 证据包" in result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+
+
+def test_a_bundle_without_a_manifest_is_not_a_valid_bundle(bundle):
+    _, path = bundle
+    rewrite(path, lambda n, d: None if n == "manifest.json" else d)
+    with pytest.raises(NotABundle, match="no manifest.json"):
+        verify_bundle(path)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.timeout(60)  # the quadratic check took 26 s for 60,000 names, ~100 s for 120,000
+def test_many_duplicate_names_are_each_named_once_in_linear_time(bundle):
+    _, path = bundle
+    with zipfile.ZipFile(path, "a") as zf:
+        for i in range(60_000):
+            zf.writestr(f"other/{i}.txt", b"")
+            zf.writestr(f"other/{i}.txt", b"")
+    problems = verify_bundle(path).problems
+    twice = [p for p in problems if "appears twice" in p]
+    assert len(twice) == 60_000 and "other/59999.txt appears twice" in " ".join(twice)
