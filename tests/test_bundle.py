@@ -303,3 +303,76 @@ def test_many_duplicate_names_are_each_named_once_in_linear_time(bundle):
     problems = verify_bundle(path).problems
     twice = [p for p in problems if "appears twice" in p]
     assert len(twice) == 60_000 and "other/59999.txt appears twice" in " ".join(twice)
+
+
+# -- re-packed by an ordinary zip tool ---------------------------------------------------------
+
+def unpacked(path, folder):
+    subprocess.run(["unzip", "-q", str(path), "-d", str(folder)], check=True)
+    return folder
+
+
+def test_a_bundle_repacked_by_info_zip_verifies_and_says_so(bundle, vault_home, tmp_path):
+    _, path = bundle
+    folder = unpacked(path, tmp_path / "appeal")
+    repacked = tmp_path / "repacked.zip"
+    subprocess.run(["zip", "-q", "-r", str(repacked), "."], cwd=folder, check=True)
+    with zipfile.ZipFile(repacked) as zf:  # what the real tool did
+        names = zf.namelist()
+        assert "agreement/" in names
+        assert not any(i.flag_bits & 0x800 for i in zf.infolist())  # UTF-8 without the flag
+    report = verify_bundle(repacked)
+    assert report.ok, report.problems
+    assert "folder entries were added" in report.repacked
+    assert "names were stored without the UTF-8 flag" in report.repacked
+    out = run(vault_home, "vault", "verify-bundle", str(repacked)).output
+    assert "OK: 3 files" in out and "Re-packed after export" in out and "重新打包" in out
+
+
+def test_a_zipped_folder_of_the_bundle_verifies(bundle, tmp_path):
+    _, path = bundle
+    unpacked(path, tmp_path / "appeal")
+    repacked = tmp_path / "folder.zip"
+    subprocess.run(["zip", "-q", "-r", str(repacked), "appeal"], cwd=tmp_path, check=True)
+    report = verify_bundle(repacked)
+    assert report.ok, report.problems
+    assert "everything was put in a folder (appeal/)" in report.repacked
+
+
+class _NoUtf8Flag(zipfile.ZipInfo):
+    """How a zip tool that ignores the UTF-8 flag stores a name: its bytes in `encoding`."""
+    encoding = "utf-8"
+
+    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's own hook
+        return self.filename.encode(self.encoding), self.flag_bits & ~0x800
+
+
+@pytest.mark.parametrize("encoding, note", [
+    ("utf-8", "names were stored without the UTF-8 flag"),
+    ("gbk", "2 file(s) were stored under other names (found by their content)"),  # Windows
+])
+def test_names_stored_without_the_utf8_flag_verify(bundle, tmp_path, encoding, note):
+    _, path = bundle
+    repacked = tmp_path / "repacked.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(repacked, "w") as out:
+        for info in source.infolist():
+            copy = type("Info", (_NoUtf8Flag,), {"encoding": encoding})(info.filename,
+                                                                        info.date_time)
+            out.writestr(copy, source.read(info))
+    report = verify_bundle(repacked)
+    assert report.ok, report.problems
+    assert note in report.repacked
+
+
+def test_a_repacked_bundle_with_a_changed_or_missing_file_still_fails(bundle, tmp_path):
+    _, path = bundle
+    folder = unpacked(path, tmp_path / "appeal")
+    agreement = next((folder / "agreement").glob("*协议.pdf"))
+    agreement.write_bytes(b"%PDF forged")
+    (folder / "agreement" / "20260302-080000_协议-2.pdf").unlink()
+    repacked = tmp_path / "repacked.zip"
+    subprocess.run(["zip", "-q", "-r", str(repacked), "."], cwd=folder, check=True)
+    problems = verify_bundle(repacked).problems
+    assert "agreement/20260302-080000_协议.pdf was altered (its SHA-256 differs from the " \
+           "manifest)" in problems
+    assert "agreement/20260302-080000_协议-2.pdf is missing (removed after export)" in problems

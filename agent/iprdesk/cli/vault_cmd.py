@@ -245,6 +245,9 @@ def verify_bundle_(bundle, as_json, home):
             click.echo("Signed by this computer's vault. / 由本机证据库签名。" if own ==
                        report.fingerprint else "Signed by a different vault's key. / "
                        "由其他证据库签名。")
+        if report.repacked:
+            click.echo(f"Re-packed after export ({printable('; '.join(report.repacked))}); every "
+                       "file is intact. / 证据包导出后被重新打包，所有文件完好。")
     else:
         click.echo(f"{len(report.problems)} problem(s): this bundle was altered after export. / "
                    "证据包在导出后被修改。")

@@ -13,11 +13,14 @@ nothing was added or removed, and names what was altered.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import io
 import json
 import re
+import struct
+import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -62,6 +65,9 @@ class BundleReport:
     case: str | None = None
     fingerprint: str | None = None
     problems: list[str] = field(default_factory=list)
+    # What a zip tool changed when the bundle was unpacked and packed again (folder entries,
+    # how names are stored, a folder around everything): harmless when every file is intact.
+    repacked: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +75,8 @@ class BundleReport:
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "files": self.files, "case": self.case,
-                "fingerprint": self.fingerprint, "problems": self.problems}
+                "fingerprint": self.fingerprint, "problems": self.problems,
+                "repacked": self.repacked}
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -208,14 +215,7 @@ def verify_bundle(path: Path | str, trusted_key: bytes | None = None) -> BundleR
             report.problems.append(f"signed by key {report.fingerprint}, not by this vault's "
                                    f"key {fingerprint(trusted_key)}")
         unlisted = {n: i for n, i in members.items() if n not in (MANIFEST, SIGNATURE, SUMS)}
-        for entry in [*manifest.files, manifest.report]:
-            info = unlisted.pop(entry.path, None)
-            if info is None:
-                report.problems.append(f"{entry.path} is missing (removed after export)")
-            else:
-                report.problems.extend(_check_member(zf, info, entry))
-        for name in sorted(unlisted):
-            report.problems.append(f"{name} is not in the manifest (added after export)")
+        _check_files(zf, unlisted, [*manifest.files, manifest.report], report)
         report.problems.extend(_check_sums(zf, members, manifest, manifest_bytes))
     return report
 
@@ -226,6 +226,7 @@ def verify_bundle(path: Path | str, trusted_key: bytes | None = None) -> BundleR
 MAX_MANIFEST_BYTES = 32 << 20
 MAX_SUMS_BYTES = 8 << 20
 MAX_SIGNATURE_BYTES = 1 << 10
+MAX_REPORT_BYTES = 256 << 20  # the cap on a report.html whose manifest gives no size
 READ_BLOCK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
@@ -248,12 +249,73 @@ class _Manifest:
 
 
 def _members(zf: zipfile.ZipFile, report: BundleReport) -> dict[str, zipfile.ZipInfo]:
-    """The zip's members by name; a name stored more than once is a problem (one counted
-    pass: the zip may hold many thousand names)."""
-    counts = Counter(info.filename for info in zf.infolist())
+    """The zip's files by the names export gave them.
+
+    Unpacking and packing again with an ordinary zip tool keeps every byte of every file but
+    changes the zip around them: Info-ZIP and Windows add an entry per folder, store UTF-8
+    names without the flag that says so (or in the Info-ZIP Unicode Path field), macOS
+    decomposes accents and adds __MACOSX/ and .DS_Store, and zipping the folder puts
+    everything inside one. Each is undone here and noted in `report.repacked`. A name stored
+    more than once is a problem (one counted pass: the zip may hold many thousand names).
+    """
+    named, notes = [], set()
+    for info in zf.infolist():
+        if info.is_dir() and info.file_size == 0:
+            notes.add("folder entries were added")
+            continue
+        name, how = _exported_name(info)
+        if how:
+            notes.add(how)
+        if _MAC_METADATA.search(name):
+            notes.add("macOS Finder files (__MACOSX, .DS_Store) were added")
+            continue
+        named.append((name, info))
+    if named and MANIFEST not in (n for n, _ in named):
+        folder = next((n[:-len(MANIFEST)] for n, _ in named if n.endswith("/" + MANIFEST)), None)
+        if folder and all(n.startswith(folder) for n, _ in named):
+            named = [(n[len(folder):], i) for n, i in named]
+            notes.add(f"everything was put in a folder ({folder})")
+    counts = Counter(n for n, _ in named)
     for name in sorted(n for n, count in counts.items() if count > 1):
         report.problems.append(f"{name} appears twice in the zip (added after export)")
-    return {info.filename: info for info in zf.infolist()}
+    report.repacked.extend(sorted(notes))
+    return dict(named)
+
+
+_MAC_METADATA = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$)")
+_UTF8_FLAG = 0x800
+_UNICODE_PATH_FIELD = 0x7075  # Info-ZIP: version (1), CRC-32 of the stored name (4), UTF-8 name
+
+
+def _exported_name(info: zipfile.ZipInfo) -> tuple[str, str | None]:
+    """(the member's name as export wrote it, how a zip tool had stored it differently)."""
+    name, how = info.filename, None
+    if not info.flag_bits & _UTF8_FLAG:
+        raw = info.orig_filename.encode("cp437")  # zipfile decoded the stored bytes as cp437
+        unicode_path = _unicode_path_field(info.extra, raw)
+        if unicode_path is not None:
+            name, how = unicode_path, "names were moved to the Unicode Path field"
+        elif not raw.isascii():
+            # Another code page (Windows) does not decode: such a file is found by content.
+            with contextlib.suppress(UnicodeDecodeError):
+                name, how = raw.decode("utf-8"), "names were stored without the UTF-8 flag"
+    normal = unicodedata.normalize("NFC", name)
+    if normal != name:
+        name, how = normal, "accented names were decomposed (as macOS stores them)"
+    return name, how
+
+
+def _unicode_path_field(extra: bytes, stored: bytes) -> str | None:
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        body, extra = extra[4:4 + size], extra[4 + size:]
+        if kind == _UNICODE_PATH_FIELD and len(body) > 5 and body[0] == 1 and \
+                struct.unpack("<I", body[1:5])[0] == zlib.crc32(stored):
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
@@ -332,23 +394,73 @@ def _check_signature(zf, members: dict, manifest_bytes: bytes, public: bytes,
                                "edited or the signature replaced")
 
 
-def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
-    """Hash a member as it inflates, reading no more than the manifest says it holds."""
+def _check_files(zf, members: dict[str, zipfile.ZipInfo], entries: list[_Entry],
+                 report: BundleReport) -> None:
+    """Every entry's content, found by its name or else among the members no entry names
+    (a file a zip tool stored under another name is still the file): then whatever is
+    left over was added."""
+    unnamed = []
+    for entry in entries:
+        info = members.pop(entry.path, None)
+        if info is None:
+            unnamed.append(entry)
+        else:
+            report.problems.extend(_check_member(zf, info, entry))
+    sizes = {e.size for e in unnamed}
+    by_content: dict[str, list[str]] = {}
+    for name, info in sorted(members.items()) if unnamed else ():
+        if info.file_size in sizes or None in sizes:
+            try:
+                digest = _digest(zf, info, min(info.file_size, MAX_REPORT_BYTES))
+            except _Unreadable:
+                continue
+            by_content.setdefault(digest, []).append(name)
+    moved = 0
+    for entry in unnamed:
+        found = by_content.get(entry.sha256)
+        if found:  # the same bytes, so the same size
+            members.pop(found.pop())
+            moved += 1
+        else:
+            report.problems.append(f"{entry.path} is missing (removed after export)")
+    if moved:
+        report.repacked.append(f"{moved} file(s) were stored under other names (found by "
+                               "their content)")
+    for name in sorted(members):
+        report.problems.append(f"{name} is not in the manifest (added after export)")
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
+    """The SHA-256 of a member, hashed as it inflates; None once it holds more than `limit`
+    bytes (nothing beyond that is read)."""
     digest, read = hashlib.sha256(), 0
-    limit = entry.size if entry.size is not None else MAX_MANIFEST_BYTES
     try:
         with zf.open(info) as member:
             while block := member.read(min(READ_BLOCK, limit + 1 - read)):
                 read += len(block)
                 if read > limit:
-                    return [f"{entry.path} was altered (it is larger than the manifest says)"]
+                    return None
                 digest.update(block)
     except _UNREADABLE as e:
+        raise _Unreadable(str(e)) from e
+    return digest.hexdigest()
+
+
+def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
+    try:
+        digest = _digest(zf, info, entry.size if entry.size is not None else MAX_REPORT_BYTES)
+    except _Unreadable as e:
         # A changed byte inside a deflated member usually breaks its CRC before the hash.
         return [f"{entry.path} was altered (it no longer reads back: {e})"]
-    if digest.hexdigest() != entry.sha256:
+    if digest is None:
+        return [f"{entry.path} was altered (it is larger than the manifest says)"]
+    if digest != entry.sha256:
         return [f"{entry.path} was altered (its SHA-256 differs from the manifest)"]
-    if entry.size is not None and read != entry.size:
+    if entry.size is not None and info.file_size != entry.size:
         return [f"{entry.path} was altered (its size differs from the manifest)"]
     return []
 
