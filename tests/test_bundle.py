@@ -1,18 +1,21 @@
 """Appeal bundles: export, verify, and every way a bundle can be altered, malformed or hostile."""
 
-import base64
+import hashlib
 import json
 import re
+import shutil
 import subprocess
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from iprdesk.cli import main
 from iprdesk.vault import Vault
-from iprdesk.vault.bundle import export_bundle, verify_bundle
+from iprdesk.vault.bundle import export_bundle, vault_fingerprint, verify_bundle
+from iprdesk.vault.crypto import KdfParams
 from iprdesk.vault.errors import NotABundle
 from tests.test_vault_cli import TERMINAL_ESCAPE, png, run
 
@@ -43,9 +46,9 @@ def test_bundle_layout_manifest_and_report(bundle, tmp_path):
         manifest = json.loads(zf.read("manifest.json"))
         report = zf.read("report.html").decode()
         sums = zf.read("SHA256SUMS").decode()
-    assert names == ["SHA256SUMS", "agreement/20260302-080000_协议-2.pdf",
-                     "agreement/20260302-080000_协议.pdf", "manifest.json", "manifest.json.sig",
-                     "report.html", "screenshot/20260301-080000_shot.png"]
+    assert names == ["SHA256SUMS", "SHA256SUMS.sig", "agreement/20260302-080000_协议-2.pdf",
+                     "agreement/20260302-080000_协议.pdf", "manifest.json", "report.html",
+                     "screenshot/20260301-080000_shot.png", "signing-key.pem"]
     assert manifest["case"] == "C-1" and len(manifest["files"]) == 3
     shot = next(f for f in manifest["files"] if f["kind"] == "screenshot")
     assert shot["source_url"] == "https://merchant.joom.com/complaints/1"
@@ -53,6 +56,11 @@ def test_bundle_layout_manifest_and_report(bundle, tmp_path):
     assert "data:image/jpeg;base64," in report  # a thumbnail, inline: opens offline
     assert "Complaint &lt;1&gt;" in report and "<script" not in report
     assert "时间线" in report and "Timeline" in report
+    # The report names the signing key as the seller publishes it (128 bits).
+    fp = vault_fingerprint(vault)
+    assert re.fullmatch(r"SHA256(:[0-9a-f]{4}){8}", fp)
+    assert f'<code id="fingerprint">{fp}</code>' in report
+    assert manifest["signing_key"]["fingerprint"] == fp
     # Any reviewer can check the files with coreutils alone.
     (tmp_path / "x").mkdir()
     with zipfile.ZipFile(path) as zf:
@@ -60,7 +68,7 @@ def test_bundle_layout_manifest_and_report(bundle, tmp_path):
     checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / "x",
                              capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert sums.count("\n") == 5
+    assert sums.count("\n") == 6  # 3 files, the report, the manifest, the key
     # The export is in the journal, with the bundle's hash, under a signed checkpoint.
     last = vault.journal.read()[0][-1]
     assert last.op == "export" and len(last.fields["objects"]) == 3 and "sig" in last.fields
@@ -69,7 +77,7 @@ def test_bundle_layout_manifest_and_report(bundle, tmp_path):
 def test_bundle_verifies_by_cli(bundle, vault_home):
     _, path = bundle
     out = run(vault_home, "vault", "verify-bundle", str(path)).output
-    assert "OK: 3 files" in out and "Signed by this computer's vault" in out
+    assert "OK: 3 files intact; signature valid" in out and "this computer's vault" in out
 
 
 def rewrite(path, change):
@@ -89,13 +97,16 @@ def rewrite(path, change):
     (lambda n, d: None if n.endswith("协议.pdf") else d,
      "agreement/20260302-080000_协议.pdf is missing"),
     (lambda n, d: d.replace(b'"C-1"', b'"C-3"') if n == "manifest.json" else d,
-     "the signature does not match manifest.json"),
-    (lambda n, d: None if n == "manifest.json.sig" else d, "the manifest is not signed"),
-    (lambda n, d: base64.b64encode(b"\0" * 64) if n == "manifest.json.sig" else d,
-     "the signature does not match"),
+     "SHA256SUMS does not match manifest.json"),
+    (lambda n, d: None if n == "SHA256SUMS.sig" else d,
+     "SHA256SUMS.sig is missing: the bundle is not signed"),
+    (lambda n, d: b"\0" * 64 if n == "SHA256SUMS.sig" else d,
+     "the signature does not match SHA256SUMS"),
+    (lambda n, d: None if n == "signing-key.pem" else d, "signing-key.pem is missing"),
     (lambda n, d: d.replace(b"Timeline", b"Tirneline") if n == "report.html" else d,
      "report.html was altered"),
-    (lambda n, d: d[:-10] if n == "SHA256SUMS" else d, "SHA256SUMS does not match"),
+    (lambda n, d: d[:-10] if n == "SHA256SUMS" else d,
+     "the signature does not match SHA256SUMS"),
 ])
 def test_bundle_alteration_is_named(bundle, change, expected):
     _, path = bundle
@@ -105,31 +116,76 @@ def test_bundle_alteration_is_named(bundle, change, expected):
     assert any(expected in p for p in report.problems), report.problems
 
 
-def test_added_file_and_foreign_signer_are_named(bundle, vault_home, tmp_path):
-    vault, path = bundle
+def test_an_added_file_is_named(bundle, vault_home):
+    _, path = bundle
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("receipt/fake.pdf", b"forged")
     result = run(vault_home, "vault", "verify-bundle", str(path), code=1)
     assert "ALTERED: receipt/fake.pdf is not in the manifest" in result.output
-    # A forger re-signs an edited manifest with their own key: the signature verifies, but
-    # the key is not the seller's vault key.
-    other = tmp_path / "other-home"
-    other.mkdir()
-    from iprdesk.vault.crypto import KdfParams, raw_public
 
+
+@pytest.fixture
+def forgery(tmp_path):
+    """A bundle of invented evidence, signed with a fresh key of the forger's own."""
+    other = tmp_path / "forger-home"
+    other.mkdir()
     forger = Vault.create(other, "forger passphrase", kdf=KdfParams.floor())
-    forger_public = raw_public(forger.signing_public_key)
-    with zipfile.ZipFile(path) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-    manifest["signing_key"]["public_key"] = forger_public.hex()
-    forged = json.dumps(manifest).encode()
-    rewrite(path, lambda n, d: forged if n == "manifest.json" else
-            base64.b64encode(forger.sign(forged)) if n == "manifest.json.sig" else
-            None if n == "receipt/fake.pdf" else d)
-    report = verify_bundle(path, trusted_key=raw_public(vault.signing_public_key))
-    assert any("not by this vault's key" in p for p in report.problems)
-    out = run(vault_home, "vault", "verify-bundle", str(path), code=1).output
-    assert "SHA256SUMS does not match" in out  # the forger forgot the sums file too
+    forger.unlock("forger passphrase")
+    forger.add(b"%PDF a settlement that never happened", {"kind": "agreement", "case": "C-1"})
+    path = tmp_path / "forged.zip"
+    export_bundle(forger, path, case="C-1")
+    return forger, path
+
+
+def test_a_bundle_signed_by_a_key_nobody_trusts_is_not_called_valid(forgery, bundle, vault_home,
+                                                                      tmp_path):
+    forger, path = forgery
+    seller, _ = bundle
+    home = tmp_path / "reviewer"  # no vault here
+    home.mkdir()
+    # Intact and correctly signed, by some key: but nothing says whose.
+    report = verify_bundle(path)
+    assert report.ok and report.trusted is None and not report.verified
+    nobody = run(home, "vault", "verify-bundle", str(path), code=1).output
+    assert f"signed by key {vault_fingerprint(forger)}" in nobody
+    assert "NOT VERIFIED" in nobody and "signature valid" not in nobody
+    # Against the seller's key (the vault in --home, or the fingerprint they published).
+    mine = run(vault_home, "vault", "verify-bundle", str(path), code=1).output
+    assert (f"ALTERED: signed by key {vault_fingerprint(forger)}, not by the trusted key "
+            f"{vault_fingerprint(seller)}") in mine
+    published = vault_fingerprint(seller).removeprefix("SHA256:").replace(":", "").upper()
+    given = run(home, "vault", "verify-bundle", str(path), "--fingerprint", published, code=1)
+    assert "not by the trusted key" in given.output
+    as_json = json.loads(run(home, "vault", "verify-bundle", str(path), "--json", "--fingerprint",
+                             vault_fingerprint(seller), code=1).output)
+    assert as_json["ok"] is False and as_json["verified"] is False
+    assert as_json["trusted"] is False and as_json["fingerprint"] == vault_fingerprint(forger)
+    # Whoever trusts the forger's key gets a valid signature: that is what a signature means.
+    theirs = run(home, "vault", "verify-bundle", str(path), "--fingerprint",
+                 vault_fingerprint(forger)).output
+    assert "OK: 1 files intact; signature valid" in theirs
+
+
+@pytest.mark.parametrize("given", ["SHA256:1234", "e666:1b5c:3b11:9df5", "zz" * 16, ""])
+def test_a_fingerprint_that_is_not_128_bits_is_a_usage_error(bundle, home, given):
+    _, path = bundle
+    out = run(home, "vault", "verify-bundle", str(path), "--fingerprint", given, code=2).output
+    assert "32 hex digits (128 bits)" in out
+
+
+def test_vault_info_and_status_show_the_fingerprint_reviewers_check(bundle, vault_home):
+    vault, path = bundle
+    fp = vault_fingerprint(vault)
+    out = run(vault_home, "vault", "info").output
+    assert f"Signing key fingerprint / 签名密钥指纹: {fp}" in out and "publish" in out
+    assert json.loads(run(vault_home, "vault", "info", "--json").output)["fingerprint"] == fp
+    assert verify_bundle(path, fp).verified
+
+
+async def test_the_agents_vault_status_gives_the_fingerprint(vault, agent):
+    r = await agent.get("/v1/vault")
+    assert r.status == 200
+    assert (await r.json())["fingerprint"] == vault_fingerprint(vault)
 
 
 def test_not_a_bundle(tmp_path, vault_home):
@@ -199,7 +255,9 @@ def peak_memory(function):
 @pytest.mark.parametrize("name, expected", [
     ("manifest.json", "not a valid iprdesk bundle: manifest.json is larger than any"),
     ("SHA256SUMS", "SHA256SUMS is larger than any iprdesk export writes"),
-    ("manifest.json.sig", "manifest.json.sig is larger than any iprdesk export writes"),
+    ("SHA256SUMS.sig", "SHA256SUMS.sig is larger than any iprdesk export writes"),
+    ("signing-key.pem", "signing-key.pem is larger than any iprdesk export writes"),
+    ("report.html", "report.html was altered (it is larger than"),
     ("screenshot/20260301-080000_shot.png", "shot.png was altered (it is larger than"),
 ])
 def test_a_member_that_inflates_hugely_is_refused_without_reading_it_whole(bundle, name,
@@ -376,3 +434,73 @@ def test_a_repacked_bundle_with_a_changed_or_missing_file_still_fails(bundle, tm
     assert "agreement/20260302-080000_协议.pdf was altered (its SHA-256 differs from the " \
            "manifest)" in problems
     assert "agreement/20260302-080000_协议-2.pdf is missing (removed after export)" in problems
+
+
+# -- checking a bundle with standard tools, and bundles of the older format --------------------
+
+def readme_recipe() -> str:
+    """The shell commands README gives for checking a bundle without iprdesk."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    after = readme[readme.index("Checking a bundle without iprdesk"):]
+    start = after.index("```sh\n") + 6
+    return after[start:after.index("\n```", start)]
+
+
+def run_recipe(bundle_path, tmp_path):
+    cwd = tmp_path / "reviewer"
+    cwd.mkdir()
+    shutil.copy(bundle_path, cwd / "appeal.zip")
+    return subprocess.run(["bash", "-e", "-c", readme_recipe()], cwd=cwd, capture_output=True,
+                          text=True)
+
+
+def test_the_readme_recipe_checks_a_bundle_with_sha256sum_and_openssl(bundle, tmp_path):
+    vault, path = bundle
+    done = run_recipe(path, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    digits = vault_fingerprint(vault).removeprefix("SHA256:").replace(":", "")
+    assert done.stdout.splitlines()[0].strip() == digits  # sha256sum --quiet says nothing
+    assert "Signature Verified Successfully" in done.stdout
+
+
+@pytest.mark.parametrize("forge", ["a file", "a file and its line in SHA256SUMS"])
+def test_the_readme_recipe_fails_on_an_altered_bundle(bundle, tmp_path, forge):
+    _, path = bundle
+    forged = b"%PDF forged"
+    name = "agreement/20260302-080000_协议.pdf"
+    with zipfile.ZipFile(path) as zf:
+        old = hashlib.sha256(zf.read(name)).hexdigest().encode()
+
+    def change(member, data):
+        if member == name:
+            return forged
+        if member == "SHA256SUMS" and forge != "a file":
+            return data.replace(old, hashlib.sha256(forged).hexdigest().encode())
+        return data
+
+    rewrite(path, change)
+    done = run_recipe(path, tmp_path)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert ("FAILED" in done.stdout) if forge == "a file" else \
+        ("Signature Verification Failure" in done.stdout + done.stderr)
+
+
+V1_BUNDLE = Path(__file__).parent / "bundles" / "v1-appeal.zip"  # made by iprdesk 0.1.0
+V1_FINGERPRINT = "SHA256:e666:1b5c:3b11:9df5:e340:326a:ca9c:5247"
+
+
+def test_a_bundle_of_the_older_format_verifies_and_says_so(home):
+    report = verify_bundle(V1_BUNDLE, V1_FINGERPRINT)
+    assert report.verified and report.version == 1 and report.files == 2
+    out = run(home, "vault", "verify-bundle", str(V1_BUNDLE), "--fingerprint",
+              V1_FINGERPRINT).output
+    assert "Older format (version 1" in out and "OK: 2 files intact; signature valid" in out
+
+
+def test_an_altered_bundle_of_the_older_format_fails(tmp_path):
+    path = tmp_path / "v1.zip"
+    shutil.copy(V1_BUNDLE, path)
+    rewrite(path, lambda n, d: d.replace(b'"C-1"', b'"C-9"') if n == "manifest.json" else d)
+    problems = verify_bundle(path, V1_FINGERPRINT).problems
+    assert "the signature does not match manifest.json: the manifest was edited or the " \
+           "signature replaced" in problems

@@ -24,8 +24,12 @@ from iprdesk.cli.common import (
 )
 from iprdesk.errors import BadInput
 from iprdesk.vault import KINDS, Vault, VaultExists
-from iprdesk.vault.bundle import export_bundle, fingerprint, verify_bundle
-from iprdesk.vault.crypto import raw_public
+from iprdesk.vault.bundle import (
+    export_bundle,
+    parse_fingerprint,
+    vault_fingerprint,
+    verify_bundle,
+)
 
 # A guess from the file name when --kind is not given; anything else is "other".
 KIND_BY_SUFFIX = {".mhtml": "page", ".mht": "page", ".html": "page", ".htm": "page",
@@ -217,41 +221,87 @@ def export(case, output, passphrase_file, as_json, home):
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint})
         return
-    click.echo(f"Wrote {summary.path}: {summary.files} files, signed by {summary.fingerprint}.")
-    click.echo(f"已导出申诉证据包：{summary.path}（{summary.files} 个文件，已签名）。")
+    click.echo(f"Wrote {summary.path}: {summary.files} files, signed by key "
+               f"{summary.fingerprint}.")
+    click.echo(f"已导出申诉证据包：{summary.path}（{summary.files} 个文件，签名密钥 "
+               f"{summary.fingerprint}）。")
+    _publish_hint(summary.fingerprint)
+
+
+def _publish_hint(fp: str) -> None:
+    click.echo("Reviewers can tell your bundles from forgeries only by this fingerprint: publish "
+               "it where they can see it is yours (store page, appeal e-mails). / 审核人员只能凭此"
+               "指纹辨别证据包是否出自您：请在能证明身份的地方公布它（店铺页面、申诉邮件）。",
+               err=True)
+
+
+@vault.command()
+@json_option
+@home_option
+def info(as_json, home):
+    """Show the vault's folder, size and signing-key fingerprint (no passphrase needed)."""
+    opened = Vault.open(home_path(home))
+    fp = vault_fingerprint(opened)
+    if as_json:
+        echo_json({"path": str(opened.root), "objects": opened.count(), "fingerprint": fp})
+        return
+    click.echo(f"Vault / 证据库: {opened.root}")
+    click.echo(f"Objects / 证据: {opened.count()}")
+    click.echo(f"Signing key fingerprint / 签名密钥指纹: {fp}")
+    _publish_hint(fp)
+
+
+def _fingerprint_option(ctx, param, value):
+    try:
+        return None if value is None else parse_fingerprint(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
 
 
 @vault.command("verify-bundle")
 @click.argument("bundle", type=click.Path(dir_okay=False, exists=True))
+@click.option("--fingerprint", "trusted", default=None, metavar="FINGERPRINT",
+              callback=_fingerprint_option,
+              help="The signing-key fingerprint the seller published (`iprdesk vault info` "
+                   "shows a vault's); default: the key of the vault in --home, if any.")
 @json_option
 @home_option
-def verify_bundle_(bundle, as_json, home):
-    """Check an appeal bundle's signature and every file in it (exit 1 if altered)."""
-    report = verify_bundle(bundle)
-    own = None
-    home = home_path(home)
-    if Vault.exists(home):
-        own = fingerprint(raw_public(Vault.open(home).signing_public_key))
+def verify_bundle_(bundle, trusted, as_json, home):
+    """Check an appeal bundle's files, its signature, and that a trusted key made it.
+
+    Exit 0 only when every file is intact and the signing key is the trusted one: a bundle
+    anyone signed with a key of their own is reported, not passed."""
+    whose = "the fingerprint given / 与所给指纹一致"
+    if trusted is None and Vault.exists(home_path(home)):
+        trusted = vault_fingerprint(Vault.open(home_path(home)))
+        whose = "this computer's vault / 本机证据库的密钥"
+    report = verify_bundle(bundle, trusted)
     if as_json:
-        echo_json({**report.to_dict(), "signed_by_this_vault": own == report.fingerprint
-                   if own else None})
-        sys.exit(0 if report.ok else 1)
+        echo_json({**report.to_dict(), "trusted_fingerprint": trusted})
+        sys.exit(0 if report.verified else 1)
     for line in report.problems:
         click.echo(f"ALTERED: {printable(line)}")
-    if report.ok:
-        click.echo(f"OK: {report.files} files and the manifest match the signature of key "
-                   f"{report.fingerprint}. / 证据包完整，签名有效。")
-        if own:
-            click.echo("Signed by this computer's vault. / 由本机证据库签名。" if own ==
-                       report.fingerprint else "Signed by a different vault's key. / "
-                       "由其他证据库签名。")
-        if report.repacked:
-            click.echo(f"Re-packed after export ({printable('; '.join(report.repacked))}); every "
-                       "file is intact. / 证据包导出后被重新打包，所有文件完好。")
+    if report.version == 1:
+        click.echo("Older format (version 1, from an earlier iprdesk): its signature covers "
+                   "manifest.json alone, without a context label; checked all the same. / "
+                   "旧版格式的证据包，仍可校验。")
+    if report.ok and report.repacked:
+        click.echo(f"Re-packed after export ({printable('; '.join(report.repacked))}); every "
+                   "file is intact. / 证据包导出后被重新打包，所有文件完好。")
+    if report.verified:
+        click.echo(f"OK: {report.files} files intact; signature valid, signed by key "
+                   f"{report.fingerprint}: {whose}. / 证据包完整，签名有效。")
+    elif report.ok:
+        click.echo(f"Intact: {report.files} files match the manifest, signed by key "
+                   f"{report.fingerprint}. / 文件完整，签名密钥 {report.fingerprint}。")
+        click.echo("NOT VERIFIED: nothing says whose key that is (anyone can sign a bundle with "
+                   "a key of their own). Compare it with the fingerprint the seller published: "
+                   "iprdesk vault verify-bundle --fingerprint FINGERPRINT BUNDLE / 未验证签名者"
+                   "（任何人都能用自己的密钥签名）：请用 --fingerprint 提供卖家公布的指纹再校验。")
     else:
-        click.echo(f"{len(report.problems)} problem(s): this bundle was altered after export. / "
-                   "证据包在导出后被修改。")
-    sys.exit(0 if report.ok else 1)
+        click.echo(f"{len(report.problems)} problem(s): this bundle is not as its signer "
+                   "exported it. / 证据包在导出后被修改，或并非由可信密钥签名。")
+    sys.exit(0 if report.verified else 1)
 
 
 @vault.command()

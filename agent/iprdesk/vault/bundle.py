@@ -1,10 +1,32 @@
 """Appeal bundles: the evidence of a case as a signed zip anyone can check.
 
+Format version 2, what export writes:
+
     screenshot/20260301-083000_complaint-99812.png   the decrypted files, a folder per kind
-    manifest.json        per file: sha256, size, kind, captured-at, source URL, case, ...
-    manifest.json.sig    Ed25519 signature of manifest.json by the vault's signing key
-    SHA256SUMS           `sha256sum -c` compatible, for reviewers without iprdesk
-    report.html          timeline, screenshot thumbnails, file list; opens offline
+    report.html       timeline, screenshot thumbnails, file list, the key's fingerprint; offline
+    manifest.json     per file: sha256, size, kind, captured-at, source URL, case, ...; the key
+    signing-key.pem   the vault's Ed25519 public key (SubjectPublicKeyInfo PEM, for openssl)
+    SHA256SUMS        `sha256sum -c` lines for every member above
+    SHA256SUMS.sig    the raw 64-byte Ed25519 signature of SIGNATURE_CONTEXT + SHA256SUMS
+
+One signature over SHA256SUMS covers everything, since the sums name every file, the report,
+the manifest and the key: a reviewer with only coreutils and openssl checks a whole bundle (the
+README's "Checking a bundle without iprdesk", tested). SIGNATURE_CONTEXT is prepended so that
+no bundle signature can pass for any other signature made with the vault's key (the journal
+signs under labels of its own; every label ends at its first line break, so none is a prefix
+of another).
+
+A valid signature proves only that the holder of *some* key made the bundle: anyone can make a
+bundle of invented evidence with a fresh key. It proves the seller made it when the key's
+fingerprint is one the verifier trusts (`verify_bundle(trusted_fingerprint=...)`, the
+`--fingerprint` the seller published, or the vault's own). `fingerprint`: "SHA256:" and the
+first 128 bits of SHA-256 of the raw 32-byte public key, in eight groups of four hex digits.
+
+Version 1 (iprdesk 0.1.0 before this format) signed manifest.json itself, with no context label
+(manifest.json.sig, base64; no signing-key.pem, SHA256SUMS unsigned). verify still accepts it
+and says it is the older format: the only unlabelled messages a vault key ever signed are those
+manifests and the old journal's previous-entry hashes (64 hex digits or "None", never a JSON
+object), so an unlabelled signature over a manifest can only have come from an export.
 
 `verify_bundle` needs no vault and no passphrase: it checks the signature, every hash and that
 nothing was added or removed, and names what was altered.
@@ -28,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iprdesk.atomic import atomic_writer
@@ -38,10 +61,16 @@ from iprdesk.vault.meta import Item, utc_now
 from iprdesk.vault.store import Vault
 
 FORMAT = "iprdesk-appeal-bundle"
+VERSION = 2
 MANIFEST = "manifest.json"
-SIGNATURE = "manifest.json.sig"
 SUMS = "SHA256SUMS"
+SIGNATURE = "SHA256SUMS.sig"
+PUBLIC_KEY = "signing-key.pem"
 REPORT = "report.html"
+# The domain-separation label of a bundle signature: what is signed is this, then SHA256SUMS.
+SIGNATURE_CONTEXT = b"iprdesk appeal bundle v2: SHA256SUMS\n"
+V1_SIGNATURE = "manifest.json.sig"  # version 1: base64 of a signature of manifest.json alone
+METADATA = {1: (MANIFEST, V1_SIGNATURE, SUMS), 2: (MANIFEST, SIGNATURE, SUMS, PUBLIC_KEY)}
 THUMBNAIL_PX = 480
 # Already-compressed formats are stored as they are; the rest is deflated.
 STORED_TYPES = ("image/", "video/", "application/pdf", "application/zip")
@@ -63,7 +92,10 @@ class ExportSummary:
 class BundleReport:
     files: int = 0
     case: str | None = None
-    fingerprint: str | None = None
+    fingerprint: str | None = None  # of the key the bundle says signed it
+    # None: no trusted key to compare with, so who signed it is not known.
+    trusted: bool | None = None
+    version: int = VERSION
     problems: list[str] = field(default_factory=list)
     # What a zip tool changed when the bundle was unpacked and packed again (folder entries,
     # how names are stored, a folder around everything): harmless when every file is intact.
@@ -71,18 +103,41 @@ class BundleReport:
 
     @property
     def ok(self) -> bool:
+        """Every file intact and the signature valid for the key the bundle names."""
         return not self.problems
 
+    @property
+    def verified(self) -> bool:
+        """ok, and signed by a trusted key: only then is the bundle the seller's."""
+        return self.ok and self.trusted is True
+
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "files": self.files, "case": self.case,
-                "fingerprint": self.fingerprint, "problems": self.problems,
-                "repacked": self.repacked}
+        return {"ok": self.ok, "verified": self.verified, "files": self.files,
+                "case": self.case, "fingerprint": self.fingerprint, "trusted": self.trusted,
+                "version": self.version, "problems": self.problems, "repacked": self.repacked}
 
 
 def fingerprint(public_key: bytes) -> str:
-    """A short, comparable name for a signing key: `SHA256:` and 16 hex digits in groups."""
-    digest = hashlib.sha256(public_key).hexdigest()[:16]
-    return "SHA256:" + ":".join(digest[i:i + 4] for i in range(0, 16, 4))
+    """The name of a signing key a seller publishes: `SHA256:` and the first 128 bits of the
+    SHA-256 of the raw public key, as eight groups of four hex digits."""
+    digest = hashlib.sha256(public_key).hexdigest()[:32]
+    return "SHA256:" + ":".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def vault_fingerprint(vault: Vault) -> str:
+    """The fingerprint of the key a vault signs its bundles with (no passphrase needed)."""
+    return fingerprint(crypto.raw_public(vault.signing_public_key))
+
+
+def parse_fingerprint(text: str) -> str:
+    """A fingerprint as a person may type or paste it (any case, with or without `SHA256:`,
+    colons or spaces), in the form `fingerprint` gives; ValueError if it is not one."""
+    digits = re.sub(r"[\s:-]", "", text.strip().removeprefix("SHA256:").removeprefix("sha256:"))
+    if not re.fullmatch(r"[0-9a-fA-F]{32}", digits):
+        raise ValueError("a key fingerprint is SHA256: and 32 hex digits (128 bits), as "
+                         "`iprdesk vault info` shows it")
+    digits = digits.lower()
+    return "SHA256:" + ":".join(digits[i:i + 4] for i in range(0, 32, 4))
 
 
 def _safe_name(name: str) -> str:
@@ -159,23 +214,33 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         report = _report_html(case, entries, thumbnails, fingerprint(public)).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
-            "format": FORMAT, "version": 1, "case": case, "created_at": utc_now(),
+            "format": FORMAT, "version": VERSION, "case": case, "created_at": utc_now(),
             "signing_key": {"algorithm": "ed25519", "public_key": public.hex(),
                             "fingerprint": fingerprint(public)},
             "files": entries,
-            "report": {"path": REPORT, "sha256": hashlib.sha256(report).hexdigest()},
+            "report": {"path": REPORT, "sha256": hashlib.sha256(report).hexdigest(),
+                       "size": len(report)},
         }
         manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
         zf.writestr(_info(MANIFEST), manifest_bytes)
-        zf.writestr(_info(SIGNATURE), base64.b64encode(vault.sign(manifest_bytes)) + b"\n")
+        pem = _pem(public)
+        zf.writestr(_info(PUBLIC_KEY), pem)
         sums = [(e["sha256"], e["path"]) for e in entries]
         sums += [(manifest["report"]["sha256"], REPORT),
-                 (hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST)]
-        zf.writestr(_info(SUMS), "".join(f"{h}  {p}\n" for h, p in sums))
+                 (hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST),
+                 (hashlib.sha256(pem).hexdigest(), PUBLIC_KEY)]
+        sums_bytes = "".join(f"{h}  {p}\n" for h, p in sums).encode()
+        zf.writestr(_info(SUMS), sums_bytes)
+        zf.writestr(_info(SIGNATURE), vault.sign(SIGNATURE_CONTEXT + sums_bytes))
     with open(out, "rb") as f:
         bundle_sha = hashlib.file_digest(f, "sha256").hexdigest()
     vault.record_export([i.id for i in items], bundle_sha)
     return ExportSummary(out, len(entries), bundle_sha, fingerprint(public))
+
+
+def _pem(public: bytes) -> bytes:
+    return Ed25519PublicKey.from_public_bytes(public).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def _zip_time(iso: str) -> tuple:
@@ -189,8 +254,9 @@ def _info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def verify_bundle(path: Path | str, trusted_key: bytes | None = None) -> BundleReport:
-    """Check a bundle's signature and contents; `trusted_key` pins the expected signer.
+def verify_bundle(path: Path | str, trusted_fingerprint: str | None = None) -> BundleReport:
+    """Check a bundle's signature and contents, and whether the key that signed it is the one
+    whose fingerprint is `trusted_fingerprint` (see `parse_fingerprint`).
 
     A bundle that reads but was altered gets a report naming each problem; a file that is not
     an iprdesk bundle at all (no manifest, a manifest of the wrong shape, a member far larger
@@ -209,14 +275,19 @@ def verify_bundle(path: Path | str, trusted_key: bytes | None = None) -> BundleR
         manifest_bytes = _read_small(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
         manifest = _parse_manifest(manifest_bytes)
         report.case, report.files = manifest.case, len(manifest.files)
+        report.version = manifest.version
         report.fingerprint = fingerprint(manifest.public_key)
-        _check_signature(zf, members, manifest_bytes, manifest.public_key, report)
-        if trusted_key is not None and manifest.public_key != trusted_key:
-            report.problems.append(f"signed by key {report.fingerprint}, not by this vault's "
-                                   f"key {fingerprint(trusted_key)}")
-        unlisted = {n: i for n, i in members.items() if n not in (MANIFEST, SIGNATURE, SUMS)}
+        if manifest.version == 1:
+            _check_v1(zf, members, manifest, manifest_bytes, report)
+        else:
+            _check_signed_sums(zf, members, manifest, manifest_bytes, report)
+        if trusted_fingerprint is not None:
+            report.trusted = report.fingerprint == trusted_fingerprint
+            if not report.trusted:
+                report.problems.append(f"signed by key {report.fingerprint}, not by the "
+                                       f"trusted key {trusted_fingerprint}")
+        unlisted = {n: i for n, i in members.items() if n not in METADATA[manifest.version]}
         _check_files(zf, unlisted, [*manifest.files, manifest.report], report)
-        report.problems.extend(_check_sums(zf, members, manifest, manifest_bytes))
     return report
 
 
@@ -242,6 +313,7 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Manifest:
+    version: int
     public_key: bytes
     case: str | None
     files: list[_Entry]
@@ -343,7 +415,8 @@ def _parse_manifest(raw: bytes) -> _Manifest:
         raise NotABundle(f"{MANIFEST} is not JSON") from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise NotABundle(f"{MANIFEST} is not an iprdesk appeal bundle manifest")
-    if manifest.get("version") != 1 or isinstance(manifest.get("version"), bool):
+    version = manifest.get("version")
+    if version not in METADATA or isinstance(version, bool):
         raise NotABundle(f"{MANIFEST} has a format version this iprdesk does not know "
                          "(a newer iprdesk may read it)")
     key = manifest.get("signing_key")
@@ -357,11 +430,11 @@ def _parse_manifest(raw: bytes) -> _Manifest:
     if not isinstance(files, list):
         raise NotABundle(f"{MANIFEST} has no list of files")
     entries = [_entry(f, f"file entry {n}", sized=True) for n, f in enumerate(files, 1)]
-    report = _entry(manifest.get("report"), "the report entry", sized=False)
+    report = _entry(manifest.get("report"), "the report entry", sized=version > 1)
     paths = Counter(e.path for e in [*entries, report])
-    if any(count > 1 for count in paths.values()) or {MANIFEST, SIGNATURE, SUMS} & set(paths):
+    if any(count > 1 for count in paths.values()) or set(METADATA[version]) & set(paths):
         raise NotABundle(f"{MANIFEST} lists a path twice, or lists one of its own members")
-    return _Manifest(bytes.fromhex(public), case, entries, report)
+    return _Manifest(version, bytes.fromhex(public), case, entries, report)
 
 
 def _entry(value, what: str, *, sized: bool) -> _Entry:
@@ -377,21 +450,56 @@ def _entry(value, what: str, *, sized: bool) -> _Entry:
     return _Entry(path, sha256, size if sized else None)
 
 
-def _check_signature(zf, members: dict, manifest_bytes: bytes, public: bytes,
-                     report: BundleReport) -> None:
-    if SIGNATURE not in members:
-        report.problems.append(f"{SIGNATURE} is missing: the manifest is not signed")
-        return
+def _check_signed_sums(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes,
+                       report: BundleReport) -> None:
+    """Version 2: the signature of SHA256SUMS, then SHA256SUMS against the manifest (whose
+    own hash is in it) and the key file against the manifest's key."""
+    sums = _read_member(zf, members, SUMS, MAX_SUMS_BYTES, report)
+    signature = _read_member(zf, members, SIGNATURE, MAX_SIGNATURE_BYTES, report)
+    if sums is not None and signature is not None:
+        try:
+            Ed25519PublicKey.from_public_bytes(manifest.public_key).verify(
+                signature, SIGNATURE_CONTEXT + sums)
+        except (InvalidSignature, ValueError):
+            report.problems.append(f"the signature does not match {SUMS}: the sums were "
+                                   "edited or the signature replaced")
+    pem = _read_member(zf, members, PUBLIC_KEY, MAX_SIGNATURE_BYTES, report)
+    if pem is not None and pem != _pem(manifest.public_key):
+        report.problems.append(f"{PUBLIC_KEY} is not the key {MANIFEST} names (replaced)")
+    if sums is not None:
+        hashes = {MANIFEST: manifest_bytes}
+        if pem is not None:
+            hashes[PUBLIC_KEY] = pem
+        report.problems.extend(_check_sums(manifest, hashes, sums))
+
+
+def _check_v1(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes,
+              report: BundleReport) -> None:
+    """Version 1: the signature of manifest.json, then SHA256SUMS against the manifest."""
+    encoded = _read_member(zf, members, V1_SIGNATURE, MAX_SIGNATURE_BYTES, report)
+    if encoded is not None:
+        try:
+            Ed25519PublicKey.from_public_bytes(manifest.public_key).verify(
+                base64.b64decode(encoded), manifest_bytes)
+        except (InvalidSignature, ValueError):  # binascii.Error is a ValueError
+            report.problems.append(f"the signature does not match {MANIFEST}: the manifest "
+                                   "was edited or the signature replaced")
+    sums = _read_member(zf, members, SUMS, MAX_SUMS_BYTES, report)
+    if sums is not None:
+        report.problems.extend(_check_sums(manifest, {MANIFEST: manifest_bytes}, sums))
+
+
+def _read_member(zf, members: dict, name: str, cap: int, report: BundleReport) -> bytes | None:
+    """A small member verify needs, or None with the problem noted."""
+    if name not in members:
+        report.problems.append(f"{name} is missing" + (": the bundle is not signed" if name in
+                                                       (SIGNATURE, V1_SIGNATURE) else ""))
+        return None
     try:
-        signature = base64.b64decode(_read_small(zf, members[SIGNATURE], MAX_SIGNATURE_BYTES))
+        return _read_small(zf, members[name], cap)
     except NotABundle as e:
-        report.problems.append(f"{e.why}: the manifest's signature is damaged")
-        return
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, manifest_bytes)
-    except (InvalidSignature, ValueError):  # binascii.Error is a ValueError
-        report.problems.append(f"the signature does not match {MANIFEST}: the manifest was "
-                               "edited or the signature replaced")
+        report.problems.append(f"{e.why} (altered)")
+        return None
 
 
 def _check_files(zf, members: dict[str, zipfile.ZipInfo], entries: list[_Entry],
@@ -465,18 +573,20 @@ def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
     return []
 
 
-def _check_sums(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes) -> list[str]:
-    if SUMS not in members:
-        return [f"{SUMS} is missing"]
+def _check_sums(manifest: _Manifest, hashes: dict[str, bytes], sums: bytes) -> list[str]:
+    """SHA256SUMS must list exactly the manifest's files and report with the manifest's hashes,
+    and the metadata members in `hashes` (name: their bytes) as they are."""
     try:
-        lines = _read_small(zf, members[SUMS], MAX_SUMS_BYTES).decode().splitlines()
-    except NotABundle as e:
-        return [f"{e.why} (altered)"]
+        lines = sums.decode().splitlines()
     except UnicodeDecodeError:
         return [f"{SUMS} is unreadable (altered)"]
     expected = {e.path: e.sha256 for e in [*manifest.files, manifest.report]}
-    expected[MANIFEST] = hashlib.sha256(manifest_bytes).hexdigest()
+    expected.update({name: hashlib.sha256(data).hexdigest() for name, data in hashes.items()})
     found = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
+    if manifest.version > 1 and PUBLIC_KEY not in hashes:
+        found.pop(PUBLIC_KEY, None)  # the missing key file is named already
+    if found.get(MANIFEST) != expected[MANIFEST]:
+        return [f"{SUMS} does not match {MANIFEST} (one of them was edited)"]
     if found != expected:
         return [f"{SUMS} does not match the manifest (edited)"]
     return []
@@ -531,11 +641,19 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
 <title>{e(title)}</title><style>{REPORT_CSS}</style></head><body>
 <h1>{e(title)}</h1>
-<p class="muted">Exported {e(utc_now())} (UTC) by iprdesk. {len(entries)} files. Signed with key
-<code>{e(signer)}</code>; check with <code>iprdesk vault verify-bundle</code> or
-<code>sha256sum -c SHA256SUMS</code>.<br>
-由 iprdesk 导出，共 {len(entries)} 个文件，已用上述密钥签名；
-可用 <code>iprdesk vault verify-bundle</code> 或 <code>sha256sum -c SHA256SUMS</code> 校验。</p>
+<p class="muted">Exported {e(utc_now())} (UTC) by iprdesk. {len(entries)} files.<br>
+由 iprdesk 导出，共 {len(entries)} 个文件。</p>
+<h2>Who signed it / 签名者</h2>
+<p>Signed by key / 签名密钥 <code id="fingerprint">{e(signer)}</code></p>
+<p>The signature proves the seller made this bundle only if this fingerprint is the one the
+seller published. To check: <code>iprdesk vault verify-bundle --fingerprint
+PUBLISHED-FINGERPRINT bundle.zip</code>, or without iprdesk, <code>sha256sum -c SHA256SUMS</code>
+and <code>openssl pkeyutl -verify</code> as the iprdesk README describes ("Checking a bundle
+without iprdesk").<br>
+只有当此指纹与卖家公布的指纹一致时，签名才能证明证据包出自卖家。校验方法：
+<code>iprdesk vault verify-bundle --fingerprint 卖家公布的指纹 bundle.zip</code>；
+或不用 iprdesk：按 iprdesk README 的说明使用 <code>sha256sum -c SHA256SUMS</code> 和
+<code>openssl pkeyutl -verify</code>。</p>
 <h2>Timeline / 时间线</h2>
 {"".join(timeline)}
 <h2>Files / 文件列表</h2>

@@ -21,7 +21,7 @@ from iprdesk.server.http import (
     state,
 )
 from iprdesk.vault import Vault
-from iprdesk.vault.bundle import export_bundle
+from iprdesk.vault.bundle import export_bundle, vault_fingerprint
 from iprdesk.vault.session import VaultSession
 
 log = logging.getLogger("iprdesk.vault")
@@ -116,7 +116,8 @@ async def vault_status(request: web.Request) -> web.Response:
     vault = s.vault(activity=False)
     return web.json_response({"initialised": True, "unlocked": s.unlocked,
                               "objects": await _in_thread(vault.count),
-                              "locks_in": s.locks_in()})
+                              "locks_in": s.locks_in(),
+                              "fingerprint": vault_fingerprint(vault)})
 
 
 @routes.post("/v1/vault/unlock")
