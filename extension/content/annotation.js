@@ -1,6 +1,10 @@
 // A row annotation: a small chip beside a row of the Panel, and a card that opens below it
 // with the explanation and the actions. Both live in one shadow root, outside the page flow.
 iprdesk.annotation = (() => {
+  const CARD_WIDTH = 410;  // px, narrower only in a narrower window
+  const GAP = 6;           // px between the chip and its card
+  const MARGIN = 8;        // px the card keeps from the window's edges
+  const MIN_ROOM = 120;    // px of height a card always gets, even with its chip near an edge
   const css = `
     .chip { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; border: 0;
             border-radius: 999px; padding: 3px 10px; font: 600 12px/1.5 system-ui, "PingFang SC",
@@ -13,8 +17,9 @@ iprdesk.annotation = (() => {
     .chip[data-state="info"] { background: #1d4ed8; }
     .chip .short, :host([data-compact]) .chip .full { display: none; }
     :host([data-compact]) .chip .short { display: inline; }
-    .card { display: none; position: absolute; top: calc(100% + 6px); right: 0; width: 380px;
-            max-height: 70vh; overflow: auto; background: #fff; color: #1d1d1f; text-align: left;
+    /* Placed and sized by fitCard: inside the window, next to its chip. */
+    .card { display: none; position: absolute; box-sizing: border-box; width: ${CARD_WIDTH}px;
+            overflow: auto; background: #fff; color: #1d1d1f; text-align: left;
             border: 1px solid #d0d4da; border-radius: 10px; padding: 12px 14px; white-space: normal;
             box-shadow: 0 8px 28px rgba(0,0,0,.18); font: 13px/1.45 system-ui, "PingFang SC",
             "Microsoft YaHei", sans-serif; }
@@ -28,14 +33,18 @@ iprdesk.annotation = (() => {
     .case { align-self: center; font-weight: 600; color: #15803d; margin-right: 4px; }
     .why { color: #4b5563; font-size: 12px; }
     .firm { background: #fff7ed; border-left: 3px solid #c2410c; padding: 6px 8px; }
-    .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
+    /* A card taller than its room scrolls; its buttons stay in view at its bottom edge. */
+    .actions { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 -12px; padding: 6px 0 12px;
+               position: sticky; bottom: -12px; background: #fff; }
     button.action { font: inherit; border: 1px solid #9ca3af; background: #fff; color: #111;
                     border-radius: 6px; padding: 4px 10px; cursor: pointer; }
     button.action.primary { background: #c41e3a; border-color: #c41e3a; color: #fff; }
     button.action:disabled { opacity: .5; cursor: default; }
     form { margin-top: 8px; display: grid; grid-template-columns: auto 1fr; gap: 6px 8px; align-items: center; }
     input, select { font: inherit; padding: 3px 6px; border: 1px solid #9ca3af; border-radius: 5px; }
-    .status { margin-top: 8px; min-height: 1em; }
+    .status { margin-top: 8px; }
+    .status:empty { display: none; }
+    .actions + * { margin-top: 20px; }  /* clear of the 12 px the actions' band reaches down */
     .status.error { color: #b91c1c; }
     .status.ok { color: #15803d; }
     a { color: #1d4ed8; }
@@ -47,13 +56,38 @@ iprdesk.annotation = (() => {
       open.style.zIndex = "2147483000";
     }
   }
+
+  // The open card inside the window: below its chip and ending where the chip ends when it
+  // fits there; else on the side of the chip (below or above) with more room, scrolling
+  // within it. Never wider than the window, never past an edge (a chip in a row's first
+  // cell would otherwise push a right-aligned card off the left of the screen).
+  function fitCard(host) {
+    if (!host.hasAttribute("open")) return;
+    const card = host.shadowRoot.querySelector(".card");
+    const chip = host.shadowRoot.querySelector(".chip").getBoundingClientRect();
+    const frame = card.offsetParent.getBoundingClientRect();  // what left/top count from
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const width = Math.min(CARD_WIDTH, vw - 2 * MARGIN);
+    card.style.width = `${width}px`;
+    const left = Math.max(MARGIN, Math.min(chip.right - width, vw - MARGIN - width));
+    const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
+    const below = vh - chip.bottom - GAP - MARGIN;
+    const above = chip.top - GAP - MARGIN;
+    const under = natural <= below || below >= above;
+    const room = Math.max(MIN_ROOM, under ? below : above);
+    const top = under ? chip.bottom + GAP : chip.top - GAP - Math.min(natural, room);
+    card.style.maxHeight = `${room}px`;
+    card.style.left = `${Math.round(left - frame.left)}px`;
+    card.style.top = `${Math.round(top - frame.top)}px`;
+  }
   document.addEventListener("click", closeAll);
   document.addEventListener("keydown", (e) => e.key === "Escape" && closeAll());
 
   // Create (or refresh) the annotation `id` next to `anchor`. With `chipShort`, the chip
   // shrinks to that where its full text would cover the page (see overlay.placeInCells).
   function attach(anchor, id, { chipText, chipShort, state, title, place }) {
-    const root = iprdesk.overlay.anchored(anchor, id, { css, place });
+    const root = iprdesk.overlay.anchored(anchor, id, { css, place, placed: fitCard });
     const host = root.host;
     let chip = root.querySelector(".chip");
     if (!chip) {
@@ -73,10 +107,13 @@ iprdesk.annotation = (() => {
         closeAll();
         if (opening) {
           host.setAttribute("open", "");
-          host.style.zIndex = "2147483001"; // above the other chips
+          host.style.zIndex = "2147483647"; // above the other chips and our pills
+          fitCard(host);
         }
       });
       card.addEventListener("click", (e) => e.stopPropagation());
+      // Its content changes (a form opens, a case is created): it may need another place.
+      new ResizeObserver(() => fitCard(host)).observe(card);
     }
     if (chipShort) {
       chip.replaceChildren(el("span", { className: "full" }, chipText),

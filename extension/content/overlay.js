@@ -44,11 +44,12 @@ iprdesk.overlay ??= (() => {
 
     // A host next to `anchor` in a layer above the page: absolutely positioned in document
     // coordinates, so it takes no space in the page's layout and scrolls with the page.
-    // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects.
-    anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd } = {}) {
+    // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects;
+    // `placed(host)`, if given, runs after each move (to lay out what depends on it).
+    anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd, placed } = {}) {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
       if (existing) {
-        anchoredHosts.set(existing, { anchor, place });
+        anchoredHosts.set(existing, { anchor, place, placed });
         iprdesk.overlay.reposition();
         return existing.shadowRoot;
       }
@@ -56,7 +57,7 @@ iprdesk.overlay ??= (() => {
         host.dataset.iprdeskId = id;
         host.style.cssText = "position:absolute;left:0;top:0;z-index:2147483000;";
         document.documentElement.append(host);
-        anchoredHosts.set(host, { anchor, place });
+        anchoredHosts.set(host, { anchor, place, placed });
       }, { css });
       watchLayout();
       iprdesk.overlay.reposition();
@@ -115,7 +116,7 @@ iprdesk.overlay ??= (() => {
 
     // Keep anchored hosts next to their anchors; drop those whose anchor left the page.
     reposition() {
-      for (const [host, { anchor, place }] of anchoredHosts) {
+      for (const [host, { anchor, place, placed }] of anchoredHosts) {
         if (!host.isConnected || !anchor.isConnected) {
           host.remove();
           anchoredHosts.delete(host);
@@ -128,6 +129,7 @@ iprdesk.overlay ??= (() => {
         const box = host.getBoundingClientRect();
         const { left, top } = place(rect, box, host);
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+        placed?.(host);
       }
     },
 

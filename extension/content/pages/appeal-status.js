@@ -27,16 +27,15 @@
     return byProduct.length ? byProduct : openCases;
   }
 
-  function preflightLinks(cases) {
-    if (!cases.length) return el("p", { className: "no-case" }, ctx.hints["appeal.openCaseFirst"]);
-    return el("div", { className: "actions" }, cases.map((c) => {
+  function preflightButtons(cases) {
+    return cases.map((c) => {
       const button = el("button", { className: "action primary preflight", type: "button",
                                     dataset: { case: c.id } },
         cases.length === 1 ? ctx.hints["appeal.preflight"]
           : `${ctx.hints["appeal.preflight"]}: ${c.complaint_id}`);
       button.addEventListener("click", () => iprdesk.ask("ui.openPreflight", { caseId: c.id }));
       return button;
-    }));
+    });
   }
 
   // Saves the page as it shows this rejection (screenshot + archive), under its case when
@@ -56,7 +55,7 @@
         button.disabled = false;
       }
     });
-    return el("div", { className: "actions" }, button);
+    return button;
   }
 
   function render() {
@@ -84,8 +83,10 @@
         el("h3", {}, title),
         el("p", {}, code ? h[`rejection.${code}.explain`] : h["rejection.unknown.explain"]),
         code ? list(h[`rejection.${code}.checklist`], "ol") : null,
-        preflightLinks(cases),
-        captureButton(card, row, code, cases),
+        cases.length ? null : el("p", { className: "no-case" }, h["appeal.openCaseFirst"]),
+        // One row of buttons: it stays in view at the bottom of a card that scrolls.
+        el("div", { className: "actions" }, preflightButtons(cases),
+           captureButton(card, row, code, cases)),
         el("div", { className: "status" }),
       );
     }

@@ -5,6 +5,7 @@
   const { el, list, status } = iprdesk.annotation;
   const D = iprdesk.deadlines;
   const REQUIRED = ["complaintId", "complainant"];
+  const DUE_FORMAT = { dateStyle: "medium", timeStyle: "short" };  // to the minute, not second
   let ctx = null;
   let openCases = [];
   let ticker = null;
@@ -59,7 +60,7 @@
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
       type ? list(h[`type.${type}.fix`], "ol") : null,
       el("p", { className: "deadline", dataset: { state: dl.state } }, deadlineText(dl),
-         dl.due ? ` (${new Date(dl.due).toLocaleString()})` : ""),
+         dl.due ? ` (${new Date(dl.due).toLocaleString(undefined, DUE_FORMAT)})` : ""),
       el("p", { className: "why" }, dl.rule.why[ctx.lang]),
       firm ? el("p", { className: "firm" }, D.format(ctx.messages["case.schedule_a"], { firm })) : null,
       actions(card, row, type, dl),
@@ -144,7 +145,9 @@
       }
     });
     card.querySelector(".actions").after(form);
-    storeId.focus();
+    // The whole form in view, its button too, not only the field the cursor goes to.
+    form.scrollIntoView({ block: "nearest" });
+    storeId.focus({ preventScroll: true });
   }
 
   // "Store ID: 5f1a..." shown anywhere on the page, with the labels from the page map.
