@@ -2,6 +2,8 @@
 inside the viewport, visible (nothing of ours or the page's over it) and apart from the others.
 Run with a CJK font installed (.ci/setup installs one), as Chinese sellers' machines have."""
 
+import subprocess
+
 import pytest
 
 from e2e.conftest import launch_browser, open_card
@@ -74,3 +76,10 @@ def test_an_open_card_fits_the_window(browser, path, prefix, row, width, height)
         submit.wait_for()
         assert layout_problems(card, [submit.element_handle()]) == []
     page.close()
+
+
+def test_a_chinese_font_is_installed():
+    """Without one Chromium draws Chinese as boxes and the zh_CN layouts above are not what
+    sellers in China see (.ci/setup installs fonts-wqy-zenhei when fc-list finds none)."""
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    assert fonts.stdout.strip(), "no Chinese font: run .ci/setup"
