@@ -1,10 +1,18 @@
 """Pairing codes and tokens: one-time, expiring, limited tries, stored only as hashes."""
 
+import errno
 import json
+import os
 
 import pytest
+from click.testing import CliRunner
 
+from iprdesk import pairing
+from iprdesk.cli import main
+from iprdesk.errors import DiskFull
 from iprdesk.pairing import CODE_TRIES, CODE_TTL_SECONDS, AuthStore, PairingFailed
+from tests.conftest import fill_disk
+from tests.helpers import iprdesk
 
 
 def test_a_code_gives_one_token_and_only_hashes_are_stored(home):
@@ -55,3 +63,29 @@ def test_revoked_tokens_stop_working_at_once(home):
     auth.revoke(info.id)
     assert other_process_view.verify(token) is None
     assert json.loads((home / "auth.json").read_text())["tokens"] == []
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_pairing_on_a_full_disk_is_a_clean_disk_full_error(home, monkeypatch):
+    monkeypatch.setattr(pairing, "atomic_write_json", _no_space)
+    with pytest.raises(DiskFull, match="disk is full") as caught:
+        AuthStore(home).new_code()
+    assert caught.value.status == 507 and caught.value.code == "disk_full"
+    result = CliRunner().invoke(main, ["pair", "--home", str(home)])
+    assert result.exit_code == 1, result.output
+    assert "error: The disk is full" in result.output and "磁盘已满" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_pair_on_a_real_full_disk(tiny_disk):
+    auth = AuthStore(tiny_disk)
+    token = auth.redeem(auth.new_code()[0])
+    fill_disk(tiny_disk)
+    result = iprdesk("pair", home=tiny_disk, check=False)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "disk is full" in result.stderr
+    assert AuthStore(tiny_disk).verify(token)  # the old auth.json is intact
+    assert not [n for n in os.listdir(tiny_disk) if n.endswith(".tmp")]

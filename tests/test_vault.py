@@ -4,7 +4,6 @@ full and concurrency, each on real files."""
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -442,20 +441,6 @@ def test_journal_write_failure_removes_the_object(vault, monkeypatch):
     monkeypatch.undo()
     assert sorted(os.listdir(vault.objects_dir)) == [keep]
     assert vault.verify().ok
-
-
-@pytest.fixture
-def tiny_disk(tmp_path):
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          capture_output=True)
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_disk_full_is_a_clear_error_and_corrupts_nothing(tiny_disk):

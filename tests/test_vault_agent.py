@@ -2,19 +2,25 @@
 export, idle auto-lock, concurrency and bad input."""
 
 import asyncio
+import errno
 import hashlib
 import io
 import json
 import logging
+import os
 import re
+import urllib.error
+import urllib.request
 import zipfile
 
 import aiohttp
 import pytest
 
+from iprdesk.pairing import AuthStore
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import verify_bundle
-from tests.conftest import VAULT_PASSPHRASE
+from tests.conftest import VAULT_PASSPHRASE, fill_disk
+from tests.helpers import AgentProcess
 
 SHOT = b"\x89PNG\r\n\x1a\n fake screenshot bytes"
 PAGE = b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\nthe page"
@@ -187,3 +193,45 @@ async def test_passwd_while_the_agent_runs(vault_home, agent):
     r = await unlock(agent, "changed passphrase")
     assert r.status == 200
     assert len((await (await agent.get("/v1/vault/items")).json())["items"]) == 2
+
+
+async def test_export_on_a_full_disk_is_disk_full_and_leaves_nothing(vault_home, agent,
+                                                                     monkeypatch):
+    await agent.post("/v1/evidence", data=capture_form())
+    await unlock(agent)
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", no_space)
+    error = await error_of(await agent.post("/v1/vault/export", json={"case": "CASE-1"}), 507)
+    assert error["code"] == "disk_full" and "disk is full" in error["message"]
+    assert not [p.name for p in vault_home.iterdir() if p.name.startswith(".export-")]
+
+
+def test_export_on_a_real_full_disk(tiny_disk):
+    from iprdesk.vault.crypto import KdfParams
+
+    vault = Vault.create(tiny_disk, VAULT_PASSPHRASE, kdf=KdfParams.floor())
+    vault.add(os.urandom(200_000), {"kind": "other", "case": "CASE-1"})
+    auth = AuthStore(tiny_disk)
+    token = auth.redeem(auth.new_code()[0])
+    with AgentProcess(tiny_disk) as running:
+        def call(path, body):
+            request = urllib.request.Request(
+                running.url + path, method="POST", data=json.dumps(body).encode(),
+                headers={"Authorization": f"Bearer {token}",
+                         "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as r:
+                    return r.status, r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read()
+
+        status, body = call("/v1/vault/unlock", {"passphrase": VAULT_PASSPHRASE})
+        assert status == 200, body
+        fill_disk(tiny_disk)
+        status, body = call("/v1/vault/export", {"case": "CASE-1"})
+    assert status == 507, body
+    assert json.loads(body)["error"]["code"] == "disk_full"
+    assert not [p.name for p in tiny_disk.iterdir() if p.name.startswith(".export-")]

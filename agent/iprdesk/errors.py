@@ -5,6 +5,8 @@ naming the thing that is wrong, and the HTTP status the agent answers with. Rout
 commands turn these into JSON errors or one-line messages; anything else is a bug.
 """
 
+import errno
+
 
 class IprdeskError(Exception):
     code = "error"
@@ -32,3 +34,19 @@ class NotFound(IprdeskError):
 class Conflict(IprdeskError):
     code = "conflict"
     status = 409
+
+
+class DiskFull(IprdeskError):
+    """A write ran out of space (or quota); the writer made sure nothing was changed."""
+
+    code = "disk_full"
+    status = 507  # Insufficient Storage
+
+    def __init__(self, what: str):
+        from iprdesk import i18n  # this module stays free of the shared data at import
+
+        super().__init__(" / ".join(i18n.both("error.disk_full", what=what).values()))
+
+
+def is_disk_full(e: OSError) -> bool:
+    return e.errno in (errno.ENOSPC, errno.EDQUOT)

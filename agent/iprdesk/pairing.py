@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
-from iprdesk.errors import IprdeskError, NotFound
+from iprdesk.errors import DiskFull, IprdeskError, NotFound, is_disk_full
 
 CODE_TTL_SECONDS = 10 * 60
 CODE_TRIES = 5
@@ -74,9 +74,16 @@ class AuthStore:
         self._cache = (stamp, state)
         return state
 
-    def _write(self, state: dict) -> None:
-        atomic_write_json(self.path, state)
-        self._cache = None
+    def _write(self, state: dict, undone: str) -> None:
+        """Save `state`; on a full disk auth.json stays as it was and `undone` says what."""
+        try:
+            atomic_write_json(self.path, state)
+        except OSError as e:
+            if is_disk_full(e):
+                raise DiskFull(undone) from e
+            raise
+        finally:
+            self._cache = None
 
     def new_code(self, now: float | None = None) -> tuple[str, float]:
         """A fresh one-time code (replacing any pending one) and its expiry time."""
@@ -86,7 +93,7 @@ class AuthStore:
         with self._locked():
             state = self._read()
             state["pending"] = {"hash": _digest(code), "expires": expires, "tries": CODE_TRIES}
-            self._write(state)
+            self._write(state, "no pairing code was made")
         return f"{code[:4]}-{code[4:]}", expires
 
     def redeem(self, code: str, label: str = "extension", now: float | None = None) -> str:
@@ -98,7 +105,7 @@ class AuthStore:
             if not pending or pending["expires"] < now or pending["tries"] <= 0:
                 if pending:
                     state["pending"] = None
-                    self._write(state)
+                    self._write(state, "the expired code was not cleared")
                 raise PairingFailed(
                     "No pairing code is waiting or it has expired: run `iprdesk pair` for a new one"
                 )
@@ -107,7 +114,7 @@ class AuthStore:
                 left = pending["tries"]
                 if left <= 0:
                     state["pending"] = None
-                self._write(state)
+                self._write(state, "the wrong try was not counted")
                 hint = f"{left} tries left" if left > 0 else "run `iprdesk pair` for a new code"
                 raise PairingFailed(f"Wrong pairing code ({hint})")
             token = secrets.token_urlsafe(32)
@@ -116,7 +123,7 @@ class AuthStore:
                 {"id": secrets.token_hex(4), "hash": _digest(token), "label": label,
                  "created": now}
             )
-            self._write(state)
+            self._write(state, "the extension was not paired")
         return token
 
     def verify(self, token: str) -> str | None:
@@ -140,7 +147,7 @@ class AuthStore:
             if len(kept) == len(state["tokens"]):
                 raise NotFound(f"No token with id {token_id!r} (see `iprdesk tokens list`)")
             state["tokens"] = kept
-            self._write(state)
+            self._write(state, "the token was not revoked")
 
     def paired(self) -> bool:
         return bool(self._read()["tokens"])

@@ -12,8 +12,8 @@ Adding never needs the passphrase; listing, reading, relabel, export and delete 
 (VaultLocked).
 """
 
+from iprdesk.errors import DiskFull
 from iprdesk.vault.errors import (
-    DiskFull,
     VaultDamaged,
     VaultExists,
     VaultLocked,

@@ -52,14 +52,6 @@ class WeakPassphrase(IprdeskError):
         super().__init__(_both("vault.error.weak_passphrase", min=minimum))
 
 
-class DiskFull(IprdeskError):
-    code = "disk_full"
-    status = 507
-
-    def __init__(self, what: str):
-        super().__init__(_both("vault.error.disk_full", what=what))
-
-
 class VaultDamaged(IprdeskError):
     code = "vault_damaged"
     status = 500

@@ -15,7 +15,6 @@ yet journaled is recorded by the next writer (`_recover`).
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import io
@@ -40,11 +39,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
-from iprdesk.errors import BadInput, NotFound
+from iprdesk.errors import BadInput, DiskFull, NotFound, is_disk_full
 from iprdesk.vault import crypto, objects
 from iprdesk.vault.crypto import Damaged, KdfParams
 from iprdesk.vault.errors import (
-    DiskFull,
     VaultDamaged,
     VaultExists,
     VaultLocked,
@@ -88,10 +86,6 @@ def _keys_digest(header: dict) -> str:
 def _wrap_ad(header: dict, kdf: KdfParams) -> bytes:
     """What the key wrap authenticates: swapping a public key or the KDF breaks the unwrap."""
     return encode_entry({**_public_part(header), "kdf": kdf.to_json()})
-
-
-def _disk_full(e: OSError) -> bool:
-    return e.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass
@@ -203,7 +197,7 @@ class Vault:
             os.rename(building, root)
         except OSError as e:
             shutil.rmtree(building, ignore_errors=True)
-            if _disk_full(e):
+            if is_disk_full(e):
                 raise DiskFull("the vault was not created") from e
             raise
         fsync_dir(root.parent)
@@ -285,7 +279,7 @@ class Vault:
             try:
                 atomic_write_json(self.root / "vault.json", header)
             except OSError as e:
-                if _disk_full(e):
+                if is_disk_full(e):
                     raise DiskFull("the passphrase was not changed") from e
                 raise
             self.header = header
@@ -358,7 +352,7 @@ class Vault:
         except BaseException as e:
             handle.close()
             os.unlink(path)
-            if isinstance(e, OSError) and _disk_full(e):
+            if isinstance(e, OSError) and is_disk_full(e):
                 raise DiskFull("the evidence was not added") from e
             raise
         return _Staged(object_id, path, handle, full, file_sha)
@@ -382,7 +376,7 @@ class Vault:
                     final.unlink(missing_ok=True)
                 with contextlib.suppress(OSError):
                     fsync_dir(self.objects_dir)
-                if _disk_full(e):
+                if is_disk_full(e):
                     raise DiskFull("the evidence was not added") from e
                 raise
 
@@ -593,7 +587,7 @@ class Vault:
             try:
                 self._journal("delete", signed=True, object=object_id)
             except OSError as e:
-                if _disk_full(e):
+                if is_disk_full(e):
                     raise DiskFull("nothing was deleted") from e
                 raise
             (self.objects_dir / object_id).unlink(missing_ok=True)
