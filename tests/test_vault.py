@@ -402,9 +402,18 @@ while True:
 
 
 def test_kill_9_during_adds_leaves_a_vault_that_verifies(vault):
+    def added():  # objects in place (staging files start with a dot)
+        return [n for n in os.listdir(vault.objects_dir) if not n.startswith(".")]
+
     for round_ in range(4):
+        # Killed once it has added a few more objects (a condition, not a time: a busy machine
+        # may take seconds to start Python), so the kill lands in the middle of a later add.
+        target = len(added()) + 3 + round_
         proc = subprocess.Popen([sys.executable, "-c", ADD_LOOP, str(vault.root.parent)])
-        time.sleep(0.5 + 0.15 * round_)
+        deadline = time.monotonic() + 120
+        while len(added()) < target and proc.poll() is None:
+            assert time.monotonic() < deadline, "the add loop made no progress in 120 s"
+            time.sleep(0.01)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     report = vault.verify(deep=True)
