@@ -5,6 +5,7 @@ naming the thing that is wrong, and the HTTP status the agent answers with. Rout
 commands turn these into JSON errors or one-line messages; anything else is a bug.
 """
 
+import contextlib
 import errno
 
 
@@ -45,8 +46,20 @@ class DiskFull(IprdeskError):
     def __init__(self, what: str):
         from iprdesk import i18n  # this module stays free of the shared data at import
 
-        super().__init__(" / ".join(i18n.both("error.disk_full", what=what).values()))
+        super().__init__(i18n.both_line("error.disk_full", what=what))
 
 
 def is_disk_full(e: OSError) -> bool:
     return e.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def disk_full_means(what: str):
+    """Running out of space (or quota) inside it is DiskFull(what): the writer in it changes
+    nothing unless it completes (temp file, fsync, rename), so `what` says what did not happen."""
+    try:
+        yield
+    except OSError as e:
+        if is_disk_full(e):
+            raise DiskFull(what) from e
+        raise

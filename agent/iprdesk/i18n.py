@@ -20,6 +20,11 @@ def both(key: str, **params) -> dict[str, str]:
     return {lang: text(key, lang, **params) for lang in LANGUAGES}
 
 
+def both_line(key: str, **params) -> str:
+    """Both languages on one line: an error's message reaches a terminal and the extension."""
+    return " / ".join(both(key, **params).values())
+
+
 def system_language() -> str:
     """zh_CN when the user's locale is Chinese, else en (for CLI output)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
-from iprdesk.errors import DiskFull, IprdeskError, NotFound, is_disk_full
+from iprdesk.errors import IprdeskError, NotFound, disk_full_means
 
 CODE_TTL_SECONDS = 10 * 60
 CODE_TRIES = 5
@@ -77,11 +77,8 @@ class AuthStore:
     def _write(self, state: dict, undone: str) -> None:
         """Save `state`; on a full disk auth.json stays as it was and `undone` says what."""
         try:
-            atomic_write_json(self.path, state)
-        except OSError as e:
-            if is_disk_full(e):
-                raise DiskFull(undone) from e
-            raise
+            with disk_full_means(undone):
+                atomic_write_json(self.path, state)
         finally:
             self._cache = None
 

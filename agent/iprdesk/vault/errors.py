@@ -8,16 +8,12 @@ from iprdesk import i18n
 from iprdesk.errors import IprdeskError
 
 
-def _both(key: str, **params) -> str:
-    return " / ".join(i18n.both(key, **params).values())
-
-
 class VaultMissing(IprdeskError):
     code = "vault_missing"
     status = 409
 
     def __init__(self):
-        super().__init__(_both("vault.error.missing"))
+        super().__init__(i18n.both_line("vault.error.missing"))
 
 
 class VaultExists(IprdeskError):
@@ -25,7 +21,7 @@ class VaultExists(IprdeskError):
     status = 409
 
     def __init__(self, where):
-        super().__init__(_both("vault.error.exists", where=where))
+        super().__init__(i18n.both_line("vault.error.exists", where=where))
 
 
 class VaultLocked(IprdeskError):
@@ -33,7 +29,7 @@ class VaultLocked(IprdeskError):
     status = 423
 
     def __init__(self):
-        super().__init__(_both("vault.error.locked"))
+        super().__init__(i18n.both_line("vault.error.locked"))
 
 
 class WrongPassphrase(IprdeskError):
@@ -41,7 +37,7 @@ class WrongPassphrase(IprdeskError):
     status = 403
 
     def __init__(self):
-        super().__init__(_both("vault.error.wrong_passphrase"))
+        super().__init__(i18n.both_line("vault.error.wrong_passphrase"))
 
 
 class WeakPassphrase(IprdeskError):
@@ -49,7 +45,7 @@ class WeakPassphrase(IprdeskError):
     status = 400
 
     def __init__(self, minimum: int):
-        super().__init__(_both("vault.error.weak_passphrase", min=minimum))
+        super().__init__(i18n.both_line("vault.error.weak_passphrase", min=minimum))
 
 
 class VaultDamaged(IprdeskError):
@@ -57,7 +53,7 @@ class VaultDamaged(IprdeskError):
     status = 500
 
     def __init__(self, what: str):
-        super().__init__(_both("vault.error.damaged", what=what))
+        super().__init__(i18n.both_line("vault.error.damaged", what=what))
         self.what = what
 
 
@@ -69,5 +65,5 @@ class NotABundle(IprdeskError):
     status = 400
 
     def __init__(self, why: str):
-        super().__init__(_both("vault.error.not_a_bundle", why=why))
+        super().__init__(i18n.both_line("vault.error.not_a_bundle", why=why))
         self.why = why

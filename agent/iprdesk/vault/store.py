@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
-from iprdesk.errors import BadInput, DiskFull, NotFound, is_disk_full
+from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
 from iprdesk.vault import crypto, objects
 from iprdesk.vault.crypto import Damaged, KdfParams
 from iprdesk.vault.errors import (
@@ -180,8 +180,8 @@ class Vault:
             raise VaultExists(root)
         secret = _check_new_passphrase(passphrase)
         kdf = kdf or KdfParams.calibrated()
-        if kdf.bounds_problem():
-            raise ValueError(f"Argon2id parameters out of bounds: {kdf.bounds_problem()}")
+        if problem := kdf.bounds_problem():
+            raise ValueError(f"Argon2id parameters out of bounds: {problem}")
         keys = _Keys(X25519PrivateKey.generate(), Ed25519PrivateKey.generate())
         header = {"format": FORMAT, "version": VERSION, "created_at": utc_now(),
                   "x25519": crypto.raw_public(keys.x25519).hex(),
@@ -238,9 +238,9 @@ class Vault:
             wrapped = bytes.fromhex(self.header["wrapped"])
         except (KeyError, ValueError, TypeError) as e:
             raise VaultDamaged("vault.json has unreadable key parameters") from e
-        if kdf.bounds_problem():  # checked before deriving: an edited vault.json could hang it
-            raise VaultDamaged(f"vault.json's Argon2id parameters were altered: "
-                               f"{kdf.bounds_problem()}")
+        # Checked before deriving: an edited vault.json could hang it.
+        if problem := kdf.bounds_problem():
+            raise VaultDamaged(f"vault.json's Argon2id parameters were altered: {problem}")
         if not isinstance(passphrase, str) or not passphrase:
             raise WrongPassphrase()
         try:
@@ -276,12 +276,8 @@ class Vault:
         self._set_wrapped(header, KdfParams.from_json(header["kdf"]).with_new_salt(), secret,
                           keys)
         with self._locked():
-            try:
+            with disk_full_means("the passphrase was not changed"):
                 atomic_write_json(self.root / "vault.json", header)
-            except OSError as e:
-                if is_disk_full(e):
-                    raise DiskFull("the passphrase was not changed") from e
-                raise
             self.header = header
             self._keys = keys
             self._journal("passwd", signed=True)
@@ -584,12 +580,8 @@ class Vault:
         self._require_keys()
         object_id = self.resolve(id_or_prefix)
         with self._locked():
-            try:
+            with disk_full_means("nothing was deleted"):
                 self._journal("delete", signed=True, object=object_id)
-            except OSError as e:
-                if is_disk_full(e):
-                    raise DiskFull("nothing was deleted") from e
-                raise
             (self.objects_dir / object_id).unlink(missing_ok=True)
             fsync_dir(self.objects_dir)
         self._items.pop(object_id, None)

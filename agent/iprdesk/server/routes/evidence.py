@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from iprdesk.errors import BadInput, DiskFull, is_disk_full
+from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.server.http import (
     MAX_BODY_LIMIT,
     STATE_KEY,
@@ -159,15 +159,12 @@ async def export(request: web.Request) -> web.StreamResponse:
         raise BadInput("case must be text")
     vault = session(request).vault()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
-    try:
-        with tempfile.TemporaryDirectory(prefix=".export-", dir=state(request).home) as folder:
-            path = Path(folder) / "bundle.zip"
-            summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
-            data = path.read_bytes()
-    except OSError as e:
-        if is_disk_full(e):  # the half-built zip went with its temp folder
-            raise DiskFull("the bundle was not made") from e
-        raise
+    # On a full disk the half-built zip goes with its temp folder.
+    with disk_full_means("the bundle was not made"), tempfile.TemporaryDirectory(
+            prefix=".export-", dir=state(request).home) as folder:
+        path = Path(folder) / "bundle.zip"
+        summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
+        data = path.read_bytes()
     # The case is free text: only safe characters reach the header (a quote would end the
     # name early, a line break would start a header of its own).
     name = "appeal-" + (re.sub(r"[^A-Za-z0-9._-]+", "_", case or "all")[:100] or "all") + ".zip"
