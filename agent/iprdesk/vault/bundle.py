@@ -393,17 +393,13 @@ def _unicode_path_field(extra: bytes, stored: bytes) -> str | None:
 def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """A member that is small by nature, read to at most `cap` bytes, whatever its header
     claims."""
-    data = bytearray()
     try:
-        with zf.open(info) as member:
-            while block := member.read(READ_BLOCK):
-                data += block
-                if len(data) > cap:
-                    raise NotABundle(f"{info.filename} is larger than any iprdesk export "
-                                     f"writes (over {max(cap >> 20, 1)} MiB)")
-    except _UNREADABLE as e:
+        return b"".join(_inflated(zf, info, cap))
+    except _TooLarge as e:
+        raise NotABundle(f"{info.filename} is larger than any iprdesk export writes "
+                         f"(over {max(cap >> 20, 1)} MiB)") from e
+    except _Unreadable as e:
         raise NotABundle(f"{info.filename} does not read back ({e})") from e
-    return bytes(data)
 
 
 def _parse_manifest(raw: bytes) -> _Manifest:
@@ -542,19 +538,34 @@ class _Unreadable(Exception):
     pass
 
 
-def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
-    """The SHA-256 of a member, hashed as it inflates; None once it holds more than `limit`
-    bytes (nothing beyond that is read)."""
-    digest, read = hashlib.sha256(), 0
+class _TooLarge(Exception):
+    pass
+
+
+def _inflated(zf, info: zipfile.ZipInfo, limit: int):
+    """A member's bytes, block by block as it inflates: _TooLarge once it holds more than
+    `limit` bytes (nothing beyond that is read), _Unreadable when it does not inflate."""
+    read = 0
     try:
         with zf.open(info) as member:
             while block := member.read(min(READ_BLOCK, limit + 1 - read)):
                 read += len(block)
                 if read > limit:
-                    return None
-                digest.update(block)
+                    raise _TooLarge
+                yield block
     except _UNREADABLE as e:
         raise _Unreadable(str(e)) from e
+
+
+def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
+    """The SHA-256 of a member, hashed as it inflates; None once it holds more than `limit`
+    bytes."""
+    digest = hashlib.sha256()
+    try:
+        for block in _inflated(zf, info, limit):
+            digest.update(block)
+    except _TooLarge:
+        return None
     return digest.hexdigest()
 
 
