@@ -612,6 +612,7 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid 
 .muted{color:#667}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #eee;padding:.35em .5em;text-align:left;vertical-align:top}
 code{font:12px ui-monospace,monospace;word-break:break-all}
+code.cmd{white-space:nowrap;word-break:normal}  /* a command reads as one piece */
 .event{display:flex;gap:1em;padding:.8em 0;border-bottom:1px solid #eee}
 .event time{min-width:11em;font-variant-numeric:tabular-nums}
 .kind{display:inline-block;padding:0 .5em;border-radius:3px;background:#eef;font-size:12px}
@@ -657,14 +658,14 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
 <h2>Who signed it / 签名者</h2>
 <p>Signed by key / 签名密钥 <code id="fingerprint">{e(signer)}</code></p>
 <p>The signature proves the seller made this bundle only if this fingerprint is the one the
-seller published. To check: <code>iprdesk vault verify-bundle --fingerprint
-PUBLISHED-FINGERPRINT bundle.zip</code>, or without iprdesk, <code>sha256sum -c SHA256SUMS</code>
-and <code>openssl pkeyutl -verify</code> as the iprdesk README describes ("Checking a bundle
-without iprdesk").<br>
+seller published. To check: <code class="cmd">iprdesk vault verify-bundle --fingerprint
+PUBLISHED-FINGERPRINT bundle.zip</code>, or without iprdesk,
+<code class="cmd">sha256sum -c SHA256SUMS</code> and <code class="cmd">openssl pkeyutl
+-verify</code> as the iprdesk README describes ("Checking a bundle without iprdesk").<br>
 只有当此指纹与卖家公布的指纹一致时，签名才能证明证据包出自卖家。校验方法：
-<code>iprdesk vault verify-bundle --fingerprint 卖家公布的指纹 bundle.zip</code>；
-或不用 iprdesk：按 iprdesk README 的说明使用 <code>sha256sum -c SHA256SUMS</code> 和
-<code>openssl pkeyutl -verify</code>。</p>
+<code class="cmd">iprdesk vault verify-bundle --fingerprint 卖家公布的指纹 bundle.zip</code>；
+或不用 iprdesk：按 iprdesk README 的说明使用 <code class="cmd">sha256sum -c SHA256SUMS</code> 和
+<code class="cmd">openssl pkeyutl -verify</code>。</p>
 <h2>Timeline / 时间线</h2>
 {"".join(timeline)}
 <h2>Files / 文件列表</h2>
