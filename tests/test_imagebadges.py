@@ -23,7 +23,7 @@ def watch_live_old_url(home, url=OLD_URL):
         url=url, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
         final_url=url, redirects=[], headers={}, body_sha256=None, body_bytes=1,
         checked_at=urlcheck.iso(urlcheck.utc_now()), elapsed_ms=1, attempts=1)
-    watch.record("C-1", result, later)
+    watch.record([("C-1", result, None)], later)
 
 
 async def assess(agent, data: bytes, url: str | None = None):

@@ -2,12 +2,13 @@
 
 import asyncio
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import urlcheck, urlwatch
+from iprdesk import cases, urlcheck, urlwatch
 from iprdesk.cli import main
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.server.routes.urls import run_due_checks
@@ -186,3 +187,65 @@ async def test_recent_replacement_moves_the_moderation_check(home, cdn):  # noqa
     [w] = urlwatch.WatchList(home).list(case.id)
     assert w.state == "dead" and w.next_check_at == urlcheck.iso(now + timedelta(hours=94))
     assert "images_rechecked" not in store.get(case.id).events
+
+
+def joom_urls(n: int) -> list[str]:
+    """`n` distinct Joom CDN image URLs, each with the full set of size variants."""
+    return [f"https://img.joomcdn.net/{i:040x}_1024_1024.jpeg" for i in range(n)]
+
+
+def over_the_limit() -> int:
+    """The fewest Joom URLs whose size variants exceed what one case can watch."""
+    per_url = 1 + len(urlcheck.JoomCdn.load().variants(joom_urls(1)[0]))
+    return urlwatch.MAX_URLS_PER_CASE // per_url + 1
+
+
+def test_a_case_with_too_many_urls_is_refused_before_it_is_saved(home):
+    store = cases.CaseStore(home)
+    facts = dict(complaint_id="CMP-1", store_id="s1", type="copyright", complainant="A",
+                 products="p1")
+    too_many = joom_urls(over_the_limit())
+    with pytest.raises(BadInput) as e:
+        store.new(**facts, old_urls=too_many)
+    assert e.value.code == "too_many_urls" and "size variants" in str(e.value)
+    assert store.all() == [] and urlwatch.WatchList(home).list() == []
+    # the seller trims the list and tries again: no "case exists" from the refused attempt
+    case = store.new(**facts, old_urls=too_many[:-1])
+    with pytest.raises(BadInput, match="at most"):
+        store.add_urls(case.id, joom_urls(over_the_limit() + 1)[-2:])
+    assert store.get(case.id).old_urls == too_many[:-1]
+
+
+async def test_one_case_that_cannot_be_watched_does_not_stop_the_others(home, cdn):  # noqa: F811
+    store = cases.CaseStore(home)
+    good = store.new(complaint_id="CMP-2", store_id="s1", type="copyright", complainant="A",
+                     products="p1", old_urls=[f"{cdn.base}/gone.jpg"])
+    urlwatch.WatchList(home).remove(good.id, f"{cdn.base}/gone.jpg")
+    # an older version saved a case over the limit, and another case file is damaged
+    bad = json.loads((home / "cases" / f"{good.id}.json").read_text())
+    bad.update(id="c-00000000", complaint_id="CMP-3", old_urls=joom_urls(over_the_limit()))
+    (home / "cases" / "c-00000000.json").write_text(json.dumps(bad))
+    (home / "cases" / "c-11111111.json").write_text("{damaged")
+    assert await run_due_checks(home) == 1
+    [w] = urlwatch.WatchList(home).list()
+    assert (w.case, w.checks) == (good.id, 1)
+
+
+async def test_a_pass_writes_the_watch_list_once_and_off_the_event_loop(home, cdn,  # noqa: F811
+                                                                       monkeypatch):
+    wl = urlwatch.WatchList(home)
+    wl.add("C-1", [f"{cdn.base}/gone.jpg", f"{cdn.base}/swap.jpg", f"{cdn.base}/x.jpg"],
+           now=T0)
+    loop_thread = threading.current_thread()
+    writes = []
+    real_write = urlwatch.atomic_write_json
+
+    def counting_write(path, data):
+        writes.append(threading.current_thread())
+        real_write(path, data)
+
+    monkeypatch.setattr(urlwatch, "atomic_write_json", counting_write)
+    fast = urlcheck.Options(timeout=1, backoff=0.01)
+    updated = await urlwatch.check_watched(home, wl.due(T0), record=False, options=fast, now=T0)
+    assert [w.checks for w in updated] == [1, 1, 1]
+    assert len(writes) == 1 and writes[0] is not loop_thread

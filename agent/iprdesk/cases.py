@@ -207,10 +207,13 @@ class CaseStore:
             raise IprdeskError(f"{path} is damaged ({e}); restore it from a backup",
                                code="case_damaged", status=500) from e
 
-    def all(self, status: str | None = None) -> list[Case]:
+    def ids(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        cases = [self.get(p.stem) for p in sorted(self.root.glob("c-*.json"))]
+        return [p.stem for p in sorted(self.root.glob("c-*.json"))]
+
+    def all(self, status: str | None = None) -> list[Case]:
+        cases = [self.get(case_id) for case_id in self.ids()]
         return [c for c in cases if status is None or c.status == status]
 
     def find_open(self, complaint_id: str) -> Case | None:
@@ -236,6 +239,7 @@ class CaseStore:
             created=iso(now),
             old_urls=_urls(old_urls or []),
         )
+        self._check_watch_room(None, case.old_urls)
         with self._locked():
             existing = self.find_open(complaint_id)
             if existing:
@@ -255,6 +259,13 @@ class CaseStore:
             from iprdesk.urlwatch import WatchList
 
             WatchList(self.home).add(case.id, case.old_urls)
+
+    def _check_watch_room(self, case_id: str | None, urls: list[str]) -> None:
+        """Refuse URLs the watch list could not take before the case is saved with them."""
+        if urls:
+            from iprdesk.urlwatch import WatchList
+
+            WatchList(self.home).check_room(case_id, urls)
 
     def record_event(self, case_id: str, event: str, at: str | None = None,
                      now: datetime | None = None) -> Case:
@@ -277,6 +288,7 @@ class CaseStore:
         with self._locked():
             case = self.get(case_id)
             case.old_urls = _urls(case.old_urls + list(urls))
+            self._check_watch_room(case_id, case.old_urls)
             self._save(case)
         self._watch(case)
         return case

@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import fcntl
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -34,8 +35,9 @@ from pathlib import Path
 
 from iprdesk import cases, similar, urlcheck
 from iprdesk.atomic import atomic_write_json
-from iprdesk.errors import BadInput, NotFound
+from iprdesk.errors import BadInput, IprdeskError, NotFound
 
+log = logging.getLogger("iprdesk.urlwatch")
 
 def _moderation_hours() -> float:
     rule = next(r for r in cases.deadline_rules() if r["id"] == "moderation_recheck")
@@ -139,30 +141,28 @@ class WatchList:
             now: datetime | None = None, variants: bool = True) -> list[Watched]:
         """Watch `urls` (and their Joom CDN size variants) for `case`; returns the new ones."""
         case = check_case_id(case)
-        checked = [urlcheck.parse_url(u) for u in urls]
-        if not checked:
-            raise BadInput("Give at least one URL to watch")
+        family = _family(urls, variants)
         now = now or urlcheck.utc_now()
-        cdn = urlcheck.JoomCdn.load()
         added = []
         with self._locked() as state:
             entries = state["cases"].setdefault(case, {})
-            for url in checked:
-                family = [(url, None)] + [(v, url) for v in (cdn.variants(url) if variants
-                                                             else [])]
-                for candidate, parent in family:
-                    if candidate in entries:
-                        continue
-                    w = Watched(case=case, url=candidate, added_at=urlcheck.iso(now),
-                                moderation_check_at=urlcheck.iso(now + MODERATION_WINDOW),
-                                next_check_at=urlcheck.iso(now), variant_of=parent,
-                                reference=reference.to_json() if reference else None)
-                    entries[candidate] = asdict(w)
-                    added.append(w)
-            if len(entries) > MAX_URLS_PER_CASE:
-                raise BadInput(f"A case can watch at most {MAX_URLS_PER_CASE} URLs",
-                               code="too_many_urls")
+            _check_room(entries, family)
+            for candidate, parent in family:
+                if candidate in entries:
+                    continue
+                w = Watched(case=case, url=candidate, added_at=urlcheck.iso(now),
+                            moderation_check_at=urlcheck.iso(now + MODERATION_WINDOW),
+                            next_check_at=urlcheck.iso(now), variant_of=parent,
+                            reference=reference.to_json() if reference else None)
+                entries[candidate] = asdict(w)
+                added.append(w)
         return added
+
+    def check_room(self, case: str | None, urls: list[str]) -> None:
+        """Raise `too_many_urls` if watching `urls` too would take `case` over the limit, so a
+        caller can refuse before it saves anything (a new case has no entries yet)."""
+        entries = self._read()["cases"].get(case, {}) if case else {}
+        _check_room(entries, _family(urls, True))
 
     def set_moderation_end(self, case: str, when: datetime) -> None:
         """Move the case's post-moderation check (its images were replaced at `when` - 96 h)."""
@@ -188,24 +188,28 @@ class WatchList:
         return [w for w in self.list(case)
                 if w.next_check_at is not None and parse_time(w.next_check_at) <= now]
 
-    def record(self, case: str, result: urlcheck.CheckResult, now: datetime,
-               evidence_id: str | None = None) -> Watched:
-        """Store a check's outcome and schedule the next one."""
+    def record(self, outcomes: list[tuple[str, urlcheck.CheckResult, str | None]],
+               now: datetime) -> list[Watched]:
+        """Store checks' outcomes (case, result, evidence id) and schedule the next ones, in
+        one write of the list however many URLs a pass checked."""
+        updated = []
         with self._locked() as state:
-            raw = state["cases"].get(case, {}).get(result.url)
-            if raw is None:
-                raise NotFound(f"Case {case} does not watch {result.url}")
-            w = Watched(**raw)
-            w.checks += 1
-            w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
-                                                        "checked_at", "recheck_after")}
-            if w.reference is None and result.verdict == "live" and result.image:
-                w.reference = result.image  # the complained picture, as first seen
-            if evidence_id:
-                w.evidence_ids.append(evidence_id)
-            w.next_check_at = next_check(w, result, now)
-            state["cases"][case][result.url] = asdict(w)
-            return w
+            for case, result, evidence_id in outcomes:
+                raw = state["cases"].get(case, {}).get(result.url)
+                if raw is None:
+                    raise NotFound(f"Case {case} does not watch {result.url}")
+                w = Watched(**raw)
+                w.checks += 1
+                w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
+                                                            "checked_at", "recheck_after")}
+                if w.reference is None and result.verdict == "live" and result.image:
+                    w.reference = result.image  # the complained picture, as first seen
+                if evidence_id:
+                    w.evidence_ids.append(evidence_id)
+                w.next_check_at = next_check(w, result, now)
+                state["cases"][case][result.url] = asdict(w)
+                updated.append(w)
+        return updated
 
     def complained_images(self) -> list[tuple[str, similar.Fingerprint]]:
         """Every complained picture known from watched URLs, labelled with case and URL."""
@@ -216,17 +220,46 @@ class WatchList:
         return out
 
 
+def _family(urls: list[str], variants: bool) -> list[tuple[str, str | None]]:
+    """Each URL (parent None) followed by its Joom CDN size variants (parent the URL)."""
+    checked = [urlcheck.parse_url(u) for u in urls]
+    if not checked:
+        raise BadInput("Give at least one URL to watch")
+    cdn = urlcheck.JoomCdn.load()
+    return [pair for url in checked
+            for pair in [(url, None)] + [(v, url) for v in (cdn.variants(url) if variants
+                                                             else [])]]
+
+
+def _check_room(entries: dict, family: list[tuple[str, str | None]]) -> None:
+    total = len(entries.keys() | {url for url, _ in family})
+    if total > MAX_URLS_PER_CASE:
+        raise BadInput(f"A case can watch at most {MAX_URLS_PER_CASE} URLs, counting each "
+                       f"Joom image's size variants; these make {total}", code="too_many_urls")
+
+
 def sync_cases(home: Path) -> None:
-    """Watch every open case's old URLs, with its moderation window when images were replaced."""
+    """Watch every open case's old URLs, with its moderation window when images were replaced.
+
+    A case that cannot be watched (damaged, over the limit) is logged and skipped: it must not
+    stop the checks of every other case.
+    """
     watch = WatchList(home)
     watched = {(w.case, w.url) for w in watch.list()}
-    for case in cases.CaseStore(home).all("open"):
-        new = [u for u in case.old_urls if (case.id, u) not in watched]
-        if new:
-            watch.add(case.id, new)
-        replaced = case.events.get("images_replaced")
-        if replaced and case.old_urls:
-            watch.set_moderation_end(case.id, parse_time(replaced) + MODERATION_WINDOW)
+    store = cases.CaseStore(home)
+    for case_id in store.ids():
+        try:
+            case = store.get(case_id)
+            if case.status != "open":
+                continue
+            new = [u for u in case.old_urls if (case.id, u) not in watched]
+            if new:
+                watch.add(case.id, new)
+            replaced = case.events.get("images_replaced")
+            if replaced and case.old_urls:
+                watch.set_moderation_end(case.id, parse_time(replaced) + MODERATION_WINDOW)
+        except IprdeskError as e:
+            log.warning("case %s: its old URLs are not watched: %s", case_id, e)
 
 
 def _mark_rechecked(home: Path, checked: list[Watched], now: datetime) -> None:
@@ -257,13 +290,19 @@ async def check_watched(home: Path, watched: list[Watched], *, record: bool = Tr
             checker.check(w.url, w.variant_of,
                           similar.Fingerprint.from_json(w.reference) if w.reference else None)
             for w in watched))
-    now = now or urlcheck.utc_now()
+    # Sealing and writing the list block (vault crypto, fsync): off the event loop.
+    return await asyncio.to_thread(_store_outcomes, home, watched, results,
+                                   now or urlcheck.utc_now(), record)
+
+
+def _store_outcomes(home: Path, watched: list[Watched], results, now: datetime,
+                    record: bool) -> list[Watched]:
     evidence_ids: list[str | None] = [None] * len(results)
     if record:
         evidence_ids = _seal(home, watched, results) or evidence_ids
-    watch = WatchList(home)
-    updated = [watch.record(w.case, r, now, eid)
-               for w, r, eid in zip(watched, results, evidence_ids, strict=True)]
+    updated = WatchList(home).record(
+        [(w.case, r, eid) for w, r, eid in zip(watched, results, evidence_ids, strict=True)],
+        now)
     _mark_rechecked(home, watched, now)
     return updated
 

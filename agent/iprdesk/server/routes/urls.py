@@ -113,8 +113,8 @@ async def check_watched_now(request: web.Request) -> web.Response:
 
 async def run_due_checks(home, now: datetime | None = None) -> int:
     """One scheduler pass: pick up cases' old URLs, check every due URL; returns the count."""
-    urlwatch.sync_cases(home)
-    due = urlwatch.WatchList(home).due(now or urlcheck.utc_now())
+    await asyncio.to_thread(urlwatch.sync_cases, home)
+    due = await asyncio.to_thread(urlwatch.WatchList(home).due, now or urlcheck.utc_now())
     await urlwatch.check_watched(home, due)
     return len(due)
 
