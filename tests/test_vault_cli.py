@@ -11,7 +11,7 @@ from PIL import Image
 
 from iprdesk.cli import main
 from iprdesk.vault import Vault
-from tests.conftest import VAULT_PASSPHRASE
+from tests.conftest import VAULT_PASSPHRASE, fill_disk
 from tests.helpers import iprdesk
 
 
@@ -145,3 +145,15 @@ def test_page_text_cannot_drive_the_terminal(vault, vault_home, env):
         assert result.exit_code == 0, result.output
         assert "Complaint" in result.output
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.output), result.output
+
+
+def test_export_to_a_full_disk_is_a_clean_error(vault_home, tiny_disk, env, tmp_path):
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(png())
+    run(vault_home, "vault", "add", "--case", "C-1", str(shot), env=env)
+    fill_disk(tiny_disk)
+    result = run(vault_home, "vault", "export", "--case", "C-1", "-o",
+                 str(tiny_disk / "bundle.zip"), env=env, code=1)
+    assert result.output.startswith("error: The disk is full: the bundle was not made")
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]

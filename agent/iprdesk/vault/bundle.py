@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iprdesk.atomic import atomic_writer
-from iprdesk.errors import BadInput
+from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
 from iprdesk.vault.meta import Item, utc_now
@@ -180,7 +180,8 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         raise BadInput(f"The folder {out.parent} does not exist")
     public = crypto.raw_public(vault.signing_public_key)
     entries, thumbnails, used = [], {}, set()
-    with atomic_writer(out, mode=0o600) as f, zipfile.ZipFile(f, "w") as zf:
+    with (disk_full_means("the bundle was not made"), atomic_writer(out, mode=0o600) as f,
+          zipfile.ZipFile(f, "w") as zf):
         for item in items:
             path = f"{item.kind}/{_file_name(item)}"
             stem, dot, ext = path.rpartition(".")
