@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import struct
 
 import pytest
@@ -168,6 +169,46 @@ def test_webp_flags_and_riff_size_fixed():
     flags = cleaned[20]
     assert flags & 0x20 and not flags & 0x0C  # ICC kept, EXIF and XMP gone
     assert b"EXIF" not in cleaned and b"XMP " not in cleaned and not cleaned.endswith(b"JUNK")
+
+
+def _webp_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    chunks, pos = [], 12
+    while pos + 8 <= len(data):
+        kind, size = struct.unpack("<4sI", data[pos:pos + 8])
+        chunks.append((kind, data[pos:pos + 8 + size + (size & 1)]))
+        pos += 8 + size + (size & 1)
+    return chunks
+
+
+def _riff(*chunks: bytes) -> bytes:
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@pytest.mark.parametrize("make, problem", [
+    # A RIFF size of 0 used to give a 12-byte "cleaned" file.
+    (lambda d: d[:4] + b"\x00\x00\x00\x00" + d[8:], "RIFF size (0 bytes)"),
+    (lambda d: _riff(*(c for k, c in _webp_chunks(d) if k not in (b"VP8 ", b"VP8L"))),
+     "no image data"),
+    (lambda d: _riff(*(c for k, c in _webp_chunks(d) if k != b"ANMF")),
+     "animation without frames"),
+])
+def test_webp_without_an_image_is_refused(make, problem):
+    webp = fx.webp(animated=problem.startswith("animation"))
+    with pytest.raises(BadImage, match=re.escape(problem)) as e:
+        strip_image(make(webp[:-4]), "sticker.webp")  # without the JUNK after the RIFF end
+    assert e.value.code == "damaged"
+
+
+def test_webp_bitstream_padding_byte_is_kept():
+    # A VP8L chunk one byte shorter than its bitstream: decoders read the padding byte.
+    data = fx.webp(lossless=True)
+    start = data.index(b"VP8L")
+    size = struct.unpack("<I", data[start + 4:start + 8])[0]
+    assert size % 2 == 0 and data[start + 8 + size - 1] != 0
+    shorter = data[:start + 4] + struct.pack("<I", size - 1) + data[start + 8:]
+    cleaned = strip_image(shorter, "short.webp").data
+    assert fx.frames(cleaned) == fx.frames(shorter)
 
 
 def test_animated_webp_and_gif_keep_timing_and_loop():

@@ -2,7 +2,9 @@
 
 A WebP file is a RIFF container. Kept: VP8X (with its EXIF/XMP flags cleared), ICCP, ANIM,
 ANMF frames, ALPH, VP8 and VP8L. Dropped: EXIF, XMP, unknown chunks and bytes after the
-RIFF end. The RIFF size is recomputed; the image chunks are copied verbatim.
+RIFF end. The RIFF size is recomputed; the image chunks are copied verbatim, their padding
+byte too: a demuxer hands a chunk to the decoder padded, so a bitstream one byte longer than
+its chunk says (damaged, yet shown) reads that byte.
 """
 
 import struct
@@ -21,11 +23,13 @@ from iprdesk.metadata.findings import Findings
 from iprdesk.metadata.xmp import read_xmp
 
 _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
-_FLAG_EXIF, _FLAG_XMP = 0x08, 0x04  # VP8X flag bits
+_FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x08, 0x04, 0x02  # VP8X flag bits
+# The smallest RIFF payload with an image: "WEBP" and one chunk header.
+_MIN_RIFF_SIZE = 4 + 8
 
 
-def _chunk(kind: bytes, body: bytes | memoryview) -> Pieces:
-    return [kind + struct.pack("<I", len(body)), body, *([b"\x00"] if len(body) & 1 else [])]
+def _chunk(kind: bytes, body: bytes | memoryview, pad: bytes | memoryview = b"\x00") -> Pieces:
+    return [kind + struct.pack("<I", len(body)), body, *([pad] if len(body) & 1 else [])]
 
 
 def _bitstream_size(kind: bytes, body: bytes) -> tuple[int, int]:
@@ -50,11 +54,17 @@ class WebpHandler(FormatHandler):
         findings = Findings()
         if len(data) < 20:
             raise truncated("it ends inside the WebP header")
-        riff_end = 8 + struct.unpack("<I", data[4:8])[0]
+        riff_size = struct.unpack("<I", data[4:8])[0]
+        riff_end = 8 + riff_size
         if riff_end > len(data):
             raise truncated("the RIFF container is longer than the file")
-        chunks: list[tuple[bytes, bytes | memoryview]] = []
+        if riff_size < _MIN_RIFF_SIZE:
+            # Decoders refuse it; what follows is not part of the image.
+            raise damaged(f"its RIFF size ({riff_size} bytes) leaves no room for an image")
+        # (kind, payload, padding byte as found) of each chunk kept.
+        chunks: list[tuple[bytes, bytes | memoryview, bytes | memoryview]] = []
         orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
+        bitstreams = 0  # top-level VP8 / VP8L chunks
         first_exif = True  # a demuxer (libwebp's, Pillow's) reads the first EXIF chunk only
         pos, view = 12, memoryview(data)
         while pos < riff_end:
@@ -78,8 +88,9 @@ class WebpHandler(FormatHandler):
                     raise damaged("it does not start with a VP8, VP8L or VP8X chunk")
                 check_pixels(width, height)
             if kind in _KEEP:
-                chunks.append((kind, body))
+                chunks.append((kind, body, view[end:end + (size & 1)] or b"\x00"))
                 icc = icc or kind == b"ICCP"
+                bitstreams += kind in (b"VP8 ", b"VP8L")
                 if kind == b"ANMF":
                     frames += 1
                     check_pixels(width, height, frames)
@@ -95,14 +106,18 @@ class WebpHandler(FormatHandler):
                 findings.block(f"{kind.decode('latin-1').strip()} chunk", size)
             pos = end + (size & 1)
 
+        if vp8x_flags is not None and vp8x_flags & _FLAG_ANIMATION and not frames:
+            raise damaged("it is an animation without frames (no ANMF chunk)")
+        if not frames and not bitstreams:
+            raise damaged("it has no image data (no VP8, VP8L or ANMF chunk)")
         if vp8x_flags is not None:
             flags = vp8x_flags & ~(_FLAG_EXIF | _FLAG_XMP)
             if orientation != 1:
                 flags |= _FLAG_EXIF
-                chunks.append((b"EXIF", minimal_exif(orientation)))
-            vp8x = chunks[0][1]
-            chunks[0] = (b"VP8X", bytes([flags]) + vp8x[1:])
-        body = [b"WEBP", *(piece for kind, payload in chunks for piece in _chunk(kind, payload))]
+                chunks.append((b"EXIF", minimal_exif(orientation), b"\x00"))
+            _, vp8x, pad = chunks[0]
+            chunks[0] = (b"VP8X", bytes([flags]) + vp8x[1:], pad)
+        body = [b"WEBP", *(piece for chunk in chunks for piece in _chunk(*chunk))]
         if len(data) > riff_end:
             findings.trailing_bytes = len(data) - riff_end
             findings.block("data after the end of the image", len(data) - riff_end)
