@@ -12,6 +12,7 @@ import errno
 class IprdeskError(Exception):
     code = "error"
     status = 400
+    headers: dict[str, str] | None = None  # extra headers of the agent's answer (Retry-After)
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
         super().__init__(message)

@@ -99,4 +99,4 @@ def error_response(status: int, code: str, message: str, headers=None) -> web.Re
 
 
 def from_error(e: IprdeskError) -> web.Response:
-    return error_response(e.status, e.code, e.message)
+    return error_response(e.status, e.code, e.message, headers=e.headers)

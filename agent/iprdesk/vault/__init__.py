@@ -3,7 +3,8 @@
     from iprdesk.vault import Vault
     vault = Vault.open(home)                    # VaultMissing if `iprdesk vault init` never ran
     object_id = vault.add(data, {"kind": "url-check", "case": "C-1", "source_url": url})
-    vault.unlock(passphrase)                    # WrongPassphrase; needed from here on
+    vault.unlock(passphrase)                    # WrongPassphrase, PassphraseBackoff; needed
+                                                # from here on
     vault.list(case="C-1")                      # [Item(id, kind, sha256, case, ...)]
     vault.read(object_id)                       # the original bytes, authenticated
     vault.relabel(object_id, {"case": "C-2"})   # -> Item under a new id, same content
@@ -14,6 +15,7 @@ Adding never needs the passphrase; listing, reading, relabel, export and delete 
 
 from iprdesk.errors import DiskFull
 from iprdesk.vault.errors import (
+    PassphraseBackoff,
     VaultDamaged,
     VaultExists,
     VaultLocked,
@@ -24,5 +26,6 @@ from iprdesk.vault.errors import (
 from iprdesk.vault.meta import KINDS, Item
 from iprdesk.vault.store import Vault, VerifyReport
 
-__all__ = ["KINDS", "DiskFull", "Item", "Vault", "VaultDamaged", "VaultExists", "VaultLocked",
-           "VaultMissing", "VerifyReport", "WeakPassphrase", "WrongPassphrase"]
+__all__ = ["KINDS", "DiskFull", "Item", "PassphraseBackoff", "Vault", "VaultDamaged",
+           "VaultExists", "VaultLocked", "VaultMissing", "VerifyReport", "WeakPassphrase",
+           "WrongPassphrase"]

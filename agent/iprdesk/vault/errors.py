@@ -36,8 +36,23 @@ class WrongPassphrase(IprdeskError):
     code = "wrong_passphrase"
     status = 403
 
-    def __init__(self):
-        super().__init__(i18n.both_line("vault.error.wrong_passphrase"))
+    def __init__(self, retry_in: int = 0):
+        """`retry_in`: seconds the next try must wait (backoff.py), said when not 0."""
+        super().__init__(i18n.both_line("vault.error.wrong_passphrase_wait", seconds=retry_in)
+                         if retry_in else i18n.both_line("vault.error.wrong_passphrase"))
+        self.retry_in = retry_in
+
+
+class PassphraseBackoff(IprdeskError):
+    """A passphrase tried while the delay after wrong ones runs: refused without checking."""
+
+    code = "passphrase_backoff"
+    status = 429
+
+    def __init__(self, seconds: int):
+        super().__init__(i18n.both_line("vault.error.passphrase_backoff", seconds=seconds))
+        self.retry_in = seconds
+        self.headers = {"Retry-After": str(seconds)}
 
 
 class WeakPassphrase(IprdeskError):

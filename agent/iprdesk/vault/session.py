@@ -9,12 +9,14 @@ import threading
 import time
 from pathlib import Path
 
+from iprdesk.vault.backoff import Clock
 from iprdesk.vault.store import Vault
 
 
 class VaultSession:
-    def __init__(self, home: Path, idle_seconds: float):
+    def __init__(self, home: Path, idle_seconds: float, clock: Clock = time.time):
         self.home = home
+        self.clock = clock  # wall-clock time for the wrong-passphrase backoff
         self.idle_seconds = idle_seconds
         self._vault: Vault | None = None
         self._stamp: tuple | None = None
@@ -32,7 +34,7 @@ class VaultSession:
             # Reopened when vault.json changes under the agent (`vault passwd`, a new vault):
             # the keys held so far are then stale, so the vault starts locked again.
             if self._vault is None or stamp != self._stamp:
-                self._vault = Vault.open(self.home)
+                self._vault = Vault.open(self.home, clock=self.clock)
                 self._stamp = stamp
             if activity:
                 self._last_used = time.monotonic()

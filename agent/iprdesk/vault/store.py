@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
 from iprdesk.vault import crypto, objects
+from iprdesk.vault.backoff import Backoff, Clock
 from iprdesk.vault.crypto import Damaged, KdfParams
 from iprdesk.vault.errors import (
     VaultDamaged,
@@ -146,7 +147,7 @@ class _Replay:
 
 
 class Vault:
-    def __init__(self, root: Path, header: dict):
+    def __init__(self, root: Path, header: dict, clock: Clock = time.time):
         self.root = root
         self.header = header
         self.public_key = X25519PublicKey.from_public_bytes(bytes.fromhex(header["x25519"]))
@@ -154,6 +155,7 @@ class Vault:
             bytes.fromhex(header["ed25519"]))
         self.objects_dir = root / "objects"
         self.journal = Journal(root / "journal")
+        self.backoff = Backoff(root, clock)  # of every passphrase check (_unwrap)
         self._keys: _Keys | None = None
         self._replay = _Replay()
         self._replay_lock = threading.Lock()
@@ -206,7 +208,8 @@ class Vault:
         return vault
 
     @classmethod
-    def open(cls, home: Path | str) -> Vault:
+    def open(cls, home: Path | str, *, clock: Clock = time.time) -> Vault:
+        """`clock` (wall-clock seconds) times the wrong-passphrase backoff."""
         root = cls.location(home)
         try:
             header = (root / "vault.json").read_text(encoding="utf-8")
@@ -216,7 +219,7 @@ class Vault:
             parsed = json.loads(header)
             if parsed.get("format") != FORMAT or parsed.get("version") != VERSION:
                 raise ValueError("unknown format")
-            return cls(root, parsed)
+            return cls(root, parsed, clock)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise VaultDamaged(f"{root / 'vault.json'} is unreadable ({e})") from e
 
@@ -243,11 +246,13 @@ class Vault:
             raise VaultDamaged(f"vault.json's Argon2id parameters were altered: {problem}")
         if not isinstance(passphrase, str) or not passphrase:
             raise WrongPassphrase()
-        try:
-            plain = crypto.unwrap(kdf.derive(passphrase.encode()), wrapped,
-                                  _wrap_ad(self.header, kdf))
-        except Damaged:
-            raise WrongPassphrase() from None
+        # Refused at once while the delay after wrong passphrases runs; counted if wrong.
+        with self.backoff.attempt():
+            try:
+                plain = crypto.unwrap(kdf.derive(passphrase.encode()), wrapped,
+                                      _wrap_ad(self.header, kdf))
+            except Damaged:
+                raise WrongPassphrase() from None
         keys = _Keys(X25519PrivateKey.from_private_bytes(plain[:32]),
                      Ed25519PrivateKey.from_private_bytes(plain[32:64]))
         if (crypto.raw_public(keys.x25519).hex() != self.header["x25519"]
@@ -256,7 +261,8 @@ class Vault:
         return keys
 
     def unlock(self, passphrase: str) -> None:
-        """Unwrap the private keys (about half a second, by design). WrongPassphrase if not."""
+        """Unwrap the private keys (about half a second, by design). WrongPassphrase if not;
+        PassphraseBackoff, without trying, while the delay after wrong ones runs."""
         self._keys = self._unwrap(passphrase)
 
     def lock(self) -> None:
