@@ -325,6 +325,51 @@ def test_pixel_limit_is_generous_for_real_cameras_and_animations():
         check_pixels(2_000, 2_000, 300)
 
 
+def _plain_jpeg() -> bytes:
+    out = io.BytesIO()
+    fx.gradient().save(out, "JPEG")
+    return out.getvalue()
+
+
+def _inside_scan(jpeg: bytes) -> int:
+    """An offset in the middle of the first scan's entropy-coded data, not inside FF 00."""
+    sos = jpeg.index(b"\xff\xda")
+    start = sos + 2 + struct.unpack(">H", jpeg[sos + 2:sos + 4])[0]
+    at = (start + jpeg.index(b"\xff\xd9", start)) // 2
+    while jpeg[at - 1] == 0xFF or jpeg[at] == 0xFF:
+        at += 1
+    return at
+
+
+def test_jpeg_segment_inside_a_scan_is_refused():
+    # A comment cutting the image data: decoders resume after it in their own ways, and
+    # dropping it with the data behind it changed the pixels.
+    jpeg = _plain_jpeg()
+    at = _inside_scan(jpeg)
+    data = jpeg[:at] + fx._segment(0xFE, b"grey") + jpeg[at:]
+    with pytest.raises(BadImage, match="image data is cut by a marker segment") as e:
+        strip_image(data, "cut.jpg")
+    assert e.value.code == "damaged"
+
+
+def test_jpeg_ff00_before_the_image_data_is_skipped_like_decoders_do():
+    # FF 00 is no marker: libjpeg skips it and the bytes after it up to the next marker;
+    # read as a segment with a length, it swallowed the real segments behind it.
+    jpeg = _plain_jpeg()
+    data = jpeg[:2] + b"\xff\x00\x00\x10 stray" + jpeg[2:]
+    cleaned = strip_image(data, "stray.jpg").data
+    assert cleaned == jpeg
+    assert_lossless(data, cleaned)
+
+
+def test_jpeg_without_a_scan_is_refused():
+    jpeg = _plain_jpeg()
+    sos = jpeg.index(b"\xff\xda")
+    with pytest.raises(BadImage, match="no start-of-scan") as e:
+        strip_image(jpeg[:sos] + b"\xff\xd9", "headers.jpg")
+    assert e.value.code == "damaged"
+
+
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 def test_corrupt_metadata_blocks_do_not_crash():
     jpeg = fx.photo_jpeg(everything=False)

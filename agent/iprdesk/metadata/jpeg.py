@@ -78,7 +78,7 @@ class JpegHandler(FormatHandler):
         findings = Findings()
         out: Pieces = [b"\xff\xd8"]
         exif_at = None  # where a minimal EXIF goes: right after SOI/JFIF
-        orientation, width, height, icc, frames = 1, 0, 0, False, 0
+        orientation, width, height, icc, frames, scans = 1, 0, 0, False, 0, 0
         # Browsers (and Pillow) take the orientation from the first EXIF block alone.
         first_exif = True
         extended_xmp: dict[bytes, list[tuple[int, bytes]]] = {}
@@ -86,19 +86,26 @@ class JpegHandler(FormatHandler):
         while True:
             if pos + 2 > n:
                 raise truncated("it ends before the end-of-image marker")
-            if data[pos] != 0xFF:
+            stray = data[pos] != 0xFF
+            if not stray:
+                while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes before a marker
+                    pos += 1
+                if pos + 2 > n:
+                    raise truncated("it ends inside a marker")
+                stray = data[pos + 1] == 0x00  # outside a scan, FF 00 is no marker
+            if stray:
                 # Stray bytes between segments (some cameras pad with zeros): decoders skip
-                # them, so dropping them changes no pixel.
-                next_marker = data.find(b"\xff", pos)
+                # them up to the next marker before the image data, so dropping them changes
+                # no pixel. After a scan began, they are image data cut by a segment inside
+                # the scan, which a decoder resumes from in ways no rewrite can keep.
+                if scans:
+                    raise damaged(f"its image data is cut by a marker segment before byte {pos}")
+                next_marker = data.find(b"\xff", pos + 1)
                 if next_marker < 0:
                     raise truncated("it ends before the end-of-image marker")
                 findings.block("stray bytes between segments", next_marker - pos)
                 pos = next_marker
                 continue
-            while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes before a marker
-                pos += 1
-            if pos + 2 > n:
-                raise truncated("it ends inside a marker")
             marker = data[pos + 1]
             if marker == EOI:
                 out.append(b"\xff\xd9")
@@ -126,6 +133,7 @@ class JpegHandler(FormatHandler):
                         height, width = struct.unpack(">HH", payload[1:5])
                         check_pixels(width, height)
                 if marker == SOS:
+                    scans += 1
                     scan_end = _SCAN_END.search(data, end)
                     if scan_end is None:
                         raise truncated("it ends inside the image data")
@@ -168,6 +176,8 @@ class JpegHandler(FormatHandler):
 
         if frames == 0:
             raise damaged("it has no image frame")
+        if scans == 0:
+            raise damaged("it has no image data (no start-of-scan segment)")
         for parts in extended_xmp.values():
             read_xmp(findings, b"".join(p for _, p in sorted(parts)), label="extended XMP")
         if pos < n:
