@@ -34,6 +34,8 @@ class MockPanel:
         r"/ipr/complaints/?": "complaints.html",
         r"/ipr/appeals/?": "appeals.html",
         r"/products/[^/]+/edit": "product-edit.html",
+        r"/products/[^/]+/media": "upload-widgets.html",
+        r"/products/[^/]+/media/frame": "upload-frame.html",
         r"/account/?": "account.html",
         r"/orders/?": "other.html",
     })

@@ -7,6 +7,8 @@
 //   gives one for the clean file.
 // Either way the page gets read-only stand-ins for FileSystemFileHandles, whose getFile()
 // gives the clean file; nothing can be written back, which an upload never needs.
+// And a file input the page opens without inserting it (the file-dialog pattern) is handed
+// over to the guard first: its events never reach the window the guard listens on.
 (() => {
   const handleOf = (file) => ({ kind: "file", name: file.name, getFile: async () => file });
 
@@ -49,6 +51,36 @@
       value: showOpenFilePicker, writable: true, configurable: true, enumerable: true,
     });
   }
+
+  // -- file inputs that are not in the document ----------------------------------------------
+  // click(), showPicker() and a dispatched click event open the dialog; the guard must listen
+  // on the input before it closes. The node travels as a MouseEvent's relatedTarget, which
+  // both worlds share.
+  const handOver = (node) => {
+    if (node?.localName === "input" && node.type === "file" && !node.isConnected) {
+      window.dispatchEvent(new MouseEvent("iprdesk-file-input", { relatedTarget: node }));
+    }
+  };
+
+  function wrap(proto, name, before) {
+    const original = proto[name];
+    if (typeof original !== "function") return;
+    const { [name]: wrapped } = {
+      [name](...args) {
+        before(this, ...args);
+        return original.apply(this, args);
+      },
+    };
+    Object.defineProperty(proto, name, {
+      ...Object.getOwnPropertyDescriptor(proto, name), value: wrapped,
+    });
+  }
+
+  wrap(HTMLInputElement.prototype, "click", handOver);
+  wrap(HTMLInputElement.prototype, "showPicker", handOver);
+  wrap(EventTarget.prototype, "dispatchEvent", (target, event) => {
+    if (event?.type === "click") handOver(target);
+  });
 
   // -- DataTransferItem.getAsFileSystemHandle (file-selector 2.x, react-dropzone 14.3) -----
   // Chromium gives handles only for a drag from the desktop; for the drop the guard replays

@@ -4,8 +4,9 @@
 // the original event is stopped, the files are cleaned, and a new event carries the clean
 // files to the page. Non-images pass untouched. If the agent is down the original passes
 // (and the user is told), unless the user chose to block such uploads.
-// page-world.js, in the page's world, routes showOpenFilePicker through a file input here and
-// gives the page file handles for the drops replayed here.
+// page-world.js, in the page's world, routes showOpenFilePicker through a file input here,
+// gives the page file handles for the drops replayed here, and hands over the file inputs a
+// page opens without ever inserting them.
 (() => {
   const IMAGE_NAME = /\.(jpe?g|png|webp|gif|heic|heif)$/i;
   // Files travel base64-encoded to the service worker (JSON messages): stay well inside
@@ -18,6 +19,8 @@
   const pending = new WeakMap();
 
   const isImage = (file) => file.type.startsWith("image/") || IMAGE_NAME.test(file.name);
+  // By name, not instanceof: an input made in a frame's document is of that frame's class.
+  const isFileInput = (node) => node?.localName === "input" && node.type === "file";
 
   // The extension's one base64 helper (an ES module: content scripts import it dynamically).
   const bytes = import(chrome.runtime.getURL("lib/bytes.js"));
@@ -112,10 +115,11 @@
 
   // -- file inputs: `input` then `change` fire for one selection ---------------------------
 
-  function onFileInput(event) {
-    const input = event.target;
-    if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
-    if (replaying.has(input)) return;
+  function onFileInput(event, input) {
+    if (!isFileInput(input) || replaying.has(input)) return;
+    // `change` is not composed: from an input in a shadow root it never reaches window, while
+    // `input`, which comes first, does. Listen on the input itself for the rest.
+    if (input.getRootNode() !== input.ownerDocument) listenOn(input, FILE_INPUT_EVENTS);
     const files = [...(input.files || [])];
     if (!pending.has(input) && !files.some(isImage)) return;
     event.stopImmediatePropagation();
@@ -144,9 +148,6 @@
 
   const replayed = new WeakSet();  // drop and paste events we dispatch ourselves
 
-  // The innermost target, inside open shadow roots too (`event.target` is retargeted).
-  const targetOf = (event) => event.composedPath()[0] || event.target;
-
   // Stops an event whose DataTransfer holds images, cleans them, and dispatches
   // `make(transfer)` at its target, the transfer holding the clean files and the original's
   // strings. Resolves to the dispatched event (null if nothing was left).
@@ -168,11 +169,10 @@
     });
   }
 
-  function onDrop(event) {
+  function onDrop(event, target) {
     // A drop onto a file input fills it natively and fires `change`, caught above; a
     // synthetic drop could not do that, so this one must go through untouched.
-    const target = targetOf(event);
-    if (target instanceof HTMLInputElement && target.type === "file") return;
+    if (isFileInput(target)) return;
     const { clientX, clientY, screenX, screenY } = event;
     holdForCleaning(event, target, event.dataTransfer, (dataTransfer) => new DragEvent("drop", {
       bubbles: true, cancelable: true, composed: true, clientX, clientY, screenX, screenY,
@@ -181,8 +181,7 @@
   }
 
   // Pages that take images from Ctrl+V read `clipboardData.files` on `paste`.
-  function onPaste(event) {
-    const target = targetOf(event);
+  function onPaste(event, target) {
     holdForCleaning(event, target, event.clipboardData, (clipboardData) => new ClipboardEvent(
       "paste", { bubbles: true, cancelable: true, composed: true, clipboardData },
     ))?.then((paste) => {
@@ -197,8 +196,50 @@
     });
   }
 
-  window.addEventListener("input", onFileInput, true);
-  window.addEventListener("change", onFileInput, true);
-  window.addEventListener("drop", onDrop, true);
-  window.addEventListener("paste", onPaste, true);
+  // -- where the guard listens -------------------------------------------------------------
+  // On window, in the capture phase, so before any listener of the page's. Some events never
+  // get there with their real target: `change` in a shadow root (handled above), anything in
+  // a closed shadow root (window sees only its host), and the events of an input the page
+  // never inserts (page-world.js hands it over as its dialog opens). Those are caught nearer.
+
+  const HANDLERS = { input: onFileInput, change: onFileInput, drop: onDrop, paste: onPaste };
+  const FILE_INPUT_EVENTS = ["input", "change"];
+  const listening = new WeakMap();  // node -> the event types the guard listens to there
+
+  function listenOn(node, types = Object.keys(HANDLERS)) {
+    const known = listening.get(node) || new Set();
+    listening.set(node, known);
+    for (const type of types.filter((t) => !known.has(t))) {
+      known.add(type);
+      node.addEventListener(type, guarded, true);
+    }
+  }
+
+  function guarded(event) {
+    // The innermost target visible from here (`event.target` is retargeted to hosts).
+    const target = event.composedPath()[0] || event.target;
+    const closed = target instanceof Element && !target.shadowRoot &&
+      chrome.dom?.openOrClosedShadowRoot(target);
+    if (closed) {
+      // A listener added now on a node this dispatch has still to reach is called when it gets
+      // there: the closed root's own listener sees the real target, in this same dispatch.
+      listenOn(closed);
+      return;
+    }
+    HANDLERS[event.type](event, target);
+  }
+
+  // page-world.js: a MouseEvent whose relatedTarget is the input (the only way a page-world
+  // script can pass a node to this world). For an input inside a detached shadow host it is
+  // the outermost host, whose root then gets the guard's listeners.
+  window.addEventListener("iprdesk-file-input", (event) => {
+    event.stopImmediatePropagation();
+    const node = event.relatedTarget;
+    if (isFileInput(node)) listenOn(node, FILE_INPUT_EVENTS);
+    else if (node instanceof Element && chrome.dom?.openOrClosedShadowRoot(node)) {
+      listenOn(chrome.dom.openOrClosedShadowRoot(node));
+    }
+  }, true);
+
+  listenOn(window);
 })();
