@@ -63,9 +63,8 @@ class AgentClient:
         return self.request("POST", path, **kw)
 
 
-@pytest.fixture
-async def agent(aiohttp_client, home, token):
-    """An in-process agent on a real loopback socket, with a paired token."""
+async def start_agent(aiohttp_client, home, token) -> AgentClient:
+    """The agent of `home` (its config.json as it is now) in-process on a real loopback socket."""
     from aiohttp.test_utils import TestServer
 
     server = TestServer(make_app(home, port=0), host="127.0.0.1")
@@ -73,6 +72,12 @@ async def agent(aiohttp_client, home, token):
     server.app[STATE_KEY].port = server.port
     client = await aiohttp_client(server)
     return AgentClient(client, token)
+
+
+@pytest.fixture
+async def agent(aiohttp_client, home, token):
+    """An in-process agent on a real loopback socket, with a paired token."""
+    return await start_agent(aiohttp_client, home, token)
 
 
 # -- the evidence vault ----------------------------------------------------------------------

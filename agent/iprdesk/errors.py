@@ -50,6 +50,19 @@ class DiskFull(IprdeskError):
         super().__init__(i18n.both_line("error.disk_full", what=what))
 
 
+class Busy(IprdeskError):
+    """The agent has as much heavy work in flight as it takes; the caller may retry later."""
+
+    code = "busy"
+    status = 503
+
+    def __init__(self, retry_after: int):
+        from iprdesk import i18n
+
+        super().__init__(i18n.both_line("error.busy", seconds=retry_after))
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def is_disk_full(e: OSError) -> bool:
     return e.errno in (errno.ENOSPC, errno.EDQUOT)
 

@@ -8,6 +8,7 @@ from iprdesk import shared_data
 from iprdesk.config import Config
 from iprdesk.pairing import AuthStore
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
+from iprdesk.server.load import WorkQueue
 from iprdesk.server.routes import cases, catalog, evidence, health, pair, strip
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
@@ -28,7 +29,13 @@ def make_app(home: Path, port: int, config: Config | None = None) -> web.Applica
         auth=AuthStore(home),
         port=port,
         allowed_origins=frozenset(f"chrome-extension://{i}" for i in ids),
+        work=WorkQueue(config.work_queue_depth),
     )
+
+    async def stop_work(app: web.Application) -> None:
+        app[STATE_KEY].work.close()
+
+    app.on_cleanup.append(stop_work)
     app.on_response_prepare.append(no_store)
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)

@@ -13,6 +13,7 @@ from aiohttp import web
 from iprdesk.config import Config
 from iprdesk.errors import BadInput, IprdeskError
 from iprdesk.pairing import AuthStore
+from iprdesk.server.load import WorkQueue
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -28,6 +29,7 @@ class AgentState:
     auth: AuthStore
     port: int
     allowed_origins: frozenset[str]
+    work: WorkQueue
     # Feature modules keep their per-process objects here (vault session, watchers...).
     extras: dict = field(default_factory=dict)
 
@@ -48,6 +50,18 @@ def body_limit(limit: int) -> Callable:
         return handler
 
     return mark
+
+
+def heavy(handler):
+    """Mark a route whose work is CPU or memory heavy: it takes a place in the agent's work
+    queue before its body is read (503 busy beyond it) and runs that work with `in_pool`."""
+    handler.heavy = True
+    return handler
+
+
+async def in_pool(request: web.Request, function, *args):
+    """Run a heavy route's work on the agent's pool, one thread per core."""
+    return await state(request).work.run(function, *args)
 
 
 def no_auth(handler):

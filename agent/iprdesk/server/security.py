@@ -6,6 +6,7 @@
    token. Browsers always send Origin on the cross-origin requests a web page could make.
 3. Every route but pairing needs `Authorization: Bearer <token>` (401).
 4. Bodies above the route's limit are refused (413) before they are read.
+5. A heavy route takes a place in the work queue before its body is read (503 busy beyond it).
 Errors are JSON, never tracebacks; every response is `Cache-Control: no-store`.
 """
 
@@ -77,6 +78,9 @@ async def _authorised(request: web.Request, handler):
     limit = route_body_limit(request)
     if length is not None and length > limit:
         return error_response(413, "too_large", f"The body is larger than {limit} bytes")
+    if getattr(request.match_info.handler, "heavy", False):
+        with state(request).work.place():
+            return await handler(request)
     return await handler(request)
 
 

@@ -1,12 +1,10 @@
 """Cases, their drafts and the appeal preflight, for the extension (thin: parse, call, answer)."""
 
-import asyncio
-
 from aiohttp import web
 
 from iprdesk import cases, drafts, i18n, preflight
 from iprdesk.errors import BadInput
-from iprdesk.server.http import read_json, state
+from iprdesk.server.http import heavy, in_pool, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
 
 routes = web.RouteTableDef()
@@ -77,6 +75,7 @@ async def case_drafts(request: web.Request) -> web.Response:
 
 
 @routes.post("/v1/cases/{case_id}/preflight")
+@heavy
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
@@ -92,4 +91,4 @@ async def run_preflight(request: web.Request) -> web.Response:
         return preflight.report(case, preflight.run(case, inputs), lang)
 
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
-    return web.json_response(await asyncio.to_thread(work))
+    return web.json_response(await in_pool(request, work))

@@ -15,6 +15,8 @@ from iprdesk.server.http import (
     STATE_KEY,
     KiB,
     body_limit,
+    heavy,
+    in_pool,
     parse_json_object,
     read_json,
     route_body_limit,
@@ -96,11 +98,12 @@ async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
 
 @routes.post("/v1/evidence")
 @body_limit(MAX_BODY_LIMIT)
+@heavy
 async def add_evidence(request: web.Request) -> web.Response:
     """Seal captured files into the vault; needs no passphrase."""
     entries = await _read_capture(request)
     vault = session(request).vault(activity=False)
-    items = await _in_thread(vault.add_many, entries)
+    items = await in_pool(request, vault.add_many, entries)
     log.info("added %d piece(s) of evidence", len(items))
     return web.json_response({"items": [
         {"id": i.id, "sha256": i.sha256, "size": i.size, "kind": i.kind,
@@ -151,6 +154,7 @@ async def list_items(request: web.Request) -> web.Response:
 
 
 @routes.post("/v1/vault/export")
+@heavy
 async def export(request: web.Request) -> web.StreamResponse:
     """An appeal bundle (zip) of one case, sent back as the response body; needs unlock."""
     body = await read_json(request)
@@ -163,7 +167,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     with disk_full_means("the bundle was not made"), tempfile.TemporaryDirectory(
             prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
-        summary = await _in_thread(lambda: export_bundle(vault, path, case=case))
+        summary = await in_pool(request, lambda: export_bundle(vault, path, case=case))
         data = path.read_bytes()
     # The case is free text: only safe characters reach the header (a quote would end the
     # name early, a line break would start a header of its own).

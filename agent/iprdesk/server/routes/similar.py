@@ -1,24 +1,23 @@
 """Image checks for the Panel's product page badges."""
 
-import asyncio
 from urllib.parse import unquote
 
 from aiohttp import web
 
 from iprdesk import imagebadges
-from iprdesk.server.http import MiB, body_limit, read_body, state
+from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, state
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/v1/images/assess")
 @body_limit(32 * MiB)
+@heavy
 async def assess_image(request: web.Request) -> web.Response:
     """Body: the image bytes as the Panel shows them (may be empty when the browser could not
     load it). ?url=: where the Panel shows it, matched against the watched old URLs."""
     data = await read_body(request)
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     url = request.query.get("url") or None
-    result = await asyncio.get_running_loop().run_in_executor(
-        None, imagebadges.assess, state(request).home, data, url, name)
+    result = await in_pool(request, imagebadges.assess, state(request).home, data, url, name)
     return web.json_response(result)

@@ -1,6 +1,5 @@
 """POST /v1/strip: clean one image for the upload guard; run the configured folder watchers."""
 
-import asyncio
 import base64
 import json
 from urllib.parse import quote, unquote
@@ -9,7 +8,7 @@ from aiohttp import web
 
 from iprdesk.metadata import BadImage, problem_text, strip_image
 from iprdesk.metadata.report import LANGUAGES
-from iprdesk.server.http import STATE_KEY, MiB, body_limit, error_body, read_body
+from iprdesk.server.http import STATE_KEY, MiB, body_limit, error_body, heavy, in_pool, read_body
 from iprdesk.watcher import watchers_from_config
 
 routes = web.RouteTableDef()
@@ -21,6 +20,7 @@ WATCHERS_KEY = "watchers"
 
 @routes.post("/v1/strip")
 @body_limit(MAX_IMAGE)
+@heavy
 async def strip(request: web.Request) -> web.Response:
     """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
     Query `heic_to_jpeg=1` converts HEIC photos. Answer: the cleaned bytes, with the report
@@ -29,13 +29,13 @@ async def strip(request: web.Request) -> web.Response:
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
     data = await read_body(request)
-    # CPU-bound (a few ms for a 6 MB photo); a worker thread keeps the agent responsive.
+    # CPU-bound (a few ms for a 6 MB photo); the pool keeps the agent responsive.
     def clean():
         cleaned = strip_image(data, name, heic_to_jpeg=heic_to_jpeg)
         return cleaned, cleaned.data  # the join copies megabytes: not on the event loop
 
     try:
-        cleaned, cleaned_bytes = await asyncio.get_running_loop().run_in_executor(None, clean)
+        cleaned, cleaned_bytes = await in_pool(request, clean)
     except BadImage as e:
         # The usual error body, plus the message in both UI languages for the toast.
         body = error_body(e.code, e.message)

@@ -1,0 +1,65 @@
+"""Heavy work in flight, bounded: the routes that decode, encrypt or build large things.
+
+A heavy request takes a place before its body is read: as many run as the machine has cores
+(one thread each), a queue of fixed depth waits behind them, and any request beyond that is
+answered at once with 503 `busy` and Retry-After. Memory then stays bounded by the places,
+whatever the number of uploads, instead of every body being buffered while it waits.
+"""
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from iprdesk.errors import BadInput, Busy
+
+RETRY_AFTER_SECONDS = 1
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _malloc_trim():
+    """glibc's malloc_trim, or None elsewhere."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    return getattr(libc, "malloc_trim", None)
+
+
+class WorkQueue:
+    def __init__(self, depth: int, workers: int | None = None):
+        if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+            raise BadInput(f"work_queue_depth must be a whole number of 0 or more, not {depth!r}")
+        self.workers = workers or cores()
+        self.capacity = self.workers + depth
+        self.in_flight = 0
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="iprdesk-work")
+        self._trim = _malloc_trim()
+
+    @contextlib.contextmanager
+    def place(self):
+        """A place for one heavy request, or Busy when every place is taken."""
+        if self.in_flight >= self.capacity:
+            raise Busy(RETRY_AFTER_SECONDS)
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight and self._trim:
+                # glibc keeps freed image buffers in its arenas; give them back once idle.
+                self._pool.submit(self._trim, 0)
+
+    async def run(self, function, *args):
+        """`function(*args)` on one of the pool's threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -1,0 +1,102 @@
+"""The agent under load: heavy work in flight is bounded, and beyond it the answer is 503 busy."""
+
+import asyncio
+import os
+import threading
+from urllib.parse import quote
+
+import pytest
+
+from iprdesk.config import Config
+from iprdesk.errors import BadInput
+from iprdesk.server.http import STATE_KEY
+from iprdesk.server.load import WorkQueue
+from iprdesk.server.routes import strip as strip_routes
+from tests import image_fixtures as fx
+from tests.conftest import start_agent
+from tests.test_api_description import described_routes, served_routes
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
+
+
+@pytest.fixture
+async def held(aiohttp_client, home, token, monkeypatch):
+    """An agent with a work queue of depth 1 whose stripping waits until `release` is set."""
+    Config(work_queue_depth=1).save(home)
+    agent = await start_agent(aiohttp_client, home, token)
+    release = threading.Event()
+    real = strip_routes.strip_image
+
+    def waiting_strip(*args, **kw):
+        assert release.wait(30), "the test never released the work"
+        return real(*args, **kw)
+
+    monkeypatch.setattr(strip_routes, "strip_image", waiting_strip)
+    yield agent, agent.raw.server.app[STATE_KEY].work, release
+    release.set()
+
+
+def post_photo(agent):
+    return agent.post("/v1/strip", data=fx.photo_jpeg(), headers={
+        "Content-Type": "application/octet-stream", "X-Filename": quote("IMG_2041.jpg")})
+
+
+async def until(condition, timeout=30.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def fill(agent, work) -> list[asyncio.Task]:
+    """As many strip requests as the queue has places, all admitted and waiting."""
+    tasks = [asyncio.create_task(post_photo(agent)) for _ in range(work.capacity)]
+    await until(lambda: work.in_flight == work.capacity)
+    return tasks
+
+
+async def test_beyond_the_queue_a_request_gets_503_busy_and_the_work_in_flight_completes(held):
+    agent, work, release = held
+    assert work.workers == len(os.sched_getaffinity(0)) and work.capacity == work.workers + 1
+    tasks = await fill(agent, work)
+
+    refused = await post_photo(agent)
+    assert refused.status == 503 and refused.headers["Retry-After"] == "1"
+    error = (await refused.json())["error"]
+    assert error["code"] == "busy"
+    assert "busy" in error["message"] and "助手正忙" in error["message"]
+    assert (await agent.get("/v1/health")).status == 200  # light routes are not queued
+
+    release.set()
+    for response in await asyncio.gather(*tasks):
+        assert response.status == 200 and fx.leftover_metadata(await response.read()) == {}
+    await until(lambda: work.in_flight == 0)
+    assert (await post_photo(agent)).status == 200
+
+
+async def test_a_refused_upload_is_answered_before_its_body_is_sent(held):
+    agent, work, release = held
+    tasks = await fill(agent, work)
+    reader, writer = await asyncio.open_connection("127.0.0.1", agent.port)
+    head = "".join(f"{k}: {v}\r\n" for k, v in agent.headers({
+        "Content-Type": "application/octet-stream", "Content-Length": str(40 << 20)}).items())
+    writer.write(f"POST /v1/strip HTTP/1.1\r\n{head}\r\n".encode())
+    status = await asyncio.wait_for(reader.readline(), 30)
+    assert status.split()[1] == b"503"
+    writer.close()
+    release.set()
+    await asyncio.gather(*tasks)
+
+
+def test_every_heavy_route_and_only_those_document_503_busy(home):
+    served = served_routes(home)
+    for key, op in described_routes().items():
+        heavy = getattr(served[key], "heavy", False)
+        assert (op["responses"].get("503") == {"$ref": "#/components/responses/Busy"}) == heavy, key
+    assert sum(getattr(h, "heavy", False) for h in served.values()) == 5
+
+
+def test_the_queue_depth_must_be_a_whole_number():
+    for bad in (-1, 2.5, "8", True):
+        with pytest.raises(BadInput, match="work_queue_depth"):
+            WorkQueue(bad)
