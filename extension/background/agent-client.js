@@ -6,6 +6,10 @@ import { fromBase64 } from "../lib/bytes.js";
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
 const REQUEST_TIMEOUT_MS = 15000;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+// A busy agent (503, code busy) says in Retry-After when to come back: a few tries, each
+// delay capped, then the caller gets the agent's `busy` error.
+const BUSY_RETRIES = 3;
+const MAX_RETRY_AFTER_MS = 10000;
 
 export class AgentError extends Error {
   constructor(code, message, status = 0) {
@@ -39,6 +43,14 @@ export async function setAgentUrl(raw) {
   return agentUrl;
 }
 
+// The Retry-After delay (seconds), capped, plus up to a second so that the uploads the agent
+// turned away together do not all come back at the same instant.
+function busyDelayMs(response) {
+  const seconds = Number.parseInt(response.headers.get("Retry-After"), 10);
+  const ms = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+  return Math.min(ms, MAX_RETRY_AFTER_MS) + Math.random() * 1000;
+}
+
 // One call to the agent. `json` is sent as a JSON body; `body` as is (bytes, FormData).
 // Resolves with the parsed JSON (or the raw Response when `raw` is set); throws AgentError.
 export async function request(path, { method = "GET", json, body, headers = {}, raw = false,
@@ -54,13 +66,17 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
     body = JSON.stringify(json);
   }
   let response;
-  try {
-    response = await fetch(agentUrl + path, {
-      method, headers: h, body, cache: "no-store", credentials: "omit",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    throw new AgentError("agent_unreachable", `the agent at ${agentUrl} did not answer`);
+  for (let tries = 0; ; tries++) {
+    try {
+      response = await fetch(agentUrl + path, {
+        method, headers: h, body, cache: "no-store", credentials: "omit",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      throw new AgentError("agent_unreachable", `the agent at ${agentUrl} did not answer`);
+    }
+    if (response.status !== 503 || tries >= BUSY_RETRIES) break;
+    await new Promise((resolve) => setTimeout(resolve, busyDelayMs(response)));
   }
   if (response.ok && raw) return response;
   const payload = await response.json().catch(() => null);

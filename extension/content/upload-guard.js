@@ -84,6 +84,10 @@
       return new File([fromBase64(result.data)], result.file,
                       { type: result.mime, lastModified: file.lastModified });
     }
+    if (result.status === "busy") {
+      toast("blocked", iprdesk.t("uploadAgentBusy", file.name));
+      return null;
+    }
     if (result.status === "refused") {
       toast("refused", iprdesk.t("uploadRefused", result.text?.[lang] || result.message));
       return null;

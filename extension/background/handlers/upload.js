@@ -15,7 +15,7 @@ export async function uploadSettings() {
 
 export const handlers = {
   // { name, data (base64) } -> { status: "cleaned", file, mime, data, report }
-  //   | { status: "agent-down", block } | { status: "refused", code, message }
+  //   | { status: "agent-down", block } | { status: "refused", code, message } | { status: "busy" }
   "upload.clean": async ({ name, data }) => {
     try {
       const { report, mime, bytes } = await agent.stripImage(fromBase64(data), name);
@@ -24,6 +24,7 @@ export const handlers = {
       if (AGENT_DOWN.has(e.code)) {
         return { status: "agent-down", code: e.code, block: (await uploadSettings()).blockWhenAgentDown };
       }
+      if (e.code === "busy") return { status: "busy" };  // still busy after its retries
       if (e.status === 422 || e.status === 413) {
         return { status: "refused", code: e.code, message: e.message, text: e.text || null };
       }
