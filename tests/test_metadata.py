@@ -8,7 +8,7 @@ import struct
 import pytest
 from PIL import Image
 
-from iprdesk.metadata import BadImage, inspect_image, strip_image
+from iprdesk.metadata import BadImage, inspect_image, problem_text, strip_image
 from iprdesk.metadata.base import MAX_PIXELS, ImageProblem, check_pixels
 from tests import image_fixtures as fx
 from tests.conftest import CORPUS, REPO
@@ -368,6 +368,52 @@ def test_jpeg_without_a_scan_is_refused():
     with pytest.raises(BadImage, match="no start-of-scan") as e:
         strip_image(jpeg[:sos] + b"\xff\xd9", "headers.jpg")
     assert e.value.code == "damaged"
+
+
+def _with_profile(data: bytes, old: bytes, new: bytes) -> bytes:
+    """`data` with its ICC profile `old` replaced by `new` of the same length."""
+    assert len(new) == len(old) and data.count(old) == 1
+    return data.replace(old, new)
+
+
+def _damaged_profiles() -> list[tuple[str, bytes]]:
+    icc = fx.icc_profile()
+    count = struct.unpack(">I", icc[128:132])[0]
+    cprt = next(i for i in range(count) if icc[132 + 12 * i:136 + 12 * i] == b"cprt")
+    entry = 132 + 12 * cprt
+    offset = struct.unpack(">I", icc[entry + 4:entry + 8])[0]
+    return [
+        ("says 1000 bytes", struct.pack(">I", 1000) + icc[4:]),
+        ("tag table claims 70000 tags", icc[:128] + struct.pack(">I", 70000) + icc[132:]),
+        ("cprt tag runs past the end",
+         icc[:entry + 8] + struct.pack(">I", len(icc)) + icc[entry + 12:]),
+        # The copyright text's length, inside its mluc record, made far too long.
+        ("a text of its cprt tag runs past the tag",
+         icc[:offset + 20] + struct.pack(">I", 5000) + icc[offset + 24:]),
+    ]
+
+
+@pytest.mark.parametrize("why, profile", _damaged_profiles(), ids=lambda v: v[:20])
+@pytest.mark.parametrize("make, name", [(fx.photo_jpeg, "IMG_2041.jpg"), (fx.webp, "a.webp")])
+def test_a_damaged_colour_profile_is_refused_naming_it(make, name, why, profile):
+    # Kept, it left a broken file that ExifTool warns about and colour engines ignore;
+    # dropped, the colours could change. An intact profile is kept (tests above).
+    data = _with_profile(make(), fx.icc_profile(), profile)
+    with pytest.raises(BadImage, match=re.escape(why)) as e:
+        strip_image(data, name)
+    assert e.value.code == "damaged_colour_profile"
+    assert "colour profile (ICC) is damaged" in e.value.message
+    assert "颜色配置文件" in problem_text(e.value, name, "zh_CN")
+
+
+def test_jpeg_profile_parts_that_do_not_fit_are_refused():
+    jpeg = fx.photo_jpeg()
+    at = jpeg.index(b"ICC_PROFILE\x00") + 12
+    assert jpeg[at:at + 2] == b"\x01\x01"  # part 1 of 1
+    why = "APP2 segments that do not fit together (1 found)"
+    with pytest.raises(BadImage, match=re.escape(why)) as e:
+        strip_image(jpeg[:at] + b"\x01\x02" + jpeg[at + 2:], "parts.jpg")
+    assert e.value.code == "damaged_colour_profile"
 
 
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")

@@ -95,6 +95,8 @@ _PROBLEMS_ZH = {
     "unsupported": "图片使用了无法安全复制的结构",
     "truncated": "文件不完整（被截断），请从相机或手机重新复制",
     "damaged": "文件已损坏",
+    "damaged_colour_profile": "图片内嵌的颜色配置文件（ICC）已损坏；请重新导出图片"
+                              "（或转换为 sRGB）后再试",
     "too_many_pixels": "图片声明的像素数量过大（可能是解压炸弹或文件头损坏）",
     "heic_needs_conversion": "这是 HEIC 照片，Joom 后台不接受；请使用 --heic-to-jpeg "
                              "转换为干净的 JPEG",

@@ -13,6 +13,7 @@ from PIL import Image, ImageOps
 from iprdesk.metadata.base import FormatHandler, ImageProblem, Picture, Rewrite, check_pixels
 from iprdesk.metadata.exif import read_exif
 from iprdesk.metadata.findings import Findings
+from iprdesk.metadata.icc import check_profile
 from iprdesk.metadata.xmp import read_xmp
 
 JPEG_QUALITY = 95
@@ -62,6 +63,8 @@ class HeicHandler(FormatHandler):
         if info.get("depth_images"):
             findings.block("depth map", 0)
         icc = info.get("icc_profile") or image.info.get("icc_profile")
+        if icc:
+            check_profile(icc)
         clean = Image.frombytes(image.mode, image.size, pixels)
         if clean.mode not in ("RGB", "L"):
             clean = clean.convert("RGB")

@@ -28,6 +28,7 @@ from iprdesk.metadata.exif import (
     read_exif,
 )
 from iprdesk.metadata.findings import Findings
+from iprdesk.metadata.icc import check_profile, damaged_profile
 from iprdesk.metadata.iptc import read_photoshop
 from iprdesk.metadata.xmp import read_xmp
 
@@ -62,6 +63,17 @@ def _jfif_without_thumbnail(payload: bytes, findings: Findings) -> bytes:
     return payload[:14]
 
 
+def _icc_profile(chunks: list[bytes]) -> bytes:
+    """The profile split over APP2 segments, each with its number (from 1) and the count;
+    as libjpeg, a missing, repeated or extra part makes the whole profile unusable."""
+    count = len(chunks)
+    numbers = sorted(chunk[0] for chunk in chunks if len(chunk) >= 2)
+    if numbers != list(range(1, count + 1)) or any(chunk[1] != count for chunk in chunks):
+        raise damaged_profile(f"it is split over APP2 segments that do not fit together "
+                              f"({count} found)")
+    return b"".join(chunk[2:] for chunk in sorted(chunks, key=lambda c: c[0]))
+
+
 def _segment(marker: int, payload: bytes) -> bytes:
     return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
 
@@ -78,7 +90,8 @@ class JpegHandler(FormatHandler):
         findings = Findings()
         out: Pieces = [b"\xff\xd8"]
         exif_at = None  # where a minimal EXIF goes: right after SOI/JFIF
-        orientation, width, height, icc, frames, scans = 1, 0, 0, False, 0, 0
+        orientation, width, height, frames, scans = 1, 0, 0, 0, 0
+        icc_chunks: list[bytes] = []  # sequence number, count, part
         # Browsers (and Pillow) take the orientation from the first EXIF block alone.
         first_exif = True
         extended_xmp: dict[bytes, list[tuple[int, bytes]]] = {}
@@ -145,7 +158,7 @@ class JpegHandler(FormatHandler):
                     exif_at = len(out)
             elif marker == 0xE2 and payload.startswith(ICC_ID):
                 out.append(view[pos:end])
-                icc = True
+                icc_chunks.append(payload[len(ICC_ID):])
             elif marker == 0xEE and payload.startswith(b"Adobe"):
                 out.append(data[pos:end])
             elif marker == 0xE1 and payload.startswith(EXIF_HEADER):
@@ -178,6 +191,8 @@ class JpegHandler(FormatHandler):
             raise damaged("it has no image frame")
         if scans == 0:
             raise damaged("it has no image data (no start-of-scan segment)")
+        if icc_chunks:
+            check_profile(_icc_profile(icc_chunks))
         for parts in extended_xmp.values():
             read_xmp(findings, b"".join(p for _, p in sorted(parts)), label="extended XMP")
         if pos < n:
@@ -186,4 +201,4 @@ class JpegHandler(FormatHandler):
         if orientation != 1:
             exif = _segment(0xE1, EXIF_HEADER + minimal_exif(orientation))
             out.insert(exif_at or 1, exif)
-        return Rewrite(out, findings, Picture(width, height, 1, icc, orientation))
+        return Rewrite(out, findings, Picture(width, height, 1, bool(icc_chunks), orientation))

@@ -20,6 +20,7 @@ from iprdesk.metadata.base import (
 )
 from iprdesk.metadata.exif import EXIF_HEADER, is_minimal, minimal_exif, orientation_of, read_exif
 from iprdesk.metadata.findings import Findings
+from iprdesk.metadata.icc import check_profile
 from iprdesk.metadata.xmp import read_xmp
 
 _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
@@ -89,7 +90,9 @@ class WebpHandler(FormatHandler):
                 check_pixels(width, height)
             if kind in _KEEP:
                 chunks.append((kind, body, view[end:end + (size & 1)] or b"\x00"))
-                icc = icc or kind == b"ICCP"
+                if kind == b"ICCP":
+                    check_profile(bytes(body))
+                    icc = True
                 bitstreams += kind in (b"VP8 ", b"VP8L")
                 if kind == b"ANMF":
                     frames += 1
