@@ -83,7 +83,10 @@ def row_card(page, row_id):
 
 
 @contextmanager
-def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=()):
+def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=(),
+                   timezone: str | None = None):
+    """`timezone`: the pages' time zone (an IANA name, e.g. "Asia/Shanghai"), else the
+    machine's."""
     from playwright.sync_api import sync_playwright
 
     home = tmp / "home"
@@ -96,6 +99,7 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
                 executable_path=CHROMIUM,
                 headless=True,
                 locale=lang.replace("_", "-"),
+                timezone_id=timezone,
                 args=[f"--disable-extensions-except={EXTENSION}",
                       f"--load-extension={EXTENSION}",
                       f"--lang={lang.replace('_', '-')}"],

@@ -23,15 +23,20 @@ iprdesk.grid = (() => {
     return [...row.children].filter((c) => !c.matches("iprdesk-overlay, script, style, template"));
   }
 
-  // Header row candidates: elements whose cells are mostly known column labels.
-  function findHeader(columns, required, doc) {
-    const candidates = doc.querySelectorAll("tr, [role='row'], div, li, ul, section");
-    for (const el of candidates) {
+  // Header row candidates: each row-like element with the column key of each of its cells
+  // (null for a cell that is no known label).
+  function* headerCandidates(columns, doc, minCells) {
+    for (const el of doc.querySelectorAll("tr, [role='row'], div, li, ul, section")) {
       if (el.closest("iprdesk-overlay")) continue;
       const cells = cellsOf(el);
-      if (cells.length < required.length || cells.length > 30) continue;
-      const keys = cells.map((c) => (c.children.length > 2 ? null : keyFor(ownText(c), columns)));
-      if (required.every((k) => keys.includes(k))) return { el, keys };
+      if (cells.length < minCells || cells.length > 30) continue;
+      yield { el, keys: cells.map((c) => (c.children.length > 2 ? null : keyFor(ownText(c), columns))) };
+    }
+  }
+
+  function findHeader(columns, required, doc) {
+    for (const header of headerCandidates(columns, doc, required.length)) {
+      if (required.every((k) => header.keys.includes(k))) return header;
     }
     return null;
   }
@@ -66,6 +71,17 @@ iprdesk.grid = (() => {
         });
         return { el, values, cells: byKey };
       }).filter((row) => Object.values(row.values).some(Boolean));
+    },
+
+    // The column keys of the header row on the page that shows the most of `columns`
+    // (the page report's "found"; the rest are missing), [] when no row shows any.
+    headerKeys(columns, doc = document) {
+      let best = [];
+      for (const { keys } of headerCandidates(columns, doc, 2)) {
+        const known = [...new Set(keys.filter(Boolean))];
+        if (known.length > best.length) best = known;
+      }
+      return best;
     },
 
     // Which `values` entry (e.g. copyright / trademark) a cell text means, or null.

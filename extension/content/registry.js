@@ -16,16 +16,24 @@ function anyLanguage(byLanguage) {
   return Object.values(byLanguage || {}).flat().map(normalise).filter(Boolean);
 }
 
-// The id of the page map entry this document is, or null: the URL must match one pattern
-// and, when the entry lists headings, one heading must appear (in either language).
-iprdesk.recognise = function recognise(pagemap, loc = location, doc = document) {
+// How one page map entry matches this document: `url` when one of its patterns matches,
+// `heading` when one of its headings appears (in either language; null when it lists none).
+iprdesk.pageMatch = function pageMatch(page, loc = location, doc = document) {
   const where = loc.pathname + loc.search + loc.hash;
-  const headings = headingTexts(doc);
+  const wanted = anyLanguage(page.headings);
+  const headings = wanted.length ? headingTexts(doc) : [];
+  return {
+    url: (page.urlPatterns || []).some((p) => new RegExp(p, "i").test(where)),
+    heading: wanted.length ? headings.some((h) => wanted.some((w) => h.includes(w))) : null,
+  };
+};
+
+// The id of the page map entry this document is, or null: the URL must match one pattern
+// and, when the entry lists headings, one heading must appear.
+iprdesk.recognise = function recognise(pagemap, loc = location, doc = document) {
   for (const [id, page] of Object.entries(pagemap.pages || {})) {
-    const urlMatch = (page.urlPatterns || []).some((p) => new RegExp(p, "i").test(where));
-    if (!urlMatch) continue;
-    const wanted = anyLanguage(page.headings);
-    if (!wanted.length || headings.some((h) => wanted.some((w) => h.includes(w)))) return id;
+    const { url, heading } = iprdesk.pageMatch(page, loc, doc);
+    if (url && heading !== false) return id;
   }
   return null;
 };

@@ -1,16 +1,11 @@
 // Open cases by urgency, each with its next deadline, a preflight link and its drafts
 // (English text to copy, the explanation in the user's language).
+import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 
 const lang = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");
 const RUNNING = ["ok", "warning", "urgent", "overdue", "due"];
 
-function el(tag, { dataset = {}, ...props } = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  Object.assign(node.dataset, dataset);
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 const D = globalThis.iprdesk.deadlines;
 

@@ -2,17 +2,12 @@
 // drag-and-drop), and, once the vault is unlocked, list the evidence and export a bundle.
 // Capturing and adding work while the vault is locked.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
+import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 
 const DOCUMENT_KINDS = ["receipt", "agreement", "payment", "email", "other"];
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
 
-function el(tag, { dataset = {}, ...props } = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  Object.assign(node.dataset, dataset);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function say(box, text, kind = "ok") {
   box.className = `message ${kind}`;

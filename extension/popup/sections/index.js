@@ -4,5 +4,6 @@
 import cases from "./cases.js";
 import evidence from "./evidence.js";
 import oldUrls from "./old-urls.js";
+import pageReport from "./page-report.js";
 
-export const sections = [cases, evidence, oldUrls];
+export const sections = [cases, evidence, oldUrls, pageReport];

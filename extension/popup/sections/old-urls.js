@@ -1,5 +1,6 @@
 // The popup's old-URL section: every watched old image URL of each case with its verdict and
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
+import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 
 const STATE_CLASS = { "live": "bad", "stale-cache": "bad", "dead": "good", "placeholder": "good",
@@ -15,11 +16,6 @@ const CSS = `
   .verdict.good { background: #1e7d34; color: #fff; }
 `;
 
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function when(iso) {
   return iso ? new Date(iso).toLocaleString(chrome.i18n.getUILanguage()) : "";
