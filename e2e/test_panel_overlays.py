@@ -290,3 +290,44 @@ def test_the_browser_recognises_the_same_schedule_a_firms_as_the_agent(browser):
         (n) => iprdesk.deadlines.scheduleAFirm(catalog, n))""", [catalog, names])
     page.close()
     assert got == [cases.schedule_a_firm(n) for n in names]
+
+
+def test_a_deadline_check_asked_for_while_one_runs_sees_what_changed_meanwhile(browser):
+    """A case opened (or the clock moved) while a check is under way: the check asked for then
+    must see it, not hand back the one that read the cases before."""
+    page = browser.open_extension_page("popup/popup.html")
+    # The service worker's own deadlines module, loaded in this page where its fetch can be
+    # held: the first answer to GET /v1/cases waits until the test lets it go.
+    page.evaluate("""async () => {
+        const real = window.fetch;
+        let release;
+        window.releaseCases = new Promise((resolve) => { release = resolve; });
+        window.letCasesGo = release;
+        window.casesRead = false;
+        let first = true;
+        window.fetch = async (url, options) => {
+            const response = await real(url, options);
+            if (first && new URL(url).pathname === "/v1/cases") {
+                first = false;
+                window.casesRead = true;
+                await window.releaseCases;
+            }
+            return response;
+        };
+        window.deadlines = await import("/background/deadlines.js");
+        window.running = window.deadlines.checkDeadlines();
+    }""")
+    page.wait_for_function("window.casesRead")  # the running check has read the cases
+    received = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 30 * 3600))
+    case = json.loads(iprdesk("case", "new", "--json", "--complaint-id", "CMP-RACE", "--store-id",
+                              STORE, "--type", "copyright", "--complainant", "Keith Vogt",
+                              "--products", "P-5", "--received", received,
+                              home=browser.home).stdout)
+    notified = page.evaluate("""async () => {
+        const asked = window.deadlines.checkDeadlines();  // as opening a case asks
+        window.letCasesGo();
+        await asked;
+        return Object.keys(await chrome.notifications.getAll());
+    }""")
+    page.close()
+    assert f"deadline:{case['id']}:response:warning" in notified

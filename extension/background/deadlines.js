@@ -43,40 +43,52 @@ function notify(c, deadline, reached, dueMs) {
   });
 }
 
-let running = null;
-
 // Notify every newly reached level, then set the alarm for the next one.
-export function checkDeadlines() {
-  running ??= (async () => {
-    try {
-      const [{ cases }, byId, now, offset] = await Promise.all([
-        openCases(), rules(), clock.now(), clock.offset()]);
-      const { [NOTIFIED_KEY]: notified = {} } = await chrome.storage.local.get(NOTIFIED_KEY);
-      let next = null;
-      for (const c of cases) {
-        for (const d of c.deadlines) {
-          if (!d.due || d.state === "done" || d.state === "pending" || !byId[d.id]) continue;
-          const dueMs = Date.parse(d.due);
-          const { reached, next: upcoming } = level(byId[d.id], dueMs, now);
-          const key = `${c.id}:${d.id}:${reached}`;
-          if (reached && !notified[key]) {
-            await notify(c, d, reached, dueMs);
-            notified[key] = now;
-          }
-          if (upcoming !== null && (next === null || upcoming < next)) next = upcoming;
+async function check() {
+  try {
+    const [{ cases }, byId, now, offset] = await Promise.all([
+      openCases(), rules(), clock.now(), clock.offset()]);
+    const { [NOTIFIED_KEY]: notified = {} } = await chrome.storage.local.get(NOTIFIED_KEY);
+    let next = null;
+    for (const c of cases) {
+      for (const d of c.deadlines) {
+        if (!d.due || d.state === "done" || d.state === "pending" || !byId[d.id]) continue;
+        const dueMs = Date.parse(d.due);
+        const { reached, next: upcoming } = level(byId[d.id], dueMs, now);
+        const key = `${c.id}:${d.id}:${reached}`;
+        if (reached && !notified[key]) {
+          await notify(c, d, reached, dueMs);
+          notified[key] = now;
         }
+        if (upcoming !== null && (next === null || upcoming < next)) next = upcoming;
       }
-      await chrome.storage.local.set({ [NOTIFIED_KEY]: notified });
-      await chrome.alarms.clear(NEXT_ALARM);
-      // Alarms run on the real clock: shift the next warning time by the clock offset.
-      if (next !== null) await chrome.alarms.create(NEXT_ALARM, { when: Math.max(Date.now() + 1000, next - offset) });
-    } catch {
-      // Agent down and nothing cached, or not paired: the poll alarm tries again later.
-    } finally {
-      running = null;
     }
-  })();
-  return running;
+    await chrome.storage.local.set({ [NOTIFIED_KEY]: notified });
+    await chrome.alarms.clear(NEXT_ALARM);
+    // Alarms run on the real clock: shift the next warning time by the clock offset.
+    if (next !== null) await chrome.alarms.create(NEXT_ALARM, { when: Math.max(Date.now() + 1000, next - offset) });
+  } catch {
+    // Agent down and nothing cached, or not paired: the poll alarm tries again later.
+  }
+}
+
+// One check at a time (two would notify twice and fight over the alarm). A call while one
+// runs is answered by a check that starts after it: the running one may have read the cases
+// or the clock before the change that prompted the call (a case just opened, the clock
+// moved), and would miss it. Calls made meanwhile share that one next check.
+let running = null;
+let queued = null;
+
+export function checkDeadlines() {
+  if (!running) {
+    running = check().finally(() => { running = null; });
+    return running;
+  }
+  queued ??= running.then(() => {
+    queued = null;
+    return checkDeadlines();
+  });
+  return queued;
 }
 
 export function start() {
