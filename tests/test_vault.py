@@ -231,7 +231,7 @@ def test_delete_is_journaled_and_signed(vault):
         vault.read(gone)
     report = vault.verify()
     assert report.ok and report.objects == 1
-    assert report.signed_through == 3  # the delete's checkpoint covers init and both adds
+    assert report.signed_through == 4  # the delete's signature covers it, init and both adds
     ops = [e.op for e in vault.journal.read()[0]]
     assert ops == ["init", "add", "add", "delete"]
 
@@ -357,7 +357,8 @@ def test_edited_journal_is_named(three):
     body["at"] = "2020-01-01T00:00:00Z"
     entry.write_text(json.dumps(body, sort_keys=True, separators=(",", ":")))
     text = problems(vault)
-    assert "hash chain is broken before entry 3: entry 2 was edited" in text
+    assert "journal entry 2 is damaged or was edited (its checksum does not match)" in text
+    assert "entry 3" not in text  # intact: only what is damaged is named
 
 
 def test_removed_journal_entry_is_named(three):

@@ -197,6 +197,8 @@ def verify(deep, passphrase_file, as_json, home):
             click.echo(f"recovered: {line}")
         for line in report.problems:
             click.echo(f"DAMAGED: {line}")
+        for line in report.notes:
+            click.echo(f"note: {line}")
         how = "decrypted and hash-checked" if deep else "hash-checked against the journal"
         if report.ok:
             click.echo(f"OK: {report.objects} objects {how}, journal of "

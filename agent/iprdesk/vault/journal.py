@@ -4,23 +4,62 @@ One entry per file (`journal/0000000001.json`, ...), each written with temp file
 rename, never changed afterwards. Every entry holds the SHA-256 of the previous entry's bytes,
 so an edited, removed or reordered entry breaks the chain at a place `verify` can name.
 Entries say what happened to which object ids (an add lists every object of one batch with the
-SHA-256 of its file), never anything identifying: names, cases and URLs live only in the
-encrypted objects.
+SHA-256 of its file); names, cases and URLs live only in the encrypted objects.
+
+Format 2, what `append` writes (one line of canonical JSON: `encode_entry`):
+
+    v     2
+    seq   the entry's number (also its file name); op, at (UTC, to the second), the op's fields
+    prev  SHA-256 (hex) of the previous entry's bytes; GENESIS before the first
+    sum   SHA-256 (hex) of encode_entry(the entry without `sum` and `sig`): a damaged entry is
+          told apart from its intact neighbours (a flipped bit in `prev` would otherwise look
+          like an edit of the entry before)
+    sig   (every op but an add: they need the passphrase) the hex Ed25519 signature of
+          ENTRY_CONTEXT + encode_entry(the entry without `sig`), `prev` included, so neither
+          the entry nor, through the chain, anything before it changes without the key
+
+    journal/HEAD  {"v": 2, "seq": N, "digest": SHA-256 of entry N's bytes, "sig": hex Ed25519
+          of HEAD_CONTEXT + encode_entry({"v", "seq", "digest"})}, rewritten after every signed
+          entry: it pins the last signed entry, so editing it or removing entries up to it is
+          named. Entries after it can only be adds (unsigned by design: capturing needs no
+          passphrase) chained to it, or a signed entry whose HEAD update was cut short.
+
+The labels keep a journal signature from passing for a bundle's (bundle.SIGNATURE_CONTEXT) or
+for each other; each ends at its first line break, so none is a prefix of another.
+
+Format 1 (iprdesk before format 2): no `v` and no `sum`; deletes, relabels, exports and passphrase
+changes signed `prev` alone (its 64 hex digits, no label), which left the entry itself and the
+last entries unprotected. Such entries still verify under those rules, and once a format 2
+entry follows them every later one must be format 2; the first signed format 2 entry (the agent
+signs a checkpoint at every unlock and lock) covers them through the chain.
 
 Writers hold the vault lock; readers need no lock because entries only ever appear whole.
 """
 
 import hashlib
 import json
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+
+from iprdesk import i18n
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.vault.meta import utc_now
+from iprdesk.vault.objects import ID_LEN
+
+log = logging.getLogger("iprdesk.vault")
 
 GENESIS = "0" * 64
 NAME_DIGITS = 10
+FORMAT = 2
+HEAD = "HEAD"
+ENTRY_CONTEXT = b"iprdesk vault journal v2: entry\n"
+HEAD_CONTEXT = b"iprdesk vault journal v2: head\n"
+UNSIGNED_OPS = frozenset({"add"})  # format 2: every other op is written with the passphrase
+FORMAT1_SIGNED_OPS = frozenset({"delete", "relabel", "export", "passwd"})
 
 
 @dataclass
@@ -29,10 +68,88 @@ class Entry:
     op: str
     fields: dict
     digest: str  # SHA-256 of this entry's bytes: the next entry's `prev`
+    version: int = FORMAT
+    damage: str | None = None  # why the entry is not as written, as far as it alone can tell
+    signed: bool = False  # carries a signature that verifies (audit with a public key only)
+    raw: bytes = field(default=b"", repr=False)
 
 
 def encode_entry(value: dict) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(encode_entry({k: v for k, v in body.items()
+                                        if k not in ("sum", "sig")})).hexdigest()
+
+
+def _signed_message(body: dict) -> bytes:
+    return ENTRY_CONTEXT + encode_entry({k: v for k, v in body.items() if k != "sig"})
+
+
+def _head_message(head: dict) -> bytes:
+    return HEAD_CONTEXT + encode_entry({k: head[k] for k in ("v", "seq", "digest")})
+
+
+def _verifies(public_key, sig, message: bytes) -> bool:
+    try:
+        raw = bytes.fromhex(sig)
+        if raw.hex() != sig:  # only the lowercase hex written: a flipped case bit is damage
+            return False
+        public_key.verify(raw, message)
+    except (TypeError, ValueError, InvalidSignature):
+        return False
+    return True
+
+
+def _span(first: int, last: int) -> str:
+    return f"entry {first}" if first == last else f"entries {first} to {last}"
+
+
+@dataclass
+class Audit:
+    """What `Journal.audit` found: the entries, and in plain words what is wrong with them."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    signed_through: int = 0  # last entry covered by a signature that verifies
+    # Entries whose content must not be believed: damaged, forged or on a broken link.
+    rejected: set[int] = field(default_factory=set)
+    # The bytes of damaged or replaced entries: what they name may not be what was written.
+    _damaged: dict[int, bytes] = field(default_factory=dict)
+    _near: dict[int, set[bytes]] | None = None
+
+    @property
+    def ends_signed(self) -> bool:
+        """The last entry carries a format 2 signature: it covers the whole journal."""
+        return bool(self.entries) and self.entries[-1].signed \
+            and self.entries[-1].version == FORMAT
+
+    def _problem(self, seq: int, what: str, raw: bytes | None = None) -> None:
+        if what:
+            self.problems.append(what)
+        self.rejected.add(seq)
+        if raw is not None:
+            self._damaged[seq] = raw
+
+    def damaged_entry_naming(self, name: str) -> int | None:
+        """The damaged entry that holds `name` (an object id), or a copy of it with one byte
+        changed, as a flipped bit leaves it; None if none does."""
+        if not self._damaged:
+            return None
+        if self._near is None:  # every text value's first ID_LEN bytes, one byte masked
+            self._near = {seq: {raw[i:i + j] + b"?" + raw[i + j + 1:i + ID_LEN]
+                                for i in range(1, len(raw) - ID_LEN + 1) if raw[i - 1] == 34
+                                for j in range(ID_LEN)}
+                          for seq, raw in self._damaged.items()}
+        wanted = name.encode(errors="replace")
+        for seq, raw in self._damaged.items():
+            if wanted in raw or (len(wanted) == ID_LEN and any(
+                    wanted[:j] + b"?" + wanted[j + 1:] in self._near[seq]
+                    for j in range(ID_LEN))):
+                return seq
+        return None
 
 
 class Journal:
@@ -58,50 +175,176 @@ class Journal:
             raise ValueError(f"journal entry {seq} is not an object")
         return body
 
+    def signed_head(self) -> dict | None:
+        """The HEAD record; None when there is none. ValueError when it is unreadable."""
+        try:
+            head = json.loads((self.folder / HEAD).read_bytes())
+        except FileNotFoundError:
+            return None
+        if not (isinstance(head, dict) and head.get("v") == FORMAT
+                and type(head.get("seq")) is int and isinstance(head.get("digest"), str)):
+            raise ValueError("not a head record")
+        return head
+
     def append(self, op: str, signer=None, after: tuple[int, str] | None = None,
                **fields) -> Entry:
         """Add one entry. The caller holds the vault lock.
 
-        With `signer` (the vault's Ed25519 key, only while unlocked) the entry carries a
-        signature over the digest of everything before it: a checkpoint that even someone who
-        rewrites the whole journal cannot forge. `after` is the head the caller already knows
-        (read once per lock), which spares a directory listing per entry.
+        With `signer` (the vault's Ed25519 key, only while unlocked) the entry is signed and
+        becomes the HEAD. `after` is the head the caller already knows (read once per lock),
+        which spares a directory listing per entry.
         """
         seq, prev = after or self.head()
+        body = {**fields, "v": FORMAT, "seq": seq + 1, "op": op, "at": utc_now(), "prev": prev}
+        body.pop("sum", None)
+        body["sum"] = _checksum(body)
         if signer is not None:
-            fields["sig"] = signer.sign(prev.encode()).hex()
-        body = {"seq": seq + 1, "op": op, "at": utc_now(), "prev": prev, **fields}
+            body["sig"] = signer.sign(_signed_message(body)).hex()
         raw = encode_entry(body)
         atomic_write_bytes(self.folder / f"{seq + 1:0{NAME_DIGITS}d}.json", raw, mode=0o400)
-        return Entry(seq + 1, op, body, hashlib.sha256(raw).hexdigest())
+        digest = hashlib.sha256(raw).hexdigest()
+        if signer is not None:
+            head = {"v": FORMAT, "seq": seq + 1, "digest": digest}
+            head["sig"] = signer.sign(_head_message(head)).hex()
+            try:
+                atomic_write_bytes(self.folder / HEAD, encode_entry(head))
+            except OSError as e:  # the entry stands; the next signed one moves the HEAD on
+                log.warning("the journal's head record was not updated: %s", e)
+        return Entry(seq + 1, op, body, digest)
 
     def read(self) -> tuple[list[Entry], list[str]]:
-        """Every entry in order and, in plain words, everything wrong with the chain."""
-        entries, problems = [], []
-        prev, expected = GENESIS, 1
+        """Every entry in order and, in plain words, what is wrong with the chain (signatures
+        are not checked: `audit`)."""
+        audit = self.audit()
+        return audit.entries, audit.problems
+
+    def audit(self, public_key=None) -> Audit:
+        """Every entry checked on its own, against its neighbours and, given the vault's
+        Ed25519 public key, against its signature and the HEAD."""
+        out = Audit()
+        before: Entry | None = None  # the entry just before, when it was read
+        expected, newer_format = 1, False
         for name in self._names():
             try:
                 seq = int(name.removesuffix(".json"))
+            except ValueError:
+                out.problems.append(f"journal file {name} is not an entry (planted or renamed)")
+                continue
+            if seq != expected:
+                out.problems.append(f"journal {_span(expected, seq - 1)} "
+                                    f"{'is' if seq == expected + 1 else 'are'} missing")
+                before = None
+            expected = seq + 1
+            raw = b""
+            try:
                 raw = (self.folder / name).read_bytes()
                 body = json.loads(raw)
                 if not isinstance(body, dict):
                     raise ValueError(name)
             except (ValueError, OSError):
-                problems.append(f"journal entry {name} is unreadable (edited or damaged)")
-                prev, expected = None, expected + 1
+                out._problem(seq, f"journal entry {seq} is unreadable (damaged or edited)", raw)
+                before = None
                 continue
-            if seq != expected:
-                problems.append(f"journal entries {expected} to {seq - 1} are missing"
-                                if seq > expected + 1 else f"journal entry {expected} is missing")
-            elif body.get("seq") != seq:
-                problems.append(f"journal entry {seq} was edited (its number does not match)")
-            elif prev is not None and body.get("prev") != prev:
-                problems.append(f"the journal's hash chain is broken before entry {seq}: entry "
-                                f"{seq - 1} was edited or replaced")
-            digest = hashlib.sha256(raw).hexdigest()
-            entries.append(Entry(seq, body.get("op", "?"), body, digest))
-            prev, expected = digest, seq + 1
-        return entries, problems
+            entry = Entry(seq, str(body.get("op", "?")), body, hashlib.sha256(raw).hexdigest(),
+                          version=FORMAT if "v" in body else 1, raw=raw)
+            entry.damage = self._damage(entry, raw, newer_format)
+            newer_format = newer_format or entry.version == FORMAT and entry.damage is None
+            out.entries.append(entry)
+            if entry.damage is None and public_key is not None:
+                self._check_signature(entry, public_key, out)
+            if entry.damage is not None:
+                out._problem(seq, f"journal entry {seq} {entry.damage}", raw)
+            elif before is not None and before.damage is None \
+                    and body.get("prev") != before.digest:
+                self._broken_link(before, entry, out)
+            before = entry
+        if public_key is not None:
+            self._check_head(public_key, out, expected - 1)
+            old = [e.seq for e in out.entries if e.version == 1]
+            if old and out.signed_through < old[-1]:
+                out.notes.append(i18n.both_line("vault.verify.old_journal", first=old[0],
+                                                last=old[-1]))
+        return out
+
+    @staticmethod
+    def _damage(entry: Entry, raw: bytes, newer_format: bool) -> str | None:
+        body = entry.fields
+        if body.get("seq") != entry.seq:
+            return "was edited (its number does not match its file name)"
+        if entry.version == 1:
+            if newer_format:
+                return "is in the old format, after entries in the new one (edited or damaged)"
+            return None
+        if body["v"] != FORMAT:
+            return ("is in a format this iprdesk does not know (damaged, or written by a newer "
+                    "version)")
+        if raw != encode_entry(body) or body.get("sum") != _checksum(body):
+            return "is damaged or was edited (its checksum does not match)"
+        return None
+
+    @staticmethod
+    def _check_signature(entry: Entry, public_key, out: Audit) -> None:
+        sig = entry.fields.get("sig")
+        if sig is None:
+            if (entry.op not in UNSIGNED_OPS if entry.version == FORMAT
+                    else entry.op in FORMAT1_SIGNED_OPS):
+                out._problem(entry.seq, f"journal entry {entry.seq} ({entry.op}) is not signed, "
+                             "but only the passphrase can write it (forged)")
+            return
+        message = (_signed_message(entry.fields) if entry.version == FORMAT
+                   else str(entry.fields.get("prev")).encode())
+        if _verifies(public_key, sig, message):
+            entry.signed = True
+            # A format 1 signature covers only what came before its entry.
+            out.signed_through = entry.seq - (entry.version == 1)
+        else:
+            entry.damage = "has a signature that does not verify (damaged, forged or edited)"
+
+    @staticmethod
+    def _broken_link(before: Entry, entry: Entry, out: Audit) -> None:
+        """Entry does not follow `before`, though each is whole on its own."""
+        if entry.signed and entry.version == FORMAT:
+            out._problem(before.seq, f"journal entry {before.seq} was edited or replaced "
+                         f"(entry {entry.seq}, which is signed, follows another)", before.raw)
+        elif before.signed and before.version == FORMAT:
+            out._problem(entry.seq, f"journal entry {entry.seq} was edited or replaced (it "
+                         f"does not follow entry {before.seq}, which is signed)", entry.raw)
+        else:
+            out._problem(before.seq, f"the journal's hash chain is broken between entries "
+                         f"{before.seq} and {entry.seq} (one of them was edited or replaced)",
+                         before.raw)
+            out._problem(entry.seq, "", entry.raw)
+
+    def _check_head(self, public_key, out: Audit, last: int) -> None:
+        try:
+            head = self.signed_head()
+        except (ValueError, OSError):
+            out.problems.append("the journal's head record (journal/HEAD) is unreadable "
+                                "(damaged or edited)")
+            return
+        if head is None:
+            if any(e.version == FORMAT and "sig" in e.fields for e in out.entries):
+                out.problems.append("the journal's head record (journal/HEAD) is missing "
+                                    "(removed)")
+            return
+        if not _verifies(public_key, head.get("sig"), _head_message(head)):
+            out.problems.append("the journal's head record (journal/HEAD) has a signature "
+                                "that does not verify (damaged, forged or edited)")
+            return
+        seq = head["seq"]
+        if seq > last:
+            out.problems.append(f"journal {_span(last + 1, seq)} "
+                                f"{'was' if seq == last + 1 else 'were'} removed (the signed "
+                                f"head record lists {seq} entries)")
+            return
+        entry = next((e for e in out.entries if e.seq == seq), None)
+        if entry is None or seq in out.rejected:
+            return  # missing or damaged: already named
+        if entry.digest != head["digest"]:
+            out._problem(seq, f"journal entry {seq} was edited or replaced (the signed head "
+                         "record lists another)")
+            return
+        out.signed_through = max(out.signed_through, seq)
 
     def temp_leftovers(self) -> list[Path]:
         """Temp files of an interrupted append (only meaningful under the vault lock)."""

@@ -3,14 +3,22 @@
 Only one process-wide Vault object exists in the agent, so an unlock from the popup serves
 every later request until `idle_seconds` pass without one. Locking drops the private keys
 (Python cannot scrub memory, but nothing keeps a reference to them afterwards).
+
+Every unlock and lock signs a journal checkpoint (`Vault.checkpoint`): captures are unsigned
+(they need no passphrase), and a checkpoint closes the time in which someone who can write the
+vault folder could change them unnoticed.
 """
 
+import logging
 import threading
 import time
 from pathlib import Path
 
+from iprdesk.errors import IprdeskError
 from iprdesk.vault.backoff import Clock
 from iprdesk.vault.store import Vault
+
+log = logging.getLogger("iprdesk.vault")
 
 
 class VaultSession:
@@ -48,12 +56,16 @@ class VaultSession:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def unlock(self, passphrase: str) -> None:
-        self.vault().unlock(passphrase)
+        vault = self.vault()
+        vault.unlock(passphrase)
+        _checkpoint(vault)
         self._last_used = time.monotonic()  # the idle clock starts once Argon2id is done
 
     def lock(self) -> None:
         with self._lock:
             if self._vault is not None:
+                if self._vault.unlocked:
+                    _checkpoint(self._vault)
                 self._vault.lock()
 
     @property
@@ -73,3 +85,12 @@ class VaultSession:
             self.lock()
             return True
         return False
+
+
+def _checkpoint(vault: Vault) -> None:
+    """A checkpoint that cannot be written (disk full, damaged journal) never stands in the
+    way of unlocking or locking; `vault verify` tells what is left unsigned."""
+    try:
+        vault.checkpoint()
+    except (OSError, IprdeskError) as e:
+        log.warning("no journal checkpoint signed: %s", e)

@@ -139,7 +139,7 @@ async def unlock(request: web.Request) -> web.Response:
 
 @routes.post("/v1/vault/lock")
 async def lock(request: web.Request) -> web.Response:
-    session(request).lock()
+    await _in_thread(session(request).lock)  # signs a checkpoint: disk writes
     return web.json_response({"unlocked": False})
 
 
@@ -184,7 +184,7 @@ async def _auto_lock(app: web.Application):
     async def tick():
         while True:
             await asyncio.sleep(IDLE_TICK_SECONDS)
-            if s.lock_if_idle():
+            if await _in_thread(s.lock_if_idle):
                 log.info("vault locked after %d s without use", s.idle_seconds)
 
     app[AUTO_LOCK_KEY] = asyncio.create_task(tick())
@@ -192,7 +192,7 @@ async def _auto_lock(app: web.Application):
     app[AUTO_LOCK_KEY].cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await app[AUTO_LOCK_KEY]
-    s.lock()
+    await _in_thread(s.lock)
 
 
 def setup(app: web.Application) -> None:
