@@ -117,6 +117,29 @@ def test_signatures_are_labelled(vault):
         assert not any(other != label and other.startswith(label) for other in labels)
 
 
+# -- what the journal shows without the passphrase -------------------------------------------
+
+def test_an_export_entry_shows_neither_its_objects_nor_its_bundle(vault):
+    ids = sorted(i.id for i in vault.add_many([(b"one", {}), (b"two", {})]))
+    bundle_sha = hashlib.sha256(b"the bundle").hexdigest()
+    vault.record_export(ids, bundle_sha)
+    entry = vault.journal.read()[0][-1]
+    raw = entry_path(vault, entry.seq).read_text()
+    assert entry.op == "export" and not any(secret in raw for secret in [*ids, bundle_sha])
+    assert vault.sealed_fields(entry) == {"objects": ids, "bundle_sha256": bundle_sha}
+    assert vault.verify(deep=True).ok
+
+
+def test_sealed_fields_that_do_not_open_are_named_by_a_deep_verify(vault):
+    seq = vault.journal.head()[0] + 1
+    with vault._locked():
+        vault._journal("export", signed=True, sealed="00" * 200)
+    found = vault.verify(deep=True).problems
+    assert len(found) == 1 and found[0].startswith(
+        f"journal entry {seq}'s sealed fields do not open: the sealed key does not open"), found
+    assert Vault.open(vault.root.parent).verify(deep=False).ok
+
+
 # -- the head ---------------------------------------------------------------------------------
 
 def test_editing_the_last_entry_is_named(vault):

@@ -14,6 +14,11 @@ Format 2, what `append` writes (one line of canonical JSON: `encode_entry`):
     sum   SHA-256 (hex) of encode_entry(the entry without `sum` and `sig`): a damaged entry is
           told apart from its intact neighbours (a flipped bit in `prev` would otherwise look
           like an edit of the entry before)
+    sealed  (exports) fields only the passphrase opens, which an export's objects and bundle
+          SHA-256 are: hex of an ephemeral X25519 key (32 bytes), a fresh key sealed to the
+          vault's X25519 key with it (48) and AES-256-GCM of the fields' JSON, padded with
+          spaces to a multiple of 256 bytes, under that key's metadata subkey: the construction
+          of an object's key and metadata (crypto.py), SEALED_CONTEXT as associated data
     sig   (every op but an add: they need the passphrase) the hex Ed25519 signature of
           ENTRY_CONTEXT + encode_entry(the entry without `sig`), `prev` included, so neither
           the entry nor, through the chain, anything before it changes without the key
@@ -47,8 +52,9 @@ from cryptography.exceptions import InvalidSignature
 
 from iprdesk import i18n
 from iprdesk.atomic import atomic_write_bytes
+from iprdesk.vault import crypto
 from iprdesk.vault.meta import utc_now
-from iprdesk.vault.objects import ID_LEN
+from iprdesk.vault.objects import ID_LEN, META_PAD
 
 log = logging.getLogger("iprdesk.vault")
 
@@ -58,6 +64,7 @@ FORMAT = 2
 HEAD = "HEAD"
 ENTRY_CONTEXT = b"iprdesk vault journal v2: entry\n"
 HEAD_CONTEXT = b"iprdesk vault journal v2: head\n"
+SEALED_CONTEXT = b"iprdesk vault journal v2: sealed fields\n"
 UNSIGNED_OPS = frozenset({"add"})  # format 2: every other op is written with the passphrase
 FORMAT1_SIGNED_OPS = frozenset({"delete", "relabel", "export", "passwd"})
 
@@ -100,6 +107,33 @@ def _verifies(public_key, sig, message: bytes) -> bool:
     except (TypeError, ValueError, InvalidSignature):
         return False
     return True
+
+
+def seal_fields(recipient, fields: dict) -> str:
+    """The `sealed` value of `fields` (see above): only the vault's private key opens it."""
+    key = os.urandom(crypto.KEY_LEN)
+    ephemeral, sealed_key = crypto.seal(recipient, key, SEALED_CONTEXT)
+    plain = encode_entry(fields)
+    plain += b" " * (-len(plain) % META_PAD)
+    return (ephemeral + sealed_key
+            + crypto.seal_meta(crypto.subkeys(key)[1], plain, SEALED_CONTEXT)).hex()
+
+
+def open_fields(private_key, sealed) -> dict:
+    """The fields in a `sealed` value; crypto.Damaged when they do not open."""
+    try:
+        raw = bytes.fromhex(sealed)
+    except (TypeError, ValueError) as e:
+        raise crypto.Damaged("the sealed fields are not hex") from e
+    at = 32 + crypto.SEALED_KEY_LEN
+    key = crypto.unseal(private_key, raw[:32], raw[32:at], SEALED_CONTEXT)
+    try:
+        fields = json.loads(crypto.open_meta(crypto.subkeys(key)[1], raw[at:], SEALED_CONTEXT))
+    except ValueError as e:
+        raise crypto.Damaged("the sealed fields are not readable") from e
+    if not isinstance(fields, dict):
+        raise crypto.Damaged("the sealed fields are not readable")
+    return fields
 
 
 def _span(first: int, last: int) -> str:

@@ -51,7 +51,7 @@ from iprdesk.vault.errors import (
     WeakPassphrase,
     WrongPassphrase,
 )
-from iprdesk.vault.journal import Entry, Journal, encode_entry
+from iprdesk.vault.journal import Entry, Journal, encode_entry, open_fields, seal_fields
 from iprdesk.vault.meta import Item, normalise, utc_now
 
 log = logging.getLogger("iprdesk.vault")
@@ -612,9 +612,20 @@ class Vault:
         return object_id
 
     def record_export(self, object_ids: list[str], bundle_sha256: str) -> None:
+        """Journal an export; which objects and which bundle only the passphrase reads."""
+        sealed = seal_fields(self.public_key, {"objects": sorted(object_ids),
+                                               "bundle_sha256": bundle_sha256})
         with self._locked():
-            self._journal("export", signed=True, objects=sorted(object_ids),
-                          bundle_sha256=bundle_sha256)
+            self._journal("export", signed=True, sealed=sealed)
+
+    def sealed_fields(self, entry: Entry) -> dict:
+        """What an entry sealed (an export: objects, bundle_sha256); VaultDamaged if it does not
+        open."""
+        try:
+            return open_fields(self._require_keys().x25519, entry.fields.get("sealed"))
+        except Damaged as e:
+            raise VaultDamaged(f"journal entry {entry.seq}'s sealed fields do not open: "
+                               f"{e}") from e
 
     # -- verifying ------------------------------------------------------------------------
 
@@ -643,6 +654,13 @@ class Vault:
             if entry.seq not in audit.rejected:  # what a damaged or forged entry says is void
                 state.apply(entry)
         report.objects = len(state.live)
+        if deep:
+            for entry in audit.entries:
+                if "sealed" in entry.fields and entry.seq not in audit.rejected:
+                    try:
+                        self.sealed_fields(entry)
+                    except VaultDamaged as e:
+                        report.problems.append(e.what)
         present = {n for n in os.listdir(self.objects_dir) if not n.startswith(".")}
         unaccounted: list[tuple[str, str]] = []
         for object_id, file_sha in sorted(state.live.items()):
