@@ -3,6 +3,8 @@
 import asyncio
 import os
 import threading
+import urllib.error
+import urllib.request
 from urllib.parse import quote
 
 import pytest
@@ -14,6 +16,7 @@ from iprdesk.server.load import WorkQueue
 from iprdesk.server.routes import strip as strip_routes
 from tests import image_fixtures as fx
 from tests.conftest import start_agent
+from tests.helpers import AgentProcess
 from tests.test_api_description import described_routes, served_routes
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
@@ -100,3 +103,52 @@ def test_the_queue_depth_must_be_a_whole_number():
     for bad in (-1, 2.5, "8", True):
         with pytest.raises(BadInput, match="work_queue_depth"):
             WorkQueue(bad)
+
+
+# -- slow clients: the real agent process, as `iprdesk agent` runs it ------------------------
+
+# Far above the agent's bound, far below aiohttp's old 75 s keep-alive (and "never" before it).
+CLOSED_WITHIN = 30.0
+
+
+async def closed_after(reader, writer, trickle: bytes = b"") -> float:
+    """Send `trickle` a byte every half second (nothing once it is sent) until the agent
+    closes the connection; how long that took."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    pending = iter(trickle)
+    while loop.time() - start < CLOSED_WITHIN:
+        try:
+            if await asyncio.wait_for(reader.read(65536), 0.5) == b"":
+                return loop.time() - start
+        except TimeoutError:
+            byte = next(pending, None)
+            if byte is not None:
+                writer.write(bytes([byte]))
+        except ConnectionError:
+            return loop.time() - start
+    raise AssertionError("the agent kept a slow connection open")
+
+
+async def test_connections_that_never_finish_their_headers_are_closed(home):
+    with AgentProcess(home) as agent:
+        async def slow():
+            reader, writer = await asyncio.open_connection("127.0.0.1", agent.port)
+            writer.write(f"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:{agent.port}\r\n".encode())
+            return await closed_after(reader, writer, b"X-Slow: " + b"a" * 1000)
+
+        waited = await asyncio.gather(*(slow() for _ in range(50)))
+        assert max(waited) < CLOSED_WITHIN
+        with pytest.raises(urllib.error.HTTPError) as refused:  # still serving everyone else
+            urllib.request.urlopen(agent.url + "/v1/health", timeout=30)
+        assert refused.value.code == 401
+
+
+async def test_an_idle_keep_alive_connection_is_closed(home):
+    with AgentProcess(home) as agent:
+        reader, writer = await asyncio.open_connection("127.0.0.1", agent.port)
+        writer.write(f"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:{agent.port}\r\n\r\n".encode())
+        assert (await asyncio.wait_for(reader.readline(), 30)).split()[1] == b"401"
+        # No more bytes: the keep-alive connection stays idle until the agent closes it.
+        assert await closed_after(reader, writer) < CLOSED_WITHIN
+

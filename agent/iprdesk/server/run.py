@@ -15,6 +15,11 @@ from iprdesk.server.http import STATE_KEY
 
 log = logging.getLogger("iprdesk.agent")
 ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs'
+# A connection must finish a request's headers within this long of opening or of its last
+# answer, and an idle keep-alive one is closed after it: slow or stalled clients cannot pile
+# up. (aiohttp's keep-alive timer runs from the connection's start and closes it whenever no
+# whole request has arrived by then, since aiohttp 3.14.4.)
+IDLE_SECONDS = 5
 
 
 def loopback_hosts(host: str) -> list[str]:
@@ -75,7 +80,7 @@ def run_agent(home: Path, host: str, port: int | None, verbose: bool = False) ->
 
     try:
         web.run_app(app, host=hosts, port=port, print=started, access_log_format=ACCESS_LOG_FORMAT,
-                    handle_signals=True, shutdown_timeout=5)
+                    handle_signals=True, shutdown_timeout=5, keepalive_timeout=IDLE_SECONDS)
     except OSError as e:
         raise BadInput(f"Cannot listen on port {port}: {e.strerror}. Is the agent already "
                        "running? Choose another with --port.", code="port_unavailable") from e
