@@ -38,10 +38,10 @@ def browser(tmp_path_factory):
         later = urlcheck.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
         watch.add("C-1", [OLD_URL], similar.fingerprint_bytes(jpeg(OLD)), now=later,
                   variants=False)
-        watch.record("C-1", urlcheck.CheckResult(
+        watch.record([("C-1", urlcheck.CheckResult(
             url=OLD_URL, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
             final_url=OLD_URL, redirects=[], headers={}, body_sha256=None, body_bytes=1,
-            checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), later)
+            checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), None)], later)
         yield b
 
 
