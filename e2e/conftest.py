@@ -14,6 +14,8 @@ from tests.conftest import REPO
 from tests.helpers import AgentProcess, pairing_code
 
 EXTENSION = REPO / "extension"
+# The agent's state on the popup and options pages once it is known (not still being asked).
+STATE_KNOWN = '#state:not([data-state="checking"]):not([data-state="busy"])'
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 if not Path(CHROMIUM).exists():
@@ -43,7 +45,7 @@ class Browser:
         """The options page once it shows the agent's state: before that its layout still
         moves, and a click can land beside the button it aimed at."""
         page = self.open_extension_page("options/options.html")
-        page.wait_for_selector('#state:not([data-state="unknown"])')
+        page.wait_for_selector(STATE_KNOWN)
         return page
 
     def open_panel(self, path: str):

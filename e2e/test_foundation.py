@@ -1,11 +1,12 @@
 """Pairing, page recognition and the agent's front door, with real Chromium and the extension."""
 
 import json
+import signal
 import urllib.request
 
 import pytest
 
-from e2e.conftest import launch_browser
+from e2e.conftest import STATE_KNOWN, launch_browser
 
 PAGES = {
     "/ipr/complaints": "complaint-report",
@@ -24,7 +25,7 @@ def fresh(tmp_path_factory):
 
 def popup_state(browser):
     page = browser.open_extension_page("popup/popup.html")
-    page.wait_for_selector('#state:not([data-state="unknown"])')
+    page.wait_for_selector(STATE_KNOWN)
     state = page.get_attribute("#state", "data-state"), page.inner_text("#state")
     page.close()
     return state
@@ -126,6 +127,25 @@ def test_a_hostile_page_cannot_use_the_agent(fresh):
     assert "Access-Control-Allow-Origin" not in refused.value.headers
     # The one-time code was not burned by the page's guess, if it got through at all.
     assert json.loads((fresh.home / "auth.json").read_text()).get("pending") is None
+
+
+def test_a_slow_agent_is_not_called_stopped(fresh):
+    """On a busy computer the agent can take seconds to answer: the popup must not send the
+    seller to start an agent that runs. Paused, the agent accepts connections but answers
+    nothing, as an overloaded one; once it answers, the popup says so by itself."""
+    fresh.worker.evaluate("(url) => chrome.storage.local.set({ agentUrl: url })", fresh.agent.url)
+    page = fresh.open_extension_page("popup/popup.html")
+    fresh.agent.proc.send_signal(signal.SIGSTOP)
+    try:
+        page.reload()
+        page.wait_for_selector('#state[data-state="busy"], #state[data-state="not-running"]')
+        assert page.get_attribute("#state", "data-state") == "busy"
+        assert "slow to answer" in page.inner_text("#state")
+    finally:
+        fresh.agent.proc.send_signal(signal.SIGCONT)
+    page.wait_for_selector(STATE_KNOWN)
+    assert page.get_attribute("#state", "data-state") != "not-running"
+    page.close()
 
 
 def test_popup_says_how_to_start_a_stopped_agent(fresh):

@@ -5,6 +5,9 @@ import { fromBase64 } from "../lib/bytes.js";
 
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
 const REQUEST_TIMEOUT_MS = 15000;
+// The status check's wait for an answer. An agent on a busy computer can take longer: past
+// this the status is "busy" (the pages ask again), never "not running".
+const STATUS_TIMEOUT_MS = 5000;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 // A busy agent (503, code busy) says in Retry-After when to come back: a few tries, each
 // delay capped, then the caller gets the agent's `busy` error.
@@ -73,7 +76,10 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
-      throw new AgentError("agent_unreachable", `the agent at ${agentUrl} did not answer`);
+      const error = new AgentError("agent_unreachable", `the agent at ${agentUrl} did not answer`);
+      // Refused: nothing listens there. Timed out: something took the call and was too slow.
+      error.timedOut = e?.name === "TimeoutError";
+      throw error;
     }
     if (response.status !== 503 || tries >= BUSY_RETRIES) break;
     await new Promise((resolve) => setTimeout(resolve, busyDelayMs(response)));
@@ -91,20 +97,25 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   return payload;
 }
 
-// connected | not-paired | not-running | error, in the words the popup shows.
+// connected | not-paired | not-running | busy | error, in the words the popup shows.
+// "busy": the agent did not answer in time, as on a loaded computer; only a refused
+// connection means it is not running.
+const unreachable = (e) => (e.timedOut ? "busy" : "not-running");
+
 export async function status() {
   const { agentUrl, token } = await settings();
   if (!token) {
     // Tell "not running" from "not paired": the pairing route answers without a token.
-    const running = await request("/v1/health", { auth: false }).then(() => true, (e) =>
-      e.code !== "agent_unreachable");
-    return { state: running ? "not-paired" : "not-running", agentUrl };
+    const state = await request("/v1/health", { auth: false, timeoutMs: STATUS_TIMEOUT_MS })
+      .then(() => "not-paired",
+            (e) => (e.code === "agent_unreachable" ? unreachable(e) : "not-paired"));
+    return { state, agentUrl };
   }
   try {
-    const health = await request("/v1/health");
+    const health = await request("/v1/health", { timeoutMs: STATUS_TIMEOUT_MS });
     return { state: "connected", agentUrl, version: health.version };
   } catch (e) {
-    if (e.code === "agent_unreachable") return { state: "not-running", agentUrl };
+    if (e.code === "agent_unreachable") return { state: unreachable(e), agentUrl };
     if (e.status === 401) return { state: "not-paired", agentUrl };
     return { state: "error", agentUrl, error: e.message };
   }

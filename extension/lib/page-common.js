@@ -23,6 +23,8 @@ export async function ask(type, payload = {}) {
 }
 
 const STATE_TEXT = {
+  checking: ["stateChecking", null],
+  busy: ["stateBusy", "stateBusyHelp"],
   connected: ["stateConnected", null],
   "not-running": ["stateNotRunning", "stateNotRunningHelp"],
   "not-paired": ["stateNotPaired", "stateNotPairedHelp"],
@@ -30,7 +32,7 @@ const STATE_TEXT = {
 };
 
 // Render the agent state in plain words into an element with .title and .help children.
-export function renderState(el, status) {
+function renderState(el, status) {
   const [title, help] = STATE_TEXT[status.state] || STATE_TEXT.error;
   el.dataset.state = status.state;
   el.querySelector(".title").textContent = t(title);
@@ -38,4 +40,14 @@ export function renderState(el, status) {
   if (status.state === "connected" && status.version) helpText = t("agentVersion", status.version);
   if (status.state === "error" && status.error) helpText = status.error;
   el.querySelector(".help").textContent = helpText;
+}
+
+// Ask the agent's state and show it in `el` until it is known: while the agent is too slow to
+// answer ("busy") the page says so and asks again. Resolves with the known state.
+export async function showStatus(el) {
+  for (;;) {
+    const status = await ask("agent.status");
+    renderState(el, status);
+    if (status.state !== "busy") return status;
+  }
 }

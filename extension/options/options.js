@@ -1,4 +1,4 @@
-import { ask, localise, renderState, t } from "../lib/page-common.js";
+import { ask, localise, showStatus, t } from "../lib/page-common.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,8 +12,7 @@ let addressEdited = false;
 $("agent-url").addEventListener("input", () => { addressEdited = true; });
 
 async function refresh() {
-  const status = await ask("agent.status");
-  renderState($("state"), status);
+  const status = await showStatus($("state"));
   if (!addressEdited) $("agent-url").value = status.agentUrl;
   $("unpair").hidden = status.state === "not-paired";
   return status;

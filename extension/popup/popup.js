@@ -1,11 +1,10 @@
-import { ask, localise, renderState } from "../lib/page-common.js";
+import { localise, showStatus } from "../lib/page-common.js";
 import { sections } from "./sections/index.js";
 
 document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
 
 localise();
-ask("agent.status").then((status) => {
-  renderState(document.getElementById("state"), status);
+showStatus(document.getElementById("state")).then((status) => {
   const main = document.getElementById("sections");
   for (const section of sections) {
     const el = document.createElement("section");
