@@ -344,6 +344,24 @@ def test_the_cli_says_not_a_valid_bundle_in_both_languages(bundle, home):
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
 
 
+def test_a_member_without_a_name_is_named_as_added(bundle):
+    _, path = bundle
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"forged")
+    report = verify_bundle(path)  # was an IndexError from ZipInfo.is_dir
+    assert "a file without a name is in the zip (added after export)" in report.problems
+
+
+def test_a_zip_of_a_version_python_cannot_extract_is_not_a_bundle(bundle):
+    _, path = bundle
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6:entry + 8] = (128).to_bytes(2, "little")  # needs zip version 12.8
+    path.write_bytes(bytes(data))
+    with pytest.raises(NotABundle, match="zip file version 12.8"):  # was NotImplementedError
+        verify_bundle(path)
+
+
 def test_a_bundle_without_a_manifest_is_not_a_valid_bundle(bundle):
     _, path = bundle
     rewrite(path, lambda n, d: None if n == "manifest.json" else d)

@@ -3,7 +3,7 @@
 `mutant(seeds, rng)` picks a seed and applies one to three mutations. Besides blind ones (bit
 flips, interesting bytes, inserts, deletions, truncation) two know the containers iprdesk reads:
 a corrupted length field and a duplicated structure (JPEG marker segment, PNG chunk, RIFF chunk,
-ISO BMFF box, GIF block), found by `structures`. Everything depends on `rng` alone, so a
+ISO BMFF box, GIF block, zip entry), found by `structures`. Everything depends on `rng` alone, so a
 (seed, index) pair names one mutant for ever.
 """
 
@@ -70,6 +70,27 @@ def _riff(data: bytes) -> list[Structure]:
     return found
 
 
+def _zip(data: bytes) -> list[Structure]:
+    """A zip's local file headers (with their data), central directory entries and end
+    record, by the length fields readers trust: compressed size, name length, comment."""
+    found, pos, n = [], 0, len(data)
+    while pos + 30 <= n and data[pos:pos + 4] == b"PK\x03\x04":
+        size = struct.unpack("<I", data[pos + 18:pos + 22])[0]
+        name, extra = struct.unpack("<HH", data[pos + 26:pos + 30])
+        end = pos + 30 + name + extra + size
+        found.append(Structure(pos, end, pos + 18, 4, "<", 30 + name + extra))
+        pos = end
+    while pos + 46 <= n and data[pos:pos + 4] == b"PK\x01\x02":
+        name, extra, comment = struct.unpack("<HHH", data[pos + 28:pos + 34])
+        end = pos + 46 + name + extra + comment
+        found.append(Structure(pos, end, pos + 28, 2, "<", 46 + extra + comment))
+        pos = end
+    if pos + 22 <= n and data[pos:pos + 4] == b"PK\x05\x06":
+        comment = struct.unpack("<H", data[pos + 20:pos + 22])[0]
+        found.append(Structure(pos, pos + 22 + comment, pos + 20, 2, "<", 22))
+    return found
+
+
 # Boxes whose payload is more boxes, and how many bytes precede the first child.
 _BMFF_CONTAINERS = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"dinf": 0, b"iref": 4, b"moov": 0,
                     b"trak": 0, b"mdia": 0, b"minf": 0, b"stbl": 0, b"grpl": 0}
@@ -122,13 +143,14 @@ def _gif(data: bytes) -> list[Structure]:
 
 
 def structures(data: bytes) -> list[Structure]:
-    """The length-prefixed structures of a JPEG, PNG, WebP, GIF or HEIF file (best effort:
+    """The length-prefixed structures of a JPEG, PNG, WebP, GIF, HEIF or zip file (best effort:
     a damaged file yields the ones before the damage)."""
     for looks_like, parse in ((lambda d: d[:2] == b"\xff\xd8", _jpeg),
                               (lambda d: d[:8] == b"\x89PNG\r\n\x1a\n", _png),
                               (lambda d: d[:4] == b"RIFF", _riff),
                               (lambda d: d[4:8] == b"ftyp", _bmff),
-                              (lambda d: d[:3] == b"GIF", _gif)):
+                              (lambda d: d[:3] == b"GIF", _gif),
+                              (lambda d: d[:4] == b"PK\x03\x04", _zip)):
         if looks_like(data):
             try:
                 return [s for s in parse(data) if s.end <= len(data)]

@@ -267,7 +267,8 @@ def verify_bundle(path: Path | str, trusted_fingerprint: str | None = None) -> B
     report = BundleReport()
     try:
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as e:
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as e:
+        # NotImplementedError: a member needs a zip version Python cannot extract.
         raise NotABundle(f"{path} is not a readable zip file ({e})") from e
     with zf:
         members = _members(zf, report)
@@ -333,6 +334,9 @@ def _members(zf: zipfile.ZipFile, report: BundleReport) -> dict[str, zipfile.Zip
     """
     named, notes = [], set()
     for info in zf.infolist():
+        if not info.filename:
+            report.problems.append("a file without a name is in the zip (added after export)")
+            continue
         if info.is_dir() and info.file_size == 0:
             notes.add("folder entries were added")
             continue
