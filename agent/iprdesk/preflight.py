@@ -83,7 +83,6 @@ class ReadDocuments:
 def pdf_text(doc: Document) -> tuple[str | None, tuple[str, str, dict] | None]:
     """The document's text, or the reason it has none."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if b"%PDF-" not in doc.data[:1024]:
         return None, ("unknown", "preflight.doc.not_pdf", {"file": doc.name})
@@ -92,7 +91,12 @@ def pdf_text(doc: Document) -> tuple[str | None, tuple[str, str, dict] | None]:
         if reader.is_encrypted and not reader.decrypt(""):
             return None, ("unknown", "preflight.doc.encrypted", {"file": doc.name})
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as e:
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - see below
+        # pypdf raises whatever a damaged file makes it raise: its own errors (a size past
+        # its limits is LimitReachedError, not a PdfReadError), and AttributeError, KeyError,
+        # TypeError... from a dictionary that is a number: each means this file is unreadable.
         problem = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
         return None, ("fail", "preflight.doc.damaged", {"file": doc.name, "problem": problem})
     if sum(ch.isalnum() for ch in text) < MIN_TEXT_CHARS:
