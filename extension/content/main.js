@@ -54,11 +54,17 @@
   iprdesk.ask("catalog.get").then((data) => {
     catalog = data;
     evaluate();
+    // Our own overlays changing is no reason to look again; the page's text changing is, even in
+    // place (React relabels a row by editing its text node): a text record's target is the
+    // text node, whose element decides.
+    const ours = (r) => {
+      const element = r.type === "characterData" ? r.target.parentElement : r.target;
+      if (element?.closest("iprdesk-overlay")) return true;
+      return r.type === "childList" &&
+        [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeName === "IPRDESK-OVERLAY");
+    };
     new MutationObserver((records) => {
-      // Our own overlays changing is no reason to look again.
-      if (records.every((r) => r.target.closest?.("iprdesk-overlay") ||
-                               [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeName === "IPRDESK-OVERLAY"))) return;
-      schedule();
+      if (!records.every(ours)) schedule();
     }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     window.addEventListener("popstate", schedule);
     window.addEventListener("hashchange", schedule);
