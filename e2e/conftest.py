@@ -69,6 +69,32 @@ class Browser:
         page.close()
 
 
+# The upload guard's toasts, in order, as a script of the page sees them come. A toast leaves
+# after 12 s: on a busy machine an earlier one can be gone before a later one comes, so tests
+# read this log rather than the toasts on screen.
+UPLOAD_TOAST_LOG = """(() => {
+  window.uploadToasts = [];
+  const seen = new WeakSet();
+  const collect = (root) => root.querySelectorAll(".toast").forEach((toast) => {
+    if (!seen.has(toast)) { seen.add(toast); window.uploadToasts.push(toast.innerText); }
+  });
+  new MutationObserver(() => {
+    const host = document.querySelector("iprdesk-overlay[data-iprdesk-id='upload-guard']");
+    if (!host || seen.has(host)) return;
+    seen.add(host);
+    collect(host.shadowRoot);
+    new MutationObserver(() => collect(host.shadowRoot))
+      .observe(host.shadowRoot, { childList: true, subtree: true });
+  }).observe(document, { childList: true, subtree: true });
+})()"""
+
+
+def toast_texts(page, n=1):
+    """The texts of the upload guard's toasts on `page`, once there are at least n."""
+    page.wait_for_function("(n) => window.uploadToasts.length >= n", arg=n)
+    return page.evaluate("window.uploadToasts")
+
+
 def open_card(host):
     """Open an annotation's card (click its chip) and return the card."""
     host.locator(".chip").click()
@@ -110,6 +136,7 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
             try:
                 worker = (context.service_workers
                           or [context.wait_for_event("serviceworker", timeout=15000)])[0]
+                context.add_init_script(UPLOAD_TOAST_LOG)
                 panel = MockPanel()
                 panel.install(context)
                 browser = Browser(context, worker.url.split("/")[2], agent, panel, home)

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e.conftest import launch_browser
-from e2e.test_upload_guard import PRODUCT, set_agent_url, toast_texts, wait_uploads
+from e2e.conftest import launch_browser, toast_texts
+from e2e.test_upload_guard import PRODUCT, set_agent_url, wait_uploads
 from iprdesk.errors import Busy
 from iprdesk.server.http import error_body
 from tests import image_fixtures as fx
