@@ -63,12 +63,13 @@ class KdfParams:
         return cls(salt=os.urandom(cls.FLOOR["salt"]), **numbers)
 
     @classmethod
-    def calibrated(cls, target_seconds: float = KDF_TARGET_SECONDS) -> "KdfParams":
+    def calibrated(cls, target_seconds: float = KDF_TARGET_SECONDS,
+                   clock=time.perf_counter) -> "KdfParams":
         """The floor's memory and lanes, with iterations raised until a derive takes ~target."""
         probe = cls.floor()
-        started = time.perf_counter()
+        started = clock()
         probe.derive(b"calibration")
-        per_iteration = (time.perf_counter() - started) / probe.iterations
+        per_iteration = (clock() - started) / probe.iterations
         iterations = max(probe.iterations, math.ceil(target_seconds / per_iteration))
         return cls(salt=os.urandom(cls.FLOOR["salt"]),
                    iterations=min(iterations, cls.CEILING["iterations"]),
