@@ -41,7 +41,7 @@ class AgentProcess:
         self.extra_args = list(extra_args)
         self.proc = None
 
-    def start(self, timeout=20.0):
+    def start(self, timeout=60.0):  # a bound for a loaded machine; it returns once up
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "iprdesk", "agent", "--home", str(self.home),
              "--port", str(self.port), *self.extra_args],

@@ -43,7 +43,7 @@ def agent_process(home: Path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a busy computer can take that long to start it
         while True:
             try:
                 urllib.request.urlopen(url + "/v1/health", timeout=1)  # noqa: S310 (loopback)
@@ -89,10 +89,9 @@ def _route_panel(context, panel: DemoPanel) -> None:
 
 
 def _open_card(page, prefix: str) -> None:
-    chip = page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}'] .chip").first
-    chip.wait_for(timeout=15000)
-    chip.click()
-    page.wait_for_timeout(300)
+    host = page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").first
+    host.locator(".chip").click()
+    host.locator(".card").wait_for(state="visible")
 
 
 def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]:
@@ -117,7 +116,7 @@ def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]
     page.goto(f"{ext_url}/popup/popup.html")
     page.locator(f"li.case[data-case='{main_case}'] button.drafts").click()
     page.locator("details.draft summary").first.click()
-    page.wait_for_timeout(300)
+    page.locator("details.draft[open] pre.body").first.wait_for(state="visible")
     shot(page, "4-popup-cases-and-drafts.png")
     page.close()
     page = context.new_page()
