@@ -38,6 +38,7 @@ class MockPanel:
         r"/products/[^/]+/media/frame": "upload-frame.html",
         r"/account/?": "account.html",
         r"/orders/?": "other.html",
+        r"/messages/?": "unmapped.html",
     })
     # CDN path -> (status, body, headers); anything else on the CDN is a 404.
     cdn: dict = field(default_factory=dict)

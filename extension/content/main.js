@@ -44,6 +44,7 @@
     } else if (module?.update) {
       module.update(context(id));
     }
+    iprdesk.helpAnywhere(context(activeId));
   }
 
   function schedule() {
