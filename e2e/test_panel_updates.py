@@ -34,3 +34,32 @@ def test_an_appeal_whose_reason_changes_in_place_is_explained_anew(browser):
     set_text_in_place(page, "appeals", 1, 2, "Proof_Missing")
     expect(first).to_have_attribute("data-code", "Proof_Missing", timeout=10000)
     page.close()
+
+
+def test_a_virtualised_list_recycling_its_rows_keeps_each_chip_on_its_data(browser):
+    # Scrolled by one, a virtualised list keeps its row elements and shifts their texts: the
+    # first row now shows the second complaint, the second a new one.
+    page = browser.open_panel("/ipr/complaints")
+    expect(page.locator(COMPLAINT)).to_have_count(2, timeout=10000)
+    page.evaluate("""() => {
+        const rows = [...document.querySelectorAll("#complaints tbody tr")];
+        rows.forEach((row, i) => {
+            const next = rows[i + 1];
+            [...row.cells].forEach((cell, c) => {
+                cell.firstChild.data = next ? next.cells[c].textContent : ["CMP-2026-11-0077",
+                    "Lumen Images Inc.", cell.textContent, "64f0c1e2a9b8c7d6e5f40377",
+                    "Copyright", "Open"][c];
+            });
+        });
+    }""")
+    expect(page.locator(f"{COMPLAINT}[data-complaint='CMP-2026-11-0077']")).to_be_attached(
+        timeout=10000)
+    expect(page.locator(COMPLAINT)).to_have_count(2)
+    for row in page.locator("#complaints tbody tr").all():
+        complaint = row.locator("td").first.inner_text()
+        host = page.locator(f"{COMPLAINT}[data-complaint='{complaint}']")
+        chip, box = host.locator(".chip").bounding_box(), row.bounding_box()
+        assert box["y"] - chip["height"] <= chip["y"] <= box["y"] + box["height"], complaint
+        assert host.get_attribute("data-type") == (
+            "trademark" if complaint == "CMP-2026-11-0043" else "copyright")
+    page.close()
