@@ -64,26 +64,33 @@ class _Trickle:
         return count
 
 
-@pytest.mark.parametrize("size", [BLOCK - CHUNK, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + CHUNK])
+# Content sizes whose padded streams (crypto.padme(size + 8)) end just before, on and after
+# block boundaries: BLOCK - CHUNK and BLOCK are Padmé lengths themselves.
+@pytest.mark.parametrize("size", [BLOCK - CHUNK - 8, BLOCK - 9, BLOCK - 8, BLOCK - 7,
+                                  2 * BLOCK + CHUNK - 8])
 @pytest.mark.parametrize("trickle", [False, True])
 def test_stream_format_at_block_boundaries(vault, size, trickle):
     """Content is read a block at a time, but the file is still plain STREAM: 64 KiB chunks
     each sealed with nonce = 11-byte counter || final flag and the header as associated data
-    (checked here without the vault's own reader), so older objects and bundles still open."""
+    (checked here without the vault's own reader), of the content, zeros and their count
+    (8 bytes), padme(size + 8) bytes in all, so older objects and bundles still open."""
     data = os.urandom(size)
     object_id = vault.add(_Trickle(data, 100_003) if trickle else data, {"kind": "other"})
     raw = obj_path(vault, object_id).read_bytes()
     header = objects.Header.parse(raw[:objects.HEADER_LEN])
+    assert raw.startswith(b"iprdobj2") and header.version == 2
     file_key = crypto.unseal(vault._keys.x25519, header.ephemeral, header.sealed_key,
                              objects.MAGIC + object_id.encode())
     aead = AESGCM(crypto.subkeys(file_key)[0])
     (meta_len,) = objects.TRAILER.unpack(raw[-4:])
     payload = raw[objects.HEADER_LEN:-4 - meta_len]
     sealed = [payload[at:at + CHUNK + TAG_LEN] for at in range(0, len(payload), CHUNK + TAG_LEN)]
-    assert len(sealed) == max(1, -(-size // CHUNK))
+    padded = crypto.padme(size + 8)
+    assert len(sealed) == -(-padded // CHUNK)
     opened = [aead.decrypt(n.to_bytes(11, "big") + bytes([n == len(sealed) - 1]), chunk,
                            header.raw) for n, chunk in enumerate(sealed)]
-    assert b"".join(opened) == data
+    zeros = padded - size - 8
+    assert b"".join(opened) == data + bytes(zeros) + zeros.to_bytes(8, "big")
     assert vault.read(object_id) == data and vault.item(object_id).size == size
     assert vault.verify().ok
 

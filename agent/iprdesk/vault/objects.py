@@ -1,18 +1,33 @@
 """One object file: a sealed piece of evidence with its encrypted metadata.
 
-    header   magic "iprdobj1" | object id (16 ASCII hex) | ephemeral X25519 key (32)
+    header   magic "iprdobj2" | object id (16 ASCII hex) | ephemeral X25519 key (32)
              | sealed file key (48)                                           = 104 bytes
-    content  STREAM chunks (crypto.py), header as associated data
+    content  STREAM chunks (crypto.py), header as associated data, of
+             content | padding: n zero bytes | n, 8 bytes big-endian
+             where the three together are padme(len(content) + 8) bytes long (crypto.padme)
     metadata AES-256-GCM(meta key, JSON padded to 256 bytes, header as associated data)
     trailer  length of the metadata ciphertext, 4 bytes big-endian
 
 The id inside the header is authenticated, so a file renamed or swapped for another object's
-is caught. Metadata comes last because the SHA-256 of the content is only known once it has
-streamed through; the padding hides the exact length of names and notes.
+is caught; so is the magic, so a format-2 object cannot be passed off as format 1. Metadata
+comes last because the SHA-256 of the content is only known once it has streamed through;
+its padding hides the exact length of names and notes.
+
+The content's padding hides its exact size: the file's size tells the content's only to
+within the Padmé step (up to 3 % of it from 64 KiB on). The padding's length n is inside the
+encrypted stream, so it is authenticated with the rest; it ends the final chunk (which Padmé
+lengths guarantee: from 64 KiB on they are multiples of 2 KiB, and below that the final chunk
+is the only one), so a reader opens that chunk first (STREAM allows it) to learn where the
+content ends, then streams the content and authenticates the padding after it. A reader
+accepts any authenticated n, not only Padmé's.
+
+Format 1 (magic "iprdobj1", written until December 2026) is the same without the padding:
+the STREAM plaintext is the content alone. Objects of both formats open; new ones are 2.
 """
 
 import hashlib
 import json
+import math
 import os
 import struct
 from collections import deque
@@ -25,32 +40,70 @@ from iprdesk.atomic import write_pieces
 from iprdesk.vault import crypto
 from iprdesk.vault.crypto import Damaged
 
-MAGIC = b"iprdobj1"
+MAGIC = b"iprdobj2"
+VERSIONS = {b"iprdobj1": 1, MAGIC: 2}  # every magic a reader opens, and its format
 ID_LEN = 16
 HEADER_LEN = len(MAGIC) + ID_LEN + 32 + crypto.SEALED_KEY_LEN
 TRAILER = struct.Struct(">I")
 META_PAD = 256
 MAX_META = 1024 * 1024
+PAD_COUNT = struct.Struct(">Q")  # format 2: the padding's length, ending the content stream
 
 
 @dataclass
 class Header:
     raw: bytes
+    version: int
     object_id: str
     ephemeral: bytes
     sealed_key: bytes
 
     @classmethod
     def parse(cls, raw: bytes) -> "Header":
-        if len(raw) != HEADER_LEN or not raw.startswith(MAGIC):
-            raise Damaged("not an iprdesk vault object (bad header)")
         start = len(MAGIC)
+        version = VERSIONS.get(raw[:start])
+        if len(raw) != HEADER_LEN or version is None:
+            raise Damaged("not an iprdesk vault object (bad header)")
         try:
             object_id = raw[start:start + ID_LEN].decode("ascii")
         except UnicodeDecodeError as e:
             raise Damaged("bad object id in the header") from e
-        return cls(raw, object_id, raw[start + ID_LEN:start + ID_LEN + 32],
+        return cls(raw, version, object_id, raw[start + ID_LEN:start + ID_LEN + 32],
                    raw[start + ID_LEN + 32:])
+
+    @property
+    def sealing_ad(self) -> bytes:
+        """What the sealed file key authenticates: the magic and the id."""
+        return self.raw[:len(MAGIC) + ID_LEN]
+
+
+class _Padded:
+    """`source`, then format 2's padding (n zero bytes and n) once it ends; `size` counts the
+    bytes of `source` read so far, which is the content's size once padding has begun."""
+
+    def __init__(self, source: BinaryIO):
+        self._source = source
+        self.size = 0
+        self._zeros: int | None = None  # padding bytes still to give, once the source ended
+        self._count = b""
+
+    def readinto(self, buffer) -> int:
+        if self._zeros is None:
+            count = self._source.readinto(buffer)
+            if count:
+                self.size += count
+                return count
+            self._zeros = crypto.padme(self.size + PAD_COUNT.size) - self.size - PAD_COUNT.size
+            self._count = PAD_COUNT.pack(self._zeros)
+        if self._zeros:
+            size = min(len(buffer), self._zeros)
+            buffer[:size] = bytes(size)
+            self._zeros -= size
+            return size
+        size = min(len(buffer), len(self._count))
+        buffer[:size] = self._count[:size]
+        self._count = self._count[size:]
+        return size
 
 
 class _BlockHasher:
@@ -121,17 +174,20 @@ def write(out: BinaryIO, recipient, object_id: str, source: BinaryIO, meta: dict
     header = MAGIC + id_bytes + ephemeral + sealed
     payload_key, meta_key = crypto.subkeys(file_key)
     emit(header)
-    digest, size = hashlib.sha256(), 0
+    digest, streamed = hashlib.sha256(), 0
+    padded = _Padded(source)
     # The hasher is left (its thread done) before the buffers are given back.
     with crypto.stream_buffers() as buffers, _BlockHasher(digest, file_digest) as hasher:
-        for plain, cipher in crypto.stream_encrypt(payload_key, header, source, buffers):
-            hasher.update(plain, cipher)
+        for plain, cipher in crypto.stream_encrypt(payload_key, header, padded, buffers):
+            # Only content is hashed: padding starts after padded.size bytes, and until the
+            # source ends padded.size is past the end of the block.
+            hasher.update(plain[:max(0, padded.size - streamed)], cipher)
             write_pieces(out, [cipher])
-            size += len(plain)
+            streamed += len(plain)
             if written is not None:
                 written()
         hasher.finish()
-    meta = {**meta, "sha256": digest.hexdigest(), "size": size}
+    meta = {**meta, "sha256": digest.hexdigest(), "size": padded.size}
     plain_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode()
     plain_meta += b" " * (-len(plain_meta) % META_PAD)
     sealed_meta = crypto.seal_meta(meta_key, plain_meta, header)
@@ -148,9 +204,8 @@ class Reader:
         try:
             self.size = os.fstat(self._f.fileno()).st_size
             self.header = Header.parse(self._f.read(HEADER_LEN))
-            ad = MAGIC + self.header.object_id.encode("ascii")
             file_key = crypto.unseal(private_key, self.header.ephemeral, self.header.sealed_key,
-                                     ad)
+                                     self.header.sealing_ad)
             self._payload_key, meta_key = crypto.subkeys(file_key)
             self.meta, self._payload_len = self._read_meta(meta_key)
         except BaseException:
@@ -175,9 +230,32 @@ class Reader:
 
     def chunks(self) -> Iterator[bytes]:
         """The original bytes, chunk by chunk, each authenticated before it is yielded."""
+        final, left = None, math.inf  # format 1: no padding
+        if self.header.version >= 2:
+            final, left = self._final_and_content_length()
         self._f.seek(HEADER_LEN)
-        yield from crypto.stream_decrypt(self._payload_key, self.header.raw, self._f,
-                                         self._payload_len)
+        # Every chunk is opened, the padding's too: all of the stream is authenticated.
+        for chunk in crypto.stream_decrypt(self._payload_key, self.header.raw, self._f,
+                                           self._payload_len, final):
+            if len(chunk) > left:
+                chunk = chunk[:left]
+            left -= len(chunk)
+            if chunk:
+                yield chunk
+
+    def _final_and_content_length(self) -> tuple[bytes, int]:
+        """Format 2: the final chunk and the content's size, from the padding's length that
+        ends the chunk."""
+        self._f.seek(HEADER_LEN)
+        final = crypto.stream_decrypt_final(self._payload_key, self.header.raw, self._f,
+                                            self._payload_len)
+        if len(final) < PAD_COUNT.size:
+            raise Damaged("the content's padding has no length")
+        (padding,) = PAD_COUNT.unpack(final[-PAD_COUNT.size:])
+        padded = crypto.stream_plaintext_length(self._payload_len) - PAD_COUNT.size
+        if padding > padded:
+            raise Damaged("the content's padding is longer than the content")
+        return final, padded - padding
 
     def check_content(self) -> None:
         """Decrypt everything and compare with the SHA-256 taken at capture."""
