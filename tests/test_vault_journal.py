@@ -294,3 +294,19 @@ def test_no_checkpoint_vouches_for_a_damaged_journal(vault_home):
     session.unlock(PASSPHRASE)
     assert session.vault().journal.head()[0] == 2
     assert not Vault.open(vault_home).verify(deep=False).ok
+
+
+def test_adds_and_checkpoints_do_not_read_the_whole_journal(vault, monkeypatch):
+    vault.add(b"first", {})  # reads the journal once
+    monkeypatch.setattr(Journal, "read", lambda self: pytest.fail("read the whole journal"))
+    for n in range(3):
+        vault.add(b"%d" % n, {})
+    starts = []
+    original = Journal.audit
+    monkeypatch.setattr(Journal, "audit", lambda self, key=None, start=1: starts.append(start)
+                        or original(self, key, start))
+    vault.checkpoint()
+    assert starts == [1]  # the HEAD is the signed init entry
+    vault.add(b"4", {})
+    vault.checkpoint()
+    assert starts == [1, 6] and vault.journal.head()[0] == 8

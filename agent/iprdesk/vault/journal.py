@@ -252,17 +252,19 @@ class Journal:
         audit = self.audit()
         return audit.entries, audit.problems
 
-    def audit(self, public_key=None) -> Audit:
-        """Every entry checked on its own, against its neighbours and, given the vault's
-        Ed25519 public key, against its signature and the HEAD."""
+    def audit(self, public_key=None, start: int = 1) -> Audit:
+        """Every entry from `start` on checked on its own, against its neighbours and, given
+        the vault's Ed25519 public key, against its signature and the HEAD."""
         out = Audit()
         before: Entry | None = None  # the entry just before, when it was read
-        expected, newer_format = 1, False
+        expected, newer_format = start, False
         for name in self._names():
             try:
                 seq = int(name.removesuffix(".json"))
             except ValueError:
                 out.problems.append(f"journal file {name} is not an entry (planted or renamed)")
+                continue
+            if seq < start:
                 continue
             if seq != expected:
                 out.problems.append(f"journal {_span(expected, seq - 1)} "
