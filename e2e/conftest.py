@@ -112,9 +112,10 @@ def row_card(page, row_id):
 
 @contextmanager
 def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=(),
-                   timezone: str | None = None):
+                   timezone: str | None = None, profile: str = "profile"):
     """`timezone`: the pages' time zone (an IANA name, e.g. "Asia/Shanghai"), else the
-    machine's."""
+    machine's. Another `profile` in the same `tmp` is the extension installed anew beside the
+    same agent data directory."""
     from playwright.sync_api import sync_playwright
 
     home = tmp / "home"
@@ -123,7 +124,7 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
     try:
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                str(tmp / "profile"),
+                str(tmp / profile),
                 executable_path=CHROMIUM,
                 headless=True,
                 locale=lang.replace("_", "-"),

@@ -39,6 +39,7 @@ class MockPanel:
         r"/account/?": "account.html",
         r"/orders/?": "other.html",
         r"/messages/?": "unmapped.html",
+        r"/disputes/claims/?": "claims.html",
     })
     # CDN path -> (status, body, headers); anything else on the CDN is a 404.
     cdn: dict = field(default_factory=dict)

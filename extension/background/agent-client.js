@@ -184,3 +184,14 @@ export async function assessImage(bytes, url) {
     headers: { "Content-Type": "application/octet-stream" },
   });
 }
+
+// Page map additions (agent/iprdesk/pagemap_local.py): taught pages and an imported map.
+export const pagemapAdditions = () => request("/v1/pagemap");
+export const teachPage = (taught) => request("/v1/pagemap/taught", { method: "POST", json: taught });
+export const forgetTaughtPage = (id) =>
+  request(`/v1/pagemap/taught/${encodeURIComponent(id)}`, { method: "DELETE" });
+export const forgetImportedPagemap = () => request("/v1/pagemap/imported", { method: "DELETE" });
+export const exportPagemap = () => request("/v1/pagemap/export");
+// The file's text as it is: the agent checks it.
+export const importPagemap = (text) => request("/v1/pagemap/import", {
+  method: "POST", body: text, headers: { "Content-Type": "application/json" } });

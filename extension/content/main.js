@@ -5,6 +5,9 @@
   let activeId = null;
   let timer = null;
 
+  // A taught entry (pagemap_local.py) runs the module of the entry it teaches.
+  const moduleOf = (id) => iprdesk.pages.get(catalog.pagemap.pages[id]?.module || id);
+
   function context(id) {
     const lang = iprdesk.language();
     return {
@@ -16,7 +19,7 @@
       catalog,
       messages: catalog.messages?.[lang] || catalog.messages?.en || {},
       showRecognised() {
-        const module = iprdesk.pages.get(id);
+        const module = moduleOf(id);
         const root = iprdesk.overlay.floating("recognised");
         root.querySelector(".pill")?.remove();
         const pill = document.createElement("div");
@@ -29,14 +32,14 @@
 
   function evaluate() {
     const id = iprdesk.recognise(catalog.pagemap);
-    const module = id && iprdesk.pages.get(id);
+    const module = id && moduleOf(id);
     if (id !== activeId) {
-      const previous = activeId && iprdesk.pages.get(activeId);
+      const previous = activeId && moduleOf(activeId);
       previous?.deactivate?.();
       iprdesk.overlay.removeAll();
       activeId = module ? id : null;
       if (module) {
-        document.documentElement.dataset.iprdeskPage = id;
+        document.documentElement.dataset.iprdeskPage = module.id;
         module.activate(context(id));
       } else {
         delete document.documentElement.dataset.iprdeskPage;
@@ -51,6 +54,15 @@
     clearTimeout(timer);
     timer = setTimeout(evaluate, 250);
   }
+
+  // The page map changed (a page was taught): look again with the new one.
+  iprdesk.reloadCatalog = async () => {
+    const fresh = await iprdesk.ask("catalog.get", { refresh: true });
+    if (activeId) moduleOf(activeId)?.deactivate?.();
+    catalog = fresh;
+    activeId = null;
+    evaluate();
+  };
 
   iprdesk.ask("catalog.get").then((data) => {
     catalog = data;

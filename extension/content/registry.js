@@ -16,6 +16,18 @@ function anyLanguage(byLanguage) {
   return Object.values(byLanguage || {}).flat().map(normalise).filter(Boolean);
 }
 
+// A pattern the agent let through but this browser cannot read matches nothing, rather than
+// stopping every page.
+const patterns = new Map();
+function patternOf(source) {
+  if (!patterns.has(source)) {
+    let pattern = null;
+    try { pattern = new RegExp(source, "i"); } catch { /* left null */ }
+    patterns.set(source, pattern);
+  }
+  return patterns.get(source);
+}
+
 // How one page map entry matches this document: `url` when one of its patterns matches,
 // `heading` when one of its headings appears (in either language; null when it lists none).
 iprdesk.pageMatch = function pageMatch(page, loc = location, doc = document) {
@@ -23,7 +35,7 @@ iprdesk.pageMatch = function pageMatch(page, loc = location, doc = document) {
   const wanted = anyLanguage(page.headings);
   const headings = wanted.length ? headingTexts(doc) : [];
   return {
-    url: (page.urlPatterns || []).some((p) => new RegExp(p, "i").test(where)),
+    url: (page.urlPatterns || []).some((p) => patternOf(p)?.test(where)),
     heading: wanted.length ? headings.some((h) => wanted.some((w) => h.includes(w))) : null,
   };
 };

@@ -22,5 +22,5 @@ export const handlers = {
     requireExtensionPage(sender);
     return { agentUrl: await agent.setAgentUrl(agentUrl) };
   },
-  "catalog.get": () => getCatalog(),
+  "catalog.get": ({ refresh }) => getCatalog({ refresh: refresh === true }),
 };

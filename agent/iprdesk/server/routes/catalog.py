@@ -1,10 +1,20 @@
+import logging
+
 from aiohttp import web
 
-from iprdesk import shared_data
+from iprdesk import pagemap_local, shared_data
+from iprdesk.server.http import state
 
+log = logging.getLogger("iprdesk.catalog")
 routes = web.RouteTableDef()
 
 
 @routes.get("/v1/catalog")
 async def catalog(request: web.Request) -> web.Response:
-    return web.json_response(shared_data.catalog())
+    body = shared_data.catalog()
+    try:
+        body["pagemap"] = pagemap_local.Store(state(request).home).merged_pagemap()
+    except pagemap_local.DamagedStore as e:
+        # The built-in map still works; the options page shows what is wrong.
+        log.warning("%s", e.message)
+    return web.json_response(body)
