@@ -1,7 +1,11 @@
 """Teach mode: a Panel page whose labels the page map does not know ("Claim No." where it says
 "Complaint ID") is taught, kept by the agent, and annotated from then on."""
 
+import json
+from pathlib import Path
+
 from e2e.conftest import launch_browser
+from tests.conftest import REPO
 
 CLAIMS = "/disputes/claims"
 TAUGHT = {"page": "complaint-report", "path": CLAIMS, "lang": "en",
@@ -30,22 +34,184 @@ def teach_by_message(browser, taught=TAUGHT):
     return entry
 
 
-def test_a_taught_page_is_annotated_and_the_agent_keeps_it_across_a_reinstall(tmp_path):
-    with launch_browser(tmp_path) as browser:
-        entry = teach_by_message(browser)
-        assert entry["path"] == CLAIMS
+SHOTS = Path("/tmp/teach-shots")
+# The claims page's columns, in the order iprdesk asks for them (the page map's order).
+COLUMNS = ["Claim No.", "Claimant", "Filed on", "Listings", "Claim kind", "Progress"]
+
+
+def shot(page, name):
+    """A PNG for a human to look at (layout, wording); `page` may be a locator."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def dialog(page, name="Teach iprdesk this page"):
+    box = page.get_by_role("dialog", name=name)
+    box.wait_for(timeout=10000)
+    return box
+
+
+def teach_by_clicks(page, lang="en", kind="Complaints", ask_first="complaint ID"):
+    """Teach the claims page as a seller does: the prompt, the list, each column."""
+    box = dialog(page, TITLE[lang])
+    assert page.get_attribute("html", "data-iprdesk-page") is None
+    shot(page, f"prompt-{lang}")
+    box.get_by_role("button", name=TITLE[lang]).click()
+    box.get_by_role("button", name=kind).click()
+    page.locator("#claims tbody tr").first.click()  # the list, by one of its rows
+    box.get_by_text(ask_first).wait_for()
+    for index, label in enumerate(COLUMNS):
+        step = STEP[lang].format(index + 1)
+        box.get_by_text(step).wait_for()
+        if index % 2:  # a cell of the column as well as its header
+            page.locator(f"#claims tbody tr:first-child td:nth-child({index + 1})").click()
+        else:
+            page.locator("#claims th", has_text=label).click()
+        if index == 2:
+            shot(page, f"flow-{lang}")
+    box.get_by_text(REVIEW[lang]).wait_for()
+    tags = page.locator("iprdesk-overlay[data-iprdesk-id^='teach-mark:'] .tag")
+    assert tags.count() == len(COLUMNS)
+    shot(page, f"review-{lang}")
+    return box
+
+
+TITLE = {"en": "Teach iprdesk this page", "zh_CN": "教 iprdesk 认识此页面"}
+STEP = {"en": "Column {} of 6", "zh_CN": "第 {} 列，共 6 列"}
+REVIEW = {"en": "2 rows read", "zh_CN": "读取到 2 行"}
+
+
+def test_a_page_taught_by_clicks_is_annotated_kept_and_handed_to_another_seller(tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    with launch_browser(tmp_path / "one") as browser:
         page = browser.open_panel(CLAIMS)
+        box = teach_by_clicks(page)
+        assert page.locator(
+            "iprdesk-overlay[data-iprdesk-id='teach-mark:complaintId'] .tag").inner_text() \
+            == "complaint ID"
+        box.get_by_role("button", name="Save").click()
         annotated(page)
+        assert page.get_by_role("dialog", name="Teach iprdesk this page").count() == 0
         page.reload()
         annotated(page)
-    # The extension installed anew (another profile), the same agent data directory.
-    with launch_browser(tmp_path, profile="profile-reinstalled") as browser:
+        options = browser.open_options()
+        options.locator("#taught-pages li[data-path='/disputes/claims']").wait_for()
+        shot(options.locator("#pagemap"), "options-en")
+        with options.expect_download() as download:
+            options.get_by_role("button", name="Export taught pages").click()
+        exported = tmp_path / "taught.json"
+        download.value.save_as(exported)
+        assert json.loads(exported.read_text())["taught"][0]["columns"]["complaintId"] \
+            == "Claim No."
+    # The extension installed anew (another profile) beside the same agent data directory.
+    with launch_browser(tmp_path / "one", profile="profile-reinstalled") as browser:
+        annotated(browser.open_panel(CLAIMS))
+    # Another seller: another profile and another agent data directory, the file imported.
+    with launch_browser(tmp_path / "two") as browser:
+        options = browser.open_options()
+        options.wait_for_selector("#taught-pages li.none")
+        options.set_input_files("#import-pagemap-file", str(exported))
+        options.wait_for_selector("#taught-pages li[data-path='/disputes/claims']")
+        assert "1 taught pages imported" in options.inner_text("#pagemap-message")
         annotated(browser.open_panel(CLAIMS))
 
 
-def test_a_page_cannot_teach_a_url_pattern(tmp_path):
+def test_the_options_page_lists_and_removes_taught_pages_and_a_page_cannot_teach_a_pattern(
+        tmp_path):
     with launch_browser(tmp_path) as browser:
-        page = browser.open_extension_page("options/options.html")
-        reply = page.evaluate("""(taught) => chrome.runtime.sendMessage(
+        entry = teach_by_message(browser)
+        options = browser.open_options()
+        item = options.locator(f"#taught-pages li[data-taught='{entry['id']}']")
+        item.wait_for()
+        assert "complaint report at /disputes/claims" in item.inner_text()
+        assert '"Claim No." = complaint ID' in item.inner_text()
+        options.get_by_role("button", name="Remove the taught page /disputes/claims").click()
+        options.wait_for_selector("#taught-pages li.none")
+        assert "Removed" in options.inner_text("#pagemap-message")
+        reply = options.evaluate("""(taught) => chrome.runtime.sendMessage(
             { type: "pagemap.teach", taught })""", {**TAUGHT, "urlPatterns": ["(a+)+$"]})
         assert not reply["ok"] and "unknown fields" in reply["error"]["message"]
+        # The page is not read again until taught again: it offers teaching.
+        page = browser.open_panel(CLAIMS)
+        dialog(page)
+        assert page.get_attribute("html", "data-iprdesk-page") is None
+
+
+def test_a_newer_page_map_is_imported_and_a_hostile_file_refused(tmp_path):
+    pagemap = json.loads((REPO / "shared" / "pagemap.json").read_text())
+    pagemap["version"] += 1
+    pagemap["pages"]["complaint-report"]["urlPatterns"].append("^/disputes/claims")
+    pagemap["pages"]["complaint-report"]["headings"]["en"].append("Rights claims")
+    for key, label in TAUGHT["columns"].items():
+        pagemap["pages"]["complaint-report"]["columns"][key]["en"].insert(0, label)
+    newer = tmp_path / "pagemap.json"
+    newer.write_text(json.dumps(pagemap))
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps({**pagemap, "version": pagemap["version"] + 1, "pages": {
+        "complaint-report": {**pagemap["pages"]["complaint-report"], "urlPatterns": ["(a+)+$"]}}}))
+    with launch_browser(tmp_path) as browser:
+        options = browser.open_options()
+        options.wait_for_selector("#taught-pages[data-loaded]")
+        options.set_input_files("#import-pagemap-file", str(hostile))
+        options.wait_for_selector("#pagemap-message.error")
+        assert "repeats a group" in options.inner_text("#pagemap-message")
+        options.set_input_files("#import-pagemap-file", str(newer))
+        options.wait_for_function(
+            "() => document.querySelector('#pagemap-message').textContent.includes('imported')")
+        assert f"version {pagemap['version']}" in options.inner_text("#pagemap-version")
+        annotated(browser.open_panel(CLAIMS))
+        options.get_by_role("button", name="Use the built-in page map again").click()
+        options.wait_for_selector("#forget-imported-pagemap", state="hidden")
+        assert "built-in page map" in options.inner_text("#pagemap-version")
+
+
+def test_in_chinese_the_popup_offers_teaching_and_every_field_is_asked_in_chinese(tmp_path):
+    with launch_browser(tmp_path, lang="zh_CN") as browser:
+        popup = browser.open_extension_page("popup/popup.html")
+        page = browser.open_panel(CLAIMS)  # now the window's active tab
+        dialog(page, TITLE["zh_CN"])
+        popup.reload()  # the popup as opened over this tab
+        popup.wait_for_selector("#teach-state[data-state='unrecognised']")
+        assert "还不认识" in popup.inner_text("#teach-state")
+        shot(popup, "popup-zh_CN")
+        # The page's own prompt, then the teaching in Chinese.
+        box = teach_by_clicks(page, "zh_CN", kind="投诉", ask_first="投诉编号")
+        assert page.locator(
+            "iprdesk-overlay[data-iprdesk-id='teach-mark:complainant'] .tag").inner_text() \
+            == "投诉方"
+        box.get_by_role("button", name="保存").click()
+        annotated(page)
+        options = browser.open_options()
+        item = options.locator("#taught-pages li[data-path='/disputes/claims']")
+        item.wait_for()
+        assert "“Claim No.” = 投诉编号" in item.inner_text()
+        shot(options.locator("#pagemap"), "options-zh_CN")
+
+
+def test_a_recognised_page_without_its_columns_is_taught_from_the_popup(tmp_path):
+    # The day the real Panel says "Claim No." where the map says "Complaint ID".
+    with launch_browser(tmp_path) as browser:
+        popup = browser.open_extension_page("popup/popup.html")
+        page = browser.open_panel("/ipr/complaints")
+        page.wait_for_selector("html[data-iprdesk-page='complaint-report']")
+        page.evaluate("""() => { document.querySelector("#complaints th").textContent =
+                                   "Claim No."; }""")
+        box = dialog(page)
+        assert "cannot find its columns: complaint ID" in box.inner_text()
+        shot(page, "prompt-missing-en")
+        popup.reload()
+        popup.wait_for_selector("#teach-state[data-state='missing']")
+        popup.click("#teach-start")
+        box.get_by_text("Click the list").wait_for()  # the kind is known: complaints
+        page.locator("#complaints tbody tr").first.click()
+        page.locator("#complaints th", has_text="Claim No.").click()
+        for step in range(2, 7):  # the map's own labels are right for the others
+            box.get_by_text(f"Column {step} of 6").wait_for()
+            label = box.locator(".field").inner_text()
+            header = {"complainant": "Complainant", "date": "Date", "products": "Product IDs",
+                      "complaint type": "Type", "status": "Status"}[label]
+            page.locator("#complaints th", has_text=header).first.click()
+        box.get_by_role("button", name="Save").click()
+        host = page.locator("iprdesk-overlay[data-iprdesk-id='complaint:CMP-2026-11-0042']")
+        host.wait_for(state="attached", timeout=10000)

@@ -100,6 +100,7 @@ def test_export_and_import_hand_the_taught_pages_to_another_data_directory(home,
     assert other.import_file(json.loads(json.dumps(exported))) == {"added": 1, "imported": None}
     [taught] = other.listing()["taught"]
     assert taught["columns"] == CLAIMS["columns"] and taught["path"] == "/claims/:id/list"
+    assert list(taught["columns"]) == list(CLAIMS["columns"])  # in the order taught
     # Importing it again replaces, never doubles.
     other.import_file(exported)
     assert len(other.listing()["taught"]) == 1

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from iprdesk import shared_data
-from iprdesk.atomic import atomic_write_json
+from iprdesk.atomic import atomic_write_bytes
 from iprdesk.errors import BadInput, IprdeskError, NotFound, disk_full_means
 
 FILE = "pagemap-local.json"
@@ -139,8 +139,12 @@ class Store:
         return {"taught": taught, "pagemap": pagemap}
 
     def _write(self, data: dict) -> None:
+        # Keys in the order taught (not sorted): the options page and the exchange file list
+        # a page's columns in the order the seller was asked for them.
+        text = json.dumps({"format": FORMAT, "version": VERSION, **data}, indent=2,
+                          ensure_ascii=False)
         with disk_full_means("the page map additions were not saved"):
-            atomic_write_json(self.path, {"format": FORMAT, "version": VERSION, **data})
+            atomic_write_bytes(self.path, text.encode() + b"\n")
 
     @staticmethod
     def _base(imported: dict | None) -> dict:

@@ -98,6 +98,7 @@ iprdesk.grid = (() => {
       return (text || "").split(/[\s,;，；、]+/).filter(Boolean);
     },
 
+    cellsOf,
     norm,
   };
 })();

@@ -48,6 +48,7 @@
       module.update(context(id));
     }
     iprdesk.helpAnywhere(context(activeId));
+    iprdesk.teach.consider(catalog, activeId, activeId && module);
   }
 
   function schedule() {

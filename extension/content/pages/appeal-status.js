@@ -98,6 +98,7 @@
   iprdesk.registerPage({
     id: "appeal-status",
     titleKey: "pageAppealStatus",
+    required: REQUIRED,  // the columns without which it reads nothing (teach.js asks for them)
     async activate(context) {
       ctx = context;
       context.showRecognised();

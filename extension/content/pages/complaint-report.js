@@ -193,6 +193,7 @@
   iprdesk.registerPage({
     id: "complaint-report",
     titleKey: "pageComplaintReport",
+    required: REQUIRED,  // the columns without which it reads nothing (teach.js asks for them)
     async activate(context) {
       ctx = context;
       context.showRecognised();

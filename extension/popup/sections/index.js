@@ -5,5 +5,6 @@ import cases from "./cases.js";
 import evidence from "./evidence.js";
 import oldUrls from "./old-urls.js";
 import pageReport from "./page-report.js";
+import teach from "./teach.js";
 
-export const sections = [cases, evidence, oldUrls, pageReport];
+export const sections = [teach, cases, evidence, oldUrls, pageReport];
