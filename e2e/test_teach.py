@@ -134,8 +134,13 @@ def test_the_options_page_lists_and_removes_taught_pages_and_a_page_cannot_teach
         assert not reply["ok"] and "unknown fields" in reply["error"]["message"]
         # The page is not read again until taught again: it offers teaching.
         page = browser.open_panel(CLAIMS)
-        dialog(page)
+        box = dialog(page)
         assert page.get_attribute("html", "data-iprdesk-page") is None
+        # Cancel goes back to the prompt; "Not now" puts it away.
+        box.get_by_role("button", name="Teach iprdesk this page").click()
+        box.get_by_role("button", name="Cancel").click()
+        dialog(page).get_by_role("button", name="Not now").click()
+        page.get_by_role("dialog", name="Teach iprdesk this page").wait_for(state="detached")
 
 
 def test_a_newer_page_map_is_imported_and_a_hostile_file_refused(tmp_path):

@@ -47,7 +47,8 @@
     } else if (module?.update) {
       module.update(context(id));
     }
-    iprdesk.helpAnywhere(context(activeId));
+    // While the seller teaches, the page's cells are theirs to click: no chips over them.
+    if (!iprdesk.teach.active()) iprdesk.helpAnywhere(context(activeId));
     iprdesk.teach.consider(catalog, activeId, activeId && module);
   }
 
@@ -55,6 +56,8 @@
     clearTimeout(timer);
     timer = setTimeout(evaluate, 250);
   }
+
+  iprdesk.lookAgain = schedule;  // teaching ended: what it held back may show again
 
   // The page map changed (a page was taught): look again with the new one.
   iprdesk.reloadCatalog = async () => {

@@ -213,6 +213,8 @@ iprdesk.teach = (() => {
     const kinds = teachable();
     flow = { kind: situation?.kind || null, columns: {}, step: 0, error: "" };
     document.addEventListener("click", onClick, true);
+    // Explanation chips (help-anywhere.js) would sit over the cells to click; back after.
+    for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='anywhere:']")) host.remove();
     if (!flow.kind && kinds.length === 1) flow.kind = kinds[0].id;
     if (flow.kind) return askList();
     show(el("p", {}, iprdesk.t("teachKindQuestion")),
@@ -348,6 +350,7 @@ iprdesk.teach = (() => {
     flow = null;
     clearMarks();
     hide();
+    iprdesk.lookAgain();
   }
 
   // -- from main.js and the popup -------------------------------------------------------
@@ -364,6 +367,7 @@ iprdesk.teach = (() => {
   });
 
   return {
+    active: () => Boolean(flow),
     // After each look at the page (main.js): offer teaching when iprdesk does not read it.
     consider(data, id, module) {
       catalog = data;
