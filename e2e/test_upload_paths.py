@@ -5,19 +5,12 @@ path the page's own handler reads the clean bytes, with identical pixels."""
 
 import pytest
 
-from e2e.conftest import launch_browser
 from tests import image_fixtures as fx
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO"),
               fx.needs_exiftool]
 
 MEDIA = "/products/64f0c1e2a9b8c7d6e5f40312/media"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("paths")) as b:
-        yield b
 
 
 @pytest.fixture
