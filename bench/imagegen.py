@@ -77,3 +77,37 @@ EDITS = {
     "mirror+crop+jpeg": lambda im: Image.open(io.BytesIO(jpeg(
         _crop(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 0.03), 60))),
 }
+
+
+# The worst picture compare/audit accept in each format of iprdesk.similar.MAX_PIXELS, for its
+# memory: (file name, mode, save options). Four channels where the format has them, a TIFF in
+# one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg holds
+# every coefficient), a baseline JPEG at 1/8 scale.
+WORST = {
+    "JPEG": ("worst.jpg", "CMYK", {"quality": 60}),
+    "progressive JPEG": ("worst-progressive.jpg", "CMYK", {"progressive": True, "quality": 80}),
+    "PNG": ("worst.png", "RGBA", {"compress_level": 1}),
+    "GIF": ("worst.gif", "P", {"transparency": 0}),
+    "BMP": ("worst.bmp", "RGBA", {}),
+    "TIFF": ("worst.tif", "CMYK", {"compression": "tiff_lzw", "strip_size": 2**31}),
+    "WebP": ("worst.webp", "RGBA", {"lossless": True, "quality": 0, "method": 0}),
+    "HEIC": ("worst.heic", "RGBA", {"quality": 30}),
+}
+
+
+def worst_picture(kind: str, pixels: int, folder) -> str:
+    """Write the worst `kind` picture of about `pixels` pixels (a plain one: decoding costs
+    the same whatever is drawn) into `folder`; returns its path."""
+    from pathlib import Path
+
+    name, mode, options = WORST[kind]
+    if kind == "HEIC":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    side = int(pixels ** 0.5)
+    image = Image.new("RGB", (side, side), (200, 120, 40))
+    ImageDraw.Draw(image).rectangle((side // 4, side // 4, side // 2, side), fill=(20, 80, 200))
+    path = Path(folder) / name
+    image.convert(mode).save(path, **options)
+    return str(path)

@@ -1,17 +1,23 @@
 """Near-duplicate engine: accuracy of the documented thresholds, and speed against imagehash.
 
     python bench/similar.py [--photos 120] [--big 300] [--cache DIR]
+    python bench/similar.py --memory
 
 1. Accuracy: every generated photo gets each edit of bench/imagegen.EDITS; prints, per edit,
    the missed-match rate at iprdesk.similar.THRESHOLDS, and the false-match rate over all
    pairs of unrelated photos.
 2. Speed: hashes per second on twelve-megapixel JPEGs, iprdesk (draft-mode decode, all cores)
    against imagehash.phash on a full decode, measured in the same run. Target: 5x.
+3. Memory (--memory, alone): the peak of one process fingerprinting the worst picture each
+   format accepts (bench/imagegen.WORST at iprdesk.similar.MAX_PIXELS), against
+   imagehash.phash on a full decode of the same file. Target: under 300 MB for every format.
+   Then a 657 KB PNG of 13000 x 13000 transparent pixels, which iprdesk refuses unread.
 """
 
 import argparse
 import itertools
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +29,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "agent"),
 import imagehash  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.imagegen import EDITS, jpeg, product_photo  # noqa: E402
+from bench.imagegen import EDITS, WORST, jpeg, product_photo, worst_picture  # noqa: E402
 from iprdesk import similar  # noqa: E402
 
 
@@ -91,13 +97,62 @@ def speed(count: int, cache: Path) -> None:
           "target 5x)")
 
 
+# Run in a fresh process each, which reports its own peak: VmHWM, the high-water mark of the
+# memory it has had since exec (ru_maxrss would include this process's, inherited at fork).
+_PEAK = {
+    "iprdesk": "from iprdesk import similar\nfrom iprdesk.errors import BadInput\n"
+               "try:\n    similar.fingerprint_file(path)\nexcept BadInput as e:\n"
+               "    print(e.code, file=sys.stderr)",
+    "imagehash": "import imagehash, pillow_heif\nfrom PIL import Image\n"
+                 "pillow_heif.register_heif_opener()\nImage.MAX_IMAGE_PIXELS = None\n"
+                 "with Image.open(path) as image:\n    imagehash.phash(image)",
+}
+
+
+def _peak(tool: str, path: str) -> tuple[float, float]:
+    """(peak MB, seconds) of `tool` fingerprinting `path` in a process of its own."""
+    code = (f"import sys\npath = sys.argv[1]\n{_PEAK[tool]}\n"
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
+                       check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    return int(r.stdout) * 1024 / 1e6, time.perf_counter() - start
+
+
+def memory() -> None:
+    from tests.image_fixtures import transparent_png
+
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"{'worst accepted picture':<32} {'iprdesk':>9} {'imagehash':>10} {'ratio':>6}")
+        for kind in WORST:
+            limit = similar.MAX_PIXELS[kind]
+            path = worst_picture(kind, limit, folder)
+            ours, _ = _peak("iprdesk", path)
+            peer, _ = _peak("imagehash", path)
+            label = f"{kind}, {limit / 1e6:.0f} MP"
+            print(f"{label:<32} {ours:7.0f} MB {peer:7.0f} MB {peer / ours:5.1f}x"
+                  f"{'' if ours < 300 else '  OVER 300 MB'}")
+            os.unlink(path)
+        bomb = Path(folder) / "13000x13000.png"
+        bomb.write_bytes(transparent_png(13000))
+        (ours, ours_s), (peer, peer_s) = _peak("iprdesk", str(bomb)), _peak("imagehash", str(bomb))
+        print(f"{bomb.stat().st_size // 1000} KB PNG of 13000 x 13000: iprdesk refuses it in "
+              f"{ours_s:.1f} s, {ours:.0f} MB; imagehash decodes it in {peer_s:.1f} s, "
+              f"{peer:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=120)
     parser.add_argument("--big", type=int, default=300)
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "iprdesk-bench-similar")
+    parser.add_argument("--memory", action="store_true",
+                        help="only measure the peak memory of each format's worst picture")
     args = parser.parse_args()
+    if args.memory:
+        memory()
+        return
     accuracy(args.photos)
     print()
     speed(args.big, args.cache)

@@ -161,6 +161,29 @@ def png_chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
+def png_claiming(width: int, height: int, idat: bytes = b"") -> bytes:
+    """An 8-bit RGBA PNG header of any size, with the given image data (none: a bomb)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr)
+            + (png_chunk(b"IDAT", idat) if idat else b"") + png_chunk(b"IEND", b""))
+
+
+def transparent_png(side: int) -> bytes:
+    """A real, complete RGBA PNG of side x side transparent pixels in well under 1 MB: one
+    deflate block of zero rows, repeated (each ends in a full flush, so none refers to another)."""
+    rows_per_block = 64
+    row = bytes(1 + side * 4)  # filter byte 0 and transparent black
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(row * rows_per_block) + packer.flush(zlib.Z_FULL_FLUSH)
+    blocks, rest = divmod(side, rows_per_block)
+    tail = zlib.compressobj(9, zlib.DEFLATED, -15)
+    last = tail.compress(row * rest) + tail.flush()
+    length = len(row) * side
+    adler = ((length % 65521) << 16) | 1  # the Adler-32 of zero bytes
+    idat = b"\x78\xda" + block * blocks + last + struct.pack(">I", adler)
+    return png_claiming(side, side, idat)
+
+
 def photo_png(*, orientation=None, mode="RGBA", trailing=b"TRAILING-SECRET") -> bytes:
     info = PngInfo()
     info.add_text("Author", "Chen Jie")

@@ -64,6 +64,21 @@ async def test_unreadable_and_unloaded_images(agent, home):
     assert r["badges"] == [] and r["unreadable"]["code"] == "not_fetched"
 
 
+async def test_a_picture_too_big_to_decode_is_named_and_the_old_url_still_checked(agent, home):
+    watch_live_old_url(home)
+    r = await assess(agent, fx.transparent_png(13000), OLD_URL)  # 657 KB, 2.7 GB decoded
+    assert r["badges"] == ["old-url-live"]
+    assert r["unreadable"]["code"] == "too_many_pixels"
+    en, zh = r["unreadable"]["message"].split(" / ")
+    assert en.startswith("photo 1.jpg is 13000 x 13000 pixels") and "13000 x 13000 像素" in zh
+
+
+async def test_heic_is_not_converted_to_assess_it(agent):
+    r = await assess(agent, fx.heic())
+    assert r["badges"] == [] and r["unreadable"]["code"] == "unsupported_format"
+    assert "HEIC" in r["unreadable"]["message"]
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x/y.jpg"])
 async def test_bad_url_is_refused(agent, url):
     r = await agent.post("/v1/images/assess", params={"url": url}, data=b"",

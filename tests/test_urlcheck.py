@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from iprdesk import urlcheck
 from iprdesk.cli import main
+from tests import image_fixtures as fx
 from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
 
 FAST = dict(timeout=1.0, backoff=0.05)
@@ -71,6 +72,13 @@ async def test_default_image_and_html_soft_404_are_placeholders(cdn):
     r = await check(cdn, "soft-404.jpg")
     assert (r.verdict, r.reason["code"]) == ("placeholder", "serves_non_image")
     assert "text/html" in r.reason["en"] and r.reason["zh_CN"]
+
+
+async def test_a_picture_too_big_to_compare_is_unknown_not_a_placeholder(cdn):
+    cdn.swap_body = fx.png_claiming(13000, 13000)
+    r = await check(cdn, "swap.jpg")
+    assert (r.verdict, r.reason["code"]) == ("unknown", "image_too_big")
+    assert r.reason["zh_CN"]
 
 
 async def test_redirects_are_followed_and_recorded(cdn):

@@ -10,8 +10,9 @@ An image shown on the Panel gets zero or more problems, or "fine":
 
 from pathlib import Path
 
-from iprdesk import metadata, similar, urlcheck, urlwatch
+from iprdesk import i18n, metadata, similar, urlcheck, urlwatch
 from iprdesk.errors import BadInput
+from iprdesk.metadata.heic import HeicHandler
 
 PROBLEMS = ("near-duplicate", "metadata", "old-url-live")
 
@@ -33,7 +34,12 @@ def assess(home: Path, data: bytes, url: str | None, name: str = "image") -> dic
            "old_url": None, "unreadable": None}
     if url:
         out["old_url"] = _old_url(home, urlcheck.parse_url(url))
-    if data:
+    if HeicHandler.sniff(data[:16]):
+        # Inspecting a HEIC means converting it (several times its pixels in memory), for a
+        # picture the Panel cannot show.
+        out["unreadable"] = {"code": "unsupported_format",
+                             "message": i18n.both_line("imagebadges.heic", file=name)}
+    elif data:
         try:
             fp = similar.fingerprint_bytes(data, name)
             report = metadata.inspect_image(data, name)

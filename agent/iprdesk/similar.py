@@ -14,8 +14,11 @@ Mirroring a picture is the cheapest way to dodge a naive duplicate check, so bot
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
 coefficients of odd horizontal frequency, so the mirrored hash comes from the same DCT.
 
-Speed: a 12-megapixel JPEG is decoded at 1/8 scale with Pillow's draft mode (libjpeg does the
-reduction while decoding), and batches are spread over all cores.
+Speed and memory: a 12-megapixel JPEG is decoded at 1/8 scale with Pillow's draft mode
+(libjpeg does the reduction while decoding), and batches are spread over all cores. Other
+decoders give the full picture, which is turned grey and reduced a band of rows at a time;
+`MAX_PIXELS` refuses, before decoding, a file whose pixels would not fit in memory (a 657 KB
+PNG can claim 13000 x 13000).
 
 The thresholds below were measured with `bench/similar.py` on generated edits (resize,
 re-compression, mirror, 5 % crop, brightness +-25 %, contrast, a text caption) and unrelated
@@ -27,15 +30,27 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import (  # noqa: F401 - the decoders' modules, imported to register them in Image.OPEN
+    BmpImagePlugin,
+    GifImagePlugin,
+    Image,
+    JpegImagePlugin,
+    PngImagePlugin,
+    TiffImagePlugin,
+    WebPImagePlugin,
+)
 
+from iprdesk import i18n
 from iprdesk.errors import BadInput
+from iprdesk.metadata.heic import HeicHandler
 
 # Formats a catalogue folder holds; anything else in the folder is skipped by `audit`.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
@@ -46,6 +61,27 @@ _HASH_SIDE = 8
 # Draft-mode target: the smallest JPEG scale still at least this big keeps enough detail for a
 # 32x32 resample (1/8 scale for a 12-megapixel photo).
 _DRAFT_SIDE = 128
+
+# The most pixels each decoder is given: decoding costs memory in proportion to the pixels,
+# differently per decoder (WebP and HEIC hold the picture three or four times over), and a
+# small file can claim any size. Measured with `bench/similar.py --memory`: the worst file
+# each accepts (4 channels, one strip...) peaks at 255 MB or less in a process of its own. A
+# JPEG is decoded at 1/8 scale; a progressive one (or one in several scans) makes libjpeg keep
+# every coefficient.
+MAX_PIXELS = {"JPEG": 200_000_000, "progressive JPEG": 24_000_000, "PNG": 40_000_000,
+              "GIF": 40_000_000, "BMP": 40_000_000, "TIFF": 24_000_000, "WebP": 13_000_000,
+              "HEIC": 25_000_000}
+# Pillow opens a JPEG that carries more pictures (MPO, from phones) as "MPO", which this module
+# always decoded at full size: up to what a full decode fits in (4 bytes a pixel, 12 with a
+# progressive one's coefficients) it still is, so its fingerprint stays exactly as it was.
+_MPO_FULL_DECODE = {"JPEG": 40_000_000, "progressive JPEG": 16_000_000}
+# Pillow's decoders compare/audit use (Pillow's name: ours), tried on a file's first bytes.
+_PILLOW_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "BMP": "BMP",
+                   "TIFF": "TIFF"}
+# In a JPEG's entropy-coded data 0xFF is followed by 0 or a restart marker: these are real.
+_SCAN_OR_END = re.compile(rb"\xff[\xd9\xda]")
+# Rows are turned grey a band of about this many pixels at a time.
+_BAND_PIXELS = 1 << 20
 
 # Hamming distances out of 64 bits, measured by bench/similar.py (120 generated photos, 9 edits
 # each, 7,140 unrelated pairs): edits reach pHash+dHash 28 at worst (a caption band over the
@@ -128,13 +164,24 @@ class Fingerprint:
             raise BadInput(f"Not a stored image fingerprint: {e}") from e
 
 
-def _small_gray(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        # Product shots are often cut out on transparency; compare them as shown on white.
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image)
-    return image.convert("L")
+def _small_gray(image: Image.Image, factor: int) -> Image.Image:
+    """`image` in grayscale, reduced `factor` times, a band of rows at a time: a big picture is
+    never held a second time, nor in RGBA. Each band ends on a multiple of `factor`, so the
+    result is the same as reducing the whole grey picture."""
+    # Product shots are often cut out on transparency; compare them as shown on white.
+    on_white = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    width, height = image.size
+    rows = factor * max(1, _BAND_PIXELS // (width * factor))
+    gray = Image.new("L", (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, rows):
+        band = image.crop((0, top, width, min(height, top + rows)))
+        if on_white:
+            band = band.convert("RGBA")
+            band = Image.alpha_composite(Image.new("RGBA", band.size, (255, 255, 255, 255)),
+                                         band)
+        band = band.convert("L")
+        gray.paste(band.reduce(factor) if factor > 1 else band, (0, top // factor))
+    return gray
 
 
 # EXIF orientation -> the transpose that shows the picture upright (as ImageOps does).
@@ -153,11 +200,8 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     """
     width, height = size or image.size
     orientation = image.getexif().get(0x0112, 1)
-    gray = _small_gray(image)
     # Shrink cheaply before the exact resamples; the hashes only see 32x32 anyway.
-    factor = min(gray.size) // _DRAFT_SIDE
-    if factor > 1:
-        gray = gray.reduce(factor)
+    gray = _small_gray(image, max(1, min(image.size) // _DRAFT_SIDE))
     if orientation in _ORIENTATION_TRANSPOSE:
         gray = gray.transpose(_ORIENTATION_TRANSPOSE[orientation])
         if orientation >= 5:
@@ -181,24 +225,152 @@ def fingerprint_bytes(data: bytes, name: str = "image") -> Fingerprint:
 def fingerprint_file(path: str | os.PathLike) -> Fingerprint:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        stream = path.open("rb")
     except OSError as e:
         raise BadInput(f"Cannot read {path}: {e.strerror or e}") from e
-    return fingerprint_bytes(data, str(path))
+    # Decoded from the open file: a file is never held whole in memory beside its pixels.
+    with stream:
+        try:
+            sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError as e:
+            raise BadInput(f"Cannot read {path}: {e.strerror or e}") from e
+        stream.seek(0)
+        return _fingerprint_stream(stream, str(path), sha256)
+
+
+def _check_pixels(name: str, kind: str, size: tuple[int, int]) -> None:
+    width, height = size
+    if width * height > MAX_PIXELS[kind]:
+        raise BadInput(i18n.both_line(
+            "similar.too_many_pixels", file=name, width=width, height=height,
+            megapixels=f"{width * height / 1e6:.1f}", limit=MAX_PIXELS[kind] // 1_000_000,
+            format=kind), code="too_many_pixels")
+
+
+def _jpeg_has_many_scans(stream) -> bool:
+    """Whether libjpeg keeps every coefficient of the picture at once, whatever the draft
+    scale: a progressive JPEG, or a sequential one with its components in separate scans.
+    True when the segments before the first scan are not laid out plainly (the stricter cap).
+    """
+    stream.seek(2)
+    while True:
+        head = stream.read(4)
+        if len(head) < 4 or head[0] != 0xFF:
+            return True
+        if head[1] == 0xFF:  # a fill byte before the marker
+            stream.seek(-3, io.SEEK_CUR)
+            continue
+        stream.seek(int.from_bytes(head[2:], "big") - 2, io.SEEK_CUR)
+        if head[1] == 0xDA:
+            break
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        found = _SCAN_OR_END.search(tail + chunk)
+        if found:
+            return found.group() == b"\xff\xda"
+        tail = chunk[-1:]
+    return False
+
+
+def _webp_size(head: bytes) -> tuple[int, int] | None:
+    """The canvas size in a WebP's first 30 bytes: libwebp allocates the canvas as Pillow
+    opens the file, so the size is checked before."""
+    chunk = head[12:16]
+    if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a" and len(head) >= 30:
+        return (int.from_bytes(head[26:28], "little") & 0x3FFF,
+                int.from_bytes(head[28:30], "little") & 0x3FFF)
+    if chunk == b"VP8X" and len(head) >= 30:
+        return (int.from_bytes(head[24:27], "little") + 1,
+                int.from_bytes(head[27:30], "little") + 1)
+    if chunk == b"VP8L" and head[20:21] == b"\x2f" and len(head) >= 25:
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _gif_size(stream) -> tuple[int, int]:
+    """The size Pillow gives a GIF as it opens it: the screen, grown to hold the first frame.
+    Pillow checks that against its own limit as it opens (a warning, then an error), so ours
+    comes first; the blocks are walked as GifImageFile._seek(0) walks them."""
+    def sub_block() -> bytes | None:
+        length = stream.read(1)
+        return stream.read(length[0]) if length and length[0] else None
+
+    head = stream.read(13)
+    width, height = struct.unpack("<HH", head[6:10])
+    if head[10] & 0x80:  # the global colour table
+        stream.seek(3 << ((head[10] & 7) + 1), io.SEEK_CUR)
+    while (kind := stream.read(1)) not in (b"", b";"):
+        if kind == b"!":  # an extension: its label, then sub-blocks up to an empty one
+            label, block = stream.read(1), sub_block()
+            if label == b"\xfe":
+                while block:
+                    block = sub_block()
+                continue
+            if label == b"\xff" and block is not None and block.startswith(b"NETSCAPE2.0"):
+                sub_block()
+            while sub_block():
+                pass
+        elif kind == b",":  # the first frame: left, top, width, height
+            extent = stream.read(8)
+            if len(extent) < 8:
+                break
+            left, top, w, h = struct.unpack("<4H", extent)
+            return max(width, left + w), max(height, top + h)
+    return width, height
+
+
+def _decode_heic(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
+    import pillow_heif  # imported on demand: loading libheif costs start-up time
+
+    try:
+        heif = pillow_heif.open_heif(stream, convert_hdr_to_8bit=True)
+        size = heif.size
+        _check_pixels(name, "HEIC", size)
+        # libheif applies the container's rotation and mirroring: the picture is upright.
+        return heif.to_pillow(), size
+    except BadInput:
+        raise
+    except Exception as e:  # noqa: BLE001 - libheif raises whatever a damaged box makes it
+        raise BadInput(f"{name} is damaged or truncated ({e})", code="not_an_image") from e
+
+
+def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
+    """The picture in `stream`, decoded as small as its decoder allows, and its full size.
+
+    Pillow's decoders are called directly: `Image.open` would warn, or fail with its own
+    error, on the sizes `MAX_PIXELS` refuses with ours."""
+    head = stream.read(30)
+    stream.seek(0)
+    if HeicHandler.sniff(head):
+        return _decode_heic(stream, name)
+    # Pillow's test of the first bytes returns a string when the decoder is not installed.
+    found = [name for name in _PILLOW_FORMATS if Image.OPEN[name][1](head) is True]
+    if not found:
+        raise BadInput(f"{name} is not an image iprdesk can read (JPEG, PNG, WebP, GIF, BMP, "
+                       "TIFF, HEIC)", code="not_an_image")
+    if found[0] == "WEBP" and (canvas := _webp_size(head)):
+        _check_pixels(name, "WebP", canvas)
+    elif found[0] == "GIF":
+        _check_pixels(name, "GIF", _gif_size(stream))
+        stream.seek(0)
+    image = Image.OPEN[found[0]][0](stream, name)
+    kind, size = _PILLOW_FORMATS[found[0]], image.size
+    jpeg = image.format in ("JPEG", "MPO")
+    if jpeg and (image.info.get("progressive") or _jpeg_has_many_scans(stream)):
+        kind = "progressive JPEG"
+    _check_pixels(name, kind, size)
+    if jpeg and not (image.format == "MPO" and size[0] * size[1] <= _MPO_FULL_DECODE[kind]):
+        image.draft("RGB" if image.mode == "RGB" else image.mode, (_DRAFT_SIDE, _DRAFT_SIDE))
+    image.load()
+    return image, size
 
 
 def _fingerprint_stream(stream, name: str, sha256: str) -> Fingerprint:
     try:
-        with Image.open(stream) as image:
-            size = image.size
-            if image.format == "JPEG":
-                image.draft("RGB" if image.mode == "RGB" else image.mode,
-                            (_DRAFT_SIDE, _DRAFT_SIDE))
-            image.load()
+        image, size = _decode(stream, name)
+        with image:
             return fingerprint_image(image, sha256, size)
-    except (UnidentifiedImageError, Image.DecompressionBombError) as e:
-        raise BadInput(f"{name} is not an image iprdesk can read (JPEG, PNG, WebP, GIF, BMP, "
-                       "TIFF)", code="not_an_image") from e
     except (OSError, SyntaxError, ValueError) as e:
         raise BadInput(f"{name} is damaged or truncated ({e})", code="not_an_image") from e
 

@@ -339,7 +339,9 @@ class Checker:
         try:
             fp = await asyncio.get_running_loop().run_in_executor(
                 None, similar.fingerprint_bytes, f.body, f.final_url)
-        except BadInput:
+        except BadInput as e:
+            if e.code == "too_many_pixels":  # a picture, but not one to decode here
+                return "unknown", reason("image_too_big"), None, None
             kind = f.headers.get("content-type", "unknown content").split(";")[0]
             return "placeholder", reason("serves_non_image", content_type=kind), None, None
         if reference is None:

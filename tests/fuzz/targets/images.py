@@ -141,8 +141,7 @@ def fingerprint(data: bytes) -> None:
 
 
 def _assessed_seeds() -> list[bytes]:
-    # Not HEIC: compare and audit do not read it (Pillow has no HEIF decoder of its own).
-    return [*jpeg_seeds(), *png_seeds(), *webp_seeds(), *gif_seeds()]
+    return [*jpeg_seeds(), *png_seeds(), *webp_seeds(), *gif_seeds(), *heic_seeds()]
 
 
 register(Target("jpeg", jpeg_seeds, check_lossless))
