@@ -2,6 +2,7 @@
 against damage: forged, rewritten, truncated and bit-flipped entries are named, and only they."""
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from iprdesk.cli import main
-from iprdesk.vault import Vault
+from iprdesk.vault import Vault, objects
 from iprdesk.vault.bundle import SIGNATURE_CONTEXT
 from iprdesk.vault.journal import ENTRY_CONTEXT, HEAD_CONTEXT, Journal, encode_entry
 from iprdesk.vault.session import VaultSession
@@ -178,6 +179,32 @@ def test_adds_after_the_head_must_chain_to_it(vault):
     found = problems(vault)
     assert found == [f"journal entry {head + 1} was edited or replaced (it does not follow "
                      f"entry {head}, which is signed)"], found
+
+
+def test_an_add_cannot_record_an_object_again(vault):
+    """Adds are unsigned, but they cannot vouch for a replaced object added before the last
+    signed entry: an object is added once."""
+    victim = vault.add(b"the real receipt", {"kind": "receipt"})
+    vault.checkpoint()
+    # Re-encrypted (the public key is all it takes) with other content under the same id,
+    # and recorded by a new unsigned add.
+    out = io.BytesIO()
+    _, file_sha = objects.write(out, vault.public_key, victim, io.BytesIO(b"an invented one"),
+                                {"kind": "receipt", "captured_at": "2026-01-01T00:00:00Z"})
+    path = vault.objects_dir / victim
+    os.chmod(path, 0o600)
+    path.write_bytes(out.getvalue())
+    seq = vault.journal.head()[0] + 1
+    Journal(vault.journal.folder).append("add", objects=[{"id": victim, "sha256": file_sha}])
+    found = Vault.open(vault.root.parent).verify(deep=False).problems
+    assert found[0] == (f"journal entry {seq} (add) records again objects the journal already "
+                        f"has ({victim}): each is added once (forged)"), found
+
+
+@pytest.mark.parametrize("objects_field", [5, "abc", {"id": "x"}, [3, None]])
+def test_an_add_with_malformed_objects_does_not_crash_verify(vault, objects_field):
+    Journal(vault.journal.folder).append("add", objects=objects_field)
+    assert Vault.open(vault.root.parent).verify(deep=False).ok
 
 
 # -- migration: format 1 entries --------------------------------------------------------------

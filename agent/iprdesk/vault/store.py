@@ -132,16 +132,34 @@ class _Replay:
         self.live: dict[str, str] = {}
         self.deleted: set[str] = set()
 
+    @staticmethod
+    def _added(entry: Entry) -> list[dict]:
+        objects = entry.fields.get("objects")
+        if entry.op not in ("add", "relabel") or not isinstance(objects, list):
+            return []
+        return [added for added in objects
+                if isinstance(added, dict) and isinstance(added.get("id"), str)]
+
+    def again(self, entry: Entry) -> list[str]:
+        """Ids the entry adds that the journal already has. Ids are random and an object is
+        added once: an unsigned add that records an object again would otherwise vouch for
+        a replaced file of one added before the last signed entry."""
+        seen: set[str] = set()
+        again = set()
+        for added in self._added(entry):
+            if added["id"] in seen or added["id"] in self.live or added["id"] in self.deleted:
+                again.add(added["id"])
+            seen.add(added["id"])
+        return sorted(again)
+
     def apply(self, entry: Entry) -> None:
         if entry.op == "relabel" and isinstance(entry.fields.get("replaces"), str):
             self.live.pop(entry.fields["replaces"], None)
             self.deleted.add(entry.fields["replaces"])
-        if entry.op in ("add", "relabel"):
-            for added in entry.fields.get("objects") or []:
-                if isinstance(added, dict) and isinstance(added.get("id"), str):
-                    self.live[added["id"]] = added.get("sha256", "")
-                    self.deleted.discard(added["id"])
-        elif entry.op == "delete" and isinstance(entry.fields.get("object"), str):
+        for added in self._added(entry):
+            self.live[added["id"]] = added.get("sha256", "")
+            self.deleted.discard(added["id"])
+        if entry.op == "delete" and isinstance(entry.fields.get("object"), str):
             self.live.pop(entry.fields["object"], None)
             self.deleted.add(entry.fields["object"])
         self.seq = entry.seq
@@ -660,8 +678,14 @@ class Vault:
                                    "(its first entry was removed or replaced)")
         state = _Replay()
         for entry in audit.entries:
-            if entry.seq not in audit.rejected:  # what a damaged or forged entry says is void
-                state.apply(entry)
+            if entry.seq in audit.rejected:  # what a damaged or forged entry says is void
+                continue
+            if again := state.again(entry):
+                report.problems.append(
+                    f"journal entry {entry.seq} ({entry.op}) records again objects the journal "
+                    f"already has ({', '.join(again)}): each is added once (forged)")
+                continue
+            state.apply(entry)
         report.objects = len(state.live)
         if deep:
             for entry in audit.entries:
