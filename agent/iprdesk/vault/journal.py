@@ -195,12 +195,13 @@ class Journal:
                       if n.endswith(".json") and not n.startswith("."))
 
     def head(self) -> tuple[int, str]:
-        """(sequence number, digest) of the last entry; (0, GENESIS) when empty."""
-        names = self._names()
-        if not names:
-            return 0, GENESIS
-        raw = (self.folder / names[-1]).read_bytes()
-        return json.loads(raw)["seq"], hashlib.sha256(raw).hexdigest()
+        """(sequence number, digest) of the last entry; (0, GENESIS) when empty. Its number is
+        its file's: a damaged last entry must not stop the next append (verify names it)."""
+        for name in reversed(self._names()):
+            if name.removesuffix(".json").isdigit():
+                raw = (self.folder / name).read_bytes()
+                return int(name.removesuffix(".json")), hashlib.sha256(raw).hexdigest()
+        return 0, GENESIS
 
     def entry(self, seq: int) -> dict:
         """The body of entry `seq` alone; OSError or ValueError when absent or unreadable."""
@@ -259,11 +260,10 @@ class Journal:
         before: Entry | None = None  # the entry just before, when it was read
         expected, newer_format = start, False
         for name in self._names():
-            try:
-                seq = int(name.removesuffix(".json"))
-            except ValueError:
+            if not name.removesuffix(".json").isdigit():
                 out.problems.append(f"journal file {name} is not an entry (planted or renamed)")
                 continue
+            seq = int(name.removesuffix(".json"))
             if seq < start:
                 continue
             if seq != expected:

@@ -468,6 +468,18 @@ class Vault:
             leftover.unlink(missing_ok=True)
         state = self._state()
         now = time.time()
+        sound: list[bool] = []
+
+        def journal_sound() -> bool:
+            """Whether the journal passes its checks, asked only before acting on it: a
+            damaged or forged entry must not make recovery delete or adopt a file."""
+            if not sound:
+                sound.append(not self.journal.audit(self.signing_public_key).problems)
+                if not sound[0]:
+                    log.warning("vault recovery skipped: the journal fails its checks (run "
+                                "`iprdesk vault verify`)")
+            return sound[0]
+
         for name in sorted(os.listdir(self.objects_dir)):
             path = self.objects_dir / name
             if name.startswith(STAGE_PREFIX):
@@ -477,6 +489,8 @@ class Vault:
                 continue
             if name.startswith(".") or name in state.live:
                 continue
+            if not journal_sound():
+                break
             if name in state.deleted:
                 path.unlink()
                 done.append(f"finished deleting object {name}")
