@@ -13,7 +13,7 @@ by default). Anything else is a defect:
 
 Adding a target: a module in `tests/fuzz/targets/` (every module there is loaded) calls
 
-    register(Target("bundle", seeds=make_bundles, run=verify_bundle_bytes))
+    register(Target("bundle", bundle_seeds, verify))  # tests/fuzz/targets/bundles.py
 
 `seeds` is called once per process and must return the same files on every machine (make
 them in code; no corpus), so that `--seed S` names the same mutants everywhere.
