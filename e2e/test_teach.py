@@ -141,6 +141,10 @@ def test_the_options_page_lists_and_removes_taught_pages_and_a_page_cannot_teach
         box.get_by_role("button", name="Cancel").click()
         dialog(page).get_by_role("button", name="Not now").click()
         page.get_by_role("dialog", name="Teach iprdesk this page").wait_for(state="detached")
+        # For good on that page: not offered again on the next visit.
+        page.reload()
+        page.wait_for_selector("html[data-iprdesk-teach='dismissed']")
+        assert page.get_by_role("dialog", name="Teach iprdesk this page").count() == 0
 
 
 def test_a_newer_page_map_is_imported_and_a_hostile_file_refused(tmp_path):
@@ -219,4 +223,46 @@ def test_a_recognised_page_without_its_columns_is_taught_from_the_popup(tmp_path
             page.locator("#complaints th", has_text=header).first.click()
         box.get_by_role("button", name="Save").click()
         host = page.locator("iprdesk-overlay[data-iprdesk-id='complaint:CMP-2026-11-0042']")
+        host.wait_for(state="attached", timeout=10000)
+
+
+def test_an_appeal_list_and_a_div_grid_are_taught_too(tmp_path):
+    with launch_browser(tmp_path) as browser:
+        browser.panel.pages = {r"/ipr/grid": "complaints-grid.html", **browser.panel.pages}
+        # Appeals: the Panel renamed its columns; the kind is known (URL and heading), the
+        # fields it does not show (complaint ID, products) are skipped.
+        page = browser.open_panel("/ipr/appeals")
+        page.wait_for_selector("html[data-iprdesk-page='appeal-status']")
+        page.evaluate("""() => {
+            const th = document.querySelectorAll("#appeals th");
+            ["Case ref", "Outcome", "Why"].forEach((text, i) => { th[i].textContent = text; });
+        }""")
+        box = dialog(page)
+        assert "cannot find its columns: appeal ID, status" in box.inner_text()
+        box.get_by_role("button", name="Teach iprdesk this page").click()
+        page.locator("#appeals tbody tr").first.click()
+        for step, header in enumerate(["Case ref", "Outcome", None, "Why", "Date", None], 1):
+            box.get_by_text(f"Column {step} of 6").wait_for()
+            if header:
+                page.locator("#appeals th", has_text=header).click()
+            else:
+                box.get_by_role("button", name="Skip: not on this page").click()
+        box.get_by_text("3 rows read").wait_for()  # the rejected ones and the one under review
+        box.get_by_role("button", name="Save").click()
+        host = page.locator("iprdesk-overlay[data-iprdesk-id='appeal:APL-88120']")
+        host.wait_for(state="attached", timeout=10000)
+        assert host.get_attribute("data-code") == "Doc_Incomplete"
+        # A div grid (no table, no ARIA roles), taught by clicking its header cells.
+        page = browser.open_panel("/ipr/grid")
+        page.wait_for_selector("html[data-iprdesk-page='complaint-report']")
+        page.evaluate("""() => {
+            document.querySelector(".grid .head span").textContent = "索赔编号"; }""")
+        box = dialog(page)
+        box.get_by_role("button", name="Teach iprdesk this page").click()
+        page.locator(".grid .r:not(.head)").first.click()
+        for step in range(1, 7):
+            box.get_by_text(f"Column {step} of 6").wait_for()
+            page.locator(f".grid .head span:nth-child({step})").click()
+        box.get_by_role("button", name="Save").click()
+        host = page.locator("iprdesk-overlay[data-iprdesk-id='complaint:ZX-5001']")
         host.wait_for(state="attached", timeout=10000)

@@ -40,7 +40,11 @@ iprdesk.teach = (() => {
   let catalog = null;
   let situation = null;           // { state: "unrecognised" | "missing", kind?, missing? }
   let flow = null;                // the teaching in progress
-  const dismissed = new Set();    // paths where the seller said "Not now", for this tab
+  // Paths where the seller said "Not now": kept by the service worker, so the prompt does not
+  // come back on every visit (the popup still offers teaching there).
+  let dismissed = null;
+  const dismissedLoaded = iprdesk.ask("teach.dismissed").then(
+    (paths) => { dismissed = new Set(paths); }, () => { dismissed = new Set(); });
 
   // -- what the page is -----------------------------------------------------------------
 
@@ -119,7 +123,14 @@ iprdesk.teach = (() => {
   function showPrompt() {
     show(el("p", {}, situationText(situation)),
          buttons(button("teachStart", start, true),
-                 button("teachNotNow", () => { dismissed.add(location.pathname); hide(); })));
+                 button("teachNotNow", notNow)));
+  }
+
+  function notNow() {
+    dismissed.add(location.pathname);
+    document.documentElement.dataset.iprdeskTeach = "dismissed";
+    hide();
+    iprdesk.ask("teach.dismiss", { path: location.pathname }).catch(() => {});
   }
 
   // -- marks on the page ----------------------------------------------------------------
@@ -372,9 +383,17 @@ iprdesk.teach = (() => {
     consider(data, id, module) {
       catalog = data;
       if (flow) return;
+      if (!dismissed) {
+        dismissedLoaded.then(() => iprdesk.teach.consider(data, id, module));
+        return;
+      }
       const before = JSON.stringify(situation);
       situation = teachable().length ? assess(id, module) : null;
-      if (!situation || dismissed.has(location.pathname)) hide();
+      // What the prompt does, for whoever needs to know without looking into its shadow root.
+      const state = !situation ? null : dismissed.has(location.pathname) ? "dismissed" : "offered";
+      if (state) document.documentElement.dataset.iprdeskTeach = state;
+      else delete document.documentElement.dataset.iprdeskTeach;
+      if (state !== "offered") hide();
       // Rebuilt only when it says something else: never under the seller's cursor.
       else if (before !== JSON.stringify(situation) || !panelShown()) showPrompt();
     },

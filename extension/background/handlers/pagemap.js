@@ -17,7 +17,23 @@ function extensionPageOnly(handler) {
   };
 }
 
+// The Panel paths where the seller put the teach prompt away ("Not now"), newest last.
+const DISMISSED_KEY = "teachDismissed";
+const MAX_DISMISSED = 200;
+
+async function dismissedPaths() {
+  const { [DISMISSED_KEY]: paths } = await chrome.storage.local.get(DISMISSED_KEY);
+  return Array.isArray(paths) ? paths : [];
+}
+
 export const handlers = {
+  "teach.dismissed": () => dismissedPaths(),
+  "teach.dismiss": async ({ path }) => {
+    if (typeof path !== "string" || !path.startsWith("/") || path.length > 300) return false;
+    const paths = (await dismissedPaths()).filter((p) => p !== path);
+    await chrome.storage.local.set({ [DISMISSED_KEY]: [...paths, path].slice(-MAX_DISMISSED) });
+    return true;
+  },
   "pagemap.teach": ({ taught }) => agent.teachPage(taught).then(changed),
   "pagemap.list": extensionPageOnly(() => agent.pagemapAdditions()),
   "pagemap.forget": extensionPageOnly(({ id }) => agent.forgetTaughtPage(id).then(changed)),
