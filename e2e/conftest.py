@@ -3,11 +3,13 @@ extension, and the mock Merchant Panel at its real address (DESIGN section 5).""
 
 import os
 import shutil
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
 from tests.conftest import REPO
@@ -17,6 +19,11 @@ EXTENSION = REPO / "extension"
 # The agent's state on the popup and options pages once it is known (not still being asked).
 STATE_KNOWN = '#state:not([data-state="checking"]):not([data-state="busy"])'
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# How long any wait of a test may take before it fails. Waits end as soon as their condition
+# holds; this bound is only how long a broken test takes to say so, and is generous because a
+# loaded machine (CI beside other jobs) can be many times slower than an idle one.
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
@@ -55,7 +62,20 @@ class Browser:
 
     @property
     def worker(self):
+        """The extension's service worker; an extension page wakes it if Chrome stopped it."""
+        if not self.context.service_workers:
+            with self.context.expect_event("serviceworker"):
+                self.open_extension_page("popup/popup.html").close()
         return self.context.service_workers[0]
+
+    @contextmanager
+    def agent_stopped(self):
+        """The agent stopped for the block, and started again on its port after it."""
+        self.agent.stop()
+        try:
+            yield
+        finally:
+            self.agent.start()
 
     def pair(self) -> None:
         """Pair as a user does: point the options page at the agent, type the code."""
@@ -89,6 +109,22 @@ UPLOAD_TOAST_LOG = """(() => {
 })()"""
 
 
+def wait_until(page, condition: str, arg=None) -> None:
+    """Wait until the async JavaScript function `condition(arg)` answers truthy on `page`.
+    wait_for_function does not await a promise (one counts as true at once), so each of its
+    polls reads the last answer and asks again once that one is in."""
+    key = uuid.uuid4().hex
+    page.wait_for_function(f"""(arg) => {{
+        const state = (window.e2eWaits ??= {{}})["{key}"] ??= {{}};
+        if (!state.asking) {{
+            state.asking = true;
+            ({condition})(arg).then((value) => {{ state.value = value; }})
+                .finally(() => {{ state.asking = false; }});
+        }}
+        return state.value;
+    }}""", arg=arg)
+
+
 def toast_texts(page, n=1):
     """The texts of the upload guard's toasts on `page`, once there are at least n."""
     page.wait_for_function("(n) => window.uploadToasts.length >= n", arg=n)
@@ -106,7 +142,7 @@ def open_card(host):
 def row_card(page, row_id):
     """Open the annotation card of one Panel row (its chip) and return the card."""
     host = page.locator(f"iprdesk-overlay[data-iprdesk-id='{row_id}']")
-    host.wait_for(state="attached", timeout=10000)
+    host.wait_for(state="attached")
     return open_card(host)
 
 
@@ -134,9 +170,9 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
                       f"--lang={lang.replace('_', '-')}"],
                 env={**os.environ, "LANGUAGE": lang},
             )
+            context.set_default_timeout(WAIT_MS)
             try:
-                worker = (context.service_workers
-                          or [context.wait_for_event("serviceworker", timeout=15000)])[0]
+                worker = (context.service_workers or [context.wait_for_event("serviceworker")])[0]
                 context.add_init_script(UPLOAD_TOAST_LOG)
                 panel = MockPanel()
                 panel.install(context)

@@ -103,7 +103,7 @@ def choose_photo(browser, tmp_path, name):
     photo.write_bytes(fx.photo_jpeg())
     browser.panel.uploads.clear()
     page = browser.open_panel(PRODUCT)
-    page.wait_for_selector('html[data-iprdesk-page="product-edit"]', timeout=10000)
+    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
     page.set_input_files("#image-upload", str(photo))
     return page
 

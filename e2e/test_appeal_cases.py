@@ -52,7 +52,7 @@ def test_appeal_rows_lead_to_their_own_case(browser):
 
     card = card_of(page, "APL-9001")
     card.get_by_role("button", name="Capture evidence").click()
-    expect(card.locator(".status.ok")).to_contain_text("SHA-256", timeout=15000)
+    expect(card.locator(".status.ok")).to_contain_text("SHA-256")
     listed = json.loads(iprdesk("vault", "list", "--case", case_b, "--json", home=browser.home,
                                 env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)
     assert {item["kind"] for item in listed} == {"screenshot", "page"}
@@ -61,8 +61,7 @@ def test_appeal_rows_lead_to_their_own_case(browser):
 
 def test_a_chip_with_no_room_for_its_words_shrinks_to_its_mark(browser):
     page = browser.open_panel("/ipr/v3/appeals")  # six columns: no cell has room for a title
-    page.wait_for_selector("iprdesk-overlay[data-iprdesk-id^='appeal:']", state="attached",
-                           timeout=10000)
+    page.wait_for_selector("iprdesk-overlay[data-iprdesk-id^='appeal:']", state="attached")
     page.wait_for_function("""() => [...document.querySelectorAll(
         "iprdesk-overlay[data-iprdesk-id^='appeal:']")].length === 3""")
     chips = page.evaluate("""() => {

@@ -44,18 +44,27 @@ def agent_vault_status(browser):
     return status["data"]
 
 
-def test_capture_from_a_complaint_row_while_locked(browser, tmp_path):
+def lock_vault(browser):
+    page = browser.open_extension_page("popup/popup.html")
+    assert page.evaluate("chrome.runtime.sendMessage({type: 'vault.lock'})")["ok"]
+    page.close()
     assert agent_vault_status(browser)["unlocked"] is False
+
+
+def test_capture_from_a_complaint_row_while_locked(browser, tmp_path):
+    lock_vault(browser)
+    before = {i["id"] for i in vault_items(browser)}
     panel = browser.open_panel("/ipr/complaints")
     card = row_card(panel, "complaint:CMP-2026-11-0042")
     card.get_by_role("button", name="Capture evidence").click()
     toast = panel.locator("iprdesk-overlay .toast.ok")
-    toast.wait_for(timeout=15000)
+    toast.wait_for()
     shown = re.search(r"SHA-256 ([0-9a-f]{12})…", toast.inner_text()).group(1)
     expect(card.locator(".status.ok")).to_contain_text(shown)  # the row says so too
 
-    items = {i["kind"]: i for i in vault_items(browser)}
-    assert set(items) == {"screenshot", "page"}
+    new = [i for i in vault_items(browser) if i["id"] not in before]
+    items = {i["kind"]: i for i in new}
+    assert len(new) == 2 and set(items) == {"screenshot", "page"}
     shot, page = items["screenshot"], items["page"]
     assert shot["sha256"].startswith(shown)
     details = json.loads(iprdesk("vault", "show", shot["id"], "--json", home=browser.home,
@@ -81,7 +90,7 @@ def test_capture_from_an_appeal_row(browser):
     panel = browser.open_panel("/ipr/appeals")
     card = row_card(panel, "appeal:APL-88121")
     card.get_by_role("button", name="Capture evidence").click()
-    expect(card.locator(".status.ok")).to_contain_text("SHA-256", timeout=15000)
+    expect(card.locator(".status.ok")).to_contain_text("SHA-256")
     notes = [json.loads(iprdesk("vault", "show", i["id"], "--json", home=browser.home,
                                 env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)["note"]
              for i in vault_items(browser) if i["kind"] == "screenshot"]
@@ -121,17 +130,22 @@ def test_popup_captures_the_active_tab(browser):
     popup = browser.open_extension_page("popup/popup.html")
     popup.wait_for_selector("#capture-page")
     panel = browser.open_panel("/ipr/appeals")  # now the active tab of the window
-    panel.wait_for_selector('html[data-iprdesk-page="appeal-status"]', timeout=10000)
+    panel.wait_for_selector('html[data-iprdesk-page="appeal-status"]')
     popup.fill("#evidence-case", "CASE-POPUP")
     popup.click("#capture-page")
-    popup.wait_for_selector("#evidence-message.ok", timeout=15000)
+    popup.wait_for_selector("#evidence-message.ok")
     kinds = sorted(i["kind"] for i in vault_items(browser, "CASE-POPUP"))
     assert kinds == ["page", "screenshot"]
     popup.close()
     panel.close()
 
 
-def test_popup_unlocks_lists_and_locks(browser):
+def test_popup_unlocks_lists_and_locks(browser, tmp_path):
+    docs = [tmp_path / "receipt-1.pdf", tmp_path / "receipt-2.pdf"]
+    for n, doc in enumerate(docs):
+        doc.write_bytes(b"%PDF-1.4 receipt " + bytes([48 + n]))
+    iprdesk("vault", "add", "--case", "CASE-LIST", *map(str, docs), home=browser.home)
+    total = len(vault_items(browser))
     popup = browser.open_extension_page("popup/popup.html")
     popup.wait_for_selector("#unlock-form")
     popup.fill("#passphrase", "not the passphrase")
@@ -140,14 +154,13 @@ def test_popup_unlocks_lists_and_locks(browser):
     assert "Wrong passphrase" in popup.inner_text("#unlock-form .message")
     popup.fill("#passphrase", PASSPHRASE)
     popup.click("#unlock-form button")
-    popup.wait_for_selector("#vault-items li")
-    assert popup.locator("#vault-items li").count() >= 8
-    popup.fill("#evidence-case", "CASE-DOCS")
+    expect(popup.locator("#vault-items li")).to_have_count(total)
+    popup.fill("#evidence-case", "CASE-LIST")
     popup.dispatch_event("#evidence-case", "change")
     expect(popup.locator("#vault-items li")).to_have_count(2)
     with popup.expect_download() as download:
         popup.click("#export")
-    assert download.value.suggested_filename == "appeal-CASE-DOCS.zip"
+    assert download.value.suggested_filename == "appeal-CASE-LIST.zip"
     popup.click("#lock")
     popup.wait_for_selector("#unlock-form")
     popup.close()
@@ -155,11 +168,10 @@ def test_popup_unlocks_lists_and_locks(browser):
 
 
 def test_capture_with_the_agent_down_says_so(browser):
-    """Last in the module: it stops the agent."""
-    browser.agent.stop()
-    panel = browser.open_panel("/ipr/complaints")
-    card = row_card(panel, "complaint:CMP-2026-11-0043")
-    card.get_by_role("button", name="Capture evidence").click()
-    toast = panel.locator("iprdesk-overlay .toast.error")
-    expect(toast).to_contain_text("The iprdesk agent is not running", timeout=15000)
-    panel.close()
+    with browser.agent_stopped():
+        panel = browser.open_panel("/ipr/complaints")
+        card = row_card(panel, "complaint:CMP-2026-11-0043")
+        card.get_by_role("button", name="Capture evidence").click()
+        toast = panel.locator("iprdesk-overlay .toast.error")
+        expect(toast).to_contain_text("The iprdesk agent is not running")
+        panel.close()

@@ -3,7 +3,6 @@ renderer speaking for our content script) can make the extension do: nothing tha
 settings or records something the user did not see."""
 
 import json
-import time
 
 import pytest
 
@@ -24,23 +23,19 @@ def browser(tmp_path_factory):
 
 def content_script_world(browser, page):
     """A CDP session on `page` and the id of our content scripts' world in its main frame:
-    what a compromised renderer of that page can run as."""
+    what a compromised renderer of that page can run as. Callers wait for our overlays first,
+    so the world exists, and Runtime.enable reports every existing context before it returns."""
     cdp = browser.context.new_cdp_session(page)
     contexts = []
     cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
     cdp.send("Runtime.enable")
-    deadline = time.monotonic() + 5
-    main_frame = None
-    while time.monotonic() < deadline:
-        main_frame = next((c["auxData"]["frameId"] for c in contexts
-                           if c.get("auxData", {}).get("isDefault")), None)
-        ours = [c["id"] for c in contexts
-                if c["origin"] == browser.ext_url("").rstrip("/")
-                and c.get("auxData", {}).get("frameId") == main_frame]
-        if ours:
-            return cdp, ours[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no content script world among {contexts}")
+    main_frame = next((c["auxData"]["frameId"] for c in contexts
+                       if c.get("auxData", {}).get("isDefault")), None)
+    ours = [c["id"] for c in contexts
+            if c["origin"] == browser.ext_url("").rstrip("/")
+            and c.get("auxData", {}).get("frameId") == main_frame]
+    assert ours, f"no content script world among {contexts}"
+    return cdp, ours[0]
 
 
 def send_as_content_script(browser, page, message: dict):
@@ -64,7 +59,7 @@ def stored_settings(browser):
 def test_a_panel_tab_cannot_change_where_the_token_goes_or_drop_it(browser, message):
     before = stored_settings(browser)
     panel = browser.open_panel("/ipr/complaints")
-    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
+    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
     reply = send_as_content_script(browser, panel, message)
     panel.close()
     assert reply["ok"] is False and reply["error"]["code"] == "forbidden", reply
@@ -83,7 +78,7 @@ def test_a_background_panel_tab_cannot_capture_the_tab_in_front(browser):
     user's bank, mail...) must not get that screenshot sealed under its own URL and title."""
     panel = browser.open_panel("/ipr/complaints")
     host = panel.locator(f"iprdesk-overlay[data-iprdesk-id='{ROW}']")
-    host.wait_for(state="attached", timeout=10000)
+    host.wait_for(state="attached")
     front = browser.context.new_page()
     front.goto(browser.panel.url("/account"))  # any other tab, now in front
     assert browser.worker.evaluate(
@@ -96,11 +91,10 @@ def test_a_background_panel_tab_cannot_capture_the_tab_in_front(browser):
         root.querySelector('.card button.capture').click();
     }""", ROW)
     status = host.locator(".card .status")
-    status.wait_for(timeout=15000)
+    status.wait_for()
     panel.wait_for_function(
         """(row) => document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`)
-                      .shadowRoot.querySelector('.card .status')?.textContent""", arg=ROW,
-        timeout=15000)
+                      .shadowRoot.querySelector('.card .status')?.textContent""", arg=ROW)
     assert "error" in (status.get_attribute("class") or "")
     assert len(vault_items(browser)) == before
     front.close()
@@ -111,6 +105,6 @@ def test_a_background_panel_tab_cannot_capture_the_tab_in_front(browser):
         .shadowRoot.querySelector('.card button.capture').click()""", ROW)
     panel.wait_for_function(
         """(row) => document.querySelector(`iprdesk-overlay[data-iprdesk-id='${row}']`)
-                      .shadowRoot.querySelector('.card .status.ok')""", arg=ROW, timeout=15000)
+                      .shadowRoot.querySelector('.card .status.ok')""", arg=ROW)
     assert len(vault_items(browser)) == before + 2  # screenshot and page archive
     panel.close()

@@ -46,7 +46,7 @@ def browser(tmp_path_factory):
 
 
 def badges(page) -> dict:
-    page.wait_for_function(f"document.querySelectorAll('{BADGE}').length >= 4", timeout=20000)
+    page.wait_for_function(f"document.querySelectorAll('{BADGE}').length >= 4")
     return {h.get_attribute("data-iprdesk-image"): h.get_attribute("data-iprdesk-badges")
             for h in page.locator(BADGE).all()}
 
@@ -83,7 +83,7 @@ def test_images_added_later_get_badges_too(browser):
         document.getElementById('gallery').append(img);
     }""")
     page.wait_for_selector(f"{BADGE}[data-iprdesk-image$='{'e' * 40}_1024_1024.jpeg']",
-                           state="attached", timeout=15000)
+                           state="attached")
     added = page.locator(f"{BADGE}[data-iprdesk-image$='{'e' * 40}_1024_1024.jpeg']")
     # the CDN answers 404 for it: nothing to assess, and the badge says so
     assert added.get_attribute("data-iprdesk-badges") == "unreadable"
@@ -96,7 +96,7 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
                                          + timedelta(days=1))
     popup = browser.open_extension_page("popup/popup.html")
     live = popup.locator(f".watched-url[data-url='{OLD_URL}']")
-    live.wait_for(timeout=15000)
+    live.wait_for()
     assert live.get_attribute("data-state") == "live"
     assert "still live" in live.inner_text() and "Last checked" in live.inner_text()
     pending = popup.locator(f".watched-url[data-url='{refused}']")
@@ -104,17 +104,16 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
     assert "Not checked yet" in pending.inner_text()
 
     popup.click(".watched-case[data-case='C-2'] .check-now")
-    popup.wait_for_selector(f".watched-url[data-url='{refused}'][data-state='unknown']",
-                            timeout=30000)
+    popup.wait_for_selector(f".watched-url[data-url='{refused}'][data-state='unknown']")
     [w] = urlwatch.WatchList(browser.home).list("C-2")
     assert w.checks == 1 and w.last["reason"]["code"] == "network"
     popup.close()
 
 
 def test_agent_down_says_so(browser):
-    browser.agent.stop()
-    page = browser.open_panel(PRODUCT)
-    notice = page.locator("iprdesk-overlay[data-iprdesk-id='image-badges-agent-down']")
-    notice.wait_for(state="attached", timeout=20000)
-    assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")
-    page.close()
+    with browser.agent_stopped():
+        page = browser.open_panel(PRODUCT)
+        notice = page.locator("iprdesk-overlay[data-iprdesk-id='image-badges-agent-down']")
+        notice.wait_for(state="attached")
+        assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")
+        page.close()

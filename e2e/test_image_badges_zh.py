@@ -13,7 +13,7 @@ def test_badges_in_chinese(tmp_path):
         zh.panel.cdn["/" + "b" * 40 + "_1024_1024.jpeg"] = cdn_image(jpeg(product_photo(12)))
         page = zh.open_panel(PRODUCT)
         fine = page.locator(f"{BADGE}[data-iprdesk-badges='fine']")
-        fine.wait_for(state="attached", timeout=20000)
+        fine.wait_for(state="attached")
         assert fine.evaluate("h => h.shadowRoot.querySelector('.badge').textContent") == \
             "未发现问题"
         unreadable = page.locator(f"{BADGE}[data-iprdesk-badges='unreadable'] >> nth=0")

@@ -10,5 +10,5 @@ def test_the_ui_follows_a_chinese_browser(tmp_path):
         assert state == "connected"
         assert "已连接" in text
         page = zh.open_panel("/ipr/complaints")
-        page.wait_for_selector('html[data-iprdesk-page="complaint-report"]', timeout=10000)
+        page.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
         assert "投诉报告" in page.locator("iprdesk-overlay .pill").inner_text()

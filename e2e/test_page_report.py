@@ -24,11 +24,11 @@ def page_report(browser, path, change=None):
     popup = browser.open_extension_page("popup/popup.html")
     popup.wait_for_selector("#copy-page-report")
     panel = browser.open_panel(path)  # now the window's active tab
-    panel.wait_for_selector("html[data-iprdesk-page]", timeout=10000)
+    panel.wait_for_selector("html[data-iprdesk-page]")
     if change:
         panel.evaluate(change)
     popup.click("#copy-page-report")
-    popup.wait_for_selector("#page-report-text:not([hidden])", timeout=10000)
+    popup.wait_for_selector("#page-report-text:not([hidden])")
     report = json.loads(popup.inner_text("#page-report-text"))
     message = popup.inner_text("#page-report-message")
     popup.close()

@@ -31,7 +31,8 @@ def test_complaint_overlay_speaks_chinese(zh):
     assert card.locator("input[name=store_id]").input_value() == "5f1a2b3c4d5e6f7a"
     card.get_by_role("button", name="确认建立").click()
     card.locator(".status.ok").wait_for()
-    [case] = json.loads(iprdesk("case", "list", "--json", home=zh.home).stdout)
+    [case] = [c for c in json.loads(iprdesk("case", "list", "--json", home=zh.home).stdout)
+              if c["complaint_id"] == "ZX-5001"]
     assert case["products"] == ["64f0c1e2a9b8c7d6e5f40501", "64f0c1e2a9b8c7d6e5f40502"]
     assert case["type"] == "trademark"
     page.close()
@@ -49,14 +50,16 @@ def test_appeal_and_account_overlays_speak_chinese(zh):
 
 
 def test_popup_case_list_and_drafts_in_chinese(zh):
+    case = json.loads(iprdesk("case", "new", "--json", "--complaint-id", "ZX-6001", "--store-id",
+                              "5f1a2b3c4d5e6f7a", "--type", "trademark", "--complainant",
+                              "Bright Lens Studio", "--products", "P-61", home=zh.home).stdout)
     page = zh.open_extension_page("popup/popup.html")
-    page.wait_for_selector("li.case")
-    item = page.locator("li.case").first
+    item = page.locator(f"li.case[data-case='{case['id']}']")
     assert "回复投诉" in item.inner_text() and "剩余" in item.inner_text()
     item.locator("button.drafts").click()
     draft = item.locator("details[data-draft='joom_support']")
     draft.locator("summary").click()
     assert "向 Joom 商户客服提交的申诉说明" in draft.inner_text()
-    assert "Appeal for IPR complaint ZX-5001" in draft.inner_text()  # the message stays English
+    assert "Appeal for IPR complaint ZX-6001" in draft.inner_text()  # the message stays English
     assert "说明投诉编号、店铺和所有涉及的商品" in draft.inner_text()
     page.close()

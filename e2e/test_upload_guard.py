@@ -22,14 +22,14 @@ def browser(tmp_path_factory):
 def product(browser):
     browser.panel.uploads.clear()
     page = browser.open_panel(PRODUCT)
-    page.wait_for_selector('html[data-iprdesk-page="product-edit"]', timeout=10000)
+    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
     yield page
     page.close()
 
 
 def wait_uploads(browser, page, n):
     page.wait_for_function("(n) => document.querySelectorAll('#gallery figure').length >= n",
-                           arg=n + 2, timeout=15000)
+                           arg=n + 2)
     assert len(browser.panel.uploads) == n
     return browser.panel.uploads
 

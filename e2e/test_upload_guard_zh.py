@@ -14,7 +14,7 @@ def test_toast_in_chinese(tmp_path):
     photo.write_bytes(fx.photo_jpeg(everything=False))
     with launch_browser(tmp_path, lang="zh_CN") as zh:
         page = zh.open_panel(PRODUCT)
-        page.wait_for_selector('html[data-iprdesk-page="product-edit"]', timeout=10000)
+        page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
         page.set_input_files("#image-upload", str(photo))
         [upload] = wait_uploads(zh, page, 1)
         assert b"F2LXK9Q1ABCD" not in upload.body

@@ -37,7 +37,7 @@ def choose(page, photo, open_dialog):
 
 def uploaded(browser, page, widget):
     """The one upload the page's own handler for `widget` made, once it has made it."""
-    page.locator(f"#log li[data-widget='{widget}']").wait_for(timeout=15000)
+    page.locator(f"#log li[data-widget='{widget}']").wait_for()
     [upload] = browser.panel.uploads
     return upload
 
@@ -97,4 +97,4 @@ def test_each_path_tells_the_seller_what_was_removed(browser, media, photo):
     choose(media, photo, lambda: media.click("#detached-click"))
     uploaded(browser, media, "detached-click")
     toast = media.locator("iprdesk-overlay[data-iprdesk-id='upload-guard'] .toast").first
-    assert "IMG_3001.jpg" in toast.inner_text(timeout=15000)
+    assert "IMG_3001.jpg" in toast.inner_text()
