@@ -232,6 +232,12 @@ def test_popup_lists_cases_by_urgency_with_copyable_drafts(browser):
     assert "without prejudice" in draft.inner_text()
     assert draft.locator("dt").first.inner_text() == "without prejudice"
     assert "cannot be used as an admission" in draft.locator("dd").first.inner_text()
+    # Nothing checked the images and no seller name is set: both are marked gaps, not claims.
+    assert draft.get_attribute("data-complete") == "false"
+    gaps = draft.locator("pre.body mark.gap")
+    assert gaps.count() == 2 and gaps.first.inner_text().startswith("[TO COMPLETE: ")
+    assert "replaced with our own photographs" not in draft.locator("pre.body").inner_text()
+    assert "complete the marked gaps" in draft.locator(".gaps").inner_text()
     draft.locator("button.copy").click()
     page.wait_for_selector("button.copy[data-copied='true']")
     page.close()

@@ -62,4 +62,6 @@ def test_popup_case_list_and_drafts_in_chinese(zh):
     assert "向 Joom 商户客服提交的申诉说明" in draft.inner_text()
     assert "Appeal for IPR complaint ZX-6001" in draft.inner_text()  # the message stays English
     assert "说明投诉编号、店铺和所有涉及的商品" in draft.inner_text()
+    assert "请补全标出的空缺" in draft.locator(".gaps").inner_text()
+    assert "发送前需补全：说明旧图片链接已不再显示这些图片" in draft.locator(".gaps").inner_text()
     page.close()

@@ -76,6 +76,26 @@ async def test_drafts(agent):
     body = await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json()
     assert [d["id"] for d in body["drafts"]] == ["settlement_intent", "joom_support"]
     assert "CMP-1" in body["drafts"][1]["body"]
+    # No vault, no images, no URLs: every fact is a gap, as is the unset seller name.
+    support = body["drafts"][1]
+    assert support["complete"] is False
+    assert [g["checks"] for g in support["gaps"]] == [
+        ["agreement.names_joom"], ["agreement.store_id", "agreement.products"],
+        ["agreement.release"], ["payment.amount_date"], ["payment.memo"],
+        ["images.replaced"], ["urls.dead"], []]
+    assert "Store 5f1a2b3c4d5e" not in support["body"]
+
+
+async def test_drafts_are_signed_with_the_seller_settings(agent, home):
+    r = await agent.post("/v1/seller", json={"name": "Li Wei", "company": "Example Co."})
+    assert r.status == 200 and (await r.json())["name"] == "Li Wei"
+    assert (await (await agent.get("/v1/seller")).json())["company"] == "Example Co."
+    r = await agent.post("/v1/seller", json={"nickname": "x"})
+    assert r.status == 400
+    case = await new_case(agent)
+    body = await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json()
+    assert body["drafts"][0]["body"].endswith(
+        "Sincerely,\nLi Wei\nExample Co.\nJoom store ID 5f1a2b3c4d5e")
 
 
 async def test_preflight_without_documents(agent):

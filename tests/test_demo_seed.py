@@ -1,6 +1,7 @@
 """The demo's data: cases in several deadline states and real documents behind a preflight."""
 
-from iprdesk import cases, preflight
+from iprdesk import cases, drafts, preflight
+from iprdesk.config import Config
 from iprdesk.demo import DEMO_PASSPHRASE, STORE, DemoPanel, seed
 from iprdesk.vault import Vault
 
@@ -13,9 +14,15 @@ def test_seed_gives_the_preflight_real_documents(home):
     vault = Vault.open(home)
     vault.unlock(DEMO_PASSPHRASE)
     main = store.get(seeded.main_case)
-    got = {c.id: c.status for c in preflight.run(main, preflight.gather(home, main, vault=vault))}
+    checks = preflight.run(main, preflight.gather(home, main, vault=vault))
+    got = {c.id: c.status for c in checks}
     assert got["agreement.products"] == "pass" and got["agreement.names_joom"] == "pass"
     assert got["payment.memo"] == "fail"  # the demo shows a failing check and its fix
+    # ...and a draft that leaves that fact as a gap, signed by the demo's seller.
+    draft = drafts.render(main, "joom_support", checks, Config.load(home).seller())
+    assert ["payment.memo"] in [g["checks"] for g in draft["gaps"]]
+    assert "names SIA Joom as a released party." in draft["body"]
+    assert "Li Wei\nShenzhen Example Trading Co., Ltd.\nBright Home Goods" in draft["body"]
 
 
 def test_demo_panel_pages():

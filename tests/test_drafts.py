@@ -1,16 +1,53 @@
-"""Drafts: every template fills from a case, in English with explanations in both languages."""
+"""Drafts: every template fills from a case, in English with explanations in both languages, and
+states a fact only when the preflight check behind it passed (else a marked gap says why)."""
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import cases, drafts
+from iprdesk import cases, drafts, preflight, shared_data
 from iprdesk.cli import main
-from iprdesk.errors import NotFound
+from iprdesk.config import Config
+from iprdesk.errors import BadInput, NotFound
+from tests.pdfs import AGREEMENT, PAYMENT, text_pdf
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SELLER = {"name": "Li Wei", "company": "Shenzhen Example Trading Co., Ltd.",
+          "store": "Bright Home Goods"}
+# Each sentence that states a fact, the checks behind it, and a phrase only it says.
+FACTS = {
+    "settlement_intent": [
+        (["images.replaced"], "replaced with our own photographs"),
+    ],
+    "joom_support": [
+        (["agreement.names_joom"], "names SIA Joom as a released party"),
+        (["agreement.store_id", "agreement.products"], "covers every product listed above"),
+        (["agreement.release"], "releases all claims arising from past sales"),
+        (["payment.amount_date"], "The settlement has been paid"),
+        (["payment.memo"], "Its memo reads"),
+        (["images.replaced"], "replaced with our own photographs"),
+        (["urls.dead"], "no longer serve the images"),
+    ],
+}
+FACT_CASES = [(name, checks, phrase) for name, facts in FACTS.items()
+              for checks, phrase in facts]
+MESSAGE = {"pass": ("preflight.deadline.pass_none", {}),
+           "fail": ("preflight.agreement.names_joom.fail_absent", {}),
+           "unknown": ("preflight.images.replaced.no_images", {})}
+
+
+def checks(**status) -> list[preflight.Check]:
+    """Preflight results: every check passes except those given (id with _ for .)."""
+    wanted = {cid.replace("__", "."): s for cid, s in status.items()}
+    return [preflight.Check(cid, wanted.get(cid, "pass"), [MESSAGE[wanted.get(cid, "pass")]])
+            for cid in preflight.CHECK_IDS]
+
+
+def with_status(check_ids, status) -> list[preflight.Check]:
+    return checks(**{cid.replace(".", "__"): status for cid in check_ids})
 
 
 @pytest.fixture
@@ -21,35 +58,135 @@ def case(home):
         received="2026-02-27T23:00:00Z", now=T0)
 
 
+def test_every_fact_sentence_names_known_checks():
+    templates = shared_data.load("drafts.json")["drafts"]
+    for name, facts in FACTS.items():
+        stated = [s["requires"] for p in templates[name]["paragraphs"]
+                  for s in p.get("sentences", []) if "requires" in s]
+        assert stated == [c for c, _ in facts], name
+    for template in templates.values():
+        for p in template["paragraphs"]:
+            for s in p.get("sentences", []):
+                assert set(s.get("requires", [])) <= set(preflight.CHECK_IDS)
+                assert ("gap" in s) == ("requires" in s)
+
+
 @pytest.mark.parametrize("name", drafts.names())
 def test_each_draft_is_filled_with_the_case(case, name):
-    draft = drafts.render(case, name, T0)
+    draft = drafts.render(case, name, checks(), SELLER, T0)
     text = draft["subject"] + draft["body"]
     assert "{" not in text and "}" not in text
     for fact in ("CMP-7781", "5f1a2b3c4d5e", "6a1f00aa01, 6a1f00aa02"):
         assert fact in draft["body"]
     assert "2026-02-27" in draft["body"]
     assert draft["body"].isascii()  # sent as written, in English
+    assert draft["complete"] and draft["gaps"] == [] and "TO COMPLETE" not in draft["body"]
     for paragraph in draft["paragraphs"]:
         assert paragraph["explain"]["en"] and paragraph["explain"]["zh_CN"]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in paragraph["explain"]["zh_CN"])
     assert draft["terms"] and all(t["explain"]["zh_CN"] for t in draft["terms"])
 
 
+@pytest.mark.parametrize(("name", "check_ids", "phrase"), FACT_CASES)
+def test_a_fact_is_stated_only_when_its_check_passes(case, name, check_ids, phrase):
+    assert phrase in drafts.render(case, name, checks(), SELLER)["body"]
+    for status in ("fail", "unknown"):
+        draft = drafts.render(case, name, with_status(check_ids, status), SELLER)
+        [gap] = draft["gaps"]
+        # The claim is gone; only the gap (which says what to write) may echo its words.
+        assert phrase not in draft["body"].replace(gap["text"], ""), status
+        assert not draft["complete"]
+        assert gap["checks"] == check_ids
+        assert gap["text"] in draft["body"]
+        assert gap["text"].startswith("[TO COMPLETE: ") and gap["text"].endswith("]")
+        # Why, in the letter (English) and for the seller (each language), from the check.
+        message = {lang: preflight.Check("x", status, [MESSAGE[status]]).message(lang)
+                   for lang in ("en", "zh_CN")}
+        assert "iprdesk could not confirm this because" in gap["text"]
+        assert message["en"] in gap["text"]
+        assert message["en"] in gap["explain"]["en"]
+        assert message["zh_CN"] in gap["explain"]["zh_CN"]
+        assert "发送前需补全" in gap["explain"]["zh_CN"]
+
+
+def test_one_failing_check_of_two_gives_one_gap_naming_it(case):
+    draft = drafts.render(case, "joom_support", checks(agreement__products="fail"), SELLER)
+    [gap] = draft["gaps"]
+    assert gap["checks"] == ["agreement.products"]
+    assert "covers every product listed above" not in draft["body"].replace(gap["text"], "")
+    assert "names SIA Joom as a released party" in draft["body"]  # the others stay
+
+
+def test_signed_with_the_sellers_details_not_the_store_id(case):
+    body = drafts.render(case, "settlement_intent", checks(), SELLER)["body"]
+    assert body.endswith("Sincerely,\nLi Wei\nShenzhen Example Trading Co., Ltd.\n"
+                         "Bright Home Goods (Joom store ID 5f1a2b3c4d5e)")
+    assert not re.search(r"^Store ", body, re.MULTILINE)
+    body = drafts.render(case, "joom_support", checks(), {"name": "Li Wei"})["body"]
+    assert body.endswith("Thank you.\nLi Wei\nJoom store ID 5f1a2b3c4d5e")
+
+
+@pytest.mark.parametrize("name", drafts.names())
+def test_no_seller_name_is_a_gap_saying_how_to_set_it(case, name):
+    draft = drafts.render(case, name, checks(), {})
+    [gap] = draft["gaps"]
+    assert gap["text"] in draft["body"] and "your full name" in gap["text"]
+    assert "iprdesk seller set --name" in gap["text"]
+    assert "卖家姓名" in gap["explain"]["zh_CN"]
+    assert draft["body"].endswith("Joom store ID 5f1a2b3c4d5e")
+
+
+def test_drafts_read_the_real_preflight(case, home):
+    """End to end: the agreement and slip pass their checks, the images and URLs were never
+    checked, so the letter says what the documents show and leaves gaps for the rest."""
+    values = {"store": case.store_id, "products": ", ".join(case.products)}
+    inputs = preflight.gather(
+        home, case, agreement=[preflight.Document("a.pdf", text_pdf(AGREEMENT.format(**values)))],
+        payment=[preflight.Document("p.pdf", text_pdf(PAYMENT.format(**values)))])
+    draft = drafts.render(case, "joom_support", preflight.run(case, inputs, T0), SELLER)
+    assert "names SIA Joom as a released party" in draft["body"]
+    assert "Its memo reads \"Joom Settlement 5f1a2b3c4d5e\"" in draft["body"]
+    assert [g["checks"] for g in draft["gaps"]] == [["images.replaced"], ["urls.dead"]]
+
+
 def test_settlement_intent_asks_for_what_joom_checks(case):
-    body = drafts.render(case, "settlement_intent")["body"]
+    body = drafts.render(case, "settlement_intent", checks(), SELLER)["body"]
     for must in ("without prejudice", "SIA Joom", "past sales", "Joom Settlement 5f1a2b3c4d5e"):
         assert must in body
 
 
 def test_unknown_draft(case):
     with pytest.raises(NotFound, match="settlement_intent"):
-        drafts.render(case, "love_letter")
+        drafts.render(case, "love_letter", checks())
 
 
-def test_cli_draft(case):
-    r = CliRunner().invoke(main, ["draft", case.id, "joom_support", "--lang", "zh_CN"])
+def test_seller_settings(home):
+    r = CliRunner().invoke(main, ["seller", "set", "--name", "Li Wei", "--store", "Bright"])
+    assert r.exit_code == 0, r.output
+    assert "已保存" in r.output and "Saved" in r.output
+    assert Config.load(home).seller() == {"name": "Li Wei", "company": "", "store": "Bright"}
+    r = CliRunner().invoke(main, ["seller", "set", "--store", ""])
+    assert Config.load(home).seller()["store"] == "" and Config.load(home).seller_name
+    r = CliRunner().invoke(main, ["seller", "show", "--json"])
+    assert json.loads(r.output)["name"] == "Li Wei"
+    assert CliRunner().invoke(main, ["seller", "set"]).exit_code == 2
+    with pytest.raises(BadInput, match="one line"):
+        Config().set_seller(name="a\nb")
+
+
+def test_cli_draft(case, home, tmp_path):
+    values = {"store": case.store_id, "products": ", ".join(case.products)}
+    agreement = tmp_path / "agreement.pdf"
+    agreement.write_bytes(text_pdf(AGREEMENT.format(**values)))
+    Config(seller_name="Li Wei").save(home)
+    r = CliRunner().invoke(main, ["draft", case.id, "joom_support", "--lang", "zh_CN",
+                                  "--agreement", str(agreement)])
     assert r.exit_code == 0, r.output
     assert "Appeal for IPR complaint CMP-7781" in r.output and "各段说明" in r.output
+    assert "names SIA Joom as a released party" in r.output
+    assert "[TO COMPLETE: state that the settlement has been paid" in r.output
+    assert "发送前需补全的空缺（4 处）" in r.output
     r = CliRunner().invoke(main, ["draft", case.id, "settlement_intent", "--json"])
-    assert json.loads(r.output)["id"] == "settlement_intent"
+    result = json.loads(r.output)
+    assert result["id"] == "settlement_intent" and result["complete"] is False
+    assert [g["checks"] for g in result["gaps"]] == [["images.replaced"]]

@@ -12,6 +12,8 @@ from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput
 
 DEFAULT_PORT = 17321
+SELLER_FIELDS = ("name", "company", "store")
+MAX_SELLER_FIELD = 200
 
 
 @dataclass
@@ -26,6 +28,11 @@ class Config:
     # Heavy requests (strip, assess, capture, export, preflight) that may wait for a free core;
     # beyond them the agent answers 503 busy, so memory stays bounded under any load.
     work_queue_depth: int = 8
+    # Who signs the drafted letters (drafts.py); empty until the seller sets them, and a
+    # letter without a name holds a gap for it instead of a made-up signature.
+    seller_name: str = ""
+    seller_company: str = ""
+    seller_store: str = ""
 
     @classmethod
     def load(cls, home: Path) -> "Config":
@@ -43,6 +50,21 @@ class Config:
         if unknown:
             raise BadInput(f"{path}: unknown setting(s) {', '.join(unknown)}")
         return cls(**raw)
+
+    def seller(self) -> dict:
+        return {key: getattr(self, f"seller_{key}") for key in SELLER_FIELDS}
+
+    def set_seller(self, **values) -> None:
+        """Set the seller's details; None leaves one as it is, "" clears it."""
+        for key, value in values.items():
+            if key not in SELLER_FIELDS:
+                raise BadInput(f"unknown seller field {key!r}; fields: {', '.join(SELLER_FIELDS)}")
+            if value is None:
+                continue
+            if not isinstance(value, str) or len(value) > MAX_SELLER_FIELD or "\n" in value:
+                raise BadInput(f"seller {key} must be one line of at most "
+                               f"{MAX_SELLER_FIELD} characters")
+            setattr(self, f"seller_{key}", value.strip())
 
     def save(self, home: Path) -> None:
         atomic_write_json(home / "config.json", asdict(self))

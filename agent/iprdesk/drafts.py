@@ -3,11 +3,16 @@
 The message itself is English, the language of the complainant's US law firm and of Joom
 support; beside each paragraph the seller gets an explanation in their own language, and the
 legal terms are explained rather than machine-translated.
+
+A letter states only what iprdesk verified: a sentence that states a fact names the preflight
+checks behind it and is written only when they all passed. The preflight's results are the one
+source of truth, read here, never re-derived. Otherwise the letter holds a marked gap saying
+what to write and why iprdesk could not confirm it.
 """
 
 from datetime import datetime
 
-from iprdesk import cases, shared_data
+from iprdesk import cases, i18n, shared_data
 from iprdesk.errors import NotFound
 
 
@@ -29,25 +34,82 @@ def facts(case: cases.Case, now: datetime | None = None) -> dict:
     }
 
 
-def render(case: cases.Case, name: str, now: datetime | None = None) -> dict:
-    templates = shared_data.load("drafts.json")["drafts"]
+def _gap(data: dict, what: dict, reason: dict, checks: list[str]) -> dict:
+    """A gap in the letter: `what` and `reason` are {lang: text}; the letter gets English."""
+    return {
+        "checks": checks,
+        "text": data["gap"]["text"].format(what=what["en"], reason=reason["en"]),
+        "explain": {lang: data["gap"]["explain"][lang].format(what=what[lang],
+                                                                reason=reason[lang])
+                    for lang in i18n.LANGUAGES},
+    }
+
+
+def _check_gap(data: dict, sentence: dict, values: dict, results: dict) -> dict | None:
+    """None when every check behind the sentence passed, else its gap."""
+    failing = [results[cid] for cid in sentence.get("requires", ())
+               if results[cid].status != "pass"]
+    if not failing:
+        return None
+    reasons = data["gap"]["reason"]
+    reason = {lang: " ".join(reasons[c.status][lang].format(message=c.message(lang))
+                             for c in failing)
+              for lang in i18n.LANGUAGES}
+    what = {lang: text.format(**values) for lang, text in sentence["gap"].items()}
+    return _gap(data, what, reason, [c.id for c in failing])
+
+
+def signature(data: dict, case: cases.Case, seller: dict) -> tuple[str, dict | None]:
+    """The signature lines from the seller's settings, with a gap when no name is set."""
+    store = data["signature"]["store"]
+    store_line = (store["named"] if seller.get("store") else store["id_only"]).format(
+        store_name=seller.get("store"), store_id=case.store_id)
+    gap = None
+    if seller.get("name"):
+        name = seller["name"]
+    else:
+        gap = _gap(data, data["signature"]["what"], data["signature"]["reason"], [])
+        name = gap["text"]
+    lines = [name, seller.get("company"), store_line]
+    return "\n".join(line for line in lines if line), gap
+
+
+def render(case: cases.Case, name: str, checks: list, seller: dict | None = None,
+           now: datetime | None = None) -> dict:
+    """The draft `name` for the case; `checks` are the case's preflight results
+    (preflight.run) and `seller` its signer (config.Config.seller)."""
+    data = shared_data.load("drafts.json")
+    templates = data["drafts"]
     if name not in templates:
         raise NotFound(f"No draft {name!r}; drafts: {', '.join(templates)}")
+    results = {c.id: c for c in checks}
     template, values = templates[name], facts(case, now)
-    paragraphs = [{"text": p["text"].format(**values), "explain": p["explain"]}
-                  for p in template["paragraphs"]]
-    subject = template["subject"].format(**values)
+    values["signature"], signature_gap = signature(data, case, seller or {})
+    paragraphs = []
+    for p in template["paragraphs"]:
+        texts, gaps = [], []
+        for sentence in p.get("sentences", [p]):
+            gap = _check_gap(data, sentence, values, results)
+            texts.append(gap["text"] if gap else sentence["text"].format(**values))
+            gaps += [gap] if gap else []
+        if "{signature}" in p.get("text", "") and signature_gap:
+            gaps.append(signature_gap)
+        paragraphs.append({"text": " ".join(texts), "explain": p["explain"], "gaps": gaps})
+    gaps = [gap for p in paragraphs for gap in p["gaps"]]
     return {
         "id": name,
         "title": template["title"],
         "to": {lang: text.format(**values) for lang, text in template["to"].items()},
-        "subject": subject,
-        # Exactly what to paste into the e-mail or the support form.
+        "subject": template["subject"].format(**values),
+        # Exactly what to paste into the e-mail or the support form, once the gaps are filled.
         "body": "\n\n".join(p["text"] for p in paragraphs),
         "paragraphs": paragraphs,
+        "gaps": gaps,
+        "complete": not gaps,
         "terms": template["terms"],
     }
 
 
-def render_all(case: cases.Case, now: datetime | None = None) -> list[dict]:
-    return [render(case, name, now) for name in names()]
+def render_all(case: cases.Case, checks: list, seller: dict | None = None,
+               now: datetime | None = None) -> list[dict]:
+    return [render(case, name, checks, seller, now) for name in names()]

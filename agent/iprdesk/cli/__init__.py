@@ -31,6 +31,7 @@ COMMANDS = {
     "case": "case_cmd",
     "preflight": "case_cmd",
     "draft": "case_cmd",
+    "seller": "seller_cmd",
     "demo": "demo_cmd",
 }
 

@@ -16,6 +16,7 @@ from iprdesk.cli.common import (
     printable,
     vault_passphrase,
 )
+from iprdesk.config import Config
 from iprdesk.vault import Vault
 
 lang_option = click.option(
@@ -222,24 +223,44 @@ def _documents(paths) -> list[preflight.Document]:
 existing_file = click.Path(exists=True, dir_okay=False)
 
 
+def preflight_inputs(command):
+    """The options giving the preflight its inputs, shared by `preflight` and `draft`."""
+    for option in reversed((
+        click.option("--agreement", "agreements", multiple=True, type=existing_file,
+                     help="The signed settlement agreement (PDF), instead of the vault's "
+                          "(repeatable)."),
+        click.option("--payment", "payments", multiple=True, type=existing_file,
+                     help="The payment proof (PDF), instead of the vault's (repeatable)."),
+        click.option("--new-image", "new_images", multiple=True, type=existing_file,
+                     help="A replacement image you will upload (repeatable)."),
+        click.option("--complained-image", "complained_images", multiple=True,
+                     type=existing_file, help="An image named in the complaint (repeatable)."),
+        passphrase_file_option,
+    )):
+        command = option(command)
+    return command
+
+
+def _run_preflight(home, c, agreements, payments, new_images, complained_images,
+                   passphrase_file, *, prompt: bool) -> list[preflight.Check]:
+    vault = _unlocked_vault(home, passphrase_file, prompt=prompt)
+    inputs = preflight.gather(
+        home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
+        new_images=[Path(p) for p in new_images],
+        complained_images=[Path(p) for p in complained_images], vault=vault)
+    return preflight.run(c, inputs)
+
+
 @click.command("preflight")
 @click.argument("case_id")
-@click.option("--agreement", "agreements", multiple=True, type=existing_file,
-              help="The signed settlement agreement (PDF), instead of the vault's (repeatable).")
-@click.option("--payment", "payments", multiple=True, type=existing_file,
-              help="The payment proof (PDF), instead of the vault's (repeatable).")
-@click.option("--new-image", "new_images", multiple=True, type=existing_file,
-              help="A replacement image you will upload (repeatable).")
-@click.option("--complained-image", "complained_images", multiple=True, type=existing_file,
-              help="An image named in the complaint (repeatable).")
+@preflight_inputs
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a report page to this file.")
-@passphrase_file_option
 @json_option
 @lang_option
 @home_option
-def preflight_cmd(case_id, agreements, payments, new_images, complained_images, html_out,
-                  passphrase_file, as_json, lang, home):
+def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
+                  passphrase_file, html_out, as_json, lang, home):
     """Check an appeal before you file it. Exit 0 when ready, 1 when not.
 
     The agreement, payment proof and recorded URL checks come from the case's evidence in the
@@ -247,12 +268,8 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images, 
     as files."""
     home, lang = home_path(home), _lang(lang)
     c = cases.CaseStore(home).get(case_id)
-    vault = _unlocked_vault(home, passphrase_file, prompt=True)
-    inputs = preflight.gather(
-        home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
-        new_images=[Path(p) for p in new_images],
-        complained_images=[Path(p) for p in complained_images], vault=vault)
-    checks = preflight.run(c, inputs)
+    checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
+                            passphrase_file, prompt=True)
     result = preflight.report(c, checks, lang)
     if html_out:
         atomic_write_bytes(html_out, preflight.render_html(c, checks).encode(), mode=0o644)
@@ -276,13 +293,22 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images, 
 @click.command("draft")
 @click.argument("case_id")
 @click.argument("name", type=click.Choice(drafts.names()))
+@preflight_inputs
 @json_option
 @lang_option
 @home_option
-def draft(case_id, name, as_json, lang, home):
-    """A message for the case: settlement_intent (to the firm) or joom_support."""
+def draft(case_id, name, agreements, payments, new_images, complained_images,
+          passphrase_file, as_json, lang, home):
+    """A message for the case: settlement_intent (to the firm) or joom_support.
+
+    It states a fact (images replaced, old URLs dead, agreement, payment) only when the
+    preflight, run on the same inputs as `iprdesk preflight`, confirms it; otherwise the
+    letter holds a [TO COMPLETE: ...] gap saying why. Signed with `iprdesk seller` details."""
     home, lang = home_path(home), _lang(lang)
-    result = drafts.render(cases.CaseStore(home).get(case_id), name)
+    c = cases.CaseStore(home).get(case_id)
+    checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
+                            passphrase_file, prompt=False)
+    result = drafts.render(c, name, checks, Config.load(home).seller())
     if as_json:
         echo_json(result)
         return
@@ -290,6 +316,11 @@ def draft(case_id, name, as_json, lang, home):
     click.echo(f"{i18n.text('draft.to', lang)}: {result['to'][lang]}")
     click.echo(f"{i18n.text('draft.subject', lang)}: {result['subject']}\n")
     click.echo(result["body"])
+    if result["gaps"]:
+        click.secho("\n" + i18n.text("draft.gaps", lang, count=len(result["gaps"])),
+                    fg="yellow", bold=True)
+        for gap in result["gaps"]:
+            click.echo(f"  - {gap['explain'][lang]}")
     click.echo("\n" + i18n.text("draft.explain", lang))
     for n, p in enumerate(result["paragraphs"], 1):
         click.echo(f"  {n}. {p['explain'][lang]}")

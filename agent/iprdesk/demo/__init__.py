@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from iprdesk import cases
+from iprdesk.config import Config
 from iprdesk.demo.pdf import AGREEMENT, PAYMENT, text_pdf
 
 PANEL_DIR = Path(__file__).resolve().parent / "panel"
@@ -43,6 +44,11 @@ def seed(home: Path, now: datetime | None = None) -> Seeded:
     overdue = store.new(complaint_id="CMP-DEMO-0004", store_id=STORE, type="copyright",
                         complainant="Northwind Photo Agency", products=["6a1f00aa06"],
                         received=cases.iso(now - timedelta(hours=52)), now=now)
+    # Who signs the drafted letters; the demo's Chinese seller (the slip's ordering customer).
+    config = Config.load(home)
+    config.set_seller(name="Li Wei", company="Shenzhen Example Trading Co., Ltd.",
+                      store="Bright Home Goods")
+    config.save(home)
     # The floor of RFC 9106's parameters: a demo vault opens in a blink.
     vault = Vault.create(home, DEMO_PASSPHRASE, kdf=KdfParams.floor())
     agreement = AGREEMENT.format(store=STORE, products=", ".join(main.products))

@@ -9,14 +9,15 @@ from iprdesk.config import Config
 from iprdesk.pairing import AuthStore
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
-from iprdesk.server.routes import cases, catalog, evidence, health, pagemap, pair, strip
+from iprdesk.server.routes import cases, catalog, evidence, health, pagemap, pair, seller, strip
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
 
 # One module per concern; each exposes `routes` (a RouteTableDef) and may expose
 # `setup(app)` for start-up and clean-up work.
-ROUTE_MODULES = [health, catalog, pagemap, pair, url_routes, cases, strip, evidence, similar_routes]
+ROUTE_MODULES = [health, catalog, pagemap, pair, url_routes, cases, seller, strip, evidence,
+                 similar_routes]
 
 
 def make_app(home: Path, port: int, config: Config | None = None) -> web.Application:

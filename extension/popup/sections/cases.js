@@ -36,16 +36,34 @@ async function copy(text, button) {
   button.dataset.copied = "true";
 }
 
+// The body with each gap (a fact iprdesk could not confirm) marked, so none is sent unseen.
+function markedBody(draft) {
+  const parts = [];
+  let rest = draft.body;
+  for (const gap of draft.gaps) {
+    const at = rest.indexOf(gap.text);
+    if (at < 0) continue;
+    parts.push(rest.slice(0, at), el("mark", { className: "gap", textContent: gap.text }));
+    rest = rest.slice(at + gap.text.length);
+  }
+  return el("pre", { className: "body" }, ...parts, rest);
+}
+
 function renderDraft(draft) {
   const l = lang();
   const text = `${draft.subject}\n\n${draft.body}`;
   const button = el("button", { className: "copy", type: "button", textContent: t("copyDraft") });
   button.addEventListener("click", () => copy(text, button));
-  return el("details", { className: "draft", dataset: { draft: draft.id } },
+  const gaps = draft.gaps.length
+    ? el("div", { className: "gaps" }, t("draftGaps"),
+      el("ul", {}, draft.gaps.map((gap) => el("li", { textContent: gap.explain[l] }))))
+    : null;
+  return el("details", { className: "draft", dataset: { draft: draft.id, complete: String(draft.complete) } },
     el("summary", {}, draft.title[l]),
     el("p", { className: "note" }, draft.to[l]),
     el("p", {}, el("strong", {}, `${t("draftSubject")}: `), draft.subject),
-    el("pre", { className: "body", textContent: draft.body }),
+    gaps,
+    markedBody(draft),
     button,
     el("h4", { textContent: t("draftExplain") }),
     el("ol", {}, draft.paragraphs.map((p) => el("li", { textContent: p.explain[l] }))),

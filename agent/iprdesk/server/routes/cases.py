@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from iprdesk import cases, drafts, i18n, preflight
+from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.server.http import heavy, in_pool, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
@@ -68,10 +69,22 @@ async def record_event(request: web.Request) -> web.Response:
     return web.json_response(case.to_dict())
 
 
+def _preflight_work(request: web.Request, case: cases.Case):
+    """A function running the case's preflight, for the pool: the documents come from the
+    vault when the user unlocked it from the extension."""
+    home, vault = state(request).home, vault_session(request)
+    unlocked = vault.vault() if vault.unlocked else None
+    return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked))
+
+
 @routes.get("/v1/cases/{case_id}/drafts")
+@heavy
 async def case_drafts(request: web.Request) -> web.Response:
     case = _store(request).get(request.match_info["case_id"])
-    return web.json_response({"drafts": drafts.render_all(case)})
+    # A draft states only what the preflight verified, so it runs the preflight first.
+    checks = await in_pool(request, _preflight_work(request, case))
+    seller = Config.load(state(request).home).seller()
+    return web.json_response({"drafts": drafts.render_all(case, checks, seller)})
 
 
 @routes.post("/v1/cases/{case_id}/preflight")
@@ -79,16 +92,7 @@ async def case_drafts(request: web.Request) -> web.Response:
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
-    st = state(request)
     case = _store(request).get(request.match_info["case_id"])
-
-    # The documents come from the vault when the user unlocked it from the extension.
-    vault = vault_session(request)
-    unlocked = vault.vault() if vault.unlocked else None
-
-    def work():
-        inputs = preflight.gather(st.home, case, vault=unlocked)
-        return preflight.report(case, preflight.run(case, inputs), lang)
-
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
-    return web.json_response(await in_pool(request, work))
+    checks = await in_pool(request, _preflight_work(request, case))
+    return web.json_response(preflight.report(case, checks, lang))
