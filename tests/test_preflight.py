@@ -68,7 +68,7 @@ def test_joom_missing_or_only_the_marketplace(case):
     text = AGREEMENT.replace("SIA Joom and its\naffiliates, and all marketplaces including Joom",
                              "its affiliates")
     got = checks(case, agreement=[agreement(text)])["agreement.names_joom"]
-    assert got.status == "fail" and "only as the marketplace" in got.message("en")
+    assert got.status == "fail" and "not as a released party" in got.message("en")
     assert "SIA Joom" in got.message("zh_CN")
     got = checks(case, agreement=[agreement(text.replace("Joom store", "store"))])
     got = got["agreement.names_joom"]
@@ -225,7 +225,7 @@ def test_html_report_is_self_contained_and_escaped(case):
     assert "script" not in parsed.tags and "img" not in parsed.tags and "link" not in parsed.tags
     text = "".join(parsed.text)
     assert "<script>alert(1)</script> & Co" in text
-    assert "agreement.names_joom" in text and "协议已将 Joom 列为当事方或被免责方" in text
+    assert "agreement.names_joom" in text and "协议已将 Joom 列为被免责方或免责条款的受益方" in text
     assert 'data-ready="false"' in page
 
 

@@ -49,6 +49,8 @@ class Inputs:
     # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
     # not checked yet), from the agent's watch list and the vault; None if there are none.
     url_results: list[dict] | None = None
+    # Older payment proofs of the case that a newer one replaced, left unread (their names).
+    superseded_payments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,7 +92,7 @@ def pdf_text(doc: Document) -> tuple[str | None, tuple[str, str, dict] | None]:
         reader = PdfReader(io.BytesIO(doc.data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             return None, ("unknown", "preflight.doc.encrypted", {"file": doc.name})
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = [page.extract_text() or "" for page in reader.pages]
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001 - see below
@@ -99,9 +101,30 @@ def pdf_text(doc: Document) -> tuple[str | None, tuple[str, str, dict] | None]:
         # TypeError... from a dictionary that is a number: each means this file is unreadable.
         problem = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
         return None, ("fail", "preflight.doc.damaged", {"file": doc.name, "problem": problem})
-    if sum(ch.isalnum() for ch in text) < MIN_TEXT_CHARS:
+    pages = [_without_watermarks(page) for page in pages]
+    if sum(ch.isalnum() for ch in "".join(pages)) < MIN_TEXT_CHARS:
         return None, ("unknown", "preflight.doc.scanned", {"file": doc.name})
-    return text, None
+    scanned = [str(n) for n, page in enumerate(pages, 1) if not _has_text(page)]
+    if scanned:
+        # Text on some pages, a scan on others: what the scanned pages say was not read.
+        return "\n".join(pages), ("unknown", "preflight.doc.scanned_pages",
+                                  {"file": doc.name, "pages": _listed(scanned)})
+    return "\n".join(pages), None
+
+
+# The text a scanning app stamps on each page it makes: a page with only this is a scan.
+WATERMARK = re.compile(
+    r"^\W*((scanned|created|made|digiti[sz]ed)\s+(with|by|using)\s+)?(camscanner|adobe\s+scan|"
+    r"genius\s+scan|microsoft\s+lens|office\s+lens|tap\s*scanner|scanner\s+pro|tiny\s+scanner|"
+    r"swift\s*scan|(cs\s*)?扫描全能王|夸克扫描王)\W*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _without_watermarks(page: str) -> str:
+    return WATERMARK.sub("", page)
+
+
+def _has_text(page: str) -> bool:
+    return sum(ch.isalnum() for ch in page) >= MIN_TEXT_CHARS
 
 
 def read_documents(docs: list[Document]) -> ReadDocuments:
@@ -110,22 +133,23 @@ def read_documents(docs: list[Document]) -> ReadDocuments:
         text, problem = pdf_text(doc)
         if problem:
             problems.append(problem)
-        else:
+        if text is not None:
             texts.append(text)
     return ReadDocuments("\n".join(texts), problems, len(texts))
 
 
 def _mentions(text: str, needle: str) -> bool:
-    """An ID in the text as a whole word, also when the PDF broke it across lines."""
-    pattern = rf"(?<![A-Za-z0-9]){re.escape(needle)}(?![A-Za-z0-9])"
-    if re.search(pattern, text, re.IGNORECASE):
-        return True
-    return needle.lower() in re.sub(r"\s+", "", text).lower()
+    """An ID in the text as a whole token, also when the PDF broke it across lines: a longer
+    ID that contains it (one digit more) is another product, not this one."""
+    spaced = r"\s*".join(re.escape(ch) for ch in needle)
+    return re.search(rf"(?<![A-Za-z0-9]){spaced}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;:])\s+|\n\s*\n", " ".join(text.split("\n")))
-            if s.strip()]
+    """Sentences (or clauses ending in ';'), in English and Chinese, the PDF's line breaks
+    undone. A colon does not end one: "Released Parties: SIA Joom" is one statement."""
+    joined = " ".join(text.split("\n"))
+    return [s for s in re.split(r"(?<=[.;])\s+|(?<=[。；！？])|\n\s*\n", joined) if s.strip()]
 
 
 JOOM = re.compile(r"\bjoom\b", re.IGNORECASE)
@@ -133,17 +157,69 @@ JOOM = re.compile(r"\bjoom\b", re.IGNORECASE)
 # Joom an adjective describing the seller's side.
 JOOM_ENTITY = re.compile(
     r"\bjoom\b(?!['’]?s?\s+(store|shop|marketplace|platform|listings?|merchant|seller|account|"
-    r"panel|products?|cdn|images?)\b)", re.IGNORECASE)
-PARTY_OR_RELEASE = re.compile(
-    r"\b(part(y|ies)|between|releas\w*|discharg\w*|beneficiar\w*|indemnif\w*|covenant not to "
-    r"sue|successors|affiliates|marketplaces?\s+(including|such as))\b", re.IGNORECASE)
-RELEASE = re.compile(r"\b(releas\w*|discharg\w*|waive\w*|covenant not to sue)\b", re.IGNORECASE)
-PAST = re.compile(
-    r"\b((past|prior|previous|all|any)\s+(sales?|sold|conduct|acts|use|infringement|claims)|"
-    r"heretofore|prior to the (effective )?date|before the (effective )?date|"
-    r"up to (and including )?the (effective )?date|from the beginning of (the )?world|"
-    r"whether known or unknown)\b", re.IGNORECASE)
+    r"panel|products?|cdn|images?)\b)(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片))",
+    re.IGNORECASE)
+# Releasing claims, in English and Chinese (免除 / 免责 / 豁免, or giving up claims).
+RELEASE = re.compile(
+    r"\b(releas\w*|discharg\w*|waive\w*|covenants?\s+not\s+to\s+sue|acquit\w*)\b|"
+    r"免除|免责|豁免|不再追究|不[^。；，,]{0,15}起诉|放弃[^。；]{0,12}(索赔|追诉|追究|起诉|诉讼|权利|主张)",
+    re.IGNORECASE)
+# "Release" of money, not of claims: "ask Joom to release the frozen funds", "the funds held
+# by Joom shall be released", "请求 Joom 解冻资金".
+MONEY = r"(funds|assets|accounts?|payouts?|money|monies|hold|freeze|restraint|balances?)"
+FUNDS_RELEASE = re.compile(
+    r"\b(releas\w*|unfreez\w*|unblock\w*|lift\w*)\s+(of\s+)?((the|any|all|its|such|their|"
+    r"defendant['’]?s?|seller['’]?s?|store['’]?s?|frozen|held|restrained|withheld|blocked|"
+    rf"remaining|on)\s+){{0,4}}{MONEY}\b|\b{MONEY}\b[^.;,]{{0,40}}?\b(be|is|are|being)\s+"
+    r"(promptly\s+|immediately\s+)?(released|unfrozen|unblocked|lifted)\b|"
+    r"(释放|解冻|解除冻结|解除对)[^。；，,]{0,12}(资金|货款|账户|冻结|款项)?", re.IGNORECASE)
+# Joom as the one released: after the release word, named a released party or beneficiary.
+RELEASED_PARTIES = re.compile(
+    r"\b(released\s+part(y|ies)|releasees?|beneficiar(y|ies)|indemnified\s+part(y|ies))\b|"
+    r"免责方|被免责|受益方|受益人", re.IGNORECASE)
+JOOM_IS_RELEASED = re.compile(
+    r"\bjoom\b[^.;]{0,60}?\b(is|are|shall\s+be|will\s+be|be|being)\s+(hereby\s+)?(fully\s+)?"
+    r"(and\s+forever\s+)?(released|discharged|a\s+released\s+party|an?\s+(intended\s+)?"
+    r"(third[- ]party\s+)?beneficiary)", re.IGNORECASE)
+# Joom kept out of the release: "excluding Joom", "does not extend to Joom", "Joom 除外".
+JOOM_EXCLUDED = re.compile(
+    r"\b(exclud\w*|except(ing)?|other\s+than|save\s+for|but\s+not(?!\s+(be\s+)?limited)|"
+    r"not\s+including|with\s+the\s+exception\s+of|(does|do|shall|will|may)\s+not\s+(\w+\s+){0,2}"
+    r"(extend|apply|include|cover|release|discharge|benefit)\w*(\s+to)?|nothing\b[^.;]{0,60}"
+    r"\b(releas|discharg)\w*|no\s+release\s+of)\b[^.;,]{0,40}?\bjoom\b(?!['’]s\b)|"
+    r"\bjoom\b[^.;,]{0,40}?\b(is|are|shall\s+be|will\s+be)\s+(expressly\s+)?(not|excluded|"
+    r"neither)\b|\bjoom\b[^.;,]{0,30}?\bexclud\w*|\bjoom\b[^.;,]{0,40}?\b(shall|will|is|are|"
+    r"may)\s+not\s+(be\s+)?(released|discharged|a\s+released|covered|included)\b|"
+    r"(不包括|不含|(?<![免排解])除|排除|不免除|不适用于|并非|不是)[^。；，,]{0,15}joom|"
+    r"joom[^。；，,]{0,12}(除外|不在|不属于|不受|不是|并非|不免除|不予免除)", re.IGNORECASE)
+# Sales before the agreement, named as such (in English and Chinese).
+PAST_EN = (r"\b((past|prior|previous|earlier)\s+(sales?|sold|conduct|acts|use|infringements?|"
+           r"claims)|heretofore|prior\s+to\s+the\s+(effective\s+)?date|before\s+the\s+"
+           r"(effective\s+)?date|up\s+to\s+(and\s+including\s+)?the\s+(effective\s+)?date|from\s+"
+           r"the\s+beginning\s+of\s+(the\s+)?world|whether\s+known\s+or\s+unknown)\b")
+PAST_CN = r"(过往|以往|此前|之前|过去|既往|已知或未知|已知和未知|生效日?(之)?前)"
+PAST = re.compile(f"{PAST_EN}|{PAST_CN}", re.IGNORECASE)
+# "All claims" covers past sales too, unless the sentence limits it to the future.
+ALL_CLAIMS = re.compile(r"\b(all|any)\s+(claims|liabilit\w+)\b|一切索赔|全部索赔|所有索赔",
+                        re.IGNORECASE)
+FUTURE_ONLY = re.compile(r"\b(future|hereafter|after\s+the\s+(effective\s+)?date|going\s+"
+                         r"forward)\b|未来|今后|以后|此后|生效日?(之)?后", re.IGNORECASE)
+# Past sales kept out: "past sales are expressly not released", "excluding prior sales".
+PAST_NOT_RELEASED = re.compile(
+    r"\b(exclud\w*|except(ing)?|other\s+than|save\s+for|reserv\w*|retain\w*|carve[sd]?\s+out|"
+    rf"not\s+including|but\s+not(?!\s+(be\s+)?limited))\b[^.;,]{{0,40}}?{PAST_EN}|"
+    rf"{PAST_EN}[^.;,]{{0,60}}?\b((is|are|shall\s+be|will\s+be|be)\s+(expressly\s+|"
+    r"specifically\s+)?(not|excluded|reserved|retained)|not\s+(be\s+)?(released|discharged|"
+    r"waived|covered)|excluded|reserved)\b|"
+    rf"(不包括|不含|(?<![免排解])除|排除|不免除|保留|不予免除)[^。；]{{0,15}}{PAST_CN}|"
+    rf"{PAST_CN}[^。；]{{0,20}}(除外|不在|不属于|不予免除|不免除|保留|不包括在)",
+    re.IGNORECASE)
 MEMO = re.compile(r"joom\s*settlement", re.IGNORECASE)
+# The labels of a bank slip's memo field, in English and Chinese.
+MEMO_LABEL = re.compile(
+    r"\b(memo|remittance\s+(information|info|details)|payment\s+(reference|details)|"
+    r"reference|purpose(\s+of\s+payment)?|remarks?|narrative|details\s+of\s+payment|"
+    r"message|description)\b|附言|用途|摘要|备注|汇款说明|交易附言", re.IGNORECASE)
 PAYEE = re.compile(r"(\b(payee|beneficiary|recipient|pay to|paid to|creditor)\b|收款人|收款方)",
                    re.IGNORECASE)
 AMOUNT = re.compile(
@@ -162,12 +238,31 @@ def _listed(items: list[str]) -> str:
     return shown + (f" (+{len(items) - MAX_LISTED})" if len(items) > MAX_LISTED else "")
 
 
+def _releases_joom(sentence: str) -> bool:
+    """The sentence releases Joom (the company) from claims: money "released" is left out."""
+    claims = FUNDS_RELEASE.sub(" ", sentence)
+    release = RELEASE.search(claims)
+    if not release:
+        return False
+    if JOOM_IS_RELEASED.search(claims):
+        return True
+    after = claims[release.start():]
+    parties = RELEASED_PARTIES.search(claims)
+    cjk = re.search(r"[\u4e00-\u9fff]", release.group())
+    # English names whom it releases after the verb; Chinese may name Joom before 免除.
+    return bool(JOOM_ENTITY.search(after) or (parties and JOOM_ENTITY.search(
+        claims[parties.start():])) or (cjk and JOOM_ENTITY.search(claims)))
+
+
 def check_names_joom(text: str, case) -> tuple[str, str, dict]:
     if not JOOM.search(text):
         return "fail", "preflight.agreement.names_joom.fail_absent", {}
-    for sentence in _sentences(text):
-        if JOOM_ENTITY.search(sentence) and PARTY_OR_RELEASE.search(sentence):
-            return "pass", "preflight.agreement.names_joom.pass", {}
+    sentences = _sentences(text)
+    if any(JOOM_EXCLUDED.search(FUNDS_RELEASE.sub(" ", s)) for s in sentences
+           if RELEASE.search(s) or RELEASED_PARTIES.search(s)):
+        return "fail", "preflight.agreement.names_joom.fail_excluded", {}
+    if any(_releases_joom(s) for s in sentences):
+        return "pass", "preflight.agreement.names_joom.pass", {}
     return "fail", "preflight.agreement.names_joom.fail_marketplace", {}
 
 
@@ -185,24 +280,54 @@ def check_products(text: str, case) -> tuple[str, str, dict]:
 
 
 def check_release(text: str, case) -> tuple[str, str, dict]:
-    if not RELEASE.search(text):
+    sentences = [FUNDS_RELEASE.sub(" ", s) for s in _sentences(text)]
+    if not any(RELEASE.search(s) for s in sentences):
         return "fail", "preflight.agreement.release.fail_absent", {}
-    for sentence in _sentences(text):
-        if RELEASE.search(sentence) and PAST.search(sentence):
+    if any(PAST_NOT_RELEASED.search(s) for s in sentences):
+        return "fail", "preflight.agreement.release.fail_past_excluded", {}
+    for sentence in sentences:
+        if RELEASE.search(sentence) and (PAST.search(sentence) or (
+                ALL_CLAIMS.search(sentence) and not FUTURE_ONLY.search(sentence))):
             return "pass", "preflight.agreement.release.pass", {}
     return "fail", "preflight.agreement.release.fail_past", {}
 
 
+def _memo_field(lines: list[str], n: int, match: re.Match) -> str | None:
+    """Which field a "Joom Settlement" on line n is in: "memo" under a memo label (on its line
+    or alone on the line before), "other" under another label, None when the slip does not
+    say."""
+    before = re.split(r"[:：]", lines[n][:match.start()])
+    label = before[-2] if len(before) > 1 else before[0]
+    if label.strip():
+        if MEMO_LABEL.search(label):
+            return "memo"
+        return "other" if len(before) > 1 else None
+    previous = next((p for p in reversed(lines[:n]) if p.strip()), "")
+    return "memo" if MEMO_LABEL.search(previous) and len(previous.strip()) <= 40 else None
+
+
 def check_memo(text: str, case) -> tuple[str, str, dict]:
     params = {"store": case.store_id}
-    phrases = list(MEMO.finditer(text))
-    if not phrases:
+    lines = text.splitlines()
+    found = [(n, m) for n, line in enumerate(lines) for m in MEMO.finditer(line)]
+    if not found:
         return "fail", "preflight.payment.memo.fail_phrase", params
-    # The store ID belongs to the memo: right after the phrase (or just before it).
-    for match in phrases:
-        window = text[max(0, match.start() - 40): match.end() + 80]
-        if _mentions(window, case.store_id):
+    store = r"\s*".join(re.escape(ch) for ch in case.store_id)
+    unclear = False
+    for n, match in found:
+        line, field_name = lines[n], _memo_field(lines, n, match)
+        # The memo itself reads "Joom Settlement <store ID>": the ID next to the phrase, a
+        # whole token, not somewhere else on the slip.
+        beside = re.match(rf"[\s\-:#_/,]*{store}(?![A-Za-z0-9])", line[match.end():], re.I) or \
+            re.search(rf"(?<![A-Za-z0-9]){store}[\s\-:#_/,]*$", line[:match.start()], re.I)
+        if beside and field_name != "other":
             return "pass", "preflight.payment.memo.pass", params
+        following = lines[n + 1] if n + 1 < len(lines) else ""
+        if field_name == "memo" and not line[match.end():].strip() and re.fullmatch(
+                rf"\s*{store}\s*", following, re.I):
+            unclear = True  # the memo may go on to the next line, or that is another field
+    if unclear:
+        return "unknown", "preflight.payment.memo.unclear", params
     return "fail", "preflight.payment.memo.fail_store", params
 
 
@@ -230,7 +355,7 @@ PAYMENT_CHECKS = {
 
 
 def document_checks(kind: str, docs: list[Document] | None, problem: str | None,
-                    checks: dict, case) -> list[Check]:
+                    checks: dict, case, superseded: list[str] = ()) -> list[Check]:
     if docs is None:
         key = problem or "preflight.doc.locked"
         return [Check(cid, "unknown", [(key, {"case": case.id})]) for cid in checks]
@@ -239,18 +364,20 @@ def document_checks(kind: str, docs: list[Document] | None, problem: str | None,
                 for cid in checks]
     read = read_documents(docs)
     doc_parts = [(key, params) for _, key, params in read.problems]
+    notes = [("preflight.doc.superseded", {"file": docs[-1].name, "older": _listed(superseded)})
+             ] if superseded else []
     unreadable = any(status == "unknown" for status, _, _ in read.problems)
     results = []
     for cid, check in checks.items():
         if not read.readable:
             status = "unknown" if unreadable else "fail"
-            results.append(Check(cid, status, doc_parts))
+            results.append(Check(cid, status, doc_parts + notes))
             continue
         status, key, params = check(read.text, case)
         # Text we could not read may hold what is missing: say so instead of failing.
         if status == "fail" and unreadable:
             status = "unknown"
-        parts = [(key, params)] + (doc_parts if status != "pass" else [])
+        parts = [(key, params)] + (doc_parts if status != "pass" else []) + notes
         results.append(Check(cid, status, parts))
     return results
 
@@ -381,8 +508,14 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
         return inputs
     for kind in ("agreement", "payment"):
         if getattr(inputs, kind) is None:
+            items = vault.list(case=case.id, kind=kind)
+            if kind == "payment" and len(items) > 1:
+                # A corrected bank slip replaces the one before it: only the newest is read.
+                items = sorted(items, key=lambda item: item.captured_at)
+                inputs.superseded_payments = [i.original_name or i.id for i in items[:-1]]
+                items = items[-1:]
             setattr(inputs, kind, [Document(item.original_name or item.id, vault.read(item.id))
-                                   for item in vault.list(case=case.id, kind=kind)])
+                                   for item in items])
     recorded = vault.list(case=case.id, kind="url-check")
     if recorded:
         inputs.url_results = (inputs.url_results or []) + [
@@ -397,7 +530,7 @@ def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
         *document_checks("agreement", inputs.agreement, inputs.documents_problem,
                          AGREEMENT_CHECKS, case),
         *document_checks("payment", inputs.payment, inputs.documents_problem,
-                         PAYMENT_CHECKS, case),
+                         PAYMENT_CHECKS, case, inputs.superseded_payments),
         images_clean_check(inputs),
         images_replaced_check(inputs),
         urls_dead_check(case, inputs),

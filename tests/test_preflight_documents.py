@@ -1,0 +1,246 @@
+"""The document checks held to a set of good and flawed agreements and bank slips, in English
+and Chinese: a careful reviewer's reading (who is released, from what, whole tokens, the memo
+field itself); `pass` only on positive evidence, `unknown` with a reason when unsure."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from iprdesk import cases, preflight
+from tests.pdfs import AGREEMENT, PAYMENT, text_pdf, unicode_pdf
+
+STORE = "5f1a2b3c4d5e"
+PRODUCTS = ["6a1f00aa01", "6a1f00aa02", "6a1f00aa03"]
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+EN_RELEASE = ("3. Release. Plaintiff releases and forever discharges Defendant, SIA Joom and its\n"
+              "affiliates, and all marketplaces including Joom, from any and all claims arising "
+              "from\npast sales of the products listed above, whether known or unknown, up to the "
+              "effective date.")
+assert EN_RELEASE in AGREEMENT
+
+ZH_RELEASE = ("三、免责。原告免除被告、SIA Joom 及其关联方因本协议生效日前过往销售上述商品而产生的"
+              "一切索赔，无论已知或未知。")
+ZH_AGREEMENT = f"""\
+和解协议
+本和解协议由 Bright Lens Studio LLC（“原告”）与经营 Joom 店铺 {{store}} 的卖家（“被告”）签订。
+一、付款。被告向原告律所 Greer, Burns & Crain, Ltd. 支付 6,500 美元。
+二、商品。本协议涵盖以下商品 ID：{{products}}。
+{ZH_RELEASE}
+签署日期：2026年3月2日。
+"""
+ZH_PAYMENT = """\
+中国银行 境外汇款回单
+起息日：2026年3月3日
+汇款人：深圳示例贸易有限公司
+收款人：Greer, Burns & Crain, Ltd. Client Trust Account
+金额：USD 6,500.00
+附言：Joom Settlement {store}
+"""
+
+
+LISTED = ", ".join(PRODUCTS)
+
+
+def en(release=EN_RELEASE, products=LISTED):
+    return AGREEMENT.replace(EN_RELEASE, release).format(store=STORE, products=products)
+
+
+def zh(release=ZH_RELEASE, products=LISTED):
+    return ZH_AGREEMENT.replace(ZH_RELEASE, release).format(store=STORE, products=products)
+
+
+ONLY_FUNDS = ("3. Release. Plaintiff releases and forever discharges Defendant from any and all\n"
+              "claims arising from past sales of the products listed above, whether known or "
+              "unknown.\nUpon payment, Plaintiff shall ask Joom to release the frozen funds of "
+              "Defendant's store.")
+# (name, agreement text, pdf maker, expected statuses of the agreement checks)
+AGREEMENTS = [
+    ("good, English", en(), text_pdf, {}),
+    ("good, wholly Chinese", zh(), unicode_pdf, {}),
+    ("English agreement, Joom released in a Chinese sentence",
+     en("3. Release.\n原告免除被告、SIA Joom 及其关联方因过往销售产生的一切索赔，无论已知或未知。"),
+     unicode_pdf, {}),
+    ("released parties listed after a colon",
+     en("3. Release. The Released Parties: Defendant, SIA Joom and its affiliates. Plaintiff\n"
+        "releases the Released Parties from all claims arising from past sales."),
+     text_pdf, {}),
+    ("released parties including but not limited to Joom, Joom a beneficiary",
+     en("3. Release. Plaintiff releases the Released Parties, including but not limited to\n"
+        "Defendant and SIA Joom, from all claims arising from past sales, except the obligations\n"
+        "under this Agreement. SIA Joom is an intended third-party beneficiary of this release."),
+     text_pdf, {}),
+    ("a limit on the release that is about Joom's own duties",
+     en(EN_RELEASE + "\nThis release does not extend to Joom's obligations to its merchants."),
+     text_pdf, {}),
+    ("a covenant not to sue Defendant nor Joom for past sales",
+     en("3. Covenant. Plaintiff covenants not to sue Defendant nor SIA Joom for any claims\n"
+        "arising from sales made prior to the effective date."), text_pdf, {}),
+    ("Joom named only as the party asked to release frozen funds", en(ONLY_FUNDS), text_pdf,
+     {"agreement.names_joom": "fail"}),
+    ("Joom asked to lift the hold on the account",
+     en(ONLY_FUNDS.replace("ask Joom to release the frozen funds of Defendant's store",
+                           "request that Joom release the hold on Defendant's account")),
+     text_pdf, {"agreement.names_joom": "fail"}),
+    ("the funds held by Joom shall be released",
+     en(ONLY_FUNDS.replace("Plaintiff shall ask Joom to release the frozen funds of Defendant's "
+                           "store", "the funds held by Joom shall be released")),
+     text_pdf, {"agreement.names_joom": "fail"}),
+    ("a release that expressly excludes Joom",
+     en(ONLY_FUNDS.replace("Upon payment, Plaintiff shall ask Joom to release the frozen funds "
+                           "of Defendant's store.",
+                           "This release does not extend to SIA Joom or any marketplace.")),
+     text_pdf, {"agreement.names_joom": "fail"}),
+    ("Joom shall not be released",
+     en("3. Release. Plaintiff releases Defendant from any and all claims arising from past\n"
+        "sales; SIA Joom shall not be released by this Agreement."), text_pdf,
+     {"agreement.names_joom": "fail"}),
+    ("Joom listed, then carved out",
+     en("3. Release. Plaintiff releases Defendant and its affiliates, excluding SIA Joom, from\n"
+        "any and all claims arising from past sales of the products listed above."),
+     text_pdf, {"agreement.names_joom": "fail"}),
+    ("a covenant not to sue, past sales expressly not released",
+     en("3. Covenant. Plaintiff covenants not to sue Defendant, SIA Joom and its affiliates for\n"
+        "sales made after the effective date. Claims arising from past sales are expressly not\n"
+        "released."),
+     text_pdf, {"agreement.release": "fail"}),
+    ("all claims, but only from future sales",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims arising from\n"
+        "future sales of the products listed above."),
+     text_pdf, {"agreement.release": "fail"}),
+    ("a product ID with one digit more containing the right one",
+     en(products="6a1f00aa011, 6a1f00aa02, 6a1f00aa03"), text_pdf,
+     {"agreement.products": "fail"}),
+    ("a product ID with a digit in front", en(products="16a1f00aa01, 6a1f00aa02, 6a1f00aa03"),
+     text_pdf, {"agreement.products": "fail"}),
+    ("Chinese: Joom excluded",
+     zh("三、免责。原告免除被告因本协议生效日前过往销售产生的一切索赔，但不包括 SIA Joom。"),
+     unicode_pdf, {"agreement.names_joom": "fail"}),
+    ("Chinese: Joom only asked to unfreeze the funds",
+     zh("三、免责。原告免除被告因过往销售产生的一切索赔，无论已知或未知。"
+        "付款后，原告将请求 Joom 解冻被告店铺的资金。"),
+     unicode_pdf, {"agreement.names_joom": "fail"}),
+    ("Chinese: past sales not released",
+     zh("三、不起诉。原告承诺不就未来销售起诉被告及 SIA Joom；过往销售产生的索赔不予免除。"),
+     unicode_pdf, {"agreement.release": "fail"}),
+]
+AGREEMENT_IDS = ("agreement.names_joom", "agreement.store_id", "agreement.products",
+                 "agreement.release")
+
+
+@pytest.fixture
+def case(home):
+    return cases.CaseStore(home).new(
+        complaint_id="CMP-7781", store_id=STORE, type="copyright",
+        complainant="Greer, Burns & Crain", products=PRODUCTS,
+        received="2026-03-01T09:00:00Z", now=T0)
+
+
+def run(case, **inputs):
+    return {c.id: c for c in preflight.run(case, preflight.Inputs(**inputs),
+                                           T0 + timedelta(hours=1))}
+
+
+@pytest.mark.parametrize(("text", "make", "expected"), [a[1:] for a in AGREEMENTS],
+                         ids=[a[0] for a in AGREEMENTS])
+def test_agreements(case, text, make, expected):
+    got = run(case, agreement=[preflight.Document("agreement.pdf", make(text))], payment=[])
+    for cid in AGREEMENT_IDS:
+        assert got[cid].status == expected.get(cid, "pass"), (cid, got[cid].message("en"))
+
+
+def test_why_joom_or_past_sales_fail_is_said(case):
+    texts = {name: text for name, text, _, _ in AGREEMENTS}
+
+    def message(name, cid):
+        got = run(case, agreement=[preflight.Document("a.pdf", text_pdf(texts[name]))],
+                  payment=[])
+        return got[cid].message("en"), got[cid].message("zh_CN")
+
+    excluded = message("a release that expressly excludes Joom", "agreement.names_joom")
+    assert "keeps Joom out of the release" in excluded[0] and "排除" in excluded[1]
+    funds = message("Joom named only as the party asked to release frozen funds",
+                    "agreement.names_joom")
+    assert "asked to release frozen funds" in funds[0] and "解冻资金" in funds[1]
+    past = message("a covenant not to sue, past sales expressly not released",
+                   "agreement.release")
+    assert "leaves past sales out" in past[0] and "过往销售" in past[1]
+
+
+PAYMENTS = [
+    ("good, English", PAYMENT, text_pdf, {}),
+    ("good, Chinese slip", ZH_PAYMENT, unicode_pdf, {}),
+    ("memo and store ID on a label line and the line after",
+     PAYMENT.replace("Remittance information / Memo: Joom Settlement {store}",
+                     "Remittance information\nJoom Settlement {store}"), text_pdf, {}),
+    ("\"Joom Settlement\" memo, the store ID only in another field",
+     PAYMENT.replace("Memo: Joom Settlement {store}", "Memo: Joom Settlement\n"
+                     "Ordering customer account: {store}"), text_pdf, {"payment.memo": "fail"}),
+    ("the store ID in another field on the memo's line",
+     PAYMENT.replace("Memo: Joom Settlement {store}",
+                     "Memo: Joom Settlement Customer ID: {store}"), text_pdf,
+     {"payment.memo": "fail"}),
+    ("Chinese: the store ID in the payer's field",
+     ZH_PAYMENT.replace("汇款人：深圳示例贸易有限公司", "汇款人账号：{store}").replace(
+         "附言：Joom Settlement {store}", "附言：Joom Settlement"), unicode_pdf,
+     {"payment.memo": "fail"}),
+    ("a longer ID containing the store ID", PAYMENT.replace("{store}", "{store}9"), text_pdf,
+     {"payment.memo": "fail"}),
+    ("the memo wraps: the store ID alone on the next line",
+     PAYMENT.replace("Memo: Joom Settlement {store}", "Memo: Joom Settlement\n{store}"),
+     text_pdf, {"payment.memo": "unknown"}),
+]
+
+
+@pytest.mark.parametrize(("text", "make", "expected"), [p[1:] for p in PAYMENTS],
+                         ids=[p[0] for p in PAYMENTS])
+def test_payment_slips(case, text, make, expected):
+    slip = preflight.Document("slip.pdf", make(text.format(store=STORE)))
+    got = run(case, agreement=[], payment=[slip])
+    for cid in ("payment.memo", "payment.amount_date"):
+        assert got[cid].status == expected.get(cid, "pass"), (cid, got[cid].message("en"))
+    if expected.get("payment.memo") == "unknown":
+        assert "by hand" in got["payment.memo"].message("en")
+        assert "人工核对" in got["payment.memo"].message("zh_CN")
+
+
+@pytest.mark.parametrize("watermark", ["Scanned with CamScanner", "CS 扫描全能王",
+                                       "Scanned by Adobe Scan"])
+def test_a_scanner_watermark_page_is_a_scan_not_a_failure(case, watermark):
+    doc = preflight.Document("scan.pdf", unicode_pdf(watermark))
+    got = run(case, agreement=[doc], payment=[doc])
+    for cid in (*AGREEMENT_IDS, "payment.memo", "payment.amount_date"):
+        assert got[cid].status == "unknown", cid
+        assert "no text layer" in got[cid].message("en")
+
+
+def test_scanned_pages_beside_text_turn_a_fail_into_unknown(case):
+    # Page 1 is text (no store ID on it); page 2 only the scanning app's stamp.
+    text = en().replace(STORE, "0000")
+    lines = text.splitlines()
+    doc = preflight.Document("mixed.pdf", text_pdf("\n".join(
+        lines + ["."] * (40 - len(lines)) + ["Scanned with CamScanner"])))
+    got = run(case, agreement=[doc], payment=[])
+    assert got["agreement.names_joom"].status == "pass"
+    assert got["agreement.store_id"].status == "unknown"
+    assert "page(s) 2 have no text layer" in got["agreement.store_id"].message("en")
+
+
+def _slip(text):
+    return text_pdf(text.format(store=STORE))
+
+
+@pytest.mark.parametrize(("older", "newer", "status"), [
+    (PAYMENT, PAYMENT.replace("Joom Settlement {store}", "Invoice 2231"), "fail"),
+    (PAYMENT.replace("Joom Settlement {store}", "Invoice 2231"), PAYMENT, "pass"),
+], ids=["the corrected slip lost the memo", "the corrected slip has it"])
+def test_a_newer_payment_proof_supersedes_the_older(case, vault, home, older, newer, status):
+    vault.add(_slip(older), {"kind": "payment", "case": case.id, "original_name": "old.pdf",
+                             "captured_at": "2026-03-03T08:00:00Z"})
+    vault.add(_slip(newer), {"kind": "payment", "case": case.id,
+                             "original_name": "corrected.pdf",
+                             "captured_at": "2026-03-04T08:00:00Z"})
+    got = {c.id: c for c in preflight.run(case, preflight.gather(home, case, vault=vault), T0)}
+    assert got["payment.memo"].status == status
+    assert "Only the newest payment proof, corrected.pdf, was read" in \
+        got["payment.memo"].message("en")
+    assert "old.pdf" in got["payment.memo"].message("zh_CN")
