@@ -4,7 +4,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from iprdesk.demo.pdf import AGREEMENT, PAYMENT, text_pdf
+from iprdesk.demo.pdf import AGREEMENT, PAYMENT, pdf_file, text_pdf
 
 __all__ = ["AGREEMENT", "PAYMENT", "scanned_pdf", "text_pdf", "unicode_pdf"]
 
@@ -51,16 +51,4 @@ def unicode_pdf(text: str) -> bytes:
            b"/DW 1000 >>",
         7: b"<< /Length %d >>\nstream\n" % len(cmap_bytes) + cmap_bytes + b"\nendstream",
     }
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = out.tell()
-        out.write(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for number in sorted(objects):
-        out.write(f"{offsets[number]:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
-              "%%EOF\n".encode())
-    return out.getvalue()
+    return pdf_file(objects)

@@ -2,16 +2,17 @@
 and Chinese: a careful reviewer's reading (who is released, from what, whole tokens, the memo
 field itself); `pass` only on positive evidence, `unknown` with a reason when unsure."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from iprdesk import cases, preflight
+from iprdesk import preflight
+from tests import test_preflight
 from tests.pdfs import AGREEMENT, PAYMENT, text_pdf, unicode_pdf
+from tests.test_preflight import PRODUCTS, STORE, T0
 
-STORE = "5f1a2b3c4d5e"
-PRODUCTS = ["6a1f00aa01", "6a1f00aa02", "6a1f00aa03"]
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+case = test_preflight.case  # the same case fixture: store, products, received
+
 EN_RELEASE = ("3. Release. Plaintiff releases and forever discharges Defendant, SIA Joom and its\n"
               "affiliates, and all marketplaces including Joom, from any and all claims arising "
               "from\npast sales of the products listed above, whether known or unknown, up to the "
@@ -125,14 +126,6 @@ AGREEMENTS = [
 ]
 AGREEMENT_IDS = ("agreement.names_joom", "agreement.store_id", "agreement.products",
                  "agreement.release")
-
-
-@pytest.fixture
-def case(home):
-    return cases.CaseStore(home).new(
-        complaint_id="CMP-7781", store_id=STORE, type="copyright",
-        complainant="Greer, Burns & Crain", products=PRODUCTS,
-        received="2026-03-01T09:00:00Z", now=T0)
 
 
 def run(case, **inputs):

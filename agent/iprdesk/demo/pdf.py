@@ -27,6 +27,11 @@ def text_pdf(text: str) -> bytes:
                             f"/Resources << /Font << /F1 3 0 R >> >> "
                             f"/Contents {content_id} 0 R >>").encode()
     objects[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    return pdf_file(objects)
+
+
+def pdf_file(objects: dict[int, bytes]) -> bytes:
+    """A PDF of these objects (numbered 1..n without a gap, 1 the catalog), with its xref."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
