@@ -45,7 +45,7 @@ def test_appeal_and_account_overlays_speak_chinese(zh):
     page.close()
     page = zh.open_panel("/account/zh")
     card = open_card(chips(page, "banner:")["tro"][2])
-    assert "临时禁令" in card.inner_text() and "7 天内回复" in card.inner_text()
+    assert "临时限制令" in card.inner_text() and "7 天内回复" in card.inner_text()
     page.close()
 
 

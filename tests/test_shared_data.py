@@ -50,7 +50,7 @@ def test_every_message_the_extension_uses_exists():
             text = path.read_text()
             used |= set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', text))
             used |= set(re.findall(r'__MSG_(\w+)__', text))
-            used |= set(re.findall(r'\bt\("(\w+)"', text))
+            used |= set(re.findall(r'\btn?\("(\w+)"', text))
             used |= set(re.findall(r'titleKey: "(\w+)"', text))
     missing = used - en.keys()
     assert not missing, missing

@@ -55,7 +55,7 @@ def _check_gap(data: dict, sentence: dict, values: dict, results: dict) -> dict 
     reason = {lang: " ".join(reasons[c.status][lang].format(message=c.message(lang))
                              for c in failing)
               for lang in i18n.LANGUAGES}
-    what = {lang: text.format(**values) for lang, text in sentence["gap"].items()}
+    what = {lang: i18n.fill(text, **values) for lang, text in sentence["gap"].items()}
     return _gap(data, what, reason, [c.id for c in failing])
 
 
@@ -90,7 +90,7 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
         texts, gaps = [], []
         for sentence in p.get("sentences", [p]):
             gap = _check_gap(data, sentence, values, results)
-            texts.append(gap["text"] if gap else sentence["text"].format(**values))
+            texts.append(gap["text"] if gap else i18n.fill(sentence["text"], **values))
             gaps += [gap] if gap else []
         if "{signature}" in p.get("text", "") and signature_gap:
             gaps.append(signature_gap)
@@ -99,8 +99,8 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
     return {
         "id": name,
         "title": template["title"],
-        "to": {lang: text.format(**values) for lang, text in template["to"].items()},
-        "subject": template["subject"].format(**values),
+        "to": {lang: i18n.fill(text, **values) for lang, text in template["to"].items()},
+        "subject": i18n.fill(template["subject"], **values),
         # Exactly what to paste into the e-mail or the support form, once the gaps are filled.
         "body": "\n\n".join(p["text"] for p in paragraphs),
         "paragraphs": paragraphs,

@@ -2,6 +2,8 @@
 
 Messages are flat keys with `{name}` placeholders; both languages have the same keys and the
 same placeholders (a test enforces it), so any message can be shown in either language.
+A count picks its English noun with `{count:image|images}` (singular|plural); Chinese has
+no plural and writes `{count}` only.
 """
 
 import locale
@@ -12,8 +14,23 @@ from iprdesk import shared_data
 LANGUAGES = shared_data.LANGUAGES
 
 
+class _Count(int):
+    """A number that, given `{n:one|other}`, stands for the word that agrees with it."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, other = spec.split("|", 1)
+            return one if self == 1 else other
+        return int.__format__(self, spec)
+
+
+def fill(template: str, **params) -> str:
+    """The template with its placeholders filled, counted nouns in the number's form."""
+    return template.format(**{k: _Count(v) if type(v) is int else v for k, v in params.items()})
+
+
 def text(key: str, lang: str = "en", **params) -> str:
-    return shared_data.load(f"messages/{lang}.json")[key].format(**params)
+    return fill(shared_data.load(f"messages/{lang}.json")[key], **params)
 
 
 def both(key: str, **params) -> dict[str, str]:

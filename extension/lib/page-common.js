@@ -2,6 +2,11 @@
 
 export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
+// A message whose first placeholder is a count: `{item|items}` in it takes the word that
+// agrees with the number (Chinese messages have no plural and carry no such braces).
+export const tn = (key, count, ...subs) => t(key, String(count), ...subs)
+  .replace(/\{([^{}|]*)\|([^{}|]*)\}/g, (_, one, other) => (count === 1 ? one : other));
+
 // Fill every element carrying data-i18n with its message, in the browser's language.
 export function localise(root = document) {
   document.documentElement.lang = chrome.i18n.getUILanguage();

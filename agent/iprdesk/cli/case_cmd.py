@@ -46,14 +46,14 @@ def deadline_line(item: dict, lang: str) -> str:
     state = i18n.text(f"case.state.{item['state']}", lang)
     label = item["label"][lang]
     if item["due"] is None:
-        return f"{label}: {state}"
-    left = item["seconds_left"]
+        return i18n.text("case.deadline_line_open", lang, label=label, state=state)
+    state = click.style(state, fg=STATE_STYLE[item["state"]])
     if item["state"] == "done":
-        when = item["due"]
-    else:
-        key = "time.ago" if left < 0 else "time.in"
-        when = f"{i18n.text(key, lang, duration=duration(left, lang))}, {item['due']}"
-    return f"{label}: {click.style(state, fg=STATE_STYLE[item['state']])} ({when})"
+        return i18n.text("case.deadline_line", lang, label=label, state=state, when=item["due"])
+    left = item["seconds_left"]
+    when = i18n.text("time.ago" if left < 0 else "time.in", lang, duration=duration(left, lang))
+    return i18n.text("case.deadline_line_due", lang, label=label, state=state, when=when,
+                     due=item["due"])
 
 
 @click.group()

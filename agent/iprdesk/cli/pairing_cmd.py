@@ -2,6 +2,7 @@ import time
 
 import click
 
+from iprdesk import i18n
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option
 from iprdesk.pairing import AuthStore
 
@@ -16,9 +17,9 @@ def pair(as_json, home):
         echo_json({"code": code, "expires": expires})
         return
     minutes = round((expires - time.time()) / 60)
-    click.echo(f"Pairing code: {code}")
-    click.echo(f"Type it into the iprdesk extension's options page within {minutes} minutes.")
-    click.echo("配对码：请在 10 分钟内输入到 iprdesk 扩展程序的选项页面。")
+    for lang in i18n.LANGUAGES:
+        click.echo(i18n.text("pair.code", lang, code=code))
+        click.echo(i18n.text("pair.within", lang, minutes=minutes))
 
 
 @click.group()

@@ -20,7 +20,7 @@ VERDICT_LABELS = {
     "dead": "dead / 已失效",
     "live": "LIVE / 仍可访问",
     "placeholder": "placeholder / 占位图",
-    "stale-cache": "STALE CACHE / 缓存未过期",
+    "stale-cache": "STALE CACHE / 缓存仍在提供旧图",
     "unknown": "unknown / 未知",
 }
 

@@ -8,7 +8,7 @@ languages, so the extension shows it without knowing anything about metadata.
 import re
 from dataclasses import dataclass
 
-from iprdesk import shared_data
+from iprdesk import i18n, shared_data
 from iprdesk.metadata.base import Picture
 from iprdesk.metadata.findings import DEVICE_FIELDS, PEOPLE_ROLES, Findings
 from iprdesk.metadata.places import nearest_city
@@ -31,7 +31,7 @@ _T = {lang: _table(lang) for lang in LANGUAGES}
 
 def human_size(n: int, lang: str = "en") -> str:
     if n < 1024:
-        return _T[lang]["bytes"].format(n=n)
+        return i18n.fill(_T[lang]["bytes"], n=n)
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / (1024 * 1024):.1f} MB"

@@ -82,7 +82,8 @@ function renderCase(c, now, catalog) {
       el("span", { className: "note", textContent: c.complainant })));
   if (next) {
     const messages = catalog.messages[lang()];
-    const words = `${next.label[lang()]}: ${messages[`case.state.${state}`]} (${countdown(next, messages)})`;
+    const words = D.format(messages["case.deadline_line"], {
+      label: next.label[lang()], state: messages[`case.state.${state}`], when: countdown(next, messages) });
     item.append(el("div", { className: "deadline", textContent: words }));
   }
   const preflight = el("button", { type: "button", className: "preflight", textContent: t("casePreflight") });

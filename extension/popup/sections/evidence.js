@@ -3,7 +3,7 @@
 // Capturing and adding work while the vault is locked.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
-import { ask, t } from "../../lib/page-common.js";
+import { ask, t, tn } from "../../lib/page-common.js";
 
 const DOCUMENT_KINDS = ["receipt", "agreement", "payment", "email", "other"];
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
@@ -131,7 +131,7 @@ function render(container, status) {
           passphrase.select();
         }
       });
-      vault.replaceChildren(el("p", { id: "vault-state", textContent: t("vaultLocked", String(state.objects)) }), form);
+      vault.replaceChildren(el("p", { id: "vault-state", textContent: tn("vaultLocked", state.objects) }), form);
       return;
     }
     const { items } = await ask("vault.items", { caseId: caseId() });
@@ -158,7 +158,7 @@ function render(container, status) {
     const lock = el("button", { id: "lock", type: "button", textContent: t("vaultLock") });
     lock.addEventListener("click", async () => { await ask("vault.lock"); refreshVault(); });
     vault.replaceChildren(
-      el("p", { id: "vault-state", textContent: t("vaultUnlocked", String(state.objects)) }),
+      el("p", { id: "vault-state", textContent: tn("vaultUnlocked", state.objects) }),
       items.length ? list : el("p", { className: "note", textContent: t("vaultEmpty") }),
       el("div", { className: "buttons" }, exportButton, lock), exportMessage);
   }

@@ -1,7 +1,7 @@
 // The popup's old-URL section: every watched old image URL of each case with its verdict and
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
 import { el } from "../../lib/dom.js";
-import { ask, t } from "../../lib/page-common.js";
+import { ask, t, tn } from "../../lib/page-common.js";
 
 const STATE_CLASS = { "live": "bad", "stale-cache": "bad", "dead": "good", "placeholder": "good",
                       "done": "good" };
@@ -28,7 +28,7 @@ function urlRow(w, variants) {
   const last = el("div", { className: "note last-check", textContent: w.last
     ? t("urlLastCheck", when(w.last.checked_at)) : t("urlNotCheckedYet") });
   const sizes = variants.length
-    ? el("div", { className: "note", textContent: t("urlOtherSizes", String(variants.length)) })
+    ? el("div", { className: "note", textContent: tn("urlOtherSizes", variants.length) })
     : null;
   const row = el("li", { className: "watched-url" }, el("div", {}, verdict, " ", url), last, sizes);
   row.dataset.url = w.url;
