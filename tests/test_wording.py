@@ -144,3 +144,22 @@ def test_the_chinese_pairing_line_gives_the_real_validity(tmp_path, monkeypatch)
     monkeypatch.setattr(AuthStore, "new_code", lambda self: (real(self)[0], time.time() + 300))
     out = CliRunner().invoke(pair, ["--home", str(tmp_path)]).output
     assert "5 分钟" in out and "10 分钟" not in out and "5 minutes" in out
+
+
+def test_the_chinese_cli_joins_its_words_with_chinese_punctuation(home):
+    from iprdesk.cli import main
+
+    def run(*args):
+        r = CliRunner().invoke(main, list(args), env={"LANG": "zh_CN.UTF-8"})
+        return re.sub(r"\x1b\[[0-9;]*m", "", r.output)
+
+    case_id = run("case", "new", "--json", "--complaint-id", "CMP-1", "--store-id", "S1",
+                  "--type", "copyright", "--complainant", "Keith Vogt", "--products", "P1",
+                  "--old-url", "https://img.example/a.jpg")
+    case_id = json.loads(case_id)["id"]
+    out = "\n".join([run("case", "show", case_id, "--lang", "zh_CN"),
+                     run("draft", case_id, "joom_support", "--lang", "zh_CN"),
+                     run("preflight", case_id, "--lang", "zh_CN")])
+    assert "期限：" in out and "收件人：" in out
+    # Chinese words are never followed or preceded by ASCII ":", "(" or ")".
+    assert not re.search(r"[\u4e00-\u9fff][:(]|[)(][\u4e00-\u9fff]", out), out

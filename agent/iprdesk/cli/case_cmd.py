@@ -159,11 +159,11 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     rows += [(cases.event_names()[name][lang], when) for name, when in c.events.items()]
     rows += [(field("old_url"), url) for url in c.old_urls]
     for key, value in rows:
-        click.echo(f"  {key}: {value}")
+        click.echo("  " + i18n.text("ui.field", lang, label=key, value=value))
     if data["schedule_a_firm"]:
         click.secho("  " + i18n.text("case.schedule_a", lang, firm=data["schedule_a_firm"]),
                     fg="yellow")
-    click.echo(i18n.text("case.deadlines", lang) + ":")
+    click.echo(i18n.text("ui.heading", lang, label=i18n.text("case.deadlines", lang)))
     for item in data["deadlines"]:
         click.echo(f"  {deadline_line(item, lang)}")
     if documents is None:
@@ -172,7 +172,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     elif not documents:
         click.echo(i18n.text("case.documents_none", lang, case=c.id))
     else:
-        click.echo(i18n.text("case.documents", lang) + ":")
+        click.echo(i18n.text("ui.heading", lang, label=i18n.text("case.documents", lang)))
         for d in documents:
             click.echo(f"  {d.id[:12]}  {d.kind:<10} {d.captured_at}  "
                        f"{printable(d.original_name or '')}")
@@ -277,8 +277,8 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
         echo_json(result)
     else:
         status_colour = {"pass": "green", "fail": "red", "unknown": "yellow"}
-        click.echo(f"{i18n.text('preflight.title', lang)}: {c.id} "
-                   f"({c.complaint_id}, {c.store_id})")
+        click.echo(i18n.text("preflight.heading", lang, title=i18n.text("preflight.title", lang),
+                             case=c.id, complaint=c.complaint_id, store=c.store_id))
         for check in result["checks"]:
             label = i18n.text(f"preflight.status.{check['status']}", lang).upper()
             click.echo(f"  {click.style(f'{label:<8}', fg=status_colour[check['status']])}"
@@ -313,8 +313,9 @@ def draft(case_id, name, agreements, payments, new_images, complained_images,
         echo_json(result)
         return
     click.secho(result["title"][lang], bold=True)
-    click.echo(f"{i18n.text('draft.to', lang)}: {result['to'][lang]}")
-    click.echo(f"{i18n.text('draft.subject', lang)}: {result['subject']}\n")
+    for label, value in (("draft.to", result["to"][lang]), ("draft.subject", result["subject"])):
+        click.echo(i18n.text("ui.field", lang, label=i18n.text(label, lang), value=value))
+    click.echo()
     click.echo(result["body"])
     if result["gaps"]:
         click.secho("\n" + i18n.text("draft.gaps", lang, count=len(result["gaps"])),
@@ -326,7 +327,8 @@ def draft(case_id, name, agreements, payments, new_images, complained_images,
         click.echo(f"  {n}. {p['explain'][lang]}")
     click.echo("\n" + i18n.text("draft.terms", lang))
     for term in result["terms"]:
-        click.echo(f"  {term['term']}: {term['explain'][lang]}")
+        click.echo("  " + i18n.text("ui.field", lang, label=term["term"],
+                                    value=term["explain"][lang]))
 
 
 commands = [case, preflight_cmd, draft]

@@ -61,7 +61,7 @@ function renderDraft(draft) {
   return el("details", { className: "draft", dataset: { draft: draft.id, complete: String(draft.complete) } },
     el("summary", {}, draft.title[l]),
     el("p", { className: "note" }, draft.to[l]),
-    el("p", {}, el("strong", {}, `${t("draftSubject")}: `), draft.subject),
+    el("p", { className: "subject", textContent: t("draftSubject", draft.subject) }),
     gaps,
     markedBody(draft),
     button,
