@@ -32,7 +32,7 @@
       const button = el("button", { className: "action primary preflight", type: "button",
                                     dataset: { case: c.id } },
         cases.length === 1 ? ctx.hints["appeal.preflight"]
-          : `${ctx.hints["appeal.preflight"]}: ${c.complaint_id}`);
+          : iprdesk.deadlines.format(ctx.hints["appeal.preflightFor"], { id: c.complaint_id }));
       button.addEventListener("click", () => iprdesk.ask("ui.openPreflight", { caseId: c.id }));
       return button;
     });
