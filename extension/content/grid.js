@@ -41,18 +41,18 @@ iprdesk.grid = (() => {
     return null;
   }
 
-  function dataRows(header) {
+  // The rows of the list `header` heads, the header among them: in its table or grid, else
+  // its siblings, those of its tag with as many cells.
+  function rowsLike(header) {
     const width = cellsOf(header).length;
     const grid = header.closest("table, [role='table'], [role='grid'], [role='treegrid']");
-    let rows;
-    if (grid) {
-      rows = [...grid.querySelectorAll(header.tagName === "TR" ? "tr" : "[role='row']")];
-    } else {
-      rows = [...header.parentElement.children];
-    }
-    return rows.filter((r) => r !== header && !r.contains(header) && !r.closest("thead")
-      && r.tagName === header.tagName && cellsOf(r).length === width);
+    const rows = grid ? [...grid.querySelectorAll(header.tagName === "TR" ? "tr" : "[role='row']")]
+      : [...header.parentElement.children];
+    return rows.filter((r) => r.tagName === header.tagName && cellsOf(r).length === width);
   }
+
+  const dataRows = (header) => rowsLike(header).filter((r) => r !== header
+    && !r.contains(header) && !r.closest("thead"));
 
   return {
     // The first list on the page with all `required` columns:
@@ -99,6 +99,7 @@ iprdesk.grid = (() => {
     },
 
     cellsOf,
+    rowsLike,
     norm,
   };
 })();

@@ -192,13 +192,6 @@ iprdesk.teach = (() => {
     return [...row.parentElement.children].find((s) => sameShape(s, row));
   }
 
-  function rowsOf(header) {
-    const table = header.closest("table, [role='table'], [role='grid'], [role='treegrid']");
-    const all = table ? [...table.querySelectorAll(header.tagName === "TR" ? "tr" : "[role='row']")]
-      : [...header.parentElement.children];
-    return all.filter((r) => sameShape(r, header));
-  }
-
   // The column index of the cell a click landed in, or -1 outside the list.
   function columnAt(node) {
     for (let n = node; n && n !== document.body; n = n.parentElement) {
@@ -291,7 +284,7 @@ iprdesk.teach = (() => {
       return askList();
     }
     flow.header = header;
-    flow.rows = rowsOf(header);
+    flow.rows = iprdesk.grid.rowsLike(header);
     flow.list = header.closest("table, [role='table'], [role='grid'], [role='treegrid']") || header.parentElement;
     flow.error = "";
     mark("list", flow.list);
