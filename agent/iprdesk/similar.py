@@ -345,7 +345,7 @@ def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
     if HeicHandler.sniff(head):
         return _decode_heic(stream, name)
     # Pillow's test of the first bytes returns a string when the decoder is not installed.
-    found = [name for name in _PILLOW_FORMATS if Image.OPEN[name][1](head) is True]
+    found = [fmt for fmt in _PILLOW_FORMATS if Image.OPEN[fmt][1](head) is True]
     if not found:
         raise BadInput(f"{name} is not an image iprdesk can read (JPEG, PNG, WebP, GIF, BMP, "
                        "TIFF, HEIC)", code="not_an_image")
