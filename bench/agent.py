@@ -17,7 +17,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from iprdesk.pairing import AuthStore  # noqa: E402
+from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402
 
 

@@ -79,10 +79,10 @@ EDITS = {
 }
 
 
-# The worst picture compare/audit accept in each format of iprdesk.similar.MAX_PIXELS, for its
-# memory: (file name, mode, save options). Four channels where the format has them, a TIFF in
-# one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg holds
-# every coefficient), a baseline JPEG at 1/8 scale.
+# The worst picture compare/audit accept in each format of iprdesk.images.similar.MAX_PIXELS,
+# for its memory: (file name, mode, save options). Four channels where the format has them, a
+# TIFF in one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg
+# holds every coefficient), a baseline JPEG at 1/8 scale.
 WORST = {
     "JPEG": ("worst.jpg", "CMYK", {"quality": 60}),
     "progressive JPEG": ("worst-progressive.jpg", "CMYK", {"progressive": True, "quality": 80}),

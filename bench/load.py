@@ -28,7 +28,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "agent"), os.environ.get(
 from bench.agent import rss_mb  # noqa: E402
 from bench.strip import camera_jpeg  # noqa: E402
 from iprdesk.config import Config  # noqa: E402
-from iprdesk.pairing import AuthStore  # noqa: E402
+from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402
 
 PEAK_BUDGET_MB = 800

@@ -4,12 +4,12 @@
     python bench/similar.py --memory
 
 1. Accuracy: every generated photo gets each edit of bench/imagegen.EDITS; prints, per edit,
-   the missed-match rate at iprdesk.similar.THRESHOLDS, and the false-match rate over all
+   the missed-match rate at iprdesk.images.similar.THRESHOLDS, and the false-match rate over all
    pairs of unrelated photos.
 2. Speed: hashes per second on twelve-megapixel JPEGs, iprdesk (draft-mode decode, all cores)
    against imagehash.phash on a full decode, measured in the same run. Target: 5x.
 3. Memory (--memory, alone): the peak of one process fingerprinting the worst picture each
-   format accepts (bench/imagegen.WORST at iprdesk.similar.MAX_PIXELS), against
+   format accepts (bench/imagegen.WORST at iprdesk.images.similar.MAX_PIXELS), against
    imagehash.phash on a full decode of the same file. Target: under 300 MB for every format.
    Then a 657 KB PNG of 13000 x 13000 transparent pixels, which iprdesk refuses unread.
 """
@@ -30,7 +30,7 @@ import imagehash  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench.imagegen import EDITS, WORST, jpeg, product_photo, worst_picture  # noqa: E402
-from iprdesk import similar  # noqa: E402
+from iprdesk.images import similar  # noqa: E402
 
 
 def accuracy(photos: int) -> None:

@@ -34,7 +34,7 @@ from PIL import Image, ImageCms
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from iprdesk.pairing import AuthStore  # noqa: E402
+from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402
 
 SIZE = (4000, 3000)

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "agent"), str(REPO)]
 
 from bench.imagegen import jpeg, product_photo  # noqa: E402
-from iprdesk import urlcheck  # noqa: E402
+from iprdesk.urls import check as urlcheck  # noqa: E402
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
 IMAGE = jpeg(product_photo(1, (200, 200)), 80)

@@ -27,7 +27,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from iprdesk.pairing import AuthStore  # noqa: E402
+from iprdesk.server.pairing import AuthStore  # noqa: E402
 from iprdesk.vault import Vault  # noqa: E402
 from iprdesk.vault.crypto import KdfParams  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402

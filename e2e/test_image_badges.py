@@ -7,7 +7,9 @@ import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
 from e2e.conftest import launch_browser
-from iprdesk import similar, urlcheck, urlwatch
+from iprdesk.images import similar
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
 from tests import image_fixtures as fx
 from tests.helpers import free_port
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from e2e.conftest import launch_browser, open_card, wait_until
-from iprdesk import shared_data
+from iprdesk.text import shared_data
 from tests.helpers import iprdesk
 
 VARIANTS = {
@@ -330,7 +330,7 @@ def test_panel_dates_are_read_in_every_format(browser, text, expected):
 
 
 def test_the_browser_recognises_the_same_schedule_a_firms_as_the_agent(browser):
-    from iprdesk import cases
+    from iprdesk.casework import cases
 
     names = ["Nike Inc. c/o GREER BURNS AND CRAIN", "Keith A. Vogt Ltd", "Greer's Bakery",
              "epstein drangel llp", "Bright Lens Studio", "SRIP Law P.A."]

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from iprdesk import shared_data
-from iprdesk.pairing import AuthStore
 from iprdesk.server.app import make_app
 from iprdesk.server.http import STATE_KEY
+from iprdesk.server.pairing import AuthStore
+from iprdesk.text import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

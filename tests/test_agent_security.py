@@ -95,7 +95,7 @@ async def test_bad_pair_bodies_get_clear_errors(agent, body, ctype):
 
 
 async def test_pairing_gives_a_working_token(agent, home):
-    from iprdesk.pairing import AuthStore
+    from iprdesk.server.pairing import AuthStore
 
     code, _ = AuthStore(home).new_code()
     r = await agent.post("/v1/pair", json={"code": code.lower()}, auth=False)
@@ -110,7 +110,7 @@ async def test_pairing_gives_a_working_token(agent, home):
 
 
 async def test_pairing_without_the_extension_origin_is_refused(agent, home):
-    from iprdesk.pairing import AuthStore
+    from iprdesk.server.pairing import AuthStore
 
     code, _ = AuthStore(home).new_code()
     r = await agent.post("/v1/pair", json={"code": code}, auth=False, origin=False)

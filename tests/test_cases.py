@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import cases
+from iprdesk.casework import cases
 from iprdesk.cli import main
 from iprdesk.errors import BadInput, Conflict, NotFound
 

@@ -71,7 +71,7 @@ def test_port_in_use_is_a_clear_error(home):
 def test_pair_json_and_tokens_list_revoke(home):
     code = json.loads(iprdesk("pair", "--json", home=home).stdout)["code"]
     assert len(code.replace("-", "")) == 8
-    from iprdesk.pairing import AuthStore
+    from iprdesk.server.pairing import AuthStore
 
     AuthStore(home).redeem(code, label="chromium")
     listed = json.loads(iprdesk("tokens", "list", "--json", home=home).stdout)

@@ -1,6 +1,6 @@
 """The demo's data: cases in several deadline states and real documents behind a preflight."""
 
-from iprdesk import cases, drafts, preflight
+from iprdesk.casework import cases, drafts, preflight
 from iprdesk.config import Config
 from iprdesk.demo import DEMO_PASSPHRASE, STORE, DemoPanel, seed
 from iprdesk.vault import Vault

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import cases, drafts, preflight, shared_data
+from iprdesk.casework import cases, drafts, preflight
 from iprdesk.cli import main
 from iprdesk.config import Config
 from iprdesk.errors import BadInput, NotFound
+from iprdesk.text import shared_data
 from tests.pdfs import AGREEMENT, PAYMENT, text_pdf
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
-from iprdesk import similar, urlcheck, urlwatch
+from iprdesk.images import similar
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
 from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")

@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 from click.testing import CliRunner
 
-from iprdesk import merchantapi
 from iprdesk.cli import main
+from iprdesk.merchant import api as merchantapi
 
 TOKEN = "tok_" + "s3cr3t" * 6
 PRODUCTS = 1203  # three pages of 500

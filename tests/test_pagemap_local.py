@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from iprdesk import pagemap_local, shared_data
 from iprdesk.errors import BadInput, NotFound
-from iprdesk.pagemap_local import Store
+from iprdesk.panel import pagemap
+from iprdesk.panel.pagemap import Store
+from iprdesk.text import shared_data
 
 CLAIMS = {"page": "complaint-report", "path": "/claims/64f0c1e2a9b8c7d6/list", "lang": "en",
           "columns": {"complaintId": "Claim No.", "complainant": "Claimant",
@@ -42,7 +43,7 @@ def test_a_taught_page_is_merged_first_found_by_its_own_path(home):
 
 def test_a_label_taught_for_one_column_is_no_longer_another_columns():
     columns = shipped()["pages"]["complaint-report"]["columns"]
-    merged = pagemap_local._taught_columns(
+    merged = pagemap._taught_columns(
         columns, {"lang": "en", "columns": {"complaintId": "Date"}})
     assert merged["complaintId"] == {"en": ["Date"]}
     assert "Date" not in merged["date"]["en"] and "Received" in merged["date"]["en"]
@@ -80,7 +81,7 @@ def test_teaching_the_same_page_again_replaces_it_and_removal_forgets_it(home):
 def test_a_bad_taught_page_is_refused_and_nothing_is_written(home, change, complaint):
     with pytest.raises(BadInput, match=re.escape(complaint)):
         Store(home).teach({**CLAIMS, **change})
-    assert not (home / pagemap_local.FILE).exists()
+    assert not (home / pagemap.FILE).exists()
 
 
 def test_a_hostile_path_becomes_a_plain_pattern(home):
@@ -119,7 +120,7 @@ def test_export_and_import_hand_the_taught_pages_to_another_data_directory(home,
 def test_a_bad_exchange_file_is_refused(home, value, complaint):
     with pytest.raises(BadInput, match=re.escape(complaint)):
         Store(home).import_file(value)
-    assert not (home / pagemap_local.FILE).exists()
+    assert not (home / pagemap.FILE).exists()
 
 
 def newer_map(**change):
@@ -160,7 +161,7 @@ def with_pattern(pattern):
 def test_a_page_map_with_a_dangerous_or_foreign_pattern_is_refused(home, pattern):
     with pytest.raises(BadInput):
         Store(home).import_file(with_pattern(pattern))
-    assert not (home / pagemap_local.FILE).exists()
+    assert not (home / pagemap.FILE).exists()
 
 
 @pytest.mark.parametrize(("change", "complaint"), [
@@ -184,16 +185,16 @@ def test_a_malformed_page_map_is_refused(home, change, complaint):
 
 def test_a_file_too_large_or_too_deep_is_the_products_error():
     with pytest.raises(BadInput, match="larger than"):
-        pagemap_local.parse_file(b" " * (pagemap_local.MAX_FILE + 1))
+        pagemap.parse_file(b" " * (pagemap.MAX_FILE + 1))
     with pytest.raises(BadInput, match="not valid JSON"):
-        pagemap_local.parse_file(b"[" * 200_000)
+        pagemap.parse_file(b"[" * 200_000)
     with pytest.raises(BadInput, match="not valid JSON"):
-        pagemap_local.parse_file(b"\xff\xfe")
+        pagemap.parse_file(b"\xff\xfe")
 
 
 def test_a_damaged_store_is_named_and_the_catalogue_keeps_the_built_in_map(home):
-    (home / pagemap_local.FILE).write_text('{"taught": [{"page": "x"}], "pagemap": null}')
-    with pytest.raises(pagemap_local.DamagedStore, match="damaged"):
+    (home / pagemap.FILE).write_text('{"taught": [{"page": "x"}], "pagemap": null}')
+    with pytest.raises(pagemap.DamagedStore, match="damaged"):
         Store(home).listing()
 
 
@@ -225,7 +226,7 @@ async def test_import_route_takes_a_file_and_refuses_hostile_ones(agent):
     assert r.status == 400 and (await r.json())["error"]["code"] == "bad_input"
     r = await agent.post("/v1/pagemap/import", data=b"[" * 100_000)
     assert r.status == 400
-    r = await agent.post("/v1/pagemap/import", data=b" " * (pagemap_local.MAX_FILE + 10))
+    r = await agent.post("/v1/pagemap/import", data=b" " * (pagemap.MAX_FILE + 10))
     assert r.status == 413
     r = await agent.request("DELETE", "/v1/pagemap/taught/..%2F..%2Fconfig")
     assert r.status in (400, 404)
@@ -234,7 +235,7 @@ async def test_import_route_takes_a_file_and_refuses_hostile_ones(agent):
 
 
 async def test_a_damaged_store_leaves_the_catalogue_working(agent, home):
-    (home / pagemap_local.FILE).write_text("{not json")
+    (home / pagemap.FILE).write_text("{not json")
     catalog = await (await agent.get("/v1/catalog")).json()
     assert catalog["pagemap"] == shared_data.load("pagemap.json")
     r = await agent.get("/v1/pagemap")

@@ -7,10 +7,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import pairing
 from iprdesk.cli import main
 from iprdesk.errors import DiskFull
-from iprdesk.pairing import CODE_TRIES, CODE_TTL_SECONDS, AuthStore, PairingFailed
+from iprdesk.server import pairing
+from iprdesk.server.pairing import CODE_TRIES, CODE_TTL_SECONDS, AuthStore, PairingFailed
 from tests.conftest import fill_disk
 from tests.helpers import iprdesk
 

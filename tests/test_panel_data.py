@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from iprdesk import i18n, shared_data
+from iprdesk.text import i18n, shared_data
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import cases, preflight
+from iprdesk.casework import cases, preflight
 from iprdesk.cli import main
 from tests.pdfs import AGREEMENT, PAYMENT, scanned_pdf, text_pdf
 
@@ -365,7 +365,7 @@ async def test_url_verdicts_from_the_agents_scheduled_checks(case, home, aiohttp
     """Old URLs added to a case are watched; the watch list's real checks feed urls.dead."""
     from aiohttp import web
 
-    from iprdesk import urlwatch
+    from iprdesk.urls import watch as urlwatch
 
     served = {"/gone.jpg": 404, "/still.jpg": 200}
     picture = _photo(home / "old.jpg", 5).read_bytes()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from iprdesk import preflight
+from iprdesk.casework import preflight
 from tests import test_preflight
 from tests.pdfs import AGREEMENT, PAYMENT, text_pdf, unicode_pdf
 from tests.test_preflight import PRODUCTS, STORE, T0

@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 
-from iprdesk import shared_data
+from iprdesk.text import shared_data
 from tests.conftest import REPO
 
 EXTENSION = REPO / "extension"

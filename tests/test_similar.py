@@ -8,9 +8,9 @@ from bench.imagegen import EDITS, jpeg, png, product_photo
 from click.testing import CliRunner
 from PIL import Image
 
-from iprdesk import similar
 from iprdesk.cli import main
 from iprdesk.errors import BadInput
+from iprdesk.images import similar
 
 
 def fp(image: Image.Image) -> similar.Fingerprint:

@@ -14,9 +14,9 @@ from bench.imagegen import EDITS, WORST, jpeg, product_photo
 from click.testing import CliRunner
 from PIL import Image
 
-from iprdesk import similar
 from iprdesk.cli import main
 from iprdesk.errors import BadInput
+from iprdesk.images import similar
 from tests import image_fixtures as fx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -243,7 +243,7 @@ MAKE = ("import sys; from bench.imagegen import worst_picture as make; "
 # is inherited at fork), and RUSAGE_CHILDREN the highest of every child any test waited for.
 PEAK = """
 import sys
-from iprdesk import similar
+from iprdesk.images import similar
 similar.fingerprint_file(sys.argv[1])
 print(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
 """

@@ -98,7 +98,7 @@ async def test_agent_runs_the_configured_watchers(tmp_path, home):
 
 def test_bad_watch_config_is_a_clear_error(home, tmp_path):
     from iprdesk.errors import BadInput
-    from iprdesk.watcher import watchers_from_config
+    from iprdesk.metadata.watcher import watchers_from_config
 
     with pytest.raises(BadInput, match="watch entry 1 needs"):
         watchers_from_config([{"in": str(tmp_path)}])

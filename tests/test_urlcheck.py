@@ -8,8 +8,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import urlcheck
 from iprdesk.cli import main
+from iprdesk.urls import check as urlcheck
 from tests import image_fixtures as fx
 from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
 

@@ -5,8 +5,9 @@ import json
 
 from click.testing import CliRunner
 
-from iprdesk import urlcheck, urlwatch
 from iprdesk.cli import main
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
 from tests.conftest import VAULT_PASSPHRASE
 from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 

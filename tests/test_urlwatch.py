@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import cases, urlcheck, urlwatch
+from iprdesk.casework import cases
 from iprdesk.cli import main
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.server.routes.urls import run_due_checks
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
 from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG
 from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 
@@ -155,7 +157,7 @@ async def test_cli_url_watch(home, cdn, tmp_path):  # noqa: F811
 
 async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadline(
         home, cdn):  # noqa: F811
-    from iprdesk.cases import CaseStore
+    from iprdesk.casework.cases import CaseStore
 
     now = urlcheck.utc_now()
     store = CaseStore(home)
@@ -174,7 +176,7 @@ async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadlin
 
 
 async def test_recent_replacement_moves_the_moderation_check(home, cdn):  # noqa: F811
-    from iprdesk.cases import CaseStore
+    from iprdesk.casework.cases import CaseStore
 
     now = urlcheck.utc_now()
     store = CaseStore(home)

@@ -17,7 +17,7 @@ import zipfile
 import aiohttp
 import pytest
 
-from iprdesk.pairing import AuthStore
+from iprdesk.server.pairing import AuthStore
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import verify_bundle
 from tests.conftest import VAULT_PASSPHRASE, fill_disk

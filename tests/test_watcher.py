@@ -6,7 +6,7 @@ import time
 import pytest
 
 from iprdesk.errors import BadInput
-from iprdesk.watcher import FolderWatcher
+from iprdesk.metadata.watcher import FolderWatcher
 from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")

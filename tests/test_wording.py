@@ -8,10 +8,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from iprdesk import i18n, shared_data
 from iprdesk.cli import case_cmd
 from iprdesk.cli.pairing_cmd import pair
-from iprdesk.pairing import AuthStore
+from iprdesk.server.pairing import AuthStore
+from iprdesk.text import i18n, shared_data
 from tests.conftest import REPO
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -45,7 +45,7 @@ class DiskFull(IprdeskError):
     status = 507  # Insufficient Storage
 
     def __init__(self, what: str):
-        from iprdesk import i18n  # this module stays free of the shared data at import
+        from iprdesk.text import i18n  # this module stays free of the shared data at import
 
         super().__init__(i18n.both_line("error.disk_full", what=what))
 
@@ -57,7 +57,7 @@ class Busy(IprdeskError):
     status = 503
 
     def __init__(self, retry_after: int):
-        from iprdesk import i18n
+        from iprdesk.text import i18n
 
         super().__init__(i18n.both_line("error.busy", seconds=retry_after))
         self.headers = {"Retry-After": str(retry_after)}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from iprdesk import cases, drafts, i18n, preflight
 from iprdesk.atomic import atomic_write_bytes
+from iprdesk.casework import cases, drafts, preflight
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -17,6 +17,7 @@ from iprdesk.cli.common import (
     vault_passphrase,
 )
 from iprdesk.config import Config
+from iprdesk.text import i18n
 from iprdesk.vault import Vault
 
 lang_option = click.option(

@@ -4,9 +4,9 @@ import asyncio
 
 import click
 
-from iprdesk import merchantapi
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option, warn
+from iprdesk.merchant import api as merchantapi
 
 
 @click.group()

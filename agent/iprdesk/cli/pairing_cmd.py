@@ -2,9 +2,9 @@ import time
 
 import click
 
-from iprdesk import i18n
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option
-from iprdesk.pairing import AuthStore
+from iprdesk.server.pairing import AuthStore
+from iprdesk.text import i18n
 
 
 @click.command()

@@ -2,9 +2,9 @@
 
 import click
 
-from iprdesk import i18n
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option
 from iprdesk.config import SELLER_FIELDS, Config
+from iprdesk.text import i18n
 
 
 @click.group("seller")

@@ -2,8 +2,8 @@
 
 import click
 
-from iprdesk import similar
 from iprdesk.cli.common import echo_json, json_option, stderr_is_terminal, warn
+from iprdesk.images import similar
 
 VERDICT_LABELS = {
     "same": "same picture / 同一图片",

@@ -206,7 +206,7 @@ def watch(in_dir, out_dir, heic_to_jpeg, lang, home):
 
     What it does is printed and logged to logs/watch.log in the data directory.
     """
-    from iprdesk.watcher import FolderWatcher
+    from iprdesk.metadata.watcher import FolderWatcher
 
     lang = ui_language(lang)
     logs = home_path(home) / "logs"

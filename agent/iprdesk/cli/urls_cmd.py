@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from iprdesk import similar, urlcheck, urlrecord, urlwatch
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -15,6 +14,10 @@ from iprdesk.cli.common import (
     warn,
 )
 from iprdesk.errors import BadInput
+from iprdesk.images import similar
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import record as urlrecord
+from iprdesk.urls import watch as urlwatch
 
 VERDICT_LABELS = {
     "dead": "dead / 已失效",

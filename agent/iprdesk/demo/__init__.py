@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from iprdesk import cases
+from iprdesk.casework import cases
 from iprdesk.config import Config
 from iprdesk.demo.pdf import AGREEMENT, PAYMENT, text_pdf
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from iprdesk.demo import DEMO_PASSPHRASE, DemoPanel, seed
 from iprdesk.errors import IprdeskError
-from iprdesk.pairing import AuthStore
 from iprdesk.paths import extension_dir
+from iprdesk.server.pairing import AuthStore
 
 PANEL = "https://merchant.joom.com"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from iprdesk.errors import BadInput
 from iprdesk.metadata.base import ImageProblem, Pieces
-from iprdesk.metadata.heic import HeicHandler
+from iprdesk.metadata.formats.heic import HeicHandler
 from iprdesk.metadata.registry import handler_for, is_image
 from iprdesk.metadata.report import Report
 

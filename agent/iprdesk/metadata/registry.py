@@ -1,11 +1,11 @@
 """Which handler cleans a file: chosen by its content (magic bytes), never by its name."""
 
 from iprdesk.metadata.base import FormatHandler, ImageProblem
-from iprdesk.metadata.gif import GifHandler
-from iprdesk.metadata.heic import HeicHandler
-from iprdesk.metadata.jpeg import JpegHandler
-from iprdesk.metadata.png import PngHandler
-from iprdesk.metadata.webp import WebpHandler
+from iprdesk.metadata.formats.gif import GifHandler
+from iprdesk.metadata.formats.heic import HeicHandler
+from iprdesk.metadata.formats.jpeg import JpegHandler
+from iprdesk.metadata.formats.png import PngHandler
+from iprdesk.metadata.formats.webp import WebpHandler
 
 HANDLERS: list[type[FormatHandler]] = [JpegHandler, PngHandler, WebpHandler, GifHandler,
                                        HeicHandler]

@@ -8,10 +8,10 @@ languages, so the extension shows it without knowing anything about metadata.
 import re
 from dataclasses import dataclass
 
-from iprdesk import i18n, shared_data
 from iprdesk.metadata.base import Picture
 from iprdesk.metadata.findings import DEVICE_FIELDS, PEOPLE_ROLES, Findings
 from iprdesk.metadata.places import nearest_city
+from iprdesk.text import i18n, shared_data
 
 LANGUAGES = shared_data.LANGUAGES
 

@@ -4,15 +4,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from iprdesk import shared_data
 from iprdesk.config import Config
-from iprdesk.pairing import AuthStore
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
+from iprdesk.server.pairing import AuthStore
 from iprdesk.server.routes import cases, catalog, evidence, health, pagemap, pair, seller, strip
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
+from iprdesk.text import shared_data
 
 # One module per concern; each exposes `routes` (a RouteTableDef) and may expose
 # `setup(app)` for start-up and clean-up work.

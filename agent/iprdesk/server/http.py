@@ -12,8 +12,8 @@ from aiohttp import web
 
 from iprdesk.config import Config
 from iprdesk.errors import BadInput, IprdeskError
-from iprdesk.pairing import AuthStore
 from iprdesk.server.load import WorkQueue
+from iprdesk.server.pairing import AuthStore
 
 KiB = 1024
 MiB = 1024 * KiB

@@ -4,8 +4,8 @@ The words live in shared/messages (`vault.error.*`); a message carries both lang
 the same error reaches a terminal and the extension alike.
 """
 
-from iprdesk import i18n
 from iprdesk.errors import IprdeskError
+from iprdesk.text import i18n
 
 
 class VaultMissing(IprdeskError):

@@ -50,8 +50,8 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
-from iprdesk import i18n
 from iprdesk.atomic import atomic_write_bytes
+from iprdesk.text import i18n
 from iprdesk.vault import crypto
 from iprdesk.vault.meta import utc_now
 from iprdesk.vault.objects import ID_LEN, META_PAD

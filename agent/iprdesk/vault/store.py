@@ -37,9 +37,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from iprdesk import i18n
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
+from iprdesk.text import i18n
 from iprdesk.vault import crypto, objects
 from iprdesk.vault.backoff import Backoff, Clock
 from iprdesk.vault.crypto import Damaged, KdfParams

@@ -8,7 +8,7 @@ product's own error, and every message it builds must render in both languages.
 import functools
 import logging
 
-from iprdesk import cases, preflight
+from iprdesk.casework import cases, preflight
 from tests.fuzz import Target, register
 from tests.pdfs import AGREEMENT, PAYMENT, scanned_pdf, text_pdf
 

@@ -12,7 +12,7 @@ import warnings
 
 from PIL import Image, ImageOps
 
-from iprdesk import similar
+from iprdesk.images import similar
 from iprdesk.metadata import BadImage, inspect_image, strip_image
 from tests import image_fixtures as fx
 from tests.fuzz import Defect, Target, register

@@ -2,11 +2,12 @@
 
 from aiohttp import web
 
-from iprdesk import cases, drafts, i18n, preflight
+from iprdesk.casework import cases, drafts, preflight
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.server.http import heavy, in_pool, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
+from iprdesk.text import i18n
 
 routes = web.RouteTableDef()
 

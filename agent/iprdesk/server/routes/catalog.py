@@ -2,8 +2,9 @@ import logging
 
 from aiohttp import web
 
-from iprdesk import pagemap_local, shared_data
+from iprdesk.panel import pagemap
 from iprdesk.server.http import state
+from iprdesk.text import shared_data
 
 log = logging.getLogger("iprdesk.catalog")
 routes = web.RouteTableDef()
@@ -13,8 +14,8 @@ routes = web.RouteTableDef()
 async def catalog(request: web.Request) -> web.Response:
     body = shared_data.catalog()
     try:
-        body["pagemap"] = pagemap_local.Store(state(request).home).merged_pagemap()
-    except pagemap_local.DamagedStore as e:
+        body["pagemap"] = pagemap.Store(state(request).home).merged_pagemap()
+    except pagemap.DamagedStore as e:
         # The built-in map still works; the options page shows what is wrong.
         log.warning("%s", e.message)
     return web.json_response(body)

@@ -1,15 +1,15 @@
-"""Page map additions: taught pages and an imported page map (core: iprdesk.pagemap_local)."""
+"""Page map additions: taught pages and an imported page map (core: iprdesk.panel.pagemap)."""
 
 from aiohttp import web
 
-from iprdesk import pagemap_local
+from iprdesk.panel import pagemap
 from iprdesk.server.http import body_limit, read_body, read_json, state
 
 routes = web.RouteTableDef()
 
 
-def _store(request: web.Request) -> pagemap_local.Store:
-    return pagemap_local.Store(state(request).home)
+def _store(request: web.Request) -> pagemap.Store:
+    return pagemap.Store(state(request).home)
 
 
 @routes.get("/v1/pagemap")
@@ -41,7 +41,7 @@ async def export(request: web.Request) -> web.Response:
 
 
 @routes.post("/v1/pagemap/import")
-@body_limit(pagemap_local.MAX_FILE)
+@body_limit(pagemap.MAX_FILE)
 async def import_file(request: web.Request) -> web.Response:
-    result = _store(request).import_file(pagemap_local.parse_file(await read_body(request)))
+    result = _store(request).import_file(pagemap.parse_file(await read_body(request)))
     return web.json_response({**result, **_store(request).listing()})

@@ -3,8 +3,8 @@ import logging
 from aiohttp import web
 
 from iprdesk.errors import BadInput
-from iprdesk.pairing import PairingFailed
 from iprdesk.server.http import body_limit, no_auth, read_json, state
+from iprdesk.server.pairing import PairingFailed
 
 routes = web.RouteTableDef()
 log = logging.getLogger("iprdesk.agent")

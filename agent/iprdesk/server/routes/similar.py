@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from iprdesk import imagebadges
+from iprdesk.images import badges
 from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, state
 
 routes = web.RouteTableDef()
@@ -19,5 +19,5 @@ async def assess_image(request: web.Request) -> web.Response:
     data = await read_body(request)
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     url = request.query.get("url") or None
-    result = await in_pool(request, imagebadges.assess, state(request).home, data, url, name)
+    result = await in_pool(request, badges.assess, state(request).home, data, url, name)
     return web.json_response(result)

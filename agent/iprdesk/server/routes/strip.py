@@ -8,8 +8,8 @@ from aiohttp import web
 
 from iprdesk.metadata import BadImage, problem_text, strip_image
 from iprdesk.metadata.report import LANGUAGES
+from iprdesk.metadata.watcher import watchers_from_config
 from iprdesk.server.http import STATE_KEY, MiB, body_limit, error_body, heavy, in_pool, read_body
-from iprdesk.watcher import watchers_from_config
 
 routes = web.RouteTableDef()
 

@@ -7,9 +7,11 @@ from datetime import datetime
 
 from aiohttp import web
 
-from iprdesk import urlcheck, urlrecord, urlwatch
 from iprdesk.errors import BadInput
 from iprdesk.server.http import STATE_KEY, read_json, state
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import record as urlrecord
+from iprdesk.urls import watch as urlwatch
 
 log = logging.getLogger("iprdesk.urlwatch")
 routes = web.RouteTableDef()

@@ -12,8 +12,9 @@ what to write and why iprdesk could not confirm it.
 
 from datetime import datetime
 
-from iprdesk import cases, i18n, shared_data
+from iprdesk.casework import cases
 from iprdesk.errors import NotFound
+from iprdesk.text import i18n, shared_data
 
 
 def names() -> list[str]:

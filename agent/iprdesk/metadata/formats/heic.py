@@ -11,10 +11,10 @@ import io
 from PIL import Image, ImageOps
 
 from iprdesk.metadata.base import FormatHandler, ImageProblem, Picture, Rewrite, check_pixels
-from iprdesk.metadata.exif import read_exif
+from iprdesk.metadata.decoders.exif import read_exif
+from iprdesk.metadata.decoders.icc import check_profile
+from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
-from iprdesk.metadata.icc import check_profile
-from iprdesk.metadata.xmp import read_xmp
 
 JPEG_QUALITY = 95
 _BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")

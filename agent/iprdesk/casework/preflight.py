@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from iprdesk import cases, i18n, metadata, similar, urlwatch
+from iprdesk import metadata
+from iprdesk.casework import cases
 from iprdesk.errors import BadInput
+from iprdesk.images import similar
+from iprdesk.text import i18n
+from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
 
 CHECK_IDS = (

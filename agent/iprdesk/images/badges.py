@@ -10,9 +10,13 @@ An image shown on the Panel gets zero or more problems, or "fine":
 
 from pathlib import Path
 
-from iprdesk import i18n, metadata, similar, urlcheck, urlwatch
+from iprdesk import metadata
 from iprdesk.errors import BadInput
-from iprdesk.metadata.heic import HeicHandler
+from iprdesk.images import similar
+from iprdesk.metadata.formats.heic import HeicHandler
+from iprdesk.text import i18n
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
 
 PROBLEMS = ("near-duplicate", "metadata", "old-url-live")
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from iprdesk.errors import IprdeskError
-from iprdesk.urlcheck import CheckResult
+from iprdesk.urls.check import CheckResult
 from iprdesk.vault import Vault, VaultMissing
 
 

@@ -18,10 +18,16 @@ from iprdesk.metadata.base import (
     damaged,
     truncated,
 )
-from iprdesk.metadata.exif import EXIF_HEADER, is_minimal, minimal_exif, orientation_of, read_exif
+from iprdesk.metadata.decoders.exif import (
+    EXIF_HEADER,
+    is_minimal,
+    minimal_exif,
+    orientation_of,
+    read_exif,
+)
+from iprdesk.metadata.decoders.icc import check_profile
+from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
-from iprdesk.metadata.icc import check_profile
-from iprdesk.metadata.xmp import read_xmp
 
 _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
 _FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x08, 0x04, 0x02  # VP8X flag bits

@@ -34,8 +34,10 @@ from functools import cache
 import aiohttp
 from yarl import URL
 
-from iprdesk import __version__, i18n, shared_data, similar
+from iprdesk import __version__
 from iprdesk.errors import BadInput
+from iprdesk.images import similar
+from iprdesk.text import i18n, shared_data
 
 VERDICTS = ("dead", "live", "placeholder", "stale-cache", "unknown")
 # Verdicts that mean the old picture can still be seen: the CLI exits 1 on any of them.

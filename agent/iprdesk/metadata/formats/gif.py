@@ -17,8 +17,8 @@ from iprdesk.metadata.base import (
     damaged,
     truncated,
 )
+from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
-from iprdesk.metadata.xmp import read_xmp
 
 _KEEP_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
 _GRAPHIC_CONTROL, _PLAIN_TEXT, _COMMENT, _APPLICATION = 0xF9, 0x01, 0xFE, 0xFF

@@ -8,7 +8,7 @@ and its old images stay public (DESIGN section 1). So each watched URL is checke
   come back while moderation runs;
 - and then no more, once it is gone (dead or placeholder) after the window.
 
-Open cases (`iprdesk.cases`) feed the list: their `old_urls` are watched automatically, the
+Open cases (`iprdesk.casework.cases`) feed the list: their `old_urls` are watched automatically, the
 moderation window starts at the case's `images_replaced` event when it has one, and the first
 check after the window records the case's `images_rechecked` event.
 
@@ -33,9 +33,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from iprdesk import cases, similar, urlcheck
 from iprdesk.atomic import atomic_write_json
+from iprdesk.casework import cases
 from iprdesk.errors import BadInput, IprdeskError, NotFound
+from iprdesk.images import similar
+from iprdesk.urls import check as urlcheck
 
 log = logging.getLogger("iprdesk.urlwatch")
 
@@ -308,7 +310,7 @@ def _store_outcomes(home: Path, watched: list[Watched], results, now: datetime,
 
 
 def _seal(home: Path, watched: list[Watched], results) -> list[str] | None:
-    from iprdesk import urlrecord
+    from iprdesk.urls import record as urlrecord
 
     try:
         by_case: dict[str, list[int]] = {}

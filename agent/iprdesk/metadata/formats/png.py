@@ -19,10 +19,10 @@ from iprdesk.metadata.base import (
     damaged,
     truncated,
 )
-from iprdesk.metadata.exif import is_minimal, minimal_exif, orientation_of, read_exif
+from iprdesk.metadata.decoders.exif import is_minimal, minimal_exif, orientation_of, read_exif
+from iprdesk.metadata.decoders.iptc import read_iptc_records, read_photoshop
+from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
-from iprdesk.metadata.iptc import read_iptc_records, read_photoshop
-from iprdesk.metadata.xmp import read_xmp
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _KEEP = frozenset(

@@ -20,9 +20,10 @@ from pathlib import Path
 import aiohttp
 from yarl import URL
 
-from iprdesk import __version__, urlcheck
+from iprdesk import __version__
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, IprdeskError
+from iprdesk.urls import check as urlcheck
 
 DEFAULT_API = "https://api-merchant.joom.com/api/v3"
 PAGE_SIZE = 500

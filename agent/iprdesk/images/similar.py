@@ -48,9 +48,9 @@ from PIL import (  # noqa: F401 - the decoders' modules, imported to register th
     WebPImagePlugin,
 )
 
-from iprdesk import i18n
 from iprdesk.errors import BadInput
-from iprdesk.metadata.heic import HeicHandler
+from iprdesk.metadata.formats.heic import HeicHandler
+from iprdesk.text import i18n
 
 # Formats a catalogue folder holds; anything else in the folder is skipped by `audit`.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",

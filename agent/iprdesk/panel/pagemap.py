@@ -26,9 +26,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from iprdesk import shared_data
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.errors import BadInput, IprdeskError, NotFound, disk_full_means
+from iprdesk.text import shared_data
 
 FILE = "pagemap-local.json"
 FORMAT = "iprdesk-pagemap-additions"

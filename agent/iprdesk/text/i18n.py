@@ -9,7 +9,7 @@ no plural and writes `{count}` only.
 import locale
 import os
 
-from iprdesk import shared_data
+from iprdesk.text import shared_data
 
 LANGUAGES = shared_data.LANGUAGES
 

@@ -20,17 +20,17 @@ from iprdesk.metadata.base import (
     damaged,
     truncated,
 )
-from iprdesk.metadata.exif import (
+from iprdesk.metadata.decoders.exif import (
     EXIF_HEADER,
     is_minimal,
     minimal_exif,
     orientation_of,
     read_exif,
 )
+from iprdesk.metadata.decoders.icc import check_profile, damaged_profile
+from iprdesk.metadata.decoders.iptc import read_photoshop
+from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
-from iprdesk.metadata.icc import check_profile, damaged_profile
-from iprdesk.metadata.iptc import read_photoshop
-from iprdesk.metadata.xmp import read_xmp
 
 SOI, EOI, SOS, COM, APP0 = 0xD8, 0xD9, 0xDA, 0xFE, 0xE0
 # Markers with no length field.

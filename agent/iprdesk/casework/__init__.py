@@ -1,0 +1,1 @@
+"""A complaint from receipt to appeal: cases, deadlines, drafted letters, the preflight."""

@@ -1,0 +1,1 @@
+"""Joom's Merchant API: the client and the products it returns."""

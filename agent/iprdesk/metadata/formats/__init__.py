@@ -1,0 +1,1 @@
+"""One handler per image format behind base.FormatHandler; the registry picks one by content."""

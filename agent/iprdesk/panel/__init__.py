@@ -1,0 +1,1 @@
+"""The Merchant Panel as it really is: the page map and its local additions."""

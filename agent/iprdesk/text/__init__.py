@@ -1,0 +1,1 @@
+"""User-facing text: the shared messages, translated lookups, the shared data both sides read."""
