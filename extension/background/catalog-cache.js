@@ -18,6 +18,12 @@ export async function getCatalog({ refresh = false } = {}) {
   }
 }
 
+// The catalogue with `part` in it: one cached by an older agent may lack it, then fetch afresh.
+export async function getCatalogWith(part) {
+  const catalog = await getCatalog();
+  return catalog[part] ? catalog : getCatalog({ refresh: true });
+}
+
 async function fetchAndStore() {
   const fresh = await agent.catalog();
   await chrome.storage.local.set({ [CACHE_KEY]: fresh });

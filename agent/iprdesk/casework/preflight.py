@@ -20,6 +20,7 @@ from iprdesk.casework import cases
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n
+from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
 
@@ -434,10 +435,6 @@ def images_replaced_check(inputs: Inputs) -> Check:
                                               {"count": len(inputs.new_images)})])
 
 
-GONE = ("dead", "placeholder")
-STILL_PUBLIC = ("live", "stale-cache")
-
-
 def urls_dead_check(case, inputs: Inputs) -> Check:
     results = inputs.url_results or []
     urls = list(dict.fromkeys([*case.old_urls, *(r["url"] for r in results)]))
@@ -450,7 +447,7 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
         # A URL watched but not checked yet has no verdict: it must not hide a real one.
         if result.get("verdict") or result["url"] not in latest:
             latest[result["url"]] = result.get("verdict")
-    public = [u for u in urls if latest.get(u) in STILL_PUBLIC]
+    public = [u for u in urls if latest.get(u) in urlcheck.STILL_PUBLIC]
     if public:
         return Check("urls.dead", "fail", [("preflight.urls.dead.fail",
                                             {"count": len(public), "urls": _listed(public)})])
@@ -458,7 +455,7 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
     if unchecked:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.not_checked",
                                                {"case": case.id})])
-    unclear = [u for u in urls if latest[u] not in GONE]
+    unclear = [u for u in urls if latest[u] not in urlcheck.GONE]
     if unclear:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.unclear",
                                                {"urls": _listed(unclear)})])

@@ -30,4 +30,6 @@ def catalog() -> dict:
         "deadlines": load("deadlines.json"),
         "lawfirms": load("lawfirms.json"),
         "joomcdn": load("joomcdn.json"),
+        # Which URL verdicts mean "still public" or "gone", so the popup says what the CLI says.
+        "verdicts": load("verdicts.json"),
     }

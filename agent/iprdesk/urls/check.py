@@ -39,9 +39,13 @@ from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n, shared_data
 
-VERDICTS = ("dead", "live", "placeholder", "stale-cache", "unknown")
+# The verdict names live in shared/verdicts.json, which the extension reads too.
+_VERDICTS = shared_data.load("verdicts.json")
+VERDICTS = tuple(_VERDICTS["verdicts"])
 # Verdicts that mean the old picture can still be seen: the CLI exits 1 on any of them.
-STILL_PUBLIC = frozenset({"live", "stale-cache"})
+STILL_PUBLIC = frozenset(_VERDICTS["still_public"])
+# Verdicts that mean it is not served any more.
+GONE = frozenset(_VERDICTS["gone"])
 DEAD_STATUSES = frozenset({401, 403, 404, 410})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Headers kept as evidence: they explain caching, redirects and throttling.
@@ -313,7 +317,7 @@ class Checker:
             b_verdict, *_ = await self._classify(busted, reference)
             busted_info = {"url": busted.url, "status": busted.status, "verdict": b_verdict,
                            "headers": busted.headers}
-            if b_verdict in ("dead", "placeholder"):
+            if b_verdict in GONE:
                 verdict = "stale-cache"
                 why = reason("edge_cache", busted=busted.status)
         return CheckResult(
@@ -401,7 +405,7 @@ def _describe_network_error(e: aiohttp.ClientError) -> str:
 
 
 def _recheck_after(verdict: str, f: Fetch, checked_at: datetime) -> str | None:
-    if verdict == "dead" or verdict == "placeholder":
+    if verdict in GONE:
         return None
     if verdict == "stale-cache":
         left = freshness_left(f.headers)

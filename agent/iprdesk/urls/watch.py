@@ -48,7 +48,6 @@ def _moderation_hours() -> float:
 
 MODERATION_WINDOW = timedelta(hours=_moderation_hours())
 RECHECK_INTERVAL = timedelta(hours=1)
-GONE = frozenset({"dead", "placeholder"})
 MAX_CASE_ID = 200
 MAX_URLS_PER_CASE = 5000
 
@@ -92,7 +91,7 @@ def check_case_id(case: str) -> str:
 def next_check(w: Watched, result: urlcheck.CheckResult, now: datetime) -> str | None:
     """When to check `w` again after `result`, or None when it is finished."""
     moderation = parse_time(w.moderation_check_at)
-    if result.verdict in GONE:
+    if result.verdict in urlcheck.GONE:
         return w.moderation_check_at if now < moderation else None
     due = now + RECHECK_INTERVAL
     if result.recheck_after:

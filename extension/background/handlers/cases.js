@@ -1,5 +1,6 @@
 // Cases, drafts and preflight for the overlays, the popup and the preflight page.
 import * as agent from "../agent-client.js";
+import { getCatalogWith } from "../catalog-cache.js";
 import * as clock from "../clock.js";
 import { checkDeadlines } from "../deadlines.js";
 
@@ -45,12 +46,11 @@ export const handlers = {
   "cases.checkImages": async ({ caseId: id }) => {
     const { urls } = await agent.request("/v1/urls/watch/check", {
       method: "POST", json: { case: caseId(id) }, timeoutMs: 120000 });
+    const { verdicts: names } = await getCatalogWith("verdicts");
     const verdicts = urls.map((u) => u.last?.verdict);
-    return {
-      gone: verdicts.filter((v) => v === "dead" || v === "placeholder").length,
-      public: verdicts.filter((v) => v === "live" || v === "stale-cache").length,
-      unclear: verdicts.filter((v) => !["dead", "placeholder", "live", "stale-cache"].includes(v)).length,
-    };
+    const gone = verdicts.filter((v) => names.gone.includes(v)).length;
+    const stillPublic = verdicts.filter((v) => names.still_public.includes(v)).length;
+    return { gone, public: stillPublic, unclear: verdicts.length - gone - stillPublic };
   },
   "ui.openPreflight": ({ caseId: id }) =>
     chrome.tabs.create({ url: chrome.runtime.getURL(`preflight/preflight.html?case=${caseId(id)}`) })

@@ -2,15 +2,13 @@
 // it. The service worker loads the bytes (its host permissions cover the Joom CDN), so the
 // content script only sends URLs and no image travels through a message.
 import * as agent from "../agent-client.js";
-import { getCatalog } from "../catalog-cache.js";
+import { getCatalogWith } from "../catalog-cache.js";
 
 const MAX_IMAGES = 60;
 const MAX_BYTES = 32 * 1024 * 1024;
 
 async function cdnHosts() {
-  let catalog = await getCatalog();
-  // A catalogue cached by an older agent may lack the CDN description.
-  if (!catalog.joomcdn) catalog = await getCatalog({ refresh: true });
+  const catalog = await getCatalogWith("joomcdn");
   return new Set(catalog.joomcdn?.hosts || []);
 }
 

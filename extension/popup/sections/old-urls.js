@@ -3,9 +3,6 @@
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 
-const STATE_CLASS = { "live": "bad", "stale-cache": "bad", "dead": "good", "placeholder": "good",
-                      "done": "good" };
-const STILL_PUBLIC = new Set(["live", "stale-cache"]);
 const CSS = `
   .watched-case ul { list-style: none; padding: 0; margin: 4px 0 8px; }
   .watched-url { margin: 0 0 6px; }
@@ -21,8 +18,14 @@ function when(iso) {
   return iso ? new Date(iso).toLocaleString(chrome.i18n.getUILanguage()) : "";
 }
 
-function urlRow(w, variants) {
-  const verdict = el("span", { className: `verdict ${STATE_CLASS[w.state] || ""}`,
+// The agent's verdict lists (shared/verdicts.json): still public is bad, gone or done is good.
+function stateClass(state, verdicts) {
+  if (verdicts.still_public.includes(state)) return "bad";
+  return verdicts.gone.includes(state) || state === "done" ? "good" : "";
+}
+
+function urlRow(w, variants, verdicts) {
+  const verdict = el("span", { className: `verdict ${stateClass(w.state, verdicts)}`,
                                textContent: t(`urlState_${w.state.replace("-", "_")}`) });
   const url = el("span", { className: "url", textContent: w.url, title: w.url });
   const last = el("div", { className: "note last-check", textContent: w.last
@@ -36,7 +39,7 @@ function urlRow(w, variants) {
   return row;
 }
 
-function caseBlock(caseId, watched, rerender) {
+function caseBlock(caseId, watched, verdicts, rerender) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "check-now",
                                 textContent: t("urlCheckNow") });
@@ -54,8 +57,9 @@ function caseBlock(caseId, watched, rerender) {
     }
   });
   // Other CDN sizes of an old URL are counted under it, and listed only while still public.
-  const rows = watched.filter((w) => !w.variant_of || STILL_PUBLIC.has(w.state))
-    .map((w) => urlRow(w, w.variant_of ? [] : watched.filter((v) => v.variant_of === w.url)));
+  const rows = watched.filter((w) => !w.variant_of || verdicts.still_public.includes(w.state))
+    .map((w) => urlRow(w, w.variant_of ? [] : watched.filter((v) => v.variant_of === w.url),
+                       verdicts));
   const block = el("div", { className: "watched-case" },
     el("h3", { textContent: t("urlCase", caseId) }), el("ul", {}, ...rows), button, message);
   block.dataset.case = caseId;
@@ -74,10 +78,11 @@ async function render(container, status) {
     container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }));
     return;
   }
+  const { verdicts } = await ask("catalog.get", { refresh: true });
   const byCase = new Map();
   for (const w of urls) byCase.set(w.case, [...(byCase.get(w.case) || []), w]);
   for (const [caseId, watched] of byCase) {
-    container.append(caseBlock(caseId, watched, () => render(container, status)));
+    container.append(caseBlock(caseId, watched, verdicts, () => render(container, status)));
   }
 }
 
