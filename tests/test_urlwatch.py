@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from iprdesk.casework import cases
+from iprdesk.casework.old_urls import run_due_checks
 from iprdesk.cli import main
 from iprdesk.errors import BadInput, NotFound
-from iprdesk.server.routes.urls import run_due_checks
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG

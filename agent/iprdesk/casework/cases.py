@@ -18,6 +18,8 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.text import shared_data
+from iprdesk.urls.check import parse_url
+from iprdesk.urls.watch import WatchList
 
 COMPLAINT_TYPES = ("copyright", "trademark")
 CASE_ID = re.compile(r"^c-[0-9a-f]{8}$")
@@ -254,17 +256,13 @@ class CaseStore:
         return case
 
     def _watch(self, case: Case) -> None:
-        """The agent re-checks a case's old image URLs until they are dead (urlwatch)."""
+        """The agent re-checks a case's old image URLs until they are dead (casework.old_urls)."""
         if case.old_urls:
-            from iprdesk.urls.watch import WatchList
-
             WatchList(self.home).add(case.id, case.old_urls)
 
     def _check_watch_room(self, case_id: str | None, urls: list[str]) -> None:
         """Refuse URLs the watch list could not take before the case is saved with them."""
         if urls:
-            from iprdesk.urls.watch import WatchList
-
             WatchList(self.home).check_room(case_id, urls)
 
     def record_event(self, case_id: str, event: str, at: str | None = None,
@@ -316,6 +314,4 @@ class CaseStore:
 
 
 def _urls(urls: list[str]) -> list[str]:
-    from iprdesk.urls.check import parse_url
-
     return list(dict.fromkeys(parse_url(str(url)) for url in urls))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from iprdesk.casework import old_urls
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -207,7 +208,7 @@ def url_watch_check(case_id, as_json, home):
     watched = urlwatch.WatchList(home_path(home)).list(case_id)
     if not watched:
         raise click.UsageError(f"case {case_id} watches no URLs")
-    updated = asyncio.run(urlwatch.check_watched(home_path(home), watched))
+    updated = asyncio.run(old_urls.check(home_path(home), watched))
     if as_json:
         echo_json([w.to_json() for w in updated])
     else:

@@ -8,9 +8,8 @@ and its old images stay public (DESIGN section 1). So each watched URL is checke
   come back while moderation runs;
 - and then no more, once it is gone (dead or placeholder) after the window.
 
-Open cases (`iprdesk.casework.cases`) feed the list: their `old_urls` are watched automatically, the
-moderation window starts at the case's `images_replaced` event when it has one, and the first
-check after the window records the case's `images_rechecked` event.
+The list knows nothing of cases beyond their ids: open cases feed it and the post-moderation
+check meets their deadline in `iprdesk.casework.old_urls`.
 
 The complained picture is the first image a watched URL served (or the reference given when
 it was added): later checks compare against it, so a CDN swapping in a default image counts
@@ -34,15 +33,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
-from iprdesk.casework import cases
-from iprdesk.errors import BadInput, IprdeskError, NotFound
+from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
+from iprdesk.text import shared_data
 from iprdesk.urls import check as urlcheck
+from iprdesk.urls import record as urlrecord
 
 log = logging.getLogger("iprdesk.urlwatch")
 
 def _moderation_hours() -> float:
-    rule = next(r for r in cases.deadline_rules() if r["id"] == "moderation_recheck")
+    rules = shared_data.load("deadlines.json")["deadlines"]
+    rule = next(r for r in rules if r["id"] == "moderation_recheck")
     return rule["hours"]
 
 
@@ -239,42 +240,6 @@ def _check_room(entries: dict, family: list[tuple[str, str | None]]) -> None:
                        f"Joom image's size variants; these make {total}", code="too_many_urls")
 
 
-def sync_cases(home: Path) -> None:
-    """Watch every open case's old URLs, with its moderation window when images were replaced.
-
-    A case that cannot be watched (damaged, over the limit) is logged and skipped: it must not
-    stop the checks of every other case.
-    """
-    watch = WatchList(home)
-    watched = {(w.case, w.url) for w in watch.list()}
-    store = cases.CaseStore(home)
-    for case_id in store.ids():
-        try:
-            case = store.get(case_id)
-            if case.status != "open":
-                continue
-            new = [u for u in case.old_urls if (case.id, u) not in watched]
-            if new:
-                watch.add(case.id, new)
-            replaced = case.events.get("images_replaced")
-            if replaced and case.old_urls:
-                watch.set_moderation_end(case.id, parse_time(replaced) + MODERATION_WINDOW)
-        except IprdeskError as e:
-            log.warning("case %s: its old URLs are not watched: %s", case_id, e)
-
-
-def _mark_rechecked(home: Path, checked: list[Watched], now: datetime) -> None:
-    """A check after the moderation window meets the case's "check again" deadline."""
-    store = cases.CaseStore(home)
-    for case_id in {w.case for w in checked if now >= parse_time(w.moderation_check_at)}:
-        try:
-            case = store.get(case_id)
-        except (NotFound, BadInput):
-            continue  # a watch list entry made by hand, not a case
-        if "images_replaced" in case.events and "images_rechecked" not in case.events:
-            store.record_event(case_id, "images_rechecked", now=now)
-
-
 async def check_watched(home: Path, watched: list[Watched], *, record: bool = True,
                         options: urlcheck.Options | None = None,
                         now: datetime | None = None) -> list[Watched]:
@@ -304,13 +269,10 @@ def _store_outcomes(home: Path, watched: list[Watched], results, now: datetime,
     updated = WatchList(home).record(
         [(w.case, r, eid) for w, r, eid in zip(watched, results, evidence_ids, strict=True)],
         now)
-    _mark_rechecked(home, watched, now)
     return updated
 
 
 def _seal(home: Path, watched: list[Watched], results) -> list[str] | None:
-    from iprdesk.urls import record as urlrecord
-
     try:
         by_case: dict[str, list[int]] = {}
         for i, w in enumerate(watched):

@@ -3,10 +3,10 @@
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
 
 from aiohttp import web
 
+from iprdesk.casework import old_urls
 from iprdesk.errors import BadInput
 from iprdesk.server.http import STATE_KEY, read_json, state
 from iprdesk.urls import check as urlcheck
@@ -109,16 +109,8 @@ async def check_watched_now(request: web.Request) -> web.Response:
                        status=404)
     if not watched:
         raise BadInput(f"Case {case} watches no URLs", code="not_watched", status=404)
-    updated = await urlwatch.check_watched(home, watched)
+    updated = await old_urls.check(home, watched)
     return web.json_response({"urls": [w.to_json() for w in updated]})
-
-
-async def run_due_checks(home, now: datetime | None = None) -> int:
-    """One scheduler pass: pick up cases' old URLs, check every due URL; returns the count."""
-    await asyncio.to_thread(urlwatch.sync_cases, home)
-    due = await asyncio.to_thread(urlwatch.WatchList(home).due, now or urlcheck.utc_now())
-    await urlwatch.check_watched(home, due)
-    return len(due)
 
 
 async def _scheduler(app: web.Application) -> None:
@@ -127,7 +119,7 @@ async def _scheduler(app: web.Application) -> None:
     while True:
         wake.clear()  # a wake-up during this pass triggers the next one
         try:
-            checked = await run_due_checks(st.home)
+            checked = await old_urls.run_due_checks(st.home)
             if checked:
                 log.info("re-checked %d watched URL(s)", checked)
         except asyncio.CancelledError:
