@@ -6,7 +6,6 @@ import json
 import pytest
 
 from iprdesk.server.http import STATE_KEY
-from iprdesk.server.routes.evidence import SESSION_KEY
 from iprdesk.vault import PassphraseBackoff, Vault, WrongPassphrase, backoff
 from iprdesk.vault.crypto import KdfParams
 from tests.conftest import VAULT_PASSPHRASE
@@ -115,7 +114,7 @@ def test_an_unreadable_count_is_ignored(vault_home, content):
 
 async def test_the_agent_answers_429_with_retry_after(vault_home, agent):
     clock = Clock()
-    agent.raw.server.app[STATE_KEY].extras[SESSION_KEY].clock = clock
+    agent.raw.server.app[STATE_KEY].services.vault.session.clock = clock
 
     async def unlock(passphrase):
         r = await agent.post("/v1/vault/unlock", json={"passphrase": passphrase})

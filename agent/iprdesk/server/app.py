@@ -12,10 +12,12 @@ from iprdesk.server.routes import cases, catalog, evidence, health, pagemap, pai
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
+from iprdesk.server.services import FolderWatchers, Services, UrlScheduler, VaultService
 from iprdesk.text import shared_data
+from iprdesk.vault.session import VaultSession
 
-# One module per concern; each exposes `routes` (a RouteTableDef) and may expose
-# `setup(app)` for start-up and clean-up work.
+# One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
+# service of server/services.py, not a route module's.
 ROUTE_MODULES = [health, catalog, pagemap, pair, url_routes, cases, seller, strip, evidence,
                  similar_routes]
 
@@ -31,15 +33,24 @@ def make_app(home: Path, port: int, config: Config | None = None) -> web.Applica
         port=port,
         allowed_origins=frozenset(f"chrome-extension://{i}" for i in ids),
         work=WorkQueue(config.work_queue_depth),
+        services=Services(
+            vault=VaultService(VaultSession(home, config.vault_idle_lock_seconds)),
+            url_scheduler=UrlScheduler(home),
+            folder_watchers=FolderWatchers(config.watch),
+        ),
     )
+
+    async def run_services(app: web.Application):
+        async with app[STATE_KEY].services.running():
+            yield
 
     async def stop_work(app: web.Application) -> None:
         app[STATE_KEY].work.close()
 
+    # Clean-up contexts end before on_cleanup runs: services stop, then the work queue.
+    app.cleanup_ctx.append(run_services)
     app.on_cleanup.append(stop_work)
     app.on_response_prepare.append(no_store)
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
-        if hasattr(module, "setup"):
-            module.setup(app)
     return app

@@ -5,7 +5,7 @@ Routes stay thin: parse the request with these helpers, call the core library, a
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
@@ -14,6 +14,7 @@ from iprdesk.config import Config
 from iprdesk.errors import BadInput, IprdeskError
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
+from iprdesk.server.services import Services
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -30,8 +31,7 @@ class AgentState:
     port: int
     allowed_origins: frozenset[str]
     work: WorkQueue
-    # Feature modules keep their per-process objects here (vault session, watchers...).
-    extras: dict = field(default_factory=dict)
+    services: Services
 
 
 STATE_KEY = web.AppKey("iprdesk_state", AgentState)

@@ -1,7 +1,6 @@
 """Evidence capture and the vault session: add (works locked), unlock, lock, list, export."""
 
 import asyncio
-import contextlib
 import logging
 import re
 import tempfile
@@ -12,7 +11,6 @@ from aiohttp import BodyPartReader, web
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.server.http import (
     MAX_BODY_LIMIT,
-    STATE_KEY,
     KiB,
     body_limit,
     heavy,
@@ -29,16 +27,11 @@ from iprdesk.vault.session import VaultSession
 log = logging.getLogger("iprdesk.vault")
 routes = web.RouteTableDef()
 
-SESSION_KEY = "vault_session"
-UNLOCK_LOCK_KEY = "vault_unlock_lock"
 MAX_FILES = 20
-# How often the idle lock is checked; an unlock lasts `vault_idle_lock_seconds` plus at most this.
-IDLE_TICK_SECONDS = 1.0
-AUTO_LOCK_KEY = web.AppKey("vault_auto_lock", asyncio.Task)
 
 
 def session(request: web.Request) -> VaultSession:
-    return state(request).extras[SESSION_KEY]
+    return state(request).services.vault.session
 
 
 async def _in_thread(function, *args):
@@ -132,7 +125,7 @@ async def unlock(request: web.Request) -> web.Response:
         raise BadInput('Send {"passphrase": "..."}')
     s = session(request)
     # One Argon2id at a time: a flood of guesses queues up instead of eating every core.
-    async with state(request).extras[UNLOCK_LOCK_KEY]:
+    async with state(request).services.vault.unlock_lock:
         await _in_thread(s.unlock, passphrase)
     return web.json_response({"unlocked": True, "locks_in": s.locks_in()})
 
@@ -176,27 +169,3 @@ async def export(request: web.Request) -> web.StreamResponse:
         "Content-Disposition": f'attachment; filename="{name}"',
         "X-Bundle-SHA256": summary.sha256,
     })
-
-
-async def _auto_lock(app: web.Application):
-    s: VaultSession = app[STATE_KEY].extras[SESSION_KEY]
-
-    async def tick():
-        while True:
-            await asyncio.sleep(IDLE_TICK_SECONDS)
-            if await _in_thread(s.lock_if_idle):
-                log.info("vault locked after %d s without use", s.idle_seconds)
-
-    app[AUTO_LOCK_KEY] = asyncio.create_task(tick())
-    yield
-    app[AUTO_LOCK_KEY].cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await app[AUTO_LOCK_KEY]
-    await _in_thread(s.lock)
-
-
-def setup(app: web.Application) -> None:
-    st = app[STATE_KEY]
-    st.extras[SESSION_KEY] = VaultSession(st.home, st.config.vault_idle_lock_seconds)
-    st.extras[UNLOCK_LOCK_KEY] = asyncio.Lock()
-    app.cleanup_ctx.append(_auto_lock)

@@ -1,4 +1,4 @@
-"""POST /v1/strip: clean one image for the upload guard; run the configured folder watchers."""
+"""POST /v1/strip: clean one image for the upload guard (the folder watchers are a service)."""
 
 import base64
 import json
@@ -8,14 +8,12 @@ from aiohttp import web
 
 from iprdesk.metadata import BadImage, problem_text, strip_image
 from iprdesk.metadata.report import LANGUAGES
-from iprdesk.metadata.watcher import watchers_from_config
-from iprdesk.server.http import STATE_KEY, MiB, body_limit, error_body, heavy, in_pool, read_body
+from iprdesk.server.http import MiB, body_limit, error_body, heavy, in_pool, read_body
 
 routes = web.RouteTableDef()
 
 MAX_IMAGE = 50 * MiB
 REPORT_HEADER = "X-Iprdesk-Report"
-WATCHERS_KEY = "watchers"
 
 
 @routes.post("/v1/strip")
@@ -50,19 +48,3 @@ async def strip(request: web.Request) -> web.Response:
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(report['output_file'])}",
         "Access-Control-Expose-Headers": REPORT_HEADER,
     })
-
-def setup(app: web.Application) -> None:
-    async def start_watchers(app: web.Application) -> None:
-        st = app[STATE_KEY]
-        watchers = watchers_from_config(st.config.watch)
-        for watcher in watchers:
-            watcher.start()
-        st.extras[WATCHERS_KEY] = watchers
-
-    async def stop_watchers(app: web.Application) -> None:
-        for watcher in app[STATE_KEY].extras.pop(WATCHERS_KEY, []):
-            watcher.stop()
-
-    app.on_startup.append(start_watchers)
-    app.on_cleanup.append(stop_watchers)
-

@@ -1,25 +1,17 @@
-"""Dead-URL checks and each case's watched old URLs; the scheduler re-checks them."""
-
-import asyncio
-import contextlib
-import logging
+"""Dead-URL checks and each case's watched old URLs (re-checked by the URL scheduler service)."""
 
 from aiohttp import web
 
 from iprdesk.casework import old_urls
 from iprdesk.errors import BadInput
-from iprdesk.server.http import STATE_KEY, read_json, state
+from iprdesk.server.http import read_json, state
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import record as urlrecord
 from iprdesk.urls import watch as urlwatch
 
-log = logging.getLogger("iprdesk.urlwatch")
 routes = web.RouteTableDef()
 
 MAX_URLS_PER_REQUEST = 200
-# How often the scheduler looks for due URLs; the schedule itself is in urlwatch.
-SCHEDULER_TICK_SECONDS = 60.0
-SCHEDULER_KEY = web.AppKey("url_watch_scheduler", asyncio.Task)
 
 
 def _urls(body: dict, key: str = "urls", required: bool = True) -> list[str]:
@@ -80,7 +72,7 @@ async def watch_urls(request: web.Request) -> web.Response:
         async with urlcheck.Checker() as checker:
             reference = await checker.fetch_reference(urlcheck.parse_url(reference_url))
     added = urlwatch.WatchList(state(request).home).add(case, urls, reference)
-    _wake_scheduler(request.app)
+    state(request).services.url_scheduler.wake()
     return web.json_response({"added": [w.to_json() for w in added]}, status=201)
 
 
@@ -111,43 +103,3 @@ async def check_watched_now(request: web.Request) -> web.Response:
         raise BadInput(f"Case {case} watches no URLs", code="not_watched", status=404)
     updated = await old_urls.check(home, watched)
     return web.json_response({"urls": [w.to_json() for w in updated]})
-
-
-async def _scheduler(app: web.Application) -> None:
-    st = app[STATE_KEY]
-    wake = st.extras.setdefault("url_watch_wake", asyncio.Event())
-    while True:
-        wake.clear()  # a wake-up during this pass triggers the next one
-        try:
-            checked = await old_urls.run_due_checks(st.home)
-            if checked:
-                log.info("re-checked %d watched URL(s)", checked)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a bad pass must not stop the schedule
-            log.exception("scheduled URL check failed")
-        tick = st.extras.get("url_watch_tick", SCHEDULER_TICK_SECONDS)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), tick)
-
-
-def _wake_scheduler(app: web.Application) -> None:
-    wake = app[STATE_KEY].extras.get("url_watch_wake")
-    if wake is not None:
-        wake.set()
-
-
-async def _start(app: web.Application) -> None:
-    app[SCHEDULER_KEY] = asyncio.create_task(_scheduler(app))
-
-
-async def _stop(app: web.Application) -> None:
-    task = app[SCHEDULER_KEY]
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
-def setup(app: web.Application) -> None:
-    app.on_startup.append(_start)
-    app.on_cleanup.append(_stop)
