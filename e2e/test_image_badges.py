@@ -1,6 +1,8 @@
 """Product page badges (fine / near-duplicate / metadata / old URL still live), and the popup's
 list of watched old URLs with "check now". One browser for the module."""
 
+import http.server
+import threading
 from datetime import timedelta
 
 import pytest
@@ -119,3 +121,42 @@ def test_agent_down_says_so(browser):
         notice.wait_for(state="attached")
         assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")
         page.close()
+
+
+def test_check_images_counts_the_verdicts_the_agent_names(browser):
+    """The complaint card's "Check images" sorts verdicts with the catalogue's lists, even when
+    the cached catalogue came from an agent that had none."""
+    picture = jpeg(product_photo(13, (200, 200)))
+
+    class Cdn(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = self.path.startswith("/live.jpg")
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "image/jpeg" if found else "text/plain")
+            self.end_headers()
+            self.wfile.write(picture if found else b"gone")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Cdn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    urls = [f"{base}/live.jpg", f"{base}/gone.jpg", f"http://127.0.0.1:{free_port()}/x.jpg"]
+    urlwatch.WatchList(browser.home).add("c-0000abcd", urls, now=urlcheck.utc_now()
+                                         + timedelta(days=1))
+    page = browser.open_extension_page("popup/popup.html")
+    try:
+        # The popup has rendered (and refreshed the catalogue): nothing refreshes it again.
+        page.locator(".watched-case[data-case='c-0000abcd']").wait_for()
+        page.evaluate("""async () => {
+          const { catalogCache } = await chrome.storage.local.get("catalogCache");
+          delete catalogCache.verdicts;
+          await chrome.storage.local.set({ catalogCache });
+        }""")
+        reply = page.evaluate("chrome.runtime.sendMessage("
+                              "{ type: 'cases.checkImages', caseId: 'c-0000abcd' })")
+        assert reply == {"ok": True, "data": {"gone": 1, "public": 1, "unclear": 1}}
+    finally:
+        page.close()
+        server.shutdown()
