@@ -9,6 +9,7 @@ import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
 from e2e.conftest import launch_browser
+from iprdesk import timeutil
 from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
@@ -39,7 +40,7 @@ def browser(tmp_path_factory):
         })
         # Case C-1 complained about OLD, whose old URL was still live at its last check.
         watch = urlwatch.WatchList(b.home)
-        later = urlcheck.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
+        later = timeutil.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
         watch.add("C-1", [OLD_URL], similar.fingerprint_bytes(jpeg(OLD)), now=later,
                   variants=False)
         watch.record([("C-1", urlcheck.CheckResult(
@@ -96,7 +97,7 @@ def test_images_added_later_get_badges_too(browser):
 
 def test_popup_lists_watched_urls_and_checks_now(browser):
     refused = f"http://127.0.0.1:{free_port()}/old.jpg"  # nothing listens: `unknown`
-    urlwatch.WatchList(browser.home).add("C-2", [refused], now=urlcheck.utc_now()
+    urlwatch.WatchList(browser.home).add("C-2", [refused], now=timeutil.utc_now()
                                          + timedelta(days=1))
     popup = browser.open_extension_page("popup/popup.html")
     live = popup.locator(f".watched-url[data-url='{OLD_URL}']")

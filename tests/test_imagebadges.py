@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
+from iprdesk import timeutil
 from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
@@ -19,12 +20,12 @@ OLD = product_photo(5, (600, 600))
 def watch_live_old_url(home, url=OLD_URL):
     """A case whose old URL served OLD and was still live at its last check."""
     watch = urlwatch.WatchList(home)
-    later = urlcheck.utc_now() + timedelta(days=1)  # not due: the scheduler leaves it alone
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the scheduler leaves it alone
     watch.add("C-1", [url], similar.fingerprint_bytes(jpeg(OLD)), now=later, variants=False)
     result = urlcheck.CheckResult(
         url=url, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
         final_url=url, redirects=[], headers={}, body_sha256=None, body_bytes=1,
-        checked_at=urlcheck.iso(urlcheck.utc_now()), elapsed_ms=1, attempts=1)
+        checked_at=timeutil.iso(timeutil.utc_now()), elapsed_ms=1, attempts=1)
     watch.record([("C-1", result, None)], later)
 
 

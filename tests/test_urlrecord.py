@@ -5,6 +5,7 @@ import json
 
 from click.testing import CliRunner
 
+from iprdesk import timeutil
 from iprdesk.cli import main
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
@@ -51,7 +52,7 @@ async def test_scheduled_checks_are_recorded_while_the_vault_is_locked(vault_hom
                                                                         cdn):  # noqa: F811
     wl = urlwatch.WatchList(vault_home)
     wl.add("C-3", [f"{cdn.base}/gone-410"])
-    [w] = await urlwatch.check_watched(vault_home, wl.due(urlcheck.utc_now()),
+    [w] = await urlwatch.check_watched(vault_home, wl.due(timeutil.utc_now()),
                                        options=urlcheck.Options(timeout=1))
     assert w.state == "dead" and len(w.evidence_ids) == 1
     [item] = unlocked(vault_home).list(case="C-3")

@@ -3,11 +3,12 @@
 import asyncio
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
+from iprdesk import timeutil
 from iprdesk.casework import cases
 from iprdesk.casework.old_urls import run_due_checks
 from iprdesk.cli import main
@@ -17,32 +18,32 @@ from iprdesk.urls import watch as urlwatch
 from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG
 from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 
-T0 = urlcheck.datetime(2026, 3, 1, 8, 0, tzinfo=urlcheck.UTC)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def result(verdict, recheck_after=None, url="https://img.joomcdn.net/a.jpeg"):
     return urlcheck.CheckResult(
         url=url, verdict=verdict, reason=urlcheck.reason("serves_image"), status=200,
         final_url=url, redirects=[], headers={}, body_sha256=None, body_bytes=0,
-        checked_at=urlcheck.iso(T0), elapsed_ms=1, attempts=1, recheck_after=recheck_after)
+        checked_at=timeutil.iso(T0), elapsed_ms=1, attempts=1, recheck_after=recheck_after)
 
 
 def watched():
-    return urlwatch.Watched(case="C-1", url="https://x/a.jpg", added_at=urlcheck.iso(T0),
-                            moderation_check_at=urlcheck.iso(T0 + timedelta(hours=96)),
-                            next_check_at=urlcheck.iso(T0))
+    return urlwatch.Watched(case="C-1", url="https://x/a.jpg", added_at=timeutil.iso(T0),
+                            moderation_check_at=timeutil.iso(T0 + timedelta(hours=96)),
+                            next_check_at=timeutil.iso(T0))
 
 
 def test_schedule_hourly_until_dead_then_after_the_moderation_window():
     w = watched()
     at = urlwatch.next_check
-    assert at(w, result("live"), T0) == urlcheck.iso(T0 + timedelta(hours=1))
+    assert at(w, result("live"), T0) == timeutil.iso(T0 + timedelta(hours=1))
     # an edge cache that expires in 10 minutes is checked then
-    assert at(w, result("stale-cache", urlcheck.iso(T0 + timedelta(minutes=10))), T0) == \
-        urlcheck.iso(T0 + timedelta(minutes=10))
+    assert at(w, result("stale-cache", timeutil.iso(T0 + timedelta(minutes=10))), T0) == \
+        timeutil.iso(T0 + timedelta(minutes=10))
     # a host asking for 3 hours gets them
-    assert at(w, result("unknown", urlcheck.iso(T0 + timedelta(hours=3))), T0) == \
-        urlcheck.iso(T0 + timedelta(hours=3))
+    assert at(w, result("unknown", timeutil.iso(T0 + timedelta(hours=3))), T0) == \
+        timeutil.iso(T0 + timedelta(hours=3))
     # dead early: checked once more after moderation, then finished
     assert at(w, result("dead"), T0 + timedelta(hours=2)) == w.moderation_check_at
     assert at(w, result("placeholder"), T0 + timedelta(hours=97)) is None
@@ -83,7 +84,7 @@ async def test_first_live_picture_becomes_the_reference_then_a_swap_is_a_placeho
     fast = urlcheck.Options(timeout=1, backoff=0.01)
     [w] = await urlwatch.check_watched(home, wl.due(T0), record=False, options=fast, now=T0)
     assert w.state == "live" and w.reference and w.checks == 1
-    assert w.next_check_at == urlcheck.iso(T0 + timedelta(hours=1))
+    assert w.next_check_at == timeutil.iso(T0 + timedelta(hours=1))
     assert len(wl.complained_images()) == 1
 
     cdn.swap_body = DEFAULT_JPEG  # the CDN now serves its "image removed" picture
@@ -159,17 +160,17 @@ async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadlin
         home, cdn):  # noqa: F811
     from iprdesk.casework.cases import CaseStore
 
-    now = urlcheck.utc_now()
+    now = timeutil.utc_now()
     store = CaseStore(home)
     case = store.new(complaint_id="IPR-1", store_id="S1", type="copyright",
                      complainant="Brand Co", products=["p1"],
-                     received=urlcheck.iso(now - timedelta(hours=120)),
+                     received=timeutil.iso(now - timedelta(hours=120)),
                      old_urls=[f"{cdn.base}/gone-404"])
     # images replaced 100 h ago: the 96 h moderation window is over
-    store.record_event(case.id, "images_replaced", at=urlcheck.iso(now - timedelta(hours=100)))
+    store.record_event(case.id, "images_replaced", at=timeutil.iso(now - timedelta(hours=100)))
     assert await run_due_checks(home) == 1
     [w] = urlwatch.WatchList(home).list(case.id)
-    assert w.moderation_check_at == urlcheck.iso(now - timedelta(hours=4))
+    assert w.moderation_check_at == timeutil.iso(now - timedelta(hours=4))
     assert (w.state, w.last["verdict"]) == ("done", "dead")
     assert "images_rechecked" in store.get(case.id).events
     assert await run_due_checks(home) == 0
@@ -178,16 +179,16 @@ async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadlin
 async def test_recent_replacement_moves_the_moderation_check(home, cdn):  # noqa: F811
     from iprdesk.casework.cases import CaseStore
 
-    now = urlcheck.utc_now()
+    now = timeutil.utc_now()
     store = CaseStore(home)
     case = store.new(complaint_id="IPR-2", store_id="S1", type="copyright",
                      complainant="Brand Co", products=["p1"],
-                     received=urlcheck.iso(now - timedelta(hours=10)),
+                     received=timeutil.iso(now - timedelta(hours=10)),
                      old_urls=[f"{cdn.base}/gone-410"])
-    store.record_event(case.id, "images_replaced", at=urlcheck.iso(now - timedelta(hours=2)))
+    store.record_event(case.id, "images_replaced", at=timeutil.iso(now - timedelta(hours=2)))
     await run_due_checks(home)
     [w] = urlwatch.WatchList(home).list(case.id)
-    assert w.state == "dead" and w.next_check_at == urlcheck.iso(now + timedelta(hours=94))
+    assert w.state == "dead" and w.next_check_at == timeutil.iso(now + timedelta(hours=94))
     assert "images_rechecked" not in store.get(case.id).events
 
 

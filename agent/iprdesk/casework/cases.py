@@ -12,12 +12,13 @@ import json
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.text import shared_data
+from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls.check import parse_url
 from iprdesk.urls.watch import WatchList
 
@@ -29,26 +30,6 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 MAX_PRODUCTS = 500
 MAX_TEXT = 200
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def parse_time(value: str, what: str) -> datetime:
-    """ISO 8601; a time without an offset is taken as UTC."""
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        raise BadInput(f"{what}: {value!r} is not an ISO 8601 time "
-                       "(e.g. 2026-03-01T09:30:00Z)") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _plain_id(value, what: str) -> str:
@@ -126,7 +107,7 @@ def event_names() -> dict:
 def deadlines(case: Case, now: datetime | None = None) -> list[dict]:
     """Each rule's state for this case: pending (clock not started), done, ok, warning,
     urgent or overdue (reminders are 'due' instead of overdue), with the due time."""
-    now = now or now_utc()
+    now = now or utc_now()
     result = []
     for rule in deadline_rules():
         item = {"id": rule["id"], "kind": rule["kind"], "label": rule["label"],
@@ -223,7 +204,7 @@ class CaseStore:
 
     def new(self, *, complaint_id, store_id, type, complainant, products, received=None,
             old_urls=None, now: datetime | None = None) -> Case:
-        now = now or now_utc()
+        now = now or utc_now()
         complaint_id = _plain_id(complaint_id, "Complaint ID")
         if type not in COMPLAINT_TYPES:
             raise BadInput(f"Complaint type {type!r} is not one of: {', '.join(COMPLAINT_TYPES)}")
@@ -273,7 +254,7 @@ class CaseStore:
         if event not in names or event == "received":
             choices = ", ".join(n for n in names if n != "received")
             raise BadInput(f"Unknown event {event!r}; one of: {choices}")
-        moment = parse_time(at, "--at") if at else (now or now_utc())
+        moment = parse_time(at, "--at") if at else (now or utc_now())
         with self._locked():
             case = self.get(case_id)
             if moment < case.received:
@@ -297,7 +278,7 @@ class CaseStore:
             if case.status == "closed":
                 raise Conflict(f"Case {case_id} is already closed", code="case_closed")
             case.status = "closed"
-            case.closed = iso(now or now_utc())
+            case.closed = iso(now or utc_now())
             self._save(case)
         return case
 

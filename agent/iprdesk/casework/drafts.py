@@ -15,6 +15,7 @@ from datetime import datetime
 from iprdesk.casework import cases
 from iprdesk.errors import NotFound
 from iprdesk.text import i18n, shared_data
+from iprdesk.timeutil import iso, utc_now
 
 
 def names() -> list[str]:
@@ -31,7 +32,7 @@ def facts(case: cases.Case, now: datetime | None = None) -> dict:
         "product_count": len(case.products),
         "type": case.type,
         "received": case.events["received"][:10],
-        "today": cases.iso(now or cases.now_utc())[:10],
+        "today": iso(now or utc_now())[:10],
     }
 
 

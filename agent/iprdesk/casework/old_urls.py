@@ -14,6 +14,7 @@ from pathlib import Path
 
 from iprdesk.casework import cases
 from iprdesk.errors import BadInput, IprdeskError, NotFound
+from iprdesk.timeutil import parse_time, utc_now
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 
@@ -39,7 +40,7 @@ def sync_cases(home: Path) -> None:
                 watch.add(case.id, new)
             replaced = case.events.get("images_replaced")
             if replaced and case.old_urls:
-                watch.set_moderation_end(case.id, urlwatch.parse_time(replaced)
+                watch.set_moderation_end(case.id, parse_time(replaced, "images replaced")
                                          + urlwatch.MODERATION_WINDOW)
         except IprdeskError as e:
             log.warning("case %s: its old URLs are not watched: %s", case_id, e)
@@ -49,7 +50,7 @@ def _mark_rechecked(home: Path, checked: list[urlwatch.Watched], now: datetime) 
     """A check after the moderation window meets the case's "check again" deadline."""
     store = cases.CaseStore(home)
     for case_id in {w.case for w in checked
-                    if now >= urlwatch.parse_time(w.moderation_check_at)}:
+                    if now >= parse_time(w.moderation_check_at, "moderation check")}:
         try:
             case = store.get(case_id)
         except (NotFound, BadInput):
@@ -65,13 +66,13 @@ async def check(home: Path, watched: list[urlwatch.Watched], *, record: bool = T
     updated = await urlwatch.check_watched(home, watched, record=record, options=options,
                                            now=now)
     if updated:
-        await asyncio.to_thread(_mark_rechecked, home, watched, now or urlcheck.utc_now())
+        await asyncio.to_thread(_mark_rechecked, home, watched, now or utc_now())
     return updated
 
 
 async def run_due_checks(home: Path, now: datetime | None = None) -> int:
     """One scheduler pass: pick up cases' old URLs, check every due URL; returns the count."""
     await asyncio.to_thread(sync_cases, home)
-    due = await asyncio.to_thread(urlwatch.WatchList(home).due, now or urlcheck.utc_now())
+    due = await asyncio.to_thread(urlwatch.WatchList(home).due, now or utc_now())
     await check(home, due)
     return len(due)

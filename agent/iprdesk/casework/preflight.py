@@ -20,6 +20,7 @@ from iprdesk.casework import cases
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n
+from iprdesk.timeutil import iso, utc_now
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
@@ -548,7 +549,7 @@ def report(case, checks: list[Check], lang: str = "en",
         "case": case.id,
         "ready": ready,
         "summary": i18n.text("preflight.ready" if ready else "preflight.not_ready", lang),
-        "checked": cases.iso(now or cases.now_utc()),
+        "checked": iso(now or utc_now()),
         "checks": [c.to_dict(lang) for c in checks],
     }
 
@@ -561,7 +562,7 @@ def _md_code(escaped: str) -> str:
 def render_html(case, checks: list[Check], now: datetime | None = None) -> str:
     """A self-contained page (no network, no script) in English and Chinese side by side."""
     ready = all(c.status == "pass" for c in checks)
-    when = cases.iso(now or cases.now_utc())
+    when = iso(now or utc_now())
     rows = []
     for c in checks:
         cells = "".join(

@@ -15,6 +15,7 @@ from pathlib import Path
 from iprdesk.casework import cases
 from iprdesk.config import Config
 from iprdesk.demo.pdf import AGREEMENT, PAYMENT, text_pdf
+from iprdesk.timeutil import iso, utc_now
 
 PANEL_DIR = Path(__file__).resolve().parent / "panel"
 STORE = "5f1a2b3c4d5e6f7a"
@@ -34,16 +35,16 @@ def seed(home: Path, now: datetime | None = None) -> Seeded:
     from iprdesk.vault import Vault
     from iprdesk.vault.crypto import KdfParams
 
-    now = now or cases.now_utc()
+    now = now or utc_now()
     store = cases.CaseStore(home)
     main = store.new(complaint_id="CMP-DEMO-0001", store_id=STORE, type="copyright",
                      complainant="Greer, Burns & Crain, Ltd.",
                      products=["6a1f00aa01", "6a1f00aa02"],
-                     received=cases.iso(now - timedelta(hours=43)), now=now)
-    store.record_event(main.id, "offer_received", cases.iso(now - timedelta(hours=20)), now=now)
+                     received=iso(now - timedelta(hours=43)), now=now)
+    store.record_event(main.id, "offer_received", iso(now - timedelta(hours=20)), now=now)
     overdue = store.new(complaint_id="CMP-DEMO-0004", store_id=STORE, type="copyright",
                         complainant="Northwind Photo Agency", products=["6a1f00aa06"],
-                        received=cases.iso(now - timedelta(hours=52)), now=now)
+                        received=iso(now - timedelta(hours=52)), now=now)
     # Who signs the drafted letters; the demo's Chinese seller (the slip's ordering customer).
     config = Config.load(home)
     config.set_seller(name="Li Wei", company="Shenzhen Example Trading Co., Ltd.",
@@ -68,7 +69,7 @@ class DemoPanel:
              "/account": "account.html"}
 
     def __init__(self, now: datetime | None = None):
-        self.now = now or cases.now_utc()
+        self.now = now or utc_now()
 
     def _stamp(self, match: re.Match) -> str:
         return (self.now - timedelta(hours=int(match.group(1)))).strftime("%Y-%m-%d %H:%M UTC")

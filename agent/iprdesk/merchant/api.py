@@ -23,6 +23,7 @@ from yarl import URL
 from iprdesk import __version__
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, IprdeskError
+from iprdesk.timeutil import now_iso
 from iprdesk.urls import check as urlcheck
 
 DEFAULT_API = "https://api-merchant.joom.com/api/v3"
@@ -183,7 +184,7 @@ class MerchantApi:
 
 def save_catalog(home: Path, products: list[Product]) -> Path:
     path = home / "catalog.json"
-    atomic_write_json(path, {"synced_at": urlcheck.iso(urlcheck.utc_now()),
+    atomic_write_json(path, {"synced_at": now_iso(),
                              "products": [asdict(p) for p in products]})
     return path
 

@@ -23,12 +23,12 @@ newer one.
 import json
 import re
 import secrets
-from datetime import UTC, datetime
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.errors import BadInput, IprdeskError, NotFound, disk_full_means
 from iprdesk.text import shared_data
+from iprdesk.timeutil import now_iso
 
 FILE = "pagemap-local.json"
 FORMAT = "iprdesk-pagemap-additions"
@@ -66,10 +66,6 @@ NOT_JAVASCRIPT = re.compile(r"\(\?(?![:=!])")
 class DamagedStore(IprdeskError):
     code = "damaged_pagemap_additions"
     status = 500
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _text(value, what: str, limit: int = MAX_LABEL) -> str:
@@ -169,7 +165,7 @@ class Store:
         data = self._read()
         entry = _check_taught(body, self._base(data["pagemap"]))
         entry["id"] = "t-" + secrets.token_hex(4)
-        entry["taught_at"] = _now()
+        entry["taught_at"] = now_iso()
         data["taught"] = _merged([entry], data["taught"])
         self._write(data)
         return entry
@@ -219,7 +215,7 @@ class Store:
         if not isinstance(file["taught"], list) or len(file["taught"]) > MAX_TAUGHT:
             raise BadInput(f"`taught` must be a list of at most {MAX_TAUGHT} pages")
         base = self._base(data["pagemap"])
-        now = _now()
+        now = now_iso()
         added = [{**_check_taught(t, base), "id": "t-" + secrets.token_hex(4), "taught_at": now}
                  for t in file["taught"]]
         data["taught"] = _merged(added, data["taught"])

@@ -28,7 +28,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import aiohttp
@@ -38,6 +38,7 @@ from iprdesk import __version__
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n, shared_data
+from iprdesk.timeutil import iso, utc_now
 
 # The verdict names live in shared/verdicts.json, which the extension reads too.
 _VERDICTS = shared_data.load("verdicts.json")
@@ -61,14 +62,6 @@ DEFAULT_RECHECK = timedelta(hours=1)
 def reason(code: str, **params) -> dict:
     """Why a URL got its verdict: a code and the text in both languages (shared/messages)."""
     return {"code": code, **i18n.both(f"urlcheck.{code}", **params)}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

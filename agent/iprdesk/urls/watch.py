@@ -36,6 +36,7 @@ from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
 from iprdesk.text import shared_data
+from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import record as urlrecord
 
@@ -51,10 +52,6 @@ MODERATION_WINDOW = timedelta(hours=_moderation_hours())
 RECHECK_INTERVAL = timedelta(hours=1)
 MAX_CASE_ID = 200
 MAX_URLS_PER_CASE = 5000
-
-
-def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @dataclass
@@ -101,7 +98,7 @@ def next_check(w: Watched, result: urlcheck.CheckResult, now: datetime) -> str |
         due = asked if result.verdict == "unknown" else min(due, asked)
     if now < moderation < due:
         due = moderation
-    return urlcheck.iso(due)
+    return iso(due)
 
 
 class WatchList:
@@ -144,7 +141,7 @@ class WatchList:
         """Watch `urls` (and their Joom CDN size variants) for `case`; returns the new ones."""
         case = check_case_id(case)
         family = _family(urls, variants)
-        now = now or urlcheck.utc_now()
+        now = now or utc_now()
         added = []
         with self._locked() as state:
             entries = state["cases"].setdefault(case, {})
@@ -152,9 +149,9 @@ class WatchList:
             for candidate, parent in family:
                 if candidate in entries:
                     continue
-                w = Watched(case=case, url=candidate, added_at=urlcheck.iso(now),
-                            moderation_check_at=urlcheck.iso(now + MODERATION_WINDOW),
-                            next_check_at=urlcheck.iso(now), variant_of=parent,
+                w = Watched(case=case, url=candidate, added_at=iso(now),
+                            moderation_check_at=iso(now + MODERATION_WINDOW),
+                            next_check_at=iso(now), variant_of=parent,
                             reference=reference.to_json() if reference else None)
                 entries[candidate] = asdict(w)
                 added.append(w)
@@ -168,7 +165,7 @@ class WatchList:
 
     def set_moderation_end(self, case: str, when: datetime) -> None:
         """Move the case's post-moderation check (its images were replaced at `when` - 96 h)."""
-        stamp = urlcheck.iso(when)
+        stamp = iso(when)
         with self._locked() as state:
             for entry in state["cases"].get(case, {}).values():
                 if entry["moderation_check_at"] == stamp:
@@ -258,7 +255,7 @@ async def check_watched(home: Path, watched: list[Watched], *, record: bool = Tr
             for w in watched))
     # Sealing and writing the list block (vault crypto, fsync): off the event loop.
     return await asyncio.to_thread(_store_outcomes, home, watched, results,
-                                   now or urlcheck.utc_now(), record)
+                                   now or utc_now(), record)
 
 
 def _store_outcomes(home: Path, watched: list[Watched], results, now: datetime,

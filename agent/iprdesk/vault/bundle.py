@@ -55,9 +55,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput, disk_full_means
+from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
-from iprdesk.vault.meta import Item, utc_now
+from iprdesk.vault.meta import Item
 from iprdesk.vault.store import Vault
 
 FORMAT = "iprdesk-appeal-bundle"
@@ -215,7 +216,7 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         report = _report_html(case, entries, thumbnails, fingerprint(public)).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
-            "format": FORMAT, "version": VERSION, "case": case, "created_at": utc_now(),
+            "format": FORMAT, "version": VERSION, "case": case, "created_at": now_iso(),
             "signing_key": {"algorithm": "ed25519", "public_key": public.hex(),
                             "fingerprint": fingerprint(public)},
             "files": entries,
@@ -250,7 +251,7 @@ def _zip_time(iso: str) -> tuple:
 
 
 def _info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, _zip_time(utc_now()))
+    info = zipfile.ZipInfo(name, _zip_time(now_iso()))
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
 
@@ -658,7 +659,7 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
 <title>{e(title)}</title><style>{REPORT_CSS}</style></head><body>
 <h1>{e(title)}</h1>
-<p class="muted">Exported {e(utc_now())} (UTC) by iprdesk. {len(entries)} files.<br>
+<p class="muted">Exported {e(now_iso())} (UTC) by iprdesk. {len(entries)} files.<br>
 由 iprdesk 导出，共 {len(entries)} 个文件。</p>
 <h2>Who signed it / 签名者</h2>
 <p>Signed by key / 签名密钥 <code id="fingerprint">{e(signer)}</code></p>

@@ -52,8 +52,8 @@ from cryptography.exceptions import InvalidSignature
 
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.text import i18n
+from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
-from iprdesk.vault.meta import utc_now
 from iprdesk.vault.objects import ID_LEN, META_PAD
 
 log = logging.getLogger("iprdesk.vault")
@@ -230,7 +230,7 @@ class Journal:
         which spares a directory listing per entry.
         """
         seq, prev = after or self.head()
-        body = {**fields, "v": FORMAT, "seq": seq + 1, "op": op, "at": utc_now(), "prev": prev}
+        body = {**fields, "v": FORMAT, "seq": seq + 1, "op": op, "at": now_iso(), "prev": prev}
         body.pop("sum", None)
         body["sum"] = _checksum(body)
         if signer is not None:

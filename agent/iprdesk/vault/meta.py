@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from iprdesk.errors import BadInput
+from iprdesk.timeutil import now_iso
 
 KINDS = ("screenshot", "page", "receipt", "agreement", "payment", "email", "url-check", "other")
 
@@ -57,10 +58,6 @@ class Item:
         return cls(id=object_id, **{k: v for k, v in raw.items() if k in known})
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _utc(value, name: str) -> str:
     if isinstance(value, str):
         try:
@@ -105,7 +102,7 @@ def normalise(meta: dict) -> dict:
         raise BadInput(f"product_ids lists more than {MAX_PRODUCT_IDS} products")
     out["product_ids"] = list(dict.fromkeys(ids))
     out["captured_at"] = _utc(meta["captured_at"], "captured_at") if meta.get("captured_at") \
-        else utc_now()
+        else now_iso()
     claimed = meta.get("sha256")
     if claimed is not None:
         if not isinstance(claimed, str) or not SHA256_RE.fullmatch(claimed.lower()):

@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
 from iprdesk.text import i18n
+from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto, objects
 from iprdesk.vault.backoff import Backoff, Clock
 from iprdesk.vault.crypto import Damaged, KdfParams
@@ -52,7 +53,7 @@ from iprdesk.vault.errors import (
     WrongPassphrase,
 )
 from iprdesk.vault.journal import Entry, Journal, encode_entry, open_fields, seal_fields
-from iprdesk.vault.meta import Item, normalise, utc_now
+from iprdesk.vault.meta import Item, normalise
 
 log = logging.getLogger("iprdesk.vault")
 
@@ -204,7 +205,7 @@ class Vault:
         if problem := kdf.bounds_problem():
             raise ValueError(f"Argon2id parameters out of bounds: {problem}")
         keys = _Keys(X25519PrivateKey.generate(), Ed25519PrivateKey.generate())
-        header = {"format": FORMAT, "version": VERSION, "created_at": utc_now(),
+        header = {"format": FORMAT, "version": VERSION, "created_at": now_iso(),
                   "x25519": crypto.raw_public(keys.x25519).hex(),
                   "ed25519": crypto.raw_public(keys.ed25519).hex()}
         cls._set_wrapped(header, kdf, secret, keys)
@@ -386,7 +387,7 @@ class Vault:
             # waits for the last few megabytes rather than the whole file.
             with _readable(source) as src:
                 full, file_sha = objects.write(handle, self.public_key, object_id, src,
-                                               {**meta, "added_at": added_at or utc_now()},
+                                               {**meta, "added_at": added_at or now_iso()},
                                                written=lambda: start_writeback(handle.fileno()))
             if meta.get("sha256") and meta["sha256"] != full["sha256"]:
                 raise BadInput("The file changed between capture and storage (its SHA-256 "

@@ -64,7 +64,7 @@ class _StandIn:
 
 
 def _exported(files: list[tuple[dict, bytes]], case: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(bundle, "utc_now",
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(bundle, "now_iso",
                                                                  return_value=_NOW):
         out = Path(tmp) / "appeal.zip"
         bundle.export_bundle(_StandIn(files), out, case=case)
