@@ -80,10 +80,10 @@ async def sync(*args):
 
 async def test_sync_lists_every_product_and_image(api, token_file, home, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    urls_out = tmp_path / "urls.txt"
+    urls_out, products_out = tmp_path / "urls.txt", tmp_path / "products.json"
     started = time.monotonic()
     r = await sync("--token-file", str(token_file), "--api-url", api.base, "--urls-out",
-                   str(urls_out), "--home", str(home), "--json")
+                   str(urls_out), "--out", str(products_out), "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert (summary["products"], summary["image_urls"]) == (PRODUCTS, 3 * PRODUCTS)
@@ -91,30 +91,32 @@ async def test_sync_lists_every_product_and_image(api, token_file, home, tmp_pat
     # waited out Retry-After: 1 (the 429) and X-RateLimit-Reset: 1 (budget spent on page 2)
     assert time.monotonic() - started >= 2
     assert [c.get("pageToken") for c in api.calls] == [None, "500", "500", "1000"]
-    stored = json.loads((home / "catalog.json").read_text())
+    stored = json.loads(products_out.read_text())
     first = stored["products"][0]
     assert first["id"] == "p00000" and len(first["images"]) == 3
     assert first["images"][2].endswith("_1024_1024.jpeg")
     assert len(urls_out.read_text().split()) == 3 * PRODUCTS
     # the token appears nowhere but in the Authorization header
-    everything = r.output + caplog.text + (home / "catalog.json").read_text()
+    everything = r.output + caplog.text + products_out.read_text()
     assert TOKEN not in everything
+    assert list(home.iterdir()) == []  # nothing kept that nothing reads
 
 
 async def test_rejected_token_is_a_clear_error(api, tmp_path, home):
     bad = tmp_path / "old-token.txt"
     bad.write_text("expired-token")
-    r = await sync("--token-file", str(bad), "--api-url", api.base, "--home", str(home))
+    out = tmp_path / "products.json"
+    r = await sync("--token-file", str(bad), "--api-url", api.base, "--out", str(out))
     assert r.exit_code == 1
     assert "refused the access token" in r.output and "expired-token" not in r.output
-    assert not (home / "catalog.json").exists()
+    assert not out.exists()
 
 
 async def test_next_page_on_another_host_is_refused(aiohttp_server, token_file, home):
     mock = MockMerchantApi(next_link="https://evil.example/steal?pageToken=500")
     server = await aiohttp_server(mock.app, host="127.0.0.1")
     r = await sync("--token-file", str(token_file), "--api-url",
-                   f"http://127.0.0.1:{server.port}/api/v3", "--home", str(home))
+                   f"http://127.0.0.1:{server.port}/api/v3")
     assert r.exit_code == 1 and "another host (evil.example)" in r.output
     assert len(mock.calls) == 1
 

@@ -1,11 +1,11 @@
-"""`iprdesk catalog sync`: the store's live catalogue, so audit and check-urls can cover it."""
+"""`iprdesk catalog sync`: the store's live catalogue, so check-urls can cover its images."""
 
 import asyncio
 
 import click
 
 from iprdesk.atomic import atomic_write_bytes
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option, warn
+from iprdesk.cli.common import echo_json, json_option, warn
 from iprdesk.merchant import api as merchantapi
 
 
@@ -20,16 +20,16 @@ def catalog():
 @click.option("--api-url", default=merchantapi.DEFAULT_API, show_default=True,
               help="Merchant API base address.")
 @click.option("--urls-out", type=click.Path(dir_okay=False),
-              help="Also write every image URL to this file, one per line "
+              help="Write every image URL to this file, one per line "
                    "(for `iprdesk check-urls --from`).")
+@click.option("--out", "products_out", type=click.Path(dir_okay=False),
+              help="Write every product with its image URLs to this JSON file.")
 @json_option
-@home_option
-def catalog_sync(token_file, api_url, urls_out, as_json, home):
+def catalog_sync(token_file, api_url, urls_out, products_out, as_json):
     """List every product with all its image URLs (main, extra, variants).
 
-    Saved as catalog.json in the data folder.
+    Nothing is kept in the data folder: the lists go where --out and --urls-out say.
     """
-    home = home_path(home)
     api = merchantapi.MerchantApi(merchantapi.read_token(token_file), api_url)
 
     def progress(count):
@@ -37,16 +37,17 @@ def catalog_sync(token_file, api_url, urls_out, as_json, home):
             warn(f"{count} products… / 已获取 {count} 个商品…")
 
     products = asyncio.run(api.products(on_page=progress))
-    path = merchantapi.save_catalog(home, products)
     urls = merchantapi.image_urls(products)
+    if products_out:
+        merchantapi.save_products(products_out, products)
     if urls_out:
         atomic_write_bytes(urls_out, ("\n".join(urls) + "\n").encode(), mode=0o644)
     if as_json:
-        echo_json({"catalog": str(path), "products": len(products), "image_urls": len(urls),
+        echo_json({"products": len(products), "image_urls": len(urls),
                    "requests": api.requests})
     else:
-        click.echo(f"{len(products)} products with {len(urls)} image URLs saved to {path}. / "
-                   f"已保存 {len(products)} 个商品、{len(urls)} 个图片链接到 {path}。")
+        click.echo(f"{len(products)} products with {len(urls)} image URLs. / "
+                   f"{len(products)} 个商品、{len(urls)} 个图片链接。")
 
 
 commands = [catalog]

@@ -182,11 +182,9 @@ class MerchantApi:
         return current.update_query({"pageToken": following})
 
 
-def save_catalog(home: Path, products: list[Product]) -> Path:
-    path = home / "catalog.json"
-    atomic_write_json(path, {"synced_at": now_iso(),
-                             "products": [asdict(p) for p in products]})
-    return path
+def save_products(path: str | Path, products: list[Product]) -> None:
+    atomic_write_json(Path(path), {"synced_at": now_iso(),
+                                   "products": [asdict(p) for p in products]})
 
 
 def image_urls(products: list[Product]) -> list[str]:
