@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
 from tests.conftest import REPO
-from tests.helpers import AgentProcess, pairing_code
+from tests.helpers import AgentProcess, iprdesk, pairing_code
 
 EXTENSION = REPO / "extension"
 # The agent's state on the popup and options pages once it is known (not still being asked).
@@ -131,6 +131,54 @@ def toast_texts(page, n=1):
     return page.evaluate("window.uploadToasts")
 
 
+# Panel pages in a second markup (div grid / ARIA grid / other banner markup, Chinese labels).
+VARIANTS = {
+    r"/ipr/v2/complaints": "complaints-grid.html",
+    r"/ipr/v2/appeals": "appeals-grid.html",
+    r"/account/zh": "account-zh.html",
+}
+# The mock product page of the upload guard, and the one with images for the badges.
+PRODUCT = "/products/64f0c1e2a9b8c7d6e5f40312/edit"
+BADGE_PRODUCT = "/products/badge-check/edit"
+BADGE = "iprdesk-overlay.iprdesk-image-badge"
+
+
+def chips(page, prefix):
+    """{row id: (state, chip text, host)} of the annotations whose id starts with prefix."""
+    page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached")
+    found = {}
+    for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():
+        key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
+        found[key] = (host.get_attribute("data-state"), host.locator(".chip").inner_text(), host)
+    return found
+
+
+def popup_state(browser):
+    """(data-state, text) of the popup's agent state once it is known."""
+    page = browser.open_extension_page("popup/popup.html")
+    page.wait_for_selector(STATE_KNOWN)
+    state = page.get_attribute("#state", "data-state"), page.inner_text("#state")
+    page.close()
+    return state
+
+
+def wait_uploads(browser, page, n):
+    """The Panel's uploads once the product page's gallery shows n of them (and its 2 own)."""
+    page.wait_for_function("(n) => document.querySelectorAll('#gallery figure').length >= n",
+                           arg=n + 2)
+    assert len(browser.panel.uploads) == n
+    return browser.panel.uploads
+
+
+def set_agent_url(browser, url):
+    browser.worker.evaluate("(url) => chrome.storage.local.set({ agentUrl: url })", url)
+
+
+def cdn_image(data: bytes):
+    """A mock CDN answer serving `data` as a JPEG."""
+    return (200, data, {"Content-Type": "image/jpeg"})
+
+
 def open_card(host):
     """Open an annotation's card (click its chip) and return the card."""
     host.locator(".chip").click()
@@ -186,8 +234,35 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
         agent.stop()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser(lang, timezone, pair, vault, pages, setup): how the module's "
+        "`browser` differs from the default one (see the fixture)")
+
+
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """A paired browser shared by the tests of one module (a launch costs ~1 s, 450 MiB)."""
-    with launch_browser(tmp_path_factory.mktemp("e2e")) as b:
+def browser(request, tmp_path_factory):
+    """A paired browser shared by the tests of one module (a launch costs ~1 s, 450 MiB).
+    A module says how its browser differs with `pytestmark = pytest.mark.browser(...)`:
+    launch_browser's `lang`, `timezone` and `pair`; `vault`, a passphrase the vault is
+    initialised with; `pages`, more Panel pages (path regex -> file, matched before the
+    default ones); `setup(browser)`, anything else. Parametrised indirectly
+    (`parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")`), its
+    parameter is the language: one browser per language."""
+    marker = request.node.get_closest_marker("browser")
+    options = dict(marker.kwargs) if marker else {}
+    vault, pages, setup = (options.pop(key, None) for key in ("vault", "pages", "setup"))
+    if hasattr(request, "param"):
+        options["lang"] = request.param
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    with launch_browser(tmp_path_factory.mktemp(name), **options) as b:
+        if pages:
+            # First in the dict, first matched: a variant wins over the default it overlaps.
+            b.panel.pages = {**pages, **{k: v for k, v in b.panel.pages.items()
+                                         if k not in pages}}
+        if vault:
+            iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
+                    input=vault + "\n")
+        if setup:
+            setup(b)
         yield b

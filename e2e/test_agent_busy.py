@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e.conftest import launch_browser, toast_texts
-from e2e.test_upload_guard import PRODUCT, set_agent_url, wait_uploads
+from e2e.conftest import PRODUCT, set_agent_url, toast_texts, wait_uploads
 from iprdesk.errors import Busy
 from iprdesk.server.http import error_body
 from tests import image_fixtures as fx
@@ -79,12 +78,6 @@ class BusyFront:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("busy")) as b:
-        yield b
 
 
 @pytest.fixture

@@ -6,20 +6,13 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import launch_browser, row_card
+from e2e.conftest import row_card
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e appeal passphrase"
 STORE = "5f1a2b3c4d5e6f7a"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("appeal-cases")) as b:
-        b.panel.pages[r"/ipr/v3/appeals"] = "appeals-cases.html"
-        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
-                input=PASSPHRASE + "\n")
-        yield b
+pytestmark = pytest.mark.browser(
+    vault=PASSPHRASE, pages={r"/ipr/v3/appeals": "appeals-cases.html"})
 
 
 def new_case(browser, complaint, products):

@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from e2e.conftest import launch_browser, open_card
-from e2e.test_panel_overlays import VARIANTS, chips
+from e2e.conftest import VARIANTS, chips, open_card
 
+pytestmark = pytest.mark.browser(pages=VARIANTS)
 # A 720p screen, and a narrow window beside another one on a small laptop.
 VIEWPORTS = [(1280, 720), (1024, 640)]
 # (Panel page, annotation prefix, row) for every kind of card, in both markups of each page.
@@ -20,14 +20,6 @@ CARDS = [
     ("/account", "banner:", "pending_ipr_review"),
     ("/account/zh", "banner:", "tro"),
 ]
-
-
-@pytest.fixture(scope="module", params=["en", "zh_CN"])
-def browser(request, tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp(f"layout-{request.param}"),
-                        lang=request.param) as b:
-        b.panel.pages.update(VARIANTS)
-        yield b
 
 
 def layout_problems(card, buttons):
@@ -62,6 +54,7 @@ def layout_problems(card, buttons):
 
 @pytest.mark.parametrize("width, height", VIEWPORTS)
 @pytest.mark.parametrize("path, prefix, row", CARDS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_an_open_card_fits_the_window(browser, path, prefix, row, width, height):
     page = browser.context.new_page()
     page.set_viewport_size({"width": width, "height": height})

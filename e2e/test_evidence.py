@@ -10,18 +10,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import launch_browser, row_card
+from e2e.conftest import row_card
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e vault passphrase"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("evidence")) as b:
-        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
-                input=PASSPHRASE + "\n")
-        yield b
+pytestmark = pytest.mark.browser(vault=PASSPHRASE)
 
 
 def vault_items(browser, case=None):

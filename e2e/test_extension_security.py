@@ -6,19 +6,11 @@ import json
 
 import pytest
 
-from e2e.conftest import launch_browser
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e security passphrase"
+pytestmark = pytest.mark.browser(vault=PASSPHRASE)
 ROW = "complaint:CMP-2026-11-0042"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("extsec")) as b:
-        iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
-                input=PASSPHRASE + "\n")
-        yield b
 
 
 def content_script_world(browser, page):

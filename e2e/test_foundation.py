@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from e2e.conftest import STATE_KNOWN, launch_browser
+from e2e.conftest import STATE_KNOWN, popup_state
 
 PAGES = {
     "/ipr/complaints": "complaint-report",
@@ -16,35 +16,24 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """The module's browser; each test puts it in the state it needs (below)."""
-    with launch_browser(tmp_path_factory.mktemp("fresh"), pair=False) as b:
-        yield b
+# The module's browser starts unpaired; each test puts it in the state it needs (below).
+pytestmark = pytest.mark.browser(pair=False)
 
 
 @pytest.fixture
-def fresh(shared):
+def fresh(browser):
     """The extension as installed: never paired, on the default address, nothing cached."""
-    shared.worker.evaluate("chrome.storage.local.clear()")
-    return shared
+    browser.worker.evaluate("chrome.storage.local.clear()")
+    return browser
 
 
 @pytest.fixture
-def paired(shared):
+def paired(browser):
     """The extension paired with the module's agent."""
-    token = shared.worker.evaluate("chrome.storage.local.get('token').then((s) => s.token)")
+    token = browser.worker.evaluate("chrome.storage.local.get('token').then((s) => s.token)")
     if not token:
-        shared.pair()
-    return shared
-
-
-def popup_state(browser):
-    page = browser.open_extension_page("popup/popup.html")
-    page.wait_for_selector(STATE_KNOWN)
-    state = page.get_attribute("#state", "data-state"), page.inner_text("#state")
-    page.close()
-    return state
+        browser.pair()
+    return browser
 
 
 def test_unpaired_popup_says_how_to_pair(fresh):

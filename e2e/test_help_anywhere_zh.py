@@ -3,16 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import launch_browser
-
 ANYWHERE = "iprdesk-overlay[data-iprdesk-id^='anywhere:']"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("anywhere-zh"), lang="zh_CN",
-                        timezone="Asia/Shanghai") as b:
-        yield b
+pytestmark = pytest.mark.browser(lang="zh_CN", timezone="Asia/Shanghai")
 
 
 def test_chinese_words_and_relative_dates_are_explained_in_chinese(browser):

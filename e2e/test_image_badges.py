@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 
-from e2e.conftest import launch_browser
+from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image
 from iprdesk import timeutil
 from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
@@ -16,38 +16,30 @@ from iprdesk.urls import watch as urlwatch
 from tests import image_fixtures as fx
 from tests.helpers import free_port
 
-PRODUCT = "/products/badge-check/edit"
 OLD = product_photo(11, (500, 500))
 CDN = "https://img.joomcdn.net/"
 OLD_URL = CDN + "a" * 40 + "_1024_1024.jpeg"
-BADGE = "iprdesk-overlay.iprdesk-image-badge"
 
 
-def cdn_image(data: bytes):
-    return (200, data, {"Content-Type": "image/jpeg"})
+def seed(b):
+    b.panel.cdn.update({
+        "/" + "a" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(OLD)),
+        "/" + "b" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(product_photo(12, (500, 500)))),
+        "/" + "c" * 40 + "_1024_1024.jpeg": cdn_image(fx.photo_jpeg(size=(320, 240))),
+        "/" + "d" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(EDITS["mirror"](OLD))),
+    })
+    # Case C-1 complained about OLD, whose old URL was still live at its last check.
+    watch = urlwatch.WatchList(b.home)
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
+    watch.add("C-1", [OLD_URL], similar.fingerprint_bytes(jpeg(OLD)), now=later,
+              variants=False)
+    watch.record([("C-1", urlcheck.CheckResult(
+        url=OLD_URL, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
+        final_url=OLD_URL, redirects=[], headers={}, body_sha256=None, body_bytes=1,
+        checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), None)], later)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("badges")) as b:
-        b.panel.pages = {r"/products/badge-check/edit": "product-edit-images.html",
-                         **b.panel.pages}
-        b.panel.cdn.update({
-            "/" + "a" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(OLD)),
-            "/" + "b" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(product_photo(12, (500, 500)))),
-            "/" + "c" * 40 + "_1024_1024.jpeg": cdn_image(fx.photo_jpeg(size=(320, 240))),
-            "/" + "d" * 40 + "_1024_1024.jpeg": cdn_image(jpeg(EDITS["mirror"](OLD))),
-        })
-        # Case C-1 complained about OLD, whose old URL was still live at its last check.
-        watch = urlwatch.WatchList(b.home)
-        later = timeutil.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
-        watch.add("C-1", [OLD_URL], similar.fingerprint_bytes(jpeg(OLD)), now=later,
-                  variants=False)
-        watch.record([("C-1", urlcheck.CheckResult(
-            url=OLD_URL, verdict="live", reason=urlcheck.reason("serves_image"), status=200,
-            final_url=OLD_URL, redirects=[], headers={}, body_sha256=None, body_bytes=1,
-            checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), None)], later)
-        yield b
+pytestmark = pytest.mark.browser(pages={BADGE_PRODUCT: "product-edit-images.html"}, setup=seed)
 
 
 def badges(page) -> dict:
@@ -57,7 +49,7 @@ def badges(page) -> dict:
 
 
 def test_each_image_gets_its_badge(browser):
-    page = browser.open_panel(PRODUCT)
+    page = browser.open_panel(BADGE_PRODUCT)
     got = badges(page)
     assert got == {
         OLD_URL: "near-duplicate old-url-live",
@@ -80,7 +72,7 @@ def test_each_image_gets_its_badge(browser):
 
 
 def test_images_added_later_get_badges_too(browser):
-    page = browser.open_panel(PRODUCT)
+    page = browser.open_panel(BADGE_PRODUCT)
     badges(page)
     page.evaluate("""() => {
         const img = document.createElement('img');
@@ -117,7 +109,7 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
 
 def test_agent_down_says_so(browser):
     with browser.agent_stopped():
-        page = browser.open_panel(PRODUCT)
+        page = browser.open_panel(BADGE_PRODUCT)
         notice = page.locator("iprdesk-overlay[data-iprdesk-id='image-badges-agent-down']")
         notice.wait_for(state="attached")
         assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")

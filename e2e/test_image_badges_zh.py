@@ -2,8 +2,7 @@
 
 from bench.imagegen import jpeg, product_photo
 
-from e2e.conftest import launch_browser
-from e2e.test_image_badges import BADGE, PRODUCT, cdn_image
+from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image, launch_browser
 
 
 def test_badges_in_chinese(tmp_path):
@@ -11,7 +10,7 @@ def test_badges_in_chinese(tmp_path):
         zh.panel.pages = {r"/products/badge-check/edit": "product-edit-images.html",
                           **zh.panel.pages}
         zh.panel.cdn["/" + "b" * 40 + "_1024_1024.jpeg"] = cdn_image(jpeg(product_photo(12)))
-        page = zh.open_panel(PRODUCT)
+        page = zh.open_panel(BADGE_PRODUCT)
         fine = page.locator(f"{BADGE}[data-iprdesk-badges='fine']")
         fine.wait_for(state="attached")
         assert fine.evaluate("h => h.shadowRoot.querySelector('.badge').textContent") == \

@@ -1,7 +1,6 @@
 """The UI follows the browser's language (its own module: one Playwright per thread at a time)."""
 
-from e2e.conftest import launch_browser
-from e2e.test_foundation import popup_state
+from e2e.conftest import launch_browser, popup_state
 
 
 def test_the_ui_follows_a_chinese_browser(tmp_path):

@@ -5,19 +5,12 @@ import json
 
 import pytest
 
-from e2e.conftest import launch_browser
-
 COMPLAINTS = "/ipr/complaints"
 # Everything the mock complaints page shows in its cells: none of it may reach the report.
 CELL_TEXTS = ["CMP-2026-11-0042", "Greer", "Lumen Images", "64f0c1e2a9b8c7d6e5f40312",
               "64f0c1e2a9b8c7d6e5f40399", "UTC"]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    # In the time zone of most sellers, which the machine running the tests may not be in.
-    with launch_browser(tmp_path_factory.mktemp("report"), timezone="Asia/Shanghai") as b:
-        yield b
+# In the time zone of most sellers, which the machine running the tests may not be in.
+pytestmark = pytest.mark.browser(timezone="Asia/Shanghai")
 
 
 def page_report(browser, path, change=None):

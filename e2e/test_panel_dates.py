@@ -4,16 +4,15 @@ most sellers' do, so local and stated zones differ."""
 
 import pytest
 
-from e2e.conftest import launch_browser
-
 NOW = "2026-03-12T06:05:00.000Z"  # 14:05 in Beijing
 
 
+pytestmark = pytest.mark.browser(timezone="Asia/Shanghai")
+
+
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("dates"), timezone="Asia/Shanghai") as b:
-        page = b.open_extension_page("popup/popup.html")
-        yield page
+def page(browser):
+    return browser.open_extension_page("popup/popup.html")
 
 
 def read(page, text):

@@ -10,33 +10,12 @@ from datetime import datetime
 
 import pytest
 
-from e2e.conftest import launch_browser, open_card, wait_until
+from e2e.conftest import VARIANTS, chips, open_card, wait_until
 from iprdesk.text import shared_data
 from tests.helpers import iprdesk
 
-VARIANTS = {
-    r"/ipr/v2/complaints": "complaints-grid.html",
-    r"/ipr/v2/appeals": "appeals-grid.html",
-    r"/account/zh": "account-zh.html",
-}
 STORE = "5f1a2b3c4d5e6f7a"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("overlays")) as b:
-        b.panel.pages.update(VARIANTS)
-        yield b
-
-
-def chips(page, prefix):
-    """{row id: (state, chip text, host)} of the annotations whose id starts with prefix."""
-    page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached")
-    found = {}
-    for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():
-        key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
-        found[key] = (host.get_attribute("data-state"), host.locator(".chip").inner_text(), host)
-    return found
+pytestmark = pytest.mark.browser(pages=VARIANTS)
 
 
 def own_layout(page):

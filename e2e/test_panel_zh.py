@@ -4,20 +4,14 @@ import json
 
 import pytest
 
-from e2e.conftest import launch_browser, open_card
-from e2e.test_panel_overlays import VARIANTS, chips
+from e2e.conftest import VARIANTS, chips, open_card
 from tests.helpers import iprdesk
 
-
-@pytest.fixture(scope="module")
-def zh(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("zh"), lang="zh_CN") as b:
-        b.panel.pages.update(VARIANTS)
-        yield b
+pytestmark = pytest.mark.browser(lang="zh_CN", pages=VARIANTS)
 
 
-def test_complaint_overlay_speaks_chinese(zh):
-    page = zh.open_panel("/ipr/v2/complaints")
+def test_complaint_overlay_speaks_chinese(browser):
+    page = browser.open_panel("/ipr/v2/complaints")
     rows = chips(page, "complaint:")
     state, text, host = rows["ZX-5001"]
     assert text.startswith("™") and "小时" in text
@@ -31,29 +25,29 @@ def test_complaint_overlay_speaks_chinese(zh):
     assert card.locator("input[name=store_id]").input_value() == "5f1a2b3c4d5e6f7a"
     card.get_by_role("button", name="确认建立").click()
     card.locator(".status.ok").wait_for()
-    [case] = [c for c in json.loads(iprdesk("case", "list", "--json", home=zh.home).stdout)
+    [case] = [c for c in json.loads(iprdesk("case", "list", "--json", home=browser.home).stdout)
               if c["complaint_id"] == "ZX-5001"]
     assert case["products"] == ["64f0c1e2a9b8c7d6e5f40501", "64f0c1e2a9b8c7d6e5f40502"]
     assert case["type"] == "trademark"
     page.close()
 
 
-def test_appeal_and_account_overlays_speak_chinese(zh):
-    page = zh.open_panel("/ipr/v2/appeals")
+def test_appeal_and_account_overlays_speak_chinese(browser):
+    page = browser.open_panel("/ipr/v2/appeals")
     card = open_card(chips(page, "appeal:")["SS-7001"][2])
     assert "缺少证据" in card.inner_text() and "重新提交前先预检申诉" in card.inner_text()
     page.close()
-    page = zh.open_panel("/account/zh")
+    page = browser.open_panel("/account/zh")
     card = open_card(chips(page, "banner:")["tro"][2])
     assert "临时限制令" in card.inner_text() and "7 天内回复" in card.inner_text()
     page.close()
 
 
-def test_popup_case_list_and_drafts_in_chinese(zh):
+def test_popup_case_list_and_drafts_in_chinese(browser):
     case = json.loads(iprdesk("case", "new", "--json", "--complaint-id", "ZX-6001", "--store-id",
                               "5f1a2b3c4d5e6f7a", "--type", "trademark", "--complainant",
-                              "Bright Lens Studio", "--products", "P-61", home=zh.home).stdout)
-    page = zh.open_extension_page("popup/popup.html")
+                              "Bright Lens Studio", "--products", "P-61", home=browser.home).stdout)
+    page = browser.open_extension_page("popup/popup.html")
     item = page.locator(f"li.case[data-case='{case['id']}']")
     assert "回复投诉" in item.inner_text() and "剩余" in item.inner_text()
     item.locator("button.drafts").click()

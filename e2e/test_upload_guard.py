@@ -4,18 +4,11 @@ import base64
 
 import pytest
 
-from e2e.conftest import launch_browser, toast_texts
+from e2e.conftest import PRODUCT, set_agent_url, toast_texts, wait_uploads
 from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
-PRODUCT = "/products/64f0c1e2a9b8c7d6e5f40312/edit"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_browser(tmp_path_factory.mktemp("guard")) as b:
-        yield b
 
 
 @pytest.fixture
@@ -25,13 +18,6 @@ def product(browser):
     page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
     yield page
     page.close()
-
-
-def wait_uploads(browser, page, n):
-    page.wait_for_function("(n) => document.querySelectorAll('#gallery figure').length >= n",
-                           arg=n + 2)
-    assert len(browser.panel.uploads) == n
-    return browser.panel.uploads
 
 
 @fx.needs_exiftool
@@ -281,10 +267,6 @@ def test_a_damaged_image_is_stopped_with_a_reason(browser, product, tmp_path):
     assert upload.name == "fine.gif" and b"Zhao Lei" not in upload.body
     texts = toast_texts(product, 2)
     assert any("broken.jpg" in t and "truncated" in t for t in texts)
-
-
-def set_agent_url(browser, url):
-    browser.worker.evaluate("(url) => chrome.storage.local.set({ agentUrl: url })", url)
 
 
 def set_block(browser, block: bool):

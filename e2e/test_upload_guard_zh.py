@@ -2,8 +2,7 @@
 
 import pytest
 
-from e2e.conftest import launch_browser, toast_texts
-from e2e.test_upload_guard import PRODUCT, wait_uploads
+from e2e.conftest import PRODUCT, launch_browser, toast_texts, wait_uploads
 from tests import image_fixtures as fx
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
