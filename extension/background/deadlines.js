@@ -4,7 +4,7 @@
 // agent's case data; "now" from the controllable clock.
 import { getCatalog } from "./catalog-cache.js";
 import * as clock from "./clock.js";
-import { openCases } from "./handlers/cases.js";
+import { openCases } from "./open-cases.js";
 
 const HOUR = 3600 * 1000;
 const NEXT_ALARM = "deadline-next";

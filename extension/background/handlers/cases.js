@@ -3,27 +3,14 @@ import * as agent from "../agent-client.js";
 import { getCatalogWith } from "../catalog-cache.js";
 import * as clock from "../clock.js";
 import { checkDeadlines } from "../deadlines.js";
+import { openCases } from "../open-cases.js";
 
 const STORE_ID_KEY = "lastStoreId";
-const CASES_CACHE_KEY = "openCasesCache";
 const CASE_ID = /^c-[0-9a-f]{8}$/;
 
 function caseId(id) {
   if (!CASE_ID.test(String(id))) throw new agent.AgentError("bad_input", "not a case id");
   return id;
-}
-
-// Open cases, most urgent first; cached so the popup and warnings work while the agent is down.
-export async function openCases() {
-  try {
-    const { cases } = await agent.request("/v1/cases");
-    await chrome.storage.local.set({ [CASES_CACHE_KEY]: cases });
-    return { cases, cached: false };
-  } catch (e) {
-    const { [CASES_CACHE_KEY]: cases } = await chrome.storage.local.get(CASES_CACHE_KEY);
-    if (!cases || e.code === "not_paired") throw e;
-    return { cases, cached: true };
-  }
 }
 
 export const handlers = {

@@ -1,0 +1,18 @@
+// The open cases, fetched from the agent and cached, read by the deadline warnings and the
+// case handlers. Its own module so neither of those imports the other for it (no cycle).
+import * as agent from "./agent-client.js";
+
+const CASES_CACHE_KEY = "openCasesCache";
+
+// Open cases, most urgent first; cached so the popup and warnings work while the agent is down.
+export async function openCases() {
+  try {
+    const { cases } = await agent.request("/v1/cases");
+    await chrome.storage.local.set({ [CASES_CACHE_KEY]: cases });
+    return { cases, cached: false };
+  } catch (e) {
+    const { [CASES_CACHE_KEY]: cases } = await chrome.storage.local.get(CASES_CACHE_KEY);
+    if (!cases || e.code === "not_paired") throw e;
+    return { cases, cached: true };
+  }
+}
