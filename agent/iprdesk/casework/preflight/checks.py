@@ -1,29 +1,18 @@
-"""Appeal preflight: will Joom reject this appeal, and why?
+"""The preflight's checks, one per known rejection reason, each with its verdict."""
 
-Reads the case's settlement agreement and payment proof (text via pypdf), the results of the
-image and URL checks, and the case's deadlines, and answers one check per known rejection
-reason (DESIGN section 1). A check is `pass` only on positive evidence: a scanned PDF with no
-text, a locked vault or a check that has not run yet is `unknown` and says what to do, never
-`pass`. Every message exists in English and Chinese (shared/messages).
-"""
-
-import html
 import io
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from iprdesk import metadata
 from iprdesk.casework import cases
+from iprdesk.casework.preflight.gather import Document, Inputs
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n
-from iprdesk.timeutil import iso, utc_now
 from iprdesk.urls import check as urlcheck
-from iprdesk.urls import watch as urlwatch
-from iprdesk.vault import Vault
 
 CHECK_IDS = (
     "agreement.names_joom", "agreement.store_id", "agreement.products", "agreement.release",
@@ -34,30 +23,6 @@ CHECK_IDS = (
 # Fewer letters and digits than this on all pages: a scan or photo with no text layer.
 MIN_TEXT_CHARS = 20
 MAX_LISTED = 12
-
-
-@dataclass
-class Document:
-    name: str
-    data: bytes
-
-
-@dataclass
-class Inputs:
-    """What the preflight looks at. A document list of None means the documents could not be
-    read at all, for the reason in `documents_problem` (a message key)."""
-
-    agreement: list[Document] | None = None
-    payment: list[Document] | None = None
-    documents_problem: str | None = None
-    new_images: list[Path] = field(default_factory=list)
-    complained_images: list[Path] = field(default_factory=list)
-    # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
-    # not checked yet), from the agent's watch list and the vault; None if there are none.
-    url_results: list[dict] | None = None
-    # Older payment proofs of the case that a newer one replaced, left unread (their names).
-    superseded_payments: list[str] = field(default_factory=list)
-
 
 @dataclass
 class Check:
@@ -478,55 +443,6 @@ def deadline_check(case, now: datetime | None) -> Check:
                                        {"label": first["label"], "due": first["due"]})])
 
 
-# --- gathering the inputs ------------------------------------------------------------------
-
-def _url_results(raw: bytes) -> list[dict]:
-    """Dead-URL results as recorded by `check-urls --record`: one result or a list."""
-    try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return []
-    if isinstance(value, dict):
-        value = value.get("results", [value])
-    return [r for r in value if isinstance(r, dict) and isinstance(r.get("url"), str)]
-
-
-def gather(home: Path, case, *, agreement: list[Document] | None = None,
-           payment: list[Document] | None = None, new_images=(), complained_images=(),
-           vault=None) -> Inputs:
-    """The preflight's inputs: documents given directly win; the rest come from the case's
-    evidence in the vault when it is unlocked (`vault`), else they are reported unreadable."""
-    inputs = Inputs(agreement=agreement, payment=payment, new_images=list(new_images),
-                    complained_images=list(complained_images))
-    # The agent's scheduled re-checks of the case's old URLs (readable without the vault).
-    watched = urlwatch.WatchList(home).list(case.id)
-    if watched:
-        inputs.url_results = [{"url": w.url, **{k: (w.last or {}).get(k)
-                                                for k in ("verdict", "checked_at")}}
-                              for w in watched]
-    if vault is None or not vault.unlocked:
-        inputs.documents_problem = ("preflight.doc.locked" if Vault.exists(home)
-                                    else "preflight.doc.no_vault")
-        return inputs
-    for kind in ("agreement", "payment"):
-        if getattr(inputs, kind) is None:
-            items = vault.list(case=case.id, kind=kind)
-            if kind == "payment" and len(items) > 1:
-                # A corrected bank slip replaces the one before it: only the newest is read.
-                items = sorted(items, key=lambda item: item.captured_at)
-                inputs.superseded_payments = [i.original_name or i.id for i in items[:-1]]
-                items = items[-1:]
-            setattr(inputs, kind, [Document(item.original_name or item.id, vault.read(item.id))
-                                   for item in items])
-    recorded = vault.list(case=case.id, kind="url-check")
-    if recorded:
-        inputs.url_results = (inputs.url_results or []) + [
-            r for item in recorded for r in _url_results(vault.read(item.id))]
-    return inputs
-
-
-# --- the report ------------------------------------------------------------------------------
-
 def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
     checks = [
         *document_checks("agreement", inputs.agreement, inputs.documents_problem,
@@ -540,75 +456,3 @@ def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
     ]
     assert tuple(c.id for c in checks) == CHECK_IDS
     return checks
-
-
-def report(case, checks: list[Check], lang: str = "en",
-           now: datetime | None = None) -> dict:
-    ready = all(c.status == "pass" for c in checks)
-    return {
-        "case": case.id,
-        "ready": ready,
-        "summary": i18n.text("preflight.ready" if ready else "preflight.not_ready", lang),
-        "checked": iso(now or utc_now()),
-        "checks": [c.to_dict(lang) for c in checks],
-    }
-
-
-def _md_code(escaped: str) -> str:
-    """`command` in a message becomes <code>command</code> (after escaping)."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-
-
-def render_html(case, checks: list[Check], now: datetime | None = None) -> str:
-    """A self-contained page (no network, no script) in English and Chinese side by side."""
-    ready = all(c.status == "pass" for c in checks)
-    when = iso(now or utc_now())
-    rows = []
-    for c in checks:
-        cells = "".join(
-            f'<td lang="{lang.replace("_", "-")}">{_md_code(html.escape(c.message(lang)))}</td>'
-            for lang in i18n.LANGUAGES)
-        status = {lang: i18n.text(f"preflight.status.{c.status}", lang)
-                  for lang in i18n.LANGUAGES}
-        rows.append(f'<tr class="{c.status}"><th scope="row"><code>{html.escape(c.id)}</code>'
-                    f'</th><td class="status">{html.escape(status["en"])} / '
-                    f'{html.escape(status["zh_CN"])}</td>{cells}</tr>')
-    verdict = " ".join(html.escape(i18n.text("preflight.ready" if ready else
-                                             "preflight.not_ready", lang))
-                       for lang in i18n.LANGUAGES)
-    facts = [("Case / 案件", case.id), ("Complaint / 投诉", case.complaint_id),
-             ("Store / 店铺", case.store_id), ("Complainant / 投诉方", case.complainant),
-             ("Products / 商品", ", ".join(case.products)), ("Checked / 检查时间", when)]
-    fact_rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                        for k, v in facts)
-    title = f"{i18n.text('preflight.title', 'en')} / {i18n.text('preflight.title', 'zh_CN')}"
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}: {html.escape(case.id)}</title>
-<style>
-body {{ font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif;
-       margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d232b; }}
-h1 {{ font-size: 1.5rem; }}
-.verdict {{ padding: .8rem 1rem; border-radius: 6px; font-weight: 600; }}
-.verdict.ready {{ background: #e3f5e8; color: #14532d; }}
-.verdict.not-ready {{ background: #fdecec; color: #7f1d1d; }}
-table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
-th, td {{ text-align: left; vertical-align: top; padding: .45rem .6rem;
-          border-bottom: 1px solid #e2e5e9; }}
-tr.pass .status {{ color: #15803d; }} tr.fail .status {{ color: #b91c1c; font-weight: 600; }}
-tr.unknown .status {{ color: #a16207; font-weight: 600; }}
-code {{ background: #f1f3f5; padding: 0 .2rem; border-radius: 3px; }}
-</style></head>
-<body>
-<h1>{html.escape(title)}</h1>
-<p class="verdict {'ready' if ready else 'not-ready'}" data-ready="{str(ready).lower()}">
-{verdict}</p>
-<table class="facts">{fact_rows}</table>
-<table class="checks">
-<thead><tr><th>Check / 检查项</th><th>Result / 结果</th><th>English</th><th>中文</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
