@@ -117,8 +117,8 @@ def test_agent_down_says_so(browser):
 
 
 def test_check_images_counts_the_verdicts_the_agent_names(browser):
-    """The complaint card's "Check images" sorts verdicts with the catalogue's lists, even when
-    the cached catalogue came from an agent that had none."""
+    """The complaint card's "Check images" sorts verdicts with the shared data's lists, even when
+    the cached shared data came from an agent that had none."""
     picture = jpeg(product_photo(13, (200, 200)))
 
     class Cdn(http.server.BaseHTTPRequestHandler):
@@ -140,12 +140,12 @@ def test_check_images_counts_the_verdicts_the_agent_names(browser):
                                          + timedelta(days=1))
     page = browser.open_extension_page("popup/popup.html")
     try:
-        # The popup has rendered (and refreshed the catalogue): nothing refreshes it again.
+        # The popup has rendered (and refreshed the shared data): nothing refreshes it again.
         page.locator(".watched-case[data-case='c-0000abcd']").wait_for()
         page.evaluate("""async () => {
-          const { catalogCache } = await chrome.storage.local.get("catalogCache");
-          delete catalogCache.verdicts;
-          await chrome.storage.local.set({ catalogCache });
+          const { sharedDataCache } = await chrome.storage.local.get("sharedDataCache");
+          delete sharedDataCache.verdicts;
+          await chrome.storage.local.set({ sharedDataCache });
         }""")
         reply = page.evaluate("chrome.runtime.sendMessage("
                               "{ type: 'cases.checkImages', caseId: 'c-0000abcd' })")

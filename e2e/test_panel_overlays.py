@@ -314,9 +314,9 @@ def test_the_browser_recognises_the_same_schedule_a_firms_as_the_agent(browser):
     names = ["Nike Inc. c/o GREER BURNS AND CRAIN", "Keith A. Vogt Ltd", "Greer's Bakery",
              "epstein drangel llp", "Bright Lens Studio", "SRIP Law P.A."]
     page = browser.open_extension_page("popup/popup.html")
-    catalog = page.evaluate("() => chrome.runtime.sendMessage({type: 'catalog.get'})")["data"]
-    got = page.evaluate("""([catalog, names]) => names.map(
-        (n) => iprdesk.deadlines.scheduleAFirm(catalog, n))""", [catalog, names])
+    shared = page.evaluate("() => chrome.runtime.sendMessage({type: 'shared.get'})")["data"]
+    got = page.evaluate("""([shared, names]) => names.map(
+        (n) => iprdesk.deadlines.scheduleAFirm(shared, n))""", [shared, names])
     page.close()
     assert got == [cases.schedule_a_firm(n) for n in names]
 

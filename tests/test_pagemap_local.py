@@ -1,5 +1,5 @@
 """Page map additions: taught pages and an imported page map, kept in the data directory and
-merged into the catalogue; everything in them is untrusted (from a page or a handed-over file)."""
+merged into the shared data; everything in them is untrusted (from a page or a handed-over file)."""
 
 import copy
 import json
@@ -192,7 +192,7 @@ def test_a_file_too_large_or_too_deep_is_the_products_error():
         pagemap.parse_file(b"\xff\xfe")
 
 
-def test_a_damaged_store_is_named_and_the_catalogue_keeps_the_built_in_map(home):
+def test_a_damaged_store_is_named_and_the_shared_data_keeps_the_built_in_map(home):
     (home / pagemap.FILE).write_text('{"taught": [{"page": "x"}], "pagemap": null}')
     with pytest.raises(pagemap.DamagedStore, match="damaged"):
         Store(home).listing()
@@ -200,20 +200,20 @@ def test_a_damaged_store_is_named_and_the_catalogue_keeps_the_built_in_map(home)
 
 # -- the routes --------------------------------------------------------------------------------
 
-async def test_taught_pages_reach_the_catalogue_through_the_routes(agent):
+async def test_taught_pages_reach_the_shared_data_through_the_routes(agent):
     r = await agent.post("/v1/pagemap/taught", json=CLAIMS)
     assert r.status == 201, await r.text()
     entry = await r.json()
-    catalog = await (await agent.get("/v1/catalog")).json()
-    assert catalog["pagemap"]["pages"][entry["id"]]["module"] == "complaint-report"
+    shared = await (await agent.get("/v1/shared")).json()
+    assert shared["pagemap"]["pages"][entry["id"]]["module"] == "complaint-report"
     listing = await (await agent.get("/v1/pagemap")).json()
     assert [t["id"] for t in listing["taught"]] == [entry["id"]]
     exported = await (await agent.get("/v1/pagemap/export")).json()
     assert exported["taught"][0]["columns"] == CLAIMS["columns"]
     r = await agent.request("DELETE", f"/v1/pagemap/taught/{entry['id']}")
     assert r.status == 200 and (await r.json())["taught"] == []
-    catalog = await (await agent.get("/v1/catalog")).json()
-    assert catalog["pagemap"] == shared_data.load("pagemap.json")
+    shared = await (await agent.get("/v1/shared")).json()
+    assert shared["pagemap"] == shared_data.load("pagemap.json")
 
 
 async def test_import_route_takes_a_file_and_refuses_hostile_ones(agent):
@@ -234,9 +234,9 @@ async def test_import_route_takes_a_file_and_refuses_hostile_ones(agent):
     assert r.status == 404
 
 
-async def test_a_damaged_store_leaves_the_catalogue_working(agent, home):
+async def test_a_damaged_store_leaves_the_shared_data_working(agent, home):
     (home / pagemap.FILE).write_text("{not json")
-    catalog = await (await agent.get("/v1/catalog")).json()
-    assert catalog["pagemap"] == shared_data.load("pagemap.json")
+    shared = await (await agent.get("/v1/shared")).json()
+    assert shared["pagemap"] == shared_data.load("pagemap.json")
     r = await agent.get("/v1/pagemap")
     assert r.status == 500 and (await r.json())["error"]["code"] == "damaged_pagemap_additions"

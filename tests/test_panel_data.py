@@ -86,7 +86,7 @@ def test_every_meaning_in_the_page_map_is_explained():
         assert isinstance(hints[f"rejection.{code}.checklist"], list)
 
 
-def test_the_catalogue_carries_what_the_overlays_use():
-    catalog = shared_data.catalog()
-    assert set(catalog) >= {"pagemap", "hints", "messages", "deadlines", "lawfirms"}
-    assert "case.schedule_a" in catalog["messages"]["zh_CN"]
+def test_the_shared_data_carries_what_the_overlays_use():
+    shared = shared_data.for_extension()
+    assert set(shared) >= {"pagemap", "hints", "messages", "deadlines", "lawfirms"}
+    assert "case.schedule_a" in shared["messages"]["zh_CN"]

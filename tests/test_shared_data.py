@@ -18,8 +18,8 @@ def test_manifest_key_pins_the_extension_id_the_agent_trusts():
     assert shared_data.extension_ids() == [extension_id]
 
 
-def test_hint_catalogue_has_identical_keys_in_both_languages():
-    hints = shared_data.catalog()["hints"]
+def test_hints_have_identical_keys_in_both_languages():
+    hints = shared_data.for_extension()["hints"]
     assert set(hints) == {"en", "zh_CN"}
     assert hints["en"].keys() == hints["zh_CN"].keys()
     assert all(str(v).strip() for lang in hints.values() for v in lang.values())
@@ -79,8 +79,8 @@ def test_content_scripts_listed_in_the_manifest_exist():
     assert manifest["manifest_version"] == 3
 
 
-async def test_catalog_route_serves_both_languages(agent):
-    r = await agent.get("/v1/catalog")
+async def test_shared_data_route_serves_both_languages(agent):
+    r = await agent.get("/v1/shared")
     assert r.status == 200
     body = await r.json()
     assert set(body["hints"]) == {"en", "zh_CN"}

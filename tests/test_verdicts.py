@@ -21,7 +21,7 @@ def test_the_agent_uses_the_shared_lists():
     assert set(SHARED["gone"]) == urlcheck.GONE
     assert urlcheck.STILL_PUBLIC | urlcheck.GONE < NAMES
     assert not urlcheck.STILL_PUBLIC & urlcheck.GONE
-    assert shared_data.catalog()["verdicts"] == SHARED
+    assert shared_data.for_extension()["verdicts"] == SHARED
 
 
 def test_the_api_description_and_the_texts_name_the_same_verdicts():

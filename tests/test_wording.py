@@ -87,7 +87,7 @@ def test_one_chinese_word_per_term():
 
 
 def test_the_tro_banner_does_not_offer_a_counter_notice_against_a_court_order():
-    hints = shared_data.catalog()["hints"]
+    hints = shared_data.for_extension()["hints"]
     for lang in ("en", "zh_CN"):
         banner = " ".join(text for _, text in _strings(
             {k: v for k, v in hints[lang].items() if k.startswith("banner.tro.")}))

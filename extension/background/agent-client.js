@@ -130,8 +130,8 @@ export async function unpair() {
   await chrome.storage.local.remove("token");
 }
 
-export async function catalog() {
-  return request("/v1/catalog");
+export async function sharedData() {
+  return request("/v1/shared");
 }
 
 // Clean one image (POST /v1/strip): { report, mime, bytes }. HEIC photos come back as JPEG

@@ -2,7 +2,7 @@
 // open case (and every 15 minutes to pick up new cases); chrome.notifications tells the
 // seller once per case, deadline and level (warning, urgent, overdue). Times come from the
 // agent's case data; "now" from the controllable clock.
-import { getCatalog } from "./catalog-cache.js";
+import { getSharedData } from "./shared-data.js";
 import * as clock from "./clock.js";
 import { openCases } from "./open-cases.js";
 
@@ -15,8 +15,8 @@ const language = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh
 const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
 async function rules() {
-  const catalog = await getCatalog();
-  return Object.fromEntries(catalog.deadlines.deadlines.map((r) => [r.id, r]));
+  const shared = await getSharedData();
+  return Object.fromEntries(shared.deadlines.deadlines.map((r) => [r.id, r]));
 }
 
 // The warning level a deadline has reached at `now`, and when the next one starts.

@@ -72,8 +72,8 @@ iprdesk.helpAnywhere = (() => {
   }
 
   // Nothing says the date is when the complaint came: the card says "if", never more.
-  function deadlineFacts(catalog, received) {
-    const rule = D.rule(catalog, "response");
+  function deadlineFacts(shared, received) {
+    const rule = D.rule(shared, "response");
     const due = received + rule.hours * D.HOUR;
     const left = due - Date.now();
     return { rule, due, left, state: D.state(rule, left) };
@@ -122,7 +122,7 @@ iprdesk.helpAnywhere = (() => {
     const complaint = text.match(COMPLAINT_ID)?.[0];
     const dated = complaint && datedRow(anchor, complaint);
     if (!dated) return null;
-    const facts = deadlineFacts(ctx.catalog, dated.received);
+    const facts = deadlineFacts(ctx.shared, dated.received);
     return { anchor: dated.row, cells: [dated.cell], kind: "deadline", state: facts.state,
              chipText: `${facts.left <= 0 ? "−" : ""}${D.duration(facts.left, ctx.messages, 1)}`,
              title: D.format(h["anywhere.deadline.title"], { id: complaint }),

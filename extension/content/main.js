@@ -1,23 +1,23 @@
 // Entry point: recognise the Panel page from the page map and run its module.
 // The Panel is a single-page app: re-check when its DOM changes (debounced).
 (() => {
-  let catalog = null;
+  let shared = null;
   let activeId = null;
   let timer = null;
 
   // A taught entry (pagemap_local.py) runs the module of the entry it teaches.
-  const moduleOf = (id) => iprdesk.pages.get(catalog.pagemap.pages[id]?.module || id);
+  const moduleOf = (id) => iprdesk.pages.get(shared.pagemap.pages[id]?.module || id);
 
   function context(id) {
     const lang = iprdesk.language();
     return {
       id,
       lang,
-      page: catalog.pagemap.pages[id],
-      pagemap: catalog.pagemap,
-      hints: catalog.hints[lang] || catalog.hints.en,
-      catalog,
-      messages: catalog.messages?.[lang] || catalog.messages?.en || {},
+      page: shared.pagemap.pages[id],
+      pagemap: shared.pagemap,
+      hints: shared.hints[lang] || shared.hints.en,
+      shared,
+      messages: shared.messages?.[lang] || shared.messages?.en || {},
       showRecognised() {
         const module = moduleOf(id);
         const root = iprdesk.overlay.floating("recognised");
@@ -31,7 +31,7 @@
   }
 
   function evaluate() {
-    const id = iprdesk.recognise(catalog.pagemap);
+    const id = iprdesk.recognise(shared.pagemap);
     const module = id && moduleOf(id);
     if (id !== activeId) {
       const previous = activeId && moduleOf(activeId);
@@ -49,7 +49,7 @@
     }
     // While the seller teaches, the page's cells are theirs to click: no chips over them.
     if (!iprdesk.teach.active()) iprdesk.helpAnywhere(context(activeId));
-    iprdesk.teach.consider(catalog, activeId, activeId && module);
+    iprdesk.teach.consider(shared, activeId, activeId && module);
   }
 
   function schedule() {
@@ -60,16 +60,16 @@
   iprdesk.lookAgain = schedule;  // teaching ended: what it held back may show again
 
   // The page map changed (a page was taught): look again with the new one.
-  iprdesk.reloadCatalog = async () => {
-    const fresh = await iprdesk.ask("catalog.get", { refresh: true });
+  iprdesk.reloadSharedData = async () => {
+    const fresh = await iprdesk.ask("shared.get", { refresh: true });
     if (activeId) moduleOf(activeId)?.deactivate?.();
-    catalog = fresh;
+    shared = fresh;
     activeId = null;
     evaluate();
   };
 
-  iprdesk.ask("catalog.get").then((data) => {
-    catalog = data;
+  iprdesk.ask("shared.get").then((data) => {
+    shared = data;
     evaluate();
     // Our own overlays changing is no reason to look again; the page's text changing is, even in
     // place (React relabels a row by editing its text node): a text record's target is the
@@ -86,6 +86,6 @@
     window.addEventListener("popstate", schedule);
     window.addEventListener("hashchange", schedule);
   }, () => {
-    // No catalogue yet (agent never reached): nothing to annotate, and nothing to break.
+    // No shared data yet (agent never reached): nothing to annotate, and nothing to break.
   });
 })();

@@ -96,8 +96,8 @@
 
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || message?.type !== "page.report") return false;
-    iprdesk.ask("catalog.get").then(
-      (catalog) => sendResponse({ ok: true, report: iprdesk.pageReport(catalog.pagemap) }),
+    iprdesk.ask("shared.get").then(
+      (shared) => sendResponse({ ok: true, report: iprdesk.pageReport(shared.pagemap) }),
       (e) => sendResponse({ ok: false, error: e.code || "error" }));
     return true;  // answered asynchronously
   });

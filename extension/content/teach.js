@@ -37,7 +37,7 @@ iprdesk.teach = (() => {
   const { el } = iprdesk.annotation;
   const { cellsOf, norm } = iprdesk.grid;
 
-  let catalog = null;
+  let shared = null;
   let situation = null;           // { state: "unrecognised" | "missing", kind?, missing? }
   let flow = null;                // the teaching in progress
   // Paths where the seller said "Not now": kept by the service worker, so the prompt does not
@@ -49,7 +49,7 @@ iprdesk.teach = (() => {
   // -- what the page is -----------------------------------------------------------------
 
   const teachable = () => [...iprdesk.pages.values()].filter((m) => m.required
-    && catalog.pagemap.pages[m.id]?.columns);
+    && shared.pagemap.pages[m.id]?.columns);
 
   // A list the seller could teach: a table or grid with rows, or a run of same-shaped rows.
   function showsList(doc) {
@@ -65,7 +65,7 @@ iprdesk.teach = (() => {
   function assess(id, module) {
     if (id && module) {
       if (!module.required) return null;
-      const page = catalog.pagemap.pages[id];
+      const page = shared.pagemap.pages[id];
       if (iprdesk.grid.read(page.columns, module.required)) return null;
       const found = iprdesk.grid.headerKeys(page.columns);
       return { state: "missing", kind: module.id,
@@ -235,7 +235,7 @@ iprdesk.teach = (() => {
     const { required } = iprdesk.pages.get(flow.kind);
     const rank = (key) => (required.includes(key) ? required.indexOf(key) - 100
       : (ORDER.indexOf(key) + 1 || 99));
-    return Object.keys(catalog.pagemap.pages[flow.kind].columns).sort((a, b) => rank(a) - rank(b))
+    return Object.keys(shared.pagemap.pages[flow.kind].columns).sort((a, b) => rank(a) - rank(b))
       .map((key) => ({ key, required: required.includes(key) }));
   }
 
@@ -337,7 +337,7 @@ iprdesk.teach = (() => {
       return review();
     }
     stop();
-    await iprdesk.reloadCatalog();
+    await iprdesk.reloadSharedData();
     const root = iprdesk.overlay.floating("teach-saved");
     root.host.style.bottom = "60px";
     root.append(el("div", { className: "pill", role: "status" }, iprdesk.t("teachSaved")));
@@ -374,7 +374,7 @@ iprdesk.teach = (() => {
     active: () => Boolean(flow),
     // After each look at the page (main.js): offer teaching when iprdesk does not read it.
     consider(data, id, module) {
-      catalog = data;
+      shared = data;
       if (flow) return;
       if (!dismissed) {
         dismissedLoaded.then(() => iprdesk.teach.consider(data, id, module));

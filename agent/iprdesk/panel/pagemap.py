@@ -1,5 +1,5 @@
 """Page map additions kept on this computer, merged with shared/pagemap.json when the
-catalogue is served: pages the seller taught iprdesk (the column labels a Panel page really
+shared data is served: pages the seller taught iprdesk (the column labels a Panel page really
 shows), and a newer full page map imported from a file. They live in the data directory, so
 they survive reinstalling the extension.
 

@@ -8,7 +8,7 @@ from iprdesk.config import Config
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
-from iprdesk.server.routes import cases, catalog, evidence, health, pagemap, pair, seller, strip
+from iprdesk.server.routes import cases, evidence, health, pagemap, pair, seller, shared, strip
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
@@ -18,7 +18,7 @@ from iprdesk.vault.session import VaultSession
 
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
-ROUTE_MODULES = [health, catalog, pagemap, pair, url_routes, cases, seller, strip, evidence,
+ROUTE_MODULES = [health, shared, pagemap, pair, url_routes, cases, seller, strip, evidence,
                  similar_routes]
 
 

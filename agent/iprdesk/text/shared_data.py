@@ -19,7 +19,7 @@ def extension_ids() -> list[str]:
     return [load("extension.json")["id"]]
 
 
-def catalog() -> dict:
+def for_extension() -> dict:
     """Everything the extension's overlays need, in both languages."""
     return {
         "pagemap": load("pagemap.json"),

@@ -1,6 +1,6 @@
 // Messages about the agent itself: state, pairing, address, shared data.
 import * as agent from "../agent-client.js";
-import { getCatalog } from "../catalog-cache.js";
+import { getSharedData } from "../shared-data.js";
 import { requireExtensionPage } from "../senders.js";
 
 export const handlers = {
@@ -10,7 +10,7 @@ export const handlers = {
   "agent.pair": async ({ code }, sender) => {
     requireExtensionPage(sender);
     await agent.pair(code);
-    await getCatalog({ refresh: true }).catch(() => null);
+    await getSharedData({ refresh: true }).catch(() => null);
     return agent.status();
   },
   "agent.unpair": async (_m, sender) => {
@@ -22,5 +22,5 @@ export const handlers = {
     requireExtensionPage(sender);
     return { agentUrl: await agent.setAgentUrl(agentUrl) };
   },
-  "catalog.get": ({ refresh }) => getCatalog({ refresh: refresh === true }),
+  "shared.get": ({ refresh }) => getSharedData({ refresh: refresh === true }),
 };

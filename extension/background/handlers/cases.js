@@ -1,6 +1,6 @@
 // Cases, drafts and preflight for the overlays, the popup and the preflight page.
 import * as agent from "../agent-client.js";
-import { getCatalogWith } from "../catalog-cache.js";
+import { getSharedDataWith } from "../shared-data.js";
 import * as clock from "../clock.js";
 import { checkDeadlines } from "../deadlines.js";
 import { openCases } from "../open-cases.js";
@@ -33,7 +33,7 @@ export const handlers = {
   "cases.checkImages": async ({ caseId: id }) => {
     const { urls } = await agent.request("/v1/urls/watch/check", {
       method: "POST", json: { case: caseId(id) }, timeoutMs: 120000 });
-    const { verdicts: names } = await getCatalogWith("verdicts");
+    const { verdicts: names } = await getSharedDataWith("verdicts");
     const verdicts = urls.map((u) => u.last?.verdict);
     const gone = verdicts.filter((v) => names.gone.includes(v)).length;
     const stillPublic = verdicts.filter((v) => names.still_public.includes(v)).length;

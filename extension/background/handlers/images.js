@@ -2,14 +2,14 @@
 // it. The service worker loads the bytes (its host permissions cover the Joom CDN), so the
 // content script only sends URLs and no image travels through a message.
 import * as agent from "../agent-client.js";
-import { getCatalogWith } from "../catalog-cache.js";
+import { getSharedDataWith } from "../shared-data.js";
 
 const MAX_IMAGES = 60;
 const MAX_BYTES = 32 * 1024 * 1024;
 
 async function cdnHosts() {
-  const catalog = await getCatalogWith("joomcdn");
-  return new Set(catalog.joomcdn?.hosts || []);
+  const shared = await getSharedDataWith("joomcdn");
+  return new Set(shared.joomcdn?.hosts || []);
 }
 
 // The image's bytes, or empty when it cannot be loaded (gone, too big, network down).

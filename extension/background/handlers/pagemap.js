@@ -1,12 +1,12 @@
 // Page map additions. A Panel page may teach (what it sends is checked by the agent and only
 // ever adds labels and a plain path); listing, removing, export and import belong to the
-// options page. Each change refreshes the cached catalogue, so the next look uses it.
+// options page. Each change refreshes the cached shared data, so the next look uses it.
 import * as agent from "../agent-client.js";
-import { getCatalog } from "../catalog-cache.js";
+import { getSharedData } from "../shared-data.js";
 import { requireExtensionPage } from "../senders.js";
 
 async function changed(result) {
-  await getCatalog({ refresh: true });
+  await getSharedData({ refresh: true });
   return result;
 }
 

@@ -13,7 +13,7 @@
   // The row's response deadline: from its open case when there is one (the seller may have
   // answered already), else counted from the row's date with the rule from deadlines.json.
   function responseDeadline(row) {
-    const rule = D.rule(ctx.catalog, "response");
+    const rule = D.rule(ctx.shared, "response");
     const caseOf = openCases.find((c) => c.complaint_id === row.values.complaintId);
     const fromCase = caseOf?.deadlines.find((d) => d.id === "response");
     if (fromCase?.state === "done") return { state: "done", rule, caseOf };
@@ -54,7 +54,7 @@
 
   function fill(card, row, type, dl) {
     const h = ctx.hints;
-    const firm = D.scheduleAFirm(ctx.catalog, row.values.complainant);
+    const firm = D.scheduleAFirm(ctx.shared, row.values.complainant);
     card.replaceChildren(
       el("h3", {}, type ? h[`type.${type}.label`] : row.values.type || "?"),
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
@@ -177,7 +177,7 @@
         place: iprdesk.overlay.placeInCells(cells) });
       host.dataset.complaint = row.values.complaintId;
       host.dataset.type = type || "unknown";
-      host.dataset.scheduleA = D.scheduleAFirm(ctx.catalog, row.values.complainant) ? "yes" : "no";
+      host.dataset.scheduleA = D.scheduleAFirm(ctx.shared, row.values.complainant) ? "yes" : "no";
       // Rebuild the card only while it is closed: never under the user's cursor.
       if (!host.hasAttribute("open") || !card.childElementCount) fill(card, row, type, dl);
     }

@@ -73,15 +73,15 @@ function renderDraft(draft) {
   );
 }
 
-function renderCase(c, now, catalog) {
+function renderCase(c, now, shared) {
   const next = nextDeadline(c, now);
-  const state = next ? D.state(D.rule(catalog, next.id), next.left) : "none";
+  const state = next ? D.state(D.rule(shared, next.id), next.left) : "none";
   const item = el("li", { className: "case", dataset: { case: c.id, state } },
     el("div", { className: "head" },
       el("strong", { textContent: c.complaint_id }), " ",
       el("span", { className: "note", textContent: c.complainant })));
   if (next) {
-    const messages = catalog.messages[lang()];
+    const messages = shared.messages[lang()];
     const words = D.format(messages["case.deadline_line"], {
       label: next.label[lang()], state: messages[`case.state.${state}`], when: countdown(next, messages) });
     item.append(el("div", { className: "deadline", textContent: words }));
@@ -104,7 +104,7 @@ export default {
   async render(container, status) {
     if (status.state !== "connected" && status.state !== "not-running") return;
     container.append(el("h2", { textContent: t("casesTitle") }));
-    const [{ cases, cached, now }, catalog] = await Promise.all([ask("cases.list"), ask("catalog.get")]);
+    const [{ cases, cached, now }, shared] = await Promise.all([ask("cases.list"), ask("shared.get")]);
     if (cached) container.append(el("p", { className: "note cached", textContent: t("casesCached") }));
     if (!cases.length) {
       container.append(el("p", { className: "note none", textContent: t("casesNone") }));
@@ -112,6 +112,6 @@ export default {
     }
     const sorted = [...cases].sort((a, b) => (nextDeadline(a, now)?.left ?? Infinity)
                                            - (nextDeadline(b, now)?.left ?? Infinity));
-    container.append(el("ol", { className: "cases" }, sorted.map((c) => renderCase(c, now, catalog))));
+    container.append(el("ol", { className: "cases" }, sorted.map((c) => renderCase(c, now, shared))));
   },
 };

@@ -78,7 +78,7 @@ async function render(container, status) {
     container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }));
     return;
   }
-  const { verdicts } = await ask("catalog.get", { refresh: true });
+  const { verdicts } = await ask("shared.get", { refresh: true });
   const byCase = new Map();
   for (const w of urls) byCase.set(w.case, [...(byCase.get(w.case) || []), w]);
   for (const [caseId, watched] of byCase) {

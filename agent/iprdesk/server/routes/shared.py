@@ -6,13 +6,13 @@ from iprdesk.panel import pagemap
 from iprdesk.server.http import state
 from iprdesk.text import shared_data
 
-log = logging.getLogger("iprdesk.catalog")
+log = logging.getLogger("iprdesk.shared")
 routes = web.RouteTableDef()
 
 
-@routes.get("/v1/catalog")
-async def catalog(request: web.Request) -> web.Response:
-    body = shared_data.catalog()
+@routes.get("/v1/shared")
+async def shared(request: web.Request) -> web.Response:
+    body = shared_data.for_extension()
     try:
         body["pagemap"] = pagemap.Store(state(request).home).merged_pagemap()
     except pagemap.DamagedStore as e:

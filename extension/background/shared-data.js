@@ -2,9 +2,9 @@
 // render when the agent is down.
 import * as agent from "./agent-client.js";
 
-const CACHE_KEY = "catalogCache";
+const CACHE_KEY = "sharedDataCache";
 
-export async function getCatalog({ refresh = false } = {}) {
+export async function getSharedData({ refresh = false } = {}) {
   const { [CACHE_KEY]: cached } = await chrome.storage.local.get(CACHE_KEY);
   if (cached && !refresh) {
     refreshInBackground();
@@ -18,14 +18,14 @@ export async function getCatalog({ refresh = false } = {}) {
   }
 }
 
-// The catalogue with `part` in it: one cached by an older agent may lack it, then fetch afresh.
-export async function getCatalogWith(part) {
-  const catalog = await getCatalog();
-  return catalog[part] ? catalog : getCatalog({ refresh: true });
+// The shared data with `part` in it: one cached by an older agent may lack it, then fetch afresh.
+export async function getSharedDataWith(part) {
+  const shared = await getSharedData();
+  return shared[part] ? shared : getSharedData({ refresh: true });
 }
 
 async function fetchAndStore() {
-  const fresh = await agent.catalog();
+  const fresh = await agent.sharedData();
   await chrome.storage.local.set({ [CACHE_KEY]: fresh });
   return fresh;
 }
