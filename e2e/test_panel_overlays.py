@@ -251,6 +251,10 @@ def test_rejected_appeals_explained_with_preflight_link_table_markup(browser):
     assert len(checks) == 10
     assert report.get_attribute("#summary", "data-ready") == "false"
     assert "vault" in report.locator("tr[data-check='payment.memo']").inner_text()
+    # Each check reads as a question with why it matters; the ids stay in the data.
+    shown = report.locator("#checks").inner_text()
+    assert "The agreement releases Joom" in shown and "Joom restores a store only" in shown
+    assert "agreement.names_joom" not in shown
     report.close()
     page.close()
 

@@ -1,6 +1,7 @@
 """Fixtures shared by the unit and agent tests: a temporary home and an in-process agent."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,15 @@ def fill_disk(folder: Path) -> None:
                 f.write(b"\0" * 4096)
         except OSError as e:
             assert e.errno == errno.ENOSPC, e
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    """Set the machine's time zone as the OS would (TZ), restored afterwards: call it with an
+    IANA name ("Asia/Shanghai")."""
+    def set_zone(name: str):
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

@@ -7,7 +7,8 @@ import pytest
 
 from iprdesk.text import i18n, shared_data
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# {name}, also with a format spec ({count:image|images}, {month:02}).
+PLACEHOLDER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
 
 
 def test_messages_have_identical_keys_and_placeholders():

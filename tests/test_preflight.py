@@ -184,10 +184,14 @@ def test_unreadable_vault_is_unknown(case):
     assert "locked vault" in got["agreement.store_id"].message("en")
 
 
-def test_deadline_passed(case):
+def test_deadline_passed(case, local_zone):
+    local_zone("Asia/Shanghai")
     got = checks(case, now=T0 + timedelta(hours=49))["deadline"]
     assert got.status == "fail" and "Respond to the complaint" in got.message("en")
     assert "回复投诉" in got.message("zh_CN")
+    # Due 48 hours after 09:00 UTC on 1 March: the seller reads it in their own zone.
+    assert "2026-03-03 17:00 (UTC+8)" in got.message("en")
+    assert "2026年3月3日 17:00（UTC+8）" in got.message("zh_CN")
 
 
 def test_url_results(case):
@@ -219,13 +223,15 @@ class _Text(HTMLParser):
 
 def test_html_report_is_self_contained_and_escaped(case):
     case.complainant = "<script>alert(1)</script> & Co"
-    page = preflight.render_html(case, list(checks(case).values()), T0)
+    page = preflight.render_html(case, list(checks(case).values()), "zh_CN", T0)
     parsed = _Text()
     parsed.feed(page)
     assert "script" not in parsed.tags and "img" not in parsed.tags and "link" not in parsed.tags
     text = "".join(parsed.text)
     assert "<script>alert(1)</script> & Co" in text
-    assert "agreement.names_joom" in text and "协议已将 Joom 列为被免责方或免责条款的受益方" in text
+    assert "agreement.names_joom" not in text  # ids are for scripts
+    assert "协议对 Joom 免责" in text and "协议已将 Joom 列为被免责方或免责条款的受益方" in text
+    assert "Joom restores" not in text  # one language
     assert 'data-ready="false"' in page
 
 
@@ -241,11 +247,15 @@ def test_cli_preflight_json_html_and_exit_code(case, tmp_path):
     assert report["ready"] is False
     statuses = {c["id"]: c["status"] for c in report["checks"]}
     assert statuses["agreement.products"] == "pass" and statuses["images.clean"] == "unknown"
-    assert "Appeal preflight" in out.read_text()
+    page = out.read_text()
+    assert "Appeal preflight" in page and "The agreement covers every product" in page
+    assert report["checks"][0]["title"] == "The agreement releases Joom"
 
     r = CliRunner().invoke(main, ["preflight", case.id, "--lang", "zh_CN"])
     assert r.exit_code == 1
     assert "尚不能提交" in r.output and "未知" in r.output
+    # A person reads titles in their language; the ids are for --json.
+    assert "协议对 Joom 免责：" in r.output and "agreement.names_joom" not in r.output
 
 
 # --- documents and URL checks from the vault, images through the real engines -------------

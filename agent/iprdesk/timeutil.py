@@ -1,12 +1,14 @@
 """Time as iprdesk stores it: UTC, to the second, written `2026-03-01T09:30:00Z`.
 
-Everything kept on disk or sent to the extension uses these; showing a time in the user's
-own zone is the job of whoever renders it.
+Everything kept on disk or sent to the extension uses these. A time a person reads is shown
+by `shown`, the one formatting function of the agent's side: local time (the OS's zone) with
+the zone stated, in the reader's language; `as_utc` gives scripts ISO 8601 in UTC instead.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from iprdesk.errors import BadInput
+from iprdesk.text import i18n
 
 
 def utc_now() -> datetime:
@@ -31,3 +33,33 @@ def parse_time(value: str, what: str = "time") -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def zone_name(offset: timedelta | None) -> str:
+    """A UTC offset as people read it: UTC+8, UTC-3, UTC+5:30, UTC."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02}" if rest else "")
+
+
+def local(moment: datetime) -> datetime:
+    """The moment in the machine's own time zone (the OS's: TZ, /etc/localtime, Windows)."""
+    return moment.astimezone()
+
+
+def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool = False) -> str:
+    """A time for a person: `2026-12-07 18:00 (UTC+8)` / `2026年12月7日 18:00（UTC+8）`, in
+    the machine's zone; with as_utc, ISO 8601 UTC for scripts. A stored ISO string is taken
+    too; None is shown as an empty string."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = parse_time(moment)
+    if as_utc:
+        return iso(moment)
+    at = local(moment)
+    return i18n.text("time.local", lang, year=at.year, month=at.month, day=at.day,
+                     clock=f"{at.hour:02}:{at.minute:02}", zone=zone_name(at.utcoffset()))

@@ -1,4 +1,5 @@
 // The appeal preflight of one case, in the browser's language, from the agent.
+import { el } from "../lib/dom.js";
 import { ask, localise, t } from "../lib/page-common.js";
 
 const lang = chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en";
@@ -35,14 +36,12 @@ async function run() {
       const row = document.createElement("tr");
       row.dataset.status = check.status;
       row.dataset.check = check.id;
-      const cells = [check.id, STATUS[lang][check.status], null].map((text, i) => {
-        const td = document.createElement("td");
-        td.className = ["id", "status", "message"][i];
-        if (text !== null) td.textContent = text;
-        return td;
-      });
-      cells[2].append(...withCode(check.message));
-      row.append(...cells);
+      // What the check asks and why, in the user's language; the id stays in the data only.
+      const title = el("th", { scope: "row", className: "title" }, check.title,
+                       el("div", { className: "about" }, check.about));
+      const status = el("td", { className: "status" }, STATUS[lang][check.status]);
+      const message = el("td", { className: "message" }, ...withCode(check.message));
+      row.append(title, status, message);
       return row;
     }));
   } catch (e) {

@@ -273,7 +273,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
                             passphrase_file, prompt=True)
     result = preflight.report(c, checks, lang)
     if html_out:
-        atomic_write_bytes(html_out, preflight.render_html(c, checks).encode(), mode=0o644)
+        atomic_write_bytes(html_out, preflight.render_html(c, checks, lang).encode(), mode=0o644)
     if as_json:
         echo_json(result)
     else:
@@ -283,7 +283,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
         for check in result["checks"]:
             label = i18n.text(f"preflight.status.{check['status']}", lang).upper()
             click.echo(f"  {click.style(f'{label:<8}', fg=status_colour[check['status']])}"
-                       f"{check['id']:<22} {check['message']}")
+                       + i18n.text("ui.field", lang, label=check["title"], value=check["message"]))
         click.secho(result["summary"], fg="green" if result["ready"] else "red", bold=True)
         if html_out:
             click.echo(i18n.text("preflight.report_written", lang,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from iprdesk import metadata
+from iprdesk import metadata, timeutil
 from iprdesk.casework import cases
 from iprdesk.casework.preflight.gather import Document, Inputs
 from iprdesk.errors import BadInput
@@ -24,22 +24,37 @@ CHECK_IDS = (
 MIN_TEXT_CHARS = 20
 MAX_LISTED = 12
 
+def _param(value, lang: str):
+    if isinstance(value, dict):
+        return value[lang]
+    return timeutil.shown(value, lang) if isinstance(value, datetime) else value
+
+
 @dataclass
 class Check:
     id: str
     status: str
-    # Message keys with their parameters; a parameter may be {lang: value}.
+    # Message keys with their parameters; a parameter may be {lang: value}, and a datetime
+    # is shown as local time with its zone.
     parts: list[tuple[str, dict]]
 
     def message(self, lang: str) -> str:
         return " ".join(
-            i18n.text(key, lang, **{k: v[lang] if isinstance(v, dict) else v
-                                    for k, v in params.items()})
+            i18n.text(key, lang, **{k: _param(v, lang) for k, v in params.items()})
             for key, params in self.parts
         )
 
+    def title(self, lang: str) -> str:
+        """What the check asks, for a person: the id is for scripts."""
+        return i18n.text(f"preflight.check.{self.id}.title", lang)
+
+    def about(self, lang: str) -> str:
+        """Why Joom cares about it."""
+        return i18n.text(f"preflight.check.{self.id}.about", lang)
+
     def to_dict(self, lang: str) -> dict:
-        return {"id": self.id, "status": self.status, "message": self.message(lang),
+        return {"id": self.id, "status": self.status, "title": self.title(lang),
+                "about": self.about(lang), "message": self.message(lang),
                 "messages": {lang_: self.message(lang_) for lang_ in i18n.LANGUAGES}}
 
 
@@ -434,13 +449,15 @@ def deadline_check(case, now: datetime | None) -> Check:
     if overdue:
         first = min(overdue, key=lambda d: d["seconds_left"])
         return Check("deadline", "fail", [("preflight.deadline.fail",
-                                           {"label": first["label"], "due": first["due"]})])
+                                           {"label": first["label"],
+                                            "due": timeutil.parse_time(first["due"])})])
     upcoming = [d for d in running if d["state"] in ("ok", "warning", "urgent")]
     if not upcoming:
         return Check("deadline", "pass", [("preflight.deadline.pass_none", {})])
     first = min(upcoming, key=lambda d: d["seconds_left"])
     return Check("deadline", "pass", [("preflight.deadline.pass",
-                                       {"label": first["label"], "due": first["due"]})])
+                                       {"label": first["label"],
+                                        "due": timeutil.parse_time(first["due"])})])
 
 
 def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
