@@ -28,7 +28,7 @@ def new(store, **over):
 
 
 def state(case, deadline_id, now):
-    return next(d for d in cases.deadlines(case, now) if d["id"] == deadline_id)
+    return next(d for d in case.deadline_states(now) if d["id"] == deadline_id)
 
 
 def test_new_case_is_saved_and_read_back(store, home):
@@ -78,7 +78,7 @@ def test_deadlines_follow_events(store):
 def test_closing_stops_every_warning(store):
     case = store.close(new(store).id, now=T0)
     assert case.status == "closed" and case.closed == "2026-03-01T09:00:00Z"
-    assert cases.next_deadline(case, T0 + timedelta(days=9)) is None
+    assert case.next_deadline(T0 + timedelta(days=9)) is None
     with pytest.raises(Conflict):
         store.close(case.id)
 

@@ -9,7 +9,7 @@ from iprdesk.vault import Vault
 def test_seed_gives_the_preflight_real_documents(home):
     seeded = seed(home)
     store = cases.CaseStore(home)
-    states = {c.id: cases.next_deadline(c)["state"] for c in store.by_urgency()}
+    states = {c.id: c.next_deadline()["state"] for c in store.by_urgency()}
     assert states == {seeded.overdue_case: "overdue", seeded.main_case: "urgent"}
     vault = Vault.open(home)
     vault.unlock(DEMO_PASSPHRASE)

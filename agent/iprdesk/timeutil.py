@@ -5,6 +5,8 @@ by `shown`, the one formatting function of the agent's side: local time (the OS'
 the zone stated, in the reader's language; `as_utc` gives scripts ISO 8601 in UTC instead.
 """
 
+import os
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from iprdesk.errors import BadInput
@@ -13,6 +15,26 @@ from iprdesk.text import i18n
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+# Set to 1 in the agent's environment, the agent's clock can be moved (`PUT /v1/test/clock`):
+# the tests see deadlines warn without waiting days. Never set for a user.
+TEST_CLOCK_ENV = "IPRDESK_TEST_CLOCK"
+
+
+@dataclass
+class Clock:
+    """The agent's clock, the one "now" deadline states are judged at: the real UTC time,
+    shifted by `offset` where the environment allows it (tests only)."""
+    adjustable: bool = False
+    offset: timedelta = timedelta(0)
+
+    @classmethod
+    def from_environment(cls) -> "Clock":
+        return cls(adjustable=os.environ.get(TEST_CLOCK_ENV) == "1")
+
+    def now(self) -> datetime:
+        return utc_now() + self.offset
 
 
 def iso(moment: datetime) -> str:

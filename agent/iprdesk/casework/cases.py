@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
+from iprdesk.casework import deadlines
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.text import shared_data
 from iprdesk.timeutil import iso, parse_time, utc_now
@@ -88,56 +89,19 @@ class Case:
     def received(self) -> datetime:
         return parse_time(self.events["received"], "received")
 
+    def deadline_states(self, now: datetime | None = None) -> list[dict]:
+        """Each deadline's state at `now` (casework.deadlines)."""
+        return deadlines.states(self.events, self.status == "closed", now or utc_now())
+
+    def next_deadline(self, now: datetime | None = None) -> dict | None:
+        return deadlines.next_deadline(self.deadline_states(now))
+
     def to_dict(self, now: datetime | None = None) -> dict:
         data = asdict(self)
         data["received"] = self.events["received"]
-        data["deadlines"] = deadlines(self, now)
+        data["deadlines"] = self.deadline_states(now)
         data["schedule_a_firm"] = schedule_a_firm(self.complainant)
         return data
-
-
-def deadline_rules() -> list[dict]:
-    return shared_data.load("deadlines.json")["deadlines"]
-
-
-def event_names() -> dict:
-    return shared_data.load("deadlines.json")["events"]
-
-
-def deadlines(case: Case, now: datetime | None = None) -> list[dict]:
-    """Each rule's state for this case: pending (clock not started), done, ok, warning,
-    urgent or overdue (reminders are 'due' instead of overdue), with the due time."""
-    now = now or utc_now()
-    result = []
-    for rule in deadline_rules():
-        item = {"id": rule["id"], "kind": rule["kind"], "label": rule["label"],
-                "due": None, "seconds_left": None}
-        start = case.events.get(rule["from"])
-        if start is None:
-            item["state"] = "pending"
-        else:
-            due = parse_time(start, rule["from"]) + timedelta(hours=rule["hours"])
-            left = (due - now).total_seconds()
-            item.update(due=iso(due), seconds_left=int(left))
-            if rule["done_when"] in case.events or case.status == "closed":
-                item["state"] = "done"
-            elif left <= 0:
-                item["state"] = "overdue" if rule["kind"] == "deadline" else "due"
-            else:
-                levels = sorted(rule["warn_before_hours"], reverse=True)
-                item["state"] = "ok"
-                if left <= levels[-1] * 3600:
-                    item["state"] = "urgent"
-                elif left <= levels[0] * 3600:
-                    item["state"] = "warning"
-        result.append(item)
-    return result
-
-
-def next_deadline(case: Case, now: datetime | None = None) -> dict | None:
-    """The earliest deadline still running (overdue ones first), or None."""
-    running = [d for d in deadlines(case, now) if d["state"] not in ("pending", "done")]
-    return min(running, key=lambda d: d["seconds_left"], default=None)
 
 
 def _normalise_firm(name: str) -> str:
@@ -250,7 +214,7 @@ class CaseStore:
                      now: datetime | None = None) -> Case:
         """Record that something happened (offer received, images replaced...), which starts
         or meets deadlines."""
-        names = event_names()
+        names = deadlines.event_names()
         if event not in names or event == "received":
             choices = ", ".join(n for n in names if n != "received")
             raise BadInput(f"Unknown event {event!r}; one of: {choices}")
@@ -286,7 +250,7 @@ class CaseStore:
         """Open cases, the one whose next deadline comes first at the top; cases with no
         running deadline last, newest first."""
         def key(case):
-            upcoming = next_deadline(case, now)
+            upcoming = case.next_deadline(now)
             if upcoming is None:
                 return (1, -parse_time(case.created, "created").timestamp())
             return (0, upcoming["seconds_left"])

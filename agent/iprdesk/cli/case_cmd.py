@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_write_bytes
-from iprdesk.casework import cases, drafts, preflight
+from iprdesk.casework import cases, deadlines, drafts, preflight
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -32,17 +32,6 @@ def _lang(lang: str | None) -> str:
     return lang or i18n.system_language()
 
 
-def duration(seconds: int, lang: str) -> str:
-    """'1 d 4 h' / '3 h 20 min' / '12 min': the two largest units."""
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, minutes = rest // 3600, rest % 3600 // 60
-    units = i18n.text("time.units", lang).split("|")
-    parts = [(n, u) for n, u in zip((days, hours, minutes), units, strict=True) if n][:2]
-    sep = "" if lang == "zh_CN" else " "
-    return " ".join(f"{n}{sep}{u}" for n, u in parts or [(0, units[2])])
-
-
 def deadline_line(item: dict, lang: str) -> str:
     state = i18n.text(f"case.state.{item['state']}", lang)
     label = item["label"][lang]
@@ -51,8 +40,7 @@ def deadline_line(item: dict, lang: str) -> str:
     state = click.style(state, fg=STATE_STYLE[item["state"]])
     if item["state"] == "done":
         return i18n.text("case.deadline_line", lang, label=label, state=state, when=item["due"])
-    left = item["seconds_left"]
-    when = i18n.text("time.ago" if left < 0 else "time.in", lang, duration=duration(left, lang))
+    when = deadlines.countdown_text(item["seconds_left"], lang)
     return i18n.text("case.deadline_line_due", lang, label=label, state=state, when=when,
                      due=item["due"])
 
@@ -86,7 +74,7 @@ def case_new(complaint_id, store_id, type_, complainant, products, received, old
         return
     lang = i18n.system_language()
     click.echo(i18n.text("case.opened", lang, case=new.id, complaint=new.complaint_id))
-    upcoming = cases.next_deadline(new)
+    upcoming = new.next_deadline()
     if upcoming:
         click.echo(deadline_line(upcoming, lang))
 
@@ -108,7 +96,7 @@ def case_list(show_all, as_json, lang, home):
     if not items:
         click.echo(i18n.text("case.none", lang))
     for c in items:
-        upcoming = cases.next_deadline(c)
+        upcoming = c.next_deadline()
         status = i18n.text(f"case.status.{c.status}", lang)
         line = f"{c.id}  {c.complaint_id}  {c.type:<9}  {status:<6}  {c.complainant}"
         click.echo(line)
@@ -157,7 +145,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     rows = [(field("complaint"), c.complaint_id), (field("store"), c.store_id),
             (field("type"), i18n.text(f"case.type.{c.type}", lang)),
             (field("complainant"), c.complainant), (field("products"), ", ".join(c.products))]
-    rows += [(cases.event_names()[name][lang], when) for name, when in c.events.items()]
+    rows += [(deadlines.event_names()[name][lang], when) for name, when in c.events.items()]
     rows += [(field("old_url"), url) for url in c.old_urls]
     for key, value in rows:
         click.echo("  " + i18n.text("ui.field", lang, label=key, value=value))
@@ -181,7 +169,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
 
 @case.command("event")
 @click.argument("case_id")
-@click.argument("event", type=click.Choice([n for n in cases.event_names() if n != "received"]))
+@click.argument("event", type=click.Choice([n for n in deadlines.event_names() if n != "received"]))
 @click.option("--at", default=None, help="When it happened, ISO 8601 (default: now).")
 @json_option
 @lang_option
@@ -193,7 +181,7 @@ def case_event(case_id, event, at, as_json, lang, home):
         echo_json(c.to_dict())
         return
     lang = _lang(lang)
-    click.echo(i18n.text("case.recorded", lang, event=cases.event_names()[event][lang],
+    click.echo(i18n.text("case.recorded", lang, event=deadlines.event_names()[event][lang],
                          case=c.id, at=c.events[event]))
 
 

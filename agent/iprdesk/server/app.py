@@ -8,18 +8,30 @@ from iprdesk.config import Config
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
-from iprdesk.server.routes import cases, evidence, health, pagemap, pair, seller, shared, strip
+from iprdesk.server.routes import (
+    cases,
+    clock,
+    deadlines,
+    evidence,
+    health,
+    pagemap,
+    pair,
+    seller,
+    shared,
+    strip,
+)
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
 from iprdesk.server.services import FolderWatchers, Services, UrlScheduler, VaultService
 from iprdesk.text import shared_data
+from iprdesk.timeutil import Clock
 from iprdesk.vault.session import VaultSession
 
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
-ROUTE_MODULES = [health, shared, pagemap, pair, url_routes, cases, seller, strip, evidence,
-                 similar_routes]
+ROUTE_MODULES = [health, shared, pagemap, pair, url_routes, cases, deadlines, clock, seller,
+                 strip, evidence, similar_routes]
 
 
 def make_app(home: Path, port: int, config: Config | None = None) -> web.Application:
@@ -38,6 +50,7 @@ def make_app(home: Path, port: int, config: Config | None = None) -> web.Applica
             url_scheduler=UrlScheduler(home),
             folder_watchers=FolderWatchers(config.watch),
         ),
+        clock=Clock.from_environment(),
     )
 
     async def run_services(app: web.Application):

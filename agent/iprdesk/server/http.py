@@ -15,6 +15,7 @@ from iprdesk.errors import BadInput, IprdeskError
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
 from iprdesk.server.services import Services
+from iprdesk.timeutil import Clock
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -32,6 +33,7 @@ class AgentState:
     allowed_origins: frozenset[str]
     work: WorkQueue
     services: Services
+    clock: Clock  # the one "now" deadlines are judged at (timeutil.Clock)
 
 
 STATE_KEY = web.AppKey("iprdesk_state", AgentState)

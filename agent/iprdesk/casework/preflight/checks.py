@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from iprdesk import metadata, timeutil
-from iprdesk.casework import cases
 from iprdesk.casework.preflight.gather import Document, Inputs
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
@@ -444,7 +443,7 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
 
 
 def deadline_check(case, now: datetime | None) -> Check:
-    running = [d for d in cases.deadlines(case, now) if d["kind"] == "deadline"]
+    running = [d for d in case.deadline_states(now) if d["kind"] == "deadline"]
     overdue = [d for d in running if d["state"] == "overdue"]
     if overdue:
         first = min(overdue, key=lambda d: d["seconds_left"])

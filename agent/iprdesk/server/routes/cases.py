@@ -8,12 +8,22 @@ from iprdesk.errors import BadInput
 from iprdesk.server.http import heavy, in_pool, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
 from iprdesk.text import i18n
+from iprdesk.timeutil import iso
 
 routes = web.RouteTableDef()
 
 
 def _store(request: web.Request) -> cases.CaseStore:
     return cases.CaseStore(state(request).home)
+
+
+def _now(request: web.Request):
+    """The agent's clock: deadline states in every answer are judged at this one "now"."""
+    return state(request).clock.now()
+
+
+def _answer(request: web.Request, case: cases.Case, status: int = 200) -> web.Response:
+    return web.json_response(case.to_dict(_now(request)), status=status)
 
 
 def _lang(value) -> str:
@@ -30,8 +40,9 @@ async def list_cases(request: web.Request) -> web.Response:
     which = request.query.get("status", "open")
     if which not in ("open", "all"):
         raise BadInput("status must be open or all")
-    items = store.by_urgency() + (store.all("closed") if which == "all" else [])
-    return web.json_response({"cases": [c.to_dict() for c in items]})
+    now = _now(request)
+    items = store.by_urgency(now) + (store.all("closed") if which == "all" else [])
+    return web.json_response({"now": iso(now), "cases": [c.to_dict(now) for c in items]})
 
 
 @routes.post("/v1/cases")
@@ -44,18 +55,18 @@ async def new_case(request: web.Request) -> web.Response:
         raise BadInput(f"Unknown field(s): {', '.join(unknown)}")
     if body.get("old_urls") is not None and not isinstance(body["old_urls"], list):
         raise BadInput("old_urls must be a list of URLs")
-    case = _store(request).new(**{k: body.get(k) for k in fields})
-    return web.json_response(case.to_dict(), status=201)
+    case = _store(request).new(**{k: body.get(k) for k in fields}, now=_now(request))
+    return _answer(request, case, 201)
 
 
 @routes.get("/v1/cases/{case_id}")
 async def show_case(request: web.Request) -> web.Response:
-    return web.json_response(_store(request).get(request.match_info["case_id"]).to_dict())
+    return _answer(request, _store(request).get(request.match_info["case_id"]))
 
 
 @routes.post("/v1/cases/{case_id}/close")
 async def close_case(request: web.Request) -> web.Response:
-    return web.json_response(_store(request).close(request.match_info["case_id"]).to_dict())
+    return _answer(request, _store(request).close(request.match_info["case_id"], _now(request)))
 
 
 @routes.post("/v1/cases/{case_id}/events")
@@ -66,16 +77,16 @@ async def record_event(request: web.Request) -> web.Response:
     if body.get("at") is not None and not isinstance(body["at"], str):
         raise BadInput("at must be an ISO 8601 time")
     case = _store(request).record_event(request.match_info["case_id"], body["event"],
-                                        body.get("at"))
-    return web.json_response(case.to_dict())
+                                        body.get("at"), _now(request))
+    return _answer(request, case)
 
 
 def _preflight_work(request: web.Request, case: cases.Case):
     """A function running the case's preflight, for the pool: the documents come from the
     vault when the user unlocked it from the extension."""
-    home, vault = state(request).home, vault_session(request)
+    home, vault, now = state(request).home, vault_session(request), _now(request)
     unlocked = vault.vault() if vault.unlocked else None
-    return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked))
+    return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked), now)
 
 
 @routes.get("/v1/cases/{case_id}/drafts")
@@ -96,4 +107,4 @@ async def run_preflight(request: web.Request) -> web.Response:
     case = _store(request).get(request.match_info["case_id"])
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
     checks = await in_pool(request, _preflight_work(request, case))
-    return web.json_response(preflight.report(case, checks, lang))
+    return web.json_response(preflight.report(case, checks, lang, _now(request)))
