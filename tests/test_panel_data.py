@@ -33,7 +33,7 @@ def _bilingual(node, path=""):
             yield from _bilingual(value, f"{path}[{n}]")
 
 
-@pytest.mark.parametrize("name", ["deadlines.json", "drafts.json"])
+@pytest.mark.parametrize("name", ["deadlines.json", "drafts.json", "penalties.json"])
 def test_inline_texts_exist_in_both_languages(name):
     pairs = list(_bilingual(shared_data.load(name)))
     assert pairs

@@ -44,7 +44,7 @@ def _pairs():
     en, zh = (_load(f"extension/_locales/{lang}/messages.json") for lang in ("en", "zh_CN"))
     for key, entry in zh.items():
         yield f"_locales.{key}", en[key]["message"], entry["message"]
-    for name in ("drafts.json", "deadlines.json"):
+    for name in ("drafts.json", "deadlines.json", "penalties.json"):
         flat = dict(_strings(_load(f"shared/{name}")))
         for path, text in flat.items():
             if path.endswith(".zh_CN"):

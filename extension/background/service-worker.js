@@ -7,10 +7,12 @@ import { handlers as uploadHandlers } from "./handlers/upload.js";
 import { handlers as evidenceHandlers } from "./handlers/evidence.js";
 import { handlers as caseHandlers } from "./handlers/cases.js";
 import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
+import { handlers as penaltyHandlers } from "./handlers/penalties.js";
 import * as deadlines from "./deadlines.js";
 
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
-                   ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers };
+                   ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
+                   ...penaltyHandlers };
 
 // The token lives in storage.local: keep that area out of content scripts' reach.
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});

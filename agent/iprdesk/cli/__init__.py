@@ -32,6 +32,7 @@ COMMANDS = {
     "preflight": "case_cmd",
     "draft": "case_cmd",
     "seller": "seller_cmd",
+    "penalties": "penalties_cmd",
     "demo": "demo_cmd",
 }
 

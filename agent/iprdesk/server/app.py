@@ -20,6 +20,7 @@ from iprdesk.server.routes import (
     shared,
     strip,
 )
+from iprdesk.server.routes import penalties as penalty_routes
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
@@ -31,7 +32,7 @@ from iprdesk.vault.session import VaultSession
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
 ROUTE_MODULES = [health, shared, pagemap, pair, url_routes, cases, deadlines, clock, seller,
-                 strip, evidence, similar_routes]
+                 strip, evidence, similar_routes, penalty_routes]
 
 
 def make_app(home: Path, port: int, config: Config | None = None) -> web.Application:

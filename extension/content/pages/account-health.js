@@ -19,6 +19,18 @@
     return best;
   }
 
+  // Each banner goes once per page to the agent's penalty history, which keeps those that
+  // report a penalty and counts a banner seen again on another visit. Without the agent the
+  // sighting waits for the next visit.
+  const reported = new Set();
+  function report(kind, banner) {
+    const text = [...banner.childNodes].filter((n) => n.nodeName !== "IPRDESK-OVERLAY")
+      .map((n) => n.textContent).join(" ").replace(/\s+/g, " ").trim();
+    if (!text || reported.has(`${kind}\n${text}`)) return;
+    reported.add(`${kind}\n${text}`);
+    iprdesk.ask("penalties.record", { banner: kind, text }).catch(() => reported.delete(`${kind}\n${text}`));
+  }
+
   function render() {
     const found = new Map();
     // The page map lists banner kinds most specific first (a TRO banner also says "on hold").
@@ -36,6 +48,7 @@
     for (const [kind, banner] of found) {
       const id = `banner:${kind}`;
       seen.add(id);
+      report(kind, banner);
       const h = ctx.hints;
       const title = h[`banner.${kind}.title`];
       // No symbol before the title: "ⓘ" is missing from common Linux fonts (a box instead).
