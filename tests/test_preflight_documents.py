@@ -237,3 +237,15 @@ def test_a_newer_payment_proof_supersedes_the_older(case, vault, home, older, ne
     assert "Only the newest payment proof, corrected.pdf, was read" in \
         got["payment.memo"].message("en")
     assert "old.pdf" in got["payment.memo"].message("zh_CN")
+
+
+def test_of_several_payment_files_given_the_last_supersedes_the_others(case, home):
+    older = preflight.Document("old.pdf", _slip(PAYMENT.replace("Joom Settlement {store}",
+                                                                "Invoice 2231")))
+    newer = preflight.Document("corrected.pdf", _slip(PAYMENT))
+    inputs = preflight.gather(home, case, payment=[older, newer])
+    assert inputs.payment == [newer] and inputs.superseded == {"payment": ["old.pdf"]}
+    got = {c.id: c for c in preflight.run(case, inputs, T0)}
+    assert got["payment.memo"].status == "pass"
+    assert "Only the newest payment proof, corrected.pdf, was read" in \
+        got["payment.memo"].message("en")

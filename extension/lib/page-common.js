@@ -1,5 +1,7 @@
 // Helpers for the extension's own pages (popup, options).
 
+// The language of the shared data's texts ({en, zh_CN}) that matches the browser's.
+export const lang = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");
 export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
 // A message whose first placeholder is a count: `{item|items}` in it takes the word that

@@ -219,7 +219,8 @@ def preflight_inputs(command):
                      help="The signed settlement agreement (PDF), instead of the vault's "
                           "(repeatable)."),
         click.option("--payment", "payments", multiple=True, type=existing_file,
-                     help="The payment proof (PDF), instead of the vault's (repeatable)."),
+                     help="The payment proof (PDF), instead of the vault's (repeatable: the last "
+                          "given supersedes the ones before, as a corrected bank slip)."),
         click.option("--new-image", "new_images", multiple=True, type=existing_file,
                      help="A replacement image you will upload (repeatable)."),
         click.option("--complained-image", "complained_images", multiple=True,

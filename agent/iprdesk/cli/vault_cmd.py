@@ -22,6 +22,7 @@ from iprdesk.cli.common import (
     vault_passphrase,
     warn,
 )
+from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
 from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import (
@@ -31,9 +32,9 @@ from iprdesk.vault.bundle import (
     verify_bundle,
 )
 
-# A guess from the file name when --kind is not given; anything else is "other".
-KIND_BY_SUFFIX = {".mhtml": "page", ".mht": "page", ".html": "page", ".htm": "page",
-                  ".eml": "email", ".msg": "email"}
+# A page archive is known by its name (its content is HTML like any page's); every other
+# file without --kind is filed by what its content shows (documents.kinds).
+PAGE_SUFFIXES = (".mhtml", ".mht", ".html", ".htm")
 MHTML = "application/x-mimearchive"
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                  ".webp": "image/webp", ".pdf": "application/pdf", ".mhtml": MHTML,
@@ -83,7 +84,8 @@ def init(passphrase_file, home):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--case", default=None, help="Case this evidence belongs to.")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="What it is (default: guessed from the file name, else other).")
+              help="What it is (default: detected from the content, else other; "
+                   "`vault label --kind` changes it).")
 @click.option("--note", default=None, help="A note kept with each file.")
 @click.option("--complaint", "complaint_id", default=None, help="Complaint ID.")
 @click.option("--product", "product_ids", multiple=True, help="Product ID (repeatable).")
@@ -96,7 +98,7 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
     for name in files:
         path = Path(name)
         suffix = path.suffix.lower()
-        entries.append((path, {"kind": kind or KIND_BY_SUFFIX.get(suffix, "other"),
+        entries.append((path, {"kind": kind or _detected_kind(path),
                                "case": case, "note": note, "complaint_id": complaint_id,
                                "product_ids": list(product_ids), "original_name": path.name,
                                "content_type": CONTENT_TYPES.get(suffix)}))
@@ -108,6 +110,12 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
         click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  "
                    f"{printable(item.original_name)}")
     click.echo(f"Added {len(items)} file(s). / 已添加 {len(items)} 个文件。", err=True)
+
+
+def _detected_kind(path: Path) -> str:
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        return "page"
+    return detect_kind(path.read_bytes()).kind
 
 
 def _summary(item) -> dict:
@@ -213,20 +221,29 @@ def verify(deep, passphrase_file, as_json, home):
 @click.option("--case", default=None, help="The case to export (default: all the evidence).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The bundle to write, e.g. appeal.zip.")
+@click.option("--include-superseded", is_flag=True,
+              help="Also include documents a newer one of the same kind replaced (left out "
+                   "and listed in the report by default).")
 @passphrase_file_option
 @json_option
 @home_option
-def export(case, output, passphrase_file, as_json, home):
+def export(case, output, include_superseded, passphrase_file, as_json, home):
     """Write a signed appeal bundle (zip) of a case's evidence."""
-    summary = export_bundle(_unlocked(home, passphrase_file), output, case=case)
+    summary = export_bundle(_unlocked(home, passphrase_file), output, case=case,
+                            include_superseded=include_superseded)
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
-                   "fingerprint": summary.fingerprint})
+                   "fingerprint": summary.fingerprint, "superseded": summary.superseded})
         return
     click.echo(f"Wrote {summary.path}: {summary.files} files, signed by key "
                f"{summary.fingerprint}.")
     click.echo(f"已导出申诉证据包：{summary.path}（{summary.files} 个文件，签名密钥 "
                f"{summary.fingerprint}）。")
+    if summary.superseded:
+        n = len(summary.superseded)
+        click.echo(f"Left out {n} superseded document(s) ({', '.join(summary.superseded)}); "
+                   f"--include-superseded keeps them. / 已略去 {n} 份被取代的文件；"
+                   "如需收入，请加 --include-superseded。")
     _publish_hint(summary.fingerprint)
 
 

@@ -32,4 +32,6 @@ def for_extension() -> dict:
         "joomcdn": load("joomcdn.json"),
         # Which URL verdicts mean "still public" or "gone", so the popup says what the CLI says.
         "verdicts": load("verdicts.json"),
+        # The kinds of evidence and their names, so the extension offers and shows the same.
+        "evidence_kinds": load("evidence_kinds.json"),
     }

@@ -58,7 +58,7 @@ from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
-from iprdesk.vault.meta import Item
+from iprdesk.vault.meta import KIND_LABELS, Item, split_superseded
 from iprdesk.vault.store import Vault
 
 FORMAT = "iprdesk-appeal-bundle"
@@ -87,6 +87,7 @@ class ExportSummary:
     files: int
     sha256: str
     fingerprint: str
+    superseded: list[str] = field(default_factory=list)  # evidence ids left out
 
 
 @dataclass
@@ -170,10 +171,16 @@ def _thumbnail(data: bytes) -> str | None:
 
 
 def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
-                  ids: list[str] | None = None) -> ExportSummary:
-    """Write the evidence of `case` (or the given ids) to a signed zip at `out`."""
+                  ids: list[str] | None = None,
+                  include_superseded: bool = False) -> ExportSummary:
+    """Write the evidence of `case` (or the given ids) to a signed zip at `out`. Documents a
+    newer one of the same kind replaced (a corrected bank slip) are left out of a case's
+    bundle and named in its report, unless `include_superseded`."""
     out = Path(out)
     items = [vault.item(i) for i in ids] if ids else vault.list(case=case)
+    superseded: list[Item] = []
+    if not ids and not include_superseded:
+        items, superseded = split_superseded(items)
     if not items:
         where = f"case {case}" if case else "the vault"
         raise BadInput(f"There is no evidence for {where} to export. / 没有可导出的证据。")
@@ -213,13 +220,18 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
                 "original_name": item.original_name, "note": item.note,
                 "evidence_id": item.id,
             })
-        report = _report_html(case, entries, thumbnails, fingerprint(public)).encode()
+        left_out = [{"evidence_id": i.id, "kind": i.kind, "original_name": i.original_name,
+                     "captured_at": i.captured_at, "sha256": i.sha256} for i in superseded]
+        report = _report_html(case, entries, thumbnails, fingerprint(public),
+                              left_out).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
             "format": FORMAT, "version": VERSION, "case": case, "created_at": now_iso(),
             "signing_key": {"algorithm": "ed25519", "public_key": public.hex(),
                             "fingerprint": fingerprint(public)},
             "files": entries,
+            # Not in the bundle: older documents a newer one of the same kind replaced.
+            "superseded": left_out,
             "report": {"path": REPORT, "sha256": hashlib.sha256(report).hexdigest(),
                        "size": len(report)},
         }
@@ -237,7 +249,8 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
     with open(out, "rb") as f:
         bundle_sha = hashlib.file_digest(f, "sha256").hexdigest()
     vault.record_export([i.id for i in items], bundle_sha)
-    return ExportSummary(out, len(entries), bundle_sha, fingerprint(public))
+    return ExportSummary(out, len(entries), bundle_sha, fingerprint(public),
+                         [i.id for i in superseded])
 
 
 def _pem(public: bytes) -> bytes:
@@ -627,18 +640,19 @@ img{max-width:480px;border:1px solid #ccc}
 
 # Offline and inert: no scripts, no network, only inline styles and data: thumbnails.
 REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-KIND_LABELS = {"screenshot": "Screenshot / 截图", "page": "Web page / 网页存档",
-               "receipt": "Receipt / 收据", "agreement": "Agreement / 协议",
-               "payment": "Payment proof / 付款凭证", "email": "E-mail / 邮件",
-               "url-check": "URL check / 链接检查", "other": "Other / 其他"}
 
 
-def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str) -> str:
+def _kind_label(kind: str) -> str:
+    return " / ".join(KIND_LABELS[kind].values())
+
+
+def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str,
+                 superseded: list[dict]) -> str:
     e = html.escape
     title = f"Appeal evidence / 申诉证据 — {case}" if case else "Appeal evidence / 申诉证据"
     timeline = []
     for entry in sorted(entries, key=lambda x: x["captured_at"]):
-        details = [f'<span class="kind">{e(KIND_LABELS[entry["kind"]])}</span> '
+        details = [f'<span class="kind">{e(_kind_label(entry["kind"]))}</span> '
                    f'<a href="{e(entry["path"])}">{e(entry["path"])}</a>']
         for label, key in (("Page / 页面", "page_title"), ("URL / 网址", "source_url"),
                            ("Complaint / 投诉", "complaint_id"), ("Note / 备注", "note")):
@@ -654,6 +668,16 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
     rows = "".join(f'<tr><td><a href="{e(x["path"])}">{e(x["path"])}</a></td>'
                    f'<td>{x["size"]:,}</td><td><code>{x["sha256"]}</code></td></tr>'
                    for x in entries)
+    left_out = ""
+    if superseded:
+        items = "".join(
+            f'<li><span class="kind">{e(_kind_label(x["kind"]))}</span> '
+            f'{e(x["original_name"] or x["evidence_id"])} <span class="muted">'
+            f'{e(x["captured_at"])} SHA-256 <code>{x["sha256"]}</code></span></li>'
+            for x in superseded)
+        left_out = ("<h2>Superseded, not included / 已被取代，未收入</h2><p>A newer document of "
+                    "the same kind replaced each of these (a corrected bank slip, say).<br>"
+                    f"以下文件均已被同类的较新文件取代（例如更正后的银行水单）。</p><ul>{items}</ul>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
@@ -676,5 +700,6 @@ PUBLISHED-FINGERPRINT bundle.zip</code>, or without iprdesk,
 {"".join(timeline)}
 <h2>Files / 文件列表</h2>
 <table><tr><th>File / 文件</th><th>Bytes / 字节</th><th>SHA-256</th></tr>{rows}</table>
+{left_out}
 </body></html>
 """

@@ -10,9 +10,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from iprdesk.errors import BadInput
+from iprdesk.text import shared_data
 from iprdesk.timeutil import now_iso
 
-KINDS = ("screenshot", "page", "receipt", "agreement", "payment", "email", "url-check", "other")
+# The kinds of evidence, from shared/evidence_kinds.json (the extension reads the same list).
+_KINDS = shared_data.load("evidence_kinds.json")["kinds"]
+KINDS = tuple(kind["id"] for kind in _KINDS)
+# Each kind's name for people, {lang: text}.
+KIND_LABELS = {kind["id"]: kind["label"] for kind in _KINDS}
+# Kinds of which only the newest in a case counts (a corrected bank slip replaces the old).
+NEWER_SUPERSEDES = frozenset(kind["id"] for kind in _KINDS if kind["newer_supersedes"])
 
 # Longest accepted value per text field: generous for real use, bounded against abuse.
 TEXT_FIELDS = {
@@ -56,6 +63,21 @@ class Item:
     def from_dict(cls, object_id: str, raw: dict) -> "Item":
         known = set(cls.__dataclass_fields__) - {"id"}
         return cls(id=object_id, **{k: v for k, v in raw.items() if k in known})
+
+
+def split_superseded(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(the items that count, the older ones a newer item of the same kind and case replaced),
+    each in the given order. Newer is the later capture."""
+    newest: dict[tuple, Item] = {}
+    for item in items:
+        if item.kind in NEWER_SUPERSEDES:
+            key = (item.case, item.kind)
+            if key not in newest or (item.captured_at, item.added_at) >= (
+                    newest[key].captured_at, newest[key].added_at):
+                newest[key] = item
+    kept = {id(item) for item in newest.values()}
+    current = [i for i in items if i.kind not in NEWER_SUPERSEDES or id(i) in kept]
+    return current, [i for i in items if i.kind in NEWER_SUPERSEDES and id(i) not in kept]
 
 
 def _utc(value, name: str) -> str:

@@ -15,7 +15,6 @@ const FRAME_TIMEOUT_MS = 30000;
 // chrome.tabs.captureVisibleTab allows about two calls a second.
 const MIN_CAPTURE_GAP_MS = 600;
 const COMMAND = "capture-evidence";
-const DOCUMENT_KINDS = new Set(["receipt", "agreement", "payment", "email", "page", "screenshot", "other"]);
 
 const frameJobs = new Map();  // requestId -> { resolve, reject }
 let captureQueue = Promise.resolve();
@@ -157,7 +156,6 @@ export const handlers = {
   "evidence.add": async ({ files, meta = {} }, sender) => {
     requireExtensionPage(sender);
     if (!Array.isArray(files) || !files.length) throw fail("bad_input", "no files");
-    if (meta.kind && !DOCUMENT_KINDS.has(meta.kind)) throw fail("bad_input", "unknown kind");
     const prepared = await Promise.all(files.map(async (f) => {
       const bytes = fromBase64(f.data);
       return { name: f.name, type: f.type || "application/octet-stream", bytes,

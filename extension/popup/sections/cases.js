@@ -1,9 +1,8 @@
 // Open cases by urgency, each with its next deadline, a preflight link and its drafts
 // (English text to copy, the explanation in the user's language).
 import { el } from "../../lib/dom.js";
-import { ask, t } from "../../lib/page-common.js";
+import { ask, lang, t } from "../../lib/page-common.js";
 
-const lang = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");
 const RUNNING = ["ok", "warning", "urgent", "overdue", "due"];
 
 

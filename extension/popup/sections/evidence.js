@@ -3,9 +3,8 @@
 // Capturing and adding work while the vault is locked.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
-import { ask, t, tn } from "../../lib/page-common.js";
+import { ask, lang, t, tn } from "../../lib/page-common.js";
 
-const DOCUMENT_KINDS = ["receipt", "agreement", "payment", "email", "other"];
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
 
 
@@ -58,8 +57,17 @@ function render(container, status) {
     }
   });
 
-  const kind = el("select", { id: "doc-kind" },
-                  ...DOCUMENT_KINDS.map((k) => el("option", { value: k, textContent: t(`kind_${k}`) })));
+  // "Detect from content" first; then the kinds a seller may give a file (shared data).
+  const kind = el("select", { id: "doc-kind" }, el("option", { value: "", textContent: t("kindDetect") }));
+  const kindLabels = {};
+  // A copy cached from an older agent lacks the kinds: fetched afresh then.
+  const kindsReady = ask("shared.get").then((shared) => (shared.evidence_kinds ? shared
+    : ask("shared.get", { refresh: true }))).then(({ evidence_kinds: data }) => {
+    for (const k of data?.kinds || []) {
+      kindLabels[k.id] = k.label[lang()];
+      if (k.document) kind.append(el("option", { value: k.id, textContent: kindLabels[k.id] }));
+    }
+  }).catch(() => {});
   const note = el("input", { type: "text", id: "doc-note" });
   const picker = el("input", { type: "file", id: "doc-files", multiple: true });
   const drop = el("div", { id: "drop-zone", className: "drop-zone" },
@@ -78,8 +86,9 @@ function render(container, status) {
       const payload = await Promise.all(files.map(async (f) => ({
         name: f.name, type: f.type, data: toBase64(new Uint8Array(await f.arrayBuffer())) })));
       const { items } = await ask("evidence.add", {
-        files: payload, meta: { kind: kind.value, case: caseId(), note: note.value.trim() || undefined } });
-      say(message, items.map((i) => t("evidenceSaved", i.original_name, i.sha256.slice(0, 12))).join("\n"));
+        files: payload, meta: { kind: kind.value || undefined, case: caseId(), note: note.value.trim() || undefined } });
+      say(message, items.map((i) => t("evidenceSavedAs", i.original_name, kindLabels[i.kind] || i.kind,
+                                      i.sha256.slice(0, 12))).join("\n"));
       picker.value = "";
       refreshVault();
     } catch (e) {
@@ -135,9 +144,10 @@ function render(container, status) {
       return;
     }
     const { items } = await ask("vault.items", { caseId: caseId() });
+    await kindsReady;
     const list = el("ol", { id: "vault-items", className: "evidence-list" },
                     ...items.slice(-30).reverse().map((i) => el("li", { dataset: { id: i.id } },
-                      el("span", { className: "kind", textContent: t(`kind_${i.kind.replace("-", "_")}`) }), " ",
+                      el("span", { className: "kind", textContent: kindLabels[i.kind] || i.kind }), " ",
                       el("span", { textContent: i.original_name || i.page_title || i.id }), " ",
                       el("code", { textContent: i.sha256.slice(0, 12) }))));
     const exportButton = el("button", { id: "export", type: "button", textContent: t("vaultExport") });

@@ -1,6 +1,5 @@
 """The preflight's checks, one per known rejection reason, each with its verdict."""
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +7,7 @@ from pathlib import Path
 
 from iprdesk import metadata, timeutil
 from iprdesk.casework.preflight.gather import Document, Inputs
+from iprdesk.documents.pdf import read_pdf
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import i18n
@@ -19,8 +19,6 @@ CHECK_IDS = (
     "images.clean", "images.replaced", "urls.dead",
     "deadline",
 )
-# Fewer letters and digits than this on all pages: a scan or photo with no text layer.
-MIN_TEXT_CHARS = 20
 MAX_LISTED = 12
 
 def _param(value, lang: str):
@@ -67,49 +65,28 @@ class ReadDocuments:
     readable: int
 
 
+# The reader's problems as the preflight reports them: (status, message key).
+PDF_PROBLEMS = {
+    "not_pdf": ("unknown", "preflight.doc.not_pdf"),
+    "encrypted": ("unknown", "preflight.doc.encrypted"),
+    "damaged": ("fail", "preflight.doc.damaged"),
+    "scanned": ("unknown", "preflight.doc.scanned"),
+    "scanned_pages": ("unknown", "preflight.doc.scanned_pages"),
+}
+
+
 def pdf_text(doc: Document) -> tuple[str | None, tuple[str, str, dict] | None]:
     """The document's text, or the reason it has none."""
-    from pypdf import PdfReader
-
-    if b"%PDF-" not in doc.data[:1024]:
-        return None, ("unknown", "preflight.doc.not_pdf", {"file": doc.name})
-    try:
-        reader = PdfReader(io.BytesIO(doc.data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None, ("unknown", "preflight.doc.encrypted", {"file": doc.name})
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except MemoryError:
-        raise
-    except Exception as e:  # noqa: BLE001 - see below
-        # pypdf raises whatever a damaged file makes it raise: its own errors (a size past
-        # its limits is LimitReachedError, not a PdfReadError), and AttributeError, KeyError,
-        # TypeError... from a dictionary that is a number: each means this file is unreadable.
-        problem = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-        return None, ("fail", "preflight.doc.damaged", {"file": doc.name, "problem": problem})
-    pages = [_without_watermarks(page) for page in pages]
-    if sum(ch.isalnum() for ch in "".join(pages)) < MIN_TEXT_CHARS:
-        return None, ("unknown", "preflight.doc.scanned", {"file": doc.name})
-    scanned = [str(n) for n, page in enumerate(pages, 1) if not _has_text(page)]
-    if scanned:
-        # Text on some pages, a scan on others: what the scanned pages say was not read.
-        return "\n".join(pages), ("unknown", "preflight.doc.scanned_pages",
-                                  {"file": doc.name, "pages": _listed(scanned)})
-    return "\n".join(pages), None
-
-
-# The text a scanning app stamps on each page it makes: a page with only this is a scan.
-WATERMARK = re.compile(
-    r"^\W*((scanned|created|made|digiti[sz]ed)\s+(with|by|using)\s+)?(camscanner|adobe\s+scan|"
-    r"genius\s+scan|microsoft\s+lens|office\s+lens|tap\s*scanner|scanner\s+pro|tiny\s+scanner|"
-    r"swift\s*scan|(cs\s*)?扫描全能王|夸克扫描王)\W*$", re.IGNORECASE | re.MULTILINE)
-
-
-def _without_watermarks(page: str) -> str:
-    return WATERMARK.sub("", page)
-
-
-def _has_text(page: str) -> bool:
-    return sum(ch.isalnum() for ch in page) >= MIN_TEXT_CHARS
+    read = read_pdf(doc.data)
+    if read.problem is None:
+        return read.text, None
+    status, key = PDF_PROBLEMS[read.problem]
+    params = {"file": doc.name}
+    if read.problem == "damaged":
+        params["problem"] = read.detail
+    elif read.problem == "scanned_pages":
+        params["pages"] = _listed([str(n) for n in read.scanned_pages])
+    return read.text, (status, key, params)
 
 
 def read_documents(docs: list[Document]) -> ReadDocuments:
@@ -462,9 +439,9 @@ def deadline_check(case, now: datetime | None) -> Check:
 def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
     checks = [
         *document_checks("agreement", inputs.agreement, inputs.documents_problem,
-                         AGREEMENT_CHECKS, case),
+                         AGREEMENT_CHECKS, case, inputs.superseded.get("agreement", [])),
         *document_checks("payment", inputs.payment, inputs.documents_problem,
-                         PAYMENT_CHECKS, case, inputs.superseded_payments),
+                         PAYMENT_CHECKS, case, inputs.superseded.get("payment", [])),
         images_clean_check(inputs),
         images_replaced_check(inputs),
         urls_dead_check(case, inputs),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
+from iprdesk.vault.meta import NEWER_SUPERSEDES, split_superseded
 
 
 @dataclass
@@ -28,8 +29,8 @@ class Inputs:
     # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
     # not checked yet), from the agent's watch list and the vault; None if there are none.
     url_results: list[dict] | None = None
-    # Older payment proofs of the case that a newer one replaced, left unread (their names).
-    superseded_payments: list[str] = field(default_factory=list)
+    # Per document kind, the older documents a newer one replaced, left unread (their names).
+    superseded: dict[str, list[str]] = field(default_factory=dict)
 
 
 
@@ -48,9 +49,15 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
            payment: list[Document] | None = None, new_images=(), complained_images=(),
            vault=None) -> Inputs:
     """The preflight's inputs: documents given directly win; the rest come from the case's
-    evidence in the vault when it is unlocked (`vault`), else they are reported unreadable."""
-    inputs = Inputs(agreement=agreement, payment=payment, new_images=list(new_images),
-                    complained_images=list(complained_images))
+    evidence in the vault when it is unlocked (`vault`), else they are reported unreadable.
+    Of a kind a newer document supersedes (shared/evidence_kinds.json), only the newest is
+    read: the last one given, or the vault's latest capture."""
+    inputs = Inputs(new_images=list(new_images), complained_images=list(complained_images))
+    for kind, given in (("agreement", agreement), ("payment", payment)):
+        if given and kind in NEWER_SUPERSEDES and len(given) > 1:
+            inputs.superseded[kind] = [doc.name for doc in given[:-1]]
+            given = given[-1:]
+        setattr(inputs, kind, given)
     # The agent's scheduled re-checks of the case's old URLs (readable without the vault).
     watched = urlwatch.WatchList(home).list(case.id)
     if watched:
@@ -63,12 +70,9 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
         return inputs
     for kind in ("agreement", "payment"):
         if getattr(inputs, kind) is None:
-            items = vault.list(case=case.id, kind=kind)
-            if kind == "payment" and len(items) > 1:
-                # A corrected bank slip replaces the one before it: only the newest is read.
-                items = sorted(items, key=lambda item: item.captured_at)
-                inputs.superseded_payments = [i.original_name or i.id for i in items[:-1]]
-                items = items[-1:]
+            items, older = split_superseded(vault.list(case=case.id, kind=kind))
+            if older:
+                inputs.superseded[kind] = [i.original_name or i.id for i in older]
             setattr(inputs, kind, [Document(item.original_name or item.id, vault.read(item.id))
                                    for item in items])
     recorded = vault.list(case=case.id, kind="url-check")

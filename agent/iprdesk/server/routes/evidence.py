@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
+from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.server.http import (
     MAX_BODY_LIMIT,
@@ -96,11 +97,21 @@ async def add_evidence(request: web.Request) -> web.Response:
     """Seal captured files into the vault; needs no passphrase."""
     entries = await _read_capture(request)
     vault = session(request).vault(activity=False)
-    items = await in_pool(request, vault.add_many, entries)
+    items, detected = await in_pool(request, _add_with_kinds, vault, entries)
     log.info("added %d piece(s) of evidence", len(items))
     return web.json_response({"items": [
         {"id": i.id, "sha256": i.sha256, "size": i.size, "kind": i.kind,
-         "original_name": i.original_name} for i in items]}, status=201)
+         "original_name": i.original_name,
+         "kind_detected": d.reason if d else None} for i, d in zip(items, detected, strict=True)
+    ]}, status=201)
+
+
+def _add_with_kinds(vault: Vault, entries: list[tuple[bytes, dict]]):
+    """Seal the files, each without a kind given filed by the kind its content shows."""
+    detected = [None if meta.get("kind") else detect_kind(data) for data, meta in entries]
+    entries = [(data, {**meta, "kind": d.kind} if d else meta)
+               for (data, meta), d in zip(entries, detected, strict=True)]
+    return vault.add_many(entries), detected
 
 
 @routes.get("/v1/vault")
@@ -154,13 +165,17 @@ async def export(request: web.Request) -> web.StreamResponse:
     case = body.get("case")
     if case is not None and not isinstance(case, str):
         raise BadInput("case must be text")
+    include_superseded = body.get("include_superseded", False)
+    if not isinstance(include_superseded, bool):
+        raise BadInput("include_superseded must be true or false")
     vault = session(request).vault()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
     # On a full disk the half-built zip goes with its temp folder.
     with disk_full_means("the bundle was not made"), tempfile.TemporaryDirectory(
             prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
-        summary = await in_pool(request, lambda: export_bundle(vault, path, case=case))
+        summary = await in_pool(request, lambda: export_bundle(
+            vault, path, case=case, include_superseded=include_superseded))
         data = path.read_bytes()
     # The case is free text: only safe characters reach the header (a quote would end the
     # name early, a line break would start a header of its own).
