@@ -191,6 +191,27 @@ def test_cli_case_flow(home):
     assert len(json.loads(run("case", "list", "--all", "--json").output)) == 1
 
 
+def test_cli_shows_local_times_and_utc_for_scripts(home, local_zone):
+    local_zone("Asia/Shanghai")
+    r = run("case", "new", "--json", "--complaint-id", "CMP-2", "--store-id", "S1",
+            "--type", "copyright", "--complainant", "Lumen Images", "--products", "P1",
+            "--received", "2026-03-01T09:00:00Z")
+    case_id = json.loads(r.output)["id"]
+    shown = json.loads(run("case", "show", case_id, "--json").output)
+    assert shown["events"]["received"] == "2026-03-01T09:00:00Z"  # JSON keeps ISO 8601
+    r = run("case", "show", case_id, "--lang", "zh_CN")
+    # Received 09:00 UTC is 17:00 in UTC+8; the 48-hour answer is due two days later.
+    assert "2026年3月1日 17:00（UTC+8）" in r.output and "2026年3月3日 17:00（UTC+8）" in r.output
+    assert "09:00:00Z" not in r.output
+    r = run("case", "show", case_id)
+    assert "2026-03-01 17:00 (UTC+8)" in r.output
+    r = run("--utc", "case", "show", case_id)
+    assert "2026-03-01T09:00:00Z" in r.output and "2026-03-03T09:00:00Z" in r.output
+    assert "UTC+8" not in r.output
+    r = run("case", "show", case_id)  # --utc held for that run only
+    assert "(UTC+8)" in r.output
+
+
 def test_cli_errors_are_one_line(home):
     r = run("case", "show", "c-deadbeef")
     assert r.exit_code == 1 and r.output.startswith("error: No case c-deadbeef")

@@ -72,15 +72,24 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone()
 
 
-def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool = False) -> str:
+# Set by the CLI's --utc: scripts read every time as ISO 8601 UTC.
+_for_scripts = False
+
+
+def show_utc(on: bool) -> None:
+    global _for_scripts
+    _for_scripts = bool(on)
+
+
+def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool | None = None) -> str:
     """A time for a person: `2026-12-07 18:00 (UTC+8)` / `2026年12月7日 18:00（UTC+8）`, in
-    the machine's zone; with as_utc, ISO 8601 UTC for scripts. A stored ISO string is taken
-    too; None is shown as an empty string."""
+    the machine's zone; with as_utc (default: the CLI's --utc), ISO 8601 UTC for scripts. A
+    stored ISO string is taken too; None is shown as an empty string."""
     if moment is None or moment == "":
         return ""
     if isinstance(moment, str):
         moment = parse_time(moment)
-    if as_utc:
+    if _for_scripts if as_utc is None else as_utc:
         return iso(moment)
     at = local(moment)
     return i18n.text("time.local", lang, year=at.year, month=at.month, day=at.day,

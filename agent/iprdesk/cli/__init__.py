@@ -11,7 +11,7 @@ import importlib
 
 import click
 
-from iprdesk import __version__
+from iprdesk import __version__, timeutil
 from iprdesk.errors import IprdeskError
 
 # Command name -> the module under iprdesk.cli that defines it.
@@ -60,5 +60,9 @@ class IprdeskGroup(click.Group):
 
 @click.group(cls=IprdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iprdesk")
+@click.option("--utc", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, param, value: timeutil.show_utc(value),
+              help="Show every time as ISO 8601 UTC, for scripts (default: local time with "
+                   "its zone).")
 def main():
     """iprdesk: get your Joom store out of an image-copyright complaint."""

@@ -18,6 +18,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.config import Config
 from iprdesk.text import i18n
+from iprdesk.timeutil import shown
 from iprdesk.vault import Vault
 
 lang_option = click.option(
@@ -39,10 +40,11 @@ def deadline_line(item: dict, lang: str) -> str:
         return i18n.text("case.deadline_line_open", lang, label=label, state=state)
     state = click.style(state, fg=STATE_STYLE[item["state"]])
     if item["state"] == "done":
-        return i18n.text("case.deadline_line", lang, label=label, state=state, when=item["due"])
+        return i18n.text("case.deadline_line", lang, label=label, state=state,
+                         when=shown(item["due"], lang))
     when = deadlines.countdown_text(item["seconds_left"], lang)
     return i18n.text("case.deadline_line_due", lang, label=label, state=state, when=when,
-                     due=item["due"])
+                     due=shown(item["due"], lang))
 
 
 @click.group()
@@ -145,7 +147,8 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     rows = [(field("complaint"), c.complaint_id), (field("store"), c.store_id),
             (field("type"), i18n.text(f"case.type.{c.type}", lang)),
             (field("complainant"), c.complainant), (field("products"), ", ".join(c.products))]
-    rows += [(deadlines.event_names()[name][lang], when) for name, when in c.events.items()]
+    rows += [(deadlines.event_names()[name][lang], shown(when, lang))
+             for name, when in c.events.items()]
     rows += [(field("old_url"), url) for url in c.old_urls]
     for key, value in rows:
         click.echo("  " + i18n.text("ui.field", lang, label=key, value=value))
@@ -163,7 +166,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     else:
         click.echo(i18n.text("ui.heading", lang, label=i18n.text("case.documents", lang)))
         for d in documents:
-            click.echo(f"  {d.id[:12]}  {d.kind:<10} {d.captured_at}  "
+            click.echo(f"  {d.id[:12]}  {d.kind:<10} {shown(d.captured_at, lang)}  "
                        f"{printable(d.original_name or '')}")
 
 

@@ -1,10 +1,12 @@
 import time
+from datetime import UTC, datetime
 
 import click
 
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option
 from iprdesk.server.pairing import AuthStore
 from iprdesk.text import i18n
+from iprdesk.timeutil import shown
 
 
 @click.command()
@@ -39,7 +41,7 @@ def tokens_list(as_json, home):
     if not items:
         click.echo("No extension is paired. Run `iprdesk pair`.")
     for t in items:
-        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(t.created))
+        created = shown(datetime.fromtimestamp(t.created, UTC), i18n.system_language())
         click.echo(f"{t.id}  {t.label}  paired {created}")
 
 

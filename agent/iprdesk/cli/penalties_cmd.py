@@ -41,7 +41,7 @@ def penalties(as_json, home):
     click.secho(standing["warning"][lang], fg="yellow")
     if not standing["sightings"]:
         click.echo(i18n.text("penalties.none", lang))
-    for s in standing["sightings"]:
+    for s in standing["sightings"]:  # times in local time, or UTC with --utc
         what = penalty_name(s, lang)
         if s["stated_date"]:
             what += i18n.text("ui.list_sep", lang) + i18n.text("penalties.stated", lang,

@@ -16,6 +16,8 @@ from iprdesk.cli.common import (
 )
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
+from iprdesk.text import i18n
+from iprdesk.timeutil import shown
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import record as urlrecord
 from iprdesk.urls import watch as urlwatch
@@ -146,8 +148,9 @@ def url_watch():
 def _print_watched(w: urlwatch.Watched) -> None:
     label = VERDICT_LABELS.get(w.state, {"pending": "pending / 待检查",
                                          "done": "done / 已完成"}.get(w.state, w.state))
-    last = f"last checked {w.last['checked_at']}" if w.last else "not checked yet"
-    nxt = f", next {w.next_check_at}" if w.next_check_at else ""
+    lang = i18n.system_language()
+    last = f"last checked {shown(w.last['checked_at'], lang)}" if w.last else "not checked yet"
+    nxt = f", next {shown(w.next_check_at, lang)}" if w.next_check_at else ""
     click.echo(f"{label}  {w.url}\n    {last}{nxt}")
 
 

@@ -24,6 +24,8 @@ from iprdesk.cli.common import (
 )
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
+from iprdesk.text import i18n
+from iprdesk.timeutil import shown
 from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import (
     export_bundle,
@@ -145,7 +147,8 @@ def list_(case, kind, passphrase_file, as_json, home):
         click.echo("No evidence. / 没有证据。")
         return
     for i in items:
-        click.echo(f"{i.id}  {i.captured_at}  {i.kind:<10}  {i.case or '-':<12}  "
+        click.echo(f"{i.id}  {shown(i.captured_at, i18n.system_language())}  {i.kind:<10}  "
+                   f"{i.case or '-':<12}  "
                    f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}")
 
 
