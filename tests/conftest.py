@@ -10,6 +10,7 @@ from iprdesk.server.app import make_app
 from iprdesk.server.http import STATE_KEY
 from iprdesk.server.pairing import AuthStore
 from iprdesk.text import shared_data
+from tests.mockcdn import MockCdn
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -160,3 +161,16 @@ def local_zone(monkeypatch):
     yield set_zone
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+async def cdn(aiohttp_server, monkeypatch):
+    """The mock Joom CDN (tests/mockcdn.py) on a loopback port, reached without a proxy."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY",
+                 "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    mock = MockCdn()
+    server = await aiohttp_server(mock.app, host="127.0.0.1")
+    mock.base = f"http://127.0.0.1:{server.port}"
+    yield mock
+    mock.release.set()

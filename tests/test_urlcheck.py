@@ -11,21 +11,9 @@ from click.testing import CliRunner
 from iprdesk.cli import main
 from iprdesk.urls import check as urlcheck
 from tests import image_fixtures as fx
-from tests.mockcdn import JOOM_ID, OLD_JPEG, MockCdn
+from tests.mockcdn import JOOM_ID, OLD_JPEG
 
 FAST = dict(timeout=1.0, backoff=0.05)
-
-
-@pytest.fixture
-async def cdn(aiohttp_server, monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY",
-                 "no_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    mock = MockCdn()
-    server = await aiohttp_server(mock.app, host="127.0.0.1")
-    mock.base = f"http://127.0.0.1:{server.port}"
-    yield mock
-    mock.release.set()
 
 
 def refused_port() -> int:

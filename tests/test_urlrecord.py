@@ -10,7 +10,6 @@ from iprdesk.cli import main
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests.conftest import VAULT_PASSPHRASE
-from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 
 
 def unlocked(home):
@@ -21,7 +20,7 @@ def unlocked(home):
     return v
 
 
-async def test_check_urls_record_seals_each_result(vault_home, cdn):  # noqa: F811
+async def test_check_urls_record_seals_each_result(vault_home, cdn):
     r = await asyncio.to_thread(CliRunner().invoke, main, [
         "check-urls", f"{cdn.base}/old.jpg", f"{cdn.base}/to-404.jpg", "--record",
         "--case", "C-9", "--home", str(vault_home), "--json", "--timeout", "2"])
@@ -41,7 +40,7 @@ async def test_check_urls_record_seals_each_result(vault_home, cdn):  # noqa: F8
     assert [h["status"] for h in json.loads(v.read(dead.id))["redirects"]] == [301, 302]
 
 
-async def test_record_without_a_vault_is_a_usage_error_before_any_check(home, cdn):  # noqa: F811
+async def test_record_without_a_vault_is_a_usage_error_before_any_check(home, cdn):
     r = await asyncio.to_thread(CliRunner().invoke, main, [
         "check-urls", f"{cdn.base}/old.jpg", "--record", "--case", "C-9", "--home", str(home)])
     assert r.exit_code == 2 and "vault init" in r.output
@@ -49,7 +48,7 @@ async def test_record_without_a_vault_is_a_usage_error_before_any_check(home, cd
 
 
 async def test_scheduled_checks_are_recorded_while_the_vault_is_locked(vault_home,
-                                                                        cdn):  # noqa: F811
+                                                                        cdn):
     wl = urlwatch.WatchList(vault_home)
     wl.add("C-3", [f"{cdn.base}/gone-410"])
     [w] = await urlwatch.check_watched(vault_home, wl.due(timeutil.utc_now()),
@@ -59,7 +58,7 @@ async def test_scheduled_checks_are_recorded_while_the_vault_is_locked(vault_hom
     assert item.id == w.evidence_ids[0]
 
 
-async def test_route_check_with_case_records_evidence(agent, vault_home, cdn):  # noqa: F811
+async def test_route_check_with_case_records_evidence(agent, vault_home, cdn):
     r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-404"],
                                                  "case": "C-5"})
     assert r.status == 200, await r.text()
@@ -68,7 +67,7 @@ async def test_route_check_with_case_records_evidence(agent, vault_home, cdn):  
     assert body["evidence_ids"] == [item.id] and item.source_url == f"{cdn.base}/gone-404"
 
 
-async def test_route_check_with_case_but_no_vault_changes_nothing(agent, cdn):  # noqa: F811
+async def test_route_check_with_case_but_no_vault_changes_nothing(agent, cdn):
     r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-404"],
                                                  "case": "C-5"})
     assert (r.status, (await r.json())["error"]["code"]) == (409, "vault_missing")

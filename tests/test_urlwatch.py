@@ -16,7 +16,6 @@ from iprdesk.errors import BadInput, NotFound
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG
-from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -77,7 +76,7 @@ def test_damaged_watch_list_is_a_clear_error(home):
 
 
 async def test_first_live_picture_becomes_the_reference_then_a_swap_is_a_placeholder(
-        home, cdn):  # noqa: F811
+        home, cdn):
     wl = urlwatch.WatchList(home)
     url = f"{cdn.base}/swap.jpg"
     wl.add("C-1", [url], now=T0)
@@ -101,7 +100,7 @@ async def test_first_live_picture_becomes_the_reference_then_a_swap_is_a_placeho
     assert await run_due_checks(home, end + timedelta(days=1)) == 0
 
 
-async def test_routes_watch_list_check_now_and_unwatch(agent, cdn):  # noqa: F811
+async def test_routes_watch_list_check_now_and_unwatch(agent, cdn):
     url = f"{cdn.base}/stale.jpg"
     r = await agent.post("/v1/urls/watch", json={"case": "C-7", "urls": [url],
                                                  "reference_url": f"{cdn.base}/old.jpg"})
@@ -124,7 +123,7 @@ async def test_routes_watch_list_check_now_and_unwatch(agent, cdn):  # noqa: F81
     assert (await (await agent.get("/v1/urls/watch")).json())["urls"] == []
 
 
-async def test_route_check_urls_and_bad_input(agent, cdn):  # noqa: F811
+async def test_route_check_urls_and_bad_input(agent, cdn):
     r = await agent.post("/v1/urls/check", json={"urls": [f"{cdn.base}/gone-410",
                                                           f"{cdn.base}/old.jpg"]})
     assert r.status == 200
@@ -138,7 +137,7 @@ async def test_route_check_urls_and_bad_input(agent, cdn):  # noqa: F811
     assert (r.status, (await r.json())["error"]["code"]) == (400, "bad_case")
 
 
-async def test_cli_url_watch(home, cdn, tmp_path):  # noqa: F811
+async def test_cli_url_watch(home, cdn, tmp_path):
     def run(*args):
         return CliRunner().invoke(main, ["url-watch", *args, "--home", str(home)])
 
@@ -157,7 +156,7 @@ async def test_cli_url_watch(home, cdn, tmp_path):  # noqa: F811
 
 
 async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadline(
-        home, cdn):  # noqa: F811
+        home, cdn):
     from iprdesk.casework.cases import CaseStore
 
     now = timeutil.utc_now()
@@ -176,7 +175,7 @@ async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadlin
     assert await run_due_checks(home) == 0
 
 
-async def test_recent_replacement_moves_the_moderation_check(home, cdn):  # noqa: F811
+async def test_recent_replacement_moves_the_moderation_check(home, cdn):
     from iprdesk.casework.cases import CaseStore
 
     now = timeutil.utc_now()
@@ -219,7 +218,7 @@ def test_a_case_with_too_many_urls_is_refused_before_it_is_saved(home):
     assert store.get(case.id).old_urls == too_many[:-1]
 
 
-async def test_one_case_that_cannot_be_watched_does_not_stop_the_others(home, cdn):  # noqa: F811
+async def test_one_case_that_cannot_be_watched_does_not_stop_the_others(home, cdn):
     store = cases.CaseStore(home)
     good = store.new(complaint_id="CMP-2", store_id="s1", type="copyright", complainant="A",
                      products="p1", old_urls=[f"{cdn.base}/gone.jpg"])
@@ -234,7 +233,7 @@ async def test_one_case_that_cannot_be_watched_does_not_stop_the_others(home, cd
     assert (w.case, w.checks) == (good.id, 1)
 
 
-async def test_a_pass_writes_the_watch_list_once_and_off_the_event_loop(home, cdn,  # noqa: F811
+async def test_a_pass_writes_the_watch_list_once_and_off_the_event_loop(home, cdn,
                                                                        monkeypatch):
     wl = urlwatch.WatchList(home)
     wl.add("C-1", [f"{cdn.base}/gone.jpg", f"{cdn.base}/swap.jpg", f"{cdn.base}/x.jpg"],
