@@ -1,8 +1,10 @@
 // Entry point: recognise the Panel page from the page map and run its module.
-// The Panel is a single-page app: re-check when its DOM changes (debounced).
+// The Panel is a single-page app: re-check when its DOM changes (debounced). Each activation
+// of a module gets an AbortSignal that leaving the page aborts (lifecycle.js).
 (() => {
   let shared = null;
   let activeId = null;
+  let activation = null;  // AbortController of the page shown now
   let timer = null;
 
   // A taught entry (pagemap_local.py) runs the module of the entry it teaches.
@@ -13,6 +15,7 @@
     return {
       id,
       lang,
+      signal: activation.signal,
       page: shared.pagemap.pages[id],
       pagemap: shared.pagemap,
       hints: shared.hints[lang] || shared.hints.en,
@@ -30,26 +33,31 @@
     };
   }
 
+  // Whatever the page shown until now started ends, and its overlays go.
+  function leave() {
+    activation?.abort();
+    activation = new AbortController();
+    activeId = null;
+    iprdesk.overlay.removeAll();
+    delete document.documentElement.dataset.iprdeskPage;
+  }
+
   function evaluate() {
     const id = iprdesk.recognise(shared.pagemap);
     const module = id && moduleOf(id);
-    if (id !== activeId) {
-      const previous = activeId && moduleOf(activeId);
-      previous?.deactivate?.();
-      iprdesk.overlay.removeAll();
-      activeId = module ? id : null;
+    if (id !== activeId || !activation) {
+      leave();
       if (module) {
+        activeId = id;
         document.documentElement.dataset.iprdeskPage = module.id;
         module.activate(context(id));
-      } else {
-        delete document.documentElement.dataset.iprdeskPage;
       }
     } else if (module?.update) {
       module.update(context(id));
     }
     // While the seller teaches, the page's cells are theirs to click: no chips over them.
     if (!iprdesk.teach.active()) iprdesk.helpAnywhere(context(activeId));
-    iprdesk.teach.consider(shared, activeId, activeId && module);
+    iprdesk.teach.consider(shared, activeId, activeId && module, activation.signal);
   }
 
   function schedule() {
@@ -62,9 +70,8 @@
   // The page map changed (a page was taught): look again with the new one.
   iprdesk.reloadSharedData = async () => {
     const fresh = await iprdesk.ask("shared.get", { refresh: true });
-    if (activeId) moduleOf(activeId)?.deactivate?.();
+    leave();
     shared = fresh;
-    activeId = null;
     evaluate();
   };
 
@@ -85,6 +92,13 @@
     }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     window.addEventListener("popstate", schedule);
     window.addEventListener("hashchange", schedule);
+    // Hidden (another document loads, or the page goes into the back/forward cache): left.
+    // Shown again from that cache: looked at anew.
+    window.addEventListener("pagehide", () => {
+      activation?.abort();
+      activation = null;
+    });
+    window.addEventListener("pageshow", (e) => e.persisted && evaluate());
   }, () => {
     // No shared data yet (agent never reached): nothing to annotate, and nothing to break.
   });

@@ -3,18 +3,32 @@
 // Injected twice in a frame (the upload guard loads this file too): define it once.
 iprdesk.overlay ??= (() => {
   const anchoredHosts = new Map();
-  let layoutWatched = false;
+  let layoutWatch = null;  // AbortController of the watch on the page's layout
 
+  // While anything is anchored, the page's layout moving moves it too; with nothing anchored
+  // (the seller left the page), nothing watches.
   function watchLayout() {
-    if (layoutWatched) return;
-    layoutWatched = true;
+    if (layoutWatch) return;
+    layoutWatch = new AbortController();
+    const { signal } = layoutWatch;
     let frame = 0;
     const later = () => {
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => iprdesk.overlay.reposition());
     };
-    window.addEventListener("resize", later);
-    new ResizeObserver(later).observe(document.documentElement);
+    window.addEventListener("resize", later, { signal });
+    const resized = new ResizeObserver(later);
+    resized.observe(document.documentElement);
+    signal.addEventListener("abort", () => {
+      resized.disconnect();
+      cancelAnimationFrame(frame);
+    }, { once: true });
+  }
+
+  function unwatchLayout() {
+    if (anchoredHosts.size) return;
+    layoutWatch?.abort();
+    layoutWatch = null;
   }
 
   return {
@@ -50,6 +64,7 @@ iprdesk.overlay ??= (() => {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
       if (existing) {
         anchoredHosts.set(existing, { anchor, place, placed });
+        watchLayout();
         iprdesk.overlay.reposition();
         return existing.shadowRoot;
       }
@@ -131,6 +146,7 @@ iprdesk.overlay ??= (() => {
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
         placed?.(host);
       }
+      unwatchLayout();
     },
 
     remove(id) {
@@ -140,6 +156,7 @@ iprdesk.overlay ??= (() => {
     removeAll() {
       for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
       anchoredHosts.clear();
+      unwatchLayout();
     },
 
     baseCss: `

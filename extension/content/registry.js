@@ -1,5 +1,6 @@
 // Per-page modules register here; the page map from shared data decides which one runs.
-// A module: { id, titleKey, activate(ctx), update?(ctx), deactivate?() }.
+// A module: { id, titleKey, activate(ctx), update?(ctx) }. What it starts ends with
+// `ctx.signal` (lifecycle.js): leaving the page aborts it.
 iprdesk.pages = new Map();
 
 iprdesk.registerPage = (module) => iprdesk.pages.set(module.id, module);

@@ -40,6 +40,8 @@ iprdesk.teach = (() => {
   let shared = null;
   let situation = null;           // { state: "unrecognised" | "missing", kind?, missing? }
   let flow = null;                // the teaching in progress
+  let teaching = null;            // AbortController of its click listener: ends with it
+  let pageSignal = null;          // the page's (main.js): leaving the page ends the teaching
   // Paths where the seller said "Not now": kept by the service worker, so the prompt does not
   // come back on every visit (the popup still offers teaching there).
   let dismissed = null;
@@ -216,7 +218,10 @@ iprdesk.teach = (() => {
   function start() {
     const kinds = teachable();
     flow = { kind: situation?.kind || null, columns: {}, step: 0, error: "" };
-    document.addEventListener("click", onClick, true);
+    teaching = new AbortController();
+    const signal = AbortSignal.any([teaching.signal, pageSignal]);
+    document.addEventListener("click", onClick, { capture: true, signal });
+    pageSignal.addEventListener("abort", stop, { once: true, signal: teaching.signal });
     // Explanation chips (help-anywhere.js) would sit over the cells to click; back after.
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='anywhere:']")) host.remove();
     if (!flow.kind && kinds.length === 1) flow.kind = kinds[0].id;
@@ -350,7 +355,8 @@ iprdesk.teach = (() => {
   }
 
   function stop() {
-    document.removeEventListener("click", onClick, true);
+    teaching?.abort();
+    teaching = null;
     flow = null;
     clearMarks();
     hide();
@@ -373,11 +379,12 @@ iprdesk.teach = (() => {
   return {
     active: () => Boolean(flow),
     // After each look at the page (main.js): offer teaching when iprdesk does not read it.
-    consider(data, id, module) {
+    consider(data, id, module, signal) {
       shared = data;
+      pageSignal = signal;
       if (flow) return;
       if (!dismissed) {
-        dismissedLoaded.then(() => iprdesk.teach.consider(data, id, module));
+        dismissedLoaded.then(() => signal.aborted || iprdesk.teach.consider(data, id, module, signal));
         return;
       }
       const before = JSON.stringify(situation);

@@ -103,7 +103,9 @@
       ctx = context;
       context.showRecognised();
       render();
-      openCases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+      const cases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+      if (context.signal.aborted) return;
+      openCases = cases;
       render();
     },
     update(context) {

@@ -8,7 +8,6 @@
   const DUE_FORMAT = { dateStyle: "medium", timeStyle: "short" };  // to the minute, not second
   let ctx = null;
   let openCases = [];
-  let ticker = null;
 
   // The row's response deadline: from its open case when there is one (the seller may have
   // answered already), else counted from the row's date with the rule from deadlines.json.
@@ -121,8 +120,10 @@
   }
 
   async function openCaseForm(card, row, type) {
+    const { signal } = ctx;
     card.querySelector("form")?.remove();
     const remembered = await iprdesk.ask("cases.storeId").catch(() => ({ storeId: "" }));
+    if (signal.aborted) return;
     const storeId = el("input", { name: "store_id", required: true, value: detectStoreId() || remembered.storeId || "" });
     const kind = el("select", { name: "type" },
       ["copyright", "trademark"].map((t) => el("option", { value: t, selected: t === type }, ctx.hints[`type.${t}.label`])));
@@ -135,6 +136,7 @@
       try {
         const created = await iprdesk.ask("cases.open", { facts: {
           ...rowFacts(row, kind.value), store_id: storeId.value.trim() } });
+        if (signal.aborted) return;  // left meanwhile: the case is made, this page is gone
         openCases = [...openCases, created];
         // The open card now shows the case instead of the form.
         fill(card, row, kind.value, responseDeadline(row));
@@ -186,28 +188,24 @@
     }
   }
 
-  async function refreshCases() {
-    openCases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
-  }
-
   iprdesk.registerPage({
     id: "complaint-report",
     titleKey: "pageComplaintReport",
     required: REQUIRED,  // the columns without which it reads nothing (teach.js asks for them)
     async activate(context) {
+      const { signal } = context;
       ctx = context;
       context.showRecognised();
       render();
-      await refreshCases();
+      const cases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+      if (signal.aborted) return;
+      openCases = cases;
       render();
-      ticker = setInterval(render, 30000);
+      iprdesk.lifecycle.setInterval(render, 30000, signal);  // the countdowns move on
     },
     update(context) {
       ctx = context;
       render();
-    },
-    deactivate() {
-      clearInterval(ticker);
     },
   });
 })();

@@ -20,10 +20,9 @@
     "unreadable": "badgeUnreadable",
   };
 
-  const results = new Map();  // image URL -> assessment from the agent
-  const pending = new Set();  // image URLs being assessed
-  const hosts = new Map();    // <img> -> its overlay host
-  let ctx = null;
+  const results = new Map();  // image URL -> assessment from the agent, kept across visits
+  // This visit of the page: { ctx, hosts: <img> -> its overlay host, pending: URLs being assessed }.
+  let visit = null;
 
   function imageUrl(img) {
     const src = img.currentSrc || img.src;
@@ -34,14 +33,14 @@
     return [...document.images].filter((img) => !img.closest("iprdesk-overlay") && imageUrl(img));
   }
 
-  function details(kind, r) {
+  function details(kind, r, lang) {
     if (kind === "near-duplicate") {
       const d = r.near_duplicate;
       return iprdesk.t("badgeNearDuplicateTitle", d.complained, String(d.distances.phash)) +
         (d.mirrored ? iprdesk.t("badgeMirroredSuffix") : "");
     }
     if (kind === "metadata") {
-      return iprdesk.t("badgeMetadataTitle", r.metadata.summary[ctx.lang] || r.metadata.summary.en);
+      return iprdesk.t("badgeMetadataTitle", r.metadata.summary[lang] || r.metadata.summary.en);
     }
     if (kind === "old-url-live") return iprdesk.t("badgeOldUrlLiveTitle", r.old_url.url, r.old_url.checked_at);
     if (kind === "unreadable") return r.unreadable.message;
@@ -56,7 +55,7 @@
       `max-width:${Math.max(80, Math.round(rect.width - 8))}px;`;
   }
 
-  function draw(img, r) {
+  function draw({ ctx, hosts }, img, r) {
     let host = hosts.get(img);
     if (!host || !host.isConnected) {
       const root = iprdesk.overlay.create((h) => {
@@ -74,64 +73,64 @@
       const badge = document.createElement("span");
       badge.className = `badge ${kind}`;
       badge.textContent = iprdesk.t(LABELS[kind]);
-      badge.title = details(kind, r);
+      badge.title = details(kind, r, ctx.lang);
       return badge;
     }));
     place(img, host);
   }
 
-  function render() {
+  function render(current) {
     for (const img of pageImages()) {
       const r = results.get(imageUrl(img));
-      if (r) draw(img, r);
+      if (r) draw(current, img, r);
     }
-    for (const [img, host] of hosts) {
+    for (const [img, host] of current.hosts) {
       if (!img.isConnected) {
         host.remove();
-        hosts.delete(img);
+        current.hosts.delete(img);
       }
     }
   }
 
-  async function assessNew() {
+  async function assessNew(current) {
+    const { pending, ctx } = current;
     const urls = [...new Set(pageImages().map(imageUrl))]
       .filter((u) => !results.has(u) && !pending.has(u));
-    if (!urls.length) return render();
+    if (!urls.length) return render(current);
     urls.forEach((u) => pending.add(u));
+    let answered = true;
     try {
       for (const r of await iprdesk.ask("images.assess", { urls })) results.set(r.url, r);
-      document.querySelector('iprdesk-overlay[data-iprdesk-id="image-badges-agent-down"]')?.remove();
-    } catch (e) {
-      const root = iprdesk.overlay.floating("image-badges-agent-down");
-      root.replaceChildren(root.querySelector("style"),
-        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t("badgesAgentDown") }));
+    } catch {
+      answered = false;
     } finally {
       urls.forEach((u) => pending.delete(u));
     }
-    render();
-  }
-
-  function onResize() {
-    for (const [img, host] of hosts) place(img, host);
+    if (ctx.signal.aborted) return;  // the seller left the page meanwhile
+    if (answered) {
+      document.querySelector('iprdesk-overlay[data-iprdesk-id="image-badges-agent-down"]')?.remove();
+    } else {
+      const root = iprdesk.overlay.floating("image-badges-agent-down");
+      root.replaceChildren(root.querySelector("style"),
+        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t("badgesAgentDown") }));
+    }
+    render(current);
   }
 
   iprdesk.registerPage({
     id: "product-edit",
     titleKey: "pageProductEdit",
     activate(context) {
-      ctx = context;
-      ctx.showRecognised();
-      window.addEventListener("resize", onResize);
-      assessNew();
+      const current = visit = { ctx: context, hosts: new Map(), pending: new Set() };
+      context.showRecognised();
+      window.addEventListener("resize", () => {
+        for (const [img, host] of current.hosts) place(img, host);
+      }, { signal: context.signal });
+      assessNew(current);
     },
     update(context) {
-      ctx = context;
-      assessNew();
-    },
-    deactivate() {
-      window.removeEventListener("resize", onResize);
-      hosts.clear();
-      ctx = null;
+      visit.ctx = context;
+      assessNew(visit);
     },
   });
 })();
