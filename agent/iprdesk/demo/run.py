@@ -1,6 +1,7 @@
 """Run the demo: a temporary home, the real agent, Chromium with the extension on the demo
 Panel. Headed when a display exists (the user explores until they close the window);
-otherwise it saves a screenshot of each annotated page and says where."""
+otherwise it saves a screenshot of each annotated page, with what it shows as text beside it
+(`<name>.json`), and says where."""
 
 import json
 import os
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from iprdesk.atomic import atomic_write_json
 from iprdesk.demo import DEMO_PASSPHRASE, DemoPanel, seed
 from iprdesk.errors import IprdeskError
 from iprdesk.paths import extension_dir
@@ -88,6 +90,20 @@ def _route_panel(context, panel: DemoPanel) -> None:
     context.route(f"{PANEL}/**", handle)
 
 
+# What a screenshot shows, as text: the page's own and that of each of iprdesk's overlays (its
+# id, state and visible text: a closed card's is not). Saved beside it, for a reader or a script.
+SHOWN = """() => ({
+  text: document.body.innerText,
+  overlays: [...document.querySelectorAll("iprdesk-overlay")].map((host) => ({
+    id: host.dataset.iprdeskId || null,
+    state: host.dataset.state || null,
+    open: host.hasAttribute("open"),
+    text: [...host.shadowRoot.children].filter((e) => e.localName !== "style")
+      .map((e) => e.innerText).join("\\n"),
+  })),
+})"""
+
+
 def _open_card(page, prefix: str) -> None:
     host = page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").first
     host.locator(".chip").click()
@@ -100,6 +116,7 @@ def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]
     def shot(page, name):
         path = out / name
         page.screenshot(path=str(path), full_page=True)
+        atomic_write_json(path.with_suffix(".json"), page.evaluate(SHOWN), mode=0o644)
         saved.append(path)
 
     for path, prefix, name in (("/ipr/complaints", "complaint:", "1-complaints.png"),

@@ -79,7 +79,8 @@
       host.dataset.appeal = row.values.appealId;
       host.dataset.code = code || "unknown";
       if (host.hasAttribute("open") && card.childElementCount) continue;
-      card.replaceChildren(
+      // The parts it has: replaceChildren would show a null as the text "null".
+      card.replaceChildren(...[
         el("h3", {}, title),
         el("p", {}, code ? h[`rejection.${code}.explain`] : h["rejection.unknown.explain"]),
         code ? list(h[`rejection.${code}.checklist`], "ol") : null,
@@ -88,7 +89,7 @@
         el("div", { className: "actions" }, preflightButtons(cases),
            captureButton(card, row, code, cases)),
         el("div", { className: "status" }),
-      );
+      ].filter(Boolean));
     }
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='appeal:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();

@@ -54,7 +54,8 @@
   function fill(card, row, type, dl) {
     const h = ctx.hints;
     const firm = D.scheduleAFirm(ctx.shared, row.values.complainant);
-    card.replaceChildren(
+    // The parts it has: replaceChildren would show a null as the text "null".
+    card.replaceChildren(...[
       el("h3", {}, type ? h[`type.${type}.label`] : row.values.type || "?"),
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
       type ? list(h[`type.${type}.fix`], "ol") : null,
@@ -64,7 +65,7 @@
       firm ? el("p", { className: "firm" }, D.format(ctx.messages["case.schedule_a"], { firm })) : null,
       actions(card, row, type, dl),
       el("div", { className: "status" }),
-    );
+    ].filter(Boolean));
   }
 
   function actions(card, row, type, dl) {
