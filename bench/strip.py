@@ -40,8 +40,9 @@ from tests.helpers import AgentProcess  # noqa: E402
 SIZE = (4000, 3000)
 
 
-def camera_jpeg(seed: int) -> bytes:
-    """A noisy 12 MP picture (noise keeps the JPEG at a phone's ~5 MB) with a phone's metadata."""
+def camera_jpeg(seed: int, quality: int = 92) -> bytes:
+    """A noisy 12 MP picture (noise keeps the JPEG at a phone's ~5 MB at `quality` 92) with a
+    phone's metadata."""
     rng = np.random.default_rng(seed)
     w, h = SIZE
     y, x = np.mgrid[0:h, 0:w]
@@ -69,7 +70,7 @@ def camera_jpeg(seed: int) -> bytes:
     })
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=92, exif=exif, icc_profile=icc, comment=b"warehouse 3")
+    image.save(out, "JPEG", quality=quality, exif=exif, icc_profile=icc, comment=b"warehouse 3")
     data = out.getvalue()
     xmp = (b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
            b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description "

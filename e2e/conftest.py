@@ -4,7 +4,7 @@ extension, and the mock Merchant Panel at its real address (DESIGN section 5).""
 import os
 import shutil
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,17 +196,21 @@ def row_card(page, row_id):
 
 @contextmanager
 def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=(),
-                   timezone: str | None = None, profile: str = "profile"):
+                   timezone: str | None = None, profile: str = "profile", served=None):
     """`timezone`: the pages' time zone (an IANA name, e.g. "Asia/Shanghai"), else the
     machine's. Another `profile` in the same `tmp` is the extension installed anew beside the
-    same agent data directory."""
+    same agent data directory. `served`: the mock Panel on a loopback HTTPS server rather than
+    through Playwright routes, which slow every request of the pages down (for benchmarks),
+    and under the host names in `served` too (where the extension does not run)."""
     from playwright.sync_api import sync_playwright
 
     home = tmp / "home"
     home.mkdir(exist_ok=True)
+    panel = MockPanel()
     agent = AgentProcess(home, extra_args=agent_args).start()
     try:
-        with sync_playwright() as pw:
+        with sync_playwright() as pw, ExitStack() as stack:
+            panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
             context = pw.chromium.launch_persistent_context(
                 str(tmp / profile),
                 executable_path=CHROMIUM,
@@ -215,15 +219,15 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
                 timezone_id=timezone,
                 args=[f"--disable-extensions-except={EXTENSION}",
                       f"--load-extension={EXTENSION}",
-                      f"--lang={lang.replace('_', '-')}"],
+                      f"--lang={lang.replace('_', '-')}", *panel_args],
                 env={**os.environ, "LANGUAGE": lang},
             )
             context.set_default_timeout(WAIT_MS)
             try:
                 worker = (context.service_workers or [context.wait_for_event("serviceworker")])[0]
                 context.add_init_script(UPLOAD_TOAST_LOG)
-                panel = MockPanel()
-                panel.install(context)
+                if served is None:
+                    panel.install(context)
                 browser = Browser(context, worker.url.split("/")[2], agent, panel, home)
                 if pair:
                     browser.pair()

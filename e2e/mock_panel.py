@@ -7,8 +7,12 @@ own JavaScript are recorded so tests can inspect exactly what would have reached
 
 import json
 import re
+import ssl
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,30 +69,104 @@ class MockPanel:
             html = html.replace(f"{{{{{key}_zh}}}}", when.strftime("%Y年%m月%d日 %H:%M UTC"))
         return html
 
-    def _panel(self, route) -> None:
-        request = route.request
-        parts = urlsplit(request.url)
-        if parts.path == "/api/upload" and request.method == "POST":
+    def answer(self, method: str, url: str, content_type: str, body: bytes):
+        """The mock Panel's (status, content type, body) for one request to it."""
+        parts = urlsplit(url)
+        if parts.path == "/api/upload" and method == "POST":
             name = parse_qs(parts.query).get("name", ["upload"])[0]
-            body = request.post_data_buffer or b""
-            self.uploads.append(Upload(name, request.headers.get("content-type", ""), body))
-            route.fulfill(status=200, content_type="application/json",
-                          body=json.dumps({"ok": True, "size": len(body)}))
-            return
+            self.uploads.append(Upload(name, content_type, body))
+            return 200, "application/json", json.dumps({"ok": True, "size": len(body)}).encode()
         if parts.path.startswith("/static/"):
             path = PANEL_DIR / parts.path.removeprefix("/static/")
             if path.is_file() and path.parent == PANEL_DIR:
-                content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-                route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
-                return
+                return (200, CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+                        path.read_bytes())
         for pattern, name in self.pages.items():
             if re.fullmatch(pattern, parts.path):
-                route.fulfill(status=200, content_type=CONTENT_TYPES[".html"],
-                              body=self.render(name))
-                return
-        route.fulfill(status=404, content_type="text/html", body="<h1>Not found</h1>")
+                return 200, CONTENT_TYPES[".html"], self.render(name).encode()
+        return 404, "text/html", b"<h1>Not found</h1>"
+
+    def cdn_answer(self, url: str):
+        """(status, body, headers) of the mock CDN for one URL."""
+        return self.cdn.get(urlsplit(url).path, (404, b"not found", {}))
+
+    def _panel(self, route) -> None:
+        request = route.request
+        status, content_type, body = self.answer(
+            request.method, request.url, request.headers.get("content-type", ""),
+            request.post_data_buffer or b"")
+        route.fulfill(status=status, content_type=content_type, body=body)
 
     def _cdn(self, route) -> None:
-        status, body, headers = self.cdn.get(urlsplit(route.request.url).path,
-                                             (404, b"not found", {}))
+        status, body, headers = self.cdn_answer(route.request.url)
         route.fulfill(status=status, body=body, headers=headers)
+
+    @contextmanager
+    def served(self, folder: Path, copies=()):
+        """The mock Panel and CDN on a real HTTPS server on loopback, for a browser that
+        resolves their names to it and accepts its self-signed certificate: yields the
+        Chromium flags that say so. `copies`: more host names serving the same Panel, where
+        the extension does not run. For timing: whenever a Playwright route is set, every
+        request of the pages goes through Playwright, the extension's frames' too (about 1 s
+        more for a 6 MB upload to the agent)."""
+        cdn_hosts = [urlsplit(origin).hostname for origin in CDN_HOSTS]
+        hosts = [urlsplit(ORIGIN).hostname, *copies, *cdn_hosts]
+        cert, key = folder / "panel-cert.pem", folder / "panel-key.pem"
+        self_signed(hosts, cert, key)
+        panel = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                url = f"https://{self.headers['Host']}{self.path}"
+                if urlsplit(url).hostname in cdn_hosts:
+                    status, body, headers = panel.cdn_answer(url)
+                else:
+                    status, content_type, body = panel.answer(
+                        self.command, url, self.headers.get("Content-Type", ""), body)
+                    headers = {"Content-Type": content_type}
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        try:
+            yield ["--ignore-certificate-errors", "--host-resolver-rules=" + ", ".join(
+                f"MAP {host} 127.0.0.1:{port}" for host in hosts)]
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def self_signed(hosts: list[str], cert_path: Path, key_path: Path) -> None:
+    """A throwaway certificate for `hosts`, written as PEM."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in hosts]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
