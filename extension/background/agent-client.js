@@ -134,17 +134,17 @@ export async function sharedData() {
   return request("/v1/shared");
 }
 
-// Clean one image (POST /v1/strip): { report, mime, bytes }. HEIC photos come back as JPEG
-// (the Panel refuses HEIC). The report travels in a header, base64 of its UTF-8 JSON.
-export async function stripImage(bytes, name) {
+// Clean one image (POST /v1/strip): { report, mime, blob }. `body`: the image, as a Blob
+// (a File straight from the page: never copied into script) or bytes. HEIC photos come back
+// as JPEG (the Panel refuses HEIC). The report travels in a header, base64 of its UTF-8 JSON.
+export async function stripImage(body, name) {
   const response = await request("/v1/strip?heic_to_jpeg=1", {
-    method: "POST", body: bytes, timeoutMs: 60000, raw: true,
+    method: "POST", body, timeoutMs: 60000, raw: true,
     headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(name) },
   });
   const report = JSON.parse(new TextDecoder().decode(
     fromBase64(response.headers.get("X-Iprdesk-Report"))));
-  return { report, mime: response.headers.get("Content-Type"),
-           bytes: new Uint8Array(await response.arrayBuffer()) };
+  return { report, mime: response.headers.get("Content-Type"), blob: await response.blob() };
 }
 
 // Seal files into the evidence vault (POST /v1/evidence); works while the vault is locked.

@@ -7,10 +7,12 @@
 // page-world.js, in the page's world, routes showOpenFilePicker through a file input here,
 // gives the page file handles for the drops replayed here, and hands over the file inputs a
 // page opens without ever inserting them.
+// Files go to the agent through a hidden extension frame (upload/frame.js) as Blobs; when that
+// frame cannot be used, through the service worker, base64-encoded (DESIGN section 5).
 (() => {
   const IMAGE_NAME = /\.(jpe?g|png|webp|gif|heic|heif)$/i;
-  // Files travel base64-encoded to the service worker (JSON messages): stay well inside
-  // Chrome's 64 MiB message limit.
+  // On the service worker's path files travel base64-encoded (JSON messages): stay well
+  // inside Chrome's 64 MiB message limit.
   const MAX_BYTES = 40 * 1024 * 1024;
   const TOAST_MS = 12000;
   // Events we dispatch ourselves: let them through to the page.
@@ -59,6 +61,125 @@
     setTimeout(() => item.remove(), TOAST_MS);
   }
 
+  // -- the upload frame: the fast path to the agent -----------------------------------------
+  // An extension page in a hidden iframe, inside a closed shadow root the page's scripts cannot
+  // open. It tells this script (over extension messaging, which the page cannot read) a key;
+  // the key comes back to it with the port of a MessageChannel, the only way it serves. Its
+  // address carries a random name, by which this script tells its own frame's message from
+  // that of a copy the page may embed itself (the browser sets the sender's address).
+
+  const FRAME_URL = chrome.runtime.getURL("upload/frame.html");
+  // A frame not ready this long after it loaded (blocked, or a very slow computer) is given
+  // up: the service worker cleans this document's files from then on.
+  const FRAME_READY_MS = 10000;
+  let frame = null;  // { host, port: Promise<MessagePort>, fail(why) }
+  let frameBroken = false;
+  const calls = new Map();  // request id -> { resolve, reject }
+  let lastCall = 0;
+  // While a call waits: notices the page removing the frame (its port says nothing then).
+  const removal = new MutationObserver(() => {
+    if (frame && !frame.host.isConnected) dropFrame("the upload frame was removed");
+  });
+
+  const frameUnavailable = (why) => Object.assign(new Error(why), { code: "frame_unavailable" });
+
+  function dropFrame(why) {
+    const dropped = frame;
+    frame = null;
+    dropped?.host.remove();
+    dropped?.fail(why);
+    for (const { reject } of calls.values()) reject(frameUnavailable(why));
+    calls.clear();
+    removal.disconnect();
+  }
+
+  function answered({ data }) {
+    const call = calls.get(data?.id);
+    if (!call) return;
+    calls.delete(data.id);
+    if (!calls.size) removal.disconnect();
+    if (data.error) call.reject(Object.assign(new Error(data.error.message), data.error));
+    else call.resolve(data.result);
+  }
+
+  function mountFrame() {
+    const host = document.createElement("iprdesk-upload-frame");
+    host.style.cssText = "position:fixed;width:0;height:0;left:-10px;top:-10px;" +
+                         "visibility:hidden;pointer-events:none";
+    const iframe = document.createElement("iframe");
+    const address = `${FRAME_URL}#${crypto.randomUUID()}`;
+    iframe.src = address;
+    iframe.setAttribute("aria-hidden", "true");
+    iframe.tabIndex = -1;
+    iframe.style.cssText = "width:0;height:0;border:0";
+    host.attachShadow({ mode: "closed" }).append(iframe);
+    let fail, timer;
+    const port = new Promise((resolve, reject) => {
+      const onReady = (message, sender) => {
+        if (message?.type !== "upload.frameReady" || sender.id !== chrome.runtime.id ||
+            sender.url !== address) return false;
+        fail = null;
+        chrome.runtime.onMessage.removeListener(onReady);
+        clearTimeout(timer);
+        const { port1, port2 } = new MessageChannel();
+        port1.onmessage = answered;
+        iframe.contentWindow.postMessage({ key: message.key }, new URL(FRAME_URL).origin, [port2]);
+        resolve(port1);
+        return false;
+      };
+      fail = (why) => {
+        chrome.runtime.onMessage.removeListener(onReady);
+        clearTimeout(timer);
+        reject(frameUnavailable(why));
+      };
+      chrome.runtime.onMessage.addListener(onReady);
+    });
+    port.catch(() => {});
+    iframe.addEventListener("load", () => {
+      timer = setTimeout(() => {
+        frameBroken = true;
+        fail?.("the upload frame did not start");
+      }, FRAME_READY_MS);
+    }, { once: true });
+    (document.documentElement || document).append(host);
+    return { host, port, fail: (why) => fail?.(why) };
+  }
+
+  // Cleans `file` in the frame: cleanUpload's answer (background/upload-clean.js), the clean
+  // file as a Blob. Throws `frame_unavailable` when the frame cannot be used.
+  async function cleanInFrame(file) {
+    if (frameBroken) throw frameUnavailable("the upload frame did not start");
+    if (frame && !frame.host.isConnected) dropFrame("the upload frame was removed");
+    frame ??= mountFrame();
+    const mounted = frame;
+    removal.observe(document, { childList: true, subtree: true });
+    let port;
+    try {
+      port = await mounted.port;
+    } catch (e) {
+      if (frame === mounted) dropFrame(e.message);
+      throw e;
+    }
+    const id = ++lastCall;
+    return new Promise((resolve, reject) => {
+      calls.set(id, { resolve, reject });
+      port.postMessage({ id, name: file.name, file });
+    });
+  }
+
+  // The agent's answer for one file, through the frame or else the service worker.
+  async function askAgent(file) {
+    try {
+      return await cleanInFrame(file);
+    } catch (e) {
+      if (e.code !== "frame_unavailable") throw e;
+    }
+    const { toBase64, fromBase64 } = await bytes;
+    const { data, ...result } = await iprdesk.ask(
+      "upload.clean", { name: file.name, data: toBase64(await file.arrayBuffer()) });
+    return data ? { ...result, blob: new Blob([fromBase64(data)]) } : result;
+  }
+
   // -- cleaning ----------------------------------------------------------------------------
 
   // The file the page may see, or null when it must not be uploaded.
@@ -70,18 +191,15 @@
     }
     let result;
     try {
-      const { toBase64 } = await bytes;
-      const data = toBase64(await file.arrayBuffer());
-      result = await iprdesk.ask("upload.clean", { name: file.name, data });
+      result = await askAgent(file);
     } catch (e) {
       result = { status: "agent-down", code: e.code, block: false };
     }
     if (result.status === "cleaned") {
-      const { fromBase64 } = await bytes;
       const text = result.report.text[lang] || result.report.text.en;
       toast(result.report.clean ? "clean" : "cleaned", text.summary,
             result.report.clean ? [] : text.lines.slice(0, 3));
-      return new File([fromBase64(result.data)], result.file,
+      return new File([result.blob], result.file,
                       { type: result.mime, lastModified: file.lastModified });
     }
     if (result.status === "busy") {
@@ -246,4 +364,11 @@
   }, true);
 
   listenOn(window);
+  // The top document's frame is made once the page is parsed, to be ready (about 0.1 s later)
+  // before anyone can choose a file; a frame inside the page makes its own at its first image.
+  const mountEarly = () => { frame ??= mountFrame(); };
+  if (window === window.top) {
+    if (document.readyState !== "loading") mountEarly();
+    else document.addEventListener("DOMContentLoaded", mountEarly, { once: true });
+  }
 })();

@@ -1,0 +1,38 @@
+// The upload guard's one decision for one file: clean it through the agent, or say why not
+// and whether the original may pass when the agent cannot be reached (the user's choice).
+// Two callers: the upload frame (upload/frame.js, the fast path: the file comes and goes as
+// a Blob) and the service worker's "upload.clean" (the fallback, base64 in JSON messages).
+import * as agent from "./agent-client.js";
+
+const SETTINGS_KEY = "uploadGuard";
+// The agent being down or not paired: the guard's policy decides what happens.
+const AGENT_DOWN = new Set(["agent_unreachable", "not_paired", "unauthorized"]);
+
+export async function uploadSettings() {
+  const { [SETTINGS_KEY]: stored } = await chrome.storage.local.get(SETTINGS_KEY);
+  return { blockWhenAgentDown: false, ...stored };
+}
+
+export async function saveUploadSettings({ blockWhenAgentDown }) {
+  await chrome.storage.local.set({ [SETTINGS_KEY]: { blockWhenAgentDown: !!blockWhenAgentDown } });
+  return uploadSettings();
+}
+
+// body: the file's bytes (Blob or bytes) -> { status: "cleaned", file, mime, blob, report }
+//   | { status: "agent-down", code, block } | { status: "refused", code, message, text }
+//   | { status: "busy" }
+export async function cleanUpload(body, name) {
+  try {
+    const { report, mime, blob } = await agent.stripImage(body, name);
+    return { status: "cleaned", report, mime, file: report.output_file, blob };
+  } catch (e) {
+    if (AGENT_DOWN.has(e.code)) {
+      return { status: "agent-down", code: e.code, block: (await uploadSettings()).blockWhenAgentDown };
+    }
+    if (e.code === "busy") return { status: "busy" };  // still busy after its retries
+    if (e.status === 422 || e.status === 413) {
+      return { status: "refused", code: e.code, message: e.message, text: e.text || null };
+    }
+    throw e;
+  }
+}
