@@ -77,3 +77,68 @@ class AgentProcess:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class NativeHost:
+    """`iprdesk native-host` as Chrome runs it: the origin as first argument, framed JSON on
+    stdin/stdout. `session` is the first message (the credential, or an error)."""
+
+    def __init__(self, home: Path, origin: str, command=None):
+        import struct
+
+        self.header = struct.Struct("=I")
+        self.proc = subprocess.Popen(
+            command or [sys.executable, "-m", "iprdesk", "native-host", "--home", str(home),
+                        origin, "--parent-window=0"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.session = self.read()
+
+    def read(self) -> dict | None:
+        header = self.proc.stdout.read(4)
+        if not header:
+            return None
+        (length,) = self.header.unpack(header)
+        return json.loads(self.proc.stdout.read(length))
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.proc.stdin.write(self.header.pack(len(body)) + body)
+        self.proc.stdin.flush()
+
+    def close(self, timeout=30) -> int:
+        """Close the port as Chrome does (end of input); the host's exit code."""
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.close()
+
+
+def stop_agent(home: Path, timeout=30.0) -> None:
+    """Stop the agent a native host started for `home`, if one runs, and wait until it ends."""
+    try:
+        pid = json.loads((home / "agent.json").read_text())["pid"]
+    except (OSError, ValueError, KeyError):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    from iprdesk.locking import held_elsewhere
+
+    # Ended once its lock is free (a zombie child of a host still counts as ended).
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not held_elsewhere(home / "agent.lock"):
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)

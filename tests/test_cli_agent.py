@@ -52,20 +52,33 @@ def test_agent_stops_cleanly_on_ctrl_c(home):
     assert agent.stop(signal.SIGINT) == 0
 
 
-def test_startup_says_where_and_whether_paired(home):
+def test_startup_says_where_and_how_it_stops(home):
     agent = AgentProcess(home).start()
     agent.stop()
     out = agent.output()
     assert f"http://127.0.0.1:{agent.port}" in out
     assert str(home) in out
-    assert "no extension paired yet" in out
+    assert "press Ctrl-C to stop" in out
 
 
-def test_port_in_use_is_a_clear_error(home):
+def test_port_in_use_is_a_clear_error(home, tmp_path):
+    other_home = tmp_path / "other"
     with AgentProcess(home) as running:
-        result = iprdesk("agent", "--port", str(running.port), home=home, check=False)
+        result = iprdesk("agent", "--port", str(running.port), home=other_home, check=False)
     assert result.returncode == 1
     assert f"port {running.port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_one_agent_per_data_directory(home):
+    with AgentProcess(home) as running:
+        info = json.loads((home / "agent.json").read_text())
+        assert info["pid"] == running.proc.pid and info["port"] == running.port
+        assert info["managed"] is False
+        second = iprdesk("agent", "--port", "1", home=home, check=False)
+    assert second.returncode == 1
+    assert "already running" in second.stderr and f"pid {running.proc.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert not (home / "agent.json").exists()  # a stopped agent leaves no address behind
 
 
 def test_pair_json_and_tokens_list_revoke(home):

@@ -7,7 +7,6 @@ The CLI and the agent both write cases, so every read-modify-write holds `cases/
 """
 
 import contextlib
-import fcntl
 import json
 import re
 import secrets
@@ -18,6 +17,7 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_json
 from iprdesk.casework import deadlines
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
+from iprdesk.locking import exclusive
 from iprdesk.text import shared_data
 from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls.check import parse_url
@@ -129,12 +129,8 @@ class CaseStore:
     @contextlib.contextmanager
     def _locked(self):
         self.root.mkdir(exist_ok=True, mode=0o700)
-        with open(self.root / ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with exclusive(self.root / ".lock"):
+            yield
 
     def _path(self, case_id: str) -> Path:
         if not CASE_ID.match(str(case_id)):

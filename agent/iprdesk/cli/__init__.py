@@ -17,6 +17,8 @@ from iprdesk.errors import IprdeskError
 # Command name -> the module under iprdesk.cli that defines it.
 COMMANDS = {
     "agent": "agent_cmd",
+    "install": "native_cmd",
+    "native-host": "native_cmd",
     "pair": "pairing_cmd",
     "tokens": "pairing_cmd",
     "strip": "strip_cmd",

@@ -17,6 +17,7 @@ from iprdesk.server.routes import (
     pagemap,
     pair,
     seller,
+    session,
     shared,
     strip,
 )
@@ -24,25 +25,29 @@ from iprdesk.server.routes import penalties as penalty_routes
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
-from iprdesk.server.services import FolderWatchers, Services, UrlScheduler, VaultService
+from iprdesk.server.services import FolderWatchers, Holds, Services, UrlScheduler, VaultService
 from iprdesk.text import shared_data
 from iprdesk.timeutil import Clock
 from iprdesk.vault.session import VaultSession
 
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
-ROUTE_MODULES = [health, shared, pagemap, pair, url_routes, cases, deadlines, clock, seller,
-                 strip, evidence, similar_routes, penalty_routes]
+ROUTE_MODULES = [health, session, shared, pagemap, pair, url_routes, cases, deadlines, clock,
+                 seller, strip, evidence, similar_routes, penalty_routes]
 
 
-def make_app(home: Path, port: int, config: Config | None = None) -> web.Application:
+def make_app(home: Path, port: int, config: Config | None = None, *, managed: bool = False,
+             grace_seconds: float = 30.0) -> web.Application:
+    """`managed`: started by a native host, the agent stops `grace_seconds` after the last
+    browser let go of it unless it watches folders (services.Holds)."""
     config = config or Config.load(home)
     ids = shared_data.extension_ids() + list(config.extra_extension_ids)
+    auth = AuthStore(home)
     app = web.Application(middlewares=[front_door], client_max_size=MAX_BODY_LIMIT)
     app[STATE_KEY] = AgentState(
         home=home,
         config=config,
-        auth=AuthStore(home),
+        auth=auth,
         port=port,
         allowed_origins=frozenset(f"chrome-extension://{i}" for i in ids),
         work=WorkQueue(config.work_queue_depth),
@@ -50,6 +55,8 @@ def make_app(home: Path, port: int, config: Config | None = None) -> web.Applica
             vault=VaultService(VaultSession(home, config.vault_idle_lock_seconds)),
             url_scheduler=UrlScheduler(home),
             folder_watchers=FolderWatchers(config.watch),
+            holds=Holds(auth, managed=managed, watching=bool(config.watch),
+                        grace_seconds=grace_seconds),
         ),
         clock=Clock.from_environment(),
     )
@@ -58,11 +65,15 @@ def make_app(home: Path, port: int, config: Config | None = None) -> web.Applica
         async with app[STATE_KEY].services.running():
             yield
 
+    async def let_holds_go(app: web.Application) -> None:
+        app[STATE_KEY].services.holds.stopping.set()
+
     async def stop_work(app: web.Application) -> None:
         app[STATE_KEY].work.close()
 
     # Clean-up contexts end before on_cleanup runs: services stop, then the work queue.
     app.cleanup_ctx.append(run_services)
+    app.on_shutdown.append(let_holds_go)  # before aiohttp waits for open requests to end
     app.on_cleanup.append(stop_work)
     app.on_response_prepare.append(no_store)
     for module in ROUTE_MODULES:

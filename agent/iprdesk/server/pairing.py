@@ -1,13 +1,15 @@
-"""Pairing codes and extension tokens.
+"""Extension tokens: browser sessions and (opt-in, for scripts) pairing codes.
 
-`iprdesk pair` writes a short one-time code; the extension sends it to `POST /v1/pair` and
-gets a long random token back. Both live in `auth.json` in the data directory, only as
-SHA-256 hashes: the file never holds a usable secret. The CLI and the agent both edit the
-file, so every read-modify-write holds an exclusive lock on `auth.lock`.
+A browser session token is minted by the native host for each native messaging connection
+(`new_session`) and is valid only while that host holds the agent (server/services.py
+`Holds`); the agent drops it when the connection ends, and every session at start-up.
+Opt-in pairing: `iprdesk pair` writes a short one-time code; a client sends it to
+`POST /v1/pair` and gets a long-lived token back.
+Everything lives in `auth.json` in the data directory, only as SHA-256 hashes: the file never
+holds a usable secret. Hosts, the CLI and the agent all edit the file, so every
+read-modify-write holds an exclusive lock on `auth.lock`.
 """
 
-import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import IprdeskError, NotFound, disk_full_means
+from iprdesk.locking import exclusive
 
 CODE_TTL_SECONDS = 10 * 60
 CODE_TRIES = 5
@@ -45,7 +48,7 @@ class TokenInfo:
     id: str
     label: str
     created: float
-    last_used: float | None = None
+    session: bool = False  # a browser session's, valid only while its native host holds it
 
 
 class AuthStore:
@@ -54,14 +57,8 @@ class AuthStore:
         self._lock_path = home / "auth.lock"
         self._cache: tuple[int, dict] | None = None
 
-    @contextlib.contextmanager
     def _locked(self):
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        return exclusive(self._lock_path)
 
     def _read(self) -> dict:
         try:
@@ -123,28 +120,54 @@ class AuthStore:
             self._write(state, "the extension was not paired")
         return token
 
-    def verify(self, token: str) -> str | None:
-        """The id of the token if it is valid; every stored hash is compared in constant time."""
+    def new_session(self, label: str = "browser session",
+                    now: float | None = None) -> tuple[str, str]:
+        """A fresh browser session credential: (its id, the token)."""
+        now = time.time() if now is None else now
+        token, token_id = secrets.token_urlsafe(32), f"s-{secrets.token_hex(6)}"
+        with self._locked():
+            state = self._read()
+            state["tokens"].append({"id": token_id, "hash": _digest(token), "label": label,
+                                    "created": now, "session": True})
+            self._write(state, "no browser session was opened")
+        return token_id, token
+
+    def verify(self, token: str) -> TokenInfo | None:
+        """The token's entry if it is known; every stored hash is compared in constant time."""
         digest = _digest(token)
         found = None
         for entry in self._read()["tokens"]:
             if hmac.compare_digest(digest, entry["hash"]):
-                found = entry["id"]
+                found = _info(entry)
         return found
 
     def tokens(self) -> list[TokenInfo]:
-        return [
-            TokenInfo(e["id"], e["label"], e["created"]) for e in self._read()["tokens"]
-        ]
+        """The long-lived tokens given out by pairing (not browser sessions)."""
+        return [_info(e) for e in self._read()["tokens"] if not e.get("session")]
 
-    def revoke(self, token_id: str) -> None:
+    def revoke(self, token_id: str, missing_ok: bool = False) -> None:
         with self._locked():
             state = self._read()
             kept = [e for e in state["tokens"] if e["id"] != token_id]
             if len(kept) == len(state["tokens"]):
+                if missing_ok:
+                    return
                 raise NotFound(f"No token with id {token_id!r} (see `iprdesk tokens list`)")
             state["tokens"] = kept
             self._write(state, "the token was not revoked")
 
+    def drop_sessions(self) -> None:
+        """Forget every browser session (an agent starting: no host holds it yet)."""
+        with self._locked():
+            state = self._read()
+            kept = [e for e in state["tokens"] if not e.get("session")]
+            if len(kept) != len(state["tokens"]):
+                state["tokens"] = kept
+                self._write(state, "old browser sessions were not cleared")
+
     def paired(self) -> bool:
-        return bool(self._read()["tokens"])
+        return bool(self.tokens())
+
+
+def _info(entry: dict) -> TokenInfo:
+    return TokenInfo(entry["id"], entry["label"], entry["created"], bool(entry.get("session")))

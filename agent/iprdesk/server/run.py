@@ -1,15 +1,22 @@
-"""Run the agent: loopback only, clear start-up message, clean stop on Ctrl-C / SIGTERM."""
+"""Run the agent: loopback only, one per data directory, clear start-up message, clean stop
+on Ctrl-C / SIGTERM (and, for an agent a browser started, once no browser holds it)."""
 
+import asyncio
+import contextlib
 import ipaddress
 import logging
 import logging.handlers
+import os
+import signal
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
+from iprdesk import __version__
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
+from iprdesk.native.agent_lock import AgentInfo, AgentSlot
 from iprdesk.server.app import make_app
 from iprdesk.server.http import STATE_KEY
 
@@ -59,29 +66,67 @@ def setup_logging(home: Path, verbose: bool = False) -> Path:
     return path
 
 
-def run_agent(home: Path, host: str, port: int | None, verbose: bool = False) -> None:
+def run_agent(home: Path, host: str, port: int | None, verbose: bool = False, *,
+              managed: bool = False, grace_seconds: float = 30.0) -> None:
+    """Serve until stopped (Ctrl-C, SIGTERM) or, `managed`, until nothing holds the agent.
+    One agent per data directory: a second one refuses to start (native/agent_lock.py)."""
     hosts = loopback_hosts(host)
     config = Config.load(home)
-    port = port or config.port
-    log_path = setup_logging(home, verbose)
-    app = make_app(home, port, config)
-    paired = app[STATE_KEY].auth.paired()
+    slot = AgentSlot(home)
+    slot.claim()
+    try:
+        log_path = setup_logging(home, verbose)
+        asyncio.run(_serve(home, hosts, port, config, slot, log_path, managed=managed,
+                           grace_seconds=grace_seconds, fixed_port=port is not None))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        slot.release()
+    log.info("agent stopped")
 
-    def started(_message: str) -> None:
-        where = ", ".join(f"http://{h if ':' not in h else f'[{h}]'}:{port}" for h in hosts)
+
+async def _serve(home, hosts, port, config, slot, log_path, *, managed, grace_seconds,
+                 fixed_port) -> None:
+    stop = asyncio.Event()
+    app = make_app(home, port or config.port, config, managed=managed,
+                   grace_seconds=grace_seconds)
+    app[STATE_KEY].services.holds.on_idle = stop.set
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C is KeyboardInterrupt
+            loop.add_signal_handler(sig, stop.set)
+    runner = web.AppRunner(app, access_log_format=ACCESS_LOG_FORMAT, shutdown_timeout=5,
+                           keepalive_timeout=IDLE_SECONDS, handle_signals=False)
+    await runner.setup()
+    try:
+        bound = await _listen(runner, hosts, port or config.port, fallback=managed and not
+                              fixed_port)
+        app[STATE_KEY].port = bound
+        slot.announce(AgentInfo(os.getpid(), bound, __version__, managed))
+        where = ", ".join(f"http://{h if ':' not in h else f'[{h}]'}:{bound}" for h in hosts)
         log.info("iprdesk agent listening on %s", where)
         log.info("data: %s (log: %s)", home, log_path)
-        if paired:
-            log.info("an extension is paired")
+        if managed:
+            log.info("started by a browser: stops %g s after the last browser lets go "
+                     "(unless it watches folders)", grace_seconds)
         else:
-            log.info("no extension paired yet: run `iprdesk pair` and type the code into the "
-                     "extension's options page")
-        log.info("press Ctrl-C to stop")
+            log.info("press Ctrl-C to stop")
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
+
+async def _listen(runner: web.AppRunner, hosts: list[str], port: int, fallback: bool) -> int:
+    """Listen on `port` on every host. A managed agent whose usual port is taken (another
+    program, another user's agent) takes a free one: the native host tells the browser."""
     try:
-        web.run_app(app, host=hosts, port=port, print=started, access_log_format=ACCESS_LOG_FORMAT,
-                    handle_signals=True, shutdown_timeout=5, keepalive_timeout=IDLE_SECONDS)
+        for h in hosts:
+            await web.TCPSite(runner, h, port).start()
+        return port
     except OSError as e:
+        if fallback:
+            site = web.TCPSite(runner, hosts[0], 0)
+            await site.start()
+            return site._server.sockets[0].getsockname()[1]
         raise BadInput(f"Cannot listen on port {port}: {e.strerror}. Is the agent already "
                        "running? Choose another with --port.", code="port_unavailable") from e
-    log.info("agent stopped")

@@ -4,7 +4,8 @@
 2. An Origin, when present, must be the paired extension's (403, no CORS headers otherwise).
    Requests without Origin come from non-browser clients (CLI, scripts); they still need a
    token. Browsers always send Origin on the cross-origin requests a web page could make.
-3. Every route but pairing needs `Authorization: Bearer <token>` (401).
+3. Every route but pairing needs `Authorization: Bearer <token>` (401): a paired token, or a
+   browser session's while its native host holds the agent (services.Holds).
 4. Bodies above the route's limit are refused (413) before they are read.
 5. A heavy route takes a place in the work queue before its body is read (503 busy beyond it).
 Errors are JSON, never tracebacks; every response is `Cache-Control: no-store`.
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from iprdesk.errors import IprdeskError
 from iprdesk.server.http import error_response, from_error, route_body_limit, state
+from iprdesk.server.pairing import TokenInfo
 
 log = logging.getLogger("iprdesk.agent")
 
@@ -65,15 +67,27 @@ async def front_door(request: web.Request, handler):
     return response
 
 
+def bearer_token(request: web.Request) -> TokenInfo | None:
+    """The entry of the request's bearer token, held or not, if it is known."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return state(request).auth.verify(token)
+
+
+def _allowed(request: web.Request) -> bool:
+    info = bearer_token(request)
+    if info is None:
+        return False
+    return not info.session or state(request).services.holds.holds(info.id)
+
+
 async def _authorised(request: web.Request, handler):
-    if not getattr(request.match_info.handler, "no_auth", False):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token or state(request).auth.verify(token) is None:
-            return error_response(
-                401, "unauthorized", "Pair the extension first (missing or unknown token)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+    if not getattr(request.match_info.handler, "no_auth", False) and not _allowed(request):
+        return error_response(
+            401, "unauthorized", "Pair the extension first (missing or unknown token)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     length = request.content_length
     limit = route_body_limit(request)
     if length is not None and length > limit:

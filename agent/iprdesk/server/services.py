@@ -9,11 +9,13 @@ from pathlib import Path
 
 from iprdesk.casework import old_urls
 from iprdesk.metadata.watcher import FolderWatcher, watchers_from_config
+from iprdesk.server.pairing import AuthStore
 from iprdesk.vault.session import VaultSession
 
 # The logs each service wrote to when it lived in its route module.
 vault_log = logging.getLogger("iprdesk.vault")
 url_log = logging.getLogger("iprdesk.urlwatch")
+native_log = logging.getLogger("iprdesk.native")
 # How often the idle lock is checked; an unlock lasts `vault_idle_lock_seconds` plus at most this.
 IDLE_TICK_SECONDS = 1.0
 # How often the scheduler looks for due URLs; the schedule itself is in urls/watch.py.
@@ -100,16 +102,76 @@ class FolderWatchers:
 
 
 @dataclass
+class Holds:
+    """The browsers holding this agent: one native host per open native messaging port, each
+    through a `POST /v1/session/hold` connection that lasts as long as the port.
+
+    A browser session token is valid only while its host holds it; when the hold ends (the
+    port closed, the host killed) the token is revoked. The lifetime rule: a managed agent
+    (one a native host started) stops `grace_seconds` after the last hold ended, unless it
+    watches folders; an agent started by hand (`iprdesk agent`) runs until it is stopped.
+    """
+    auth: AuthStore
+    managed: bool = False
+    watching: bool = False
+    grace_seconds: float = 30.0
+    on_idle: object = None  # called when a managed agent has nothing left to do
+    held: dict[str, int] = field(default_factory=dict)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _idle: asyncio.Task | None = None
+
+    def holds(self, token_id: str) -> bool:
+        return self.held.get(token_id, 0) > 0
+
+    @contextlib.asynccontextmanager
+    async def hold(self, token_id: str):
+        """The block is one host's hold: the session `token_id` is valid inside it."""
+        await _cancel(self._idle)
+        self._idle = None
+        self.held[token_id] = self.held.get(token_id, 0) + 1
+        native_log.info("a browser holds the agent (%d hold(s))", sum(self.held.values()))
+        try:
+            yield
+        finally:
+            self.held[token_id] -= 1
+            if not self.held[token_id]:
+                del self.held[token_id]
+                await asyncio.to_thread(self.auth.revoke, token_id, True)
+            native_log.info("a browser let go of the agent (%d hold(s) left)",
+                            sum(self.held.values()))
+            self._arm()
+
+    def _arm(self) -> None:
+        if self.managed and not self.watching and not self.held and not self.stopping.is_set():
+            self._idle = asyncio.create_task(self._stop_when_idle())
+
+    async def _stop_when_idle(self) -> None:
+        await asyncio.sleep(self.grace_seconds)
+        native_log.info("no browser holds the agent and no folder is watched: stopping")
+        if self.on_idle is not None:
+            self.on_idle()
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.auth.drop_sessions)  # no host holds a new agent yet
+        self._arm()
+
+    async def stop(self) -> None:
+        self.stopping.set()  # hold connections end, so their hosts see the agent go
+        await _cancel(self._idle)
+
+
+@dataclass
 class Services:
     vault: VaultService
     url_scheduler: UrlScheduler
     folder_watchers: FolderWatchers
+    holds: Holds
 
     @contextlib.asynccontextmanager
     async def running(self):
         """Start every service; stop the started ones, last first, however the block ends."""
         async with contextlib.AsyncExitStack() as stack:
-            for service in (self.vault, self.url_scheduler, self.folder_watchers):
+            for service in (self.holds, self.vault, self.url_scheduler, self.folder_watchers):
                 await service.start()
                 stack.push_async_callback(service.stop)
             yield

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import fcntl
 import json
 import logging
 from collections.abc import Iterator
@@ -35,6 +34,7 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
+from iprdesk.locking import exclusive
 from iprdesk.text import shared_data
 from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls import check as urlcheck
@@ -109,8 +109,7 @@ class WatchList:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict]:
         """The stored state under an exclusive lock; saved if the block ends normally."""
-        with open(self.lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(self.lock_path):
             state = self._read()
             before = json.dumps(state, sort_keys=True)
             yield state

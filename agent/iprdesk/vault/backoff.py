@@ -15,7 +15,6 @@ which no delay stops: the delay is for guessers who can only ask.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import math
@@ -25,6 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from iprdesk.atomic import atomic_write_json
+from iprdesk.locking import lock
 from iprdesk.vault.errors import PassphraseBackoff, WrongPassphrase
 
 log = logging.getLogger("iprdesk.vault")
@@ -94,7 +94,7 @@ class Backoff:
         """
         fd = os.open(self.folder, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            lock(fd)
             failures, last = self._read()
             if (wait := self._wait(failures, last)) > 0:
                 raise PassphraseBackoff(math.ceil(wait))

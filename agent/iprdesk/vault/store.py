@@ -15,7 +15,6 @@ yet journaled is recorded by the next writer (`_recover`).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
@@ -39,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
+from iprdesk.locking import exclusive, lock, unlock
 from iprdesk.text import i18n
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto, objects
@@ -381,7 +381,7 @@ class Vault:
         path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
         # Owner-only like everything in the vault; closed by add_many / relabel.
         handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        lock(handle)
         try:
             # Each block goes to the disk as soon as it is written, so the fsync below
             # waits for the last few megabytes rather than the whole file.
@@ -429,15 +429,13 @@ class Vault:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with os.fdopen(os.open(self.root / "lock", os.O_WRONLY | os.O_CREAT, 0o600)) as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(self.root / "lock"):
             try:
                 # Only the lock holder appends, so the head read now stays true until unlock.
                 self._head = self.journal.head()
                 yield
             finally:
                 self._head = None
-                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _journal(self, op: str, *, signed: bool = False, **fields) -> Entry:
         """Append to the journal; only while holding the lock."""
@@ -801,9 +799,7 @@ def _file_sha256(path: Path) -> str:
 def _unlocked_file(path: Path) -> bool:
     """True when no process holds the flock on `path` (its writer is gone)."""
     with open(path, "rb") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not lock(f, blocking=False):
             return False
-        fcntl.flock(f, fcntl.LOCK_UN)
+        unlock(f)
         return True

@@ -1,0 +1,283 @@
+"""Native messaging: the framing, the host manifest and launcher, the host as Chrome runs it,
+one agent per data directory and its lifetime rule, browser session credentials."""
+
+import asyncio
+import io
+import json
+import struct
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from iprdesk.native import host as native_host
+from iprdesk.native.agent_lock import read_info
+from iprdesk.native.manifest import (
+    HOST_NAME,
+    host_manifest,
+    install_into_profile,
+    write_launcher,
+)
+from iprdesk.server.pairing import AuthStore
+from iprdesk.server.services import Holds
+from tests.conftest import EXTENSION_ORIGIN
+from tests.helpers import AgentProcess, NativeHost, free_port, iprdesk, stop_agent
+
+ORIGIN = EXTENSION_ORIGIN + "/"
+OTHER_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
+
+
+def framed(payload: bytes) -> io.BytesIO:
+    return io.BytesIO(struct.pack("=I", len(payload)) + payload)
+
+
+def health(url, token=None, origin=None):
+    headers = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if origin:
+        headers["Origin"] = origin
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + "/v1/health", headers=headers),
+                                    timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+# -- framing -------------------------------------------------------------------------------
+
+def test_messages_round_trip_and_end_of_input_is_none():
+    stream = io.BytesIO(b"".join(native_host.frames({"type": "ping", "text": "图片"})))
+    assert native_host.read_message(stream) == {"type": "ping", "text": "图片"}
+    assert native_host.read_message(stream) is None
+
+
+@pytest.mark.parametrize("stream, problem", [
+    (io.BytesIO(struct.pack("=I", 2**31)), "larger than"),
+    (io.BytesIO(b"\x05\x00"), "length header"),
+    (io.BytesIO(struct.pack("=I", 10) + b"{}"), "after 2 of 10"),
+    (framed(b"\xff\xfe"), "not UTF-8 JSON"),
+    (framed(b"[1, 2]"), "not a JSON object"),
+])
+def test_broken_or_absurd_messages_are_refused_by_name(stream, problem):
+    with pytest.raises(native_host.NativeProtocolError, match=problem):
+        native_host.read_message(stream)
+
+
+def test_messages_above_a_megabyte_go_in_chunks_chrome_accepts():
+    # Control characters escape to six characters each: the worst case for a chunk's size.
+    message = {"type": "big", "text": "\x01" * 3_000_000, "zh": "证据" * 100_000}
+    frames = native_host.frames(message, chunk_id=7)
+    assert len(frames) > 1
+    pieces = []
+    for index, frame in enumerate(frames):
+        assert len(frame) <= native_host.MAX_OUTGOING
+        chunk = native_host.read_message(io.BytesIO(frame))
+        assert (chunk["type"], chunk["id"], chunk["index"], chunk["count"]) == \
+            ("chunk", 7, index, len(frames))
+        pieces.append(chunk["data"])
+    assert json.loads("".join(pieces)) == message
+
+
+# -- manifest and launcher -----------------------------------------------------------------
+
+def test_install_into_one_profile_writes_the_manifest_and_launcher(home, tmp_path):
+    profile = tmp_path / "profile"
+    result = iprdesk("install", "--user-data-dir", str(profile), home=home)
+    path = profile / "NativeMessagingHosts" / f"{HOST_NAME}.json"
+    assert str(path) in result.stdout
+    launcher = home / "native" / "iprdesk-native-host"
+    assert json.loads(path.read_text()) == {
+        "name": "com.iprdesk.agent",
+        "description": "iprdesk: the local agent of the iprdesk browser extension",
+        "path": str(launcher),
+        "type": "stdio",
+        "allowed_origins": [ORIGIN],
+    }
+    script = launcher.read_text()
+    assert script.startswith("#!/bin/sh\n")
+    assert f"exec {sys.executable} -m iprdesk native-host --home {home} \"$@\"" in script
+    assert launcher.stat().st_mode & 0o777 == 0o700
+
+
+def test_extra_extension_ids_are_allowed_origins(home, tmp_path):
+    (home / "config.json").write_text(json.dumps({"extra_extension_ids": ["b" * 32]}))
+    path = install_into_profile(tmp_path / "p", home)
+    other = f"chrome-extension://{'b' * 32}/"
+    assert json.loads(path.read_text())["allowed_origins"] == [ORIGIN, other]
+
+
+def test_launcher_embeds_home_only_when_given(tmp_path):
+    plain = write_launcher(tmp_path / "a", None, windows=False).read_text()
+    assert "--home" not in plain and plain.rstrip().endswith('native-host "$@"')
+    bat = write_launcher(tmp_path / "b", tmp_path / "my home", windows=True)
+    assert bat.name == "iprdesk-native-host.bat"
+    assert bat.read_bytes() == (f'@echo off\r\n"{sys.executable}" "-m" "iprdesk" "native-host" '
+                                f'"--home" "{tmp_path / "my home"}" %*\r\n').encode()
+
+
+def test_host_manifest_names_the_launcher_and_origins(tmp_path):
+    manifest = host_manifest(tmp_path / "x", [ORIGIN])
+    assert manifest["path"] == str(tmp_path / "x") and manifest["allowed_origins"] == [ORIGIN]
+
+
+# -- the host as Chrome runs it ------------------------------------------------------------
+
+@pytest.fixture
+def agent_home(home):
+    yield home
+    stop_agent(home)
+
+
+def test_host_starts_the_agent_and_hands_a_session_valid_while_the_port_is_open(agent_home):
+    home = agent_home
+    with NativeHost(home, ORIGIN) as host:
+        session = host.session
+        assert session["type"] == "session"
+        assert session["agent_version"] == session["host_version"]
+        info = read_info(home)
+        assert info.managed and session["agent_url"] == f"http://127.0.0.1:{info.port}"
+        token = session["token"]
+        assert health(session["agent_url"], token, EXTENSION_ORIGIN) == 200
+        host.send({"type": "ping"})
+        assert host.read() == {"type": "pong"}
+        host.send({"type": "nonsense"})
+        assert host.read()["code"] == "unknown_message"
+        stored = (home / "auth.json").read_text()
+        assert token not in stored  # only its hash
+        assert host.close() == 0
+    assert health(session["agent_url"], token) == 401  # the port closed: the session is over
+    assert AuthStore(home).verify(token) is None
+    logs = "".join(p.read_text() for p in (home / "logs").iterdir())
+    assert token not in logs
+
+
+def test_another_extension_gets_nothing(agent_home):
+    with NativeHost(agent_home, OTHER_ORIGIN) as host:
+        assert host.session == {"type": "error", "code": "forbidden_origin",
+                                "message": "This extension is not allowed to use iprdesk"}
+        assert host.read() is None and host.close() == 1
+    assert read_info(agent_home) is None  # not even an agent was started for it
+    assert not (agent_home / "auth.json").exists()  # nor a session minted
+
+
+def test_an_absurd_message_ends_the_session_with_a_clear_error(agent_home):
+    with NativeHost(agent_home, ORIGIN) as host:
+        token = host.session["token"]
+        url = host.session["agent_url"]
+        host.proc.stdin.write(struct.pack("=I", 2**30))
+        host.proc.stdin.flush()
+        error = host.read()
+        assert error["code"] == "native_protocol" and "larger than" in error["message"]
+        assert host.close() == 1
+    assert health(url, token) == 401
+
+
+def test_two_hosts_share_one_agent_and_each_has_its_own_session(agent_home):
+    hosts = [None, None]
+
+    def connect(i):
+        hosts[i] = NativeHost(agent_home, ORIGIN)
+
+    threads = [threading.Thread(target=connect, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    first, second = hosts
+    try:
+        assert first.session["agent_url"] == second.session["agent_url"]
+        assert first.session["token"] != second.session["token"]
+        first.close()
+        url = second.session["agent_url"]
+        assert health(url, first.session["token"]) == 401
+        assert health(url, second.session["token"]) == 200  # still held by the other browser
+    finally:
+        second.close()
+
+
+def test_host_reuses_an_agent_started_by_hand(home):
+    with AgentProcess(home) as agent, NativeHost(home, ORIGIN) as host:
+        assert host.session["agent_url"] == agent.url
+        assert health(agent.url, host.session["token"]) == 200
+        agent.stop()
+        assert host.read() == {"type": "agent_lost"}  # the extension connects again
+        assert host.close() == 0
+
+
+def test_a_local_process_without_the_session_gets_nothing(agent_home):
+    with NativeHost(agent_home, ORIGIN) as host:
+        url = host.session["agent_url"]
+        assert health(url) == 401
+        assert health(url, "guessed-token") == 401
+        # A web page: its Origin is refused before anything else.
+        assert health(url, host.session["token"], "https://evil.example") == 403
+
+
+def test_only_the_host_holds_a_session(agent_home):
+    token_id, token = AuthStore(agent_home).new_session()
+    with NativeHost(agent_home, ORIGIN) as host:
+        url = host.session["agent_url"]
+        # A minted session nobody holds is no credential.
+        assert health(url, token) == 401
+
+        def hold(headers):
+            request = urllib.request.Request(url + "/v1/session/hold", method="POST", data=b"",
+                                             headers=headers)
+            try:
+                urllib.request.urlopen(request, timeout=30)
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        # Not from a browser page, not even the extension's; not with a paired token.
+        assert hold({"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN}) == 401
+        code, _ = AuthStore(agent_home).new_code()
+        paired = AuthStore(agent_home).redeem(code)
+        assert hold({"Authorization": f"Bearer {paired}"}) == 401
+        assert hold({}) == 401
+
+
+# -- lifetime ------------------------------------------------------------------------------
+
+def test_a_managed_agent_nothing_holds_stops_by_itself(home):
+    # A host starts agents with a 30 s grace period; by hand here with a short one.
+    result = subprocess.run([sys.executable, "-m", "iprdesk", "agent", "--managed", "--grace",
+                             "0.1", "--port", str(free_port()), "--home", str(home)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "no browser holds the agent and no folder is watched: stopping" in result.stderr
+    assert not (home / "agent.json").exists()
+
+
+async def test_the_lifetime_rule(home):
+    auth = AuthStore(home)
+    stopped = []
+
+    async def holds(**kw):
+        h = Holds(auth, grace_seconds=0, on_idle=lambda: stopped.append(kw), **kw)
+        await h.start()
+        return h
+
+    # Started by hand: runs until stopped, held or not.
+    by_hand = await holds(managed=False)
+    # Managed but watching folders: keeps watching.
+    watching = await holds(managed=True, watching=True)
+    # Managed: stops once the last browser let go.
+    managed = await holds(managed=True)
+    token_id, token = auth.new_session()
+    async with managed.hold(token_id):
+        assert managed.holds(token_id)
+        await asyncio.sleep(0.05)
+        assert stopped == []  # held: the idle timer from start was cancelled
+    assert not managed.holds(token_id) and auth.verify(token) is None  # revoked on let-go
+    for _ in range(100):
+        if stopped:
+            break
+        await asyncio.sleep(0.01)
+    assert stopped == [{"managed": True}]
+    for h in (by_hand, watching, managed):
+        await h.stop()
