@@ -281,3 +281,39 @@ async def test_the_lifetime_rule(home):
     assert stopped == [{"managed": True}]
     for h in (by_hand, watching, managed):
         await h.stop()
+
+
+# -- two writers on one data directory -----------------------------------------------------
+
+def test_a_browser_started_agent_and_the_cli_lose_nothing_writing_at_once(agent_home):
+    """The browser's agent and `iprdesk case event` in a terminal record events on the same
+    cases at the same time: every event of both is kept."""
+    from iprdesk.casework.cases import CaseStore
+
+    store = CaseStore(agent_home)
+    ids = [store.new(complaint_id=f"CMP-{i}", store_id="S1", type="copyright",
+                     complainant="Firm", products="p1", received="2026-11-01T00:00:00Z").id
+           for i in range(6)]
+    with NativeHost(agent_home, ORIGIN) as host:
+        url, token = host.session["agent_url"], host.session["token"]
+        failures = []
+
+        def browser():
+            for case_id in ids:
+                request = urllib.request.Request(
+                    f"{url}/v1/cases/{case_id}/events", method="POST",
+                    data=json.dumps({"event": "responded"}).encode(),
+                    headers={"Authorization": f"Bearer {token}", "Origin": EXTENSION_ORIGIN,
+                             "Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=60) as r:
+                    if r.status != 200:
+                        failures.append(r.status)
+
+        thread = threading.Thread(target=browser)
+        thread.start()
+        for case_id in ids:
+            iprdesk("case", "event", case_id, "offer_received", home=agent_home)
+        thread.join()
+    assert failures == []
+    for case_id in ids:
+        assert {"received", "responded", "offer_received"} <= set(store.get(case_id).events)
