@@ -36,6 +36,8 @@ COMMANDS = {
     "seller": "seller_cmd",
     "penalties": "penalties_cmd",
     "demo": "demo_cmd",
+    "extension-path": "extension_cmd",
+    "extension": "extension_cmd",
 }
 
 
