@@ -38,6 +38,8 @@ COMMANDS = {
     "demo": "demo_cmd",
     "extension-path": "extension_cmd",
     "extension": "extension_cmd",
+    "backup": "backup_cmd",
+    "restore": "backup_cmd",
 }
 
 

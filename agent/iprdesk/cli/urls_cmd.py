@@ -199,6 +199,17 @@ def url_watch_list(case_id, as_json, home):
         _print_watched(w)
 
 
+@url_watch.command("remove")
+@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@click.argument("url")
+@home_option
+def url_watch_remove(case_id, url, home):
+    """Stop watching URL for case C. An old URL recorded on an open case is watched again
+    by the agent's next sync: remove it from the case, or close the case, to stop for good."""
+    urlwatch.WatchList(home_path(home)).remove(urlwatch.check_case_id(case_id), url)
+    click.echo(i18n.text("urlwatch.removed", i18n.system_language(), url=url, case=case_id))
+
+
 @url_watch.command("check")
 @click.option("--case", "case_id", required=True, metavar="C", help="The case.")
 @json_option

@@ -60,6 +60,7 @@ from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
 from iprdesk.vault.meta import KIND_LABELS, Item, split_superseded
 from iprdesk.vault.store import Vault
+from iprdesk.zipread import TooLarge, Unreadable, inflated
 
 FORMAT = "iprdesk-appeal-bundle"
 VERSION = 2
@@ -314,10 +315,7 @@ MAX_MANIFEST_BYTES = 32 << 20
 MAX_SUMS_BYTES = 8 << 20
 MAX_SIGNATURE_BYTES = 1 << 10
 MAX_REPORT_BYTES = 256 << 20  # the cap on a report.html whose manifest gives no size
-READ_BLOCK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
-               RuntimeError, ValueError)  # CRC, inflate, truncation, method, encryption
 
 
 @dataclass(frozen=True)
@@ -413,11 +411,11 @@ def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """A member that is small by nature, read to at most `cap` bytes, whatever its header
     claims."""
     try:
-        return b"".join(_inflated(zf, info, cap))
-    except _TooLarge as e:
+        return b"".join(inflated(zf, info, cap))
+    except TooLarge as e:
         raise NotABundle(f"{info.filename} is larger than any iprdesk export writes "
                          f"(over {max(cap >> 20, 1)} MiB)") from e
-    except _Unreadable as e:
+    except Unreadable as e:
         raise NotABundle(f"{info.filename} does not read back ({e})") from e
 
 
@@ -535,7 +533,7 @@ def _check_files(zf, members: dict[str, zipfile.ZipInfo], entries: list[_Entry],
         if info.file_size in sizes or None in sizes:
             try:
                 digest = _digest(zf, info, min(info.file_size, MAX_REPORT_BYTES))
-            except _Unreadable:
+            except Unreadable:
                 continue
             by_content.setdefault(digest, []).append(name)
     moved = 0
@@ -553,37 +551,14 @@ def _check_files(zf, members: dict[str, zipfile.ZipInfo], entries: list[_Entry],
         report.problems.append(f"{name} is not in the manifest (added after export)")
 
 
-class _Unreadable(Exception):
-    pass
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _inflated(zf, info: zipfile.ZipInfo, limit: int):
-    """A member's bytes, block by block as it inflates: _TooLarge once it holds more than
-    `limit` bytes (nothing beyond that is read), _Unreadable when it does not inflate."""
-    read = 0
-    try:
-        with zf.open(info) as member:
-            while block := member.read(min(READ_BLOCK, limit + 1 - read)):
-                read += len(block)
-                if read > limit:
-                    raise _TooLarge
-                yield block
-    except _UNREADABLE as e:
-        raise _Unreadable(str(e)) from e
-
-
 def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
     """The SHA-256 of a member, hashed as it inflates; None once it holds more than `limit`
     bytes."""
     digest = hashlib.sha256()
     try:
-        for block in _inflated(zf, info, limit):
+        for block in inflated(zf, info, limit):
             digest.update(block)
-    except _TooLarge:
+    except TooLarge:
         return None
     return digest.hexdigest()
 
@@ -591,7 +566,7 @@ def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
 def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
     try:
         digest = _digest(zf, info, entry.size if entry.size is not None else MAX_REPORT_BYTES)
-    except _Unreadable as e:
+    except Unreadable as e:
         # A changed byte inside a deflated member usually breaks its CRC before the hash.
         return [f"{entry.path} was altered (it no longer reads back: {e})"]
     if digest is None:

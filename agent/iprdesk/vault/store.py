@@ -437,6 +437,12 @@ class Vault:
             finally:
                 self._head = None
 
+    @contextlib.contextmanager
+    def unchanging(self) -> Iterator[None]:
+        """No process changes objects/ or journal/ while the block runs (a backup reads them)."""
+        with self._locked():
+            yield
+
     def _journal(self, op: str, *, signed: bool = False, **fields) -> Entry:
         """Append to the journal; only while holding the lock."""
         signer = self._require_keys().ed25519 if signed else None
