@@ -49,8 +49,9 @@ def installed(tmp_path_factory):
 
 def test_the_wheel_carries_the_extension_and_the_shared_data(installed):
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
-    repo_files = subprocess.run(["git", "ls-files", "extension", "shared"], cwd=REPO,
-                                capture_output=True, text=True, check=True).stdout.split()
+    repo_files = [p.relative_to(REPO).as_posix() for folder in ("extension", "shared")
+                  for p in (REPO / folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts]
     missing = {f for f in repo_files if f"iprdesk/{f}" not in names}
     assert not missing
 
