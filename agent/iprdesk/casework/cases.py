@@ -84,6 +84,8 @@ class Case:
     closed: str | None = None
     # Public URLs of the complained images, for the dead-URL checks.
     old_urls: list[str] = field(default_factory=list)
+    # The court's case number when a lawsuit is behind the complaint (1:26-cv-01234, 案号).
+    court_case: str | None = None
 
     @property
     def received(self) -> datetime:
@@ -163,7 +165,7 @@ class CaseStore:
         return next((c for c in self.all("open") if c.complaint_id == complaint_id), None)
 
     def new(self, *, complaint_id, store_id, type, complainant, products, received=None,
-            old_urls=None, now: datetime | None = None) -> Case:
+            old_urls=None, court_case=None, now: datetime | None = None) -> Case:
         now = now or utc_now()
         complaint_id = _plain_id(complaint_id, "Complaint ID")
         if type not in COMPLAINT_TYPES:
@@ -181,6 +183,7 @@ class CaseStore:
             events={"received": iso(received_at)},
             created=iso(now),
             old_urls=_urls(old_urls or []),
+            court_case=_plain_text(court_case, "Court case number") if court_case else None,
         )
         self._check_watch_room(None, case.old_urls)
         with self._locked():

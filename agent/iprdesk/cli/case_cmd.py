@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_write_bytes
-from iprdesk.casework import cases, deadlines, drafts, preflight
+from iprdesk.casework import cases, deadlines, drafts, notice, preflight
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -63,22 +63,103 @@ def case():
               help="When the complaint arrived, ISO 8601 (default: now; no offset = UTC).")
 @click.option("--old-url", "old_urls", multiple=True,
               help="Public URL of a complained image (repeatable), for the dead-URL check.")
+@click.option("--court-case", default=None,
+              help="The court's case number, when a lawsuit is behind the complaint.")
 @json_option
 @home_option
 def case_new(complaint_id, store_id, type_, complainant, products, received, old_urls,
-             as_json, home):
+             court_case, as_json, home):
     """Open a case for a complaint; its deadlines start at --received."""
     new = cases.CaseStore(home_path(home)).new(
         complaint_id=complaint_id, store_id=store_id, type=type_, complainant=complainant,
-        products=products, received=received, old_urls=list(old_urls))
+        products=products, received=received, old_urls=list(old_urls), court_case=court_case)
     if as_json:
         echo_json({"id": new.id})
         return
-    lang = i18n.system_language()
+    _opened(new, i18n.system_language())
+
+
+def _opened(new: cases.Case, lang: str) -> None:
     click.echo(i18n.text("case.opened", lang, case=new.id, complaint=new.complaint_id))
     upcoming = new.next_deadline()
     if upcoming:
         click.echo(deadline_line(upcoming, lang))
+
+
+def _where(source: dict, lang: str) -> str:
+    part = source["part"]
+    if part.startswith("pdf_page_"):
+        return i18n.text("notice.part.pdf_page", lang, page=part.removeprefix("pdf_page_"))
+    return i18n.text(f"notice.part.{part}", lang)
+
+
+def _print_notice(proposal: dict, lang: str) -> None:
+    click.echo(i18n.text("notice.heading", lang,
+                         format=i18n.text(f"notice.format.{proposal['format']}", lang)))
+    if proposal["problem"]:
+        click.secho(i18n.text(f"notice.problem.{proposal['problem']}", lang), fg="yellow")
+    for name in notice.FIELDS:
+        found = proposal["fields"][name]
+        label = i18n.text(f"notice.field.{name}", lang)
+        if found["value"] is not None:
+            value = found["value"]
+            value = i18n.text("ui.list_sep", lang).join(value) if isinstance(value, list) \
+                else value
+            line = i18n.text("notice.found", lang, field=label, value=printable(value),
+                             confidence=i18n.text(f"notice.confidence.{found['confidence']}",
+                                                  lang),
+                             where=_where(found["source"], lang),
+                             excerpt=printable(found["source"]["excerpt"]))
+        elif found["problem"] == "no_zone":
+            line = click.style(i18n.text("notice.no_zone", lang, field=label,
+                                         where=_where(found["source"], lang),
+                                         excerpt=printable(found["source"]["excerpt"])),
+                               fg="yellow")
+        else:
+            line = i18n.text("notice.empty", lang, field=label)
+        click.echo("  " + line)
+    if proposal["schedule_a_firm"]:
+        click.secho("  " + i18n.text("case.schedule_a", lang, firm=proposal["schedule_a_firm"]),
+                    fg="yellow")
+
+
+@case.command("import")
+@click.argument("source", type=click.File("rb"))
+@click.option("--create", is_flag=True,
+              help="Open the case (with the corrections given) instead of only showing it.")
+@click.option("--complaint-id", default=None, help="Correct the complaint ID.")
+@click.option("--store-id", default=None, help="Correct or give your Joom store ID.")
+@click.option("--type", "type_", type=click.Choice(cases.COMPLAINT_TYPES), default=None,
+              help="Correct or give the complaint type.")
+@click.option("--complainant", default=None, help="Correct or give the complainant.")
+@click.option("--products", default=None, help="Correct the product IDs, comma separated.")
+@click.option("--received", default=None,
+              help="Correct when the complaint arrived, ISO 8601 with its offset.")
+@click.option("--court-case", default=None, help="Correct the court's case number.")
+@json_option
+@lang_option
+@home_option
+def case_import(source, create, complaint_id, store_id, type_, complainant, products, received,
+                court_case, as_json, lang, home):
+    """Read a complaint notice (Joom's e-mail as .eml or text, or the TRO / complaint PDF; -
+    reads standard input) and show the case it describes, each field with where it was
+    found; --create opens it."""
+    lang = _lang(lang)
+    read = notice.read_notice(source.read(notice.MAX_NOTICE_BYTES + 1))
+    if not create:
+        if as_json:
+            echo_json(read.to_dict())
+            return
+        _print_notice(read.to_dict(), lang)
+        click.echo(i18n.text("notice.create_hint", lang))
+        return
+    new = notice.create_case(cases.CaseStore(home_path(home)), read, complaint_id=complaint_id,
+                             store_id=store_id, type=type_, complainant=complainant,
+                             products=products, received=received, court_case=court_case)
+    if as_json:
+        echo_json(new.to_dict())
+        return
+    _opened(new, lang)
 
 
 @case.command("list")

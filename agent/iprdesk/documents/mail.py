@@ -16,6 +16,9 @@ MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id",
                 b"mime-version", b"return-path", b"content-type"}
 
 
+FORWARD_MARK = "---------- Forwarded message ----------"
+
+
 @dataclass
 class Mail:
     subject: str
@@ -65,6 +68,8 @@ def _body(message: EmailMessage) -> str:
     for part in message.walk():
         if part.get_content_type() == "message/rfc822":
             for attached in part.iter_parts():
+                # Written as mail programs write an inline forward, so readers find it alike.
+                texts.append(FORWARD_MARK)
                 texts.append("\n".join(f"{name}: {attached.get(name, '')}"
                                        for name in ("From", "Date", "Subject")))
                 texts.append(_body(attached))

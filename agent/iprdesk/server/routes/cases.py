@@ -2,10 +2,10 @@
 
 from aiohttp import web
 
-from iprdesk.casework import cases, drafts, preflight
+from iprdesk.casework import cases, drafts, notice, preflight
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
-from iprdesk.server.http import heavy, in_pool, read_json, state
+from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
 from iprdesk.text import i18n
 from iprdesk.timeutil import iso
@@ -49,7 +49,7 @@ async def list_cases(request: web.Request) -> web.Response:
 async def new_case(request: web.Request) -> web.Response:
     body = await read_json(request)
     fields = ("complaint_id", "store_id", "type", "complainant", "products", "received",
-              "old_urls")
+              "old_urls", "court_case")
     unknown = sorted(set(body) - set(fields))
     if unknown:
         raise BadInput(f"Unknown field(s): {', '.join(unknown)}")
@@ -57,6 +57,17 @@ async def new_case(request: web.Request) -> web.Response:
         raise BadInput("old_urls must be a list of URLs")
     case = _store(request).new(**{k: body.get(k) for k in fields}, now=_now(request))
     return _answer(request, case, 201)
+
+
+@routes.post("/v1/cases/import")
+@body_limit(20 * MiB)
+@heavy
+async def import_notice(request: web.Request) -> web.Response:
+    """The case a complaint notice proposes (its text, .eml or PDF as the body): each field
+    with where it was found; the seller confirms or corrects them, then POST /v1/cases."""
+    data = await read_body(request)
+    proposal = await in_pool(request, notice.read_notice, data)
+    return web.json_response(proposal.to_dict())
 
 
 @routes.get("/v1/cases/{case_id}")
