@@ -95,7 +95,7 @@ async def capture_latencies(url: str, token: str, n: int) -> list[float]:
     async with aiohttp.ClientSession() as session:
         for i in range(n + 3):
             form = aiohttp.FormData()
-            form.add_field("meta", '{"kind": "screenshot", "case": "BENCH"}',
+            form.add_field("meta", '{"kind": "screenshot"}',
                            content_type="application/json")
             form.add_field("file", screenshot, filename=f"s{i}.png", content_type="image/png")
             start = time.perf_counter()

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from e2e.conftest import row_card
-from tests.helpers import iprdesk
+from tests.helpers import iprdesk, open_case
 
 PASSPHRASE = "e2e vault passphrase"
 pytestmark = pytest.mark.browser(vault=PASSPHRASE)
@@ -94,6 +94,7 @@ def test_capture_from_an_appeal_row(browser):
 def test_receipts_through_the_popup_picker_and_drop(browser, tmp_path):
     popup = browser.open_extension_page("popup/popup.html")
     popup.wait_for_selector("#drop-zone")
+    open_case(browser.home, "CASE-DOCS")  # named by its complaint ID
     popup.fill("#evidence-case", "CASE-DOCS")
     popup.select_option("#doc-kind", "payment")
     slip = tmp_path / "bank-slip.pdf"
@@ -124,6 +125,13 @@ def test_popup_captures_the_active_tab(browser):
     popup.wait_for_selector("#capture-page")
     panel = browser.open_panel("/ipr/appeals")  # now the active tab of the window
     panel.wait_for_selector('html[data-iprdesk-page="appeal-status"]')
+    case = open_case(browser.home, "CASE-POPUP")
+    # A case that does not exist: nothing is captured, and the seller is told which exist.
+    popup.fill("#evidence-case", "CASE-TYPO")
+    popup.click("#capture-page")
+    expect(popup.locator("#evidence-message.error")).to_contain_text("No case CASE-TYPO")
+    expect(popup.locator("#evidence-message")).to_contain_text(f"{case.id} (CASE-POPUP")
+    assert "没有案件" not in popup.inner_text("#evidence-message")  # the user's language only
     popup.fill("#evidence-case", "CASE-POPUP")
     popup.click("#capture-page")
     popup.wait_for_selector("#evidence-message.ok")
@@ -137,6 +145,7 @@ def test_popup_unlocks_lists_and_locks(browser, tmp_path):
     docs = [tmp_path / "receipt-1.pdf", tmp_path / "receipt-2.pdf"]
     for n, doc in enumerate(docs):
         doc.write_bytes(b"%PDF-1.4 receipt " + bytes([48 + n]))
+    open_case(browser.home, "CASE-LIST")
     iprdesk("vault", "add", "--case", "CASE-LIST", *map(str, docs), home=browser.home)
     total = len(vault_items(browser))
     popup = browser.open_extension_page("popup/popup.html")

@@ -142,3 +142,13 @@ def stop_agent(home: Path, timeout=30.0) -> None:
             return
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
+
+
+def open_case(home: Path, complaint_id: str = "CMP-1", **fields):
+    """A real case in `home`: evidence, preflights and drafts take only cases that exist (by
+    case id or complaint ID), never a free label."""
+    from iprdesk.casework.cases import CaseStore
+
+    facts = {"store_id": "S1", "type": "copyright", "complainant": "Bright Lens Studio LLC",
+             "products": ["P1"], **fields}
+    return CaseStore(home).new(complaint_id=complaint_id, **facts)

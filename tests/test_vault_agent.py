@@ -8,7 +8,6 @@ import io
 import json
 import logging
 import os
-import re
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ from iprdesk.server.pairing import AuthStore
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import verify_bundle
 from tests.conftest import VAULT_PASSPHRASE, fill_disk
-from tests.helpers import AgentProcess
+from tests.helpers import AgentProcess, open_case
 
 SHOT = b"\x89PNG\r\n\x1a\n fake screenshot bytes"
 PAGE = b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\nthe page"
@@ -32,6 +31,12 @@ CAPTURE_META = {
     "files": [{"kind": "screenshot", "sha256": hashlib.sha256(SHOT).hexdigest()},
               {"kind": "page"}],
 }
+
+
+@pytest.fixture(autouse=True)
+def case_1(home):
+    """The case the captures name, by its complaint ID CASE-1 (a case that exists)."""
+    return open_case(home, "CASE-1")
 
 
 def capture_form(meta=CAPTURE_META, files=(("shot.png", SHOT, "image/png"),
@@ -53,7 +58,7 @@ async def unlock(agent, passphrase=VAULT_PASSPHRASE):
     return await agent.post("/v1/vault/unlock", json={"passphrase": passphrase})
 
 
-async def test_capture_while_locked_then_list_after_unlock(vault_home, agent):
+async def test_capture_while_locked_then_list_after_unlock(vault_home, agent, case_1):
     r = await agent.post("/v1/evidence", data=capture_form())
     assert r.status == 201, await r.text()
     items = (await r.json())["items"]
@@ -73,7 +78,9 @@ async def test_capture_while_locked_then_list_after_unlock(vault_home, agent):
     assert shot["complaint_id"] == "CMP-42" and shot["content_type"] == "image/png"
     assert shot["user_agent"] == "Mozilla/5.0 Chromium" and shot["page_title"] == "Complaint 42"
     assert shot["original_name"] == "shot.png"
-    assert (await (await agent.get("/v1/vault/items?case=other")).json()) == {
+    assert {i["case"] for i in listed} == {case_1.id}
+    other = open_case(vault_home, "CMP-OTHER")
+    assert (await (await agent.get(f"/v1/vault/items?case={other.id}")).json()) == {
         "items": [], "unreadable": []}
 
     await agent.post("/v1/vault/lock")
@@ -140,14 +147,14 @@ async def test_capture_needs_multipart_and_a_token(vault_home, agent):
                                                400))["message"]
 
 
-async def test_export_from_the_agent_is_a_valid_bundle(vault_home, agent, tmp_path):
+async def test_export_from_the_agent_is_a_valid_bundle(vault_home, agent, tmp_path, case_1):
     await agent.post("/v1/evidence", data=capture_form())
     assert (await error_of(await agent.post("/v1/vault/export", json={"case": "CASE-1"}),
                            423))["code"] == "vault_locked"
     await unlock(agent)
     r = await agent.post("/v1/vault/export", json={"case": "CASE-1"})
     assert r.status == 200 and r.content_type == "application/zip"
-    assert 'filename="appeal-CASE-1.zip"' in r.headers["Content-Disposition"]
+    assert f'filename="appeal-{case_1.id}.zip"' in r.headers["Content-Disposition"]
     data = await r.read()
     assert hashlib.sha256(data).hexdigest() == r.headers["X-Bundle-SHA256"]
     path = tmp_path / "b.zip"
@@ -159,17 +166,22 @@ async def test_export_from_the_agent_is_a_valid_bundle(vault_home, agent, tmp_pa
 
 
 @pytest.mark.parametrize("case", ['x"; filename="evil.exe', "x\r\nSet-Cookie: a=b", "../ü\x00"])
-async def test_export_file_name_cannot_inject_into_headers(vault_home, agent, case):
-    """The case is free text from the request; the file name in Content-Disposition is made
-    of safe characters only: no quote to end the name early, no line break to add a header."""
-    await agent.post("/v1/evidence", data=capture_form(meta={**CAPTURE_META, "case": case}))
+async def test_an_unknown_case_is_refused_listing_the_open_cases(vault_home, agent, case, case_1):
+    """A case is a case id or a complaint ID: free text (here, text that would break the
+    bundle's Content-Disposition) is refused with the open cases in both languages, and a
+    capture naming it seals nothing."""
+    error = await error_of(await agent.post(
+        "/v1/evidence", data=capture_form(meta={**CAPTURE_META, "case": case})), 404)
+    assert error["code"] == "unknown_case"
+    assert error["open_cases"] == [{"id": case_1.id, "complaint_id": "CASE-1",
+                                    "complainant": "Bright Lens Studio LLC"}]
+    assert f"{case_1.id} (CASE-1, Bright Lens Studio LLC)" in error["text"]["zh_CN"]
+    assert error["text"]["zh_CN"].startswith("没有案件") and error["text"]["en"] in error["message"]
+    assert (await (await agent.get("/v1/vault")).json())["objects"] == 0
     await unlock(agent)
     r = await agent.post("/v1/vault/export", json={"case": case})
-    assert r.status == 200, await r.text()
-    disposition = r.headers["Content-Disposition"]
-    assert disposition.count('"') == 2 and disposition.count("filename=") == 1, disposition
-    assert "Set-Cookie" not in r.headers
-    assert re.fullmatch(r'attachment; filename="appeal-[A-Za-z0-9._-]+\.zip"', disposition)
+    assert (await error_of(r, 404))["code"] == "unknown_case"
+    assert "Set-Cookie" not in r.headers and "Content-Disposition" not in r.headers
 
 @pytest.fixture
 def short_idle(home):
@@ -217,7 +229,8 @@ def test_export_on_a_real_full_disk(tiny_disk):
     from iprdesk.vault.crypto import KdfParams
 
     vault = Vault.create(tiny_disk, VAULT_PASSPHRASE, kdf=KdfParams.floor())
-    vault.add(os.urandom(200_000), {"kind": "other", "case": "CASE-1"})
+    case = open_case(tiny_disk, "CASE-1")
+    vault.add(os.urandom(200_000), {"kind": "other", "case": case.id})
     auth = AuthStore(tiny_disk)
     token = auth.redeem(auth.new_code()[0])
     with AgentProcess(tiny_disk) as running:

@@ -12,7 +12,7 @@ from PIL import Image
 from iprdesk.cli import main
 from iprdesk.vault import Vault
 from tests.conftest import VAULT_PASSPHRASE, fill_disk
-from tests.helpers import iprdesk
+from tests.helpers import iprdesk, open_case
 
 
 def run(home, *args, env=None, input=None, code=0):
@@ -41,6 +41,7 @@ def test_init_then_everything_through_the_real_cli(home, tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
     receipt = tmp_path / "付款凭证.pdf"
     receipt.write_bytes(b"%PDF-1.4 bank slip")
+    case = open_case(home, "C-1")  # named by its complaint ID below
     added = json.loads(iprdesk("vault", "add", str(receipt), "--case", "C-1", "--kind", "payment",
                                "--json", home=home).stdout)
     assert added[0]["sha256"] == hashlib.sha256(b"%PDF-1.4 bank slip").hexdigest()
@@ -53,13 +54,14 @@ def test_init_then_everything_through_the_real_cli(home, tmp_path):
     listed = json.loads(iprdesk("vault", "list", "--json", home=home,
                                 env={"IPRDESK_PASSPHRASE": "a long passphrase"}).stdout)
     assert [(i["id"], i["kind"], i["case"], i["original_name"]) for i in listed] == [
-        (added[0]["id"], "payment", "C-1", "付款凭证.pdf")]
+        (added[0]["id"], "payment", case.id, "付款凭证.pdf")]
 
 
 def test_add_list_show_get_delete(vault_home, tmp_path, env):
     shot, page = tmp_path / "shot.png", tmp_path / "complaint.mhtml"
     shot.write_bytes(png())
     page.write_bytes(b"MIME-Version: 1.0\r\n\r\npage")
+    c9, c10 = open_case(vault_home, "C-9"), open_case(vault_home, "C-10")
     out = run(vault_home, "vault", "add", str(shot), str(page), "--case", "C-9", "--note",
               "before fix", "--product", "P1", "--product", "P2").output
     ids = re.findall(r"^([0-9a-f]{16}) ", out, re.M)
@@ -67,17 +69,20 @@ def test_add_list_show_get_delete(vault_home, tmp_path, env):
     listed = json.loads(run(vault_home, "vault", "list", "--case", "C-9", "--json",
                             env=env).output)
     assert {i["id"] for i in listed} == set(ids)
-    assert json.loads(run(vault_home, "vault", "list", "--case", "nope", "--json",
-                          env=env).output) == []
+    assert {i["case"] for i in listed} == {c9.id}
+    # An unknown case is an error naming the open cases, not an empty list.
+    unknown = run(vault_home, "vault", "list", "--case", "nope", "--json", env=env,
+                  code=1).output
+    assert "No case nope" in unknown and f"{c9.id} (C-9, Bright Lens Studio LLC)" in unknown
     shown = json.loads(run(vault_home, "vault", "show", ids[0][:6], "--json", env=env).output)
     assert shown["product_ids"] == ["P1", "P2"] and shown["note"] == "before fix"
     assert shown["content_type"] == "image/png"
     target = tmp_path / "out.png"
     run(vault_home, "vault", "get", ids[0], "-o", str(target), env=env)
     assert target.read_bytes() == shot.read_bytes()
-    relabelled = json.loads(run(vault_home, "vault", "label", ids[1], "--case", "C-10",
+    relabelled = json.loads(run(vault_home, "vault", "label", ids[1], "--case", c10.id,
                                 "--json", env=env).output)
-    assert relabelled["case"] == "C-10" and relabelled["kind"] == "page"
+    assert relabelled["case"] == c10.id and relabelled["kind"] == "page"
     ids[1] = relabelled["id"]
     nothing = run(vault_home, "vault", "label", ids[1], env=env, code=2)  # a usage error
     assert "say what to change" in nothing.output
@@ -94,7 +99,11 @@ def test_cli_errors_are_one_line(home, vault_home, tmp_path, env):
     assert "vault init" in result.output
     result = run(vault_home, "vault", "export", "--case", "none", "-o", str(tmp_path / "b.zip"),
                  env=env, code=1)
-    assert "no evidence for case none" in result.output
+    assert result.output.count("\n") == 1 and "No case none, and no case is open" in result.output
+    empty_case = open_case(vault_home, "CMP-EMPTY")
+    result = run(vault_home, "vault", "export", "--case", "CMP-EMPTY", "-o",
+                 str(tmp_path / "b.zip"), env=env, code=1)
+    assert f"no evidence for case {empty_case.id}" in result.output
     assert not (tmp_path / "b.zip").exists()
 
 
@@ -150,6 +159,7 @@ def test_page_text_cannot_drive_the_terminal(vault, vault_home, env):
 def test_export_to_a_full_disk_is_a_clean_error(vault_home, tiny_disk, env, tmp_path):
     shot = tmp_path / "shot.png"
     shot.write_bytes(png())
+    open_case(vault_home, "C-1")
     run(vault_home, "vault", "add", "--case", "C-1", str(shot), env=env)
     fill_disk(tiny_disk)
     result = run(vault_home, "vault", "export", "--case", "C-1", "-o",

@@ -13,6 +13,11 @@ class IprdeskError(Exception):
     code = "error"
     status = 400
     headers: dict[str, str] | None = None  # extra headers of the agent's answer (Retry-After)
+    # The message in each language ({lang: text}), when the error has one: the extension
+    # shows the user's; and facts the user chooses from (the open cases), for the agent's
+    # answer beside code and message.
+    text: dict[str, str] | None = None
+    details: dict | None = None
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
         super().__init__(message)

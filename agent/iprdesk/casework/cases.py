@@ -18,7 +18,7 @@ from iprdesk.atomic import atomic_write_json
 from iprdesk.casework import deadlines
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.locking import exclusive
-from iprdesk.text import shared_data
+from iprdesk.text import i18n, shared_data
 from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls.check import parse_url
 from iprdesk.urls.watch import WatchList
@@ -106,6 +106,23 @@ class Case:
         return data
 
 
+class UnknownCase(NotFound):
+    """A case reference (a case id or a complaint ID) that names no case: the message lists
+    the open cases to choose from, never a new label made up on the spot."""
+
+    code = "unknown_case"
+
+    def __init__(self, ref: str, open_cases: list["Case"]):
+        shown = [f"{c.id} ({c.complaint_id}, {c.complainant})" for c in open_cases]
+        self.text = {lang: i18n.text("case.unknown" if shown else "case.unknown_none", lang,
+                                     ref=str(ref)[:100],
+                                     cases=i18n.text("ui.list_sep", lang).join(shown))
+                     for lang in i18n.LANGUAGES}
+        super().__init__(" / ".join(self.text.values()))
+        self.details = {"open_cases": [{"id": c.id, "complaint_id": c.complaint_id,
+                                        "complainant": c.complainant} for c in open_cases]}
+
+
 def _normalise_firm(name: str) -> str:
     words = re.sub(r"[^a-z0-9&]+", " ", name.lower().replace(" and ", " & ")).split()
     suffixes = {"ltd", "llc", "llp", "pa", "p", "a", "pc", "inc", "law", "firm", "the"}
@@ -160,6 +177,19 @@ class CaseStore:
     def all(self, status: str | None = None) -> list[Case]:
         cases = [self.get(case_id) for case_id in self.ids()]
         return [c for c in cases if status is None or c.status == status]
+
+    def resolve(self, ref: str) -> Case:
+        """The case a reference names: a case id, or a complaint ID (its open case, else its
+        latest closed one); UnknownCase, listing the open cases, when none."""
+        ref = str(ref or "").strip()
+        if CASE_ID.match(ref) and self._path(ref).exists():
+            return self.get(ref)
+        every = self.all()
+        named = [c for c in every if c.complaint_id == ref]
+        if named:
+            return min(named, key=lambda c: (c.status != "open", -parse_time(
+                c.created, "created").timestamp()))
+        raise UnknownCase(ref, [c for c in every if c.status == "open"])
 
     def find_open(self, complaint_id: str) -> Case | None:
         return next((c for c in self.all("open") if c.complaint_id == complaint_id), None)

@@ -49,7 +49,9 @@ def deadline_line(item: dict, lang: str) -> str:
 
 @click.group()
 def case():
-    """Open, list, show and close complaint cases and their deadlines."""
+    """Open, list, show and close complaint cases and their deadlines.
+
+    Wherever a command takes a CASE, the case id (c-1a2b3c4d) or the complaint ID works."""
 
 
 @case.command("new")
@@ -200,7 +202,7 @@ def _unlocked_vault(home, passphrase_file, *, prompt: bool):
 
 
 @case.command("show")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @passphrase_file_option
 @json_option
 @lang_option
@@ -209,7 +211,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
     """A case's facts, every deadline, and its documents in the vault (listed when the
     passphrase is given with --passphrase-file or $IPRDESK_PASSPHRASE)."""
     home = home_path(home)
-    c, lang = cases.CaseStore(home).get(case_id), _lang(lang)
+    c, lang = cases.CaseStore(home).resolve(case_id), _lang(lang)
     vault = _unlocked_vault(home, passphrase_file, prompt=False)
     documents = None if vault is None else vault.list(case=c.id)
     data = c.to_dict()
@@ -252,7 +254,7 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
 
 
 @case.command("event")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @click.argument("event", type=click.Choice([n for n in deadlines.event_names() if n != "received"]))
 @click.option("--at", default=None, help="When it happened, ISO 8601 (default: now).")
 @json_option
@@ -260,7 +262,8 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
 @home_option
 def case_event(case_id, event, at, as_json, lang, home):
     """Record what happened (offer received, images replaced...); deadlines follow."""
-    c = cases.CaseStore(home_path(home)).record_event(case_id, event, at)
+    store = cases.CaseStore(home_path(home))
+    c = store.record_event(store.resolve(case_id).id, event, at)
     if as_json:
         echo_json(c.to_dict())
         return
@@ -270,22 +273,24 @@ def case_event(case_id, event, at, as_json, lang, home):
 
 
 @case.command("urls")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @click.argument("urls", nargs=-1, required=True)
 @home_option
 def case_urls(case_id, urls, home):
     """Add public URLs of the complained images, for the dead-URL check."""
-    c = cases.CaseStore(home_path(home)).add_urls(case_id, list(urls))
+    store = cases.CaseStore(home_path(home))
+    c = store.add_urls(store.resolve(case_id).id, list(urls))
     click.echo(i18n.text("case.urls_count", i18n.system_language(), case=c.id,
                          count=len(c.old_urls)))
 
 
 @case.command("close")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @home_option
 def case_close(case_id, home):
     """Close a case: its deadlines stop warning."""
-    c = cases.CaseStore(home_path(home)).close(case_id)
+    store = cases.CaseStore(home_path(home))
+    c = store.close(store.resolve(case_id).id)
     click.echo(i18n.text("case.closed_now", i18n.system_language(), case=c.id))
 
 
@@ -326,7 +331,7 @@ def _run_preflight(home, c, agreements, payments, new_images, complained_images,
 
 
 @click.command("preflight")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @preflight_inputs
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a report page to this file.")
@@ -341,7 +346,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
     vault (unlocked with --passphrase-file, $IPRDESK_PASSPHRASE or a prompt), unless given
     as files."""
     home, lang = home_path(home), _lang(lang)
-    c = cases.CaseStore(home).get(case_id)
+    c = cases.CaseStore(home).resolve(case_id)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
                             passphrase_file, prompt=True)
     result = preflight.report(c, checks, lang)
@@ -365,7 +370,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
 
 
 @click.command("draft")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE")
 @click.argument("name", type=click.Choice(drafts.names()))
 @preflight_inputs
 @json_option
@@ -379,7 +384,7 @@ def draft(case_id, name, agreements, payments, new_images, complained_images,
     preflight, run on the same inputs as `iprdesk preflight`, confirms it; otherwise the
     letter holds a [TO COMPLETE: ...] gap saying why. Signed with `iprdesk seller` details."""
     home, lang = home_path(home), _lang(lang)
-    c = cases.CaseStore(home).get(case_id)
+    c = cases.CaseStore(home).resolve(case_id)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
                             passphrase_file, prompt=False)
     result = drafts.render(c, name, checks, Config.load(home).seller())

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_writer
+from iprdesk.casework.cases import CaseStore
 from iprdesk.cli.common import (
     PASSPHRASE_ENV,
     echo_json,
@@ -51,6 +52,12 @@ def _new_passphrase(passphrase_file: str | None, prompt: str) -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
 
 
+def _case_id(home, ref: str | None) -> str | None:
+    """The id of the case a --case names (its id or complaint ID); an unknown one is an error
+    listing the open cases, never a new label."""
+    return None if ref is None else CaseStore(home_path(home)).resolve(ref).id
+
+
 def _unlocked(home, passphrase_file) -> Vault:
     vault = Vault.open(home_path(home))
     vault.unlock(vault_passphrase(passphrase_file))
@@ -84,7 +91,8 @@ def init(passphrase_file, home):
 
 @vault.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--case", default=None, help="Case this evidence belongs to.")
+@click.option("--case", default=None,
+              help="Case this evidence belongs to (its id or complaint ID).")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="What it is (default: detected from the content, else other; "
                    "`vault label --kind` changes it).")
@@ -96,6 +104,7 @@ def init(passphrase_file, home):
 def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
     """Seal files into the vault (no passphrase needed)."""
     vault = Vault.open(home_path(home))
+    case = _case_id(home, case)
     entries = []
     for name in files:
         path = Path(name)
@@ -127,13 +136,14 @@ def _summary(item) -> dict:
 
 
 @vault.command("list")
-@click.option("--case", default=None, help="Only this case.")
+@click.option("--case", default=None, help="Only this case (its id or complaint ID).")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only this kind.")
 @passphrase_file_option
 @json_option
 @home_option
 def list_(case, kind, passphrase_file, as_json, home):
     """List the evidence (needs the passphrase: names are encrypted)."""
+    case = _case_id(home, case)
     opened = _unlocked(home, passphrase_file)
     items = opened.list(case=case, kind=kind)
     if opened.unreadable:
@@ -221,7 +231,8 @@ def verify(deep, passphrase_file, as_json, home):
 
 
 @vault.command()
-@click.option("--case", default=None, help="The case to export (default: all the evidence).")
+@click.option("--case", default=None,
+              help="The case to export, its id or complaint ID (default: all the evidence).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The bundle to write, e.g. appeal.zip.")
 @click.option("--include-superseded", is_flag=True,
@@ -232,7 +243,7 @@ def verify(deep, passphrase_file, as_json, home):
 @home_option
 def export(case, output, include_superseded, passphrase_file, as_json, home):
     """Write a signed appeal bundle (zip) of a case's evidence."""
-    summary = export_bundle(_unlocked(home, passphrase_file), output, case=case,
+    summary = export_bundle(_unlocked(home, passphrase_file), output, case=_case_id(home, case),
                             include_superseded=include_superseded)
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
@@ -349,7 +360,8 @@ def passwd(new_passphrase_file, passphrase_file, home):
 
 @vault.command()
 @click.argument("object_id")
-@click.option("--case", default=None, help="New case (empty text removes it).")
+@click.option("--case", default=None,
+              help="New case, its id or complaint ID (empty text removes it).")
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="New kind.")
 @click.option("--note", default=None, help="New note.")
 @click.option("--complaint", "complaint_id", default=None, help="New complaint ID.")
@@ -362,6 +374,8 @@ def label(object_id, case, kind, note, complaint_id, product_ids, passphrase_fil
 
     The content and its SHA-256 stay as captured; the item gets a new id (printed), and the
     journal records the change."""
+    if case:
+        case = _case_id(home, case)
     changes = {k: v for k, v in {"case": case, "kind": kind, "note": note,
                                  "complaint_id": complaint_id}.items() if v is not None}
     if product_ids:

@@ -115,4 +115,8 @@ def error_response(status: int, code: str, message: str, headers=None) -> web.Re
 
 
 def from_error(e: IprdeskError) -> web.Response:
-    return error_response(e.status, e.code, e.message, headers=e.headers)
+    body = error_body(e.code, e.message)
+    if e.text:
+        body["error"]["text"] = e.text
+    body["error"].update(e.details or {})
+    return web.json_response(body, status=e.status, headers=e.headers)

@@ -26,6 +26,11 @@ def _answer(request: web.Request, case: cases.Case, status: int = 200) -> web.Re
     return web.json_response(case.to_dict(_now(request)), status=status)
 
 
+def _case(request: web.Request) -> cases.Case:
+    """The case the path names, by case id or complaint ID."""
+    return _store(request).resolve(request.match_info["case_id"])
+
+
 def _lang(value) -> str:
     if value is None:
         return "en"
@@ -72,12 +77,12 @@ async def import_notice(request: web.Request) -> web.Response:
 
 @routes.get("/v1/cases/{case_id}")
 async def show_case(request: web.Request) -> web.Response:
-    return _answer(request, _store(request).get(request.match_info["case_id"]))
+    return _answer(request, _case(request))
 
 
 @routes.post("/v1/cases/{case_id}/close")
 async def close_case(request: web.Request) -> web.Response:
-    return _answer(request, _store(request).close(request.match_info["case_id"], _now(request)))
+    return _answer(request, _store(request).close(_case(request).id, _now(request)))
 
 
 @routes.post("/v1/cases/{case_id}/events")
@@ -87,7 +92,7 @@ async def record_event(request: web.Request) -> web.Response:
         raise BadInput("event is required")
     if body.get("at") is not None and not isinstance(body["at"], str):
         raise BadInput("at must be an ISO 8601 time")
-    case = _store(request).record_event(request.match_info["case_id"], body["event"],
+    case = _store(request).record_event(_case(request).id, body["event"],
                                         body.get("at"), _now(request))
     return _answer(request, case)
 
@@ -103,7 +108,7 @@ def _preflight_work(request: web.Request, case: cases.Case):
 @routes.get("/v1/cases/{case_id}/drafts")
 @heavy
 async def case_drafts(request: web.Request) -> web.Response:
-    case = _store(request).get(request.match_info["case_id"])
+    case = _case(request)
     # A draft states only what the preflight verified, so it runs the preflight first.
     checks = await in_pool(request, _preflight_work(request, case))
     seller = Config.load(state(request).home).seller()
@@ -115,7 +120,7 @@ async def case_drafts(request: web.Request) -> web.Response:
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
-    case = _store(request).get(request.match_info["case_id"])
+    case = _case(request)
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
     checks = await in_pool(request, _preflight_work(request, case))
     return web.json_response(preflight.report(case, checks, lang, _now(request)))

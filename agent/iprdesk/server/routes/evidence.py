@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
+from iprdesk.casework.cases import CaseStore
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.server.http import (
@@ -33,6 +34,16 @@ MAX_FILES = 20
 
 def session(request: web.Request) -> VaultSession:
     return state(request).services.vault.session
+
+
+def case_id(request: web.Request, ref) -> str | None:
+    """The id of the case a request names by id or complaint ID (None: no case). An unknown
+    one is refused, listing the open cases: evidence never lands under a made-up label."""
+    if ref is None or ref == "":
+        return None
+    if not isinstance(ref, str):
+        raise BadInput("case must be text")
+    return CaseStore(state(request).home).resolve(ref).id
 
 
 async def _in_thread(function, *args):
@@ -96,6 +107,11 @@ async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
 async def add_evidence(request: web.Request) -> web.Response:
     """Seal captured files into the vault; needs no passphrase."""
     entries = await _read_capture(request)
+    # A capture for an unknown case is refused whole (nothing sealed): the seller picks the
+    # case from the list in the error, in their language, and captures again.
+    for _, meta in entries:
+        if "case" in meta:
+            meta["case"] = case_id(request, meta["case"])
     vault = session(request).vault(activity=False)
     items, detected = await in_pool(request, _add_with_kinds, vault, entries)
     log.info("added %d piece(s) of evidence", len(items))
@@ -151,8 +167,8 @@ async def lock(request: web.Request) -> web.Response:
 async def list_items(request: web.Request) -> web.Response:
     """The evidence (decrypted metadata), optionally of one case or kind; needs unlock."""
     vault = session(request).vault()
-    items = await _in_thread(lambda: vault.list(case=request.query.get("case"),
-                                                kind=request.query.get("kind")))
+    case = case_id(request, request.query.get("case"))
+    items = await _in_thread(lambda: vault.list(case=case, kind=request.query.get("kind")))
     return web.json_response({"items": [i.to_dict() for i in items],
                               "unreadable": vault.unreadable})
 
@@ -162,9 +178,7 @@ async def list_items(request: web.Request) -> web.Response:
 async def export(request: web.Request) -> web.StreamResponse:
     """An appeal bundle (zip) of one case, sent back as the response body; needs unlock."""
     body = await read_json(request)
-    case = body.get("case")
-    if case is not None and not isinstance(case, str):
-        raise BadInput("case must be text")
+    case = case_id(request, body.get("case"))
     include_superseded = body.get("include_superseded", False)
     if not isinstance(include_superseded, bool):
         raise BadInput("include_superseded must be true or false")
