@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
+from iprdesk.timeutil import TEST_CLOCK_ENV
 from tests.conftest import REPO
 from tests.helpers import AgentProcess, iprdesk, pairing_code
 
@@ -67,6 +68,20 @@ class Browser:
             with self.context.expect_event("serviceworker"):
                 self.open_extension_page("popup/popup.html").close()
         return self.context.service_workers[0]
+
+    def move_clock(self, hours: float) -> None:
+        """Move the agent's clock, the one "now" of every deadline state (`hours` ahead of the
+        real time; 0 puts it back), then let the deadline warnings look again, as their
+        alarm would once that much time had passed. Through the extension, which holds the
+        token."""
+        page = self.open_extension_page("popup/popup.html")
+        page.evaluate("""async (seconds) => {
+            const agent = await import("/background/agent-client.js");
+            await agent.request("/v1/test/clock", { method: "PUT",
+                                                    json: { offset_seconds: seconds } });
+            await chrome.runtime.sendMessage({ type: "deadlines.check" });
+        }""", hours * 3600)
+        page.close()
 
     @contextmanager
     def agent_stopped(self):
@@ -207,7 +222,8 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
     home = tmp / "home"
     home.mkdir(exist_ok=True)
     panel = MockPanel()
-    agent = AgentProcess(home, extra_args=agent_args).start()
+    # The e2e agent's clock can be moved (Browser.move_clock): deadlines without waiting days.
+    agent = AgentProcess(home, extra_args=agent_args, env={TEST_CLOCK_ENV: "1"}).start()
     try:
         with sync_playwright() as pw, ExitStack() as stack:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser(timezone="Asia/Shanghai")
 
 @pytest.fixture(scope="module")
 def page(browser):
-    return browser.open_extension_page("popup/popup.html")
+    page = browser.open_extension_page("popup/popup.html")
+    page.add_script_tag(url=browser.ext_url("content/deadlines.js"))
+    return page
 
 
 def read(page, text):

@@ -42,8 +42,8 @@ def iso_ms(text: str) -> float:
 
 
 def next_warning_ms(cases, now_ms: float) -> float:
-    """When the next warning of any open case starts (as extension/background/deadlines.js
-    levels them: the earliest and the last warning, then the due time)."""
+    """When the next warning of any open case starts (as the agent's casework/deadlines.py
+    levels them: the earliest and the last warning, then the due time), counted here anew."""
     rules = {r["id"]: r for r in shared_data.load("deadlines.json")["deadlines"]}
     times = []
     for c in cases:
@@ -169,14 +169,13 @@ def test_open_case_from_a_row_then_deadline_notifications(browser):
         return alarm && Math.abs(alarm.scheduledTime - expected) < 5000;
     }""", expected)
 
-    # Move the clock 13 h on: 5 h left, urgent; then past the deadline: overdue.
+    # Move the agent's clock 13 h on: 5 h left, urgent; then past the deadline: overdue.
     try:
         for hours, level in ((13, "urgent"), (19, "overdue")):
-            browser.worker.evaluate(
-                f"chrome.storage.local.set({{clockOffsetMs: {hours * 3600e3}}})")
+            browser.move_clock(hours)
             wait_for_notified(page, f"{key}:{level}")
     finally:
-        browser.worker.evaluate("chrome.storage.local.set({clockOffsetMs: 0})")
+        browser.move_clock(0)
     notified = page.evaluate(
         "async () => (await chrome.storage.local.get('deadlineNotified')).deadlineNotified")
     assert sorted(k for k in notified if k.startswith(key)) == \
@@ -302,6 +301,7 @@ def test_account_banner_in_other_markup_and_chinese(browser):
 def test_panel_dates_are_read_in_every_format(browser, text, expected):
     """The overlays' date reader, run in an extension page where it is loaded as is."""
     page = browser.open_extension_page("popup/popup.html")
+    page.add_script_tag(url=browser.ext_url("content/deadlines.js"))
     got = page.evaluate("""(t) => { const ms = iprdesk.deadlines.parseDate(t);
                                    return ms === null ? "null" : new Date(ms).toISOString(); }""",
                         text)
@@ -310,19 +310,6 @@ def test_panel_dates_are_read_in_every_format(browser, text, expected):
         assert got.startswith("2026-11-2")
     else:
         assert got == expected
-
-
-def test_the_browser_recognises_the_same_schedule_a_firms_as_the_agent(browser):
-    from iprdesk.casework import cases
-
-    names = ["Nike Inc. c/o GREER BURNS AND CRAIN", "Keith A. Vogt Ltd", "Greer's Bakery",
-             "epstein drangel llp", "Bright Lens Studio", "SRIP Law P.A."]
-    page = browser.open_extension_page("popup/popup.html")
-    shared = page.evaluate("() => chrome.runtime.sendMessage({type: 'shared.get'})")["data"]
-    got = page.evaluate("""([shared, names]) => names.map(
-        (n) => iprdesk.deadlines.scheduleAFirm(shared, n))""", [shared, names])
-    page.close()
-    assert got == [cases.schedule_a_firm(n) for n in names]
 
 
 def test_a_deadline_check_asked_for_while_one_runs_sees_what_changed_meanwhile(browser):

@@ -34,18 +34,19 @@ def pairing_code(home: Path) -> str:
 class AgentProcess:
     """The real agent in its own process, on a free loopback port."""
 
-    def __init__(self, home: Path, port: int | None = None, extra_args=()):
+    def __init__(self, home: Path, port: int | None = None, extra_args=(), env=None):
         self.home = home
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
+        self.env = {**os.environ, **(env or {})}
         self.proc = None
 
     def start(self, timeout=60.0):  # a bound for a loaded machine; it returns once up
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "iprdesk", "agent", "--home", str(self.home),
              "--port", str(self.port), *self.extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

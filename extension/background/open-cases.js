@@ -4,12 +4,14 @@ import * as agent from "./agent-client.js";
 
 const CASES_CACHE_KEY = "openCasesCache";
 
-// Open cases, most urgent first; cached so the popup and warnings work while the agent is down.
+// Open cases, most urgent first, their deadlines judged by the agent at `now` (its clock);
+// cached so the popup still lists them while the agent is down (then their deadlines are
+// unknown: `cached`, no `now`).
 export async function openCases() {
   try {
-    const { cases } = await agent.request("/v1/cases");
+    const { cases, now } = await agent.request("/v1/cases");
     await chrome.storage.local.set({ [CASES_CACHE_KEY]: cases });
-    return { cases, cached: false };
+    return { cases, now, cached: false };
   } catch (e) {
     const { [CASES_CACHE_KEY]: cases } = await chrome.storage.local.get(CASES_CACHE_KEY);
     if (!cases || e.code === "not_paired") throw e;

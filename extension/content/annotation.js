@@ -1,6 +1,7 @@
 // A row annotation: a small chip beside a row of the Panel, and a card that opens below it
 // with the explanation and the actions. Both live in one shadow root, outside the page flow.
 iprdesk.annotation = (() => {
+  const { el } = iprdesk;  // lib/dom-classic.js
   const CARD_WIDTH = 410;  // px, narrower only in a narrower window
   const GAP = 6;           // px between the chip and its card
   const MARGIN = 8;        // px the card keeps from the window's edges
@@ -129,18 +130,6 @@ iprdesk.annotation = (() => {
     host.dataset.state = state;
     iprdesk.overlay.reposition();  // its size has just changed
     return { root, host, chip, card: root.querySelector(".card") };
-  }
-
-  // Small DOM builder: el("p", {className: "x"}, "text", child...).
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === "dataset") Object.assign(node.dataset, v);
-      else if (k in node) node[k] = v;
-      else node.setAttribute(k, v);
-    }
-    node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-    return node;
   }
 
   const list = (items, tag = "ul") => el(tag, {}, (items || []).map((text) => el("li", {}, text)));

@@ -1,5 +1,6 @@
-// Deadline arithmetic and words for the overlays and the popup, from the shared data
-// (deadlines.json, lawfirms.json, the agent's messages): the same rules and texts the CLI uses.
+// Deadlines on the Panel's pages: the dates the Panel writes, read (parseDate), and the
+// deadlines of its complaint rows as the agent judged them (rows): the agent computes every
+// state, on its one clock; this only reads the page and keeps the answers.
 globalThis.iprdesk = globalThis.iprdesk || {};
 iprdesk.deadlines = (() => {
   const HOUR = 3600 * 1000;
@@ -104,47 +105,67 @@ iprdesk.deadlines = (() => {
     return utc - offset * MINUTE;
   }
 
-  function rule(catalog, id) {
-    return catalog.deadlines.deadlines.find((r) => r.id === id);
-  }
+  // -- the agent's answers ------------------------------------------------------------------
+  // Each row's answer, by a key the caller makes of what the page shows of the row:
+  // { deadlines, schedule_a_firm, arrived } from the agent, or { down: true } when it is not
+  // running (the row then says its deadline is unknown: nothing here computes one). Answers
+  // older than MAX_AGE are asked again, so a state the agent would now judge otherwise comes.
+  const MAX_AGE = 30 * 1000;
+  const answers = new Map();
+  const wanted = new Map();     // key -> row, to ask for next
+  const listeners = new Set();  // to call once what they wanted is in
+  const inFlight = new Set();   // keys being asked for
+  let asking = null;
 
-  // ok | warning | urgent | overdue (due, for reminders), from the rule's warning levels.
-  function state(r, msLeft) {
-    if (msLeft <= 0) return r.kind === "deadline" ? "overdue" : "due";
-    const levels = [...r.warn_before_hours].sort((a, b) => b - a);
-    if (msLeft <= levels[levels.length - 1] * HOUR) return "urgent";
-    if (msLeft <= levels[0] * HOUR) return "warning";
-    return "ok";
-  }
-
-  // "1 d 4 h" / "3 小时 20 分钟": the largest units (two by default), words from the agent's
-  // messages.
-  function duration(ms, messages, unitCount = 2) {
-    const total = Math.floor(Math.abs(ms) / 60000);
-    const units = messages["time.units"].split("|");
-    const parts = [[Math.floor(total / 1440), units[0]], [Math.floor((total % 1440) / 60), units[1]],
-                   [total % 60, units[2]]].filter(([n]) => n).slice(0, unitCount);
-    const sep = units[0].length === 1 ? " " : "";
-    return (parts.length ? parts : [[0, units[2]]]).map(([n, u]) => `${n}${sep}${u}`).join(" ");
-  }
-
-  const firmKey = (name) => name.toLowerCase().replace(/ and /g, " & ").replace(/[^a-z0-9&]+/g, " ")
-    .split(" ").filter((w) => w && !["ltd", "llc", "llp", "pa", "p", "a", "pc", "inc", "law", "firm", "the"].includes(w))
-    .join(" ");
-
-  // The known Schedule A firm named in a complainant, as iprdesk.cases.schedule_a_firm does.
-  function scheduleAFirm(catalog, complainant) {
-    const text = ` ${firmKey(complainant || "")} `;
-    for (const firm of catalog.lawfirms.firms) {
-      for (const name of [firm.name, ...firm.aliases]) {
-        const key = firmKey(name);
-        if (key && text.includes(` ${key} `)) return firm.name;
-      }
+  async function askAgent(batch) {
+    let got = null;
+    try {
+      got = (await iprdesk.ask("deadlines.preview", {
+        rows: batch.map(({ received, complainant }) => ({
+          received: received === null ? null : new Date(received).toISOString(),
+          complainant: complainant || "" })) })).rows;
+    } catch {
+      // Not running (or not paired): the rows say so until the next ask.
     }
-    return null;
+    const arrived = Date.now();
+    batch.forEach(({ key }, i) => answers.set(key, got ? { ...got[i], arrived } : { down: true, arrived }));
   }
 
-  const format = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
+  // One ask at a time; rows wanted meanwhile go in the next. Whoever waited is called after
+  // each answer (and asks again for what is still missing).
+  function pump() {
+    if (asking || !wanted.size) return;
+    const batch = [...wanted.values()];
+    wanted.clear();
+    batch.forEach(({ key }) => inFlight.add(key));
+    asking = askAgent(batch).then(() => {
+      asking = null;
+      inFlight.clear();
+      const waiting = [...listeners];
+      listeners.clear();
+      waiting.forEach((listener) => listener());
+      pump();
+    });
+  }
 
-  return { HOUR, parseDate, rule, state, duration, scheduleAFirm, format };
+  // rows: [{ key, received: ms or null, complainant }]. Returns key -> the answer known now
+  // (undefined while the first one is asked for); `onAnswer` runs once new answers are in.
+  function rows(list, onAnswer) {
+    const now = Date.now();
+    for (const row of list) {
+      if (inFlight.has(row.key)) listeners.add(onAnswer);
+      else if (!(now - answers.get(row.key)?.arrived < MAX_AGE)) wanted.set(row.key, row);
+    }
+    if (wanted.size) {
+      listeners.add(onAnswer);
+      pump();
+    }
+    return (key) => answers.get(key);
+  }
+
+  // A deadline answered by the agent with the time its answer arrived: its ms left now, ticking
+  // on from the agent's count. Its state stays the agent's.
+  const left = (d, arrived) => d.ms_left - (Date.now() - arrived);
+
+  return { HOUR, parseDate, rows, left };
 })();

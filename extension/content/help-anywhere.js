@@ -45,7 +45,7 @@ iprdesk.helpAnywhere = (() => {
   }
 
   // The nearest element around an ID that also holds a recent date (its row, whatever the
-  // markup), or null: { row, received, cell: the date's element }.
+  // markup), or null: { row, received, text: the date's text, cell: its element }.
   function datedRow(anchor, complaint) {
     for (let row = anchor; row && row !== document.body; row = row.parentElement) {
       if (row.textContent.length > MAX_ROW_TEXT) return null;
@@ -54,7 +54,8 @@ iprdesk.helpAnywhere = (() => {
         const received = D.parseDate(node.data.replace(complaint, " "));
         if (received === null) continue;
         const age = Date.now() - received;
-        return age >= 0 && age <= MAX_AGE ? { row, received, cell: node.parentElement } : null;
+        return age >= 0 && age <= MAX_AGE
+          ? { row, received, text: node.data, cell: node.parentElement } : null;
       }
     }
     return null;
@@ -71,25 +72,27 @@ iprdesk.helpAnywhere = (() => {
             list(hints[`type.${type}.fix`], "ol")];
   }
 
-  // Nothing says the date is when the complaint came: the card says "if", never more.
-  function deadlineFacts(shared, received) {
-    const rule = D.rule(shared, "response");
-    const due = received + rule.hours * D.HOUR;
-    const left = due - Date.now();
-    return { rule, due, left, state: D.state(rule, left) };
+  // The response deadline as the agent judges it for a complaint received then (undefined until
+  // its answer is in; { down } when the agent is not running). Nothing says the date is when the
+  // complaint came: the card says "if", never more.
+  function deadlineFacts(shared, complaint, dated) {
+    const key = `anywhere\n${complaint}\n${dated.text}`;
+    const answer = D.rows([{ key, received: dated.received }], iprdesk.lookAgain)(key);
+    if (!answer) return undefined;
+    const rule = shared.deadlines.deadlines.find((r) => r.id === "response");
+    if (answer.down) return { rule, state: "unknown", down: true };
+    const d = answer.deadlines.find((item) => item.id === "response");
+    return { rule, state: d.state, due: Date.parse(d.due), left: D.left(d, answer.arrived) };
   }
 
   function deadlineCard(ctx, id, received, facts) {
-    // With the zone's name: the page may state its dates in another one (UTC).
-    const when = (ms) => new Date(ms).toLocaleString(undefined, {
-      year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
-      timeZoneName: "short" });
     const h = ctx.hints;
-    const time = D.duration(facts.left, ctx.messages);
-    return [el("h3", {}, D.format(h["anywhere.deadline.title"], { id })),
-            el("p", { className: "deadline", dataset: { state: facts.state } },
-               D.format(h[facts.left > 0 ? "anywhere.deadline.if" : "anywhere.deadline.ifOverdue"],
-                        { received: when(received), due: when(facts.due), time })),
+    const text = facts.down ? h["deadline.agentDown"]
+      : iprdesk.format(h[facts.left > 0 ? "anywhere.deadline.if" : "anywhere.deadline.ifOverdue"],
+                       { received: iprdesk.localTime(received), due: iprdesk.localTime(facts.due),
+                         time: iprdesk.duration(facts.left, ctx.messages) });
+    return [el("h3", {}, iprdesk.format(h["anywhere.deadline.title"], { id })),
+            el("p", { className: "deadline", dataset: { state: facts.state } }, text),
             el("p", { className: "why" }, facts.rule.why[ctx.lang])];
   }
 
@@ -122,10 +125,12 @@ iprdesk.helpAnywhere = (() => {
     const complaint = text.match(COMPLAINT_ID)?.[0];
     const dated = complaint && datedRow(anchor, complaint);
     if (!dated) return null;
-    const facts = deadlineFacts(ctx.shared, dated.received);
+    const facts = deadlineFacts(ctx.shared, complaint, dated);
+    if (!facts) return null;  // drawn once the agent has answered
     return { anchor: dated.row, cells: [dated.cell], kind: "deadline", state: facts.state,
-             chipText: `${facts.left <= 0 ? "−" : ""}${D.duration(facts.left, ctx.messages, 1)}`,
-             title: D.format(h["anywhere.deadline.title"], { id: complaint }),
+             chipText: facts.down ? "?"
+               : `${facts.left <= 0 ? "−" : ""}${iprdesk.duration(facts.left, ctx.messages, 1)}`,
+             title: iprdesk.format(h["anywhere.deadline.title"], { id: complaint }),
              card: deadlineCard(ctx, complaint, dated.received, facts), data: { complaint } };
   }
 

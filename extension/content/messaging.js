@@ -21,6 +21,3 @@ iprdesk.ask = async function ask(type, payload = {}) {
 };
 
 iprdesk.t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
-
-// "zh_CN" when the browser speaks Chinese, else "en": the languages of the hints.
-iprdesk.language = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");

@@ -1,7 +1,6 @@
 // Helpers for the extension's own pages (popup, options).
+import { language } from "./words.js";
 
-// The language of the shared data's texts ({en, zh_CN}) that matches the browser's.
-export const lang = () => (chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en");
 export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
 // A message whose first placeholder is a count: `{item|items}` in it takes the word that
@@ -11,7 +10,7 @@ export const tn = (key, count, ...subs) => t(key, String(count), ...subs)
 
 // Fill every element carrying data-i18n with its message, in the browser's language.
 export function localise(root = document) {
-  document.documentElement.lang = chrome.i18n.getUILanguage();
+  document.documentElement.lang = language().replace("_", "-");  // the language shown
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder);

@@ -1,8 +1,9 @@
 // The appeal preflight of one case, in the browser's language, from the agent.
 import { el } from "../lib/dom.js";
 import { ask, localise, t } from "../lib/page-common.js";
+import { language } from "../lib/words.js";
 
-const lang = chrome.i18n.getUILanguage().toLowerCase().startsWith("zh") ? "zh_CN" : "en";
+const lang = language();
 const caseId = new URLSearchParams(location.search).get("case");
 const STATUS = { en: { pass: "pass", fail: "fail", unknown: "unknown" },
                  zh_CN: { pass: "通过", fail: "未通过", unknown: "未知" } };

@@ -102,6 +102,8 @@ class Case:
         data = asdict(self)
         data["received"] = self.events["received"]
         data["deadlines"] = self.deadline_states(now)
+        upcoming = deadlines.next_deadline(data["deadlines"])
+        data["next_deadline"] = upcoming["id"] if upcoming else None
         data["schedule_a_firm"] = schedule_a_firm(self.complainant)
         return data
 

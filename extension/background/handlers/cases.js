@@ -1,7 +1,6 @@
 // Cases, drafts and preflight for the overlays, the popup and the preflight page.
 import * as agent from "../agent-client.js";
 import { getSharedDataWith } from "../shared-data.js";
-import * as clock from "../clock.js";
 import { checkDeadlines } from "../deadlines.js";
 import { openCases } from "../open-cases.js";
 
@@ -14,7 +13,7 @@ function caseId(id) {
 }
 
 export const handlers = {
-  "cases.list": async () => ({ ...(await openCases()), now: await clock.now() }),
+  "cases.list": () => openCases(),
   "cases.get": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}`),
   "cases.open": async ({ facts }) => {
     const created = await agent.request("/v1/cases", { method: "POST", json: facts });

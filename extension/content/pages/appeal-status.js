@@ -32,7 +32,7 @@
       const button = el("button", { className: "action primary preflight", type: "button",
                                     dataset: { case: c.id } },
         cases.length === 1 ? ctx.hints["appeal.preflight"]
-          : iprdesk.deadlines.format(ctx.hints["appeal.preflightFor"], { id: c.complaint_id }));
+          : iprdesk.format(ctx.hints["appeal.preflightFor"], { id: c.complaint_id }));
       button.addEventListener("click", () => iprdesk.ask("ui.openPreflight", { caseId: c.id }));
       return button;
     });
@@ -70,7 +70,7 @@
       const cases = casesOf(row);
       const h = ctx.hints;
       const title = code ? h[`rejection.${code}.title`]
-        : iprdesk.deadlines.format(h["rejection.unknown.title"], { code: raw || "?" });
+        : iprdesk.format(h["rejection.unknown.title"], { code: raw || "?" });
       // In the blank space of a cell, never over the page's own text.
       const cells = ["reason", "status", "date", "appealId"].map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {

@@ -5,38 +5,50 @@
   const { el, list, status } = iprdesk.annotation;
   const D = iprdesk.deadlines;
   const REQUIRED = ["complaintId", "complainant"];
-  const DUE_FORMAT = { dateStyle: "medium", timeStyle: "short" };  // to the minute, not second
   let ctx = null;
   let openCases = [];
+  let casesArrived = 0;
 
-  // The row's response deadline: from its open case when there is one (the seller may have
-  // answered already), else counted from the row's date with the rule from deadlines.json.
-  function responseDeadline(row) {
-    const rule = D.rule(ctx.shared, "response");
+  // The row's answer from the agent (its deadlines and Schedule A firm; casework/deadlines.py
+  // judges them), by what the page shows of the row; undefined until the first answer is in.
+  function rowAnswers(rows) {
+    const list = rows.map((row) => ({ key: rowKey(row), received: D.parseDate(row.values.date),
+                                      complainant: row.values.complainant }));
+    return D.rows(list, () => !ctx.signal.aborted && render());
+  }
+
+  const rowKey = (row) => [row.values.complaintId, row.values.date, row.values.complainant].join("\n");
+
+  // The row's response deadline as the agent judged it: its open case's when there is one (the
+  // seller may have answered already), else the row's own from its date. When the agent is not
+  // running it is unknown: nothing here computes a second one.
+  function responseDeadline(row, answer) {
+    const rule = ctx.shared.deadlines.deadlines.find((r) => r.id === "response");
     const caseOf = openCases.find((c) => c.complaint_id === row.values.complaintId);
-    const fromCase = caseOf?.deadlines.find((d) => d.id === "response");
-    if (fromCase?.state === "done") return { state: "done", rule, caseOf };
-    const due = fromCase?.due ? Date.parse(fromCase.due)
-      : (D.parseDate(row.values.date) ?? NaN) + rule.hours * D.HOUR;
-    if (Number.isNaN(due)) return { state: "unknown", rule, caseOf };
-    const left = due - Date.now();
-    return { state: D.state(rule, left), left, due, rule, caseOf };
+    const fresh = caseOf && !caseOf.cached;
+    const [from, arrived] = fresh ? [caseOf, casesArrived] : [answer, answer.arrived];
+    if (answer.down && !fresh) return { state: "agentDown", rule, caseOf };
+    const d = from.deadlines.find((item) => item.id === "response");
+    if (d.state === "done") return { state: "done", rule, caseOf };
+    if (d.state === "pending") return { state: "unknown", rule, caseOf };  // no date in the row
+    return { state: d.state, left: D.left(d, arrived), due: Date.parse(d.due), rule, caseOf };
   }
 
   function deadlineText(dl) {
     const h = ctx.hints;
     if (dl.state === "done") return h["deadline.response.done"];
     if (dl.state === "unknown") return h["deadline.noDate"];
+    if (dl.state === "agentDown") return h["deadline.agentDown"];
     const key = dl.left <= 0 ? "deadline.response.overdue" : "deadline.response.left";
-    return D.format(h[key], { time: D.duration(dl.left, ctx.messages) });
+    return iprdesk.format(h[key], { time: iprdesk.duration(dl.left, ctx.messages) });
   }
 
   // Short, so it fits in a cell's blank space: "© 17 h", "™ −2 小时".
   function chipText(type, dl) {
     const label = { copyright: "©", trademark: "™" }[type] || "?";
-    if (dl.state === "unknown") return label;
+    if (dl.state === "unknown" || dl.state === "agentDown") return label;
     if (dl.state === "done") return `${label} ✓`;
-    const time = D.duration(dl.left, ctx.messages, 1);
+    const time = iprdesk.duration(dl.left, ctx.messages, 1);
     return `${label} ${dl.left <= 0 ? "−" : ""}${time}`;
   }
 
@@ -51,18 +63,18 @@
     };
   }
 
-  function fill(card, row, type, dl) {
+  function fill(card, row, type, dl, firm) {
     const h = ctx.hints;
-    const firm = D.scheduleAFirm(ctx.shared, row.values.complainant);
-    // The parts it has: replaceChildren would show a null as the text "null".
+    // Left-out parts (null) are left out, not written as "null".
     card.replaceChildren(...[
       el("h3", {}, type ? h[`type.${type}.label`] : row.values.type || "?"),
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
       type ? list(h[`type.${type}.fix`], "ol") : null,
-      el("p", { className: "deadline", dataset: { state: dl.state } }, deadlineText(dl),
-         dl.due ? ` (${new Date(dl.due).toLocaleString(undefined, DUE_FORMAT)})` : ""),
+      el("p", { className: "deadline", dataset: { state: dl.state } }, dl.due
+        ? iprdesk.format(h["deadline.withDue"], { deadline: deadlineText(dl), due: iprdesk.localTime(dl.due) })
+        : deadlineText(dl)),
       el("p", { className: "why" }, dl.rule.why[ctx.lang]),
-      firm ? el("p", { className: "firm" }, D.format(ctx.messages["case.schedule_a"], { firm })) : null,
+      firm ? el("p", { className: "firm" }, iprdesk.format(ctx.messages["case.schedule_a"], { firm })) : null,
       actions(card, row, type, dl),
       el("div", { className: "status" }),
     ].filter(Boolean));
@@ -139,8 +151,10 @@
           ...rowFacts(row, kind.value), store_id: storeId.value.trim() } });
         if (signal.aborted) return;  // left meanwhile: the case is made, this page is gone
         openCases = [...openCases, created];
+        casesArrived = Date.now();
         // The open card now shows the case instead of the form.
-        fill(card, row, kind.value, responseDeadline(row));
+        const answer = rowAnswers([row])(rowKey(row));
+        fill(card, row, kind.value, responseDeadline(row, answer), answer.schedule_a_firm);
         status(card, iprdesk.t("caseCreated", created.id), "ok");
         render();
       } catch (err) {
@@ -166,12 +180,15 @@
 
   function render() {
     const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
+    const answerOf = rowAnswers(rows);
     const seen = new Set();
     for (const row of rows) {
       const id = `complaint:${row.values.complaintId}`;
       seen.add(id);
+      const answer = answerOf(rowKey(row));
+      if (!answer) continue;  // the agent's answer is on its way: drawn once it is in
       const type = iprdesk.grid.meaning(row.values.type, ctx.page.values?.type);
-      const dl = responseDeadline(row);
+      const dl = responseDeadline(row, answer);
       const cells = ["date", "status", "type", "complaintId", "complainant", "products"]
         .map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
@@ -180,13 +197,21 @@
         place: iprdesk.overlay.placeInCells(cells) });
       host.dataset.complaint = row.values.complaintId;
       host.dataset.type = type || "unknown";
-      host.dataset.scheduleA = D.scheduleAFirm(ctx.shared, row.values.complainant) ? "yes" : "no";
+      host.dataset.scheduleA = answer.down ? "unknown" : answer.schedule_a_firm ? "yes" : "no";
       // Rebuild the card only while it is closed: never under the user's cursor.
-      if (!host.hasAttribute("open") || !card.childElementCount) fill(card, row, type, dl);
+      if (!host.hasAttribute("open") || !card.childElementCount) fill(card, row, type, dl, answer.schedule_a_firm);
     }
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='complaint:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();
     }
+  }
+
+  // Open cases, with their deadlines as the agent judged them; a cached list (agent not
+  // running) still names each row's case, its deadlines are unknown.
+  async function refreshCases() {
+    const { cases, cached } = await iprdesk.ask("cases.list").catch(() => ({ cases: [] }));
+    openCases = cases.map((c) => ({ ...c, cached: Boolean(cached) }));
+    casesArrived = Date.now();
   }
 
   iprdesk.registerPage({
@@ -198,11 +223,10 @@
       ctx = context;
       context.showRecognised();
       render();
-      const cases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
+      await refreshCases();
       if (signal.aborted) return;
-      openCases = cases;
       render();
-      iprdesk.lifecycle.setInterval(render, 30000, signal);  // the countdowns move on
+      iprdesk.lifecycle.setInterval(() => refreshCases().then(() => !signal.aborted && render()), 30000, signal);  // the countdowns move on
     },
     update(context) {
       ctx = context;

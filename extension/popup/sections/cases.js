@@ -1,24 +1,9 @@
 // Open cases by urgency, each with its next deadline, a preflight link and its drafts
-// (English text to copy, the explanation in the user's language).
+// (English text to copy, the explanation in the user's language). The order, the next
+// deadline and its state are the agent's (casework/deadlines.py).
 import { el } from "../../lib/dom.js";
-import { ask, lang, t } from "../../lib/page-common.js";
-
-const RUNNING = ["ok", "warning", "urgent", "overdue", "due"];
-
-
-const D = globalThis.iprdesk.deadlines;
-
-// The earliest running deadline, judged on the extension's clock.
-function nextDeadline(c, now) {
-  return c.deadlines.filter((d) => d.due && RUNNING.includes(d.state))
-    .map((d) => ({ ...d, left: Date.parse(d.due) - now }))
-    .sort((a, b) => a.left - b.left)[0] || null;
-}
-
-function countdown(d, messages) {
-  const time = D.duration(d.left, messages);
-  return D.format(messages[d.left <= 0 ? "time.ago" : "time.in"], { duration: time });
-}
+import { ask, t } from "../../lib/page-common.js";
+import { countdown, format, language } from "../../lib/words.js";
 
 async function copy(text, button) {
   try {
@@ -49,7 +34,7 @@ function markedBody(draft) {
 }
 
 function renderDraft(draft) {
-  const l = lang();
+  const l = language();
   const text = `${draft.subject}\n\n${draft.body}`;
   const button = el("button", { className: "copy", type: "button", textContent: t("copyDraft") });
   button.addEventListener("click", () => copy(text, button));
@@ -72,17 +57,19 @@ function renderDraft(draft) {
   );
 }
 
-function renderCase(c, now, shared) {
-  const next = nextDeadline(c, now);
-  const state = next ? D.state(D.rule(shared, next.id), next.left) : "none";
-  const item = el("li", { className: "case", dataset: { case: c.id, state } },
+// The case's next deadline in words ("Respond to the complaint: urgent (in 5 h)"), as the
+// agent judged it; a cached case (agent not running) shows none: its state would be a guess.
+function renderCase(c, cached, arrived, shared) {
+  const next = cached ? null : c.deadlines.find((d) => d.id === c.next_deadline);
+  const item = el("li", { className: "case", dataset: { case: c.id, state: next?.state ?? "none" } },
     el("div", { className: "head" },
       el("strong", { textContent: c.complaint_id }), " ",
       el("span", { className: "note", textContent: c.complainant })));
   if (next) {
-    const messages = shared.messages[lang()];
-    const words = D.format(messages["case.deadline_line"], {
-      label: next.label[lang()], state: messages[`case.state.${state}`], when: countdown(next, messages) });
+    const messages = shared.messages[language()];
+    const words = format(messages["case.deadline_line"], {
+      label: next.label[language()], state: messages[`case.state.${next.state}`],
+      when: countdown(next.ms_left - (Date.now() - arrived), messages) });
     item.append(el("div", { className: "deadline", textContent: words }));
   }
   const preflight = el("button", { type: "button", className: "preflight", textContent: t("casePreflight") });
@@ -103,14 +90,14 @@ export default {
   async render(container, status) {
     if (status.state !== "connected" && status.state !== "not-running") return;
     container.append(el("h2", { textContent: t("casesTitle") }));
-    const [{ cases, cached, now }, shared] = await Promise.all([ask("cases.list"), ask("shared.get")]);
+    const [{ cases, cached }, shared] = await Promise.all([ask("cases.list"), ask("shared.get")]);
+    const arrived = Date.now();
     if (cached) container.append(el("p", { className: "note cached", textContent: t("casesCached") }));
     if (!cases.length) {
       container.append(el("p", { className: "note none", textContent: t("casesNone") }));
       return;
     }
-    const sorted = [...cases].sort((a, b) => (nextDeadline(a, now)?.left ?? Infinity)
-                                           - (nextDeadline(b, now)?.left ?? Infinity));
-    container.append(el("ol", { className: "cases" }, sorted.map((c) => renderCase(c, now, shared))));
+    // Most urgent first, as the agent sorted them.
+    container.append(el("ol", { className: "cases" }, cases.map((c) => renderCase(c, cached, arrived, shared))));
   },
 };

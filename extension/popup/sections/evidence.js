@@ -3,7 +3,8 @@
 // Capturing and adding work while the vault is locked.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
-import { ask, lang, t, tn } from "../../lib/page-common.js";
+import { ask, t, tn } from "../../lib/page-common.js";
+import { language } from "../../lib/words.js";
 
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
 
@@ -64,7 +65,7 @@ function render(container, status) {
   const kindsReady = ask("shared.get").then((shared) => (shared.evidence_kinds ? shared
     : ask("shared.get", { refresh: true }))).then(({ evidence_kinds: data }) => {
     for (const k of data?.kinds || []) {
-      kindLabels[k.id] = k.label[lang()];
+      kindLabels[k.id] = k.label[language()];
       if (k.document) kind.append(el("option", { value: k.id, textContent: kindLabels[k.id] }));
     }
   }).catch(() => {});

@@ -2,6 +2,7 @@
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
+import { localTime } from "../../lib/words.js";
 
 const CSS = `
   .watched-case ul { list-style: none; padding: 0; margin: 4px 0 8px; }
@@ -13,10 +14,7 @@ const CSS = `
   .verdict.good { background: #1e7d34; color: #fff; }
 `;
 
-
-function when(iso) {
-  return iso ? new Date(iso).toLocaleString(chrome.i18n.getUILanguage()) : "";
-}
+const when = (iso) => (iso ? localTime(iso) : "");
 
 // The agent's verdict lists (shared/verdicts.json): still public is bad, gone or done is good.
 function stateClass(state, verdicts) {
