@@ -22,7 +22,7 @@ export function localise(root = document) {
 export async function ask(type, payload = {}) {
   const reply = await chrome.runtime.sendMessage({ type, ...payload });
   if (!reply || !reply.ok) {
-    const err = new Error(reply?.error?.text?.[lang()] || reply?.error?.message || "no answer");
+    const err = new Error(reply?.error?.text?.[language()] || reply?.error?.message || "no answer");
     err.code = reply?.error?.code;
     throw err;
   }
