@@ -14,7 +14,7 @@ from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests import image_fixtures as fx
-from tests.helpers import free_port
+from tests.helpers import free_port, open_case
 
 OLD = product_photo(11, (500, 500))
 CDN = "https://img.joomcdn.net/"
@@ -89,7 +89,8 @@ def test_images_added_later_get_badges_too(browser):
 
 def test_popup_lists_watched_urls_and_checks_now(browser):
     refused = f"http://127.0.0.1:{free_port()}/old.jpg"  # nothing listens: `unknown`
-    urlwatch.WatchList(browser.home).add("C-2", [refused], now=timeutil.utc_now()
+    case = open_case(browser.home, "CMP-2").id
+    urlwatch.WatchList(browser.home).add(case, [refused], now=timeutil.utc_now()
                                          + timedelta(days=1))
     popup = browser.open_extension_page("popup/popup.html")
     live = popup.locator(f".watched-url[data-url='{OLD_URL}']")
@@ -100,9 +101,9 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
     assert pending.get_attribute("data-state") == "pending"
     assert "Not checked yet" in pending.inner_text()
 
-    popup.click(".watched-case[data-case='C-2'] .check-now")
+    popup.click(f".watched-case[data-case='{case}'] .check-now")
     popup.wait_for_selector(f".watched-url[data-url='{refused}'][data-state='unknown']")
-    [w] = urlwatch.WatchList(browser.home).list("C-2")
+    [w] = urlwatch.WatchList(browser.home).list(case)
     assert w.checks == 1 and w.last["reason"]["code"] == "network"
     popup.close()
 
@@ -136,19 +137,20 @@ def test_check_images_counts_the_verdicts_the_agent_names(browser):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     urls = [f"{base}/live.jpg", f"{base}/gone.jpg", f"http://127.0.0.1:{free_port()}/x.jpg"]
-    urlwatch.WatchList(browser.home).add("c-0000abcd", urls, now=urlcheck.utc_now()
+    case = open_case(browser.home, "CMP-13").id
+    urlwatch.WatchList(browser.home).add(case, urls, now=urlcheck.utc_now()
                                          + timedelta(days=1))
     page = browser.open_extension_page("popup/popup.html")
     try:
         # The popup has rendered (and refreshed the shared data): nothing refreshes it again.
-        page.locator(".watched-case[data-case='c-0000abcd']").wait_for()
+        page.locator(f".watched-case[data-case='{case}']").wait_for()
         page.evaluate("""async () => {
           const { sharedDataCache } = await chrome.storage.local.get("sharedDataCache");
           delete sharedDataCache.verdicts;
           await chrome.storage.local.set({ sharedDataCache });
         }""")
-        reply = page.evaluate("chrome.runtime.sendMessage("
-                              "{ type: 'cases.checkImages', caseId: 'c-0000abcd' })")
+        reply = page.evaluate("(caseId) => chrome.runtime.sendMessage("
+                              "{ type: 'cases.checkImages', caseId })", case)
         assert reply == {"ok": True, "data": {"gone": 1, "public": 1, "unclear": 1}}
     finally:
         page.close()

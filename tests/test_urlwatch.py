@@ -15,6 +15,7 @@ from iprdesk.cli import main
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
+from tests.helpers import open_case
 from tests.mockcdn import DEFAULT_JPEG, JOOM_ID, OLD_JPEG
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -100,25 +101,26 @@ async def test_first_live_picture_becomes_the_reference_then_a_swap_is_a_placeho
     assert await run_due_checks(home, end + timedelta(days=1)) == 0
 
 
-async def test_routes_watch_list_check_now_and_unwatch(agent, cdn):
+async def test_routes_watch_list_check_now_and_unwatch(agent, home, cdn):
+    case = open_case(home, "CMP-7")
     url = f"{cdn.base}/stale.jpg"
-    r = await agent.post("/v1/urls/watch", json={"case": "C-7", "urls": [url],
+    r = await agent.post("/v1/urls/watch", json={"case": "CMP-7", "urls": [url],
                                                  "reference_url": f"{cdn.base}/old.jpg"})
     assert r.status == 201, await r.text()
-    assert [w["url"] for w in (await r.json())["added"]] == [url]
+    assert [(w["url"], w["case"]) for w in (await r.json())["added"]] == [(url, case.id)]
 
-    r = await agent.post("/v1/urls/watch/check", json={"case": "C-7"})
+    r = await agent.post("/v1/urls/watch/check", json={"case": case.id})
     assert r.status == 200, await r.text()
     [w] = (await r.json())["urls"]
     assert w["state"] == "stale-cache" and w["last"]["reason"]["zh_CN"]
 
-    r = await agent.get("/v1/urls/watch?case=C-7")
+    r = await agent.get("/v1/urls/watch?case=CMP-7")
     assert [w["state"] for w in (await r.json())["urls"]] == ["stale-cache"]
 
-    r = await agent.post("/v1/urls/watch/check", json={"case": "C-7", "urls": [
+    r = await agent.post("/v1/urls/watch/check", json={"case": "CMP-7", "urls": [
         f"{cdn.base}/other.jpg"]})
     assert r.status == 404
-    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": "C-7", "url": url})
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": "CMP-7", "url": url})
     assert r.status == 200
     assert (await (await agent.get("/v1/urls/watch")).json())["urls"] == []
 
@@ -143,16 +145,49 @@ async def test_cli_url_watch(home, cdn, tmp_path):
 
     ref = tmp_path / "old.jpg"
     ref.write_bytes(OLD_JPEG)
-    r = await asyncio.to_thread(run, "add", "--case", "C-2", f"{cdn.base}/old.jpg",
+    open_case(home, "CMP-2")
+    r = await asyncio.to_thread(run, "add", "--case", "CMP-2", f"{cdn.base}/old.jpg",
                                          f"{cdn.base}/gone-404", "--reference", str(ref))
     assert r.exit_code == 0 and "2 new URL(s)" in r.output, r.output
-    r = await asyncio.to_thread(run, "check", "--case", "C-2")
+    r = await asyncio.to_thread(run, "check", "--case", "CMP-2")
     assert r.exit_code == 1, r.output
     assert "LIVE" in r.output and "dead" in r.output
     r = await asyncio.to_thread(run, "list", "--json")
     assert {w["state"] for w in json.loads(r.output)} == {"live", "dead"}
     r = await asyncio.to_thread(run, "check", "--case", "nothing")
-    assert r.exit_code == 2
+    assert r.exit_code == 1 and r.output.startswith("error: No case nothing"), r.output
+    assert "CMP-2" in r.output
+
+
+@pytest.mark.parametrize("route", [
+    ("POST", "/v1/urls/watch", {"urls": ["https://img.joomcdn.net/a.jpg"]}),
+    ("POST", "/v1/urls/watch/check", {}),
+    ("DELETE", "/v1/urls/watch", {"url": "https://img.joomcdn.net/a.jpg"}),
+    ("POST", "/v1/urls/check", {"urls": ["https://img.joomcdn.net/a.jpg"]}),
+])
+async def test_the_routes_take_no_unknown_case(agent, home, cdn, route):
+    case = open_case(home, "CMP-3")
+    method, path, body = route
+    r = await agent.request(method, path, json={"case": "c-typo99", **body})
+    error = (await r.json())["error"]
+    assert (r.status, error["code"]) == (404, "unknown_case")
+    assert "c-typo99" in error["message"] and case.id in error["message"]
+    assert urlwatch.WatchList(home).list() == [] and sum(cdn.hits.values()) == 0
+    r = await agent.get("/v1/urls/watch?case=CMP-404")
+    assert (r.status, (await r.json())["error"]["code"]) == (404, "unknown_case")
+
+
+@pytest.mark.parametrize("args", [
+    ("add", "--case", "c-typo99", "https://img.joomcdn.net/a.jpg"),
+    ("check", "--case", "c-typo99"), ("list", "--case", "c-typo99"),
+    ("remove", "--case", "c-typo99", "https://img.joomcdn.net/a.jpg"),
+])
+def test_url_watch_takes_no_unknown_case(home, args):
+    case = open_case(home, "CMP-3")
+    r = CliRunner().invoke(main, ["url-watch", *args, "--home", str(home)])
+    assert r.exit_code == 1 and r.output.startswith("error: No case c-typo99"), r.output
+    assert f"{case.id} (CMP-3, " in r.output and "Traceback" not in r.output
+    assert urlwatch.WatchList(home).list() == []
 
 
 async def test_open_cases_old_urls_are_watched_and_the_recheck_meets_the_deadline(

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk.casework import old_urls
+from iprdesk.casework.cases import CaseStore
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -85,7 +86,8 @@ def _print_result(r: urlcheck.CheckResult) -> None:
               help="Do not add the other sizes of Joom CDN image URLs.")
 @click.option("--record", is_flag=True, help="Store every result as evidence in the vault.")
 @click.option("--case", "case_id", metavar="C",
-              help="The case the evidence belongs to (needed with --record).")
+              help="The case the evidence belongs to, its id or complaint ID (needed with "
+                   "--record).")
 @json_option
 @home_option
 def check_urls(urls, from_file, reference, timeout, per_host, no_variants, record, case_id,
@@ -100,6 +102,8 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         raise click.UsageError("give at least one URL, or --from FILE")
     if record and not case_id:
         raise click.UsageError("--record needs --case C (the case the evidence belongs to)")
+    if record:
+        case_id = _case(home, case_id)
     try:
         checked = [urlcheck.parse_url(u) for u in raw]
     except BadInput as e:
@@ -137,6 +141,12 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         click.get_current_context().exit(1)
 
 
+def _case(home, ref: str) -> str:
+    """The id of the case `ref` names (its id or complaint ID); UnknownCase lists the open
+    cases, so a typo never starts a new label."""
+    return CaseStore(home_path(home)).resolve(ref).id
+
+
 @click.group("url-watch")
 def url_watch():
     """Old URLs of a case, re-checked hourly until dead and again after moderation (~96 h).
@@ -154,8 +164,11 @@ def _print_watched(w: urlwatch.Watched) -> None:
     click.echo(f"{label}  {w.url}\n    {last}{nxt}")
 
 
+CASE_HELP = "The case: its id or complaint ID."
+
+
 @url_watch.command("add")
-@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@click.option("--case", "case_id", required=True, metavar="C", help=CASE_HELP)
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--reference", metavar="IMAGE",
               help="The complained picture (default: the first image the URL serves).")
@@ -170,6 +183,7 @@ def url_watch_add(case_id, urls, reference, no_variants, as_json, home):
     ref = _reference(reference)
     if isinstance(ref, str):
         raise click.BadParameter("give an image file", param_hint="--reference")
+    case_id = _case(home, case_id)
     try:
         fp = similar.fingerprint_bytes(ref, reference) if ref else None
         added = urlwatch.WatchList(home_path(home)).add(case_id, list(urls), fp,
@@ -184,11 +198,13 @@ def url_watch_add(case_id, urls, reference, no_variants, as_json, home):
 
 
 @url_watch.command("list")
-@click.option("--case", "case_id", metavar="C", help="Only this case.")
+@click.option("--case", "case_id", metavar="C", help="Only this case (its id or complaint ID).")
 @json_option
 @home_option
 def url_watch_list(case_id, as_json, home):
     """Each watched URL's last verdict and next check."""
+    if case_id is not None:
+        case_id = _case(home, case_id)
     watched = urlwatch.WatchList(home_path(home)).list(case_id)
     if as_json:
         echo_json([w.to_json() for w in watched])
@@ -200,18 +216,19 @@ def url_watch_list(case_id, as_json, home):
 
 
 @url_watch.command("remove")
-@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@click.option("--case", "case_id", required=True, metavar="C", help=CASE_HELP)
 @click.argument("url")
 @home_option
 def url_watch_remove(case_id, url, home):
     """Stop watching URL for case C. An old URL recorded on an open case is watched again
     by the agent's next sync: remove it from the case, or close the case, to stop for good."""
-    urlwatch.WatchList(home_path(home)).remove(urlwatch.check_case_id(case_id), url)
+    case_id = _case(home, case_id)
+    urlwatch.WatchList(home_path(home)).remove(case_id, url)
     click.echo(i18n.text("urlwatch.removed", i18n.system_language(), url=url, case=case_id))
 
 
 @url_watch.command("check")
-@click.option("--case", "case_id", required=True, metavar="C", help="The case.")
+@click.option("--case", "case_id", required=True, metavar="C", help=CASE_HELP)
 @json_option
 @home_option
 def url_watch_check(case_id, as_json, home):
@@ -219,6 +236,7 @@ def url_watch_check(case_id, as_json, home):
 
     Exits 1 when a URL is still live or in a stale cache.
     """
+    case_id = _case(home, case_id)
     watched = urlwatch.WatchList(home_path(home)).list(case_id)
     if not watched:
         raise click.UsageError(f"case {case_id} watches no URLs")

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from iprdesk.casework import old_urls
+from iprdesk.casework.cases import CaseStore
 from iprdesk.errors import BadInput
 from iprdesk.server.http import read_json, state
 from iprdesk.urls import check as urlcheck
@@ -24,6 +25,12 @@ def _urls(body: dict, key: str = "urls", required: bool = True) -> list[str]:
     return [urlcheck.parse_url(u) for u in value]
 
 
+def _case(request: web.Request, ref) -> str:
+    """The id of the case `ref` names (its id or complaint ID); 404 unknown_case listing the
+    open cases, never a new label."""
+    return CaseStore(state(request).home).resolve(urlwatch.check_case_id(ref)).id
+
+
 def _optional_str(body: dict, key: str) -> str | None:
     value = body.get(key)
     if value is not None and not isinstance(value, str):
@@ -42,7 +49,7 @@ async def check_urls(request: web.Request) -> web.Response:
     case = body.get("case")
     home = state(request).home
     if case is not None:
-        case = urlwatch.check_case_id(case)
+        case = _case(request, case)
         urlrecord.ensure_vault(home)  # before any request goes out
     results = await urlcheck.check_urls(urls, reference=_optional_str(body, "reference_url"),
                                         options=urlcheck.Options(variants=variants))
@@ -55,7 +62,7 @@ async def check_urls(request: web.Request) -> web.Response:
 async def list_watched(request: web.Request) -> web.Response:
     case = request.query.get("case")
     if case is not None:
-        case = urlwatch.check_case_id(case)
+        case = _case(request, case)
     watched = urlwatch.WatchList(state(request).home).list(case)
     return web.json_response({"urls": [w.to_json() for w in watched]})
 
@@ -64,7 +71,7 @@ async def list_watched(request: web.Request) -> web.Response:
 async def watch_urls(request: web.Request) -> web.Response:
     """Watch a case's old URLs (and their CDN variants); the first check runs right away."""
     body = await read_json(request)
-    case = urlwatch.check_case_id(body.get("case"))
+    case = _case(request, body.get("case"))
     urls = _urls(body)
     reference = None
     reference_url = _optional_str(body, "reference_url")
@@ -79,7 +86,7 @@ async def watch_urls(request: web.Request) -> web.Response:
 @routes.delete("/v1/urls/watch")
 async def unwatch_url(request: web.Request) -> web.Response:
     body = await read_json(request)
-    case = urlwatch.check_case_id(body.get("case"))
+    case = _case(request, body.get("case"))
     url = _optional_str(body, "url")
     if not url:
         raise BadInput("`url` is required")
@@ -91,7 +98,7 @@ async def unwatch_url(request: web.Request) -> web.Response:
 async def check_watched_now(request: web.Request) -> web.Response:
     """The "check now" action: a case's watched URLs (all, or the ones given), recorded."""
     body = await read_json(request)
-    case = urlwatch.check_case_id(body.get("case"))
+    case = _case(request, body.get("case"))
     wanted = set(_urls(body, required=False))
     home = state(request).home
     watched = [w for w in urlwatch.WatchList(home).list(case) if not wanted or w.url in wanted]
