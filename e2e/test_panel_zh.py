@@ -49,7 +49,7 @@ def test_popup_case_list_and_drafts_in_chinese(browser):
                               "Bright Lens Studio", "--products", "P-61", home=browser.home).stdout)
     page = browser.open_extension_page("popup/popup.html")
     item = page.locator(f"li.case[data-case='{case['id']}']")
-    assert "回复投诉" in item.inner_text() and "剩余" in item.inner_text()
+    assert "回复投诉" in item.inner_text() and "还剩" in item.inner_text()
     item.locator("button.drafts").click()
     draft = item.locator("details[data-draft='joom_support']")
     draft.locator("summary").click()

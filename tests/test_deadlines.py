@@ -105,7 +105,7 @@ def test_bad_rows_are_refused_by_name(rows, words):
 
 @pytest.mark.parametrize("seconds, lang, text", [
     (4 * 3600, "en", "in 4 h"), (-(26 * 3600 + 5 * 60), "en", "1 d 2 h ago"),
-    (3 * 3600 + 20 * 60, "zh_CN", "剩余 3小时 20分钟"), (59, "en", "in 0 min"),
+    (3 * 3600 + 20 * 60, "zh_CN", "还剩 3 小时 20 分钟"), (59, "en", "in 0 min"),
 ])
 def test_one_countdown_text_per_language(seconds, lang, text):
     assert deadlines.countdown_text(seconds, lang) == text

@@ -5,7 +5,9 @@
 // only notifies what it is told and sets the alarm.
 import * as agent from "./agent-client.js";
 import { openCases } from "./open-cases.js";
-import { language, localTime } from "../lib/words.js";
+import { getSharedData } from "./shared-data.js";
+import { localTime } from "../lib/time.js";
+import { language } from "../lib/words.js";
 
 const NEXT_ALARM = "deadline-next";
 const POLL_ALARM = "deadline-poll";
@@ -14,12 +16,12 @@ const LEVELS = ["warning", "urgent", "overdue", "due"];  // the states worth a n
 
 const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
 
-function notify(c, deadline) {
+function notify(c, deadline, messages) {
   return chrome.notifications.create(`deadline:${c.id}:${deadline.id}:${deadline.state}`, {
     type: "basic",
     iconUrl: chrome.runtime.getURL("icons/icon128.png"),
     title: t(`notify_${deadline.state}`, deadline.label[language()]),
-    message: t("notifyBody", c.complaint_id, c.complainant, localTime(deadline.due)),
+    message: t("notifyBody", c.complaint_id, c.complainant, localTime(deadline.due, messages)),
     priority: deadline.state === "warning" ? 0 : 2,
     requireInteraction: deadline.state !== "warning",
   });
@@ -32,12 +34,13 @@ async function check() {
     // A cached list's states were judged at some past moment: nothing to tell from them.
     if (cached) return;
     const { [NOTIFIED_KEY]: notified = {} } = await chrome.storage.local.get(NOTIFIED_KEY);
+    const messages = (await getSharedData()).messages[language()];
     let next = null;
     for (const c of cases) {
       for (const d of c.deadlines) {
         const key = `${c.id}:${d.id}:${d.state}`;
         if (LEVELS.includes(d.state) && !notified[key]) {
-          await notify(c, d);
+          await notify(c, d, messages);
           notified[key] = now;
         }
         const upcoming = d.next_warning && Date.parse(d.next_warning);

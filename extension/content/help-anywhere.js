@@ -89,7 +89,8 @@ iprdesk.helpAnywhere = (() => {
     const h = ctx.hints;
     const text = facts.down ? h["deadline.agentDown"]
       : iprdesk.format(h[facts.left > 0 ? "anywhere.deadline.if" : "anywhere.deadline.ifOverdue"],
-                       { received: iprdesk.localTime(received), due: iprdesk.localTime(facts.due),
+                       { received: iprdesk.localTime(received, ctx.messages),
+                         due: iprdesk.localTime(facts.due, ctx.messages),
                          time: iprdesk.duration(facts.left, ctx.messages) });
     return [el("h3", {}, iprdesk.format(h["anywhere.deadline.title"], { id })),
             el("p", { className: "deadline", dataset: { state: facts.state } }, text),

@@ -31,14 +31,6 @@
 
   const own = (node) => !node.closest("iprdesk-overlay");
 
-  // Local time with its offset ("2026-12-03T01:08:18+08:00"): what the seller's clock said.
-  function localTime(date = new Date()) {
-    const offset = -date.getTimezoneOffset();
-    const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
-    const local = new Date(date.getTime() + offset * 60000).toISOString().slice(0, 19);
-    return `${local}${offset < 0 ? "-" : "+"}${pad(offset / 60)}:${pad(offset % 60)}`;
-  }
-
   function headings(doc) {
     return [...doc.querySelectorAll("h1, h2, h3, [role='heading']")].filter(own).map((h) => ({
       level: Number(h.getAttribute("aria-level") || h.tagName.slice(1)) || null,
@@ -83,7 +75,7 @@
       version: VERSION,
       extension: chrome.runtime.getManifest().version,
       pagemap: pagemap.version ?? null,
-      made: localTime(),
+      made: iprdesk.isoLocal(),
       ui_language: iprdesk.language(),
       page_language: doc.documentElement.lang || null,
       recognised: iprdesk.recognise(pagemap, loc, doc),

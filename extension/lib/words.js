@@ -2,4 +2,4 @@
 // implementation, loaded for its side effect and handed on.
 import "./words-classic.js";
 
-export const { language, format, duration, countdown, localTime } = globalThis.iprdesk;
+export const { language, format } = globalThis.iprdesk;

@@ -99,14 +99,14 @@ def preview(rows, now: datetime, firm_of) -> list[dict]:
 
 
 def duration_text(seconds: int, lang: str) -> str:
-    """'1 d 4 h' / '3 h 20 min' / '12 min': the two largest units, in the user's language."""
+    """'1 d 4 h' / '3 h 20 min' / '12 min' ('3 小时 20 分钟'): the two largest units, in the
+    user's language; the extension's lib/time-classic.js:duration says the same."""
     seconds = abs(int(seconds))
     days, rest = divmod(seconds, 86400)
     hours, minutes = rest // 3600, rest % 3600 // 60
     units = i18n.text("time.units", lang).split("|")
     parts = [(n, u) for n, u in zip((days, hours, minutes), units, strict=True) if n][:2]
-    sep = "" if lang == "zh_CN" else " "
-    return " ".join(f"{n}{sep}{u}" for n, u in parts or [(0, units[2])])
+    return " ".join(f"{n} {u}" for n, u in parts or [(0, units[2])])
 
 
 def countdown_text(seconds: int, lang: str) -> str:

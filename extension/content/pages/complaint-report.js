@@ -71,7 +71,7 @@
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
       type ? list(h[`type.${type}.fix`], "ol") : null,
       el("p", { className: "deadline", dataset: { state: dl.state } }, dl.due
-        ? iprdesk.format(h["deadline.withDue"], { deadline: deadlineText(dl), due: iprdesk.localTime(dl.due) })
+        ? iprdesk.format(h["deadline.withDue"], { deadline: deadlineText(dl), due: iprdesk.localTime(dl.due, ctx.messages) })
         : deadlineText(dl)),
       el("p", { className: "why" }, dl.rule.why[ctx.lang]),
       firm ? el("p", { className: "firm" }, iprdesk.format(ctx.messages["case.schedule_a"], { firm })) : null,

@@ -3,7 +3,8 @@
 // deadline and its state are the agent's (casework/deadlines.py).
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
-import { countdown, format, language } from "../../lib/words.js";
+import { countdown } from "../../lib/time.js";
+import { format, language } from "../../lib/words.js";
 
 async function copy(text, button) {
   try {

@@ -2,7 +2,8 @@
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
-import { localTime } from "../../lib/words.js";
+import { localTime } from "../../lib/time.js";
+import { language } from "../../lib/words.js";
 
 const CSS = `
   .watched-case ul { list-style: none; padding: 0; margin: 4px 0 8px; }
@@ -14,20 +15,18 @@ const CSS = `
   .verdict.good { background: #1e7d34; color: #fff; }
 `;
 
-const when = (iso) => (iso ? localTime(iso) : "");
-
 // The agent's verdict lists (shared/verdicts.json): still public is bad, gone or done is good.
 function stateClass(state, verdicts) {
   if (verdicts.still_public.includes(state)) return "bad";
   return verdicts.gone.includes(state) || state === "done" ? "good" : "";
 }
 
-function urlRow(w, variants, verdicts) {
+function urlRow(w, variants, verdicts, messages) {
   const verdict = el("span", { className: `verdict ${stateClass(w.state, verdicts)}`,
                                textContent: t(`urlState_${w.state.replace("-", "_")}`) });
   const url = el("span", { className: "url", textContent: w.url, title: w.url });
   const last = el("div", { className: "note last-check", textContent: w.last
-    ? t("urlLastCheck", when(w.last.checked_at)) : t("urlNotCheckedYet") });
+    ? t("urlLastCheck", localTime(w.last.checked_at, messages)) : t("urlNotCheckedYet") });
   const sizes = variants.length
     ? el("div", { className: "note", textContent: tn("urlOtherSizes", variants.length) })
     : null;
@@ -37,7 +36,7 @@ function urlRow(w, variants, verdicts) {
   return row;
 }
 
-function caseBlock(caseId, watched, verdicts, rerender) {
+function caseBlock(caseId, watched, { verdicts, messages }, rerender) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "check-now",
                                 textContent: t("urlCheckNow") });
@@ -57,7 +56,7 @@ function caseBlock(caseId, watched, verdicts, rerender) {
   // Other CDN sizes of an old URL are counted under it, and listed only while still public.
   const rows = watched.filter((w) => !w.variant_of || verdicts.still_public.includes(w.state))
     .map((w) => urlRow(w, w.variant_of ? [] : watched.filter((v) => v.variant_of === w.url),
-                       verdicts));
+                       verdicts, messages));
   const block = el("div", { className: "watched-case" },
     el("h3", { textContent: t("urlCase", caseId) }), el("ul", {}, ...rows), button, message);
   block.dataset.case = caseId;
@@ -76,11 +75,12 @@ async function render(container, status) {
     container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }));
     return;
   }
-  const { verdicts } = await ask("shared.get", { refresh: true });
+  const shared = await ask("shared.get", { refresh: true });
+  const words = { verdicts: shared.verdicts, messages: shared.messages[language()] };
   const byCase = new Map();
   for (const w of urls) byCase.set(w.case, [...(byCase.get(w.case) || []), w]);
   for (const [caseId, watched] of byCase) {
-    container.append(caseBlock(caseId, watched, verdicts, () => render(container, status)));
+    container.append(caseBlock(caseId, watched, words, () => render(container, status)));
   }
 }
 
