@@ -22,6 +22,15 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
+@pytest.fixture(autouse=True)
+def english_unless_told(monkeypatch):
+    """The CLI speaks the user's language: the suite's is English whatever the machine's locale,
+    and a test wanting Chinese says so (LANG, --lang)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "home"

@@ -39,9 +39,10 @@ async def held(aiohttp_client, home, token, monkeypatch):
     release.set()
 
 
-def post_photo(agent):
+def post_photo(agent, headers=None):
     return agent.post("/v1/strip", data=fx.photo_jpeg(), headers={
-        "Content-Type": "application/octet-stream", "X-Filename": quote("IMG_2041.jpg")})
+        "Content-Type": "application/octet-stream", "X-Filename": quote("IMG_2041.jpg"),
+        **(headers or {})})
 
 
 async def until(condition, timeout=30.0):
@@ -67,7 +68,11 @@ async def test_beyond_the_queue_a_request_gets_503_busy_and_the_work_in_flight_c
     assert refused.status == 503 and refused.headers["Retry-After"] == "1"
     error = (await refused.json())["error"]
     assert error["code"] == "busy"
-    assert "busy" in error["message"] and "助手正忙" in error["message"]
+    assert "busy" in error["message"] and "助手正忙" not in error["message"]
+    # The extension asks in Chinese: the same refusal in Chinese alone.
+    error = (await (await post_photo(agent, headers={"Accept-Language": "zh-CN"})).json())["error"]
+    assert error["code"] == "busy" and error["key"] == "error.busy"
+    assert "助手正忙" in error["message"] and "busy" not in error["message"]
     assert (await agent.get("/v1/health")).status == 200  # light routes are not queued
 
     release.set()

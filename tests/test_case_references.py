@@ -37,9 +37,9 @@ def test_resolve_by_id_or_complaint_id_the_open_case_first(home):
     assert error.status == 404 and error.code == "unknown_case"
     assert error.details["open_cases"] == [{"id": other.id, "complaint_id": "CMP-8",
                                             "complainant": "Keith A. Vogt, Ltd."}]
-    assert error.text["en"] == (f"No case c-typo99: give a case id or a complaint ID of an open "
+    assert error.text("en") == (f"No case c-typo99: give a case id or a complaint ID of an open "
                                 f"case: {other.id} (CMP-8, Keith A. Vogt, Ltd.).")
-    assert error.text["zh_CN"].startswith("没有案件 c-typo99：") and "CMP-8" in error.text["zh_CN"]
+    assert error.text("zh_CN").startswith("没有案件 c-typo99：") and "CMP-8" in error.text("zh_CN")
     store.close(other.id)
     with pytest.raises(cases.UnknownCase, match="no case is open"):
         store.resolve("CMP-9")
@@ -90,4 +90,7 @@ async def test_routes_take_the_complaint_id_and_refuse_an_unknown_case(home, age
     assert r.status == 404
     error = (await r.json())["error"]
     assert error["code"] == "unknown_case" and error["open_cases"][0]["id"] == case.id
-    assert set(error["text"]) == {"en", "zh_CN"}
+    assert error["message"].startswith("No case nope: ")
+    r = await agent.get("/v1/cases/nope/drafts", headers={"Accept-Language": "zh-CN"})
+    error = (await r.json())["error"]
+    assert error["code"] == "unknown_case" and error["message"].startswith("没有案件 nope：")

@@ -164,7 +164,10 @@ def test_unknown_draft(case):
 def test_seller_settings(home):
     r = CliRunner().invoke(main, ["seller", "set", "--name", "Li Wei", "--store", "Bright"])
     assert r.exit_code == 0, r.output
-    assert "已保存" in r.output and "Saved" in r.output
+    assert "Saved" in r.output and "已保存" not in r.output
+    r = CliRunner().invoke(main, ["--lang", "zh_CN", "seller", "set", "--name", "Li Wei"])
+    assert r.exit_code == 0, r.output
+    assert "已保存" in r.output and "Saved" not in r.output
     assert Config.load(home).seller() == {"name": "Li Wei", "company": "", "store": "Bright"}
     r = CliRunner().invoke(main, ["seller", "set", "--store", ""])
     assert Config.load(home).seller()["store"] == "" and Config.load(home).seller_name

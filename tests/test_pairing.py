@@ -76,7 +76,10 @@ def test_pairing_on_a_full_disk_is_a_clean_disk_full_error(home, monkeypatch):
     assert caught.value.status == 507 and caught.value.code == "disk_full"
     result = CliRunner().invoke(main, ["pair", "--home", str(home)])
     assert result.exit_code == 1, result.output
-    assert "error: The disk is full" in result.output and "磁盘已满" in result.output
+    assert "error: The disk is full: no pairing code was made" in result.output
+    result = CliRunner().invoke(main, ["pair", "--home", str(home), "--lang", "zh_CN"])
+    assert result.exit_code == 1, result.output
+    assert "error: 磁盘已满（未生成配对码）" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

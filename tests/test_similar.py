@@ -98,7 +98,7 @@ def test_batch_uses_worker_processes_and_keeps_order(tmp_path):
     (tmp_path / "9.jpg").write_bytes(b"broken")
     results = list(similar.fingerprint_many(paths, workers=2))
     assert [r[0] for r in results] == [str(p) for p in paths]
-    assert results[-1][1] is None and "not an image" in results[-1][2]
+    assert results[-1][1] is None and "not an image" in results[-1][2].message
     assert results[0][1] == similar.fingerprint_file(paths[0])
 
 

@@ -145,10 +145,10 @@ async def test_cli_url_watch(home, cdn, tmp_path):
 
     ref = tmp_path / "old.jpg"
     ref.write_bytes(OLD_JPEG)
-    open_case(home, "CMP-2")
+    case = open_case(home, "CMP-2")
     r = await asyncio.to_thread(run, "add", "--case", "CMP-2", f"{cdn.base}/old.jpg",
                                          f"{cdn.base}/gone-404", "--reference", str(ref))
-    assert r.exit_code == 0 and "2 new URL(s)" in r.output, r.output
+    assert r.exit_code == 0 and f"Watching 2 new URLs for case {case.id}." in r.output, r.output
     r = await asyncio.to_thread(run, "check", "--case", "CMP-2")
     assert r.exit_code == 1, r.output
     assert "LIVE" in r.output and "dead" in r.output

@@ -175,8 +175,13 @@ async def test_an_unknown_case_is_refused_listing_the_open_cases(vault_home, age
     assert error["code"] == "unknown_case"
     assert error["open_cases"] == [{"id": case_1.id, "complaint_id": "CASE-1",
                                     "complainant": "Bright Lens Studio LLC"}]
-    assert f"{case_1.id} (CASE-1, Bright Lens Studio LLC)" in error["text"]["zh_CN"]
-    assert error["text"]["zh_CN"].startswith("没有案件") and error["text"]["en"] in error["message"]
+    assert error["message"].startswith("No case ")
+    assert f"{case_1.id} (CASE-1, Bright Lens Studio LLC)" in error["message"]
+    error = await error_of(await agent.post(
+        "/v1/evidence", data=capture_form(meta={**CAPTURE_META, "case": case}),
+        headers={"Accept-Language": "zh-CN"}), 404)
+    assert f"{case_1.id} (CASE-1, Bright Lens Studio LLC)" in error["message"]
+    assert error["message"].startswith("没有案件")
     assert (await (await agent.get("/v1/vault")).json())["objects"] == 0
     await unlock(agent)
     r = await agent.post("/v1/vault/export", json={"case": case})

@@ -46,14 +46,14 @@ def test_wrong_passphrases_slow_the_next_try_and_the_right_one_clears(vault_home
     assert fail(vault).retry_in == 0 and fail(vault).retry_in == 0  # typos cost nothing
     third = fail(vault)
     assert third.retry_in == 1
-    assert third.message == ("Wrong passphrase for the evidence vault; try again in 1 s. / "
-                             "证据库密码不正确，请在 1 秒后再试。")
+    assert third.text("en") == "Wrong passphrase for the evidence vault; try again in 1 s."
+    assert third.text("zh_CN") == "证据库密码不正确，请在 1 秒后再试。"
     derived = []
     monkeypatch.setattr(KdfParams, "derive", lambda self, secret: derived.append(1))
     # Even the right passphrase is refused during the delay, at once, without Argon2id.
     early = refused(vault)
     assert (early.retry_in, early.status, early.headers) == (1, 429, {"Retry-After": "1"})
-    assert "try again in 1 s" in early.message and "1 秒后再试" in early.message
+    assert "try again in 1 s" in early.text("en") and "1 秒后再试" in early.text("zh_CN")
     assert derived == []
     monkeypatch.undo()
     clock.now += 1
@@ -148,5 +148,8 @@ def test_the_cli_counts_and_refuses(vault_home):
                    env={"IPRDESK_PASSPHRASE": VAULT_PASSPHRASE})
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip() == (
-        "error: Too many wrong passphrases for the evidence vault: try again in 30 s. / "
-        "证据库密码错误次数过多，请在 30 秒后再试。")
+        "error: Too many wrong passphrases for the evidence vault: try again in 30 s.")
+    done = iprdesk("vault", "list", home=vault_home, check=False,
+                   env={"IPRDESK_PASSPHRASE": VAULT_PASSPHRASE, "LANG": "zh_CN.UTF-8"})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: 证据库密码错误次数过多，请在 30 秒后再试。"

@@ -35,8 +35,9 @@ def env():
 def test_init_then_everything_through_the_real_cli(home, tmp_path):
     secret = tmp_path / "pass.txt"
     secret.write_text("a long passphrase\n")
-    done = iprdesk("vault", "init", "--passphrase-file", str(secret), home=home)
+    done = iprdesk("vault", "init", "--passphrase-file", str(secret), "--lang", "zh_CN", home=home)
     assert "Argon2id" in done.stdout and "证据库已创建" in done.stdout
+    assert "Vault created" not in done.stdout
     again = iprdesk("vault", "init", "--passphrase-file", str(secret), home=home, check=False)
     assert again.returncode == 1 and "already exists" in again.stderr
     receipt = tmp_path / "付款凭证.pdf"
@@ -48,8 +49,10 @@ def test_init_then_everything_through_the_real_cli(home, tmp_path):
     wrong = iprdesk("vault", "list", home=home, check=False,
                     env={"IPRDESK_PASSPHRASE": "not it at all"})
     assert wrong.returncode == 1
-    assert wrong.stderr.strip() == ("error: Wrong passphrase for the evidence vault. / "
-                                    "证据库密码不正确。")
+    assert wrong.stderr.strip() == "error: Wrong passphrase for the evidence vault."
+    wrong = iprdesk("vault", "list", home=home, check=False,
+                    env={"IPRDESK_PASSPHRASE": "not it at all", "LANG": "zh_CN.UTF-8"})
+    assert wrong.returncode == 1 and wrong.stderr.strip() == "error: 证据库密码不正确。"
     assert "Traceback" not in wrong.stderr
     listed = json.loads(iprdesk("vault", "list", "--json", home=home,
                                 env={"IPRDESK_PASSPHRASE": "a long passphrase"}).stdout)
@@ -132,7 +135,7 @@ def test_verify_names_damage_and_exits_1(vault_home, tmp_path, env):
     out = run(vault_home, "vault", "verify", code=1).output
     assert f"DAMAGED: object {object_id} was altered" in out
     listed = run(vault_home, "vault", "list", env=env)
-    assert "1 item(s) could not be read" in listed.output
+    assert "1 item could not be read" in listed.output
     report = json.loads(run(vault_home, "vault", "verify", "--deep", "--json", env=env,
                             code=1).output)
     assert any("metadata fails authentication" in p for p in report["problems"])

@@ -234,14 +234,17 @@ def test_an_old_journal_verifies_and_says_what_protects_it_less(known):
     report = known.verify(deep=False)
     assert report.ok, report.problems
     assert report.signed_through == 3
-    assert any("journal entries 1 to 4 are in the old format" in n for n in report.notes)
+    assert any("journal entries 1 to 4 are in the old format" in n.text("en") for n in report.notes)
 
 
 def test_verify_prints_the_note(known):
     result = CliRunner().invoke(main, ["vault", "verify", "--home", str(known.root.parent)])
     assert result.exit_code == 0, result.output
     assert "note: journal entries 1 to 4 are in the old format" in result.output
-    assert "日志第 1 至 4 条为旧格式" in result.output
+    result = CliRunner().invoke(main, ["vault", "verify", "--home", str(known.root.parent),
+                                       "--lang", "zh_CN"])
+    assert result.exit_code == 0, result.output
+    assert "注意：日志第 1 至 4 条为旧格式" in result.output
 
 
 def test_a_checkpoint_seals_an_old_journal(known):

@@ -142,8 +142,10 @@ def test_a_deadline_line_says_overdue_once_in_chinese_punctuation():
 def test_the_chinese_pairing_line_gives_the_real_validity(tmp_path, monkeypatch):
     real = AuthStore.new_code
     monkeypatch.setattr(AuthStore, "new_code", lambda self: (real(self)[0], time.time() + 300))
-    out = CliRunner().invoke(pair, ["--home", str(tmp_path)]).output
-    assert "5 分钟" in out and "10 分钟" not in out and "5 minutes" in out
+    out = CliRunner().invoke(pair, ["--home", str(tmp_path), "--lang", "zh_CN"]).output
+    assert "5 分钟" in out and "10 分钟" not in out and "minutes" not in out
+    out = CliRunner().invoke(pair, ["--home", str(tmp_path), "--lang", "en"]).output
+    assert "5 minutes" in out and "分钟" not in out
 
 
 def test_the_chinese_cli_joins_its_words_with_chinese_punctuation(home):

@@ -59,7 +59,8 @@ function busyDelayMs(response) {
 export async function request(path, { method = "GET", json, body, headers = {}, raw = false,
                                       auth = true, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
   const { agentUrl, token } = await settings();
-  const h = { ...headers };
+  // The agent words its errors in the language the extension shows.
+  const h = { "Accept-Language": chrome.i18n.getUILanguage(), ...headers };
   if (auth) {
     if (!token) throw new AgentError("not_paired", "not paired");
     h.Authorization = `Bearer ${token}`;
@@ -89,10 +90,9 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   if (!response.ok) {
     const err = payload && payload.error ? payload.error : {};
     if (response.status === 401) await chrome.storage.local.remove("token");
-    const error = new AgentError(err.code || `http_${response.status}`,
-                                 err.message || response.statusText, response.status);
-    error.text = err.text;  // the message in both UI languages, when the route gives it
-    throw error;
+    // err.message is in the extension's language (the Accept-Language sent above).
+    throw new AgentError(err.code || `http_${response.status}`,
+                         err.message || response.statusText, response.status);
   }
   return payload;
 }

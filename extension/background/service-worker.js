@@ -28,8 +28,8 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   Promise.resolve()
     .then(() => handler(message, sender))
     .then((data) => sendResponse({ ok: true, data }),
-          // text: the message in each language, when the agent gave one (the asker shows the user's).
-          (e) => sendResponse({ ok: false, error: { code: e.code || "error", message: e.message, text: e.text } }));
+          // The agent's message is already in the user's language.
+          (e) => sendResponse({ ok: false, error: { code: e.code || "error", message: e.message } }));
   return true;
 });
 

@@ -19,7 +19,7 @@ export async function saveUploadSettings({ blockWhenAgentDown }) {
 }
 
 // body: the file's bytes (Blob or bytes) -> { status: "cleaned", file, mime, blob, report }
-//   | { status: "agent-down", code, block } | { status: "refused", code, message, text }
+//   | { status: "agent-down", code, block } | { status: "refused", code, message }
 //   | { status: "busy" }
 export async function cleanUpload(body, name) {
   try {
@@ -31,7 +31,7 @@ export async function cleanUpload(body, name) {
     }
     if (e.code === "busy") return { status: "busy" };  // still busy after its retries
     if (e.status === 422 || e.status === 413) {
-      return { status: "refused", code: e.code, message: e.message, text: e.text || null };
+      return { status: "refused", code: e.code, message: e.message };
     }
     throw e;
   }

@@ -13,7 +13,7 @@ iprdesk.ask = async function ask(type, payload = {}) {
     throw err;
   }
   if (!reply || !reply.ok) {
-    const err = new Error(reply?.error?.text?.[iprdesk.language()] || reply?.error?.message || "no answer");
+    const err = new Error(reply?.error?.message || "no answer");
     err.code = reply?.error?.code || "error";
     throw err;
   }

@@ -207,7 +207,7 @@
       return null;
     }
     if (result.status === "refused") {
-      toast("refused", iprdesk.t("uploadRefused", result.text?.[lang] || result.message));
+      toast("refused", iprdesk.t("uploadRefused", result.message));
       return null;
     }
     if (result.block) {

@@ -17,12 +17,12 @@ export function localise(root = document) {
   }
 }
 
-// Ask the service worker; resolves with the data or throws { code, message } (the message
-// in the user's language when the agent gave it in each).
+// Ask the service worker; resolves with the data or throws { code, message } (the agent
+// words its messages in the user's language).
 export async function ask(type, payload = {}) {
   const reply = await chrome.runtime.sendMessage({ type, ...payload });
   if (!reply || !reply.ok) {
-    const err = new Error(reply?.error?.text?.[language()] || reply?.error?.message || "no answer");
+    const err = new Error(reply?.error?.message || "no answer");
     err.code = reply?.error?.code;
     throw err;
   }

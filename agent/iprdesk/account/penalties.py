@@ -127,7 +127,7 @@ class PenaltyHistory:
                             **found)
             sightings.append(seen)
             sightings = sightings[-MAX_SIGHTINGS:]
-        with disk_full_means("the penalty was not recorded"):
+        with disk_full_means("penalty_not_recorded"):
             atomic_write_json(self.path, {"sightings": [asdict(s) for s in sightings]})
         return seen
 

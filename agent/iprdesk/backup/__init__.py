@@ -39,7 +39,6 @@ from pathlib import Path
 from iprdesk import __version__
 from iprdesk.atomic import atomic_writer, fsync_dir
 from iprdesk.errors import Conflict, IprdeskError, disk_full_means
-from iprdesk.text import i18n
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import Vault
 from iprdesk.zipread import TooLarge, Unreadable, inflated
@@ -71,7 +70,7 @@ class NotABackup(IprdeskError):
     status = 400
 
     def __init__(self, problem: str):
-        super().__init__(i18n.both_line("backup.not_a_backup", problem=problem))
+        super().__init__(key="backup.not_a_backup", params={"problem": problem})
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ def make_backup(home: Path, out: Path) -> Summary:
     """Write the backup of `home` to `out` (atomically). The vault is read while no process
     changes it, so its journal and objects agree."""
     has_vault = Vault.exists(home)
-    with disk_full_means(i18n.both_line("backup.not_written")):
+    with disk_full_means("backup_not_written"):
         if has_vault:
             with Vault.open(home).unchanging():
                 return _write_backup(home, out)
@@ -284,12 +283,12 @@ def restore(home: Path, source: Path, *, force: bool = False) -> Restored:
         _refuse_losses(home, backup, force)
         total = sum(e.size for e in backup.entries)
         if shutil.disk_usage(home).free < total:
-            raise IprdeskError(i18n.both_line("backup.no_room", bytes=total), code="disk_full",
+            raise IprdeskError(key="backup.no_room", params={"bytes": total}, code="disk_full",
                                status=507)
         staging = home / f".restore-{secrets.token_hex(6)}"
         staging.mkdir(mode=0o700)
         try:
-            with disk_full_means(i18n.both_line("backup.not_restored")):
+            with disk_full_means("nothing_restored"):
                 _unpack(backup, staging)
             return _swap(home, staging, backup)
         finally:
@@ -304,7 +303,7 @@ def _refuse_losses(home: Path, backup: Backup, force: bool) -> None:
     if here:
         keys = _vault_keys((Vault.location(home) / "vault.json").read_bytes())
         if backup.vault != keys:
-            raise Conflict(i18n.both_line("backup.other_vault"), code="other_vault")
+            raise Conflict(key="backup.other_vault", code="other_vault")
     in_backup = {e.path: e for e in backup.entries}
     lost = []
     for relative in backed_up_files(home):
@@ -316,8 +315,9 @@ def _refuse_losses(home: Path, backup: Backup, force: bool) -> None:
                 or entry.sha256 != _file_sha256(path):
             lost.append(relative)
     if lost:
-        raise Conflict(i18n.both_line("backup.would_replace", count=len(lost),
-                                      example=lost[0]), code="restore_would_replace")
+        raise Conflict(key="backup.would_replace",
+                       params={"count": len(lost), "example": lost[0]},
+                       code="restore_would_replace")
 
 
 def _unpack(backup: Backup, staging: Path) -> None:

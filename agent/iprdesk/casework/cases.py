@@ -18,7 +18,7 @@ from iprdesk.atomic import atomic_write_json
 from iprdesk.casework import deadlines
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.locking import exclusive
-from iprdesk.text import i18n, shared_data
+from iprdesk.text import shared_data
 from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls.check import parse_url
 from iprdesk.urls.watch import WatchList
@@ -116,11 +116,8 @@ class UnknownCase(NotFound):
 
     def __init__(self, ref: str, open_cases: list["Case"]):
         shown = [f"{c.id} ({c.complaint_id}, {c.complainant})" for c in open_cases]
-        self.text = {lang: i18n.text("case.unknown" if shown else "case.unknown_none", lang,
-                                     ref=str(ref)[:100],
-                                     cases=i18n.text("ui.list_sep", lang).join(shown))
-                     for lang in i18n.LANGUAGES}
-        super().__init__(" / ".join(self.text.values()))
+        super().__init__(key="case.unknown" if shown else "case.unknown_none",
+                         params={"ref": str(ref)[:100], "cases": shown})
         self.details = {"open_cases": [{"id": c.id, "complaint_id": c.complaint_id,
                                         "complainant": c.complainant} for c in open_cases]}
 

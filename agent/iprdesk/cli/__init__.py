@@ -3,8 +3,9 @@
 Each module under `iprdesk.cli` holds one concern and lists its click commands in
 `commands`. The group imports a module only when one of its commands runs, so a quick
 command does not pay for the imports of every other one (aiohttp, numpy, pypdf...).
-An IprdeskError becomes a one-line message on stderr and exit code 1; usage errors exit 2
-(click's default).
+Every command takes --lang (added here, so no module spells it out; the group takes it too):
+the CLI prints one language, that one or the user's. An IprdeskError becomes a one-line
+message on stderr in that language and exit code 1; usage errors exit 2 (click's default).
 """
 
 import importlib
@@ -12,6 +13,7 @@ import importlib
 import click
 
 from iprdesk import __version__, timeutil
+from iprdesk.cli.common import lang_option, language
 from iprdesk.errors import IprdeskError
 
 # Command name -> the module under iprdesk.cli that defines it.
@@ -54,14 +56,23 @@ class IprdeskGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        return next(c for c in command_module(name).commands if c.name == name)
+        return _with_lang(next(c for c in command_module(name).commands if c.name == name))
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except IprdeskError as e:
-            click.echo(f"error: {e.message}", err=True)
+            click.echo(f"error: {e.text(language())}", err=True)
             ctx.exit(1)
+
+
+def _with_lang(command: click.Command) -> click.Command:
+    """The command, and each of its subcommands, taking --lang (once)."""
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(lang_option())
+    for sub in getattr(command, "commands", {}).values():
+        _with_lang(sub)
+    return command
 
 
 @click.group(cls=IprdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,3 +83,6 @@ class IprdeskGroup(click.Group):
                    "its zone).")
 def main():
     """iprdesk: get your Joom store out of an image-copyright complaint."""
+
+
+main.params.append(lang_option())

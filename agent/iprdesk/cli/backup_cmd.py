@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk import backup as backups
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, language
 from iprdesk.text import i18n
 
 
@@ -22,7 +22,7 @@ def backup(out, as_json, home):
     if as_json:
         echo_json(summary.to_json())
         return
-    lang = i18n.system_language()
+    lang = language()
     click.echo(i18n.text("backup.written", lang, count=summary.files, bytes=summary.bytes,
                          path=out, sha256=summary.sha256))
     if summary.vault:
@@ -44,7 +44,7 @@ def restore(source, force, as_json, home):
     if as_json:
         echo_json(restored.to_json())
         return
-    lang = i18n.system_language()
+    lang = language()
     click.echo(i18n.text("backup.restored", lang, count=restored.files))
     if restored.previous:
         click.echo(i18n.text("backup.previous", lang, path=restored.previous))

@@ -12,6 +12,7 @@ from iprdesk.cli.common import (
     home_option,
     home_path,
     json_option,
+    language,
     passphrase_file_option,
     printable,
     vault_passphrase,
@@ -21,16 +22,10 @@ from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 from iprdesk.vault import Vault
 
-lang_option = click.option(
-    "--lang", type=click.Choice(i18n.LANGUAGES), default=None,
-    help="Language of the output (default: from the system locale).")
-
 STATE_STYLE = {"overdue": "red", "due": "yellow", "urgent": "red", "warning": "yellow",
                "ok": "green", "done": "green", "pending": None}
 
 
-def _lang(lang: str | None) -> str:
-    return lang or i18n.system_language()
 
 
 def deadline_line(item: dict, lang: str) -> str:
@@ -78,7 +73,7 @@ def case_new(complaint_id, store_id, type_, complainant, products, received, old
     if as_json:
         echo_json({"id": new.id})
         return
-    _opened(new, i18n.system_language())
+    _opened(new, language())
 
 
 def _opened(new: cases.Case, lang: str) -> None:
@@ -139,14 +134,13 @@ def _print_notice(proposal: dict, lang: str) -> None:
               help="Correct when the complaint arrived, ISO 8601 with its offset.")
 @click.option("--court-case", default=None, help="Correct the court's case number.")
 @json_option
-@lang_option
 @home_option
 def case_import(source, create, complaint_id, store_id, type_, complainant, products, received,
-                court_case, as_json, lang, home):
+                court_case, as_json, home):
     """Read a complaint notice (Joom's e-mail as .eml or text, or the TRO / complaint PDF; -
     reads standard input) and show the case it describes, each field with where it was
     found; --create opens it."""
-    lang = _lang(lang)
+    lang = language()
     read = notice.read_notice(source.read(notice.MAX_NOTICE_BYTES + 1))
     if not create:
         if as_json:
@@ -167,11 +161,10 @@ def case_import(source, create, complaint_id, store_id, type_, complainant, prod
 @case.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include closed cases.")
 @json_option
-@lang_option
 @home_option
-def case_list(show_all, as_json, lang, home):
+def case_list(show_all, as_json, home):
     """Open cases, the most urgent first."""
-    store, lang = cases.CaseStore(home_path(home)), _lang(lang)
+    store, lang = cases.CaseStore(home_path(home)), language()
     items = store.by_urgency()
     if show_all:
         items += store.all("closed")
@@ -205,13 +198,12 @@ def _unlocked_vault(home, passphrase_file, *, prompt: bool):
 @click.argument("case_id", metavar="CASE")
 @passphrase_file_option
 @json_option
-@lang_option
 @home_option
-def case_show(case_id, passphrase_file, as_json, lang, home):
+def case_show(case_id, passphrase_file, as_json, home):
     """A case's facts, every deadline, and its documents in the vault (listed when the
     passphrase is given with --passphrase-file or $IPRDESK_PASSPHRASE)."""
     home = home_path(home)
-    c, lang = cases.CaseStore(home).resolve(case_id), _lang(lang)
+    c, lang = cases.CaseStore(home).resolve(case_id), language()
     vault = _unlocked_vault(home, passphrase_file, prompt=False)
     documents = None if vault is None else vault.list(case=c.id)
     data = c.to_dict()
@@ -258,16 +250,15 @@ def case_show(case_id, passphrase_file, as_json, lang, home):
 @click.argument("event", type=click.Choice([n for n in deadlines.event_names() if n != "received"]))
 @click.option("--at", default=None, help="When it happened, ISO 8601 (default: now).")
 @json_option
-@lang_option
 @home_option
-def case_event(case_id, event, at, as_json, lang, home):
+def case_event(case_id, event, at, as_json, home):
     """Record what happened (offer received, images replaced...); deadlines follow."""
     store = cases.CaseStore(home_path(home))
     c = store.record_event(store.resolve(case_id).id, event, at)
     if as_json:
         echo_json(c.to_dict())
         return
-    lang = _lang(lang)
+    lang = language()
     click.echo(i18n.text("case.recorded", lang, event=deadlines.event_names()[event][lang],
                          case=c.id, at=c.events[event]))
 
@@ -280,7 +271,7 @@ def case_urls(case_id, urls, home):
     """Add public URLs of the complained images, for the dead-URL check."""
     store = cases.CaseStore(home_path(home))
     c = store.add_urls(store.resolve(case_id).id, list(urls))
-    click.echo(i18n.text("case.urls_count", i18n.system_language(), case=c.id,
+    click.echo(i18n.text("case.urls_count", language(), case=c.id,
                          count=len(c.old_urls)))
 
 
@@ -291,7 +282,7 @@ def case_close(case_id, home):
     """Close a case: its deadlines stop warning."""
     store = cases.CaseStore(home_path(home))
     c = store.close(store.resolve(case_id).id)
-    click.echo(i18n.text("case.closed_now", i18n.system_language(), case=c.id))
+    click.echo(i18n.text("case.closed_now", language(), case=c.id))
 
 
 def _documents(paths) -> list[preflight.Document]:
@@ -336,16 +327,15 @@ def _run_preflight(home, c, agreements, payments, new_images, complained_images,
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a report page to this file.")
 @json_option
-@lang_option
 @home_option
 def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
-                  passphrase_file, html_out, as_json, lang, home):
+                  passphrase_file, html_out, as_json, home):
     """Check an appeal before you file it. Exit 0 when ready, 1 when not.
 
     The agreement, payment proof and recorded URL checks come from the case's evidence in the
     vault (unlocked with --passphrase-file, $IPRDESK_PASSPHRASE or a prompt), unless given
     as files."""
-    home, lang = home_path(home), _lang(lang)
+    home, lang = home_path(home), language()
     c = cases.CaseStore(home).resolve(case_id)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
                             passphrase_file, prompt=True)
@@ -374,16 +364,15 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
 @click.argument("name", type=click.Choice(drafts.names()))
 @preflight_inputs
 @json_option
-@lang_option
 @home_option
 def draft(case_id, name, agreements, payments, new_images, complained_images,
-          passphrase_file, as_json, lang, home):
+          passphrase_file, as_json, home):
     """A message for the case: settlement_intent (to the firm) or joom_support.
 
     It states a fact (images replaced, old URLs dead, agreement, payment) only when the
     preflight, run on the same inputs as `iprdesk preflight`, confirms it; otherwise the
     letter holds a [TO COMPLETE: ...] gap saying why. Signed with `iprdesk seller` details."""
-    home, lang = home_path(home), _lang(lang)
+    home, lang = home_path(home), language()
     c = cases.CaseStore(home).resolve(case_id)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
                             passphrase_file, prompt=False)

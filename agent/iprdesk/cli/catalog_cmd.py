@@ -5,7 +5,7 @@ import asyncio
 import click
 
 from iprdesk.atomic import atomic_write_bytes
-from iprdesk.cli.common import echo_json, json_option, warn
+from iprdesk.cli.common import echo_json, json_option, text, warn
 from iprdesk.merchant import api as merchantapi
 
 
@@ -34,7 +34,7 @@ def catalog_sync(token_file, api_url, urls_out, products_out, as_json):
 
     def progress(count):
         if not as_json:
-            warn(f"{count} products… / 已获取 {count} 个商品…")
+            warn(text("catalog.progress", count=count))
 
     products = asyncio.run(api.products(on_page=progress))
     urls = merchantapi.image_urls(products)
@@ -46,8 +46,7 @@ def catalog_sync(token_file, api_url, urls_out, products_out, as_json):
         echo_json({"products": len(products), "image_urls": len(urls),
                    "requests": api.requests})
     else:
-        click.echo(f"{len(products)} products with {len(urls)} image URLs. / "
-                   f"{len(products)} 个商品、{len(urls)} 个图片链接。")
+        click.echo(text("catalog.synced", products=len(products), urls=len(urls)))
 
 
 commands = [catalog]

@@ -1,4 +1,5 @@
-"""What every CLI command shares: --home, --json output, error reporting."""
+"""What every CLI command shares: --home, --json output, --lang and the user's language,
+error reporting."""
 
 import json
 import os
@@ -9,6 +10,7 @@ import click
 
 from iprdesk.errors import BadInput
 from iprdesk.paths import resolve_home
+from iprdesk.text import i18n
 
 home_option = click.option(
     "--home",
@@ -18,6 +20,32 @@ home_option = click.option(
 )
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+_LANG = "iprdesk.lang"  # the --lang given, in the click context's meta (shared by nested ones)
+
+
+def _remember_lang(ctx: click.Context, param, value):
+    if value:
+        ctx.meta[_LANG] = value
+
+
+def lang_option() -> click.Option:
+    """--lang, which every command takes (cli/__init__.py adds it) as well as the group."""
+    return click.Option(["--lang"], type=click.Choice(i18n.LANGUAGES), expose_value=False,
+                        is_eager=True, callback=_remember_lang,
+                        help="Language of the output: en or zh_CN (default: the user's "
+                             "language, from the locale).")
+
+
+def language() -> str:
+    """The language the CLI speaks: --lang, else the user's (i18n.user_language)."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx and ctx.meta.get(_LANG)) or i18n.user_language()
+
+
+def text(key: str, **params) -> str:
+    """A message of shared/messages in the CLI's language."""
+    return i18n.text(key, language(), **params)
 
 
 def home_path(home: str | None):
@@ -64,9 +92,7 @@ def vault_passphrase(passphrase_file: str | None, *, required: bool = True,
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if prompt and sys.stdin.isatty():
-        return click.prompt("Vault passphrase / 证据库密码", hide_input=True)
+        return click.prompt(text("cli.passphrase_prompt"), hide_input=True)
     if required:
-        raise BadInput(f"The vault passphrase is needed: use --passphrase-file or "
-                       f"${PASSPHRASE_ENV}. / 需要证据库密码：请使用 --passphrase-file 或 "
-                       f"${PASSPHRASE_ENV}。")
+        raise BadInput(key="cli.passphrase_needed", params={"env": PASSPHRASE_ENV})
     return None

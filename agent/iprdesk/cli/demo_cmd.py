@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from iprdesk.cli.common import language, text
 from iprdesk.demo.run import run_demo
 
 
@@ -15,26 +16,24 @@ from iprdesk.demo.run import run_demo
               help="Save screenshots instead of opening a window (the default without a display).")
 @click.option("--screenshots", "out", type=click.Path(file_okay=False), default=None,
               help="Where the screenshots go (default: ./iprdesk-demo).")
-@click.option("--lang", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True,
-              help="The browser's language.")
 @click.option("--keep", is_flag=True, help="Keep the demo's temporary data directory.")
-def demo(headless, out, lang, keep):
-    """Show every feature on a demo Merchant Panel, no Joom account needed."""
+def demo(headless, out, keep):
+    """Show every feature on a demo Merchant Panel, no Joom account needed (the browser speaks
+    the language of --lang, else the user's)."""
     headless = headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     # Stopped by a signal, still stop the agent and remove the temporary data.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     home = Path(tempfile.mkdtemp(prefix="iprdesk-demo-"))
     try:
-        saved = run_demo(home, headless=headless, lang=lang, echo=click.echo,
+        saved = run_demo(home, headless=headless, lang=language(), echo=click.echo,
                          out=Path(out or "iprdesk-demo").resolve())
     finally:
         if keep:
-            click.echo(f"Demo data kept in {home}")
+            click.echo(text("demo.kept", path=home))
         else:
             shutil.rmtree(home, ignore_errors=True)
     if saved:
-        click.echo("No display here, so the demo saved a screenshot of each annotated page: / "
-                   "没有图形界面，演示已保存每个带注释页面的截图：")
+        click.echo(text("demo.screenshots"))
         for path in saved:
             click.echo(f"  {path}")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk import extension_package
+from iprdesk.cli.common import language
 from iprdesk.paths import extension_dir
 from iprdesk.text import i18n
 
@@ -28,8 +29,7 @@ def extension_pack(out):
     """Write the extension as the zip a Chrome Web Store upload takes (manifest at its root,
     without the development `key`; the same bytes for the same release)."""
     names = extension_package.pack(Path(out))
-    click.echo(i18n.text("extension.packed", i18n.system_language(), path=out,
-                         count=len(names)))
+    click.echo(i18n.text("extension.packed", language(), path=out, count=len(names)))
 
 
 commands = [extension_path, extension]

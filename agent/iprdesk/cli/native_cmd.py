@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from iprdesk.cli.common import home_option, home_path
+from iprdesk.cli.common import home_option, home_path, language
 from iprdesk.text import i18n
 
 
@@ -34,8 +34,7 @@ def install(user_data_dir, home):
     from iprdesk.native.manifest import install_into_profile
 
     path = install_into_profile(Path(user_data_dir), Path(home) if home else None)
-    for lang in i18n.LANGUAGES:
-        click.echo(i18n.text("install.registered", lang, path=str(path)))
+    click.echo(i18n.text("install.registered", language(), path=str(path)))
 
 
 commands = [native_host, install]

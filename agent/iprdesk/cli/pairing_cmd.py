@@ -3,9 +3,8 @@ from datetime import UTC, datetime
 
 import click
 
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, language, text
 from iprdesk.server.pairing import AuthStore
-from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 
 
@@ -19,9 +18,8 @@ def pair(as_json, home):
         echo_json({"code": code, "expires": expires})
         return
     minutes = round((expires - time.time()) / 60)
-    for lang in i18n.LANGUAGES:
-        click.echo(i18n.text("pair.code", lang, code=code))
-        click.echo(i18n.text("pair.within", lang, minutes=minutes))
+    click.echo(text("pair.code", code=code))
+    click.echo(text("pair.within", minutes=minutes))
 
 
 @click.group()
@@ -39,10 +37,10 @@ def tokens_list(as_json, home):
         echo_json([{"id": t.id, "label": t.label, "created": t.created} for t in items])
         return
     if not items:
-        click.echo("No extension is paired. Run `iprdesk pair`.")
+        click.echo(text("tokens.none"))
     for t in items:
-        created = shown(datetime.fromtimestamp(t.created, UTC), i18n.system_language())
-        click.echo(f"{t.id}  {t.label}  paired {created}")
+        created = shown(datetime.fromtimestamp(t.created, UTC), language())
+        click.echo(text("tokens.line", id=t.id, label=t.label, created=created))
 
 
 @tokens.command("revoke")
@@ -51,7 +49,7 @@ def tokens_list(as_json, home):
 def tokens_revoke(token_id, home):
     """Revoke the token TOKEN_ID (from `tokens list`): that extension must pair again."""
     AuthStore(home_path(home)).revoke(token_id)
-    click.echo(f"Revoked {token_id}.")
+    click.echo(text("tokens.revoked", id=token_id))
 
 
 commands = [pair, tokens]

@@ -3,7 +3,7 @@
 import click
 
 from iprdesk.account.penalties import PenaltyHistory
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option, printable
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, language, printable
 from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 
@@ -26,7 +26,7 @@ def penalties(as_json, home):
     if as_json:
         echo_json(standing)
         return
-    lang = i18n.system_language()
+    lang = language()
     click.secho(i18n.text("penalties.title", lang), bold=True)
     if standing["current"]:
         click.echo(i18n.text("penalties.standing", lang, step=standing["step"],

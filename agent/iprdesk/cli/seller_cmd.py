@@ -2,9 +2,8 @@
 
 import click
 
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, text
 from iprdesk.config import SELLER_FIELDS, Config
-from iprdesk.text import i18n
 
 
 @click.group("seller")
@@ -21,10 +20,9 @@ def seller_show(as_json, home):
     if as_json:
         echo_json(details)
         return
-    lang = i18n.system_language()
     for key in SELLER_FIELDS:
-        click.echo(f"{i18n.text(f'seller.{key}', lang)}: "
-                   f"{details[key] or i18n.text('seller.unset', lang)}")
+        click.echo(text("ui.field", label=text(f"seller.{key}"),
+                        value=details[key] or text("seller.unset")))
 
 
 @seller.command("set")
@@ -35,12 +33,12 @@ def seller_show(as_json, home):
 def seller_set(name, company, store, home):
     """Set the seller's details; the options not given stay as they are."""
     if name is None and company is None and store is None:
-        raise click.UsageError("give at least one of --name, --company, --store")
+        raise click.UsageError(text("seller.need_one"))
     home = home_path(home)
     config = Config.load(home)
     config.set_seller(name=name, company=company, store=store)
     config.save(home)
-    click.echo(i18n.both_line("seller.saved"))
+    click.echo(text("seller.saved"))
 
 
 commands = [seller]

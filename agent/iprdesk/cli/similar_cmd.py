@@ -2,20 +2,13 @@
 
 import click
 
-from iprdesk.cli.common import echo_json, json_option, stderr_is_terminal, warn
+from iprdesk.cli.common import echo_json, json_option, language, stderr_is_terminal, text, warn
 from iprdesk.images import similar
-
-VERDICT_LABELS = {
-    "same": "same picture / 同一图片",
-    "near-duplicate": "near-duplicate / 近似重复",
-    "different": "different picture / 不同图片",
-}
 
 
 def _describe(c: similar.Comparison) -> str:
-    mirrored = ", mirrored / 镜像" if c.mirrored else ""
-    return (f"{VERDICT_LABELS[c.verdict]} (pHash {c.phash}, dHash {c.dhash} of 64 bits "
-            f"differ{mirrored})")
+    return text("similar.mirrored_comparison" if c.mirrored else "similar.comparison",
+                verdict=text(f"similar.verdict.{c.verdict}"), phash=c.phash, dhash=c.dhash)
 
 
 @click.command()
@@ -48,26 +41,27 @@ def audit(catalog, complained, workers, as_json):
     paths = [path for root in complained for path in similar.image_files(root)]
     for path, fingerprint, error in similar.fingerprint_many(paths, workers):
         if fingerprint is None:  # a complained image must be read, or the audit proves nothing
-            raise click.BadParameter(error, param_hint="--against")
+            raise click.BadParameter(error.text(language()), param_hint="--against")
         references.append((path, fingerprint))
     if not references:
-        raise click.BadParameter("no images found", param_hint="--against")
+        raise click.BadParameter(text("similar.no_images"), param_hint="--against")
     files = similar.image_files(catalog)
-    with click.progressbar(length=len(files), label="Checking images / 检查图片",
+    with click.progressbar(length=len(files), label=text("similar.checking"),
                            file=click.get_text_stream("stderr"),
                            hidden=not stderr_is_terminal() or as_json) as bar:
         matches, unreadable = similar.audit(files, references, workers,
                                             on_done=lambda: bar.update(1))
     if as_json:
         echo_json({"checked": len(files), "matches": [m.to_json() for m in matches],
-                   "unreadable": [{"path": p, "error": e} for p, e in unreadable]})
+                   "unreadable": [{"path": p, "error": e.text(language())}
+                                  for p, e in unreadable]})
     else:
         for m in matches:
-            click.echo(f"{m.path}: {_describe(m.comparison)} of {m.complained}")
+            click.echo(text("similar.match", path=m.path, comparison=_describe(m.comparison),
+                            complained=m.complained))
         for _path, error in unreadable:
-            warn(f"skipped / 已跳过: {error}")
-        click.echo(f"{len(files)} images checked, {len(matches)} match a complained image. / "
-                   f"已检查 {len(files)} 张图片，{len(matches)} 张与被投诉图片相同或近似。")
+            warn(text("similar.skipped", error=error.text(language())))
+        click.echo(text("similar.audited", count=len(files), matches=len(matches)))
     if matches:
         click.get_current_context().exit(1)
 

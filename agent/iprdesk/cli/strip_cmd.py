@@ -2,7 +2,6 @@
 
 import contextlib
 import logging
-import os
 import signal
 import threading
 from pathlib import Path
@@ -14,46 +13,13 @@ from iprdesk.cli.common import (
     home_option,
     home_path,
     json_option,
+    language,
     stderr_is_terminal,
+    text,
     warn,
 )
 from iprdesk.metadata import BadImage, inspect_image, problem_text
 from iprdesk.metadata.files import CleanBatch, NoMatch, expand_inputs, read_image
-from iprdesk.metadata.report import LANGUAGES
-
-_TEXT = {
-    "en": {
-        "done": "{cleaned} cleaned, {clean} already clean, {failed} failed",
-        "inspected": "{n} inspected, {found} with metadata, {failed} failed",
-        "wrote": "written to {path}", "unchanged": "left unchanged", "where": " ({where})",
-        "progress": "Cleaning", "checking": "Inspecting",
-        "watching": "Watching {src} → {out} (Ctrl-C to stop)",
-        "one_target": "give exactly one of -o DIR or --in-place",
-        "no_match": "{pattern}: no file matches",
-        "no_image": "no image to work on in {args}",
-    },
-    "zh_CN": {
-        "done": "已清理 {cleaned} 个，{clean} 个本来就干净，{failed} 个失败",
-        "inspected": "已检查 {n} 个，{found} 个含有元数据，{failed} 个失败",
-        "wrote": "已写入 {path}", "unchanged": "未改动", "where": "（{where}）",
-        "progress": "正在清理", "checking": "正在检查",
-        "watching": "正在监视 {src} → {out}（按 Ctrl-C 停止）",
-        "one_target": "请指定 -o DIR 或 --in-place 其中之一",
-        "no_match": "{pattern}：没有匹配的文件",
-        "no_image": "{args} 中没有可处理的图片",
-    },
-}
-
-lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default=None,
-    help="Report language (default: from $LANG; zh_CN for a Chinese locale, else en).")
-
-
-def ui_language(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
-    return "zh_CN" if locale.lower().startswith("zh") else "en"
 
 
 def _progress(items, label: str, show: bool, length: int | None = None):
@@ -65,8 +31,7 @@ def _progress(items, label: str, show: bool, length: int | None = None):
 
 def _error_entry(error: BadImage, path: Path) -> dict:
     return {"file": path.name, "path": str(path), "error": {
-        "code": error.code, "message": error.message,
-        "text": {lang: problem_text(error, path.name, lang) for lang in LANGUAGES}}}
+        "code": error.code, "message": problem_text(error, path.name, language())}}
 
 
 class _NoProgress:
@@ -80,14 +45,14 @@ class _NoProgress:
         return False
 
 
-def _inputs(args, t: dict) -> list[Path]:
+def _inputs(args) -> list[Path]:
     """Files, folders (the images directly in them) and patterns, as files."""
     try:
         found = expand_inputs(list(args))
     except NoMatch as e:
-        raise click.UsageError(t["no_match"].format(pattern=e.pattern)) from None
+        raise click.UsageError(text("strip.no_match", pattern=e.pattern)) from None
     if not found:
-        raise click.UsageError(t["no_image"].format(args=" ".join(map(str, args))))
+        raise click.UsageError(text("strip.no_image", args=" ".join(map(str, args))))
     return found
 
 
@@ -110,10 +75,9 @@ def _print_results(results: list[dict], lang: str, heading) -> None:
 @click.option("--in-place", is_flag=True, help="Replace each file atomically.")
 @click.option("--heic-to-jpeg", is_flag=True,
               help="Convert HEIC/HEIF photos to clean JPEGs (the Panel does not take HEIC).")
-@lang_option
 @json_option
 @home_option
-def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
+def strip(files, out_dir, in_place, heic_to_jpeg, as_json, home):
     """Remove GPS, camera, names and other metadata from images, keeping every pixel.
 
     FILES may be files, folders (the images directly in each) or patterns such as
@@ -121,16 +85,15 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
     profile and the orientation are kept. Exit status: 0 all cleaned, 1 some failed, 2 usage
     error.
     """
-    lang = ui_language(lang)
-    t = _TEXT[lang]
+    lang = language()
     if bool(out_dir) == in_place:
-        raise click.UsageError(t["one_target"])
-    files = _inputs(files, t)
+        raise click.UsageError(text("strip.one_target"))
+    files = _inputs(files)
     batch = CleanBatch(out_dir, heic_to_jpeg=heic_to_jpeg)
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
     try:
         with contextlib.closing(batch.run(files)) as outcomes, \
-                _progress(outcomes, t["progress"], show_progress, len(files)) as items:
+                _progress(outcomes, text("strip.progress"), show_progress, len(files)) as items:
             results = [_error_entry(outcome, path) if isinstance(outcome, BadImage) else
                        {**outcome.to_dict(), "path": str(path),
                         "written": str(dest) if dest else None}
@@ -148,33 +111,31 @@ def strip(files, out_dir, in_place, heic_to_jpeg, lang, as_json, home):
         echo_json(results)
     else:
         def heading(result, summary):
-            where = (t["wrote"].format(path=result["written"]) if result["written"]
-                     else t["unchanged"])
-            return f"✓ {summary}{t['where'].format(where=where)}"
+            where = (text("strip.wrote", path=result["written"]) if result["written"]
+                     else text("strip.unchanged"))
+            return f"✓ {summary}{text('strip.where', where=where)}"
 
         _print_results(results, lang, heading)
         if len(files) > 1:
-            click.echo(t["done"].format(**counts))
+            click.echo(text("strip.done", **counts))
     click.get_current_context().exit(1 if counts["failed"] else 0)
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@lang_option
 @json_option
 @home_option
-def inspect(files, lang, as_json, home):
+def inspect(files, as_json, home):
     """Show the metadata `iprdesk strip` would remove, without changing anything.
 
     FILES may be files, folders (the images directly in each) or patterns such as
     photos/*.jpg.
     """
-    lang = ui_language(lang)
-    t = _TEXT[lang]
-    files = _inputs(files, t)
+    lang = language()
+    files = _inputs(files)
     results, found, failed = [], 0, 0
     show_progress = len(files) > 1 and not as_json and stderr_is_terminal()
-    with _progress(files, t["checking"], show_progress, len(files)) as items:
+    with _progress(files, text("strip.checking"), show_progress, len(files)) as items:
         for path in items:
             try:
                 report = inspect_image(read_image(path), path.name)
@@ -189,7 +150,7 @@ def inspect(files, lang, as_json, home):
     else:
         _print_results(results, lang, lambda result, summary: summary)
         if len(files) > 1:
-            click.echo(t["inspected"].format(n=len(files), found=found, failed=failed))
+            click.echo(text("strip.inspected", n=len(files), found=found, failed=failed))
     click.get_current_context().exit(1 if failed else 0)
 
 
@@ -199,16 +160,15 @@ def inspect(files, lang, as_json, home):
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder that receives the cleaned copies (sub-folders mirrored).")
 @click.option("--heic-to-jpeg", is_flag=True, help="Convert HEIC/HEIF photos to clean JPEGs.")
-@lang_option
 @home_option
-def watch(in_dir, out_dir, heic_to_jpeg, lang, home):
+def watch(in_dir, out_dir, heic_to_jpeg, home):
     """Clean every image that appears in IN_DIR (and its sub-folders) into --out.
 
     What it does is printed and logged to logs/watch.log in the data directory.
     """
     from iprdesk.metadata.watcher import FolderWatcher
 
-    lang = ui_language(lang)
+    lang = language()
     logs = home_path(home) / "logs"
     logs.mkdir(exist_ok=True, mode=0o700)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
@@ -218,7 +178,7 @@ def watch(in_dir, out_dir, heic_to_jpeg, lang, home):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     watcher.start()
-    warn(_TEXT[lang]["watching"].format(src=in_dir, out=out_dir))
+    warn(text("strip.watching", src=in_dir, out=out_dir))
     try:
         stop.wait()
     except KeyboardInterrupt:

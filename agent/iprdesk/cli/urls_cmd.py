@@ -12,24 +12,17 @@ from iprdesk.cli.common import (
     home_option,
     home_path,
     json_option,
+    language,
     stderr_is_terminal,
+    text,
     warn,
 )
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
-from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import record as urlrecord
 from iprdesk.urls import watch as urlwatch
-
-VERDICT_LABELS = {
-    "dead": "dead / 已失效",
-    "live": "LIVE / 仍可访问",
-    "placeholder": "placeholder / 占位图",
-    "stale-cache": "STALE CACHE / 缓存仍在提供旧图",
-    "unknown": "unknown / 未知",
-}
 
 
 def _read_url_list(source: str) -> list[str]:
@@ -40,7 +33,8 @@ def _read_url_list(source: str) -> list[str]:
         try:
             text = Path(source).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            raise click.BadParameter(f"cannot read {source}: {e}", param_hint="--from") from e
+            raise click.BadParameter(text("urls.cannot_read", file=source, why=e),
+                                     param_hint="--from") from e
     return [line.strip() for line in text.splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
 
@@ -51,16 +45,20 @@ def _reference(value: str | None) -> str | bytes | None:
     try:
         return Path(value).read_bytes()
     except OSError as e:
-        raise click.BadParameter(f"cannot read {value}: {e.strerror}",
+        raise click.BadParameter(text("urls.cannot_read", file=value, why=e.strerror),
                                  param_hint="--reference") from e
 
 
+def _verdict(name: str) -> str:
+    return text(f"urls.verdict.{name}")
+
+
 def _print_result(r: urlcheck.CheckResult) -> None:
-    label = VERDICT_LABELS[r.verdict]
     colour = {"live": "red", "stale-cache": "yellow", "dead": "green"}.get(r.verdict)
-    variant = "  (size variant / 尺寸变体)" if r.variant_of else ""
-    click.echo(f"{click.style(label, fg=colour, bold=bool(colour))}  {r.url}{variant}")
-    click.echo(f"    {r.reason['en']} / {r.reason['zh_CN']}")
+    variant = "  " + text("urls.size_variant") if r.variant_of else ""
+    click.echo(f"{click.style(_verdict(r.verdict), fg=colour, bold=bool(colour))}  "
+               f"{r.url}{variant}")
+    click.echo(f"    {r.reason[language()]}")
     for hop in r.redirects:
         click.echo(f"    {hop['status']} -> {hop['location']}")
     if r.verdict == "stale-cache":
@@ -68,7 +66,7 @@ def _print_result(r: urlcheck.CheckResult) -> None:
                           if k in ("age", "cache-control", "x-cache", "cf-cache-status"))
         click.echo(f"    {cache}")
     if r.recheck_after and r.verdict in urlcheck.STILL_PUBLIC | {"unknown"}:
-        click.echo(f"    check again after / 请在此时间后复查: {r.recheck_after}")
+        click.echo("    " + text("urls.recheck_after", when=r.recheck_after))
 
 
 @click.command("check-urls")
@@ -99,24 +97,24 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
     """
     raw = list(urls) + (_read_url_list(from_file) if from_file else [])
     if not raw:
-        raise click.UsageError("give at least one URL, or --from FILE")
+        raise click.UsageError(text("urls.need_url"))
     if record and not case_id:
-        raise click.UsageError("--record needs --case C (the case the evidence belongs to)")
+        raise click.UsageError(text("urls.record_needs_case"))
     if record:
         case_id = _case(home, case_id)
     try:
         checked = [urlcheck.parse_url(u) for u in raw]
     except BadInput as e:
-        raise click.BadParameter(e.message, param_hint="URL") from e
+        raise click.BadParameter(e.text(language()), param_hint="URL") from e
     options = urlcheck.Options(timeout=timeout, per_host=per_host, variants=not no_variants)
     ref = _reference(reference)
     if record:
         try:
             urlrecord.ensure_vault(home_path(home))
         except urlrecord.VaultUnavailable as e:
-            raise click.UsageError(e.message) from e
+            raise click.UsageError(e.text(language())) from e
 
-    with click.progressbar(length=len(checked), label="Checking URLs / 检查链接",
+    with click.progressbar(length=len(checked), label=text("urls.checking"),
                            file=click.get_text_stream("stderr"),
                            hidden=as_json or not stderr_is_terminal()) as bar:
         try:
@@ -124,19 +122,19 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
                 checked, reference=ref, options=options, on_result=lambda _r: bar.update(1)))
         except BadInput as e:
             if e.code in ("bad_reference", "not_an_image"):
-                raise click.BadParameter(e.message, param_hint="--reference") from e
+                raise click.BadParameter(e.text(language()), param_hint="--reference") from e
             raise
     if record:
         ids = urlrecord.record_results(home_path(home), case_id, results)
-        warn(f"Recorded {len(ids)} checks in the vault under case {case_id}. / "
-             f"已将 {len(ids)} 条检查记录存入证据库（案件 {case_id}）。")
+        warn(text("urls.recorded", count=len(ids), case=case_id))
     if as_json:
         echo_json([r.to_json() for r in results])
     else:
         for r in results:
             _print_result(r)
         counts = {v: sum(r.verdict == v for r in results) for v in urlcheck.VERDICTS}
-        click.echo(", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items() if n))
+        click.echo(text("urls.list_separator").join(
+            text("urls.count", count=n, verdict=_verdict(v)) for v, n in counts.items() if n))
     if any(r.verdict in urlcheck.STILL_PUBLIC for r in results):
         click.get_current_context().exit(1)
 
@@ -156,12 +154,11 @@ def url_watch():
 
 
 def _print_watched(w: urlwatch.Watched) -> None:
-    label = VERDICT_LABELS.get(w.state, {"pending": "pending / 待检查",
-                                         "done": "done / 已完成"}.get(w.state, w.state))
-    lang = i18n.system_language()
-    last = f"last checked {shown(w.last['checked_at'], lang)}" if w.last else "not checked yet"
-    nxt = f", next {shown(w.next_check_at, lang)}" if w.next_check_at else ""
-    click.echo(f"{label}  {w.url}\n    {last}{nxt}")
+    lang = language()
+    last = (text("urls.last_checked", when=shown(w.last["checked_at"], lang)) if w.last
+            else text("urls.not_checked"))
+    nxt = text("urls.next_check", when=shown(w.next_check_at, lang)) if w.next_check_at else ""
+    click.echo(f"{_verdict(w.state)}  {w.url}\n    {last}{nxt}")
 
 
 CASE_HELP = "The case: its id or complaint ID."
@@ -182,19 +179,18 @@ def url_watch_add(case_id, urls, reference, no_variants, as_json, home):
     checks them now."""
     ref = _reference(reference)
     if isinstance(ref, str):
-        raise click.BadParameter("give an image file", param_hint="--reference")
+        raise click.BadParameter(text("urls.reference_image"), param_hint="--reference")
     case_id = _case(home, case_id)
     try:
         fp = similar.fingerprint_bytes(ref, reference) if ref else None
         added = urlwatch.WatchList(home_path(home)).add(case_id, list(urls), fp,
                                                         variants=not no_variants)
     except BadInput as e:
-        raise click.UsageError(e.message) from e
+        raise click.UsageError(e.text(language())) from e
     if as_json:
         echo_json([w.to_json() for w in added])
     else:
-        click.echo(f"Watching {len(added)} new URL(s) for case {case_id}. / "
-                   f"案件 {case_id} 新增监控 {len(added)} 个链接。")
+        click.echo(text("urls.watching", count=len(added), case=case_id))
 
 
 @url_watch.command("list")
@@ -210,7 +206,7 @@ def url_watch_list(case_id, as_json, home):
         echo_json([w.to_json() for w in watched])
         return
     if not watched:
-        click.echo("No URLs are watched. / 没有监控中的链接。")
+        click.echo(text("urls.none_watched"))
     for w in watched:
         _print_watched(w)
 
@@ -224,7 +220,7 @@ def url_watch_remove(case_id, url, home):
     by the agent's next sync: remove it from the case, or close the case, to stop for good."""
     case_id = _case(home, case_id)
     urlwatch.WatchList(home_path(home)).remove(case_id, url)
-    click.echo(i18n.text("urlwatch.removed", i18n.system_language(), url=url, case=case_id))
+    click.echo(text("urlwatch.removed", url=url, case=case_id))
 
 
 @url_watch.command("check")
@@ -239,7 +235,7 @@ def url_watch_check(case_id, as_json, home):
     case_id = _case(home, case_id)
     watched = urlwatch.WatchList(home_path(home)).list(case_id)
     if not watched:
-        raise click.UsageError(f"case {case_id} watches no URLs")
+        raise click.UsageError(text("urls.case_watches_none", case=case_id))
     updated = asyncio.run(old_urls.check(home_path(home), watched))
     if as_json:
         echo_json([w.to_json() for w in updated])

@@ -18,14 +18,15 @@ from iprdesk.cli.common import (
     home_option,
     home_path,
     json_option,
+    language,
     passphrase_file_option,
     printable,
+    text,
     vault_passphrase,
     warn,
 )
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
-from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import (
@@ -77,16 +78,13 @@ def init(passphrase_file, home):
     home = home_path(home)
     if Vault.exists(home):
         raise VaultExists(Vault.location(home))
-    passphrase = _new_passphrase(passphrase_file, "New vault passphrase / 新的证据库密码")
+    passphrase = _new_passphrase(passphrase_file, text("vault.cli.new_passphrase_prompt"))
     created = Vault.create(home, passphrase)
     kdf = created.header["kdf"]
-    click.echo(f"Vault created in {created.root}.")
-    click.echo(f"Passphrase key: Argon2id, {kdf['iterations']} passes over "
-               f"{kdf['memory_kib'] // 1024} MiB, {kdf['lanes']} lanes.")
-    click.echo("Keep the passphrase safe: without it nobody, including you, can read the "
-               "evidence. Adding evidence never needs it.")
-    click.echo(f"证据库已创建：{created.root}。请妥善保管密码：没有密码，任何人（包括您）都无法读取证据；"
-               "添加证据不需要密码。")
+    click.echo(text("vault.cli.created", path=created.root))
+    click.echo(text("vault.cli.kdf", passes=kdf["iterations"], mib=kdf["memory_kib"] // 1024,
+                    lanes=kdf["lanes"]))
+    click.echo(text("vault.cli.keep_passphrase"))
 
 
 @vault.command()
@@ -120,7 +118,7 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
     for item in items:
         click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  "
                    f"{printable(item.original_name)}")
-    click.echo(f"Added {len(items)} file(s). / 已添加 {len(items)} 个文件。", err=True)
+    click.echo(text("vault.cli.added", count=len(items)), err=True)
 
 
 def _detected_kind(path: Path) -> str:
@@ -147,17 +145,15 @@ def list_(case, kind, passphrase_file, as_json, home):
     opened = _unlocked(home, passphrase_file)
     items = opened.list(case=case, kind=kind)
     if opened.unreadable:
-        n = len(opened.unreadable)
-        warn(f"{n} item(s) could not be read (damaged or altered): run `iprdesk vault verify`."
-             f" / {n} 项证据无法读取（已损坏或被篡改），请运行 `iprdesk vault verify`。")
+        warn(text("vault.cli.unreadable_items", count=len(opened.unreadable)))
     if as_json:
         echo_json([_summary(i) for i in items])
         return
     if not items:
-        click.echo("No evidence. / 没有证据。")
+        click.echo(text("vault.cli.no_evidence"))
         return
     for i in items:
-        click.echo(f"{i.id}  {shown(i.captured_at, i18n.system_language())}  {i.kind:<10}  "
+        click.echo(f"{i.id}  {shown(i.captured_at, language())}  {i.kind:<10}  "
                    f"{i.case or '-':<12}  "
                    f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}")
 
@@ -197,7 +193,7 @@ def get(object_id, output, passphrase_file, home):
     with atomic_writer(output) as f:
         for chunk in vault.chunks(object_id):
             f.write(chunk)
-    warn(f"Wrote {output}.")
+    warn(text("vault.cli.wrote", path=output))
 
 
 @vault.command()
@@ -212,21 +208,19 @@ def verify(deep, passphrase_file, as_json, home):
     vault = _unlocked(home, passphrase_file) if deep else Vault.open(home_path(home))
     report = vault.verify(deep=deep)
     if as_json:
-        echo_json(report.to_dict())
+        echo_json(report.to_dict(language()))
     else:
         for line in report.recovered:
-            click.echo(f"recovered: {line}")
+            click.echo(text("vault.cli.recovered", line=line))
         for line in report.problems:
-            click.echo(f"DAMAGED: {line}")
-        for line in report.notes:
-            click.echo(f"note: {line}")
-        how = "decrypted and hash-checked" if deep else "hash-checked against the journal"
+            click.echo(text("vault.cli.damaged", line=line))
+        for note in report.notes:
+            click.echo(text("vault.cli.note", line=note.text(language())))
         if report.ok:
-            click.echo(f"OK: {report.objects} objects {how}, journal of "
-                       f"{report.journal_entries} entries intact. / 证据库完好。")
+            click.echo(text("vault.cli.verified_deep" if deep else "vault.cli.verified",
+                            objects=report.objects, entries=report.journal_entries))
         else:
-            click.echo(f"{len(report.problems)} problem(s) found. / 发现 {len(report.problems)} "
-                       "处损坏或篡改。")
+            click.echo(text("vault.cli.problems", count=len(report.problems)))
     sys.exit(0 if report.ok else 1)
 
 
@@ -249,23 +243,16 @@ def export(case, output, include_superseded, passphrase_file, as_json, home):
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint, "superseded": summary.superseded})
         return
-    click.echo(f"Wrote {summary.path}: {summary.files} files, signed by key "
-               f"{summary.fingerprint}.")
-    click.echo(f"已导出申诉证据包：{summary.path}（{summary.files} 个文件，签名密钥 "
-               f"{summary.fingerprint}）。")
+    click.echo(text("vault.cli.exported", path=summary.path, files=summary.files,
+                    fingerprint=summary.fingerprint))
     if summary.superseded:
-        n = len(summary.superseded)
-        click.echo(f"Left out {n} superseded document(s) ({', '.join(summary.superseded)}); "
-                   f"--include-superseded keeps them. / 已略去 {n} 份被取代的文件；"
-                   "如需收入，请加 --include-superseded。")
+        click.echo(text("vault.cli.superseded_left_out", count=len(summary.superseded),
+                        files=", ".join(summary.superseded)))
     _publish_hint(summary.fingerprint)
 
 
 def _publish_hint(fp: str) -> None:
-    click.echo("Reviewers can tell your bundles from forgeries only by this fingerprint: publish "
-               "it where they can see it is yours (store page, appeal e-mails). / 审核人员只能凭此"
-               "指纹辨别证据包是否出自您：请在能证明身份的地方公布它（店铺页面、申诉邮件）。",
-               err=True)
+    click.echo(text("vault.cli.publish_fingerprint"), err=True)
 
 
 @vault.command()
@@ -278,9 +265,9 @@ def info(as_json, home):
     if as_json:
         echo_json({"path": str(opened.root), "objects": opened.count(), "fingerprint": fp})
         return
-    click.echo(f"Vault / 证据库: {opened.root}")
-    click.echo(f"Objects / 证据: {opened.count()}")
-    click.echo(f"Signing key fingerprint / 签名密钥指纹: {fp}")
+    click.echo(text("vault.cli.info_path", path=opened.root))
+    click.echo(text("vault.cli.info_objects", count=opened.count()))
+    click.echo(text("vault.cli.info_fingerprint", fingerprint=fp))
     _publish_hint(fp)
 
 
@@ -304,36 +291,29 @@ def verify_bundle_(bundle, trusted, as_json, home):
 
     Exit 0 only when every file is intact and the signing key is the trusted one: a bundle
     anyone signed with a key of their own is reported, not passed."""
-    whose = "the fingerprint given / 与所给指纹一致"
+    whose = text("vault.cli.trusted_given")
     if trusted is None and Vault.exists(home_path(home)):
         trusted = vault_fingerprint(Vault.open(home_path(home)))
-        whose = "this computer's vault / 本机证据库的密钥"
+        whose = text("vault.cli.trusted_vault")
     report = verify_bundle(bundle, trusted)
     if as_json:
         echo_json({**report.to_dict(), "trusted_fingerprint": trusted})
         sys.exit(0 if report.verified else 1)
     for line in report.problems:
-        click.echo(f"ALTERED: {printable(line)}")
+        click.echo(text("vault.cli.altered", line=printable(line)))
     if report.version == 1:
-        click.echo("Older format (version 1, from an earlier iprdesk): its signature covers "
-                   "manifest.json alone, without a context label; checked all the same. / "
-                   "旧版格式的证据包，仍可校验。")
+        click.echo(text("vault.cli.old_format"))
     if report.ok and report.repacked:
-        click.echo(f"Re-packed after export ({printable('; '.join(report.repacked))}); every "
-                   "file is intact. / 证据包导出后被重新打包，所有文件完好。")
+        click.echo(text("vault.cli.repacked", how=printable("; ".join(report.repacked))))
     if report.verified:
-        click.echo(f"OK: {report.files} files intact; signature valid, signed by key "
-                   f"{report.fingerprint}: {whose}. / 证据包完整，签名有效。")
+        click.echo(text("vault.cli.bundle_verified", files=report.files,
+                        fingerprint=report.fingerprint, whose=whose))
     elif report.ok:
-        click.echo(f"Intact: {report.files} files match the manifest, signed by key "
-                   f"{report.fingerprint}. / 文件完整，签名密钥 {report.fingerprint}。")
-        click.echo("NOT VERIFIED: nothing says whose key that is (anyone can sign a bundle with "
-                   "a key of their own). Compare it with the fingerprint the seller published: "
-                   "iprdesk vault verify-bundle --fingerprint FINGERPRINT BUNDLE / 未验证签名者"
-                   "（任何人都能用自己的密钥签名）：请用 --fingerprint 提供卖家公布的指纹再校验。")
+        click.echo(text("vault.cli.bundle_intact", files=report.files,
+                        fingerprint=report.fingerprint))
+        click.echo(text("vault.cli.bundle_unverified"))
     else:
-        click.echo(f"{len(report.problems)} problem(s): this bundle is not as its signer "
-                   "exported it. / 证据包在导出后被修改，或并非由可信密钥签名。")
+        click.echo(text("vault.cli.bundle_problems", count=len(report.problems)))
     sys.exit(0 if report.verified else 1)
 
 
@@ -349,13 +329,12 @@ def passwd(new_passphrase_file, passphrase_file, home):
     if new_passphrase_file:
         new = vault_passphrase(new_passphrase_file)
     elif sys.stdin.isatty():
-        new = click.prompt("New passphrase / 新密码", hide_input=True, confirmation_prompt=True,
-                           err=True)
+        new = click.prompt(text("vault.cli.new_passphrase"), hide_input=True,
+                           confirmation_prompt=True, err=True)
     else:
-        raise BadInput("Give the new passphrase with --new-passphrase-file. / "
-                       "请用 --new-passphrase-file 提供新密码。")
+        raise BadInput(key="vault.cli.new_passphrase_needed")
     vault.passwd(old, new)
-    click.echo("Passphrase changed. / 密码已更改。")
+    click.echo(text("vault.cli.passphrase_changed"))
 
 
 @vault.command()
@@ -381,14 +360,12 @@ def label(object_id, case, kind, note, complaint_id, product_ids, passphrase_fil
     if product_ids:
         changes["product_ids"] = list(product_ids)
     if not changes:
-        raise click.UsageError("say what to change: --case, --kind, --note, --complaint or "
-                               "--product")
+        raise click.UsageError(text("vault.cli.say_what_to_change"))
     item = _unlocked(home, passphrase_file).relabel(object_id, changes)
     if as_json:
         echo_json(item.to_dict())
         return
-    click.echo(f"{item.id}  (was {object_id}; the content and its SHA-256 are unchanged)")
-    click.echo("已更新证据信息（内容和 SHA-256 不变）。", err=True)
+    click.echo(text("vault.cli.relabelled", id=item.id, old=object_id))
 
 
 @vault.command()
@@ -401,10 +378,11 @@ def delete(object_id, yes, passphrase_file, home):
     vault = _unlocked(home, passphrase_file)
     item = vault.item(object_id)
     if not yes:
-        click.confirm(f"Delete {item.id} ({item.kind}, {item.original_name or item.page_title})?"
-                      " / 确定删除？", abort=True, err=True)
+        click.confirm(text("vault.cli.confirm_delete", id=item.id, kind=item.kind,
+                           name=printable(item.original_name or item.page_title)),
+                      abort=True, err=True)
     vault.delete(item.id)
-    click.echo(f"Deleted {item.id}. / 已删除。")
+    click.echo(text("vault.cli.deleted", id=item.id))
 
 
 commands = [vault]

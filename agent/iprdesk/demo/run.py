@@ -21,6 +21,7 @@ from iprdesk.demo import DEMO_PASSPHRASE, DemoPanel, seed
 from iprdesk.errors import IprdeskError
 from iprdesk.paths import extension_dir
 from iprdesk.server.pairing import AuthStore
+from iprdesk.text import i18n
 
 PANEL = "https://merchant.joom.com"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -183,8 +184,7 @@ def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -
                     context.new_page().goto(PANEL + path)
                 context.new_page().goto(
                     f"{ext_url}/preflight/preflight.html?case={seeded.main_case}")
-                echo("The demo is open in Chromium. Close the browser window to end it. / "
-                     "演示已在 Chromium 中打开，关闭浏览器窗口即可结束。")
+                echo(i18n.text("demo.open", lang))
                 context.wait_for_event("close", timeout=0)
                 return []
             finally:

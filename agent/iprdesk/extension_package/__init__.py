@@ -46,7 +46,7 @@ def pack(out: Path, folder: Path | None = None) -> list[str]:
     """Write the store zip of the extension to `out` (atomically); returns its member names."""
     folder = folder or extension_dir()
     names = extension_files(folder)
-    with disk_full_means("the extension zip was not written"), \
+    with disk_full_means("extension_zip_not_written"), \
             atomic_writer(out, mode=0o644) as f, \
             zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in names:

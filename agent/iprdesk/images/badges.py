@@ -32,8 +32,10 @@ def _old_url(home: Path, url: str) -> dict | None:
     return None
 
 
-def assess(home: Path, data: bytes, url: str | None, name: str = "image") -> dict:
-    """The badge for one image: its problems (or "fine") and the details behind each."""
+def assess(home: Path, data: bytes, url: str | None, name: str = "image",
+           lang: str = "en") -> dict:
+    """The badge for one image: its problems (or "fine") and the details behind each, what
+    could not be read said in `lang`."""
     out = {"url": url, "badges": [], "near_duplicate": None, "metadata": None,
            "old_url": None, "unreadable": None}
     if url:
@@ -42,13 +44,13 @@ def assess(home: Path, data: bytes, url: str | None, name: str = "image") -> dic
         # Inspecting a HEIC means converting it (several times its pixels in memory), for a
         # picture the Panel cannot show.
         out["unreadable"] = {"code": "unsupported_format",
-                             "message": i18n.both_line("imagebadges.heic", file=name)}
+                             "message": i18n.text("imagebadges.heic", lang, file=name)}
     elif data:
         try:
             fp = similar.fingerprint_bytes(data, name)
             report = metadata.inspect_image(data, name)
         except BadInput as e:
-            out["unreadable"] = {"code": e.code, "message": e.message}
+            out["unreadable"] = {"code": e.code, "message": e.text(lang)}
         else:
             found = similar.closest(fp, urlwatch.WatchList(home).complained_images())
             if found and found[1].verdict != "different":
@@ -57,7 +59,8 @@ def assess(home: Path, data: bytes, url: str | None, name: str = "image") -> dic
                 out["metadata"] = {"summary": {lang: report.summary(lang)
                                                for lang in ("en", "zh_CN")}}
     else:
-        out["unreadable"] = {"code": "not_fetched", "message": "The image could not be loaded"}
+        out["unreadable"] = {"code": "not_fetched",
+                             "message": i18n.text("imagebadges.not_fetched", lang)}
     out["badges"] = [p for p, key in zip(PROBLEMS, ("near_duplicate", "metadata", "old_url"),
                                          strict=True) if out[key]]
     if not out["badges"] and not out["unreadable"]:

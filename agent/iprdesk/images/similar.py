@@ -50,7 +50,6 @@ from PIL import (  # noqa: F401 - the decoders' modules, imported to register th
 
 from iprdesk.errors import BadInput
 from iprdesk.metadata.formats.heic import HeicHandler
-from iprdesk.text import i18n
 
 # Formats a catalogue folder holds; anything else in the folder is skipped by `audit`.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
@@ -241,10 +240,10 @@ def fingerprint_file(path: str | os.PathLike) -> Fingerprint:
 def _check_pixels(name: str, kind: str, size: tuple[int, int]) -> None:
     width, height = size
     if width * height > MAX_PIXELS[kind]:
-        raise BadInput(i18n.both_line(
-            "similar.too_many_pixels", file=name, width=width, height=height,
-            megapixels=f"{width * height / 1e6:.1f}", limit=MAX_PIXELS[kind] // 1_000_000,
-            format=kind), code="too_many_pixels")
+        raise BadInput(key="similar.too_many_pixels", code="too_many_pixels", params={
+            "file": name, "width": width, "height": height,
+            "megapixels": f"{width * height / 1e6:.1f}", "limit": MAX_PIXELS[kind] // 1_000_000,
+            "format": kind})
 
 
 def _jpeg_has_many_scans(stream) -> bool:
@@ -429,19 +428,20 @@ def closest(candidate: Fingerprint,
     return best
 
 
-def _safe_fingerprint(path: str) -> tuple[str, Fingerprint | None, str | None]:
+def _safe_fingerprint(path: str) -> tuple[str, Fingerprint | None, BadInput | None]:
     try:
         return path, fingerprint_file(path), None
     except BadInput as e:
-        return path, None, e.message
+        return path, None, e
 
 
 def fingerprint_many(paths: list[str | os.PathLike], workers: int | None = None,
                      on_done: Callable[[], None] | None = None,
-                     ) -> Iterator[tuple[str, Fingerprint | None, str | None]]:
+                     ) -> Iterator[tuple[str, Fingerprint | None, BadInput | None]]:
     """(path, fingerprint, error) for each path, in order, using all cores for big batches.
 
-    An unreadable image yields an error message instead of stopping the batch.
+    An unreadable image yields its error (to be said in the reader's language) instead of
+    stopping the batch.
     """
     paths = [str(p) for p in paths]
     workers = workers or os.cpu_count() or 1
@@ -487,10 +487,10 @@ class AuditMatch:
 
 def audit(catalog: list[Path], complained: list[tuple[str, Fingerprint]],
           workers: int | None = None, on_done: Callable[[], None] | None = None,
-          ) -> tuple[list[AuditMatch], list[tuple[str, str]]]:
+          ) -> tuple[list[AuditMatch], list[tuple[str, BadInput]]]:
     """Catalogue images that are the same as or near-duplicates of a complained image.
 
-    Returns (matches, unreadable) where unreadable lists (path, reason).
+    Returns (matches, unreadable) where unreadable lists (path, error).
     """
     matches, unreadable = [], []
     for path, fp, error in fingerprint_many(catalog, workers, on_done):

@@ -14,9 +14,9 @@ from pathlib import PurePath
 
 from iprdesk.errors import BadInput
 from iprdesk.metadata.base import ImageProblem, Pieces
-from iprdesk.metadata.formats.heic import HeicHandler
 from iprdesk.metadata.registry import handler_for, is_image
 from iprdesk.metadata.report import Report
+from iprdesk.text import i18n
 
 __all__ = ["BadImage", "Cleaned", "Report", "inspect_image", "is_image", "output_name",
            "problem_text", "strip_image"]
@@ -47,11 +47,11 @@ def output_name(name: str, extension: str | None) -> str:
 def _rewrite(data: bytes, name: str, action: str, heic_to_jpeg: bool):
     try:
         handler = handler_for(data)
-        if isinstance(handler, HeicHandler) and not heic_to_jpeg and action == "strip":
+        if not handler.lossless_strip and not heic_to_jpeg and action == "strip":
             raise ImageProblem(
-                "heic_needs_conversion",
-                "it is a HEIC photo, which the Joom Panel does not accept; convert it to a "
-                "clean JPEG with --heic-to-jpeg")
+                f"{handler.format}_needs_conversion",
+                f"it is a {handler.format.upper()} photo, which the Joom Panel does not accept; "
+                "convert it to a clean JPEG with --heic-to-jpeg")
         return handler, handler.rewrite(data)
     except ImageProblem as e:
         raise BadImage(f"{name}: {e.message}", code=e.code) from None
@@ -86,29 +86,11 @@ def inspect_image(data: bytes, name: str) -> Report:
     return _report(name, "inspect", handler, rewrite, data, None)
 
 
-# What each problem code means, for users reading Chinese (the English message carries the
-# details; the extension localises by `code` the same way).
-_PROBLEMS_ZH = {
-    "empty_file": "文件是空的（0 字节）",
-    "not_an_image": "不是 iprdesk 能处理的图片（JPEG、PNG、WebP、GIF 或 HEIC）",
-    "unsupported_format": "这种图片格式不受支持；Joom 后台只接受 JPEG、PNG 和 WebP",
-    "unsupported": "图片使用了无法安全复制的结构",
-    "truncated": "文件不完整（被截断），请从相机或手机重新复制",
-    "damaged": "文件已损坏",
-    "damaged_colour_profile": "图片内嵌的颜色配置文件（ICC）已损坏；请重新导出图片"
-                              "（或转换为 sRGB）后再试",
-    "too_many_pixels": "图片声明的像素数量过大（可能是解压炸弹或文件头损坏）",
-    "heic_needs_conversion": "这是 HEIC 照片，Joom 后台不接受；请使用 --heic-to-jpeg "
-                             "转换为干净的 JPEG",
-    "unreadable": "无法读取文件",
-    "too_large": "文件太大，超出 iprdesk 能处理的照片大小",
-    "exists": "输出文件已存在或与原文件相同，未覆盖",
-    "unwritable": "无法写入清理后的文件",
-}
-
-
 def problem_text(error: BadInput, file: str, lang: str) -> str:
-    """The error for one file in the given UI language ("en" or "zh_CN")."""
-    if lang == "zh_CN" and error.code in _PROBLEMS_ZH:
-        return f"{file}：{_PROBLEMS_ZH[error.code]}"
-    return error.message
+    """The error for one file in the given UI language ("en" or "zh_CN"). The English message
+    carries the details; other languages say what the problem code means
+    (`metadata.problem.<code>` in shared/messages; the extension localises by code too)."""
+    key = f"metadata.problem.{error.code}"
+    if lang == "en" or not i18n.known(key):
+        return error.text(lang)
+    return i18n.text("metadata.problem_line", lang, file=file, problem=i18n.text(key, lang))

@@ -92,6 +92,9 @@ class FormatHandler(ABC):
     output_format: ClassVar[str | None] = None
     output_mime: ClassVar[str | None] = None
     output_extension: ClassVar[str | None] = None
+    # False for a handler whose cleaned file is re-encoded (HEIC to JPEG): it strips only when
+    # the caller asks for the conversion, else the file is refused with `<format>_needs_conversion`.
+    lossless_strip: ClassVar[bool] = True
 
     @staticmethod
     @abstractmethod

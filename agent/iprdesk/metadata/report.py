@@ -16,7 +16,7 @@ from iprdesk.text import i18n, shared_data
 LANGUAGES = shared_data.LANGUAGES
 
 def _table(lang: str) -> dict:
-    """This report's words in one language, from the shared message catalogue."""
+    """This report's words in one language, from shared/messages."""
     messages = shared_data.load(f"messages/{lang}.json")
     table = {k.removeprefix(_PREFIX): v for k, v in messages.items() if k.startswith(_PREFIX)}
     table["roles"] = {k.removeprefix(_ROLE_PREFIX): v for k, v in messages.items()
@@ -38,10 +38,9 @@ def human_size(n: int, lang: str = "en") -> str:
 
 
 def coordinates(lat: float, lon: float, lang: str) -> str:
-    if lang == "zh_CN":
-        ns, ew = ("北纬" if lat >= 0 else "南纬"), ("东经" if lon >= 0 else "西经")
-        return f"{ns} {abs(lat):.2f}，{ew} {abs(lon):.2f}"
-    return f"{abs(lat):.2f} {'N' if lat >= 0 else 'S'} {abs(lon):.2f} {'E' if lon >= 0 else 'W'}"
+    t = _T[lang]
+    return i18n.fill(t["coordinates"], lat=f"{abs(lat):.2f}", lon=f"{abs(lon):.2f}",
+                     ns=t["north" if lat >= 0 else "south"], ew=t["east" if lon >= 0 else "west"])
 
 
 _CORPORATE = re.compile(r"\b(corporation|corp\.?|company|co\.?,?|ltd\.?|inc\.?|electric|"

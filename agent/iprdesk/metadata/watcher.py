@@ -27,23 +27,11 @@ from watchdog.observers import Observer
 from iprdesk.errors import BadInput
 from iprdesk.metadata import BadImage, is_image, problem_text, strip_image
 from iprdesk.metadata.files import check_size, is_hidden_or_partial, write_cleaned
+from iprdesk.text import i18n
 
 log = logging.getLogger("iprdesk.watch")
 # Windows has neither flag (nor FIFOs; its links are checked by _wanted before the read).
 _NO_FOLLOW_NO_BLOCK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-
-_TEXT = {
-    "en": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest} (copied as is)",
-           "outside_in": "✗ {path}: skipped, it leads outside the watched folder (a link?)",
-           "outside_out": "✗ {path}: not written, {dest} leads outside the output folder "
-                          "(a link?)",
-           "not_file": "✗ {path}: skipped, not a regular file"},
-    "zh_CN": {"cleaned": "{summary} → {dest}", "copied": "{summary} → {dest}（原样复制）",
-              "outside_in": "✗ {path}：已跳过，它指向监视文件夹之外（链接？）",
-              "outside_out": "✗ {path}：未写入，{dest} 指向输出文件夹之外（链接？）",
-              "not_file": "✗ {path}：已跳过，不是普通文件"},
-}
-
 
 _ARRIVALS = frozenset(["created", "modified", "moved", "closed"])
 
@@ -144,21 +132,23 @@ class FolderWatcher:
                     ready.append(path)
         return ready
 
+    def _text(self, key: str, **params) -> str:
+        return i18n.text(f"watch.{key}", self.lang, **params)
+
     def _read(self, path: Path) -> bytes | None:
         """The file's bytes if it still is a regular file inside IN, else None (logged).
 
         Checked again here, not only when it was noticed: a file can be swapped for a link
         before it settles. The last component is opened without following a link, and
         without blocking (a FIFO named like a photo must not hang the watcher)."""
-        text = _TEXT[self.lang]
         if not self._wanted(path):
-            log.warning(text["outside_in"].format(path=path))
+            log.warning(self._text("outside_in", path=path))
             return None
         fd = os.open(path, os.O_RDONLY | _NO_FOLLOW_NO_BLOCK)
         with os.fdopen(fd, "rb") as f:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                log.warning(text["not_file"].format(path=path))
+                log.warning(self._text("not_file", path=path))
                 return None
             check_size(path, info.st_size)
             return f.read()
@@ -170,7 +160,7 @@ class FolderWatcher:
             except OSError as e:
                 if e.errno != errno.ELOOP:  # O_NOFOLLOW met a link: swapped after the check
                     raise
-                log.warning(_TEXT[self.lang]["outside_in"].format(path=path))
+                log.warning(self._text("outside_in", path=path))
                 return
             if data is None:
                 return
@@ -179,13 +169,12 @@ class FolderWatcher:
                 return
             out_dir = self._out_dir_for(path)
             if not out_dir.resolve().is_relative_to(self.out_dir):
-                log.warning(_TEXT[self.lang]["outside_out"].format(path=path, dest=out_dir))
+                log.warning(self._text("outside_out", path=path, dest=out_dir))
                 return
             cleaned = strip_image(data, path.name, heic_to_jpeg=self.heic_to_jpeg)
             dest = write_cleaned(cleaned, path, out_dir)
             key = "copied" if cleaned.report.clean else "cleaned"
-            log.info(_TEXT[self.lang][key].format(summary=cleaned.report.summary(self.lang),
-                                                  dest=dest))
+            log.info(self._text(key, summary=cleaned.report.summary(self.lang), dest=dest))
         except BadImage as e:
             log.warning("✗ %s", problem_text(e, path.name, self.lang))
         except OSError as e:

@@ -139,7 +139,7 @@ class Store:
         # a page's columns in the order the seller was asked for them.
         text = json.dumps({"format": FORMAT, "version": VERSION, **data}, indent=2,
                           ensure_ascii=False)
-        with disk_full_means("the page map additions were not saved"):
+        with disk_full_means("pagemap_not_saved"):
             atomic_write_bytes(self.path, text.encode() + b"\n")
 
     @staticmethod

@@ -15,6 +15,7 @@ from iprdesk.errors import BadInput, IprdeskError
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
 from iprdesk.server.services import Services
+from iprdesk.text import i18n
 from iprdesk.timeutil import Clock
 
 KiB = 1024
@@ -106,17 +107,23 @@ def parse_json_object(raw: bytes, what: str) -> dict:
     return value
 
 
-def error_body(code: str, message: str) -> dict:
-    return {"error": {"code": code, "message": message}}
+def request_language(request: web.Request) -> str:
+    """The language the extension reads (its Accept-Language, its UI language), else English."""
+    return i18n.accepted_language(request.headers.get("Accept-Language"))
 
 
-def error_response(status: int, code: str, message: str, headers=None) -> web.Response:
-    return web.json_response(error_body(code, message), status=status, headers=headers)
+def error_body(code: str, message: str, key: str | None = None) -> dict:
+    """The agent's error: `message` one line in the reader's language, `key` its message key."""
+    return {"error": {"code": code, "message": message, **({"key": key} if key else {})}}
 
 
-def from_error(e: IprdeskError) -> web.Response:
-    body = error_body(e.code, e.message)
-    if e.text:
-        body["error"]["text"] = e.text
+def error_response(status: int, code: str, message: str, headers=None,
+                   key: str | None = None) -> web.Response:
+    return web.json_response(error_body(code, message, key), status=status, headers=headers)
+
+
+def from_error(e: IprdeskError, lang: str = "en") -> web.Response:
+    """The error's code, its message in `lang`, and the facts it carries (e.details)."""
+    body = error_body(e.code, e.text(lang), e.key)
     body["error"].update(e.details or {})
     return web.json_response(body, status=e.status, headers=e.headers)

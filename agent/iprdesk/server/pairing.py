@@ -87,7 +87,7 @@ class AuthStore:
         with self._locked():
             state = self._read()
             state["pending"] = {"hash": _digest(code), "expires": expires, "tries": CODE_TRIES}
-            self._write(state, "no pairing code was made")
+            self._write(state, "code_not_made")
         return f"{code[:4]}-{code[4:]}", expires
 
     def redeem(self, code: str, label: str = "extension", now: float | None = None) -> str:
@@ -99,7 +99,7 @@ class AuthStore:
             if not pending or pending["expires"] < now or pending["tries"] <= 0:
                 if pending:
                     state["pending"] = None
-                    self._write(state, "the expired code was not cleared")
+                    self._write(state, "expired_code_kept")
                 raise PairingFailed(
                     "No pairing code is waiting or it has expired: run `iprdesk pair` for a new one"
                 )
@@ -108,7 +108,7 @@ class AuthStore:
                 left = pending["tries"]
                 if left <= 0:
                     state["pending"] = None
-                self._write(state, "the wrong try was not counted")
+                self._write(state, "wrong_try_not_counted")
                 hint = f"{left} tries left" if left > 0 else "run `iprdesk pair` for a new code"
                 raise PairingFailed(f"Wrong pairing code ({hint})")
             token = secrets.token_urlsafe(32)
@@ -117,7 +117,7 @@ class AuthStore:
                 {"id": secrets.token_hex(4), "hash": _digest(token), "label": label,
                  "created": now}
             )
-            self._write(state, "the extension was not paired")
+            self._write(state, "not_paired")
         return token
 
     def new_session(self, label: str = "browser session",
@@ -154,7 +154,7 @@ class AuthStore:
                     return
                 raise NotFound(f"No token with id {token_id!r} (see `iprdesk tokens list`)")
             state["tokens"] = kept
-            self._write(state, "the token was not revoked")
+            self._write(state, "token_not_revoked")
 
     def drop_sessions(self) -> None:
         """Forget every browser session (an agent starting: no host holds it yet)."""

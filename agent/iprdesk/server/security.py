@@ -8,7 +8,8 @@
    browser session's while its native host holds the agent (services.Holds).
 4. Bodies above the route's limit are refused (413) before they are read.
 5. A heavy route takes a place in the work queue before its body is read (503 busy beyond it).
-Errors are JSON, never tracebacks; every response is `Cache-Control: no-store`.
+Errors are JSON, never tracebacks, their message in the language the extension asks for
+(Accept-Language); every response is `Cache-Control: no-store`.
 """
 
 import logging
@@ -16,13 +17,20 @@ import logging
 from aiohttp import web
 
 from iprdesk.errors import IprdeskError
-from iprdesk.server.http import error_response, from_error, route_body_limit, state
+from iprdesk.server.http import (
+    error_response,
+    from_error,
+    request_language,
+    route_body_limit,
+    state,
+)
 from iprdesk.server.pairing import TokenInfo
+from iprdesk.text import i18n
 
 log = logging.getLogger("iprdesk.agent")
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-ALLOWED_HEADERS = "Authorization, Content-Type, X-Filename, X-Iprdesk-Meta"
+ALLOWED_HEADERS = "Accept-Language, Authorization, Content-Type, X-Filename, X-Iprdesk-Meta"
 ALLOWED_METHODS = "GET, POST, PUT, DELETE"
 
 
@@ -54,15 +62,16 @@ async def front_door(request: web.Request, handler):
             "Access-Control-Max-Age": "600",
         })
 
+    lang = request_language(request)
     try:
-        response = await _authorised(request, handler)
+        response = await _authorised(request, handler, lang)
     except web.HTTPException as e:
         response = error_response(e.status, _http_code(e.status), e.reason)
     except IprdeskError as e:
-        response = from_error(e)
+        response = from_error(e, lang)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        response = error_response(500, "internal", "The agent hit an internal error; see its log")
+        response = _said(500, "internal", lang)
     response.headers.update(cors)
     return response
 
@@ -82,16 +91,19 @@ def _allowed(request: web.Request) -> bool:
     return not info.session or state(request).services.holds.holds(info.id)
 
 
-async def _authorised(request: web.Request, handler):
+def _said(status: int, code: str, lang: str, headers=None, **params) -> web.Response:
+    """The front door's own error, message `error.<code>` in `lang`."""
+    return error_response(status, code, i18n.text(f"error.{code}", lang, **params),
+                          headers=headers, key=f"error.{code}")
+
+
+async def _authorised(request: web.Request, handler, lang: str):
     if not getattr(request.match_info.handler, "no_auth", False) and not _allowed(request):
-        return error_response(
-            401, "unauthorized", "Pair the extension first (missing or unknown token)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return _said(401, "unauthorized", lang, headers={"WWW-Authenticate": "Bearer"})
     length = request.content_length
     limit = route_body_limit(request)
     if length is not None and length > limit:
-        return error_response(413, "too_large", f"The body is larger than {limit} bytes")
+        return _said(413, "too_large", lang, limit=limit)
     if getattr(request.match_info.handler, "heavy", False):
         with state(request).work.place():
             return await handler(request)

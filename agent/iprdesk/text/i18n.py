@@ -3,11 +3,15 @@
 Messages are flat keys with `{name}` placeholders; both languages have the same keys and the
 same placeholders (a test enforces it), so any message can be shown in either language.
 A count picks its English noun with `{count:image|images}` (singular|plural); Chinese has
-no plural and writes `{count}` only.
+no plural and writes `{count}` only. A list parameter is joined as the language writes lists.
 """
 
+import html
 import locale
 import os
+import re
+import sys
+from dataclasses import dataclass, field
 
 from iprdesk.text import shared_data
 
@@ -30,23 +34,88 @@ def fill(template: str, **params) -> str:
 
 
 def text(key: str, lang: str = "en", **params) -> str:
-    return fill(shared_data.load(f"messages/{lang}.json")[key], **params)
+    """The message `key` in `lang`; a list parameter reads as that language's list."""
+    table = shared_data.load(f"messages/{lang}.json")
+    params = {k: table["ui.list_sep"].join(map(str, v)) if isinstance(v, (list, tuple)) else v
+              for k, v in params.items()}
+    return fill(table[key], **params)
+
+
+def known(key: str) -> bool:
+    """Whether shared/messages has `key` (in every language: a test keeps them in step)."""
+    return key in shared_data.load("messages/en.json")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message kept to be shown later, rendered in the language of whoever reads it."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return text(self.key, lang, **self.params)
 
 
 def both(key: str, **params) -> dict[str, str]:
+    """The message in every language, for data whose reader picks one (JSON for the extension)."""
     return {lang: text(key, lang, **params) for lang in LANGUAGES}
 
 
-def both_line(key: str, **params) -> str:
-    """Both languages on one line: an error's message reaches a terminal and the extension."""
+def as_html(message: str, code_class: str | None = None) -> str:
+    """A message for an HTML page: escaped, its `command`s as <code> elements."""
+    attribute = f' class="{code_class}"' if code_class else ""
+    return re.sub(r"`([^`]+)`", rf"<code{attribute}>\1</code>", html.escape(message))
+
+
+def bilingual(key: str, **params) -> str:
+    """English and Chinese side by side ("Timeline / ..."), for the one page read by two people
+    at once: the appeal bundle's report, which the seller (reading Chinese) makes for Joom's
+    reviewers (reading English). Anything else speaks one language."""
     return " / ".join(both(key, **params).values())
 
 
-def system_language() -> str:
-    """zh_CN when the user's locale is Chinese, else en (for CLI output)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(name)
-        if value:
-            return "zh_CN" if value.lower().startswith("zh") else "en"
-    current = locale.getlocale()[0] or ""
-    return "zh_CN" if current.lower().startswith("zh") else "en"
+def language_of(tag: str | None) -> str:
+    """The language of ours a locale or language tag asks for: zh_CN for any Chinese
+    (`zh_CN.UTF-8`, `zh-CN`, `zh`), else en."""
+    return "zh_CN" if (tag or "").strip().lower().startswith("zh") else "en"
+
+
+def user_language(environ=None) -> str:
+    """The language the user reads, as gettext finds it: the locale of LC_ALL, else LC_MESSAGES,
+    else LANG ("C" or "POSIX" mean English), with LANGUAGE's first entry before it when set;
+    with none of them, on Windows the user's display language; else English."""
+    env = os.environ if environ is None else environ
+    chosen = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)),
+                  None)
+    if chosen is None:
+        return language_of(windows_ui_language()) if sys.platform == "win32" else "en"
+    if chosen.split(".")[0] in ("C", "POSIX"):
+        return "en"
+    return language_of((env.get("LANGUAGE") or "").split(":")[0] or chosen)
+
+
+def windows_ui_language() -> str | None:
+    """The Windows user's display language as a locale name (zh_CN, en_US), None when unknown.
+    The one system call behind it: tests fake this function."""
+    import ctypes  # Windows only
+
+    return locale.windows_locale.get(ctypes.windll.kernel32.GetUserDefaultUILanguage())
+
+
+def accepted_language(header: str | None) -> str:
+    """The language an HTTP Accept-Language header prefers among ours (highest q first, ties in
+    the order given); English without the header or when it names neither."""
+    choices = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        if tag and weight > 0:
+            choices.append((-weight, i, tag.strip()))
+    for _, _, tag in sorted(choices):
+        if tag.lower().startswith(("zh", "en")):
+            return language_of(tag)
+    return "en"

@@ -20,7 +20,7 @@ def _open_vault(home: Path) -> Vault:
     try:
         return Vault.open(home)
     except VaultMissing as e:
-        raise VaultUnavailable(e.message) from e
+        raise VaultUnavailable(key=e.key, params=e.params) from e
 
 
 def ensure_vault(home: Path) -> None:

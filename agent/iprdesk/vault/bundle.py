@@ -55,6 +55,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput, disk_full_means
+from iprdesk.text import i18n
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
@@ -183,13 +184,13 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
     if not ids and not include_superseded:
         items, superseded = split_superseded(items)
     if not items:
-        where = f"case {case}" if case else "the vault"
-        raise BadInput(f"There is no evidence for {where} to export. / 没有可导出的证据。")
+        raise BadInput(key="vault.error.nothing_to_export_case", params={"case": case}) if case \
+            else BadInput(key="vault.error.nothing_to_export")
     if not out.parent.is_dir():
         raise BadInput(f"The folder {out.parent} does not exist")
     public = crypto.raw_public(vault.signing_public_key)
     entries, thumbnails, used = [], {}, set()
-    with (disk_full_means("the bundle was not made"), atomic_writer(out, mode=0o600) as f,
+    with (disk_full_means("bundle_not_made"), atomic_writer(out, mode=0o600) as f,
           zipfile.ZipFile(f, "w") as zf):
         for item in items:
             path = f"{item.kind}/{_file_name(item)}"
@@ -623,18 +624,28 @@ def _kind_label(kind: str) -> str:
 
 def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str,
                  superseded: list[dict]) -> str:
+    """The bundle's report page, in English and Chinese (i18n.bilingual says why)."""
     e = html.escape
-    title = f"Appeal evidence / 申诉证据 — {case}" if case else "Appeal evidence / 申诉证据"
+
+    def words(key: str, **params) -> str:
+        return e(i18n.bilingual(f"bundle.html.{key}", **params))
+
+    def paragraph(key: str, **params) -> str:
+        return "<br>\n".join(i18n.as_html(i18n.text(f"bundle.html.{key}", lang, **params), "cmd")
+                             for lang in i18n.LANGUAGES)
+
+    title = words("title") + (f" — {e(case)}" if case else "")
     timeline = []
     for entry in sorted(entries, key=lambda x: x["captured_at"]):
         details = [f'<span class="kind">{e(_kind_label(entry["kind"]))}</span> '
                    f'<a href="{e(entry["path"])}">{e(entry["path"])}</a>']
-        for label, key in (("Page / 页面", "page_title"), ("URL / 网址", "source_url"),
-                           ("Complaint / 投诉", "complaint_id"), ("Note / 备注", "note")):
+        for label, key in (("page", "page_title"), ("url", "source_url"),
+                           ("complaint", "complaint_id"), ("note", "note")):
             if entry.get(key):
-                details.append(f'<div><span class="muted">{label}:</span> {e(entry[key])}</div>')
+                details.append(f'<div><span class="muted">{words(label)}:</span> '
+                               f'{e(entry[key])}</div>')
         if entry.get("product_ids"):
-            details.append('<div><span class="muted">Products / 商品:</span> '
+            details.append(f'<div><span class="muted">{words("products")}:</span> '
                            f'{e(", ".join(entry["product_ids"]))}</div>')
         if entry["path"] in thumbnails:
             details.append(f'<div><img alt="" src="{thumbnails[entry["path"]]}"></div>')
@@ -650,31 +661,21 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
             f'{e(x["original_name"] or x["evidence_id"])} <span class="muted">'
             f'{e(x["captured_at"])} SHA-256 <code>{x["sha256"]}</code></span></li>'
             for x in superseded)
-        left_out = ("<h2>Superseded, not included / 已被取代，未收入</h2><p>A newer document of "
-                    "the same kind replaced each of these (a corrected bank slip, say).<br>"
-                    f"以下文件均已被同类的较新文件取代（例如更正后的银行水单）。</p><ul>{items}</ul>")
+        left_out = (f'<h2>{words("superseded")}</h2><p>{paragraph("superseded_about")}</p>'
+                    f"<ul>{items}</ul>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
-<title>{e(title)}</title><style>{REPORT_CSS}</style></head><body>
-<h1>{e(title)}</h1>
-<p class="muted">Exported {e(now_iso())} (UTC) by iprdesk. {len(entries)} files.<br>
-由 iprdesk 导出，共 {len(entries)} 个文件。</p>
-<h2>Who signed it / 签名者</h2>
-<p>Signed by key / 签名密钥 <code id="fingerprint">{e(signer)}</code></p>
-<p>The signature proves the seller made this bundle only if this fingerprint is the one the
-seller published. To check: <code class="cmd">iprdesk vault verify-bundle --fingerprint
-PUBLISHED-FINGERPRINT bundle.zip</code>, or without iprdesk,
-<code class="cmd">sha256sum -c SHA256SUMS</code> and <code class="cmd">openssl pkeyutl
--verify</code> as the iprdesk README describes ("Checking a bundle without iprdesk").<br>
-只有当此指纹与卖家公布的指纹一致时，签名才能证明证据包出自卖家。校验方法：
-<code class="cmd">iprdesk vault verify-bundle --fingerprint 卖家公布的指纹 bundle.zip</code>；
-或不用 iprdesk：按 iprdesk README 的说明使用 <code class="cmd">sha256sum -c SHA256SUMS</code> 和
-<code class="cmd">openssl pkeyutl -verify</code>。</p>
-<h2>Timeline / 时间线</h2>
+<title>{title}</title><style>{REPORT_CSS}</style></head><body>
+<h1>{title}</h1>
+<p class="muted">{paragraph("exported", when=now_iso(), count=len(entries))}</p>
+<h2>{words("who_signed")}</h2>
+<p>{words("signed_by")} <code id="fingerprint">{e(signer)}</code></p>
+<p>{paragraph("how_to_check")}</p>
+<h2>{words("timeline")}</h2>
 {"".join(timeline)}
-<h2>Files / 文件列表</h2>
-<table><tr><th>File / 文件</th><th>Bytes / 字节</th><th>SHA-256</th></tr>{rows}</table>
+<h2>{words("files")}</h2>
+<table><tr><th>{words("file")}</th><th>{words("bytes")}</th><th>SHA-256</th></tr>{rows}</table>
 {left_out}
 </body></html>
 """

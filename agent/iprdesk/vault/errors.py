@@ -1,11 +1,10 @@
 """What can go wrong with the vault, in words a seller can act on.
 
-The words live in shared/messages (`vault.error.*`); a message carries both languages, since
-the same error reaches a terminal and the extension alike.
+The words live in shared/messages (`vault.error.*`): each error carries its key and
+parameters, rendered in the reader's language where it reaches a terminal or the extension.
 """
 
 from iprdesk.errors import IprdeskError
-from iprdesk.text import i18n
 
 
 class VaultMissing(IprdeskError):
@@ -13,7 +12,7 @@ class VaultMissing(IprdeskError):
     status = 409
 
     def __init__(self):
-        super().__init__(i18n.both_line("vault.error.missing"))
+        super().__init__(key="vault.error.missing")
 
 
 class VaultExists(IprdeskError):
@@ -21,7 +20,7 @@ class VaultExists(IprdeskError):
     status = 409
 
     def __init__(self, where):
-        super().__init__(i18n.both_line("vault.error.exists", where=where))
+        super().__init__(key="vault.error.exists", params={"where": str(where)})
 
 
 class VaultLocked(IprdeskError):
@@ -29,7 +28,7 @@ class VaultLocked(IprdeskError):
     status = 423
 
     def __init__(self):
-        super().__init__(i18n.both_line("vault.error.locked"))
+        super().__init__(key="vault.error.locked")
 
 
 class WrongPassphrase(IprdeskError):
@@ -38,8 +37,8 @@ class WrongPassphrase(IprdeskError):
 
     def __init__(self, retry_in: int = 0):
         """`retry_in`: seconds the next try must wait (backoff.py), said when not 0."""
-        super().__init__(i18n.both_line("vault.error.wrong_passphrase_wait", seconds=retry_in)
-                         if retry_in else i18n.both_line("vault.error.wrong_passphrase"))
+        super().__init__(key="vault.error.wrong_passphrase_wait" if retry_in
+                         else "vault.error.wrong_passphrase", params={"seconds": retry_in})
         self.retry_in = retry_in
 
 
@@ -50,7 +49,7 @@ class PassphraseBackoff(IprdeskError):
     status = 429
 
     def __init__(self, seconds: int):
-        super().__init__(i18n.both_line("vault.error.passphrase_backoff", seconds=seconds))
+        super().__init__(key="vault.error.passphrase_backoff", params={"seconds": seconds})
         self.retry_in = seconds
         self.headers = {"Retry-After": str(seconds)}
 
@@ -60,7 +59,7 @@ class WeakPassphrase(IprdeskError):
     status = 400
 
     def __init__(self, minimum: int):
-        super().__init__(i18n.both_line("vault.error.weak_passphrase", min=minimum))
+        super().__init__(key="vault.error.weak_passphrase", params={"min": minimum})
 
 
 class VaultDamaged(IprdeskError):
@@ -68,7 +67,7 @@ class VaultDamaged(IprdeskError):
     status = 500
 
     def __init__(self, what: str):
-        super().__init__(i18n.both_line("vault.error.damaged", what=what))
+        super().__init__(key="vault.error.damaged", params={"what": what})
         self.what = what
 
 
@@ -80,5 +79,5 @@ class NotABundle(IprdeskError):
     status = 400
 
     def __init__(self, why: str):
-        super().__init__(i18n.both_line("vault.error.not_a_bundle", why=why))
+        super().__init__(key="vault.error.not_a_bundle", params={"why": why})
         self.why = why

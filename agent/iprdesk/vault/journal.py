@@ -146,7 +146,7 @@ class Audit:
 
     entries: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[i18n.Message] = field(default_factory=list)
     signed_through: int = 0  # last entry covered by a signature that verifies
     # Entries whose content must not be believed: damaged, forged or on a broken link.
     rejected: set[int] = field(default_factory=set)
@@ -298,8 +298,8 @@ class Journal:
             self._check_head(public_key, out, expected - 1)
             old = [e.seq for e in out.entries if e.version == 1]
             if old and out.signed_through < old[-1]:
-                out.notes.append(i18n.both_line("vault.verify.old_journal", first=old[0],
-                                                last=old[-1]))
+                out.notes.append(i18n.Message("vault.verify.old_journal",
+                                              {"first": old[0], "last": old[-1]}))
         return out
 
     @staticmethod

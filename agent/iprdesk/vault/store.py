@@ -113,16 +113,17 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     signed_through: int = 0  # last journal entry covered by a signature that verifies
-    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong
+    notes: list[i18n.Message] = field(default_factory=list)  # worth knowing, not wrong
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
         return {"ok": self.ok, "objects": self.objects, "journal_entries": self.journal_entries,
                 "deep": self.deep, "problems": self.problems, "recovered": self.recovered,
-                "signed_through": self.signed_through, "notes": self.notes}
+                "signed_through": self.signed_through,
+                "notes": [note.text(lang) for note in self.notes]}
 
 
 class _Replay:
@@ -221,7 +222,7 @@ class Vault:
         except OSError as e:
             shutil.rmtree(building, ignore_errors=True)
             if is_disk_full(e):
-                raise DiskFull("the vault was not created") from e
+                raise DiskFull("vault_not_created") from e
             raise
         fsync_dir(root.parent)
         vault = cls(root, header)
@@ -303,7 +304,7 @@ class Vault:
         self._set_wrapped(header, KdfParams.from_json(header["kdf"]).with_new_salt(), secret,
                           keys)
         with self._locked():
-            with disk_full_means("the passphrase was not changed"):
+            with disk_full_means("passphrase_not_changed"):
                 atomic_write_json(self.root / "vault.json", header)
             self.header = header
             self._keys = keys
@@ -398,7 +399,7 @@ class Vault:
             handle.close()
             os.unlink(path)
             if isinstance(e, OSError) and is_disk_full(e):
-                raise DiskFull("the evidence was not added") from e
+                raise DiskFull("evidence_not_added") from e
             raise
         return _Staged(object_id, path, handle, full, file_sha)
 
@@ -422,7 +423,7 @@ class Vault:
                 with contextlib.suppress(OSError):
                     fsync_dir(self.objects_dir)
                 if is_disk_full(e):
-                    raise DiskFull("the evidence was not added") from e
+                    raise DiskFull("evidence_not_added") from e
                 raise
 
     # -- journal, lock and recovery -------------------------------------------------------
@@ -536,7 +537,7 @@ class Vault:
             return matches[0]
         if matches:
             raise BadInput(f"{id_or_prefix} matches several objects; give more characters")
-        raise NotFound(f"No evidence with id {id_or_prefix} in the vault / 证据库中没有此编号")
+        raise NotFound(key="vault.error.no_such_evidence", params={"id": id_or_prefix})
 
     def _reader(self, object_id: str) -> objects.Reader:
         keys = self._require_keys()
@@ -545,8 +546,8 @@ class Vault:
             reader = objects.Reader(path, keys.x25519)
         except FileNotFoundError:
             if object_id not in self._state().live:  # deleted meanwhile by another process
-                raise NotFound(f"No evidence with id {object_id} in the vault / "
-                               "证据库中没有此编号") from None
+                raise NotFound(key="vault.error.no_such_evidence",
+                               params={"id": object_id}) from None
             raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
         except Damaged as e:
             raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
@@ -650,7 +651,7 @@ class Vault:
         self._require_keys()
         object_id = self.resolve(id_or_prefix)
         with self._locked():
-            with disk_full_means("nothing was deleted"):
+            with disk_full_means("nothing_deleted"):
                 self._journal("delete", signed=True, object=object_id)
             (self.objects_dir / object_id).unlink(missing_ok=True)
             fsync_dir(self.objects_dir)
@@ -730,8 +731,8 @@ class Vault:
             if seq is None:
                 report.problems.append(line)
             else:
-                report.notes.append(i18n.both_line("vault.verify.unchecked_object",
-                                                   id=object_id, seq=seq))
+                report.notes.append(i18n.Message("vault.verify.unchecked_object",
+                                                 {"id": object_id, "seq": seq}))
         return report
 
     def _check_object(self, object_id: str, file_sha: str, deep: bool) -> list[str]:

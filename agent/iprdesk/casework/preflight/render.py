@@ -1,7 +1,6 @@
 """The preflight's result as a JSON report or an HTML page, each in one language."""
 
 import html
-import re
 from datetime import datetime
 
 from iprdesk import timeutil
@@ -20,11 +19,6 @@ def report(case, checks: list[Check], lang: str = "en",
         "checked": iso(now or utc_now()),
         "checks": [c.to_dict(lang) for c in checks],
     }
-
-
-def _md_code(escaped: str) -> str:
-    """`command` in a message becomes <code>command</code> (after escaping)."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
 # Shared by this page and the bundle's report, which shows the same table.
@@ -48,7 +42,7 @@ def checks_html(checks: list[Check], lang: str) -> str:
         f'<tr class="{c.status}" data-check="{e(c.id)}"><th scope="row" class="title">'
         f'{e(c.title(lang))}<div class="about">{e(c.about(lang))}</div></th>'
         f'<td class="status">{e(i18n.text(f"preflight.status.{c.status}", lang))}</td>'
-        f'<td>{_md_code(e(c.message(lang)))}</td></tr>' for c in checks)
+        f'<td>{i18n.as_html(c.message(lang))}</td></tr>' for c in checks)
     verdict = e(i18n.text("preflight.ready" if ready else "preflight.not_ready", lang))
     head = "".join(f"<th>{e(i18n.text(key, lang))}</th>"
                    for key in ("preflight.col.check", "preflight.col.result",

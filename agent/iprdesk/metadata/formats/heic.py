@@ -24,6 +24,7 @@ class HeicHandler(FormatHandler):
     format = "heic"
     mime = "image/heic"
     output_format, output_mime, output_extension = "jpeg", "image/jpeg", ".jpg"
+    lossless_strip = False  # the pixels are decoded and re-encoded as a JPEG
 
     @staticmethod
     def sniff(head: bytes) -> bool:

@@ -185,7 +185,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     vault = session(request).vault()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
     # On a full disk the half-built zip goes with its temp folder.
-    with disk_full_means("the bundle was not made"), tempfile.TemporaryDirectory(
+    with disk_full_means("bundle_not_made"), tempfile.TemporaryDirectory(
             prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
         summary = await in_pool(request, lambda: export_bundle(

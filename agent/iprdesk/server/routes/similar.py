@@ -5,7 +5,15 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from iprdesk.images import badges
-from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, state
+from iprdesk.server.http import (
+    MiB,
+    body_limit,
+    heavy,
+    in_pool,
+    read_body,
+    request_language,
+    state,
+)
 
 routes = web.RouteTableDef()
 
@@ -19,5 +27,6 @@ async def assess_image(request: web.Request) -> web.Response:
     data = await read_body(request)
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     url = request.query.get("url") or None
-    result = await in_pool(request, badges.assess, state(request).home, data, url, name)
+    result = await in_pool(request, badges.assess, state(request).home, data, url, name,
+                           request_language(request))
     return web.json_response(result)

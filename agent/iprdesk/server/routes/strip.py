@@ -7,8 +7,15 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 
 from iprdesk.metadata import BadImage, problem_text, strip_image
-from iprdesk.metadata.report import LANGUAGES
-from iprdesk.server.http import MiB, body_limit, error_body, heavy, in_pool, read_body
+from iprdesk.server.http import (
+    MiB,
+    body_limit,
+    error_body,
+    heavy,
+    in_pool,
+    read_body,
+    request_language,
+)
 
 routes = web.RouteTableDef()
 
@@ -35,9 +42,8 @@ async def strip(request: web.Request) -> web.Response:
     try:
         cleaned, cleaned_bytes = await in_pool(request, clean)
     except BadImage as e:
-        # The usual error body, plus the message in both UI languages for the toast.
-        body = error_body(e.code, e.message)
-        body["error"]["text"] = {lang: problem_text(e, name, lang) for lang in LANGUAGES}
+        # The usual error body; the message names the file, in the reader's language.
+        body = error_body(e.code, problem_text(e, name, request_language(request)))
         return web.json_response(body, status=e.status)
     report = cleaned.report.to_dict()
     # The cleaned bytes as the body (no base64: encoding megabytes would cost more than the
