@@ -16,7 +16,6 @@ from tests import image_fixtures as fx
 from tests.conftest import REPO
 from tests.helpers import iprdesk
 from tests.mockcdn import OLD_JPEG
-from tests.test_urlcheck import cdn  # noqa: F401 - the mock CDN fixture
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -103,7 +102,7 @@ def test_vault_speaks_one_language_and_so_do_its_errors(choice, vault_home, tmp_
 
 
 @pytest.mark.parametrize("choice", CHOICES, ids=IDS)
-async def test_check_urls_speaks_one_language(choice, cdn, tmp_path):  # noqa: F811
+async def test_check_urls_speaks_one_language(choice, cdn, tmp_path):
     lang = choice[2]
     ref = tmp_path / "old.jpg"
     ref.write_bytes(OLD_JPEG)
