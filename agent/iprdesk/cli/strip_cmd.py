@@ -60,7 +60,7 @@ def _print_results(results: list[dict], lang: str, heading) -> None:
     """Each file's summary (through `heading(result, summary)`) and details; errors on stderr."""
     for result in results:
         if "error" in result:
-            warn(f"✗ {result['error']['text'][lang]}")
+            warn(f"✗ {result['error']['message']}")
             continue
         text = result["text"][lang]
         click.echo(heading(result, text["summary"]))
