@@ -1,7 +1,9 @@
-// The only code in the extension that talks HTTP to the local agent.
+// The only code in the extension that talks HTTP to the local agent, with the session token
+// native messaging handed over (background/native.js) or, opted into, a paired one.
 // Everything else (content scripts, popup, options) asks the service worker, which calls here.
 
 import { fromBase64 } from "../lib/bytes.js";
+import * as native from "./native.js";
 
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
 const REQUEST_TIMEOUT_MS = 15000;
@@ -34,9 +36,32 @@ export function normaliseAgentUrl(raw) {
   return `${url.protocol}//${url.host}`;
 }
 
-export async function settings() {
-  const { agentUrl, token } = await chrome.storage.local.get(["agentUrl", "token"]);
-  return { agentUrl: agentUrl || DEFAULT_AGENT_URL, token: token || null };
+// Where the agent is and the token to show it, and how they came:
+//   via "native": the session the native host handed over (background/native.js), the normal way;
+//   via "paired": the opt-in for scripts and setups without native messaging: a token from a
+//     pairing code (`iprdesk pair`) and the address set on the options page;
+//   no token: `problem` says why native messaging gave none ({ code, message }), and
+//     `addressSet` whether the user chose the paired way.
+// The one place that reads the token; the upload frame (upload/frame.js) comes here too.
+// `retry`: try the host again now even if it failed a moment ago (the user asked);
+// `timeoutMs`: how long to wait for a host that is starting.
+export async function settings({ retry = false, timeoutMs } = {}) {
+  let session = await native.sessionFromStorage();
+  let problem = null;
+  if (!session) {
+    const answer = await native.ready({ retry, timeoutMs });
+    session = answer.state === "connected" ? await native.sessionFromStorage() : null;
+    problem = answer.state === "connecting" ? { code: "host_starting", message: "" } : answer.problem;
+  }
+  const agentUrl = session && normaliseAgentUrl(session.agentUrl);
+  if (agentUrl) {
+    return { agentUrl, token: session.token, via: "native",
+             agentVersion: session.agentVersion, hostVersion: session.hostVersion };
+  }
+  const paired = await chrome.storage.local.get(["agentUrl", "token"]);
+  return { agentUrl: paired.agentUrl || DEFAULT_AGENT_URL, token: paired.token || null,
+           via: paired.token ? "paired" : null, addressSet: !!paired.agentUrl,
+           problem: problem || { code: "host_failed", message: "" } };
 }
 
 export async function setAgentUrl(raw) {
@@ -56,9 +81,26 @@ function busyDelayMs(response) {
 
 // One call to the agent. `json` is sent as a JSON body; `body` as is (bytes, FormData).
 // Resolves with the parsed JSON (or the raw Response when `raw` is set); throws AgentError.
-export async function request(path, { method = "GET", json, body, headers = {}, raw = false,
-                                      auth = true, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-  const { agentUrl, token } = await settings();
+export async function request(path, options = {}) {
+  const { auth = true } = options;
+  const where = await settings();
+  if (auth && !where.token) {
+    const { code, message } = where.problem;
+    throw new AgentError(where.addressSet ? "not_paired" : code, message || "not connected");
+  }
+  try {
+    return await send(where, path, options);
+  } catch (e) {
+    // A native session ends with its port (the host gone, the worker restarted): get a new one.
+    if (e.status !== 401 || where.via !== "native") throw e;
+    await native.ready({ stale: where.token });
+    return send(await settings(), path, options);
+  }
+}
+
+async function send({ agentUrl, token, via }, path, { method = "GET", json, body, headers = {},
+                                                     raw = false, auth = true,
+                                                     timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
   // The agent words its errors in the language the extension shows.
   const h = { "Accept-Language": chrome.i18n.getUILanguage(), ...headers };
   if (auth) {
@@ -89,7 +131,7 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     const err = payload && payload.error ? payload.error : {};
-    if (response.status === 401) await chrome.storage.local.remove("token");
+    if (response.status === 401 && via === "paired") await chrome.storage.local.remove("token");
     // err.message is in the extension's language (the Accept-Language sent above).
     throw new AgentError(err.code || `http_${response.status}`,
                          err.message || response.statusText, response.status);
@@ -97,27 +139,42 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   return payload;
 }
 
-// connected | not-paired | not-running | busy | error, in the words the popup shows.
-// "busy": the agent did not answer in time, as on a loaded computer; only a refused
-// connection means it is not running.
+// The agent's state in the words the popup and options page show:
+//   connected | busy | host-missing | host-broken | not-paired | not-running | error.
+// "busy": the agent (or the host starting it) did not answer in time, as on a loaded
+// computer. host-*: native messaging cannot be used (`problem` says what Chrome or the host
+// said); not-paired / not-running only for the opted-in paired way (an address was set).
+const HOST_STATES = { host_missing: "host-missing", host_forbidden: "host-missing",
+                      host_failed: "host-broken", host_starting: "busy" };
 const unreachable = (e) => (e.timedOut ? "busy" : "not-running");
 
-export async function status() {
-  const { agentUrl, token } = await settings();
-  if (!token) {
-    // Tell "not running" from "not paired": the pairing route answers without a token.
-    const state = await request("/v1/health", { auth: false, timeoutMs: STATUS_TIMEOUT_MS })
+export async function status({ retry = false } = {}) {
+  const where = await settings({ retry, timeoutMs: STATUS_TIMEOUT_MS });
+  const { agentUrl, via } = where;
+  if (!where.token) {
+    if (!where.addressSet) {
+      return { state: HOST_STATES[where.problem.code] || "host-broken", agentUrl, via: null,
+               problem: where.problem };
+    }
+    // Tell "not running" from "not paired": the health route answers without a token.
+    const state = await send(where, "/v1/health", { auth: false, timeoutMs: STATUS_TIMEOUT_MS })
       .then(() => "not-paired",
             (e) => (e.code === "agent_unreachable" ? unreachable(e) : "not-paired"));
-    return { state, agentUrl };
+    return { state, agentUrl, via };
   }
   try {
     const health = await request("/v1/health", { timeoutMs: STATUS_TIMEOUT_MS });
-    return { state: "connected", agentUrl, version: health.version };
+    return { state: "connected", agentUrl, via, version: health.version,
+             hostVersion: where.hostVersion || null };
   } catch (e) {
-    if (e.code === "agent_unreachable") return { state: unreachable(e), agentUrl };
-    if (e.status === 401) return { state: "not-paired", agentUrl };
-    return { state: "error", agentUrl, error: e.message };
+    if (e.code === "agent_unreachable" && via === "native") {
+      // The session's agent is gone: a new port starts one again (the pages ask again).
+      if (!e.timedOut) await native.ready({ stale: where.token, timeoutMs: STATUS_TIMEOUT_MS });
+      return { state: "busy", agentUrl, via };
+    }
+    if (e.code === "agent_unreachable") return { state: unreachable(e), agentUrl, via };
+    if (e.status === 401) return { state: "not-paired", agentUrl, via };
+    return { state: "error", agentUrl, via, error: e.message };
   }
 }
 

@@ -9,12 +9,15 @@ import { handlers as caseHandlers } from "./handlers/cases.js";
 import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
 import * as deadlines from "./deadlines.js";
+import * as native from "./native.js";
+import { getSharedData } from "./shared-data.js";
 
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
-                   ...penaltyHandlers };
+                   ...penaltyHandlers, ...native.handlers };
 
-// The token lives in storage.local: keep that area out of content scripts' reach.
+// A paired token lives in storage.local: keep that area out of content scripts' reach (the
+// native session's storage.session is set so by native.start()).
 chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -33,4 +36,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
+// Each new session refreshes the cached shared data, which overlays draw from when the agent
+// is down (as pairing did).
+native.start(() => getSharedData({ refresh: true }).catch(() => null));
 deadlines.start();

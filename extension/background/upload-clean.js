@@ -3,14 +3,20 @@
 // Two callers: the upload frame (upload/frame.js, the fast path: the file comes and goes as
 // a Blob) and the service worker's "upload.clean" (the fallback, base64 in JSON messages).
 import * as agent from "./agent-client.js";
+import { SEEN_WORKING_KEY } from "./native.js";
 
 const SETTINGS_KEY = "uploadGuard";
-// The agent being down or not paired: the guard's policy decides what happens.
+// The agent being down, not paired, or iprdesk not installed for this browser (native
+// messaging's codes, host_*): the guard's policy decides what happens.
 const AGENT_DOWN = new Set(["agent_unreachable", "not_paired", "unauthorized"]);
+const agentDown = (code) => AGENT_DOWN.has(code) || String(code).startsWith("host_");
 
+// Blocking is the default once iprdesk has been seen working in this browser (a host handed
+// over a session): from then on an unavailable iprdesk is a fault, not a missing install.
 export async function uploadSettings() {
-  const { [SETTINGS_KEY]: stored } = await chrome.storage.local.get(SETTINGS_KEY);
-  return { blockWhenAgentDown: false, ...stored };
+  const { [SETTINGS_KEY]: stored, [SEEN_WORKING_KEY]: seen } =
+    await chrome.storage.local.get([SETTINGS_KEY, SEEN_WORKING_KEY]);
+  return { blockWhenAgentDown: !!seen, ...stored };
 }
 
 export async function saveUploadSettings({ blockWhenAgentDown }) {
@@ -26,7 +32,7 @@ export async function cleanUpload(body, name) {
     const { report, mime, blob } = await agent.stripImage(body, name);
     return { status: "cleaned", report, mime, file: report.output_file, blob };
   } catch (e) {
-    if (AGENT_DOWN.has(e.code)) {
+    if (agentDown(e.code)) {
       return { status: "agent-down", code: e.code, block: (await uploadSettings()).blockWhenAgentDown };
     }
     if (e.code === "busy") return { status: "busy" };  // still busy after its retries

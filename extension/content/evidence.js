@@ -43,8 +43,9 @@
       if (!pageArchived) toast.append(" " + iprdesk.t("evidenceNoArchive"));
     } else {
       // The agent's own messages come in both languages; the extension's words for its state.
-      const known = { agent_unreachable: "stateNotRunning", not_paired: "stateNotPaired",
-                      tab_not_visible: "evidenceTabNotVisible" }[code];
+      const known = iprdesk.hostDown(code) ? "hostDownFix"
+        : { agent_unreachable: "stateNotRunning", not_paired: "stateNotPaired",
+            tab_not_visible: "evidenceTabNotVisible" }[code];
       toast.textContent = iprdesk.t("evidenceCaptureFailed", known ? iprdesk.t(known) : message || "");
     }
     root.append(toast);

@@ -20,4 +20,8 @@ iprdesk.ask = async function ask(type, payload = {}) {
   return reply.data;
 };
 
+// The codes of "iprdesk cannot be used in this browser" (not installed, did not start): all
+// begin with host_ (background/native.js); the fix is `iprdesk install`.
+iprdesk.hostDown = (code) => typeof code === "string" && code.startsWith("host_");
+
 iprdesk.t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;

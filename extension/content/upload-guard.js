@@ -210,11 +210,12 @@
       toast("refused", iprdesk.t("uploadRefused", result.message));
       return null;
     }
+    const hostDown = iprdesk.hostDown(result.code);  // then the fix is `iprdesk install`
     if (result.block) {
-      toast("blocked", iprdesk.t("uploadBlockedAgentDown", file.name));
+      toast("blocked", iprdesk.t(hostDown ? "uploadBlockedHostDown" : "uploadBlockedAgentDown", file.name));
       return null;
     }
-    toast("agent-down", iprdesk.t("uploadPassedAgentDown", file.name));
+    toast("agent-down", iprdesk.t(hostDown ? "uploadPassedHostDown" : "uploadPassedAgentDown", file.name));
     return file;
   }
 

@@ -1,4 +1,5 @@
 // Helpers for the extension's own pages (popup, options).
+import { el as make } from "./dom.js";
 import { language } from "./words.js";
 
 export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
@@ -33,12 +34,19 @@ const STATE_TEXT = {
   checking: ["stateChecking", null],
   busy: ["stateBusy", "stateBusyHelp"],
   connected: ["stateConnected", null],
+  "host-missing": ["stateHostMissing", "stateHostMissingHelp"],
+  "host-broken": ["stateHostBroken", "stateHostBrokenHelp"],
   "not-running": ["stateNotRunning", "stateNotRunningHelp"],
   "not-paired": ["stateNotPaired", "stateNotPairedHelp"],
   error: ["stateError", null],
 };
 
-// Render the agent state in plain words into an element with .title and .help children.
+// The one command that registers iprdesk with the browser, or repairs that registration.
+export const INSTALL_COMMAND = "iprdesk install";
+
+// Render the agent state in plain words into an element with .title and .help children;
+// when iprdesk is not installed for this browser (or broken), the command that fixes it
+// and, in small print, what the browser or iprdesk said.
 function renderState(el, status) {
   const [title, help] = STATE_TEXT[status.state] || STATE_TEXT.error;
   el.dataset.state = status.state;
@@ -47,13 +55,22 @@ function renderState(el, status) {
   if (status.state === "connected" && status.version) helpText = t("agentVersion", status.version);
   if (status.state === "error" && status.error) helpText = status.error;
   el.querySelector(".help").textContent = helpText;
+  el.querySelector(".command")?.remove();
+  el.querySelector(".detail")?.remove();
+  if (status.state.startsWith("host-")) {
+    el.append(make("code", { className: "command", textContent: INSTALL_COMMAND }));
+    if (status.problem?.message) {
+      el.append(make("div", { className: "detail", textContent: status.problem.message }));
+    }
+  }
 }
 
 // Ask the agent's state and show it in `el` until it is known: while the agent is too slow to
-// answer ("busy") the page says so and asks again. Resolves with the known state.
+// answer ("busy") the page says so and asks again. Resolves with the known state. A person
+// is looking: a native host that failed a moment ago is tried again at once.
 export async function showStatus(el) {
   for (;;) {
-    const status = await ask("agent.status");
+    const status = await ask("agent.status", { retry: true });
     renderState(el, status);
     if (status.state !== "busy") return status;
   }

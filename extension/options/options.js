@@ -14,7 +14,10 @@ $("agent-url").addEventListener("input", () => { addressEdited = true; });
 async function refresh() {
   const status = await showStatus($("state"));
   if (!addressEdited) $("agent-url").value = status.agentUrl;
-  $("unpair").hidden = status.state === "not-paired";
+  // Opted into the paired way (paired, or an address set): its settings stay in sight.
+  const paired = status.via === "paired" || ["not-paired", "not-running"].includes(status.state);
+  if (paired) $("advanced").open = true;
+  $("unpair").hidden = status.via !== "paired";
   return status;
 }
 

@@ -99,10 +99,12 @@
     if (!urls.length) return render(current);
     urls.forEach((u) => pending.add(u));
     let answered = true;
+    let downText = "badgesAgentDown";
     try {
       for (const r of await iprdesk.ask("images.assess", { urls })) results.set(r.url, r);
-    } catch {
+    } catch (e) {
       answered = false;
+      if (iprdesk.hostDown(e.code)) downText = "badgesHostDown";
     } finally {
       urls.forEach((u) => pending.delete(u));
     }
@@ -112,7 +114,7 @@
     } else {
       const root = iprdesk.overlay.floating("image-badges-agent-down");
       root.replaceChildren(root.querySelector("style"),
-        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t("badgesAgentDown") }));
+        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t(downText) }));
     }
     render(current);
   }

@@ -89,9 +89,14 @@ function renderCase(c, cached, arrived, shared) {
 export default {
   id: "cases",
   async render(container, status) {
-    if (status.state !== "connected" && status.state !== "not-running") return;
+    // Without the agent (stopped, or iprdesk not installed here): the cached cases, if any.
+    const offline = status.state === "not-running" || status.state.startsWith("host-");
+    if (status.state !== "connected" && !offline) return;
+    const answers = await Promise.all([ask("cases.list"), ask("shared.get")])
+      .catch((e) => { if (!offline) throw e; });
+    if (!answers) return;  // nothing cached: the agent's state above says all there is
+    const [{ cases, cached }, shared] = answers;
     container.append(el("h2", { textContent: t("casesTitle") }));
-    const [{ cases, cached }, shared] = await Promise.all([ask("cases.list"), ask("shared.get")]);
     const arrived = Date.now();
     if (cached) container.append(el("p", { className: "note cached", textContent: t("casesCached") }));
     if (!cases.length) {
