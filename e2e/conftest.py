@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
+from iprdesk.native.manifest import HOST_NAME
 from iprdesk.timeutil import TEST_CLOCK_ENV
 from tests.conftest import REPO
 from tests.helpers import AgentProcess, iprdesk, pairing_code
@@ -40,6 +41,8 @@ class Browser:
     agent: AgentProcess
     panel: MockPanel
     home: Path
+    profile: Path
+    native: bool
 
     def ext_url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
@@ -64,10 +67,11 @@ class Browser:
     @property
     def worker(self):
         """The extension's service worker; an extension page wakes it if Chrome stopped it."""
-        if not self.context.service_workers:
-            with self.context.expect_event("serviceworker"):
+        mine = lambda w: w.url.startswith(self.ext_url(""))  # noqa: E731 - other extensions too
+        if not any(map(mine, self.context.service_workers)):
+            with self.context.expect_event("serviceworker", predicate=mine):
                 self.open_extension_page("popup/popup.html").close()
-        return self.context.service_workers[0]
+        return next(filter(mine, self.context.service_workers))
 
     def move_clock(self, hours: float) -> None:
         """Move the agent's clock, the one "now" of every deadline state (`hours` ahead of the
@@ -83,18 +87,49 @@ class Browser:
         }""", hours * 3600)
         page.close()
 
+    @property
+    def host_manifest(self) -> Path:
+        """The native host's registration in this browser's profile (`iprdesk install
+        --user-data-dir`)."""
+        return self.profile / "NativeMessagingHosts" / f"{HOST_NAME}.json"
+
     @contextmanager
     def agent_stopped(self):
-        """The agent stopped for the block, and started again on its port after it."""
+        """iprdesk unavailable for the block: the agent stopped and, over native messaging,
+        the host unregistered too (else the browser would start an agent again at once).
+        After it, all is back and the extension connected again."""
+        parked = self.host_manifest.with_suffix(".parked")
+        if self.native:
+            self.host_manifest.rename(parked)
         self.agent.stop()
+        if self.native:
+            self.wait_connected(False)  # the host said its agent is gone
         try:
             yield
         finally:
+            if self.native:
+                parked.rename(self.host_manifest)
             self.agent.start()
+            if self.native:
+                page = self.open_extension_page("popup/popup.html")  # looking connects again
+                page.wait_for_selector('#state[data-state="connected"]')
+                page.close()
+
+    def wait_connected(self, connected: bool = True) -> None:
+        """Until the service worker holds a native messaging session (or, `connected` False,
+        holds none)."""
+        self.worker.evaluate("""(wanted) => new Promise((resolve) => {
+            const has = (s) => !!s.nativeSession === wanted && resolve(true);
+            chrome.storage.session.onChanged.addListener(
+                (changes) => has({ nativeSession: changes.nativeSession?.newValue }));
+            chrome.storage.session.get("nativeSession").then(has);
+        })""", connected)
 
     def pair(self) -> None:
-        """Pair as a user does: point the options page at the agent, type the code."""
+        """Pair as a script user does (the opt-in HTTP way): in the options page's advanced
+        part, point the extension at the agent and type the code."""
         page = self.open_options()
+        open_advanced(page)
         page.fill("#agent-url", self.agent.url)
         page.press("#agent-url", "Enter")
         page.wait_for_selector("#address-message.ok")
@@ -102,6 +137,30 @@ class Browser:
         page.press("#code", "Enter")
         page.wait_for_selector('#state[data-state="connected"]')
         page.close()
+
+
+def content_script_world(browser, page):
+    """A CDP session on `page` and the id of our content scripts' world in its main frame:
+    what a compromised renderer of that page can run as. Callers wait for our overlays first,
+    so the world exists, and Runtime.enable reports every existing context before it returns."""
+    cdp = browser.context.new_cdp_session(page)
+    contexts = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    main_frame = next((c["auxData"]["frameId"] for c in contexts
+                       if c.get("auxData", {}).get("isDefault")), None)
+    ours = [c["id"] for c in contexts
+            if c["origin"] == browser.ext_url("").rstrip("/")
+            and c.get("auxData", {}).get("frameId") == main_frame]
+    assert ours, f"no content script world among {contexts}"
+    return cdp, ours[0]
+
+
+def open_advanced(page) -> None:
+    """Open the options page's advanced part (pairing, address), as a user clicks it open."""
+    if page.get_attribute("#advanced", "open") is None:
+        page.click("#advanced summary")
+    page.wait_for_selector("#agent-url", state="visible")
 
 
 # The upload guard's toasts, in order, as a script of the page sees them come. A toast leaves
@@ -186,7 +245,13 @@ def wait_uploads(browser, page, n):
 
 
 def set_agent_url(browser, url):
-    browser.worker.evaluate("(url) => chrome.storage.local.set({ agentUrl: url })", url)
+    """Send the extension's agent calls to `url` (a proxy, a dead port): over native messaging
+    the session's address, as if the host had named it."""
+    browser.worker.evaluate("""async (url) => {
+        const { nativeSession } = await chrome.storage.session.get("nativeSession");
+        if (!nativeSession) return chrome.storage.local.set({ agentUrl: url });
+        await chrome.storage.session.set({ nativeSession: { ...nativeSession, agentUrl: url } });
+    }""", url)
 
 
 def cdn_image(data: bytes):
@@ -209,21 +274,40 @@ def row_card(page, row_id):
     return open_card(host)
 
 
+def ours(context):
+    """Our extension's service worker (the pinned id), once it runs."""
+    from iprdesk.text.shared_data import extension_ids
+
+    origins = {f"chrome-extension://{i}/" for i in extension_ids()}
+    mine = lambda w: w.url.split("background/")[0] in origins  # noqa: E731
+    return next(filter(mine, context.service_workers), None) or context.wait_for_event(
+        "serviceworker", predicate=mine)
+
+
 @contextmanager
-def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args=(),
-                   timezone: str | None = None, profile: str = "profile", served=None):
-    """`timezone`: the pages' time zone (an IANA name, e.g. "Asia/Shanghai"), else the
+def launch_browser(tmp: Path, *, lang: str = "en", native: bool = True, pair: bool = False,
+                   agent_args=(), timezone: str | None = None, profile: str = "profile",
+                   served=None, extensions=()):
+    """`native`: register iprdesk in the profile (`iprdesk install --user-data-dir`), so the
+    extension connects over native messaging as after a real install, and wait until it has;
+    else the profile knows no iprdesk and `pair` pairs by code (the opt-in for scripts). The
+    browser's native host reuses this agent (one agent per data directory). `timezone`: the
+    pages' time zone (an IANA name, e.g. "Asia/Shanghai"), else the
     machine's. Another `profile` in the same `tmp` is the extension installed anew beside the
     same agent data directory. `served`: the mock Panel on a loopback HTTPS server rather than
     through Playwright routes, which slow every request of the pages down (for benchmarks),
-    and under the host names in `served` too (where the extension does not run)."""
+    and under the host names in `served` too (where the extension does not run).
+    `extensions`: folders of more unpacked extensions loaded beside ours (other ids)."""
     from playwright.sync_api import sync_playwright
 
     home = tmp / "home"
     home.mkdir(exist_ok=True)
+    loaded = ",".join(map(str, [EXTENSION, *extensions]))
     panel = MockPanel()
     # The e2e agent's clock can be moved (Browser.move_clock): deadlines without waiting days.
     agent = AgentProcess(home, extra_args=agent_args, env={TEST_CLOCK_ENV: "1"}).start()
+    if native:
+        iprdesk("install", "--user-data-dir", str(tmp / profile), home=home)
     try:
         with sync_playwright() as pw, ExitStack() as stack:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
@@ -233,18 +317,20 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
                 headless=True,
                 locale=lang.replace("_", "-"),
                 timezone_id=timezone,
-                args=[f"--disable-extensions-except={EXTENSION}",
-                      f"--load-extension={EXTENSION}",
+                args=[f"--disable-extensions-except={loaded}", f"--load-extension={loaded}",
                       f"--lang={lang.replace('_', '-')}", *panel_args],
                 env={**os.environ, "LANGUAGE": lang},
             )
             context.set_default_timeout(WAIT_MS)
             try:
-                worker = (context.service_workers or [context.wait_for_event("serviceworker")])[0]
+                worker = ours(context)
                 context.add_init_script(UPLOAD_TOAST_LOG)
                 if served is None:
                     panel.install(context)
-                browser = Browser(context, worker.url.split("/")[2], agent, panel, home)
+                browser = Browser(context, worker.url.split("/")[2], agent, panel, home,
+                                  tmp / profile, native)
+                if native:
+                    browser.wait_connected()
                 if pair:
                     browser.pair()
                 yield browser
@@ -256,15 +342,16 @@ def launch_browser(tmp: Path, *, lang: str = "en", pair: bool = True, agent_args
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "browser(lang, timezone, pair, vault, pages, setup): how the module's "
+        "markers", "browser(lang, timezone, native, pair, vault, pages, setup): how the module's "
         "`browser` differs from the default one (see the fixture)")
 
 
 @pytest.fixture(scope="module")
 def browser(request, tmp_path_factory):
-    """A paired browser shared by the tests of one module (a launch costs ~1 s, 450 MiB).
-    A module says how its browser differs with `pytestmark = pytest.mark.browser(...)`:
-    launch_browser's `lang`, `timezone` and `pair`; `vault`, a passphrase the vault is
+    """A browser connected over native messaging, shared by the tests of one module (a launch
+    costs ~1 s, 450 MiB). A module says how its browser differs with
+    `pytestmark = pytest.mark.browser(...)`: launch_browser's `lang`, `timezone`, `native`
+    and `pair`; `vault`, a passphrase the vault is
     initialised with; `pages`, more Panel pages (path regex -> file, matched before the
     default ones); `setup(browser)`, anything else. Parametrised indirectly
     (`parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")`), its

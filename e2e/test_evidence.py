@@ -169,11 +169,12 @@ def test_popup_unlocks_lists_and_locks(browser, tmp_path):
     assert agent_vault_status(browser)["unlocked"] is False
 
 
-def test_capture_with_the_agent_down_says_so(browser):
-    with browser.agent_stopped():
+def test_capture_with_iprdesk_unavailable_says_so_and_how_to_fix_it(browser):
+    with browser.agent_stopped():  # over native messaging: the host unregistered too
         panel = browser.open_panel("/ipr/complaints")
         card = row_card(panel, "complaint:CMP-2026-11-0043")
         card.get_by_role("button", name="Capture evidence").click()
         toast = panel.locator("iprdesk-overlay .toast.error")
-        expect(toast).to_contain_text("The iprdesk agent is not running")
+        expect(toast).to_contain_text("not installed for this browser or did not start")
+        expect(toast).to_contain_text("“iprdesk install”")
         panel.close()

@@ -6,28 +6,12 @@ import json
 
 import pytest
 
+from e2e.conftest import content_script_world
 from tests.helpers import iprdesk
 
 PASSPHRASE = "e2e security passphrase"
 pytestmark = pytest.mark.browser(vault=PASSPHRASE)
 ROW = "complaint:CMP-2026-11-0042"
-
-
-def content_script_world(browser, page):
-    """A CDP session on `page` and the id of our content scripts' world in its main frame:
-    what a compromised renderer of that page can run as. Callers wait for our overlays first,
-    so the world exists, and Runtime.enable reports every existing context before it returns."""
-    cdp = browser.context.new_cdp_session(page)
-    contexts = []
-    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
-    cdp.send("Runtime.enable")
-    main_frame = next((c["auxData"]["frameId"] for c in contexts
-                       if c.get("auxData", {}).get("isDefault")), None)
-    ours = [c["id"] for c in contexts
-            if c["origin"] == browser.ext_url("").rstrip("/")
-            and c.get("auxData", {}).get("frameId") == main_frame]
-    assert ours, f"no content script world among {contexts}"
-    return cdp, ours[0]
 
 
 def send_as_content_script(browser, page, message: dict):

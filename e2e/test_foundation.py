@@ -1,4 +1,5 @@
-"""Pairing, page recognition and the agent's front door, with real Chromium and the extension."""
+"""The opt-in HTTP pairing (a browser where iprdesk is not registered), page recognition and
+the agent's front door, with real Chromium and the extension."""
 
 import json
 import signal
@@ -6,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from e2e.conftest import STATE_KNOWN, popup_state
+from e2e.conftest import STATE_KNOWN, open_advanced, popup_state
 
 PAGES = {
     "/ipr/complaints": "complaint-report",
@@ -16,8 +17,9 @@ PAGES = {
 }
 
 
-# The module's browser starts unpaired; each test puts it in the state it needs (below).
-pytestmark = pytest.mark.browser(pair=False)
+# The module's browser knows no native host (iprdesk install never ran for its profile) and
+# starts unpaired; each test puts it in the state it needs (below).
+pytestmark = pytest.mark.browser(native=False)
 
 
 @pytest.fixture
@@ -36,10 +38,21 @@ def paired(browser):
     return browser
 
 
-def test_unpaired_popup_says_how_to_pair(fresh):
-    # Until told otherwise the extension looks on the default port, where nothing runs here.
-    assert popup_state(fresh)[0] == "not-running"
+def test_without_the_host_the_popup_and_options_say_to_install(fresh):
+    state, text = popup_state(fresh)
+    assert state == "host-missing"
+    assert "not installed for this browser" in text and "iprdesk install" in text
     page = fresh.open_options()
+    assert page.get_attribute("#state", "data-state") == "host-missing"
+    assert "iprdesk install" in page.inner_text("#state")
+    # Pairing is the opt-in behind the advanced part, closed on the normal path.
+    assert not page.is_visible("#code")
+    page.close()
+
+
+def test_unpaired_popup_says_how_to_pair(fresh):
+    page = fresh.open_options()
+    open_advanced(page)
     page.fill("#agent-url", fresh.agent.url)
     page.press("#agent-url", "Enter")
     page.wait_for_selector('#state[data-state="not-paired"]')

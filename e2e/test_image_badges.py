@@ -109,11 +109,11 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
 
 
 def test_agent_down_says_so(browser):
-    with browser.agent_stopped():
+    with browser.agent_stopped():  # over native messaging: the host unregistered too
         page = browser.open_panel(BADGE_PRODUCT)
         notice = page.locator("iprdesk-overlay[data-iprdesk-id='image-badges-agent-down']")
         notice.wait_for(state="attached")
-        assert "iprdesk agent" in notice.evaluate("h => h.shadowRoot.textContent")
+        assert "“iprdesk install”" in notice.evaluate("h => h.shadowRoot.textContent")
         page.close()
 
 

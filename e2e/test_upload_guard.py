@@ -278,21 +278,35 @@ def set_block(browser, block: bool):
     page.close()
 
 
-def test_agent_down_passes_the_original_or_blocks_it(browser, tmp_path):
-    photo = tmp_path / "IMG_3000.jpg"
+def test_without_iprdesk_the_guard_names_the_command_that_installs_it(browser, tmp_path):
+    photo = tmp_path / "IMG_3001.jpg"
     photo.write_bytes(fx.photo_jpeg(everything=False))
-    set_agent_url(browser, "http://127.0.0.1:9")  # nothing listens there
-    try:
+    with browser.agent_stopped():  # the host unregistered: Chrome finds no iprdesk
         browser.panel.uploads.clear()
         page = browser.open_panel(PRODUCT)
         page.set_input_files("#image-upload", str(photo))
-        [upload] = wait_uploads(browser, page, 1)
-        assert upload.body == photo.read_bytes()  # passed as it was, and the user is told
         [text] = toast_texts(page)
-        assert "could not clean IMG_3000.jpg" in text and "not running" in text
+        assert "IMG_3001.jpg was not uploaded" in text  # blocked: the default once connected
+        assert "not installed for this browser" in text and "iprdesk install" in text
+        assert browser.panel.uploads == []
         page.close()
 
-        set_block(browser, True)
+
+def block_setting(browser):
+    page = browser.open_options()
+    page.wait_for_selector("#block-when-agent-down[data-loaded]")
+    checked = page.is_checked("#block-when-agent-down")
+    page.close()
+    return checked
+
+
+def test_agent_down_blocks_by_default_once_connected_or_passes_the_original(browser, tmp_path):
+    photo = tmp_path / "IMG_3000.jpg"
+    photo.write_bytes(fx.photo_jpeg(everything=False))
+    # iprdesk has connected in this browser (native messaging): blocking is the default now.
+    assert block_setting(browser) is True
+    set_agent_url(browser, "http://127.0.0.1:9")  # nothing listens there
+    try:
         browser.panel.uploads.clear()
         page = browser.open_panel(PRODUCT)
         page.set_input_files("#image-upload", str(photo))
@@ -310,6 +324,18 @@ def test_agent_down_passes_the_original_or_blocks_it(browser, tmp_path):
         page.wait_for_selector("#upload-status:text('No image chosen')")
         assert browser.panel.uploads == []
         page.close()
+
+        set_block(browser, False)  # the user's choice wins over the default
+        # (the options page's look at the agent got a new session from the host: dead again)
+        set_agent_url(browser, "http://127.0.0.1:9")
+        browser.panel.uploads.clear()
+        page = browser.open_panel(PRODUCT)
+        page.set_input_files("#image-upload", str(photo))
+        [upload] = wait_uploads(browser, page, 1)
+        assert upload.body == photo.read_bytes()  # passed as it was, and the user is told
+        [text] = toast_texts(page)
+        assert "could not clean IMG_3000.jpg" in text and "not running" in text
+        page.close()
     finally:
-        set_block(browser, False)
+        browser.worker.evaluate("chrome.storage.local.remove('uploadGuard')")  # the default
         set_agent_url(browser, browser.agent.url)
