@@ -85,8 +85,9 @@ export async function request(path, options = {}) {
   const { auth = true } = options;
   const where = await settings();
   if (auth && !where.token) {
-    const { code, message } = where.problem;
-    throw new AgentError(where.addressSet ? "not_paired" : code, message || "not connected");
+    if (where.addressSet) throw new AgentError("not_paired", "not paired");
+    // In the user's words, as pages show it (status() keeps what Chrome or the host said).
+    throw new AgentError(where.problem.code, chrome.i18n.getMessage("hostDownFix"));
   }
   try {
     return await send(where, path, options);

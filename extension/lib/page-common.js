@@ -45,8 +45,7 @@ const STATE_TEXT = {
 export const INSTALL_COMMAND = "iprdesk install";
 
 // Render the agent state in plain words into an element with .title and .help children;
-// when iprdesk is not installed for this browser (or broken), the command that fixes it
-// and, in small print, what the browser or iprdesk said.
+// when iprdesk is not installed for this browser (or broken), the command that fixes it.
 function renderState(el, status) {
   const [title, help] = STATE_TEXT[status.state] || STATE_TEXT.error;
   el.dataset.state = status.state;
@@ -56,12 +55,11 @@ function renderState(el, status) {
   if (status.state === "error" && status.error) helpText = status.error;
   el.querySelector(".help").textContent = helpText;
   el.querySelector(".command")?.remove();
-  el.querySelector(".detail")?.remove();
+  el.title = "";
   if (status.state.startsWith("host-")) {
     el.append(make("code", { className: "command", textContent: INSTALL_COMMAND }));
-    if (status.problem?.message) {
-      el.append(make("div", { className: "detail", textContent: status.problem.message }));
-    }
+    // What Chrome or the host said, in English only: for support, not on the page.
+    el.title = status.problem?.message || "";
   }
 }
 

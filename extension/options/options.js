@@ -13,7 +13,8 @@ $("agent-url").addEventListener("input", () => { addressEdited = true; });
 
 async function refresh() {
   const status = await showStatus($("state"));
-  if (!addressEdited) $("agent-url").value = status.agentUrl;
+  // The address of the paired way only: a native session's agent moves with each start.
+  if (!addressEdited) $("agent-url").value = status.via === "native" ? "" : status.agentUrl;
   // Opted into the paired way (paired, or an address set): its settings stay in sight.
   const paired = status.via === "paired" || ["not-paired", "not-running"].includes(status.state);
   if (paired) $("advanced").open = true;
