@@ -173,12 +173,15 @@ export async function ready({ retry = false, stale = null, timeoutMs = READY_TIM
     if (!reply?.ok) return { state: "failed", problem: reply?.error || null };
     return reply.data;
   }
-  if (stale && session?.token === stale && port) {
+  // A fresh session the agent refuses is not made better by another at once (and a refresh
+  // that each new session starts must not loop): at most one per ON_DEMAND_MS.
+  if (stale && session?.token === stale && port && Date.now() - lastAttempt >= ON_DEMAND_MS) {
     const old = port;
     old.disconnect();  // Chrome fires no onDisconnect for our own disconnect()
     await dropped(old);  // a working port: connects again at once
   }
   if (session) return outcome();
+  if (retry) retryMs = FIRST_RETRY_MS;  // someone looks: a fix they just made shows soon
   if (!port && (retry || Date.now() - lastAttempt >= ON_DEMAND_MS)) connect();
   if (!port) return outcome();
   return new Promise((resolve) => {
