@@ -252,3 +252,28 @@ def test_cli_backup_restore_and_url_watch_remove(filled, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["replaced"]
     assert [w.url for w in urlwatch.WatchList(home).list(case.id)] == [URL]
+
+
+async def test_routes_download_a_backup_and_restore_an_upload(filled, agent, tmp_path):
+    home, case, evidence = filled
+    r = await agent.post("/v1/backup")
+    assert r.status == 200 and r.content_type == "application/zip"
+    data = await r.read()
+    assert r.headers["X-Backup-SHA256"] == hashlib.sha256(data).hexdigest()
+    assert "attachment" in r.headers["Content-Disposition"]
+
+    urlwatch.WatchList(home).remove(case.id, URL)
+    r = await agent.post("/v1/restore", data=data, headers={"Content-Type": "application/zip"})
+    assert r.status == 409 and (await r.json())["error"]["code"] == "restore_would_replace"
+    assert urlwatch.WatchList(home).list(case.id) == []  # nothing written
+    r = await agent.post("/v1/restore?force=1", data=data,
+                         headers={"Content-Type": "application/zip"})
+    assert r.status == 200, await r.text()
+    assert (await r.json())["vault"] is True
+    assert [w.url for w in urlwatch.WatchList(home).list(case.id)] == [URL]
+
+    r = await agent.post("/v1/restore", data=b"not a zip",
+                         headers={"Content-Type": "application/zip"})
+    assert r.status == 400 and (await r.json())["error"]["code"] == "not_a_backup"
+    r = await agent.post("/v1/restore", json={"a": 1})
+    assert r.status == 415

@@ -253,3 +253,18 @@ export const exportPagemap = () => request("/v1/pagemap/export");
 // The file's text as it is: the agent checks it.
 export const importPagemap = (text) => request("/v1/pagemap/import", {
   method: "POST", body: text, headers: { "Content-Type": "application/json" } });
+
+// A backup of the data directory (POST /v1/backup): the zip's bytes.
+export async function makeBackup() {
+  const response = await request("/v1/backup", { method: "POST", raw: true, timeoutMs: 300000 });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Restore a backup (POST /v1/restore); `force` replaces a different vault or newer data
+// (the agent moves it aside). Refused with other_vault / restore_would_replace otherwise.
+export async function restoreBackup(bytes, force) {
+  return request(`/v1/restore${force ? "?force=1" : ""}`, {
+    method: "POST", body: bytes, timeoutMs: 300000,
+    headers: { "Content-Type": "application/zip" },
+  });
+}

@@ -7,6 +7,7 @@ import { handlers as uploadHandlers } from "./handlers/upload.js";
 import { handlers as evidenceHandlers } from "./handlers/evidence.js";
 import { handlers as caseHandlers } from "./handlers/cases.js";
 import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
+import { handlers as backupHandlers } from "./handlers/backup.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
 import * as deadlines from "./deadlines.js";
 import * as native from "./native.js";
@@ -14,7 +15,7 @@ import { getSharedData } from "./shared-data.js";
 
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
-                   ...penaltyHandlers, ...native.handlers };
+                   ...penaltyHandlers, ...backupHandlers, ...native.handlers };
 
 // A paired token lives in storage.local: keep that area out of content scripts' reach (the
 // native session's storage.session is set so by native.start()).

@@ -9,6 +9,7 @@ from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
 from iprdesk.server.routes import (
+    backup,
     cases,
     clock,
     deadlines,
@@ -33,7 +34,7 @@ from iprdesk.vault.session import VaultSession
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
 ROUTE_MODULES = [health, session, shared, pagemap, pair, url_routes, cases, deadlines, clock,
-                 seller, strip, evidence, similar_routes, penalty_routes]
+                 seller, strip, evidence, similar_routes, penalty_routes, backup]
 
 
 def make_app(home: Path, port: int, config: Config | None = None, *, managed: bool = False,
