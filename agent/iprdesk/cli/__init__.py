@@ -19,7 +19,9 @@ from iprdesk.errors import IprdeskError
 # Command name -> the module under iprdesk.cli that defines it.
 COMMANDS = {
     "agent": "agent_cmd",
-    "install": "native_cmd",
+    "install": "install_cmd",
+    "uninstall": "install_cmd",
+    "doctor": "install_cmd",
     "native-host": "native_cmd",
     "pair": "pairing_cmd",
     "tokens": "pairing_cmd",

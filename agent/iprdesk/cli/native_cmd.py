@@ -1,12 +1,10 @@
-"""The native messaging side of the CLI: the host Chrome starts, and registering it."""
+"""The native messaging host Chrome starts (registering it: install_cmd.py)."""
 
 import sys
-from pathlib import Path
 
 import click
 
-from iprdesk.cli.common import home_option, home_path, language
-from iprdesk.text import i18n
+from iprdesk.cli.common import home_option, home_path
 
 
 @click.command("native-host", context_settings={"ignore_unknown_options": True})
@@ -24,17 +22,4 @@ def native_host(chrome_args, home):
     sys.exit(run_host(home_path(home), origin, stdin, sys.stdout.buffer))
 
 
-@click.command()
-@click.option("--user-data-dir", type=click.Path(file_okay=False), required=True,
-              help="Register in this one browser profile folder only (a portable browser, "
-                   "tests): its NativeMessagingHosts folder.")
-@home_option
-def install(user_data_dir, home):
-    """Register iprdesk with the browser, so the extension starts it by itself."""
-    from iprdesk.native.manifest import install_into_profile
-
-    path = install_into_profile(Path(user_data_dir), Path(home) if home else None)
-    click.echo(i18n.text("install.registered", language(), path=str(path)))
-
-
-commands = [native_host, install]
+commands = [native_host]

@@ -72,7 +72,16 @@ def install_into_profile(user_data_dir: Path, home: Path | None) -> Path:
     Returns the manifest's path."""
     data_dir = resolve_home(home)
     launcher = write_launcher(launcher_folder(data_dir), home and data_dir)
-    path = Path(user_data_dir) / "NativeMessagingHosts" / MANIFEST_FILE
+    return write_manifest(profile_manifest_path(user_data_dir), launcher, data_dir)
+
+
+def profile_manifest_path(user_data_dir: Path) -> Path:
+    """Where a browser reads the manifest in one profile folder given by --user-data-dir."""
+    return Path(user_data_dir) / "NativeMessagingHosts" / MANIFEST_FILE
+
+
+def write_manifest(path: Path, launcher: Path, data_dir: Path) -> Path:
+    """The manifest naming `launcher` and the origins `data_dir` allows, written at `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(path, host_manifest(launcher, allowed_origins(data_dir)), mode=0o644)
     return path

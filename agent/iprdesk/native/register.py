@@ -1,0 +1,248 @@
+"""Registering the native host with each browser of the current user, and undoing it.
+
+Where Chrome, Chromium, Edge and Brave look for `com.iprdesk.agent.json`, per user:
+- Linux: `~/.config/<browser>/NativeMessagingHosts/` (`$XDG_CONFIG_HOME` when set);
+- macOS: `~/Library/Application Support/<browser>/NativeMessagingHosts/`;
+- Windows: the registry value `HKCU\\Software\\<vendor>\\<browser>\\NativeMessagingHosts\\
+  com.iprdesk.agent` (its default value), naming the manifest file, which lives with the
+  launcher in the data directory's `native/` folder (a `.bat`: Chrome cannot start a `.py`).
+A browser is found by its per-user data folder. The launcher and manifests stay valid after
+`pip install -U` (they name this Python and `-m iprdesk`, not a file inside the package).
+
+Everything written is listed in `<data dir>/native/installed.json`, so `uninstall` removes
+exactly that (a registry value is deleted only while it still names our manifest).
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iprdesk.atomic import atomic_write_json, remove_quietly
+from iprdesk.errors import IprdeskError
+from iprdesk.native import manifest as host
+from iprdesk.native.platform import Platform
+from iprdesk.paths import resolve_home
+from iprdesk.text import i18n
+
+RECORD_FILE = "installed.json"
+
+
+@dataclass(frozen=True)
+class Browser:
+    id: str
+    name: str
+    linux: str  # its folder under ~/.config
+    macos: str  # its folder under ~/Library/Application Support
+    windows_key: str  # its key under HKEY_CURRENT_USER
+    windows_data: tuple[str, ...]  # its profiles' folder under %LOCALAPPDATA%
+
+
+BROWSERS = (
+    Browser("chrome", "Google Chrome", "google-chrome", "Google/Chrome",
+            r"Software\Google\Chrome", ("Google", "Chrome", "User Data")),
+    Browser("chromium", "Chromium", "chromium", "Chromium",
+            r"Software\Chromium", ("Chromium", "User Data")),
+    Browser("edge", "Microsoft Edge", "microsoft-edge", "Microsoft Edge",
+            r"Software\Microsoft\Edge", ("Microsoft", "Edge", "User Data")),
+    Browser("brave", "Brave", "BraveSoftware/Brave-Browser", "BraveSoftware/Brave-Browser",
+            r"Software\BraveSoftware\Brave-Browser",
+            ("BraveSoftware", "Brave-Browser", "User Data")),
+)
+BROWSER_IDS = tuple(b.id for b in BROWSERS)
+
+
+class NoBrowserFound(IprdeskError):
+    code = "no_browser_found"
+    status = 404
+
+
+def data_folder(platform: Platform, browser: Browser) -> Path:
+    """The browser's per-user folder: there means installed (for this user)."""
+    if platform.system == "windows":
+        return platform.local_appdata.joinpath(*browser.windows_data)
+    if platform.system == "darwin":
+        return platform.home / "Library" / "Application Support" / browser.macos
+    return platform.config_home / browser.linux
+
+
+def registry_key(browser: Browser) -> str:
+    return rf"{browser.windows_key}\NativeMessagingHosts\{host.HOST_NAME}"
+
+
+def manifest_path(platform: Platform, browser: Browser, data_dir: Path) -> Path:
+    if platform.system == "windows":
+        return host.launcher_folder(data_dir) / host.MANIFEST_FILE
+    return data_folder(platform, browser) / "NativeMessagingHosts" / host.MANIFEST_FILE
+
+
+@dataclass
+class Record:
+    """What install wrote: files (manifests, the launcher) and registry keys."""
+
+    files: list[str] = field(default_factory=list)
+    registry: list[dict] = field(default_factory=list)  # {"key", "value"}
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Record":
+        try:
+            raw = json.loads((_record_path(data_dir)).read_text(encoding="utf-8"))
+            return cls(files=[str(f) for f in raw["files"]],
+                       registry=[{"key": str(r["key"]), "value": str(r["value"])}
+                                 for r in raw["registry"]])
+        except FileNotFoundError:
+            return cls()
+        except (ValueError, KeyError, TypeError) as e:
+            raise IprdeskError(i18n.both_line("install.record_damaged",
+                                              path=str(_record_path(data_dir))),
+                               code="install_record_damaged", status=500) from e
+
+    def add_file(self, path: Path) -> None:
+        if str(path) not in self.files:
+            self.files.append(str(path))
+
+    def add_key(self, key: str, value: str) -> None:
+        self.registry = [r for r in self.registry if r["key"] != key]
+        self.registry.append({"key": key, "value": value})
+
+    def save(self, data_dir: Path) -> None:
+        atomic_write_json(_record_path(data_dir), {"files": self.files,
+                                                   "registry": self.registry})
+
+
+def _record_path(data_dir: Path) -> Path:
+    return host.launcher_folder(data_dir) / RECORD_FILE
+
+
+@dataclass
+class Registered:
+    browser: str  # a browser's name, or the profile folder given
+    manifest: Path
+    registry_key: str | None = None
+
+
+@dataclass
+class Installation:
+    launcher: Path
+    registered: list[Registered]
+
+
+def install(platform: Platform, home: Path | None, *, browsers: tuple[str, ...] = (),
+            user_data_dir: Path | None = None) -> Installation:
+    """Register the host: in one profile folder (`user_data_dir`), else for each browser in
+    `browsers` (ids), else for every browser found. `home`: the --home given, or None for the
+    default data directory (then the launcher names none)."""
+    data_dir = resolve_home(home)
+    record = Record.load(data_dir)
+    windows = platform.system == "windows"
+    launcher = host.write_launcher(host.launcher_folder(data_dir), home and data_dir,
+                                   windows=windows)
+    record.add_file(launcher)
+    registered = []
+    if user_data_dir is not None:
+        path = host.write_manifest(host.profile_manifest_path(user_data_dir), launcher, data_dir)
+        record.add_file(path)
+        registered.append(Registered(str(user_data_dir), path))
+    else:
+        for browser in _targets(platform, browsers):
+            path = host.write_manifest(manifest_path(platform, browser, data_dir), launcher,
+                                       data_dir)
+            record.add_file(path)
+            key = None
+            if windows:
+                key = registry_key(browser)
+                platform.set_default_value(key, str(path))
+                record.add_key(key, str(path))
+            registered.append(Registered(browser.name, path, key))
+    record.save(data_dir)
+    return Installation(launcher, registered)
+
+
+def _targets(platform: Platform, wanted: tuple[str, ...]) -> list[Browser]:
+    if wanted:
+        return [b for b in BROWSERS if b.id in wanted]
+    found = [b for b in BROWSERS if data_folder(platform, b).is_dir()]
+    if not found:
+        looked = ", ".join(str(data_folder(platform, b)) for b in BROWSERS)
+        raise NoBrowserFound(i18n.both_line("install.no_browser", looked=looked))
+    return found
+
+
+def uninstall(platform: Platform, home: Path | None) -> list[str]:
+    """Remove what install wrote (by its record); returns what was removed."""
+    data_dir = resolve_home(home)
+    record = Record.load(data_dir)
+    removed = []
+    for entry in record.registry:
+        # Another program (or another data directory) may have registered since: leave it.
+        if platform.default_value(entry["key"]) == entry["value"]:
+            platform.delete_key(entry["key"])
+            removed.append(rf"HKEY_CURRENT_USER\{entry['key']}")
+    for name in record.files:
+        path = Path(name)
+        if path.exists():
+            remove_quietly(path)
+            removed.append(name)
+    remove_quietly(_record_path(data_dir))
+    return removed
+
+
+# -- what doctor reports ----------------------------------------------------------------------
+
+@dataclass
+class BrowserStatus:
+    browser: Browser
+    found: bool
+    manifest: Path
+    registered: bool  # the manifest is where this browser looks (and, on Windows, named)
+    allowed: list[str]  # the extension ids the manifest allows
+    launcher_ok: bool  # the manifest's launcher exists (and is this data directory's)
+    problems: list[str]  # message keys, each with a fix
+
+    def to_json(self) -> dict:
+        return {"browser": self.browser.id, "name": self.browser.name, "found": self.found,
+                "manifest": str(self.manifest), "registered": self.registered,
+                "allowed_extension_ids": self.allowed, "launcher_ok": self.launcher_ok,
+                "problems": self.problems}
+
+
+def _extension_id(origin: str) -> str:
+    return origin.removeprefix("chrome-extension://").rstrip("/")
+
+
+def pinned_ids(data_dir: Path) -> list[str]:
+    """The extension ids a registration must allow (the pinned one and extra_extension_ids)."""
+    return [_extension_id(o) for o in host.allowed_origins(data_dir)]
+
+
+def browser_status(platform: Platform, data_dir: Path) -> list[BrowserStatus]:
+    pinned = pinned_ids(data_dir)
+    out = []
+    for browser in BROWSERS:
+        found = data_folder(platform, browser).is_dir()
+        path = manifest_path(platform, browser, data_dir)
+        if platform.system == "windows":
+            named = platform.default_value(registry_key(browser))
+            registered = named is not None and Path(named).is_file()
+            path = Path(named) if named else path
+        else:
+            registered = path.is_file()
+        allowed, launcher_ok, problems = [], False, []
+        if registered:
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+                allowed = [_extension_id(o) for o in manifest.get("allowed_origins", [])]
+                launcher = Path(manifest.get("path", ""))
+                launcher_ok = launcher.is_file() and launcher.parent == \
+                    host.launcher_folder(data_dir)
+            except (OSError, ValueError, AttributeError):
+                problems.append("doctor.problem.manifest_damaged")
+            else:
+                if not launcher_ok:
+                    problems.append("doctor.problem.launcher_missing")
+                if not set(pinned) <= set(allowed):
+                    problems.append("doctor.problem.extension_not_allowed")
+        elif found:
+            problems.append("doctor.problem.not_registered")
+        out.append(BrowserStatus(browser, found, path, registered, allowed, launcher_ok,
+                                 problems))
+    return out

@@ -1,0 +1,208 @@
+"""`iprdesk install` / `uninstall` / `doctor` on every platform. Linux for real into a
+temporary HOME; Windows and macOS through a faked platform layer (a stand-in `winreg`, a
+temporary home), asserting the exact keys, paths and manifest contents they would get."""
+
+import json
+import os
+import stat
+import sys
+
+import pytest
+
+from iprdesk.native import register
+from iprdesk.native.platform import Platform
+from iprdesk.text import shared_data
+from tests.helpers import iprdesk
+
+ORIGIN = f"chrome-extension://{shared_data.extension_ids()[0]}/"
+HOST = "com.iprdesk.agent"
+
+
+class FakeWinreg:
+    """The part of `winreg` registration uses, over a dict: {(hive, key): default value}."""
+
+    HKEY_CURRENT_USER = "HKCU"
+    KEY_WRITE = 0x20006
+    REG_SZ = 1
+
+    def __init__(self):
+        self.values = {}
+
+    class _Handle:
+        def __init__(self, hive, key):
+            self.hive, self.key = hive, key
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def CreateKeyEx(self, hive, key, reserved, access):  # noqa: N802 (winreg's names)
+        assert access == self.KEY_WRITE and reserved == 0
+        self.values.setdefault((hive, key), None)
+        return self._Handle(hive, key)
+
+    def SetValueEx(self, handle, name, reserved, kind, value):  # noqa: N802
+        assert name == "" and kind == self.REG_SZ
+        self.values[(handle.hive, handle.key)] = value
+
+    def OpenKey(self, hive, key):  # noqa: N802
+        if (hive, key) not in self.values:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return self._Handle(hive, key)
+
+    def QueryValueEx(self, handle, name):  # noqa: N802
+        return self.values[(handle.hive, handle.key)], self.REG_SZ
+
+    def DeleteKey(self, hive, key):  # noqa: N802
+        if (hive, key) not in self.values:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        del self.values[(hive, key)]
+
+
+@pytest.fixture
+def windows(tmp_path):
+    appdata = tmp_path / "Users" / "li" / "AppData" / "Local"
+    for folder in (r"Google\Chrome\User Data", r"Microsoft\Edge\User Data"):
+        (appdata / folder.replace("\\", "/")).mkdir(parents=True)
+    return Platform("windows", tmp_path / "Users" / "li", appdata, FakeWinreg())
+
+
+def test_windows_gets_a_bat_launcher_one_manifest_and_a_registry_value_per_browser(
+        windows, tmp_path):
+    data = tmp_path / "data"
+    done = register.install(windows, data)
+    native = data / "native"
+    manifest = native / f"{HOST}.json"
+    assert windows.winreg.values == {
+        ("HKCU", rf"Software\Google\Chrome\NativeMessagingHosts\{HOST}"): str(manifest),
+        ("HKCU", rf"Software\Microsoft\Edge\NativeMessagingHosts\{HOST}"): str(manifest),
+    }
+    launcher = native / "iprdesk-native-host.bat"
+    assert done.launcher == launcher
+    assert json.loads(manifest.read_text()) == {
+        "name": HOST, "description": "iprdesk: the local agent of the iprdesk browser extension",
+        "path": str(launcher), "type": "stdio", "allowed_origins": [ORIGIN]}
+    # Chrome runs the .bat with the origin (and --parent-window=N) as arguments.
+    assert launcher.read_bytes() == (
+        f'@echo off\r\n"{sys.executable}" "-m" "iprdesk" "native-host" "--home" "{data}" %*\r\n'
+    ).encode()
+    assert [r.browser for r in done.registered] == ["Google Chrome", "Microsoft Edge"]
+
+    # Another program registered Edge since: uninstall leaves its value alone.
+    edge = ("HKCU", rf"Software\Microsoft\Edge\NativeMessagingHosts\{HOST}")
+    windows.winreg.values[edge] = r"C:\other\host.json"
+    removed = register.uninstall(windows, data)
+    assert windows.winreg.values == {edge: r"C:\other\host.json"}
+    assert rf"HKEY_CURRENT_USER\Software\Google\Chrome\NativeMessagingHosts\{HOST}" in removed
+    assert not manifest.exists() and not launcher.exists()
+    assert not (native / "installed.json").exists()
+
+
+def test_windows_brave_and_chromium_keys_when_asked_for_by_name(windows, tmp_path):
+    register.install(windows, tmp_path / "data", browsers=("brave", "chromium"))
+    assert sorted(k for _, k in windows.winreg.values) == [
+        rf"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\{HOST}",
+        rf"Software\Chromium\NativeMessagingHosts\{HOST}",
+    ]
+
+
+def test_windows_doctor_reads_the_registry(windows, tmp_path):
+    data = tmp_path / "data"
+    register.install(windows, data, browsers=("chrome",))
+    by_id = {s.browser.id: s for s in register.browser_status(windows, data)}
+    assert by_id["chrome"].registered and by_id["chrome"].problems == []
+    assert by_id["chrome"].allowed == [shared_data.extension_ids()[0]]
+    assert by_id["edge"].found and not by_id["edge"].registered
+    assert by_id["edge"].problems == ["doctor.problem.not_registered"]
+    assert not by_id["brave"].found and by_id["brave"].problems == []
+
+
+def test_macos_manifests_go_to_each_browsers_application_support_folder(tmp_path):
+    home = tmp_path / "Users" / "li"
+    support = home / "Library" / "Application Support"
+    for folder in ("Google/Chrome", "Microsoft Edge", "BraveSoftware/Brave-Browser", "Chromium"):
+        (support / folder).mkdir(parents=True)
+    mac = Platform("darwin", home)
+    data = tmp_path / "data"
+    done = register.install(mac, data)
+    expected = [support / f / "NativeMessagingHosts" / f"{HOST}.json" for f in (
+        "Google/Chrome", "Chromium", "Microsoft Edge", "BraveSoftware/Brave-Browser")]
+    assert [r.manifest for r in done.registered] == expected
+    launcher = data / "native" / "iprdesk-native-host"
+    for path in expected:
+        assert json.loads(path.read_text())["path"] == str(launcher)
+        assert json.loads(path.read_text())["allowed_origins"] == [ORIGIN]
+    assert launcher.stat().st_mode & stat.S_IXUSR
+    register.uninstall(mac, data)
+    assert not any(p.exists() for p in expected) and not launcher.exists()
+    assert (support / "Google/Chrome").is_dir()  # the browser's own folder stays
+
+
+def _linux_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
+    env["HOME"] = str(tmp_path / "user")
+    env["LANG"] = "en_US.UTF-8"
+    return env
+
+
+def test_linux_for_real_install_doctor_uninstall(vault_home, tmp_path):
+    env = _linux_env(tmp_path)
+    config = tmp_path / "user" / ".config"
+    for folder in ("google-chrome", "BraveSoftware/Brave-Browser"):
+        (config / folder).mkdir(parents=True)
+    hosts = config / "google-chrome" / "NativeMessagingHosts"
+    hosts.mkdir()
+    (hosts / "org.keepassxc.keepassxc_browser.json").write_text("{}")  # someone else's
+
+    out = iprdesk("install", home=vault_home, env=env)
+    chrome = hosts / f"{HOST}.json"
+    brave = config / "BraveSoftware/Brave-Browser/NativeMessagingHosts" / f"{HOST}.json"
+    assert str(chrome) in out.stdout and str(brave) in out.stdout
+    assert not (config / "chromium").exists()  # not found, not created
+    launcher = vault_home / "native" / "iprdesk-native-host"
+    assert json.loads(chrome.read_text())["path"] == str(launcher)
+    assert launcher.read_text().endswith(
+        f"-m iprdesk native-host --home {vault_home} \"$@\"\n")
+
+    doctor = iprdesk("doctor", "--json", home=vault_home, env=env)
+    report = json.loads(doctor.stdout)
+    assert report["problems"] == 0 and report["vault"] == {"exists": True, "objects": 0}
+    assert [b["browser"] for b in report["browsers"] if b["registered"]] == ["chrome", "brave"]
+
+    # A manifest that allows another extension is named, with its fix.
+    chrome.write_text(json.dumps({**json.loads(chrome.read_text()),
+                                  "allowed_origins": ["chrome-extension://" + "a" * 32 + "/"]}))
+    doctor = iprdesk("doctor", home=vault_home, env=env, check=False)
+    assert doctor.returncode == 1
+    assert "it does not allow the iprdesk extension" in doctor.stdout
+    assert "Fix: run iprdesk install" in doctor.stdout
+    zh = iprdesk("doctor", home=vault_home, env={**env, "LANG": "zh_CN.UTF-8"}, check=False)
+    assert "解决：运行 iprdesk install" in zh.stdout and "Fix:" not in zh.stdout
+
+    iprdesk("uninstall", home=vault_home, env=env)
+    assert not chrome.exists() and not brave.exists() and not launcher.exists()
+    assert (hosts / "org.keepassxc.keepassxc_browser.json").exists()
+    assert "Nothing to remove" in iprdesk("uninstall", home=vault_home, env=env).stdout
+
+
+def test_linux_one_profile_folder_only_and_no_browser_found(home, tmp_path):
+    env = _linux_env(tmp_path)
+    profile = tmp_path / "portable-profile"
+    iprdesk("install", "--user-data-dir", str(profile), home=home, env=env)
+    assert (profile / "NativeMessagingHosts" / f"{HOST}.json").is_file()
+    assert not (tmp_path / "user" / ".config").exists()
+    iprdesk("uninstall", home=home, env=env)
+    assert not (profile / "NativeMessagingHosts" / f"{HOST}.json").exists()
+
+    failed = iprdesk("install", home=home, env=env, check=False)
+    assert failed.returncode == 1 and "No Chrome, Chromium, Edge or Brave" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+def test_xdg_config_home_is_where_linux_browsers_look(home, tmp_path):
+    env = {**_linux_env(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    (tmp_path / "xdg" / "chromium").mkdir(parents=True)
+    iprdesk("install", home=home, env=env)
+    assert (tmp_path / "xdg/chromium/NativeMessagingHosts" / f"{HOST}.json").is_file()
