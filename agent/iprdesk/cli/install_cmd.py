@@ -41,7 +41,8 @@ def install(user_data_dir, browsers, as_json, home):
         if r.registry_key:
             click.echo(i18n.text("install.done_registry", lang, key=r.registry_key))
     click.echo(i18n.text("install.launcher", lang, path=done.launcher))
-    click.echo(i18n.text("install.next", lang, path=extension_dir()))
+    click.echo(i18n.text("install.next", lang, page="chrome://extensions",
+                         path=extension_dir()))
 
 
 @click.command("uninstall")
