@@ -100,12 +100,13 @@ def test_windows_gets_a_bat_launcher_one_manifest_and_a_registry_value_per_brows
     assert not (native / "installed.json").exists()
 
 
-def test_windows_brave_and_chromium_keys_when_asked_for_by_name(windows, tmp_path):
-    register.install(windows, tmp_path / "data", browsers=("brave", "chromium"))
+def test_windows_brave_reads_chromes_key_chromium_its_own(windows, tmp_path):
+    done = register.install(windows, tmp_path / "data", browsers=("brave", "chromium"))
     assert sorted(k for _, k in windows.winreg.values) == [
-        rf"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\{HOST}",
         rf"Software\Chromium\NativeMessagingHosts\{HOST}",
+        rf"Software\Google\Chrome\NativeMessagingHosts\{HOST}",
     ]
+    assert [r.browser for r in done.registered] == ["Chromium", "Brave"]
 
 
 def test_windows_doctor_reads_the_registry(windows, tmp_path):
@@ -122,9 +123,11 @@ def test_windows_doctor_reads_the_registry(windows, tmp_path):
 def test_macos_manifests_go_to_each_browsers_application_support_folder(tmp_path):
     home = tmp_path / "Users" / "li"
     support = home / "Library" / "Application Support"
-    for folder in ("Google/Chrome", "Microsoft Edge", "BraveSoftware/Brave-Browser", "Chromium"):
+    for folder in ("Google/Chrome", "BraveSoftware/Brave-Browser", "Chromium"):
         (support / folder).mkdir(parents=True)
-    mac = Platform("darwin", home)
+    # Edge is installed but has not run yet: found by its bundle, its folder made for it.
+    (tmp_path / "Applications" / "Microsoft Edge.app").mkdir(parents=True)
+    mac = Platform("darwin", home, applications=(tmp_path / "Applications",))
     data = tmp_path / "data"
     done = register.install(mac, data)
     expected = [support / f / "NativeMessagingHosts" / f"{HOST}.json" for f in (
@@ -138,12 +141,20 @@ def test_macos_manifests_go_to_each_browsers_application_support_folder(tmp_path
     register.uninstall(mac, data)
     assert not any(p.exists() for p in expected) and not launcher.exists()
     assert (support / "Google/Chrome").is_dir()  # the browser's own folder stays
+    assert (support / "Microsoft Edge").stat().st_mode & 0o777 == 0o700
 
 
-def _linux_env(tmp_path):
+def _linux_env(tmp_path, commands=()):
+    """A user of their own, whose PATH holds only the browser programs named."""
     env = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
     env["HOME"] = str(tmp_path / "user")
     env["LANG"] = "en_US.UTF-8"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name in commands:
+        (bin_dir / name).write_text("#!/bin/sh\n")
+        (bin_dir / name).chmod(0o755)
+    env["PATH"] = str(bin_dir)
     return env
 
 
@@ -206,3 +217,24 @@ def test_xdg_config_home_is_where_linux_browsers_look(home, tmp_path):
     (tmp_path / "xdg" / "chromium").mkdir(parents=True)
     iprdesk("install", home=home, env=env)
     assert (tmp_path / "xdg/chromium/NativeMessagingHosts" / f"{HOST}.json").is_file()
+
+
+def test_linux_a_browser_installed_but_never_started_is_found_by_its_program(home, tmp_path):
+    env = _linux_env(tmp_path, commands=("chromium",))
+    out = iprdesk("install", home=home, env=env)
+    folder = tmp_path / "user" / ".config" / "chromium"
+    assert str(folder / "NativeMessagingHosts" / f"{HOST}.json") in out.stdout
+    assert folder.stat().st_mode & 0o777 == 0o700  # as Chromium itself would make it
+    assert not (tmp_path / "user" / ".config" / "google-chrome").exists()
+
+
+def test_a_data_directory_chosen_by_iprdesk_home_is_named_in_the_launcher(tmp_path, monkeypatch):
+    data = tmp_path / "chosen"
+    monkeypatch.setenv("IPRDESK_HOME", str(data))
+    linux = Platform("linux", tmp_path / "user", path=str(tmp_path))
+    done = register.install(linux, None, user_data_dir=tmp_path / "profile")
+    assert done.launcher.read_text().endswith(f"native-host --home {data} \"$@\"\n")
+    monkeypatch.delenv("IPRDESK_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    done = register.install(linux, None, user_data_dir=tmp_path / "profile")
+    assert done.launcher.read_text().endswith('native-host "$@"\n')

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from iprdesk.atomic import atomic_write_bytes, atomic_write_json
 from iprdesk.config import Config
-from iprdesk.paths import resolve_home
+from iprdesk.paths import HOME_ENV, resolve_home
 from iprdesk.text import shared_data
 
 HOST_NAME = "com.iprdesk.agent"
@@ -61,6 +61,12 @@ def write_launcher(folder: Path, home: Path | None, windows: bool | None = None)
     return path
 
 
+def launcher_home(home: Path | None, data_dir: Path) -> Path | None:
+    """The data directory the launcher names: one chosen by --home or $IPRDESK_HOME (Chrome
+    starts the launcher without the shell's variables), None for the default one."""
+    return data_dir if home is not None or os.environ.get(HOME_ENV) else None
+
+
 def launcher_folder(home: Path) -> Path:
     return home / "native"
 
@@ -71,7 +77,7 @@ def install_into_profile(user_data_dir: Path, home: Path | None) -> Path:
     directory's `native/` folder (`home`: the --home given, None for the default one).
     Returns the manifest's path."""
     data_dir = resolve_home(home)
-    launcher = write_launcher(launcher_folder(data_dir), home and data_dir)
+    launcher = write_launcher(launcher_folder(data_dir), launcher_home(home, data_dir))
     return write_manifest(profile_manifest_path(user_data_dir), launcher, data_dir)
 
 

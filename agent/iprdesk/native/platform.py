@@ -1,10 +1,12 @@
 """What registration needs to know of the computer: which system, the user's home folder,
-the per-user application data folder, and the Windows registry. The one small module tests
-replace (a fake `winreg`, a temporary home) to check what Windows or macOS would get.
+the per-user application data folder, the browsers' programs, and the Windows registry. The
+one small module tests replace (a fake `winreg`, a temporary home, a `PATH` of their own) to
+check what Windows or macOS would get.
 """
 
 import contextlib
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +19,19 @@ class Platform:
     local_appdata: Path | None = None  # %LOCALAPPDATA% (Windows only)
     winreg: object = None  # the `winreg` module (Windows only) or a stand-in with its API
     xdg_config_home: Path | None = None  # $XDG_CONFIG_HOME (Linux), when set
+    path: str | None = None  # where commands are looked for (None: this process's $PATH)
+    applications: tuple[Path, ...] = ()  # macOS: the folders .app bundles are installed in
 
     @property
     def config_home(self) -> Path:
         """Where Linux browsers keep their per-user folders."""
         return self.xdg_config_home or self.home / ".config"
+
+    def has_command(self, name: str) -> bool:
+        return shutil.which(name, path=self.path) is not None
+
+    def has_application(self, bundle: str) -> bool:
+        return any((folder / bundle).is_dir() for folder in self.applications)
 
     # -- the registry (Windows): HKEY_CURRENT_USER only ----------------------------------
 
@@ -51,6 +61,7 @@ def current() -> Platform:
         appdata = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
         return Platform("windows", Path.home(), Path(appdata), winreg)
     if sys.platform == "darwin":
-        return Platform("darwin", Path.home())
+        return Platform("darwin", Path.home(),
+                        applications=(Path("/Applications"), Path.home() / "Applications"))
     xdg = os.environ.get("XDG_CONFIG_HOME")
     return Platform("linux", Path.home(), xdg_config_home=Path(xdg) if xdg else None)

@@ -33,20 +33,26 @@ class Browser:
     name: str
     linux: str  # its folder under ~/.config
     macos: str  # its folder under ~/Library/Application Support
-    windows_key: str  # its key under HKEY_CURRENT_USER
+    windows_key: str  # the key under HKEY_CURRENT_USER it reads NativeMessagingHosts from
     windows_data: tuple[str, ...]  # its profiles' folder under %LOCALAPPDATA%
+    commands: tuple[str, ...]  # its programs on Linux
+    app: str  # its bundle on macOS
 
 
+# Brave on Windows reads Chrome's key (as KeePassXC registers it); Edge and Chromium their own.
 BROWSERS = (
     Browser("chrome", "Google Chrome", "google-chrome", "Google/Chrome",
-            r"Software\Google\Chrome", ("Google", "Chrome", "User Data")),
+            r"Software\Google\Chrome", ("Google", "Chrome", "User Data"),
+            ("google-chrome", "google-chrome-stable"), "Google Chrome.app"),
     Browser("chromium", "Chromium", "chromium", "Chromium",
-            r"Software\Chromium", ("Chromium", "User Data")),
+            r"Software\Chromium", ("Chromium", "User Data"),
+            ("chromium", "chromium-browser"), "Chromium.app"),
     Browser("edge", "Microsoft Edge", "microsoft-edge", "Microsoft Edge",
-            r"Software\Microsoft\Edge", ("Microsoft", "Edge", "User Data")),
+            r"Software\Microsoft\Edge", ("Microsoft", "Edge", "User Data"),
+            ("microsoft-edge", "microsoft-edge-stable"), "Microsoft Edge.app"),
     Browser("brave", "Brave", "BraveSoftware/Brave-Browser", "BraveSoftware/Brave-Browser",
-            r"Software\BraveSoftware\Brave-Browser",
-            ("BraveSoftware", "Brave-Browser", "User Data")),
+            r"Software\Google\Chrome", ("BraveSoftware", "Brave-Browser", "User Data"),
+            ("brave-browser", "brave"), "Brave Browser.app"),
 )
 BROWSER_IDS = tuple(b.id for b in BROWSERS)
 
@@ -57,12 +63,22 @@ class NoBrowserFound(IprdeskError):
 
 
 def data_folder(platform: Platform, browser: Browser) -> Path:
-    """The browser's per-user folder: there means installed (for this user)."""
+    """The browser's per-user folder (it creates it when it first runs)."""
     if platform.system == "windows":
         return platform.local_appdata.joinpath(*browser.windows_data)
     if platform.system == "darwin":
         return platform.home / "Library" / "Application Support" / browser.macos
     return platform.config_home / browser.linux
+
+
+def is_installed(platform: Platform, browser: Browser) -> bool:
+    """Its per-user folder exists, or (Linux, macOS) its program is installed: a browser not
+    started yet reads the manifest written into the folder it is about to create."""
+    if data_folder(platform, browser).is_dir():
+        return True
+    if platform.system == "linux":
+        return any(platform.has_command(c) for c in browser.commands)
+    return platform.system == "darwin" and platform.has_application(browser.app)
 
 
 def registry_key(browser: Browser) -> str:
@@ -130,12 +146,12 @@ def install(platform: Platform, home: Path | None, *, browsers: tuple[str, ...] 
             user_data_dir: Path | None = None) -> Installation:
     """Register the host: in one profile folder (`user_data_dir`), else for each browser in
     `browsers` (ids), else for every browser found. `home`: the --home given, or None for the
-    default data directory (then the launcher names none)."""
+    default data directory (then the launcher names one only if $IPRDESK_HOME does)."""
     data_dir = resolve_home(home)
     record = Record.load(data_dir)
     windows = platform.system == "windows"
-    launcher = host.write_launcher(host.launcher_folder(data_dir), home and data_dir,
-                                   windows=windows)
+    launcher = host.write_launcher(host.launcher_folder(data_dir),
+                                   host.launcher_home(home, data_dir), windows=windows)
     record.add_file(launcher)
     registered = []
     if user_data_dir is not None:
@@ -144,6 +160,8 @@ def install(platform: Platform, home: Path | None, *, browsers: tuple[str, ...] 
         registered.append(Registered(str(user_data_dir), path))
     else:
         for browser in _targets(platform, browsers):
+            if not windows:  # a browser not started yet: its folder as it would make it
+                data_folder(platform, browser).mkdir(parents=True, exist_ok=True, mode=0o700)
             path = host.write_manifest(manifest_path(platform, browser, data_dir), launcher,
                                        data_dir)
             record.add_file(path)
@@ -160,7 +178,7 @@ def install(platform: Platform, home: Path | None, *, browsers: tuple[str, ...] 
 def _targets(platform: Platform, wanted: tuple[str, ...]) -> list[Browser]:
     if wanted:
         return [b for b in BROWSERS if b.id in wanted]
-    found = [b for b in BROWSERS if data_folder(platform, b).is_dir()]
+    found = [b for b in BROWSERS if is_installed(platform, b)]
     if not found:
         looked = ", ".join(str(data_folder(platform, b)) for b in BROWSERS)
         raise NoBrowserFound(i18n.both_line("install.no_browser", looked=looked))
@@ -218,7 +236,7 @@ def browser_status(platform: Platform, data_dir: Path) -> list[BrowserStatus]:
     pinned = pinned_ids(data_dir)
     out = []
     for browser in BROWSERS:
-        found = data_folder(platform, browser).is_dir()
+        found = is_installed(platform, browser)
         path = manifest_path(platform, browser, data_dir)
         if platform.system == "windows":
             named = platform.default_value(registry_key(browser))
