@@ -1,21 +1,38 @@
 """`iprdesk install` / `uninstall` / `doctor` on every platform. Linux for real into a
-temporary HOME; Windows and macOS through a faked platform layer (a stand-in `winreg`, a
-temporary home), asserting the exact keys, paths and manifest contents they would get."""
+temporary HOME (and a real agent for doctor to ask); Windows and macOS through a faked
+platform layer (a stand-in `winreg`, a temporary home), asserting the exact keys, paths and
+manifest contents they would get."""
 
 import json
 import os
 import stat
+import subprocess
 import sys
+import urllib.request
 
 import pytest
 
-from iprdesk.native import register
+from iprdesk.native import doctor, register
 from iprdesk.native.platform import Platform
+from iprdesk.paths import extension_dir
+from iprdesk.server.pairing import AuthStore
 from iprdesk.text import shared_data
-from tests.helpers import iprdesk
+from tests.conftest import VAULT_PASSPHRASE
+from tests.helpers import AgentProcess, free_port, iprdesk
 
-ORIGIN = f"chrome-extension://{shared_data.extension_ids()[0]}/"
+EXTENSION_ID = shared_data.extension_ids()[0]
+ORIGIN = f"chrome-extension://{EXTENSION_ID}/"
 HOST = "com.iprdesk.agent"
+EXTENSION = extension_dir()
+SHIPPED = json.loads((EXTENSION / "manifest.json").read_text())["version"]
+
+
+def _load_extension(user_data, folder, profile="Default", disable_reasons=()):
+    """The extension as Chrome records an unpacked one in a profile's Preferences."""
+    (user_data / profile).mkdir(parents=True, exist_ok=True)
+    (user_data / profile / "Preferences").write_text(json.dumps({"extensions": {"settings": {
+        EXTENSION_ID: {"path": str(folder), "location": 4,
+                       "disable_reasons": list(disable_reasons)}}}}))
 
 
 class FakeWinreg:
@@ -112,11 +129,11 @@ def test_windows_brave_reads_chromes_key_chromium_its_own(windows, tmp_path):
 def test_windows_doctor_reads_the_registry(windows, tmp_path):
     data = tmp_path / "data"
     register.install(windows, data, browsers=("chrome",))
-    by_id = {s.browser.id: s for s in register.browser_status(windows, data)}
+    by_id = {s.id: s for s in doctor.check(windows, data).browsers}
     assert by_id["chrome"].registered and by_id["chrome"].problems == []
-    assert by_id["chrome"].allowed == [shared_data.extension_ids()[0]]
+    assert by_id["chrome"].allowed == [EXTENSION_ID]
     assert by_id["edge"].found and not by_id["edge"].registered
-    assert by_id["edge"].problems == ["doctor.problem.not_registered"]
+    assert by_id["edge"].problems == [doctor.Problem("doctor.problem.not_registered")]
     assert not by_id["brave"].found and by_id["brave"].problems == []
 
 
@@ -177,10 +194,20 @@ def test_linux_for_real_install_doctor_uninstall(vault_home, tmp_path):
     assert launcher.read_text().endswith(
         f"-m iprdesk native-host --home {vault_home} \"$@\"\n")
 
+    # Registered, but the extension is loaded nowhere yet: that is the next step.
+    doctor = iprdesk("doctor", home=vault_home, env=env, check=False)
+    assert doctor.returncode == 1
+    assert ("no browser has the iprdesk extension loaded. Fix: open chrome://extensions, turn "
+            f"on Developer mode, click Load unpacked and choose {EXTENSION}") in doctor.stdout
+    _load_extension(config / "google-chrome", EXTENSION)
     doctor = iprdesk("doctor", "--json", home=vault_home, env=env)
     report = json.loads(doctor.stdout)
-    assert report["problems"] == 0 and report["vault"] == {"exists": True, "objects": 0}
+    assert report["problem_count"] == 0 and report["agent"] is None
+    assert report["vault"] == {"exists": True, "objects": 0, "unlocked": False}
     assert [b["browser"] for b in report["browsers"] if b["registered"]] == ["chrome", "brave"]
+    assert report["browsers"][0]["extension"] == [
+        {"profile": "Default", "version": SHIPPED, "enabled": True}]
+    assert "Agent: no agent running" in iprdesk("doctor", home=vault_home, env=env).stdout
 
     # A manifest that allows another extension is named, with its fix.
     chrome.write_text(json.dumps({**json.loads(chrome.read_text()),
@@ -238,3 +265,99 @@ def test_a_data_directory_chosen_by_iprdesk_home_is_named_in_the_launcher(tmp_pa
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     done = register.install(linux, None, user_data_dir=tmp_path / "profile")
     assert done.launcher.read_text().endswith('native-host "$@"\n')
+
+
+def test_doctor_asks_the_running_agent_whether_the_vault_is_locked(vault_home, tmp_path):
+    env = _linux_env(tmp_path)
+    profile = tmp_path / "profile"
+    iprdesk("install", "--user-data-dir", str(profile), home=vault_home, env=env)
+    _load_extension(profile, EXTENSION)
+    with AgentProcess(vault_home, env=env) as agent:
+        report = json.loads(iprdesk("doctor", "--json", home=vault_home, env=env).stdout)
+        assert report["agent"] == {"pid": agent.proc.pid, "port": agent.port,
+                                   "version": SHIPPED, "started_by_browser": False,
+                                   "answered": True, "vault": report["agent"]["vault"]}
+        assert report["agent"]["vault"]["unlocked"] is False
+        assert report["problem_count"] == 0
+        [folder] = [b for b in report["browsers"] if b["browser"] is None]
+        assert folder["name"] == str(profile) and folder["registered"]
+        out = iprdesk("doctor", home=vault_home, env=env).stdout
+        assert f"Agent: running, version {SHIPPED} (pid {agent.proc.pid}, port {agent.port}), " \
+               "started with iprdesk agent" in out
+        assert "Evidence vault: 0 items, locked (unlock it in the extension's popup" in out
+
+        auth = AuthStore(vault_home)
+        token = auth.redeem(auth.new_code()[0])
+        _post(agent.port, "/v1/vault/unlock", token, {"passphrase": VAULT_PASSPHRASE})
+        zh = iprdesk("doctor", home=vault_home, env={**env, "LANG": "zh_CN.UTF-8"}).stdout
+        assert "证据库：0 项，已解锁" in zh and "未发现问题。" in zh
+        # The question's session is gone with it: only the paired token is left.
+        assert [t.label for t in auth.tokens()] == ["extension"]
+        assert all(not e.get("session") for e in
+                   json.loads((vault_home / "auth.json").read_text())["tokens"])
+
+
+def _post(port, path, token, body):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_doctor_names_an_agent_that_does_not_answer_or_is_of_another_version(home, tmp_path):
+    env = _linux_env(tmp_path)
+    # A process holds the data directory's agent lock and announces a port nobody listens on.
+    port = free_port()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, json; from iprdesk.locking import try_hold; "
+        f"fd = try_hold({str(home / 'agent.lock')!r}); "
+        f"open({str(home / 'agent.json')!r}, 'w').write(json.dumps("
+        f"{{'pid': 4242, 'port': {port}, 'version': '0.0.1', 'managed': True}})); "
+        "print('held', flush=True); sys.stdin.read()")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        doctor_run = iprdesk("doctor", home=home, env=env, check=False)
+        report = json.loads(iprdesk("doctor", "--json", home=home, env=env,
+                                    check=False).stdout)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert doctor_run.returncode == 1
+    assert report["agent"]["answered"] is False and report["agent"]["started_by_browser"]
+    assert {p["key"] for p in report["problems"] if p["topic"] == "agent"} == {
+        "doctor.problem.agent_silent", "doctor.problem.agent_outdated"}
+    out = doctor_run.stdout
+    assert f"the agent (pid 4242, port {port}) does not answer. Fix: end process 4242" in out
+    assert (f"the running agent is version 0.0.1, iprdesk installed here is {SHIPPED}. Fix: "
+            "close every browser window") in out
+    assert "Evidence vault: not created yet. Fix:" in out
+    # Nothing was minted for a question never asked... and nothing is left of one asked.
+    assert not (home / "auth.json").exists() or all(
+        not e.get("session") for e in json.loads((home / "auth.json").read_text())["tokens"])
+
+
+def test_doctor_names_an_extension_turned_off_or_older_than_iprdesk_ships(home, tmp_path):
+    env = _linux_env(tmp_path)
+    chrome = tmp_path / "user" / ".config" / "google-chrome"
+    chrome.mkdir(parents=True)
+    iprdesk("install", home=home, env=env)
+    old = tmp_path / "old-extension"
+    old.mkdir()
+    (old / "manifest.json").write_text(json.dumps({"version": "0.0.9"}))
+    (chrome / "Local State").write_text(json.dumps({"profile": {"info_cache": {
+        "Default": {}, "Profile 1": {}}}}))
+    _load_extension(chrome, old, "Default")
+    _load_extension(chrome, EXTENSION, "Profile 1", disable_reasons=[1])
+    report = doctor.check(Platform("linux", tmp_path / "user", path=env["PATH"]), home)
+    [status] = [b for b in report.browsers if b.id == "chrome"]
+    assert status.extensions == [doctor.LoadedExtension("Default", "0.0.9", True),
+                                 doctor.LoadedExtension("Profile 1", SHIPPED, False)]
+    assert [p.key for p in status.problems] == ["doctor.problem.extension_outdated",
+                                                "doctor.problem.extension_off"]
+    zh = iprdesk("doctor", home=home, env={**env, "LANG": "zh_CN.UTF-8"}, check=False).stdout
+    assert ("问题：配置文件 Default 运行的扩展版本为 0.0.9，iprdesk 随附的是 "
+            f"{SHIPPED}。解决：在 chrome://extensions 中点击该扩展的重新加载按钮") in zh
+    assert ("问题：iprdesk 扩展在配置文件 Profile 1 中已停用。"
+            "解决：在 chrome://extensions 中启用它") in zh

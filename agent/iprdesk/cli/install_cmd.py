@@ -1,18 +1,19 @@
 """`iprdesk install`, `uninstall` and `doctor`: registering the native host with the browsers,
 undoing it, and saying what is wrong and how to fix it."""
 
-import json
 from pathlib import Path
 
 import click
 
 from iprdesk import __version__
 from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.native import doctor as doctors
 from iprdesk.native import platform as platforms
 from iprdesk.native import register
 from iprdesk.paths import extension_dir
 from iprdesk.text import i18n
-from iprdesk.vault import Vault
+
+EXTENSIONS_PAGE = "chrome://extensions"  # where every Chromium browser lists extensions
 
 
 @click.command("install")
@@ -41,7 +42,7 @@ def install(user_data_dir, browsers, as_json, home):
         if r.registry_key:
             click.echo(i18n.text("install.done_registry", lang, key=r.registry_key))
     click.echo(i18n.text("install.launcher", lang, path=done.launcher))
-    click.echo(i18n.text("install.next", lang, page="chrome://extensions",
+    click.echo(i18n.text("install.next", lang, page=EXTENSIONS_PAGE,
                          path=extension_dir()))
 
 
@@ -63,45 +64,61 @@ def uninstall(home):
 @json_option
 @home_option
 def doctor(as_json, home):
-    """Check the installation: each browser's registration and the extension id it allows,
-    the versions, the data directory and the vault, with the fix for each problem.
-    Exits 1 when there is a problem."""
-    data_dir = home_path(home)
-    statuses = register.browser_status(platforms.current(), data_dir)
-    extension = json.loads((extension_dir() / "manifest.json").read_text(encoding="utf-8"))
-    vault = Vault.open(data_dir).count() if Vault.exists(data_dir) else None
-    problems = sum(len(s.problems) for s in statuses)
-    none_registered = not any(s.registered for s in statuses)
-    problems += none_registered + (vault is None)
+    """Check the installation: each browser's registration, the extension id it allows and
+    the extension it runs, the versions, the data directory, the agent and its vault, with
+    the fix for each problem. Exits 1 when there is a problem."""
+    report = doctors.check(platforms.current(), home_path(home))
     if as_json:
-        echo_json({"version": __version__, "extension_version": extension["version"],
-                   "extension_path": str(extension_dir()), "data_dir": str(data_dir),
-                   "vault": {"exists": vault is not None, "objects": vault},
-                   "browsers": [s.to_json() for s in statuses], "problems": problems})
+        echo_json(report.to_json())
     else:
         lang = i18n.system_language()
-        click.echo(i18n.text("doctor.versions", lang, agent=__version__,
-                             extension=extension["version"], path=extension_dir()))
-        click.echo(i18n.text("doctor.data_dir", lang, path=data_dir))
-        click.echo(i18n.text("doctor.vault.none", lang) if vault is None
-                   else i18n.text("doctor.vault.present", lang, count=vault))
-        for s in statuses:
-            name = s.browser.name
-            if s.registered:
-                click.echo(i18n.text("doctor.browser.registered", lang, browser=name,
-                                     path=s.manifest, ids=", ".join(s.allowed) or "-"))
-            elif s.found:
-                click.echo(i18n.text("doctor.browser.not_registered", lang, browser=name))
-            else:
-                click.echo(i18n.text("doctor.browser.absent", lang, browser=name))
-            for key in s.problems:
-                click.echo(i18n.text(key, lang, ids=", ".join(register.pinned_ids(data_dir))))
-        if none_registered:
-            click.echo(i18n.text("doctor.none_registered", lang))
-        click.echo(i18n.text("doctor.problems", lang, count=problems) if problems
-                   else i18n.text("doctor.ok", lang))
-    if problems:
+        for line in doctor_lines(report, lang):
+            click.echo(line)
+    if report.problem_count:
         click.get_current_context().exit(1)
+
+
+def doctor_lines(report: doctors.Report, lang: str) -> list[str]:
+    def say(key, **params):
+        return i18n.text(key, lang, page=EXTENSIONS_PAGE, **params)
+
+    def problem(p: doctors.Problem, indent=""):
+        return indent + say(p.key, **p.params)
+
+    lines = [say("doctor.versions", agent=__version__, extension=report.extension_version,
+                 path=report.extension_path),
+             say("doctor.data_dir", path=report.data_dir)]
+    agent = report.agent
+    if agent is None:
+        lines.append(say("doctor.agent.none"))
+    else:
+        lines.append(say("doctor.agent.browser" if agent.info.managed else "doctor.agent.terminal",
+                         version=agent.info.version, pid=agent.info.pid, port=agent.info.port))
+    lines += [problem(p, "  ") for p in report.about("agent")]
+    if report.vault_items is None:
+        lines += [problem(p) for p in report.about("vault")]
+    elif agent is None or agent.vault is None:
+        lines.append(say("doctor.vault.no_agent", count=report.vault_items))
+    else:
+        lines.append(say("doctor.vault.unlocked" if agent.vault.get("unlocked")
+                         else "doctor.vault.locked", count=report.vault_items))
+    for b in report.browsers:
+        if b.registered:
+            lines.append(say("doctor.browser.registered", browser=b.name, path=b.manifest,
+                             ids=", ".join(b.allowed) or "-"))
+        elif b.found:
+            lines.append(say("doctor.browser.not_registered", browser=b.name))
+        else:
+            lines.append(say("doctor.browser.absent", browser=b.name))
+        for e in b.extensions:
+            lines.append("  " + say("doctor.extension.loaded" if e.enabled
+                                    else "doctor.extension.off",
+                                    version=e.version or "?", profile=e.profile))
+        lines += [problem(p, "  ") for p in b.problems]
+    lines += [problem(p) for p in report.about("browsers")]
+    count = report.problem_count
+    lines.append(say("doctor.problems", count=count) if count else say("doctor.ok"))
+    return lines
 
 
 commands = [install, uninstall, doctor]

@@ -123,8 +123,8 @@ class Channel:
 class Hold:
     """This host's hold on the agent: one open `POST /v1/session/hold`."""
 
-    def __init__(self, agent: AgentInfo, token: str):
-        self.connection = http.client.HTTPConnection("127.0.0.1", agent.port, timeout=30)
+    def __init__(self, agent: AgentInfo, token: str, timeout: float = 30):
+        self.connection = http.client.HTTPConnection("127.0.0.1", agent.port, timeout=timeout)
         self.connection.request("POST", "/v1/session/hold", headers={
             "Authorization": f"Bearer {token}", "Content-Length": "0"})
         self.response = self.connection.getresponse()

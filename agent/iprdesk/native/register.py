@@ -97,6 +97,7 @@ class Record:
 
     files: list[str] = field(default_factory=list)
     registry: list[dict] = field(default_factory=list)  # {"key", "value"}
+    profiles: list[str] = field(default_factory=list)  # the --user-data-dir folders
 
     @classmethod
     def load(cls, data_dir: Path) -> "Record":
@@ -104,7 +105,8 @@ class Record:
             raw = json.loads((_record_path(data_dir)).read_text(encoding="utf-8"))
             return cls(files=[str(f) for f in raw["files"]],
                        registry=[{"key": str(r["key"]), "value": str(r["value"])}
-                                 for r in raw["registry"]])
+                                 for r in raw["registry"]],
+                       profiles=[str(p) for p in raw.get("profiles", [])])
         except FileNotFoundError:
             return cls()
         except (ValueError, KeyError, TypeError) as e:
@@ -116,13 +118,18 @@ class Record:
         if str(path) not in self.files:
             self.files.append(str(path))
 
+    def add_profile(self, folder: Path) -> None:
+        if str(folder) not in self.profiles:
+            self.profiles.append(str(folder))
+
     def add_key(self, key: str, value: str) -> None:
         self.registry = [r for r in self.registry if r["key"] != key]
         self.registry.append({"key": key, "value": value})
 
     def save(self, data_dir: Path) -> None:
         atomic_write_json(_record_path(data_dir), {"files": self.files,
-                                                   "registry": self.registry})
+                                                   "registry": self.registry,
+                                                   "profiles": self.profiles})
 
 
 def _record_path(data_dir: Path) -> Path:
@@ -157,6 +164,7 @@ def install(platform: Platform, home: Path | None, *, browsers: tuple[str, ...] 
     if user_data_dir is not None:
         path = host.write_manifest(host.profile_manifest_path(user_data_dir), launcher, data_dir)
         record.add_file(path)
+        record.add_profile(Path(user_data_dir).resolve())
         registered.append(Registered(str(user_data_dir), path))
     else:
         for browser in _targets(platform, browsers):
@@ -202,65 +210,3 @@ def uninstall(platform: Platform, home: Path | None) -> list[str]:
             removed.append(name)
     remove_quietly(_record_path(data_dir))
     return removed
-
-
-# -- what doctor reports ----------------------------------------------------------------------
-
-@dataclass
-class BrowserStatus:
-    browser: Browser
-    found: bool
-    manifest: Path
-    registered: bool  # the manifest is where this browser looks (and, on Windows, named)
-    allowed: list[str]  # the extension ids the manifest allows
-    launcher_ok: bool  # the manifest's launcher exists (and is this data directory's)
-    problems: list[str]  # message keys, each with a fix
-
-    def to_json(self) -> dict:
-        return {"browser": self.browser.id, "name": self.browser.name, "found": self.found,
-                "manifest": str(self.manifest), "registered": self.registered,
-                "allowed_extension_ids": self.allowed, "launcher_ok": self.launcher_ok,
-                "problems": self.problems}
-
-
-def _extension_id(origin: str) -> str:
-    return origin.removeprefix("chrome-extension://").rstrip("/")
-
-
-def pinned_ids(data_dir: Path) -> list[str]:
-    """The extension ids a registration must allow (the pinned one and extra_extension_ids)."""
-    return [_extension_id(o) for o in host.allowed_origins(data_dir)]
-
-
-def browser_status(platform: Platform, data_dir: Path) -> list[BrowserStatus]:
-    pinned = pinned_ids(data_dir)
-    out = []
-    for browser in BROWSERS:
-        found = is_installed(platform, browser)
-        path = manifest_path(platform, browser, data_dir)
-        if platform.system == "windows":
-            named = platform.default_value(registry_key(browser))
-            registered = named is not None and Path(named).is_file()
-            path = Path(named) if named else path
-        else:
-            registered = path.is_file()
-        allowed, launcher_ok, problems = [], False, []
-        if registered:
-            try:
-                manifest = json.loads(path.read_text(encoding="utf-8"))
-                allowed = [_extension_id(o) for o in manifest.get("allowed_origins", [])]
-                launcher = Path(manifest.get("path", ""))
-                launcher_ok = launcher.is_file() and launcher.parent == \
-                    host.launcher_folder(data_dir)
-            except (OSError, ValueError, AttributeError):
-                problems.append("doctor.problem.manifest_damaged")
-            else:
-                if not launcher_ok:
-                    problems.append("doctor.problem.launcher_missing")
-                if not set(pinned) <= set(allowed):
-                    problems.append("doctor.problem.extension_not_allowed")
-        elif found:
-            problems.append("doctor.problem.not_registered")
-        out.append(BrowserStatus(browser, found, path, registered, allowed, launcher_ok,
-                                 problems))
-    return out
