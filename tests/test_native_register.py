@@ -332,7 +332,7 @@ def test_doctor_names_an_agent_that_does_not_answer_or_is_of_another_version(hom
     assert f"the agent (pid 4242, port {port}) does not answer. Fix: end process 4242" in out
     assert (f"the running agent is version 0.0.1, iprdesk installed here is {SHIPPED}. Fix: "
             "close every browser window") in out
-    assert "Evidence vault: not created yet. Fix:" in out
+    assert "Evidence vault: not created yet (create it in the extension's popup" in out
     # Nothing was minted for a question never asked... and nothing is left of one asked.
     assert not (home / "auth.json").exists() or all(
         not e.get("session") for e in json.loads((home / "auth.json").read_text())["tokens"])

@@ -96,7 +96,7 @@ def doctor_lines(report: doctors.Report, lang: str) -> list[str]:
                          version=agent.info.version, pid=agent.info.pid, port=agent.info.port))
     lines += [problem(p, "  ") for p in report.about("agent")]
     if report.vault_items is None:
-        lines += [problem(p) for p in report.about("vault")]
+        lines.append(say("doctor.vault.none"))
     elif agent is None or agent.vault is None:
         lines.append(say("doctor.vault.no_agent", count=report.vault_items))
     else:

@@ -31,7 +31,7 @@ ASK_TIMEOUT_SECONDS = 10.0
 class Problem:
     key: str  # shared/messages: what is wrong, then "Fix: ..."
     params: dict = field(default_factory=dict)
-    topic: str = "browsers"  # what it is about: "agent", "vault" or "browsers"
+    topic: str = "browsers"  # what it is about: "agent" or "browsers"
 
     def to_json(self) -> dict:
         return {"key": self.key, "topic": self.topic,
@@ -124,9 +124,8 @@ def check(platform: Platform, data_dir: Path) -> Report:
     elif not any(e.enabled for b in browsers for e in b.extensions):
         problems.append(Problem("doctor.problem.extension_not_loaded",
                                 {"path": extension_dir()}))
+    # No vault yet is no problem: cleaning uploads needs none, the popup creates it.
     vault_items = Vault.open(data_dir).count() if Vault.exists(data_dir) else None
-    if vault_items is None:
-        problems.append(Problem("doctor.vault.none", topic="vault"))
     agent = None
     if (info := read_info(data_dir)) is not None:
         agent = AgentStatus(info, ask_vault(data_dir, info))
