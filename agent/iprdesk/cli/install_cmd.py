@@ -6,12 +6,11 @@ from pathlib import Path
 import click
 
 from iprdesk import __version__
-from iprdesk.cli.common import echo_json, home_option, home_path, json_option
+from iprdesk.cli.common import echo_json, home_option, home_path, json_option, text
 from iprdesk.native import doctor as doctors
 from iprdesk.native import platform as platforms
 from iprdesk.native import register
 from iprdesk.paths import extension_dir
-from iprdesk.text import i18n
 
 EXTENSIONS_PAGE = "chrome://extensions"  # where every Chromium browser lists extensions
 
@@ -36,14 +35,12 @@ def install(user_data_dir, browsers, as_json, home):
             {"browser": r.browser, "manifest": str(r.manifest), "registry_key": r.registry_key}
             for r in done.registered]})
         return
-    lang = i18n.system_language()
     for r in done.registered:
-        click.echo(i18n.text("install.done_browser", lang, browser=r.browser, path=r.manifest))
+        click.echo(text("install.done_browser", browser=r.browser, path=r.manifest))
         if r.registry_key:
-            click.echo(i18n.text("install.done_registry", lang, key=r.registry_key))
-    click.echo(i18n.text("install.launcher", lang, path=done.launcher))
-    click.echo(i18n.text("install.next", lang, page=EXTENSIONS_PAGE,
-                         path=extension_dir()))
+            click.echo(text("install.done_registry", key=r.registry_key))
+    click.echo(text("install.launcher", path=done.launcher))
+    click.echo(text("install.next", page=EXTENSIONS_PAGE, path=extension_dir()))
 
 
 @click.command("uninstall")
@@ -52,12 +49,11 @@ def uninstall(home):
     """Remove exactly what `iprdesk install` wrote (manifests, registry values, launcher);
     your data stays."""
     removed = register.uninstall(platforms.current(), Path(home) if home else None)
-    lang = i18n.system_language()
     for what in removed:
-        click.echo(i18n.text("uninstall.removed", lang, what=what))
+        click.echo(text("uninstall.removed", what=what))
     if not removed:
-        click.echo(i18n.text("uninstall.nothing", lang))
-    click.echo(i18n.text("uninstall.next", lang, path=home_path(home)))
+        click.echo(text("uninstall.nothing"))
+    click.echo(text("uninstall.next", path=home_path(home)))
 
 
 @click.command("doctor")
@@ -71,16 +67,16 @@ def doctor(as_json, home):
     if as_json:
         echo_json(report.to_json())
     else:
-        lang = i18n.system_language()
-        for line in doctor_lines(report, lang):
+        for line in doctor_lines(report):
             click.echo(line)
     if report.problem_count:
         click.get_current_context().exit(1)
 
 
-def doctor_lines(report: doctors.Report, lang: str) -> list[str]:
+def doctor_lines(report: doctors.Report) -> list[str]:
+    """The report in the CLI's language."""
     def say(key, **params):
-        return i18n.text(key, lang, page=EXTENSIONS_PAGE, **params)
+        return text(key, page=EXTENSIONS_PAGE, **params)
 
     def problem(p: doctors.Problem, indent=""):
         return indent + say(p.key, **p.params)

@@ -22,7 +22,6 @@ from iprdesk.errors import IprdeskError
 from iprdesk.native import manifest as host
 from iprdesk.native.platform import Platform
 from iprdesk.paths import resolve_home
-from iprdesk.text import i18n
 
 RECORD_FILE = "installed.json"
 
@@ -110,8 +109,8 @@ class Record:
         except FileNotFoundError:
             return cls()
         except (ValueError, KeyError, TypeError) as e:
-            raise IprdeskError(i18n.both_line("install.record_damaged",
-                                              path=str(_record_path(data_dir))),
+            raise IprdeskError(key="install.record_damaged",
+                               params={"path": str(_record_path(data_dir))},
                                code="install_record_damaged", status=500) from e
 
     def add_file(self, path: Path) -> None:
@@ -189,7 +188,7 @@ def _targets(platform: Platform, wanted: tuple[str, ...]) -> list[Browser]:
     found = [b for b in BROWSERS if is_installed(platform, b)]
     if not found:
         looked = ", ".join(str(data_folder(platform, b)) for b in BROWSERS)
-        raise NoBrowserFound(i18n.both_line("install.no_browser", looked=looked))
+        raise NoBrowserFound(key="install.no_browser", params={"looked": looked})
     return found
 
 

@@ -9,7 +9,6 @@ from aiohttp import web
 from iprdesk import backup as backups
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.server.http import MAX_BODY_LIMIT, body_limit, heavy, in_pool, route_body_limit, state
-from iprdesk.text import i18n
 
 routes = web.RouteTableDef()
 
@@ -38,14 +37,13 @@ async def restore(request: web.Request) -> web.Response:
     backup does not hold (moved aside, never deleted). Checked whole before anything is
     written; the vault is locked first."""
     if request.content_type not in ("application/zip", "application/octet-stream"):
-        raise BadInput("Send the backup file as application/zip",
-                       code="unsupported_media_type", status=415)
+        raise BadInput(key="backup.send_zip", code="unsupported_media_type", status=415)
     force = request.query.get("force") in ("1", "true")
     agent = state(request)
     limit, size = route_body_limit(request), 0
     with tempfile.TemporaryDirectory(prefix=".upload-", dir=agent.home) as folder:
         path = Path(folder) / "backup.zip"
-        with disk_full_means(i18n.both_line("backup.not_restored")), open(path, "wb") as f:
+        with disk_full_means("nothing_restored"), open(path, "wb") as f:
             async for chunk in request.content.iter_any():
                 size += len(chunk)
                 if size > limit:
