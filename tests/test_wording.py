@@ -8,8 +8,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from iprdesk.cli import case_cmd
-from iprdesk.cli.pairing_cmd import pair
+from iprdesk.cli import case_cmd, main
 from iprdesk.server.pairing import AuthStore
 from iprdesk.text import i18n, shared_data
 from tests.conftest import REPO
@@ -142,9 +141,10 @@ def test_a_deadline_line_says_overdue_once_in_chinese_punctuation():
 def test_the_chinese_pairing_line_gives_the_real_validity(tmp_path, monkeypatch):
     real = AuthStore.new_code
     monkeypatch.setattr(AuthStore, "new_code", lambda self: (real(self)[0], time.time() + 300))
-    out = CliRunner().invoke(pair, ["--home", str(tmp_path), "--lang", "zh_CN"]).output
+    # Through the group, which gives every command --lang (not only once another test did).
+    out = CliRunner().invoke(main, ["pair", "--home", str(tmp_path), "--lang", "zh_CN"]).output
     assert "5 分钟" in out and "10 分钟" not in out and "minutes" not in out
-    out = CliRunner().invoke(pair, ["--home", str(tmp_path), "--lang", "en"]).output
+    out = CliRunner().invoke(main, ["pair", "--home", str(tmp_path), "--lang", "en"]).output
     assert "5 minutes" in out and "分钟" not in out
 
 
