@@ -1,6 +1,7 @@
 """Appeal preflight on real PDFs: every check id, pass and fail, scans and broken files."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -406,3 +407,55 @@ async def test_url_verdicts_from_the_agents_scheduled_checks(case, home, aiohttp
     served["/still.jpg"] = 410
     await urlwatch.check_watched(home, watch.list(case.id), record=False)
     assert urls_dead().status == "pass"
+
+
+def test_new_images_from_the_vault_and_complained_pictures_from_the_watch_list(
+        case, vault, home, tmp_path):
+    """In the browser no file paths are given: the new images are the case's product photos in
+    the vault, the complained ones the pictures its old URLs served when first checked."""
+    from PIL import Image
+
+    from iprdesk.images import similar
+    from iprdesk.urls import watch as urlwatch
+
+    complained = _photo(tmp_path / "old.jpg", 1)
+    fresh = _photo(tmp_path / "fresh.jpg", 3)
+    copy = tmp_path / "copy.jpg"
+    Image.open(complained).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(copy, "JPEG")
+    old = "https://img.joomcdn.net/" + "a" * 40 + "_1024_1024.jpeg"
+    urlwatch.WatchList(home).add(case.id, [old], similar.fingerprint_file(complained),
+                                 variants=False)
+
+    def images():
+        got = preflight.run(case, preflight.gather(home, case, vault=vault), T0)
+        return {c.id: c for c in got if c.id.startswith("images.")}
+
+    got = images()
+    assert got["images.clean"].status == "unknown" and got["images.replaced"].status == "unknown"
+    vault.add(fresh.read_bytes(), {"kind": "photo", "case": case.id, "original_name": "fresh.jpg"})
+    vault.add(copy.read_bytes(), {"kind": "photo", "case": "c-99999999"})  # another case's
+    got = images()
+    assert got["images.clean"].status == "pass"
+    assert got["images.replaced"].status == "pass", got["images.replaced"].message("en")
+    vault.add(copy.read_bytes(), {"kind": "photo", "case": case.id, "original_name": "copy.jpg"})
+    got = images()["images.replaced"]
+    assert got.status == "fail" and f"copy.jpg ≈ {old}" in got.message("en")
+
+
+# A command or option to type: `...`, --option, iprdesk <command>.
+COMMAND = re.compile(r"`|--\w|\biprdesk\s+(vault|case|strip|check-urls|url-watch)\b")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_browser_is_never_told_to_run_a_command(case, lang):
+    """What the CLI reader is told to type, the browser reader finds as a fix on the page."""
+    cli, browser = ({c.id: c.message(lang, audience) for c in preflight.run(case, preflight.Inputs(
+        agreement=[], payment=None, documents_problem="preflight.doc.locked"), T0)}
+        for audience in ("cli", "browser"))
+    assert "iprdesk vault add" in cli["agreement.names_joom"]
+    assert "--new-image" in cli["images.clean"]
+    for cid, text in browser.items():
+        assert not COMMAND.search(text), (cid, text)
+    no_vault = preflight.Check("agreement.store_id", "unknown",
+                               [("preflight.doc.no_vault", {"case": case.id})])
+    assert "vault init" not in no_vault.message(lang, "browser")

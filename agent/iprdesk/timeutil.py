@@ -7,7 +7,8 @@ the zone stated, in the reader's language; `as_utc` gives scripts ISO 8601 in UT
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iprdesk.errors import BadInput
 from iprdesk.text import i18n
@@ -81,16 +82,27 @@ def show_utc(on: bool) -> None:
     _for_scripts = bool(on)
 
 
-def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool | None = None) -> str:
+def zone(name: str) -> tzinfo:
+    """The time zone an IANA name says (`Asia/Shanghai`): the reader's, when it is not the
+    machine's (the browser tells its own)."""
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"zone: {str(name)[:60]!r} is not a time zone name "
+                       "(e.g. Asia/Shanghai)") from None
+
+
+def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool | None = None,
+          zone: tzinfo | None = None) -> str:
     """A time for a person: `2026-12-07 18:00 (UTC+8)` / `2026年12月7日 18:00（UTC+8）`, in
-    the machine's zone; with as_utc (default: the CLI's --utc), ISO 8601 UTC for scripts. A
-    stored ISO string is taken too; None is shown as an empty string."""
+    the machine's zone (or `zone`, the reader's); with as_utc (default: the CLI's --utc), ISO
+    8601 UTC for scripts. A stored ISO string is taken too; None is shown as an empty string."""
     if moment is None or moment == "":
         return ""
     if isinstance(moment, str):
         moment = parse_time(moment)
     if _for_scripts if as_utc is None else as_utc:
         return iso(moment)
-    at = local(moment)
+    at = moment.astimezone(zone) if zone else local(moment)
     return i18n.text("time.local", lang, year=at.year, month=at.month, day=at.day,
                      clock=f"{at.hour:02}:{at.minute:02}", zone=zone_name(at.utcoffset()))

@@ -9,6 +9,7 @@ text, a locked vault or a check that has not run yet is `unknown` and says what 
 
 from iprdesk.casework.preflight.checks import (
                                                AGREEMENT_CHECKS,
+                                               AUDIENCES,
                                                CHECK_IDS,
                                                PAYMENT_CHECKS,
                                                Check,
@@ -19,5 +20,5 @@ from iprdesk.casework.preflight.checks import (
 from iprdesk.casework.preflight.gather import Document, Inputs, gather
 from iprdesk.casework.preflight.render import render_html, report
 
-__all__ = ["AGREEMENT_CHECKS", "CHECK_IDS", "PAYMENT_CHECKS", "Check", "Document", "Inputs",
-           "document_checks", "gather", "render_html", "report", "run", "urls_dead_check"]
+__all__ = ["AGREEMENT_CHECKS", "AUDIENCES", "CHECK_IDS", "PAYMENT_CHECKS", "Check", "Document",
+           "Inputs", "document_checks", "gather", "render_html", "report", "run", "urls_dead_check"]

@@ -10,7 +10,7 @@ from iprdesk.casework.preflight.gather import Document, Inputs
 from iprdesk.documents.pdf import read_pdf
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
-from iprdesk.text import i18n
+from iprdesk.text import i18n, shared_data
 from iprdesk.urls import check as urlcheck
 
 CHECK_IDS = (
@@ -20,11 +20,14 @@ CHECK_IDS = (
     "deadline",
 )
 MAX_LISTED = 12
+# Who reads the report: the CLI's words name its commands and options; the browser's (the
+# `<key>.browser` messages, where a message has one) point at the fix on the page instead.
+AUDIENCES = ("cli", "browser")
 
-def _param(value, lang: str):
+def _param(value, lang: str, zone=None):
     if isinstance(value, dict):
         return value[lang]
-    return timeutil.shown(value, lang) if isinstance(value, datetime) else value
+    return timeutil.shown(value, lang, zone=zone) if isinstance(value, datetime) else value
 
 
 @dataclass
@@ -35,9 +38,11 @@ class Check:
     # is shown as local time with its zone.
     parts: list[tuple[str, dict]]
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str, audience: str = "cli", zone=None) -> str:
+        """In `lang`, worded for `audience`, its times in `zone` (default: the machine's)."""
         return " ".join(
-            i18n.text(key, lang, **{k: _param(v, lang) for k, v in params.items()})
+            i18n.text(_worded_for(key, audience), lang,
+                      **{k: _param(v, lang, zone) for k, v in params.items()})
             for key, params in self.parts
         )
 
@@ -49,10 +54,17 @@ class Check:
         """Why Joom cares about it."""
         return i18n.text(f"preflight.check.{self.id}.about", lang)
 
-    def to_dict(self, lang: str) -> dict:
+    def to_dict(self, lang: str, audience: str = "cli", zone=None) -> dict:
         return {"id": self.id, "status": self.status, "title": self.title(lang),
-                "about": self.about(lang), "message": self.message(lang),
-                "messages": {lang_: self.message(lang_) for lang_ in i18n.LANGUAGES}}
+                "about": self.about(lang), "message": self.message(lang, audience, zone),
+                "messages": {lang_: self.message(lang_, audience, zone)
+                             for lang_ in i18n.LANGUAGES}}
+
+
+def _worded_for(key: str, audience: str) -> str:
+    """The message key as `audience` reads it: its browser wording where it has one."""
+    worded = f"{key}.{audience}"
+    return worded if audience != "cli" and worded in shared_data.load("messages/en.json") else key
 
 
 # --- reading the documents -------------------------------------------------------------------
@@ -346,20 +358,29 @@ def document_checks(kind: str, docs: list[Document] | None, problem: str | None,
 
 # --- images, URLs, deadline ------------------------------------------------------------------
 
-def _names(paths: list[Path]) -> str:
-    return _listed([Path(p).name for p in paths])
+def _name(image: Path | Document) -> str:
+    return image.name if isinstance(image, Document) else Path(image).name
+
+
+def _names(images: list[Path | Document]) -> str:
+    return _listed([_name(i) for i in images])
+
+
+def _image_bytes(image: Path | Document) -> bytes:
+    """An image given as a file or read from the vault; OSError when the file cannot be read."""
+    return image.data if isinstance(image, Document) else Path(image).read_bytes()
 
 
 def images_clean_check(inputs: Inputs) -> Check:
     if not inputs.new_images:
         return Check("images.clean", "unknown", [("preflight.images.clean.no_images", {})])
     dirty, unreadable = [], []
-    for path in inputs.new_images:
+    for image in inputs.new_images:
         try:
-            if not metadata.inspect_image(Path(path).read_bytes(), Path(path).name).clean:
-                dirty.append(path)
+            if not metadata.inspect_image(_image_bytes(image), _name(image)).clean:
+                dirty.append(image)
         except (BadInput, OSError):
-            unreadable.append(path)
+            unreadable.append(image)
     if dirty:
         return Check("images.clean", "fail", [("preflight.images.clean.fail",
                                                {"count": len(dirty), "files": _names(dirty)})])
@@ -370,19 +391,34 @@ def images_clean_check(inputs: Inputs) -> Check:
                                            {"count": len(inputs.new_images)})])
 
 
+def _fingerprint(image: Path | Document) -> similar.Fingerprint | None:
+    try:
+        return similar.fingerprint_bytes(_image_bytes(image), _name(image))
+    except (BadInput, OSError):
+        return None
+
+
 def images_replaced_check(inputs: Inputs) -> Check:
-    if not (inputs.new_images and inputs.complained_images):
+    if not (inputs.new_images and (inputs.complained_images or inputs.complained_references)):
         return Check("images.replaced", "unknown", [("preflight.images.replaced.no_images", {})])
-    references, unreadable = [], []
-    for path, fingerprint, _ in similar.fingerprint_many(inputs.complained_images, workers=1):
+    references, unreadable = list(inputs.complained_references), []
+    for image in inputs.complained_images:
+        fingerprint = _fingerprint(image)
         if fingerprint is None:
-            unreadable.append(path)
+            unreadable.append(image)
         else:
-            references.append((Path(path).name, fingerprint))
-    matches, failed = similar.audit(inputs.new_images, references, workers=1)
-    unreadable += [path for path, _ in failed]
+            references.append((_name(image), fingerprint))
+    matches = []
+    for image in inputs.new_images:
+        fingerprint = _fingerprint(image)
+        if fingerprint is None:
+            unreadable.append(image)
+            continue
+        found = similar.closest(fingerprint, references)
+        if found and found[1].verdict != "different":
+            matches.append(f"{_name(image)} ≈ {found[0]}")
     if matches:
-        files = _listed([f"{Path(m.path).name} ≈ {m.complained}" for m in matches])
+        files = _listed(matches)
         return Check("images.replaced", "fail", [("preflight.images.replaced.fail",
                                                   {"files": files})])
     if unreadable:

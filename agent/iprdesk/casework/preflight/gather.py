@@ -1,10 +1,12 @@
-"""The preflight's facts about a case: its documents (given, or from the vault), the images,
-the recorded dead-URL verdicts and the agent's watch list."""
+"""The preflight's facts about a case: its documents (given, or from the vault), the images
+(given, or the case's product photos in the vault and the pictures its old URLs served), the
+recorded dead-URL verdicts and the agent's watch list."""
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iprdesk.images import similar
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
 from iprdesk.vault.meta import NEWER_SUPERSEDES, split_superseded
@@ -24,8 +26,11 @@ class Inputs:
     agreement: list[Document] | None = None
     payment: list[Document] | None = None
     documents_problem: str | None = None
-    new_images: list[Path] = field(default_factory=list)
-    complained_images: list[Path] = field(default_factory=list)
+    # Image files given, or the case's product photos read from the vault (Documents).
+    new_images: list[Path | Document] = field(default_factory=list)
+    complained_images: list[Path | Document] = field(default_factory=list)
+    # The complained pictures as first served by the case's watched old URLs: (URL, fingerprint).
+    complained_references: list[tuple[str, similar.Fingerprint]] = field(default_factory=list)
     # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
     # not checked yet), from the agent's watch list and the vault; None if there are none.
     url_results: list[dict] | None = None
@@ -60,6 +65,8 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
         setattr(inputs, kind, given)
     # The agent's scheduled re-checks of the case's old URLs (readable without the vault).
     watched = urlwatch.WatchList(home).list(case.id)
+    inputs.complained_references = [(w.url, similar.Fingerprint.from_json(w.reference))
+                                     for w in watched if w.reference and not w.variant_of]
     if watched:
         inputs.url_results = [{"url": w.url, **{k: (w.last or {}).get(k)
                                                 for k in ("verdict", "checked_at")}}
@@ -75,6 +82,10 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
                 inputs.superseded[kind] = [i.original_name or i.id for i in older]
             setattr(inputs, kind, [Document(item.original_name or item.id, vault.read(item.id))
                                    for item in items])
+    if not inputs.new_images:
+        # The new images the seller added to the case (cleaned as they were added).
+        inputs.new_images = [Document(item.original_name or item.id, vault.read(item.id))
+                             for item in vault.list(case=case.id, kind="photo")]
     recorded = vault.list(case=case.id, kind="url-check")
     if recorded:
         inputs.url_results = (inputs.url_results or []) + [

@@ -10,14 +10,14 @@ from iprdesk.timeutil import iso, utc_now
 
 
 def report(case, checks: list[Check], lang: str = "en",
-           now: datetime | None = None) -> dict:
+           now: datetime | None = None, audience: str = "cli", zone=None) -> dict:
     ready = all(c.status == "pass" for c in checks)
     return {
         "case": case.id,
         "ready": ready,
         "summary": i18n.text("preflight.ready" if ready else "preflight.not_ready", lang),
         "checked": iso(now or utc_now()),
-        "checks": [c.to_dict(lang) for c in checks],
+        "checks": [c.to_dict(lang, audience, zone) for c in checks],
     }
 
 

@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from iprdesk import timeutil
 from iprdesk.casework import cases, drafts, notice, preflight
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
@@ -97,6 +98,18 @@ async def record_event(request: web.Request) -> web.Response:
     return _answer(request, case)
 
 
+@routes.post("/v1/cases/{case_id}/urls")
+async def add_old_urls(request: web.Request) -> web.Response:
+    """Add public URLs of the complained images; the agent watches them until they are dead."""
+    body = await read_json(request)
+    urls = body.get("urls")
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise BadInput("urls must be a list of URLs")
+    case = _store(request).add_urls(_case(request).id, urls)
+    state(request).services.url_scheduler.wake()
+    return _answer(request, case)
+
+
 def _preflight_work(request: web.Request, case: cases.Case):
     """A function running the case's preflight, for the pool: the documents come from the
     vault when the user unlocked it from the extension."""
@@ -120,7 +133,12 @@ async def case_drafts(request: web.Request) -> web.Response:
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
+    audience = body.get("for", "cli")
+    if audience not in preflight.AUDIENCES:
+        raise BadInput(f"for must be one of: {', '.join(preflight.AUDIENCES)}")
+    # The reader's zone (the browser's), else the machine's.
+    zone = timeutil.zone(body["zone"]) if body.get("zone") is not None else None
     case = _case(request)
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
     checks = await in_pool(request, _preflight_work(request, case))
-    return web.json_response(preflight.report(case, checks, lang, _now(request)))
+    return web.json_response(preflight.report(case, checks, lang, _now(request), audience, zone))

@@ -173,6 +173,18 @@ async def list_items(request: web.Request) -> web.Response:
                               "unreadable": vault.unreadable})
 
 
+@routes.post("/v1/vault/items/{item_id}/kind")
+async def change_kind(request: web.Request) -> web.Response:
+    """The seller says what a piece of evidence is; it is re-sealed under a new id. Needs unlock."""
+    body = await read_json(request)
+    kind = body.get("kind")
+    if not isinstance(kind, str):
+        raise BadInput("kind is required")
+    vault = session(request).vault()
+    item = await _in_thread(vault.relabel, request.match_info["item_id"], {"kind": kind})
+    return web.json_response(item.to_dict())
+
+
 @routes.post("/v1/vault/export")
 @heavy
 async def export(request: web.Request) -> web.StreamResponse:
