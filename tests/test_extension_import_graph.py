@@ -7,7 +7,7 @@ from graphlib import CycleError, TopologicalSorter
 from tests.conftest import REPO
 
 EXTENSION = REPO / "extension"
-ROOTS = ("background", "popup", "options", "preflight", "lib", "upload")
+ROOTS = ("background", "popup", "options", "case", "lib", "upload")
 # `import x from "./a.js"`, `import { a, b } from "../b.js"`, `export { c } from "./c.js"`,
 # `import "./side-effect.js"`, over several lines too.
 IMPORT = re.compile(r"""^\s*(?:import|export)\s+(?:[^'";]*?\s+from\s+)?["']([^"']+)["']""",

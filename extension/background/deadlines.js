@@ -5,6 +5,7 @@
 // only notifies what it is told and sets the alarm.
 import * as agent from "./agent-client.js";
 import { openCases } from "./open-cases.js";
+import { caseUrl } from "./handlers/casepage.js";
 import { getSharedData } from "./shared-data.js";
 import { localTime } from "../lib/time.js";
 import { language } from "../lib/words.js";
@@ -86,7 +87,7 @@ export function start() {
   chrome.notifications.onClicked.addListener((id) => {
     const [kind, caseId] = id.split(":");
     if (kind !== "deadline") return;
-    chrome.tabs.create({ url: chrome.runtime.getURL(`preflight/preflight.html?case=${caseId}`) });
+    chrome.tabs.create({ url: caseUrl(caseId, "deadlines") });
     chrome.notifications.clear(id);
   });
   checkDeadlines();

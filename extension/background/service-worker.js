@@ -6,6 +6,7 @@ import { handlers as urlHandlers } from "./handlers/urls.js";
 import { handlers as uploadHandlers } from "./handlers/upload.js";
 import { handlers as evidenceHandlers } from "./handlers/evidence.js";
 import { handlers as caseHandlers } from "./handlers/cases.js";
+import { handlers as casePageHandlers } from "./handlers/casepage.js";
 import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
 import { handlers as backupHandlers } from "./handlers/backup.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
@@ -13,7 +14,8 @@ import * as deadlines from "./deadlines.js";
 import * as native from "./native.js";
 import { getSharedData } from "./shared-data.js";
 
-const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...deadlines.handlers,
+const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...casePageHandlers,
+                   ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
                    ...penaltyHandlers, ...backupHandlers, ...native.handlers };
 

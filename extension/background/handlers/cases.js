@@ -3,6 +3,7 @@ import * as agent from "../agent-client.js";
 import { getSharedDataWith } from "../shared-data.js";
 import { checkDeadlines } from "../deadlines.js";
 import { openCases } from "../open-cases.js";
+import { caseUrl } from "./casepage.js";
 
 const STORE_ID_KEY = "lastStoreId";
 const CASE_ID = /^c-[0-9a-f]{8}$/;
@@ -38,7 +39,7 @@ export const handlers = {
     const stillPublic = verdicts.filter((v) => names.still_public.includes(v)).length;
     return { gone, public: stillPublic, unclear: verdicts.length - gone - stillPublic };
   },
+  // The preflight lives on the case page, each check with its fix.
   "ui.openPreflight": ({ caseId: id }) =>
-    chrome.tabs.create({ url: chrome.runtime.getURL(`preflight/preflight.html?case=${caseId(id)}`) })
-      .then(() => ({ opened: true })),
+    chrome.tabs.create({ url: caseUrl(caseId(id), "preflight") }).then(() => ({ opened: true })),
 };

@@ -2,61 +2,10 @@
 // (English text to copy, the explanation in the user's language). The order, the next
 // deadline and its state are the agent's (casework/deadlines.py).
 import { el } from "../../lib/dom.js";
+import { renderDraft } from "../../lib/draft-view.js";
 import { ask, t } from "../../lib/page-common.js";
 import { countdown } from "../../lib/time.js";
 import { format, language } from "../../lib/words.js";
-
-async function copy(text, button) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Clipboard API refused (no focus): the classic way still works from a click.
-    const area = el("textarea", { value: text });
-    document.body.append(area);
-    area.select();
-    document.execCommand("copy");
-    area.remove();
-  }
-  button.textContent = t("copied");
-  button.dataset.copied = "true";
-}
-
-// The body with each gap (a fact iprdesk could not confirm) marked, so none is sent unseen.
-function markedBody(draft) {
-  const parts = [];
-  let rest = draft.body;
-  for (const gap of draft.gaps) {
-    const at = rest.indexOf(gap.text);
-    if (at < 0) continue;
-    parts.push(rest.slice(0, at), el("mark", { className: "gap", textContent: gap.text }));
-    rest = rest.slice(at + gap.text.length);
-  }
-  return el("pre", { className: "body" }, ...parts, rest);
-}
-
-function renderDraft(draft) {
-  const l = language();
-  const text = `${draft.subject}\n\n${draft.body}`;
-  const button = el("button", { className: "copy", type: "button", textContent: t("copyDraft") });
-  button.addEventListener("click", () => copy(text, button));
-  const gaps = draft.gaps.length
-    ? el("div", { className: "gaps" }, t("draftGaps"),
-      el("ul", {}, draft.gaps.map((gap) => el("li", { textContent: gap.explain[l] }))))
-    : null;
-  return el("details", { className: "draft", dataset: { draft: draft.id, complete: String(draft.complete) } },
-    el("summary", {}, draft.title[l]),
-    el("p", { className: "note" }, draft.to[l]),
-    el("p", { className: "subject", textContent: t("draftSubject", draft.subject) }),
-    gaps,
-    markedBody(draft),
-    button,
-    el("h4", { textContent: t("draftExplain") }),
-    el("ol", {}, draft.paragraphs.map((p) => el("li", { textContent: p.explain[l] }))),
-    el("h4", { textContent: t("draftTerms") }),
-    el("dl", {}, draft.terms.flatMap((term) => [el("dt", { textContent: term.term }),
-                                                el("dd", { textContent: term.explain[l] })])),
-  );
-}
 
 // The case's next deadline in words ("Respond to the complaint: urgent (in 5 h)"), as the
 // agent judged it; a cached case (agent not running) shows none: its state would be a guess.
@@ -80,7 +29,7 @@ function renderCase(c, cached, arrived, shared) {
   draftsButton.addEventListener("click", async () => {
     if (drafts.childElementCount) return drafts.replaceChildren();
     const { drafts: list } = await ask("cases.drafts", { caseId: c.id });
-    drafts.replaceChildren(...list.map(renderDraft));
+    drafts.replaceChildren(...list.map((draft) => renderDraft(draft)));
   });
   item.append(el("div", { className: "buttons" }, preflight, draftsButton), drafts);
   return item;

@@ -1,7 +1,7 @@
 // The popup's old-URL section: every watched old image URL of each case with its verdict and
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
 import { el } from "../../lib/dom.js";
-import { ask, t, tn } from "../../lib/page-common.js";
+import { ask, t, tn, verdictClass } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
 import { language } from "../../lib/words.js";
 
@@ -15,14 +15,8 @@ const CSS = `
   .verdict.good { background: #1e7d34; color: #fff; }
 `;
 
-// The agent's verdict lists (shared/verdicts.json): still public is bad, gone or done is good.
-function stateClass(state, verdicts) {
-  if (verdicts.still_public.includes(state)) return "bad";
-  return verdicts.gone.includes(state) || state === "done" ? "good" : "";
-}
-
 function urlRow(w, variants, verdicts, messages) {
-  const verdict = el("span", { className: `verdict ${stateClass(w.state, verdicts)}`,
+  const verdict = el("span", { className: `verdict ${verdictClass(w.state, verdicts)}`,
                                textContent: t(`urlState_${w.state.replace("-", "_")}`) });
   const url = el("span", { className: "url", textContent: w.url, title: w.url });
   const last = el("div", { className: "note last-check", textContent: w.last

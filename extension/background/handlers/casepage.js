@@ -1,0 +1,55 @@
+// The case page's requests (extension/case/): a case by id or complaint ID, its watched URLs,
+// new images cleaned and sealed, a document's kind, old URLs added, events, the preflight in
+// the browser's wording. Only the extension's own pages may ask: they reach the vault.
+import { fromBase64, sha256Hex } from "../../lib/bytes.js";
+import * as agent from "../agent-client.js";
+import { requireExtensionPage } from "../senders.js";
+
+const path = (ref) => `/v1/cases/${encodeURIComponent(String(ref ?? ""))}`;
+
+// The case page of a case (its id or complaint ID), opened at one of its sections.
+export const caseUrl = (ref, section = "") =>
+  chrome.runtime.getURL(`case/case.html?case=${encodeURIComponent(ref)}${section ? `#${section}` : ""}`);
+
+export const handlers = {
+  "ui.openCase": ({ ref, section }) =>
+    chrome.tabs.create({ url: caseUrl(String(ref ?? ""), section) }).then(() => ({ opened: true })),
+  "casepage.case": ({ ref }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(path(ref));
+  },
+  "casepage.watched": ({ caseId }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`/v1/urls/watch?case=${encodeURIComponent(caseId)}`);
+  },
+  // In the page's language and zone, worded for the browser (the fix is on the page).
+  "casepage.preflight": ({ caseId, lang }, sender) => {
+    requireExtensionPage(sender);
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return agent.request(`${path(caseId)}/preflight`, { method: "POST", json: { lang, for: "browser", zone } });
+  },
+  "casepage.event": ({ caseId, event }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`${path(caseId)}/events`, { method: "POST", json: { event } });
+  },
+  "casepage.addUrls": ({ caseId, urls }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`${path(caseId)}/urls`, { method: "POST", json: { urls } });
+  },
+  "casepage.setKind": ({ itemId, kind }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`/v1/vault/items/${encodeURIComponent(itemId)}/kind`,
+                         { method: "POST", json: { kind } });
+  },
+  // New product images: each cleaned of metadata by the agent first, then sealed as a product
+  // photo of the case (what is sealed is what the seller uploads).
+  "casepage.addNewImages": async ({ caseId, files }, sender) => {
+    requireExtensionPage(sender);
+    const cleaned = await Promise.all(files.map(async (f) => {
+      const { blob, mime } = await agent.stripImage(fromBase64(f.data), f.name);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      return { name: f.name, type: mime, bytes, meta: { kind: "photo", sha256: await sha256Hex(bytes) } };
+    }));
+    return agent.addEvidence(cleaned, { case: caseId, captured_at: new Date().toISOString() });
+  },
+};

@@ -1,0 +1,41 @@
+// A place to drop files or pick them, for the case page's sections and fixes: hands the files
+// read as { name, type, data (base64) } to `onFiles`, its listeners tied to `signal`.
+import { toBase64 } from "../lib/bytes.js";
+import { el } from "../lib/dom.js";
+import { t } from "../lib/page-common.js";
+
+export const MAX_FILE_BYTES = 60 * 1024 * 1024;
+
+export async function readFiles(fileList) {
+  const files = [...fileList];
+  const tooBig = files.find((f) => f.size > MAX_FILE_BYTES);
+  if (tooBig) throw new Error(t("evidenceTooBig", tooBig.name));
+  return Promise.all(files.map(async (f) => ({
+    name: f.name, type: f.type, data: toBase64(new Uint8Array(await f.arrayBuffer())) })));
+}
+
+export function dropZone({ hint, accept = "", signal, onFiles, name }) {
+  const picker = el("input", { type: "file", multiple: true, accept, name });
+  const choose = el("button", { type: "button", className: "choose", textContent: t("caseChooseFiles") });
+  choose.addEventListener("click", () => picker.click(), { signal });
+  const zone = el("div", { className: "drop" }, el("div", { textContent: hint }), choose, picker);
+  const take = async (list) => {
+    if (list.length) await onFiles(await readFiles(list));
+  };
+  picker.addEventListener("change", () => take(picker.files).finally(() => { picker.value = ""; }),
+                          { signal });
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); }, { signal });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"), { signal });
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    take(e.dataTransfer.files);
+  }, { signal });
+  return zone;
+}
+
+// "Working…", then what came of it: an ok or error line beside an action.
+export function say(box, text, kind = "ok") {
+  box.className = `message ${kind}`;
+  box.textContent = text;
+}

@@ -1,0 +1,119 @@
+// The fixes a failed or unknown preflight check offers in place, also used by the sections that
+// show the same things: each builds its controls, ties its listeners to `signal` and, once
+// done, has the page read the case again (`refresh`), which runs the preflight anew.
+import { el } from "../lib/dom.js";
+import { ask, t, tn } from "../lib/page-common.js";
+import { dropZone, say } from "./drop.js";
+
+const AFTER = ["preflight", "documents", "images", "old-urls", "drafts", "bundle"];
+
+// Drop the signed agreement or the bank slip: sealed into the vault with its kind, under the case.
+export function documentFix(kind, { case: c, signal, refresh }) {
+  const message = el("p", { className: "message", role: "status" });
+  const zone = dropZone({
+    hint: t(kind === "agreement" ? "fixDropAgreement" : "fixDropPayment"), accept: ".pdf,application/pdf",
+    signal, name: `fix-${kind}`,
+    onFiles: async (files) => {
+      say(message, t("evidenceSaving"), "");
+      try {
+        await ask("evidence.add", { files, meta: { case: c.id, kind } });
+        await refresh(...AFTER);
+      } catch (e) {
+        say(message, e.message, "error");
+      }
+    } });
+  return el("div", { className: "fix", dataset: { fix: kind } }, zone, message);
+}
+
+// Drop the new product images: cleaned of metadata by the agent, then sealed as the case's
+// product photos, which the preflight compares with the complained pictures.
+export function newImagesFix({ case: c, signal, refresh }) {
+  const message = el("p", { className: "message", role: "status" });
+  const zone = dropZone({
+    hint: t("fixDropNewImages"), accept: "image/*", signal, name: "fix-new-images",
+    onFiles: async (files) => {
+      say(message, t("fixCleaning"), "");
+      try {
+        const { items } = await ask("casepage.addNewImages", { caseId: c.id, files });
+        say(message, tn("fixImagesAdded", items.length));
+        await refresh(...AFTER);
+      } catch (e) {
+        say(message, e.message, "error");
+      }
+    } });
+  return el("div", { className: "fix", dataset: { fix: "new-images" } }, zone, message);
+}
+
+// Run `work` from `button`, saying so in `message`: disabled meanwhile, the error shown if it
+// fails (then the button can be pressed again); on success the page is read anew.
+function act(button, message, signal, work) {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    say(message, t("checking"), "");
+    try {
+      if (await work() !== false) return;
+    } catch (e) {
+      say(message, e.message, "error");
+    }
+    button.disabled = false;
+  }, { signal });
+}
+
+// Check the old image URLs now: a URL still serving its picture shows what was complained
+// about, and the agent keeps that picture to compare the new images with.
+export function checkNowButton({ case: c, signal, refresh }, label = "fixCheckNow") {
+  const message = el("span", { className: "message", role: "status" });
+  const button = el("button", { type: "button", className: "check-now", textContent: t(label) });
+  act(button, message, signal, async () => {
+    await ask("urls.checkNow", { case: c.id });
+    await refresh(...AFTER);
+  });
+  return el("span", {}, button, " ", message);
+}
+
+// Paste the old image URLs (one a line, or as the Panel lists them), add them to the case and
+// check them at once.
+export function oldUrlsFix({ case: c, signal, refresh }) {
+  const box = el("textarea", { name: "old-urls", placeholder: t("fixPasteUrlsPlaceholder") });
+  const message = el("span", { className: "message", role: "status" });
+  const button = el("button", { type: "button", className: "primary add-urls", textContent: t("fixAddAndCheck") });
+  act(button, message, signal, async () => {
+    const urls = box.value.split(/[\s,]+/).map((u) => u.trim()).filter(Boolean);
+    if (!urls.length) {
+      say(message, t("fixNoUrls"), "error");
+      return false;
+    }
+    await ask("casepage.addUrls", { caseId: c.id, urls });
+    await ask("urls.checkNow", { case: c.id });
+    await refresh(...AFTER);
+    return true;
+  });
+  return el("div", { className: "fix", dataset: { fix: "old-urls" } },
+            el("div", { className: "what", textContent: t("fixPasteUrls") }), box,
+            el("div", { className: "row" }, button, message));
+}
+
+// What each check offers when it did not pass, by its id.
+export function fixesFor(check, ctx) {
+  const [group] = check.id.split(".");
+  if (group === "agreement" || group === "payment") return [documentFix(group, ctx)];
+  if (check.id === "images.clean") return [newImagesFix(ctx)];
+  if (check.id === "images.replaced") {
+    // Failed: a new image is a copy; the message names it, the seller replaces it.
+    if (check.status === "fail") return [];
+    const parts = [];
+    if (!ctx.hasNewImages) parts.push(newImagesFix(ctx));
+    parts.push(ctx.case.old_urls.length
+      ? el("div", { className: "fix", dataset: { fix: "complained" } },
+           el("div", { className: "what", textContent: t("fixComplainedFromUrls") }),
+           checkNowButton(ctx, "fixTakeComplained"))
+      : oldUrlsFix(ctx));
+    return parts;
+  }
+  if (check.id === "urls.dead") {
+    return [ctx.case.old_urls.length
+      ? el("div", { className: "fix", dataset: { fix: "check-now" } }, checkNowButton(ctx), oldUrlsFix(ctx))
+      : oldUrlsFix(ctx)];
+  }
+  return [];
+}

@@ -1,0 +1,44 @@
+// The appeal preflight of the case, run by the agent in the user's language with the browser's
+// wording (no commands to type), each check that did not pass with its fix right under it.
+import { el } from "../../lib/dom.js";
+import { ask, t } from "../../lib/page-common.js";
+import { fixesFor } from "../fixes.js";
+import { vaultGate } from "../vault-gate.js";
+
+const STATUS = { pass: "checkPass", fail: "checkFail", unknown: "checkUnknown" };
+
+export default {
+  id: "preflight",
+  titleKey: "preflightTitle",
+  async render(body, ctx) {
+    const { case: c, lang, signal } = ctx;
+    const gate = el("div", { className: "gate" });
+    body.append(gate);
+    await vaultGate(gate, ctx, { form: true });
+    if (signal.aborted) return;
+    const report = await ask("casepage.preflight", { caseId: c.id, lang });
+    if (signal.aborted) return;
+    const again = el("button", { type: "button", className: "again", textContent: t("preflightRun") });
+    again.addEventListener("click", () => ctx.refresh("preflight"), { signal });
+    const hasNewImages = report.checks.find((k) => k.id === "images.clean")?.status !== "unknown";
+    // A group's fix (the agreement's drop zone...) once, under its first check that needs it.
+    const offered = new Set();
+    const fixes = (check) => {
+      const group = check.id.startsWith("agreement.") || check.id.startsWith("payment.")
+        ? check.id.split(".")[0] : check.id;
+      if (check.status === "pass" || offered.has(group)) return null;
+      offered.add(group);
+      return fixesFor(check, { ...ctx, hasNewImages });
+    };
+    body.append(
+      el("p", { className: "verdict-summary", dataset: { ready: String(report.ready) }, textContent: report.summary }),
+      el("ul", { className: "plain checks" }, report.checks.map((check) => el("li",
+        { dataset: { check: check.id, status: check.status } },
+        el("div", { className: "head" }, el("span", { className: "title", textContent: check.title }),
+           el("span", { className: "status", textContent: t(STATUS[check.status]) })),
+        el("div", { className: "about", textContent: check.about }),
+        el("div", { className: "said", textContent: check.message }),
+        fixes(check)))),
+      el("div", { className: "row" }, again));
+  },
+};
