@@ -96,7 +96,8 @@ export function oldUrlsFix({ case: c, signal, refresh }) {
 // What each check offers when it did not pass, by its id.
 export function fixesFor(check, ctx) {
   const [group] = check.id.split(".");
-  if (group === "agreement" || group === "payment") return [documentFix(group, ctx)];
+  // Locked, the documents may be there already: the fix is the password above.
+  if (group === "agreement" || group === "payment") return ctx.unlocked ? [documentFix(group, ctx)] : [];
   if (check.id === "images.clean") return [newImagesFix(ctx)];
   if (check.id === "images.replaced") {
     // Failed: a new image is a copy; the message names it, the seller replaces it.

@@ -14,7 +14,7 @@ export default {
     const { case: c, lang, signal } = ctx;
     const gate = el("div", { className: "gate" });
     body.append(gate);
-    await vaultGate(gate, ctx, { form: true });
+    const unlocked = await vaultGate(gate, ctx, { form: true });
     if (signal.aborted) return;
     const report = await ask("casepage.preflight", { caseId: c.id, lang });
     if (signal.aborted) return;
@@ -28,7 +28,7 @@ export default {
         ? check.id.split(".")[0] : check.id;
       if (check.status === "pass" || offered.has(group)) return null;
       offered.add(group);
-      return fixesFor(check, { ...ctx, hasNewImages });
+      return fixesFor(check, { ...ctx, hasNewImages, unlocked });
     };
     body.append(
       el("p", { className: "verdict-summary", dataset: { ready: String(report.ready) }, textContent: report.summary }),
