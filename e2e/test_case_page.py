@@ -148,6 +148,7 @@ def test_the_case_page_shows_the_case_and_every_fix_works_in_place(browser, lang
         .set_input_files(str(slip))
     wait_status(page, "payment.memo", "pass")
     wait_status(page, "payment.amount_date", "pass")
+    expect(page.locator("#documents li[data-item]")).to_have_count(2)
     kinds = {li.get_attribute("data-kind") for li in page.locator("#documents li[data-item]").all()}
     assert kinds == {"agreement", "payment"}
     shoot(page, lang, "3-documents")
@@ -213,6 +214,11 @@ def test_the_case_page_shows_the_case_and_every_fix_works_in_place(browser, lang
     assert any(n.endswith("bank-slip.pdf") for n in names), names
     shoot(page, lang, "6-done")
 
+    # The timeline holds the evidence added and each old URL's last check, in time order.
+    expect(page.locator("#timeline li[data-item]")).to_have_count(4)  # 2 documents, 2 photos
+    expect(page.locator("#timeline li[data-url]")).to_have_count(2)
+    assert "signed-agreement.pdf" in page.inner_text("#timeline")
+
     # The seller records that they answered: the timeline says so, the deadline is met.
     page.locator("#timeline select[name=event]").select_option("responded")
     page.click("#timeline button.record")
@@ -231,5 +237,9 @@ def test_an_unknown_case_lists_the_open_ones(browser, lang):
     expect(error).not_to_be_empty()
     assert "CMP-OTHER" in error.inner_text()
     assert page.locator("section.case-section").count() == 0
+    # Each open case is a link to its page.
+    page.locator(".open-cases a").first.wait_for()
     shoot(page, lang, "unknown")
+    page.locator(".open-cases a", has_text="CMP-OTHER").click()
+    expect(page.locator("#complaint dd[data-fact='caseComplaintId']")).to_have_text("CMP-OTHER")
     page.close()

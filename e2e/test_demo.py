@@ -140,8 +140,8 @@ def test_preflight_shows_the_failed_memo(demo):
     _, _, agent = texts(lang)
     lines = shown["5-preflight"]["text"].splitlines()
     shows("\n".join(lines), agent["preflight.title"], agent["preflight.not_ready"])
-    # The check's title, its explanation, then its verdict and what it found.
+    # On the case page: the check's title, its verdict, its explanation, what it found.
     at = lines.index(agent["preflight.check.payment.memo.title"])
-    verdict = next(line for line in lines[at + 1:] if line.startswith("\t"))
-    shows(verdict, agent["preflight.status.fail"],
-          agent["preflight.payment.memo.fail_store"].format(store=STORE))
+    assert lines[at + 1:at + 3] == [agent["preflight.status.fail"],
+                                    agent["preflight.check.payment.memo.about"]]
+    shows(lines[at + 3], agent["preflight.payment.memo.fail_store"].format(store=STORE))

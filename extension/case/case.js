@@ -49,9 +49,15 @@ async function refresh(...ids) {
   for (const [id, draw] of drawn) if (!ids.length || ids.includes(id)) draw();
 }
 
+// An unknown case: the open ones to choose from, each a link to its page.
+async function offerOpenCases() {
+  const { cases } = await ask("cases.list");
+  document.getElementById("error").after(el("ul", { className: "plain open-cases" }, cases.map((c) =>
+    el("li", {}, el("a", { href: `?case=${encodeURIComponent(c.id)}`, textContent: c.complaint_id }),
+       ` · ${c.complainant}`))));
+}
+
 localise();
-document.getElementById("case-nav").append(
-  ...sections.map((s) => el("a", { href: `#${s.id}`, textContent: t(s.titleKey) })));
 showStatus(document.getElementById("state")).then(async (status) => {
   const error = document.getElementById("error");
   if (!ref) {
@@ -62,9 +68,12 @@ showStatus(document.getElementById("state")).then(async (status) => {
   try {
     await load();
   } catch (e) {
-    error.textContent = e.message;  // an unknown case lists the open ones
+    error.textContent = e.message;  // an unknown case names the open ones
+    if (e.code === "unknown_case") await offerOpenCases().catch(() => {});
     return;
   }
+  document.getElementById("case-nav").append(
+    ...sections.map((s) => el("a", { href: `#${s.id}`, textContent: t(s.titleKey) })));
   for (const section of sections) mount(section);
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 });

@@ -5,7 +5,7 @@ import { el } from "../lib/dom.js";
 import { ask, t, tn } from "../lib/page-common.js";
 import { dropZone, say } from "./drop.js";
 
-const AFTER = ["preflight", "documents", "images", "old-urls", "drafts", "bundle"];
+const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "drafts", "bundle"];
 
 // Drop the signed agreement or the bank slip: sealed into the vault with its kind, under the case.
 export function documentFix(kind, { case: c, signal, refresh }) {

@@ -139,8 +139,9 @@ def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]
     page.close()
     page = context.new_page()
     page.set_viewport_size({"width": 1100, "height": 900})
-    page.goto(f"{ext_url}/preflight/preflight.html?case={main_case}")
-    page.wait_for_selector("#checks tr[data-check='deadline']", timeout=30000)
+    page.goto(f"{ext_url}/case/case.html?case={main_case}#preflight")
+    page.wait_for_selector("#preflight li[data-check='deadline']", timeout=30000)
+    page.wait_for_selector("#bundle .body > *", timeout=30000)  # the last part drawn
     shot(page, "5-preflight.png")
     page.close()
     return saved
@@ -183,7 +184,7 @@ def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -
                 for path in ("/ipr/appeals", "/account"):
                     context.new_page().goto(PANEL + path)
                 context.new_page().goto(
-                    f"{ext_url}/preflight/preflight.html?case={seeded.main_case}")
+                    f"{ext_url}/case/case.html?case={seeded.main_case}#preflight")
                 echo(i18n.text("demo.open", lang))
                 context.wait_for_event("close", timeout=0)
                 return []

@@ -29,7 +29,7 @@ function kindPicker(item, kinds, lang, signal, refresh, message) {
     select.disabled = true;
     try {
       await ask("casepage.setKind", { itemId: item.id, kind: select.value });
-      await refresh("documents", "preflight", "images");
+      await refresh("documents", "preflight", "images", "timeline", "drafts");
     } catch (e) {
       say(message, e.message, "error");
       select.disabled = false;
@@ -52,7 +52,7 @@ export default {
           const { items } = await ask("evidence.add", { files, meta: { case: c.id } });
           say(message, items.map((i) => t("caseDocumentFiled", i.original_name,
             kinds.find((k) => k.id === i.kind)?.label[lang] || i.kind)).join("\n"));
-          await refresh("documents", "preflight", "images");
+          await refresh("documents", "preflight", "images", "timeline", "drafts");
         } catch (e) {
           say(message, e.message, "error");
         }

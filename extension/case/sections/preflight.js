@@ -5,8 +5,6 @@ import { ask, t } from "../../lib/page-common.js";
 import { fixesFor } from "../fixes.js";
 import { vaultGate } from "../vault-gate.js";
 
-const STATUS = { pass: "checkPass", fail: "checkFail", unknown: "checkUnknown" };
-
 export default {
   id: "preflight",
   titleKey: "preflightTitle",
@@ -35,7 +33,7 @@ export default {
       el("ul", { className: "plain checks" }, report.checks.map((check) => el("li",
         { dataset: { check: check.id, status: check.status } },
         el("div", { className: "head" }, el("span", { className: "title", textContent: check.title }),
-           el("span", { className: "status", textContent: t(STATUS[check.status]) })),
+           el("span", { className: "status", textContent: ctx.messages[`preflight.status.${check.status}`] })),
         el("div", { className: "about", textContent: check.about }),
         el("div", { className: "said", textContent: check.message }),
         fixes(check)))),

@@ -1,4 +1,5 @@
-// What happened in the case, oldest first, in the seller's time; an event the seller reports
+// What happened in the case, oldest first, in the seller's time: its events, the evidence added
+// (while the vault is unlocked) and each old URL's last check; an event the seller reports
 // (responded, offer received...) is recorded here and starts or meets its deadlines.
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
@@ -7,14 +8,30 @@ import { localTime } from "../../lib/time.js";
 export default {
   id: "timeline",
   titleKey: "caseTimeline",
-  render(body, { case: c, shared, messages, lang, signal, refresh }) {
+  async render(body, { case: c, shared, messages, lang, signal, refresh }) {
     const names = shared.deadlines.events;
-    const happened = Object.entries(c.events).sort(([, a], [, b]) => a.localeCompare(b));
-    if (c.closed) happened.push(["closed", c.closed]);
-    body.append(el("ul", { className: "plain timeline" }, happened.map(([name, at]) =>
-      el("li", { dataset: { event: name } },
-         el("span", { className: "when", textContent: localTime(at, messages) }),
-         names[name]?.[lang] || t("caseClosedEvent")))));
+    const happened = Object.entries(c.events).map(([name, at]) => ({ at, data: { event: name },
+                                                                      text: names[name]?.[lang] }));
+    if (c.closed) happened.push({ at: c.closed, data: { event: "closed" }, text: t("caseClosedEvent") });
+    const [vault, { urls }] = await Promise.all([ask("vault.status"), ask("casepage.watched", { caseId: c.id })]);
+    if (signal.aborted) return;
+    if (vault.unlocked) {
+      const { items } = await ask("vault.items", { caseId: c.id });
+      if (signal.aborted) return;
+      const kinds = Object.fromEntries(shared.evidence_kinds.kinds.map((k) => [k.id, k.label[lang]]));
+      for (const item of items.filter((i) => i.kind !== "url-check")) {
+        happened.push({ at: item.captured_at, data: { item: item.id },
+                        text: t("caseEvidenceAdded", kinds[item.kind] || item.kind, item.original_name || item.id) });
+      }
+    }
+    for (const w of urls.filter((u) => u.last && !u.variant_of)) {
+      happened.push({ at: w.last.checked_at, data: { url: w.url },
+                      text: t("caseUrlChecked", w.url, t(`urlState_${w.last.verdict.replace("-", "_")}`)) });
+    }
+    happened.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    body.append(el("ul", { className: "plain timeline" }, happened.map((h) =>
+      el("li", { dataset: h.data }, el("span", { className: "when", textContent: localTime(h.at, messages) }),
+         h.text))));
     if (c.status !== "open") return;
     // In the order a case goes (each deadline's start, then what meets it; the rest after):
     // the cached shared data keeps no key order.
