@@ -130,6 +130,9 @@ def test_the_case_page_shows_the_case_and_every_fix_works_in_place(browser, lang
     page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
     page.click("#preflight form.unlock button")
     wait_status(page, "agreement.names_joom", "fail")
+    # Each fix once, under the first check that needs it.
+    for fix in ("agreement", "payment", "new-images", "old-urls"):
+        expect(page.locator(f"#preflight .fix[data-fix='{fix}']")).to_have_count(1)
     expect(page.locator("#preflight .verdict-summary")).to_have_attribute("data-ready", "false")
     assert not COMMAND.search(page.inner_text("body")), "a page tells the seller to run a command"
     shoot(page, lang, "2-unlocked")

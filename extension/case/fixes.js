@@ -104,11 +104,12 @@ export function fixesFor(check, ctx) {
     if (check.status === "fail") return [];
     const parts = [];
     if (!ctx.hasNewImages) parts.push(newImagesFix(ctx));
-    parts.push(ctx.case.old_urls.length
-      ? el("div", { className: "fix", dataset: { fix: "complained" } },
-           el("div", { className: "what", textContent: t("fixComplainedFromUrls") }),
-           checkNowButton(ctx, "fixTakeComplained"))
-      : oldUrlsFix(ctx));
+    // Without old URLs, pasting them is the old-URL check's own fix, offered under it.
+    if (ctx.case.old_urls.length) {
+      parts.push(el("div", { className: "fix", dataset: { fix: "complained" } },
+                    el("div", { className: "what", textContent: t("fixComplainedFromUrls") }),
+                    checkNowButton(ctx, "fixTakeComplained")));
+    }
     return parts;
   }
   if (check.id === "urls.dead") {

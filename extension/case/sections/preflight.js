@@ -19,15 +19,15 @@ export default {
     const again = el("button", { type: "button", className: "again", textContent: t("preflightRun") });
     again.addEventListener("click", () => ctx.refresh("preflight"), { signal });
     const hasNewImages = report.checks.find((k) => k.id === "images.clean")?.status !== "unknown";
-    // A group's fix (the agreement's drop zone...) once, under its first check that needs it.
+    // Each fix (the agreement's drop zone, the new images'...) once, under the first check
+    // that needs it.
     const offered = new Set();
-    const fixes = (check) => {
-      const group = check.id.startsWith("agreement.") || check.id.startsWith("payment.")
-        ? check.id.split(".")[0] : check.id;
-      if (check.status === "pass" || offered.has(group)) return null;
-      offered.add(group);
-      return fixesFor(check, { ...ctx, hasNewImages, unlocked });
-    };
+    const fixes = (check) => (check.status === "pass" ? null
+      : fixesFor(check, { ...ctx, hasNewImages, unlocked }).filter((fix) => {
+        const seen = offered.has(fix.dataset.fix);
+        offered.add(fix.dataset.fix);
+        return !seen;
+      }));
     body.append(
       el("p", { className: "verdict-summary", dataset: { ready: String(report.ready) }, textContent: report.summary }),
       el("ul", { className: "plain checks" }, report.checks.map((check) => el("li",
