@@ -107,9 +107,11 @@ class Browser:
         try:
             yield
         finally:
+            # The agent first: registered again, the extension may connect before it is up,
+            # and its host would start an agent of its own in the same data directory.
+            self.agent.start()
             if self.native:
                 parked.rename(self.host_manifest)
-            self.agent.start()
             if self.native:
                 page = self.open_extension_page("popup/popup.html")  # looking connects again
                 page.wait_for_selector('#state[data-state="connected"]')
