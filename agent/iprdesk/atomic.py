@@ -10,8 +10,9 @@ import ctypes
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(path: Path) -> None:
@@ -31,11 +32,23 @@ def fsync_dir(path: Path) -> None:
 _WRITE_SLICE = 256 * 1024
 
 
+def _slices(data):
+    view = memoryview(data)
+    for start in range(0, len(view), _WRITE_SLICE):
+        yield view[start:start + _WRITE_SLICE]
+
+
+def write_all(fd: int, data) -> None:
+    """Write all of `data` to the file descriptor `fd`, at its position."""
+    for part in _slices(data):
+        while part:
+            part = part[os.write(fd, part):]
+
+
 def write_pieces(f, pieces: Iterable[bytes | memoryview]) -> None:
     for piece in pieces:
-        view = memoryview(piece)
-        for start in range(0, len(view), _WRITE_SLICE):
-            f.write(view[start:start + _WRITE_SLICE])
+        for part in _slices(piece):
+            f.write(part)
 
 
 def _temp_beside(path: Path, tag: str = "") -> tuple[int, str]:
@@ -115,17 +128,18 @@ def _flush(files: list[Path]) -> None:
             os.close(fd)
 
 
-def stage_file(path: Path, pieces: Iterable[bytes | memoryview], mode: int = 0o600, *,
+def stage_file(path: Path, write: Callable[[BinaryIO], None], mode: int = 0o600, *,
                tag: str = "") -> Path:
     """Write a temp file beside `path`, without an fsync, for StagedFiles to put in place.
 
-    Works in any process: a batch can stage in worker processes and commit in the parent.
+    `write(f)` writes the content. Works in any process: a batch can stage in worker
+    processes and commit in the parent.
     The temp file is named `.<name>.<tag>.<random>.tmp`, so a batch can find its own strays.
     """
     fd, tmp = _temp_beside(path, tag)
     try:
         with os.fdopen(fd, "wb") as f:
-            write_pieces(f, pieces)
+            write(f)
             f.flush()
             start_writeback(f.fileno())
         os.chmod(tmp, mode)

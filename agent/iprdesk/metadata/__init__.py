@@ -1,8 +1,10 @@
 """Lossless metadata stripping (DESIGN section 4): the core library, no HTTP, no CLI.
 
     cleaned = strip_image(data, "IMG_2041.jpg")
-    cleaned.pieces     # the cleaned file as pieces to write in order (views into `data`)
+    cleaned.pieces     # the cleaned file as pieces to write in order (Spans of `data`)
     cleaned.data       # the same joined into bytes
+    cleaned.write_to(f, source_fd)  # into a file, the Spans copied by the kernel from the
+                                    # input file where it can (metadata/output.py)
     cleaned.report     # Report: what was removed, in English and Chinese
 
 `inspect_image` reports the same without producing output. Anything that is not a sound
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from iprdesk.errors import BadInput
-from iprdesk.metadata.base import ImageProblem, Pieces
+from iprdesk.metadata import output
+from iprdesk.metadata.base import ImageProblem, Pieces, Span
 from iprdesk.metadata.registry import handler_for, is_image
 from iprdesk.metadata.report import Report
 from iprdesk.text import i18n
@@ -33,10 +36,17 @@ class Cleaned:
     pieces: Pieces
     report: Report
     mime: str
+    source: bytes  # the input the pieces' Spans refer to (bytes or a memory map)
 
     @property
     def data(self) -> bytes:
-        return b"".join(self.pieces)
+        return output.joined(self.pieces, self.source)
+
+    def write_to(self, f, source_fd: int | None = None) -> None:
+        """Write the cleaned file into the open file `f`; `source_fd` is the input file open
+        for reading, if the input came from one."""
+        f.flush()
+        output.write(f.fileno(), self.pieces, self.source, source_fd)
 
 
 def output_name(name: str, extension: str | None) -> str:
@@ -75,9 +85,9 @@ def strip_image(data: bytes, name: str, *, heic_to_jpeg: bool = False) -> Cleane
     handler, rewrite = _rewrite(data, name, "strip", heic_to_jpeg)
     # Nothing found means nothing to change: hand back the very bytes we were given.
     clean = rewrite.findings.empty() and not handler.output_format
-    output = [data] if clean else rewrite.output
+    output = [Span(0, len(data))] if clean else rewrite.output
     report = _report(name, "strip", handler, rewrite, data, output)
-    return Cleaned(output, report, handler.output_mime or handler.mime)
+    return Cleaned(output, report, handler.output_mime or handler.mime, data)
 
 
 def inspect_image(data: bytes, name: str) -> Report:

@@ -55,9 +55,22 @@ def check_pixels(width: int, height: int, frames: int = 1) -> None:
             f"{MAX_ANIMATION_PIXELS // 1_000_000} million pixels iprdesk accepts in all")
 
 
-# The cleaned file as pieces to write one after another. Large verbatim spans (image data)
-# are memoryviews into the input: a 6 MB photo is never copied inside the process.
-Pieces = list[bytes | memoryview]
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Bytes `start:stop` of the input, kept verbatim. A range of the input rather than a
+    slice of it, so that the writer can have the kernel copy it from the input file without
+    the bytes passing through Python (`metadata/output.py`)."""
+
+    start: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+
+# The cleaned file as pieces to write one after another: new bytes (rewritten headers) and
+# Spans of the input (image data): a 6 MB photo is never copied inside the process.
+Pieces = list[bytes | Span]
 
 
 @dataclass
@@ -105,5 +118,6 @@ class FormatHandler(ABC):
     def rewrite(self, data: bytes) -> Rewrite:
         """Clean `data`; raise ImageProblem for anything that is not a sound image.
 
-        `data` may be a memory map: index, slice, `find` and regular expressions only.
+        `data` may be a memory map: index, slice, `find` and regular expressions only. What
+        is kept verbatim goes into the output as a Span of `data`, never as a copy or a view.
         """

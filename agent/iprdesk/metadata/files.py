@@ -22,7 +22,6 @@ from iprdesk.atomic import (
     atomic_writer,
     remove_quietly,
     stage_file,
-    write_pieces,
 )
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 
@@ -55,20 +54,32 @@ def read_image(path: Path) -> bytes:
         return path.read_bytes()
 
 
-def map_image(path: Path) -> bytes | mmap.mmap:
-    """The file as a read-only memory map: a 6 MB photo is not copied into the process.
+@contextlib.contextmanager
+def opened_image(path: Path) -> Iterator[tuple[bytes | mmap.mmap, int | None]]:
+    """The file as a read-only memory map (a 6 MB photo is not copied into the process) and
+    its descriptor, open for the kernel to copy from while the cleaned file is written.
 
     For the CLI only: if another program truncates the file while it is mapped, reading it
     raises SIGBUS, which a long-running agent must not risk (it reads files into memory).
-    Files that cannot be mapped (empty, pipes) are read instead.
+    Files that cannot be mapped (empty, pipes) are read instead, and have no descriptor.
     """
-    with _reading(path), open(path, "rb") as f:
+    with _reading(path):  # around the opening only: the caller's write errors are its own
+        f = open(path, "rb")  # noqa: SIM115 - closed below, after the map
+    with f:
         info = os.fstat(f.fileno())
         check_size(path, info.st_size)
+        mapped = None
         if stat.S_ISREG(info.st_mode) and info.st_size:
             with contextlib.suppress(OSError):  # a filesystem that cannot map: read instead
-                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    return read_image(path)
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        if mapped is None:
+            yield read_image(path), None
+            return
+        try:
+            yield mapped, f.fileno()
+        finally:
+            with contextlib.suppress(BufferError):  # a view still held: it closes with it
+                mapped.close()
 
 
 _WILDCARDS = frozenset("*?[")
@@ -159,7 +170,7 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | N
     dest, mode = target
     try:
         with atomic_writer(dest, mode) as f:
-            write_pieces(f, cleaned.pieces)
+            cleaned.write_to(f)
     except OSError as e:
         raise _unwritable(src, dest, e) from e
     return dest
@@ -170,16 +181,18 @@ def stage_clean(path: Path, out_dir: Path | None, *, heic_to_jpeg: bool = False,
     """Clean one file of a batch into a temp file beside its destination: the report, the
     destination and the temp file (both None when the file is left as it is). Runs in any
     process; a CleanBatch in the parent puts the temp files in place."""
-    cleaned = strip_image(map_image(path), path.name, heic_to_jpeg=heic_to_jpeg)
-    target = _target(cleaned, path, out_dir)
-    if target is None:
-        return cleaned.report, None, None
-    dest, mode = target
-    dest = dest.resolve()
-    try:
-        return cleaned.report, dest, stage_file(dest, cleaned.pieces, mode, tag=tag)
-    except OSError as e:
-        raise _unwritable(path, dest, e) from e
+    with opened_image(path) as (data, fd):
+        cleaned = strip_image(data, path.name, heic_to_jpeg=heic_to_jpeg)
+        target = _target(cleaned, path, out_dir)
+        if target is None:
+            return cleaned.report, None, None
+        dest, mode = target
+        dest = dest.resolve()
+        try:
+            temp = stage_file(dest, lambda f: cleaned.write_to(f, fd), mode, tag=tag)
+        except OSError as e:
+            raise _unwritable(path, dest, e) from e
+        return cleaned.report, dest, temp
 
 
 # Fewer files than this are cleaned in this process: starting workers would cost more.

@@ -13,6 +13,7 @@ from iprdesk.metadata.base import (
     FormatHandler,
     Picture,
     Rewrite,
+    Span,
     check_pixels,
     damaged,
     truncated,
@@ -60,8 +61,7 @@ class GifHandler(FormatHandler):
         width, height, flags = struct.unpack("<HHB", data[6:11])
         check_pixels(width, height)
         pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-        view = memoryview(data)
-        out, frames, icc = [view[:pos]], 0, False
+        out, frames, icc = [Span(0, pos)], 0, False
         while True:
             if pos >= n:
                 raise truncated("it ends before the GIF trailer")
@@ -77,7 +77,7 @@ class GifHandler(FormatHandler):
                 start = pos
                 pos += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1  # + LZW size
                 pos = _skip_sub_blocks(data, pos)
-                out.append(view[start:pos])
+                out.append(Span(start, pos))
                 frames += 1
                 check_pixels(width, height, frames)
             elif introducer == 0x21:
@@ -87,7 +87,7 @@ class GifHandler(FormatHandler):
                 pos = _skip_sub_blocks(data, pos + 2)
                 ident = data[start + 3:start + 14] if label == _APPLICATION else b""
                 if label in (_GRAPHIC_CONTROL, _PLAIN_TEXT) or ident in _KEEP_APPLICATIONS:
-                    out.append(view[start:pos])
+                    out.append(Span(start, pos))
                     icc = icc or ident == b"ICCRGBG1012"
                 elif label == _COMMENT:
                     text = _sub_block_data(data, start + 2, pos)

@@ -16,6 +16,7 @@ from iprdesk.metadata.base import (
     Picture,
     Pieces,
     Rewrite,
+    Span,
     check_pixels,
     damaged,
     truncated,
@@ -95,7 +96,7 @@ class JpegHandler(FormatHandler):
         # Browsers (and Pillow) take the orientation from the first EXIF block alone.
         first_exif = True
         extended_xmp: dict[bytes, list[tuple[int, bytes]]] = {}
-        n, pos, view = len(data), 2, memoryview(data)
+        n, pos = len(data), 2
         while True:
             if pos + 2 > n:
                 raise truncated("it ends before the end-of-image marker")
@@ -125,7 +126,7 @@ class JpegHandler(FormatHandler):
                 pos += 2
                 break
             if marker in _STANDALONE:
-                out.append(data[pos:pos + 2])
+                out.append(Span(pos, pos + 2))
                 pos += 2
                 continue
             if marker == SOI:
@@ -139,7 +140,7 @@ class JpegHandler(FormatHandler):
             payload = data[pos + 4:end]
 
             if marker in _DECODING:
-                out.append(view[pos:end])
+                out.append(Span(pos, end))
                 if marker in _SOF_WITH_SIZE and len(payload) >= 5:
                     frames += 1
                     if frames == 1:
@@ -150,17 +151,17 @@ class JpegHandler(FormatHandler):
                     scan_end = _SCAN_END.search(data, end)
                     if scan_end is None:
                         raise truncated("it ends inside the image data")
-                    out.append(view[end:scan_end.start()])
+                    out.append(Span(end, scan_end.start()))
                     end = scan_end.start()
             elif marker == APP0 and payload.startswith(b"JFIF\x00"):
                 out.append(_segment(APP0, _jfif_without_thumbnail(payload, findings)))
                 if exif_at is None:
                     exif_at = len(out)
             elif marker == 0xE2 and payload.startswith(ICC_ID):
-                out.append(view[pos:end])
+                out.append(Span(pos, end))
                 icc_chunks.append(payload[len(ICC_ID):])
             elif marker == 0xEE and payload.startswith(b"Adobe"):
-                out.append(data[pos:end])
+                out.append(Span(pos, end))
             elif marker == 0xE1 and payload.startswith(EXIF_HEADER):
                 if first_exif:
                     orientation, first_exif = orientation_of(payload), False

@@ -15,6 +15,7 @@ from iprdesk.metadata.base import (
     Picture,
     Pieces,
     Rewrite,
+    Span,
     check_pixels,
     damaged,
     truncated,
@@ -147,7 +148,7 @@ class PngHandler(FormatHandler):
                 width, height = struct.unpack(">II", body[:8])
                 check_pixels(width, height)
             if keep:
-                out.append(view[pos:end])
+                out.append(Span(pos, end))
                 icc = icc or kind == b"iCCP"
                 if kind == b"acTL" and length >= 8:
                     frames = max(1, struct.unpack(">I", body[:4])[0])

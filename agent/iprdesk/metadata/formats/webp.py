@@ -14,6 +14,7 @@ from iprdesk.metadata.base import (
     Picture,
     Pieces,
     Rewrite,
+    Span,
     check_pixels,
     damaged,
     truncated,
@@ -35,7 +36,7 @@ _FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x08, 0x04, 0x02  # VP8X flag bits
 _MIN_RIFF_SIZE = 4 + 8
 
 
-def _chunk(kind: bytes, body: bytes | memoryview, pad: bytes | memoryview = b"\x00") -> Pieces:
+def _chunk(kind: bytes, body: bytes | Span, pad: bytes = b"\x00") -> Pieces:
     return [kind + struct.pack("<I", len(body)), body, *([pad] if len(body) & 1 else [])]
 
 
@@ -69,7 +70,7 @@ class WebpHandler(FormatHandler):
             # Decoders refuse it; what follows is not part of the image.
             raise damaged(f"its RIFF size ({riff_size} bytes) leaves no room for an image")
         # (kind, payload, padding byte as found) of each chunk kept.
-        chunks: list[tuple[bytes, bytes | memoryview, bytes | memoryview]] = []
+        chunks: list[tuple[bytes, bytes | Span, bytes]] = []
         orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
         bitstreams = 0  # top-level VP8 / VP8L chunks
         first_exif = True  # a demuxer (libwebp's, Pillow's) reads the first EXIF chunk only
@@ -95,7 +96,9 @@ class WebpHandler(FormatHandler):
                     raise damaged("it does not start with a VP8, VP8L or VP8X chunk")
                 check_pixels(width, height)
             if kind in _KEEP:
-                chunks.append((kind, body, view[end:end + (size & 1)] or b"\x00"))
+                # VP8X is rewritten below; the others are copied as they are.
+                chunks.append((kind, bytes(body) if kind == b"VP8X" else Span(pos + 8, end),
+                               bytes(view[end:end + (size & 1)]) or b"\x00"))
                 if kind == b"ICCP":
                     check_profile(bytes(body))
                     icc = True
