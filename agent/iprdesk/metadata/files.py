@@ -7,14 +7,10 @@ of a fully written temp file that is on disk: a crash leaves either the old or t
 import contextlib
 import functools
 import mmap
-import multiprocessing as mp
 import os
-import secrets
 import signal
 import stat
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from iprdesk.atomic import (
@@ -200,7 +196,11 @@ _MIN_FILES_FOR_WORKERS = 4
 
 
 def _worker_count(n_files: int) -> int:
-    if n_files < _MIN_FILES_FOR_WORKERS or "fork" not in mp.get_all_start_methods():
+    if n_files < _MIN_FILES_FOR_WORKERS:
+        return 1
+    import multiprocessing  # only for a batch: one file does not pay for its import
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cpus or 1, n_files))
@@ -211,8 +211,11 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+def _pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_ignore_interrupts)
 
 
@@ -227,7 +230,7 @@ class CleanBatch:
 
     def __init__(self, out_dir: Path | None, *, heic_to_jpeg: bool = False):
         self._out_dir = out_dir
-        self._tag = secrets.token_hex(4)  # names this batch's temp files
+        self._tag = os.urandom(4).hex()  # names this batch's temp files
         self._stage = functools.partial(stage_clean, out_dir=out_dir, heic_to_jpeg=heic_to_jpeg,
                                         tag=self._tag)
         self._staged = StagedFiles()
@@ -254,14 +257,22 @@ class CleanBatch:
             self._remove_strays(paths)
 
     def _result(self, future, path: Path):
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
         try:
             return future.result()
         except BrokenProcessPool:
-            # A worker died (a crash in a decoder, SIGBUS from a file truncated under its
-            # memory map, the OOM killer) and took the pool's pending files with it. Each of
-            # them gets a worker of its own, so only a file that kills it again fails.
-            with _pool(1) as alone:
+            pass
+        # A worker died (a crash in a decoder, SIGBUS from a file truncated under its memory
+        # map, the OOM killer) and took the pool's pending files with it. Each of them gets a
+        # worker of its own, so only a file that kills it again fails.
+        with _pool(1) as alone:
+            try:
                 return alone.submit(self._stage, path).result()
+            except BrokenProcessPool:  # it killed its own worker too
+                raise BadImage(f"{path}: cleaning it stopped the process that read it (a "
+                               "damaged file, or one changed while it was read)",
+                               code="damaged") from None
 
     def _remove_strays(self, paths: list[Path]) -> None:
         """Remove this batch's temp files that no outcome handed over: a run interrupted, or
@@ -279,9 +290,6 @@ class CleanBatch:
             report, dest, temp = outcome()
         except BadImage as e:
             return e, None
-        except BrokenProcessPool:  # it killed its own worker too
-            return BadImage(f"{path}: cleaning it stopped the process that read it (a damaged "
-                            "file, or one changed while it was read)", code="damaged"), None
         if temp is not None:
             if dest in self._sources:  # two inputs with one name must not overwrite each other
                 remove_quietly(temp)

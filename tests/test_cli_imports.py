@@ -1,0 +1,31 @@
+"""A quick command starts quickly: `iprdesk strip one.jpg -o out/` imports what cleaning needs
+and none of the agent, the vault, the browser tooling or the worker pool (its time is a
+benchmark, bench/strip.py; this is the behaviour behind it)."""
+
+import subprocess
+import sys
+
+from tests import image_fixtures as fx
+
+# Packages a one-file strip has no use for, each costing start-up time.
+NOT_FOR_STRIP = ["aiohttp", "playwright", "cryptography", "numpy", "pypdf", "pillow_heif",
+                 "multiprocessing", "concurrent", "asyncio", "ssl", "iprdesk.server",
+                 "iprdesk.vault", "iprdesk.images", "iprdesk.urls", "iprdesk.casework"]
+
+
+def imported_by(*args) -> set[str]:
+    """Every module the command imports, from the interpreter's own report (-X importtime)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "iprdesk", *map(str, args)],
+                          capture_output=True, text=True, check=True)
+    return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line} - {"package"}
+
+
+def test_strip_of_one_file_imports_nothing_it_does_not_use(tmp_path):
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(fx.photo_jpeg())
+    modules = imported_by("strip", photo, "-o", tmp_path / "out")
+    assert (tmp_path / "out" / "IMG_2041.jpg").exists()
+    assert "iprdesk.metadata.formats.jpeg" in modules  # the report is the real one
+    unwanted = {m for m in modules for p in NOT_FOR_STRIP if m == p or m.startswith(p + ".")}
+    assert unwanted == set()
