@@ -8,6 +8,7 @@
 - Content: STREAM (Hoang, Reyhanitabar, Rogaway and Vizar, 2015) as age uses it: AES-256-GCM
   over 64 KiB chunks, nonce = 11-byte big-endian chunk counter || final-chunk flag, the object
   header as associated data. Dropping, reordering or truncating chunks fails authentication.
+- Listing index: AES-256-GCM under a key derived from the X25519 private key (index.py).
 - Padding: object format 2 pads content to a Padmé length (padme() below; objects.py says
   where the padding and its length go).
 """
@@ -134,6 +135,11 @@ def raw_private(key) -> bytes:
 
 def _hkdf(secret: bytes, salt: bytes | None, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=info).derive(secret)
+
+
+def derive_key(secret: bytes, info: bytes) -> bytes:
+    """A key for one purpose (`info`) derived from a secret key (HKDF-SHA256)."""
+    return _hkdf(secret, None, info)
 
 
 def _seal_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:

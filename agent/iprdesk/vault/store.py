@@ -3,6 +3,9 @@
     vault.json   public keys, Argon2id parameters, private keys wrapped under the passphrase
     objects/     one sealed file per piece of evidence (objects.py), named by its id
     journal/     the hash-chained journal (journal.py)
+    index        every object's metadata in one sealed file, for listing (index.py): a
+                 cache, written by whoever lists with the passphrase, never trusted beyond
+                 what the journal says is live
     lock         held (flock) by whoever changes objects/ or journal/
 
 Adding needs only the public key. An add first encrypts into a staging file (`.stage-<id>`,
@@ -41,7 +44,7 @@ from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_dis
 from iprdesk.locking import exclusive, lock, unlock
 from iprdesk.text import i18n
 from iprdesk.timeutil import now_iso
-from iprdesk.vault import crypto, objects
+from iprdesk.vault import crypto, index, objects
 from iprdesk.vault.backoff import Backoff, Clock
 from iprdesk.vault.crypto import Damaged, KdfParams
 from iprdesk.vault.errors import (
@@ -180,7 +183,11 @@ class Vault:
         self._keys: _Keys | None = None
         self._replay = _Replay()
         self._replay_lock = threading.Lock()
-        self._items: dict[str, tuple[tuple, Item]] = {}
+        # Decrypted metadata: object id -> (its object file's SHA-256, its metadata), the
+        # listing index's entries (index.py) once a listing has read it.
+        self._items: index.Entries = {}
+        self._index_read = False
+        self._unsealed = 0  # metadata decrypted from objects, not taken from the index
         self._head: tuple[int, str] | None = None  # the journal's head while holding the lock
         self._public_keys_checked = False  # self.header is fixed, so once per Vault is enough
         self.unreadable: list[str] = []
@@ -290,6 +297,7 @@ class Vault:
     def lock(self) -> None:
         self._keys = None
         self._items.clear()
+        self._index_read = False
 
     def _require_keys(self) -> _Keys:
         if self._keys is None:
@@ -557,41 +565,63 @@ class Vault:
                                " (files swapped or renamed)")
         return reader
 
-    def item(self, id_or_prefix: str) -> Item:
-        object_id = self.resolve(id_or_prefix)
-        path = self.objects_dir / object_id
+    def _meta(self, object_id: str, file_sha: str | None = None) -> dict:
+        """An object's decrypted metadata: known while the journal records the same object
+        file (`file_sha`, its SHA-256, looked up when not given), else read from the object."""
         self._require_keys()
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        if file_sha is None:
+            file_sha = self._state().live.get(object_id, "")
         cached = self._items.get(object_id)
-        if cached and cached[0] == stamp:
+        if cached and file_sha and cached[0] == file_sha:
             return cached[1]
         with self._reader(object_id) as reader:
-            item = Item.from_dict(object_id, reader.meta)
-        self._items[object_id] = (stamp, item)
-        return item
+            meta = reader.meta
+        self._items[object_id] = (file_sha, meta)
+        self._unsealed += 1
+        return meta
+
+    def item(self, id_or_prefix: str) -> Item:
+        object_id = self.resolve(id_or_prefix)
+        return Item.from_dict(object_id, self._meta(object_id))
 
     def list(self, case: str | None = None, kind: str | None = None) -> list[Item]:
         """Decrypted metadata of every readable object, oldest capture first.
 
+        Taken from the listing index (index.py) where it holds the very object file the
+        journal records; the others are read from their objects and the index rewritten.
         A damaged object is left out (and logged) rather than hiding all the others;
         `verify` names it; `unreadable` lists the ids left out by the last call.
         """
-        self._require_keys()
+        keys = self._require_keys()
+        key = index.index_key(keys.x25519)
+        if not self._index_read:
+            for object_id, entry in index.load(self.root / index.NAME, key).items():
+                self._items.setdefault(object_id, entry)
+            self._index_read = True
+        unsealed = self._unsealed
+        live = self._state().live
+        present = set(os.listdir(self.objects_dir))
         items = []
         self.unreadable = []
-        for object_id in self.ids():
+        for object_id in sorted(live):
             try:
-                item = self.item(object_id)
+                if object_id not in present:
+                    raise VaultDamaged(f"Object {object_id} is missing from the vault")
+                item = Item.from_dict(object_id, self._meta(object_id, live[object_id]))
             except VaultDamaged as e:
                 log.warning("skipping a damaged object: %s", e.message)
                 self.unreadable.append(object_id)
                 continue
             if (case is None or item.case == case) and (kind is None or item.kind == kind):
                 items.append(item)
+        gone = self._items.keys() - live.keys()
+        if self._unsealed != unsealed or gone:
+            for object_id in gone:
+                del self._items[object_id]
+            try:
+                index.save(self.root / index.NAME, key, self._items)
+            except OSError as e:  # only a cache: the next listing reads the objects again
+                log.warning("the vault's listing index was not written: %s", e.strerror or e)
         return sorted(items, key=lambda i: (i.captured_at, i.added_at, i.id))
 
     def chunks(self, id_or_prefix: str) -> Iterator[bytes]:
