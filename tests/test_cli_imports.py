@@ -9,8 +9,9 @@ from tests import image_fixtures as fx
 
 # Packages a one-file strip has no use for, each costing start-up time.
 NOT_FOR_STRIP = ["aiohttp", "playwright", "cryptography", "numpy", "pypdf", "pillow_heif",
-                 "multiprocessing", "concurrent", "asyncio", "ssl", "iprdesk.server",
-                 "iprdesk.vault", "iprdesk.images", "iprdesk.urls", "iprdesk.casework"]
+                 "multiprocessing", "concurrent", "asyncio", "ssl", "platformdirs",
+                 "iprdesk.server", "iprdesk.vault", "iprdesk.images", "iprdesk.urls",
+                 "iprdesk.casework"]
 
 
 def imported_by(*args) -> set[str]:

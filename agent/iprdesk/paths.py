@@ -3,14 +3,16 @@
 import os
 from pathlib import Path
 
-import platformdirs
-
 HOME_ENV = "IPRDESK_HOME"
 
 
 def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
     """--home, else IPRDESK_HOME, else the platform's user data folder; created 0700."""
-    raw = explicit or os.environ.get(HOME_ENV) or platformdirs.user_data_dir("iprdesk", False)
+    raw = explicit or os.environ.get(HOME_ENV)
+    if not raw:
+        import platformdirs  # only here: a command without a data directory skips its import
+
+        raw = platformdirs.user_data_dir("iprdesk", False)
     home = Path(raw).expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home
