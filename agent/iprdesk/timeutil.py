@@ -7,7 +7,7 @@ the zone stated, in the reader's language; `as_utc` gives scripts ISO 8601 in UT
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iprdesk.errors import BadInput
@@ -80,6 +80,11 @@ _for_scripts = False
 def show_utc(on: bool) -> None:
     global _for_scripts
     _for_scripts = bool(on)
+
+
+def shown_date(day: date, lang: str = "en") -> str:
+    """A calendar date for a person (a licence's end): `2027-12-31` / `2027年12月31日`."""
+    return i18n.text("time.date", lang, year=day.year, month=day.month, day=day.day)
 
 
 def zone(name: str) -> tzinfo:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from iprdesk.documents.mail import looks_like_mail, read_mail
 from iprdesk.documents.pdf import is_pdf, read_pdf
+from iprdesk.documents.text import plain_text
 
 
 @dataclass(frozen=True)
@@ -126,17 +127,6 @@ def _image(data: bytes) -> Detected | None:
     return UNSURE
 
 
-def _plain_text(data: bytes) -> str | None:
-    if b"\x00" in data[:4096]:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def detect_kind(data: bytes) -> Detected:
     """The kind of evidence these bytes are, or `other` (reason "unsure")."""
     if is_pdf(data):
@@ -154,7 +144,7 @@ def detect_kind(data: bytes) -> Detected:
     image = _image(data)
     if image is not None:
         return image
-    text = _plain_text(data)
+    text = plain_text(data)
     if text is not None and (kind := text_kind(text)):
         return Detected(kind, "text")
     return UNSURE
