@@ -33,6 +33,9 @@ class Config:
     seller_name: str = ""
     seller_company: str = ""
     seller_store: str = ""
+    # The upload guard and the watched folders seal each photo's original (its camera, capture
+    # time: the proof it is the seller's own) into the vault before cleaning it.
+    seal_originals: bool = True
 
     @classmethod
     def load(cls, home: Path) -> "Config":

@@ -38,6 +38,7 @@ COMMANDS = {
     "preflight": "case_cmd",
     "draft": "case_cmd",
     "seller": "seller_cmd",
+    "provenance": "provenance_cmd",
     "penalties": "penalties_cmd",
     "demo": "demo_cmd",
     "extension-path": "extension_cmd",

@@ -50,7 +50,7 @@ class _Events(FileSystemEventHandler):
 
 class FolderWatcher:
     def __init__(self, in_dir: Path, out_dir: Path, *, heic_to_jpeg: bool = False,
-                 lang: str = "en", settle: float = 1.0):
+                 lang: str = "en", settle: float = 1.0, keep_original=None):
         self.in_dir = Path(in_dir).resolve()
         self.out_dir = Path(out_dir).resolve()
         if self.out_dir == self.in_dir:
@@ -58,6 +58,8 @@ class FolderWatcher:
         if self.in_dir.is_relative_to(self.out_dir):
             raise BadInput(f"{in_dir}: the watched folder cannot be inside the output folder")
         self.heic_to_jpeg, self.lang, self.settle = heic_to_jpeg, lang, settle
+        # Called with (name, original bytes, clean bytes) before the clean copy is written.
+        self.keep_original = keep_original
         self._pending: dict[Path, tuple[float, tuple | None]] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -172,6 +174,8 @@ class FolderWatcher:
                 log.warning(self._text("outside_out", path=path, dest=out_dir))
                 return
             cleaned = strip_image(data, path.name, heic_to_jpeg=self.heic_to_jpeg)
+            if self.keep_original is not None and not cleaned.report.clean:
+                self.keep_original(path.name, data, cleaned.data)
             dest = write_cleaned(cleaned, path, out_dir)
             key = "copied" if cleaned.report.clean else "cleaned"
             log.info(self._text(key, summary=cleaned.report.summary(self.lang), dest=dest))
@@ -183,7 +187,7 @@ class FolderWatcher:
             log.exception("✗ %s: unexpected error", path)
 
 
-def watchers_from_config(entries: list[dict]) -> list[FolderWatcher]:
+def watchers_from_config(entries: list[dict], keep_original=None) -> list[FolderWatcher]:
     """The watchers configured in config.json `watch`: [{"in", "out", "heic_to_jpeg"?}]."""
     watchers = []
     for number, entry in enumerate(entries, 1):
@@ -197,5 +201,6 @@ def watchers_from_config(entries: list[dict]) -> list[FolderWatcher]:
         if not src.is_dir():
             raise BadInput(f"config.json: watch entry {number}: {src} is not a folder")
         watchers.append(FolderWatcher(src, Path(entry["out"]).expanduser(),
-                                      heic_to_jpeg=bool(entry.get("heic_to_jpeg"))))
+                                      heic_to_jpeg=bool(entry.get("heic_to_jpeg")),
+                                      keep_original=keep_original))
     return watchers

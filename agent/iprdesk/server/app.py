@@ -5,6 +5,7 @@ from pathlib import Path
 from aiohttp import web
 
 from iprdesk.config import Config
+from iprdesk.provenance import originals
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
@@ -17,6 +18,7 @@ from iprdesk.server.routes import (
     health,
     pagemap,
     pair,
+    provenance,
     seller,
     session,
     shared,
@@ -26,7 +28,14 @@ from iprdesk.server.routes import penalties as penalty_routes
 from iprdesk.server.routes import similar as similar_routes
 from iprdesk.server.routes import urls as url_routes
 from iprdesk.server.security import front_door, no_store
-from iprdesk.server.services import FolderWatchers, Holds, Services, UrlScheduler, VaultService
+from iprdesk.server.services import (
+    FolderWatchers,
+    Holds,
+    OriginalSealer,
+    Services,
+    UrlScheduler,
+    VaultService,
+)
 from iprdesk.text import shared_data
 from iprdesk.timeutil import Clock
 from iprdesk.vault.session import VaultSession
@@ -34,7 +43,7 @@ from iprdesk.vault.session import VaultSession
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
 ROUTE_MODULES = [health, session, shared, pagemap, pair, url_routes, cases, deadlines, clock,
-                 seller, strip, evidence, similar_routes, penalty_routes, backup]
+                 seller, provenance, strip, evidence, similar_routes, penalty_routes, backup]
 
 
 def make_app(home: Path, port: int, config: Config | None = None, *, managed: bool = False,
@@ -44,6 +53,13 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
     config = config or Config.load(home)
     ids = shared_data.extension_ids() + list(config.extra_extension_ids)
     auth = AuthStore(home)
+    vault_session = VaultSession(home, config.vault_idle_lock_seconds)
+
+    def keep_original(sealed_by: str):
+        """Seals an original before its clean copy goes out (config `seal_originals`)."""
+        return originals.keeper(home, lambda: vault_session.vault(activity=False),
+                                sealed_by) if config.seal_originals else None
+
     app = web.Application(middlewares=[front_door], client_max_size=MAX_BODY_LIMIT)
     app[STATE_KEY] = AgentState(
         home=home,
@@ -53,11 +69,12 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
         allowed_origins=frozenset(f"chrome-extension://{i}" for i in ids),
         work=WorkQueue(config.work_queue_depth),
         services=Services(
-            vault=VaultService(VaultSession(home, config.vault_idle_lock_seconds)),
+            vault=VaultService(vault_session),
             url_scheduler=UrlScheduler(home),
-            folder_watchers=FolderWatchers(config.watch),
+            folder_watchers=FolderWatchers(config.watch, keep_original("folder")),
             holds=Holds(auth, managed=managed, watching=bool(config.watch),
                         grace_seconds=grace_seconds),
+            originals=OriginalSealer(keep_original("upload")),
         ),
         clock=Clock.from_environment(),
     )

@@ -4,6 +4,7 @@ clean-up, reached by routes as typed fields of `AgentState.services` (no string 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,12 +87,14 @@ class UrlScheduler:
 
 @dataclass
 class FolderWatchers:
-    """The folders of config.json `watch`, cleaned as photos land in them."""
+    """The folders of config.json `watch`, cleaned as photos land in them; `keep_original`
+    seals each original before its clean copy is written (None: off)."""
     config: list[dict]
+    keep_original: Callable | None = None
     running: list[FolderWatcher] = field(default_factory=list)
 
     async def start(self) -> None:
-        self.running = watchers_from_config(self.config)
+        self.running = watchers_from_config(self.config, keep_original=self.keep_original)
         for watcher in self.running:
             watcher.start()
 
@@ -99,6 +102,36 @@ class FolderWatchers:
         for watcher in self.running:
             watcher.stop()
         self.running = []
+
+
+@dataclass
+class OriginalSealer:
+    """Seals the originals of the images the upload guard cleaned, after the clean copy has
+    been answered (provenance/originals.py): the upload never waits on the vault. `keep` is
+    None when config.json's `seal_originals` is off."""
+    keep: Callable | None
+    _pending: set[asyncio.Task] = field(default_factory=set)
+
+    def seal_later(self, name: str, original: bytes, clean, product: str | None = None) -> bool:
+        """Seal in a thread once the caller has answered; False when sealing is off."""
+        if self.keep is None:
+            return False
+        task = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(self.keep, name, original, clean, product))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        return True
+
+    async def settled(self) -> None:
+        """Wait for the originals being sealed now (the agent stopping, a test)."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        await self.settled()
 
 
 @dataclass
@@ -166,12 +199,15 @@ class Services:
     url_scheduler: UrlScheduler
     folder_watchers: FolderWatchers
     holds: Holds
+    originals: OriginalSealer
 
     @contextlib.asynccontextmanager
     async def running(self):
         """Start every service; stop the started ones, last first, however the block ends."""
         async with contextlib.AsyncExitStack() as stack:
-            for service in (self.holds, self.vault, self.url_scheduler, self.folder_watchers):
+            # Stopped last first: the originals being sealed are sealed before the vault locks.
+            for service in (self.holds, self.vault, self.originals, self.url_scheduler,
+                            self.folder_watchers):
                 await service.start()
                 stack.push_async_callback(service.stop)
             yield

@@ -55,6 +55,8 @@ class Item:
     original_name: str | None = None
     note: str | None = None
     content_type: str | None = None
+    # An original sealed before cleaning: the SHA-256 of the clean copy made from it.
+    clean_sha256: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,7 +97,7 @@ def normalise(meta: dict) -> dict:
     """A checked copy of `meta` with defaults filled in; BadInput names the bad field."""
     if not isinstance(meta, dict):
         raise BadInput("Evidence metadata must be an object")
-    known = {"kind", "captured_at", "product_ids", "sha256", *TEXT_FIELDS}
+    known = {"kind", "captured_at", "product_ids", "sha256", "clean_sha256", *TEXT_FIELDS}
     unknown = sorted(set(meta) - known)
     if unknown:
         raise BadInput(f"Unknown evidence field(s): {', '.join(unknown)}; "
@@ -125,9 +127,11 @@ def normalise(meta: dict) -> dict:
     out["product_ids"] = list(dict.fromkeys(ids))
     out["captured_at"] = _utc(meta["captured_at"], "captured_at") if meta.get("captured_at") \
         else now_iso()
-    claimed = meta.get("sha256")
-    if claimed is not None:
-        if not isinstance(claimed, str) or not SHA256_RE.fullmatch(claimed.lower()):
-            raise BadInput("sha256 must be 64 hexadecimal characters")
-        out["sha256"] = claimed.lower()
+    # The hash taken at capture, and an original's clean copy's (sealed before cleaning).
+    for name in ("sha256", "clean_sha256"):
+        claimed = meta.get(name)
+        if claimed is not None:
+            if not isinstance(claimed, str) or not SHA256_RE.fullmatch(claimed.lower()):
+                raise BadInput(f"{name} must be 64 hexadecimal characters")
+            out[name] = claimed.lower()
     return out

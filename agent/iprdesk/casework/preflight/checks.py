@@ -16,7 +16,7 @@ from iprdesk.urls import check as urlcheck
 CHECK_IDS = (
     "agreement.names_joom", "agreement.store_id", "agreement.products", "agreement.release",
     "payment.memo", "payment.amount_date",
-    "images.clean", "images.replaced", "urls.dead",
+    "images.clean", "images.replaced", "images.provenance", "urls.dead",
     "deadline",
 )
 MAX_LISTED = 12
@@ -428,6 +428,21 @@ def images_replaced_check(inputs: Inputs) -> Check:
                                               {"count": len(inputs.new_images)})])
 
 
+def images_provenance_check(inputs: Inputs) -> Check:
+    """Each new image's origin on record (iprdesk.provenance): never a fail, since Joom does not
+    ask for it, but an image nobody can say the origin of is how a second complaint starts."""
+    if not inputs.new_images:
+        return Check("images.provenance", "unknown",
+                     [("preflight.images.provenance.no_images", {})])
+    recorded = inputs.provenance or [False] * len(inputs.new_images)
+    missing = [image for image, has in zip(inputs.new_images, recorded, strict=True) if not has]
+    if missing:
+        return Check("images.provenance", "unknown", [("preflight.images.provenance.missing",
+                                                       {"files": _names(missing)})])
+    return Check("images.provenance", "pass", [("preflight.images.provenance.pass",
+                                                {"count": len(inputs.new_images)})])
+
+
 def urls_dead_check(case, inputs: Inputs) -> Check:
     results = inputs.url_results or []
     urls = list(dict.fromkeys([*case.old_urls, *(r["url"] for r in results)]))
@@ -480,6 +495,7 @@ def run(case, inputs: Inputs, now: datetime | None = None) -> list[Check]:
                          PAYMENT_CHECKS, case, inputs.superseded.get("payment", [])),
         images_clean_check(inputs),
         images_replaced_check(inputs),
+        images_provenance_check(inputs),
         urls_dead_check(case, inputs),
         deadline_check(case, now),
     ]

@@ -2,11 +2,13 @@
 (given, or the case's product photos in the vault and the pictures its old URLs served), the
 recorded dead-URL verdicts and the agent's watch list."""
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iprdesk.images import similar
+from iprdesk.provenance.records import ProvenanceStore, image_sha256
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
 from iprdesk.vault.meta import NEWER_SUPERSEDES, split_superseded
@@ -36,6 +38,8 @@ class Inputs:
     url_results: list[dict] | None = None
     # Per document kind, the older documents a newer one replaced, left unread (their names).
     superseded: dict[str, list[str]] = field(default_factory=dict)
+    # Per new image (in order), whether it has a provenance record; None: not looked up.
+    provenance: list[bool] | None = None
 
 
 
@@ -48,6 +52,21 @@ def _url_results(raw: bytes) -> list[dict]:
     if isinstance(value, dict):
         value = value.get("results", [value])
     return [r for r in value if isinstance(r, dict) and isinstance(r.get("url"), str)]
+
+
+def _provenance(home: Path, images: list) -> list[bool]:
+    """Per new image (a file or a Document), whether it has a provenance record."""
+    lookup = ProvenanceStore(home).lookup()
+    found = []
+    for image in images:
+        try:
+            sha = image_sha256(image) if isinstance(image, Path) else hashlib.sha256(
+                image.data).hexdigest()
+        except OSError:
+            found.append(False)  # unreadable: the image checks name it
+            continue
+        found.append(lookup(sha) is not None)
+    return found
 
 
 def gather(home: Path, case, *, agreement: list[Document] | None = None,
@@ -74,6 +93,7 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     if vault is None or not vault.unlocked:
         inputs.documents_problem = ("preflight.doc.locked" if Vault.exists(home)
                                     else "preflight.doc.no_vault")
+        inputs.provenance = _provenance(home, inputs.new_images)
         return inputs
     for kind in ("agreement", "payment"):
         if getattr(inputs, kind) is None:
@@ -90,4 +110,5 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     if recorded:
         inputs.url_results = (inputs.url_results or []) + [
             r for item in recorded for r in _url_results(vault.read(item.id))]
+    inputs.provenance = _provenance(home, inputs.new_images)
     return inputs

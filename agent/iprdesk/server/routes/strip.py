@@ -15,6 +15,7 @@ from iprdesk.server.http import (
     in_pool,
     read_body,
     request_language,
+    state,
 )
 
 routes = web.RouteTableDef()
@@ -28,10 +29,12 @@ REPORT_HEADER = "X-Iprdesk-Report"
 @heavy
 async def strip(request: web.Request) -> web.Response:
     """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
-    Query `heic_to_jpeg=1` converts HEIC photos. Answer: the cleaned bytes, with the report
-    in the X-Iprdesk-Report header (base64 of its JSON).
+    Query `heic_to_jpeg=1` converts HEIC photos; `product`: the product the image is for.
+    Answer: the cleaned bytes, with the report in the X-Iprdesk-Report header (base64 of its
+    JSON). The original is sealed into the vault after the answer (services.OriginalSealer).
     """
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
+    product = request.query.get("product", "").strip()[:200] or None
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
     data = await read_body(request)
     # CPU-bound (a few ms for a 6 MB photo); the pool keeps the agent responsive.
@@ -45,6 +48,8 @@ async def strip(request: web.Request) -> web.Response:
         # The usual error body; the message names the file, in the reader's language.
         body = error_body(e.code, problem_text(e, name, request_language(request)))
         return web.json_response(body, status=e.status)
+    if not cleaned.report.clean:
+        state(request).services.originals.seal_later(name, data, cleaned_bytes, product)
     report = cleaned.report.to_dict()
     # The cleaned bytes as the body (no base64: encoding megabytes would cost more than the
     # cleaning), the report beside them as base64 of its UTF-8 JSON (headers are Latin-1).

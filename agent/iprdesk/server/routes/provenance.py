@@ -1,0 +1,93 @@
+"""Provenance records and the licence check, for the extension (thin over iprdesk.provenance)."""
+
+from aiohttp import web
+
+from iprdesk import timeutil
+from iprdesk.casework.cases import CaseStore
+from iprdesk.config import Config
+from iprdesk.errors import BadInput
+from iprdesk.provenance import evidence, licence
+from iprdesk.provenance.records import ProvenanceStore
+from iprdesk.server.http import (
+    body_limit,
+    heavy,
+    in_pool,
+    read_body,
+    read_json,
+    request_language,
+    state,
+)
+from iprdesk.server.routes.evidence import session as vault_session
+
+routes = web.RouteTableDef()
+
+
+def _store(request: web.Request) -> ProvenanceStore:
+    return ProvenanceStore(state(request).home)
+
+
+def _today(request: web.Request):
+    """The seller's local date by the agent's clock: a licence's term ends on a local day."""
+    return timeutil.local(state(request).clock.now()).date()
+
+
+def _seller(request: web.Request) -> dict:
+    return Config.load(state(request).home).seller()
+
+
+@routes.get("/v1/provenance")
+async def list_records(request: web.Request) -> web.Response:
+    """The records, optionally of one product or case (`product`, `case` in the query)."""
+    case = request.query.get("case")
+    case = CaseStore(state(request).home).resolve(case).id if case else None
+    records = _store(request).all(product=request.query.get("product"), case=case)
+    return web.json_response({"records": [r.to_dict() for r in records]})
+
+
+@routes.get("/v1/provenance/{image}")
+async def show_record(request: web.Request) -> web.Response:
+    return web.json_response(_store(request).get(request.match_info["image"]).to_dict())
+
+
+@routes.put("/v1/provenance/{image}")
+async def set_record(request: web.Request) -> web.Response:
+    """Body: origin, name, product, case, note (left out: unchanged, "": cleared) and
+    documents {role: [vault item ids]}, which needs the vault unlocked."""
+    body = await read_json(request)
+    documents = body.pop("documents", None) or {}
+    if not isinstance(documents, dict) or not all(
+            isinstance(ids, list) and all(isinstance(i, str) for i in ids)
+            for ids in documents.values()):
+        raise BadInput(key="provenance.bad_documents")
+    if body.get("case"):
+        body["case"] = CaseStore(state(request).home).resolve(body["case"]).id
+    linked = {}
+    if any(documents.values()):
+        vault = vault_session(request).vault()
+        linked = {role: [evidence.linked_document(vault, ref) for ref in refs]
+                  for role, refs in documents.items()}
+    record = _store(request).set(request.match_info["image"], documents=linked, **body)
+    return web.json_response(record.to_dict())
+
+
+@routes.post("/v1/provenance/licence")
+@body_limit(evidence.MAX_LICENCE_BYTES)
+@heavy
+async def check_licence(request: web.Request) -> web.Response:
+    """Body: a licence document (PDF or text). Answer: the licence check, in the reader's
+    language."""
+    data = await read_body(request)
+    result = await in_pool(request, licence.check_licence, data, _seller(request),
+                           _today(request))
+    return web.json_response(result.to_dict(request_language(request)))
+
+
+@routes.get("/v1/provenance/{image}/licence")
+@heavy
+async def check_record_licence(request: web.Request) -> web.Response:
+    """The check of the licence the image's record links, read from the unlocked vault."""
+    record = _store(request).get(request.match_info["image"])
+    vault = vault_session(request).vault()
+    result = await in_pool(request, evidence.licence_check, vault, record, _seller(request),
+                           _today(request))
+    return web.json_response(result.to_dict(request_language(request)))
