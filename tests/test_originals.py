@@ -122,3 +122,21 @@ def test_a_large_original_streams_into_the_vault(vault_home, tmp_path):
     vault.unlock(VAULT_PASSPHRASE)
     assert vault.item(document.item).size == 48 * 1024 * 1024
     assert document.sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+async def test_sealing_is_switched_while_the_agent_runs_and_kept_in_config(vault_home, agent):
+    services = agent.raw.server.app[STATE_KEY].services
+    assert (await (await agent.get("/v1/provenance/settings")).json()) == {"seal_originals": True}
+    r = await agent.request("PUT", "/v1/provenance/settings", json={"seal_originals": False})
+    assert r.status == 200 and not services.originals.enabled
+    assert json.loads((vault_home / "config.json").read_text())["seal_originals"] is False
+    assert (await post_image(agent, fx.photo_jpeg())).status == 200
+    services.originals.seal_before_writing("IMG_8.jpg", fx.photo_jpeg(), b"clean")
+    await services.originals.settled()
+    assert originals_in(vault_home) == []
+    r = await agent.request("PUT", "/v1/provenance/settings", json={"seal_originals": "yes"})
+    assert r.status == 400 and (await r.json())["error"]["key"] == "provenance.bad_settings"
+    await agent.request("PUT", "/v1/provenance/settings", json={"seal_originals": True})
+    assert (await post_image(agent, fx.photo_jpeg())).status == 200
+    await services.originals.settled()
+    assert len(originals_in(vault_home)) == 1

@@ -56,9 +56,10 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
     vault_session = VaultSession(home, config.vault_idle_lock_seconds)
 
     def keep_original(sealed_by: str):
-        """Seals an original before its clean copy goes out (config `seal_originals`)."""
-        return originals.keeper(home, lambda: vault_session.vault(activity=False),
-                                sealed_by) if config.seal_originals else None
+        return originals.keeper(home, lambda: vault_session.vault(activity=False), sealed_by)
+
+    sealer = OriginalSealer(keep_original("upload"), keep_original("folder"),
+                            enabled=config.seal_originals)
 
     app = web.Application(middlewares=[front_door], client_max_size=MAX_BODY_LIMIT)
     app[STATE_KEY] = AgentState(
@@ -71,10 +72,10 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
         services=Services(
             vault=VaultService(vault_session),
             url_scheduler=UrlScheduler(home),
-            folder_watchers=FolderWatchers(config.watch, keep_original("folder")),
+            folder_watchers=FolderWatchers(config.watch, sealer.seal_before_writing),
             holds=Holds(auth, managed=managed, watching=bool(config.watch),
                         grace_seconds=grace_seconds),
-            originals=OriginalSealer(keep_original("upload")),
+            originals=sealer,
         ),
         clock=Clock.from_environment(),
     )

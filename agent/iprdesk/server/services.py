@@ -106,21 +106,29 @@ class FolderWatchers:
 
 @dataclass
 class OriginalSealer:
-    """Seals the originals of the images the upload guard cleaned, after the clean copy has
-    been answered (provenance/originals.py): the upload never waits on the vault. `keep` is
-    None when config.json's `seal_originals` is off."""
-    keep: Callable | None
+    """Seals the original of each image the upload guard or a watched folder cleans
+    (provenance/originals.py): the upload's after the clean copy has been answered, so it
+    never waits on the vault; a folder's before its clean copy is written. `enabled` follows
+    config.json's `seal_originals`, switched while the agent runs (PUT /v1/provenance/settings)."""
+    keep_upload: Callable
+    keep_folder: Callable
+    enabled: bool = True
     _pending: set[asyncio.Task] = field(default_factory=set)
 
     def seal_later(self, name: str, original: bytes, clean, product: str | None = None) -> bool:
         """Seal in a thread once the caller has answered; False when sealing is off."""
-        if self.keep is None:
+        if not self.enabled:
             return False
         task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(self.keep, name, original, clean, product))
+            asyncio.to_thread(self.keep_upload, name, original, clean, product))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return True
+
+    def seal_before_writing(self, name: str, original: bytes, clean) -> None:
+        """The folder watchers' `keep_original`: seals in the watcher's thread when on."""
+        if self.enabled:
+            self.keep_folder(name, original, clean)
 
     async def settled(self) -> None:
         """Wait for the originals being sealed now (the agent stopping, a test)."""

@@ -44,6 +44,25 @@ async def list_records(request: web.Request) -> web.Response:
     return web.json_response({"records": [r.to_dict() for r in records]})
 
 
+@routes.get("/v1/provenance/settings")
+async def show_settings(request: web.Request) -> web.Response:
+    return web.json_response({"seal_originals": state(request).services.originals.enabled})
+
+
+@routes.put("/v1/provenance/settings")
+async def set_settings(request: web.Request) -> web.Response:
+    """Body: {"seal_originals": bool}, kept in config.json and in force at once."""
+    body = await read_json(request)
+    if set(body) != {"seal_originals"} or not isinstance(body["seal_originals"], bool):
+        raise BadInput(key="provenance.bad_settings")
+    home = state(request).home
+    config = Config.load(home)
+    config.seal_originals = body["seal_originals"]
+    config.save(home)
+    state(request).services.originals.enabled = config.seal_originals
+    return web.json_response({"seal_originals": config.seal_originals})
+
+
 @routes.get("/v1/provenance/{image}")
 async def show_record(request: web.Request) -> web.Response:
     return web.json_response(_store(request).get(request.match_info["image"]).to_dict())
