@@ -3,6 +3,7 @@ routes, with real files, a real vault and the agent on a loopback socket."""
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -193,3 +194,32 @@ def test_the_preflight_asks_for_each_new_images_provenance(home, files, vault_ho
         Document(item="x" * 32, sha256=sha(other.read_bytes()))]})
     assert check(photo, other).status == "pass"
     assert check().status == "unknown"
+
+
+def test_audit_lists_images_without_a_record_or_with_a_failing_licence(vault_home, files,
+                                                                        seller, tmp_path):
+    catalogue = tmp_path / "catalogue"
+    (catalogue / "store-2").mkdir(parents=True)
+    own, stock, unknown = (catalogue / "own.jpg", catalogue / "store-2" / "stock.jpg",
+                           catalogue / "store-2" / "new.jpg")
+    for n, path in enumerate((own, stock, unknown)):
+        path.write_bytes(fx.photo_jpeg(size=(64 + n, 48)))
+    run(vault_home, "provenance", "set", str(own), "--origin", "own_photo")
+    run(vault_home, "provenance", "set", str(stock), "--origin", "stock", "--licence",
+        str(files / "bad-licence.txt"))
+    # Locked: the licence is not checked, and not taken as good either.
+    out = json.loads(run(vault_home, "provenance", "audit", str(catalogue), "--json",
+                         code=1).output)
+    verdicts = {Path(i["path"]).name: i["verdict"] for i in out["images"]}
+    assert verdicts == {"own.jpg": "recorded", "stock.jpg": "licence_locked",
+                        "new.jpg": "no_record"}
+    env = {"IPRDESK_PASSPHRASE": VAULT_PASSPHRASE}
+    out = run(vault_home, "provenance", "audit", str(catalogue), "--lang", "zh_CN", env=env,
+              code=1).output
+    assert f"✗ {stock}：其授权书未通过授权书检查" in out and f"✗ {unknown}：没有来源记录" in out
+    assert "own.jpg" not in out
+    assert i18n.text("provenance.audit.summary", "zh_CN", count=3, failing=2) in out
+    run(vault_home, "provenance", "set", str(unknown), "--origin", "supplier")
+    run(vault_home, "provenance", "set", str(stock), "--licence", str(files / "licence.txt"))
+    out = run(vault_home, "provenance", "audit", str(catalogue), env=env).output
+    assert i18n.text("provenance.audit.summary", "en", count=3, failing=0) in out

@@ -15,12 +15,14 @@ from iprdesk.cli.common import (
     language,
     passphrase_file_option,
     printable,
+    stderr_is_terminal,
     text,
     vault_passphrase,
 )
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
-from iprdesk.provenance import evidence, licence
+from iprdesk.images import similar
+from iprdesk.provenance import audit, evidence, licence
 from iprdesk.provenance.records import ORIGINS, ROLES, ProvenanceStore, checked_sha256, image_sha256
 from iprdesk.vault import Vault
 
@@ -214,6 +216,41 @@ def list_cmd(product, case_ref, as_json, home):
         click.echo(text("provenance.none"))
     for record in records:
         _echo_record(record)
+
+
+@provenance.command("audit")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True),
+                metavar="DIR...")
+@passphrase_file_option
+@json_option
+@home_option
+def audit_cmd(folders, passphrase_file, as_json, home):
+    """List every image in DIR (sub-folders too) without a provenance record, or whose
+    record's licence fails the licence check (read from the vault when a passphrase is given
+    by --passphrase-file or $IPRDESK_PASSPHRASE; else those licences are left unchecked).
+    Exit 1 when any image has no record or a failing licence."""
+    home = home_path(home)
+    paths = [p for folder in folders for p in similar.image_files(folder)]
+    vault = None
+    if Vault.exists(home):
+        passphrase = vault_passphrase(passphrase_file, required=False, prompt=False)
+        if passphrase is not None:
+            vault = Vault.open(home)
+            vault.unlock(passphrase)
+    with click.progressbar(length=len(paths), label=text("provenance.audit.checking"),
+                           file=click.get_text_stream("stderr"),
+                           hidden=not stderr_is_terminal() or as_json) as bar:
+        found = audit.audit(home, paths, vault=vault, seller=Config.load(home).seller(),
+                            today=_today(), on_done=lambda: bar.update(1))
+    failing = [a for a in found if a.verdict in audit.FAILING]
+    if as_json:
+        echo_json({"checked": len(found), "images": [a.to_dict() for a in found]})
+    else:
+        for item in found:
+            if item.verdict != "recorded":
+                click.echo(text(f"provenance.audit.{item.verdict}", path=printable(item.path)))
+        click.echo(text("provenance.audit.summary", count=len(found), failing=len(failing)))
+    raise SystemExit(1 if failing else 0)
 
 
 commands = [provenance]

@@ -135,11 +135,14 @@ class ProvenanceStore:
     def for_image(self, sha256: str) -> Record | None:
         """The record of the image with this hash: as listed (the clean copy), or its original
         before cleaning (a file not yet uploaded through the guard)."""
+        return self.lookup()(checked_sha256(sha256))
+
+    def lookup(self):
+        """`for_image` over the records as they are now, read once (an audit of a catalogue)."""
         records = self._load()
-        sha256 = checked_sha256(sha256)
-        return records.get(sha256) or next(
-            (r for r in records.values()
-             if any(d.sha256 == sha256 for d in r.documents.get("original", []))), None)
+        by_original = {d.sha256: r for r in records.values()
+                       for d in r.documents.get("original", []) if d.sha256}
+        return lambda sha256: records.get(sha256) or by_original.get(sha256)
 
     def all(self, product: str | None = None, case: str | None = None) -> list[Record]:
         return [r for r in self._load().values()
