@@ -1,6 +1,7 @@
 """POST /v1/strip: clean one image for the upload guard (the folder watchers are a service)."""
 
 import base64
+import functools
 import json
 from urllib.parse import quote, unquote
 
@@ -48,14 +49,31 @@ async def strip(request: web.Request) -> web.Response:
         # The usual error body; the message names the file, in the reader's language.
         body = error_body(e.code, problem_text(e, name, request_language(request)))
         return web.json_response(body, status=e.status)
-    if not cleaned.report.clean:
-        state(request).services.originals.seal_later(name, data, cleaned_bytes, product)
     report = cleaned.report.to_dict()
     # The cleaned bytes as the body (no base64: encoding megabytes would cost more than the
     # cleaning), the report beside them as base64 of its UTF-8 JSON (headers are Latin-1).
     encoded = base64.b64encode(json.dumps(report, ensure_ascii=False).encode()).decode("ascii")
-    return web.Response(body=cleaned_bytes, content_type=cleaned.mime, headers={
+    seal = None if cleaned.report.clean else functools.partial(
+        state(request).services.originals.seal_later, name, data, cleaned_bytes, product)
+    return _SentFirst(seal, body=cleaned_bytes, content_type=cleaned.mime, headers={
         REPORT_HEADER: encoded,
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(report['output_file'])}",
         "Access-Control-Expose-Headers": REPORT_HEADER,
     })
+
+
+class _SentFirst(web.Response):
+    """The clean copy, after which (its last byte handed to the connection) the original is
+    sealed: the upload never shares the CPU with the vault's encryption."""
+
+    def __init__(self, then, **kwargs):
+        super().__init__(**kwargs)
+        self._then = then
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        try:
+            await super().write_eof(data)
+        finally:
+            if self._then is not None:
+                self._then()  # also when the browser went away: the original is still kept
+                self._then = None
