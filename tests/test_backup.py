@@ -15,6 +15,7 @@ from iprdesk.casework.cases import CaseStore
 from iprdesk.cli import main
 from iprdesk.config import Config
 from iprdesk.errors import Conflict
+from iprdesk.provenance.records import ProvenanceStore
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault import Vault
 from iprdesk.vault.crypto import KdfParams
@@ -32,6 +33,7 @@ def _fill(home, vault):
     urlwatch.WatchList(home).add(case.id, [URL], variants=False)
     (home / "pagemap-local.json").write_text('{"version": 1, "taught": []}\n')
     evidence = vault.add(b"a bank slip", {"kind": "payment", "case": case.id})
+    ProvenanceStore(home).set("ab" * 32, origin="own_photo", product="P1")
     # Of this computer only: never in a backup.
     (home / "auth.json").write_text('{"tokens": []}')
     (home / "logs").mkdir()
@@ -75,6 +77,7 @@ def test_a_backup_restores_everything_on_another_computer(filled, tmp_path):
     assert CaseStore(other).get(case.id).complainant == "Acme"
     assert Config.load(other).seller()["name"] == "Li Wei"
     assert [w.url for w in urlwatch.WatchList(other).list(case.id)] == [URL]
+    assert ProvenanceStore(other).get("ab" * 32).origin == "own_photo"
     vault = Vault.open(other)
     vault.unlock(VAULT_PASSPHRASE)
     assert vault.read(evidence) == b"a bank slip"

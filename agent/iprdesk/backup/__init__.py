@@ -9,7 +9,8 @@ A backup is a zip:
     data/<path>           each file listed, as it is in the data directory
 
 It holds the settings (`config.json`, the seller's details included), the cases, the URL
-watches, the page map additions taught on this computer and the evidence vault exactly as it
+watches, the page map additions taught on this computer, the images' provenance records and
+the evidence vault exactly as it
 is on disk: still encrypted, so the backup needs the vault passphrase to be of any use.
 Left out: what belongs to this computer only (paired tokens, logs, locks, the
 wrong-passphrase count, the native messaging launcher).
@@ -53,9 +54,10 @@ DATA = "data/"
 _NAME = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}"
 _BACKED_UP = re.compile(
     r"config\.json|url-watch\.json|pagemap-local\.json|cases/c-[0-9a-f]{4,64}\.json"
+    r"|provenance/records\.json"
     rf"|vault/vault\.json|vault/journal/{_NAME}|vault/objects/{_NAME}")
 # The top-level parts a restore replaces as a whole.
-PARTS = ("config.json", "url-watch.json", "pagemap-local.json", "cases", "vault")
+PARTS = ("config.json", "url-watch.json", "pagemap-local.json", "cases", "provenance", "vault")
 # In the vault folder but of this computer only (held lock, backoff count) or half-written.
 _VAULT_LOCAL = {"lock", "unlock-failures.json"}
 
