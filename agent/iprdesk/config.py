@@ -25,8 +25,9 @@ class Config:
     watch: list[dict] = field(default_factory=list)
     # The agent locks the evidence vault again after this long without a vault request.
     vault_idle_lock_seconds: int = 600
-    # Heavy requests (strip, assess, capture, export, preflight, drafts) that may wait for a
-    # free core; beyond them the agent answers 503 busy, so memory stays bounded under any load.
+    # Heavy requests (strip, assess, capture, export, preflight, drafts, licence checks) that
+    # may wait for a free core; beyond them the agent answers 503 busy, so memory stays
+    # bounded under any load.
     work_queue_depth: int = 8
     # Who signs the drafted letters (drafts.py); empty until the seller sets them, and a
     # letter without a name holds a gap for it instead of a made-up signature.
