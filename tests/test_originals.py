@@ -84,7 +84,7 @@ def test_the_watched_folder_seals_the_original_before_writing_the_clean_copy(vau
     src.mkdir()
     seen_when_written = []
 
-    def keep(name, original, clean, product=None, case=None):
+    def keep(name, original, clean, product=None):
         seen_when_written.append((out / name).exists())
         return keeper(vault_home, lambda: Vault.open(vault_home), "folder")(name, original,
                                                                             clean)

@@ -81,12 +81,6 @@ class Record:
                             for role, docs in (raw.get("documents") or {}).items()}
         return record
 
-    @property
-    def hashes(self) -> dict[str, list[str]]:
-        """The image's hash and those of its documents, per role."""
-        return {"image": [self.image], **{role: [d.sha256 for d in docs if d.sha256]
-                                         for role, docs in self.documents.items()}}
-
 
 def _text(value, what: str) -> str | None:
     if value is None:
@@ -182,11 +176,3 @@ class ProvenanceStore:
             records[image] = record
             self._save(records)
         return record
-
-    def remove(self, image: str) -> None:
-        image = checked_sha256(image)
-        with self._locked():
-            records = self._load()
-            if records.pop(image, None) is None:
-                raise NotFound(key="provenance.no_record", params={"image": image[:12]})
-            self._save(records)
