@@ -203,7 +203,7 @@ async def test_the_front_doors_own_errors_follow_the_language_too(agent):
 # scanning app's stamp (the PDF reader), the Panel's penalty banners, an image licence's
 # clauses and fields (the licence check; its phrases are shared/licence_terms.json).
 NOT_SHOWN = {"casework/preflight/checks.py", "documents/kinds.py", "documents/pdf.py",
-             "account/penalties.py", "provenance/licence.py"}
+             "account/penalties.py", "casework/notice.py", "provenance/licence.py"}
 
 
 def _strings_with_chinese(path):
