@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from e2e.conftest import VARIANTS, chips, open_card, wait_until
+from iprdesk.casework import preflight
 from iprdesk.text import shared_data
 from tests.helpers import iprdesk
 
@@ -247,7 +248,7 @@ def test_rejected_appeals_explained_with_preflight_link_table_markup(browser):
     checks = report.locator("#checks tr").evaluate_all(
         "(rows) => rows.map((r) => [r.dataset.check, r.dataset.status])")
     assert [c for c, _ in checks][:2] == ["agreement.names_joom", "agreement.store_id"]
-    assert len(checks) == 10
+    assert [c for c, _ in checks] == list(preflight.CHECK_IDS)
     assert report.get_attribute("#summary", "data-ready") == "false"
     assert "vault" in report.locator("tr[data-check='payment.memo']").inner_text()
     # Each check reads as a question with why it matters; the ids stay in the data.
