@@ -44,6 +44,22 @@ def test_a_panel_tab_cannot_change_where_the_token_goes_or_drop_it(browser, mess
     assert json.loads((browser.home / "auth.json").read_text()).get("pending") is None
 
 
+@pytest.mark.parametrize("message", [
+    {"type": "vault.changePassphrase", "passphrase": PASSPHRASE,
+     "newPassphrase": "chosen by the page"},
+    {"type": "vault.create", "passphrase": "chosen by the page"},
+    {"type": "vault.unlock", "passphrase": PASSPHRASE},
+])
+def test_a_panel_tab_cannot_set_or_try_the_vault_passphrase(browser, message):
+    header = (browser.home / "vault" / "vault.json").read_bytes()
+    panel = browser.open_panel("/ipr/complaints")
+    panel.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
+    reply = send_as_content_script(browser, panel, message)
+    panel.close()
+    assert reply["ok"] is False and reply["error"]["code"] == "forbidden", reply
+    assert (browser.home / "vault" / "vault.json").read_bytes() == header
+
+
 def vault_items(browser):
     return json.loads(iprdesk("vault", "list", "--json", home=browser.home,
                               env={"IPRDESK_PASSPHRASE": PASSPHRASE}).stdout)

@@ -68,7 +68,8 @@ async def test_capture_while_locked_then_list_after_unlock(vault_home, agent, ca
 
     status = await (await agent.get("/v1/vault")).json()
     assert status.pop("fingerprint").startswith("SHA256:")
-    assert status == {"initialised": True, "unlocked": False, "objects": 2, "locks_in": None}
+    assert status == {"initialised": True, "unlocked": False, "objects": 2, "locks_in": None,
+                      "min_passphrase": 8}
     assert (await error_of(await agent.get("/v1/vault/items"), 423))["code"] == "vault_locked"
 
     r = await unlock(agent)

@@ -222,6 +222,14 @@ export const vaultStatus = () => request("/v1/vault");
 export const unlockVault = (passphrase) =>
   request("/v1/vault/unlock", { method: "POST", json: { passphrase }, timeoutMs: 30000 });
 
+// A new vault (Argon2id calibrated, about a second in all), left unlocked.
+export const createVault = (passphrase) =>
+  request("/v1/vault/init", { method: "POST", json: { passphrase }, timeoutMs: 60000 });
+
+export const changePassphrase = (passphrase, newPassphrase) =>
+  request("/v1/vault/passphrase", { method: "POST", timeoutMs: 60000,
+                                    json: { passphrase, new_passphrase: newPassphrase } });
+
 export const lockVault = () => request("/v1/vault/lock", { method: "POST" });
 
 export const listEvidence = (caseId) =>

@@ -10,6 +10,7 @@ import { handlers as casePageHandlers } from "./handlers/casepage.js";
 import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
 import { handlers as backupHandlers } from "./handlers/backup.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
+import { handlers as deskHandlers } from "./handlers/desk.js";
 import * as deadlines from "./deadlines.js";
 import * as native from "./native.js";
 import { getSharedData } from "./shared-data.js";
@@ -17,7 +18,7 @@ import { getSharedData } from "./shared-data.js";
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...casePageHandlers,
                    ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
-                   ...penaltyHandlers, ...backupHandlers, ...native.handlers };
+                   ...penaltyHandlers, ...backupHandlers, ...native.handlers, ...deskHandlers };
 
 // A paired token lives in storage.local: keep that area out of content scripts' reach (the
 // native session's storage.session is set so by native.start()).

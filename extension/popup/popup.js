@@ -1,7 +1,8 @@
-import { localise, showStatus } from "../lib/page-common.js";
+import { ask, localise, showStatus } from "../lib/page-common.js";
 import { sections } from "./sections/index.js";
 
 document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+document.getElementById("open-desk").addEventListener("click", () => ask("ui.openDesk").then(() => window.close()));
 
 localise();
 showStatus(document.getElementById("state")).then((status) => {

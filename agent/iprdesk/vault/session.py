@@ -55,6 +55,25 @@ class VaultSession:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
+    def create(self, passphrase: str) -> None:
+        """A new vault (`Vault.create`: VaultExists if there is one, WeakPassphrase), held
+        unlocked as after an unlock."""
+        created = Vault.create(self.home, passphrase)  # Argon2id: not under the lock
+        with self._lock:
+            self._vault, self._stamp = created, self._header_stamp()
+            self._last_used = time.monotonic()
+        log.info("vault created")
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the keys under `new` (`Vault.passwd`: WrongPassphrase, with its backoff,
+        if `old` is wrong). The vault stays unlocked after it, as it would after an unlock."""
+        vault = self.vault()
+        vault.passwd(old, new)
+        with self._lock:
+            self._stamp = self._header_stamp()  # our own change: the keys held are current
+            self._last_used = time.monotonic()
+        log.info("vault passphrase changed")
+
     def unlock(self, passphrase: str) -> None:
         vault = self.vault()
         vault.unlock(passphrase)

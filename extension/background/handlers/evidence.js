@@ -169,6 +169,14 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.unlockVault(passphrase);
   },
+  "vault.create": ({ passphrase }, sender) => {
+    requireExtensionPage(sender);
+    return agent.createVault(passphrase);
+  },
+  "vault.changePassphrase": ({ passphrase, newPassphrase }, sender) => {
+    requireExtensionPage(sender);
+    return agent.changePassphrase(passphrase, newPassphrase);
+  },
   "vault.lock": (_m, sender) => { requireExtensionPage(sender); return agent.lockVault(); },
   "vault.items": ({ caseId }, sender) => {
     requireExtensionPage(sender);

@@ -122,7 +122,11 @@ function render(container, status) {
   async function showVault() {
     const state = await ask("vault.status");
     if (!state.initialised) {
-      vault.replaceChildren(el("p", { id: "vault-state", className: "note", textContent: t("vaultMissing") }));
+      const create = el("button", { id: "create-vault", type: "button", className: "primary",
+                                    textContent: t("vaultCreateInDesk") });
+      create.addEventListener("click", () => ask("ui.openDesk", { section: "vault" }).then(() => window.close()));
+      vault.replaceChildren(el("p", { id: "vault-state", className: "note", textContent: t("vaultMissing") }),
+                            create);
       return;
     }
     if (!state.unlocked) {

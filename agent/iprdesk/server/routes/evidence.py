@@ -1,4 +1,5 @@
-"""Evidence capture and the vault session: add (works locked), unlock, lock, list, export."""
+"""Evidence capture and the vault session: add (works locked), create, unlock, lock, change
+the passphrase, list, export. Passphrases come in JSON bodies only and are never logged."""
 
 import asyncio
 import logging
@@ -25,6 +26,7 @@ from iprdesk.server.http import (
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import export_bundle, vault_fingerprint
 from iprdesk.vault.session import VaultSession
+from iprdesk.vault.store import MIN_PASSPHRASE
 
 log = logging.getLogger("iprdesk.vault")
 routes = web.RouteTableDef()
@@ -133,27 +135,56 @@ def _add_with_kinds(vault: Vault, entries: list[tuple[bytes, dict]]):
 @routes.get("/v1/vault")
 async def vault_status(request: web.Request) -> web.Response:
     s = session(request)
+    # The shortest passphrase a new one may be, so the browser's form says the vault's rule.
     if not Vault.exists(s.home):
         return web.json_response({"initialised": False, "unlocked": False, "objects": 0,
-                                  "locks_in": None})
+                                  "locks_in": None, "min_passphrase": MIN_PASSPHRASE})
     vault = s.vault(activity=False)
     return web.json_response({"initialised": True, "unlocked": s.unlocked,
                               "objects": await _in_thread(vault.count),
                               "locks_in": s.locks_in(),
-                              "fingerprint": vault_fingerprint(vault)})
+                              "fingerprint": vault_fingerprint(vault),
+                              "min_passphrase": MIN_PASSPHRASE})
+
+
+async def _with_passphrases(request: web.Request, work, *names: str) -> VaultSession:
+    """`work(session, *passphrases)` with the passphrases the JSON body names, each non-empty
+    text (their values never in an error), one Argon2id at a time: a flood of guesses queues
+    up instead of eating every core, and of two creations at once the second finds the vault."""
+    body = await read_json(request)
+    values = [body.get(name) for name in names]
+    for name, value in zip(names, values, strict=True):
+        if not isinstance(value, str) or not value:
+            raise BadInput(f"Send {name} as non-empty text")
+    s = session(request)
+    async with state(request).services.vault.unlock_lock:
+        await _in_thread(work, s, *values)
+    return s
+
+
+@routes.post("/v1/vault/init")
+@body_limit(4 * KiB)
+async def init(request: web.Request) -> web.Response:
+    """Create the vault with the passphrase the seller chose; it starts unlocked."""
+    s = await _with_passphrases(request, VaultSession.create, "passphrase")
+    return web.json_response({"initialised": True, "unlocked": True, "locks_in": s.locks_in(),
+                              "fingerprint": vault_fingerprint(s.vault(activity=False))},
+                             status=201)
+
+
+@routes.post("/v1/vault/passphrase")
+@body_limit(4 * KiB)
+async def change_passphrase(request: web.Request) -> web.Response:
+    """Change the passphrase: the current one (backoff as for unlock), then the new one."""
+    s = await _with_passphrases(request, VaultSession.change_passphrase, "passphrase",
+                                "new_passphrase")
+    return web.json_response({"unlocked": True, "locks_in": s.locks_in()})
 
 
 @routes.post("/v1/vault/unlock")
 @body_limit(4 * KiB)
 async def unlock(request: web.Request) -> web.Response:
-    body = await read_json(request)
-    passphrase = body.get("passphrase")
-    if not isinstance(passphrase, str) or not passphrase:
-        raise BadInput('Send {"passphrase": "..."}')
-    s = session(request)
-    # One Argon2id at a time: a flood of guesses queues up instead of eating every core.
-    async with state(request).services.vault.unlock_lock:
-        await _in_thread(s.unlock, passphrase)
+    s = await _with_passphrases(request, VaultSession.unlock, "passphrase")
     return web.json_response({"unlocked": True, "locks_in": s.locks_in()})
 
 
