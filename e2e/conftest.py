@@ -1,6 +1,7 @@
 """End-to-end fixtures: the real agent process, Debian's Chromium with the unpacked
 extension, and the mock Merchant Panel at its real address (DESIGN section 5)."""
 
+import json
 import os
 import shutil
 import uuid
@@ -199,6 +200,29 @@ def wait_until(page, condition: str, arg=None) -> None:
         }}
         return state.value;
     }}""", arg=arg)
+
+
+# The extension's own texts, for tests that read its pages in one language or the other.
+LOCALES = {lang: json.loads((EXTENSION / f"_locales/{lang}/messages.json").read_text())
+           for lang in ("en", "zh_CN")}
+
+
+def words(lang, key, *subs):
+    """The extension's message `key` in `lang`, its placeholders filled with `subs` in order
+    (a count's `{one|other}` stays as written)."""
+    entry = LOCALES[lang][key]
+    text = entry["message"]
+    for name, sub in zip(entry.get("placeholders", {}), subs, strict=True):
+        text = text.replace(f"${name}$", sub)
+    return text
+
+
+def keep_screenshot(page, name):
+    """A whole-page screenshot for the developer to look at, when IPRDESK_SHOTS names a
+    folder (layout, truncation, language); nothing otherwise."""
+    if folder := os.environ.get("IPRDESK_SHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def toast_texts(page, n=1):

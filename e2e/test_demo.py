@@ -14,7 +14,8 @@ from PIL import Image
 from iprdesk.demo import STORE
 from tests.conftest import REPO
 
-SHOTS = ["1-complaints", "2-appeals", "3-account", "4-popup-cases-and-drafts", "5-preflight"]
+SHOTS = ["1-complaints", "2-appeals", "3-account", "4-popup-cases-and-drafts", "5-preflight",
+         "6-desk"]
 OTHER = {"en": "zh_CN", "zh_CN": "en"}
 # A countdown chip: the complaint type's mark and the time left (or past: "−"), "© 17 h".
 COUNTDOWN = re.compile(r"^[©™] −?\d+ ?\S+$")
@@ -145,3 +146,18 @@ def test_preflight_shows_the_failed_memo(demo):
     assert lines[at + 1:at + 3] == [agent["preflight.status.fail"],
                                     agent["preflight.check.payment.memo.about"]]
     shows(lines[at + 3], agent["preflight.payment.memo.fail_store"].format(store=STORE))
+
+
+def test_desk_lists_the_cases_by_urgency_and_the_ladder(demo):
+    lang, shown = demo
+    messages, _, agent = texts(lang)
+    text = shown["6-desk"]["text"]
+    shows(text, messages["deskTitle"], messages["deskSectionCases"], messages["deskCaseOpen"],
+          messages["deskSectionImport"], messages["deskSectionVault"],
+          messages["deskSectionPenalties"], agent["case.state.overdue"])
+    # Most urgent first: the overdue complaint above the others.
+    assert text.index("CMP-DEMO-0004") < text.index("CMP-DEMO-0001")
+    # The penalty the demo's account page reported: the store on the ladder's first step.
+    ladder = json.loads((REPO / "shared" / "penalties.json").read_text())
+    shows(text, messages["deskPenaltyHere"], ladder["ladder"][0]["label"][lang],
+          ladder["warning"][lang])

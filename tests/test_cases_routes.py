@@ -141,3 +141,34 @@ async def test_preflight_reads_the_documents_once_the_vault_is_unlocked(agent, h
     for check in ("agreement.names_joom", "agreement.products", "payment.memo",
                   "payment.amount_date"):
         assert got[check] == "pass", check
+
+
+async def test_old_urls_added_to_a_case_are_kept_and_watched(agent):
+    case = await new_case(agent)
+    old = ["https://img.joomcdn.net/aa/old-main.jpg", "https://img.joomcdn.net/aa/old-extra.jpg"]
+    r = await agent.post(f"/v1/cases/{case['complaint_id']}/urls", json={"urls": old})
+    assert r.status == 200, await r.text()
+    assert (await r.json())["old_urls"] == old
+    # Again with one of them: kept once.
+    r = await agent.post(f"/v1/cases/{case['id']}/urls", json={"urls": [old[0]]})
+    assert (await r.json())["old_urls"] == old
+    watched = (await (await agent.get(f"/v1/urls/watch?case={case['id']}")).json())["urls"]
+    assert {w["url"] for w in watched if not w.get("variant_of")} == set(old)
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({}, "bad_input"), ({"urls": []}, "bad_input"),
+    ({"urls": "https://a.example/x.jpg"}, "bad_input"),
+    ({"urls": [7]}, "bad_input"), ({"urls": ["not a url"]}, "bad_url"),
+    ({"urls": ["file:///etc/passwd"]}, "bad_url"),
+])
+async def test_old_urls_refused_whole(agent, body, code):
+    case = await new_case(agent)
+    r = await agent.post(f"/v1/cases/{case['id']}/urls", json=body)
+    assert r.status == 400 and (await r.json())["error"]["code"] == code
+    assert (await (await agent.get(f"/v1/cases/{case['id']}")).json())["old_urls"] == []
+
+
+async def test_old_urls_of_an_unknown_case(agent):
+    r = await agent.post("/v1/cases/c-00000000/urls", json={"urls": ["https://a.example/x.jpg"]})
+    assert r.status == 404 and (await r.json())["error"]["code"] == "unknown_case"

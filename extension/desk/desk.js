@@ -36,6 +36,8 @@ function refresh(...ids) {
 }
 
 localise();
+// A file dropped beside a drop zone must not replace the desk with the file.
+for (const type of ["dragover", "drop"]) document.addEventListener(type, (e) => e.preventDefault());
 const nav = document.getElementById("desk-nav");
 nav.append(...sections.map((s) => el("a", { href: `#${s.id}`, textContent: t(s.titleKey) })));
 showStatus(document.getElementById("state")).then((status) => {

@@ -1,9 +1,10 @@
 """`iprdesk demo`: every feature on a bundled stand-in Panel, without a Joom account.
 
-`seed(home)` fills a fresh data directory: cases whose deadlines are in every state, and an
-evidence vault (demo passphrase) holding one case's agreement and payment proof, so the
-preflight has real documents to read. `DemoPanel` serves the stand-in Merchant Panel pages,
-with dates relative to now so the countdowns always show warning, urgent and overdue rows.
+`seed(home)` fills a fresh data directory: cases whose deadlines are in every state, a
+penalty seen on the account page, and an evidence vault (demo passphrase) holding one case's
+agreement and payment proof, so the preflight has real documents to read. `DemoPanel` serves
+the stand-in Merchant Panel pages, with dates relative to now so the countdowns always show
+warning, urgent and overdue rows.
 `iprdesk.demo.run` drives the agent and Chromium.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from iprdesk.account.penalties import PenaltyHistory
 from iprdesk.casework import cases
 from iprdesk.config import Config
 from iprdesk.demo.pdf import AGREEMENT, PAYMENT, text_pdf
@@ -45,6 +47,9 @@ def seed(home: Path, now: datetime | None = None) -> Seeded:
     overdue = store.new(complaint_id="CMP-DEMO-0004", store_id=STORE, type="copyright",
                         complainant="Northwind Photo Agency", products=["6a1f00aa06"],
                         received=iso(now - timedelta(hours=52)), now=now)
+    # A penalty banner seen on the account page: the desk shows where the store stands.
+    PenaltyHistory(home).record("penalty", "Your store received 10 penalty points for an IPR "
+                                f"violation on {now - timedelta(days=2):%Y-%m-%d}.", now=iso(now))
     # Who signs the drafted letters; the demo's Chinese seller (the slip's ordering customer).
     config = Config.load(home)
     config.set_seller(name="Li Wei", company="Shenzhen Example Trading Co., Ltd.",

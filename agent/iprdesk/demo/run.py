@@ -144,6 +144,13 @@ def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]
     page.wait_for_selector("#bundle .body > *", timeout=30000)  # the last part drawn
     shot(page, "5-preflight.png")
     page.close()
+    page = context.new_page()
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(f"{ext_url}/desk/desk.html")
+    page.wait_for_selector(f"li.case-row[data-case='{main_case}']", timeout=30000)
+    page.wait_for_selector("#penalties #penalty-standing", timeout=30000)
+    shot(page, "6-desk.png")
+    page.close()
     return saved
 
 
@@ -185,6 +192,7 @@ def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -
                     context.new_page().goto(PANEL + path)
                 context.new_page().goto(
                     f"{ext_url}/case/case.html?case={seeded.main_case}#preflight")
+                context.new_page().goto(f"{ext_url}/desk/desk.html")
                 echo(i18n.text("demo.open", lang))
                 context.wait_for_event("close", timeout=0)
                 return []

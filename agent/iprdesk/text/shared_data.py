@@ -34,4 +34,6 @@ def for_extension() -> dict:
         "verdicts": load("verdicts.json"),
         # The kinds of evidence and their names, so the extension offers and shows the same.
         "evidence_kinds": load("evidence_kinds.json"),
+        # Joom's ladder, its warning and which account banners report a penalty.
+        "penalties": load("penalties.json"),
     }

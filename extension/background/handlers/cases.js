@@ -1,9 +1,11 @@
 // Cases, drafts and preflight for the overlays, the popup and the preflight page.
+import { fromBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
 import { getSharedDataWith } from "../shared-data.js";
 import { checkDeadlines } from "../deadlines.js";
 import { openCases } from "../open-cases.js";
 import { caseUrl } from "./casepage.js";
+import { requireExtensionPage } from "../senders.js";
 
 const STORE_ID_KEY = "lastStoreId";
 const CASE_ID = /^c-[0-9a-f]{8}$/;
@@ -22,9 +24,22 @@ export const handlers = {
     await checkDeadlines();
     return created;
   },
+  // The case a complaint notice proposes (pasted text, or a .eml / PDF file as base64), each
+  // field with where it was read; the desk shows them to confirm before "cases.open".
+  "cases.importNotice": ({ text, data }, sender) => {
+    requireExtensionPage(sender);
+    const body = typeof data === "string" ? fromBase64(data) : new TextEncoder().encode(String(text ?? ""));
+    return agent.request("/v1/cases/import", { method: "POST", body, timeoutMs: 120000,
+                                               headers: { "Content-Type": "application/octet-stream" } });
+  },
   "cases.storeId": async () => {
     const { [STORE_ID_KEY]: storeId } = await chrome.storage.local.get(STORE_ID_KEY);
     return { storeId: storeId || "" };
+  },
+  // Old image URLs of the complained images, kept with the case and watched until dead.
+  "cases.addUrls": ({ caseId: id, urls }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`/v1/cases/${caseId(id)}/urls`, { method: "POST", json: { urls } });
   },
   "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts`),
   "cases.preflight": ({ caseId: id, lang }) =>

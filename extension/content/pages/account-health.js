@@ -31,6 +31,15 @@
     iprdesk.ask("penalties.record", { banner: kind, text }).catch(() => reported.delete(`${kind}\n${text}`));
   }
 
+  // A banner that reports a penalty (shared/penalties.json's banner_kinds) leads to the desk's
+  // ladder: where the store stands after it.
+  function ladderButton() {
+    const button = el("button", { className: "action primary open-ladder", type: "button" },
+                      iprdesk.t("deskOpenPenalties"));
+    button.addEventListener("click", () => iprdesk.ask("ui.openDesk", { section: "penalties" }));
+    return button;
+  }
+
   function render() {
     const found = new Map();
     // The page map lists banner kinds most specific first (a TRO banner also says "on hold").
@@ -56,11 +65,12 @@
         chipText: title, state: "info", title, place: iprdesk.overlay.placeCorner });
       host.dataset.banner = kind;
       if (host.hasAttribute("open") && card.childElementCount) continue;
-      card.replaceChildren(
+      card.replaceChildren(...[
         el("h3", {}, title),
         el("p", {}, h[`banner.${kind}.explain`]),
         list(h[`banner.${kind}.steps`], "ol"),
-      );
+        ctx.shared.penalties?.banner_kinds.includes(kind) ? el("div", { className: "actions" }, ladderButton()) : null,
+      ].filter(Boolean));
     }
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='banner:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();

@@ -38,6 +38,14 @@
     });
   }
 
+  // No case yet: the desk opens one from the complaint notice.
+  function importButton() {
+    const button = el("button", { className: "action primary open-import", type: "button" },
+                      iprdesk.t("deskOpenImport"));
+    button.addEventListener("click", () => iprdesk.ask("ui.openDesk", { section: "import" }));
+    return button;
+  }
+
   // Saves the page as it shows this rejection (screenshot + archive), under its case when
   // that is known.
   function captureButton(card, row, code, cases) {
@@ -87,7 +95,7 @@
         cases.length ? null : el("p", { className: "no-case" }, h["appeal.openCaseFirst"]),
         // One row of buttons: it stays in view at the bottom of a card that scrolls.
         el("div", { className: "actions" }, preflightButtons(cases),
-           captureButton(card, row, code, cases)),
+           cases.length ? null : importButton(), captureButton(card, row, code, cases)),
         el("div", { className: "status" }),
       ].filter(Boolean));
     }

@@ -66,7 +66,10 @@ async function render(container, status) {
   }
   const { urls } = await ask("urls.watched");
   if (!urls.length) {
-    container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }));
+    // Added in the desk, on each case (no terminal).
+    const add = el("button", { type: "button", id: "add-old-urls", textContent: t("oldUrlsAdd") });
+    add.addEventListener("click", () => ask("ui.openDesk", { section: "cases" }).then(() => window.close()));
+    container.append(el("p", { className: "note", textContent: t("oldUrlsNone") }), add);
     return;
   }
   const shared = await ask("shared.get", { refresh: true });
