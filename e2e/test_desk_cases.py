@@ -70,10 +70,15 @@ def test_open_cases_most_urgent_first_with_local_deadlines(browser, lang):
         received = datetime.fromisoformat(c.events["received"].replace("Z", "+00:00"))
         due = received + timedelta(hours=48)
         local = due.astimezone(ZoneInfo(ZONE))
-        text = row.locator(".due").inner_text()
-        assert local.strftime(":%M") in text and "+8" in text, text
+        shown = MESSAGES[lang]["time.local"].format(
+            year=local.year, month=local.month, day=local.day, clock=f"{local:%H:%M}", zone="UTC+8")
+        expect(row.locator(".due")).to_have_text(words(lang, "deskCaseDue", shown))
     urgent = desk.locator(f"li.case-row[data-case='{made['urgent'].id}']")
-    expect(urgent.locator(".countdown")).not_to_be_empty()
+    expect(urgent.locator(".countdown")).to_contain_text(MESSAGES[lang]["time.in"][:3].strip())
+    # Past its deadline it says so once: "overdue by 12 h", never "12 h ago".
+    overdue = desk.locator(f"li.case-row[data-case='{made['overdue'].id}']")
+    expect(overdue.locator(".countdown")).to_contain_text(
+        MESSAGES[lang]["time.overdue"].split("{")[0].strip())
     keep_screenshot(desk, f"desk-cases-{lang}")
 
     # Old image URLs added to a case in the desk: kept with it and watched.

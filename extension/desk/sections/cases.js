@@ -3,7 +3,8 @@
 // countdown that ticks on from the agent's `ms_left`, and a link to its case page.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
-import { countdown, format, language, localTime } from "../../lib/words.js";
+import { localTime, timeLeft } from "../../lib/time.js";
+import { format, language } from "../../lib/words.js";
 
 const TICK_MS = 30_000;
 
@@ -61,13 +62,13 @@ function caseRow(c, { cached, arrived, messages, lang, signal }) {
     return { row, tick: () => {} };
   }
   const left = el("span", { className: "countdown" });
-  const due = next.due ? el("span", { className: "due", textContent: t("deskCaseDue", localTime(next.due)) }) : null;
+  const due = next.due ? el("span", { className: "due", textContent: t("deskCaseDue", localTime(next.due, messages)) }) : null;
   row.append(el("div", { className: "deadline" },
                 el("span", { className: "label", textContent: next.label[lang] }), due, left), urls);
   // The agent's time left, less what has passed on this clock since its answer came.
   const tick = () => {
     if (next.ms_left === null) return;
-    left.textContent = countdown(next.ms_left - (Date.now() - arrived), messages);
+    left.textContent = timeLeft(next.ms_left - (Date.now() - arrived), messages);
   };
   tick();
   return { row, tick };

@@ -5,6 +5,7 @@
 import { toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
+import { isoLocal, zoneName } from "../../lib/time.js";
 import { format, language } from "../../lib/words.js";
 
 const MAX_NOTICE_BYTES = 20 * 1024 * 1024;  // the agent's limit (casework/notice.py)
@@ -72,7 +73,10 @@ function proposalForm(proposal, { messages, storeId, signal, refresh }) {
     }
     let note = source(found, messages);
     if (name === "store_id" && found.value === null && storeId) note = el("div", { className: "source remembered", textContent: t("deskImportStoreRemembered") });
-    if (name === "received") note.append(el("div", { className: "note", textContent: t("deskImportYourZone") }));
+    if (name === "received") {
+      const zone = zoneName(-new Date(input.value || Date.now()).getTimezoneOffset());
+      note.append(el("div", { className: "note", textContent: t("deskImportYourZone", zone) }));
+    }
     rows.push(el("div", { className: "proposed", dataset: { field: name, confidence: found.confidence ?? "none" } },
       el("label", { htmlFor: id, textContent: messages[`notice.field.${name}`] }), control, note));
   }
@@ -92,7 +96,7 @@ function proposalForm(proposal, { messages, storeId, signal, refresh }) {
     const facts = {
       complaint_id: inputs.complaint_id.value.trim(), complainant: inputs.complainant.value.trim(),
       products: inputs.products.value.split(/[\s,，、]+/).filter(Boolean),
-      received: received ? new Date(received).toISOString() : undefined,
+      received: received ? isoLocal(new Date(received)) : undefined,
       court_case: inputs.court_case.value.trim() || undefined,
       type: inputs.type.value, store_id: inputs.store_id.value.trim(),
     };
@@ -133,20 +137,23 @@ async function render(container, { status, signal, refresh }) {
                    el("label", { htmlFor: "notice-text", textContent: t("deskImportPaste") }), text,
                    el("div", { className: "buttons" }, read), drop, message, result);
 
-  const [shared, { storeId }] = await Promise.all([ask("shared.get"), ask("cases.storeId")]);
-  if (signal.aborted) return;
-  const messages = shared.messages[language()];
+  // Asked now, awaited by the first proposal: the form takes a file from the first moment.
+  const ready = Promise.all([ask("shared.get"), ask("cases.storeId")]);
+  ready.catch(() => {});  // said by the proposal that awaits it
+  let asked = 0;  // only the last notice given is shown, whichever answer comes last
 
   async function propose(payload) {
+    const mine = ++asked;
     say(message, t("deskImportReading"));
     result.replaceChildren();
     try {
-      const proposal = await ask("cases.importNotice", payload);
-      if (signal.aborted) return;
+      const [proposal, [shared, { storeId }]] = await Promise.all([ask("cases.importNotice", payload), ready]);
+      if (signal.aborted || mine !== asked) return;
+      const messages = shared.messages[language()];
       say(message, "");
       result.replaceChildren(proposalForm(proposal, { messages, storeId, signal, refresh }));
     } catch (err) {
-      if (!signal.aborted) say(message, err.message, "error");
+      if (!signal.aborted && mine === asked) say(message, err.message, "error");
     }
   }
   async function readFile(file) {

@@ -3,7 +3,8 @@
 // passphrase goes to the agent in a message body and is never kept here.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
-import { duration, language } from "../../lib/words.js";
+import { duration } from "../../lib/time.js";
+import { language } from "../../lib/words.js";
 import { passphraseStrength } from "../passphrase-strength.js";
 
 // Said once after the section draws again (the vault just created).
