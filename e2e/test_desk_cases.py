@@ -40,6 +40,14 @@ def case_json(browser, ref):
     return json.loads(iprdesk("case", "show", ref, "--json", home=browser.home).stdout)
 
 
+def test_the_popup_opens_the_desk(browser):
+    popup = browser.open_extension_page("popup/popup.html")
+    with browser.context.expect_page() as opened:
+        popup.locator("#open-desk").click()
+    assert opened.value.url == browser.ext_url("desk/desk.html")
+    opened.value.close()
+
+
 def test_open_cases_most_urgent_first_with_local_deadlines(browser, lang):
     now = datetime.now(UTC)
     ages = {"ok": 1, "warning": 30, "urgent": 44, "overdue": 60}  # hours since received
@@ -181,3 +189,22 @@ def test_the_ladder_shows_where_the_store_stands_from_the_account_page(browser, 
     keep_screenshot(desk, f"desk-penalties-{lang}")
     panel.close()
     desk.close()
+
+
+def test_without_the_agent_the_desk_says_so_and_lists_the_cases_it_knew(browser, lang):
+    made = open_case(browser.home, f"CACHED-{lang}")
+    desk = open_desk(browser, "cases")
+    expect(desk.locator(f"li.case-row[data-case='{made.id}']")).to_be_visible()  # now cached
+    desk.close()
+    with browser.agent_stopped():
+        desk = open_desk(browser)
+        expect(desk.locator("#state")).to_have_attribute("data-state", "not-running")
+        row = desk.locator(f"li.case-row[data-case='{made.id}']")
+        # Its deadline would be a guess without the agent's clock: said to be unknown.
+        expect(row.locator(".deadline")).to_have_text(words(lang, "deskCasesUnknownDeadline"))
+        expect(row).to_have_attribute("data-state", "none")
+        expect(desk.locator("#cases .cached")).to_have_text(words(lang, "casesCached"))
+        for section in ("import", "vault", "penalties"):
+            expect(desk.locator(f"#{section} .body")).to_have_text(words(lang, "deskNeedsAgent"))
+        keep_screenshot(desk, f"desk-agent-down-{lang}")
+        desk.close()

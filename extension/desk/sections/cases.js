@@ -45,7 +45,9 @@ function oldUrlsForm(c, signal) {
 function caseRow(c, { cached, arrived, messages, lang, signal }) {
   const next = cached ? null : c.deadlines.find((d) => d.id === c.next_deadline);
   const state = next?.state ?? "none";
-  const badge = el("span", { className: "state-badge", textContent: next ? messages[`case.state.${next.state}`] : "–" });
+  // No state without the agent's judgement: an empty place keeps the rows aligned.
+  const badge = el("span", { className: "state-badge", hidden: !next,
+                             textContent: next ? messages[`case.state.${next.state}`] : "" });
   const link = el("a", { className: "open-case", href: `../case/case.html?case=${encodeURIComponent(c.id)}`,
                          textContent: t("deskCaseOpen") });
   const who = el("div", { className: "who" },
