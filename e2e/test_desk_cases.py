@@ -99,6 +99,7 @@ def test_open_cases_most_urgent_first_with_local_deadlines(browser, lang):
     expect(row.locator(".old-urls-form .message.ok")).to_have_text(
         words(lang, "deskCaseUrlsWatched", "2").replace("{URL|URLs}", "URLs"))
     assert case_json(browser, made["ok"].id)["old_urls"] == old
+    expect(row.locator(".url-count")).to_have_text(words(lang, "deskCaseUrlsCount", "2"))
     desk.close()
 
 

@@ -15,6 +15,9 @@ function oldUrlsForm(c, signal) {
   const urls = el("textarea", { id, rows: 3, className: "old-urls", placeholder: "https://img.joomcdn.net/…" });
   const button = el("button", { type: "submit", textContent: t("deskCaseWatchUrls") });
   const message = el("div", { className: "message", role: "status" });
+  const count = el("span", { className: "note url-count" });
+  const showCount = (n) => { count.textContent = n ? t("deskCaseUrlsCount", String(n)) : t("deskCaseNoUrls"); };
+  showCount(c.old_urls?.length);
   const form = el("form", { className: "old-urls-form" },
     el("label", { htmlFor: id, textContent: t("deskCaseOldUrlsLabel") }), urls,
     el("div", { className: "buttons" }, button), message);
@@ -27,6 +30,7 @@ function oldUrlsForm(c, signal) {
       const updated = await ask("cases.addUrls", { caseId: c.id, urls: list });
       if (signal.aborted) return;
       urls.value = "";
+      showCount(updated.old_urls.length);
       message.className = "message ok";
       message.textContent = tn("deskCaseUrlsWatched", updated.old_urls.length);
     } catch (err) {
@@ -37,9 +41,8 @@ function oldUrlsForm(c, signal) {
       button.disabled = false;
     }
   }, { signal });
-  const count = c.old_urls?.length ? tn("deskCaseUrlsWatched", c.old_urls.length) : t("deskCaseNoUrls");
   return el("details", { className: "old-urls-box" },
-            el("summary", {}, t("deskCaseOldUrls"), " ", el("span", { className: "note", textContent: count })), form);
+            el("summary", {}, t("deskCaseOldUrls"), " ", count), form);
 }
 
 function caseRow(c, { cached, arrived, messages, lang, signal }) {
