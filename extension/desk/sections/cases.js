@@ -80,11 +80,16 @@ function caseRow(c, { cached, arrived, messages, lang, signal }) {
 }
 
 async function render(container, { status, signal }) {
-  if (status.state !== "connected" && status.state !== "not-running") {
-    container.append(el("p", { className: "note", textContent: t("deskNeedsAgent") }));
+  let listed;
+  try {
+    // Without the agent, the cases last fetched (their deadlines unknown), if any.
+    listed = await Promise.all([ask("cases.list"), ask("shared.get")]);
+  } catch (e) {
+    if (status.state === "connected") throw e;
+    if (!signal.aborted) container.append(el("p", { className: "note", textContent: t("deskNeedsAgent") }));
     return;
   }
-  const [{ cases, cached }, shared] = await Promise.all([ask("cases.list"), ask("shared.get")]);
+  const [{ cases, cached }, shared] = listed;
   if (signal.aborted) return;
   const arrived = Date.now();
   const lang = language();
