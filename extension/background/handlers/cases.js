@@ -36,11 +36,6 @@ export const handlers = {
     const { [STORE_ID_KEY]: storeId } = await chrome.storage.local.get(STORE_ID_KEY);
     return { storeId: storeId || "" };
   },
-  // Old image URLs of the complained images, kept with the case and watched until dead.
-  "cases.addUrls": ({ caseId: id, urls }, sender) => {
-    requireExtensionPage(sender);
-    return agent.request(`/v1/cases/${caseId(id)}/urls`, { method: "POST", json: { urls } });
-  },
   "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts`),
   "cases.preflight": ({ caseId: id, lang }) =>
     agent.request(`/v1/cases/${caseId(id)}/preflight`, { method: "POST", json: { lang } }),

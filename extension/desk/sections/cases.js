@@ -27,7 +27,7 @@ function oldUrlsForm(c, signal) {
     if (!list.length) return;
     button.disabled = true;
     try {
-      const updated = await ask("cases.addUrls", { caseId: c.id, urls: list });
+      const updated = await ask("casepage.addUrls", { caseId: c.id, urls: list });
       if (signal.aborted) return;
       urls.value = "";
       showCount(updated.old_urls.length);

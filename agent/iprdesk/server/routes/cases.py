@@ -86,19 +86,6 @@ async def close_case(request: web.Request) -> web.Response:
     return _answer(request, _store(request).close(_case(request).id, _now(request)))
 
 
-@routes.post("/v1/cases/{case_id}/urls")
-async def add_old_urls(request: web.Request) -> web.Response:
-    """Old image URLs of the complained images: kept with the case and watched until they are
-    dead (casework/old_urls.py); the first check runs now."""
-    body = await read_json(request)
-    urls = body.get("urls")
-    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
-        raise BadInput("urls must be a list of one or more URLs")
-    case = _store(request).add_urls(_case(request).id, urls)
-    state(request).services.url_scheduler.wake()
-    return _answer(request, case)
-
-
 @routes.post("/v1/cases/{case_id}/events")
 async def record_event(request: web.Request) -> web.Response:
     body = await read_json(request)
