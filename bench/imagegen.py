@@ -64,6 +64,22 @@ def _caption(image: Image.Image) -> Image.Image:
     return image
 
 
+def _hue(image: Image.Image, degrees: int) -> Image.Image:
+    """The same picture in other colours, as a seller offers "another colour" of a product."""
+    h, s, v = image.convert("RGB").convert("HSV").split()
+    h = h.point(lambda x: (x + degrees * 256 // 360) % 256)
+    return Image.merge("HSV", (h, s, v)).convert("RGB")
+
+
+def _caption_top(image: Image.Image) -> Image.Image:
+    image = image.copy()
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, w, h * 0.12), fill=(220, 0, 0))
+    draw.text((w * 0.05, h * 0.03), "SALE -50% 限时特价", fill=(255, 255, 255))
+    return image
+
+
 # name -> edit. Each keeps the picture recognisably the same one: a near-duplicate.
 EDITS = {
     "resize-50%": lambda im: im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS),
@@ -74,6 +90,13 @@ EDITS = {
     "darker-25%": lambda im: ImageEnhance.Brightness(im).enhance(0.75),
     "contrast-30%": lambda im: ImageEnhance.Contrast(im).enhance(1.3),
     "caption": _caption,
+    "caption-top": _caption_top,
+    "hue-60": lambda im: _hue(im, 60),
+    "hue-180": lambda im: _hue(im, 180),
+    "tint-red": lambda im: Image.blend(im.convert("RGB"), Image.new("RGB", im.size, (255, 0, 0)),
+                                       0.25),
+    "grayscale": lambda im: im.convert("L").convert("RGB"),
+    "mirror+hue": lambda im: _hue(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 120),
     "mirror+crop+jpeg": lambda im: Image.open(io.BytesIO(jpeg(
         _crop(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 0.03), 60))),
 }

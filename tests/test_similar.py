@@ -28,6 +28,51 @@ def test_every_edit_is_caught(original, edit):
     assert result.verdict in ("same", "near-duplicate"), result
 
 
+@pytest.fixture(scope="module")
+def pictures():
+    """Many generated pictures (small: the hashes see 32x32 anyway) and their fingerprints."""
+    return [(seed, picture, fp(picture)) for seed in range(200, 220)
+            for picture in [product_photo(seed, (400, 300))]]
+
+
+def test_every_edit_of_many_pictures_is_caught(pictures):
+    """Mirrored, cropped, recoloured and captioned copies of many pictures, not just one."""
+    missed = [(edit, seed, result) for edit in sorted(EDITS) for seed, picture, old in pictures
+              if (result := similar.compare(old, fp(EDITS[edit](picture)))).verdict
+              == "different"]
+    assert missed == []
+
+
+def test_a_recoloured_copy_is_caught_by_its_edges_alone(original):
+    """A turned hue throws the brightness hashes; the edges still agree."""
+    result = similar.compare(fp(original), fp(EDITS["hue-180"](original)))
+    assert result.phash + result.dhash > similar.THRESHOLDS["near-duplicate"]["phash+dhash"]
+    assert result.verdict == "near-duplicate"
+    assert result.edge <= similar.THRESHOLDS["near-duplicate"]["edge"]
+
+
+def test_many_unrelated_pictures_are_different():
+    """Every pair of 60 unrelated pictures, in two sizes, by either rule (the edges are the
+    stricter)."""
+    prints = [fp(product_photo(seed, (320, 240) if seed % 2 else (800, 600)))
+              for seed in range(3000, 3060)]
+    matched = [(i, j, c) for i, a in enumerate(prints) for j, b in enumerate(prints[i + 1:], i + 1)
+               if (c := similar.compare(a, b)).verdict != "different"]
+    assert matched == []
+    closest_edges = min(similar.compare(a, b).edge for i, a in enumerate(prints)
+                        for b in prints[i + 1:])
+    assert closest_edges >= similar.THRESHOLDS["near-duplicate"]["edge"] + 4
+
+
+def test_fingerprints_stored_without_edge_hashes_still_compare(original):
+    old = fp(original).to_json()
+    for key in ("edge", "edge_mirror", "edge_center", "edge_center_mirror"):
+        del old[key]
+    stored = similar.Fingerprint.from_json(old)
+    result = similar.compare(stored, fp(EDITS["mirror"](original)))
+    assert (result.verdict, result.edge) == ("near-duplicate", None)
+
+
 def test_reencoding_is_the_same_picture_and_mirroring_is_flagged(original):
     old = fp(original)
     assert similar.compare(old, fp(EDITS["jpeg-q40"](original))).verdict == "same"

@@ -195,8 +195,11 @@ export async function sharedData() {
 // Clean one image (POST /v1/strip): { report, mime, blob }. `body`: the image, as a Blob
 // (a File straight from the page: never copied into script) or bytes. HEIC photos come back
 // as JPEG (the Panel refuses HEIC). The report travels in a header, base64 of its UTF-8 JSON.
-export async function stripImage(body, name) {
-  const response = await request("/v1/strip?heic_to_jpeg=1", {
+// `page`: the Panel page's address; on a product of an open case the report's `case_check`
+// says whether the image looks like a complained one.
+export async function stripImage(body, name, page) {
+  const query = page ? `&page=${encodeURIComponent(page)}` : "";
+  const response = await request(`/v1/strip?heic_to_jpeg=1${query}`, {
     method: "POST", body, timeoutMs: 60000, raw: true,
     headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(name) },
   });

@@ -24,12 +24,13 @@ export async function saveUploadSettings({ blockWhenAgentDown }) {
   return uploadSettings();
 }
 
-// body: the file's bytes (Blob or bytes) -> { status: "cleaned", file, mime, blob, report }
+// body: the file's bytes (Blob or bytes), page: the Panel page's address
+//   -> { status: "cleaned", file, mime, blob, report } (report.case_check: see /v1/strip)
 //   | { status: "agent-down", code, block } | { status: "refused", code, message }
 //   | { status: "busy" }
-export async function cleanUpload(body, name) {
+export async function cleanUpload(body, name, page) {
   try {
-    const { report, mime, blob } = await agent.stripImage(body, name);
+    const { report, mime, blob } = await agent.stripImage(body, name, page);
     return { status: "cleaned", report, mime, file: report.output_file, blob };
   } catch (e) {
     if (agentDown(e.code)) {
@@ -42,3 +43,8 @@ export async function cleanUpload(body, name) {
     throw e;
   }
 }
+
+// The seller chose to upload an image like a complained one: recorded on the case.
+export const recordUploadedAnyway = (caseId) =>
+  agent.request(`/v1/cases/${encodeURIComponent(caseId)}/events`, {
+    method: "POST", json: { event: "similar_image_uploaded" } });

@@ -9,6 +9,9 @@
 // page opens without ever inserting them.
 // Files go to the agent through a hidden extension frame (upload/frame.js) as Blobs; when that
 // frame cannot be used, through the service worker, base64-encoded (DESIGN section 5).
+// With each file goes the page's address: on the page of a product of an open case the agent
+// compares the image with the case's complained images in the same answer, and one that looks
+// like them waits for the seller's choice (not uploaded, or uploaded and recorded on the case).
 (() => {
   const IMAGE_NAME = /\.(jpe?g|png|webp|gif|heic|heif)$/i;
   // On the service worker's path files travel base64-encoded (JSON messages): stay well
@@ -34,11 +37,16 @@
     .toast { background: #1d1d1f; color: #fff; border-radius: 8px; padding: 8px 12px;
              box-shadow: 0 2px 10px rgba(0,0,0,.3); border-left: 4px solid #34c759; }
     .toast[data-kind="agent-down"], .toast[data-kind="refused"] { border-left-color: #ff9f0a; }
-    .toast[data-kind="blocked"] { border-left-color: #ff3b30; }
+    .toast[data-kind="blocked"], .toast[data-kind="similar"] { border-left-color: #ff3b30; }
     .toast .lines { margin-top: 4px; opacity: .8; font-size: 12px; }
+    .toast .title { font-weight: 600; }
+    .toast .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+    .toast button { font: inherit; border-radius: 6px; padding: 4px 12px; cursor: pointer;
+                    border: 1px solid #8e8e93; background: #3a3a3c; color: #fff; }
+    .toast button.cancel { background: #fff; color: #1d1d1f; border-color: #fff; }
   `;
 
-  function toast(kind, text, lines = []) {
+  function toastList() {
     const root = iprdesk.overlay.floating("upload-guard", TOAST_CSS);
     let list = root.querySelector(".toasts");
     if (!list) {
@@ -47,6 +55,10 @@
       list.setAttribute("role", "status");
       root.append(list);
     }
+    return list;
+  }
+
+  function toast(kind, text, lines = []) {
     const item = document.createElement("div");
     item.className = "toast";
     item.dataset.kind = kind;
@@ -57,8 +69,67 @@
       details.textContent = lines.join(" · ");
       item.append(details);
     }
-    list.append(item);
+    toastList().append(item);
     setTimeout(() => item.remove(), TOAST_MS);
+  }
+
+  // -- an image like a complained one: the seller decides ----------------------------------
+
+  // Resolves true for "upload anyway", false for "don't upload". Stays until one is chosen;
+  // only the seller's own click counts (the page's scripts can reach this shadow root).
+  function askSimilar(file, match) {
+    const item = document.createElement("div");
+    item.className = "toast";
+    item.dataset.kind = "similar";
+    item.setAttribute("role", "alertdialog");
+    const title = Object.assign(document.createElement("div"), {
+      className: "title", textContent: iprdesk.t("uploadSimilarTitle") });
+    const body = Object.assign(document.createElement("div"), {
+      className: "lines",
+      textContent: iprdesk.t("uploadSimilarBody", file.name, match.complaint_id,
+                             match.mirrored ? iprdesk.t("uploadSimilarMirrored") : ""),
+    });
+    const cancel = Object.assign(document.createElement("button"), {
+      type: "button", className: "cancel", textContent: iprdesk.t("uploadSimilarCancel") });
+    const anyway = Object.assign(document.createElement("button"), {
+      type: "button", className: "anyway", textContent: iprdesk.t("uploadSimilarAnyway") });
+    const actions = Object.assign(document.createElement("div"), { className: "actions" });
+    actions.append(cancel, anyway);
+    item.append(title, body, actions);
+    toastList().append(item);
+    cancel.focus();
+    return new Promise((resolve) => {
+      const choose = (choice) => (event) => {
+        if (!event.isTrusted) return;
+        item.remove();
+        resolve(choice);
+      };
+      cancel.addEventListener("click", choose(false));
+      anyway.addEventListener("click", choose(true));
+    });
+  }
+
+  // The file once the agent's comparison with the case's complained images is answered:
+  // `file` itself, or null when the seller chose not to upload it.
+  async function afterCaseCheck(file, check) {
+    if (!check) return file;
+    if (check.verdict === "unchecked" && check.reason === "no_complained_images") {
+      toast("refused", iprdesk.t("uploadNotCompared",
+                                 check.cases.map((c) => c.complaint_id).join(" / ")));
+      return file;
+    }
+    if (!check.match) return file;
+    if (!await askSimilar(file, check.match)) {
+      toast("blocked", iprdesk.t("uploadSimilarCancelled", file.name));
+      return null;
+    }
+    try {
+      await iprdesk.ask("upload.uploadedAnyway", { caseId: check.match.case });
+      toast("refused", iprdesk.t("uploadSimilarRecorded", file.name, check.match.complaint_id));
+    } catch (e) {
+      toast("refused", iprdesk.t("uploadSimilarNotRecorded", file.name, e.message));
+    }
+    return file;
   }
 
   // -- the upload frame: the fast path to the agent -----------------------------------------
@@ -163,7 +234,7 @@
     const id = ++lastCall;
     return new Promise((resolve, reject) => {
       calls.set(id, { resolve, reject });
-      port.postMessage({ id, name: file.name, file });
+      port.postMessage({ id, name: file.name, file, page: location.href });
     });
   }
 
@@ -175,8 +246,8 @@
       if (e.code !== "frame_unavailable") throw e;
     }
     const { toBase64, fromBase64 } = await bytes;
-    const { data, ...result } = await iprdesk.ask(
-      "upload.clean", { name: file.name, data: toBase64(await file.arrayBuffer()) });
+    const { data, ...result } = await iprdesk.ask("upload.clean", {
+      name: file.name, data: toBase64(await file.arrayBuffer()), page: location.href });
     return data ? { ...result, blob: new Blob([fromBase64(data)]) } : result;
   }
 
@@ -199,8 +270,9 @@
       const text = result.report.text[lang] || result.report.text.en;
       toast(result.report.clean ? "clean" : "cleaned", text.summary,
             result.report.clean ? [] : text.lines.slice(0, 3));
-      return new File([result.blob], result.file,
-                      { type: result.mime, lastModified: file.lastModified });
+      return afterCaseCheck(new File([result.blob], result.file,
+                                     { type: result.mime, lastModified: file.lastModified }),
+                            result.report.case_check);
     }
     if (result.status === "busy") {
       toast("blocked", iprdesk.t("uploadAgentBusy", file.name));

@@ -16,13 +16,13 @@ const EMBEDDERS = new Set(chrome.runtime.getManifest().web_accessible_resources
 
 const key = crypto.randomUUID();
 
-// { id, name, file } -> { id, result } (cleanUpload's answer) or { id, error }
+// { id, name, file, page } -> { id, result } (cleanUpload's answer) or { id, error }
 async function serve({ data }) {
-  const { id, name, file } = data || {};
+  const { id, name, file, page } = data || {};
   if (!(file instanceof Blob)) return;
   let answer;
   try {
-    answer = { id, result: await cleanUpload(file, String(name)) };
+    answer = { id, result: await cleanUpload(file, String(name), page ? String(page) : null) };
   } catch (e) {
     answer = { id, error: { code: e.code || "error", message: String(e.message || e) } };
   }

@@ -10,6 +10,11 @@ each in the plain and the horizontally mirrored orientation.
   Robust to the same; it is thrown by different edits than pHash (a caption band moves pHash
   more), so the verdict looks at the sum of both distances (see `THRESHOLDS`).
 
+- edge pHash: the pHash of where the colours change (the strongest of the three channels'
+  gradients). Brightness hashes follow the grey picture, which a recoloured copy (the hue
+  turned to sell "another colour", a tint, a negative) changes wholesale while its edges stay
+  where they were. It is strict on its own (`THRESHOLDS`): it alone catches a recolouring.
+
 Mirroring a picture is the cheapest way to dodge a naive duplicate check, so both hashes are
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
 coefficients of odd horizontal frequency, so the mirrored hash comes from the same DCT.
@@ -60,6 +65,9 @@ _HASH_SIDE = 8
 # Draft-mode target: the smallest JPEG scale still at least this big keeps enough detail for a
 # 32x32 resample (1/8 scale for a 12-megapixel photo).
 _DRAFT_SIDE = 128
+# The colour picture's size when its edges are taken (bench: unrelated pictures stay further
+# apart at 96 than at 64 or at the picture's own size).
+_EDGE_SIDE = 96
 
 # The most pixels each decoder is given: decoding costs memory in proportion to the pixels,
 # differently per decoder (WebP and HEIC hold the picture three or four times over), and a
@@ -86,10 +94,15 @@ _BAND_PIXELS = 1 << 20
 # each, 7,140 unrelated pairs): edits reach pHash+dHash 28 at worst (a caption band over the
 # bottom eighth), unrelated pairs start at 28 (0.1 % below 31). "same": re-encoded or resized,
 # not mirrored. "near-duplicate": the sum of both distances, which tolerates one hash being
-# thrown by a local edit while the other still agrees.
+# thrown by a local edit while the other still agrees; or the edge pHash alone, which a turned
+# hue moves by 8 at most while unrelated pictures start at 12; or both a little further
+# ("together"): a turned hue that also moved the brightness hashes (27 and 10 seen), a wide
+# caption band (25 and 14), where the unrelated pairs closest in both of 11,175 were at 27
+# and 20, 42 and 16 (tests/test_similar.py).
 THRESHOLDS = {
     "same": {"phash": 2, "dhash": 8},
-    "near-duplicate": {"phash+dhash": 24},
+    "near-duplicate": {"phash+dhash": 24, "edge": 8,
+                       "together": {"phash+dhash": 32, "edge": 14}},
 }
 
 
@@ -129,6 +142,8 @@ def _dhash_pair(gray9x8: np.ndarray) -> tuple[int, int]:
 
 _HASH_FIELDS = ("phash", "phash_mirror", "phash_center", "phash_center_mirror", "dhash",
                 "dhash_mirror")
+# Fingerprints stored before the edge hashes came lack them: they compare without.
+_EDGE_FIELDS = ("edge", "edge_mirror", "edge_center", "edge_center_mirror")
 # The share cut from each side for the centre hash (the typical "small crop").
 _CENTER_MARGIN = 0.05
 
@@ -147,40 +162,73 @@ class Fingerprint:
     phash_center_mirror: int
     dhash: int
     dhash_mirror: int
+    # pHash of the edges, of the whole and the middle 90 %, plain and mirrored.
+    edge: int | None = None
+    edge_mirror: int | None = None
+    edge_center: int | None = None
+    edge_center_mirror: int | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
+        for key in _EDGE_FIELDS:
+            if d[key] is None:
+                del d[key]
+            else:
+                d[key] = f"{d[key]:016x}"
         return d
 
     @classmethod
     def from_json(cls, d: dict) -> Fingerprint:
         try:
+            edges = {k: int(d[k], 16) for k in _EDGE_FIELDS if d.get(k) is not None}
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
-                       **{k: int(d[k], 16) for k in _HASH_FIELDS})
+                       **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges)
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(f"Not a stored image fingerprint: {e}") from e
 
 
-def _small_gray(image: Image.Image, factor: int) -> Image.Image:
-    """`image` in grayscale, reduced `factor` times, a band of rows at a time: a big picture is
-    never held a second time, nor in RGBA. Each band ends on a multiple of `factor`, so the
-    result is the same as reducing the whole grey picture."""
+def _small(image: Image.Image, factor: int) -> tuple[Image.Image, Image.Image]:
+    """`image` in grayscale and in colour, reduced `factor` times, a band of rows at a time: a
+    big picture is never held a second time, nor in RGBA. Each band ends on a multiple of
+    `factor`, so the result is the same as reducing the whole picture."""
     # Product shots are often cut out on transparency; compare them as shown on white.
     on_white = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     width, height = image.size
     rows = factor * max(1, _BAND_PIXELS // (width * factor))
-    gray = Image.new("L", (-(-width // factor), -(-height // factor)))
+    small = (-(-width // factor), -(-height // factor))
+    gray, colour = Image.new("L", small), Image.new("RGB", small)
     for top in range(0, height, rows):
         band = image.crop((0, top, width, min(height, top + rows)))
         if on_white:
             band = band.convert("RGBA")
             band = Image.alpha_composite(Image.new("RGBA", band.size, (255, 255, 255, 255)),
                                          band)
-        band = band.convert("L")
-        gray.paste(band.reduce(factor) if factor > 1 else band, (0, top // factor))
-    return gray
+        for target, mode in ((gray, "L"), (colour, "RGB")):
+            converted = band.convert(mode)
+            target.paste(converted.reduce(factor) if factor > 1 else converted,
+                         (0, top // factor))
+    return gray, colour
+
+
+def _edges(colour: Image.Image) -> Image.Image:
+    """Where the colours change: per pixel the strongest of the three channels' gradients."""
+    rgb = np.asarray(colour, dtype=np.float32)
+    if min(rgb.shape[:2]) < 2:
+        return Image.new("F", (1, 1))
+    grad = np.abs(np.diff(rgb, axis=1))[:-1] + np.abs(np.diff(rgb, axis=0))[:, :-1]
+    return Image.fromarray(np.ascontiguousarray(grad.max(axis=2)), "F")
+
+
+def _whole_and_center(image: Image.Image, resample) -> tuple[np.ndarray, np.ndarray]:
+    """`image` and its middle 90 % at 32x32, for pHash."""
+    w, h = image.size
+    dx, dy = round(w * _CENTER_MARGIN), round(h * _CENTER_MARGIN)
+    size = (_DCT_SIZE, _DCT_SIZE)
+    return (np.asarray(image.resize(size, resample), dtype=np.float64),
+            np.asarray(image.resize(size, resample, box=(dx, dy, w - dx, h - dy)),
+                       dtype=np.float64))
 
 
 # EXIF orientation -> the transpose that shows the picture upright (as ImageOps does).
@@ -200,21 +248,24 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     width, height = size or image.size
     orientation = image.getexif().get(0x0112, 1)
     # Shrink cheaply before the exact resamples; the hashes only see 32x32 anyway.
-    gray = _small_gray(image, max(1, min(image.size) // _DRAFT_SIDE))
+    gray, colour = _small(image, max(1, min(image.size) // _DRAFT_SIDE))
     if orientation in _ORIENTATION_TRANSPOSE:
         gray = gray.transpose(_ORIENTATION_TRANSPOSE[orientation])
+        colour = colour.transpose(_ORIENTATION_TRANSPOSE[orientation])
         if orientation >= 5:
             width, height = height, width
-    gray32 = gray.resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.BILINEAR)
     gray9x8 = gray.resize((_HASH_SIDE + 1, _HASH_SIDE), Image.Resampling.BILINEAR)
-    w, h = gray.size
-    dx, dy = round(w * _CENTER_MARGIN), round(h * _CENTER_MARGIN)
-    center32 = gray.resize((_DCT_SIZE, _DCT_SIZE), Image.Resampling.BILINEAR,
-                           box=(dx, dy, w - dx, h - dy))
-    ph, ph_m = _phash_pair(np.asarray(gray32, dtype=np.float64))
-    pc, pc_m = _phash_pair(np.asarray(center32, dtype=np.float64))
+    gray32, center32 = _whole_and_center(gray, Image.Resampling.BILINEAR)
+    # Edges are taken at one size whatever the picture's, so that fine texture and noise
+    # (which a bigger picture has more of) are averaged away alike; thin as they are, an area
+    # average keeps them where a bilinear sample could miss them.
+    edges = _edges(colour.resize((_EDGE_SIDE, _EDGE_SIDE), Image.Resampling.BOX))
+    edge32, edge_center32 = _whole_and_center(edges, Image.Resampling.BOX)
+    ph, ph_m = _phash_pair(gray32)
+    pc, pc_m = _phash_pair(center32)
     dh, dh_m = _dhash_pair(np.asarray(gray9x8, dtype=np.int16))
-    return Fingerprint(sha256, width, height, ph, ph_m, pc, pc_m, dh, dh_m)
+    return Fingerprint(sha256, width, height, ph, ph_m, pc, pc_m, dh, dh_m,
+                       *_phash_pair(edge32), *_phash_pair(edge_center32))
 
 
 def fingerprint_bytes(data: bytes, name: str = "image") -> Fingerprint:
@@ -378,43 +429,66 @@ def _hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+_VERDICTS = ("same", "near-duplicate", "different")
+
+
 @dataclass(frozen=True)
 class Comparison:
     verdict: str  # "same" | "near-duplicate" | "different"
     phash: int
     dhash: int
     mirrored: bool
+    # The edge pHash distance; None when a fingerprint was stored without edge hashes.
+    edge: int | None = None
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict, "mirrored": self.mirrored,
-                "distances": {"phash": self.phash, "dhash": self.dhash, "bits": 64},
+                "distances": {"phash": self.phash, "dhash": self.dhash, "edge": self.edge,
+                              "bits": 64},
                 "thresholds": THRESHOLDS}
 
+    def rank(self) -> tuple[int, int]:
+        """Closer comparisons sort first: by verdict, then by distance."""
+        return _VERDICTS.index(self.verdict), self.phash + self.dhash
 
-def _verdict(phash: int, dhash: int, mirrored: bool) -> str:
-    same = THRESHOLDS["same"]
+
+def _verdict(phash: int, dhash: int, edge: int | None, mirrored: bool) -> str:
+    same, near = THRESHOLDS["same"], THRESHOLDS["near-duplicate"]
     if not mirrored and phash <= same["phash"] and dhash <= same["dhash"]:
         return "same"
-    if phash + dhash <= THRESHOLDS["near-duplicate"]["phash+dhash"]:
+    if phash + dhash <= near["phash+dhash"]:
+        return "near-duplicate"
+    together = near["together"]
+    if edge is not None and (edge <= near["edge"] or (
+            edge <= together["edge"] and phash + dhash <= together["phash+dhash"])):
         return "near-duplicate"
     return "different"
 
 
-def _phash_distance(old: Fingerprint, full: int, center: int) -> int:
-    """pHash distance allowing either picture to be a slightly cropped copy of the other."""
-    return min(_hamming(old.phash, full), _hamming(old.phash_center, full),
-               _hamming(old.phash, center))
+def _crop_distance(old: tuple[int, int], full: int, center: int) -> int:
+    """pHash distance allowing either picture to be a slightly cropped copy of the other;
+    `old` is the reference's (whole, centre) hash."""
+    return min(_hamming(old[0], full), _hamming(old[1], full), _hamming(old[0], center))
+
+
+def _orientation(old: Fingerprint, new: Fingerprint, mirrored: bool) -> Comparison:
+    suffix = "_mirror" if mirrored else ""
+    phash = _crop_distance((old.phash, old.phash_center), getattr(new, "phash" + suffix),
+                           getattr(new, "phash_center" + suffix))
+    dhash = _hamming(old.dhash, getattr(new, "dhash" + suffix))
+    edge = None
+    if old.edge is not None and new.edge is not None:
+        edge = _crop_distance((old.edge, old.edge_center), getattr(new, "edge" + suffix),
+                              getattr(new, "edge_center" + suffix))
+    return Comparison(_verdict(phash, dhash, edge, mirrored), phash, dhash, mirrored, edge)
 
 
 def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
     """How close `new` is to `old`, trying `new` as is and mirrored."""
     if old.sha256 and old.sha256 == new.sha256:
-        return Comparison("same", 0, 0, False)
-    plain = (_phash_distance(old, new.phash, new.phash_center), _hamming(old.dhash, new.dhash))
-    mirrored = (_phash_distance(old, new.phash_mirror, new.phash_center_mirror),
-                _hamming(old.dhash, new.dhash_mirror))
-    best, is_mirror = min((plain, False), (mirrored, True), key=lambda x: sum(x[0]))
-    return Comparison(_verdict(*best, is_mirror), best[0], best[1], is_mirror)
+        return Comparison("same", 0, 0, False, 0 if old.edge is not None else None)
+    return min(_orientation(old, new, False), _orientation(old, new, True),
+               key=Comparison.rank)
 
 
 def closest(candidate: Fingerprint,
@@ -423,7 +497,7 @@ def closest(candidate: Fingerprint,
     best = None
     for label, ref in references:
         c = compare(ref, candidate)
-        if best is None or c.phash + c.dhash < best[1].phash + best[1].dhash:
+        if best is None or c.rank() < best[1].rank():
             best = (label, c)
     return best
 

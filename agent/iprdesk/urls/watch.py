@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -209,11 +209,13 @@ class WatchList:
                 updated.append(w)
         return updated
 
-    def complained_images(self) -> list[tuple[str, similar.Fingerprint]]:
-        """Every complained picture known from watched URLs, labelled with case and URL."""
+    def complained_images(self, cases: Collection[str] | None = None,
+                          ) -> list[tuple[str, similar.Fingerprint]]:
+        """Every complained picture known from watched URLs (of `cases` only, when given),
+        labelled "case: URL"."""
         out = []
         for w in self.list():
-            if w.reference and not w.variant_of:
+            if w.reference and not w.variant_of and (cases is None or w.case in cases):
                 out.append((f"{w.case}: {w.url}", similar.Fingerprint.from_json(w.reference)))
         return out
 

@@ -1,15 +1,17 @@
 // The upload guard's side in the service worker: the fallback when the upload frame cannot
 // be used (content/upload-guard.js); the file travels base64-encoded in JSON messages.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
-import { cleanUpload, saveUploadSettings, uploadSettings } from "../upload-clean.js";
+import { cleanUpload, recordUploadedAnyway, saveUploadSettings, uploadSettings }
+  from "../upload-clean.js";
 import { requireExtensionPage } from "../senders.js";
 
 export const handlers = {
-  // { name, data (base64) } -> cleanUpload's answer, the clean file as `data` (base64)
-  "upload.clean": async ({ name, data }) => {
-    const { blob, ...result } = await cleanUpload(fromBase64(data), name);
+  // { name, data (base64), page } -> cleanUpload's answer, the clean file as `data` (base64)
+  "upload.clean": async ({ name, data, page }) => {
+    const { blob, ...result } = await cleanUpload(fromBase64(data), name, page);
     return blob ? { ...result, data: toBase64(await blob.arrayBuffer()) } : result;
   },
+  "upload.uploadedAnyway": ({ caseId }) => recordUploadedAnyway(caseId),
   "upload.settings": () => uploadSettings(),
   // Settings change only from the extension's own pages, never from a Panel tab.
   "upload.saveSettings": async (message, sender) => {

@@ -1,5 +1,6 @@
 """POST /v1/strip: clean one image for the upload guard (the folder watchers are a service)."""
 
+import asyncio
 import base64
 import functools
 import json
@@ -7,6 +8,8 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
+from iprdesk.casework import upload_check
+from iprdesk.errors import IprdeskError
 from iprdesk.metadata import BadImage, problem_text, strip_image
 from iprdesk.server.http import (
     MiB,
@@ -30,26 +33,48 @@ REPORT_HEADER = "X-Iprdesk-Report"
 @heavy
 async def strip(request: web.Request) -> web.Response:
     """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
-    Query `heic_to_jpeg=1` converts HEIC photos; `product`: the product the image is for.
+    Query `heic_to_jpeg=1` converts HEIC photos; `product`: the product the image is for;
+    `page`: the address of the Panel page it is uploaded on, whose open case's complained
+    images it is compared with (the report's `case_check`, see casework.upload_check).
     Answer: the cleaned bytes, with the report in the X-Iprdesk-Report header (base64 of its
     JSON). The original is sealed into the vault after the answer (services.OriginalSealer).
     """
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
     product = request.query.get("product", "").strip()[:200] or None
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
+    page = request.query.get("page")
     data = await read_body(request)
     # CPU-bound (a few ms for a 6 MB photo); the pool keeps the agent responsive.
     def clean():
         cleaned = strip_image(data, name, heic_to_jpeg=heic_to_jpeg)
         return cleaned, cleaned.data  # the join copies megabytes: not on the event loop
 
+    async def compared():
+        if not page:
+            return None
+        try:
+            return await in_pool(request, upload_check.check, state(request).home, data, name,
+                                 page)
+        except IprdeskError as e:  # a damaged case file: say so, the upload goes on
+            return {"verdict": "unchecked", "reason": e.code, "match": None}
+
+    # The comparison runs beside the cleaning, on another of the pool's threads: the upload
+    # waits for the slower of the two, not for both.
+    cleaning, case_check = await asyncio.gather(in_pool(request, clean), compared(),
+                                                return_exceptions=True)
     try:
-        cleaned, cleaned_bytes = await in_pool(request, clean)
+        if isinstance(cleaning, BaseException):
+            raise cleaning
+        if isinstance(case_check, BaseException):
+            raise case_check
+        cleaned, cleaned_bytes = cleaning
     except BadImage as e:
         # The usual error body; the message names the file, in the reader's language.
         body = error_body(e.code, problem_text(e, name, request_language(request)))
         return web.json_response(body, status=e.status)
     report = cleaned.report.to_dict()
+    if page:
+        report["case_check"] = case_check
     # The cleaned bytes as the body (no base64: encoding megabytes would cost more than the
     # cleaning), the report beside them as base64 of its UTF-8 JSON (headers are Latin-1).
     encoded = base64.b64encode(json.dumps(report, ensure_ascii=False).encode()).decode("ascii")
