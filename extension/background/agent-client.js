@@ -238,10 +238,11 @@ export const lockVault = () => request("/v1/vault/lock", { method: "POST" });
 export const listEvidence = (caseId) =>
   request(`/v1/vault/items${caseId ? `?case=${encodeURIComponent(caseId)}` : ""}`);
 
-// The appeal bundle (zip) of one case, as bytes.
-export async function exportBundle(caseId) {
+// The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`.
+export async function exportBundle(caseId, lang) {
   const response = await request("/v1/vault/export", {
-    method: "POST", json: caseId ? { case: caseId } : {}, raw: true, timeoutMs: 120000 });
+    method: "POST", json: { ...(caseId ? { case: caseId } : {}), ...(lang ? { lang } : {}) },
+    raw: true, timeoutMs: 120000 });
   return new Uint8Array(await response.arrayBuffer());
 }
 

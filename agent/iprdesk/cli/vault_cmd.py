@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_writer
+from iprdesk.casework import bundle_report
 from iprdesk.casework.cases import CaseStore
 from iprdesk.cli.common import (
     PASSPHRASE_ENV,
@@ -27,7 +28,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
-from iprdesk.timeutil import shown
+from iprdesk.timeutil import shown, utc_now
 from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import (
     export_bundle,
@@ -236,9 +237,13 @@ def verify(deep, passphrase_file, as_json, home):
 @json_option
 @home_option
 def export(case, output, include_superseded, passphrase_file, as_json, home):
-    """Write a signed appeal bundle (zip) of a case's evidence."""
-    summary = export_bundle(_unlocked(home, passphrase_file), output, case=_case_id(home, case),
-                            include_superseded=include_superseded)
+    """Write a signed appeal bundle (zip) of a case's evidence; its report begins with the
+    case summary in the user's language (--lang)."""
+    vault, case_id = _unlocked(home, passphrase_file), _case_id(home, case)
+    lang = language()
+    summary = export_bundle(vault, output, case=case_id, include_superseded=include_superseded,
+                            summary=bundle_report.for_case(home_path(home), case_id, vault, lang,
+                                                           utc_now()), lang=lang)
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint, "superseded": summary.superseded})

@@ -46,6 +46,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,8 @@ SIGNATURE_CONTEXT = b"iprdesk appeal bundle v2: SHA256SUMS\n"
 V1_SIGNATURE = "manifest.json.sig"  # version 1: base64 of a signature of manifest.json alone
 METADATA = {1: (MANIFEST, V1_SIGNATURE, SUMS), 2: (MANIFEST, SIGNATURE, SUMS, PUBLIC_KEY)}
 THUMBNAIL_PX = 480
+# Evidence shown as a thumbnail in the report: screenshots, and product photos (the new images).
+THUMBNAIL_KINDS = ("screenshot", "photo")
 # Already-compressed formats are stored as they are; the rest is deflated.
 STORED_TYPES = ("image/", "video/", "application/pdf", "application/zip")
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp",
@@ -173,11 +176,14 @@ def _thumbnail(data: bytes) -> str | None:
 
 
 def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
-                  ids: list[str] | None = None,
-                  include_superseded: bool = False) -> ExportSummary:
+                  ids: list[str] | None = None, include_superseded: bool = False,
+                  summary: Callable[[list[tuple[str, str]]], str] | None = None,
+                  lang: str = "en") -> ExportSummary:
     """Write the evidence of `case` (or the given ids) to a signed zip at `out`. Documents a
     newer one of the same kind replaced (a corrected bank slip) are left out of a case's
-    bundle and named in its report, unless `include_superseded`."""
+    bundle and named in its report, unless `include_superseded`. `summary`, given the
+    thumbnails of the product photos ((file, data: URI) pairs), returns the case summary
+    section that heads the report, in `lang` (casework.bundle_report)."""
     out = Path(out)
     items = [vault.item(i) for i in ids] if ids else vault.list(case=case)
     superseded: list[Item] = []
@@ -203,7 +209,7 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
             stored = (item.content_type or "").startswith(STORED_TYPES)
             info = zipfile.ZipInfo(path, _zip_time(item.captured_at))
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            keep = item.kind == "screenshot"
+            keep = item.kind in THUMBNAIL_KINDS
             kept = []
             with zf.open(info, "w") as member:
                 for chunk in vault.chunks(item.id):  # authenticated and hash-checked
@@ -224,8 +230,10 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
             })
         left_out = [{"evidence_id": i.id, "kind": i.kind, "original_name": i.original_name,
                      "captured_at": i.captured_at, "sha256": i.sha256} for i in superseded]
-        report = _report_html(case, entries, thumbnails, fingerprint(public),
-                              left_out).encode()
+        photos = [(e["path"], thumbnails[e["path"]]) for e in entries
+                   if e["kind"] == "photo" and e["path"] in thumbnails]
+        report = _report_html(case, entries, thumbnails, fingerprint(public), left_out,
+                              summary(photos) if summary else "", lang).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
             "format": FORMAT, "version": VERSION, "case": case, "created_at": now_iso(),
@@ -612,6 +620,8 @@ code.cmd{white-space:nowrap;word-break:normal}  /* a command reads as one piece 
 .event time{min-width:11em;font-variant-numeric:tabular-nums}
 .kind{display:inline-block;padding:0 .5em;border-radius:3px;background:#eef;font-size:12px}
 img{max-width:480px;border:1px solid #ccc}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}a{color:inherit;text-decoration:none}
+img{max-width:240px}.event,tr,figure{break-inside:avoid}h2,h3{break-after:avoid}}
 """
 
 # Offline and inert: no scripts, no network, only inline styles and data: thumbnails.
@@ -623,8 +633,9 @@ def _kind_label(kind: str) -> str:
 
 
 def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str,
-                 superseded: list[dict]) -> str:
-    """The bundle's report page, in English and Chinese (i18n.bilingual says why)."""
+                 superseded: list[dict], summary: str = "", lang: str = "en") -> str:
+    """The bundle's report page, in English and Chinese (i18n.bilingual says why), headed by
+    the case `summary` in `lang` when there is one."""
     e = html.escape
 
     def words(key: str, **params) -> str:
@@ -664,11 +675,12 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
         left_out = (f'<h2>{words("superseded")}</h2><p>{paragraph("superseded_about")}</p>'
                     f"<ul>{items}</ul>")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang.replace("_", "-")}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
 <title>{title}</title><style>{REPORT_CSS}</style></head><body>
 <h1>{title}</h1>
 <p class="muted">{paragraph("exported", when=now_iso(), count=len(entries))}</p>
+{summary}
 <h2>{words("who_signed")}</h2>
 <p>{words("signed_by")} <code id="fingerprint">{e(signer)}</code></p>
 <p>{paragraph("how_to_check")}</p>

@@ -160,7 +160,7 @@ function render(container, status) {
     exportButton.disabled = !items.length;
     exportButton.addEventListener("click", async () => {
       try {
-        const { data } = await ask("vault.export", { caseId: caseId() });
+        const { data } = await ask("vault.export", { caseId: caseId(), lang: language() });
         const name = `appeal-${caseId() || "all"}.zip`;
         const blob = new Blob([fromBase64(data)], { type: "application/zip" });
         const link = el("a", { href: URL.createObjectURL(blob), download: name });

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
+from iprdesk.casework import bundle_report
 from iprdesk.casework.cases import CaseStore
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput, disk_full_means
@@ -23,6 +24,7 @@ from iprdesk.server.http import (
     route_body_limit,
     state,
 )
+from iprdesk.text import i18n
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import export_bundle, vault_fingerprint
 from iprdesk.vault.session import VaultSession
@@ -225,14 +227,19 @@ async def export(request: web.Request) -> web.StreamResponse:
     include_superseded = body.get("include_superseded", False)
     if not isinstance(include_superseded, bool):
         raise BadInput("include_superseded must be true or false")
+    lang = body.get("lang", "en")
+    if lang not in i18n.LANGUAGES:
+        raise BadInput(f"lang must be one of: {', '.join(i18n.LANGUAGES)}")
     vault = session(request).vault()
+    home, now = state(request).home, state(request).clock.now()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
     # On a full disk the half-built zip goes with its temp folder.
     with disk_full_means("bundle_not_made"), tempfile.TemporaryDirectory(
             prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
         summary = await in_pool(request, lambda: export_bundle(
-            vault, path, case=case, include_superseded=include_superseded))
+            vault, path, case=case, include_superseded=include_superseded,
+            summary=bundle_report.for_case(home, case, vault, lang, now), lang=lang))
         data = path.read_bytes()
     # The case is free text: only safe characters reach the header (a quote would end the
     # name early, a line break would start a header of its own).

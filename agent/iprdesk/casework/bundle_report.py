@@ -1,0 +1,116 @@
+"""The case summary at the top of a bundle's report.html (issue 13), in the user's language:
+the complaint and its parties, every deadline and whether it was met, the case's timeline in
+local time with its zone, the preflight's result, the new images' thumbnails and the old
+image URLs' last checks. The vault's bundle module writes the page and knows nothing of
+cases; this module, above both, gives it the section (`section`) and its styles (`CSS`).
+"""
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from iprdesk import timeutil
+from iprdesk.casework import deadlines, preflight
+from iprdesk.casework.cases import Case, CaseStore
+from iprdesk.casework.preflight.render import CHECKS_CSS, checks_html, facts_rows
+from iprdesk.text import i18n
+
+CSS = CHECKS_CSS + """
+section.summary table { margin: .6em 0 1.2em; }
+section.summary th { width: 28%; font-weight: 600; }
+tr.overdue td.state { color: #b91c1c; font-weight: 600; }
+tr.done td.state { color: #15803d; }
+.url-public { color: #b91c1c; font-weight: 600; } .url-gone { color: #15803d; }
+.thumbs { display: flex; flex-wrap: wrap; gap: .6em; }
+.thumbs figure { margin: 0; max-width: 180px; font-size: 12px; word-break: break-all; }
+.thumbs img { max-width: 180px; max-height: 180px; }
+"""
+
+# Verdicts whose picture is still public, or gone (shared/verdicts.json via urls.check).
+_PUBLIC, _GONE = ("live", "stale-cache"), ("dead", "placeholder")
+
+
+def _deadline_rows(case: Case, lang: str, now: datetime) -> str:
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    rows = []
+    for item in case.deadline_states(now):
+        due = timeutil.shown(item["due"], lang) if item["due"] else "—"
+        rows.append(f'<tr class="{html.escape(item["state"])}"><th>'
+                    f'{html.escape(item["label"][lang])}</th><td>{html.escape(due)}</td>'
+                    f'<td class="state">{html.escape(t("case.state." + item["state"]))}</td>'
+                    "</tr>")
+    head = "".join(f"<th>{html.escape(t(k))}</th>" for k in (
+        "bundle.col.deadline", "bundle.col.due", "bundle.col.state"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _timeline(case: Case, lang: str) -> str:
+    names = deadlines.event_names()
+    events = sorted(case.events.items(), key=lambda kv: timeutil.parse_time(kv[1]))
+    rows = [(timeutil.shown(when, lang), names[name][lang]) for name, when in events
+            if name in names]
+    return f"<table>{facts_rows(rows)}</table>"
+
+
+def _url_checks(results: list[dict] | None, lang: str) -> str:
+    if not results:
+        return f"<p>{html.escape(i18n.text('bundle.no_url_checks', lang))}</p>"
+    rows = []
+    for r in results:
+        verdict = r.get("verdict")
+        word = i18n.text(f"bundle.verdict.{verdict or 'pending'}", lang)
+        cls = "url-public" if verdict in _PUBLIC else "url-gone" if verdict in _GONE else ""
+        when = timeutil.shown(r["checked_at"], lang) if r.get("checked_at") else "—"
+        rows.append(f'<tr><td><code>{html.escape(r["url"])}</code></td>'
+                    f'<td class="{cls}">{html.escape(word)}</td><td>{html.escape(when)}</td></tr>')
+    head = "".join(f"<th>{html.escape(i18n.text(k, lang))}</th>" for k in (
+        "bundle.col.url", "bundle.col.verdict", "bundle.col.checked"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def section(home: Path, case: Case, vault, lang: str, now: datetime,
+            thumbnails: list[tuple[str, str]]) -> str:
+    """The summary section of the report of `case`'s bundle, in `lang`. `thumbnails`: (file in
+    the bundle, data: URI) of the case's new images (product photos)."""
+    t = lambda key, **kw: html.escape(i18n.text(key, lang, **kw))  # noqa: E731
+    inputs = preflight.gather(home, case, vault=vault)
+    checks = preflight.run(case, inputs, now)
+    facts = [(i18n.text("report.complaint", lang), case.complaint_id),
+             (i18n.text("case.field.type", lang), i18n.text(f"case.type.{case.type}", lang)),
+             (i18n.text("report.complainant", lang), case.complainant),
+             (i18n.text("report.store", lang), case.store_id),
+             (i18n.text("report.products", lang),
+              i18n.text("ui.list_sep", lang).join(case.products))]
+    if case.court_case:
+        facts.append((i18n.text("bundle.court_case", lang), case.court_case))
+    firm = case.to_dict(now)["schedule_a_firm"]
+    warning = f'<p class="muted">{t("case.schedule_a", firm=firm)}</p>' if firm else ""
+    figures = "".join(f'<figure><img alt="" src="{uri}"><figcaption>{html.escape(path)}'
+                      "</figcaption></figure>" for path, uri in thumbnails)
+    images = (f'<div class="thumbs">{figures}</div>' if figures
+              else f"<p>{t('bundle.no_new_images')}</p>")
+    return f"""<section class="summary">
+<h2>{t("bundle.summary")}</h2>
+<table>{facts_rows(facts)}</table>{warning}
+<h3>{t("bundle.deadlines")}</h3>
+{_deadline_rows(case, lang, now)}
+<h3>{t("bundle.timeline")}</h3>
+{_timeline(case, lang)}
+<h3>{t("bundle.preflight")}</h3>
+<p class="muted">{t("report.checked")}: {html.escape(timeutil.shown(now, lang))}</p>
+{checks_html(checks, lang)}
+<h3>{t("bundle.new_images")}</h3>
+{images}
+<p class="muted">{t("bundle.complained_images")}</p>
+<h3>{t("bundle.url_checks")}</h3>
+{_url_checks(inputs.url_results, lang)}
+</section>"""
+
+
+def for_case(home: Path, case_id: str | None, vault, lang: str, now: datetime):
+    """The `summary` export_bundle takes for the bundle of `case_id` (None: no case, none)."""
+    if case_id is None:
+        return None
+    case = CaseStore(home).get(case_id)
+    return lambda thumbnails: (f"<style>{CSS}</style>\n"
+                               + section(home, case, vault, lang, now, thumbnails))

@@ -1,0 +1,115 @@
+"""The bundle's report.html begins with the case summary in the user's language: the complaint
+and its parties, the deadlines, the timeline in local time with its zone, the preflight, the
+new images' thumbnails and the old image URLs' last checks; readable printed too."""
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bench.imagegen import jpeg, product_photo
+
+from iprdesk import timeutil
+from iprdesk.casework import bundle_report, cases
+from iprdesk.urls import check as urlcheck
+from iprdesk.urls import watch as urlwatch
+from iprdesk.vault.bundle import export_bundle, verify_bundle
+from tests.helpers import open_case
+
+RECEIVED = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+NOW = RECEIVED + timedelta(hours=30)
+OLD_URL = "https://img.joomcdn.net/" + "a" * 40 + "_1024_1024.jpeg"
+
+
+@pytest.fixture
+def case_bundle(vault, vault_home):
+    case = open_case(vault_home, "CMP-77", complainant="Keith A. Vogt, Ltd.",
+                     products=["64f0c1e2a9b8c7d6e5f40312"], received=timeutil.iso(RECEIVED),
+                     court_case="1:26-cv-01234", now=RECEIVED)
+    cases.CaseStore(vault_home).record_event(case.id, "images_replaced",
+                                             at=timeutil.iso(RECEIVED + timedelta(hours=5)))
+    vault.add(jpeg(product_photo(5, (300, 300))), {
+        "kind": "photo", "case": case.id, "content_type": "image/jpeg",
+        "original_name": "new-main.jpg", "captured_at": timeutil.iso(RECEIVED)})
+    watch = urlwatch.WatchList(vault_home)
+    watch.add(case.id, [OLD_URL], now=RECEIVED, variants=False)
+    watch.record([(case.id, urlcheck.CheckResult(
+        url=OLD_URL, verdict="dead", reason=urlcheck.reason("serves_image"), status=404,
+        final_url=OLD_URL, redirects=[], headers={}, body_sha256=None, body_bytes=0,
+        checked_at=timeutil.iso(RECEIVED + timedelta(hours=6)), elapsed_ms=1, attempts=1),
+        None)], RECEIVED + timedelta(hours=6))
+
+    def export(lang, tmp_path):
+        path = tmp_path / f"bundle-{lang}.zip"
+        export_bundle(vault, path, case=case.id, lang=lang,
+                      summary=bundle_report.for_case(vault_home, case.id, vault, lang, NOW))
+        assert verify_bundle(path).ok
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("report.html").decode()
+
+    return case, export
+
+
+def summary_of(report: str) -> str:
+    return re.search(r'<section class="summary">(.*?)</section>', report, re.S).group(1)
+
+
+def test_the_summary_in_english(case_bundle, tmp_path):
+    case, export = case_bundle
+    report = export("en", tmp_path)
+    assert '<html lang="en">' in report and "@media print" in report
+    summary = summary_of(report)
+    for text in ("Case summary", "CMP-77", "Keith A. Vogt, Ltd.", "1:26-cv-01234",
+                 "64f0c1e2a9b8c7d6e5f40312", "Respond to the complaint",
+                 "Images replaced (moderation started)", "Complaint received",
+                 "Appeal preflight", OLD_URL, "gone (dead)", "new-main.jpg",
+                 "Schedule A"):
+        assert text in summary, text
+    # times as the seller reads them: local, with the zone
+    assert timeutil.shown(timeutil.iso(RECEIVED), "en") in summary
+    assert timeutil.shown(timeutil.iso(RECEIVED + timedelta(hours=6)), "en") in summary
+    assert re.search(r"<img alt=\"\" src=\"data:image/jpeg;base64,[A-Za-z0-9+/=]+\">", summary)
+    assert 'data-ready="false"' in summary  # the preflight's verdict, not made up
+    assert "Z<" not in summary  # no bare UTC stamps in what a person reads
+
+
+def test_the_summary_in_chinese(case_bundle, tmp_path):
+    _, export = case_bundle
+    summary = summary_of(export("zh_CN", tmp_path))
+    for text in ("案件摘要", "期限", "时间线", "申诉预检", "已失效", "新图片", "CMP-77",
+                 "回复投诉"):
+        assert text in summary, text
+    assert "Case summary" not in summary and "Deadlines" not in summary
+    assert timeutil.shown(timeutil.iso(RECEIVED), "zh_CN") in summary
+
+
+def test_a_bundle_of_no_case_has_no_summary(vault, tmp_path):
+    vault.add(b"%PDF x", {"kind": "receipt", "original_name": "r.pdf"})
+    path = tmp_path / "all.zip"
+    export_bundle(vault, path)
+    with zipfile.ZipFile(path) as zf:
+        assert 'class="summary"' not in zf.read("report.html").decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_report_screenshot(case_bundle, tmp_path, lang):
+    """The report on screen and printed, for the developer to look at (saved beside the test's
+    files); a CJK font renders the Chinese."""
+    from playwright.sync_api import sync_playwright
+
+    from e2e.conftest import CHROMIUM
+
+    _, export = case_bundle
+    report = tmp_path / f"report-{lang}.html"
+    report.write_text(export(lang, tmp_path))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(report.as_uri())
+        page.screenshot(path=str(tmp_path.parent / f"bundle-report-{lang}.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1100  # nothing wider than the window
+        pdf = page.pdf(format="A4")
+        browser.close()
+    assert pdf.startswith(b"%PDF") and len(io.BytesIO(pdf).getvalue()) > 1000
