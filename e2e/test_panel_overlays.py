@@ -243,16 +243,16 @@ def test_rejected_appeals_explained_with_preflight_link_table_markup(browser):
     card = open_card(chips(page, "appeal:")["APL-88121"][2])
     with browser.context.expect_page() as opened:
         card.locator("button.preflight").first.click()
-    report = opened.value
-    report.wait_for_selector("#checks tr[data-check='deadline']")
-    checks = report.locator("#checks tr").evaluate_all(
+    report = opened.value  # the case page, where each check offers its fix
+    report.wait_for_selector("#preflight li[data-check='deadline']")
+    checks = report.locator("#preflight li[data-check]").evaluate_all(
         "(rows) => rows.map((r) => [r.dataset.check, r.dataset.status])")
     assert [c for c, _ in checks][:2] == ["agreement.names_joom", "agreement.store_id"]
     assert [c for c, _ in checks] == list(preflight.CHECK_IDS)
-    assert report.get_attribute("#summary", "data-ready") == "false"
-    assert "vault" in report.locator("tr[data-check='payment.memo']").inner_text()
+    assert report.get_attribute("#preflight .verdict-summary", "data-ready") == "false"
+    assert "vault" in report.locator("li[data-check='payment.memo']").inner_text()
     # Each check reads as a question with why it matters; the ids stay in the data.
-    shown = report.locator("#checks").inner_text()
+    shown = report.locator("#preflight").inner_text()
     assert "The agreement releases Joom" in shown and "Joom restores a store only" in shown
     assert "agreement.names_joom" not in shown
     report.close()
