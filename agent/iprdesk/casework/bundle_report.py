@@ -14,6 +14,7 @@ from iprdesk.casework import deadlines, preflight
 from iprdesk.casework.cases import Case, CaseStore
 from iprdesk.casework.preflight.render import CHECKS_CSS, checks_html, facts_rows
 from iprdesk.text import i18n
+from iprdesk.urls.check import GONE, STILL_PUBLIC
 
 CSS = CHECKS_CSS + """
 section.summary table { margin: .6em 0 1.2em; }
@@ -25,9 +26,6 @@ tr.done td.state { color: #15803d; }
 .thumbs figure { margin: 0; max-width: 180px; font-size: 12px; word-break: break-all; }
 .thumbs img { max-width: 180px; max-height: 180px; }
 """
-
-# Verdicts whose picture is still public, or gone (shared/verdicts.json via urls.check).
-_PUBLIC, _GONE = ("live", "stale-cache"), ("dead", "placeholder")
 
 
 def _deadline_rows(case: Case, lang: str, now: datetime) -> str:
@@ -59,7 +57,7 @@ def _url_checks(results: list[dict] | None, lang: str) -> str:
     for r in results:
         verdict = r.get("verdict")
         word = i18n.text(f"bundle.verdict.{verdict or 'pending'}", lang)
-        cls = "url-public" if verdict in _PUBLIC else "url-gone" if verdict in _GONE else ""
+        cls = "url-public" if verdict in STILL_PUBLIC else "url-gone" if verdict in GONE else ""
         when = timeutil.shown(r["checked_at"], lang) if r.get("checked_at") else "—"
         rows.append(f'<tr><td><code>{html.escape(r["url"])}</code></td>'
                     f'<td class="{cls}">{html.escape(word)}</td><td>{html.escape(when)}</td></tr>')
