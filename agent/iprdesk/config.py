@@ -46,13 +46,14 @@ class Config:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            raise BadInput(f"{path} is not valid JSON ({e}); fix or delete it") from e
+            raise BadInput(key="error.config.not_json", params={"path": path, "e": e}) from e
         if not isinstance(raw, dict):
-            raise BadInput(f"{path} must hold a JSON object")
+            raise BadInput(key="error.config.not_object", params={"path": path})
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise BadInput(f"{path}: unknown setting(s) {', '.join(unknown)}")
+            raise BadInput(key="error.config.unknown_settings",
+                           params={"path": path, "unknown": list(unknown)})
         return cls(**raw)
 
     def seller(self) -> dict:
@@ -62,12 +63,13 @@ class Config:
         """Set the seller's details; None leaves one as it is, "" clears it."""
         for key, value in values.items():
             if key not in SELLER_FIELDS:
-                raise BadInput(f"unknown seller field {key!r}; fields: {', '.join(SELLER_FIELDS)}")
+                raise BadInput(key="error.config.unknown_seller_field",
+                               params={"key": key, "fields": list(SELLER_FIELDS)})
             if value is None:
                 continue
             if not isinstance(value, str) or len(value) > MAX_SELLER_FIELD or "\n" in value:
-                raise BadInput(f"seller {key} must be one line of at most "
-                               f"{MAX_SELLER_FIELD} characters")
+                raise BadInput(key="error.config.seller_field_too_long",
+                               params={"key": key, "max_chars": MAX_SELLER_FIELD})
             setattr(self, f"seller_{key}", value.strip())
 
     def save(self, home: Path) -> None:

@@ -51,8 +51,8 @@ def parse_time(value: str, what: str = "time") -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except (ValueError, AttributeError):
-        raise BadInput(f"{what}: {value!r} is not an ISO 8601 time "
-                       "(e.g. 2026-03-01T09:30:00Z)") from None
+        raise BadInput(key="error.time.not_iso", params={
+            "what": what, "value": value, "example": "2026-03-01T09:30:00Z"}) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

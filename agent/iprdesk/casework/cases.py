@@ -19,6 +19,7 @@ from iprdesk.casework import deadlines
 from iprdesk.errors import BadInput, Conflict, IprdeskError, NotFound
 from iprdesk.locking import exclusive
 from iprdesk.text import shared_data
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import iso, parse_time, utc_now
 from iprdesk.urls.check import parse_url
 from iprdesk.urls.watch import WatchList
@@ -33,39 +34,38 @@ MAX_PRODUCTS = 500
 MAX_TEXT = 200
 
 
-def _plain_id(value, what: str) -> str:
+def _plain_id(value, what: Message) -> str:
     text = str(value or "").strip()
     if not PLAIN_ID.match(text):
-        raise BadInput(f"{what} {text!r} is not valid: use letters, digits and . _ : - "
-                       "(at most 100 characters)")
+        raise BadInput(key="error.case.not_plain_id", params={"what": what, "text": text})
     return text
 
 
-def _plain_text(value, what: str) -> str:
+def _plain_text(value, what: Message) -> str:
     # Control characters (terminal escape sequences from a page) become spaces.
     text = " ".join(CONTROL.sub(" ", str(value or "")).split())
     if not text:
-        raise BadInput(f"{what} is required")
+        raise BadInput(key="error.case.required", params={"what": what})
     if len(text) > MAX_TEXT:
-        raise BadInput(f"{what} is longer than {MAX_TEXT} characters")
+        raise BadInput(key="error.case.too_long", params={"what": what, "max_text": MAX_TEXT})
     return text
 
 
 def parse_products(value) -> list[str]:
     """Product IDs from a list or a comma/space separated string, duplicates removed."""
     if not isinstance(value, list | str):
-        raise BadInput("Give the product IDs as a list or a comma separated text")
+        raise BadInput(key="error.case.products_shape")
     items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value or ""))
     products = []
     for item in items:
         if str(item).strip():
-            product = _plain_id(item, "Product ID")
+            product = _plain_id(item, Message("case.field.product_id"))
             if product not in products:
                 products.append(product)
     if not products:
-        raise BadInput("Give at least one product ID (--products P1,P2,...)")
+        raise BadInput(key="error.case.no_products")
     if len(products) > MAX_PRODUCTS:
-        raise BadInput(f"At most {MAX_PRODUCTS} product IDs per case")
+        raise BadInput(key="error.case.too_many_products", params={"max_products": MAX_PRODUCTS})
     return products
 
 
@@ -152,7 +152,7 @@ class CaseStore:
 
     def _path(self, case_id: str) -> Path:
         if not CASE_ID.match(str(case_id)):
-            raise BadInput(f"{case_id!r} is not a case id (they look like c-1a2b3c4d)")
+            raise BadInput(key="error.case.not_a_case_id", params={"case_id": case_id})
         return self.root / f"{case_id}.json"
 
     def _save(self, case: Case) -> None:
@@ -163,9 +163,9 @@ class CaseStore:
         try:
             return Case(**json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            raise NotFound(f"No case {case_id}; `iprdesk case list` shows the cases") from None
+            raise NotFound(key="error.case.no_such_case", params={"case_id": case_id}) from None
         except (ValueError, TypeError) as e:
-            raise IprdeskError(f"{path} is damaged ({e}); restore it from a backup",
+            raise IprdeskError(key="error.case.damaged", params={"path": path, "e": e},
                                code="case_damaged", status=500) from e
 
     def ids(self) -> list[str]:
@@ -196,30 +196,34 @@ class CaseStore:
     def new(self, *, complaint_id, store_id, type, complainant, products, received=None,
             old_urls=None, court_case=None, now: datetime | None = None) -> Case:
         now = now or utc_now()
-        complaint_id = _plain_id(complaint_id, "Complaint ID")
+        complaint_id = _plain_id(complaint_id, Message("notice.field.complaint_id"))
         if type not in COMPLAINT_TYPES:
-            raise BadInput(f"Complaint type {type!r} is not one of: {', '.join(COMPLAINT_TYPES)}")
+            raise BadInput(key="error.case.bad_type",
+                           params={"type": type, "complaint_types": list(COMPLAINT_TYPES)})
         received_at = parse_time(received, "--received") if received else now
         if received_at > now + timedelta(minutes=5):
-            raise BadInput(f"--received {iso(received_at)} is in the future")
+            raise BadInput(key="error.case.received_in_future",
+                           params={"received": iso(received_at)})
         case = Case(
             id="",
             complaint_id=complaint_id,
-            store_id=_plain_id(store_id, "Store ID"),
+            store_id=_plain_id(store_id, Message("notice.field.store_id")),
             type=type,
-            complainant=_plain_text(complainant, "Complainant"),
+            complainant=_plain_text(complainant, Message("case.field.complainant")),
             products=parse_products(products),
             events={"received": iso(received_at)},
             created=iso(now),
             old_urls=_urls(old_urls or []),
-            court_case=_plain_text(court_case, "Court case number") if court_case else None,
+            court_case=(_plain_text(court_case, Message("notice.field.court_case"))
+                        if court_case else None),
         )
         self._check_watch_room(None, case.old_urls)
         with self._locked():
             existing = self.find_open(complaint_id)
             if existing:
-                raise Conflict(f"Complaint {complaint_id} already has an open case, "
-                               f"{existing.id}", code="case_exists")
+                raise Conflict(key="error.case.exists",
+                               params={"complaint_id": complaint_id, "case": existing.id},
+                               code="case_exists")
             while True:
                 case.id = f"c-{secrets.token_hex(4)}"
                 if not self._path(case.id).exists():
@@ -244,13 +248,15 @@ class CaseStore:
         or meets deadlines."""
         names = deadlines.event_names()
         if event not in names or event == "received":
-            choices = ", ".join(n for n in names if n != "received")
-            raise BadInput(f"Unknown event {event!r}; one of: {choices}")
+            choices = [n for n in names if n != "received"]
+            raise BadInput(key="error.case.unknown_event",
+                           params={"event": event, "choices": choices})
         moment = parse_time(at, "--at") if at else (now or utc_now())
         with self._locked():
             case = self.get(case_id)
             if moment < case.received:
-                raise BadInput(f"{event} at {iso(moment)} is before the complaint was received")
+                raise BadInput(key="error.case.event_before_received",
+                               params={"event": event, "at": iso(moment)})
             case.events[event] = iso(moment)
             self._save(case)
         return case
@@ -268,7 +274,8 @@ class CaseStore:
         with self._locked():
             case = self.get(case_id)
             if case.status == "closed":
-                raise Conflict(f"Case {case_id} is already closed", code="case_closed")
+                raise Conflict(key="error.case.already_closed",
+                               params={"case_id": case_id}, code="case_closed")
             case.status = "closed"
             case.closed = iso(now or utc_now())
             self._save(case)

@@ -79,19 +79,19 @@ def preview(rows, now: datetime, firm_of) -> list[dict]:
     each row `{received, complainant}` (received: ISO 8601, or null when the page's date could
     not be read) gets `{deadlines, schedule_a_firm}`. `firm_of` names the Schedule A firm."""
     if not isinstance(rows, list):
-        raise BadInput("rows must be a list of {received, complainant}")
+        raise BadInput(key="error.deadlines.rows_shape")
     if len(rows) > MAX_PREVIEW_ROWS:
-        raise BadInput(f"At most {MAX_PREVIEW_ROWS} rows at a time")
+        raise BadInput(key="error.deadlines.too_many_rows", params={"max_rows": MAX_PREVIEW_ROWS})
     answers = []
     for n, row in enumerate(rows, 1):
         if not isinstance(row, dict) or set(row) - {"received", "complainant"}:
-            raise BadInput(f"Row {n}: give only received and complainant")
+            raise BadInput(key="error.deadlines.row_fields", params={"n": n})
         received, complainant = row.get("received"), row.get("complainant") or ""
         if received is not None and not isinstance(received, str):
-            raise BadInput(f"Row {n}: received must be an ISO 8601 time")
+            raise BadInput(key="error.deadlines.row_received", params={"n": n})
         if not isinstance(complainant, str) or len(complainant) > MAX_COMPLAINANT:
-            raise BadInput(f"Row {n}: complainant must be a text of at most "
-                           f"{MAX_COMPLAINANT} characters")
+            raise BadInput(key="error.deadlines.row_complainant",
+                           params={"n": n, "max_complainant": MAX_COMPLAINANT})
         events = {"received": iso(parse_time(received, f"Row {n}: received"))} if received else {}
         answers.append({"deadlines": states(events, False, now),
                         "schedule_a_firm": firm_of(complainant)})

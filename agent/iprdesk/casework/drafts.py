@@ -83,7 +83,8 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
     data = shared_data.load("drafts.json")
     templates = data["drafts"]
     if name not in templates:
-        raise NotFound(f"No draft {name!r}; drafts: {', '.join(templates)}")
+        raise NotFound(key="error.draft.unknown",
+                       params={"name": name, "templates": list(templates)})
     results = {c.id: c for c in checks}
     template, values = templates[name], facts(case, now)
     values["signature"], signature_gap = signature(data, case, seller or {})

@@ -167,14 +167,13 @@ def _parts(data: bytes) -> tuple[str, list[tuple[str, str]], dict, str | None]:
         return "mail", parts, {"date": mail.date, "date_header": mail.date_header,
                                "forwarded": bool(forward)}, None
     if b"\x00" in data[:4096]:
-        raise BadInput("This is neither a mail, a PDF nor text: paste the notice's text, or "
-                       "give its .eml or PDF file")
+        raise BadInput(key="error.notice.unknown_format")
     for encoding in ("utf-8", "gb18030"):
         try:
             return "text", [("text", data.decode(encoding).lstrip("\ufeff"))], {}, None
         except UnicodeDecodeError:
             continue
-    raise BadInput("The notice's text is in an encoding iprdesk cannot read: save it as UTF-8")
+    raise BadInput(key="error.notice.encoding")
 
 
 def _first(parts, pattern: re.Pattern, confidence: str, group=1) -> Found | None:
@@ -271,9 +270,9 @@ def _complainant(parts) -> Found | None:
 def read_notice(data: bytes) -> Notice:
     """The fields a complaint notice gives (see the module's docstring)."""
     if len(data) > MAX_NOTICE_BYTES:
-        raise BadInput(f"The notice is larger than {MAX_NOTICE_BYTES >> 20} MiB")
+        raise BadInput(key="error.notice.too_large", params={"mib": MAX_NOTICE_BYTES >> 20})
     if not data.strip():
-        raise BadInput("The notice is empty: paste its text or give its .eml or PDF file")
+        raise BadInput(key="error.notice.empty")
     fmt, parts, headers, problem = _parts(data)
     notice = Notice(fmt, problem=problem)
     found = {
@@ -302,8 +301,9 @@ def create_case(store: cases.CaseStore, notice: Notice, **corrections) -> cases.
     missing = [name for name in ("complaint_id", "store_id", "type", "complainant", "products")
                if not values.get(name)]
     if missing:
-        raise BadInput(f"The notice does not give {', '.join(missing)}: give "
-                       f"{' '.join('--' + m.replace('_', '-') for m in missing)}",
+        raise BadInput(key="error.notice.incomplete",
+                       params={"missing": list(missing), "options": " ".join("--" + m.replace("_",
+                               "-") for m in missing)},
                        code="notice_incomplete")
     return store.new(complaint_id=values["complaint_id"], store_id=values["store_id"],
                      type=values["type"], complainant=values["complainant"],

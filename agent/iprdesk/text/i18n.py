@@ -3,7 +3,8 @@
 Messages are flat keys with `{name}` placeholders; both languages have the same keys and the
 same placeholders (a test enforces it), so any message can be shown in either language.
 A count picks its English noun with `{count:image|images}` (singular|plural); Chinese has
-no plural and writes `{count}` only. A list parameter is joined as the language writes lists.
+no plural and writes `{count}` only. A list parameter is joined as the language writes lists;
+a Message parameter is rendered in the same language.
 """
 
 import html
@@ -28,17 +29,24 @@ class _Count(int):
         return int.__format__(self, spec)
 
 
-def fill(template: str, **params) -> str:
+def fill(template: str, /, **params) -> str:
     """The template with its placeholders filled, counted nouns in the number's form."""
     return template.format(**{k: _Count(v) if type(v) is int else v for k, v in params.items()})
 
 
-def text(key: str, lang: str = "en", **params) -> str:
-    """The message `key` in `lang`; a list parameter reads as that language's list."""
+def text(key: str, lang: str = "en", /, **params) -> str:
+    """The message `key` in `lang`; a list parameter reads as that language's list, a Message
+    parameter (a field's name, a detail) in that language too."""
     table = shared_data.load(f"messages/{lang}.json")
-    params = {k: table["ui.list_sep"].join(map(str, v)) if isinstance(v, (list, tuple)) else v
-              for k, v in params.items()}
-    return fill(table[key], **params)
+    return fill(table[key], **{k: _shown(v, table, lang) for k, v in params.items()})
+
+
+def _shown(value, table: dict, lang: str):
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, list | tuple):
+        return table["ui.list_sep"].join(str(_shown(v, table, lang)) for v in value)
+    return value
 
 
 def known(key: str) -> bool:

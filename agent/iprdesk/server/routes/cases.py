@@ -36,7 +36,7 @@ def _lang(value) -> str:
     if value is None:
         return "en"
     if value not in i18n.LANGUAGES:
-        raise BadInput(f"lang must be one of: {', '.join(i18n.LANGUAGES)}")
+        raise BadInput(key="error.request.lang", params={"languages": list(i18n.LANGUAGES)})
     return value
 
 
@@ -45,7 +45,7 @@ async def list_cases(request: web.Request) -> web.Response:
     store = _store(request)
     which = request.query.get("status", "open")
     if which not in ("open", "all"):
-        raise BadInput("status must be open or all")
+        raise BadInput(key="error.request.case_status")
     now = _now(request)
     items = store.by_urgency(now) + (store.all("closed") if which == "all" else [])
     return web.json_response({"now": iso(now), "cases": [c.to_dict(now) for c in items]})
@@ -58,9 +58,9 @@ async def new_case(request: web.Request) -> web.Response:
               "old_urls", "court_case")
     unknown = sorted(set(body) - set(fields))
     if unknown:
-        raise BadInput(f"Unknown field(s): {', '.join(unknown)}")
+        raise BadInput(key="error.request.unknown_fields", params={"unknown": list(unknown)})
     if body.get("old_urls") is not None and not isinstance(body["old_urls"], list):
-        raise BadInput("old_urls must be a list of URLs")
+        raise BadInput(key="error.request.old_urls")
     case = _store(request).new(**{k: body.get(k) for k in fields}, now=_now(request))
     return _answer(request, case, 201)
 
@@ -90,9 +90,9 @@ async def close_case(request: web.Request) -> web.Response:
 async def record_event(request: web.Request) -> web.Response:
     body = await read_json(request)
     if not isinstance(body.get("event"), str):
-        raise BadInput("event is required")
+        raise BadInput(key="error.request.event_required")
     if body.get("at") is not None and not isinstance(body["at"], str):
-        raise BadInput("at must be an ISO 8601 time")
+        raise BadInput(key="error.request.at_not_iso")
     case = _store(request).record_event(_case(request).id, body["event"],
                                         body.get("at"), _now(request))
     return _answer(request, case)
