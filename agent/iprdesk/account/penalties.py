@@ -105,13 +105,12 @@ class PenaltyHistory:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             return [Sighting(**s) for s in raw["sightings"]]
         except (ValueError, KeyError, TypeError) as e:
-            raise BadInput(f"{self.path} is damaged ({e}); move it aside to start the "
-                           "penalty history anew") from e
+            raise BadInput(key="error.penalties.damaged", params={"path": self.path, "e": e}) from e
 
     def record(self, banner: str, text: str, now: str | None = None) -> Sighting | None:
         """Record a banner seen on the account page; None when it reports no penalty."""
         if not isinstance(banner, str) or not isinstance(text, str) or not text.strip():
-            raise BadInput("A banner sighting needs its kind and its text")
+            raise BadInput(key="error.penalties.sighting_incomplete")
         text = " ".join(text.split())[:MAX_TEXT]
         found = read_banner(banner, text)
         if found is None:

@@ -40,6 +40,7 @@ from pathlib import Path
 from iprdesk import __version__
 from iprdesk.atomic import atomic_writer, fsync_dir
 from iprdesk.errors import Conflict, IprdeskError, disk_full_means
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import Vault
 from iprdesk.zipread import TooLarge, Unreadable, inflated
@@ -71,7 +72,8 @@ class NotABackup(IprdeskError):
     code = "not_a_backup"
     status = 400
 
-    def __init__(self, problem: str):
+    def __init__(self, problem: Message):
+        """`problem`: what is wrong with the file, a message of its own."""
         super().__init__(key="backup.not_a_backup", params={"problem": problem})
 
 
@@ -196,7 +198,7 @@ def open_backup(path: Path) -> Backup:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise NotABackup(f"not a zip file ({e})") from e
+        raise NotABackup(Message("error.backup.not_a_zip", {"e": e})) from e
     try:
         return _checked(zf)
     except BaseException:
@@ -207,46 +209,46 @@ def open_backup(path: Path) -> Backup:
 def _checked(zf: zipfile.ZipFile) -> Backup:
     infos = zf.infolist()
     if len(infos) > MAX_FILES + 1:
-        raise NotABackup(f"it holds more than {MAX_FILES} files")
+        raise NotABackup(Message("error.backup.too_many_files", {"max_files": MAX_FILES}))
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         if info.filename in members:
-            raise NotABackup(f"{info.filename} appears twice")
+            raise NotABackup(Message("error.backup.member_twice", {"name": info.filename}))
         members[info.filename] = info
     if MANIFEST not in members:
-        raise NotABackup(f"it has no {MANIFEST}")
+        raise NotABackup(Message("error.backup.no_manifest", {"manifest": MANIFEST}))
     try:
         raw = b"".join(inflated(zf, members.pop(MANIFEST), MAX_MANIFEST_BYTES))
         manifest = json.loads(raw)
     except TooLarge as e:
-        raise NotABackup(f"{MANIFEST} is larger than any backup writes") from e
+        raise NotABackup(Message("error.backup.manifest_too_large", {"manifest": MANIFEST})) from e
     except (Unreadable, ValueError, RecursionError) as e:
-        raise NotABackup(f"{MANIFEST} does not read as JSON") from e
+        raise NotABackup(Message("error.backup.manifest_not_json", {"manifest": MANIFEST})) from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise NotABackup(f"{MANIFEST} is not an iprdesk backup manifest")
+        raise NotABackup(Message("error.backup.manifest_not_ours", {"manifest": MANIFEST}))
     if manifest.get("version") != VERSION:
-        raise NotABackup(f"its format version {manifest.get('version')!r} is not one this "
-                         f"iprdesk reads ({VERSION}); update iprdesk")
+        raise NotABackup(Message("error.backup.unknown_version",
+                                 {"found": manifest.get("version"), "version": VERSION}))
     entries = _entries(manifest.get("files"))
     vault = manifest.get("vault")
     has_vault_header = any(e.path == "vault/vault.json" for e in entries)
     if vault is not None and not (isinstance(vault, dict) and set(vault) == {"x25519", "ed25519"}
                                   and all(isinstance(v, str) for v in vault.values())):
-        raise NotABackup("its vault keys are not in the expected shape")
+        raise NotABackup(Message("error.backup.vault_keys_shape"))
     if (vault is not None) != has_vault_header or (
             any(e.path.startswith("vault/") for e in entries) and not has_vault_header):
-        raise NotABackup("its vault is incomplete (vault.json and the manifest disagree)")
+        raise NotABackup(Message("error.backup.vault_incomplete"))
     listed = {DATA + e.path for e in entries}
     extra = sorted(set(members) - listed)
     if extra:
-        raise NotABackup(f"{extra[0]} is in the zip but not in the manifest")
+        raise NotABackup(Message("error.backup.not_in_manifest", {"path": extra[0]}))
     missing = sorted(listed - set(members))
     if missing:
-        raise NotABackup(f"{missing[0]} is in the manifest but not in the zip")
+        raise NotABackup(Message("error.backup.not_in_zip", {"path": missing[0]}))
     for e in entries:
         info = members[DATA + e.path]
         if info.file_size != e.size:
-            raise NotABackup(f"{e.path} does not have the size the manifest gives")
+            raise NotABackup(Message("error.backup.wrong_size", {"path": e.path}))
     created = manifest.get("created_at")
     return Backup(zf=zf, created_at=created if isinstance(created, str) else "",
                   vault=vault, entries=entries, members=members)
@@ -254,24 +256,24 @@ def _checked(zf: zipfile.ZipFile) -> Backup:
 
 def _entries(files) -> list[Entry]:
     if not isinstance(files, list) or len(files) > MAX_FILES:
-        raise NotABackup("its file list is not a list")
+        raise NotABackup(Message("error.backup.file_list_shape"))
     entries, seen, total = [], set(), 0
     for item in files:
         if not isinstance(item, dict) or set(item) != {"path", "size", "sha256"}:
-            raise NotABackup("an entry of its file list is not {path, size, sha256}")
+            raise NotABackup(Message("error.backup.entry_shape"))
         path, size, sha = item["path"], item["size"], item["sha256"]
         if not isinstance(path, str) or not _BACKED_UP.fullmatch(path):
-            raise NotABackup(f"{str(path)[:200]!r} is not a path a backup holds")
+            raise NotABackup(Message("error.backup.foreign_path", {"path": str(path)[:200]}))
         if type(size) is not int or size < 0 or not isinstance(sha, str) \
                 or not _SHA256.fullmatch(sha):
-            raise NotABackup(f"{path}: its size or SHA-256 is malformed")
+            raise NotABackup(Message("error.backup.entry_malformed", {"path": path}))
         if path in seen:
-            raise NotABackup(f"{path} is listed twice")
+            raise NotABackup(Message("error.backup.listed_twice", {"path": path}))
         seen.add(path)
         total += size
         entries.append(Entry(path, size, sha))
     if total > MAX_TOTAL_BYTES:
-        raise NotABackup("it claims more data than any data directory holds")
+        raise NotABackup(Message("error.backup.too_much_data"))
     return entries
 
 
@@ -337,19 +339,20 @@ def _unpack(backup: Backup, staging: Path) -> None:
                 f.flush()
                 os.fsync(f.fileno())
         except TooLarge as err:
-            raise NotABackup(f"{e.path} inflates beyond its declared size") from err
+            raise NotABackup(Message("error.backup.inflates", {"path": e.path})) from err
         except Unreadable as err:
-            raise NotABackup(f"{e.path} does not read back ({err})") from err
+            raise NotABackup(Message("error.backup.member_unreadable",
+                                     {"path": e.path, "err": err})) from err
         if digest.hexdigest() != e.sha256:
-            raise NotABackup(f"{e.path} was altered (its SHA-256 differs from the manifest)")
+            raise NotABackup(Message("error.backup.altered", {"path": e.path}))
     header = staging / "vault" / "vault.json"
     if header.is_file():
         try:
             keys = _vault_keys(header.read_bytes())
         except (ValueError, KeyError, TypeError) as err:
-            raise NotABackup("its vault.json is unreadable") from err
+            raise NotABackup(Message("error.backup.vault_json_unreadable")) from err
         if keys != backup.vault:
-            raise NotABackup("its vault.json has other keys than its manifest")
+            raise NotABackup(Message("error.backup.vault_json_other_keys"))
     for folder in {p.parent for p in staging.rglob("*") if p.is_file()}:
         fsync_dir(folder)
 

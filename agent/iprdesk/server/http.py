@@ -16,6 +16,7 @@ from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
 from iprdesk.server.services import Services
 from iprdesk.text import i18n
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import Clock
 
 KiB = 1024
@@ -91,19 +92,19 @@ async def read_body(request: web.Request) -> bytes:
 
 async def read_json(request: web.Request) -> dict:
     if request.content_type != "application/json":
-        raise BadInput("Send a JSON body with Content-Type: application/json",
+        raise BadInput(key="error.request.not_json",
                        code="unsupported_media_type", status=415)
-    return parse_json_object(await read_body(request), "The body")
+    return parse_json_object(await read_body(request), Message("error.request.body"))
 
 
-def parse_json_object(raw: bytes, what: str) -> dict:
+def parse_json_object(raw: bytes, what: Message) -> dict:
     """`raw` as a JSON object, or a BadInput naming `what` was wrong with it."""
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
-        raise BadInput(f"{what} is not valid JSON: {e}") from e
+        raise BadInput(key="error.request.invalid_json", params={"what": what, "e": e}) from e
     if not isinstance(value, dict):
-        raise BadInput(f"{what} must be a JSON object")
+        raise BadInput(key="error.request.json_not_object", params={"what": what})
     return value
 
 

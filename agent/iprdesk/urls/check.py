@@ -165,9 +165,10 @@ def parse_url(raw: str) -> str:
     try:
         u = URL(raw)
     except ValueError as e:
-        raise BadInput(f"{raw!r} is not a URL ({e})", code="bad_url") from e
+        raise BadInput(key="error.urlcheck.not_a_url",
+                       params={"raw": raw, "e": e}, code="bad_url") from e
     if u.scheme not in ("http", "https") or not u.host:
-        raise BadInput(f"{raw!r} is not an http(s) URL", code="bad_url")
+        raise BadInput(key="error.urlcheck.not_http", params={"raw": raw}, code="bad_url")
     return str(u)
 
 
@@ -376,7 +377,8 @@ class Checker:
         f = await self.fetch(url)
         if f.error or f.status is None or not 200 <= f.status < 300:
             detail = f.error["en"] if f.error else f"HTTP {f.status}"
-            raise BadInput(f"Cannot fetch the reference image {url}: {detail}",
+            raise BadInput(key="error.urlcheck.reference_unavailable",
+                           params={"url": url, "detail": detail},
                            code="bad_reference")
         return similar.fingerprint_bytes(f.body, url)
 

@@ -82,7 +82,8 @@ class Watched:
 
 def check_case_id(case: str) -> str:
     if not isinstance(case, str) or not case.strip() or len(case) > MAX_CASE_ID:
-        raise BadInput(f"A case id is 1 to {MAX_CASE_ID} characters", code="bad_case")
+        raise BadInput(key="error.urlwatch.bad_case",
+                       params={"max_chars": MAX_CASE_ID}, code="bad_case")
     return case.strip()
 
 
@@ -122,10 +123,10 @@ class WatchList:
         except FileNotFoundError:
             return {"cases": {}}
         except (OSError, ValueError) as e:
-            raise BadInput(f"{self.path} is damaged ({e}); restore it from a backup or delete "
-                           "it to start the watch list again", code="watch_list_damaged") from e
+            raise BadInput(key="error.urlwatch.damaged",
+                           params={"path": self.path, "e": e}, code="watch_list_damaged") from e
         if not isinstance(raw, dict) or not isinstance(raw.get("cases"), dict):
-            raise BadInput(f"{self.path} is not an iprdesk watch list",
+            raise BadInput(key="error.urlwatch.not_ours", params={"path": self.path},
                            code="watch_list_damaged")
         return raw
 
@@ -177,7 +178,7 @@ class WatchList:
         with self._locked() as state:
             entries = state["cases"].get(case, {})
             if url not in entries:
-                raise NotFound(f"Case {case} does not watch {url}")
+                raise NotFound(key="error.urlwatch.not_watched", params={"case": case, "url": url})
             del entries[url]
             if not entries:
                 del state["cases"][case]
@@ -195,7 +196,8 @@ class WatchList:
             for case, result, evidence_id in outcomes:
                 raw = state["cases"].get(case, {}).get(result.url)
                 if raw is None:
-                    raise NotFound(f"Case {case} does not watch {result.url}")
+                    raise NotFound(key="error.urlwatch.not_watched",
+                                   params={"case": case, "url": result.url})
                 w = Watched(**raw)
                 w.checks += 1
                 w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
@@ -224,7 +226,7 @@ def _family(urls: list[str], variants: bool) -> list[tuple[str, str | None]]:
     """Each URL (parent None) followed by its Joom CDN size variants (parent the URL)."""
     checked = [urlcheck.parse_url(u) for u in urls]
     if not checked:
-        raise BadInput("Give at least one URL to watch")
+        raise BadInput(key="error.urlwatch.no_urls")
     cdn = urlcheck.JoomCdn.load()
     return [pair for url in checked
             for pair in [(url, None)] + [(v, url) for v in (cdn.variants(url) if variants
@@ -234,8 +236,8 @@ def _family(urls: list[str], variants: bool) -> list[tuple[str, str | None]]:
 def _check_room(entries: dict, family: list[tuple[str, str | None]]) -> None:
     total = len(entries.keys() | {url for url, _ in family})
     if total > MAX_URLS_PER_CASE:
-        raise BadInput(f"A case can watch at most {MAX_URLS_PER_CASE} URLs, counting each "
-                       f"Joom image's size variants; these make {total}", code="too_many_urls")
+        raise BadInput(key="error.urlwatch.too_many",
+                       params={"max_urls": MAX_URLS_PER_CASE, "total": total}, code="too_many_urls")
 
 
 async def check_watched(home: Path, watched: list[Watched], *, record: bool = True,

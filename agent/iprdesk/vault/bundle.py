@@ -57,6 +57,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.text import i18n
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
@@ -193,7 +194,7 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         raise BadInput(key="vault.error.nothing_to_export_case", params={"case": case}) if case \
             else BadInput(key="vault.error.nothing_to_export")
     if not out.parent.is_dir():
-        raise BadInput(f"The folder {out.parent} does not exist")
+        raise BadInput(key="error.bundle.no_folder", params={"folder": out.parent})
     public = crypto.raw_public(vault.signing_public_key)
     entries, thumbnails, used = [], {}, set()
     with (disk_full_means("bundle_not_made"), atomic_writer(out, mode=0o600) as f,
@@ -293,11 +294,11 @@ def verify_bundle(path: Path | str, trusted_fingerprint: str | None = None) -> B
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as e:
         # NotImplementedError: a member needs a zip version Python cannot extract.
-        raise NotABundle(f"{path} is not a readable zip file ({e})") from e
+        raise NotABundle(Message("error.bundle.not_a_zip", {"path": path, "e": e})) from e
     with zf:
         members = _members(zf, report)
         if MANIFEST not in members:
-            raise NotABundle(f"it has no {MANIFEST}")
+            raise NotABundle(Message("error.bundle.no_manifest", {"manifest": MANIFEST}))
         manifest_bytes = _read_small(zf, members[MANIFEST], MAX_MANIFEST_BYTES)
         manifest = _parse_manifest(manifest_bytes)
         report.case, report.files = manifest.case, len(manifest.files)
@@ -422,10 +423,11 @@ def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     try:
         return b"".join(inflated(zf, info, cap))
     except TooLarge as e:
-        raise NotABundle(f"{info.filename} is larger than any iprdesk export writes "
-                         f"(over {max(cap >> 20, 1)} MiB)") from e
+        raise NotABundle(Message("error.bundle.member_too_large",
+                                 {"name": info.filename, "mib": max(cap >> 20, 1)})) from e
     except Unreadable as e:
-        raise NotABundle(f"{info.filename} does not read back ({e})") from e
+        raise NotABundle(Message("error.bundle.member_unreadable",
+                                 {"name": info.filename, "e": e})) from e
 
 
 def _parse_manifest(raw: bytes) -> _Manifest:
@@ -434,41 +436,44 @@ def _parse_manifest(raw: bytes) -> _Manifest:
     try:
         manifest = json.loads(raw)
     except (ValueError, RecursionError) as e:  # ValueError: also not UTF-8, or a huge number
-        raise NotABundle(f"{MANIFEST} is not JSON") from e
+        raise NotABundle(Message("error.bundle.manifest_not_json", {"manifest": MANIFEST})) from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise NotABundle(f"{MANIFEST} is not an iprdesk appeal bundle manifest")
+        raise NotABundle(Message("error.bundle.manifest_not_ours", {"manifest": MANIFEST}))
     version = manifest.get("version")
     if version not in METADATA or isinstance(version, bool):
-        raise NotABundle(f"{MANIFEST} has a format version this iprdesk does not know "
-                         "(a newer iprdesk may read it)")
+        raise NotABundle(Message("error.bundle.manifest_version", {"manifest": MANIFEST}))
     key = manifest.get("signing_key")
     public = key.get("public_key") if isinstance(key, dict) else None
     if not isinstance(public, str) or not re.fullmatch(r"[0-9a-f]{64}", public):
-        raise NotABundle(f"{MANIFEST} has no Ed25519 public key (signing_key.public_key)")
+        raise NotABundle(Message("error.bundle.no_public_key", {"manifest": MANIFEST}))
     case = manifest.get("case")
     if case is not None and not isinstance(case, str):
-        raise NotABundle(f"{MANIFEST} has a case that is not text")
+        raise NotABundle(Message("error.bundle.case_not_text", {"manifest": MANIFEST}))
     files = manifest.get("files")
     if not isinstance(files, list):
-        raise NotABundle(f"{MANIFEST} has no list of files")
+        raise NotABundle(Message("error.bundle.no_file_list", {"manifest": MANIFEST}))
     entries = [_entry(f, f"file entry {n}", sized=True) for n, f in enumerate(files, 1)]
     report = _entry(manifest.get("report"), "the report entry", sized=version > 1)
     paths = Counter(e.path for e in [*entries, report])
     if any(count > 1 for count in paths.values()) or set(METADATA[version]) & set(paths):
-        raise NotABundle(f"{MANIFEST} lists a path twice, or lists one of its own members")
+        raise NotABundle(Message("error.bundle.path_twice", {"manifest": MANIFEST}))
     return _Manifest(version, bytes.fromhex(public), case, entries, report)
 
 
 def _entry(value, what: str, *, sized: bool) -> _Entry:
     if not isinstance(value, dict):
-        raise NotABundle(f"{what} in {MANIFEST} is not an object")
+        raise NotABundle(Message("error.bundle.entry_not_object",
+                                 {"what": what, "manifest": MANIFEST}))
     path, sha256, size = value.get("path"), value.get("sha256"), value.get("size")
     if not isinstance(path, str) or not path:
-        raise NotABundle(f"{what} in {MANIFEST} has no path")
+        raise NotABundle(Message("error.bundle.entry_no_path",
+                                 {"what": what, "manifest": MANIFEST}))
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-        raise NotABundle(f"{what} in {MANIFEST} has no SHA-256")
+        raise NotABundle(Message("error.bundle.entry_no_sha256",
+                                 {"what": what, "manifest": MANIFEST}))
     if sized and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
-        raise NotABundle(f"{what} in {MANIFEST} has no size")
+        raise NotABundle(Message("error.bundle.entry_no_size",
+                                 {"what": what, "manifest": MANIFEST}))
     return _Entry(path, sha256, size if sized else None)
 
 
@@ -520,7 +525,7 @@ def _read_member(zf, members: dict, name: str, cap: int, report: BundleReport) -
     try:
         return _read_small(zf, members[name], cap)
     except NotABundle as e:
-        report.problems.append(f"{e.why} (altered)")
+        report.problems.append(f"{e.why.text('en')} (altered)")  # verify reports in English
         return None
 
 

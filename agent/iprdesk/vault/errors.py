@@ -5,6 +5,7 @@ parameters, rendered in the reader's language where it reaches a terminal or the
 """
 
 from iprdesk.errors import IprdeskError
+from iprdesk.text.i18n import Message
 
 
 class VaultMissing(IprdeskError):
@@ -66,7 +67,8 @@ class VaultDamaged(IprdeskError):
     code = "vault_damaged"
     status = 500
 
-    def __init__(self, what: str):
+    def __init__(self, what: Message):
+        """`what`: what is damaged, a message of its own (rendered in the same language)."""
         super().__init__(key="vault.error.damaged", params={"what": what})
         self.what = what
 
@@ -78,6 +80,7 @@ class NotABundle(IprdeskError):
     code = "not_a_bundle"
     status = 400
 
-    def __init__(self, why: str):
+    def __init__(self, why: Message):
+        """`why`: what is wrong with the file, a message of its own."""
         super().__init__(key="vault.error.not_a_bundle", params={"why": why})
         self.why = why

@@ -90,40 +90,43 @@ def _utc(value, name: str) -> str:
             parsed = None
         if parsed is not None and parsed.tzinfo is not None:
             return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    raise BadInput(f"{name} must be an ISO 8601 time with a zone, e.g. 2026-03-01T08:30:00Z")
+    raise BadInput(key="error.evidence.time_with_zone",
+                   params={"name": name, "example": "2026-03-01T08:30:00Z"})
 
 
 def normalise(meta: dict) -> dict:
     """A checked copy of `meta` with defaults filled in; BadInput names the bad field."""
     if not isinstance(meta, dict):
-        raise BadInput("Evidence metadata must be an object")
+        raise BadInput(key="error.evidence.meta_not_object")
     known = {"kind", "captured_at", "product_ids", "sha256", "clean_sha256", *TEXT_FIELDS}
     unknown = sorted(set(meta) - known)
     if unknown:
-        raise BadInput(f"Unknown evidence field(s): {', '.join(unknown)}; "
-                       f"known: {', '.join(sorted(known))}")
+        raise BadInput(key="error.evidence.unknown_fields",
+                       params={"unknown": list(unknown), "known": sorted(known)})
     out: dict = {}
     kind = meta.get("kind") or "other"
     if kind not in KINDS:
-        raise BadInput(f"kind must be one of {', '.join(KINDS)} (got {str(kind)[:40]!r})")
+        raise BadInput(key="error.evidence.bad_kind",
+                       params={"kinds": list(KINDS), "kind": str(kind)[:40]})
     out["kind"] = kind
     for name, limit in TEXT_FIELDS.items():
         value = meta.get(name)
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise BadInput(f"{name} must be text")
+            raise BadInput(key="error.evidence.not_text", params={"name": name})
         if len(value) > limit:
-            raise BadInput(f"{name} is longer than {limit} characters")
+            raise BadInput(key="error.evidence.too_long", params={"name": name, "limit": limit})
         out[name] = value
     ids = meta.get("product_ids") or []
     if isinstance(ids, str):
         ids = [ids]
     if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 200
                                             for i in ids):
-        raise BadInput("product_ids must be a list of product IDs (text)")
+        raise BadInput(key="error.evidence.product_ids_shape")
     if len(ids) > MAX_PRODUCT_IDS:
-        raise BadInput(f"product_ids lists more than {MAX_PRODUCT_IDS} products")
+        raise BadInput(key="error.evidence.too_many_products",
+                       params={"max_products": MAX_PRODUCT_IDS})
     out["product_ids"] = list(dict.fromkeys(ids))
     out["captured_at"] = _utc(meta["captured_at"], "captured_at") if meta.get("captured_at") \
         else now_iso()
@@ -132,6 +135,6 @@ def normalise(meta: dict) -> dict:
         claimed = meta.get(name)
         if claimed is not None:
             if not isinstance(claimed, str) or not SHA256_RE.fullmatch(claimed.lower()):
-                raise BadInput(f"{name} must be 64 hexadecimal characters")
+                raise BadInput(key="error.evidence.bad_sha256", params={"name": name})
             out[name] = claimed.lower()
     return out

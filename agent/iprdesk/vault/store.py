@@ -43,6 +43,7 @@ from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
 from iprdesk.locking import exclusive, lock, unlock
 from iprdesk.text import i18n
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto, index, objects
 from iprdesk.vault.backoff import Backoff, Clock
@@ -250,7 +251,8 @@ class Vault:
                 raise ValueError("unknown format")
             return cls(root, parsed, clock)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise VaultDamaged(f"{root / 'vault.json'} is unreadable ({e})") from e
+            raise VaultDamaged(Message("error.vault.header_unreadable",
+                                       {"path": root / "vault.json", "e": e})) from e
 
     @staticmethod
     def _set_wrapped(header: dict, kdf: KdfParams, secret: bytes, keys: _Keys) -> None:
@@ -269,10 +271,10 @@ class Vault:
             kdf = KdfParams.from_json(self.header["kdf"])
             wrapped = bytes.fromhex(self.header["wrapped"])
         except (KeyError, ValueError, TypeError) as e:
-            raise VaultDamaged("vault.json has unreadable key parameters") from e
+            raise VaultDamaged(Message("error.vault.key_parameters_unreadable")) from e
         # Checked before deriving: an edited vault.json could hang it.
         if problem := kdf.bounds_problem():
-            raise VaultDamaged(f"vault.json's Argon2id parameters were altered: {problem}")
+            raise VaultDamaged(Message("error.vault.kdf_altered", {"problem": problem}))
         if not isinstance(passphrase, str) or not passphrase:
             raise WrongPassphrase()
         # Refused at once while the delay after wrong passphrases runs; counted if wrong.
@@ -286,7 +288,7 @@ class Vault:
                      Ed25519PrivateKey.from_private_bytes(plain[32:64]))
         if (crypto.raw_public(keys.x25519).hex() != self.header["x25519"]
                 or crypto.raw_public(keys.ed25519).hex() != self.header["ed25519"]):
-            raise VaultDamaged("vault.json's public keys do not match its private keys")
+            raise VaultDamaged(Message("error.vault.keys_mismatch"))
         return keys
 
     def unlock(self, passphrase: str) -> None:
@@ -379,9 +381,7 @@ class Vault:
         except (OSError, ValueError):
             first = {}
         if first.get("op") != "init" or first.get("keys") != _keys_digest(self.header):
-            raise VaultDamaged("vault.json's public keys are not the ones this vault was "
-                               "created with (replaced or the journal's first entry is "
-                               "damaged); nothing was sealed to them")
+            raise VaultDamaged(Message("error.vault.keys_replaced"))
         self._public_keys_checked = True
 
     def _stage(self, source: Source, meta: dict, added_at: str | None = None) -> _Staged:
@@ -399,8 +399,7 @@ class Vault:
                                                {**meta, "added_at": added_at or now_iso()},
                                                written=lambda: start_writeback(handle.fileno()))
             if meta.get("sha256") and meta["sha256"] != full["sha256"]:
-                raise BadInput("The file changed between capture and storage (its SHA-256 "
-                               "differs from the one taken at capture); capture it again")
+                raise BadInput(key="error.vault.changed_since_capture")
             handle.flush()
             os.fsync(handle.fileno())
         except BaseException as e:
@@ -544,7 +543,7 @@ class Vault:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise BadInput(f"{id_or_prefix} matches several objects; give more characters")
+            raise BadInput(key="error.vault.ambiguous_id", params={"id_or_prefix": id_or_prefix})
         raise NotFound(key="vault.error.no_such_evidence", params={"id": id_or_prefix})
 
     def _reader(self, object_id: str) -> objects.Reader:
@@ -556,13 +555,15 @@ class Vault:
             if object_id not in self._state().live:  # deleted meanwhile by another process
                 raise NotFound(key="vault.error.no_such_evidence",
                                params={"id": object_id}) from None
-            raise VaultDamaged(f"Object {object_id} is missing from the vault") from None
+            raise VaultDamaged(Message("error.vault.object_missing",
+                                       {"object_id": object_id})) from None
         except Damaged as e:
-            raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
+            raise VaultDamaged(Message("error.vault.object_damaged",
+                                       {"object_id": object_id, "e": e})) from e
         if reader.header.object_id != object_id:
             reader.close()
-            raise VaultDamaged(f"Object file {object_id} holds object {reader.header.object_id}"
-                               " (files swapped or renamed)")
+            raise VaultDamaged(Message("error.vault.object_swapped",
+                                       {"object_id": object_id, "other": reader.header.object_id}))
         return reader
 
     def _meta(self, object_id: str, file_sha: str | None = None) -> dict:
@@ -634,9 +635,11 @@ class Vault:
                     digest.update(chunk)
                     yield chunk
             except Damaged as e:
-                raise VaultDamaged(f"Object {object_id} is damaged or was altered: {e}") from e
+                raise VaultDamaged(Message("error.vault.object_damaged",
+                                           {"object_id": object_id, "e": e})) from e
             if digest.hexdigest() != reader.meta.get("sha256"):
-                raise VaultDamaged(f"Object {object_id} does not match its SHA-256")
+                raise VaultDamaged(Message("error.vault.object_sha_mismatch",
+                                           {"object_id": object_id}))
 
     def read(self, id_or_prefix: str) -> bytes:
         return b"".join(self.chunks(id_or_prefix))
@@ -652,8 +655,8 @@ class Vault:
         self._require_keys()
         unknown = sorted(set(changes) - RELABEL_FIELDS)
         if unknown:
-            raise BadInput(f"Cannot change {', '.join(unknown)}; only "
-                           f"{', '.join(sorted(RELABEL_FIELDS))}")
+            raise BadInput(key="error.vault.cannot_relabel",
+                           params={"unknown": list(unknown), "fields": sorted(RELABEL_FIELDS)})
         old_id = self.resolve(id_or_prefix)
         with self._reader(old_id) as reader:
             kept = {k: v for k, v in reader.meta.items() if k not in ("size", "added_at")}
@@ -662,7 +665,8 @@ class Vault:
                 staged = self._stage(_ChunkReader(reader.chunks()), meta,
                                      added_at=reader.meta.get("added_at"))
             except Damaged as e:
-                raise VaultDamaged(f"Object {old_id} is damaged or was altered: {e}") from e
+                raise VaultDamaged(Message("error.vault.object_damaged",
+                                           {"object_id": old_id, "e": e})) from e
         try:
             self._commit([staged], op="relabel", replaces=old_id)
         finally:
@@ -701,8 +705,8 @@ class Vault:
         try:
             return open_fields(self._require_keys().x25519, entry.fields.get("sealed"))
         except Damaged as e:
-            raise VaultDamaged(f"journal entry {entry.seq}'s sealed fields do not open: "
-                               f"{e}") from e
+            raise VaultDamaged(Message("error.vault.journal_sealed_fields",
+                                       {"seq": entry.seq, "e": e})) from e
 
     # -- verifying ------------------------------------------------------------------------
 
@@ -743,7 +747,7 @@ class Vault:
                     try:
                         self.sealed_fields(entry)
                     except VaultDamaged as e:
-                        report.problems.append(e.what)
+                        report.problems.append(e.what.text("en"))  # verify reports in English
         present = {n for n in os.listdir(self.objects_dir) if not n.startswith(".")}
         unaccounted: list[tuple[str, str]] = []
         for object_id, file_sha in sorted(state.live.items()):
@@ -784,7 +788,7 @@ class Vault:
                 with self._reader(object_id) as reader:
                     reader.check_content()
             except VaultDamaged as e:
-                problems.append(f"object {object_id}: {e.what}")
+                problems.append(f"object {object_id}: {e.what.text('en')}")
             except Damaged as e:
                 problems.append(f"object {object_id} fails decryption: {e}")
         return problems
@@ -798,7 +802,8 @@ def _readable(source: Source) -> Iterator[BinaryIO]:
         try:
             f = open(source, "rb")  # noqa: SIM115 - closed below
         except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
-            raise BadInput(f"Cannot read {source}: {e.strerror}") from e
+            raise BadInput(key="error.vault.cannot_read",
+                           params={"source": source, "strerror": e.strerror}) from e
         with f:
             yield f
     else:

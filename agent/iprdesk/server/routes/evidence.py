@@ -25,6 +25,7 @@ from iprdesk.server.http import (
     state,
 )
 from iprdesk.text import i18n
+from iprdesk.text.i18n import Message
 from iprdesk.vault import Vault
 from iprdesk.vault.bundle import export_bundle, vault_fingerprint
 from iprdesk.vault.session import VaultSession
@@ -46,7 +47,7 @@ def case_id(request: web.Request, ref) -> str | None:
     if ref is None or ref == "":
         return None
     if not isinstance(ref, str):
-        raise BadInput("case must be text")
+        raise BadInput(key="error.evidence.case_not_text")
     return CaseStore(state(request).home).resolve(ref).id
 
 
@@ -58,7 +59,7 @@ async def _in_thread(function, *args):
 async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
     """The multipart body: a `meta` JSON part, then one `file` part per piece of evidence."""
     if request.content_type != "multipart/form-data":
-        raise BadInput("Send the evidence as multipart/form-data (a meta part and file parts)",
+        raise BadInput(key="error.evidence.not_multipart",
                        code="unsupported_media_type", status=415)
     limit, total = route_body_limit(request), 0
     common: dict = {}
@@ -69,13 +70,11 @@ async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
         try:
             part = await reader.next()
         except ValueError as e:  # aiohttp's word for a malformed body or a nested multipart
-            raise BadInput(f"The multipart body is malformed ({e}); send a page archive (MHTML) "
-                           "as application/x-mimearchive") from e
+            raise BadInput(key="error.evidence.multipart_malformed", params={"e": e}) from e
         if part is None:
             break
         if not isinstance(part, BodyPartReader):
-            raise BadInput("Nested multipart parts are not accepted: send a page archive (MHTML) "
-                           "as application/x-mimearchive")
+            raise BadInput(key="error.evidence.nested_multipart")
         chunks = []
         while chunk := await part.read_chunk(256 * KiB):
             total += len(chunk)
@@ -84,22 +83,23 @@ async def _read_capture(request: web.Request) -> list[tuple[bytes, dict]]:
             chunks.append(chunk)
         data = b"".join(chunks)
         if part.name == "meta":
-            common = parse_json_object(data, "The meta part")
+            common = parse_json_object(data, Message("error.request.meta_part"))
             per_file = common.pop("files", None) or []
             if not isinstance(per_file, list) or not all(isinstance(f, dict) for f in per_file):
-                raise BadInput("meta.files must be a list of objects, one per file part")
+                raise BadInput(key="error.evidence.files_shape")
         elif part.name == "file":
             if len(files) >= MAX_FILES:
-                raise BadInput(f"Send at most {MAX_FILES} files per request")
+                raise BadInput(key="error.evidence.too_many_files", params={"max_files": MAX_FILES})
             own = {"original_name": part.filename,
                    "content_type": part.headers.get("Content-Type")}
             files.append((data, own))
         else:
-            raise BadInput(f"Unexpected part {str(part.name)[:40]!r}: send `meta` and `file` parts")
+            raise BadInput(key="error.evidence.unexpected_part",
+                           params={"name": str(part.name)[:40]})
     if not files:
-        raise BadInput("No file part: nothing to add")
+        raise BadInput(key="error.evidence.no_file")
     if len(per_file) > len(files):
-        raise BadInput("meta.files lists more entries than there are file parts")
+        raise BadInput(key="error.evidence.files_count")
     per_file += [{}] * (len(files) - len(per_file))
     return [(data, {**common, **{k: v for k, v in own.items() if v}, **extra})
             for (data, own), extra in zip(files, per_file, strict=True)]
@@ -226,10 +226,10 @@ async def export(request: web.Request) -> web.StreamResponse:
     case = case_id(request, body.get("case"))
     include_superseded = body.get("include_superseded", False)
     if not isinstance(include_superseded, bool):
-        raise BadInput("include_superseded must be true or false")
+        raise BadInput(key="error.evidence.include_superseded")
     lang = body.get("lang", "en")
     if lang not in i18n.LANGUAGES:
-        raise BadInput(f"lang must be one of: {', '.join(i18n.LANGUAGES)}")
+        raise BadInput(key="error.request.lang", params={"languages": list(i18n.LANGUAGES)})
     vault = session(request).vault()
     home, now = state(request).home, state(request).clock.now()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.

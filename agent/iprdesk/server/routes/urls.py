@@ -21,7 +21,8 @@ def _urls(body: dict, key: str = "urls", required: bool = True) -> list[str]:
         return []
     if (not isinstance(value, list) or not value or len(value) > MAX_URLS_PER_REQUEST
             or not all(isinstance(u, str) for u in value)):
-        raise BadInput(f"`{key}` must be a list of 1 to {MAX_URLS_PER_REQUEST} URLs")
+        raise BadInput(key="error.request.url_list",
+                       params={"key": key, "max_urls": MAX_URLS_PER_REQUEST})
     return [urlcheck.parse_url(u) for u in value]
 
 
@@ -34,7 +35,7 @@ def _case(request: web.Request, ref) -> str:
 def _optional_str(body: dict, key: str) -> str | None:
     value = body.get(key)
     if value is not None and not isinstance(value, str):
-        raise BadInput(f"`{key}` must be a string")
+        raise BadInput(key="error.request.not_string", params={"key": key})
     return value
 
 
@@ -45,7 +46,7 @@ async def check_urls(request: web.Request) -> web.Response:
     urls = _urls(body)
     variants = body.get("variants", True)
     if not isinstance(variants, bool):
-        raise BadInput("`variants` must be true or false")
+        raise BadInput(key="error.request.variants")
     case = body.get("case")
     home = state(request).home
     if case is not None:
@@ -89,7 +90,7 @@ async def unwatch_url(request: web.Request) -> web.Response:
     case = _case(request, body.get("case"))
     url = _optional_str(body, "url")
     if not url:
-        raise BadInput("`url` is required")
+        raise BadInput(key="error.request.url_required")
     urlwatch.WatchList(state(request).home).remove(case, url)
     return web.json_response({"removed": url})
 
@@ -104,9 +105,11 @@ async def check_watched_now(request: web.Request) -> web.Response:
     watched = [w for w in urlwatch.WatchList(home).list(case) if not wanted or w.url in wanted]
     missing = wanted - {w.url for w in watched}
     if missing:
-        raise BadInput(f"Case {case} does not watch {sorted(missing)[0]}", code="not_watched",
+        raise BadInput(key="error.urlwatch.not_watched",
+                       params={"case": case, "url": sorted(missing)[0]}, code="not_watched",
                        status=404)
     if not watched:
-        raise BadInput(f"Case {case} watches no URLs", code="not_watched", status=404)
+        raise BadInput(key="error.urlwatch.none_watched",
+                       params={"case": case}, code="not_watched", status=404)
     updated = await old_urls.check(home, watched)
     return web.json_response({"urls": [w.to_json() for w in updated]})
