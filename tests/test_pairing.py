@@ -39,7 +39,8 @@ def test_five_wrong_tries_burn_the_code(home):
     auth = AuthStore(home)
     code, _ = auth.new_code()
     for left in range(CODE_TRIES - 1, 0, -1):
-        with pytest.raises(PairingFailed, match=f"{left} tries left"):
+        tries = "try" if left == 1 else "tries"
+        with pytest.raises(PairingFailed, match=f"{left} {tries} left"):
             auth.redeem("WRNG-CODE")
     with pytest.raises(PairingFailed, match="new code"):
         auth.redeem("WRNG-CODE")

@@ -54,8 +54,7 @@ def agent_process(home: Path):
                 break  # 401: up, and guarding its door
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise DemoUnavailable("The agent did not start; run `iprdesk agent` to "
-                                          "see why") from None
+                    raise DemoUnavailable(key="error.demo.agent_did_not_start") from None
                 time.sleep(0.05)
         yield url
     finally:
@@ -79,8 +78,7 @@ def _browser_path() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise DemoUnavailable("The demo needs Chromium or Chrome: install it (Debian: "
-                          "apt-get install chromium) and try again.")
+    raise DemoUnavailable(key="error.demo.no_chromium")
 
 
 def _route_panel(context, panel: DemoPanel) -> None:
@@ -158,8 +156,7 @@ def run_demo(home: Path, *, headless: bool, out: Path | None, lang: str, echo) -
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise DemoUnavailable("The demo drives Chromium through Playwright: "
-                              "pip install 'iprdesk[demo]'") from None
+        raise DemoUnavailable(key="error.demo.no_playwright") from None
     executable = _browser_path()
     seeded = seed(home)
     auth = AuthStore(home)

@@ -186,7 +186,7 @@ class Fingerprint:
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges)
         except (KeyError, TypeError, ValueError) as e:
-            raise BadInput(f"Not a stored image fingerprint: {e}") from e
+            raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
 
 
 def _small(image: Image.Image, factor: int) -> tuple[Image.Image, Image.Image]:
@@ -277,13 +277,15 @@ def fingerprint_file(path: str | os.PathLike) -> Fingerprint:
     try:
         stream = path.open("rb")
     except OSError as e:
-        raise BadInput(f"Cannot read {path}: {e.strerror or e}") from e
+        raise BadInput(key="error.similar.unreadable",
+                       params={"path": path, "why": e.strerror or e}) from e
     # Decoded from the open file: a file is never held whole in memory beside its pixels.
     with stream:
         try:
             sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
         except OSError as e:
-            raise BadInput(f"Cannot read {path}: {e.strerror or e}") from e
+            raise BadInput(key="error.similar.unreadable",
+                           params={"path": path, "why": e.strerror or e}) from e
         stream.seek(0)
         return _fingerprint_stream(stream, str(path), sha256)
 
@@ -382,7 +384,8 @@ def _decode_heic(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
     except BadInput:
         raise
     except Exception as e:  # noqa: BLE001 - libheif raises whatever a damaged box makes it
-        raise BadInput(f"{name} is damaged or truncated ({e})", code="not_an_image") from e
+        raise BadInput(key="error.similar.damaged",
+                       params={"name": name, "e": e}, code="not_an_image") from e
 
 
 def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
@@ -397,8 +400,7 @@ def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
     # Pillow's test of the first bytes returns a string when the decoder is not installed.
     found = [fmt for fmt in _PILLOW_FORMATS if Image.OPEN[fmt][1](head) is True]
     if not found:
-        raise BadInput(f"{name} is not an image iprdesk can read (JPEG, PNG, WebP, GIF, BMP, "
-                       "TIFF, HEIC)", code="not_an_image")
+        raise BadInput(key="error.similar.not_an_image", params={"name": name}, code="not_an_image")
     if found[0] == "WEBP" and (canvas := _webp_size(head)):
         _check_pixels(name, "WebP", canvas)
     elif found[0] == "GIF":
@@ -422,7 +424,8 @@ def _fingerprint_stream(stream, name: str, sha256: str) -> Fingerprint:
         with image:
             return fingerprint_image(image, sha256, size)
     except (OSError, SyntaxError, ValueError) as e:
-        raise BadInput(f"{name} is damaged or truncated ({e})", code="not_an_image") from e
+        raise BadInput(key="error.similar.damaged",
+                       params={"name": name, "e": e}, code="not_an_image") from e
 
 
 def _hamming(a: int, b: int) -> int:
@@ -540,7 +543,7 @@ def image_files(root: str | os.PathLike) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.is_dir():
-        raise BadInput(f"{root} does not exist")
+        raise BadInput(key="error.similar.no_folder", params={"root": root})
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

@@ -50,9 +50,10 @@ def read_token(path: str | Path) -> str:
     try:
         token = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as e:
-        raise BadInput(f"Cannot read the token file {path}: {getattr(e, 'strerror', e)}") from e
+        raise BadInput(key="error.merchant.token_unreadable",
+                       params={"path": path, "why": getattr(e, "strerror", e)}) from e
     if not token or any(c.isspace() for c in token):
-        raise BadInput(f"{path} must hold just the Merchant API access token, on one line")
+        raise BadInput(key="error.merchant.token_shape", params={"path": path})
     return token
 
 
@@ -81,8 +82,7 @@ def _items(body) -> list[dict]:
     if isinstance(data, dict):
         data = data.get("items")
     if not isinstance(data, list):
-        raise MerchantApiError("The Merchant API answered in an unexpected format (no product "
-                               "list in `data`)")
+        raise MerchantApiError(key="error.merchant.unexpected_format")
     return [item for item in data if isinstance(item, dict)]
 
 
@@ -104,7 +104,7 @@ class MerchantApi:
         self._token = token
         self.base = URL(base.rstrip("/"))
         if self.base.scheme not in ("https", "http") or not self.base.host:
-            raise BadInput(f"{base} is not an http(s) address")
+            raise BadInput(key="error.merchant.bad_address", params={"base": base})
         self.timeout = timeout
         self.sleep = sleep
         self.requests = 0
@@ -120,36 +120,36 @@ class MerchantApi:
                 async with session.get(url, headers={
                         "Authorization": f"Bearer {self._token}"}) as r:
                     if r.status == 401:
-                        raise MerchantApiError("The Merchant API refused the access token "
-                                               "(expired or revoked): get a new one",
+                        raise MerchantApiError(key="error.merchant.token_refused",
                                                code="merchant_api_unauthorized", status=401)
                     if r.status == 429 or r.status >= 500:
                         wait = urlcheck.retry_after_seconds(r.headers.get("Retry-After"))
                         wait = wait if wait is not None else 2.0 ** attempt
                         if attempt == RETRIES or wait > MAX_WAIT:
-                            raise MerchantApiError(f"The Merchant API answered HTTP {r.status}"
-                                                   f" {RETRIES + 1} times; try again later")
+                            raise MerchantApiError(key="error.merchant.keeps_failing",
+                                                   params={"status": r.status,
+                                                           "times": RETRIES + 1})
                         await self.sleep(wait)
                         continue
                     if r.status != 200:
-                        raise MerchantApiError(f"The Merchant API answered HTTP {r.status} "
-                                               f"for {url.path}")
+                        raise MerchantApiError(key="error.merchant.http_error",
+                                               params={"status": r.status, "path": url.path})
                     try:
                         body = await r.json(content_type=None)
                     except ValueError as e:
-                        raise MerchantApiError("The Merchant API answered with invalid "
-                                               "JSON") from e
+                        raise MerchantApiError(key="error.merchant.invalid_json") from e
                     pause = _rate_limit_wait(r.headers)
                     if pause > MAX_WAIT:
-                        raise MerchantApiError("The Merchant API rate limit resets in "
-                                               f"{pause:.0f} s; try again later")
+                        raise MerchantApiError(key="error.merchant.rate_limited",
+                                               params={"pause": pause})
                     if pause:
                         await self.sleep(pause)
                     return body
             except (aiohttp.ClientError, TimeoutError) as e:
                 if attempt == RETRIES:
-                    raise MerchantApiError(f"Cannot reach the Merchant API at {self.base.host}"
-                                           f" ({type(e).__name__})") from None
+                    raise MerchantApiError(key="error.merchant.unreachable",
+                                           params={"host": self.base.host,
+                                                   "why": type(e).__name__}) from None
                 await self.sleep(2.0 ** attempt)
         raise AssertionError("unreachable")
 
@@ -169,15 +169,15 @@ class MerchantApi:
                 if not following:
                     return products
                 url = self._next_url(url, str(following))
-        raise MerchantApiError(f"The Merchant API kept paging past {MAX_PAGES} pages")
+        raise MerchantApiError(key="error.merchant.too_many_pages", params={"max_pages": MAX_PAGES})
 
     def _next_url(self, current: URL, following: str) -> URL:
         if following.startswith(("http://", "https://", "/")):
             target = current.join(URL(following))
             if not self._same_origin(target):
                 # The token must never travel to another host.
-                raise MerchantApiError(f"The Merchant API's next page points to another host "
-                                       f"({target.host}); stopped")
+                raise MerchantApiError(key="error.merchant.foreign_next_page",
+                                       params={"host": target.host})
             return target
         return current.update_query({"pageToken": following})
 

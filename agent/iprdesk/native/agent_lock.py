@@ -19,6 +19,7 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_json, remove_quietly
 from iprdesk.errors import IprdeskError
 from iprdesk.locking import exclusive, held_elsewhere, try_hold
+from iprdesk.text.i18n import Message
 
 log = logging.getLogger("iprdesk.native")
 
@@ -72,11 +73,10 @@ class AgentSlot:
         self._fd = try_hold(self.home / LOCK_FILE)
         if self._fd is None:
             running = _read_file(self.home)
-            where = f" (pid {running.pid}, port {running.port})" if running else ""
+            where = (Message("error.agent.pid_port", {"pid": running.pid, "port": running.port})
+                     if running else "")
             raise AgentRunning(
-                f"An iprdesk agent is already running for {self.home}{where}: one agent "
-                "serves every browser and command of a data directory. Stop it first, or "
-                "give another --home.")
+                key="error.agent.already_running", params={"home": self.home, "where": where})
 
     def announce(self, info: AgentInfo) -> None:
         atomic_write_json(self.home / INFO_FILE, asdict(info), mode=0o600)
@@ -128,8 +128,8 @@ def ensure_agent(home: Path, timeout: float = START_TIMEOUT_SECONDS) -> AgentInf
                 return info
             if child is not None and child.poll() is not None:
                 raise AgentDidNotStart(
-                    f"The iprdesk agent stopped while starting (exit code {child.returncode}); "
-                    f"see {home / 'logs' / 'agent.log'}")
+                    key="error.agent.stopped_while_starting",
+                    params={"code": child.returncode, "log": home / "logs" / "agent.log"})
             time.sleep(0.05)
-        raise AgentDidNotStart(f"The iprdesk agent did not start within {timeout:.0f} s; "
-                               f"see {home / 'logs' / 'agent.log'}")
+        raise AgentDidNotStart(key="error.agent.start_timeout",
+                               params={"timeout": timeout, "log": home / "logs" / "agent.log"})

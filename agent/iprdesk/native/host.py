@@ -69,21 +69,21 @@ def read_message(stream: BinaryIO) -> dict | None:
     if not header:
         return None
     if len(header) < HEADER.size:
-        raise NativeProtocolError("The browser's message ended inside its length header")
+        raise NativeProtocolError(key="error.native.header_cut")
     (length,) = HEADER.unpack(header)
     if length > MAX_INCOMING:
-        raise NativeProtocolError(f"A message of {length} bytes is larger than the "
-                                  f"{MAX_INCOMING} bytes iprdesk accepts from the browser")
+        raise NativeProtocolError(key="error.native.too_large",
+                                  params={"length": length, "max_bytes": MAX_INCOMING})
     body = _read_exactly(stream, length)
     if len(body) < length:
-        raise NativeProtocolError(f"The browser's message ended after {len(body)} of "
-                                  f"{length} bytes")
+        raise NativeProtocolError(key="error.native.body_cut",
+                                  params={"got": len(body), "length": length})
     try:
         message = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
-        raise NativeProtocolError(f"The browser's message is not UTF-8 JSON ({e})") from None
+        raise NativeProtocolError(key="error.native.not_json", params={"e": e}) from None
     if not isinstance(message, dict):
-        raise NativeProtocolError("The browser's message is not a JSON object")
+        raise NativeProtocolError(key="error.native.not_object")
     return message
 
 
@@ -129,10 +129,11 @@ class Hold:
             "Authorization": f"Bearer {token}", "Content-Length": "0"})
         self.response = self.connection.getresponse()
         if self.response.status != 200:
-            raise HoldFailed(f"The agent refused the browser session ({self.response.status})")
+            raise HoldFailed(key="error.native.hold_refused",
+                             params={"status": self.response.status})
         first = json.loads(self.response.readline() or b"{}")
         if not first.get("held"):
-            raise HoldFailed("The agent did not confirm the browser session")
+            raise HoldFailed(key="error.native.hold_unconfirmed")
         self.connection.sock.settimeout(None)  # held until either side lets go
 
     def wait_until_lost(self) -> None:
@@ -181,7 +182,7 @@ def run_host(home: Path, origin: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
     if origin not in allowed:
         log.warning("refused a connection from %s", origin[:120] or "no origin")
         return _error(channel, NativeProtocolError(
-            "This extension is not allowed to use iprdesk", code="forbidden_origin"))
+            key="error.native.forbidden_origin", code="forbidden_origin"))
     try:
         agent = ensure_agent(home)
     except IprdeskError as e:
@@ -194,7 +195,7 @@ def run_host(home: Path, origin: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
             hold = Hold(agent, token)
         except (OSError, ValueError, http.client.HTTPException) as e:
             log.error("could not hold the agent on port %d: %s", agent.port, e)
-            return _error(channel, HoldFailed("The iprdesk agent did not answer"))
+            return _error(channel, HoldFailed(key="error.native.agent_silent"))
         except HoldFailed as e:
             return _error(channel, e)
         log.info("browser session %s opened for %s (agent pid %d, port %d)", token_id, origin,

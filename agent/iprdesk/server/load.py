@@ -36,7 +36,7 @@ def _malloc_trim():
 class WorkQueue:
     def __init__(self, depth: int, workers: int | None = None):
         if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
-            raise BadInput(f"work_queue_depth must be a whole number of 0 or more, not {depth!r}")
+            raise BadInput(key="error.agent.work_queue_depth", params={"depth": depth})
         self.workers = workers or cores()
         self.capacity = self.workers + depth
         self.in_flight = 0

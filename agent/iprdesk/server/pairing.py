@@ -22,6 +22,7 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import IprdeskError, NotFound, disk_full_means
 from iprdesk.locking import exclusive
+from iprdesk.text.i18n import Message
 
 CODE_TTL_SECONDS = 10 * 60
 CODE_TRIES = 5
@@ -101,7 +102,7 @@ class AuthStore:
                     state["pending"] = None
                     self._write(state, "expired_code_kept")
                 raise PairingFailed(
-                    "No pairing code is waiting or it has expired: run `iprdesk pair` for a new one"
+                    key="error.pairing.no_code"
                 )
             if not hmac.compare_digest(_digest(normalise_code(code)), pending["hash"]):
                 pending["tries"] -= 1
@@ -109,8 +110,9 @@ class AuthStore:
                 if left <= 0:
                     state["pending"] = None
                 self._write(state, "wrong_try_not_counted")
-                hint = f"{left} tries left" if left > 0 else "run `iprdesk pair` for a new code"
-                raise PairingFailed(f"Wrong pairing code ({hint})")
+                hint = (Message("error.pairing.tries_left", {"count": left}) if left > 0
+                        else Message("error.pairing.run_pair_again"))
+                raise PairingFailed(key="error.pairing.wrong_code", params={"hint": hint})
             token = secrets.token_urlsafe(32)
             state["pending"] = None
             state["tokens"].append(
@@ -152,7 +154,7 @@ class AuthStore:
             if len(kept) == len(state["tokens"]):
                 if missing_ok:
                     return
-                raise NotFound(f"No token with id {token_id!r} (see `iprdesk tokens list`)")
+                raise NotFound(key="error.pairing.no_token", params={"token_id": token_id})
             state["tokens"] = kept
             self._write(state, "token_not_revoked")
 

@@ -27,6 +27,7 @@ ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs'
 # up. (aiohttp's keep-alive timer runs from the connection's start and closes it whenever no
 # whole request has arrived by then, since aiohttp 3.14.4.)
 IDLE_SECONDS = 5
+LOOPBACK = "127.0.0.1, ::1, localhost"  # the addresses the agent may listen on, as said to users
 
 
 def loopback_hosts(host: str) -> list[str]:
@@ -36,14 +37,11 @@ def loopback_hosts(host: str) -> list[str]:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        raise BadInput(
-            f"--host {host}: give a loopback address (127.0.0.1, ::1 or localhost)"
-        ) from None
+        raise BadInput(key="error.agent.host_not_loopback",
+                       params={"host": host, "loopback": LOOPBACK}) from None
     if not address.is_loopback:
-        raise BadInput(
-            f"--host {host} is not a loopback address. The agent holds your evidence and only "
-            "listens on this computer (127.0.0.1, ::1 or localhost)."
-        )
+        raise BadInput(key="error.agent.host_not_loopback_why",
+                       params={"host": host, "loopback": LOOPBACK})
     return [str(address)]
 
 
@@ -128,5 +126,6 @@ async def _listen(runner: web.AppRunner, hosts: list[str], port: int, fallback: 
             site = web.TCPSite(runner, hosts[0], 0)
             await site.start()
             return site._server.sockets[0].getsockname()[1]
-        raise BadInput(f"Cannot listen on port {port}: {e.strerror}. Is the agent already "
-                       "running? Choose another with --port.", code="port_unavailable") from e
+        raise BadInput(key="error.agent.port_unavailable",
+                       params={"port": port, "strerror": e.strerror},
+                       code="port_unavailable") from e

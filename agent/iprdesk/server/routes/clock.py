@@ -17,11 +17,11 @@ MAX_OFFSET_SECONDS = 10 * 365 * 86400
 async def set_clock(request: web.Request) -> web.Response:
     clock = state(request).clock
     if not clock.adjustable:
-        raise NotFound("No such route")
+        raise NotFound(key="error.request.no_route")
     body = await read_json(request)
     offset = body.get("offset_seconds")
     if not isinstance(offset, int | float) or isinstance(offset, bool) \
             or abs(offset) > MAX_OFFSET_SECONDS:
-        raise BadInput("offset_seconds must be a number of seconds (at most ten years)")
+        raise BadInput(key="error.request.clock_offset")
     clock.offset = timedelta(seconds=offset)
     return web.json_response({"now": iso(clock.now()), "offset_seconds": offset})

@@ -17,11 +17,11 @@ async def pair(request: web.Request) -> web.Response:
     # Only the extension pairs: a request without the extension's Origin is refused here
     # (the front door already refused every other Origin).
     if "Origin" not in request.headers:
-        raise PairingFailed("Pairing is done from the extension's options page")
+        raise PairingFailed(key="error.pairing.from_options_page")
     body = await read_json(request)
     code = body.get("code")
     if not isinstance(code, str) or not code.strip():
-        raise BadInput('Send {"code": "..."} with the code shown by `iprdesk pair`')
+        raise BadInput(key="error.pairing.send_code")
     token = state(request).auth.redeem(code)
     log.info("extension paired")
     return web.json_response({"token": token})

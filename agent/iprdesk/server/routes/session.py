@@ -29,8 +29,7 @@ async def hold(request: web.Request) -> web.StreamResponse:
     # extension's, may keep a session alive by itself.
     info = bearer_token(request)
     if "Origin" in request.headers or info is None or not info.session:
-        raise NotAHost("Only iprdesk's native host, with a browser session's token, holds "
-                       "the agent")
+        raise NotAHost(key="error.session.not_a_host")
     holds = state(request).services.holds
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
