@@ -93,8 +93,7 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"zone: {str(name)[:60]!r} is not a time zone name "
-                       "(e.g. Asia/Shanghai)") from None
+        raise BadInput(key="error.request.bad_zone", params={"zone": str(name)[:60]}) from None
 
 
 def shown(moment: datetime | str | None, lang: str = "en", *, as_utc: bool | None = None,

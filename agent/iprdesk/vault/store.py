@@ -607,7 +607,8 @@ class Vault:
         for object_id in sorted(live):
             try:
                 if object_id not in present:
-                    raise VaultDamaged(f"Object {object_id} is missing from the vault")
+                    raise VaultDamaged(Message("error.vault.object_missing",
+                                               {"object_id": object_id}))
                 item = Item.from_dict(object_id, self._meta(object_id, live[object_id]))
             except VaultDamaged as e:
                 log.warning("skipping a damaged object: %s", e.message)

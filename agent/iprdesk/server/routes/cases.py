@@ -104,7 +104,7 @@ async def add_old_urls(request: web.Request) -> web.Response:
     body = await read_json(request)
     urls = body.get("urls")
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
-        raise BadInput("urls must be a list of URLs")
+        raise BadInput(key="error.request.urls_list")
     case = _store(request).add_urls(_case(request).id, urls)
     state(request).services.url_scheduler.wake()
     return _answer(request, case)
@@ -135,7 +135,8 @@ async def run_preflight(request: web.Request) -> web.Response:
     lang = _lang(body.get("lang"))
     audience = body.get("for", "cli")
     if audience not in preflight.AUDIENCES:
-        raise BadInput(f"for must be one of: {', '.join(preflight.AUDIENCES)}")
+        raise BadInput(key="error.request.audience",
+                       params={"audiences": list(preflight.AUDIENCES)})
     # The reader's zone (the browser's), else the machine's.
     zone = timeutil.zone(body["zone"]) if body.get("zone") is not None else None
     case = _case(request)

@@ -157,7 +157,7 @@ async def _with_passphrases(request: web.Request, work, *names: str) -> VaultSes
     values = [body.get(name) for name in names]
     for name, value in zip(names, values, strict=True):
         if not isinstance(value, str) or not value:
-            raise BadInput(f"Send {name} as non-empty text")
+            raise BadInput(key="error.request.non_empty_text", params={"name": name})
     s = session(request)
     async with state(request).services.vault.unlock_lock:
         await _in_thread(work, s, *values)
@@ -212,7 +212,7 @@ async def change_kind(request: web.Request) -> web.Response:
     body = await read_json(request)
     kind = body.get("kind")
     if not isinstance(kind, str):
-        raise BadInput("kind is required")
+        raise BadInput(key="error.request.kind_required")
     vault = session(request).vault()
     item = await _in_thread(vault.relabel, request.match_info["item_id"], {"kind": kind})
     return web.json_response(item.to_dict())
