@@ -1,9 +1,8 @@
 // The case page: everything about one case (case.html?case=<case id or complaint ID>). Each part
-// is a module in sections/ that draws into its own <section> with what `load` read, and ties
-// what it starts (listeners, timers) to the AbortSignal it is given: a section drawn again
-// first aborts its last drawing, so nothing of it runs on.
+// is a module in sections/, mounted by lib/sections.js, that draws what `load` read.
 import { el } from "../lib/dom.js";
 import { ask, localise, showStatus, t } from "../lib/page-common.js";
+import { mountSection } from "../lib/sections.js";
 import { language } from "../lib/words.js";
 import { sections } from "./sections/index.js";
 
@@ -22,24 +21,8 @@ async function load() {
 }
 
 function mount(section) {
-  const body = el("div", { className: "body" });
-  const box = el("section", { id: section.id, className: "case-section" },
-                 el("h2", { textContent: t(section.titleKey) }), body);
-  document.getElementById("sections").append(box);
-  let controller = null;
-  const draw = () => {
-    controller?.abort();
-    controller = new AbortController();
-    const { signal } = controller;
-    body.replaceChildren();
-    // One broken section must not take the page down with it.
-    Promise.resolve().then(() => section.render(body, { ...view, signal, refresh }))
-      .catch((e) => {
-        if (!signal.aborted) body.replaceChildren(el("p", { className: "message error", textContent: e.message }));
-      });
-  };
-  drawn.set(section.id, draw);
-  draw();
+  drawn.set(section.id, mountSection(document.getElementById("sections"), section, "case-section",
+                                     () => ({ ...view, refresh })));
 }
 
 // Something changed (a document added, URLs checked): read the case again and draw the named
