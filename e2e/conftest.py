@@ -262,6 +262,16 @@ def popup_state(browser):
     return state
 
 
+@pytest.fixture
+def product(browser):
+    """The mock product edit page, the Panel's uploads emptied, iprdesk's guard on it."""
+    browser.panel.uploads.clear()
+    page = browser.open_panel(PRODUCT)
+    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
+    yield page
+    page.close()
+
+
 def wait_uploads(browser, page, n):
     """The Panel's uploads once the product page's gallery shows n of them (and its 2 own)."""
     page.wait_for_function("(n) => document.querySelectorAll('#gallery figure').length >= n",

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from e2e.conftest import PRODUCT, wait_uploads
+from e2e.conftest import wait_uploads
 from tests import image_fixtures as fx
 from tests.helpers import iprdesk
 
@@ -31,16 +31,13 @@ def record_of(browser, sha: str, timeout=60.0) -> dict:
 
 
 @fx.needs_exiftool
-def test_an_uploaded_phone_photo_is_kept_as_the_original(browser, tmp_path):
-    browser.panel.uploads.clear()
-    page = browser.open_panel(PRODUCT)
-    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
+def test_an_uploaded_phone_photo_is_kept_as_the_original(browser, product, tmp_path):
+    page = product
     original = fx.photo_jpeg()  # GPS near Shanghai, an iPhone 14 Pro, its serial number
     photo = tmp_path / "IMG_2041.jpg"
     photo.write_bytes(original)
     page.set_input_files("#image-upload", str(photo))
     [upload] = wait_uploads(browser, page, 1)
-    page.close()
     assert fx.leftover_metadata(upload.body) == {}  # the page got the clean copy
 
     clean_sha = hashlib.sha256(upload.body).hexdigest()

@@ -11,15 +11,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed 
 
 
 
-@pytest.fixture
-def product(browser):
-    browser.panel.uploads.clear()
-    page = browser.open_panel(PRODUCT)
-    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
-    yield page
-    page.close()
-
-
 @fx.needs_exiftool
 def test_photo_chosen_in_the_file_input_arrives_clean(browser, product, tmp_path):
     original = fx.photo_jpeg()

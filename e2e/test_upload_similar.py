@@ -47,15 +47,6 @@ def complained_case(b):
 pytestmark = pytest.mark.browser(setup=complained_case)
 
 
-@pytest.fixture
-def product(browser):
-    browser.panel.uploads.clear()
-    page = browser.open_panel(PRODUCT)
-    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
-    yield page
-    page.close()
-
-
 def toast_says(page, words):
     page.wait_for_function("(t) => window.uploadToasts.some((x) => x.includes(t))", arg=words)
 
