@@ -1,6 +1,7 @@
 """Watched old URLs: the schedule, the stored state, the agent routes and the scheduler."""
 
 import asyncio
+import dataclasses
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -68,6 +69,28 @@ def test_watch_list_adds_variants_once_and_removes(home):
         wl.add("", [url])
     with pytest.raises(BadInput):
         wl.add("C-1", ["ftp://x/y"])
+
+
+def test_an_older_outcome_recorded_late_keeps_the_newer_verdict(home):
+    """A scheduled pass that began while the URL was live finishes after "check now" saw it
+    dead: the late outcome stays evidence, the verdict stays dead."""
+    wl = urlwatch.WatchList(home)
+    url = "https://img.example/old.jpg"
+    wl.add("C-1", [url], now=T0, variants=False)
+
+    def seen(verdict, at):
+        return dataclasses.replace(result(verdict, url=url), checked_at=timeutil.iso(at))
+
+    wl.record([("C-1", seen("dead", T0 + timedelta(seconds=30)), "ev-new")],
+              T0 + timedelta(seconds=31))
+    wl.record([("C-1", seen("live", T0 + timedelta(seconds=5)), "ev-old")],
+              T0 + timedelta(seconds=40))
+    [w] = wl.list("C-1")
+    assert w.state == "dead" and w.last["checked_at"] == timeutil.iso(T0 + timedelta(seconds=30))
+    assert w.checks == 2 and w.evidence_ids == ["ev-new", "ev-old"]
+    # A newer outcome still replaces it.
+    wl.record([("C-1", seen("live", T0 + timedelta(minutes=5)), None)], T0 + timedelta(minutes=5))
+    assert wl.list("C-1")[0].state == "live"
 
 
 def test_damaged_watch_list_is_a_clear_error(home):

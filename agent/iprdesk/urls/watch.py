@@ -200,13 +200,16 @@ class WatchList:
                                    params={"case": case, "url": result.url})
                 w = Watched(**raw)
                 w.checks += 1
-                w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
-                                                            "checked_at", "recheck_after")}
-                if w.reference is None and result.verdict == "live" and result.image:
-                    w.reference = result.image  # the complained picture, as first seen
                 if evidence_id:
                     w.evidence_ids.append(evidence_id)
-                w.next_check_at = next_check(w, result, now)
+                if w.reference is None and result.verdict == "live" and result.image:
+                    w.reference = result.image  # the complained picture, as first seen
+                # A scheduled pass and "check now" can overlap: an outcome seen before the
+                # stored one stays evidence, but never replaces the newer verdict.
+                if not _older(result, w.last):
+                    w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
+                                                                "checked_at", "recheck_after")}
+                    w.next_check_at = next_check(w, result, now)
                 state["cases"][case][result.url] = asdict(w)
                 updated.append(w)
         return updated
@@ -220,6 +223,10 @@ class WatchList:
             if w.reference and not w.variant_of and (cases is None or w.case in cases):
                 out.append((f"{w.case}: {w.url}", similar.Fingerprint.from_json(w.reference)))
         return out
+
+
+def _older(result: urlcheck.CheckResult, last: dict | None) -> bool:
+    return bool(last) and parse_time(result.checked_at) < parse_time(last["checked_at"])
 
 
 def _family(urls: list[str], variants: bool) -> list[tuple[str, str | None]]:
