@@ -85,7 +85,12 @@ def check(page, cid):
 
 
 def wait_status(page, cid, status):
-    expect(check(page, cid)).to_have_attribute("data-status", status)
+    try:
+        expect(check(page, cid)).to_have_attribute("data-status", status)
+    except AssertionError as e:
+        # What the page said is the clue (an error beside a fix, the check's own message).
+        said = page.locator("#preflight li[data-check], .message.error").all_inner_texts()
+        raise AssertionError(f"{cid} never became {status}; the page said: {said}") from e
 
 
 @pytest.fixture
