@@ -1,12 +1,16 @@
 """The listing index (vault/index.py): a listing opens one file instead of every object, and
 the index is only ever a cache of what the journal vouches for."""
 
+import json
+import os
 import shutil
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from iprdesk.vault import Vault, index, objects
+from iprdesk.vault import Vault, crypto, index, objects
 from iprdesk.vault.crypto import KdfParams
+from iprdesk.vault.journal import Journal
 from tests.test_vault_known_answer import DATA, PASSPHRASE
 
 
@@ -70,9 +74,10 @@ def test_adds_relabels_and_deletes_keep_the_listing_true(known, unsealed):
     rows = listed(known)
     assert [(row[0], row[3]) for row in rows] == [(relabelled, "from the Panel"), (new_id, None)]
     assert unsealed == [relabelled]
-    entries = index.load(Vault.location(known) / index.NAME,
-                         index.index_key(vault._require_keys().x25519))
-    assert sorted(entries) == sorted([relabelled, new_id])
+    saved = index.load(Vault.location(known) / index.NAME,
+                       index.index_key(vault._require_keys().x25519))
+    assert sorted(saved.items) == sorted([relabelled, new_id])
+    assert sorted(saved.journal.live) == sorted([relabelled, new_id])
 
 
 def test_an_index_entry_counts_only_for_the_object_file_the_journal_records(known, unsealed):
@@ -81,15 +86,15 @@ def test_an_index_entry_counts_only_for_the_object_file_the_journal_records(know
     vault.unlock(PASSPHRASE)
     key = index.index_key(vault._require_keys().x25519)
     path = Vault.location(known) / index.NAME
-    entries = index.load(path, key)
-    file_sha, meta = entries["cb8ba3eb618bb46e"]
+    saved = index.load(path, key)
+    file_sha, meta = saved.items["cb8ba3eb618bb46e"]
     # Sealed with the right key, but for another object file than the journal's.
-    entries["cb8ba3eb618bb46e"] = ("0" * 64, {**meta, "note": "forged", "case": "OTHER"})
-    index.save(path, key, entries)
+    saved.items["cb8ba3eb618bb46e"] = ("0" * 64, {**meta, "note": "forged", "case": "OTHER"})
+    index.save(path, key, saved)
     unsealed.clear()
     assert listed(known) == truth
     assert unsealed == ["cb8ba3eb618bb46e"]
-    assert index.load(path, key)["cb8ba3eb618bb46e"] == (file_sha, meta)  # mended
+    assert index.load(path, key).items["cb8ba3eb618bb46e"] == (file_sha, meta)  # mended
 
 
 @pytest.mark.parametrize("spoil", ["flipped", "truncated", "another-vault"])
@@ -124,3 +129,68 @@ def test_an_object_file_gone_is_not_listed_from_the_index(known):
     vault.unlock(PASSPHRASE)
     assert [i.id for i in vault.list()] == ["5670f4598d1cce01"]
     assert vault.unreadable == ["cb8ba3eb618bb46e"]
+
+
+@pytest.fixture
+def journal_reads(monkeypatch):
+    """The first entry each journal read of a replay started from."""
+    starts = []
+    real = Journal.audit
+
+    def recording(self, public_key=None, start=1):
+        starts.append(start)
+        return real(self, public_key, start)
+
+    monkeypatch.setattr(Journal, "audit", recording)
+    return starts
+
+
+def test_a_listing_reads_only_the_journal_entries_after_the_index(known, journal_reads):
+    truth = listed(known)
+    at = Journal(Vault.location(known) / "journal").head()[0]
+    added = Vault.open(known).add(b"later", {"kind": "screenshot"})  # another process
+    journal_reads.clear()
+    assert {r[0] for r in listed(known)} == {r[0] for r in truth} | {added}
+    assert journal_reads == [at + 1]
+
+
+def test_an_index_from_before_the_vault_changed_still_lists_the_truth(known, journal_reads):
+    listed(known)
+    path = Vault.location(known) / index.NAME
+    older = path.read_bytes()  # an index written before the deletes and adds below
+    vault = Vault.open(known)
+    vault.unlock(PASSPHRASE)
+    vault.delete("5670f4598d1cce01")
+    added = vault.add(b"later", {"kind": "screenshot"})
+    path.write_bytes(older)
+    assert {r[0] for r in listed(known)} == {"cb8ba3eb618bb46e", added}
+
+
+def test_an_index_whose_journal_entry_changed_is_not_resumed(known, journal_reads):
+    truth = listed(known)
+    journal = Vault.location(known) / "journal"
+    seq = Journal(journal).head()[0]
+    entry = journal / f"{seq:010d}.json"
+    entry.write_bytes(entry.read_bytes() + b" ")  # not the entry the index saw any more
+    journal_reads.clear()
+    assert listed(known) == truth
+    assert journal_reads == [1]
+
+
+def test_a_format_1_index_is_read_then_rewritten_as_format_2(known, unsealed):
+    truth = listed(known)
+    vault = Vault.open(known)
+    vault.unlock(PASSPHRASE)
+    key = index.index_key(vault._require_keys().x25519)
+    path = Vault.location(known) / index.NAME
+    items = index.load(path, key).items
+    # What iprdesk before format 2 wrote: the items map alone, under the old magic.
+    plain = json.dumps(items).encode()
+    nonce = os.urandom(crypto.NONCE_LEN)
+    path.write_bytes(index.MAGIC_V1 + nonce
+                     + AESGCM(key).encrypt(nonce, plain, index.MAGIC_V1))
+    unsealed.clear()
+    assert listed(known) == truth
+    assert unsealed == []  # its items were used
+    assert path.read_bytes().startswith(index.MAGIC)
+    assert index.load(path, key).journal is not None

@@ -210,6 +210,14 @@ class Journal:
             raise ValueError(f"journal entry {seq} is not an object")
         return body
 
+    def digest(self, seq: int) -> str | None:
+        """SHA-256 of entry `seq`'s bytes; None when it is absent or unreadable."""
+        try:
+            return hashlib.sha256(
+                (self.folder / f"{seq:0{NAME_DIGITS}d}.json").read_bytes()).hexdigest()
+        except OSError:
+            return None
+
     def signed_head(self) -> dict | None:
         """The HEAD record; None when there is none. ValueError when it is unreadable."""
         try:

@@ -3,9 +3,9 @@
     vault.json   public keys, Argon2id parameters, private keys wrapped under the passphrase
     objects/     one sealed file per piece of evidence (objects.py), named by its id
     journal/     the hash-chained journal (journal.py)
-    index        every object's metadata in one sealed file, for listing (index.py): a
-                 cache, written by whoever lists with the passphrase, never trusted beyond
-                 what the journal says is live
+    index        every object's metadata and the journal's replay up to one entry, in one
+                 sealed file, for listing (index.py): a cache, written by whoever lists with
+                 the passphrase, never trusted beyond what the journal says
     lock         held (flock) by whoever changes objects/ or journal/
 
 Adding needs only the public key. An add first encrypts into a staging file (`.stage-<id>`,
@@ -56,7 +56,14 @@ from iprdesk.vault.errors import (
     WeakPassphrase,
     WrongPassphrase,
 )
-from iprdesk.vault.journal import Entry, Journal, encode_entry, open_fields, seal_fields
+from iprdesk.vault.journal import (
+    GENESIS,
+    Entry,
+    Journal,
+    encode_entry,
+    open_fields,
+    seal_fields,
+)
 from iprdesk.vault.meta import Item, normalise
 
 log = logging.getLogger("iprdesk.vault")
@@ -135,8 +142,20 @@ class _Replay:
 
     def __init__(self):
         self.seq = 0
+        self.digest = GENESIS  # of entry `seq`
         self.live: dict[str, str] = {}
         self.deleted: set[str] = set()
+
+    @classmethod
+    def resumed(cls, position: index.JournalPosition) -> _Replay:
+        replay = cls()
+        replay.seq, replay.digest = position.seq, position.digest
+        replay.live, replay.deleted = dict(position.live), set(position.deleted)
+        return replay
+
+    def position(self) -> index.JournalPosition | None:
+        return (index.JournalPosition(self.seq, self.digest, dict(self.live), set(self.deleted))
+                if self.seq else None)
 
     @staticmethod
     def _added(entry: Entry) -> list[dict]:
@@ -168,7 +187,7 @@ class _Replay:
         if entry.op == "delete" and isinstance(entry.fields.get("object"), str):
             self.live.pop(entry.fields["object"], None)
             self.deleted.add(entry.fields["object"])
-        self.seq = entry.seq
+        self.seq, self.digest = entry.seq, entry.digest
 
 
 class Vault:
@@ -468,11 +487,18 @@ class Vault:
             if head < self._replay.seq:  # the journal shrank: start over (verify reports it)
                 self._replay = _Replay()
             if head != self._replay.seq:
-                entries, _ = self.journal.read()
-                for entry in entries:
-                    if entry.seq > self._replay.seq:
-                        self._replay.apply(entry)
+                for entry in self.journal.audit(start=self._replay.seq + 1).entries:
+                    self._replay.apply(entry)
             return self._replay
+
+    def _resume(self, position: index.JournalPosition | None) -> None:
+        """Start the replay where the listing index left it, if the journal still holds that
+        very entry (else the journal is read from its start)."""
+        if position is None or self.journal.digest(position.seq) != position.digest:
+            return
+        with self._replay_lock:
+            if self._replay.seq < position.seq:
+                self._replay = _Replay.resumed(position)
 
     def _recover(self) -> list[str]:
         """Finish what killed processes left (holding the lock). Returns what was done."""
@@ -595,12 +621,17 @@ class Vault:
         """
         keys = self._require_keys()
         key = index.index_key(keys.x25519)
+        saved_at = None
         if not self._index_read:
-            for object_id, entry in index.load(self.root / index.NAME, key).items():
+            saved = index.load(self.root / index.NAME, key)
+            for object_id, entry in saved.items.items():
                 self._items.setdefault(object_id, entry)
+            self._resume(saved.journal)
+            saved_at = saved.journal.seq if saved.journal else 0
             self._index_read = True
         unsealed = self._unsealed
-        live = self._state().live
+        state = self._state()
+        live = state.live
         present = set(os.listdir(self.objects_dir))
         items = []
         self.unreadable = []
@@ -617,11 +648,13 @@ class Vault:
             if (case is None or item.case == case) and (kind is None or item.kind == kind):
                 items.append(item)
         gone = self._items.keys() - live.keys()
-        if self._unsealed != unsealed or gone:
+        if self._unsealed != unsealed or gone or saved_at == 0:
             for object_id in gone:
                 del self._items[object_id]
+            with self._replay_lock:
+                position = state.position()
             try:
-                index.save(self.root / index.NAME, key, self._items)
+                index.save(self.root / index.NAME, key, index.Index(self._items, position))
             except OSError as e:  # only a cache: the next listing reads the objects again
                 log.warning("the vault's listing index was not written: %s", e.strerror or e)
         return sorted(items, key=lambda i: (i.captured_at, i.added_at, i.id))
