@@ -244,12 +244,16 @@ BADGE = "iprdesk-overlay.iprdesk-image-badge"
 
 
 def chips(page, prefix):
-    """{row id: (state, chip text, host)} of the annotations whose id starts with prefix."""
+    """{row id: (state, chip text, host)} of the annotations whose id starts with prefix. The
+    chip's full text, also where the row had room only for its compact form."""
     page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached")
     found = {}
     for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():
         key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
-        found[key] = (host.get_attribute("data-state"), host.locator(".chip").inner_text(), host)
+        chip = host.locator(".chip")
+        full = chip.locator(".full")
+        text = full.text_content() if full.count() else chip.inner_text()
+        found[key] = (host.get_attribute("data-state"), text, host)
     return found
 
 

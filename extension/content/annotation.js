@@ -18,6 +18,7 @@ iprdesk.annotation = (() => {
     .chip[data-state="info"] { background: #1d4ed8; }
     .chip .short, :host([data-compact]) .chip .full { display: none; }
     :host([data-compact]) .chip .short { display: inline; }
+    :host([data-compact]) .chip { padding: 3px 6px; }
     /* Placed and sized by fitCard: inside the window, next to its chip. */
     .card { display: none; position: absolute; box-sizing: border-box; width: ${CARD_WIDTH}px;
             overflow: auto; background: #fff; color: #1d1d1f; text-align: left;

@@ -154,11 +154,14 @@ iprdesk.helpAnywhere = (() => {
     }
   }
 
-  // After each evaluation of the page (main.js): only where no page module annotated a list.
-  return function update(ctx) {
+  // After each evaluation of the page (main.js): only where no page module annotates a list.
+  // A module that reads its list draws its chips once the agent has answered: none of ours
+  // meanwhile, which would sit where the module's go and then vanish.
+  return function update(ctx, module) {
+    const reads = module?.required && ctx.page && iprdesk.grid.read(ctx.page.columns, module.required);
     const annotated = document.querySelector(
       "iprdesk-overlay[data-iprdesk-id^='complaint:'], iprdesk-overlay[data-iprdesk-id^='appeal:']");
-    if (annotated) {
+    if (reads || annotated) {
       for (const host of document.querySelectorAll(`iprdesk-overlay[data-iprdesk-id^='${PREFIX}']`)) host.remove();
       return;
     }

@@ -56,7 +56,7 @@
       module.update(context(id));
     }
     // While the seller teaches, the page's cells are theirs to click: no chips over them.
-    if (!iprdesk.teach.active()) iprdesk.helpAnywhere(context(activeId));
+    if (!iprdesk.teach.active()) iprdesk.helpAnywhere(context(activeId), module);
     iprdesk.teach.consider(shared, activeId, activeId && module, activation.signal);
   }
 

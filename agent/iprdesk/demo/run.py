@@ -90,13 +90,17 @@ def _route_panel(context, panel: DemoPanel) -> None:
 
 
 # What a screenshot shows, as text: the page's own and that of each of iprdesk's overlays (its
-# id, state and visible text: a closed card's is not). Saved beside it, for a reader or a script.
+# id, state and visible text: a closed card's is not; whether a chip shows its compact form for
+# want of room, and the chip's title, which a pointer resting on it shows). Saved beside it,
+# for a reader or a script.
 SHOWN = """() => ({
   text: document.body.innerText,
   overlays: [...document.querySelectorAll("iprdesk-overlay")].map((host) => ({
     id: host.dataset.iprdeskId || null,
     state: host.dataset.state || null,
     open: host.hasAttribute("open"),
+    compact: host.hasAttribute("data-compact"),
+    title: host.shadowRoot.querySelector(".chip")?.title || null,
     text: [...host.shadowRoot.children].filter((e) => e.localName !== "style")
       .map((e) => e.innerText).join("\\n"),
   })),

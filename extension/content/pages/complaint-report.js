@@ -44,8 +44,10 @@
   }
 
   // Short, so it fits in a cell's blank space: "© 17 h", "™ −2 小时".
+  const typeMark = (type) => ({ copyright: "©", trademark: "™" }[type] || "?");
+
   function chipText(type, dl) {
-    const label = { copyright: "©", trademark: "™" }[type] || "?";
+    const label = typeMark(type);
     if (dl.state === "unknown" || dl.state === "agentDown") return label;
     if (dl.state === "done") return `${label} ✓`;
     const time = iprdesk.duration(dl.left, ctx.messages, 1);
@@ -192,7 +194,9 @@
       const cells = ["date", "status", "type", "complaintId", "complainant", "products"]
         .map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
-        chipText: chipText(type, dl), state: dl.state,
+        // Where no cell has room for the countdown, the chip shrinks to the type's mark
+        // (its colour still says how urgent) rather than cover the page's text.
+        chipText: chipText(type, dl), chipShort: typeMark(type), state: dl.state,
         title: `${type ? ctx.hints[`type.${type}.label`] : ""} · ${deadlineText(dl)}`,
         place: iprdesk.overlay.placeInCells(cells) });
       host.dataset.complaint = row.values.complaintId;

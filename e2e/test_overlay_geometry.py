@@ -1,0 +1,120 @@
+"""Overlays never cover the Panel's text and stay inside the window: on every mock Panel page,
+as the page first shows them, in English and in Chinese (with the CJK font sellers have), at
+a typical desktop size and a small laptop's. By geometry: every box of our overlays against
+every line box of the page's own text."""
+
+import pytest
+
+from e2e.conftest import BADGE_PRODUCT, PRODUCT, VARIANTS
+
+PAGES = {
+    "/ipr/complaints": "complaints.html", "/ipr/v2/complaints": "complaints-grid.html",
+    "/ipr/appeals": "appeals.html", "/ipr/v2/appeals": "appeals-grid.html",
+    "/ipr/appeals/cases": "appeals-cases.html", "/account": "account.html",
+    "/account/zh": "account-zh.html", "/account/penalty": "account-penalty.html",
+    "/account/penalty/zh": "account-penalty-zh.html", PRODUCT: "product-edit.html",
+    BADGE_PRODUCT: "product-edit-images.html", "/products/p1/media": "upload-widgets.html",
+    "/disputes/claims": "claims.html", "/orders": "other.html", "/messages": "unmapped.html",
+}
+pytestmark = pytest.mark.browser(pages={
+    **VARIANTS, r"/ipr/appeals/cases": "appeals-cases.html",
+    r"/account/penalty": "account-penalty.html", r"/account/penalty/zh": "account-penalty-zh.html",
+    BADGE_PRODUCT: "product-edit-images.html"})
+VIEWPORTS = [(1920, 1080), (1280, 720)]
+UNMAPPED = {"/disputes/claims", "/orders", "/messages", "/products/p1/media"}
+
+# The boxes of what each overlay draws (its shadow root's elements with a size, not the host,
+# which may be empty) and of every line of the page's own text, in page coordinates; then the
+# pairs that meet, and overlay boxes outside the window (fixed ones) or the page's width.
+GEOMETRY = """() => {
+  const ours = (node) => node.closest?.("iprdesk-overlay, iprdesk-upload-frame");
+  const page = (r) => ({ left: r.left + scrollX, top: r.top + scrollY,
+                         right: r.right + scrollX, bottom: r.bottom + scrollY });
+  const visible = (el) => {
+    const style = getComputedStyle(el);
+    return style.visibility !== "hidden" && style.display !== "none" && +style.opacity !== 0;
+  };
+  const overlays = [];
+  for (const host of document.querySelectorAll("iprdesk-overlay")) {
+    const root = host.shadowRoot;
+    if (!root) continue;
+    const fixed = getComputedStyle(host).position === "fixed";
+    for (const el of root.querySelectorAll("*")) {
+      if (el.localName === "style" || !visible(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;
+      overlays.push({ id: host.dataset.iprdeskId || host.className,
+                      what: el.className || el.localName, fixed, box: page(r),
+                      view: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } });
+    }
+  }
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || ours(parent) || !visible(parent)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width >= 1 && r.height >= 1) {
+        texts.push({ text: node.textContent.trim().slice(0, 30), box: page(r) });
+      }
+    }
+  }
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
+                         a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+  const problems = [];
+  for (const o of overlays) {
+    const outside = o.fixed
+      ? o.view.left < 0 || o.view.top < 0 || o.view.right > vw || o.view.bottom > vh
+      : o.box.left < 0 || o.box.top < 0 || o.box.right > vw + scrollX;
+    if (outside) {
+      problems.push(`${o.id} .${o.what} outside the window ${vw}x${vh}: ${JSON.stringify(o.view)}`);
+    }
+    for (const t of texts) {
+      if (meet(o.box, t.box)) problems.push(`${o.id} .${o.what} covers "${t.text}"`);
+    }
+  }
+  return { problems: [...new Set(problems)], overlays: overlays.length };
+}"""
+
+# The layout once it stopped moving: the same overlay boxes over several frames in a row.
+SETTLED = """() => new Promise((resolve) => {
+  const shape = () => [...document.querySelectorAll("iprdesk-overlay")].map((h) => {
+    const r = h.getBoundingClientRect();
+    return [h.dataset.iprdeskId, r.left, r.top, r.width, r.height].map(String).join(",");
+  }).join("|");
+  const first = shape();
+  let frames = 0;
+  const next = () => requestAnimationFrame(() => {
+    if (shape() !== first) return resolve(false);
+    if (++frames >= 10) return resolve(true);
+    next();
+  });
+  next();
+})"""
+
+
+def settle(page, path):
+    """Once the page module ran (a mapped page) and the overlays stopped moving."""
+    if path not in UNMAPPED:
+        page.wait_for_selector("html[data-iprdesk-page]", state="attached")
+    while not page.evaluate(SETTLED):  # each try waits ten frames
+        pass
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_overlays_cover_no_panel_text(browser, width, height):
+    found = {}
+    for path in PAGES:
+        page = browser.context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(browser.panel.url(path))
+        settle(page, path)
+        result = page.evaluate(GEOMETRY)
+        if result["problems"]:
+            found[path] = result["problems"]
+        page.close()
+    assert found == {}
