@@ -5,7 +5,7 @@ every line box of the page's own text."""
 
 import pytest
 
-from e2e.conftest import BADGE_PRODUCT, PRODUCT, VARIANTS
+from e2e.conftest import BADGE_PRODUCT, PRODUCT, VARIANTS, chips, keep_screenshot, open_card
 
 PAGES = {
     "/ipr/complaints": "complaints.html", "/ipr/v2/complaints": "complaints-grid.html",
@@ -116,5 +116,44 @@ def test_overlays_cover_no_panel_text(browser, width, height):
         result = page.evaluate(GEOMETRY)
         if result["problems"]:
             found[path] = result["problems"]
+        page.close()
+    assert found == {}
+
+
+# Every row's card opened in turn on the lists with cards, in both markups of each.
+LISTS = {"/ipr/complaints": "complaint:", "/ipr/v2/complaints": "complaint:",
+         "/ipr/appeals": "appeal:", "/ipr/v2/appeals": "appeal:"}
+
+# The buttons of an open card outside the window, by their text.
+BUTTONS_OUTSIDE = """(card) => {
+  const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+  return [...card.querySelectorAll("button")].filter((b) => {
+    const r = b.getBoundingClientRect();
+    return r.left < 0 || r.top < 0 || r.right > vw || r.bottom > vh;
+  }).map((b) => `${b.textContent} outside ${vw}x${vh}`);
+}"""
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_an_open_card_covers_no_row_of_its_list(browser, width, height):
+    """A row's open card goes below its list when the window has room there: the other rows'
+    complainants, dates and products (and everything else of the page) stay readable, and
+    its buttons are in the window."""
+    found = {}
+    for path, prefix in LISTS.items():
+        page = browser.context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(browser.panel.url(path))
+        settle(page, path)
+        for row, (_, _, host) in chips(page, prefix).items():
+            card = open_card(host)
+            settle(page, path)
+            problems = page.evaluate(GEOMETRY)["problems"] + card.evaluate(BUTTONS_OUTSIDE)
+            keep_screenshot(page, f"card-{row}-{width}-{page.evaluate('navigator.language')}")
+            if problems:
+                found[f"{path} {row}"] = problems
+            page.keyboard.press("Escape")
+            card.wait_for(state="hidden")
         page.close()
     assert found == {}

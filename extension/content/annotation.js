@@ -6,6 +6,8 @@ iprdesk.annotation = (() => {
   const GAP = 6;           // px between the chip and its card
   const MARGIN = 8;        // px the card keeps from the window's edges
   const MIN_ROOM = 120;    // px of height a card always gets, even with its chip near an edge
+  const BELOW_LIST = 240;  // px of height below its list that make a card go there
+  const lists = new WeakMap();  // host -> the list its row belongs to, whose text a card keeps clear of
   const css = `
     .chip { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; border: 0;
             border-radius: 999px; padding: 3px 10px; font: 600 12px/1.5 system-ui, "PingFang SC",
@@ -59,10 +61,12 @@ iprdesk.annotation = (() => {
     }
   }
 
-  // The open card inside the window: below its chip and ending where the chip ends when it
-  // fits there; else on the side of the chip (below or above) with more room, scrolling
-  // within it. Never wider than the window, never past an edge (a chip in a row's first
-  // cell would otherwise push a right-aligned card off the left of the screen).
+  // The open card inside the window, ending where the chip ends: below the list its row
+  // belongs to when the window has room there (the other rows' complainants, dates and
+  // products stay readable), else below its chip when it fits there, else on the side of the
+  // chip (below or above) with more room, scrolling within it. Never wider than the window,
+  // never past an edge (a chip in a row's first cell would otherwise push a right-aligned
+  // card off the left of the screen).
   function fitCard(host) {
     if (!host.hasAttribute("open")) return;
     const card = host.shadowRoot.querySelector(".card");
@@ -74,11 +78,14 @@ iprdesk.annotation = (() => {
     card.style.width = `${width}px`;
     const left = Math.max(MARGIN, Math.min(chip.right - width, vw - MARGIN - width));
     const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
+    const list = lists.get(host)?.getBoundingClientRect();
+    const belowList = list && list.bottom >= chip.bottom ? vh - list.bottom - GAP - MARGIN : -1;
     const below = vh - chip.bottom - GAP - MARGIN;
     const above = chip.top - GAP - MARGIN;
     const under = natural <= below || below >= above;
-    const room = Math.max(MIN_ROOM, under ? below : above);
-    const top = under ? chip.bottom + GAP : chip.top - GAP - Math.min(natural, room);
+    let room = Math.max(MIN_ROOM, under ? below : above);
+    let top = under ? chip.bottom + GAP : chip.top - GAP - Math.min(natural, room);
+    if (belowList >= Math.min(natural, BELOW_LIST)) [room, top] = [belowList, list.bottom + GAP];
     card.style.maxHeight = `${room}px`;
     card.style.left = `${Math.round(left - frame.left)}px`;
     card.style.top = `${Math.round(top - frame.top)}px`;
@@ -87,10 +94,14 @@ iprdesk.annotation = (() => {
   document.addEventListener("keydown", (e) => e.key === "Escape" && closeAll());
 
   // Create (or refresh) the annotation `id` next to `anchor`. With `chipShort`, the chip
-  // shrinks to that where its full text would cover the page (see overlay.placeInCells).
-  function attach(anchor, id, { chipText, chipShort, state, title, place }) {
+  // shrinks to that where its full text would cover the page (see overlay.placeInCells);
+  // with `list` (the element of the list the anchor is a row of), the open card keeps clear
+  // of the list where it can.
+  function attach(anchor, id, { chipText, chipShort, state, title, place, list }) {
     const root = iprdesk.overlay.anchored(anchor, id, { css, place, placed: fitCard });
     const host = root.host;
+    if (list) lists.set(host, list);
+    else lists.delete(host);
     let chip = root.querySelector(".chip");
     if (!chip) {
       const wrap = document.createElement("div");

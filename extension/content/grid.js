@@ -43,9 +43,13 @@ iprdesk.grid = (() => {
 
   // The rows of the list `header` heads, the header among them: in its table or grid, else
   // its siblings, those of its tag with as many cells.
+  const GRID = "table, [role='table'], [role='grid'], [role='treegrid']";
+  // The element that holds the whole list `header` heads: its table or grid, else its parent.
+  const listOf = (header) => header.closest(GRID) || header.parentElement;
+
   function rowsLike(header) {
     const width = cellsOf(header).length;
-    const grid = header.closest("table, [role='table'], [role='grid'], [role='treegrid']");
+    const grid = header.closest(GRID);
     const rows = grid ? [...grid.querySelectorAll(header.tagName === "TR" ? "tr" : "[role='row']")]
       : [...header.parentElement.children];
     return rows.filter((r) => r.tagName === header.tagName && cellsOf(r).length === width);
@@ -56,10 +60,12 @@ iprdesk.grid = (() => {
 
   return {
     // The first list on the page with all `required` columns:
-    // [{ el, values: {key: text}, cells: {key: Element} }], or null when there is none.
+    // [{ el, values: {key: text}, cells: {key: Element}, list: the list's element }], or null
+    // when there is none.
     read(columns, required, doc = document) {
       const header = findHeader(columns, required, doc);
       if (!header) return null;
+      const list = listOf(header.el);
       return dataRows(header.el).map((el) => {
         const cells = cellsOf(el);
         const values = {};
@@ -69,7 +75,7 @@ iprdesk.grid = (() => {
           values[key] = (cells[i].innerText ?? cells[i].textContent).trim();
           byKey[key] = cells[i];
         });
-        return { el, values, cells: byKey };
+        return { el, values, cells: byKey, list };
       }).filter((row) => Object.values(row.values).some(Boolean));
     },
 

@@ -83,7 +83,7 @@
       const cells = ["reason", "status", "date", "appealId"].map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
         chipText: title, chipShort: "!", state: "rejected", title,
-        place: iprdesk.overlay.placeInCells(cells) });
+        place: iprdesk.overlay.placeInCells(cells), list: row.list });
       host.dataset.appeal = row.values.appealId;
       host.dataset.code = code || "unknown";
       if (host.hasAttribute("open") && card.childElementCount) continue;

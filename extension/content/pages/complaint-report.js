@@ -198,7 +198,7 @@
         // (its colour still says how urgent) rather than cover the page's text.
         chipText: chipText(type, dl), chipShort: typeMark(type), state: dl.state,
         title: `${type ? ctx.hints[`type.${type}.label`] : ""} · ${deadlineText(dl)}`,
-        place: iprdesk.overlay.placeInCells(cells) });
+        place: iprdesk.overlay.placeInCells(cells), list: row.list });
       host.dataset.complaint = row.values.complaintId;
       host.dataset.type = type || "unknown";
       host.dataset.scheduleA = answer.down ? "unknown" : answer.schedule_a_firm ? "yes" : "no";
