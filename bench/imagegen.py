@@ -7,7 +7,7 @@ thing. Everything is seeded: the same seed always gives the same picture.
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 
 def product_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
@@ -55,6 +55,19 @@ def _crop(image: Image.Image, fraction: float) -> Image.Image:
     return image.crop((dx, dy, w - dx, h - dy))
 
 
+def _cut(image: Image.Image, left=0.0, top=0.0, right=0.0, bottom=0.0) -> Image.Image:
+    """The picture with the given shares cut off its sides."""
+    w, h = image.size
+    return image.crop((int(w * left), int(h * top), w - int(w * right), h - int(h * bottom)))
+
+
+def _pad(image: Image.Image, sides: float, ends: float, colour) -> Image.Image:
+    """The picture on a bigger canvas of one colour."""
+    w, h = image.size
+    return ImageOps.expand(image.convert("RGB"), border=(int(w * sides), int(h * ends)),
+                           fill=colour)
+
+
 def _caption(image: Image.Image) -> Image.Image:
     image = image.copy()
     w, h = image.size
@@ -86,6 +99,13 @@ EDITS = {
     "jpeg-q40": lambda im: Image.open(io.BytesIO(jpeg(im, 40))),
     "mirror": lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
     "crop-5%": lambda im: _crop(im, 0.05),
+    "crop-15%": lambda im: _crop(im, 0.15),
+    "crop-left-20%": lambda im: _cut(im, left=0.20),
+    "crop-corner-15%": lambda im: _cut(im, top=0.15, right=0.15),
+    "pad-white-10%": lambda im: _pad(im, 0.10, 0.10, (255, 255, 255)),
+    "pad-black-sides-20%": lambda im: _pad(im, 0.20, 0, (0, 0, 0)),
+    "square-canvas": lambda im: ImageOps.pad(im.convert("RGB"), (max(im.size),) * 2,
+                                             color=(255, 255, 255)),
     "brighter-25%": lambda im: ImageEnhance.Brightness(im).enhance(1.25),
     "darker-25%": lambda im: ImageEnhance.Brightness(im).enhance(0.75),
     "contrast-30%": lambda im: ImageEnhance.Contrast(im).enhance(1.3),

@@ -197,3 +197,30 @@ def test_audit_refuses_an_unreadable_complained_image(catalog):
     r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
                                   str(catalog / "complained")])
     assert r.exit_code == 2 and "broken.jpg is not an image" in r.output
+
+
+def test_a_deep_or_one_sided_crop_is_caught_by_the_parts_of_the_reference(original):
+    """A crop a fifth off one side throws the whole-picture hashes; a part of the reference
+    agrees by both rules."""
+    old, new = fp(original), fp(EDITS["crop-left-20%"](original))
+    whole = min((similar._orientation(old, new, m) for m in (False, True)),
+                key=similar.Comparison.rank)
+    assert whole.verdict == "different"
+    result = similar.compare(old, new)
+    part = similar.THRESHOLDS["part"]
+    assert result.verdict == "near-duplicate"
+    assert result.phash + result.dhash <= part["phash+dhash"] and result.edge <= part["edge"]
+
+
+def test_fingerprints_round_trip_with_their_parts_and_older_ones_compare_as_wholes(original):
+    padded = fp(EDITS["pad-white-10%"](original))
+    assert padded.trimmed is not None and len(padded.regions) == len(similar._REGIONS)
+    assert similar.Fingerprint.from_json(padded.to_json()) == padded
+    assert fp(original).trimmed is None  # nothing to trim: no hashes for it
+    old = fp(original).to_json()
+    del old["regions"]  # stored before parts were hashed
+    stored = similar.Fingerprint.from_json(old)
+    assert similar.compare(stored, fp(EDITS["mirror"](original))).verdict == "near-duplicate"
+    assert similar.compare(stored, fp(EDITS["crop-left-20%"](original))).verdict == "different"
+    with pytest.raises(BadInput):
+        similar.Fingerprint.from_json({**old, "regions": ["not hex"]})

@@ -37,8 +37,8 @@ async def upload(agent, data, page=PAGE, name="new.jpg"):
     return json.loads(base64.b64decode(r.headers["X-Iprdesk-Report"])), await r.read()
 
 
-@pytest.mark.parametrize("edit", ["mirror", "crop-5%", "hue-60", "caption", "caption-top",
-                                  "resize-50%"])
+@pytest.mark.parametrize("edit", ["mirror", "crop-5%", "crop-left-20%", "pad-white-10%",
+                                  "hue-60", "caption", "caption-top", "resize-50%"])
 async def test_an_edit_of_the_complained_image_is_found_in_the_same_answer(agent, home, edit):
     case = complained_case(home)
     data = jpeg(EDITS[edit](COMPLAINED))
