@@ -148,6 +148,26 @@ async def test_routes_set_show_list_and_link_documents_once_unlocked(vault_home,
     assert r.status == 400 and (await r.json())["error"]["key"] == "provenance.bad_origin"
 
 
+async def test_route_seals_a_document_for_the_record_with_the_vault_locked(vault_home, agent):
+    image = "cd" * 32
+    r = await agent.post(f"/v1/provenance/{image}/documents/licence", data=EN_GOOD.encode(),
+                         headers={"X-Filename": "%E8%AE%B8%E5%8F%AF.txt"})
+    assert r.status == 201
+    [document] = (await r.json())["documents"]["licence"]
+    assert document["name"] == "许可.txt" and document["sha256"] == sha(EN_GOOD.encode())
+    assert document["sealed_by"] == "desk"
+    vault = Vault.open(vault_home)
+    vault.unlock(VAULT_PASSPHRASE)
+    assert vault.item(document["item"]).kind == "licence"
+    assert vault.read(document["item"]) == EN_GOOD.encode()
+    r = await agent.post(f"/v1/provenance/{image}/documents/poem", data=b"x",
+                         headers={"Accept-Language": "zh-CN"})
+    assert r.status == 400 and (await r.json())["error"]["key"] == "provenance.bad_role"
+    r = await agent.post("/v1/provenance/not-a-hash/documents/licence", data=b"x")
+    assert r.status == 400 and (await r.json())["error"]["key"] == "provenance.bad_image"
+    assert len(ProvenanceStore(vault_home).get(image).documents["licence"]) == 1
+
+
 async def test_route_checks_a_licence_in_the_readers_language(home, agent, seller):
     r = await agent.post("/v1/provenance/licence", data=EN_GOOD.encode(),
                          headers={"Accept-Language": "zh-CN,zh;q=0.9"})

@@ -11,6 +11,7 @@ import { handlers as pagemapHandlers } from "./handlers/pagemap.js";
 import { handlers as backupHandlers } from "./handlers/backup.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
 import { handlers as deskHandlers } from "./handlers/desk.js";
+import { handlers as provenanceHandlers } from "./handlers/provenance.js";
 import * as deadlines from "./deadlines.js";
 import * as native from "./native.js";
 import { getSharedData } from "./shared-data.js";
@@ -18,7 +19,8 @@ import { getSharedData } from "./shared-data.js";
 const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...casePageHandlers,
                    ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
-                   ...penaltyHandlers, ...backupHandlers, ...native.handlers, ...deskHandlers };
+                   ...penaltyHandlers, ...backupHandlers, ...native.handlers, ...deskHandlers,
+                   ...provenanceHandlers };
 
 // A paired token lives in storage.local: keep that area out of content scripts' reach (the
 // native session's storage.session is set so by native.start()).

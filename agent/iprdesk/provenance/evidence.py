@@ -20,14 +20,20 @@ def too_large(size: int, name: str) -> None:
                        params={"file": name, "mb": MAX_LICENCE_BYTES // (1024 * 1024)})
 
 
-def seal_document(vault: Vault, role: str, path: Path, *, product: str | None = None,
-                  case: str | None = None, sealed_by: str = "cli") -> Document:
-    """Seal a file as a record's `role` document (an original, a licence, a contract, an
-    invoice), streamed from disk: a 500 MB PSD is never held whole in memory."""
-    item = vault.add_many([(Path(path), {
-        "kind": ROLES[role], "original_name": Path(path).name[:500],
+def seal_document(vault: Vault, role: str, source: Path | bytes, *, name: str | None = None,
+                  product: str | None = None, case: str | None = None,
+                  sealed_by: str = "cli") -> Document:
+    """Seal a file (a path, streamed from disk: a 500 MB PSD is never held whole in memory;
+    or the bytes the desk sent, named `name`) as a record's `role` document (an original, a
+    licence, a contract, an invoice). Needs no passphrase."""
+    if role not in ROLES:
+        raise BadInput(key="provenance.bad_role",
+                       params={"role": str(role)[:40], "roles": ", ".join(ROLES)})
+    name = (name or Path(source).name)[:500]
+    item = vault.add_many([(source, {
+        "kind": ROLES[role], "original_name": name,
         "product_ids": [product] if product else [], "case": case})])[0]
-    return Document(item=item.id, sha256=item.sha256, name=Path(path).name,
+    return Document(item=item.id, sha256=item.sha256, name=name,
                     sealed_at=item.added_at, sealed_by=sealed_by)
 
 

@@ -1,5 +1,8 @@
 """Provenance records and the licence check, for the extension (thin over iprdesk.provenance)."""
 
+import functools
+from urllib.parse import unquote
+
 from aiohttp import web
 
 from iprdesk import timeutil
@@ -7,7 +10,7 @@ from iprdesk.casework.cases import CaseStore
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.provenance import evidence, licence
-from iprdesk.provenance.records import ProvenanceStore
+from iprdesk.provenance.records import ProvenanceStore, checked_sha256
 from iprdesk.server.http import (
     body_limit,
     heavy,
@@ -87,6 +90,24 @@ async def set_record(request: web.Request) -> web.Response:
                   for role, refs in documents.items()}
     record = _store(request).set(request.match_info["image"], documents=linked, **body)
     return web.json_response(record.to_dict())
+
+
+@routes.post("/v1/provenance/{image}/documents/{role}")
+@body_limit(evidence.MAX_LICENCE_BYTES)
+@heavy
+async def add_document(request: web.Request) -> web.Response:
+    """Body: a document of the image (`role`: original, licence, contract, invoice), sealed
+    into the vault (works locked) and listed in the image's record. X-Filename: its name
+    (percent-encoded UTF-8)."""
+    image = checked_sha256(request.match_info["image"])
+    name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "document"
+    data = await read_body(request)
+    vault = vault_session(request).vault(activity=False)
+    document = await in_pool(request, functools.partial(
+        evidence.seal_document, vault, request.match_info["role"], data, name=name,
+        sealed_by="desk"))
+    record = _store(request).set(image, documents={request.match_info["role"]: [document]})
+    return web.json_response(record.to_dict(), status=201)
 
 
 @routes.post("/v1/provenance/licence")
