@@ -23,6 +23,7 @@ sys.path[:0] = [str(REPO), str(REPO / "agent")]
 # mock Panel is one), which adds ~700 ms to a 6 MB upload through the service worker.
 os.environ["PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK"] = "1"
 
+from bench import spread  # noqa: E402
 from bench.strip import camera_jpeg  # noqa: E402
 from e2e.conftest import PRODUCT, WAIT_MS, launch_browser  # noqa: E402
 
@@ -65,11 +66,6 @@ def one_upload(context, url: str, photo: Path) -> tuple[float, int]:
     finally:
         page.close()
     return seen["seen"] - seen["chosen"], seen["size"]
-
-
-def spread(values: list[float]) -> str:
-    return (f"median {statistics.median(values):.0f} ms "
-            f"(min {min(values):.0f}, max {max(values):.0f})")
 
 
 def main() -> None:
