@@ -2,22 +2,18 @@
 page (the Panel's own scripts too) and a local process without the browser's session token
 get nothing from iprdesk: not the host, not the token, not the agent."""
 
-import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from e2e.conftest import content_script_world, launch_browser
+from e2e.conftest import content_script_world
 from iprdesk.native.manifest import HOST_NAME
 
-# An extension from anywhere, asking for everything ours has that matters here.
-OTHER_MANIFEST = {
-    "manifest_version": 3, "name": "another extension", "version": "1.0",
-    "permissions": ["nativeMessaging", "storage"],
-    "host_permissions": ["http://127.0.0.1/*", "http://localhost/*"],
-    "background": {"service_worker": "worker.js"},
-}
+# An extension from anywhere, asking for everything ours has that matters here: nativeMessaging,
+# storage and the agent's loopback addresses (other_extension/manifest.json), loaded beside ours.
+pytestmark = pytest.mark.browser(extensions=[Path(__file__).parent / "other_extension"])
 
 HOSTILE_PAGE = """<!doctype html><title>cheap deals</title><p>deals</p>"""
 
@@ -35,17 +31,6 @@ PROBE = """async (url) => {
     }
     return out;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("native_hostile")
-    other = tmp / "other-extension"
-    other.mkdir()
-    (other / "manifest.json").write_text(json.dumps(OTHER_MANIFEST))
-    (other / "worker.js").write_text("// only here to be driven by the test\n")
-    with launch_browser(tmp, extensions=[other]) as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
