@@ -65,11 +65,45 @@ async def test_unknown_route_needs_a_token_and_then_404s(agent):
     assert (await r.json())["error"]["code"] == "not_found"
 
 
+FRONT_DOOR = [
+    # (request, status, code, English, Chinese)
+    (dict(path="/v1/health", headers={"Host": "evil.example:80"}), 421, "misdirected",
+     "This agent only answers on its loopback address.", "助手只在本机回环地址上应答。"),
+    (dict(path="/v1/health", headers={"Origin": "https://evil.example"}), 403,
+     "forbidden_origin", "Requests from this origin are not allowed.", "不接受来自此来源的请求。"),
+    (dict(path="/v1/nope"), 404, "not_found", "The agent has no such address.",
+     "助手没有这个地址。"),
+    (dict(path="/v1/health", method="DELETE"), 405, "method_not_allowed",
+     "This address of the agent does not take this method.", "助手的这个地址不接受此请求方法。"),
+    (dict(path="/v1/health", auth=False), 401, "unauthorized",
+     "Pair the extension first (missing or unknown token).",
+     "请先配对扩展（缺少令牌或令牌无效）。"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize(("call", "status", "code", "en", "zh"), FRONT_DOOR,
+                         ids=[c[2] for c in FRONT_DOOR])
+async def test_the_front_doors_refusals_speak_the_requests_language(agent, lang, call, status,
+                                                                    code, en, zh):
+    call = dict(call)
+    headers = {"Accept-Language": lang, **call.pop("headers", {})}
+    r = await agent.request(call.pop("method", "GET"), call.pop("path"), headers=headers, **call)
+    assert r.status == status
+    assert (await r.json())["error"] == {"code": code, "key": f"error.{code}",
+                                         "message": en if lang == "en" else zh}
+    if status == 405:
+        assert "GET" in r.headers["Allow"]
+
+
 async def test_json_body_over_the_route_limit_is_413(agent):
     r = await agent.post("/v1/pair", data=b"x" * 5000,
                          headers={"Content-Type": "application/json"})
     assert r.status == 413
     assert (await r.json())["error"]["code"] == "too_large"
+    r = await agent.post("/v1/pair", data=b"x" * 5000,
+                         headers={"Content-Type": "application/json", "Accept-Language": "zh"})
+    assert (await r.json())["error"]["message"].startswith("请求内容超过 ")
 
 
 async def test_chunked_body_over_the_limit_is_413(agent):

@@ -45,13 +45,14 @@ def _cors_headers(origin: str) -> dict:
 @web.middleware
 async def front_door(request: web.Request, handler):
     st = state(request)
+    lang = request_language(request)
     if request.host.lower() not in allowed_hosts(st.port):
-        return error_response(421, "misdirected", "This agent only answers on its loopback address")
+        return _said(421, "misdirected", lang)
 
     origin = request.headers.get("Origin")
     if origin is not None and origin not in st.allowed_origins:
         log.warning("refused a request from origin %s", origin[:100])
-        return error_response(403, "forbidden_origin", "Requests from this origin are not allowed")
+        return _said(403, "forbidden_origin", lang)
     cors = _cors_headers(origin) if origin else {}
 
     if request.method == "OPTIONS" and origin:
@@ -62,11 +63,10 @@ async def front_door(request: web.Request, handler):
             "Access-Control-Max-Age": "600",
         })
 
-    lang = request_language(request)
     try:
         response = await _authorised(request, handler, lang)
-    except web.HTTPException as e:
-        response = error_response(e.status, _http_code(e.status), e.reason)
+    except web.HTTPException as e:  # aiohttp's own: no such route, method or a body too large
+        response = _http_error(request, e, lang)
     except IprdeskError as e:
         response = from_error(e, lang)
     except Exception:
@@ -110,8 +110,14 @@ async def _authorised(request: web.Request, handler, lang: str):
     return await handler(request)
 
 
-def _http_code(status: int) -> str:
-    return {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(status, "http_error")
+def _http_error(request: web.Request, e: web.HTTPException, lang: str) -> web.Response:
+    if e.status == 413:
+        return _said(413, "too_large", lang, limit=route_body_limit(request))
+    if e.status in (404, 405):
+        code = "not_found" if e.status == 404 else "method_not_allowed"
+        return _said(e.status, code, lang, headers={"Allow": e.headers["Allow"]}
+                     if "Allow" in e.headers else None)
+    return _said(e.status, "http_error", lang, number=e.status)
 
 
 async def no_store(request: web.Request, response: web.StreamResponse) -> None:
