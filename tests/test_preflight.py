@@ -121,7 +121,7 @@ def test_payment_amount_date_payee_each_named(case):
     got = checks(case, payment=[payment(text)])["payment.amount_date"]
     assert got.status == "fail"
     assert "payee, amount, date" in got.message("en")
-    assert "收款人, 金额, 日期" in got.message("zh_CN")
+    assert "收款人、金额、日期" in got.message("zh_CN")  # a Chinese list: 、
     text = "收款人: Greer\n金额: 6500 美元\n日期: 2026年3月3日\nMemo Joom Settlement {store}\n"
     got = checks(case, payment=[preflight.Document("s.pdf", text.format(store=STORE).encode(
         "utf-8"))])["payment.amount_date"]

@@ -77,8 +77,7 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
              (i18n.text("case.field.type", lang), i18n.text(f"case.type.{case.type}", lang)),
              (i18n.text("report.complainant", lang), case.complainant),
              (i18n.text("report.store", lang), case.store_id),
-             (i18n.text("report.products", lang),
-              i18n.text("ui.list_sep", lang).join(case.products))]
+             (i18n.text("report.products", lang), i18n.joined(case.products, lang))]
     if case.court_case:
         facts.append((i18n.text("bundle.court_case", lang), case.court_case))
     firm = case.to_dict(now)["schedule_a_firm"]

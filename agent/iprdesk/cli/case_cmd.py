@@ -100,8 +100,7 @@ def _print_notice(proposal: dict, lang: str) -> None:
         label = i18n.text(f"notice.field.{name}", lang)
         if found["value"] is not None:
             value = found["value"]
-            value = i18n.text("ui.list_sep", lang).join(value) if isinstance(value, list) \
-                else value
+            value = i18n.joined(value, lang) if isinstance(value, list) else value
             line = i18n.text("notice.found", lang, field=label, value=printable(value),
                              confidence=i18n.text(f"notice.confidence.{found['confidence']}",
                                                   lang),
@@ -221,7 +220,8 @@ def case_show(case_id, passphrase_file, as_json, home):
                          status=i18n.text(f"case.status.{c.status}", lang)))
     rows = [(field("complaint"), c.complaint_id), (field("store"), c.store_id),
             (field("type"), i18n.text(f"case.type.{c.type}", lang)),
-            (field("complainant"), c.complainant), (field("products"), ", ".join(c.products))]
+            (field("complainant"), c.complainant),
+            (field("products"), i18n.joined(c.products, lang))]
     rows += [(deadlines.event_names()[name][lang], shown(when, lang))
              for name, when in c.events.items()]
     rows += [(field("old_url"), url) for url in c.old_urls]

@@ -44,8 +44,8 @@ def penalties(as_json, home):
     for s in standing["sightings"]:  # times in local time, or UTC with --utc
         what = penalty_name(s, lang)
         if s["stated_date"]:
-            what += i18n.text("ui.list_sep", lang) + i18n.text("penalties.stated", lang,
-                                                                 date=s["stated_date"])
+            what = i18n.joined([what, i18n.text("penalties.stated", lang,
+                                                date=s["stated_date"])], lang)
         click.echo("  " + i18n.text("penalties.sighting", lang, when=shown(s["first_seen"], lang),
                                     what=what, count=s["times_seen"],
                                     last=shown(s["last_seen"], lang)))

@@ -19,6 +19,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
+from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import record as urlrecord
@@ -133,8 +134,8 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         for r in results:
             _print_result(r)
         counts = {v: sum(r.verdict == v for r in results) for v in urlcheck.VERDICTS}
-        click.echo(text("urls.list_separator").join(
-            text("urls.count", count=n, verdict=_verdict(v)) for v, n in counts.items() if n))
+        click.echo(i18n.joined((text("urls.count", count=n, verdict=_verdict(v))
+                                for v, n in counts.items() if n), language()))
     if any(r.verdict in urlcheck.STILL_PUBLIC for r in results):
         click.get_current_context().exit(1)
 

@@ -252,7 +252,7 @@ def export(case, output, include_superseded, passphrase_file, as_json, home):
                     fingerprint=summary.fingerprint))
     if summary.superseded:
         click.echo(text("vault.cli.superseded_left_out", count=len(summary.superseded),
-                        files=", ".join(summary.superseded)))
+                        files=summary.superseded))
     _publish_hint(summary.fingerprint)
 
 

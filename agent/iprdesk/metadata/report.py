@@ -99,7 +99,7 @@ class Report:
             items.append(t["h_serial"])
         if f.people:
             roles = list(dict.fromkeys(t["roles"][role] for role, _ in f.people))
-            shown = t["list_sep"].join(roles[:2]) + ("…" if len(roles) > 2 else "")
+            shown = i18n.joined(roles[:2], lang) + ("…" if len(roles) > 2 else "")
             items.append(t["h_people"].format(roles=shown))
         for group in ("times", "places", "software", "comments"):
             if getattr(f, group):
@@ -119,19 +119,18 @@ class Report:
             return t["converted_only"].format(file=self.file)
         items = self._highlights(lang)
         if not items:
-            blocks = t["list_sep"].join(dict.fromkeys(name for name, _ in self.findings.blocks))
+            blocks = i18n.joined(dict.fromkeys(name for name, _ in self.findings.blocks), lang)
             what = t["h_metadata"].format(blocks=blocks)
         elif len(items) <= 2:
             what = t["and"].join(items)
         else:
-            what = t["list_sep"].join(items[:2]) + t["and"] + t["h_other"]
+            what = i18n.joined(items[:2], lang) + t["and"] + t["h_other"]
         text = t["removed" if self.action == "strip" else "contains"].format(
             what=what, file=self.file)
         return text + (t["converted_suffix"] if self.converted else "")
 
     def lines(self, lang: str) -> list[str]:
         t, f, out = _T[lang], self.findings, []
-        sep = t["list_sep"]
         if f.gps:
             where = coordinates(f.gps["lat"], f.gps["lon"], lang)
             city = nearest_city(f.gps["lat"], f.gps["lon"])
@@ -143,12 +142,12 @@ class Report:
         elif f.gps_other:
             out.append(t["gps_other"])
         if f.places:
-            out.append(t["places"].format(items=sep.join(f.places)))
+            out.append(t["places"].format(items=i18n.joined(f.places, lang)))
         if f.device:
             parts = [camera_name(f.device)] if ("make" in f.device or "model" in f.device) else []
             parts += [t[key].format(v=f.device[key]) for key in DEVICE_FIELDS[2:]
                       if key in f.device]
-            out.append(t["device"].format(items=sep.join(parts)))
+            out.append(t["device"].format(items=i18n.joined(parts, lang)))
         if f.people:
             ordered = sorted(f.people, key=lambda p: PEOPLE_ROLES.index(p[0]))
             out.append(t["people"].format(items=t["people_sep"].join(
@@ -156,7 +155,7 @@ class Report:
         for group in ("times", "software", "comments"):
             values = getattr(f, group)
             if values:
-                out.append(t[group].format(items=sep.join(values)))
+                out.append(t[group].format(items=i18n.joined(values, lang)))
         if f.maker_notes_bytes:
             out.append(t["maker_notes"].format(size=human_size(f.maker_notes_bytes, lang)))
         if f.thumbnail_bytes:
@@ -168,8 +167,8 @@ class Report:
         if f.edit_history:
             out.append(t["edit_history"])
         if f.blocks:
-            blocks = sep.join(t["block"].format(name=name, size=human_size(size, lang))
-                              if size else name for name, size in f.blocks)
+            blocks = i18n.joined((t["block"].format(name=name, size=human_size(size, lang))
+                                  if size else name for name, size in f.blocks), lang)
             key = "blocks_removed" if self.action == "strip" else "blocks_found"
             out.append(t[key].format(items=blocks))
         if self.converted:
@@ -182,7 +181,7 @@ class Report:
         if picture.orientation_applied:
             kept.append(t["orientation_applied"])
         if kept:
-            out.append(t["kept"].format(items=sep.join(kept)))
+            out.append(t["kept"].format(items=i18n.joined(kept, lang)))
         if self.action == "strip" and self.bytes_after is not None and not self.clean:
             out.append(t["size"].format(before=human_size(self.bytes_before, lang),
                                         after=human_size(self.bytes_after, lang)))

@@ -45,8 +45,13 @@ def _shown(value, table: dict, lang: str):
     if isinstance(value, Message):
         return value.text(lang)
     if isinstance(value, list | tuple):
-        return table["ui.list_sep"].join(str(_shown(v, table, lang)) for v in value)
+        return joined((_shown(v, table, lang) for v in value), lang)
     return value
+
+
+def joined(items, lang: str = "en", /) -> str:
+    """`items` as `lang` writes a list ("a, b" / "a、b"): the one list separator."""
+    return shared_data.load(f"messages/{lang}.json")["ui.list_sep"].join(map(str, items))
 
 
 def known(key: str) -> bool:

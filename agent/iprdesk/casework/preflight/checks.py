@@ -312,7 +312,8 @@ def check_amount_date(text: str, case) -> tuple[str, str, dict]:
     if not missing:
         return "pass", "preflight.payment.amount_date.pass", {}
     return "fail", "preflight.payment.amount_date.fail", {
-        "missing": {lang: ", ".join(i18n.text(f"preflight.part.{p}", lang) for p in missing)
+        "missing": {lang: i18n.joined([i18n.text(f"preflight.part.{p}", lang) for p in missing],
+                                      lang)
                     for lang in i18n.LANGUAGES}}
 
 

@@ -65,7 +65,7 @@ def render_html(case, checks: list[Check], lang: str = "en",
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     facts = [(t("report.case"), case.id), (t("report.complaint"), case.complaint_id),
              (t("report.store"), case.store_id), (t("report.complainant"), case.complainant),
-             (t("report.products"), i18n.text("ui.list_sep", lang).join(case.products)),
+             (t("report.products"), i18n.joined(case.products, lang)),
              (t("report.checked"), timeutil.shown(now or utc_now(), lang))]
     title = t("preflight.title")
     return f"""<!doctype html>
