@@ -8,7 +8,7 @@ import struct
 import pytest
 from PIL import Image
 
-from iprdesk.metadata import BadImage, inspect_image, problem_text, strip_image
+from iprdesk.metadata import BadImage, inspect_image, strip_image
 from iprdesk.metadata.base import MAX_PIXELS, ImageProblem, Span, check_pixels
 from tests import image_fixtures as fx
 from tests.conftest import CORPUS, REPO
@@ -315,6 +315,10 @@ def test_bad_input_is_refused_with_the_file_name(name, data, code):
     assert e.value.code == code
     assert e.value.message.startswith(f"{name}: ")
     assert e.value.status == 422
+    # In Chinese the whole of it, the details too (which part of the file is cut or wrong).
+    zh = e.value.text("zh_CN")
+    assert zh.startswith(f"{name}：")
+    assert not re.search(r"\b(it|the|its|ends|at byte|before)\b", zh), zh
 
 
 def test_pixel_limit_is_generous_for_real_cameras_and_animations():
@@ -403,7 +407,7 @@ def test_a_damaged_colour_profile_is_refused_naming_it(make, name, why, profile)
         strip_image(data, name)
     assert e.value.code == "damaged_colour_profile"
     assert "colour profile (ICC) is damaged" in e.value.message
-    assert "颜色配置文件" in problem_text(e.value, name, "zh_CN")
+    assert e.value.text("zh_CN").startswith(f"{name}：图片内嵌的颜色配置文件（ICC）已损坏（")
 
 
 def test_jpeg_profile_parts_that_do_not_fit_are_refused():

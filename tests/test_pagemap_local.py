@@ -240,3 +240,33 @@ async def test_a_damaged_store_leaves_the_shared_data_working(agent, home):
     assert shared["pagemap"] == shared_data.load("pagemap.json")
     r = await agent.get("/v1/pagemap")
     assert r.status == 500 and (await r.json())["error"]["code"] == "damaged_pagemap_additions"
+
+
+def _bad_column_labels():
+    bad = newer_map()
+    bad["pages"]["complaint-report"]["columns"]["complaintId"]["zh_CN"] = ["编号", 7]
+    return bad
+
+
+@pytest.mark.parametrize(("body", "en", "zh"), [
+    (with_pattern("(a+)+$"),
+     "The URL pattern '(a+)+$' repeats a group, refers back or has more than 2 unbounded "
+     "repeats: refused (it could hang the page)",
+     "URL 模式“(a+)+$”重复了分组、使用了反向引用或有超过 2 个无界重复：已拒绝（它可能让页面卡死）"),
+    (_bad_column_labels(), "Page complaint-report columns complaintId must be a text",
+     "页面 complaint-report 的 columns 的 complaintId必须是文字"),
+    ({"format": "iprdesk-pagemap-additions", "version": 1,
+      "taught": [{**CLAIMS, "columns": {"complaintId": "Same", "complainant": "same"}}]},
+     "Two columns cannot both be 'same'", "两列不能都叫“same”"),
+    ({"format": "iprdesk-pagemap-additions", "version": 1, "taught": [{**CLAIMS, "x": 1}]},
+     "A taught page has unknown fields: x", "教过的页面有未知字段：x"),
+])
+async def test_a_refused_import_speaks_the_requests_language(agent, body, en, zh):
+    # Each field a message names (a page of the map, a taught page) is in that language too.
+    said = {}
+    for lang in ("en", "zh-CN"):
+        r = await agent.post("/v1/pagemap/import", data=json.dumps(body),
+                             headers={"Accept-Language": lang})
+        assert r.status == 400
+        said[lang] = (await r.json())["error"]["message"]
+    assert said == {"en": en, "zh-CN": zh}

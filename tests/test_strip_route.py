@@ -70,7 +70,8 @@ async def test_damaged_heic_is_a_clear_json_error(agent, path):
     error = (await r.json())["error"]
     assert error["code"] == "damaged" and error["message"].startswith("IMG_0002.HEIC: ")
     r = await post_image(agent, path.read_bytes(), "IMG_0002.HEIC", "?heic_to_jpeg=1", "zh-CN")
-    assert (await r.json())["error"]["message"] == "IMG_0002.HEIC：文件已损坏"
+    assert (await r.json())["error"]["message"] == \
+        "IMG_0002.HEIC：无法解码这张 HEIC 照片（文件已损坏，或用了 libheif 不支持的功能）"
 
 
 async def test_body_over_50_mib_is_413(agent):

@@ -18,7 +18,7 @@ from iprdesk.cli.common import (
     text,
     warn,
 )
-from iprdesk.metadata import BadImage, inspect_image, problem_text
+from iprdesk.metadata import BadImage, inspect_image
 from iprdesk.metadata.files import CleanBatch, NoMatch, expand_inputs, read_image
 
 
@@ -31,7 +31,7 @@ def _progress(items, label: str, show: bool, length: int | None = None):
 
 def _error_entry(error: BadImage, path: Path) -> dict:
     return {"file": path.name, "path": str(path), "error": {
-        "code": error.code, "message": problem_text(error, path.name, language())}}
+        "code": error.code, "message": error.text(language())}}
 
 
 class _NoProgress:

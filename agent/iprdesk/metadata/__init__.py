@@ -8,7 +8,8 @@
     cleaned.report     # Report: what was removed, in English and Chinese
 
 `inspect_image` reports the same without producing output. Anything that is not a sound
-image raises BadImage, whose message names the file and the problem.
+image raises BadImage, whose message names the file and the problem, in the reader's language
+(`e.text(lang)`).
 """
 
 from dataclasses import dataclass
@@ -16,19 +17,25 @@ from pathlib import PurePath
 
 from iprdesk.errors import BadInput
 from iprdesk.metadata import output
-from iprdesk.metadata.base import ImageProblem, Pieces, Span
+from iprdesk.metadata.base import ImageProblem, Pieces, Span, damaged
 from iprdesk.metadata.registry import handler_for, is_image
 from iprdesk.metadata.report import Report
-from iprdesk.text import i18n
+from iprdesk.text.i18n import Message
 
 __all__ = ["BadImage", "Cleaned", "Report", "inspect_image", "is_image", "output_name",
-           "problem_text", "strip_image"]
+           "strip_image"]
 
 
 class BadImage(BadInput):
-    """A file that cannot be cleaned; `code` says why (truncated, not_an_image...)."""
+    """A file that cannot be cleaned: "<file>: <the problem>"; `code` says why (truncated,
+    not_an_image...)."""
 
     status = 422
+
+    def __init__(self, file, problem: ImageProblem):
+        super().__init__(key="metadata.problem_line",
+                         params={"file": str(file), "problem": problem.message},
+                         code=problem.code)
 
 
 @dataclass
@@ -58,15 +65,13 @@ def _rewrite(data: bytes, name: str, action: str, heic_to_jpeg: bool):
     try:
         handler = handler_for(data)
         if not handler.lossless_strip and not heic_to_jpeg and action == "strip":
-            raise ImageProblem(
-                f"{handler.format}_needs_conversion",
-                f"it is a {handler.format.upper()} photo, which the Joom Panel does not accept; "
-                "convert it to a clean JPEG with --heic-to-jpeg")
+            raise ImageProblem(f"{handler.format}_needs_conversion", Message(
+                "metadata.problem.needs_conversion", {"format": handler.format.upper()}))
         return handler, handler.rewrite(data)
     except ImageProblem as e:
-        raise BadImage(f"{name}: {e.message}", code=e.code) from None
-    except RecursionError as e:  # pathological nesting in a metadata block
-        raise BadImage(f"{name}: the file is damaged ({e})", code="damaged") from None
+        raise BadImage(name, e) from None
+    except RecursionError:  # pathological nesting in a metadata block
+        raise BadImage(name, damaged(Message("metadata.detail.too_deep"))) from None
 
 
 def _report(name, action, handler, rewrite, data, output: Pieces | None) -> Report:
@@ -94,13 +99,3 @@ def inspect_image(data: bytes, name: str) -> Report:
     """What strip_image would remove, without changing anything."""
     handler, rewrite = _rewrite(data, name, "inspect", heic_to_jpeg=True)
     return _report(name, "inspect", handler, rewrite, data, None)
-
-
-def problem_text(error: BadInput, file: str, lang: str) -> str:
-    """The error for one file in the given UI language ("en" or "zh_CN"). The English message
-    carries the details; other languages say what the problem code means
-    (`metadata.problem.<code>` in shared/messages; the extension localises by code too)."""
-    key = f"metadata.problem.{error.code}"
-    if lang == "en" or not i18n.known(key):
-        return error.text(lang)
-    return i18n.text("metadata.problem_line", lang, file=file, problem=i18n.text(key, lang))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
 
 # Larger than any camera (a 100 MP medium-format frame) yet far below what a decompression
 # bomb claims; checked from the header before anything is decoded or converted.
@@ -19,22 +20,23 @@ MAX_PIXELS = 250_000_000
 
 class ImageProblem(Exception):
     """Why a file cannot be cleaned, in words a seller understands (the file name is added
-    by the caller). `code` is the stable machine code the CLI's JSON and the agent answer with.
+    by the caller): `message`, a Message of shared/messages (`metadata.problem.*`, its details
+    `metadata.detail.*`), shown in the reader's language. `code` is the stable machine code
+    the CLI's JSON and the agent answer with.
     """
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, message: Message):
+        super().__init__(message.text("en"))
         self.code = code
         self.message = message
 
 
-def truncated(where: str) -> ImageProblem:
-    return ImageProblem("truncated", f"the file is truncated ({where}); copy it again from "
-                                     "the camera or phone")
+def truncated(where: Message) -> ImageProblem:
+    return ImageProblem("truncated", Message("metadata.problem.truncated", {"where": where}))
 
 
-def damaged(what: str) -> ImageProblem:
-    return ImageProblem("damaged", f"the file is damaged ({what})")
+def damaged(what: Message) -> ImageProblem:
+    return ImageProblem("damaged", Message("metadata.problem.damaged", {"what": what}))
 
 
 # All frames of an animation together (a long sticker animation stays well inside).
@@ -43,16 +45,14 @@ MAX_ANIMATION_PIXELS = 4 * MAX_PIXELS
 
 def check_pixels(width: int, height: int, frames: int = 1) -> None:
     if width * height > MAX_PIXELS:
-        raise ImageProblem(
-            "too_many_pixels",
-            f"the image claims {width} x {height} pixels, more than the "
-            f"{MAX_PIXELS // 1_000_000} million pixels iprdesk accepts (a decompression bomb "
-            "or a damaged header)")
+        raise ImageProblem("too_many_pixels", Message(
+            "metadata.problem.too_many_pixels",
+            {"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000}))
     if width * height * frames > MAX_ANIMATION_PIXELS:
-        raise ImageProblem(
-            "too_many_pixels",
-            f"the animation claims {frames} frames of {width} x {height} pixels, more than the "
-            f"{MAX_ANIMATION_PIXELS // 1_000_000} million pixels iprdesk accepts in all")
+        raise ImageProblem("too_many_pixels", Message(
+            "metadata.problem.too_many_pixels_animation",
+            {"frames": frames, "width": width, "height": height,
+             "limit": MAX_ANIMATION_PIXELS // 1_000_000}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ from iprdesk.atomic import (
     stage_file,
 )
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
+from iprdesk.metadata.base import ImageProblem
+from iprdesk.text.i18n import Message
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -30,18 +32,21 @@ def _reading(path: Path):
     try:
         yield
     except FileNotFoundError:
-        raise BadImage(f"{path}: no such file", code="unreadable") from None
+        raise BadImage(path, ImageProblem("unreadable", Message("metadata.problem.no_such_file"))
+                       ) from None
     except IsADirectoryError:
-        raise BadImage(f"{path}: is a folder, not a file", code="unreadable") from None
+        raise BadImage(path, ImageProblem("unreadable", Message("metadata.problem.is_folder"))
+                       ) from None
     except OSError as e:
-        raise BadImage(f"{path}: cannot be read ({e.strerror})", code="unreadable") from None
+        raise BadImage(path, ImageProblem("unreadable", Message(
+            "metadata.problem.unreadable", {"strerror": e.strerror}))) from None
 
 
 def check_size(path: Path, size: int) -> None:
     """Refuse a file too large to be a photo before reading it into memory."""
     if size > MAX_FILE_BYTES:
-        raise BadImage(f"{path.name}: the file is {size // (1024 * 1024)} MB, larger than "
-                       "any photo iprdesk cleans", code="too_large")
+        raise BadImage(path.name, ImageProblem("too_large", Message(
+            "metadata.problem.too_large", {"mb": size // (1024 * 1024)})))
 
 
 def read_image(path: Path) -> bytes:
@@ -141,17 +146,17 @@ def _target(cleaned: Cleaned, src: Path, out_dir: Path | None) -> tuple[Path, in
         if same_file and cleaned.report.clean:
             return None
         if not same_file and dest.exists():
-            raise BadImage(f"{src.name}: {dest.name} already exists beside it; move it away "
-                           "first", code="exists")
+            raise BadImage(src.name, ImageProblem("exists", Message(
+                "metadata.problem.exists_beside", {"name": dest.name})))
     elif same_file:
-        raise BadImage(f"{src.name}: the output folder is the file's own folder; use "
-                       "--in-place to replace it", code="exists")
+        raise BadImage(src.name, ImageProblem("exists", Message("metadata.problem.own_folder")))
     dest.parent.mkdir(parents=True, exist_ok=True)
     return dest, src.stat().st_mode & 0o777 if src.exists() else 0o644
 
 
 def _unwritable(src: Path, dest: Path, error: OSError) -> BadImage:
-    return BadImage(f"{src.name}: cannot write {dest} ({error.strerror})", code="unwritable")
+    return BadImage(src.name, ImageProblem("unwritable", Message(
+        "metadata.problem.unwritable", {"path": str(dest), "strerror": error.strerror})))
 
 
 def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | None:
@@ -270,9 +275,8 @@ class CleanBatch:
             try:
                 return alone.submit(self._stage, path).result()
             except BrokenProcessPool:  # it killed its own worker too
-                raise BadImage(f"{path}: cleaning it stopped the process that read it (a "
-                               "damaged file, or one changed while it was read)",
-                               code="damaged") from None
+                raise BadImage(path, ImageProblem("damaged", Message(
+                    "metadata.problem.killed_worker"))) from None
 
     def _remove_strays(self, paths: list[Path]) -> None:
         """Remove this batch's temp files that no outcome handed over: a run interrupted, or
@@ -293,8 +297,9 @@ class CleanBatch:
         if temp is not None:
             if dest in self._sources:  # two inputs with one name must not overwrite each other
                 remove_quietly(temp)
-                return BadImage(f"{path}: another file named {dest.name} is already written to "
-                                f"{dest.parent}; clean it separately", code="exists"), None
+                return BadImage(path, ImageProblem("exists", Message(
+                    "metadata.problem.same_name", {"name": dest.name, "folder": str(dest.parent)}
+                ))), None
             self._sources[dest] = path
             self._staged.add(temp, dest)
         return report, dest

@@ -6,19 +6,21 @@ from iprdesk.metadata.formats.heic import HeicHandler
 from iprdesk.metadata.formats.jpeg import JpegHandler
 from iprdesk.metadata.formats.png import PngHandler
 from iprdesk.metadata.formats.webp import WebpHandler
+from iprdesk.text.i18n import Message
 
 HANDLERS: list[type[FormatHandler]] = [JpegHandler, PngHandler, WebpHandler, GifHandler,
                                        HeicHandler]
 SNIFF_BYTES = 32
 
-# Images we recognise but do not clean, so the message can say what the file is.
+# Images we recognise but do not clean, so the message can say what the file is
+# (`metadata.detail.kind.<name>`).
 _OTHER_IMAGES = [
-    (lambda h: h[:4] in (b"II*\x00", b"MM\x00*"), "a TIFF (or camera RAW) image"),
-    (lambda h: h[:2] == b"BM", "a BMP image"),
-    (lambda h: h[4:8] == b"ftyp" and h[8:12] in (b"avif", b"avis"), "an AVIF image"),
-    (lambda h: h[:2] == b"\xff\x0a" or h[4:12] == b"JXL \r\n\x87\n", "a JPEG XL image"),
-    (lambda h: h[:4] == b"8BPS", "a Photoshop document"),
-    (lambda h: h[:4] == b"\x00\x00\x01\x00", "an icon file"),
+    (lambda h: h[:4] in (b"II*\x00", b"MM\x00*"), "tiff"),
+    (lambda h: h[:2] == b"BM", "bmp"),
+    (lambda h: h[4:8] == b"ftyp" and h[8:12] in (b"avif", b"avis"), "avif"),
+    (lambda h: h[:2] == b"\xff\x0a" or h[4:12] == b"JXL \r\n\x87\n", "jpeg_xl"),
+    (lambda h: h[:4] == b"8BPS", "photoshop"),
+    (lambda h: h[:4] == b"\x00\x00\x01\x00", "icon"),
 ]
 
 
@@ -26,17 +28,16 @@ def handler_for(data: bytes) -> FormatHandler:
     """The handler for `data`, or ImageProblem saying what the file is instead."""
     head = data[:SNIFF_BYTES]
     if not data:
-        raise ImageProblem("empty_file", "the file is empty (0 bytes)")
+        raise ImageProblem("empty_file", Message("metadata.problem.empty_file"))
     for handler in HANDLERS:
         if handler.sniff(head):
             return handler()
     for looks_like, what in _OTHER_IMAGES:
         if looks_like(head):
-            raise ImageProblem("unsupported_format",
-                               f"it is {what}; iprdesk cleans JPEG, PNG, WebP, GIF and HEIC "
-                               "(the Panel takes JPEG, PNG and WebP)")
-    raise ImageProblem("not_an_image",
-                       "it is not an image iprdesk knows (JPEG, PNG, WebP, GIF or HEIC)")
+            raise ImageProblem("unsupported_format", Message(
+                "metadata.problem.unsupported_format",
+                {"what": Message(f"metadata.detail.kind.{what}")}))
+    raise ImageProblem("not_an_image", Message("metadata.problem.not_an_image"))
 
 
 def is_image(head: bytes) -> bool:

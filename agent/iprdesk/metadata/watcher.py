@@ -25,7 +25,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from iprdesk.errors import BadInput
-from iprdesk.metadata import BadImage, is_image, problem_text, strip_image
+from iprdesk.metadata import BadImage, is_image, strip_image
 from iprdesk.metadata.files import check_size, is_hidden_or_partial, write_cleaned
 from iprdesk.text import i18n
 
@@ -54,9 +54,9 @@ class FolderWatcher:
         self.in_dir = Path(in_dir).resolve()
         self.out_dir = Path(out_dir).resolve()
         if self.out_dir == self.in_dir:
-            raise BadInput(f"{out_dir}: the output folder must differ from the watched folder")
+            raise BadInput(key="error.watch.out_is_in", params={"out": str(out_dir)})
         if self.in_dir.is_relative_to(self.out_dir):
-            raise BadInput(f"{in_dir}: the watched folder cannot be inside the output folder")
+            raise BadInput(key="error.watch.in_inside_out", params={"folder": str(in_dir)})
         self.heic_to_jpeg, self.lang, self.settle = heic_to_jpeg, lang, settle
         # Called with (name, original bytes, clean bytes) before the clean copy is written.
         self.keep_original = keep_original
@@ -180,11 +180,11 @@ class FolderWatcher:
             key = "copied" if cleaned.report.clean else "cleaned"
             log.info(self._text(key, summary=cleaned.report.summary(self.lang), dest=dest))
         except BadImage as e:
-            log.warning("✗ %s", problem_text(e, path.name, self.lang))
+            log.warning("✗ %s", e.text(self.lang))
         except OSError as e:
-            log.warning("✗ %s: %s", path, e.strerror or e)
+            log.warning(self._text("os_error", path=path, strerror=e.strerror or str(e)))
         except Exception:  # noqa: BLE001 - one bad file must never stop the watcher
-            log.exception("✗ %s: unexpected error", path)
+            log.exception(self._text("unexpected", path=path))
 
 
 def watchers_from_config(entries: list[dict], keep_original=None) -> list[FolderWatcher]:
@@ -192,14 +192,15 @@ def watchers_from_config(entries: list[dict], keep_original=None) -> list[Folder
     watchers = []
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or not entry.get("in") or not entry.get("out"):
-            raise BadInput(f"config.json: watch entry {number} needs \"in\" and \"out\" folders")
+            raise BadInput(key="error.watch.entry_folders", params={"number": number})
         unknown = set(entry) - {"in", "out", "heic_to_jpeg"}
         if unknown:
-            raise BadInput(f"config.json: watch entry {number}: unknown setting(s) "
-                           f"{', '.join(sorted(unknown))}")
+            raise BadInput(key="error.watch.entry_unknown",
+                           params={"number": number, "unknown": sorted(map(str, unknown))})
         src = Path(entry["in"]).expanduser()
         if not src.is_dir():
-            raise BadInput(f"config.json: watch entry {number}: {src} is not a folder")
+            raise BadInput(key="error.watch.entry_not_folder",
+                           params={"number": number, "path": str(src)})
         watchers.append(FolderWatcher(src, Path(entry["out"]).expanduser(),
                                       heic_to_jpeg=bool(entry.get("heic_to_jpeg")),
                                       keep_original=keep_original))

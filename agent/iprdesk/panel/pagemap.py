@@ -28,6 +28,7 @@ from pathlib import Path
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.errors import BadInput, IprdeskError, NotFound, disk_full_means
 from iprdesk.text import shared_data
+from iprdesk.text.i18n import Message
 from iprdesk.timeutil import now_iso
 
 FILE = "pagemap-local.json"
@@ -68,37 +69,49 @@ class DamagedStore(IprdeskError):
     status = 500
 
 
-def _text(value, what: str, limit: int = MAX_LABEL) -> str:
+# What a check names (`what`): a Message `pagemap.what.*`, in the reader's language; a part
+# of it is `_part(what, "columns")` (the file's own field names stay as they are written).
+
+def _what(name: str, /, **params) -> Message:
+    return Message(f"pagemap.what.{name}", params)
+
+
+def _part(what: Message, part) -> Message:
+    return Message("pagemap.what.part", {"what": what, "part": str(part)[:40]})
+
+
+def _text(value, what: Message, limit: int = MAX_LABEL) -> str:
     if not isinstance(value, str):
-        raise BadInput(f"{what} must be a text")
+        raise BadInput(key="error.pagemap.not_text", params={"what": what})
     text = " ".join(CONTROL.sub(" ", value).split())
     if not text:
-        raise BadInput(f"{what} is empty")
+        raise BadInput(key="error.pagemap.empty", params={"what": what})
     if len(text) > limit:
-        raise BadInput(f"{what} is longer than {limit} characters")
+        raise BadInput(key="error.pagemap.too_long", params={"what": what, "limit": limit})
     return text
 
 
-def _object(value, what: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+def _object(value, what: Message, allowed: set[str], required: set[str] = frozenset()) -> dict:
     if not isinstance(value, dict):
-        raise BadInput(f"{what} must be a JSON object")
-    unknown = sorted(set(value) - allowed)
+        raise BadInput(key="error.pagemap.not_object", params={"what": what})
+    unknown = sorted(map(str, set(value) - allowed))
     if unknown:
-        raise BadInput(f"{what} has unknown fields: {', '.join(map(str, unknown))[:200]}")
+        raise BadInput(key="error.pagemap.unknown_fields",
+                       params={"what": what, "fields": [u[:40] for u in unknown[:10]]})
     missing = sorted(required - set(value))
     if missing:
-        raise BadInput(f"{what} lacks {', '.join(missing)}")
+        raise BadInput(key="error.pagemap.lacks", params={"what": what, "fields": missing})
     return value
 
 
 def masked_path(path) -> str:
     """The path of a taught page with its possible IDs replaced: `/claims/:id`."""
-    text = _text(path, "The page's path", MAX_PATH)
+    text = _text(path, _what("path"), MAX_PATH)
     if not text.startswith("/"):
-        raise BadInput("The page's path must start with /")
+        raise BadInput(key="error.pagemap.path_slash")
     segments = [s for s in text.split("?")[0].split("#")[0].split("/") if s]
     if len(segments) > MAX_SEGMENTS:
-        raise BadInput(f"The page's path has more than {MAX_SEGMENTS} parts")
+        raise BadInput(key="error.pagemap.path_parts", params={"max": MAX_SEGMENTS})
     return "/" + "/".join(s if ROUTE_SEGMENT.match(s) else ANY_SEGMENT for s in segments)
 
 
@@ -131,7 +144,9 @@ class Store:
                 pagemap = check_pagemap(pagemap)
             taught = [_check_taught(t, self._base(pagemap), stored=True) for t in data["taught"]]
         except (ValueError, KeyError, TypeError, AttributeError, BadInput, RecursionError) as e:
-            raise DamagedStore(f"{self.path} is damaged ({e}); remove it to start again") from e
+            why = Message(e.key, e.params) if isinstance(e, IprdeskError) and e.key else str(e)
+            raise DamagedStore(key="error.pagemap.damaged",
+                               params={"path": str(self.path), "e": why}) from e
         return {"taught": taught, "pagemap": pagemap}
 
     def _write(self, data: dict) -> None:
@@ -172,18 +187,18 @@ class Store:
 
     def remove(self, taught_id: str) -> None:
         if not TAUGHT_ID.match(taught_id):
-            raise BadInput("A taught page's id is t- and 8 hex digits")
+            raise BadInput(key="error.pagemap.taught_id")
         data = self._read()
         kept = [t for t in data["taught"] if t["id"] != taught_id]
         if len(kept) == len(data["taught"]):
-            raise NotFound(f"No taught page {taught_id!r}")
+            raise NotFound(key="error.pagemap.no_taught", params={"id": taught_id})
         data["taught"] = kept
         self._write(data)
 
     def remove_imported_pagemap(self) -> None:
         data = self._read()
         if data["pagemap"] is None:
-            raise NotFound("No page map was imported")
+            raise NotFound(key="error.pagemap.none_imported")
         data["pagemap"] = None
         self._write(data)
 
@@ -200,20 +215,20 @@ class Store:
             pagemap = check_pagemap(value)
             in_use = self._base(data["pagemap"])["version"]
             if pagemap["version"] <= in_use:
-                raise BadInput(f"This page map (version {pagemap['version']}) is not newer "
-                               f"than the one in use (version {in_use})", code="not_newer")
+                raise BadInput(key="error.pagemap.not_newer", code="not_newer",
+                               params={"version": pagemap["version"], "in_use": in_use})
             data["pagemap"] = pagemap
             # Taught pages of kinds the new map no longer has could not be merged: dropped.
             data["taught"] = [t for t in data["taught"] if t["page"] in pagemap["pages"]]
             self._write(data)
             return {"added": 0, "imported": pagemap["version"]}
-        file = _object(value, "The file", {"format", "version", "taught"},
+        file = _object(value, _what("file"), {"format", "version", "taught"},
                        {"format", "version", "taught"})
         if file["format"] != FORMAT or file["version"] != VERSION:
-            raise BadInput(f"Not an iprdesk page map file ({FORMAT} version {VERSION})",
-                           code="unknown_format")
+            raise BadInput(key="error.pagemap.unknown_format", code="unknown_format",
+                           params={"format": FORMAT, "version": VERSION})
         if not isinstance(file["taught"], list) or len(file["taught"]) > MAX_TAUGHT:
-            raise BadInput(f"`taught` must be a list of at most {MAX_TAUGHT} pages")
+            raise BadInput(key="error.pagemap.taught_list", params={"max": MAX_TAUGHT})
         base = self._base(data["pagemap"])
         now = now_iso()
         added = [{**_check_taught(t, base), "id": "t-" + secrets.token_hex(4), "taught_at": now}
@@ -243,7 +258,7 @@ def _merged(new: list[dict], old: list[dict]) -> list[dict]:
     replaced = {(t["page"], t["path"]) for t in new}
     merged = new + [t for t in old if (t["page"], t["path"]) not in replaced]
     if len(merged) > MAX_TAUGHT:
-        raise BadInput(f"At most {MAX_TAUGHT} taught pages are kept; remove some first")
+        raise BadInput(key="error.pagemap.too_many_taught", params={"max": MAX_TAUGHT})
     return merged
 
 
@@ -263,134 +278,141 @@ def _check_taught(value, base: dict, stored: bool = False) -> dict:
     fields = {"page", "path", "lang", "columns"}
     if stored:
         fields |= {"id", "taught_at"}
-    entry = _object(value, "A taught page", fields, fields)
+    entry = _object(value, _what("taught"), fields, fields)
     teachable = {k for k, p in base["pages"].items() if p.get("columns")}
     page = entry["page"]
     if page not in teachable:
-        raise BadInput(f"A taught page must be one of {', '.join(sorted(teachable))}")
+        raise BadInput(key="error.pagemap.page_kind", params={"pages": sorted(teachable)})
     if entry["lang"] not in shared_data.LANGUAGES:
-        raise BadInput(f"`lang` must be one of {', '.join(shared_data.LANGUAGES)}")
+        raise BadInput(key="error.pagemap.lang", params={"langs": list(shared_data.LANGUAGES)})
     known = base["pages"][page]["columns"]
     columns = entry["columns"]
     if not isinstance(columns, dict) or not columns:
-        raise BadInput("`columns` must name at least one column")
+        raise BadInput(key="error.pagemap.no_columns")
     checked, seen = {}, set()
     for key, label in columns.items():
         if key not in known:
-            raise BadInput(f"{page} has no column {str(key)[:40]!r}")
-        label = _text(label, f"The label of {key}")
+            raise BadInput(key="error.pagemap.no_column",
+                           params={"page": page, "key": str(key)[:40]})
+        label = _text(label, _what("label", key=key))
         if label.lower() in seen:
-            raise BadInput(f"Two columns cannot both be {label!r}")
+            raise BadInput(key="error.pagemap.same_label", params={"label": label})
         seen.add(label.lower())
         checked[key] = label
     result = {"page": page, "path": masked_path(entry["path"]), "lang": entry["lang"],
               "columns": checked}
     if stored:
         if not isinstance(entry["id"], str) or not TAUGHT_ID.match(entry["id"]):
-            raise BadInput("bad id")
+            raise BadInput(key="error.pagemap.taught_id")
         result["id"] = entry["id"]
-        result["taught_at"] = _text(entry["taught_at"], "taught_at")
+        result["taught_at"] = _text(entry["taught_at"], _what("taught_at"))
     return result
 
 
 # -- a full page map -------------------------------------------------------------------------
 
-def _labels(value, what: str) -> dict:
+def _labels(value, what: Message) -> dict:
     by_lang = _object(value, what, set(shared_data.LANGUAGES))
     for lang, labels in by_lang.items():
         if not isinstance(labels, list) or len(labels) > MAX_LABELS:
-            raise BadInput(f"{what} ({lang}) must be a list of at most {MAX_LABELS} texts")
+            raise BadInput(key="error.pagemap.labels_list",
+                           params={"what": _what("in_language", what=what, lang=lang),
+                                   "max": MAX_LABELS})
         by_lang[lang] = [_text(x, what) for x in labels]
     return by_lang
 
 
-def _keyed(value, what: str, check) -> dict:
+def _keyed(value, what: Message, check) -> dict:
     if not isinstance(value, dict) or len(value) > MAX_LABELS:
-        raise BadInput(f"{what} must be an object of at most {MAX_LABELS} entries")
+        raise BadInput(key="error.pagemap.keyed_object", params={"what": what, "max": MAX_LABELS})
     for key in value:
         if not KEY.match(str(key)):
-            raise BadInput(f"{what}: {str(key)[:40]!r} is not a valid key")
-    return {key: check(v, f"{what} {key}") for key, v in value.items()}
+            raise BadInput(key="error.pagemap.bad_key", params={"what": what, "key": str(key)[:40]})
+    return {key: check(v, _part(what, key)) for key, v in value.items()}
 
 
 def check_pattern(pattern) -> str:
     """A URL pattern of a page map: short, valid, and not one that can backtrack for ever."""
     if not isinstance(pattern, str) or not pattern or len(pattern) > MAX_PATTERN:
-        raise BadInput(f"A URL pattern must be a text of 1 to {MAX_PATTERN} characters")
+        raise BadInput(key="error.pagemap.pattern_length", params={"max": MAX_PATTERN})
     if (REPEATED_GROUP.search(pattern) or BACKREFERENCE.search(pattern)
             or len(UNBOUNDED.findall(pattern)) > MAX_UNBOUNDED):
-        raise BadInput(f"The URL pattern {pattern!r} repeats a group, refers back or has more "
-                       f"than {MAX_UNBOUNDED} unbounded repeats: refused (it could hang the page)")
+        raise BadInput(key="error.pagemap.pattern_backtracks",
+                       params={"pattern": pattern, "max": MAX_UNBOUNDED})
     if NOT_JAVASCRIPT.search(pattern):
-        raise BadInput(f"The URL pattern {pattern!r} uses a group kind the extension cannot read")
+        raise BadInput(key="error.pagemap.pattern_group", params={"pattern": pattern})
     try:
         re.compile(pattern)
     except re.error as e:
-        raise BadInput(f"The URL pattern {pattern!r} is not valid: {e}") from None
+        raise BadInput(key="error.pagemap.pattern_invalid",
+                       params={"pattern": pattern, "e": str(e)}) from None
     return pattern
 
 
-def _page(value, what: str) -> dict:
+def _page(value, what: Message) -> dict:
     page = _object(value, what, {"urlPatterns", "headings", "columns", "values", "banners",
                                  "productEditPath", "storeIdLabels"}, {"urlPatterns"})
     patterns = page["urlPatterns"]
     if not isinstance(patterns, list) or not 1 <= len(patterns) <= MAX_PATTERNS:
-        raise BadInput(f"{what}: urlPatterns must list 1 to {MAX_PATTERNS} patterns")
+        raise BadInput(key="error.pagemap.patterns_count",
+                       params={"what": _part(what, "urlPatterns"), "max": MAX_PATTERNS})
     page["urlPatterns"] = [check_pattern(p) for p in patterns]
-    page["headings"] = _labels(page.get("headings", {}), f"{what} headings")
-    page["columns"] = _keyed(page.get("columns", {}), f"{what} columns", _labels)
+    page["headings"] = _labels(page.get("headings", {}), _part(what, "headings"))
+    page["columns"] = _keyed(page.get("columns", {}), _part(what, "columns"), _labels)
     if "values" in page:
-        page["values"] = _keyed(page["values"], f"{what} values",
+        page["values"] = _keyed(page["values"], _part(what, "values"),
                                 lambda v, w: _keyed(v, w, _labels))
     if "storeIdLabels" in page:
-        page["storeIdLabels"] = _labels(page["storeIdLabels"], f"{what} storeIdLabels")
+        page["storeIdLabels"] = _labels(page["storeIdLabels"], _part(what, "storeIdLabels"))
     if "productEditPath" in page:
-        path = _text(page["productEditPath"], f"{what} productEditPath", MAX_PATH)
+        path = _text(page["productEditPath"], _part(what, "productEditPath"), MAX_PATH)
         if not path.startswith("/") or "{id}" not in path or "//" in path:
-            raise BadInput(f"{what} productEditPath must be a path with {{id}}")
+            raise BadInput(key="error.pagemap.edit_path",
+                           params={"what": _part(what, "productEditPath")})
         page["productEditPath"] = path
     if "banners" in page:
         banners = page["banners"]
         if not isinstance(banners, list) or len(banners) > MAX_LABELS:
-            raise BadInput(f"{what} banners must be a list of at most {MAX_LABELS}")
+            raise BadInput(key="error.pagemap.banners_list",
+                           params={"what": _part(what, "banners"), "max": MAX_LABELS})
         page["banners"] = [_banner(b) for b in banners]
     return page
 
 
 def _banner(value) -> dict:
-    banner = _object(value, "A banner", {"kind", "phrases"}, {"kind", "phrases"})
-    return {"kind": _text(banner["kind"], "A banner's kind"),
-            "phrases": _labels(banner["phrases"], "A banner's phrases")}
+    banner = _object(value, _what("banner"), {"kind", "phrases"}, {"kind", "phrases"})
+    return {"kind": _text(banner["kind"], _part(_what("banner"), "kind")),
+            "phrases": _labels(banner["phrases"], _part(_what("banner"), "phrases"))}
 
 
 def check_pagemap(value) -> dict:
     """A full page map (shape of shared/pagemap.json), checked field by field."""
-    pagemap = _object(value, "The page map", {"version", "comment", "origin", "pages"},
+    pagemap = _object(value, _what("pagemap"), {"version", "comment", "origin", "pages"},
                       {"version", "origin", "pages"})
     version = pagemap["version"]
     if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 10**6:
-        raise BadInput("The page map's version must be a positive whole number")
+        raise BadInput(key="error.pagemap.version")
     if pagemap["origin"] != _shipped()["origin"]:
-        raise BadInput(f"The page map must be for {_shipped()['origin']}")
+        raise BadInput(key="error.pagemap.origin", params={"origin": _shipped()["origin"]})
     pages = pagemap["pages"]
     if not isinstance(pages, dict) or not 0 < len(pages) <= MAX_PAGES:
-        raise BadInput(f"The page map must have 1 to {MAX_PAGES} pages")
+        raise BadInput(key="error.pagemap.pages_count", params={"max": MAX_PAGES})
     for page_id in pages:
         if not PAGE_ID.match(str(page_id)):
-            raise BadInput(f"{str(page_id)[:40]!r} is not a valid page id")
+            raise BadInput(key="error.pagemap.page_id", params={"id": str(page_id)[:40]})
     checked = {"version": version, "origin": pagemap["origin"],
-               "pages": {pid: _page(p, f"Page {pid}") for pid, p in pages.items()}}
+               "pages": {pid: _page(p, _what("page", page=pid)) for pid, p in pages.items()}}
     if "comment" in pagemap:
-        checked["comment"] = _text(pagemap["comment"], "The page map's comment", 2000)
+        checked["comment"] = _text(pagemap["comment"], _part(_what("pagemap"), "comment"), 2000)
     return checked
 
 
 def parse_file(raw: bytes) -> dict:
     """An uploaded page map file: JSON, capped, not nested past what a page map needs."""
     if len(raw) > MAX_FILE:
-        raise BadInput(f"The file is larger than {MAX_FILE // 1024} KiB", code="too_large",
-                       status=413)
+        raise BadInput(key="error.pagemap.file_too_large", params={"kib": MAX_FILE // 1024},
+                       code="too_large", status=413)
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise BadInput(f"The file is not valid JSON: {str(e)[:200]}") from None
+        raise BadInput(key="error.pagemap.not_json", params={"e": str(e)[:200]}) from None

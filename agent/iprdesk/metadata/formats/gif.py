@@ -20,6 +20,7 @@ from iprdesk.metadata.base import (
 )
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
 
 _KEEP_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
 _GRAPHIC_CONTROL, _PLAIN_TEXT, _COMMENT, _APPLICATION = 0xF9, 0x01, 0xFE, 0xFF
@@ -30,7 +31,7 @@ def _skip_sub_blocks(data: bytes, pos: int) -> int:
     n = len(data)
     while True:
         if pos >= n:
-            raise truncated("it ends inside a data block")
+            raise truncated(Message("metadata.detail.inside_data_block"))
         size = data[pos]
         pos += 1 + size
         if size == 0:
@@ -57,14 +58,14 @@ class GifHandler(FormatHandler):
         findings = Findings()
         n = len(data)
         if n < 13:
-            raise truncated("it ends inside the GIF header")
+            raise truncated(Message("metadata.detail.inside_gif_header"))
         width, height, flags = struct.unpack("<HHB", data[6:11])
         check_pixels(width, height)
         pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
         out, frames, icc = [Span(0, pos)], 0, False
         while True:
             if pos >= n:
-                raise truncated("it ends before the GIF trailer")
+                raise truncated(Message("metadata.detail.before_gif_end"))
             introducer = data[pos]
             if introducer == 0x3B:
                 out.append(b"\x3b")
@@ -72,7 +73,7 @@ class GifHandler(FormatHandler):
                 break
             if introducer == 0x2C:
                 if pos + 10 > n:
-                    raise truncated("it ends inside an image descriptor")
+                    raise truncated(Message("metadata.detail.inside_image_descriptor"))
                 local = data[pos + 9]
                 start = pos
                 pos += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1  # + LZW size
@@ -82,7 +83,7 @@ class GifHandler(FormatHandler):
                 check_pixels(width, height, frames)
             elif introducer == 0x21:
                 if pos + 2 > n:
-                    raise truncated("it ends inside an extension")
+                    raise truncated(Message("metadata.detail.inside_extension"))
                 label, start = data[pos + 1], pos
                 pos = _skip_sub_blocks(data, pos + 2)
                 ident = data[start + 3:start + 14] if label == _APPLICATION else b""
@@ -102,9 +103,10 @@ class GifHandler(FormatHandler):
                 else:
                     findings.block(f"extension 0x{label:02X}", pos - start)
             else:
-                raise damaged(f"unexpected byte 0x{introducer:02X} at {pos}")
+                raise damaged(Message("metadata.detail.unexpected_byte",
+                                      {"byte": f"0x{introducer:02X}", "pos": pos}))
         if frames == 0:
-            raise damaged("it holds no image")
+            raise damaged(Message("metadata.detail.no_image"))
         if pos < n:
             findings.trailing_bytes = n - pos
             findings.block("data after the end of the image", n - pos)

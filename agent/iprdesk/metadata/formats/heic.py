@@ -7,6 +7,7 @@ image, so no comment or EXIF leaks through the encoder).
 """
 
 import io
+import logging
 
 from PIL import Image, ImageOps
 
@@ -15,6 +16,9 @@ from iprdesk.metadata.decoders.exif import read_exif
 from iprdesk.metadata.decoders.icc import check_profile
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
+
+log = logging.getLogger(__name__)
 
 JPEG_QUALITY = 95
 _BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
@@ -51,7 +55,9 @@ class HeicHandler(FormatHandler):
             # libheif and Pillow's EXIF reader raise whatever a damaged box makes them
             # (SyntaxError for an unsupported box, IndexError without a primary image,
             # OSError, ValueError...): every one means this photo cannot be converted.
-            raise ImageProblem("damaged", f"the HEIC photo cannot be decoded ({e})") from e
+            # What libheif said is for the log: its words are English and for developers.
+            log.info("libheif could not decode a HEIC photo: %s", e)
+            raise ImageProblem("damaged", Message("metadata.problem.heic_undecodable")) from e
         if info.get("exif"):
             read_exif(findings, info["exif"])
         if info.get("xmp"):

@@ -32,6 +32,7 @@ from iprdesk.metadata.decoders.icc import check_profile, damaged_profile
 from iprdesk.metadata.decoders.iptc import read_photoshop
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
 
 SOI, EOI, SOS, COM, APP0 = 0xD8, 0xD9, 0xDA, 0xFE, 0xE0
 # Markers with no length field.
@@ -70,8 +71,7 @@ def _icc_profile(chunks: list[bytes]) -> bytes:
     count = len(chunks)
     numbers = sorted(chunk[0] for chunk in chunks if len(chunk) >= 2)
     if numbers != list(range(1, count + 1)) or any(chunk[1] != count for chunk in chunks):
-        raise damaged_profile(f"it is split over APP2 segments that do not fit together "
-                              f"({count} found)")
+        raise damaged_profile(Message("metadata.detail.icc_parts", {"count": count}))
     return b"".join(chunk[2:] for chunk in sorted(chunks, key=lambda c: c[0]))
 
 
@@ -99,13 +99,13 @@ class JpegHandler(FormatHandler):
         n, pos = len(data), 2
         while True:
             if pos + 2 > n:
-                raise truncated("it ends before the end-of-image marker")
+                raise truncated(Message("metadata.detail.before_jpeg_end"))
             stray = data[pos] != 0xFF
             if not stray:
                 while pos + 1 < n and data[pos + 1] == 0xFF:  # fill bytes before a marker
                     pos += 1
                 if pos + 2 > n:
-                    raise truncated("it ends inside a marker")
+                    raise truncated(Message("metadata.detail.inside_marker"))
                 stray = data[pos + 1] == 0x00  # outside a scan, FF 00 is no marker
             if stray:
                 # Stray bytes between segments (some cameras pad with zeros): decoders skip
@@ -113,10 +113,10 @@ class JpegHandler(FormatHandler):
                 # no pixel. After a scan began, they are image data cut by a segment inside
                 # the scan, which a decoder resumes from in ways no rewrite can keep.
                 if scans:
-                    raise damaged(f"its image data is cut by a marker segment before byte {pos}")
+                    raise damaged(Message("metadata.detail.scan_cut", {"pos": pos}))
                 next_marker = data.find(b"\xff", pos + 1)
                 if next_marker < 0:
-                    raise truncated("it ends before the end-of-image marker")
+                    raise truncated(Message("metadata.detail.before_jpeg_end"))
                 findings.block("stray bytes between segments", next_marker - pos)
                 pos = next_marker
                 continue
@@ -130,13 +130,13 @@ class JpegHandler(FormatHandler):
                 pos += 2
                 continue
             if marker == SOI:
-                raise damaged(f"a second start-of-image marker at byte {pos}")
+                raise damaged(Message("metadata.detail.second_start", {"pos": pos}))
             if pos + 4 > n:
-                raise truncated("it ends inside a segment header")
+                raise truncated(Message("metadata.detail.inside_segment_header"))
             length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
             end = pos + 2 + length
             if length < 2 or end > n:
-                raise truncated(f"a segment at byte {pos} runs past the end")
+                raise truncated(Message("metadata.detail.segment_past_end", {"pos": pos}))
             payload = data[pos + 4:end]
 
             if marker in _DECODING:
@@ -150,7 +150,7 @@ class JpegHandler(FormatHandler):
                     scans += 1
                     scan_end = _SCAN_END.search(data, end)
                     if scan_end is None:
-                        raise truncated("it ends inside the image data")
+                        raise truncated(Message("metadata.detail.inside_image_data"))
                     out.append(Span(end, scan_end.start()))
                     end = scan_end.start()
             elif marker == APP0 and payload.startswith(b"JFIF\x00"):
@@ -189,9 +189,9 @@ class JpegHandler(FormatHandler):
             pos = end
 
         if frames == 0:
-            raise damaged("it has no image frame")
+            raise damaged(Message("metadata.detail.no_frame"))
         if scans == 0:
-            raise damaged("it has no image data (no start-of-scan segment)")
+            raise damaged(Message("metadata.detail.no_scan"))
         if icc_chunks:
             check_profile(_icc_profile(icc_chunks))
         for parts in extended_xmp.values():

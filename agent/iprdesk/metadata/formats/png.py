@@ -24,6 +24,7 @@ from iprdesk.metadata.decoders.exif import is_minimal, minimal_exif, orientation
 from iprdesk.metadata.decoders.iptc import read_iptc_records, read_photoshop
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _KEEP = frozenset(
@@ -129,22 +130,23 @@ class PngHandler(FormatHandler):
         budget = _InflateBudget()
         while True:
             if pos + 12 > n:
-                raise truncated("it ends before the IEND chunk")
+                raise truncated(Message("metadata.detail.before_png_end"))
             length, kind = struct.unpack(">I4s", data[pos:pos + 8])
             end = pos + 12 + length
             if end > n:
-                raise truncated(f"the {kind.decode('latin-1')} chunk at byte {pos} runs past "
-                                "the end")
+                raise truncated(Message("metadata.detail.chunk_past_end",
+                                        {"chunk": kind.decode("latin-1"), "pos": pos}))
             if not kind.isalpha():
-                raise damaged(f"a chunk with an invalid name at byte {pos}")
+                raise damaged(Message("metadata.detail.chunk_name", {"pos": pos}))
             # Kept chunks (image data) stay views; metadata is read from a copy.
             keep = kind in _KEEP
             body = view[pos + 8:end - 4] if keep else data[pos + 8:end - 4]
             if zlib.crc32(view[pos + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
-                raise damaged(f"the checksum of the {kind.decode()} chunk at byte {pos} is wrong")
+                raise damaged(Message("metadata.detail.chunk_checksum",
+                                      {"chunk": kind.decode(), "pos": pos}))
             if pos == len(SIGNATURE):
                 if kind != b"IHDR" or length < 13:
-                    raise damaged("it does not start with an IHDR chunk")
+                    raise damaged(Message("metadata.detail.no_ihdr"))
                 width, height = struct.unpack(">II", body[:8])
                 check_pixels(width, height)
             if keep:
@@ -169,9 +171,8 @@ class PngHandler(FormatHandler):
             elif kind[0] & 0x20:  # ancillary: safe to drop
                 findings.block(kind.decode(), length)
             else:
-                raise ImageProblem("unsupported", f"it uses the unknown critical PNG chunk "
-                                                  f"{kind.decode()}, which iprdesk cannot copy "
-                                                  "safely")
+                raise ImageProblem("unsupported", Message("metadata.problem.unsupported",
+                                                          {"chunk": kind.decode()}))
             pos = end
             if kind == b"IEND":
                 break

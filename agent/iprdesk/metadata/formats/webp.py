@@ -29,6 +29,7 @@ from iprdesk.metadata.decoders.exif import (
 from iprdesk.metadata.decoders.icc import check_profile
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
+from iprdesk.text.i18n import Message
 
 _KEEP = frozenset([b"VP8X", b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"])
 _FLAG_EXIF, _FLAG_XMP, _FLAG_ANIMATION = 0x08, 0x04, 0x02  # VP8X flag bits
@@ -47,7 +48,7 @@ def _bitstream_size(kind: bytes, body: bytes) -> tuple[int, int]:
     if kind == b"VP8L" and len(body) >= 5 and body[0] == 0x2F:
         bits = int.from_bytes(body[1:5], "little")
         return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    raise damaged(f"its {kind.decode().strip()} bitstream header is invalid")
+    raise damaged(Message("metadata.detail.bitstream_header", {"kind": kind.decode().strip()}))
 
 
 class WebpHandler(FormatHandler):
@@ -61,14 +62,14 @@ class WebpHandler(FormatHandler):
     def rewrite(self, data: bytes) -> Rewrite:
         findings = Findings()
         if len(data) < 20:
-            raise truncated("it ends inside the WebP header")
+            raise truncated(Message("metadata.detail.inside_webp_header"))
         riff_size = struct.unpack("<I", data[4:8])[0]
         riff_end = 8 + riff_size
         if riff_end > len(data):
-            raise truncated("the RIFF container is longer than the file")
+            raise truncated(Message("metadata.detail.riff_longer"))
         if riff_size < _MIN_RIFF_SIZE:
             # Decoders refuse it; what follows is not part of the image.
-            raise damaged(f"its RIFF size ({riff_size} bytes) leaves no room for an image")
+            raise damaged(Message("metadata.detail.riff_too_small", {"size": riff_size}))
         # (kind, payload, padding byte as found) of each chunk kept.
         chunks: list[tuple[bytes, bytes | Span, bytes]] = []
         orientation, width, height, frames, icc, vp8x_flags = 1, 0, 0, 0, False, None
@@ -77,12 +78,12 @@ class WebpHandler(FormatHandler):
         pos, view = 12, memoryview(data)
         while pos < riff_end:
             if pos + 8 > riff_end:
-                raise truncated(f"a chunk header at byte {pos} is cut off")
+                raise truncated(Message("metadata.detail.chunk_header_cut", {"pos": pos}))
             kind, size = struct.unpack("<4sI", data[pos:pos + 8])
             end = pos + 8 + size
             if end > riff_end:
-                raise truncated(f"the {kind.decode('latin-1')} chunk at byte {pos} runs past "
-                                "the end")
+                raise truncated(Message("metadata.detail.chunk_past_end",
+                                        {"chunk": kind.decode("latin-1"), "pos": pos}))
             # Image chunks are kept as views; metadata is read from a copy.
             body = view[pos + 8:end] if kind in _KEEP else data[pos + 8:end]
             if pos == 12:
@@ -93,7 +94,7 @@ class WebpHandler(FormatHandler):
                 elif kind in (b"VP8 ", b"VP8L"):
                     width, height = _bitstream_size(kind, body)
                 else:
-                    raise damaged("it does not start with a VP8, VP8L or VP8X chunk")
+                    raise damaged(Message("metadata.detail.no_webp_start"))
                 check_pixels(width, height)
             if kind in _KEEP:
                 # VP8X is rewritten below; the others are copied as they are.
@@ -119,9 +120,9 @@ class WebpHandler(FormatHandler):
             pos = end + (size & 1)
 
         if vp8x_flags is not None and vp8x_flags & _FLAG_ANIMATION and not frames:
-            raise damaged("it is an animation without frames (no ANMF chunk)")
+            raise damaged(Message("metadata.detail.no_frames"))
         if not frames and not bitstreams:
-            raise damaged("it has no image data (no VP8, VP8L or ANMF chunk)")
+            raise damaged(Message("metadata.detail.no_webp_data"))
         if vp8x_flags is not None:
             flags = vp8x_flags & ~(_FLAG_EXIF | _FLAG_XMP)
             if orientation != 1:

@@ -10,15 +10,13 @@ from aiohttp import web
 
 from iprdesk.casework import upload_check
 from iprdesk.errors import IprdeskError
-from iprdesk.metadata import BadImage, problem_text, strip_image
+from iprdesk.metadata import strip_image
 from iprdesk.server.http import (
     MiB,
     body_limit,
-    error_body,
     heavy,
     in_pool,
     read_body,
-    request_language,
     state,
 )
 
@@ -62,16 +60,12 @@ async def strip(request: web.Request) -> web.Response:
     # waits for the slower of the two, not for both.
     cleaning, case_check = await asyncio.gather(in_pool(request, clean), compared(),
                                                 return_exceptions=True)
-    try:
-        if isinstance(cleaning, BaseException):
-            raise cleaning
-        if isinstance(case_check, BaseException):
-            raise case_check
-        cleaned, cleaned_bytes = cleaning
-    except BadImage as e:
-        # The usual error body; the message names the file, in the reader's language.
-        body = error_body(e.code, problem_text(e, name, request_language(request)))
-        return web.json_response(body, status=e.status)
+    # A BadImage is the front door's usual error: it names the file, in the reader's language.
+    if isinstance(cleaning, BaseException):
+        raise cleaning
+    if isinstance(case_check, BaseException):
+        raise case_check
+    cleaned, cleaned_bytes = cleaning
     report = cleaned.report.to_dict()
     if page:
         report["case_check"] = case_check
