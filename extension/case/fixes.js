@@ -4,6 +4,7 @@
 import { el } from "../lib/dom.js";
 import { ask, t, tn } from "../lib/page-common.js";
 import { dropZone, say } from "./drop.js";
+import { productPicker } from "./product-page.js";
 
 const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "drafts", "bundle"];
 
@@ -41,7 +42,13 @@ export function newImagesFix({ case: c, signal, refresh }) {
         say(message, e.message, "error");
       }
     } });
-  return el("div", { className: "fix", dataset: { fix: "new-images" } }, zone, message);
+  // Or the images the product page shows now, once the seller has replaced them there.
+  const picker = productPicker({ case: c, signal }, { purpose: "new-images", onChosen: async (urls) => {
+    const { items } = await ask("casepage.addNewImagesFromPage", { caseId: c.id, urls });
+    say(message, tn("fixImagesAdded", items.length));
+    await refresh(...AFTER);
+  } });
+  return el("div", { className: "fix", dataset: { fix: "new-images" } }, zone, picker, message);
 }
 
 // Run `work` from `button`, saying so in `message`: disabled meanwhile, the error shown if it
@@ -88,9 +95,15 @@ export function oldUrlsFix({ case: c, signal, refresh }) {
     await refresh(...AFTER);
     return true;
   });
+  // Or collected from the product pages: the same adding and checking.
+  const picker = productPicker({ case: c, signal }, { purpose: "old-urls", onChosen: async (urls) => {
+    await ask("casepage.addUrls", { caseId: c.id, urls });
+    await ask("urls.checkNow", { case: c.id });
+    await refresh(...AFTER);
+  } });
   return el("div", { className: "fix", dataset: { fix: "old-urls" } },
             el("div", { className: "what", textContent: t("fixPasteUrls") }), box,
-            el("div", { className: "row" }, button, message));
+            el("div", { className: "row" }, button, message), picker);
 }
 
 // What each check offers when it did not pass, by its id.

@@ -3,6 +3,7 @@
 // the browser's wording. Only the extension's own pages may ask: they reach the vault.
 import { fromBase64, sha256Hex } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
+import { fetchImage, onCdn, productImages } from "../product-page.js";
 import { requireExtensionPage } from "../senders.js";
 
 const path = (ref) => `/v1/cases/${encodeURIComponent(String(ref ?? ""))}`;
@@ -45,11 +46,39 @@ export const handlers = {
   // photo of the case (what is sealed is what the seller uploads).
   "casepage.addNewImages": async ({ caseId, files }, sender) => {
     requireExtensionPage(sender);
-    const cleaned = await Promise.all(files.map(async (f) => {
-      const { blob, mime } = await agent.stripImage(fromBase64(f.data), f.name);
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      return { name: f.name, type: mime, bytes, meta: { kind: "photo", sha256: await sha256Hex(bytes) } };
-    }));
-    return agent.addEvidence(cleaned, { case: caseId, captured_at: new Date().toISOString() });
+    return sealNewImages(caseId, files.map((f) => ({ name: f.name, bytes: fromBase64(f.data) })));
+  },
+  // The images each product page of the case shows now (product-page.js), one product at a
+  // time: a background tab each.
+  "casepage.productImages": async ({ caseId }, sender) => {
+    requireExtensionPage(sender);
+    const found = await agent.request(path(caseId));
+    const products = [];
+    for (const product of found.products) products.push(await productImages(product));
+    return { products };
+  },
+  // New images picked from the product page: loaded from the CDN as the Panel shows them,
+  // then cleaned and sealed as those dropped are.
+  "casepage.addNewImagesFromPage": async ({ caseId, urls }, sender) => {
+    requireExtensionPage(sender);
+    const wanted = await onCdn(Array.isArray(urls) ? urls.map(String) : []);
+    const files = await Promise.all(wanted.map(async (url) => ({
+      name: new URL(url).pathname.split("/").pop(), bytes: await fetchImage(url), url })));
+    const missing = files.find((f) => !f.bytes.length);
+    if (missing) {
+      const e = new Error(chrome.i18n.getMessage("casePageImageNotLoaded", [missing.url]));
+      e.code = "image_not_loaded";
+      throw e;
+    }
+    return sealNewImages(caseId, files);
   },
 };
+
+async function sealNewImages(caseId, files) {
+  const cleaned = await Promise.all(files.map(async (f) => {
+    const { blob, mime } = await agent.stripImage(f.bytes, f.name);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    return { name: f.name, type: mime, bytes, meta: { kind: "photo", sha256: await sha256Hex(bytes) } };
+  }));
+  return agent.addEvidence(cleaned, { case: caseId, captured_at: new Date().toISOString() });
+}

@@ -119,6 +119,44 @@
     render(current);
   }
 
+  // The case page asks, through the service worker, which images this product page shows
+  // (to collect its old image URLs, or pick its new images): answered once the page is
+  // recognised as a product page and shows an image, or as another page, else after WAIT_MS
+  // with what is there.
+  // The service worker keeps the Joom CDN's ones.
+  const WAIT_MS = 15000;
+  function shownImages() {
+    return new Promise((resolve) => {
+      const answer = () => ({ page: location.href, images: [...new Set(pageImages().map(imageUrl))],
+                              recognised: document.documentElement.dataset.iprdeskPage === "product-edit" });
+      // Recognised as another page (the Panel showed something else): no need to wait.
+      const ready = () => {
+        const a = answer();
+        const other = document.documentElement.dataset.iprdeskPage && !a.recognised;
+        return other || (a.recognised && a.images.length) ? a : null;
+      };
+      if (ready()) return resolve(ready());
+      const observer = new MutationObserver(() => {
+        const a = ready();
+        if (a) finish(a);
+      });
+      const timer = setTimeout(() => finish(answer()), WAIT_MS);
+      const finish = (a) => {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(a);
+      };
+      observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true,
+                                                   attributeFilter: ["src", "data-iprdesk-page"] });
+    });
+  }
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || sender.tab) return false;  // the service worker only
+    if (message?.type !== "productPage.images") return false;
+    shownImages().then(sendResponse);
+    return true;
+  });
+
   iprdesk.registerPage({
     id: "product-edit",
     titleKey: "pageProductEdit",

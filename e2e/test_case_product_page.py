@@ -1,0 +1,104 @@
+"""The case page reads the case's product pages on the (mock) Merchant Panel, as the seller's
+browser shows them, in English and Chinese: the old image URLs collected from them are added to
+the case and checked at once; new images picked from them are cleaned and kept with the case; a
+product whose page the Panel does not show is named, nothing made up."""
+
+import io
+
+import pytest
+from bench.imagegen import product_photo
+from playwright.sync_api import expect
+
+from e2e.conftest import cdn_image, keep_screenshot, words
+from iprdesk.casework.cases import CaseStore
+from iprdesk.vault import Vault
+from tests.helpers import open_case
+from tests.image_fixtures import exif_bytes
+
+PASSPHRASE = "e2e product page passphrase"
+PRODUCT = "6a1f00bb01"
+NOT_SHOWN = "6a1f00bb02"
+# The images the mock product page shows (e2e/panel/product-edit.html).
+OLD = "https://img.joomcdn.net/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
+NEW = "https://img.joomcdn.net/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567_1024_1024.jpeg"
+
+
+def photo(seed, exif=b"") -> bytes:
+    out = io.BytesIO()
+    product_photo(seed, (400, 300)).convert("RGB").save(out, "JPEG", quality=85,
+                                                        **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def serve_images(b):
+    b.panel.cdn["/" + OLD.rsplit("/", 1)[1]] = cdn_image(photo(41))
+    b.panel.cdn["/" + NEW.rsplit("/", 1)[1]] = cdn_image(photo(42, exif_bytes()))
+
+
+# The second product's page is not a product page (the Panel sent the seller elsewhere). The
+# mock Panel on a loopback server (`served`): the tabs the extension opens itself bypass
+# Playwright's routes.
+pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai", setup=serve_images,
+                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html"},
+                                 served=[])
+
+
+@pytest.fixture
+def lang(request):
+    return request.node.callspec.params["browser"]
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_old_urls_collected_and_new_images_picked_from_the_product_page(browser, lang):
+    complaint = f"CMP-FROM-PAGE-{lang}"
+    case = open_case(browser.home, complaint, products=[PRODUCT, NOT_SHOWN])
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    expect(page.locator("#preflight form.unlock")).to_have_count(1)  # the vault is locked
+
+    # Collect the old image URLs: every image of the product page, ticked.
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    figures = picker.locator(f".product-page[data-product='{PRODUCT}'] figure")
+    expect(figures).to_have_count(2)
+    assert [f.get_attribute("data-url") for f in figures.all()] == [OLD, NEW]
+    assert all(box.is_checked() for box in figures.locator("input[type=checkbox]").all())
+    # The product the Panel did not show is named, with what to do.
+    expect(picker.locator(f".product-page[data-product='{NOT_SHOWN}'] .error")).to_have_text(
+        words(lang, "casePageNotShown", NOT_SHOWN))
+    assert words(lang, "casePageOldNote") in picker.inner_text()
+    keep_screenshot(page, f"case-from-page-{lang}-1-collect")
+    # The new one is no old URL: untick it, add the rest and check them now.
+    picker.locator(f"figure[data-url='{NEW}'] input[type=checkbox]").uncheck()
+    picker.locator("button.take").click()
+    expect(page.locator(f"#old-urls li[data-url='{OLD}']")).to_have_count(1)
+    expect(page.locator("#old-urls li[data-url]")).to_have_count(1)
+    # Checked at once (the CDN is out of the agent's reach here: its verdict, not "pending").
+    expect(page.locator(f"#old-urls li[data-url='{OLD}']")).not_to_have_attribute(
+        "data-state", "pending")
+    assert CaseStore(browser.home).get(case.id).old_urls == [OLD]
+
+    # Pick the new image from the same page: cleaned of its camera metadata, kept as a photo.
+    picker = page.locator("#images [data-from-page='new-images']")
+    picker.locator("button.read-page").click()
+    figures = picker.locator(f".product-page[data-product='{PRODUCT}'] figure")
+    expect(figures).to_have_count(2)
+    assert not any(box.is_checked() for box in figures.locator("input[type=checkbox]").all())
+    picker.locator("button.take").click()
+    expect(picker.locator("span.message.error")).to_have_text(words(lang, "casePageNoneChosen"))
+    picker.locator(f"figure[data-url='{NEW}'] input[type=checkbox]").check()
+    keep_screenshot(page, f"case-from-page-{lang}-2-pick")
+    picker.locator("button.take").click()
+    # Kept, the case is read anew: the section drawn again, without the page's images.
+    expect(page.locator("#images [data-from-page] figure")).to_have_count(0)
+    vault = Vault.open(browser.home)
+    vault.unlock(PASSPHRASE)
+    [item] = vault.list(case=case.id, kind="photo")
+    assert item.original_name == NEW.rsplit("/", 1)[1]
+    assert b"Exif" not in vault.read(item.id)[:4096]
+    # Unlocked, the case page lists it among the new images.
+    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
+    page.click("#preflight form.unlock button")
+    expect(page.locator("#images .photos li")).to_have_count(1)
+    keep_screenshot(page, f"case-from-page-{lang}-3-picked")
+    page.close()
