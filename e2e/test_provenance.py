@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from e2e.conftest import wait_uploads
+from e2e.conftest import PRODUCT, wait_uploads
 from tests import image_fixtures as fx
 from tests.helpers import iprdesk
 
@@ -45,6 +45,7 @@ def test_an_uploaded_phone_photo_is_kept_as_the_original(browser, product, tmp_p
     [document] = record["documents"]["original"]
     assert document["sha256"] == hashlib.sha256(original).hexdigest()
     assert document["sealed_by"] == "upload" and record["name"] == "IMG_2041.jpg"
+    assert record["product"] == PRODUCT.split("/")[2]  # the product the page's address gives
 
     env = {"IPRDESK_PASSPHRASE": PASSPHRASE}
     item = json.loads(iprdesk("vault", "show", document["item"], "--json", home=browser.home,

@@ -5,6 +5,7 @@ linked to the clean copy by both hashes, with the vault locked, on by default.""
 import hashlib
 import json
 import tracemalloc
+from urllib.parse import quote
 
 import pytest
 
@@ -34,7 +35,8 @@ def originals_in(home) -> list:
 
 async def test_the_upload_guard_seals_the_original_with_the_vault_locked(vault_home, agent):
     photo = fx.photo_jpeg()  # a phone photo: GPS, camera make and model, capture time
-    r = await post_image(agent, photo, "IMG_2041.jpg", "?product=5f1a2b3c4d5e6f7a8b9c0d1e")
+    page = quote("https://merchant.joom.com/products/5f1a2b3c4d5e6f7a8b9c0d1e/edit", safe="")
+    r = await post_image(agent, photo, "IMG_2041.jpg", f"?page={page}")
     assert r.status == 200
     clean = await r.read()
     assert clean != photo
@@ -53,6 +55,19 @@ async def test_the_upload_guard_seals_the_original_with_the_vault_locked(vault_h
     assert (document.item, document.sha256, document.sealed_by) == (item.id, sha(photo),
                                                                      "upload")
     assert record.origin is None  # where it came from is the seller's to say
+
+
+async def test_the_product_comes_from_the_page_alone(vault_home, agent):
+    """One product per upload: the page's (casework.upload_check.page_product); a `product`
+    of the query, which the extension never sends, names nothing."""
+    page = quote("https://merchant.joom.com/ipr/complaints", safe="")
+    r = await post_image(agent, fx.photo_jpeg(), "IMG_2042.jpg", f"?page={page}&product=P1")
+    assert r.status == 200
+    clean = await r.read()
+    await agent.raw.server.app[STATE_KEY].services.originals.settled()
+    [(item, _)] = originals_in(vault_home)
+    assert item.product_ids == []
+    assert ProvenanceStore(vault_home).get(sha(clean)).product is None
 
 
 async def test_sealing_can_be_switched_off(vault_home, aiohttp_client, token):

@@ -99,3 +99,18 @@ async def test_uploading_anyway_is_recorded_on_the_case(agent, home):
     assert r.status == 200
     assert upload_check.UPLOADED_ANYWAY in (await r.json())["events"]
     assert upload_check.UPLOADED_ANYWAY in cases.CaseStore(home).get(case.id).events
+
+
+def test_the_product_a_page_gives(home):
+    """The product the upload guard's originals are sealed under: an open case's product the
+    address names (in the path or the query), else the Panel's product edit address's id."""
+    open_case(home, "CMP-40", products=["P7", "6a1f00aa01"])
+    panel = "https://merchant.joom.com"
+    assert upload_check.page_product(home, f"{panel}/product?id=6a1f00aa01&tab=images") == \
+        "6a1f00aa01"
+    assert upload_check.page_product(home, f"{panel}/products/{PRODUCT}/edit") == PRODUCT
+    assert upload_check.page_product(home, f"{panel}/products/{PRODUCT}/edit?x=1") == PRODUCT
+    for no_product in (f"{panel}/products/edit", f"{panel}/ipr/complaints",
+                       f"{panel}/products/{PRODUCT}/editor", None, ""):
+        assert upload_check.page_product(home, no_product) is None, no_product
+    assert upload_check.page_product(home, f"{panel}/products/a%20b/edit") == "a b"

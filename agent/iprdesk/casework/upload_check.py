@@ -11,12 +11,14 @@ URLs served (`urls.watch`). The seller who uploads anyway has it recorded on the
 (`UPLOADED_ANYWAY`).
 """
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from iprdesk.casework.cases import Case, CaseStore
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
+from iprdesk.text import shared_data
 from iprdesk.urls import watch as urlwatch
 
 # The case event recorded when the seller uploads a near-duplicate anyway.
@@ -24,12 +26,34 @@ UPLOADED_ANYWAY = "similar_image_uploaded"
 MAX_PAGE_URL = 2000
 
 
-def cases_of_page(home: Path, page_url: str) -> list[Case]:
-    """The open cases one of whose products the Panel page at `page_url` shows."""
+def _tokens(page_url: str) -> set[str]:
+    """The path segments and query values of a page address: where a product ID may be."""
     parts = urlsplit(str(page_url)[:MAX_PAGE_URL])
     tokens = {unquote(segment) for segment in parts.path.split("/") if segment}
-    tokens |= {value for _, value in parse_qsl(parts.query)}
+    return tokens | {value for _, value in parse_qsl(parts.query)}
+
+
+def cases_of_page(home: Path, page_url: str) -> list[Case]:
+    """The open cases one of whose products the Panel page at `page_url` shows."""
+    tokens = _tokens(page_url)
     return [case for case in CaseStore(home).all("open") if tokens & set(case.products)]
+
+
+def page_product(home: Path, page_url: str | None) -> str | None:
+    """The product the Panel page at `page_url` edits (the upload guard's originals are sealed
+    under it): a product of an open case its address names, as `check` finds them, else the
+    `{id}` of the Panel's product edit address (the page map's `productEditPath`)."""
+    if not page_url:
+        return None
+    tokens = _tokens(page_url)
+    named = [p for case in cases_of_page(home, page_url) for p in case.products if p in tokens]
+    if named:
+        return named[0]
+    edit_path = shared_data.load("pagemap.json")["pages"]["complaint-report"]["productEditPath"]
+    head, _, tail = edit_path.partition("{id}")
+    found = re.search(f"{re.escape(head)}([^/?#]+){re.escape(tail)}(?:$|[/?#])",
+                      urlsplit(str(page_url)[:MAX_PAGE_URL]).path)
+    return unquote(found.group(1))[:200] if found else None
 
 
 def check(home: Path, data: bytes, name: str, page_url: str) -> dict | None:

@@ -1,9 +1,11 @@
 """Build the agent's aiohttp application from the route modules."""
 
+import functools
 from pathlib import Path
 
 from aiohttp import web
 
+from iprdesk.casework import upload_check
 from iprdesk.config import Config
 from iprdesk.provenance import originals
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
@@ -59,6 +61,7 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
         return originals.keeper(home, lambda: vault_session.vault(activity=False), sealed_by)
 
     sealer = OriginalSealer(keep_original("upload"), keep_original("folder"),
+                            functools.partial(upload_check.page_product, home),
                             enabled=config.seal_originals)
 
     app = web.Application(middlewares=[front_door], client_max_size=MAX_BODY_LIMIT)

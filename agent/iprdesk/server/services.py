@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iprdesk.casework import old_urls
+from iprdesk.errors import IprdeskError
 from iprdesk.metadata.watcher import FolderWatcher, watchers_from_config
 from iprdesk.server.pairing import AuthStore
 from iprdesk.vault.session import VaultSession
@@ -17,6 +18,7 @@ from iprdesk.vault.session import VaultSession
 vault_log = logging.getLogger("iprdesk.vault")
 url_log = logging.getLogger("iprdesk.urlwatch")
 native_log = logging.getLogger("iprdesk.native")
+provenance_log = logging.getLogger("iprdesk.provenance")
 # How often the idle lock is checked; an unlock lasts `vault_idle_lock_seconds` plus at most this.
 IDLE_TICK_SECONDS = 1.0
 # How often the scheduler looks for due URLs; the schedule itself is in urls/watch.py.
@@ -112,18 +114,28 @@ class OriginalSealer:
     config.json's `seal_originals`, switched while the agent runs (PUT /v1/provenance/settings)."""
     keep_upload: Callable
     keep_folder: Callable
+    product_of_page: Callable[[str | None], str | None]  # casework.upload_check.page_product
     enabled: bool = True
     _pending: set[asyncio.Task] = field(default_factory=set)
 
-    def seal_later(self, name: str, original: bytes, clean, product: str | None = None) -> bool:
-        """Seal in a thread once the caller has answered; False when sealing is off."""
+    def seal_later(self, name: str, original: bytes, clean, page: str | None = None) -> bool:
+        """Seal in a thread once the caller has answered, under the product the upload's
+        Panel page edits; False when sealing is off."""
         if not self.enabled:
             return False
         task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(self.keep_upload, name, original, clean, product))
+            asyncio.to_thread(self._seal_upload, name, original, clean, page))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return True
+
+    def _seal_upload(self, name: str, original: bytes, clean, page: str | None):
+        try:
+            product = self.product_of_page(page)
+        except IprdeskError:  # a damaged case file: the original is still kept, unnamed
+            provenance_log.exception("no product for the page %s was uploaded on", name)
+            product = None
+        return self.keep_upload(name, original, clean, product)
 
     def seal_before_writing(self, name: str, original: bytes, clean) -> None:
         """The folder watchers' `keep_original`: seals in the watcher's thread when on."""

@@ -31,14 +31,13 @@ REPORT_HEADER = "X-Iprdesk-Report"
 @heavy
 async def strip(request: web.Request) -> web.Response:
     """Body: the image bytes. X-Filename: its name (percent-encoded UTF-8), for messages.
-    Query `heic_to_jpeg=1` converts HEIC photos; `product`: the product the image is for;
-    `page`: the address of the Panel page it is uploaded on, whose open case's complained
-    images it is compared with (the report's `case_check`, see casework.upload_check).
+    Query `heic_to_jpeg=1` converts HEIC photos; `page`: the address of the Panel page it is
+    uploaded on, whose open case's complained images it is compared with (the report's
+    `case_check`, see casework.upload_check) and whose product the sealed original names.
     Answer: the cleaned bytes, with the report in the X-Iprdesk-Report header (base64 of its
     JSON). The original is sealed into the vault after the answer (services.OriginalSealer).
     """
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
-    product = request.query.get("product", "").strip()[:200] or None
     heic_to_jpeg = request.query.get("heic_to_jpeg") in ("1", "true")
     page = request.query.get("page")
     data = await read_body(request)
@@ -73,7 +72,7 @@ async def strip(request: web.Request) -> web.Response:
     # cleaning), the report beside them as base64 of its UTF-8 JSON (headers are Latin-1).
     encoded = base64.b64encode(json.dumps(report, ensure_ascii=False).encode()).decode("ascii")
     seal = None if cleaned.report.clean else functools.partial(
-        state(request).services.originals.seal_later, name, data, cleaned_bytes, product)
+        state(request).services.originals.seal_later, name, data, cleaned_bytes, page)
     return _SentFirst(seal, body=cleaned_bytes, content_type=cleaned.mime, headers={
         REPORT_HEADER: encoded,
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(report['output_file'])}",
