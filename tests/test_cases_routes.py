@@ -74,7 +74,8 @@ async def test_bad_ids_and_events(agent):
 async def test_drafts(agent):
     case = await new_case(agent)
     body = await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json()
-    assert [d["id"] for d in body["drafts"]] == ["settlement_intent", "joom_support"]
+    assert [d["id"] for d in body["drafts"]] == ["settlement_intent", "joom_support",
+                                                 "counter_notice"]
     assert "CMP-1" in body["drafts"][1]["body"]
     # No vault, no images, no URLs: every fact is a gap, as is the unset seller name.
     support = body["drafts"][1]

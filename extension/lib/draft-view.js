@@ -37,6 +37,11 @@ export function renderDraft(draft, signal) {
   const text = `${draft.subject}\n\n${draft.body}`;
   const button = el("button", { className: "copy", type: "button", textContent: t("copyDraft") });
   button.addEventListener("click", () => copy(text, button), { signal });
+  // What sending it risks (a counter-notice's odds and consequences), before the letter.
+  const cautions = draft.cautions?.length
+    ? el("div", { className: "cautions" }, t("draftCautions"),
+      el("ul", {}, draft.cautions.map((caution) => el("li", { textContent: caution[l] }))))
+    : null;
   const gaps = draft.gaps.length
     ? el("div", { className: "gaps" }, t("draftGaps"),
       el("ul", {}, draft.gaps.map((gap) => el("li", { textContent: gap.explain[l] }))))
@@ -45,6 +50,7 @@ export function renderDraft(draft, signal) {
     el("summary", {}, draft.title[l]),
     el("p", { className: "note" }, draft.to[l]),
     el("p", { className: "subject", textContent: t("draftSubject", draft.subject) }),
+    cautions,
     gaps,
     markedBody(draft),
     button,

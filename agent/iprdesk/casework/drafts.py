@@ -6,7 +6,8 @@ legal terms are explained rather than machine-translated.
 
 A letter states only what iprdesk verified: a sentence that states a fact names the preflight
 checks behind it and is written only when they all passed. The preflight's results are the one
-source of truth, read here, never re-derived. Otherwise the letter holds a marked gap saying
+source of truth, read here, never re-derived; so are, for the counter-notice, the checks of each
+sealed original (casework/case_provenance.py). Otherwise the letter holds a marked gap saying
 what to write and why iprdesk could not confirm it.
 """
 
@@ -47,18 +48,61 @@ def _gap(data: dict, what: dict, reason: dict, checks: list[str]) -> dict:
     }
 
 
-def _check_gap(data: dict, sentence: dict, values: dict, results: dict) -> dict | None:
-    """None when every check behind the sentence passed, else its gap."""
+def _check_gap(data: dict, sentence: dict, values: dict, results: dict,
+               reasons: dict) -> dict | None:
+    """None when every check behind the sentence passed, else its gap (`reasons`: the gap
+    reason texts by status). A sentence that `ask`s is always a gap: iprdesk keeps no such
+    fact."""
+    if "ask" in sentence:
+        ask = sentence["ask"]
+        return _gap(data, ask["what"], ask["reason"], [])
     failing = [results[cid] for cid in sentence.get("requires", ())
                if results[cid].status != "pass"]
     if not failing:
         return None
-    reasons = data["gap"]["reason"]
     reason = {lang: " ".join(reasons[c.status][lang].format(message=c.message(lang))
                              for c in failing)
               for lang in i18n.LANGUAGES}
     what = {lang: i18n.fill(text, **values) for lang, text in sentence["gap"].items()}
     return _gap(data, what, reason, [c.id for c in failing])
+
+
+def _sentences(data: dict, sentences: list, values: dict, results: dict,
+               reasons: dict) -> tuple[list[str], list[dict]]:
+    texts, gaps = [], []
+    for sentence in sentences:
+        gap = _check_gap(data, sentence, values, results, reasons)
+        texts.append(gap["text"] if gap else i18n.fill(sentence["text"], **values))
+        gaps += [gap] if gap else []
+    return texts, gaps
+
+
+def _originals(data: dict, p: dict, values: dict, results: dict,
+               originals: list) -> tuple[str, list[dict]]:
+    """The paragraph citing each sealed original (case_provenance.originals), a fact about one
+    written only when its check passed; with none, the gap `none`."""
+    if not originals:
+        gap = _gap(data, p["none"]["what"], p["none"]["reason"], [])
+        return gap["text"], [gap]
+    blocks, gaps = [], []
+    for original in originals:
+        texts, found = _sentences(data, p["originals"], {**values, **original.values},
+                                  {**results, **{c.id: c for c in original.checks}},
+                                  data["gap"]["original_reason"])
+        blocks.append(" ".join(texts))
+        gaps += found
+    return "\n".join(blocks), gaps
+
+
+def _cautions(template: dict, case: cases.Case) -> list[dict]:
+    """What sending the letter risks, in each language; the court caution only when the case
+    names a court case or a Schedule A firm."""
+    cautions = list(template.get("cautions", []))
+    court = case.court_case or cases.schedule_a_firm(case.complainant)
+    if court and "court_caution" in template:
+        cautions.append({lang: text.format(court=court)
+                         for lang, text in template["court_caution"].items()})
+    return cautions
 
 
 def signature(data: dict, case: cases.Case, seller: dict) -> tuple[str, dict | None]:
@@ -77,9 +121,10 @@ def signature(data: dict, case: cases.Case, seller: dict) -> tuple[str, dict | N
 
 
 def render(case: cases.Case, name: str, checks: list, seller: dict | None = None,
-           now: datetime | None = None) -> dict:
+           now: datetime | None = None, originals: list | None = None) -> dict:
     """The draft `name` for the case; `checks` are the case's preflight results
-    (preflight.run) and `seller` its signer (config.Config.seller)."""
+    (preflight.run), `seller` its signer (config.Config.seller) and `originals` the sealed
+    originals a counter-notice cites (case_provenance.originals)."""
     data = shared_data.load("drafts.json")
     templates = data["drafts"]
     if name not in templates:
@@ -90,14 +135,15 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
     values["signature"], signature_gap = signature(data, case, seller or {})
     paragraphs = []
     for p in template["paragraphs"]:
-        texts, gaps = [], []
-        for sentence in p.get("sentences", [p]):
-            gap = _check_gap(data, sentence, values, results)
-            texts.append(gap["text"] if gap else i18n.fill(sentence["text"], **values))
-            gaps += [gap] if gap else []
+        if "originals" in p:
+            text, gaps = _originals(data, p, values, results, originals or [])
+        else:
+            texts, gaps = _sentences(data, p.get("sentences", [p]), values, results,
+                                     data["gap"]["reason"])
+            text = " ".join(texts)
         if "{signature}" in p.get("text", "") and signature_gap:
             gaps.append(signature_gap)
-        paragraphs.append({"text": " ".join(texts), "explain": p["explain"], "gaps": gaps})
+        paragraphs.append({"text": text, "explain": p["explain"], "gaps": gaps})
     gaps = [gap for p in paragraphs for gap in p["gaps"]]
     return {
         "id": name,
@@ -110,9 +156,11 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
         "gaps": gaps,
         "complete": not gaps,
         "terms": template["terms"],
+        # What sending it risks, for the seller in their language (never in the letter).
+        "cautions": _cautions(template, case),
     }
 
 
 def render_all(case: cases.Case, checks: list, seller: dict | None = None,
-               now: datetime | None = None) -> list[dict]:
-    return [render(case, name, checks, seller, now) for name in names()]
+               now: datetime | None = None, originals: list | None = None) -> list[dict]:
+    return [render(case, name, checks, seller, now, originals) for name in names()]

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_write_bytes
-from iprdesk.casework import cases, deadlines, drafts, notice, preflight
+from iprdesk.casework import case_provenance, cases, deadlines, drafts, notice, preflight
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -312,8 +312,7 @@ def preflight_inputs(command):
 
 
 def _run_preflight(home, c, agreements, payments, new_images, complained_images,
-                   passphrase_file, *, prompt: bool) -> list[preflight.Check]:
-    vault = _unlocked_vault(home, passphrase_file, prompt=prompt)
+                   vault) -> list[preflight.Check]:
     inputs = preflight.gather(
         home, c, agreement=_documents(agreements) or None, payment=_documents(payments) or None,
         new_images=[Path(p) for p in new_images],
@@ -338,7 +337,7 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
     home, lang = home_path(home), language()
     c = cases.CaseStore(home).resolve(case_id)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
-                            passphrase_file, prompt=True)
+                            _unlocked_vault(home, passphrase_file, prompt=True))
     result = preflight.report(c, checks, lang)
     if html_out:
         atomic_write_bytes(html_out, preflight.render_html(c, checks, lang).encode(), mode=0o644)
@@ -367,20 +366,29 @@ def preflight_cmd(case_id, agreements, payments, new_images, complained_images,
 @home_option
 def draft(case_id, name, agreements, payments, new_images, complained_images,
           passphrase_file, as_json, home):
-    """A message for the case: settlement_intent (to the firm) or joom_support.
+    """A message for the case: settlement_intent (to the firm), joom_support, or
+    counter_notice (to Joom, for images that are your own).
 
     It states a fact (images replaced, old URLs dead, agreement, payment) only when the
-    preflight, run on the same inputs as `iprdesk preflight`, confirms it; otherwise the
-    letter holds a [TO COMPLETE: ...] gap saying why. Signed with `iprdesk seller` details."""
+    preflight, run on the same inputs as `iprdesk preflight`, confirms it, and a fact about a
+    sealed original (camera, capture time, hash) only when iprdesk read it from the original
+    in the vault; otherwise the letter holds a [TO COMPLETE: ...] gap saying why. Signed with
+    `iprdesk seller` details."""
     home, lang = home_path(home), language()
     c = cases.CaseStore(home).resolve(case_id)
+    vault = _unlocked_vault(home, passphrase_file, prompt=False)
     checks = _run_preflight(home, c, agreements, payments, new_images, complained_images,
-                            passphrase_file, prompt=False)
-    result = drafts.render(c, name, checks, Config.load(home).seller())
+                            vault)
+    originals = case_provenance.originals(home, c, vault) if name == "counter_notice" else []
+    result = drafts.render(c, name, checks, Config.load(home).seller(), originals=originals)
     if as_json:
         echo_json(result)
         return
     click.secho(result["title"][lang], bold=True)
+    if result["cautions"]:
+        click.secho(i18n.text("draft.cautions", lang), fg="red", bold=True)
+        for caution in result["cautions"]:
+            click.echo(f"  - {caution[lang]}")
     for label, value in (("draft.to", result["to"][lang]), ("draft.subject", result["subject"])):
         click.echo(i18n.text("ui.field", lang, label=i18n.text(label, lang), value=value))
     click.echo()

@@ -36,6 +36,9 @@ class Findings:
     device: dict[str, str] = field(default_factory=dict)
     people: list[tuple[str, str]] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
+    # When the photo was taken, as the camera wrote it (EXIF DateTimeOriginal, ISO form, with
+    # OffsetTimeOriginal when there is one): the proof of authorship a counter-notice cites.
+    captured: str | None = None
     software: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     maker_notes_bytes: int = 0

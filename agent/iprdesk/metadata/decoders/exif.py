@@ -5,6 +5,7 @@ removed and reported, just without details.
 """
 
 import logging
+import re
 import struct
 import warnings
 
@@ -26,6 +27,9 @@ _DEVICE = {0x010F: "make", 0x0110: "model", 0xA431: "serial", 0xA434: "lens",
            0xA435: "lens_serial"}
 _LENS_MAKE = 0xA433
 _TIMES = (0x0132, 0x9003, 0x9004)
+_TAKEN, _TAKEN_OFFSET = 0x9003, 0x9011  # DateTimeOriginal, OffsetTimeOriginal
+_EXIF_TIME = re.compile(r"(\d{4}):(\d{2}):(\d{2}) (\d{2}:\d{2}:\d{2})")
+_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
 _SOFTWARE = (0x0131, 0x013C)  # Software, HostComputer
 _COMMENTS = (0x010E, 0x9286, 0x9C9C, 0x9C9F)  # description, user comment, XP comment/subject
 _MAKER_NOTE = 0x927C
@@ -76,6 +80,17 @@ def _degrees(dms, ref) -> float | None:
     return -value if str(ref).upper().startswith(("S", "W")) else value
 
 
+def _taken(tags: dict) -> str | None:
+    """DateTimeOriginal as ISO 8601 ("2024-05-01T10:00:00", "+08:00" added when the camera
+    wrote its offset); None when absent or not a time (cameras write "0000:00:00 ..." too)."""
+    found = _EXIF_TIME.fullmatch(_text(tags.get(_TAKEN) or ""))
+    if not found or found.group(1) == "0000":
+        return None
+    offset = _text(tags.get(_TAKEN_OFFSET) or "")
+    return (f"{found.group(1)}-{found.group(2)}-{found.group(3)}T{found.group(4)}"
+            + (offset if _OFFSET.fullmatch(offset) else ""))
+
+
 def read_exif(findings: Findings, blob: bytes, *, label: str = "EXIF") -> None:
     """Describe an EXIF block (with or without the "Exif" prefix) into `findings`."""
     findings.block(label, len(blob))
@@ -101,6 +116,8 @@ def read_exif(findings: Findings, blob: bytes, *, label: str = "EXIF") -> None:
     for tag in _TIMES:
         if tags.get(tag):
             findings.add("times", _text(tags[tag]))
+    if findings.captured is None:
+        findings.captured = _taken(tags)
     for tag in _SOFTWARE:
         if tags.get(tag):
             findings.add("software", _text(tags[tag]))

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from iprdesk import timeutil
-from iprdesk.casework import cases, drafts, notice, preflight
+from iprdesk.casework import case_provenance, cases, drafts, notice, preflight
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, read_json, state
@@ -110,11 +110,16 @@ async def add_old_urls(request: web.Request) -> web.Response:
     return _answer(request, case)
 
 
+def _unlocked_vault(request: web.Request):
+    """The vault when the user unlocked it from the extension, else None."""
+    vault = vault_session(request)
+    return vault.vault() if vault.unlocked else None
+
+
 def _preflight_work(request: web.Request, case: cases.Case):
     """A function running the case's preflight, for the pool: the documents come from the
     vault when the user unlocked it from the extension."""
-    home, vault, now = state(request).home, vault_session(request), _now(request)
-    unlocked = vault.vault() if vault.unlocked else None
+    home, unlocked, now = state(request).home, _unlocked_vault(request), _now(request)
     return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked), now)
 
 
@@ -122,10 +127,15 @@ def _preflight_work(request: web.Request, case: cases.Case):
 @heavy
 async def case_drafts(request: web.Request) -> web.Response:
     case = _case(request)
-    # A draft states only what the preflight verified, so it runs the preflight first.
-    checks = await in_pool(request, _preflight_work(request, case))
-    seller = Config.load(state(request).home).seller()
-    return web.json_response({"drafts": drafts.render_all(case, checks, seller)})
+    home, unlocked = state(request).home, _unlocked_vault(request)
+    # A draft states only what the preflight (and, for the counter-notice, the check of each
+    # sealed original) verified, so those run first.
+    preflight_work = _preflight_work(request, case)
+    checks, originals = await in_pool(request, lambda: (
+        preflight_work(), case_provenance.originals(home, case, unlocked)))
+    seller = Config.load(home).seller()
+    return web.json_response({"drafts": drafts.render_all(case, checks, seller,
+                                                          originals=originals)})
 
 
 @routes.post("/v1/cases/{case_id}/preflight")
