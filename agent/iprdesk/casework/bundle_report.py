@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from iprdesk import timeutil
-from iprdesk.casework import deadlines, preflight
+from iprdesk.casework import case_provenance, deadlines, preflight
 from iprdesk.casework.cases import Case, CaseStore
 from iprdesk.casework.preflight.render import CHECKS_CSS, checks_html, facts_rows
 from iprdesk.text import i18n
@@ -25,6 +25,8 @@ tr.done td.state { color: #15803d; }
 .thumbs { display: flex; flex-wrap: wrap; gap: .6em; }
 .thumbs figure { margin: 0; max-width: 180px; font-size: 12px; word-break: break-all; }
 .thumbs img { max-width: 180px; max-height: 180px; }
+table.provenance ul { margin: .2em 0; padding-left: 1.2em; }
+table.provenance code { word-break: break-all; }
 """
 
 
@@ -66,10 +68,32 @@ def _url_checks(results: list[dict] | None, lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _provenance(records: list | None, lang: str) -> str:
+    """Where the case's images come from, with the documents behind each (in the bundle when
+    it carries them: `records` None means it does not)."""
+    if records is None:
+        return ""
+    t = lambda key, **kw: html.escape(i18n.text(key, lang, **kw))  # noqa: E731
+    if not records:
+        return f'<h3>{t("bundle.provenance")}</h3><p>{t("bundle.no_provenance")}</p>'
+    rows = []
+    for record in records:
+        origin = t(f"provenance.origin.{record.origin or 'unset'}")
+        documents = "".join(
+            f'<li>{t(f"provenance.role.{role}")}: {html.escape(d.name or d.item)} '
+            f'<span class="muted">SHA-256 <code>{html.escape(d.sha256 or "-")}</code></span></li>'
+            for role in case_provenance.BUNDLED_ROLES for d in record.documents.get(role, []))
+        rows.append(f'<tr><th>{html.escape(record.name or record.image[:12])}</th>'
+                    f'<td>{origin}<ul>{documents}</ul></td></tr>')
+    return (f'<h3>{t("bundle.provenance")}</h3><p class="muted">{t("bundle.provenance_about")}'
+            f'</p><table class="provenance">{"".join(rows)}</table>')
+
+
 def section(home: Path, case: Case, vault, lang: str, now: datetime,
-            thumbnails: list[tuple[str, str]]) -> str:
+            thumbnails: list[tuple[str, str]], records: list | None = None) -> str:
     """The summary section of the report of `case`'s bundle, in `lang`. `thumbnails`: (file in
-    the bundle, data: URI) of the case's new images (product photos)."""
+    the bundle, data: URI) of the case's new images (product photos); `records`: the
+    provenance records whose documents the bundle carries (None: it carries none)."""
     t = lambda key, **kw: html.escape(i18n.text(key, lang, **kw))  # noqa: E731
     inputs = preflight.gather(home, case, vault=vault)
     checks = preflight.run(case, inputs, now)
@@ -99,15 +123,26 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
 <h3>{t("bundle.new_images")}</h3>
 {images}
 <p class="muted">{t("bundle.complained_images")}</p>
+{_provenance(records, lang)}
 <h3>{t("bundle.url_checks")}</h3>
 {_url_checks(inputs.url_results, lang)}
 </section>"""
 
 
-def for_case(home: Path, case_id: str | None, vault, lang: str, now: datetime):
-    """The `summary` export_bundle takes for the bundle of `case_id` (None: no case, none)."""
+def provenance(home: Path, case_id: str | None, vault) -> tuple[list | None, list[str]]:
+    """What a bundle of `case_id` carries to prove its images' provenance: the records (for
+    `for_case`) and the vault items behind them (export_bundle's `also`)."""
+    if case_id is None:
+        return None, []
+    return case_provenance.bundled_items(home, CaseStore(home).get(case_id), vault)
+
+
+def for_case(home: Path, case_id: str | None, vault, lang: str, now: datetime,
+             records: list | None = None):
+    """The `summary` export_bundle takes for the bundle of `case_id` (None: no case, none);
+    `records`, the provenance records whose documents it carries (`provenance`)."""
     if case_id is None:
         return None
     case = CaseStore(home).get(case_id)
     return lambda thumbnails: (f"<style>{CSS}</style>\n"
-                               + section(home, case, vault, lang, now, thumbnails))
+                               + section(home, case, vault, lang, now, thumbnails, records))

@@ -1,6 +1,6 @@
 """The provenance of a case's images (issue 15): the records of the images filed under the case
-or shown on its products, and the sealed originals a counter-notice cites, each with what the
-vault and the records prove about it.
+or shown on its products, the vault items behind them (for the case's bundle), and the sealed
+originals a counter-notice cites, each with what the vault and the records prove about it.
 
 A counter-notice says "this picture is mine" under penalty of perjury, so every fact it cites
 about an original is a check of its own (a preflight `Check`, ids in `ORIGINAL_FACTS`): `pass`
@@ -28,6 +28,8 @@ from iprdesk.vault.errors import VaultDamaged
 ORIGINAL_FACTS = ("original.own", "original.matches", "original.camera", "original.captured",
                   "original.intact")
 OWN_ORIGINS = ("own_photo", "own_design")
+# Roles of a record's documents a bundle carries, in the order its report lists them.
+BUNDLED_ROLES = ("original", "licence", "contract", "invoice")
 MAX_ORIGINALS = 12  # a counter-notice names the few pictures complained of, not a catalogue
 # Larger originals (RAW, PSD) are checked as they stream, but not read whole for their camera.
 MAX_INSPECTED = 64 * 1024 * 1024
@@ -47,6 +49,16 @@ def records(home: Path, case: Case, vault=None) -> list[Record]:
             if record is not None:
                 found.setdefault(record.image, record)
     return sorted(found.values(), key=lambda r: (r.created_at, r.image))
+
+
+def bundled_items(home: Path, case: Case, vault) -> tuple[list[Record], list[str]]:
+    """The records of the case's images and the vault items behind them (originals, licences,
+    contracts, invoices) still in the (unlocked) vault, for the case's bundle."""
+    found = records(home, case, vault)
+    present = {item.id for item in vault.list()}
+    ids = [d.item for r in found for role in BUNDLED_ROLES for d in r.documents.get(role, [])
+           if d.item in present]
+    return found, list(dict.fromkeys(ids))
 
 
 @dataclass

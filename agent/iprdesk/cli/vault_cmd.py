@@ -233,17 +233,24 @@ def verify(deep, passphrase_file, as_json, home):
 @click.option("--include-superseded", is_flag=True,
               help="Also include documents a newer one of the same kind replaced (left out "
                    "and listed in the report by default).")
+@click.option("--with-provenance", is_flag=True,
+              help="Also include the originals, licences, contracts and invoices that prove "
+                   "where the case's images come from (their provenance records), listed in "
+                   "the report. An original keeps its camera data and GPS location.")
 @passphrase_file_option
 @json_option
 @home_option
-def export(case, output, include_superseded, passphrase_file, as_json, home):
+def export(case, output, include_superseded, with_provenance, passphrase_file, as_json, home):
     """Write a signed appeal bundle (zip) of a case's evidence; its report begins with the
     case summary in the user's language (--lang)."""
     vault, case_id = _unlocked(home, passphrase_file), _case_id(home, case)
     lang = language()
+    records, also = (bundle_report.provenance(home_path(home), case_id, vault)
+                     if with_provenance else (None, []))
     summary = export_bundle(vault, output, case=case_id, include_superseded=include_superseded,
+                            also=also,
                             summary=bundle_report.for_case(home_path(home), case_id, vault, lang,
-                                                           utc_now()), lang=lang)
+                                                           utc_now(), records), lang=lang)
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint, "superseded": summary.superseded})

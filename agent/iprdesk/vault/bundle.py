@@ -178,18 +178,23 @@ def _thumbnail(data: bytes) -> str | None:
 
 def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
                   ids: list[str] | None = None, include_superseded: bool = False,
+                  also: list[str] = (),
                   summary: Callable[[list[tuple[str, str]]], str] | None = None,
                   lang: str = "en") -> ExportSummary:
     """Write the evidence of `case` (or the given ids) to a signed zip at `out`. Documents a
     newer one of the same kind replaced (a corrected bank slip) are left out of a case's
-    bundle and named in its report, unless `include_superseded`. `summary`, given the
-    thumbnails of the product photos ((file, data: URI) pairs), returns the case summary
-    section that heads the report, in `lang` (casework.bundle_report)."""
+    bundle and named in its report, unless `include_superseded`. `also`: more vault items
+    the bundle carries beside the case's (the originals and licences behind its images'
+    provenance). `summary`, given the thumbnails of the product photos ((file, data: URI)
+    pairs), returns the case summary section that heads the report, in `lang`
+    (casework.bundle_report)."""
     out = Path(out)
     items = [vault.item(i) for i in ids] if ids else vault.list(case=case)
     superseded: list[Item] = []
     if not ids and not include_superseded:
         items, superseded = split_superseded(items)
+    listed = {item.id for item in items}
+    items += [vault.item(i) for i in dict.fromkeys(also) if i not in listed]
     if not items:
         raise BadInput(key="vault.error.nothing_to_export_case", params={"case": case}) if case \
             else BadInput(key="vault.error.nothing_to_export")

@@ -227,6 +227,9 @@ async def export(request: web.Request) -> web.StreamResponse:
     include_superseded = body.get("include_superseded", False)
     if not isinstance(include_superseded, bool):
         raise BadInput(key="error.evidence.include_superseded")
+    with_provenance = body.get("provenance", False)
+    if not isinstance(with_provenance, bool):
+        raise BadInput(key="error.evidence.provenance")
     lang = body.get("lang", "en")
     if lang not in i18n.LANGUAGES:
         raise BadInput(key="error.request.lang", params={"languages": list(i18n.LANGUAGES)})
@@ -237,9 +240,14 @@ async def export(request: web.Request) -> web.StreamResponse:
     with disk_full_means("bundle_not_made"), tempfile.TemporaryDirectory(
             prefix=".export-", dir=state(request).home) as folder:
         path = Path(folder) / "bundle.zip"
-        summary = await in_pool(request, lambda: export_bundle(
-            vault, path, case=case, include_superseded=include_superseded,
-            summary=bundle_report.for_case(home, case, vault, lang, now), lang=lang))
+        def export_work():
+            records, also = (bundle_report.provenance(home, case, vault) if with_provenance
+                             else (None, []))
+            return export_bundle(
+                vault, path, case=case, include_superseded=include_superseded, also=also,
+                summary=bundle_report.for_case(home, case, vault, lang, now, records), lang=lang)
+
+        summary = await in_pool(request, export_work)
         data = path.read_bytes()
     # The case is free text: only safe characters reach the header (a quote would end the
     # name early, a line break would start a header of its own).
