@@ -109,7 +109,8 @@ def test_the_report_lists_them_in_chinese(vault_home, proven_case, tmp_path):
     with zipfile.ZipFile(out) as zf:
         report = zf.read("report.html").decode()
     section = report.split("图片来源", 1)[1]
-    for text in ("自己拍摄的照片", "有授权的图库图片", "原始文件", "授权书"):
+    for text in ("自己拍摄的照片", "有授权的图库图片", "原始文件：IMG_2041.jpg",
+                 "授权书：licence.txt"):
         assert text in section, text
     assert sha(original) in section and "Where the images come from" not in report
 

@@ -68,6 +68,14 @@ def _url_checks(results: list[dict] | None, lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _document(role: str, document, lang: str) -> str:
+    """One document behind a provenance record: its role and name, its SHA-256."""
+    named = i18n.text("ui.field", lang, label=i18n.text(f"provenance.role.{role}", lang),
+                      value=document.name or document.item)
+    return (f'<li>{html.escape(named)}<br><span class="muted">SHA-256 '
+            f'<code>{html.escape(document.sha256 or "-")}</code></span></li>')
+
+
 def _provenance(records: list | None, lang: str) -> str:
     """Where the case's images come from, with the documents behind each (in the bundle when
     it carries them: `records` None means it does not)."""
@@ -79,10 +87,8 @@ def _provenance(records: list | None, lang: str) -> str:
     rows = []
     for record in records:
         origin = t(f"provenance.origin.{record.origin or 'unset'}")
-        documents = "".join(
-            f'<li>{t(f"provenance.role.{role}")}: {html.escape(d.name or d.item)} '
-            f'<span class="muted">SHA-256 <code>{html.escape(d.sha256 or "-")}</code></span></li>'
-            for role in case_provenance.BUNDLED_ROLES for d in record.documents.get(role, []))
+        documents = "".join(_document(role, d, lang) for role in case_provenance.BUNDLED_ROLES
+                            for d in record.documents.get(role, []))
         rows.append(f'<tr><th>{html.escape(record.name or record.image[:12])}</th>'
                     f'<td>{origin}<ul>{documents}</ul></td></tr>')
     return (f'<h3>{t("bundle.provenance")}</h3><p class="muted">{t("bundle.provenance_about")}'
