@@ -323,3 +323,17 @@ async def test_route_drafts_include_the_counter_notice(vault_home, agent):
     [cn] = [d for d in body["drafts"] if d["id"] == "counter_notice"]
     assert f"SHA-256 hash is {document.sha256}" in cn["body"]
     assert "Apple iPhone 14 Pro" in cn["body"]
+
+
+def test_a_name_or_camera_with_control_characters_is_one_plain_line(vault_home, case):
+    """The letter is printed on a terminal and pasted into a form: what a file carries cannot
+    forge a line or send an escape sequence."""
+    complained(vault_home, case)
+    out = io.BytesIO()
+    PICTURE.convert("RGB").save(out, "JPEG", quality=92,
+                                exif=fx.exif_bytes(model="X1\x1b[2J\nForged line"))
+    sealed(vault_home, out.getvalue(), name="IMG\x1b]0;title\x07.jpg")
+    body = draft(vault_home, case, unlocked(vault_home))["body"]
+    assert "\x1b" not in body and "\x07" not in body
+    assert "records the camera make and model as Apple X1 [2J Forged line." in body
+    assert 'Original file "IMG ]0;title .jpg":' in body

@@ -14,7 +14,7 @@ from datetime import UTC
 from pathlib import Path
 
 from iprdesk import timeutil
-from iprdesk.casework.cases import Case
+from iprdesk.casework.cases import CONTROL, Case
 from iprdesk.casework.preflight import Check
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
@@ -92,8 +92,14 @@ def _all_unknown(key: str, params: dict | None = None) -> list[Check]:
     return [Check(fact, "unknown", [(key, params or {})]) for fact in ORIGINAL_FACTS[1:]]
 
 
+def _plain(value: str) -> str:
+    """A file's name or its EXIF as a line of the letter: control characters (a terminal's
+    escape sequences, a forged line break) become spaces."""
+    return " ".join(CONTROL.sub(" ", value).split())[:200]
+
+
 def _camera(device: dict) -> str | None:
-    make, model = device.get("make", "").strip(), device.get("model", "").strip()
+    make, model = _plain(device.get("make", "")), _plain(device.get("model", ""))
     if model and make and model.lower().startswith(make.lower()):
         return model
     return " ".join(part for part in (make, model) if part) or None
@@ -132,7 +138,7 @@ def _read(vault, document, record: Record) -> tuple[Check, bytes | None, object]
 
 
 def _proof(record: Record, document, vault, references) -> SealedOriginal:
-    name = document.name or record.name or document.item
+    name = _plain(document.name or record.name or document.item)
     original = SealedOriginal(name=name, image=record.image, values={"original_name": name})
     original.checks.append(_own(record))
     if vault is None or not vault.unlocked:
