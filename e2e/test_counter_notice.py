@@ -1,11 +1,14 @@
 """The counter-notice draft on the case page, in real Chromium with the real agent, in English
 and Chinese: a photo whose original was sealed (locked vault, by the CLI) is cited by camera,
 capture time, SHA-256 and sealing time once the seller unlocks the vault, and not before; the
-odds and consequences are said in the seller's language above the letter. Screenshots when
-IPRDESK_SHOTS names a folder."""
+odds and consequences are said in the seller's language above the letter. The case's bundle,
+when the seller asks for it, carries that original and lists it in its report. Screenshots
+when IPRDESK_SHOTS names a folder."""
 
+import hashlib
 import io
 import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -26,6 +29,7 @@ PICTURE = product_photo(41, (480, 360))
 pytestmark = [pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai"),
               pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")]
 ODDS = {"en": "rarely succeeds", "zh_CN": "很少成功"}
+PROVENANCE = {"en": "Where the images come from", "zh_CN": "图片来源"}
 
 
 @pytest.fixture
@@ -91,3 +95,17 @@ def test_the_counter_notice_cites_the_sealed_original_once_unlocked(browser, lan
         assert "伪证" in explained and "送达" in explained
     draft.scroll_into_view_if_needed()
     keep_screenshot(page, f"counter-notice-{lang}")
+
+    # The bundle, with what proves the images' provenance: the original, listed in the report.
+    page.check("#bundle input[name=provenance]")
+    with page.expect_download() as download:
+        page.click("#bundle button.export")
+    saved = tmp_path / "bundle.zip"
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as zf:
+        [original] = [n for n in zf.namelist() if n.startswith("original/")]
+        assert hashlib.sha256(zf.read(original)).hexdigest() == sha
+        report = zf.read("report.html").decode()
+    assert PROVENANCE[lang] in report and sha in report
+    assert json.loads(iprdesk("vault", "verify-bundle", str(saved), "--json",
+                              home=browser.home).stdout)["ok"]

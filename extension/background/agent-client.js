@@ -238,10 +238,12 @@ export const lockVault = () => request("/v1/vault/lock", { method: "POST" });
 export const listEvidence = (caseId) =>
   request(`/v1/vault/items${caseId ? `?case=${encodeURIComponent(caseId)}` : ""}`);
 
-// The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`.
-export async function exportBundle(caseId, lang) {
+// The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`; with
+// `provenance`, the originals and licences behind its images' provenance records too.
+export async function exportBundle(caseId, lang, provenance = false) {
   const response = await request("/v1/vault/export", {
-    method: "POST", json: { ...(caseId ? { case: caseId } : {}), ...(lang ? { lang } : {}) },
+    method: "POST", json: { ...(caseId ? { case: caseId } : {}), ...(lang ? { lang } : {}),
+                            ...(provenance ? { provenance } : {}) },
     raw: true, timeoutMs: 120000 });
   return new Uint8Array(await response.arrayBuffer());
 }

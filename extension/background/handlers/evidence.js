@@ -182,8 +182,8 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.listEvidence(caseId);
   },
-  "vault.export": async ({ caseId, lang }, sender) => {
+  "vault.export": async ({ caseId, lang, provenance }, sender) => {
     requireExtensionPage(sender);
-    return { data: toBase64(await agent.exportBundle(caseId, lang)) };
+    return { data: toBase64(await agent.exportBundle(caseId, lang, provenance === true)) };
   },
 };
