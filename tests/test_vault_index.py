@@ -36,6 +36,13 @@ def unsealed(monkeypatch):
     return opened
 
 
+def index_file(home) -> tuple:
+    """The index's path and key."""
+    vault = Vault.open(home)
+    vault.unlock(PASSPHRASE)
+    return Vault.location(home) / index.NAME, index.index_key(vault._require_keys().x25519)
+
+
 def listed(home) -> list[tuple]:
     vault = Vault.open(home)
     vault.unlock(PASSPHRASE)
@@ -82,10 +89,7 @@ def test_adds_relabels_and_deletes_keep_the_listing_true(known, unsealed):
 
 def test_an_index_entry_counts_only_for_the_object_file_the_journal_records(known, unsealed):
     truth = listed(known)
-    vault = Vault.open(known)
-    vault.unlock(PASSPHRASE)
-    key = index.index_key(vault._require_keys().x25519)
-    path = Vault.location(known) / index.NAME
+    path, key = index_file(known)
     saved = index.load(path, key)
     file_sha, meta = saved.items["cb8ba3eb618bb46e"]
     # Sealed with the right key, but for another object file than the journal's.
@@ -179,10 +183,7 @@ def test_an_index_whose_journal_entry_changed_is_not_resumed(known, journal_read
 
 def test_a_format_1_index_is_read_then_rewritten_as_format_2(known, unsealed):
     truth = listed(known)
-    vault = Vault.open(known)
-    vault.unlock(PASSPHRASE)
-    key = index.index_key(vault._require_keys().x25519)
-    path = Vault.location(known) / index.NAME
+    path, key = index_file(known)
     items = index.load(path, key).items
     # What iprdesk before format 2 wrote: the items map alone, under the old magic.
     plain = json.dumps(items).encode()
