@@ -1,5 +1,7 @@
-"""Image provenance in the desk and the options page, in real Chromium with the real extension
-and agent, in English and in Chinese: the desk opened at an image sets where it came from; a
+"""Image provenance on the product page, in the desk and the options page, in real Chromium
+with the real extension and agent, in English and in Chinese: each product image says its
+origin on record or asks where it is from, which opens the desk at that image; the desk
+opened at an image sets where it came from; a
 licence attached (with the vault locked) is sealed into the vault, listed with its hash and
 checked at once, each finding with the sentence that decided it and what to check by hand;
 checking it again from the vault needs the vault unlocked; the options page switches the
@@ -7,18 +9,31 @@ sealing of originals, on by default."""
 
 import hashlib
 import json
+import os
 
 import pytest
+from bench.imagegen import jpeg, product_photo
 from playwright.sync_api import expect
 
-from e2e.conftest import keep_screenshot, words
+from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image, keep_screenshot, words
 from iprdesk.config import Config
 from iprdesk.text import i18n
 from tests.helpers import iprdesk
 from tests.test_licence import SELLER
 
 PASSPHRASE = "e2e vault passphrase"
-pytestmark = [pytest.mark.browser(vault=PASSPHRASE),
+# Two product images the mock CDN serves (the page's other two are gone: no hash, no question).
+RECORDED, ASKED = jpeg(product_photo(21, (400, 400))), jpeg(product_photo(22, (400, 400)))
+RECORDED_URL, ASKED_URL = ("https://img.joomcdn.net/" + c * 40 + "_1024_1024.jpeg" for c in "ab")
+
+
+def serve_images(b):
+    b.panel.cdn.update({"/" + "a" * 40 + "_1024_1024.jpeg": cdn_image(RECORDED),
+                        "/" + "b" * 40 + "_1024_1024.jpeg": cdn_image(ASKED)})
+
+
+pytestmark = [pytest.mark.browser(vault=PASSPHRASE, setup=serve_images,
+                                  pages={BADGE_PRODUCT: "product-edit-images.html"}),
               pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")]
 
 # A designer's licence that covers none of what a seller needs.
@@ -129,3 +144,95 @@ def test_the_options_page_switches_the_sealing_of_originals(browser, request):
     expect(page.locator("#seal-originals-message")).to_have_text(words(lang, "settingSaved"))
     assert json.loads((browser.home / "config.json").read_text())["seal_originals"] is True
     page.close()
+
+
+def where_button(page, url):
+    return page.locator(f"{BADGE}[data-iprdesk-image='{url}'] .where")
+
+
+def test_the_product_page_asks_where_each_image_is_from(browser, request):
+    lang = lang_of(request)
+    recorded, asked = (hashlib.sha256(b).hexdigest() for b in (RECORDED, ASKED))
+    iprdesk("provenance", "set", recorded, "--origin", "own_photo", home=browser.home)
+    page = browser.open_panel(BADGE_PRODUCT)
+    expect(where_button(page, RECORDED_URL)).to_have_text(
+        i18n.text("provenance.origin.own_photo", lang))
+    expect(where_button(page, RECORDED_URL)).to_have_attribute(
+        "title", words(lang, "imageProvenanceChange"))
+    ask = where_button(page, ASKED_URL)
+    expect(ask).to_have_text(words(lang, "imageProvenanceAsk"))
+    expect(ask).to_have_attribute("data-origin", "")
+    keep_screenshot(page, f"product-provenance-{lang}")
+
+    with browser.context.expect_page() as opened:
+        ask.click()
+    name = "b" * 40 + "_1024_1024.jpeg"
+    assert opened.value.url == browser.ext_url(
+        f"desk/desk.html?image={asked}&name={name}#provenance")
+    # A tab the extension opens misses Playwright's language: the desk is read in one it opens.
+    opened.value.close()
+    desk = browser.open_extension_page(f"desk/desk.html?image={asked}&name={name}#provenance")
+    row = desk.locator(f"#provenance li.prov-row[data-image='{asked}']")
+    expect(row.locator(".prov-name")).to_have_text(name)
+    row.locator("form.prov-editor .origin-select").select_option("own_design")
+    row.locator("form.prov-editor button.save").click()
+    expect(row.locator(".origin-badge")).to_have_text(
+        i18n.text("provenance.origin.own_design", lang))
+    assert record(browser, asked)["origin"] == "own_design"
+    desk.close()
+    page.reload()
+    expect(where_button(page, ASKED_URL)).to_have_text(
+        i18n.text("provenance.origin.own_design", lang))
+    page.close()
+
+
+def release(pipe):
+    """Give the pipe's reader (the audit) its bytes and the end of the file, if it reads."""
+    try:
+        writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:  # nobody reads it (any more)
+        return
+    os.write(writer, b"not an image")
+    os.close(writer)
+
+
+def test_the_desk_audits_catalogue_folders_with_a_progress_bar(browser, request, tmp_path):
+    lang = lang_of(request)
+    catalogue = tmp_path / f"catalogue-{lang}"
+    (catalogue / "store-2").mkdir(parents=True)
+    own, new = catalogue / "own.jpg", catalogue / "store-2" / "new.jpg"
+    own.write_bytes(jpeg(product_photo(31, (120, 120))))
+    new.write_bytes(jpeg(product_photo(32, (120, 120))))
+    iprdesk("provenance", "set", str(own), "--origin", "own_photo", home=browser.home)
+    # The last image is a pipe: the audit waits on it, so its progress can be seen midway.
+    pipe = catalogue / "store-2" / "zz-pipe.jpg"
+    os.mkfifo(pipe)
+    request.addfinalizer(lambda: release(pipe))  # a failed test must not leave the agent waiting
+
+    desk = browser.open_extension_page("desk/desk.html#provenance-audit")
+    section = desk.locator("#provenance-audit")
+    section.locator("#audit-folders").fill(str(catalogue))
+    section.locator("#audit-start").click()
+    expect(section.locator("#audit-progress-text")).to_have_text(
+        words(lang, "deskAuditProgress", "3", "2").replace("{image|images}", "images"))
+    expect(section.locator("#audit-progress")).to_have_attribute("value", "2")
+    expect(section.locator("#audit-start")).to_be_disabled()
+    keep_screenshot(desk, f"desk-audit-progress-{lang}")
+    release(pipe)
+
+    expect(section.locator("#audit-summary")).to_have_text(
+        words(lang, "deskAuditSummary", "3", "2").replace("{image|images}", "images"))
+    listed = section.locator("#audit-images li")
+    expect(listed).to_have_count(2)
+    expect(listed.locator(".path")).to_have_text([str(new), str(pipe)])
+    expect(listed.locator(".verdict")).to_have_text([words(lang, "deskAuditNoRecord")] * 2)
+    expect(section.locator("#audit-start")).to_be_enabled()
+    keep_screenshot(desk, f"desk-audit-done-{lang}")
+
+    # Each image found leads to its record: the editor opens in the provenance section.
+    sha = hashlib.sha256(new.read_bytes()).hexdigest()
+    section.locator(f"#audit-images li[data-image='{sha}'] button.open-record").click()
+    row = desk.locator(f"#provenance li.prov-row[data-image='{sha}']")
+    expect(row.locator(".prov-name")).to_have_text("new.jpg")
+    expect(row.locator("form.prov-editor")).to_be_visible()
+    desk.close()

@@ -1,6 +1,7 @@
 """Provenance records: the store, `iprdesk provenance set/show/list/licence` and the agent's
 routes, with real files, a real vault and the agent on a loopback socket."""
 
+import asyncio
 import hashlib
 import json
 from pathlib import Path
@@ -243,3 +244,49 @@ def test_audit_lists_images_without_a_record_or_with_a_failing_licence(vault_hom
     run(vault_home, "provenance", "set", str(stock), "--licence", str(files / "licence.txt"))
     out = run(vault_home, "provenance", "audit", str(catalogue), env=env).output
     assert i18n.text("provenance.audit.summary", "en", count=3, failing=0) in out
+
+
+async def audited(agent) -> dict:
+    """The audit's answer once it has finished (it runs in the agent's background); the
+    bound only ends a broken test on a loaded machine."""
+    for _ in range(600):
+        found = await (await agent.get("/v1/provenance/audit")).json()
+        if found["state"] in ("done", "failed"):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(found)
+
+
+async def test_route_audits_catalogue_folders_in_the_background(vault_home, agent, files,
+                                                                 seller, tmp_path):
+    catalogue = tmp_path / "catalogue"
+    catalogue.mkdir()
+    own, stock, new = (catalogue / n for n in ("own.jpg", "stock.jpg", "new.jpg"))
+    for n, path in enumerate((own, stock, new)):
+        path.write_bytes(fx.photo_jpeg(size=(64 + n, 48)))
+    run(vault_home, "provenance", "set", str(own), "--origin", "own_photo")
+    run(vault_home, "provenance", "set", str(stock), "--origin", "stock", "--licence",
+        str(files / "bad-licence.txt"))
+    r = await agent.get("/v1/provenance/audit")
+    assert (await r.json()) == {"state": "none", "watched_folders": []}
+    r = await agent.request("POST", "/v1/provenance/audit", json={})
+    assert r.status == 400 and (await r.json())["error"]["key"] == "provenance.audit.bad_folders"
+    r = await agent.request("POST", "/v1/provenance/audit", json={"folders": [str(own)]},
+                            headers={"Accept-Language": "zh-CN"})
+    assert (await r.json())["error"]["message"] == i18n.text(
+        "provenance.audit.not_a_folder", "zh_CN", folder=str(own))
+
+    # Locked: the licence is listed as not checked, never as good.
+    r = await agent.request("POST", "/v1/provenance/audit", json={"folders": [str(catalogue)]})
+    assert r.status == 202 and (await r.json())["folders"] == [str(catalogue)]
+    found = await audited(agent)
+    assert (found["state"], found["total"], found["done"], found["failing"]) == ("done", 3, 3, 1)
+    listed = {Path(i["path"]).name: i for i in found["images"]}
+    assert {name: i["verdict"] for name, i in listed.items()} == {
+        "stock.jpg": "licence_locked", "new.jpg": "no_record"}
+    assert listed["new.jpg"]["image"] == sha(new.read_bytes())
+    assert (await unlock(agent)).status == 200
+    r = await agent.request("POST", "/v1/provenance/audit", json={"folders": [str(catalogue)]})
+    assert r.status == 202
+    found = await audited(agent)
+    assert found["counts"]["licence_fail"] == 1 and found["failing"] == 2

@@ -1,12 +1,17 @@
 """Audit by provenance: every image of a catalogue folder without a provenance record, or
 whose record's licence fails the licence check, so a seller can show for each image where it
-came from and why they may use it."""
+came from and why they may use it. `Job` is one audit as the desk follows it: how far it has
+come (for a progress bar) and, once done, what it found."""
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from iprdesk import timeutil
+from iprdesk.errors import BadInput, IprdeskError
+from iprdesk.images import similar
 from iprdesk.provenance import evidence
 from iprdesk.provenance.records import ProvenanceStore, image_sha256
 from iprdesk.vault import Vault
@@ -61,3 +66,78 @@ def audit(home: Path, paths: list[Path], *, vault: Vault | None, seller: dict, t
         found.append(Audited(path, verdict, sha, record.origin if record else None))
         on_done()
     return found
+
+
+MAX_FOLDERS = 20
+
+
+class Stopped(Exception):
+    """The job was asked to stop (the agent stopping)."""
+
+
+def folders_of(values) -> list[Path]:
+    """The catalogue folders a request names: existing folders, at most MAX_FOLDERS."""
+    if not isinstance(values, list) or not values or len(values) > MAX_FOLDERS or not all(
+            isinstance(v, str) and v.strip() for v in values):
+        raise BadInput(key="provenance.audit.bad_folders", params={"max": MAX_FOLDERS})
+    folders = [Path(v.strip()).expanduser() for v in values]
+    for folder in folders:
+        if not folder.is_dir():
+            raise BadInput(key="provenance.audit.not_a_folder", params={"folder": str(folder)})
+    return folders
+
+
+@dataclass
+class Job:
+    """One audit of catalogue folders, run in a thread: `total` is known once the folders are
+    listed, `done` counts the images judged so far."""
+    folders: list[Path]
+    started_at: str = field(default_factory=lambda: timeutil.iso(timeutil.utc_now()))
+    state: str = "listing"  # listing, checking, done, failed
+    total: int | None = None
+    done: int = 0
+    found: list[Audited] = field(default_factory=list)
+    finished_at: str | None = None
+    error: IprdeskError | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("listing", "checking")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self, home: Path, *, vault: Vault | None, seller: dict, today: date) -> None:
+        """The whole audit (blocking): what it found, or the error that ended it."""
+        def one_more():
+            self.done += 1
+            if self._stop.is_set():
+                raise Stopped
+        try:
+            paths = [p for folder in self.folders for p in similar.image_files(folder)]
+            self.total, self.state = len(paths), "checking"
+            self.found = audit(home, paths, vault=vault, seller=seller, today=today,
+                               on_done=one_more)
+            self.state = "done"
+        except Stopped:
+            self.state = "failed"
+            self.error = IprdeskError(key="provenance.audit.stopped")
+        except IprdeskError as e:
+            self.state, self.error = "failed", e
+        finally:
+            self.finished_at = timeutil.iso(timeutil.utc_now())
+
+    def to_dict(self, lang: str) -> dict:
+        """The job's progress; once done, its counts per verdict and the images that need the
+        seller (every verdict but `recorded`)."""
+        counts = dict.fromkeys(VERDICTS, 0)
+        for item in self.found:
+            counts[item.verdict] += 1
+        return {"state": self.state, "folders": [str(f) for f in self.folders],
+                "total": self.total, "done": self.done, "started_at": self.started_at,
+                "finished_at": self.finished_at, "counts": counts,
+                "failing": sum(counts[v] for v in FAILING),
+                "images": [a.to_dict() for a in self.found if a.verdict != "recorded"],
+                "error": None if self.error is None else {
+                    "code": self.error.code, "message": self.error.text(lang)}}

@@ -34,6 +34,7 @@ from iprdesk.server.services import (
     FolderWatchers,
     Holds,
     OriginalSealer,
+    ProvenanceAudits,
     Services,
     UrlScheduler,
     VaultService,
@@ -79,6 +80,7 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
             holds=Holds(auth, managed=managed, watching=bool(config.watch),
                         grace_seconds=grace_seconds),
             originals=sealer,
+            audits=ProvenanceAudits(home),
         ),
         clock=Clock.from_environment(),
     )

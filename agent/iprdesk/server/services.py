@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iprdesk.casework import old_urls
-from iprdesk.errors import IprdeskError
+from iprdesk.errors import Conflict, IprdeskError
 from iprdesk.metadata.watcher import FolderWatcher, watchers_from_config
+from iprdesk.provenance import audit
 from iprdesk.server.pairing import AuthStore
 from iprdesk.vault.session import VaultSession
 
@@ -155,6 +156,33 @@ class OriginalSealer:
 
 
 @dataclass
+class ProvenanceAudits:
+    """The catalogue audit by provenance (provenance/audit.py), one at a time, in a thread of
+    its own (it reads every image of the folders); the desk follows `job` for its progress."""
+    home: Path
+    job: audit.Job | None = None
+    _task: asyncio.Task | None = None
+
+    def begin(self, folders: list[Path], **facts) -> audit.Job:
+        """Start auditing `folders`; `facts`: the vault (None: locked), seller and today."""
+        if self.job is not None and self.job.running:
+            raise Conflict(key="provenance.audit.running")
+        self.job = audit.Job(folders)
+        self._task = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(self.job.run, self.home, **facts))
+        return self.job
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+@dataclass
 class Holds:
     """The browsers holding this agent: one native host per open native messaging port, each
     through a `POST /v1/session/hold` connection that lasts as long as the port.
@@ -220,6 +248,7 @@ class Services:
     folder_watchers: FolderWatchers
     holds: Holds
     originals: OriginalSealer
+    audits: ProvenanceAudits
 
     @contextlib.asynccontextmanager
     async def running(self):
@@ -227,7 +256,7 @@ class Services:
         async with contextlib.AsyncExitStack() as stack:
             # Stopped last first: the originals being sealed are sealed before the vault locks.
             for service in (self.holds, self.vault, self.originals, self.url_scheduler,
-                            self.folder_watchers):
+                            self.folder_watchers, self.audits):
                 await service.start()
                 stack.push_async_callback(service.stop)
             yield

@@ -52,6 +52,15 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.request(`${image(sha256)}/licence`, { timeoutMs: 60000 });
   },
+  // The catalogue audit: its progress and findings; started on the folders given.
+  "provenance.audit": (_m, sender) => {
+    requireExtensionPage(sender);
+    return agent.request("/v1/provenance/audit");
+  },
+  "provenance.startAudit": ({ folders }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request("/v1/provenance/audit", { method: "POST", json: { folders } });
+  },
   // For the product page's overlay: which of these images have a record, and their origin.
   "provenance.known": async ({ hashes }) => {
     if (!Array.isArray(hashes)) throw new Error("hashes must be a list");

@@ -1,7 +1,9 @@
 // The product edit page: a badge on each product image saying whether it is fine, a
 // near-duplicate of a complained picture, still carries metadata, or sits at an old URL that
-// is still live. The service worker decides which images are product images (Joom CDN hosts
-// from shared data) and asks the agent; this module only finds <img> elements and draws.
+// is still live, and under it where the image came from (its provenance record's origin) or
+// the question "where is this image from?", which opens the desk at that image to record it.
+// The service worker decides which images are product images (Joom CDN hosts from shared
+// data) and asks the agent; this module only finds <img> elements and draws.
 (() => {
   const BADGE_CSS = `
     .badges { display: flex; flex-wrap: wrap; gap: 3px; }
@@ -11,6 +13,12 @@
     .near-duplicate, .old-url-live { background: #c62828; }
     .metadata { background: #b26a00; }
     .unreadable { background: #616161; }
+    .where { display: inline-block; margin-top: 3px; border: 0; border-radius: 4px; padding: 1px 6px;
+             font-family: inherit; font-size: 11px; font-weight: 600; line-height: 1.4;
+             background: #fff; color: #1d4ed8;
+             box-shadow: 0 1px 3px rgba(0,0,0,.3); cursor: pointer; max-width: 100%;
+             overflow-wrap: anywhere; text-align: start; }
+    .where[data-origin]:not([data-origin=""]) { background: #dcfce7; color: #14532d; }
   `;
   const LABELS = {
     "fine": "badgeFine",
@@ -21,7 +29,8 @@
   };
 
   const results = new Map();  // image URL -> assessment from the agent, kept across visits
-  // This visit of the page: { ctx, hosts: <img> -> its overlay host, pending: URLs being assessed }.
+  // This visit of the page: { ctx, hosts: <img> -> its overlay host, pending: URLs being
+  // assessed, origins: image SHA-256 -> its recorded origin ("" when it has no record) }.
   let visit = null;
 
   function imageUrl(img) {
@@ -55,7 +64,30 @@
       `max-width:${Math.max(80, Math.round(rect.width - 8))}px;`;
   }
 
-  function draw({ ctx, hosts }, img, r) {
+  // "Where is this image from?", or the origin on record: opens the desk at the image.
+  function where(host, r, origins, ctx) {
+    let button = host.shadowRoot.querySelector(".where");
+    if (!r.sha256) {
+      button?.remove();
+      return;
+    }
+    if (!button) {
+      button = Object.assign(document.createElement("button"), { type: "button", className: "where" });
+      button.addEventListener("click", () => iprdesk.ask("ui.openDesk", {
+        section: "provenance", image: button.dataset.image, name: button.dataset.name,
+      }).catch(() => {}));
+      host.shadowRoot.append(button);
+    }
+    const origin = origins.get(r.sha256);
+    button.dataset.image = r.sha256;
+    button.dataset.name = decodeURIComponent(new URL(r.url).pathname.split("/").pop() || "");
+    button.dataset.origin = origin ?? "";
+    button.textContent = origin ? ctx.messages[`provenance.origin.${origin}`] || origin
+      : iprdesk.t("imageProvenanceAsk");
+    button.title = iprdesk.t(origin ? "imageProvenanceChange" : "imageProvenanceAskTitle");
+  }
+
+  function draw({ ctx, hosts, origins }, img, r) {
     let host = hosts.get(img);
     if (!host || !host.isConnected) {
       const root = iprdesk.overlay.create((h) => {
@@ -69,6 +101,7 @@
     host.dataset.iprdeskImage = r.url;
     host.dataset.iprdeskBadges = kinds.join(" ");
     const box = host.shadowRoot.querySelector(".badges");
+    where(host, r, origins, ctx);
     box.replaceChildren(...kinds.map((kind) => {
       const badge = document.createElement("span");
       badge.className = `badge ${kind}`;
@@ -92,11 +125,30 @@
     }
   }
 
+  // The origins on record of the page's images (asked again when the seller comes back to
+  // the tab, perhaps from recording one in the desk).
+  async function lookUpOrigins(current) {
+    const hashes = [...results.values()].map((r) => r.sha256).filter(Boolean);
+    if (!hashes.length) return;
+    let known;
+    try {
+      known = await iprdesk.ask("provenance.known", { hashes });
+    } catch {
+      return;  // the agent away: the badges already say so; the question stays
+    }
+    if (current.ctx.signal.aborted) return;
+    current.origins = new Map(hashes.map((sha) => [sha, known[sha]?.origin ?? ""]));
+    render(current);
+  }
+
   async function assessNew(current) {
     const { pending, ctx } = current;
     const urls = [...new Set(pageImages().map(imageUrl))]
       .filter((u) => !results.has(u) && !pending.has(u));
-    if (!urls.length) return render(current);
+    if (!urls.length) {
+      render(current);
+      return lookUpOrigins(current);
+    }
     urls.forEach((u) => pending.add(u));
     let answered = true;
     let downText = "badgesAgentDown";
@@ -117,6 +169,7 @@
         Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t(downText) }));
     }
     render(current);
+    if (answered) await lookUpOrigins(current);
   }
 
   // The case page asks, through the service worker, which images this product page shows
@@ -161,10 +214,13 @@
     id: "product-edit",
     titleKey: "pageProductEdit",
     activate(context) {
-      const current = visit = { ctx: context, hosts: new Map(), pending: new Set() };
+      const current = visit = { ctx: context, hosts: new Map(), pending: new Set(), origins: new Map() };
       context.showRecognised();
       window.addEventListener("resize", () => {
         for (const [img, host] of current.hosts) place(img, host);
+      }, { signal: context.signal });
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "visible") lookUpOrigins(current);
       }, { signal: context.signal });
       assessNew(current);
     },

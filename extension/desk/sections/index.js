@@ -6,6 +6,7 @@ import cases from "./cases.js";
 import importNotice from "./import.js";
 import penalties from "./penalties.js";
 import provenance from "./provenance.js";
+import provenanceAudit from "./provenance-audit.js";
 import vault from "./vault.js";
 
-export const sections = [cases, importNotice, vault, provenance, penalties];
+export const sections = [cases, importNotice, vault, provenance, provenanceAudit, penalties];

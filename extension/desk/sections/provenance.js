@@ -140,6 +140,12 @@ function attachForm(record, { messages, signal, done }) {
     message);
 }
 
+// Another section (the audit) opens an image's editor: the section is then drawn again.
+export function editRecord(sha256, name) {
+  added.set(sha256, name);
+  Object.assign(view, { editing: sha256, news: null });
+}
+
 function row(record, { messages, signal, redraw, editing }) {
   const item = el("li", { className: "prov-row", id: `prov-${record.image}`,
                           dataset: { image: record.image, origin: record.origin || "" } });
@@ -233,7 +239,7 @@ async function render(container, { status, signal, redraw }) {
   const { editing, news } = view;
   const known = new Set(records.map((r) => r.image));
   const fresh = [...added].filter(([sha]) => !known.has(sha))
-    .map(([image, name]) => ({ image, name, origin: null, documents: {}, fresh: true }));
+    .map(([image, name]) => ({ image, name, origin: null, documents: {} }));
   const all = [...fresh, ...records];
   container.append(addImages(redraw, signal));
   if (!all.length) {

@@ -9,7 +9,7 @@ from iprdesk import timeutil
 from iprdesk.casework.cases import CaseStore
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
-from iprdesk.provenance import evidence, licence
+from iprdesk.provenance import audit, evidence, licence
 from iprdesk.provenance.records import ProvenanceStore, checked_sha256
 from iprdesk.server.http import (
     body_limit,
@@ -64,6 +64,34 @@ async def set_settings(request: web.Request) -> web.Response:
     config.save(home)
     state(request).services.originals.enabled = config.seal_originals
     return web.json_response({"seal_originals": config.seal_originals})
+
+
+def _watched_folders(request: web.Request) -> list[str]:
+    """The folders of the clean copies the watched folders write (config.json `watch`)."""
+    return [str(w["out"]) for w in Config.load(state(request).home).watch if w.get("out")]
+
+
+@routes.post("/v1/provenance/audit")
+async def start_audit(request: web.Request) -> web.Response:
+    """Body: {"folders": [catalogue folders]}, by default the watched folders' clean copies.
+    Starts the audit (one at a time) and answers its progress; GET follows it. The record's
+    licences are checked when the vault is unlocked now, else listed as locked."""
+    body = await read_json(request)
+    folders = audit.folders_of(body.get("folders") or _watched_folders(request))
+    session = vault_session(request)
+    vault = session.vault(activity=False) if session.unlocked else None
+    job = state(request).services.audits.begin(folders, vault=vault, seller=_seller(request),
+                                               today=_today(request))
+    return web.json_response(job.to_dict(request_language(request)), status=202)
+
+
+@routes.get("/v1/provenance/audit")
+async def audit_progress(request: web.Request) -> web.Response:
+    """The last audit's progress and findings (state `none` before the first), and the
+    folders an audit takes by default."""
+    job = state(request).services.audits.job
+    shown = job.to_dict(request_language(request)) if job else {"state": "none"}
+    return web.json_response({**shown, "watched_folders": _watched_folders(request)})
 
 
 @routes.get("/v1/provenance/{image}")
