@@ -146,7 +146,11 @@ def test_host_starts_the_agent_and_hands_a_session_valid_while_the_port_is_open(
         host.send({"type": "ping"})
         assert host.read() == {"type": "pong"}
         host.send({"type": "nonsense"})
-        assert host.read()["code"] == "unknown_message"
+        unknown = host.read()
+        assert (unknown["code"], unknown["key"], unknown["params"]) == (
+            "unknown_message", "error.native.unknown_message", {"type": "nonsense"})
+        host.send({"type": "ping"})  # the session stays
+        assert host.read() == {"type": "pong"}
         stored = (home / "auth.json").read_text()
         assert token not in stored  # only its hash
         assert host.close() == 0
@@ -159,6 +163,7 @@ def test_host_starts_the_agent_and_hands_a_session_valid_while_the_port_is_open(
 def test_another_extension_gets_nothing(agent_home):
     with NativeHost(agent_home, OTHER_ORIGIN) as host:
         assert host.session == {"type": "error", "code": "forbidden_origin",
+                                "key": "error.native.forbidden_origin", "params": {},
                                 "message": "This extension is not allowed to use iprdesk"}
         assert host.read() is None and host.close() == 1
     assert read_info(agent_home) is None  # not even an agent was started for it

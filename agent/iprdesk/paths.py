@@ -6,14 +6,19 @@ from pathlib import Path
 HOME_ENV = "IPRDESK_HOME"
 
 
-def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
-    """--home, else IPRDESK_HOME, else the platform's user data folder; created 0700."""
+def home_location(explicit: str | os.PathLike | None = None) -> Path:
+    """--home, else IPRDESK_HOME, else the platform's user data folder (not created)."""
     raw = explicit or os.environ.get(HOME_ENV)
     if not raw:
         import platformdirs  # only here: a command without a data directory skips its import
 
         raw = platformdirs.user_data_dir("iprdesk", False)
-    home = Path(raw).expanduser().resolve()
+    return Path(raw).expanduser().resolve()
+
+
+def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
+    """The data directory (`home_location`), created 0700."""
+    home = home_location(explicit)
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home
 

@@ -3,6 +3,7 @@
 // Everything else (content scripts, popup, options) asks the service worker, which calls here.
 
 import { fromBase64 } from "../lib/bytes.js";
+import { hostProblemText } from "../lib/host-problem.js";
 import * as native from "./native.js";
 
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:17321";
@@ -86,8 +87,8 @@ export async function request(path, options = {}) {
   const where = await settings();
   if (auth && !where.token) {
     if (where.addressSet) throw new AgentError("not_paired", "not paired");
-    // In the user's words, as pages show it (status() keeps what Chrome or the host said).
-    throw new AgentError(where.problem.code, chrome.i18n.getMessage("hostDownFix"));
+    // In the user's words, with what to do (status() keeps what Chrome or the host said).
+    throw new AgentError(where.problem.code, hostProblemText(where.problem));
   }
   try {
     return await send(where, path, options);

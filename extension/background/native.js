@@ -37,7 +37,9 @@ const CHROME_ERRORS = [
 
 let port = null;
 let session = null;       // the session of `port`, once it came
-let problem = null;       // { code, message } of the last failure, until a session comes
+// { code, message, hostCode?, hostKey?, hostParams? } of the last failure, until a session
+// comes; host* when the host itself said what went wrong.
+let problem = null;
 let lastAttempt = 0;
 let retryMs = FIRST_RETRY_MS;
 let retryTimer = null;
@@ -103,9 +105,14 @@ async function receive(from, message) {
     await accept(message);
     settle();
   } else if (message.type === "error") {
-    // The host refused or could not start the agent; it ends after saying so.
+    // The host refused or could not start the agent; it ends after saying so. Its key and
+    // plain params are worded in the user's language by lib/host-problem.js; its English
+    // message is kept for support.
+    const params = message.params && typeof message.params === "object" ? message.params : {};
     problem = { code: "host_failed", message: String(message.message || message.code || ""),
-                hostCode: message.code || null };
+                hostCode: String(message.code || "error"),
+                hostKey: typeof message.key === "string" ? message.key : null,
+                hostParams: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) };
   } else if (message.type === "agent_lost") {
     // The host ends and the token with it: the next port starts an agent again.
     await forget();

@@ -26,7 +26,7 @@ export async function saveUploadSettings({ blockWhenAgentDown }) {
 
 // body: the file's bytes (Blob or bytes), page: the Panel page's address
 //   -> { status: "cleaned", file, mime, blob, report } (report.case_check: see /v1/strip)
-//   | { status: "agent-down", code, block } | { status: "refused", code, message }
+//   | { status: "agent-down", code, reason, block } | { status: "refused", code, message }
 //   | { status: "busy" }
 export async function cleanUpload(body, name, page) {
   try {
@@ -34,7 +34,11 @@ export async function cleanUpload(body, name, page) {
     return { status: "cleaned", report, mime, file: report.output_file, blob };
   } catch (e) {
     if (agentDown(e.code)) {
-      return { status: "agent-down", code: e.code, block: (await uploadSettings()).blockWhenAgentDown };
+      // iprdesk unusable in this browser: why, and what to do, in the user's words
+      // (lib/host-problem.js through the agent client).
+      const reason = String(e.code).startsWith("host_") ? e.message : null;
+      return { status: "agent-down", code: e.code, reason,
+               block: (await uploadSettings()).blockWhenAgentDown };
     }
     if (e.code === "busy") return { status: "busy" };  // still busy after its retries
     if (e.status === 422 || e.status === 413) {

@@ -42,11 +42,14 @@
       toast.append(code);
       if (!pageArchived) toast.append(" " + iprdesk.t("evidenceNoArchive"));
     } else {
-      // The agent's own messages come in both languages; the extension's words for its state.
-      const known = iprdesk.hostDown(code) ? "hostDownFix"
-        : { agent_unreachable: "stateNotRunning", not_paired: "stateNotPaired",
-            tab_not_visible: "evidenceTabNotVisible" }[code];
-      toast.textContent = iprdesk.t("evidenceCaptureFailed", known ? iprdesk.t(known) : message || "");
+      // The agent's own messages come in the user's language, and so does why iprdesk is
+      // unusable in this browser (host_*, worded by lib/host-problem.js); the extension's
+      // words for the other states.
+      const known = { agent_unreachable: "stateNotRunning", not_paired: "stateNotPaired",
+                      tab_not_visible: "evidenceTabNotVisible" }[code];
+      const fallback = iprdesk.hostDown(code) ? iprdesk.t("hostDownFix") : "";
+      toast.textContent = iprdesk.t("evidenceCaptureFailed",
+                                    known ? iprdesk.t(known) : message || fallback);
     }
     root.append(toast);
     setTimeout(() => toast.remove(), 8000);

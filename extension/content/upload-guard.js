@@ -282,12 +282,16 @@
       toast("refused", iprdesk.t("uploadRefused", result.message));
       return null;
     }
-    const hostDown = iprdesk.hostDown(result.code);  // then the fix is `iprdesk install`
+    // iprdesk unusable in this browser: the reason says what happened and the fix.
+    const hostDown = iprdesk.hostDown(result.code);
+    const reason = result.reason || iprdesk.t("hostDownFix");
     if (result.block) {
-      toast("blocked", iprdesk.t(hostDown ? "uploadBlockedHostDown" : "uploadBlockedAgentDown", file.name));
+      toast("blocked", hostDown ? iprdesk.t("uploadBlockedHostDown", file.name, reason)
+        : iprdesk.t("uploadBlockedAgentDown", file.name));
       return null;
     }
-    toast("agent-down", iprdesk.t(hostDown ? "uploadPassedHostDown" : "uploadPassedAgentDown", file.name));
+    toast("agent-down", hostDown ? iprdesk.t("uploadPassedHostDown", file.name, reason)
+      : iprdesk.t("uploadPassedAgentDown", file.name));
     return file;
   }
 

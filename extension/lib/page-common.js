@@ -1,5 +1,6 @@
 // Helpers for the extension's own pages (popup, options).
 import { el as make } from "./dom.js";
+import { DOCTOR_COMMAND, hostError, INSTALL_COMMAND } from "./host-problem.js";
 import { language } from "./words.js";
 
 export const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
@@ -48,11 +49,10 @@ const STATE_TEXT = {
   error: ["stateError", null],
 };
 
-// The one command that registers iprdesk with the browser, or repairs that registration.
-export const INSTALL_COMMAND = "iprdesk install";
-
 // Render the agent state in plain words into an element with .title and .help children;
-// when iprdesk is not installed for this browser (or broken), the command that fixes it.
+// when iprdesk is not installed for this browser or did not start, what the host said (in the
+// user's language) and the command that fixes it. An element with `data-doctor` (the options
+// page) also points to `iprdesk doctor`, which checks everything, unless that is the command.
 function renderState(el, status) {
   const [title, help] = STATE_TEXT[status.state] || STATE_TEXT.error;
   el.dataset.state = status.state;
@@ -60,14 +60,21 @@ function renderState(el, status) {
   let helpText = help ? t(help) : "";
   if (status.state === "connected" && status.version) helpText = t("agentVersion", status.version);
   if (status.state === "error" && status.error) helpText = status.error;
-  el.querySelector(".help").textContent = helpText;
   el.querySelector(".command")?.remove();
+  el.querySelector(".doctor")?.remove();
   el.title = "";
   if (status.state.startsWith("host-")) {
-    el.append(make("code", { className: "command", textContent: INSTALL_COMMAND }));
-    // What Chrome or the host said, in English only: for support, not on the page.
+    const reported = hostError(status.problem);
+    if (reported) helpText = reported.text;
+    const command = reported?.command || INSTALL_COMMAND;
+    el.append(make("code", { className: "command", textContent: command }));
+    if ("doctor" in el.dataset && command !== DOCTOR_COMMAND) {
+      el.append(make("p", { className: "doctor", textContent: t("stateDoctorHint") }));
+    }
+    // What Chrome or the host said, in English: for support, not in the page's words.
     el.title = status.problem?.message || "";
   }
+  el.querySelector(".help").textContent = helpText;
 }
 
 // Ask the agent's state and show it in `el` until it is known: while the agent is too slow to

@@ -10,7 +10,10 @@ of UTF-8 JSON. Chrome refuses a message from the host above 1 MB, so anything la
 What the host does: check the origin against the allowed extension ids, start or reuse the
 one agent of the data directory, mint a browser session token (auth.json, hashed), hold the
 agent with it (`POST /v1/session/hold`), and send the extension
-`{"type": "session", "agent_url", "token", "agent_version", "host_version"}`. It then stays
+`{"type": "session", "agent_url", "token", "agent_version", "host_version"}`, or, when it
+cannot, `{"type": "error", "code", "key", "params", "message"}`: the error's message key
+and its plain parameters, which the extension words in the user's language (its
+`lib/host-problem.js`), and the English `message` for support. It then stays
 until Chrome closes the port (stdin ends): the hold ends, the agent revokes the token. If the
 agent goes away, the host says `agent_lost` and ends; the extension connects again, which
 starts an agent again.
@@ -31,6 +34,7 @@ from iprdesk import __version__
 from iprdesk.errors import IprdeskError
 from iprdesk.native.agent_lock import AgentInfo, ensure_agent
 from iprdesk.native.manifest import allowed_origins
+from iprdesk.paths import home_location, resolve_home
 from iprdesk.server.pairing import AuthStore
 
 log = logging.getLogger("iprdesk.native")
@@ -51,6 +55,13 @@ class NativeProtocolError(IprdeskError):
 class HoldFailed(IprdeskError):
     code = "hold_failed"
     status = 503
+
+
+class DataDirUnusable(IprdeskError):
+    """The data directory cannot be made or written (a file in its place, no permission)."""
+
+    code = "data_dir_unusable"
+    status = 500
 
 
 def _read_exactly(stream: BinaryIO, n: int) -> bytes:
@@ -168,17 +179,42 @@ def _setup_logging(home: Path) -> None:
     root.setLevel(logging.INFO)
 
 
+def _plain(value) -> str | None:
+    """A parameter as the extension's message shows it; None for words (Message) and data,
+    which the extension words itself or leaves out."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return f"{value:.0f}"
+    if isinstance(value, (str, int, Path)):
+        return str(value)
+    return None
+
+
 def _error(channel: Channel, error: IprdeskError) -> int:
-    channel.send({"type": "error", "code": error.code, "message": error.message})
+    params = {name: shown for name, value in error.params.items()
+              if (shown := _plain(value)) is not None}
+    channel.send({"type": "error", "code": error.code, "key": error.key, "params": params,
+                  "message": error.message})
     return 1
 
 
-def run_host(home: Path, origin: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
-    """Serve one native messaging port until Chrome closes it; the process's exit code."""
-    _setup_logging(home)
+def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
+    """Serve one native messaging port until Chrome closes it; the process's exit code.
+    `home_arg`: the --home given, None for the default data directory."""
     _binary_stdio(stdin, stdout)
     channel = Channel(stdout)
-    allowed = allowed_origins(home)
+    try:
+        home = resolve_home(home_arg)
+        _setup_logging(home)
+    except OSError:  # nowhere to log it: the extension shows it
+        return _error(channel, DataDirUnusable(key="error.native.data_dir_unusable",
+                                               params={"home": home_location(home_arg)}))
+    try:
+        allowed = allowed_origins(home)  # config.json's extra ids: a damaged file says so
+    except IprdeskError as e:
+        log.error("no settings: %s", e.message)
+        return _error(channel, e)
     if origin not in allowed:
         log.warning("refused a connection from %s", origin[:120] or "no origin")
         return _error(channel, NativeProtocolError(
@@ -243,5 +279,6 @@ def _serve(channel: Channel, stdin: BinaryIO, hold: Hold) -> int:
         if value.get("type") == "ping":
             channel.send({"type": "pong"})
         else:
-            channel.send({"type": "error", "code": "unknown_message",
-                          "message": f"Unknown message type {str(value.get('type'))[:40]!r}"})
+            _error(channel, NativeProtocolError(key="error.native.unknown_message",
+                                                code="unknown_message",
+                                                params={"type": str(value.get("type"))[:40]}))
