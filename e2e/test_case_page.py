@@ -132,8 +132,8 @@ def test_the_case_page_shows_the_case_and_every_fix_works_in_place(browser, lang
     # Locked, the agreement may be in the vault already: the fix is the password, not a drop.
     expect(page.locator("#preflight .fix[data-fix='agreement']")).to_have_count(0)
     shoot(page, lang, "1-locked")
-    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
-    page.click("#preflight form.unlock button")
+    page.fill("#preflight #unlock-form #passphrase", PASSPHRASE)  # lib/unlock-form.js
+    page.click("#preflight #unlock")
     wait_status(page, "agreement.names_joom", "fail")
     # Each fix once, under the first check that needs it.
     for fix in ("agreement", "payment", "new-images", "old-urls"):

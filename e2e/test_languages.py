@@ -24,9 +24,9 @@ def test_the_agents_errors_reach_a_chinese_popup_in_chinese(tmp_path):
         popup = zh.open_extension_page("popup/popup.html")
         popup.wait_for_selector("#unlock-form")
         popup.fill("#passphrase", "not the passphrase")
-        popup.click("#unlock-form button")
-        popup.wait_for_selector("#unlock-form .message.error")
-        said = popup.inner_text("#unlock-form .message")
+        popup.click("#unlock")
+        popup.wait_for_selector("#vault-message.error")
+        said = popup.inner_text("#vault-message")
         assert i18n.text("vault.error.wrong_passphrase", "zh_CN") in said, said
         assert "Wrong" not in said and " / " not in said, said
         popup.close()

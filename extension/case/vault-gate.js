@@ -3,7 +3,7 @@
 // where the vault is created) and resolves false. Unlocking draws the page again.
 import { el } from "../lib/dom.js";
 import { ask, t } from "../lib/page-common.js";
-import { say } from "./drop.js";
+import { unlockForm } from "../lib/unlock-form.js";
 
 export async function vaultGate(box, { signal, refresh }, { form: withForm = false } = {}) {
   const state = await ask("vault.status");
@@ -19,20 +19,7 @@ export async function vaultGate(box, { signal, refresh }, { form: withForm = fal
     box.append(el("p", { className: "note vault-locked", textContent: t("caseVaultLockedAbove") }));
     return false;
   }
-  const passphrase = el("input", { type: "password", autocomplete: "current-password",
-                                   placeholder: t("vaultPassphrase"), name: "passphrase" });
-  const message = el("span", { className: "message", role: "status" });
-  const form = el("form", { className: "row unlock" }, passphrase,
-                  el("button", { type: "submit", textContent: t("vaultUnlock") }), message);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    try {
-      await ask("vault.unlock", { passphrase: passphrase.value });
-      await refresh();
-    } catch (err) {
-      say(message, err.message, "error");
-    }
-  }, { signal });
-  box.append(el("p", { className: "note vault-locked", textContent: t("caseVaultLocked") }), form);
+  box.append(el("p", { className: "note vault-locked", textContent: t("caseVaultLocked") }),
+             unlockForm({ signal, unlocked: refresh }));
   return false;
 }

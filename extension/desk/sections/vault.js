@@ -4,6 +4,7 @@
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { duration } from "../../lib/time.js";
+import { unlockForm } from "../../lib/unlock-form.js";
 import { language } from "../../lib/words.js";
 import { passphraseStrength } from "../passphrase-strength.js";
 
@@ -93,23 +94,6 @@ function createForm(status, { signal, redraw }) {
   return form;
 }
 
-function unlockForm({ signal, redraw }) {
-  const [passphrase, ...passphraseField] = field("passphrase", t("vaultPassphrase"), "current-password");
-  const message = el("div", { id: "vault-message", className: "message", role: "status" });
-  const button = el("button", { type: "submit", className: "primary", id: "unlock", textContent: t("vaultUnlock") });
-  const form = el("form", { id: "unlock-form", className: "vault-form" }, ...passphraseField,
-                  el("div", { className: "buttons" }, button), message);
-  submits(form, { button, message, busy: t("vaultWorking"), signal }, async () => {
-    try {
-      await ask("vault.unlock", { passphrase: passphrase.value });
-    } finally {
-      passphrase.select();
-    }
-    if (!signal.aborted) redraw();
-  });
-  return form;
-}
-
 function changeForm(status, { signal }) {
   const [current, ...currentField] = field("current-passphrase", t("vaultCurrentPassphrase"), "current-password");
   const button = el("button", { type: "submit", id: "change-passphrase", textContent: t("vaultChange"), disabled: true });
@@ -148,7 +132,7 @@ async function render(container, context) {
   }
   if (!vault.unlocked) {
     container.append(el("p", { id: "vault-state", textContent: tn("vaultLocked", vault.objects) }),
-                     unlockForm(context));
+                     unlockForm({ signal, unlocked: redraw }));
     return;
   }
   const lock = el("button", { type: "button", id: "lock", textContent: t("vaultLock") });

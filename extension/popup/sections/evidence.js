@@ -4,6 +4,7 @@
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
+import { unlockForm } from "../../lib/unlock-form.js";
 import { language } from "../../lib/words.js";
 
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
@@ -130,22 +131,8 @@ function render(container, status) {
       return;
     }
     if (!state.unlocked) {
-      const passphrase = el("input", { type: "password", id: "passphrase", autocomplete: "current-password",
-                                       placeholder: t("vaultPassphrase") });
-      const error = el("div", { className: "message" });
-      const form = el("form", { id: "unlock-form" }, passphrase,
-                      el("button", { type: "submit", textContent: t("vaultUnlock") }), error);
-      form.addEventListener("submit", async (e) => {
-        e.preventDefault();
-        try {
-          await ask("vault.unlock", { passphrase: passphrase.value });
-          refreshVault();
-        } catch (err) {
-          say(error, err.message, "error");
-          passphrase.select();
-        }
-      });
-      vault.replaceChildren(el("p", { id: "vault-state", textContent: tn("vaultLocked", state.objects) }), form);
+      vault.replaceChildren(el("p", { id: "vault-state", textContent: tn("vaultLocked", state.objects) }),
+                            unlockForm({ unlocked: refreshVault }));
       return;
     }
     const { items } = await ask("vault.items", { caseId: caseId() });
