@@ -108,3 +108,18 @@ def test_an_upload_after_the_worker_and_the_agent_restarted_goes_through(browser
         assert not any(token in line for line in console)
     reader.close()
     panel.close()
+
+
+def test_the_popup_after_the_worker_and_the_agent_restarted_is_connected(browser):
+    reader = browser.open_extension_page("upload/frame.html")
+    stale = stored_session(reader)
+    before = sessions_opened(browser)
+    stop_worker(browser, reader)
+    browser.agent.stop()
+    browser.agent.start()
+    assert stored_session(reader) == stale  # still there: the worker is not running
+    # The popup wakes the worker, which drops the stored session and opens one new one.
+    assert popup_state(browser)[0] == "connected"
+    assert sessions_opened(browser) == before + 1
+    assert stored_session(reader)["token"] != stale["token"]
+    reader.close()
