@@ -2,10 +2,10 @@
 
 import json
 
-from iprdesk.paths import shared_dir
 from iprdesk.server.app import make_app
 from iprdesk.server.http import DEFAULT_BODY_LIMIT
 from iprdesk.text import shared_data
+from iprdesk.text.shared_data import shared_dir
 
 METHODS = {"get", "post", "put", "delete", "patch"}
 

@@ -6,9 +6,15 @@ damaged config.json); e2e/test_native_errors.py shows the same in Chromium."""
 
 import ast
 import json
+import os
 import re
 import string
+import subprocess
+import sys
 
+import pytest
+
+from iprdesk.paths import HOME_ENV
 from iprdesk.text import shared_data
 from tests.conftest import EXTENSION_ORIGIN, REPO
 from tests.helpers import NativeHost
@@ -31,8 +37,10 @@ def literal_keys(path, function=None) -> set[str]:
 
 
 def host_keys() -> set[str]:
-    """What the host can send: its own errors, ensure_agent's, and config.json's on load."""
+    """What the host can send: its own errors, the data directory's, ensure_agent's, and
+    config.json's on load."""
     return (literal_keys(PACKAGE / "native/host.py")
+            | literal_keys(PACKAGE / "paths.py", "resolve_home")
             | literal_keys(PACKAGE / "native/agent_lock.py", "ensure_agent")
             | literal_keys(PACKAGE / "config.py", "load"))
 
@@ -67,7 +75,7 @@ def test_the_table_is_read_whole():
 def test_every_error_the_host_can_send_is_worded_by_the_extension():
     table = extension_table()
     keys = host_keys()
-    assert {"error.native.data_dir_unusable", "error.config.not_json",
+    assert {"error.home.unusable", "error.config.not_json", "error.native.agent_silent",
             "error.agent.start_timeout"} <= keys
     assert sorted(keys - set(table)) == []
     assert sorted(set(table) - keys) == []  # nothing left over from keys the host lost
@@ -89,10 +97,11 @@ def test_a_data_directory_that_is_a_file_is_a_keyed_error(tmp_path):
     home.write_text("")
     with NativeHost(home, ORIGIN) as host:
         assert host.session == {
-            "type": "error", "code": "data_dir_unusable", "key": "error.native.data_dir_unusable",
+            "type": "error", "code": "data_dir_unusable", "key": "error.home.unusable",
             "params": {"home": str(home)},
             "message": f"iprdesk cannot use its data folder {home}: it is not a folder, or "
-                       "cannot be written"}
+                       "cannot be written. Make it a folder you can write to, or choose "
+                       "another with --home or IPRDESK_HOME"}
         assert host.read() is None
         assert host.proc.wait(timeout=30) == 1
         assert host.proc.stderr.read() == b""  # no traceback, nothing but the message
@@ -110,3 +119,17 @@ def test_a_damaged_config_is_a_keyed_error_naming_the_file(tmp_path):
         assert error["params"] == {"path": str(home / "config.json")}
         assert host.close() == 1
     assert not (home / "agent.json").exists()  # no agent was started for it
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "error: iprdesk cannot use its data folder {home}: it is not a folder"),
+    ("zh_CN", "error: iprdesk 无法使用其数据目录 {home}：它不是文件夹"),
+])
+def test_the_doctor_names_a_data_directory_it_cannot_use(tmp_path, lang, said):
+    home = tmp_path / "not-a-folder"
+    home.write_text("")
+    result = subprocess.run([sys.executable, "-m", "iprdesk", "--lang", lang, "doctor"],
+                            capture_output=True, text=True, env={**os.environ, HOME_ENV: str(home)})
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(said.format(home=home))
+    assert len(result.stderr.splitlines()) == 1  # one line, no traceback

@@ -1,9 +1,19 @@
-"""Where things live: the data directory (home) and the shared data both sides use."""
+"""Where things live: the data directory (home) and the unpacked extension. (The shared data:
+`iprdesk.text.shared_data`.)"""
 
 import os
 from pathlib import Path
 
+from iprdesk.errors import IprdeskError
+
 HOME_ENV = "IPRDESK_HOME"
+
+
+class DataDirUnusable(IprdeskError):
+    """The data directory cannot be made or written (a file in its place, no permission)."""
+
+    code = "data_dir_unusable"
+    status = 500
 
 
 def home_location(explicit: str | os.PathLike | None = None) -> Path:
@@ -17,19 +27,13 @@ def home_location(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
-    """The data directory (`home_location`), created 0700."""
+    """The data directory (`home_location`), created 0700; DataDirUnusable if it cannot be."""
     home = home_location(explicit)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        raise DataDirUnusable(key="error.home.unusable", params={"home": home}) from None
     return home
-
-
-def shared_dir() -> Path:
-    """The shared data: packaged beside the code in a wheel, at the repo root in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "shared", here.parents[1] / "shared"):
-        if (candidate / "openapi.json").is_file():
-            return candidate
-    raise FileNotFoundError("iprdesk's shared data folder is missing; reinstall iprdesk")
 
 
 def extension_dir() -> Path:

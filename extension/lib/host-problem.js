@@ -17,7 +17,7 @@ const PROTOCOL = ["hostErrorProtocol", []];
 // what to do; the command that helps with all of them is DOCTOR_COMMAND, which names the
 // problem in detail (reinstalling would not mend a damaged data folder or settings file).
 export const HOST_ERRORS = {
-  "error.native.data_dir_unusable": ["hostErrorDataDir", ["home"]],
+  "error.home.unusable": ["hostErrorDataDir", ["home"]],
   "error.config.not_json": CONFIG,
   "error.config.not_object": CONFIG,
   "error.config.unknown_settings": CONFIG,

@@ -34,7 +34,7 @@ from iprdesk import __version__
 from iprdesk.errors import IprdeskError
 from iprdesk.native.agent_lock import AgentInfo, ensure_agent
 from iprdesk.native.manifest import allowed_origins
-from iprdesk.paths import home_location, resolve_home
+from iprdesk.paths import DataDirUnusable, home_location, resolve_home
 from iprdesk.server.pairing import AuthStore
 
 log = logging.getLogger("iprdesk.native")
@@ -55,13 +55,6 @@ class NativeProtocolError(IprdeskError):
 class HoldFailed(IprdeskError):
     code = "hold_failed"
     status = 503
-
-
-class DataDirUnusable(IprdeskError):
-    """The data directory cannot be made or written (a file in its place, no permission)."""
-
-    code = "data_dir_unusable"
-    status = 500
 
 
 def _read_exactly(stream: BinaryIO, n: int) -> bytes:
@@ -207,8 +200,10 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
     try:
         home = resolve_home(home_arg)
         _setup_logging(home)
-    except OSError:  # nowhere to log it: the extension shows it
-        return _error(channel, DataDirUnusable(key="error.native.data_dir_unusable",
+    except DataDirUnusable as e:  # nowhere to log it: the extension shows it
+        return _error(channel, e)
+    except OSError:  # a data folder, but its logs cannot be written
+        return _error(channel, DataDirUnusable(key="error.home.unusable",
                                                params={"home": home_location(home_arg)}))
     try:
         allowed = allowed_origins(home)  # config.json's extra ids: a damaged file says so

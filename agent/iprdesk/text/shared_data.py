@@ -2,10 +2,18 @@
 
 import json
 from functools import cache
-
-from iprdesk.paths import shared_dir
+from pathlib import Path
 
 LANGUAGES = ("en", "zh_CN")
+
+
+def shared_dir() -> Path:
+    """The shared data: packaged beside the code in a wheel, at the repo root in a checkout."""
+    package = Path(__file__).resolve().parents[1]  # iprdesk/
+    for candidate in (package / "shared", package.parents[1] / "shared"):
+        if (candidate / "openapi.json").is_file():
+            return candidate
+    raise FileNotFoundError("iprdesk's shared data folder is missing; reinstall iprdesk")
 
 
 @cache
