@@ -151,12 +151,15 @@
     }
     urls.forEach((u) => pending.add(u));
     let answered = true;
-    let downText = "badgesAgentDown";
+    let downText = iprdesk.t("badgesAgentDown");
     try {
       for (const r of await iprdesk.ask("images.assess", { urls })) results.set(r.url, r);
     } catch (e) {
       answered = false;
-      if (iprdesk.hostDown(e.code)) downText = "badgesHostDown";
+      // iprdesk unusable in this browser: the worker's message says why and what to do.
+      if (iprdesk.hostDown(e.code)) {
+        downText = iprdesk.t("badgesHostDown", e.message || iprdesk.t("hostDownFix"));
+      }
     } finally {
       urls.forEach((u) => pending.delete(u));
     }
@@ -166,7 +169,7 @@
     } else {
       const root = iprdesk.overlay.floating("image-badges-agent-down");
       root.replaceChildren(root.querySelector("style"),
-        Object.assign(document.createElement("div"), { className: "pill", textContent: iprdesk.t(downText) }));
+        Object.assign(document.createElement("div"), { className: "pill", textContent: downText }));
     }
     render(current);
     if (answered) await lookUpOrigins(current);
