@@ -8,6 +8,7 @@ import pytest
 
 from e2e.conftest import popup_state
 from iprdesk.native.manifest import allowed_origins, host_manifest
+from iprdesk.server.pairing import AuthStore
 from tests.helpers import iprdesk
 
 # A profile without iprdesk: each test registers what it needs.
@@ -45,8 +46,13 @@ def stored_session(browser):
 
 def test_a_session_sent_in_chunks_is_reassembled(unregistered, tmp_path):
     browser = unregistered
+    # A token the agent takes (a paired one: no host holds this session), else the worker's
+    # first call with it is refused and, on a slow machine, it drops the session at once for
+    # a new one.
+    code, _ = AuthStore(browser.home).new_code()
+    token = AuthStore(browser.home).redeem(code)
     session = {"type": "session", "protocol": 1, "agent_url": browser.agent.url,
-               "token": "t" * 43, "agent_version": "9.9.9", "host_version": "9.9.8"}
+               "token": token, "agent_version": "9.9.9", "host_version": "9.9.8"}
     script = tmp_path / "big_host.py"
     script.write_text(BIG_HOST)
     launcher = tmp_path / "big-host"
@@ -58,7 +64,7 @@ def test_a_session_sent_in_chunks_is_reassembled(unregistered, tmp_path):
         host_manifest(launcher, allowed_origins(browser.home))))
     browser.wait_connected()
     assert stored_session(browser) == {
-        "agentUrl": browser.agent.url, "token": "t" * 43, "agentVersion": "9.9.9",
+        "agentUrl": browser.agent.url, "token": token, "agentVersion": "9.9.9",
         "hostVersion": "9.9.8", "protocol": 1}
 
 
