@@ -90,7 +90,7 @@ def test_complaint_rows_explained_with_countdown_table_markup(browser):
     # A row without a case offers to open one; one with a case (opened by another test) names it.
     opened = [c["id"] for c in cases_on_disk(browser) if c["complaint_id"] == "CMP-2026-11-0042"]
     if opened:
-        assert card.locator(".case").inner_text() == f"Case {opened[0]}"
+        assert card.locator("button.go-to-case").inner_text() == f"Go to case {opened[0]}"
     else:
         assert card.get_by_role("button", name="Open case").is_visible()
     # The chip's own styles stay in its shadow root; the page's table looks the same.
@@ -143,14 +143,23 @@ def test_open_case_from_a_row_then_deadline_notifications(browser):
     assert case["products"] == ["64f0c1e2a9b8c7d6e5f40312", "64f0c1e2a9b8c7d6e5f40313"]
     assert case["type"] == "copyright" and case["schedule_a_firm"]
     assert case["id"] in card.locator(".status").inner_text()
-    assert card.locator(".case").inner_text() == f"Case {case['id']}"
+    go = card.locator("button.go-to-case")
+    assert go.inner_text() == f"Go to case {case['id']}"
     assert card.get_by_role("button", name="Open case").count() == 0
+    # It leads to the case's page, in a tab of its own.
+    with browser.context.expect_page() as opened:
+        go.click()
+    case_page = opened.value
+    assert case_page.url == browser.ext_url(f"case/case.html?case={case['id']}")
+    case_page.wait_for_selector("#complaint dd[data-fact='caseComplaintId']")
+    assert case_page.inner_text("#complaint dd[data-fact='caseComplaintId']") == "CMP-2026-11-0042"
+    case_page.close()
     page.close()
 
     # Reopened, the row knows its case; the store ID is remembered for the next one.
     page = browser.open_panel("/ipr/complaints")
     page.wait_for_function("""() => [...document.querySelectorAll('iprdesk-overlay')]
-        .some((h) => h.shadowRoot.textContent.includes('Case c-'))""")
+        .some((h) => h.shadowRoot.querySelector('button.go-to-case'))""")
     other = open_card(chips(page, "complaint:")["CMP-2026-11-0043"][2])
     other.get_by_role("button", name="Open case").click()
     assert other.locator("input[name=store_id]").input_value() == STORE

@@ -34,7 +34,6 @@ iprdesk.annotation = (() => {
     li { margin: 3px 0; }
     .deadline[data-state="warning"] { color: #b45309; font-weight: 600; }
     .deadline[data-state="urgent"], .deadline[data-state="overdue"] { color: #b91c1c; font-weight: 600; }
-    .case { align-self: center; font-weight: 600; color: #15803d; margin-right: 4px; }
     .why { color: #4b5563; font-size: 12px; }
     .firm { background: #fff7ed; border-left: 3px solid #c2410c; padding: 6px 8px; }
     /* A card taller than its room scrolls; its buttons stay in view at its bottom edge. */

@@ -86,7 +86,11 @@
     const box = el("div", { className: "actions" });
     const caseOf = dl.caseOf;
     if (caseOf) {
-      box.append(el("span", { className: "case" }, iprdesk.t("caseOpenedAs", caseOf.id)));
+      // Its case page (a tab of the extension's: the Panel's page cannot link there itself).
+      const go = el("button", { className: "action primary go-to-case", type: "button",
+                                dataset: { case: caseOf.id } }, iprdesk.t("goToCase", caseOf.id));
+      go.addEventListener("click", () => iprdesk.ask("ui.openCase", { ref: caseOf.id }));
+      box.append(go);
     } else {
       const open = el("button", { className: "action primary open-case", type: "button" }, iprdesk.t("openCase"));
       open.addEventListener("click", () => openCaseForm(card, row, type));
