@@ -18,6 +18,7 @@ import pytest
 from bench.imagegen import EDITS, product_photo
 from playwright.sync_api import expect
 
+from e2e.conftest import words
 from iprdesk.casework.cases import CaseStore
 from tests.helpers import iprdesk
 from tests.image_fixtures import exif_bytes
@@ -250,4 +251,30 @@ def test_an_unknown_case_lists_the_open_ones(browser, lang):
     shoot(page, lang, "unknown")
     page.locator(".open-cases a", has_text="CMP-OTHER").click()
     expect(page.locator("#complaint dd[data-fact='caseComplaintId']")).to_have_text("CMP-OTHER")
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_law_firm_is_shown_corrected_and_written_to(browser, lang):
+    complaint = f"CMP-FIRM-{lang}"
+    iprdesk("case", "new", "--complaint-id", complaint, "--store-id", STORE, "--type",
+            "copyright", "--complainant", "Lumen Images Inc.", "--products", "P-7",
+            home=browser.home)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    firm = page.locator("#complaint dd[data-fact='caseLawFirm']")
+    expect(firm.locator(".value.none")).to_have_text(words(lang, "caseLawFirmNone"))
+    expect(page.locator("#complaint .schedule-a")).to_have_count(0)
+    firm.locator("button.edit-law-firm").click()
+    firm.locator("input[name=law_firm]").fill("Greer, Burns & Crain, Ltd.")
+    shoot(page, lang, "law-firm-editing")
+    firm.locator("form.law-firm button[type=submit]").click()
+    expect(firm.locator(".value")).to_have_text("Greer, Burns & Crain, Ltd.")
+    # A firm known for Schedule A suits acts for the complainant: the hint says so.
+    expect(page.locator("#complaint .schedule-a")).to_contain_text(WORDS[lang]["schedule_a"])
+    # The letters go to the firm and name both parties.
+    expect(page.locator("#drafts")).to_contain_text(
+        "We have settled with Lumen Images Inc., represented by Greer, Burns & Crain, Ltd.")
+    shoot(page, lang, "law-firm")
+    assert CaseStore(browser.home).resolve(complaint).law_firm == "Greer, Burns & Crain, Ltd."
     page.close()

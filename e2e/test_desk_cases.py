@@ -130,12 +130,15 @@ def test_a_pasted_notice_is_confirmed_corrected_and_becomes_a_case(browser, lang
     expect(form.locator("#import-create-message.error")).not_to_be_empty()
     form.locator("#notice-store-id").fill("5f1a2b3c4d")
     form.locator("#notice-complainant").fill(complainant + " (corrected)")
+    expect(form.locator("#notice-law-firm")).to_have_value("")  # the notice names none
+    form.locator("#notice-law-firm").fill("Harbor & Lane LLP")
     form.locator("#create-case").click()
     expect(section.locator("#import-created")).to_contain_text(COMPLAINT)
     keep_screenshot(desk, f"desk-import-created-{lang}")
 
     created = case_json(browser, COMPLAINT)
     assert created["complainant"] == complainant + " (corrected)"
+    assert created["law_firm"] == "Harbor & Lane LLP"
     assert created["store_id"] == "5f1a2b3c4d" and created["type"] == "copyright"
     assert created["received"] == "2026-03-02T02:15:00Z"
     assert created["products"][0] == "64a1b2c3d4e5f60718293a4b"
@@ -160,7 +163,7 @@ def test_a_dropped_mail_and_a_court_pdf_propose_what_they_say(browser, lang, tmp
     pdf.write_bytes(text_pdf(TRO))
     section.locator("#notice-file").set_input_files(str(pdf))
     expect(form.locator("#notice-court-case")).to_have_value("1:26-cv-01234")
-    expect(form.locator("#notice-law-firm")).to_have_text("Greer, Burns & Crain, Ltd.")
+    expect(form.locator("#notice-law-firm")).to_have_value("Greer, Burns & Crain, Ltd.")
     page_1 = MESSAGES[lang]["notice.part.pdf_page"].replace("{page}", "1")
     expect(form.locator("[data-field='court_case'] .source")).to_contain_text(page_1)
     expect(form.locator("#notice-complaint-id")).to_have_value("")

@@ -64,7 +64,7 @@ def test_the_summary_in_english(case_bundle, tmp_path):
                  "64f0c1e2a9b8c7d6e5f40312", "Respond to the complaint",
                  "Images replaced (moderation started)", "Complaint received",
                  "Appeal preflight", OLD_URL, "gone (dead)", "new-main.jpg",
-                 "Schedule A"):
+                 "Schedule A", "<th>Law firm</th>"):
         assert text in summary, text
     # times as the seller reads them: local, with the zone
     assert timeutil.shown(timeutil.iso(RECEIVED), "en") in summary
@@ -78,7 +78,7 @@ def test_the_summary_in_chinese(case_bundle, tmp_path):
     _, export = case_bundle
     summary = summary_of(export("zh_CN", tmp_path))
     for text in ("案件摘要", "期限", "时间线", "申诉预检", "已失效", "新图片", "CMP-77",
-                 "回复投诉"):
+                 "回复投诉", "<th>律所</th>"):
         assert text in summary, text
     assert "Case summary" not in summary and "Deadlines" not in summary
     assert timeutil.shown(timeutil.iso(RECEIVED), "zh_CN") in summary

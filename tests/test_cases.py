@@ -157,6 +157,33 @@ def test_schedule_a_firms_are_recognised(name, firm):
     assert cases.schedule_a_firm(name) == firm
 
 
+def test_the_law_firm_comes_from_the_schedule_a_hint_or_is_given_and_corrected(store):
+    hinted = new(store)  # "Bright Lens Studio via Greer, Burns & Crain"
+    assert hinted.law_firm == "Greer, Burns & Crain, Ltd."
+    none = new(store, complaint_id="CMP-2", complainant="Bright Lens Studio LLC")
+    assert none.law_firm is None and none.to_dict()["schedule_a_firm"] is None
+    given = new(store, complaint_id="CMP-3", complainant="Bright Lens Studio LLC",
+                law_firm="  Harbor\x1b\x07& Lane LLP ")
+    assert given.law_firm == "Harbor & Lane LLP"
+    # A known Schedule A firm acting for another complainant brings its hint too.
+    changed = store.set_law_firm(none.id, "Keith A. Vogt, Ltd.")
+    assert store.get(none.id).law_firm == "Keith A. Vogt, Ltd."
+    assert changed.to_dict()["schedule_a_firm"] == "Keith A. Vogt, Ltd."
+    assert store.set_law_firm(none.id, "  ").law_firm is None
+    with pytest.raises(BadInput, match="Law firm"):
+        store.set_law_firm(none.id, "x" * 201)
+    assert store.get(none.id).law_firm is None
+
+
+def test_a_case_saved_before_the_law_firm_field_reads_back(store, home):
+    case = new(store)
+    path = home / "cases" / f"{case.id}.json"
+    old = json.loads(path.read_text())
+    del old["law_firm"]
+    path.write_text(json.dumps(old))
+    assert store.get(case.id).law_firm is None
+
+
 # --- the CLI -------------------------------------------------------------------------------
 
 def run(*args, lang="en"):
@@ -182,6 +209,15 @@ def test_cli_case_flow(home):
     assert "Schedule A" in r.output
     r = run("case", "show", case_id, "--lang", "zh_CN")
     assert "回复投诉" in r.output and "已逾期" in r.output
+
+    assert listed[0]["law_firm"] == "Keith A. Vogt, Ltd."
+    r = run("case", "law-firm", case_id, "Harbor & Lane LLP")
+    assert r.exit_code == 0 and "Harbor & Lane LLP" in r.output
+    assert "Law firm: Harbor & Lane LLP" in run("case", "show", case_id).output
+    r = run("case", "law-firm", case_id, "--clear", "--lang", "zh_CN")
+    assert r.exit_code == 0 and "没有委托律所" in r.output
+    assert json.loads(run("case", "show", case_id, "--json").output)["law_firm"] is None
+    assert run("case", "law-firm", case_id).exit_code == 2  # a name or --clear
 
     r = run("case", "event", case_id, "responded")
     assert r.exit_code == 0 and "Responded to the complaint" in r.output

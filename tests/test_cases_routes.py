@@ -36,6 +36,27 @@ async def test_open_list_show_close(agent):
     assert len(everything) == 1
 
 
+async def test_the_law_firm_is_given_or_hinted_and_corrected(agent):
+    hinted = await new_case(agent)
+    assert hinted["law_firm"] == "Greer, Burns & Crain, Ltd."
+    given = await new_case(agent, complaint_id="CMP-2", complainant="Lumen Images Inc.",
+                           law_firm="Harbor & Lane LLP")
+    assert given["law_firm"] == "Harbor & Lane LLP" and given["schedule_a_firm"] is None
+    r = await agent.request("PUT", "/v1/cases/CMP-2/law-firm",
+                            json={"law_firm": "Keith A. Vogt, Ltd."})
+    assert r.status == 200, await r.text()
+    assert (await r.json())["schedule_a_firm"] == "Keith A. Vogt, Ltd."
+    r = await agent.request("PUT", f"/v1/cases/{given['id']}/law-firm", json={"law_firm": None})
+    assert (await r.json())["law_firm"] is None
+    for body in ({}, {"law_firm": 7}, {"law_firm": "x" * 201}):
+        r = await agent.request("PUT", "/v1/cases/CMP-2/law-firm", json=body)
+        assert r.status == 400, body
+    r = await agent.request("PUT", "/v1/cases/CMP-2/law-firm", json={},
+                        headers={"Accept-Language": "zh-CN"})
+    assert "law_firm 必须是文字" in (await r.json())["error"]["message"]
+    assert (await (await agent.get("/v1/cases/CMP-2")).json())["law_firm"] is None
+
+
 async def test_the_same_complaint_twice_is_a_conflict(agent):
     case = await new_case(agent)
     r = await agent.post("/v1/cases", json=ROW)

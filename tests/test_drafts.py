@@ -170,6 +170,28 @@ def test_settlement_intent_asks_for_what_joom_checks(case):
         assert must in body
 
 
+def test_letters_go_to_the_law_firm_and_name_both_parties(home):
+    store = cases.CaseStore(home)
+    base = dict(store_id="5f1a2b3c4d5e", type="copyright", products="6a1f00aa01",
+                received="2026-02-27T23:00:00Z", now=T0)
+    represented = store.new(complaint_id="CMP-A", complainant="Lumen Images Inc.",
+                            law_firm="Harbor & Lane LLP", **base)
+    own_firm = store.new(complaint_id="CMP-B", complainant="Greer Burns and Crain", **base)
+    alone = store.new(complaint_id="CMP-C", complainant="Lumen Images Inc.", **base)
+
+    def settled(case):
+        draft = drafts.render(case, "joom_support", checks(), SELLER, T0)
+        return re.search(r"We have settled with (.*?) and attach", draft["body"]).group(1)
+
+    assert settled(represented) == "Lumen Images Inc., represented by Harbor & Lane LLP"
+    assert settled(own_firm) == "Greer Burns and Crain"  # its own firm, named once
+    assert settled(alone) == "Lumen Images Inc."
+    to = drafts.render(represented, "settlement_intent", checks(), SELLER, T0)["to"]
+    assert to["en"].startswith("Harbor & Lane LLP") and to["zh_CN"].startswith("Harbor & Lane LLP")
+    assert drafts.render(alone, "settlement_intent", checks(), SELLER, T0)["to"][
+        "en"].startswith("Lumen Images Inc.")
+
+
 def test_unknown_draft(case):
     with pytest.raises(NotFound, match="settlement_intent"):
         drafts.render(case, "love_letter", checks())

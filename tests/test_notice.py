@@ -138,6 +138,11 @@ def test_create_case_takes_the_sellers_corrections_and_names_what_is_missing(hom
     case = notice.create_case(store, read, complaint_id="CMP-77", store_id="5f1a2b",
                               type="copyright", products=[PRODUCT_A])
     assert case.complainant == "Greer, Burns & Crain, Ltd." and case.court_case == "1:26-cv-01234"
+    assert case.law_firm == "Greer, Burns & Crain, Ltd."  # read from the letter
+    corrected = notice.create_case(store, read, complaint_id="CMP-78", store_id="5f1a2b",
+                                   type="copyright", products=[PRODUCT_A],
+                                   law_firm="Harbor & Lane LLP")
+    assert corrected.law_firm == "Harbor & Lane LLP"
     assert case.events["received"] == "2026-03-05T22:40:00Z"
     full = notice.create_case(store, notice.read_notice(joom_mail_en()))
     assert (full.complaint_id, full.products, full.store_id) == (COMPLAINT, [PRODUCT_A, PRODUCT_B],

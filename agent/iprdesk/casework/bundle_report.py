@@ -106,6 +106,8 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
     facts = [(i18n.text("report.complaint", lang), case.complaint_id),
              (i18n.text("case.field.type", lang), i18n.text(f"case.type.{case.type}", lang)),
              (i18n.text("report.complainant", lang), case.complainant),
+             *([(i18n.text("case.field.law_firm", lang), case.law_firm)] if case.law_firm
+               else []),
              (i18n.text("report.store", lang), case.store_id),
              (i18n.text("report.products", lang), i18n.joined(case.products, lang))]
     if case.court_case:

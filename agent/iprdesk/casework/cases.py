@@ -86,6 +86,9 @@ class Case:
     old_urls: list[str] = field(default_factory=list)
     # The court's case number when a lawsuit is behind the complaint (1:26-cv-01234, 案号).
     court_case: str | None = None
+    # The law firm acting for the complainant, whom the seller writes to: read from the notice,
+    # else the Schedule A firm the complainant names; the seller may correct it.
+    law_firm: str | None = None
 
     @property
     def received(self) -> datetime:
@@ -104,7 +107,8 @@ class Case:
         data["deadlines"] = self.deadline_states(now)
         upcoming = deadlines.next_deadline(data["deadlines"])
         data["next_deadline"] = upcoming["id"] if upcoming else None
-        data["schedule_a_firm"] = schedule_a_firm(self.complainant)
+        data["schedule_a_firm"] = schedule_a_firm(self.complainant) or (
+            schedule_a_firm(self.law_firm) if self.law_firm else None)
         return data
 
 
@@ -126,6 +130,12 @@ def _normalise_firm(name: str) -> str:
     words = re.sub(r"[^a-z0-9&]+", " ", name.lower().replace(" and ", " & ")).split()
     suffixes = {"ltd", "llc", "llp", "pa", "p", "a", "pc", "inc", "law", "firm", "the"}
     return " ".join(w for w in words if w not in suffixes)
+
+
+def same_party(a: str, b: str) -> bool:
+    """Whether two names are one firm's ("Greer, Burns & Crain, Ltd." and "Greer Burns and
+    Crain"): a complainant that is its own law firm."""
+    return _normalise_firm(a) == _normalise_firm(b)
 
 
 def schedule_a_firm(complainant: str) -> str | None:
@@ -194,7 +204,7 @@ class CaseStore:
         return next((c for c in self.all("open") if c.complaint_id == complaint_id), None)
 
     def new(self, *, complaint_id, store_id, type, complainant, products, received=None,
-            old_urls=None, court_case=None, now: datetime | None = None) -> Case:
+            old_urls=None, court_case=None, law_firm=None, now: datetime | None = None) -> Case:
         now = now or utc_now()
         complaint_id = _plain_id(complaint_id, Message("notice.field.complaint_id"))
         if type not in COMPLAINT_TYPES:
@@ -204,18 +214,21 @@ class CaseStore:
         if received_at > now + timedelta(minutes=5):
             raise BadInput(key="error.case.received_in_future",
                            params={"received": iso(received_at)})
+        complainant = _plain_text(complainant, Message("case.field.complainant"))
         case = Case(
             id="",
             complaint_id=complaint_id,
             store_id=_plain_id(store_id, Message("notice.field.store_id")),
             type=type,
-            complainant=_plain_text(complainant, Message("case.field.complainant")),
+            complainant=complainant,
             products=parse_products(products),
             events={"received": iso(received_at)},
             created=iso(now),
             old_urls=_urls(old_urls or []),
             court_case=(_plain_text(court_case, Message("notice.field.court_case"))
                         if court_case else None),
+            law_firm=(_plain_text(law_firm, Message("case.field.law_firm")) if law_firm
+                      else schedule_a_firm(complainant)),
         )
         self._check_watch_room(None, case.old_urls)
         with self._locked():
@@ -268,6 +281,16 @@ class CaseStore:
             self._check_watch_room(case_id, case.old_urls)
             self._save(case)
         self._watch(case)
+        return case
+
+    def set_law_firm(self, case_id: str, law_firm: str | None) -> Case:
+        """The seller's correction of the law firm; empty (or None) says there is none."""
+        text = str(law_firm or "").strip()
+        name = _plain_text(text, Message("case.field.law_firm")) if text else None
+        with self._locked():
+            case = self.get(case_id)
+            case.law_firm = name
+            self._save(case)
         return case
 
     def close(self, case_id: str, now: datetime | None = None) -> Case:

@@ -24,11 +24,18 @@ def names() -> list[str]:
 
 
 def facts(case: cases.Case, now: datetime | None = None) -> dict:
+    firm = case.law_firm if case.law_firm and not cases.same_party(
+        case.law_firm, case.complainant) else None
+    parties = shared_data.load("drafts.json")["parties"]
     return {
         "case_id": case.id,
         "complaint_id": case.complaint_id,
         "store_id": case.store_id,
         "complainant": case.complainant,
+        # Whom the seller writes to: the law firm acting for the complainant, else the complainant.
+        "addressee": case.law_firm or case.complainant,
+        "parties": (parties["represented"] if firm else parties["alone"]).format(
+            complainant=case.complainant, law_firm=firm),
         "products": ", ".join(case.products),
         "product_count": len(case.products),
         "type": case.type,

@@ -308,5 +308,5 @@ def create_case(store: cases.CaseStore, notice: Notice, **corrections) -> cases.
     return store.new(complaint_id=values["complaint_id"], store_id=values["store_id"],
                      type=values["type"], complainant=values["complainant"],
                      products=values["products"], received=values["received"],
-                     court_case=values["court_case"])
+                     court_case=values["court_case"], law_firm=values["law_firm"])
 

@@ -15,6 +15,7 @@ from iprdesk.cli.common import (
     language,
     passphrase_file_option,
     printable,
+    text,
     vault_passphrase,
 )
 from iprdesk.config import Config
@@ -62,14 +63,18 @@ def case():
               help="Public URL of a complained image (repeatable), for the dead-URL check.")
 @click.option("--court-case", default=None,
               help="The court's case number, when a lawsuit is behind the complaint.")
+@click.option("--law-firm", default=None,
+              help="The law firm acting for the complainant (default: the Schedule A firm the "
+                   "complainant names, if any).")
 @json_option
 @home_option
 def case_new(complaint_id, store_id, type_, complainant, products, received, old_urls,
-             court_case, as_json, home):
+             court_case, law_firm, as_json, home):
     """Open a case for a complaint; its deadlines start at --received."""
     new = cases.CaseStore(home_path(home)).new(
         complaint_id=complaint_id, store_id=store_id, type=type_, complainant=complainant,
-        products=products, received=received, old_urls=list(old_urls), court_case=court_case)
+        products=products, received=received, old_urls=list(old_urls), court_case=court_case,
+        law_firm=law_firm)
     if as_json:
         echo_json({"id": new.id})
         return
@@ -132,10 +137,11 @@ def _print_notice(proposal: dict, lang: str) -> None:
 @click.option("--received", default=None,
               help="Correct when the complaint arrived, ISO 8601 with its offset.")
 @click.option("--court-case", default=None, help="Correct the court's case number.")
+@click.option("--law-firm", default=None, help="Correct or give the complainant's law firm.")
 @json_option
 @home_option
 def case_import(source, create, complaint_id, store_id, type_, complainant, products, received,
-                court_case, as_json, home):
+                court_case, law_firm, as_json, home):
     """Read a complaint notice (Joom's e-mail as .eml or text, or the TRO / complaint PDF; -
     reads standard input) and show the case it describes, each field with where it was
     found; --create opens it."""
@@ -150,7 +156,8 @@ def case_import(source, create, complaint_id, store_id, type_, complainant, prod
         return
     new = notice.create_case(cases.CaseStore(home_path(home)), read, complaint_id=complaint_id,
                              store_id=store_id, type=type_, complainant=complainant,
-                             products=products, received=received, court_case=court_case)
+                             products=products, received=received, court_case=court_case,
+                             law_firm=law_firm)
     if as_json:
         echo_json(new.to_dict())
         return
@@ -220,8 +227,9 @@ def case_show(case_id, passphrase_file, as_json, home):
                          status=i18n.text(f"case.status.{c.status}", lang)))
     rows = [(field("complaint"), c.complaint_id), (field("store"), c.store_id),
             (field("type"), i18n.text(f"case.type.{c.type}", lang)),
-            (field("complainant"), c.complainant),
-            (field("products"), i18n.joined(c.products, lang))]
+            (field("complainant"), c.complainant)]
+    rows += [(field("law_firm"), c.law_firm)] if c.law_firm else []
+    rows += [(field("products"), i18n.joined(c.products, lang))]
     rows += [(deadlines.event_names()[name][lang], shown(when, lang))
              for name, when in c.events.items()]
     rows += [(field("old_url"), url) for url in c.old_urls]
@@ -273,6 +281,21 @@ def case_urls(case_id, urls, home):
     c = store.add_urls(store.resolve(case_id).id, list(urls))
     click.echo(i18n.text("case.urls_count", language(), case=c.id,
                          count=len(c.old_urls)))
+
+
+@case.command("law-firm")
+@click.argument("case_id", metavar="CASE")
+@click.argument("name", required=False)
+@click.option("--clear", is_flag=True, help="Say that no law firm acts for the complainant.")
+@home_option
+def case_law_firm(case_id, name, clear, home):
+    """Correct the law firm acting for the complainant (whom the letters are written to)."""
+    if bool(name) == clear:
+        raise click.UsageError(text("case.law_firm_usage"))
+    store = cases.CaseStore(home_path(home))
+    c = store.set_law_firm(store.resolve(case_id).id, None if clear else name)
+    click.echo(text("case.law_firm_set", case=c.id, firm=c.law_firm) if c.law_firm
+               else text("case.law_firm_cleared", case=c.id))
 
 
 @case.command("close")

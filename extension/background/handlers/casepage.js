@@ -37,6 +37,10 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.request(`${path(caseId)}/urls`, { method: "POST", json: { urls } });
   },
+  "casepage.setLawFirm": ({ caseId, lawFirm }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`${path(caseId)}/law-firm`, { method: "PUT", json: { law_firm: lawFirm || null } });
+  },
   "casepage.setKind": ({ itemId, kind }, sender) => {
     requireExtensionPage(sender);
     return agent.request(`/v1/vault/items/${encodeURIComponent(itemId)}/kind`,

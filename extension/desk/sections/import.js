@@ -45,7 +45,9 @@ function proposalForm(proposal, { messages, storeId, signal, refresh }) {
   const value = (name) => fields[name].value;
   const inputs = {
     complaint_id: el("input", { type: "text", value: value("complaint_id") ?? "" }),
-    complainant: el("input", { type: "text", value: value("complainant") ?? "" }),
+    complainant: el("input", { type: "text", value: value("complainant") ?? value("law_firm") ?? "" }),
+    // Left empty, the agent takes the Schedule A firm the complainant names, if any.
+    law_firm: el("input", { type: "text", value: value("law_firm") ?? "" }),
     products: el("textarea", { rows: 3, value: (value("products") || []).join("\n") }),
     received: el("input", { type: "datetime-local", value: value("received") ? localInput(value("received")) : "" }),
     court_case: el("input", { type: "text", value: value("court_case") ?? "" }),
@@ -57,24 +59,14 @@ function proposalForm(proposal, { messages, storeId, signal, refresh }) {
   const rows = [];
   for (const name of ["complaint_id", "complainant", "law_firm", "products", "received", "court_case", "type", "store_id"]) {
     const found = fields[name];
-    // A law firm is said only when the notice names one: it is not a field of the case.
-    if (name === "law_firm" && !found.value) continue;
     const id = `notice-${name.replace("_", "-")}`;
-    const input = inputs[name];
-    let control;
-    if (input) {
-      input.id = id;
-      input.name = name;
-      control = input;
-    } else {
-      // Said, and taken as the complainant when the notice names no other.
-      control = el("div", { id, className: "read-only", textContent: found.value });
-      if (found.value && !value("complainant")) inputs.complainant.value = found.value;
-    }
+    const control = inputs[name];
+    control.id = id;
+    control.name = name;
     let note = source(found, messages);
     if (name === "store_id" && found.value === null && storeId) note = el("div", { className: "source remembered", textContent: t("deskImportStoreRemembered") });
     if (name === "received") {
-      const zone = zoneName(-new Date(input.value || Date.now()).getTimezoneOffset());
+      const zone = zoneName(-new Date(control.value || Date.now()).getTimezoneOffset());
       note.append(el("div", { className: "note", textContent: t("deskImportYourZone", zone) }));
     }
     rows.push(el("div", { className: "proposed", dataset: { field: name, confidence: found.confidence ?? "none" } },
@@ -98,6 +90,7 @@ function proposalForm(proposal, { messages, storeId, signal, refresh }) {
       products: inputs.products.value.split(/[\s,，、]+/).filter(Boolean),
       received: received ? isoLocal(new Date(received)) : undefined,
       court_case: inputs.court_case.value.trim() || undefined,
+      law_firm: inputs.law_firm.value.trim() || undefined,
       type: inputs.type.value, store_id: inputs.store_id.value.trim(),
     };
     try {

@@ -55,7 +55,7 @@ async def list_cases(request: web.Request) -> web.Response:
 async def new_case(request: web.Request) -> web.Response:
     body = await read_json(request)
     fields = ("complaint_id", "store_id", "type", "complainant", "products", "received",
-              "old_urls", "court_case")
+              "old_urls", "court_case", "law_firm")
     unknown = sorted(set(body) - set(fields))
     if unknown:
         raise BadInput(key="error.request.unknown_fields", params={"unknown": list(unknown)})
@@ -108,6 +108,16 @@ async def add_old_urls(request: web.Request) -> web.Response:
     case = _store(request).add_urls(_case(request).id, urls)
     state(request).services.url_scheduler.wake()
     return _answer(request, case)
+
+
+@routes.put("/v1/cases/{case_id}/law-firm")
+async def set_law_firm(request: web.Request) -> web.Response:
+    """The seller's correction of the law firm acting for the complainant."""
+    body = await read_json(request)
+    firm = body.get("law_firm")
+    if "law_firm" not in body or not (firm is None or isinstance(firm, str)):
+        raise BadInput(key="error.request.law_firm")
+    return _answer(request, _store(request).set_law_firm(_case(request).id, firm))
 
 
 def _unlocked_vault(request: web.Request):
