@@ -24,7 +24,8 @@ OLD_URL = "https://img.joomcdn.net/" + "a" * 40 + "_1024_1024.jpeg"
 
 @pytest.fixture
 def case_bundle(vault, vault_home):
-    case = open_case(vault_home, "CMP-77", complainant="Keith A. Vogt, Ltd.",
+    case = open_case(vault_home, "CMP-77", complainant="Bright Lens Studio LLC",
+                     law_firm="Keith A. Vogt, Ltd.",
                      products=["64f0c1e2a9b8c7d6e5f40312"], received=timeutil.iso(RECEIVED),
                      court_case="1:26-cv-01234", now=RECEIVED)
     cases.CaseStore(vault_home).record_event(case.id, "images_replaced",
@@ -60,7 +61,8 @@ def test_the_summary_in_english(case_bundle, tmp_path):
     report = export("en", tmp_path)
     assert '<html lang="en">' in report and "@media print" in report
     summary = summary_of(report)
-    for text in ("Case summary", "CMP-77", "Keith A. Vogt, Ltd.", "1:26-cv-01234",
+    for text in ("Case summary", "CMP-77", "Bright Lens Studio LLC", "Keith A. Vogt, Ltd.",
+                 "1:26-cv-01234",
                  "64f0c1e2a9b8c7d6e5f40312", "Respond to the complaint",
                  "Images replaced (moderation started)", "Complaint received",
                  "Appeal preflight", OLD_URL, "gone (dead)", "new-main.jpg",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from iprdesk import timeutil
 from iprdesk.casework import case_provenance, deadlines, preflight
-from iprdesk.casework.cases import Case, CaseStore
+from iprdesk.casework.cases import Case, CaseStore, same_party
 from iprdesk.casework.preflight.render import CHECKS_CSS, checks_html, facts_rows
 from iprdesk.text import i18n
 from iprdesk.urls.check import GONE, STILL_PUBLIC
@@ -106,8 +106,8 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
     facts = [(i18n.text("report.complaint", lang), case.complaint_id),
              (i18n.text("case.field.type", lang), i18n.text(f"case.type.{case.type}", lang)),
              (i18n.text("report.complainant", lang), case.complainant),
-             *([(i18n.text("case.field.law_firm", lang), case.law_firm)] if case.law_firm
-               else []),
+             *([(i18n.text("case.field.law_firm", lang), case.law_firm)]
+               if case.law_firm and not same_party(case.law_firm, case.complainant) else []),
              (i18n.text("report.store", lang), case.store_id),
              (i18n.text("report.products", lang), i18n.joined(case.products, lang))]
     if case.court_case:
