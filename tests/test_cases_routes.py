@@ -57,6 +57,18 @@ async def test_the_law_firm_is_given_or_hinted_and_corrected(agent):
     assert (await (await agent.get("/v1/cases/CMP-2")).json())["law_firm"] is None
 
 
+async def test_drafts_for_the_browser_point_at_the_page(agent):
+    case = await new_case(agent)
+    r = await agent.get(f"/v1/cases/{case['id']}/drafts?for=browser")
+    assert r.status == 200, await r.text()
+    bodies = [d["body"] for d in (await r.json())["drafts"]]
+    assert all("Signed by" in b and "iprdesk seller" not in b for b in bodies)
+    cli = (await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json())["drafts"]
+    assert all("iprdesk seller set" in d["body"] for d in cli)
+    r = await agent.get(f"/v1/cases/{case['id']}/drafts?for=fax")
+    assert r.status == 400
+
+
 async def test_the_same_complaint_twice_is_a_conflict(agent):
     case = await new_case(agent)
     r = await agent.post("/v1/cases", json=ROW)

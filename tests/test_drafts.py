@@ -192,6 +192,13 @@ def test_letters_go_to_the_law_firm_and_name_both_parties(home):
         "en"].startswith("Lumen Images Inc.")
 
 
+def test_in_the_browser_a_missing_name_points_at_the_form_not_a_command(case):
+    draft = drafts.render(case, "joom_support", checks(), {}, T0, audience="browser")
+    [gap] = draft["gaps"]
+    assert "Signed by" in gap["text"] and "iprdesk seller" not in draft["body"]
+    assert "署名" in gap["explain"]["zh_CN"] and "iprdesk seller" not in gap["explain"]["zh_CN"]
+
+
 def test_unknown_draft(case):
     with pytest.raises(NotFound, match="settlement_intent"):
         drafts.render(case, "love_letter", checks())

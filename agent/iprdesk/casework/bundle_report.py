@@ -112,7 +112,7 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
              (i18n.text("report.products", lang), i18n.joined(case.products, lang))]
     if case.court_case:
         facts.append((i18n.text("bundle.court_case", lang), case.court_case))
-    firm = case.to_dict(now)["schedule_a_firm"]
+    firm = case.schedule_a_firm()
     warning = f'<p class="muted">{t("case.schedule_a", firm=firm)}</p>' if firm else ""
     figures = "".join(f'<figure><img alt="" src="{uri}"><figcaption>{html.escape(path)}'
                       "</figcaption></figure>" for path, uri in thumbnails)

@@ -107,9 +107,13 @@ class Case:
         data["deadlines"] = self.deadline_states(now)
         upcoming = deadlines.next_deadline(data["deadlines"])
         data["next_deadline"] = upcoming["id"] if upcoming else None
-        data["schedule_a_firm"] = schedule_a_firm(self.complainant) or (
-            schedule_a_firm(self.law_firm) if self.law_firm else None)
+        data["schedule_a_firm"] = self.schedule_a_firm()
         return data
+
+    def schedule_a_firm(self) -> str | None:
+        """The known Schedule A firm the complainant names, or the one acting for it."""
+        return schedule_a_firm(self.complainant) or (
+            schedule_a_firm(self.law_firm) if self.law_firm else None)
 
 
 class UnknownCase(NotFound):

@@ -105,15 +105,17 @@ def _cautions(template: dict, case: cases.Case) -> list[dict]:
     """What sending the letter risks, in each language; the court caution only when the case
     names a court case or a Schedule A firm."""
     cautions = list(template.get("cautions", []))
-    court = case.court_case or cases.schedule_a_firm(case.complainant)
+    court = case.court_case or case.schedule_a_firm()
     if court and "court_caution" in template:
         cautions.append({lang: text.format(court=court)
                          for lang, text in template["court_caution"].items()})
     return cautions
 
 
-def signature(data: dict, case: cases.Case, seller: dict) -> tuple[str, dict | None]:
-    """The signature lines from the seller's settings, with a gap when no name is set."""
+def signature(data: dict, case: cases.Case, seller: dict,
+              audience: str = "cli") -> tuple[str, dict | None]:
+    """The signature lines from the seller's settings, with a gap when no name is set, saying
+    where to set it: the command, or (`audience` "browser") the case page's form."""
     store = data["signature"]["store"]
     store_line = (store["named"] if seller.get("store") else store["id_only"]).format(
         store_name=seller.get("store"), store_id=case.store_id)
@@ -121,17 +123,20 @@ def signature(data: dict, case: cases.Case, seller: dict) -> tuple[str, dict | N
     if seller.get("name"):
         name = seller["name"]
     else:
-        gap = _gap(data, data["signature"]["what"], data["signature"]["reason"], [])
+        reason = data["signature"]["reason_browser" if audience == "browser" else "reason"]
+        gap = _gap(data, data["signature"]["what"], reason, [])
         name = gap["text"]
     lines = [name, seller.get("company"), store_line]
     return "\n".join(line for line in lines if line), gap
 
 
 def render(case: cases.Case, name: str, checks: list, seller: dict | None = None,
-           now: datetime | None = None, originals: list | None = None) -> dict:
+           now: datetime | None = None, originals: list | None = None,
+           audience: str = "cli") -> dict:
     """The draft `name` for the case; `checks` are the case's preflight results
     (preflight.run), `seller` its signer (config.Config.seller) and `originals` the sealed
-    originals a counter-notice cites (case_provenance.originals)."""
+    originals a counter-notice cites (case_provenance.originals); `audience` "browser" for
+    the extension's pages."""
     data = shared_data.load("drafts.json")
     templates = data["drafts"]
     if name not in templates:
@@ -139,7 +144,7 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
                        params={"name": name, "templates": list(templates)})
     results = {c.id: c for c in checks}
     template, values = templates[name], facts(case, now)
-    values["signature"], signature_gap = signature(data, case, seller or {})
+    values["signature"], signature_gap = signature(data, case, seller or {}, audience)
     paragraphs = []
     for p in template["paragraphs"]:
         if "originals" in p:
@@ -169,5 +174,6 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
 
 
 def render_all(case: cases.Case, checks: list, seller: dict | None = None,
-               now: datetime | None = None, originals: list | None = None) -> list[dict]:
-    return [render(case, name, checks, seller, now, originals) for name in names()]
+               now: datetime | None = None, originals: list | None = None,
+               audience: str = "cli") -> list[dict]:
+    return [render(case, name, checks, seller, now, originals, audience) for name in names()]

@@ -36,7 +36,14 @@ export const handlers = {
     const { [STORE_ID_KEY]: storeId } = await chrome.storage.local.get(STORE_ID_KEY);
     return { storeId: storeId || "" };
   },
-  "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts`),
+  // Worded for the browser: a gap says where on the page to fill it in, never a command.
+  "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts?for=browser`),
+  // Who signs the letters (name, company, store name), read and set on the case page.
+  "seller.get": () => agent.request("/v1/seller"),
+  "seller.set": ({ seller }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request("/v1/seller", { method: "POST", json: seller });
+  },
   "cases.preflight": ({ caseId: id, lang }) =>
     agent.request(`/v1/cases/${caseId(id)}/preflight`, { method: "POST", json: { lang } }),
   // "Check images" on a complaint row: re-check the case's watched old image URLs now.

@@ -133,9 +133,18 @@ def _preflight_work(request: web.Request, case: cases.Case):
     return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked), now)
 
 
+def _audience(value) -> str:
+    """Who reads the answer: the CLI's words name commands, the browser's the page's forms."""
+    if value not in preflight.AUDIENCES:
+        raise BadInput(key="error.request.audience",
+                       params={"audiences": list(preflight.AUDIENCES)})
+    return value
+
+
 @routes.get("/v1/cases/{case_id}/drafts")
 @heavy
 async def case_drafts(request: web.Request) -> web.Response:
+    audience = _audience(request.query.get("for", "cli"))
     case = _case(request)
     home, unlocked = state(request).home, _unlocked_vault(request)
     # A draft states only what the preflight (and, for the counter-notice, the check of each
@@ -145,7 +154,8 @@ async def case_drafts(request: web.Request) -> web.Response:
         preflight_work(), case_provenance.originals(home, case, unlocked)))
     seller = Config.load(home).seller()
     return web.json_response({"drafts": drafts.render_all(case, checks, seller,
-                                                          originals=originals)})
+                                                          originals=originals,
+                                                          audience=audience)})
 
 
 @routes.post("/v1/cases/{case_id}/preflight")
@@ -153,10 +163,7 @@ async def case_drafts(request: web.Request) -> web.Response:
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
-    audience = body.get("for", "cli")
-    if audience not in preflight.AUDIENCES:
-        raise BadInput(key="error.request.audience",
-                       params={"audiences": list(preflight.AUDIENCES)})
+    audience = _audience(body.get("for", "cli"))
     # The reader's zone (the browser's), else the machine's.
     zone = timeutil.zone(body["zone"]) if body.get("zone") is not None else None
     case = _case(request)
