@@ -327,7 +327,7 @@ def ours(context):
 @contextmanager
 def launch_browser(tmp: Path, *, lang: str = "en", native: bool = True, pair: bool = False,
                    agent_args=(), timezone: str | None = None, profile: str = "profile",
-                   served=None, extensions=()):
+                   served=None, extensions=(), agent_cdn: bool = False):
     """`native`: register iprdesk in the profile (`iprdesk install --user-data-dir`), so the
     extension connects over native messaging as after a real install, and wait until it has;
     else the profile knows no iprdesk and `pair` pairs by code (the opt-in for scripts). The
@@ -337,19 +337,33 @@ def launch_browser(tmp: Path, *, lang: str = "en", native: bool = True, pair: bo
     same agent data directory. `served`: the mock Panel on a loopback HTTPS server rather than
     through Playwright routes, which slow every request of the pages down (for benchmarks),
     and under the host names in `served` too (where the extension does not run).
-    `extensions`: folders of more unpacked extensions loaded beside ours (other ids)."""
-    from playwright.sync_api import sync_playwright
+    `extensions`: folders of more unpacked extensions loaded beside ours (other ids).
+    `agent_cdn`: the agent's URL checks reach the mock CDN (`panel.cdn`) too."""
 
     home = tmp / "home"
     home.mkdir(exist_ok=True)
     loaded = ",".join(map(str, [EXTENSION, *extensions]))
     panel = MockPanel()
+    with ExitStack() as stack:
+        agent_env = stack.enter_context(panel.cdn_for_the_agent(tmp)) if agent_cdn else {}
+        yield from _run_browser(stack, tmp, home, panel, loaded, lang=lang, native=native,
+                                pair=pair, agent_args=agent_args, agent_env=agent_env,
+                                timezone=timezone, profile=profile, served=served)
+
+
+def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_args, agent_env,
+                 timezone, profile, served):
+    """launch_browser's agent and browser, started once what the agent needs (the mock CDN it
+    checks) runs."""
+    from playwright.sync_api import sync_playwright
+
     # The e2e agent's clock can be moved (Browser.move_clock): deadlines without waiting days.
-    agent = AgentProcess(home, extra_args=agent_args, env={TEST_CLOCK_ENV: "1"}).start()
+    agent = AgentProcess(home, extra_args=agent_args,
+                         env={TEST_CLOCK_ENV: "1", **agent_env}).start()
     if native:
         iprdesk("install", "--user-data-dir", str(tmp / profile), home=home)
     try:
-        with sync_playwright() as pw, ExitStack() as stack:
+        with sync_playwright() as pw:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
             context = pw.chromium.launch_persistent_context(
                 str(tmp / profile),
@@ -382,7 +396,8 @@ def launch_browser(tmp: Path, *, lang: str = "en", native: bool = True, pair: bo
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "browser(lang, timezone, native, pair, vault, pages, setup): how the module's "
+        "markers", "browser(lang, timezone, native, pair, agent_cdn, vault, pages, setup): how "
+        "the module's "
         "`browser` differs from the default one (see the fixture)")
 
 
@@ -390,8 +405,8 @@ def pytest_configure(config):
 def browser(request, tmp_path_factory):
     """A browser connected over native messaging, shared by the tests of one module (a launch
     costs ~1 s, 450 MiB). A module says how its browser differs with
-    `pytestmark = pytest.mark.browser(...)`: launch_browser's `lang`, `timezone`, `native`
-    and `pair`; `vault`, a passphrase the vault is
+    `pytestmark = pytest.mark.browser(...)`: launch_browser's `lang`, `timezone`, `native`,
+    `pair` and `agent_cdn`; `vault`, a passphrase the vault is
     initialised with; `pages`, more Panel pages (path regex -> file, matched before the
     default ones); `setup(browser)`, anything else. Parametrised indirectly
     (`parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")`), its

@@ -150,6 +150,57 @@ class MockPanel:
             server.server_close()
 
 
+    @contextmanager
+    def cdn_for_the_agent(self, folder: Path):
+        """The mock CDN where the agent's URL checks reach it: an HTTPS proxy on loopback that
+        answers each tunnel to a CDN host itself (TLS with a certificate for the CDN's names,
+        then the same answers the browser gets). Yields the agent's environment that says so;
+        the certificate exists before the agent starts, as its TLS context is made then."""
+        cdn_hosts = [urlsplit(origin).hostname for origin in CDN_HOSTS]
+        cert, key = folder / "cdn-cert.pem", folder / "cdn-key.pem"
+        self_signed(cdn_hosts, cert, key)
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert, key)
+        panel = self
+
+        class Cdn(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # the checker keeps its connections
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                status, body, headers = panel.cdn_answer(f"https://{self.headers['Host']}{self.path}")
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        class Proxy(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_CONNECT(self):
+                if self.path.rsplit(":", 1)[0] not in cdn_hosts:
+                    self.send_error(403)  # the checker reaches nothing else through it
+                    return
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                Cdn(tls.wrap_socket(self.connection, server_side=True), self.client_address,
+                    self.server)
+                self.close_connection = True
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield {"HTTPS_PROXY": f"http://127.0.0.1:{server.server_address[1]}",
+                   "SSL_CERT_FILE": str(cert), "NO_PROXY": "127.0.0.1,localhost"}
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
 def self_signed(hosts: list[str], cert_path: Path, key_path: Path) -> None:
     """A throwaway certificate for `hosts`, written as PEM."""
     from cryptography import x509
