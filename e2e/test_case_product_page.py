@@ -54,7 +54,7 @@ def test_old_urls_collected_and_new_images_picked_from_the_product_page(browser,
     case = open_case(browser.home, complaint, products=[PRODUCT, NOT_SHOWN])
     page = browser.open_extension_page(f"case/case.html?case={complaint}")
     page.set_viewport_size({"width": 1100, "height": 900})
-    expect(page.locator("#preflight form.unlock")).to_have_count(1)  # the vault is locked
+    expect(page.locator("#preflight #unlock-form")).to_have_count(1)  # the vault is locked
 
     # Collect the old image URLs: every image of the product page, ticked.
     picker = page.locator("#old-urls [data-from-page='old-urls']")
@@ -97,8 +97,8 @@ def test_old_urls_collected_and_new_images_picked_from_the_product_page(browser,
     assert item.original_name == NEW.rsplit("/", 1)[1]
     assert b"Exif" not in vault.read(item.id)[:4096]
     # Unlocked, the case page lists it among the new images.
-    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
-    page.click("#preflight form.unlock button")
+    page.fill("#preflight #unlock-form #passphrase", PASSPHRASE)  # lib/unlock-form.js
+    page.click("#preflight #unlock")
     expect(page.locator("#images .photos li")).to_have_count(1)
     keep_screenshot(page, f"case-from-page-{lang}-3-picked")
     page.close()

@@ -79,8 +79,8 @@ def test_the_counter_notice_cites_the_sealed_original_once_unlocked(browser, lan
     expect(cautions).to_contain_text(ODDS[lang])
     assert ODDS["zh_CN" if lang == "en" else "en"] not in cautions.inner_text()  # one language
 
-    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
-    page.click("#preflight form.unlock button")
+    page.fill("#preflight #unlock-form #passphrase", PASSPHRASE)  # lib/unlock-form.js
+    page.click("#preflight #unlock")
     draft = page.locator("#drafts details.draft[data-draft='counter_notice']")
     expect(draft.locator("pre.body")).to_contain_text(f"SHA-256 hash is {sha}")
     draft.locator("summary").click()
