@@ -101,7 +101,7 @@ def test_every_heavy_route_and_only_those_document_503_busy(home):
     for key, op in described_routes().items():
         heavy = getattr(served[key], "heavy", False)
         assert (op["responses"].get("503") == {"$ref": "#/components/responses/Busy"}) == heavy, key
-    assert sum(getattr(h, "heavy", False) for h in served.values()) == 12
+    assert sum(getattr(h, "heavy", False) for h in served.values()) == 14
 
 
 def test_the_queue_depth_must_be_a_whole_number():

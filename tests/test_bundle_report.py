@@ -11,7 +11,7 @@ import pytest
 from bench.imagegen import jpeg, product_photo
 
 from iprdesk import timeutil
-from iprdesk.casework import bundle_report, cases
+from iprdesk.casework import bundle_report, case_images, cases
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from iprdesk.vault.bundle import export_bundle, verify_bundle
@@ -33,6 +33,9 @@ def case_bundle(vault, vault_home):
     vault.add(jpeg(product_photo(5, (300, 300))), {
         "kind": "photo", "case": case.id, "content_type": "image/jpeg",
         "original_name": "new-main.jpg", "captured_at": timeutil.iso(RECEIVED)})
+    # A complained image the seller dropped: its thumbnail is shown beside the new ones.
+    case_images.CaseImages(vault_home).add_complained(
+        case.id, jpeg(product_photo(6, (400, 300))), "from-the-notice.jpg", now=RECEIVED)
     watch = urlwatch.WatchList(vault_home)
     watch.add(case.id, [OLD_URL], now=RECEIVED, variants=False)
     watch.record([(case.id, urlcheck.CheckResult(
@@ -72,6 +75,11 @@ def test_the_summary_in_english(case_bundle, tmp_path):
     assert timeutil.shown(timeutil.iso(RECEIVED), "en") in summary
     assert timeutil.shown(timeutil.iso(RECEIVED + timedelta(hours=6)), "en") in summary
     assert re.search(r"<img alt=\"\" src=\"data:image/jpeg;base64,[A-Za-z0-9+/=]+\">", summary)
+    # The complained image's thumbnail, under its own heading (the dead URL never served one).
+    complained = summary.split("<h3>Complained images</h3>", 1)[1]
+    assert re.search(r'<div class="thumbs complained"><figure><img alt="" '
+                     r'src="data:image/jpeg;base64,[A-Za-z0-9+/=]+"><figcaption>'
+                     r"from-the-notice.jpg</figcaption></figure></div>", complained)
     assert 'data-ready="false"' in summary  # the preflight's verdict, not made up
     assert "Z<" not in summary  # no bare UTC stamps in what a person reads
 
@@ -80,7 +88,7 @@ def test_the_summary_in_chinese(case_bundle, tmp_path):
     _, export = case_bundle
     summary = summary_of(export("zh_CN", tmp_path))
     for text in ("案件摘要", "期限", "时间线", "申诉预检", "已失效", "新图片", "CMP-77",
-                 "回复投诉", "<th>律所</th>"):
+                 "回复投诉", "<th>律所</th>", "<h3>被投诉的图片</h3>", "from-the-notice.jpg"):
         assert text in summary, text
     assert "Case summary" not in summary and "Deadlines" not in summary
     assert timeutil.shown(timeutil.iso(RECEIVED), "zh_CN") in summary

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from iprdesk import errors
+
 
 def fsync_dir(path: Path) -> None:
     """Make a rename in `path` durable. Windows cannot open a folder for this, and NTFS
@@ -200,3 +202,19 @@ class StagedFiles:
         staged, self._staged = self._staged, []
         for temp, _ in staged:
             remove_quietly(temp)
+
+
+def read_case_file(path: Path, *, damaged: str, not_ours: str, code: str) -> dict:
+    """A JSON store kept per case, `{"cases": {<case id>: ...}}`, written with
+    atomic_write_json under a lock (the URL watch list, the case pictures); an absent file is
+    empty. The file's content; BadInput `code` with the message `damaged` (unreadable JSON) or
+    `not_ours` (JSON of another shape), each naming the file."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"cases": {}}
+    except (OSError, ValueError) as e:
+        raise errors.BadInput(key=damaged, params={"path": path, "e": e}, code=code) from e
+    if not isinstance(raw, dict) or not isinstance(raw.get("cases"), dict):
+        raise errors.BadInput(key=not_ours, params={"path": path}, code=code)
+    return raw

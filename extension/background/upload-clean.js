@@ -48,7 +48,8 @@ export async function cleanUpload(body, name, page) {
   }
 }
 
-// The seller chose to upload an image like a complained one: recorded on the case.
-export const recordUploadedAnyway = (caseId) =>
+// The seller chose to upload an image like a complained one: recorded on the case, with the
+// copy the agent kept when it caught it (`caught`, its id), which the case page then lists.
+export const recordUploadedAnyway = (caseId, caught) =>
   agent.request(`/v1/cases/${encodeURIComponent(caseId)}/events`, {
-    method: "POST", json: { event: "similar_image_uploaded" } });
+    method: "POST", json: { event: "similar_image_uploaded", ...(caught ? { caught: String(caught) } : {}) } });

@@ -124,7 +124,7 @@
       return null;
     }
     try {
-      await iprdesk.ask("upload.uploadedAnyway", { caseId: check.match.case });
+      await iprdesk.ask("upload.uploadedAnyway", { caseId: check.match.case, caught: check.match.caught });
       toast("refused", iprdesk.t("uploadSimilarRecorded", file.name, check.match.complaint_id));
     } catch (e) {
       toast("refused", iprdesk.t("uploadSimilarNotRecorded", file.name, e.message));

@@ -1,7 +1,8 @@
 """The case summary at the top of a bundle's report.html (issue 13), in the user's language:
 the complaint and its parties, every deadline and whether it was met, the case's timeline in
-local time with its zone, the preflight's result, the new images' thumbnails and the old
-image URLs' last checks. The vault's bundle module writes the page and knows nothing of
+local time with its zone, the preflight's result, the new images' thumbnails, the complained
+images' (as an old URL first served each, or as the seller dropped it: casework.case_images)
+and the old image URLs' last checks. The vault's bundle module writes the page and knows nothing of
 cases; this module, above both, gives it the section (`section`) and its styles (`CSS`).
 """
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from iprdesk import timeutil
-from iprdesk.casework import case_provenance, deadlines, preflight
+from iprdesk.casework import case_images, case_provenance, deadlines, preflight
 from iprdesk.casework.cases import Case, CaseStore, same_party
 from iprdesk.casework.preflight.render import CHECKS_CSS, checks_html, facts_rows
 from iprdesk.text import i18n
@@ -95,6 +96,12 @@ def _provenance(records: list | None, lang: str) -> str:
             f'</p><table class="provenance">{"".join(rows)}</table>')
 
 
+def _figures(pictures: list[tuple[str, str]]) -> str:
+    """(caption, data: URI) pairs as figures."""
+    return "".join(f'<figure><img alt="" src="{html.escape(uri)}"><figcaption>'
+                   f"{html.escape(caption)}</figcaption></figure>" for caption, uri in pictures)
+
+
 def section(home: Path, case: Case, vault, lang: str, now: datetime,
             thumbnails: list[tuple[str, str]], records: list | None = None) -> str:
     """The summary section of the report of `case`'s bundle, in `lang`. `thumbnails`: (file in
@@ -114,10 +121,15 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
         facts.append((i18n.text("bundle.court_case", lang), case.court_case))
     firm = case.schedule_a_firm()
     warning = f'<p class="muted">{t("case.schedule_a", firm=firm)}</p>' if firm else ""
-    figures = "".join(f'<figure><img alt="" src="{uri}"><figcaption>{html.escape(path)}'
-                      "</figcaption></figure>" for path, uri in thumbnails)
-    images = (f'<div class="thumbs">{figures}</div>' if figures
+    images = (f'<div class="thumbs">{_figures(thumbnails)}</div>' if thumbnails
               else f"<p>{t('bundle.no_new_images')}</p>")
+    # The complained pictures as iprdesk kept them (a URL that never served one has none).
+    kept = [(p["url"] if p["source"] == "url" else p["name"], p["thumbnail"])
+            for p in case_images.page_images(home, case, new=False)["complained"]
+            if p["thumbnail"]]
+    complained = (f'<p class="muted">{t("bundle.complained_kept")}</p>'
+                  f'<div class="thumbs complained">{_figures(kept)}</div>' if kept
+                  else f'<p class="muted">{t("bundle.no_complained_images")}</p>')
     return f"""<section class="summary">
 <h2>{t("bundle.summary")}</h2>
 <table>{facts_rows(facts)}</table>{warning}
@@ -130,7 +142,8 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
 {checks_html(checks, lang)}
 <h3>{t("bundle.new_images")}</h3>
 {images}
-<p class="muted">{t("bundle.complained_images")}</p>
+<h3>{t("bundle.complained_images")}</h3>
+{complained}
 {_provenance(records, lang)}
 <h3>{t("bundle.url_checks")}</h3>
 {_url_checks(inputs.url_results, lang)}

@@ -7,19 +7,20 @@ The upload guard sends each image to `POST /v1/strip` with the page's address; t
 trip cleans the image and, beside it, runs `check`. The page edits a case's product when one
 of its path segments or query values is one of the case's product IDs (the Panel's product
 pages carry the ID in their address). The complained images are those the case's watched old
-URLs served (`urls.watch`). The seller who uploads anyway has it recorded on the case
-(`UPLOADED_ANYWAY`).
+URLs served and those the seller dropped (`case_images.references`). A copy found is kept on
+the case, held (`case_images`); the seller who uploads it anyway has that recorded on the case
+(`UPLOADED_ANYWAY`, and the copy marked uploaded), and can say later that they removed it.
 """
 
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from iprdesk.casework import case_images
 from iprdesk.casework.cases import Case, CaseStore
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.text import shared_data
-from iprdesk.urls import watch as urlwatch
 
 # The case event recorded when the seller uploads a near-duplicate anyway.
 UPLOADED_ANYWAY = "similar_image_uploaded"
@@ -67,7 +68,8 @@ def check(home: Path, data: bytes, name: str, page_url: str) -> dict | None:
     by_id = {case.id: case for case in found}
     out = {"cases": [{"id": c.id, "complaint_id": c.complaint_id} for c in found],
            "complained": 0, "verdict": "unchecked", "reason": None, "match": None}
-    references = urlwatch.WatchList(home).complained_images(by_id)
+    references = [(f"{case}: {label}", fp)
+                  for case, label, fp in case_images.references(home, by_id)]
     out["complained"] = len(references)
     if not references:
         out["reason"] = "no_complained_images"
@@ -80,7 +82,9 @@ def check(home: Path, data: bytes, name: str, page_url: str) -> dict | None:
     label, comparison = similar.closest(fingerprint, references)
     out["verdict"] = comparison.verdict
     if comparison.verdict != "different":
-        case_id, url = label.split(": ", 1)
+        case_id, like = label.split(": ", 1)
+        # Kept on the case, held: the seller's "upload anyway" names it (`caught`).
+        caught = case_images.CaseImages(home).add_caught(case_id, data, name, like)
         out["match"] = {"case": case_id, "complaint_id": by_id[case_id].complaint_id,
-                        "url": url, **comparison.to_json()}
+                        "url": like, "caught": caught.id, **comparison.to_json()}
     return out

@@ -488,8 +488,9 @@ def _decode_heic(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
                        params={"name": name, "e": e}, code="not_an_image") from e
 
 
-def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
-    """The picture in `stream`, decoded as small as its decoder allows, and its full size.
+def _decode(stream, name: str, side: int = _DRAFT_SIDE) -> tuple[Image.Image, tuple[int, int]]:
+    """The picture in `stream`, decoded as small as its decoder allows (a JPEG no smaller than
+    `side`), and its full size.
 
     Pillow's decoders are called directly: `Image.open` would warn, or fail with its own
     error, on the sizes `MAX_PIXELS` refuses with ours."""
@@ -513,9 +514,23 @@ def _decode(stream, name: str) -> tuple[Image.Image, tuple[int, int]]:
         kind = "progressive JPEG"
     _check_pixels(name, kind, size)
     if jpeg and not (image.format == "MPO" and size[0] * size[1] <= _MPO_FULL_DECODE[kind]):
-        image.draft("RGB" if image.mode == "RGB" else image.mode, (_DRAFT_SIDE, _DRAFT_SIDE))
+        image.draft("RGB" if image.mode == "RGB" else image.mode, (side, side))
     image.load()
     return image, size
+
+
+def decoded(data: bytes, name: str, side: int) -> Image.Image:
+    """The picture in `data` upright, decoded no smaller than `side` where its decoder can
+    reduce (JPEG), within `MAX_PIXELS`; BadInput (`not_an_image`, `too_many_pixels`) else."""
+    from PIL import ImageOps
+
+    try:
+        image, _ = _decode(io.BytesIO(data), name, side)
+        with image:
+            return ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise BadInput(key="error.similar.damaged",
+                       params={"name": name, "e": e}, code="not_an_image") from e
 
 
 def _fingerprint_stream(stream, name: str, sha256: str) -> Fingerprint:

@@ -21,6 +21,7 @@ The core knows nothing of the CLI or the agent's routes; both call `check_urls`.
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
 import hashlib
 import re
@@ -36,7 +37,7 @@ from yarl import URL
 
 from iprdesk import __version__
 from iprdesk.errors import BadInput
-from iprdesk.images import similar
+from iprdesk.images import similar, thumbnails
 from iprdesk.text import i18n, shared_data
 from iprdesk.timeutil import iso, utc_now
 
@@ -118,9 +119,14 @@ class CheckResult:
     match: dict | None = None
     cache_busted: dict | None = None
     image: dict | None = None  # the served picture's fingerprint (similar.Fingerprint)
+    # With no reference yet, the served picture's thumbnail (base64 JPEG, images.thumbnails):
+    # the complained picture as first seen, kept beside its fingerprint. Not in the JSON.
+    thumbnail: str | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        del d["thumbnail"]
+        return d
 
 
 @dataclass(frozen=True)
@@ -305,6 +311,9 @@ class Checker:
         checked_at = utc_now()
         plain = await self.fetch(url)
         verdict, why, match, image = await self._classify(plain, reference)
+        thumb = None
+        if reference is None and image is not None:
+            thumb = await asyncio.get_running_loop().run_in_executor(None, _thumbnail, plain.body)
         busted_info = None
         if verdict == "live" and self.options.cache_bust:
             busted = await self.fetch(cache_busted(url), no_cache=True)
@@ -323,6 +332,7 @@ class Checker:
             elapsed_ms=round((time.monotonic() - started) * 1000), attempts=plain.attempts,
             recheck_after=_recheck_after(verdict, plain, checked_at), variant_of=variant_of,
             match=match, cache_busted=busted_info, image=image and image.to_json(),
+            thumbnail=thumb,
         )
 
     async def _classify(self, f: Fetch, reference: similar.Fingerprint | None,
@@ -381,6 +391,13 @@ class Checker:
                            params={"url": url, "detail": detail},
                            code="bad_reference")
         return similar.fingerprint_bytes(f.body, url)
+
+
+def _thumbnail(body: bytes) -> str | None:
+    try:
+        return base64.b64encode(thumbnails.thumbnail(body)).decode("ascii")
+    except BadInput:
+        return None
 
 
 async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from iprdesk.atomic import atomic_write_json
+from iprdesk.atomic import atomic_write_json, read_case_file
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
 from iprdesk.locking import exclusive
@@ -66,9 +66,13 @@ class Watched:
     last: dict | None = None  # verdict, reason, status, checked_at, recheck_after
     checks: int = 0
     evidence_ids: list[str] = field(default_factory=list)
+    # The complained picture's thumbnail (base64 JPEG) as first served; not in the JSON: the
+    # case's pictures are served by casework.case_images.
+    thumbnail: str | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
+        del d["thumbnail"]
         d["state"] = self.state
         return d
 
@@ -118,17 +122,8 @@ class WatchList:
                 atomic_write_json(self.path, state)
 
     def _read(self) -> dict:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {"cases": {}}
-        except (OSError, ValueError) as e:
-            raise BadInput(key="error.urlwatch.damaged",
-                           params={"path": self.path, "e": e}, code="watch_list_damaged") from e
-        if not isinstance(raw, dict) or not isinstance(raw.get("cases"), dict):
-            raise BadInput(key="error.urlwatch.not_ours", params={"path": self.path},
-                           code="watch_list_damaged")
-        return raw
+        return read_case_file(self.path, damaged="error.urlwatch.damaged",
+                               not_ours="error.urlwatch.not_ours", code="watch_list_damaged")
 
     def list(self, case: str | None = None) -> list[Watched]:
         cases = self._read()["cases"]
@@ -204,6 +199,7 @@ class WatchList:
                     w.evidence_ids.append(evidence_id)
                 if w.reference is None and result.verdict == "live" and result.image:
                     w.reference = result.image  # the complained picture, as first seen
+                    w.thumbnail = None if w.variant_of else result.thumbnail
                 # A scheduled pass and "check now" can overlap: an outcome seen before the
                 # stored one stays evidence, but never replaces the newer verdict.
                 if not _older(result, w.last):

@@ -38,7 +38,6 @@ import base64
 import contextlib
 import hashlib
 import html
-import io
 import json
 import re
 import struct
@@ -56,6 +55,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput, disk_full_means
+from iprdesk.images.thumbnails import data_uri, thumbnail
 from iprdesk.text import i18n
 from iprdesk.text.i18n import Message
 from iprdesk.timeutil import now_iso
@@ -163,17 +163,11 @@ def _file_name(item: Item) -> str:
 
 
 def _thumbnail(data: bytes) -> str | None:
-    """A small PNG data: URI of a screenshot, or None if it is not a picture Pillow reads."""
-    from PIL import Image, UnidentifiedImageError
-
+    """A small JPEG data: URI of a picture, or None if it is not a picture iprdesk reads."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError, ValueError):
+        return data_uri(thumbnail(data, side=THUMBNAIL_PX))
+    except BadInput:
         return None
-    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,

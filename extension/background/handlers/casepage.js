@@ -52,6 +52,29 @@ export const handlers = {
     requireExtensionPage(sender);
     return sealNewImages(caseId, files.map((f) => ({ name: f.name, bytes: fromBase64(f.data) })));
   },
+  // The case's pictures with their thumbnails (the new images' only while the vault is
+  // unlocked; `withNew: false` leaves them out).
+  "casepage.images": ({ caseId, withNew = true }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`${path(caseId)}/images${withNew ? "" : "?new=0"}`);
+  },
+  // Complained images the seller has as files, kept with the case one by one.
+  "casepage.addComplained": async ({ caseId, files }, sender) => {
+    requireExtensionPage(sender);
+    const kept = [];
+    for (const f of files) {
+      kept.push(await agent.request(`${path(caseId)}/complained`, {
+        method: "POST", body: fromBase64(f.data), timeoutMs: 60000,
+        headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(f.name) } }));
+    }
+    return { items: kept };
+  },
+  // The seller took a copy they had uploaded anyway off the product.
+  "casepage.copyRemoved": ({ caseId, caughtId }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`${path(caseId)}/caught/${encodeURIComponent(caughtId)}/removed`,
+                         { method: "POST" });
+  },
   // The images each product page of the case shows now (product-page.js), one product at a
   // time: a background tab each.
   "casepage.productImages": async ({ caseId }, sender) => {

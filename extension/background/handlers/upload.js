@@ -11,7 +11,7 @@ export const handlers = {
     const { blob, ...result } = await cleanUpload(fromBase64(data), name, page);
     return blob ? { ...result, data: toBase64(await blob.arrayBuffer()) } : result;
   },
-  "upload.uploadedAnyway": ({ caseId }) => recordUploadedAnyway(caseId),
+  "upload.uploadedAnyway": ({ caseId, caught }) => recordUploadedAnyway(caseId, caught),
   "upload.settings": () => uploadSettings(),
   // Settings change only from the extension's own pages, never from a Panel tab.
   "upload.saveSettings": async (message, sender) => {

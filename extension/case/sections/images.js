@@ -1,48 +1,110 @@
-// The new product images sealed for the case (cleaned when they were added here) and the
-// complained pictures, shown from the old image URLs that served them; a URL whose last check
-// found it gone shows that, not what the browser may still have cached.
+// The case's pictures, each a thumbnail the agent made (casework/case_images.py): the new product
+// images sealed for the case (only while the vault is unlocked: locked, the page says so), the
+// copies of a complained image uploaded anyway (each to be taken off the product and marked
+// removed here), and the complained pictures, those the old image URLs served (a URL whose
+// last check found it gone shows that) and those the seller dropped as files.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
+import { dropZone, say } from "../drop.js";
 import { newImagesFix } from "../fixes.js";
+
+const AFTER = ["images", "preflight", "timeline", "drafts"];
+
+// The thumbnail, else a box saying why there is none.
+function picture(thumbnail, instead) {
+  return thumbnail ? el("img", { src: thumbnail, alt: "" })
+    : el("div", { className: "no-picture", textContent: instead });
+}
+
+function newImages(found, messages) {
+  if (found.vault !== "unlocked") return el("p", { className: "note locked", textContent: t("caseImagesLocked") });
+  if (!found.new.length) return el("p", { className: "note none", textContent: t("caseNoNewImages") });
+  return el("ul", { className: "plain thumbs photos" }, found.new.map((p) => el("li", { dataset: { item: p.id } },
+    picture(p.thumbnail, t("caseNoThumbnail")),
+    el("figcaption", {}, el("span", { className: "name", textContent: p.name }), el("br"),
+       el("span", { className: "note", textContent: localTime(p.added_at, messages) })))));
+}
+
+// Copies uploaded anyway: each with the complained picture it is like, and, until it is marked
+// removed, the way to say it was taken off the product.
+function copies(found, { case: c, messages, signal, refresh }) {
+  if (!found.caught.length) return null;
+  const message = el("p", { className: "message", role: "status" });
+  const figures = found.caught.map((p) => {
+    const figure = el("figure", { dataset: { caught: p.id, state: p.state } },
+      picture(p.thumbnail, t("caseNoThumbnail")),
+      el("figcaption", {}, el("span", { className: "name", textContent: p.name }), el("br"),
+         el("span", { className: "note", textContent: t("caseCopyLike", p.like.split("/").pop()) }), el("br"),
+         el("span", { className: "note", textContent: p.state === "removed"
+           ? t("caseCopyRemovedAt", localTime(p.removed_at, messages))
+           : t("caseCopyUploadedAt", localTime(p.uploaded_at, messages)) })));
+    if (p.state === "uploaded") {
+      const remove = el("button", { type: "button", className: "remove-copy", textContent: t("caseCopyRemove") });
+      remove.addEventListener("click", async () => {
+        remove.disabled = true;
+        try {
+          await ask("casepage.copyRemoved", { caseId: c.id, caughtId: p.id });
+          await refresh(...AFTER);
+        } catch (e) {
+          say(message, e.message, "error");
+          remove.disabled = false;
+        }
+      }, { signal });
+      figure.append(remove);
+    }
+    return figure;
+  });
+  const open = found.caught.some((p) => p.state === "uploaded");
+  return el("div", { className: "copies" }, el("h3", { textContent: t("caseCopiesUploaded") }),
+            open ? el("p", { className: "hint", textContent: t("caseCopiesAbout") }) : null,
+            el("div", { className: "thumbs" }, figures), message);
+}
+
+function complained(found, { case: c, shared, signal, refresh }) {
+  const gone = new Set(shared.verdicts.gone);
+  const shown = found.complained;
+  const message = el("p", { className: "message", role: "status" });
+  const drop = dropZone({
+    hint: t("caseDropComplained"), accept: "image/*", signal, name: "complained",
+    onFiles: async (files) => {
+      say(message, t("evidenceSaving"), "");
+      try {
+        const { items } = await ask("casepage.addComplained", { caseId: c.id, files });
+        say(message, tn("caseComplainedAdded", items.length));
+        await refresh(...AFTER);
+      } catch (e) {
+        say(message, e.message, "error");
+      }
+    } });
+  // A URL found gone says so: over the picture it first served when there was one.
+  const figure = (p) => {
+    const ended = p.source === "url" && (gone.has(p.state) || p.state === "done");
+    const seen = p.thumbnail ? picture(p.thumbnail)
+      : ended ? null : picture(null, t(p.source === "url" ? "caseNotServedYet" : "caseNoThumbnail"));
+    return el("figure", { dataset: p.source === "url" ? { url: p.url, source: "url" } : { complained: p.id, source: "file" } },
+      seen, ended ? el("div", { className: seen ? "gone over" : "gone", textContent: t("caseImageGone") }) : null,
+      el("figcaption", { textContent: p.name }));
+  };
+  const kept = shown.filter((p) => p.thumbnail).length;
+  return [
+    shown.length ? el("div", { className: "thumbs complained" }, shown.map(figure))
+      : el("p", { className: "note none", textContent: t("caseNoComplainedImages") }),
+    kept ? el("p", { className: "note", textContent: tn("caseComplainedNote", kept) }) : null,
+    el("div", { className: "fix", dataset: { fix: "complained-files" } }, drop, message)];
+}
 
 export default {
   id: "images",
   titleKey: "caseImages",
   async render(body, ctx) {
     const { case: c, messages, signal } = ctx;
-    body.append(el("h3", { textContent: t("caseNewImages") }));
-    const fresh = el("div", { className: "new-images" });
-    body.append(fresh);
-    const vault = await ask("vault.status");
+    const found = await ask("casepage.images", { caseId: c.id });
     if (signal.aborted) return;
-    if (vault.unlocked) {
-      const { items } = await ask("vault.items", { caseId: c.id });
-      if (signal.aborted) return;
-      const photos = items.filter((i) => i.kind === "photo");
-      fresh.append(photos.length
-        ? el("ul", { className: "plain photos" }, photos.map((p) => el("li", { dataset: { item: p.id } },
-            el("span", { className: "name", textContent: p.original_name || p.id }), " ",
-            el("span", { className: "note", textContent: localTime(p.captured_at, messages) }))))
-        : el("p", { className: "note none", textContent: t("caseNoNewImages") }));
-    } else {
-      fresh.append(el("p", { className: "note", textContent: t("caseImagesLocked") }));
-    }
-    fresh.append(newImagesFix(ctx));
-    body.append(el("h3", { textContent: t("caseComplainedImages") }));
-    const originals = c.old_urls;
-    if (!originals.length) {
-      body.append(el("p", { className: "note none", textContent: t("caseNoComplainedImages") }));
-      return;
-    }
-    const { urls } = await ask("casepage.watched", { caseId: c.id });
-    if (signal.aborted) return;
-    const gone = new Set(urls.filter((w) => ctx.shared.verdicts.gone.includes(w.state)).map((w) => w.url));
-    body.append(
-      el("div", { className: "thumbs" }, originals.map((url) => el("figure", { dataset: { url } },
-        gone.has(url) ? el("div", { className: "gone", textContent: t("caseImageGone") })
-          : el("img", { src: url, alt: "", loading: "lazy", referrerPolicy: "no-referrer" }),
-        el("figcaption", { textContent: url.split("/").pop() })))),
-      el("p", { className: "note", textContent: tn("caseComplainedNote", originals.length) }));
+    body.append(...[el("h3", { textContent: t("caseNewImages") }),
+                    el("div", { className: "new-images" }, newImages(found, messages), newImagesFix(ctx)),
+                    copies(found, ctx),
+                    el("h3", { textContent: t("caseComplainedImages") }),
+                    ...complained(found, ctx)].filter(Boolean));
   },
 };

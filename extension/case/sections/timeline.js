@@ -1,5 +1,6 @@
 // What happened in the case, oldest first, in the seller's time: its events, the evidence added
-// (while the vault is unlocked) and each old URL's last check; an event the seller reports
+// (while the vault is unlocked), each old URL's last check, the copies of a complained image
+// uploaded anyway and removed, the complained images dropped; an event the seller reports
 // (responded, offer received...) is recorded here and starts or meets its deadlines.
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
@@ -13,8 +14,26 @@ export default {
     const happened = Object.entries(c.events).map(([name, at]) => ({ at, data: { event: name },
                                                                       text: names[name]?.[lang] }));
     if (c.closed) happened.push({ at: c.closed, data: { event: "closed" }, text: t("caseClosedEvent") });
-    const [vault, { urls }] = await Promise.all([ask("vault.status"), ask("casepage.watched", { caseId: c.id })]);
+    const [vault, { urls }, pictures] = await Promise.all([
+      ask("vault.status"), ask("casepage.watched", { caseId: c.id }),
+      ask("casepage.images", { caseId: c.id, withNew: false })]);
     if (signal.aborted) return;
+    // Each copy uploaded anyway by name (the event itself keeps only the last time), its
+    // removal, each complained image dropped.
+    if (pictures.caught.length) {
+      const i = happened.findIndex((h) => h.data.event === "similar_image_uploaded");
+      if (i >= 0) happened.splice(i, 1);
+    }
+    for (const p of pictures.caught) {
+      happened.push({ at: p.uploaded_at, data: { caught: p.id }, text: t("caseTimelineCopyUploaded", p.name) });
+      if (p.removed_at) {
+        happened.push({ at: p.removed_at, data: { caught: p.id, removed: "" },
+                        text: t("caseTimelineCopyRemoved", p.name) });
+      }
+    }
+    for (const p of pictures.complained.filter((x) => x.source === "file")) {
+      happened.push({ at: p.added_at, data: { complained: p.id }, text: t("caseTimelineComplainedAdded", p.name) });
+    }
     if (vault.unlocked) {
       const { items } = await ask("vault.items", { caseId: c.id });
       if (signal.aborted) return;

@@ -400,6 +400,11 @@ def _fingerprint(image: Path | Document) -> similar.Fingerprint | None:
 
 
 def images_replaced_check(inputs: Inputs) -> Check:
+    # A copy the upload check caught and the seller uploaded anyway is on the product until
+    # they say they removed it: the images are not replaced, whatever the new images are.
+    if inputs.uploaded_copies:
+        return Check("images.replaced", "fail", [("preflight.images.replaced.uploaded_copy",
+                                                  {"files": _listed(inputs.uploaded_copies)})])
     if not (inputs.new_images and (inputs.complained_images or inputs.complained_references)):
         return Check("images.replaced", "unknown", [("preflight.images.replaced.no_images", {})])
     references, unreadable = list(inputs.complained_references), []

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iprdesk.casework import case_images
 from iprdesk.images import similar
 from iprdesk.provenance.records import ProvenanceStore, image_sha256
 from iprdesk.urls import watch as urlwatch
@@ -31,13 +32,17 @@ class Inputs:
     # Image files given, or the case's product photos read from the vault (Documents).
     new_images: list[Path | Document] = field(default_factory=list)
     complained_images: list[Path | Document] = field(default_factory=list)
-    # The complained pictures as first served by the case's watched old URLs: (URL, fingerprint).
+    # The complained pictures, as first served by the case's watched old URLs or dropped as
+    # files: (URL or file name, fingerprint).
     complained_references: list[tuple[str, similar.Fingerprint]] = field(default_factory=list)
     # Dead-URL verdicts for the case ({"url", "verdict", "checked_at"}; verdict None: watched,
     # not checked yet), from the agent's watch list and the vault; None if there are none.
     url_results: list[dict] | None = None
     # Per document kind, the older documents a newer one replaced, left unread (their names).
     superseded: dict[str, list[str]] = field(default_factory=dict)
+    # Copies of a complained image the upload check caught and the seller uploaded anyway,
+    # not yet removed from the product (their names).
+    uploaded_copies: list[str] = field(default_factory=list)
     # Per new image (in order), whether it has a provenance record; None: not looked up.
     provenance: list[bool] | None = None
 
@@ -84,8 +89,10 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
         setattr(inputs, kind, given)
     # The agent's scheduled re-checks of the case's old URLs (readable without the vault).
     watched = urlwatch.WatchList(home).list(case.id)
-    inputs.complained_references = [(w.url, similar.Fingerprint.from_json(w.reference))
-                                     for w in watched if w.reference and not w.variant_of]
+    # The complained pictures: those the old URLs served, those the seller dropped as files.
+    inputs.complained_references = [(label, fp) for _, label, fp
+                                    in case_images.references(home, [case.id])]
+    inputs.uploaded_copies = [p.name for p in case_images.uploaded_copies(home, case.id)]
     if watched:
         inputs.url_results = [{"url": w.url, **{k: (w.last or {}).get(k)
                                                 for k in ("verdict", "checked_at")}}

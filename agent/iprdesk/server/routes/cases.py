@@ -1,9 +1,19 @@
 """Cases, their drafts and the appeal preflight, for the extension (thin: parse, call, answer)."""
 
+from urllib.parse import unquote
+
 from aiohttp import web
 
 from iprdesk import timeutil
-from iprdesk.casework import case_provenance, cases, drafts, notice, preflight
+from iprdesk.casework import (
+    case_images,
+    case_provenance,
+    cases,
+    drafts,
+    notice,
+    preflight,
+    upload_check,
+)
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, read_json, state
@@ -12,6 +22,8 @@ from iprdesk.text import i18n
 from iprdesk.timeutil import iso
 
 routes = web.RouteTableDef()
+
+MAX_IMAGE = 50 * MiB
 
 
 def _store(request: web.Request) -> cases.CaseStore:
@@ -93,9 +105,53 @@ async def record_event(request: web.Request) -> web.Response:
         raise BadInput(key="error.request.event_required")
     if body.get("at") is not None and not isinstance(body["at"], str):
         raise BadInput(key="error.request.at_not_iso")
+    # An image uploaded anyway names the copy the upload check kept (its `caught` id).
+    caught = body.get("caught")
+    if caught is not None and (not isinstance(caught, str)
+                               or body["event"] != upload_check.UPLOADED_ANYWAY):
+        raise BadInput(key="error.request.caught", params={"event": upload_check.UPLOADED_ANYWAY})
     case = _store(request).record_event(_case(request).id, body["event"],
                                         body.get("at"), _now(request))
+    if caught:
+        case_images.CaseImages(state(request).home).uploaded_anyway(case.id, caught, _now(request))
     return _answer(request, case)
+
+
+@routes.get("/v1/cases/{case_id}/images")
+@heavy
+async def show_images(request: web.Request) -> web.Response:
+    """The case's pictures as its page shows them, with thumbnails (casework.case_images); the
+    new images' need the unlocked vault, `new=0` leaves them out."""
+    case = _case(request)
+    session = vault_session(request)
+    vault = session.vault() if session.unlocked else None
+    new = request.query.get("new", "1") != "0"
+    return web.json_response(await in_pool(request, case_images.page_images,
+                                           state(request).home, case, vault, new))
+
+
+@routes.post("/v1/cases/{case_id}/complained")
+@body_limit(MAX_IMAGE)
+@heavy
+async def add_complained(request: web.Request) -> web.Response:
+    """Body: a complained image (a file the seller has: from the complaint, the rights holder's
+    listing). X-Filename: its name, percent-encoded UTF-8. Kept as its fingerprint and a
+    thumbnail, compared with the new images like those the old URLs served."""
+    case = _case(request)
+    name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "image"
+    data = await read_body(request)
+    picture = await in_pool(request, case_images.CaseImages(state(request).home).add_complained,
+                            case.id, data, name, _now(request))
+    return web.json_response(picture.to_json(), status=201)
+
+
+@routes.post("/v1/cases/{case_id}/caught/{caught_id}/removed")
+async def caught_removed(request: web.Request) -> web.Response:
+    """The seller took a copy they had uploaded anyway off the product."""
+    case = _case(request)
+    picture = case_images.CaseImages(state(request).home).removed(
+        case.id, request.match_info["caught_id"], _now(request))
+    return web.json_response(picture.to_json())
 
 
 @routes.post("/v1/cases/{case_id}/urls")

@@ -1,0 +1,198 @@
+"""A case's pictures for the seller's eyes and the comparisons (issue 13): the complained
+images, whether an old URL served them (kept by the watch list, `urls.watch`) or the seller
+dropped them as files (kept here), and the copies of them the upload check caught (kept here),
+each with its fingerprint and a small thumbnail (`images.thumbnails`). Readable while the
+vault is locked: the upload check runs then too. The new images are the case's product photos
+in the vault; their thumbnails are made from it when it is unlocked (`page_images`).
+
+Stored in `case-images.json` in the data directory; writers hold `case-images.lock`.
+A caught copy is "held" when the upload guard stopped it, "uploaded" when the seller uploaded
+it anyway, "removed" once they say they took it off the product.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import secrets
+from collections.abc import Collection, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from iprdesk.atomic import atomic_write_json, read_case_file
+from iprdesk.errors import BadInput, Conflict, NotFound
+from iprdesk.images import similar, thumbnails
+from iprdesk.locking import exclusive
+from iprdesk.timeutil import iso, utc_now
+from iprdesk.urls import watch as urlwatch
+
+MAX_NAME = 200
+MAX_PER_CASE = 200  # of each list; the oldest held copies go first
+CAUGHT_STATES = ("held", "uploaded", "removed")
+
+
+@dataclass
+class Picture:
+    id: str
+    name: str
+    sha256: str
+    added_at: str
+    fingerprint: dict
+    thumbnail: str | None  # base64 JPEG
+    # Caught copies only: the complained image it is like ("URL" or file name), the state.
+    like: str | None = None
+    state: str | None = None
+    uploaded_at: str | None = None
+    removed_at: str | None = None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        del d["fingerprint"]
+        d["thumbnail"] = _uri(self.thumbnail)
+        return d
+
+
+def _uri(thumbnail: str | None) -> str | None:
+    return "data:image/jpeg;base64," + thumbnail if thumbnail else None
+
+
+def _name(name: str) -> str:
+    return " ".join(str(name or "").split())[:MAX_NAME] or "image"
+
+
+def _picture(data: bytes, name: str, now: datetime) -> Picture:
+    """Fingerprint and thumbnail of `data`; BadInput when it is no picture."""
+    name = _name(name)
+    fingerprint = similar.fingerprint_bytes(data, name)
+    return Picture(id=secrets.token_hex(6), name=name, sha256=fingerprint.sha256,
+                   added_at=iso(now), fingerprint=fingerprint.to_json(),
+                   thumbnail=base64.b64encode(thumbnails.thumbnail(data, name)).decode("ascii"))
+
+
+class CaseImages:
+    def __init__(self, home: Path):
+        self.path = home / "case-images.json"
+        self.lock_path = home / "case-images.lock"
+        self.home = home
+
+    def _read(self) -> dict:
+        return read_case_file(self.path, damaged="error.case_images.damaged",
+                               not_ours="error.case_images.not_ours", code="case_images_damaged")
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[dict]:
+        with exclusive(self.lock_path):
+            state = self._read()
+            yield state
+            atomic_write_json(self.path, state)
+
+    def _list(self, case: str, role: str) -> list[Picture]:
+        entries = self._read()["cases"].get(case, {}).get(role, [])
+        return [Picture(**entry) for entry in entries]
+
+    def complained(self, case: str) -> list[Picture]:
+        """The complained images the seller dropped as files for `case`."""
+        return self._list(case, "complained")
+
+    def caught(self, case: str) -> list[Picture]:
+        return self._list(case, "caught")
+
+    def add_complained(self, case: str, data: bytes, name: str,
+                       now: datetime | None = None) -> Picture:
+        """Keep a complained image dropped as a file (its fingerprint and thumbnail); the same
+        picture dropped again is the one kept before."""
+        picture = _picture(data, name, now or utc_now())
+        with self._locked() as state:
+            kept = state["cases"].setdefault(case, {}).setdefault("complained", [])
+            same = next((p for p in kept if p["sha256"] == picture.sha256), None)
+            if same:
+                return Picture(**same)
+            if len(kept) >= MAX_PER_CASE:
+                raise BadInput(key="error.case_images.too_many",
+                               params={"max_images": MAX_PER_CASE})
+            kept.append(asdict(picture))
+        return picture
+
+    def add_caught(self, case: str, data: bytes, name: str, like: str,
+                   now: datetime | None = None) -> Picture:
+        """Keep a copy the upload check stopped ("held"), with what it is like."""
+        picture = _picture(data, name, now or utc_now())
+        picture.like, picture.state = like, "held"
+        with self._locked() as state:
+            kept = state["cases"].setdefault(case, {}).setdefault("caught", [])
+            kept.append(asdict(picture))
+            while len(kept) > MAX_PER_CASE:
+                held = next((i for i, p in enumerate(kept) if p["state"] == "held"), 0)
+                del kept[held]
+        return picture
+
+    def _move(self, case: str, caught_id: str, to: str, now: datetime | None) -> Picture:
+        allowed = {"uploaded": ("held", "uploaded"), "removed": ("uploaded",)}[to]
+        with self._locked() as state:
+            kept = state["cases"].get(case, {}).get("caught", [])
+            entry = next((p for p in kept if p["id"] == caught_id), None)
+            if entry is None:
+                raise NotFound(key="error.case_images.no_such_copy",
+                               params={"id": str(caught_id)[:40]})
+            if entry["state"] not in allowed:
+                raise Conflict(key="error.case_images.copy_state",
+                               params={"name": entry["name"]}, code="copy_state")
+            entry["state"] = to
+            entry[f"{to}_at"] = iso(now or utc_now())
+            return Picture(**entry)
+
+    def uploaded_anyway(self, case: str, caught_id: str, now: datetime | None = None) -> Picture:
+        return self._move(case, caught_id, "uploaded", now)
+
+    def removed(self, case: str, caught_id: str, now: datetime | None = None) -> Picture:
+        return self._move(case, caught_id, "removed", now)
+
+
+def references(home: Path, cases: Collection[str]) -> list[tuple[str, str, similar.Fingerprint]]:
+    """Every complained picture of `cases`: (case, the URL that served it or the dropped
+    file's name, fingerprint)."""
+    out = [(w.case, w.url, similar.Fingerprint.from_json(w.reference))
+           for w in urlwatch.WatchList(home).list() if w.case in cases
+           and w.reference and not w.variant_of]
+    store = CaseImages(home)
+    for case in cases:
+        out += [(case, p.name, similar.Fingerprint.from_json(p.fingerprint))
+                for p in store.complained(case)]
+    return out
+
+
+def uploaded_copies(home: Path, case: str) -> list[Picture]:
+    """The copies of a complained image the seller uploaded anyway and has not removed."""
+    return [p for p in CaseImages(home).caught(case) if p.state == "uploaded"]
+
+
+def page_images(home: Path, case, vault=None, new: bool = True) -> dict:
+    """What the case page shows of the case's pictures: `vault` ("missing", "locked",
+    "unlocked"); `new`, the product photos with thumbnails (None while locked, or when not
+    asked); `complained`, one per old URL (its thumbnail once it served a picture; `state`
+    its watch state) and one per dropped file; `caught`, the copies uploaded anyway or removed."""
+    from iprdesk.vault import Vault
+
+    state = ("unlocked" if vault is not None and vault.unlocked
+             else "locked" if Vault.exists(home) else "missing")
+    fresh = None
+    if new and state == "unlocked":
+        fresh = []
+        for item in vault.list(case=case.id, kind="photo"):
+            try:
+                thumb = thumbnails.data_uri(thumbnails.thumbnail(vault.read(item.id)))
+            except BadInput:
+                thumb = None
+            fresh.append({"id": item.id, "name": item.original_name or item.id,
+                          "added_at": item.captured_at, "thumbnail": thumb})
+    watched = {w.url: w for w in urlwatch.WatchList(home).list(case.id) if not w.variant_of}
+    complained = [{"source": "url", "url": url, "name": url.rsplit("/", 1)[-1],
+                   "state": watched[url].state if url in watched else "pending",
+                   "thumbnail": _uri(watched[url].thumbnail) if url in watched else None}
+                  for url in case.old_urls]
+    store = CaseImages(home)
+    complained += [{"source": "file", **p.to_json()} for p in store.complained(case.id)]
+    caught = [p.to_json() for p in store.caught(case.id) if p.state != "held"]
+    return {"vault": state, "new": fresh, "complained": complained, "caught": caught}
+

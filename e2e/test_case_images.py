@@ -1,0 +1,101 @@
+"""The case page's pictures in real Chromium with the real agent, in English and Chinese: the
+thumbnails the agent makes of the new images (only with the vault unlocked; locked, the page
+says so instead of a broken picture) and of the complained ones; a complained image dropped as
+a file; a copy the upload check caught and the seller uploaded anyway, which fails the
+preflight until it is marked removed, and the timeline says when."""
+
+import pytest
+from bench.imagegen import EDITS, jpeg, product_photo
+from playwright.sync_api import expect
+
+from e2e.conftest import keep_screenshot, words
+from iprdesk.casework import case_images, upload_check
+from iprdesk.casework.cases import CaseStore
+from tests.helpers import open_case
+
+PASSPHRASE = "e2e case images passphrase"
+PRODUCT = "6a1f00cc01"
+COMPLAINED = product_photo(61, (800, 600))
+pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai")
+
+
+@pytest.fixture
+def lang(request):
+    return request.node.callspec.params["browser"]
+
+
+def thumbnail_size(image):
+    """The natural size of a thumbnail drawn from a data: URI."""
+    assert image.get_attribute("src").startswith("data:image/jpeg;base64,")
+    return image.evaluate("(i) => [i.naturalWidth, i.naturalHeight]")
+
+
+def status(page, cid):
+    return page.locator(f"#preflight li[data-check='{cid}']")
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_thumbnails_a_dropped_complained_image_and_a_copy_removed(browser, lang, tmp_path):
+    complaint = f"CMP-PICTURES-{lang}"
+    case = open_case(browser.home, complaint, products=[PRODUCT])
+    # The seller uploaded a mirrored copy anyway on the product page (upload check, e2e of its
+    # own): the case keeps it with its thumbnail.
+    store = case_images.CaseImages(browser.home)
+    copy = store.add_caught(case.id, jpeg(EDITS["mirror"](COMPLAINED)), "mirror-main.jpg",
+                            "complained-notice.jpg")
+    store.uploaded_anyway(case.id, copy.id)
+    CaseStore(browser.home).record_event(case.id, upload_check.UPLOADED_ANYWAY)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+    # Locked: the new images are not drawn broken, the page says why.
+    expect(page.locator("#images .new-images .locked")).to_have_text(
+        words(lang, "caseImagesLocked"))
+    figure = page.locator(f"#images .copies figure[data-caught='{copy.id}']")
+    expect(figure).to_have_attribute("data-state", "uploaded")
+    assert max(thumbnail_size(figure.locator("img"))) == 160
+    assert words(lang, "caseCopyLike", "complained-notice.jpg") in figure.inner_text()
+    expect(status(page, "images.replaced")).to_have_attribute("data-status", "fail")
+    assert "mirror-main.jpg" in status(page, "images.replaced").inner_text()
+    expect(page.locator("#images .copies .hint")).to_have_text(words(lang, "caseCopiesAbout"))
+
+    # A complained image the seller has as a file, dropped: kept, its thumbnail shown.
+    notice = tmp_path / "complained-notice.jpg"
+    notice.write_bytes(jpeg(COMPLAINED))
+    page.locator("#images .fix[data-fix='complained-files'] input[type=file]").set_input_files(
+        str(notice))
+    dropped = page.locator("#images .complained figure[data-source='file']")
+    expect(dropped).to_have_count(1)
+    assert thumbnail_size(dropped.locator("img")) == [160, 120]
+    expect(dropped.locator("figcaption")).to_have_text("complained-notice.jpg")
+    expect(page.locator("#timeline li[data-complained]")).to_contain_text(
+        words(lang, "caseTimelineComplainedAdded", "complained-notice.jpg"))
+
+    # Unlocked, the new images are drawn from the vault: one dropped here, its thumbnail shown.
+    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
+    page.click("#preflight form.unlock button")
+    expect(page.locator("#images .new-images .none")).to_have_count(1)
+    fresh = tmp_path / "new-main.jpg"
+    fresh.write_bytes(jpeg(product_photo(62, (600, 900))))
+    page.locator("#images .new-images .fix[data-fix='new-images'] input[type=file]") \
+        .set_input_files(str(fresh))
+    photo = page.locator("#images .photos li img")
+    expect(photo).to_have_count(1)
+    assert thumbnail_size(photo) == [107, 160]
+    keep_screenshot(page, f"case-images-{lang}-1-copy")
+
+    # The copy taken off the product: marked removed, the preflight no longer fails for it.
+    figure.locator("button.remove-copy").click()
+    expect(figure).to_have_attribute("data-state", "removed")
+    expect(figure.locator("button.remove-copy")).to_have_count(0)
+    expect(status(page, "images.replaced")).to_have_attribute("data-status", "pass")
+    removed = page.locator(f"#timeline li[data-caught='{copy.id}'][data-removed]")
+    expect(removed).to_contain_text(words(lang, "caseTimelineCopyRemoved", "mirror-main.jpg"))
+    # Said once, by name (the case's event keeps only the last time).
+    assert page.locator(f"#timeline li[data-event='{upload_check.UPLOADED_ANYWAY}']").count() == 0
+    uploaded = page.locator(f"#timeline li[data-caught='{copy.id}']:not([data-removed])")
+    expect(uploaded).to_contain_text(words(lang, "caseTimelineCopyUploaded", "mirror-main.jpg"))
+    assert [p.state for p in store.caught(case.id)] == ["removed"]
+    keep_screenshot(page, f"case-images-{lang}-2-removed")
+    page.close()
+

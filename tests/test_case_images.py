@@ -1,0 +1,172 @@
+"""A case's pictures (casework/case_images.py, issue 13): thumbnails of the new images (from the
+unlocked vault) and of the complained ones (kept when an old URL first served its picture, or
+dropped as a file), complained images dropped as files counted by the upload check and the
+preflight, and the copies the upload check caught: held, uploaded anyway, removed."""
+
+import base64
+import io
+import json
+from urllib.parse import quote
+
+import aiohttp
+import pytest
+from bench.imagegen import EDITS, jpeg, product_photo
+from PIL import Image
+
+from iprdesk import timeutil
+from iprdesk.casework import case_images, preflight, upload_check
+from iprdesk.images import thumbnails
+from iprdesk.urls import watch as urlwatch
+from tests.conftest import VAULT_PASSPHRASE
+from tests.helpers import open_case
+from tests.mockcdn import OLD_JPEG
+
+PRODUCT = "64f0c1e2a9b8c7d6e5f40312"
+PAGE = f"https://merchant.joom.com/products/{PRODUCT}/edit"
+COMPLAINED = jpeg(product_photo(51, (900, 700)))
+
+
+def picture_of(uri: str) -> Image.Image:
+    assert uri.startswith("data:image/jpeg;base64,")
+    return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+
+
+async def error_of(response, status):
+    assert response.status == status, await response.text()
+    return (await response.json())["error"]
+
+
+async def drop(agent, case, data, name="complained.jpg"):
+    return await agent.post(f"/v1/cases/{case}/complained", data=data, headers={
+        "Content-Type": "application/octet-stream", "X-Filename": quote(name)})
+
+
+def replaced(home, case):
+    """The preflight's images.replaced: (status, the files its message names)."""
+    [check] = [c for c in preflight.run(case, preflight.gather(home, case), timeutil.utc_now())
+               if c.id == "images.replaced"]
+    return check.status, [f for f in ("mirror.jpg",) if f in check.message("en")]
+
+
+def test_a_thumbnail_is_small_upright_and_refuses_what_is_no_picture():
+    small = Image.open(io.BytesIO(thumbnails.thumbnail(COMPLAINED)))
+    assert small.format == "JPEG" and max(small.size) == thumbnails.SIDE
+    assert small.size == (160, 124)  # the 900 x 700 picture's shape kept
+    with pytest.raises(Exception) as e:
+        thumbnails.thumbnail(b"%PDF-1.4 not a picture")
+    assert e.value.code == "not_an_image"
+
+
+async def test_a_complained_image_dropped_as_a_file_is_kept_and_compared(home, agent):
+    case = open_case(home, "CMP-DROP", products=[PRODUCT])
+    r = await drop(agent, "CMP-DROP", COMPLAINED, "投诉图.jpg")
+    assert r.status == 201, await r.text()
+    kept = await r.json()
+    assert kept["name"] == "投诉图.jpg" and "fingerprint" not in kept
+    assert max(picture_of(kept["thumbnail"]).size) <= 160
+    # The same picture again is the one kept; no picture is refused, nothing kept.
+    again = await (await drop(agent, case.id, COMPLAINED, "again.jpg")).json()
+    assert again["id"] == kept["id"]
+    assert (await error_of(await drop(agent, case.id, b"not a picture"), 400))["code"] == \
+        "not_an_image"
+    assert len(case_images.CaseImages(home).complained(case.id)) == 1
+    assert (await error_of(await drop(agent, "CMP-NONE", COMPLAINED), 404))["code"] == \
+        "unknown_case"
+    # The upload check compares a mirrored copy with it; so does the preflight.
+    check = upload_check.check(home, jpeg(EDITS["mirror"](Image.open(io.BytesIO(COMPLAINED)))),
+                               "copy.jpg", PAGE)
+    assert check["verdict"] in ("same", "near-duplicate") and check["complained"] == 1
+    assert check["match"]["url"] == "投诉图.jpg"
+    inputs = preflight.gather(home, case)
+    assert [label for label, _ in inputs.complained_references] == ["投诉图.jpg"]
+    # The case page lists it among the complained images, with its thumbnail.
+    shown = await (await agent.get(f"/v1/cases/{case.id}/images")).json()
+    assert shown["vault"] == "missing" and shown["new"] is None
+    assert [(p["source"], p["name"]) for p in shown["complained"]] == [("file", "投诉图.jpg")]
+    assert shown["complained"][0]["thumbnail"] == kept["thumbnail"]
+
+
+async def test_the_picture_an_old_url_first_served_keeps_its_thumbnail(home, agent, cdn):
+    case = open_case(home, "CMP-URLTHUMB")
+    url = f"{cdn.base}/old.jpg"
+    await agent.post(f"/v1/cases/{case.id}/urls", json={"urls": [url]})
+    before = await (await agent.get(f"/v1/cases/{case.id}/images")).json()
+    assert [(p["url"], p["state"], p["thumbnail"]) for p in before["complained"]] == [
+        (url, "pending", None)]
+    r = await agent.post("/v1/urls/watch/check", json={"case": case.id})
+    assert r.status == 200, await r.text()
+    assert "thumbnail" not in (await r.json())["urls"][0]  # kept, not sent with every listing
+    shown = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["complained"]
+    assert shown[0]["state"] == "live"
+    small = picture_of(shown[0]["thumbnail"])
+    assert max(small.size) == 160
+    [watched] = urlwatch.WatchList(home).list(case.id)
+    assert base64.b64decode(watched.thumbnail) == thumbnails.thumbnail(OLD_JPEG)
+
+
+async def test_the_new_images_thumbnails_need_the_unlocked_vault(vault_home, agent):
+    case = open_case(vault_home, "CMP-NEW")
+    form = aiohttp.FormData()
+    form.add_field("meta", json.dumps({"case": case.id, "kind": "photo"}),
+                   content_type="application/json")
+    form.add_field("file", COMPLAINED, filename="new-1.jpg", content_type="image/jpeg")
+    [item] = (await (await agent.post("/v1/evidence", data=form)).json())["items"]
+    locked = await (await agent.get(f"/v1/cases/{case.id}/images")).json()
+    assert (locked["vault"], locked["new"]) == ("locked", None)
+    await agent.post("/v1/vault/unlock", json={"passphrase": VAULT_PASSPHRASE})
+    shown = await (await agent.get(f"/v1/cases/{case.id}/images")).json()
+    assert shown["vault"] == "unlocked"
+    assert [(p["id"], p["name"]) for p in shown["new"]] == [(item["id"], "new-1.jpg")]
+    assert max(picture_of(shown["new"][0]["thumbnail"]).size) == 160
+    # new=0: the page's timeline, which shows no new image, reads no vault object.
+    light = await (await agent.get(f"/v1/cases/{case.id}/images?new=0")).json()
+    assert light["new"] is None
+
+
+async def test_a_copy_caught_at_upload_is_held_then_uploaded_anyway_then_removed(home, agent):
+    case = open_case(home, "CMP-COPY", products=[PRODUCT])
+    await drop(agent, case.id, COMPLAINED)
+    copy = jpeg(EDITS["mirror"](Image.open(io.BytesIO(COMPLAINED))))
+    r = await agent.post(f"/v1/strip?page={quote(PAGE, safe='')}", data=copy, headers={
+        "Content-Type": "application/octet-stream", "X-Filename": quote("mirror.jpg")})
+    match = json.loads(base64.b64decode(r.headers["X-Iprdesk-Report"]))["case_check"]["match"]
+    held = case_images.CaseImages(home).caught(case.id)
+    assert [(p.id, p.name, p.state) for p in held] == [(match["caught"], "mirror.jpg", "held")]
+    # Held copies (the seller cancelled, or has not chosen) are not shown.
+    assert (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["caught"] == []
+    # Only a copy uploaded anyway can be marked removed.
+    assert (await error_of(await agent.post(
+        f"/v1/cases/{case.id}/caught/{match['caught']}/removed"), 409))["code"] == "copy_state"
+
+    # "Upload anyway" names it: the event is recorded and the copy marked uploaded.
+    for body in ({"event": "responded", "caught": match["caught"]},
+                 {"event": upload_check.UPLOADED_ANYWAY, "caught": 7}):
+        await error_of(await agent.post(f"/v1/cases/{case.id}/events", json=body), 400)
+    r = await agent.post(f"/v1/cases/{case.id}/events",
+                         json={"event": upload_check.UPLOADED_ANYWAY, "caught": match["caught"]})
+    assert r.status == 200, await r.text()
+    assert upload_check.UPLOADED_ANYWAY in (await r.json())["events"]
+    [shown] = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["caught"]
+    assert (shown["state"], shown["like"]) == ("uploaded", "complained.jpg")
+    assert shown["uploaded_at"] and shown["removed_at"] is None
+    assert max(picture_of(shown["thumbnail"]).size) == 160
+    assert [p.name for p in case_images.uploaded_copies(home, case.id)] == ["mirror.jpg"]
+    # On the product, it fails the preflight's replaced-images check, whatever else is known.
+    assert replaced(home, case) == ("fail", ["mirror.jpg"])
+
+    # The seller took it off the product: marked removed, once.
+    r = await agent.post(f"/v1/cases/{case.id}/caught/{match['caught']}/removed")
+    assert r.status == 200, await r.text()
+    assert (await r.json())["state"] == "removed"
+    assert case_images.uploaded_copies(home, case.id) == []
+    assert replaced(home, case)[0] == "unknown"  # no new image given yet: not a pass either
+    await error_of(await agent.post(f"/v1/cases/{case.id}/caught/{match['caught']}/removed"), 409)
+    assert (await error_of(await agent.post(f"/v1/cases/{case.id}/caught/nope/removed"),
+                           404))["key"] == "error.case_images.no_such_copy"
+
+
+def test_a_damaged_store_is_an_error_naming_it(home):
+    (home / "case-images.json").write_text("{broken", encoding="utf-8")
+    with pytest.raises(Exception) as e:
+        case_images.CaseImages(home).complained("c-00000000")
+    assert e.value.code == "case_images_damaged" and "case-images.json" in str(e.value)
