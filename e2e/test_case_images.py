@@ -72,8 +72,8 @@ def test_thumbnails_a_dropped_complained_image_and_a_copy_removed(browser, lang,
         words(lang, "caseTimelineComplainedAdded", "complained-notice.jpg"))
 
     # Unlocked, the new images are drawn from the vault: one dropped here, its thumbnail shown.
-    page.fill("#preflight form.unlock input[name=passphrase]", PASSPHRASE)
-    page.click("#preflight form.unlock button")
+    page.fill("#preflight #unlock-form #passphrase", PASSPHRASE)
+    page.click("#preflight #unlock")
     expect(page.locator("#images .new-images .none")).to_have_count(1)
     fresh = tmp_path / "new-main.jpg"
     fresh.write_bytes(jpeg(product_photo(62, (600, 900))))
