@@ -75,6 +75,16 @@ def test_bundle_layout_manifest_and_report(bundle, tmp_path):
     assert len(vault.sealed_fields(last)["objects"]) == 3
 
 
+def test_the_report_says_when_it_was_exported_in_local_time(vault, tmp_path, local_zone):
+    local_zone("Asia/Shanghai")
+    vault.add(b"%PDF agreement", {"kind": "agreement", "case": "C-1"})
+    export_bundle(vault, tmp_path / "appeal.zip", case="C-1")
+    with zipfile.ZipFile(tmp_path / "appeal.zip") as zf:
+        report = zf.read("report.html").decode()
+    assert "(UTC+8) by iprdesk" in report and "（UTC+8）导出" in report
+    assert "Z (UTC)" not in report
+
+
 def test_bundle_verifies_by_cli(bundle, vault_home):
     _, path = bundle
     out = run(vault_home, "vault", "verify-bundle", str(path)).output

@@ -237,3 +237,10 @@ def test_cli_draft(case, home, tmp_path):
     result = json.loads(r.output)
     assert result["id"] == "settlement_intent" and result["complete"] is False
     assert [g["checks"] for g in result["gaps"]] == [["images.replaced"]]
+
+
+def test_letters_date_the_complaint_in_the_sellers_time_zone(case, local_zone):
+    """Received at 23:00 UTC on 27 February: on the 28th for a seller in UTC+8."""
+    local_zone("Asia/Shanghai")
+    body = drafts.render(case, "joom_support", checks(), SELLER, T0)["body"]
+    assert "2026-02-28" in body and "2026-02-27" not in body

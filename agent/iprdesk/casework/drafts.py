@@ -16,7 +16,7 @@ from datetime import datetime
 from iprdesk.casework import cases
 from iprdesk.errors import NotFound
 from iprdesk.text import i18n, shared_data
-from iprdesk.timeutil import iso, utc_now
+from iprdesk.timeutil import local, parse_time, utc_now
 
 
 def names() -> list[str]:
@@ -39,8 +39,10 @@ def facts(case: cases.Case, now: datetime | None = None) -> dict:
         "products": ", ".join(case.products),
         "product_count": len(case.products),
         "type": case.type,
-        "received": case.events["received"][:10],
-        "today": iso(now or utc_now())[:10],
+        # Dates as the seller lives them (the machine's time zone): a complaint received at
+        # 23:00 UTC reached a seller in UTC+8 the next morning.
+        "received": local(parse_time(case.events["received"])).date().isoformat(),
+        "today": local(now or utc_now()).date().isoformat(),
     }
 
 

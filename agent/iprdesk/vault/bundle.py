@@ -58,7 +58,7 @@ from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.images.thumbnails import data_uri, thumbnail
 from iprdesk.text import i18n
 from iprdesk.text.i18n import Message
-from iprdesk.timeutil import now_iso
+from iprdesk.timeutil import now_iso, shown, utc_now
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
 from iprdesk.vault.meta import KIND_LABELS, Item, split_superseded
@@ -646,9 +646,15 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
         return e(i18n.bilingual(f"bundle.html.{key}", **params))
 
     def paragraph(key: str, **params) -> str:
-        return "<br>\n".join(i18n.as_html(i18n.text(f"bundle.html.{key}", lang, **params), "cmd")
-                             for lang in i18n.LANGUAGES)
+        """`key` in each language; a parameter may be {language: value}."""
+        return "<br>\n".join(i18n.as_html(i18n.text(
+            f"bundle.html.{key}", lang,
+            **{k: v[lang] if isinstance(v, dict) else v for k, v in params.items()}), "cmd")
+            for lang in i18n.LANGUAGES)
 
+    exported = utc_now()
+    exported_line = paragraph("exported", count=len(entries),
+                              when={lang: shown(exported, lang) for lang in i18n.LANGUAGES})
     title = words("title") + (f" — {e(case)}" if case else "")
     timeline = []
     for entry in sorted(entries, key=lambda x: x["captured_at"]):
@@ -683,7 +689,7 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
 <meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">
 <title>{title}</title><style>{REPORT_CSS}</style></head><body>
 <h1>{title}</h1>
-<p class="muted">{paragraph("exported", when=now_iso(), count=len(entries))}</p>
+<p class="muted">{exported_line}</p>
 {summary}
 <h2>{words("who_signed")}</h2>
 <p>{words("signed_by")} <code id="fingerprint">{e(signer)}</code></p>
