@@ -55,17 +55,30 @@ def _is_text(node) -> bool:
     return isinstance(node, ast.Call) and _called(node) in ("format", "join")
 
 
-# Why an image cannot be cleaned: not an IprdeskError (the file name is added by the caller,
-# metadata.BadImage), and the helpers that make one from a detail; each takes a Message.
-IMAGE_PROBLEMS = {"ImageProblem", "truncated", "damaged", "damaged_profile"}
+# What is wrong, said to a person, without being an IprdeskError: why an image cannot be
+# cleaned (the file name is added by metadata.BadImage) and the helpers that make one from a
+# detail, why vault bytes do not authenticate (crypto.Damaged); each takes a Message. A line
+# of a check's report (vault verify, verify-bundle) is a ReportLine, never a bare text.
+MESSAGE_CARRIERS = {"ImageProblem", "truncated", "damaged", "damaged_profile", "Damaged"}
+REPORT_LISTS = {"problems", "recovered", "repacked"}
+
+
+def _report_line_texts(node) -> bool:
+    """`<x>.problems.append(<a text>)` and the like, `return [<a text>]` aside."""
+    f = node.func
+    return isinstance(f, ast.Attribute) and f.attr in ("append", "extend", "add") \
+        and isinstance(f.value, ast.Attribute) and f.value.attr in REPORT_LISTS \
+        and any(_is_text(a) for a in node.args)
 
 
 def _bare_texts(trees) -> dict[str, list[str]]:
     """module -> the calls of an error class with a text as positional argument."""
-    errors = (_error_classes(trees) | IMAGE_PROBLEMS) - {"DiskFull"}  # a key's last part
+    errors = (_error_classes(trees) | MESSAGE_CARRIERS) - {"DiskFull"}  # a key's last part
     found: dict[str, list[str]] = {}
     for name, tree in trees.items():
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _report_line_texts(node):
+                found.setdefault(name, []).append(f"{node.lineno}: {ast.unparse(node)[:120]}")
             if not (isinstance(node, ast.Call) and _called(node) in errors):
                 continue
             # ImageProblem(code, message): the code is a text, the message must not be.
@@ -95,7 +108,8 @@ def _keyed(trees):
             kw = {k.arg: k.value for k in node.keywords}
             if called in errors and isinstance(kw.get("key"), ast.Constant):
                 key, params = kw["key"].value, kw.get("params")
-            elif called == "Message" and node.args and isinstance(node.args[0], ast.Constant):
+            elif called in ("Message", "ReportLine") and node.args \
+                    and isinstance(node.args[0], ast.Constant):
                 key, params = node.args[0].value, node.args[1] if len(node.args) > 1 else None
             else:
                 continue
@@ -120,8 +134,9 @@ def test_every_keyed_error_names_a_message_with_its_placeholders():
 
 def test_the_scan_sees_a_bare_string(tmp_path):
     tree = ast.parse('class Oops(BadInput):\n    pass\n\nraise Oops(f"{x} is wrong")\n'
-                     'raise truncated("it ends early")\n')
-    assert len(_bare_texts({"x.py": tree, **_trees()})["x.py"]) == 2
+                     'raise truncated("it ends early")\n'
+                     'report.problems.append(f"{x} is missing")\n')
+    assert len(_bare_texts({"x.py": tree, **_trees()})["x.py"]) == 3
 
 
 # -- real errors, in both languages ----------------------------------------------------------

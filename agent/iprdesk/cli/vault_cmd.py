@@ -28,6 +28,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
+from iprdesk.text import i18n
 from iprdesk.timeutil import shown, utc_now
 from iprdesk.vault import KINDS, Vault, VaultExists
 from iprdesk.vault.bundle import (
@@ -212,9 +213,9 @@ def verify(deep, passphrase_file, as_json, home):
         echo_json(report.to_dict(language()))
     else:
         for line in report.recovered:
-            click.echo(text("vault.cli.recovered", line=line))
+            click.echo(text("vault.cli.recovered", line=line.text(language())))
         for line in report.problems:
-            click.echo(text("vault.cli.damaged", line=line))
+            click.echo(text("vault.cli.damaged", line=line.text(language())))
         for note in report.notes:
             click.echo(text("vault.cli.note", line=note.text(language())))
         if report.ok:
@@ -309,14 +310,15 @@ def verify_bundle_(bundle, trusted, as_json, home):
         whose = text("vault.cli.trusted_vault")
     report = verify_bundle(bundle, trusted)
     if as_json:
-        echo_json({**report.to_dict(), "trusted_fingerprint": trusted})
+        echo_json({**report.to_dict(language()), "trusted_fingerprint": trusted})
         sys.exit(0 if report.verified else 1)
     for line in report.problems:
-        click.echo(text("vault.cli.altered", line=printable(line)))
+        click.echo(text("vault.cli.altered", line=printable(line.text(language()))))
     if report.version == 1:
         click.echo(text("vault.cli.old_format"))
     if report.ok and report.repacked:
-        click.echo(text("vault.cli.repacked", how=printable("; ".join(report.repacked))))
+        click.echo(text("vault.cli.repacked", how=printable(
+            i18n.joined([r.text(language()) for r in report.repacked], language()))))
     if report.verified:
         click.echo(text("vault.cli.bundle_verified", files=report.files,
                         fingerprint=report.fingerprint, whose=whose))

@@ -70,6 +70,25 @@ class Message:
         return text(self.key, lang, **self.params)
 
 
+class ReportLine(str):
+    """One line of a check's report (what `vault verify` and `verify-bundle` found): it reads
+    as its English, as logs and scripts take it, and `text(lang)` is it in the reader's."""
+
+    message: Message
+
+    def __new__(cls, key: str, params: dict | None = None):
+        message = Message(key, params or {})
+        line = super().__new__(cls, message.text("en"))
+        line.message = message
+        return line
+
+    def __getnewargs__(self):
+        return self.message.key, self.message.params
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.text(lang)
+
+
 def both(key: str, **params) -> dict[str, str]:
     """The message in every language, for data whose reader picks one (JSON for the extension)."""
     return {lang: text(key, lang, **params) for lang in LANGUAGES}

@@ -57,7 +57,7 @@ from iprdesk.atomic import atomic_writer
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.images.thumbnails import data_uri, thumbnail
 from iprdesk.text import i18n
-from iprdesk.text.i18n import Message
+from iprdesk.text.i18n import Message, ReportLine
 from iprdesk.timeutil import now_iso, shown, utc_now
 from iprdesk.vault import crypto
 from iprdesk.vault.errors import NotABundle
@@ -104,10 +104,10 @@ class BundleReport:
     # None: no trusted key to compare with, so who signed it is not known.
     trusted: bool | None = None
     version: int = VERSION
-    problems: list[str] = field(default_factory=list)
+    problems: list[ReportLine] = field(default_factory=list)
     # What a zip tool changed when the bundle was unpacked and packed again (folder entries,
     # how names are stored, a folder around everything): harmless when every file is intact.
-    repacked: list[str] = field(default_factory=list)
+    repacked: list[ReportLine] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,10 +119,11 @@ class BundleReport:
         """ok, and signed by a trusted key: only then is the bundle the seller's."""
         return self.ok and self.trusted is True
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
         return {"ok": self.ok, "verified": self.verified, "files": self.files,
                 "case": self.case, "fingerprint": self.fingerprint, "trusted": self.trusted,
-                "version": self.version, "problems": self.problems, "repacked": self.repacked}
+                "version": self.version, "problems": [p.text(lang) for p in self.problems],
+                "repacked": [r.text(lang) for r in self.repacked]}
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -310,8 +311,9 @@ def verify_bundle(path: Path | str, trusted_fingerprint: str | None = None) -> B
         if trusted_fingerprint is not None:
             report.trusted = report.fingerprint == trusted_fingerprint
             if not report.trusted:
-                report.problems.append(f"signed by key {report.fingerprint}, not by the "
-                                       f"trusted key {trusted_fingerprint}")
+                report.problems.append(ReportLine(
+                    "bundle.verify.untrusted",
+                    {"fingerprint": report.fingerprint, "trusted": trusted_fingerprint}))
         unlisted = {n: i for n, i in members.items() if n not in METADATA[manifest.version]}
         _check_files(zf, unlisted, [*manifest.files, manifest.report], report)
     return report
@@ -356,26 +358,26 @@ def _members(zf: zipfile.ZipFile, report: BundleReport) -> dict[str, zipfile.Zip
     named, notes = [], set()
     for info in zf.infolist():
         if not info.filename:
-            report.problems.append("a file without a name is in the zip (added after export)")
+            report.problems.append(ReportLine("bundle.verify.nameless"))
             continue
         if info.is_dir() and info.file_size == 0:
-            notes.add("folder entries were added")
+            notes.add(ReportLine("bundle.repacked.folders"))
             continue
         name, how = _exported_name(info)
         if how:
             notes.add(how)
         if _MAC_METADATA.search(name):
-            notes.add("macOS Finder files (__MACOSX, .DS_Store) were added")
+            notes.add(ReportLine("bundle.repacked.mac_files"))
             continue
         named.append((name, info))
     if named and MANIFEST not in (n for n, _ in named):
         folder = next((n[:-len(MANIFEST)] for n, _ in named if n.endswith("/" + MANIFEST)), None)
         if folder and all(n.startswith(folder) for n, _ in named):
             named = [(n[len(folder):], i) for n, i in named]
-            notes.add(f"everything was put in a folder ({folder})")
+            notes.add(ReportLine("bundle.repacked.folder", {"folder": folder}))
     counts = Counter(n for n, _ in named)
     for name in sorted(n for n, count in counts.items() if count > 1):
-        report.problems.append(f"{name} appears twice in the zip (added after export)")
+        report.problems.append(ReportLine("bundle.verify.twice", {"name": name}))
     report.repacked.extend(sorted(notes))
     return dict(named)
 
@@ -392,14 +394,14 @@ def _exported_name(info: zipfile.ZipInfo) -> tuple[str, str | None]:
         raw = info.orig_filename.encode("cp437")  # zipfile decoded the stored bytes as cp437
         unicode_path = _unicode_path_field(info.extra, raw)
         if unicode_path is not None:
-            name, how = unicode_path, "names were moved to the Unicode Path field"
+            name, how = unicode_path, ReportLine("bundle.repacked.unicode_path")
         elif not raw.isascii():
             # Another code page (Windows) does not decode: such a file is found by content.
             with contextlib.suppress(UnicodeDecodeError):
-                name, how = raw.decode("utf-8"), "names were stored without the UTF-8 flag"
+                name, how = raw.decode("utf-8"), ReportLine("bundle.repacked.no_utf8_flag")
     normal = unicodedata.normalize("NFC", name)
     if normal != name:
-        name, how = normal, "accented names were decomposed (as macOS stores them)"
+        name, how = normal, ReportLine("bundle.repacked.decomposed")
     return name, how
 
 
@@ -487,11 +489,11 @@ def _check_signed_sums(zf, members: dict, manifest: _Manifest, manifest_bytes: b
             Ed25519PublicKey.from_public_bytes(manifest.public_key).verify(
                 signature, SIGNATURE_CONTEXT + sums)
         except (InvalidSignature, ValueError):
-            report.problems.append(f"the signature does not match {SUMS}: the sums were "
-                                   "edited or the signature replaced")
+            report.problems.append(ReportLine("bundle.verify.sums_signature", {"sums": SUMS}))
     pem = _read_member(zf, members, PUBLIC_KEY, MAX_SIGNATURE_BYTES, report)
     if pem is not None and pem != _pem(manifest.public_key):
-        report.problems.append(f"{PUBLIC_KEY} is not the key {MANIFEST} names (replaced)")
+        report.problems.append(ReportLine("bundle.verify.key_replaced",
+                                          {"key": PUBLIC_KEY, "manifest": MANIFEST}))
     if sums is not None:
         hashes = {MANIFEST: manifest_bytes}
         if pem is not None:
@@ -508,8 +510,8 @@ def _check_v1(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes,
             Ed25519PublicKey.from_public_bytes(manifest.public_key).verify(
                 base64.b64decode(encoded), manifest_bytes)
         except (InvalidSignature, ValueError):  # binascii.Error is a ValueError
-            report.problems.append(f"the signature does not match {MANIFEST}: the manifest "
-                                   "was edited or the signature replaced")
+            report.problems.append(ReportLine("bundle.verify.manifest_signature",
+                                              {"manifest": MANIFEST}))
     sums = _read_member(zf, members, SUMS, MAX_SUMS_BYTES, report)
     if sums is not None:
         report.problems.extend(_check_sums(manifest, {MANIFEST: manifest_bytes}, sums))
@@ -518,13 +520,14 @@ def _check_v1(zf, members: dict, manifest: _Manifest, manifest_bytes: bytes,
 def _read_member(zf, members: dict, name: str, cap: int, report: BundleReport) -> bytes | None:
     """A small member verify needs, or None with the problem noted."""
     if name not in members:
-        report.problems.append(f"{name} is missing" + (": the bundle is not signed" if name in
-                                                       (SIGNATURE, V1_SIGNATURE) else ""))
+        report.problems.append(ReportLine(
+            "bundle.verify.unsigned" if name in (SIGNATURE, V1_SIGNATURE)
+            else "bundle.verify.missing", {"name": name}))
         return None
     try:
         return _read_small(zf, members[name], cap)
     except NotABundle as e:
-        report.problems.append(f"{e.why.text('en')} (altered)")  # verify reports in English
+        report.problems.append(ReportLine("bundle.verify.altered_member", {"why": e.why}))
         return None
 
 
@@ -556,12 +559,11 @@ def _check_files(zf, members: dict[str, zipfile.ZipInfo], entries: list[_Entry],
             members.pop(found.pop())
             moved += 1
         else:
-            report.problems.append(f"{entry.path} is missing (removed after export)")
+            report.problems.append(ReportLine("bundle.verify.removed", {"name": entry.path}))
     if moved:
-        report.repacked.append(f"{moved} file(s) were stored under other names (found by "
-                               "their content)")
+        report.repacked.append(ReportLine("bundle.repacked.renamed", {"count": moved}))
     for name in sorted(members):
-        report.problems.append(f"{name} is not in the manifest (added after export)")
+        report.problems.append(ReportLine("bundle.verify.added", {"name": name}))
 
 
 def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
@@ -576,37 +578,37 @@ def _digest(zf, info: zipfile.ZipInfo, limit: int) -> str | None:
     return digest.hexdigest()
 
 
-def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[str]:
+def _check_member(zf, info: zipfile.ZipInfo, entry: _Entry) -> list[ReportLine]:
     try:
         digest = _digest(zf, info, entry.size if entry.size is not None else MAX_REPORT_BYTES)
     except Unreadable as e:
         # A changed byte inside a deflated member usually breaks its CRC before the hash.
-        return [f"{entry.path} was altered (it no longer reads back: {e})"]
+        return [ReportLine("bundle.verify.unreadable_member", {"name": entry.path, "e": str(e)})]
     if digest is None:
-        return [f"{entry.path} was altered (it is larger than the manifest says)"]
+        return [ReportLine("bundle.verify.larger", {"name": entry.path})]
     if digest != entry.sha256:
-        return [f"{entry.path} was altered (its SHA-256 differs from the manifest)"]
+        return [ReportLine("bundle.verify.sha", {"name": entry.path})]
     if entry.size is not None and info.file_size != entry.size:
-        return [f"{entry.path} was altered (its size differs from the manifest)"]
+        return [ReportLine("bundle.verify.size", {"name": entry.path})]
     return []
 
 
-def _check_sums(manifest: _Manifest, hashes: dict[str, bytes], sums: bytes) -> list[str]:
+def _check_sums(manifest: _Manifest, hashes: dict[str, bytes], sums: bytes) -> list[ReportLine]:
     """SHA256SUMS must list exactly the manifest's files and report with the manifest's hashes,
     and the metadata members in `hashes` (name: their bytes) as they are."""
     try:
         lines = sums.decode().splitlines()
     except UnicodeDecodeError:
-        return [f"{SUMS} is unreadable (altered)"]
+        return [ReportLine("bundle.verify.sums_unreadable", {"sums": SUMS})]
     expected = {e.path: e.sha256 for e in [*manifest.files, manifest.report]}
     expected.update({name: hashlib.sha256(data).hexdigest() for name, data in hashes.items()})
     found = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
     if manifest.version > 1 and PUBLIC_KEY not in hashes:
         found.pop(PUBLIC_KEY, None)  # the missing key file is named already
     if found.get(MANIFEST) != expected[MANIFEST]:
-        return [f"{SUMS} does not match {MANIFEST} (one of them was edited)"]
+        return [ReportLine("bundle.verify.sums_manifest", {"sums": SUMS, "manifest": MANIFEST})]
     if found != expected:
-        return [f"{SUMS} does not match the manifest (edited)"]
+        return [ReportLine("bundle.verify.sums_files", {"sums": SUMS})]
     return []
 
 

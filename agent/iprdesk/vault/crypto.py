@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from iprdesk.text.i18n import Message
+
 KEY_LEN = 32
 TAG_LEN = 16
 NONCE_LEN = 12
@@ -42,7 +44,12 @@ ZERO_NONCE = bytes(NONCE_LEN)  # only ever used with single-use keys
 
 
 class Damaged(Exception):
-    """Authentication failed: the bytes are not what was written."""
+    """Authentication failed: the bytes are not what was written. `why`, a Message
+    (`vault.damaged.*`), says where, in the reader's language."""
+
+    def __init__(self, why: Message):
+        super().__init__(why.text("en"))
+        self.why = why
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ def unwrap(key: bytes, wrapped: bytes, ad: bytes) -> bytes:
     try:
         return AESGCM(key).decrypt(wrapped[:NONCE_LEN], wrapped[NONCE_LEN:], ad)
     except InvalidTag as e:
-        raise Damaged("key unwrap failed") from e
+        raise Damaged(Message("vault.damaged.key_unwrap")) from e
 
 
 def raw_public(key) -> bytes:
@@ -158,12 +165,12 @@ def unseal(private: X25519PrivateKey, eph_pub: bytes, sealed: bytes, ad: bytes) 
     try:
         shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
     except ValueError as e:  # a point of small order: the shared secret would be all zeros
-        raise Damaged("the sealed key does not open (its ephemeral key is invalid)") from e
+        raise Damaged(Message("vault.damaged.sealed_key_ephemeral")) from e
     key = _seal_key(shared, eph_pub, raw_public(private))
     try:
         return AESGCM(key).decrypt(ZERO_NONCE, sealed, ad)
     except InvalidTag as e:
-        raise Damaged("the sealed key does not open") from e
+        raise Damaged(Message("vault.damaged.sealed_key")) from e
 
 
 def subkeys(file_key: bytes) -> tuple[bytes, bytes]:
@@ -180,7 +187,7 @@ def open_meta(meta_key: bytes, ciphertext: bytes, ad: bytes) -> bytes:
     try:
         return AESGCM(meta_key).decrypt(ZERO_NONCE, ciphertext, ad)
     except InvalidTag as e:
-        raise Damaged("the metadata fails authentication") from e
+        raise Damaged(Message("vault.damaged.metadata_auth")) from e
 
 
 def _stream_nonce(counter: int, final: bool) -> bytes:
@@ -268,13 +275,13 @@ def stream_ciphertext_chunks(length: int) -> list[int]:
     count = max(1, math.ceil(length / full))
     last = length - (count - 1) * full
     if last < TAG_LEN or (last == TAG_LEN and count > 1):
-        raise Damaged("the content has an impossible length (truncated)")
+        raise Damaged(Message("vault.damaged.content_length"))
     return [full] * (count - 1) + [last]
 
 
 def _read_chunk(source: BinaryIO, view: memoryview, counter: int) -> memoryview:
     if _fill(source, view) != len(view):
-        raise Damaged(f"content chunk {counter} is cut short")
+        raise Damaged(Message("vault.damaged.chunk_short", {"counter": counter}))
     return view
 
 
@@ -282,7 +289,7 @@ def _open_chunk(aead: AESGCM, ad: bytes, counter: int, final: bool, data) -> byt
     try:
         return aead.decrypt(_stream_nonce(counter, final), data, ad)
     except InvalidTag as e:
-        raise Damaged(f"content chunk {counter} fails authentication") from e
+        raise Damaged(Message("vault.damaged.chunk_auth", {"counter": counter})) from e
 
 
 def stream_decrypt(key: bytes, ad: bytes, source: BinaryIO, length: int,

@@ -52,6 +52,7 @@ from cryptography.exceptions import InvalidSignature
 
 from iprdesk.atomic import atomic_write_bytes
 from iprdesk.text import i18n
+from iprdesk.text.i18n import Message, ReportLine
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto
 from iprdesk.vault.objects import ID_LEN, META_PAD
@@ -124,20 +125,16 @@ def open_fields(private_key, sealed) -> dict:
     try:
         raw = bytes.fromhex(sealed)
     except (TypeError, ValueError) as e:
-        raise crypto.Damaged("the sealed fields are not hex") from e
+        raise crypto.Damaged(Message("vault.damaged.sealed_hex")) from e
     at = 32 + crypto.SEALED_KEY_LEN
     key = crypto.unseal(private_key, raw[:32], raw[32:at], SEALED_CONTEXT)
     try:
         fields = json.loads(crypto.open_meta(crypto.subkeys(key)[1], raw[at:], SEALED_CONTEXT))
     except ValueError as e:
-        raise crypto.Damaged("the sealed fields are not readable") from e
+        raise crypto.Damaged(Message("vault.damaged.sealed_unreadable")) from e
     if not isinstance(fields, dict):
-        raise crypto.Damaged("the sealed fields are not readable")
+        raise crypto.Damaged(Message("vault.damaged.sealed_unreadable"))
     return fields
-
-
-def _span(first: int, last: int) -> str:
-    return f"entry {first}" if first == last else f"entries {first} to {last}"
 
 
 @dataclass
@@ -145,7 +142,7 @@ class Audit:
     """What `Journal.audit` found: the entries, and in plain words what is wrong with them."""
 
     entries: list[Entry] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[ReportLine] = field(default_factory=list)
     notes: list[i18n.Message] = field(default_factory=list)
     signed_through: int = 0  # last entry covered by a signature that verifies
     # Entries whose content must not be believed: damaged, forged or on a broken link.
@@ -160,7 +157,7 @@ class Audit:
         return bool(self.entries) and self.entries[-1].signed \
             and self.entries[-1].version == FORMAT
 
-    def _problem(self, seq: int, what: str, raw: bytes | None = None) -> None:
+    def _problem(self, seq: int, what: ReportLine | None, raw: bytes | None = None) -> None:
         if what:
             self.problems.append(what)
         self.rejected.add(seq)
@@ -255,7 +252,7 @@ class Journal:
                 log.warning("the journal's head record was not updated: %s", e)
         return Entry(seq + 1, op, body, digest)
 
-    def read(self) -> tuple[list[Entry], list[str]]:
+    def read(self) -> tuple[list[Entry], list[ReportLine]]:
         """Every entry in order and, in plain words, what is wrong with the chain (signatures
         are not checked: `audit`)."""
         audit = self.audit()
@@ -269,14 +266,15 @@ class Journal:
         expected, newer_format = start, False
         for name in self._names():
             if not name.removesuffix(".json").isdigit():
-                out.problems.append(f"journal file {name} is not an entry (planted or renamed)")
+                out.problems.append(ReportLine("vault.verify.not_an_entry", {"name": name}))
                 continue
             seq = int(name.removesuffix(".json"))
             if seq < start:
                 continue
             if seq != expected:
-                out.problems.append(f"journal {_span(expected, seq - 1)} "
-                                    f"{'is' if seq == expected + 1 else 'are'} missing")
+                out.problems.append(ReportLine(
+                    "vault.verify.entry_missing" if seq == expected + 1
+                    else "vault.verify.entries_missing", {"first": expected, "last": seq - 1}))
                 before = None
             expected = seq + 1
             raw = b""
@@ -286,7 +284,7 @@ class Journal:
                 if not isinstance(body, dict):
                     raise ValueError(name)
             except (ValueError, OSError):
-                out._problem(seq, f"journal entry {seq} is unreadable (damaged or edited)", raw)
+                out._problem(seq, ReportLine("vault.verify.entry_unreadable", {"seq": seq}), raw)
                 before = None
                 continue
             entry = Entry(seq, str(body.get("op", "?")), body, hashlib.sha256(raw).hexdigest(),
@@ -297,7 +295,8 @@ class Journal:
             if entry.damage is None and public_key is not None:
                 self._check_signature(entry, public_key, out)
             if entry.damage is not None:
-                out._problem(seq, f"journal entry {seq} {entry.damage}", raw)
+                out._problem(seq, ReportLine("vault.verify.entry_damaged",
+                                             {"seq": seq, "damage": entry.damage}), raw)
             elif before is not None and before.damage is None \
                     and body.get("prev") != before.digest:
                 self._broken_link(before, entry, out)
@@ -311,19 +310,18 @@ class Journal:
         return out
 
     @staticmethod
-    def _damage(entry: Entry, raw: bytes, newer_format: bool) -> str | None:
+    def _damage(entry: Entry, raw: bytes, newer_format: bool) -> Message | None:
         body = entry.fields
         if body.get("seq") != entry.seq:
-            return "was edited (its number does not match its file name)"
+            return Message("vault.verify.damage.renumbered")
         if entry.version == 1:
             if newer_format:
-                return "is in the old format, after entries in the new one (edited or damaged)"
+                return Message("vault.verify.damage.old_after_new")
             return None
         if body["v"] != FORMAT:
-            return ("is in a format this iprdesk does not know (damaged, or written by a newer "
-                    "version)")
+            return Message("vault.verify.damage.unknown_format")
         if raw != encode_entry(body) or body.get("sum") != _checksum(body):
-            return "is damaged or was edited (its checksum does not match)"
+            return Message("vault.verify.damage.checksum")
         return None
 
     @staticmethod
@@ -332,8 +330,8 @@ class Journal:
         if sig is None:
             if (entry.op not in UNSIGNED_OPS if entry.version == FORMAT
                     else entry.op in FORMAT1_SIGNED_OPS):
-                out._problem(entry.seq, f"journal entry {entry.seq} ({entry.op}) is not signed, "
-                             "but only the passphrase can write it (forged)")
+                out._problem(entry.seq, ReportLine("vault.verify.unsigned",
+                                                   {"seq": entry.seq, "op": entry.op}))
             return
         message = (_signed_message(entry.fields) if entry.version == FORMAT
                    else str(entry.fields.get("prev")).encode())
@@ -342,51 +340,49 @@ class Journal:
             # A format 1 signature covers only what came before its entry.
             out.signed_through = entry.seq - (entry.version == 1)
         else:
-            entry.damage = "has a signature that does not verify (damaged, forged or edited)"
+            entry.damage = Message("vault.verify.damage.signature")
 
     @staticmethod
     def _broken_link(before: Entry, entry: Entry, out: Audit) -> None:
         """Entry does not follow `before`, though each is whole on its own."""
         if entry.signed and entry.version == FORMAT:
-            out._problem(before.seq, f"journal entry {before.seq} was edited or replaced "
-                         f"(entry {entry.seq}, which is signed, follows another)", before.raw)
-        elif before.signed and before.version == FORMAT:
-            out._problem(entry.seq, f"journal entry {entry.seq} was edited or replaced (it "
-                         f"does not follow entry {before.seq}, which is signed)", entry.raw)
-        else:
-            out._problem(before.seq, f"the journal's hash chain is broken between entries "
-                         f"{before.seq} and {entry.seq} (one of them was edited or replaced)",
+            out._problem(before.seq, ReportLine("vault.verify.replaced_before_signed",
+                                                {"seq": before.seq, "next": entry.seq}),
                          before.raw)
-            out._problem(entry.seq, "", entry.raw)
+        elif before.signed and before.version == FORMAT:
+            out._problem(entry.seq, ReportLine("vault.verify.replaced_after_signed",
+                                               {"seq": entry.seq, "before": before.seq}),
+                         entry.raw)
+        else:
+            out._problem(before.seq, ReportLine("vault.verify.chain_broken",
+                                                {"first": before.seq, "second": entry.seq}),
+                         before.raw)
+            out._problem(entry.seq, None, entry.raw)
 
     def _check_head(self, public_key, out: Audit, last: int) -> None:
         try:
             head = self.signed_head()
         except (ValueError, OSError):
-            out.problems.append("the journal's head record (journal/HEAD) is unreadable "
-                                "(damaged or edited)")
+            out.problems.append(ReportLine("vault.verify.head_unreadable"))
             return
         if head is None:
             if any(e.version == FORMAT and "sig" in e.fields for e in out.entries):
-                out.problems.append("the journal's head record (journal/HEAD) is missing "
-                                    "(removed)")
+                out.problems.append(ReportLine("vault.verify.head_missing"))
             return
         if not _verifies(public_key, head.get("sig"), _head_message(head)):
-            out.problems.append("the journal's head record (journal/HEAD) has a signature "
-                                "that does not verify (damaged, forged or edited)")
+            out.problems.append(ReportLine("vault.verify.head_signature"))
             return
         seq = head["seq"]
         if seq > last:
-            out.problems.append(f"journal {_span(last + 1, seq)} "
-                                f"{'was' if seq == last + 1 else 'were'} removed (the signed "
-                                f"head record lists {seq} entries)")
+            out.problems.append(ReportLine(
+                "vault.verify.entry_removed" if seq == last + 1 else "vault.verify.entries_removed",
+                {"first": last + 1, "last": seq, "count": seq}))
             return
         entry = next((e for e in out.entries if e.seq == seq), None)
         if entry is None or seq in out.rejected:
             return  # missing or damaged: already named
         if entry.digest != head["digest"]:
-            out._problem(seq, f"journal entry {seq} was edited or replaced (the signed head "
-                         "record lists another)")
+            out._problem(seq, ReportLine("vault.verify.head_replaced", {"seq": seq}))
             return
         out.signed_through = max(out.signed_through, seq)
 

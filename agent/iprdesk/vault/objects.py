@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from iprdesk.atomic import write_pieces
+from iprdesk.text.i18n import Message
 from iprdesk.vault import crypto
 from iprdesk.vault.crypto import Damaged
 
@@ -63,11 +64,11 @@ class Header:
         start = len(MAGIC)
         version = VERSIONS.get(raw[:start])
         if len(raw) != HEADER_LEN or version is None:
-            raise Damaged("not an iprdesk vault object (bad header)")
+            raise Damaged(Message("vault.damaged.bad_header"))
         try:
             object_id = raw[start:start + ID_LEN].decode("ascii")
         except UnicodeDecodeError as e:
-            raise Damaged("bad object id in the header") from e
+            raise Damaged(Message("vault.damaged.bad_id")) from e
         return cls(raw, version, object_id, raw[start + ID_LEN:start + ID_LEN + 32],
                    raw[start + ID_LEN + 32:])
 
@@ -214,18 +215,18 @@ class Reader:
 
     def _read_meta(self, meta_key: bytes) -> tuple[dict, int]:
         if self.size < HEADER_LEN + TRAILER.size:
-            raise Damaged("the file is truncated")
+            raise Damaged(Message("vault.damaged.truncated"))
         self._f.seek(self.size - TRAILER.size)
         (meta_len,) = TRAILER.unpack(self._f.read(TRAILER.size))
         payload_len = self.size - HEADER_LEN - TRAILER.size - meta_len
         if meta_len > MAX_META or payload_len < crypto.TAG_LEN:
-            raise Damaged("the file is truncated or its end was altered")
+            raise Damaged(Message("vault.damaged.truncated_end"))
         self._f.seek(self.size - TRAILER.size - meta_len)
         plain = crypto.open_meta(meta_key, self._f.read(meta_len), self.header.raw)
         try:
             meta = json.loads(plain)
         except ValueError as e:
-            raise Damaged("the metadata is not readable") from e
+            raise Damaged(Message("vault.damaged.meta_unreadable")) from e
         return meta, payload_len
 
     def chunks(self) -> Iterator[bytes]:
@@ -250,11 +251,11 @@ class Reader:
         final = crypto.stream_decrypt_final(self._payload_key, self.header.raw, self._f,
                                             self._payload_len)
         if len(final) < PAD_COUNT.size:
-            raise Damaged("the content's padding has no length")
+            raise Damaged(Message("vault.damaged.padding_no_length"))
         (padding,) = PAD_COUNT.unpack(final[-PAD_COUNT.size:])
         padded = crypto.stream_plaintext_length(self._payload_len) - PAD_COUNT.size
         if padding > padded:
-            raise Damaged("the content's padding is longer than the content")
+            raise Damaged(Message("vault.damaged.padding_long"))
         return final, padded - padding
 
     def check_content(self) -> None:
@@ -264,7 +265,7 @@ class Reader:
             digest.update(chunk)
             size += len(chunk)
         if digest.hexdigest() != self.meta.get("sha256") or size != self.meta.get("size"):
-            raise Damaged("the content does not match the SHA-256 taken at capture")
+            raise Damaged(Message("vault.damaged.sha_mismatch"))
 
     def close(self) -> None:
         self._f.close()

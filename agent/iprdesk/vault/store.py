@@ -43,7 +43,7 @@ from iprdesk.atomic import atomic_write_json, fsync_dir, start_writeback
 from iprdesk.errors import BadInput, DiskFull, NotFound, disk_full_means, is_disk_full
 from iprdesk.locking import exclusive, lock, unlock
 from iprdesk.text import i18n
-from iprdesk.text.i18n import Message
+from iprdesk.text.i18n import Message, ReportLine
 from iprdesk.timeutil import now_iso
 from iprdesk.vault import crypto, index, objects
 from iprdesk.vault.backoff import Backoff, Clock
@@ -121,8 +121,8 @@ class VerifyReport:
     objects: int
     journal_entries: int
     deep: bool
-    problems: list[str] = field(default_factory=list)
-    recovered: list[str] = field(default_factory=list)
+    problems: list[ReportLine] = field(default_factory=list)
+    recovered: list[ReportLine] = field(default_factory=list)
     signed_through: int = 0  # last journal entry covered by a signature that verifies
     notes: list[i18n.Message] = field(default_factory=list)  # worth knowing, not wrong
 
@@ -132,7 +132,8 @@ class VerifyReport:
 
     def to_dict(self, lang: str = "en") -> dict:
         return {"ok": self.ok, "objects": self.objects, "journal_entries": self.journal_entries,
-                "deep": self.deep, "problems": self.problems, "recovered": self.recovered,
+                "deep": self.deep, "problems": [p.text(lang) for p in self.problems],
+                "recovered": [r.text(lang) for r in self.recovered],
                 "signed_through": self.signed_through,
                 "notes": [note.text(lang) for note in self.notes]}
 
@@ -532,7 +533,7 @@ class Vault:
                 break
             if name in state.deleted:
                 path.unlink()
-                done.append(f"finished deleting object {name}")
+                done.append(ReportLine("vault.verify.finished_delete", {"id": name}))
                 continue
             try:
                 with open(path, "rb") as f:
@@ -542,7 +543,7 @@ class Vault:
             if header.object_id == name:
                 self._journal("add", objects=[{"id": name, "sha256": _file_sha256(path)}],
                               recovered=True)
-                done.append(f"recorded object {name}, whose add was interrupted")
+                done.append(ReportLine("vault.verify.recorded_add", {"id": name}))
         if done:
             fsync_dir(self.objects_dir)
             for line in done:
@@ -585,7 +586,7 @@ class Vault:
                                        {"object_id": object_id})) from None
         except Damaged as e:
             raise VaultDamaged(Message("error.vault.object_damaged",
-                                       {"object_id": object_id, "e": e})) from e
+                                       {"object_id": object_id, "e": e.why})) from e
         if reader.header.object_id != object_id:
             reader.close()
             raise VaultDamaged(Message("error.vault.object_swapped",
@@ -670,7 +671,7 @@ class Vault:
                     yield chunk
             except Damaged as e:
                 raise VaultDamaged(Message("error.vault.object_damaged",
-                                           {"object_id": object_id, "e": e})) from e
+                                           {"object_id": object_id, "e": e.why})) from e
             if digest.hexdigest() != reader.meta.get("sha256"):
                 raise VaultDamaged(Message("error.vault.object_sha_mismatch",
                                            {"object_id": object_id}))
@@ -700,7 +701,7 @@ class Vault:
                                      added_at=reader.meta.get("added_at"))
             except Damaged as e:
                 raise VaultDamaged(Message("error.vault.object_damaged",
-                                           {"object_id": old_id, "e": e})) from e
+                                           {"object_id": old_id, "e": e.why})) from e
         try:
             self._commit([staged], op="relabel", replaces=old_id)
         finally:
@@ -740,7 +741,7 @@ class Vault:
             return open_fields(self._require_keys().x25519, entry.fields.get("sealed"))
         except Damaged as e:
             raise VaultDamaged(Message("error.vault.journal_sealed_fields",
-                                       {"seq": entry.seq, "e": e})) from e
+                                       {"seq": entry.seq, "e": e.why})) from e
 
     # -- verifying ------------------------------------------------------------------------
 
@@ -762,16 +763,14 @@ class Vault:
         first = audit.entries[0] if audit.entries else None
         if first is None or first.seq == 1 and 1 not in audit.rejected and (
                 first.op != "init" or first.fields.get("keys") != _keys_digest(self.header)):
-            report.problems.append("the journal does not start with this vault's creation "
-                                   "(its first entry was removed or replaced)")
+            report.problems.append(ReportLine("vault.verify.not_from_creation"))
         state = _Replay()
         for entry in audit.entries:
             if entry.seq in audit.rejected:  # what a damaged or forged entry says is void
                 continue
             if again := state.again(entry):
-                report.problems.append(
-                    f"journal entry {entry.seq} ({entry.op}) records again objects the journal "
-                    f"already has ({', '.join(again)}): each is added once (forged)")
+                report.problems.append(ReportLine(
+                    "vault.verify.added_again", {"seq": entry.seq, "op": entry.op, "ids": again}))
                 continue
             state.apply(entry)
         report.objects = len(state.live)
@@ -781,16 +780,16 @@ class Vault:
                     try:
                         self.sealed_fields(entry)
                     except VaultDamaged as e:
-                        report.problems.append(e.what.text("en"))  # verify reports in English
+                        report.problems.append(ReportLine(e.what.key, e.what.params))
         present = {n for n in os.listdir(self.objects_dir) if not n.startswith(".")}
         unaccounted: list[tuple[str, str]] = []
         for object_id, file_sha in sorted(state.live.items()):
             if object_id not in present:
-                unaccounted.append((object_id, f"object {object_id} is missing (deleted "
-                                               "outside iprdesk)"))
+                unaccounted.append((object_id, ReportLine("vault.verify.object_missing",
+                                                          {"id": object_id})))
                 continue
             report.problems.extend(self._check_object(object_id, file_sha, deep))
-        unaccounted.extend((name, f"unexpected file objects/{name} (not in the journal)")
+        unaccounted.extend((name, ReportLine("vault.verify.unexpected_file", {"name": name}))
                            for name in sorted(present - set(state.live)))
         for object_id, line in unaccounted:
             # A damaged entry that names the object may be what added, deleted or relabelled
@@ -803,28 +802,29 @@ class Vault:
                                                  {"id": object_id, "seq": seq}))
         return report
 
-    def _check_object(self, object_id: str, file_sha: str, deep: bool) -> list[str]:
+    def _check_object(self, object_id: str, file_sha: str, deep: bool) -> list[ReportLine]:
         path = self.objects_dir / object_id
         try:
             with open(path, "rb") as f:
                 header = objects.Header.parse(f.read(objects.HEADER_LEN))
         except Damaged:
-            return [f"object {object_id} is damaged (its header is unreadable)"]
+            return [ReportLine("vault.verify.object_header", {"id": object_id})]
         if header.object_id != object_id:
-            return [f"object file {object_id} holds object {header.object_id} (files swapped "
-                    "or renamed)"]
+            return [ReportLine("vault.verify.object_swapped",
+                               {"id": object_id, "other": header.object_id})]
         problems = []
         if _file_sha256(path) != file_sha:
-            problems.append(f"object {object_id} was altered: its bytes differ from what the "
-                            "journal recorded")
+            problems.append(ReportLine("vault.verify.object_altered", {"id": object_id}))
         if deep:
             try:
                 with self._reader(object_id) as reader:
                     reader.check_content()
             except VaultDamaged as e:
-                problems.append(f"object {object_id}: {e.what.text('en')}")
+                problems.append(ReportLine("vault.verify.object_problem",
+                                           {"id": object_id, "what": e.what}))
             except Damaged as e:
-                problems.append(f"object {object_id} fails decryption: {e}")
+                problems.append(ReportLine("vault.verify.object_decryption",
+                                           {"id": object_id, "e": e.why}))
         return problems
 
 
