@@ -174,7 +174,7 @@ def test_a_bundle_signed_by_a_key_nobody_trusts_is_not_called_valid(forgery, bun
     # Whoever trusts the forger's key gets a valid signature: that is what a signature means.
     theirs = run(home, "vault", "verify-bundle", str(path), "--fingerprint",
                  vault_fingerprint(forger)).output
-    assert "OK: 1 files intact; signature valid" in theirs
+    assert "OK: 1 file intact; signature valid" in theirs
 
 
 @pytest.mark.parametrize("given", ["SHA256:1234", "e666:1b5c:3b11:9df5", "zz" * 16, ""])
