@@ -37,8 +37,9 @@ def test_no_agent_module_spells_out_a_list_of_verdicts():
     spelled = []
     for path in (REPO / "agent/iprdesk").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Tuple | ast.List | ast.Set):
-                names = {e.value for e in node.elts if isinstance(e, ast.Constant)} & NAMES
+            if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict):
+                elts = node.keys if isinstance(node, ast.Dict) else node.elts
+                names = {e.value for e in elts if isinstance(e, ast.Constant)} & NAMES
                 if len(names) > 1:
                     spelled.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not spelled

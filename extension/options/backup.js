@@ -4,6 +4,7 @@
 import { el } from "../lib/dom.js";
 import { fromBase64, toBase64 } from "../lib/bytes.js";
 import { ask, t, tn } from "../lib/page-common.js";
+import { language } from "../lib/words.js";
 
 const $ = (id) => document.getElementById(id);
 const message = $("backup-message");
@@ -67,7 +68,7 @@ $("restore-go").addEventListener("click", async () => {
     const result = await ask("backup.restore", { data, force });
     chosen = null;
     // Chinese sentences follow each other without a space.
-    const gap = chrome.i18n.getUILanguage().startsWith("zh") ? "" : " ";
+    const gap = language() === "zh_CN" ? "" : " ";
     say(tn("backupRestored", result.files) + (result.previous
       ? gap + t("backupRestoredPrevious", result.previous) : ""), "ok");
   } catch (e) {

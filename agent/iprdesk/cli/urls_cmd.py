@@ -55,7 +55,9 @@ def _verdict(name: str) -> str:
 
 
 def _print_result(r: urlcheck.CheckResult) -> None:
-    colour = {"live": "red", "stale-cache": "yellow", "dead": "green"}.get(r.verdict)
+    # Still public is what the seller must act on; gone is done (shared/verdicts.json).
+    colour = "red" if r.verdict in urlcheck.STILL_PUBLIC else \
+        "green" if r.verdict in urlcheck.GONE else None
     variant = "  " + text("urls.size_variant") if r.variant_of else ""
     click.echo(f"{click.style(_verdict(r.verdict), fg=colour, bold=bool(colour))}  "
                f"{r.url}{variant}")
