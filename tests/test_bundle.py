@@ -444,7 +444,7 @@ class _NoUtf8Flag(zipfile.ZipInfo):
 
 @pytest.mark.parametrize("encoding, note", [
     ("utf-8", "names were stored without the UTF-8 flag"),
-    ("gbk", "2 file(s) were stored under other names (found by their content)"),  # Windows
+    ("gbk", "2 files were stored under other names (found by their content)"),  # Windows
 ])
 def test_names_stored_without_the_utf8_flag_verify(bundle, tmp_path, encoding, note):
     _, path = bundle
