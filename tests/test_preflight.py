@@ -459,3 +459,12 @@ def test_the_browser_is_never_told_to_run_a_command(case, lang):
     no_vault = preflight.Check("agreement.store_id", "unknown",
                                [("preflight.doc.no_vault", {"case": case.id})])
     assert "vault init" not in no_vault.message(lang, "browser")
+
+
+def test_a_list_in_a_check_reads_as_each_language_writes_lists(case):
+    """Two old URLs still public: "a, b" in English, "a、b" in Chinese."""
+    results = [{"url": u, "verdict": "live", "checked_at": "2026-03-01T08:00:00Z"}
+               for u in ("https://x/1.jpg", "https://x/2.jpg")]
+    got = preflight.urls_dead_check(case, preflight.Inputs(url_results=results))
+    assert "https://x/1.jpg, https://x/2.jpg" in got.message("en")
+    assert "https://x/1.jpg、https://x/2.jpg" in got.message("zh_CN")

@@ -207,9 +207,10 @@ DATE = re.compile(
     re.IGNORECASE)
 
 
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(items[:MAX_LISTED])
-    return shown + (f" (+{len(items) - MAX_LISTED})" if len(items) > MAX_LISTED else "")
+def _listed(items: list[str]) -> dict:
+    """The first MAX_LISTED items as each language writes a list, then how many more."""
+    more = f" (+{len(items) - MAX_LISTED})" if len(items) > MAX_LISTED else ""
+    return {lang: i18n.joined(items[:MAX_LISTED], lang) + more for lang in i18n.LANGUAGES}
 
 
 def _releases_joom(sentence: str) -> bool:
