@@ -86,8 +86,11 @@ def check(page, cid):
 
 
 def wait_status(page, cid, status):
+    """The check reads `status` and the page has finished drawing: a click now reaches the
+    control it aims at, not one a drawing is about to replace."""
     try:
         expect(check(page, cid)).to_have_attribute("data-status", status)
+        expect(page.locator("body[data-drawing]")).to_have_count(0)
     except AssertionError as e:
         # What the page said is the clue (an error beside a fix, the check's own message).
         said = page.locator("#preflight li[data-check], .message.error").all_inner_texts()

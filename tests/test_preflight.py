@@ -468,3 +468,13 @@ def test_a_list_in_a_check_reads_as_each_language_writes_lists(case):
     got = preflight.urls_dead_check(case, preflight.Inputs(url_results=results))
     assert "https://x/1.jpg, https://x/2.jpg" in got.message("en")
     assert "https://x/1.jpg、https://x/2.jpg" in got.message("zh_CN")
+
+
+def test_the_last_check_of_a_url_wins_within_the_same_second(case):
+    """Checks a moment apart (live, then dead after the picture was taken down) are told apart
+    to the millisecond, whatever order they are read in."""
+    live = {"url": "https://x/1.jpg", "verdict": "live", "checked_at": "2026-03-01T08:00:00.100Z"}
+    dead = {"url": "https://x/1.jpg", "verdict": "dead", "checked_at": "2026-03-01T08:00:00.900Z"}
+    for results in ([live, dead], [dead, live]):
+        got = preflight.urls_dead_check(case, preflight.Inputs(url_results=results))
+        assert got.status == "pass"

@@ -42,6 +42,13 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def iso_ms(moment: datetime) -> str:
+    """ISO 8601 UTC to the millisecond, for what happens several times a second (URL checks):
+    which of two came last must not be a tie."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{moment.microsecond // 1000:03d}Z"
+
+
 def now_iso() -> str:
     return iso(utc_now())
 

@@ -20,16 +20,34 @@ async function load() {
   document.getElementById("heading").textContent = t("caseHeading", found.complaint_id);
 }
 
+// Mounts the section; resolves once its first drawing is done.
 function mount(section) {
-  drawn.set(section.id, mountSection(document.getElementById("sections"), section, "case-section",
-                                     () => ({ ...view, refresh })));
+  const { draw, first } = mountSection(document.getElementById("sections"), section,
+                                       "case-section", () => ({ ...view, refresh }));
+  drawn.set(section.id, draw);
+  return first;
 }
 
 // Something changed (a document added, URLs checked): read the case again and draw the named
-// sections (all when none is named).
-async function refresh(...ids) {
-  await load();
-  for (const [id, draw] of drawn) if (!ids.length || ids.includes(id)) draw();
+// sections (all when none is named). While sections are being drawn the page says so
+// (`data-drawing` on <body>): a click then may land on a control about to be replaced.
+let drawing = 0;
+async function whileDrawing(work) {
+  document.body.dataset.drawing = String(++drawing);
+  try {
+    await work();
+  } finally {
+    if (--drawing === 0) delete document.body.dataset.drawing;
+    else document.body.dataset.drawing = String(drawing);
+  }
+}
+
+function refresh(...ids) {
+  return whileDrawing(async () => {
+    await load();
+    await Promise.all([...drawn].filter(([id]) => !ids.length || ids.includes(id))
+      .map(([, draw]) => draw()));
+  });
 }
 
 // An unknown case: the open ones to choose from, each a link to its page.
@@ -57,6 +75,6 @@ showStatus(document.getElementById("state")).then(async (status) => {
   }
   document.getElementById("case-nav").append(
     ...sections.map((s) => el("a", { href: `#${s.id}`, textContent: t(s.titleKey) })));
-  for (const section of sections) mount(section);
+  await whileDrawing(() => Promise.all(sections.map(mount)));
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 });

@@ -9,8 +9,8 @@ const drawn = new Map();  // section id -> { draw() }
 
 function mount(section, status) {
   const redraw = () => draw();
-  const draw = mountSection(document.getElementById("sections"), section, "desk-section",
-                            () => ({ status, redraw, refresh }));
+  const { draw } = mountSection(document.getElementById("sections"), section, "desk-section",
+                                () => ({ status, redraw, refresh }));
   drawn.set(section.id, { draw });
 }
 

@@ -4,8 +4,10 @@
 import { el } from "./dom.js";
 import { t } from "./page-common.js";
 
-// Appends the section to `parent`, draws it, and returns its draw(). `context()` gives what the
-// section reads, asked anew at each drawing (the case page reloads its case between drawings).
+// Appends the section to `parent`, draws it, and returns { draw, first }: draw() draws it again
+// and, like `first` (the first drawing), resolves once that drawing is done (or failed).
+// `context()` gives what the section reads, asked anew at each drawing (the case page reloads
+// its case between drawings).
 export function mountSection(parent, section, className, context) {
   const body = el("div", { className: "body" });
   parent.append(el("section", { id: section.id, className },
@@ -17,11 +19,10 @@ export function mountSection(parent, section, className, context) {
     const { signal } = controller;
     body.replaceChildren();
     // One broken section must not take the page down with it.
-    Promise.resolve().then(() => section.render(body, { ...context(), signal }))
+    return Promise.resolve().then(() => section.render(body, { ...context(), signal }))
       .catch((e) => {
         if (!signal.aborted) body.replaceChildren(el("p", { className: "message error", textContent: e.message }));
       });
   };
-  draw();
-  return draw;
+  return { draw, first: draw() };
 }

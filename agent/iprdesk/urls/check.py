@@ -39,7 +39,7 @@ from iprdesk import __version__
 from iprdesk.errors import BadInput
 from iprdesk.images import similar, thumbnails
 from iprdesk.text import i18n, shared_data
-from iprdesk.timeutil import iso, utc_now
+from iprdesk.timeutil import iso, iso_ms, utc_now
 
 # The verdict names live in shared/verdicts.json, which the extension reads too.
 _VERDICTS = shared_data.load("verdicts.json")
@@ -328,7 +328,7 @@ class Checker:
             final_url=plain.final_url, redirects=[asdict(h) for h in plain.redirects],
             headers=plain.headers,
             body_sha256=hashlib.sha256(plain.body).hexdigest() if plain.status else None,
-            body_bytes=len(plain.body), checked_at=iso(checked_at),
+            body_bytes=len(plain.body), checked_at=iso_ms(checked_at),
             elapsed_ms=round((time.monotonic() - started) * 1000), attempts=plain.attempts,
             recheck_after=_recheck_after(verdict, plain, checked_at), variant_of=variant_of,
             match=match, cache_busted=busted_info, image=image and image.to_json(),

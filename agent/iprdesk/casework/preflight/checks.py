@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from iprdesk import metadata, timeutil
@@ -20,6 +20,7 @@ CHECK_IDS = (
     "deadline",
 )
 MAX_LISTED = 12
+NEVER = datetime.min.replace(tzinfo=UTC)  # a watched URL not checked yet sorts first
 # Who reads the report: the CLI's words name its commands and options; the browser's (the
 # `<key>.browser` messages, where a message has one) point at the fix on the page instead.
 AUDIENCES = ("cli", "browser")
@@ -458,7 +459,8 @@ def urls_dead_check(case, inputs: Inputs) -> Check:
     if not urls:
         return Check("urls.dead", "unknown", [("preflight.urls.dead.no_urls", {"case": case.id})])
     latest = {}
-    for result in sorted(results, key=lambda r: r.get("checked_at") or ""):
+    for result in sorted(results, key=lambda r: timeutil.parse_time(r["checked_at"])
+                         if r.get("checked_at") else NEVER):
         # A URL watched but not checked yet has no verdict: it must not hide a real one.
         if result.get("verdict") or result["url"] not in latest:
             latest[result["url"]] = result.get("verdict")
