@@ -1,5 +1,6 @@
-// A place to drop files or pick them, for the case page's sections and fixes: hands the files
-// read as { name, type, data (base64) } to `onFiles`, its listeners tied to `signal`.
+// A place to drop files or pick them, for the case page's sections and fixes (`dropAction`, the
+// one way they all send dropped files to the agent): the files are read as
+// { name, type, data (base64) }, the listeners tied to `signal`.
 import { toBase64 } from "../lib/bytes.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/page-common.js";
@@ -14,7 +15,7 @@ export async function readFiles(fileList) {
     name: f.name, type: f.type, data: toBase64(new Uint8Array(await f.arrayBuffer())) })));
 }
 
-export function dropZone({ hint, accept = "", signal, onFiles, name }) {
+function dropZone({ hint, accept = "", signal, onFiles, name }) {
   const picker = el("input", { type: "file", multiple: true, accept, name });
   const choose = el("button", { type: "button", className: "choose", textContent: t("caseChooseFiles") });
   choose.addEventListener("click", () => picker.click(), { signal });
@@ -32,6 +33,22 @@ export function dropZone({ hint, accept = "", signal, onFiles, name }) {
     take(e.dataTransfer.files);
   }, { signal });
   return zone;
+}
+
+// A drop zone whose files go to the agent: `working` is said while `send(files)` runs, then
+// what `told(answer)` makes of the answer (nothing without it), then the page draws the
+// sections `after` anew; an error is said in `message`, and the zone takes files again.
+export function dropAction({ message, working, send, told, refresh, after, ...zone }) {
+  return dropZone({ ...zone, onFiles: async (files) => {
+    say(message, working, "");
+    try {
+      const answer = await send(files);
+      if (told) say(message, told(answer));
+      await refresh(...after);
+    } catch (e) {
+      say(message, e.message, "error");
+    }
+  } });
 }
 
 // "Working…", then what came of it: an ok or error line beside an action.

@@ -3,7 +3,7 @@
 // done, has the page read the case again (`refresh`), which runs the preflight anew.
 import { el } from "../lib/dom.js";
 import { ask, t, tn } from "../lib/page-common.js";
-import { dropZone, say } from "./drop.js";
+import { dropAction, say } from "./drop.js";
 import { productPicker } from "./product-page.js";
 
 const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "drafts", "bundle"];
@@ -11,18 +11,10 @@ const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "draf
 // Drop the signed agreement or the bank slip: sealed into the vault with its kind, under the case.
 export function documentFix(kind, { case: c, signal, refresh }) {
   const message = el("p", { className: "message", role: "status" });
-  const zone = dropZone({
+  const zone = dropAction({
     hint: t(kind === "agreement" ? "fixDropAgreement" : "fixDropPayment"), accept: ".pdf,application/pdf",
-    signal, name: `fix-${kind}`,
-    onFiles: async (files) => {
-      say(message, t("evidenceSaving"), "");
-      try {
-        await ask("evidence.add", { files, meta: { case: c.id, kind } });
-        await refresh(...AFTER);
-      } catch (e) {
-        say(message, e.message, "error");
-      }
-    } });
+    signal, name: `fix-${kind}`, message, working: t("evidenceSaving"), refresh, after: AFTER,
+    send: (files) => ask("evidence.add", { files, meta: { case: c.id, kind } }) });
   return el("div", { className: "fix", dataset: { fix: kind } }, zone, message);
 }
 
@@ -30,18 +22,11 @@ export function documentFix(kind, { case: c, signal, refresh }) {
 // product photos, which the preflight compares with the complained pictures.
 export function newImagesFix({ case: c, signal, refresh }) {
   const message = el("p", { className: "message", role: "status" });
-  const zone = dropZone({
+  const zone = dropAction({
     hint: t("fixDropNewImages"), accept: "image/*", signal, name: "fix-new-images",
-    onFiles: async (files) => {
-      say(message, t("fixCleaning"), "");
-      try {
-        const { items } = await ask("casepage.addNewImages", { caseId: c.id, files });
-        say(message, tn("fixImagesAdded", items.length));
-        await refresh(...AFTER);
-      } catch (e) {
-        say(message, e.message, "error");
-      }
-    } });
+    message, working: t("fixCleaning"), refresh, after: AFTER,
+    send: (files) => ask("casepage.addNewImages", { caseId: c.id, files }),
+    told: ({ items }) => tn("fixImagesAdded", items.length) });
   // Or the images the product page shows now, once the seller has replaced them there.
   const picker = productPicker({ case: c, signal }, { purpose: "new-images", onChosen: async (urls) => {
     const { items } = await ask("casepage.addNewImagesFromPage", { caseId: c.id, urls });

@@ -4,7 +4,7 @@
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
-import { dropZone, say } from "../drop.js";
+import { dropAction, say } from "../drop.js";
 import { vaultGate } from "../vault-gate.js";
 
 // Which items a newer one of the same kind replaced (shared/evidence_kinds.json's rule; the
@@ -44,19 +44,13 @@ export default {
   async render(body, { case: c, shared, messages, lang, signal, refresh }) {
     const kinds = shared.evidence_kinds.kinds;
     const message = el("p", { className: "message", role: "status" });
-    body.append(dropZone({
+    body.append(dropAction({
       hint: t("caseDropDocuments"), signal, name: "documents",
-      onFiles: async (files) => {
-        say(message, t("evidenceSaving"), "");
-        try {
-          const { items } = await ask("evidence.add", { files, meta: { case: c.id } });
-          say(message, items.map((i) => t("caseDocumentFiled", i.original_name,
-            kinds.find((k) => k.id === i.kind)?.label[lang] || i.kind)).join("\n"));
-          await refresh("documents", "preflight", "images", "timeline", "drafts");
-        } catch (e) {
-          say(message, e.message, "error");
-        }
-      } }), message);
+      message, working: t("evidenceSaving"), refresh,
+      after: ["documents", "preflight", "images", "timeline", "drafts"],
+      send: (files) => ask("evidence.add", { files, meta: { case: c.id } }),
+      told: ({ items }) => items.map((i) => t("caseDocumentFiled", i.original_name,
+        kinds.find((k) => k.id === i.kind)?.label[lang] || i.kind)).join("\n") }), message);
     const list = el("div", { className: "list" });
     body.append(list);
     const vault = await vaultGate(list, { signal, refresh });

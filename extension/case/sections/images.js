@@ -6,7 +6,7 @@
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
-import { dropZone, say } from "../drop.js";
+import { dropAction, say } from "../drop.js";
 import { newImagesFix } from "../fixes.js";
 
 const AFTER = ["images", "preflight", "timeline", "drafts"];
@@ -65,18 +65,11 @@ function complained(found, { case: c, shared, signal, refresh }) {
   const gone = new Set(shared.verdicts.gone);
   const shown = found.complained;
   const message = el("p", { className: "message", role: "status" });
-  const drop = dropZone({
+  const drop = dropAction({
     hint: t("caseDropComplained"), accept: "image/*", signal, name: "complained",
-    onFiles: async (files) => {
-      say(message, t("evidenceSaving"), "");
-      try {
-        const { items } = await ask("casepage.addComplained", { caseId: c.id, files });
-        say(message, tn("caseComplainedAdded", items.length));
-        await refresh(...AFTER);
-      } catch (e) {
-        say(message, e.message, "error");
-      }
-    } });
+    message, working: t("evidenceSaving"), refresh, after: AFTER,
+    send: (files) => ask("casepage.addComplained", { caseId: c.id, files }),
+    told: ({ items }) => tn("caseComplainedAdded", items.length) });
   // A URL found gone says so: over the picture it first served when there was one.
   const figure = (p) => {
     const ended = p.source === "url" && (gone.has(p.state) || p.state === "done");
