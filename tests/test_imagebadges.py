@@ -1,6 +1,7 @@
 """The product page badge of each image, through the agent route."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
@@ -10,6 +11,7 @@ from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests import image_fixtures as fx
+from tests.helpers import open_case
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
@@ -59,6 +61,24 @@ async def test_each_badge(agent, home):
     both = await assess(agent, jpeg(OLD), other_size)
     assert both["badges"] == ["near-duplicate", "old-url-live"]
     assert both["old_url"]["url"] == OLD_URL and both["old_url"]["verdict"] == "live"
+
+
+async def test_a_complained_image_dropped_as_a_file_counts_for_the_badges(agent, home):
+    """The badge compares with the complained pictures the seller dropped on a case page as
+    well as those the old URLs served: a mirrored copy of a dropped one is a near-duplicate."""
+    dropped = product_photo(61, (700, 700))
+    case = open_case(home, "CMP-BADGE")
+    copy = jpeg(EDITS["mirror"](dropped))
+    assert (await assess(agent, copy))["badges"] == ["fine"]
+    r = await agent.post(f"/v1/cases/{case.id}/complained", data=jpeg(dropped), headers={
+        "Content-Type": "application/octet-stream", "X-Filename": quote("投诉图.jpg")})
+    assert r.status == 201, await r.text()
+    found = await assess(agent, copy)
+    assert found["badges"] == ["near-duplicate"]
+    assert found["near_duplicate"]["complained"] == f"{case.id}: 投诉图.jpg"
+    assert found["near_duplicate"]["mirrored"] is True
+    # A picture unlike it stays fine.
+    assert (await assess(agent, jpeg(product_photo(62, (700, 700)))))["badges"] == ["fine"]
 
 
 async def test_unreadable_and_unloaded_images(agent, home):

@@ -149,17 +149,24 @@ class CaseImages:
         return self._move(case, caught_id, "removed", now)
 
 
-def references(home: Path, cases: Collection[str]) -> list[tuple[str, str, similar.Fingerprint]]:
-    """Every complained picture of `cases`: (case, the URL that served it or the dropped
-    file's name, fingerprint)."""
+def references(home: Path, cases: Collection[str] | None = None,
+               ) -> list[tuple[str, str, similar.Fingerprint]]:
+    """Every complained picture of `cases` (of every case when None: the product page's
+    badges): (case, the URL that served it or the dropped file's name, fingerprint)."""
     out = [(w.case, w.url, similar.Fingerprint.from_json(w.reference))
-           for w in urlwatch.WatchList(home).list() if w.case in cases
+           for w in urlwatch.WatchList(home).list() if (cases is None or w.case in cases)
            and w.reference and not w.variant_of]
     store = CaseImages(home)
-    for case in cases:
+    for case in store._read()["cases"] if cases is None else cases:
         out += [(case, p.name, similar.Fingerprint.from_json(p.fingerprint))
                 for p in store.complained(case)]
     return out
+
+
+def labelled_references(home: Path, cases: Collection[str] | None = None,
+                        ) -> list[tuple[str, similar.Fingerprint]]:
+    """`references` as a person reads which one matched: "case: URL or file name"."""
+    return [(f"{case}: {label}", fp) for case, label, fp in references(home, cases)]
 
 
 def uploaded_copies(home: Path, case: str) -> list[Picture]:

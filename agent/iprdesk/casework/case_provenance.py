@@ -14,6 +14,7 @@ from datetime import UTC
 from pathlib import Path
 
 from iprdesk import timeutil
+from iprdesk.casework import case_images
 from iprdesk.casework.cases import CONTROL, Case
 from iprdesk.casework.preflight import Check
 from iprdesk.errors import BadInput, NotFound
@@ -21,7 +22,6 @@ from iprdesk.images import similar
 from iprdesk.metadata import inspect_image
 from iprdesk.provenance.records import ProvenanceStore, Record
 from iprdesk.text import i18n
-from iprdesk.urls import watch as urlwatch
 from iprdesk.vault.errors import VaultDamaged
 
 # What the letter may say about one sealed original, each with the check behind it.
@@ -194,10 +194,10 @@ def _matches(data: bytes, name: str, references) -> Check:
 
 def originals(home: Path, case: Case, vault=None) -> list[SealedOriginal]:
     """The sealed originals of the case's images that a counter-notice may cite, at most
-    MAX_ORIGINALS. When the complained pictures are known (the case's watched old URLs), an
+    MAX_ORIGINALS. When the complained pictures are known (`case_images.references`), an
     original whose picture is not one of them proves nothing about the complaint and is left
     out; when they are not known, each original is cited with that fact a gap."""
-    references = urlwatch.WatchList(home).complained_images({case.id})
+    references = [(label, fp) for _, label, fp in case_images.references(home, [case.id])]
     found = []
     for record in records(home, case, vault):
         for document in record.documents.get("original", []):

@@ -68,8 +68,7 @@ def check(home: Path, data: bytes, name: str, page_url: str) -> dict | None:
     by_id = {case.id: case for case in found}
     out = {"cases": [{"id": c.id, "complaint_id": c.complaint_id} for c in found],
            "complained": 0, "verdict": "unchecked", "reason": None, "match": None}
-    references = [(f"{case}: {label}", fp)
-                  for case, label, fp in case_images.references(home, by_id)]
+    references = case_images.labelled_references(home, by_id)
     out["complained"] = len(references)
     if not references:
         out["reason"] = "no_complained_images"

@@ -1,8 +1,9 @@
 """What the product page's badge says about one image (DESIGN section 4, "Panel overlays").
 
 An image shown on the Panel gets zero or more problems, or "fine":
-- `near-duplicate`: it is the same as, or an edit of, a complained picture (the pictures the
-  watched old URLs served, see `urlwatch`);
+- `near-duplicate`: it is the same as, or an edit of, a complained picture of any case (those
+  the watched old URLs served and those the seller dropped as files: `case_images.references`,
+  the list the upload check and the preflight compare with too);
 - `metadata`: it still carries metadata (GPS, camera, ...) that `iprdesk strip` removes;
 - `old-url-live`: its URL, or another size of the same Joom upload, is a watched old URL whose
   last check found it still public.
@@ -11,6 +12,7 @@ An image shown on the Panel gets zero or more problems, or "fine":
 from pathlib import Path
 
 from iprdesk import metadata
+from iprdesk.casework import case_images
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from iprdesk.metadata.formats.heic import HeicHandler
@@ -52,7 +54,7 @@ def assess(home: Path, data: bytes, url: str | None, name: str = "image",
         except BadInput as e:
             out["unreadable"] = {"code": e.code, "message": e.text(lang)}
         else:
-            found = similar.closest(fp, urlwatch.WatchList(home).complained_images())
+            found = similar.closest(fp, case_images.labelled_references(home))
             if found and found[1].verdict != "different":
                 out["near_duplicate"] = {"complained": found[0], **found[1].to_json()}
             if not report.findings.empty():

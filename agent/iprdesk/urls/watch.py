@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -209,16 +209,6 @@ class WatchList:
                 state["cases"][case][result.url] = asdict(w)
                 updated.append(w)
         return updated
-
-    def complained_images(self, cases: Collection[str] | None = None,
-                          ) -> list[tuple[str, similar.Fingerprint]]:
-        """Every complained picture known from watched URLs (of `cases` only, when given),
-        labelled "case: URL"."""
-        out = []
-        for w in self.list():
-            if w.reference and not w.variant_of and (cases is None or w.case in cases):
-                out.append((f"{w.case}: {w.url}", similar.Fingerprint.from_json(w.reference)))
-        return out
 
 
 def _older(result: urlcheck.CheckResult, last: dict | None) -> bool:
