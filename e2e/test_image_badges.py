@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
+from playwright.sync_api import expect
 
-from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image
+from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image, keep_screenshot
 from iprdesk import timeutil
 from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
@@ -84,6 +85,44 @@ def test_images_added_later_get_badges_too(browser):
     added = page.locator(f"{BADGE}[data-iprdesk-image$='{'e' * 40}_1024_1024.jpeg']")
     # the CDN answers 404 for it: nothing to assess, and the badge says so
     assert added.get_attribute("data-iprdesk-badges") == "unreadable"
+    page.close()
+
+
+def test_a_complained_picture_dropped_on_the_case_page_counts_when_the_seller_comes_back(
+        browser, tmp_path):
+    """The product page shows a mirrored copy of a picture nobody knew was complained about:
+    fine. The seller drops that picture as a complained file on the case page, comes back to
+    the product page's tab, and the copy is a near-duplicate naming the dropped file."""
+    complained = product_photo(14, (500, 500))
+    copy_url = CDN + "f" * 40 + "_1024_1024.jpeg"
+    browser.panel.cdn["/" + "f" * 40 + "_1024_1024.jpeg"] = cdn_image(
+        jpeg(EDITS["mirror"](complained)))
+    case = open_case(browser.home, "CMP-DROPPED-BADGE")
+    page = browser.open_panel(BADGE_PRODUCT)
+    badges(page)
+    page.evaluate(f"""() => {{
+        const img = document.createElement('img');
+        img.src = '{copy_url}';
+        document.getElementById('gallery').append(img);
+    }}""")
+    copy = page.locator(f"{BADGE}[data-iprdesk-image='{copy_url}']")
+    expect(copy).to_have_attribute("data-iprdesk-badges", "fine")
+
+    case_page = browser.open_extension_page(f"case/case.html?case={case.id}")
+    dropped = tmp_path / "rights-holder.jpg"
+    dropped.write_bytes(jpeg(complained))
+    case_page.locator("#images .fix[data-fix='complained-files'] input[type=file]") \
+        .set_input_files(str(dropped))
+    expect(case_page.locator("#images figure[data-source='file']")).to_have_count(1)
+    case_page.close()
+
+    page.bring_to_front()
+    # Headless, the tab never stopped being visible: the event a tab switch sends.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(copy).to_have_attribute("data-iprdesk-badges", "near-duplicate")
+    title = copy.evaluate("h => h.shadowRoot.querySelector('.badge').title")
+    assert f"{case.id}: rights-holder.jpg" in title
+    keep_screenshot(page, "badges-dropped-complained-en")
     page.close()
 
 

@@ -125,8 +125,7 @@
     }
   }
 
-  // The origins on record of the page's images (asked again when the seller comes back to
-  // the tab, perhaps from recording one in the desk).
+  // The origins on record of the page's images (asked again with every assessment).
   async function lookUpOrigins(current) {
     const hashes = [...results.values()].map((r) => r.sha256).filter(Boolean);
     if (!hashes.length) return;
@@ -222,8 +221,12 @@
       window.addEventListener("resize", () => {
         for (const [img, host] of current.hosts) place(img, host);
       }, { signal: context.signal });
+      // Back from another tab, perhaps the case page where complained pictures were added or
+      // the desk where an origin was recorded: the page's images are assessed anew.
       document.addEventListener("visibilitychange", () => {
-        if (document.visibilityState === "visible") lookUpOrigins(current);
+        if (document.visibilityState !== "visible") return;
+        for (const img of pageImages()) results.delete(imageUrl(img));
+        assessNew(current);
       }, { signal: context.signal });
       assessNew(current);
     },
