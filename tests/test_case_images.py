@@ -6,6 +6,7 @@ preflight, and the copies the upload check caught: held, uploaded anyway, remove
 import base64
 import io
 import json
+from datetime import timedelta
 from urllib.parse import quote
 
 import aiohttp
@@ -15,11 +16,12 @@ from PIL import Image
 
 from iprdesk import timeutil
 from iprdesk.casework import case_images, preflight, upload_check
-from iprdesk.images import thumbnails
+from iprdesk.casework.cases import CaseStore
+from iprdesk.images import similar, thumbnails
 from iprdesk.urls import watch as urlwatch
 from tests.conftest import VAULT_PASSPHRASE
 from tests.helpers import open_case
-from tests.mockcdn import OLD_JPEG
+from tests.mockcdn import DEFAULT_JPEG, OLD_JPEG
 
 PRODUCT = "64f0c1e2a9b8c7d6e5f40312"
 PAGE = f"https://merchant.joom.com/products/{PRODUCT}/edit"
@@ -102,6 +104,67 @@ async def test_the_picture_an_old_url_first_served_keeps_its_thumbnail(home, age
     assert max(small.size) == 160
     [watched] = urlwatch.WatchList(home).list(case.id)
     assert base64.b64decode(watched.thumbnail) == thumbnails.thumbnail(OLD_JPEG)
+
+
+def watched_before_thumbnails(home, case, url):
+    """An old URL watched as before thumbnails were kept: its complained picture's fingerprint
+    (OLD_JPEG as served) and no thumbnail."""
+    watch = urlwatch.WatchList(home)
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the scheduler leaves it alone
+    watch.add(case, [url], similar.fingerprint_bytes(OLD_JPEG), now=later, variants=False)
+    CaseStore(home).add_urls(case, [url])
+    [w] = watch.list(case)
+    assert w.reference and w.thumbnail is None
+    return watch
+
+
+async def test_a_picture_recorded_before_thumbnails_gets_one_from_the_vault_copy(vault_home, agent):
+    case = open_case(vault_home, "CMP-OLDTHUMB")
+    url = "https://images.example/old.jpg"  # never due in this test: not fetched
+    watch = watched_before_thumbnails(vault_home, case.id, url)
+    # The vault holds a copy of those very bytes under the case (captured as evidence once).
+    form = aiohttp.FormData()
+    form.add_field("meta", json.dumps({"case": case.id, "kind": "screenshot"}),
+                   content_type="application/json")
+    form.add_field("file", OLD_JPEG, filename="complained.jpg", content_type="image/jpeg")
+    assert (await agent.post("/v1/evidence", data=form)).status == 201
+    # Locked, the page cannot read the copy: still none, and nothing is written.
+    locked = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["complained"]
+    assert [(p["url"], p["thumbnail"]) for p in locked] == [(url, None)]
+    await agent.post("/v1/vault/unlock", json={"passphrase": VAULT_PASSPHRASE})
+    shown = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["complained"]
+    assert max(picture_of(shown[0]["thumbnail"]).size) == 160
+    # Kept beside the fingerprint: read locked from now on, by the bundle's report too.
+    [w] = watch.list(case.id)
+    assert base64.b64decode(w.thumbnail) == thumbnails.thumbnail(OLD_JPEG)
+
+
+async def test_a_picture_recorded_before_thumbnails_gets_one_at_its_next_live_check(
+        home, agent, cdn):
+    case = open_case(home, "CMP-OLDLIVE")
+    url = f"{cdn.base}/old.jpg"  # still serves OLD_JPEG
+    watch = watched_before_thumbnails(home, case.id, url)
+    shown = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["complained"]
+    assert (shown[0]["served"], shown[0]["thumbnail"]) == (True, None)  # no copy in a vault
+    r = await agent.post("/v1/urls/watch/check", json={"case": case.id})
+    assert r.status == 200, await r.text()
+    [w] = watch.list(case.id)
+    assert w.last["verdict"] == "live"
+    assert base64.b64decode(w.thumbnail) == thumbnails.thumbnail(OLD_JPEG)
+    shown = (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["complained"]
+    assert max(picture_of(shown[0]["thumbnail"]).size) == 160
+
+
+async def test_a_placeholder_served_later_gives_no_thumbnail(home, agent, cdn):
+    """The URL now serves another picture (Joom's "removed" image): not the complained one,
+    so no thumbnail is made of it."""
+    case = open_case(home, "CMP-OLDSWAP")
+    url = f"{cdn.base}/swap.jpg"
+    watch = watched_before_thumbnails(home, case.id, url)
+    cdn.swap_body = DEFAULT_JPEG
+    assert (await agent.post("/v1/urls/watch/check", json={"case": case.id})).status == 200
+    [w] = watch.list(case.id)
+    assert w.last["verdict"] != "live" and w.thumbnail is None
 
 
 async def test_the_new_images_thumbnails_need_the_unlocked_vault(vault_home, agent):

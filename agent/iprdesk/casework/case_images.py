@@ -4,6 +4,9 @@ dropped them as files (kept here), and the copies of them the upload check caugh
 each with its fingerprint and a small thumbnail (`images.thumbnails`). Readable while the
 vault is locked: the upload check runs then too. The new images are the case's product photos
 in the vault; their thumbnails are made from it when it is unlocked (`page_images`).
+A complained picture an old URL served before thumbnails were kept gets its thumbnail late:
+from the vault's copy of those very bytes when the case page asks while the vault is
+unlocked, else from the URL's next check while it still serves the picture.
 
 Stored in `case-images.json` in the data directory; writers hold `case-images.lock`.
 A caught copy is "held" when the upload guard stopped it, "uploaded" when the seller uploaded
@@ -174,11 +177,33 @@ def uploaded_copies(home: Path, case: str) -> list[Picture]:
     return [p for p in CaseImages(home).caught(case) if p.state == "uploaded"]
 
 
+def _thumbnails_from_vault(home: Path, case: str, watched: dict, vault) -> None:
+    """A complained picture recorded before thumbnails were kept gets one from the vault's
+    copy of the very bytes its URL served (the same SHA-256), when the case has one; else
+    its URL's next check while it still serves the picture makes it (`urls.watch`)."""
+    wanted = {w.reference["sha256"]: url for url, w in watched.items()
+              if w.reference and not w.thumbnail}
+    if not wanted:
+        return
+    watch = urlwatch.WatchList(home)
+    for item in vault.list(case=case):
+        url = wanted.pop(item.sha256, None)
+        if url is None:
+            continue
+        try:
+            thumb = base64.b64encode(thumbnails.thumbnail(vault.read(item.id))).decode("ascii")
+        except BadInput:
+            continue
+        watch.keep_thumbnail(case, url, thumb)
+        watched[url].thumbnail = thumb
+
+
 def page_images(home: Path, case, vault=None, new: bool = True) -> dict:
     """What the case page shows of the case's pictures: `vault` ("missing", "locked",
     "unlocked"); `new`, the product photos with thumbnails (None while locked, or when not
-    asked); `complained`, one per old URL (its thumbnail once it served a picture; `state`
-    its watch state) and one per dropped file; `caught`, the copies uploaded anyway or removed."""
+    asked); `complained`, one per old URL (`served` once it served a picture, its thumbnail
+    when one is kept; `state` its watch state) and one per dropped file; `caught`, the
+    copies uploaded anyway or removed."""
     from iprdesk.vault import Vault
 
     state = ("unlocked" if vault is not None and vault.unlocked
@@ -194,8 +219,11 @@ def page_images(home: Path, case, vault=None, new: bool = True) -> dict:
             fresh.append({"id": item.id, "name": item.original_name or item.id,
                           "added_at": item.captured_at, "thumbnail": thumb})
     watched = {w.url: w for w in urlwatch.WatchList(home).list(case.id) if not w.variant_of}
+    if state == "unlocked":
+        _thumbnails_from_vault(home, case.id, watched, vault)
     complained = [{"source": "url", "url": url, "name": url.rsplit("/", 1)[-1],
                    "state": watched[url].state if url in watched else "pending",
+                   "served": bool(url in watched and watched[url].reference),
                    "thumbnail": _uri(watched[url].thumbnail) if url in watched else None}
                   for url in case.old_urls]
     store = CaseImages(home)

@@ -119,8 +119,9 @@ class CheckResult:
     match: dict | None = None
     cache_busted: dict | None = None
     image: dict | None = None  # the served picture's fingerprint (similar.Fingerprint)
-    # With no reference yet, the served picture's thumbnail (base64 JPEG, images.thumbnails):
-    # the complained picture as first seen, kept beside its fingerprint. Not in the JSON.
+    # With no reference yet (or when asked, serving it), the served picture's thumbnail
+    # (base64 JPEG, images.thumbnails): the complained picture, kept beside its fingerprint.
+    # Not in the JSON.
     thumbnail: str | None = None
 
     def to_json(self) -> dict:
@@ -304,15 +305,18 @@ class Checker:
         return False
 
     async def check(self, url: str, variant_of: str | None = None,
-                    reference: similar.Fingerprint | None = None) -> CheckResult:
-        """One URL; `reference` overrides the checker's reference picture for it."""
+                    reference: similar.Fingerprint | None = None,
+                    thumbnail: bool = False) -> CheckResult:
+        """One URL; `reference` overrides the checker's reference picture for it. The served
+        picture's thumbnail comes with the result when there is no reference, or when asked
+        (`thumbnail`) and the URL still serves the reference."""
         reference = reference or self.reference
         started = time.monotonic()
         checked_at = utc_now()
         plain = await self.fetch(url)
         verdict, why, match, image = await self._classify(plain, reference)
         thumb = None
-        if reference is None and image is not None:
+        if image is not None and (reference is None or (thumbnail and verdict == "live")):
             thumb = await asyncio.get_running_loop().run_in_executor(None, _thumbnail, plain.body)
         busted_info = None
         if verdict == "live" and self.options.cache_bust:

@@ -182,6 +182,14 @@ class WatchList:
         return [w for w in self.list(case)
                 if w.next_check_at is not None and parse_time(w.next_check_at) <= now]
 
+    def keep_thumbnail(self, case: str, url: str, thumbnail: str) -> None:
+        """The thumbnail of a complained picture recorded before thumbnails were kept, made
+        later from a copy of the very picture (`case_images.page_images`)."""
+        with self._locked() as state:
+            raw = state["cases"].get(case, {}).get(url)
+            if raw is not None and raw.get("reference") and not raw.get("thumbnail"):
+                raw["thumbnail"] = thumbnail
+
     def record(self, outcomes: list[tuple[str, urlcheck.CheckResult, str | None]],
                now: datetime) -> list[Watched]:
         """Store checks' outcomes (case, result, evidence id) and schedule the next ones, in
@@ -200,6 +208,9 @@ class WatchList:
                 if w.reference is None and result.verdict == "live" and result.image:
                     w.reference = result.image  # the complained picture, as first seen
                     w.thumbnail = None if w.variant_of else result.thumbnail
+                elif w.reference and w.thumbnail is None and not w.variant_of:
+                    # Seen before thumbnails were kept: the complained picture served again.
+                    w.thumbnail = result.thumbnail
                 # A scheduled pass and "check now" can overlap: an outcome seen before the
                 # stored one stays evidence, but never replaces the newer verdict.
                 if not _older(result, w.last):
@@ -247,7 +258,8 @@ async def check_watched(home: Path, watched: list[Watched], *, record: bool = Tr
     async with urlcheck.Checker(options) as checker:
         results = await asyncio.gather(*(
             checker.check(w.url, w.variant_of,
-                          similar.Fingerprint.from_json(w.reference) if w.reference else None)
+                          similar.Fingerprint.from_json(w.reference) if w.reference else None,
+                          thumbnail=w.thumbnail is None and not w.variant_of)
             for w in watched))
     # Sealing and writing the list block (vault crypto, fsync): off the event loop.
     return await asyncio.to_thread(_store_outcomes, home, watched, results,

@@ -74,7 +74,8 @@ function complained(found, { case: c, shared, signal, refresh }) {
   const figure = (p) => {
     const ended = p.source === "url" && (gone.has(p.state) || p.state === "done");
     const seen = p.thumbnail ? picture(p.thumbnail)
-      : ended ? null : picture(null, t(p.source === "url" ? "caseNotServedYet" : "caseNoThumbnail"));
+      : ended ? null : picture(null, t(p.source !== "url" ? "caseNoThumbnail"
+        : p.served ? "caseThumbnailLater" : "caseNotServedYet"));
     return el("figure", { dataset: p.source === "url" ? { url: p.url, source: "url" } : { complained: p.id, source: "file" } },
       seen, ended ? el("div", { className: seen ? "gone over" : "gone", textContent: t("caseImageGone") }) : null,
       el("figcaption", { textContent: p.name }));
