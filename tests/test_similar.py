@@ -162,7 +162,7 @@ def catalog(tmp_path, original):
     return tmp_path
 
 
-def test_audit_cli_finds_the_reused_image(catalog):
+def test_audit_cli_finds_the_reused_image(catalog, home):
     r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
                                   str(catalog / "complained"), "--json", "--workers", "2"])
     assert r.exit_code == 1, r.output
@@ -172,7 +172,7 @@ def test_audit_cli_finds_the_reused_image(catalog):
     assert report["matches"][0]["verdict"] == "near-duplicate"
 
 
-def test_audit_cli_clean_catalogue_exits_0(catalog):
+def test_audit_cli_clean_catalogue_exits_0(catalog, home):
     (catalog / "shop" / "sub" / "reused.png").unlink()
     r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
                                   str(catalog / "complained" / "old.jpg")])
@@ -192,7 +192,7 @@ def test_compare_cli(catalog, tmp_path, original):
     assert r.exit_code == 1 and "is not an image" in r.output
 
 
-def test_audit_refuses_an_unreadable_complained_image(catalog):
+def test_audit_refuses_an_unreadable_complained_image(catalog, home):
     (catalog / "complained" / "broken.jpg").write_bytes(b"not a jpeg")
     r = CliRunner().invoke(main, ["audit", str(catalog / "shop"), "--against",
                                   str(catalog / "complained")])

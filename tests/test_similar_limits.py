@@ -154,7 +154,7 @@ def test_heic_is_compared(monkeypatch):
         similar.fingerprint_bytes(photo, "IMG_0001.HEIC")
 
 
-def test_audit_reads_heic_and_reports_a_bomb_by_name_while_checking_the_rest(tmp_path):
+def test_audit_reads_heic_and_reports_a_bomb_by_name_while_checking_the_rest(tmp_path, home):
     original = product_photo(9, (640, 480))
     (tmp_path / "complained").mkdir()
     (tmp_path / "complained" / "old.jpg").write_bytes(jpeg(original))

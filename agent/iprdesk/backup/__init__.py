@@ -13,7 +13,8 @@ watches, the page map additions taught on this computer, the images' provenance 
 the evidence vault exactly as it
 is on disk: still encrypted, so the backup needs the vault passphrase to be of any use.
 Left out: what belongs to this computer only (paired tokens, logs, locks, the
-wrong-passphrase count, the native messaging launcher).
+wrong-passphrase count, the native messaging launcher) and the audit's fingerprint cache,
+which the next audit remakes.
 
 `restore` checks the whole file before writing anything: the manifest's shape, every path
 against the few a backup can hold (nothing else, so nothing lands outside the data

@@ -2,6 +2,7 @@
 
 import click
 
+from iprdesk.cli import common
 from iprdesk.cli.common import echo_json, json_option, language, stderr_is_terminal, text, warn
 from iprdesk.images import similar
 
@@ -24,6 +25,29 @@ def compare(old, new, as_json):
         click.echo(_describe(result))
 
 
+def _eta(bar) -> str | None:
+    """The time left, as the user reads it, once the bar has measured a rate."""
+    from iprdesk.casework.deadlines import duration_text
+
+    if bar is None or not bar.eta_known or bar.finished:
+        return None
+    if bar.eta < 60:
+        return text("similar.eta_under_minute")
+    return text("similar.eta", duration=duration_text(int(bar.eta) + 59, language()))
+
+
+def _references(complained, workers, cache) -> list[tuple[str, similar.Fingerprint]]:
+    references = []
+    paths = [path for root in complained for path in similar.image_files(root)]
+    for path, fingerprint, error in similar.fingerprint_many(paths, workers, cache=cache):
+        if fingerprint is None:  # a complained image must be read, or the audit proves nothing
+            raise click.BadParameter(error.text(language()), param_hint="--against")
+        references.append((path, fingerprint))
+    if not references:
+        raise click.BadParameter(text("similar.no_images"), param_hint="--against")
+    return references
+
+
 @click.command()
 @click.argument("catalog", type=click.Path(exists=True))
 @click.option("--against", "complained", multiple=True, required=True,
@@ -31,38 +55,54 @@ def compare(old, new, as_json):
               help="A complained image, or a folder of them (repeatable).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes to use (default: one per core).")
+@common.home_option
 @json_option
-def audit(catalog, complained, workers, as_json):
+def audit(catalog, complained, workers, home, as_json):
     """Find every image in CATALOG (a folder) that is a near-duplicate of a complained image.
 
-    Exits 1 when any image matches, 0 when none does.
+    Fingerprints are kept in the data directory by the SHA-256 of each file's content, so an
+    audit again reads only the images that changed. Ctrl-C stops it (exit code 130) and keeps
+    what it has read. Exits 1 when any image matches, 0 when none does.
     """
-    references = []
-    paths = [path for root in complained for path in similar.image_files(root)]
-    for path, fingerprint, error in similar.fingerprint_many(paths, workers):
-        if fingerprint is None:  # a complained image must be read, or the audit proves nothing
-            raise click.BadParameter(error.text(language()), param_hint="--against")
-        references.append((path, fingerprint))
-    if not references:
-        raise click.BadParameter(text("similar.no_images"), param_hint="--against")
+    from iprdesk.images.fingerprint_cache import FingerprintCache
+
     files = similar.image_files(catalog)
-    with click.progressbar(length=len(files), label=text("similar.checking"),
-                           file=click.get_text_stream("stderr"),
-                           hidden=not stderr_is_terminal() or as_json) as bar:
-        matches, unreadable = similar.audit(files, references, workers,
-                                            on_done=lambda: bar.update(1))
+    checked, bar = 0, None
+
+    def one_done():
+        nonlocal checked
+        checked += 1
+        bar.update(1)
+
+    with FingerprintCache.in_home(common.home_path(home)) as cache:
+        if cache.problem:
+            warn(text("similar.cache_unusable", why=cache.problem))
+        try:
+            references = _references(complained, workers, cache)
+            with click.progressbar(length=len(files), label=text("similar.checking"),
+                                   file=click.get_text_stream("stderr"), show_pos=True,
+                                   show_eta=False, item_show_func=lambda _: _eta(bar),
+                                   hidden=not stderr_is_terminal() or as_json) as bar:
+                report = similar.audit(files, references, workers, on_done=one_done,
+                                       cache=cache)
+        except KeyboardInterrupt:
+            warn(text("similar.interrupted", checked=checked, count=len(files)))
+            if not cache.problem:
+                warn(text("similar.interrupted_kept"))
+            click.get_current_context().exit(130)
     if as_json:
-        echo_json({"checked": len(files), "matches": [m.to_json() for m in matches],
+        echo_json({"checked": len(files), "from_cache": report.from_cache,
+                   "matches": [m.to_json() for m in report.matches],
                    "unreadable": [{"path": p, "error": e.text(language())}
-                                  for p, e in unreadable]})
+                                  for p, e in report.unreadable]})
     else:
-        for m in matches:
+        for m in report.matches:
             click.echo(text("similar.match", path=m.path, comparison=_describe(m.comparison),
                             complained=m.complained))
-        for _path, error in unreadable:
+        for _path, error in report.unreadable:
             warn(text("similar.skipped", error=error.text(language())))
-        click.echo(text("similar.audited", count=len(files), matches=len(matches)))
-    if matches:
+        click.echo(text("similar.audited", count=len(files), matches=len(report.matches)))
+    if report.matches:
         click.get_current_context().exit(1)
 
 

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import struct
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -54,7 +56,9 @@ from PIL import (  # noqa: F401 - the decoders' modules, imported to register th
 )
 
 from iprdesk.errors import BadInput
+from iprdesk.images.fingerprint_cache import FingerprintCache
 from iprdesk.metadata.formats.heic import HeicHandler
+from iprdesk.workers import end_workers, ignore_interrupts
 
 # Formats a catalogue folder holds; anything else in the folder is skipped by `audit`.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
@@ -184,6 +188,12 @@ class PartHashes:
         if not isinstance(raw, str) or len(raw) != 48:
             raise ValueError(f"not a part's hashes: {raw!r}")
         return cls(*(int(raw[i:i + 16], 16) for i in (0, 16, 32)))
+
+
+# What `fingerprint_image` computes, as the fingerprint cache knows it: bump it with any change
+# to a hash, a part or a size, or a cached fingerprint of the old kind is compared as if new
+# (tests/test_fingerprint_cache.py pins one picture's fingerprint per version).
+FINGERPRINT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -373,6 +383,13 @@ def fingerprint_bytes(data: bytes, name: str = "image") -> Fingerprint:
 
 
 def fingerprint_file(path: str | os.PathLike) -> Fingerprint:
+    return _fingerprint_path(path, None)[0]
+
+
+def _fingerprint_path(path: str | os.PathLike, cache: FingerprintCache | None,
+                      ) -> tuple[Fingerprint, bool]:
+    """The file's fingerprint, and whether it came from `cache` (looked up by the content's
+    SHA-256 before anything is decoded)."""
     path = Path(path)
     try:
         stream = path.open("rb")
@@ -386,8 +403,24 @@ def fingerprint_file(path: str | os.PathLike) -> Fingerprint:
         except OSError as e:
             raise BadInput(key="error.similar.unreadable",
                            params={"path": path, "why": e.strerror or e}) from e
+        if cache is not None and (stored := _cached(cache, sha256)):
+            return stored, True
         stream.seek(0)
-        return _fingerprint_stream(stream, str(path), sha256)
+        return _fingerprint_stream(stream, str(path), sha256), False
+
+
+def _cached(cache: FingerprintCache, sha256: str) -> Fingerprint | None:
+    """The cache's fingerprint of this content; None when absent or not one (a damaged entry
+    is read anew)."""
+    raw = cache.get(sha256, FINGERPRINT_VERSION)
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw)
+        fingerprint = Fingerprint.from_json(stored) if isinstance(stored, dict) else None
+    except (ValueError, BadInput):
+        return None
+    return fingerprint if fingerprint and fingerprint.sha256 == sha256 else None
 
 
 def _check_pixels(name: str, kind: str, size: tuple[int, int]) -> None:
@@ -656,38 +689,100 @@ def closest(candidate: Fingerprint,
     return best
 
 
-def _safe_fingerprint(path: str) -> tuple[str, Fingerprint | None, BadInput | None]:
+# (path, fingerprint or None, why not or None, whether it came from the cache)
+_Entry = tuple[str, Fingerprint | None, BadInput | None, bool]
+
+
+def _fingerprint_entry(path: str, cache: FingerprintCache | None) -> _Entry:
     try:
-        return path, fingerprint_file(path), None
+        fingerprint, from_cache = _fingerprint_path(path, cache)
     except BadInput as e:
-        return path, None, e
+        return path, None, e, False
+    return path, fingerprint, None, from_cache
+
+
+# A worker's own connection to the cache, opened at its first task (never across a fork).
+_worker_cache: dict[str, FingerprintCache] = {}
+
+
+def _fingerprint_chunk(paths: list[str], cache_file: str | None) -> list[_Entry]:
+    cache = None
+    if cache_file:
+        cache = _worker_cache.get(cache_file)
+        if cache is None:
+            cache = _worker_cache[cache_file] = FingerprintCache(Path(cache_file), reader=True)
+    return [_fingerprint_entry(path, cache) for path in paths]
+
+
+# Tasks per worker queued ahead: enough to keep every core busy, few enough that a catalogue
+# of any size holds only this many chunks of results at once.
+_AHEAD_PER_WORKER = 4
+# Paths per task: each costs a round trip to the worker, a cached one little else.
+_MAX_CHUNK = 8
+# Fingerprints are stored in batches of this many (one transaction each).
+_STORE_BATCH = 32
+
+
+def _entries(paths: list[str], workers: int | None, cache: FingerprintCache | None,
+             ) -> Iterator[_Entry]:
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(paths) < 8:
+        for path in paths:
+            yield _fingerprint_entry(path, cache)
+        return
+    chunk = max(1, min(_MAX_CHUNK, len(paths) // (workers * _AHEAD_PER_WORKER)))
+    cache_file = str(cache.file) if cache is not None and cache.problem is None else None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupts)
+    pending = deque()
+    try:
+        # Fed as results come back, not all at once: memory stays flat whatever the count.
+        for start in range(0, len(paths), chunk):
+            pending.append(pool.submit(_fingerprint_chunk, paths[start:start + chunk],
+                                       cache_file))
+            if len(pending) >= workers * _AHEAD_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BaseException:  # Ctrl-C, or the caller stopped reading: end the workers now
+        end_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _stored_entries(paths: list[str], workers: int | None, cache: FingerprintCache | None,
+                    ) -> Iterator[_Entry]:
+    """`_entries`, each new fingerprint added to `cache` (in batches, each all or nothing:
+    an interrupted run keeps every batch before the interruption)."""
+    batch: list[tuple[str, str]] = []
+    try:
+        for entry in _entries(paths, workers, cache):
+            _path, fingerprint, _error, from_cache = entry
+            if cache is not None and fingerprint is not None and not from_cache:
+                batch.append((fingerprint.sha256, json.dumps(fingerprint.to_json())))
+                if len(batch) >= _STORE_BATCH:
+                    cache.put_many(FINGERPRINT_VERSION, batch)
+                    batch = []
+            yield entry
+    finally:
+        if cache is not None:
+            cache.put_many(FINGERPRINT_VERSION, batch)
 
 
 def fingerprint_many(paths: list[str | os.PathLike], workers: int | None = None,
                      on_done: Callable[[], None] | None = None,
+                     cache: FingerprintCache | None = None,
                      ) -> Iterator[tuple[str, Fingerprint | None, BadInput | None]]:
     """(path, fingerprint, error) for each path, in order, using all cores for big batches.
 
     An unreadable image yields its error (to be said in the reader's language) instead of
-    stopping the batch.
+    stopping the batch. With a `cache`, a file whose content it knows is not decoded, and
+    each new fingerprint is added to it.
     """
-    paths = [str(p) for p in paths]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(paths) < 8:
-        for p in paths:
-            result = _safe_fingerprint(p)
-            if on_done:
-                on_done()
-            yield result
-        return
-    chunk = max(1, min(16, len(paths) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_safe_fingerprint, paths, chunksize=chunk):
-            if on_done:
-                on_done()
-            yield result
-
-
+    for path, fingerprint, error, _from_cache in _stored_entries([str(p) for p in paths],
+                                                                 workers, cache):
+        if on_done:
+            on_done()
+        yield path, fingerprint, error
 def image_files(root: str | os.PathLike) -> list[Path]:
     """Every image below a file or folder, sorted, skipping hidden files and folders."""
     root = Path(root)
@@ -713,19 +808,27 @@ class AuditMatch:
         return {"path": self.path, "complained": self.complained, **self.comparison.to_json()}
 
 
+@dataclass
+class AuditReport:
+    matches: list[AuditMatch]
+    unreadable: list[tuple[str, BadInput]]  # (path, why)
+    from_cache: int = 0  # images whose fingerprint the cache held: not decoded
+
+
 def audit(catalog: list[Path], complained: list[tuple[str, Fingerprint]],
           workers: int | None = None, on_done: Callable[[], None] | None = None,
-          ) -> tuple[list[AuditMatch], list[tuple[str, BadInput]]]:
-    """Catalogue images that are the same as or near-duplicates of a complained image.
-
-    Returns (matches, unreadable) where unreadable lists (path, error).
-    """
-    matches, unreadable = [], []
-    for path, fp, error in fingerprint_many(catalog, workers, on_done):
+          cache: FingerprintCache | None = None) -> AuditReport:
+    """Catalogue images that are the same as or near-duplicates of a complained image."""
+    report = AuditReport([], [])
+    for path, fp, error, from_cache in _stored_entries([str(p) for p in catalog], workers,
+                                                       cache):
+        if on_done:
+            on_done()
+        report.from_cache += from_cache
         if fp is None:
-            unreadable.append((path, error))
+            report.unreadable.append((path, error))
             continue
         found = closest(fp, complained)
         if found and found[1].verdict != "different":
-            matches.append(AuditMatch(path, found[0], found[1]))
-    return matches, unreadable
+            report.matches.append(AuditMatch(path, found[0], found[1]))
+    return report

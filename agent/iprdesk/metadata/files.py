@@ -8,7 +8,6 @@ import contextlib
 import functools
 import mmap
 import os
-import signal
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from iprdesk.atomic import (
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 from iprdesk.metadata.base import ImageProblem
 from iprdesk.text.i18n import Message
+from iprdesk.workers import ignore_interrupts
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -211,17 +211,12 @@ def _worker_count(n_files: int) -> int:
     return max(1, min(cpus or 1, n_files))
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C is the parent's to handle: it lets running files finish, then cleans up.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_ignore_interrupts)
+                               initializer=ignore_interrupts)
 
 
 class CleanBatch:

@@ -1,0 +1,199 @@
+"""`iprdesk audit` keeps fingerprints by content hash in the data directory: a second audit
+decodes nothing it has seen, a damaged cache never stops an audit, Ctrl-C stops one cleanly."""
+
+import hashlib
+import json
+import os
+import pty
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from bench.imagegen import jpeg, product_photo
+from click.testing import CliRunner
+
+from iprdesk.cli import main
+from iprdesk.cli.similar_cmd import _eta
+from iprdesk.images import similar
+from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
+
+
+@pytest.fixture
+def shop(tmp_path):
+    """A catalogue of 12 pictures, one of them the complained one."""
+    folder, complained = tmp_path / "shop", tmp_path / "complained"
+    folder.mkdir()
+    complained.mkdir()
+    for seed in range(300, 312):
+        (folder / f"p{seed}.jpg").write_bytes(jpeg(product_photo(seed, (320, 240))))
+    (complained / "old.jpg").write_bytes((folder / "p305.jpg").read_bytes())
+    return folder
+
+
+def audit(shop, *args):
+    r = CliRunner().invoke(main, ["audit", str(shop), "--against",
+                                  str(shop.parent / "complained"), "--json", *args])
+    assert r.exit_code == 1, r.output  # p305.jpg is the complained picture
+    report = json.loads(r.output)
+    assert [m["path"] for m in report["matches"]] == [str(shop / "p305.jpg")]
+    return report
+
+
+@pytest.fixture
+def decodes(monkeypatch):
+    """Every picture decoded in this process (an audit on one worker)."""
+    seen = []
+    real = similar._fingerprint_stream
+
+    def spy(stream, name, sha256):
+        seen.append(name)
+        return real(stream, name, sha256)
+
+    monkeypatch.setattr(similar, "_fingerprint_stream", spy)
+    return seen
+
+
+def test_a_second_audit_decodes_nothing_it_has_seen(shop, home, decodes):
+    first = audit(shop, "--workers", "1")
+    # The complained picture was read first; its copy in the catalogue came from the cache.
+    assert first["from_cache"] == 1
+    assert len(decodes) == 12
+    decodes.clear()
+    second = audit(shop, "--workers", "1")
+    assert second["from_cache"] == 12 and decodes == []
+    assert second["matches"] == first["matches"]
+    # Keyed by content, not by name: an edited picture is read again, a renamed one is not.
+    (shop / "p300.jpg").write_bytes(jpeg(product_photo(900, (320, 240))))
+    (shop / "p301.jpg").rename(shop / "renamed.jpg")
+    third = audit(shop, "--workers", "1")
+    assert third["from_cache"] == 11 and decodes == [str(shop / "p300.jpg")]
+
+
+def test_worker_processes_read_and_fill_the_cache(shop, home):
+    assert audit(shop, "--workers", "2")["from_cache"] == 1
+    assert audit(shop, "--workers", "2")["from_cache"] == 12
+    with sqlite3.connect(cache_file(home)) as db:
+        rows = db.execute("SELECT sha256, version FROM fingerprints").fetchall()
+    assert len(rows) == 12 and {v for _, v in rows} == {similar.FINGERPRINT_VERSION}
+
+
+def test_a_damaged_cache_file_is_set_aside_and_made_anew(shop, home):
+    audit(shop)
+    path = cache_file(home)
+    path.write_bytes(b"not a database, " * 4096)
+    assert audit(shop)["from_cache"] == 1  # nothing usable: every picture read again
+    assert audit(shop)["from_cache"] == 12
+
+
+def test_a_damaged_entry_is_a_miss_and_is_replaced(shop, home, decodes):
+    audit(shop, "--workers", "1")
+    sha = similar.fingerprint_file(shop / "p300.jpg").sha256
+    with sqlite3.connect(cache_file(home)) as db:
+        db.execute("UPDATE fingerprints SET fingerprint = '{\"sha256\": 1' WHERE sha256 = ?",
+                   (sha,))
+        db.execute("UPDATE fingerprints SET fingerprint = '[1, 2]' WHERE sha256 != ?", (sha,))
+    decodes.clear()
+    # Every entry read anew: the complained picture first, then its copy from the new entry.
+    assert audit(shop, "--workers", "1")["from_cache"] == 1
+    assert len(decodes) == 12
+    assert audit(shop, "--workers", "1")["from_cache"] == 12
+
+
+def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeypatch):
+    audit(shop)
+    monkeypatch.setattr(similar, "FINGERPRINT_VERSION", similar.FINGERPRINT_VERSION + 1)
+    assert audit(shop)["from_cache"] == 1
+
+
+def test_an_unwritable_cache_does_not_stop_the_audit(shop, home):
+    (home / "cache").write_text("a file where the cache folder goes")
+    r = CliRunner().invoke(main, ["audit", str(shop), "--against",
+                                  str(shop.parent / "complained")])
+    assert r.exit_code == 1, r.output
+    assert "The fingerprint cache cannot be used (" in r.output
+    assert "12 images checked, 1 match a complained image." in r.output
+
+
+# The SHA-256 of one generated picture's fingerprint (its JSON, keys sorted) in each
+# FINGERPRINT_VERSION: a change to what fingerprint_image computes must come with a new
+# version, or the cache would serve fingerprints of the old kind as if new. Bump the version
+# and add its entry here (the failure prints the new hash).
+KNOWN_FINGERPRINTS = {
+    1: "6a97d0f44bb9a09664df4e0d871472f36dbc2cbc71060decc50217964a318acb",
+}
+
+
+def test_the_fingerprint_version_pins_what_a_fingerprint_is():
+    got = similar.fingerprint_image(product_photo(42, (480, 360))).to_json()
+    digest = hashlib.sha256(json.dumps(got, sort_keys=True).encode()).hexdigest()
+    assert digest == KNOWN_FINGERPRINTS[similar.FINGERPRINT_VERSION], digest
+
+
+def test_cache_reader_never_creates_or_repairs(tmp_path):
+    path = tmp_path / "cache" / "fingerprints.sqlite"
+    reader = FingerprintCache(path, reader=True)
+    assert reader.problem is not None and not path.parent.exists()
+    path.parent.mkdir()
+    path.write_bytes(b"junk" * 1000)
+    assert FingerprintCache(path, reader=True).problem is not None
+    assert path.read_bytes() == b"junk" * 1000
+
+
+@pytest.mark.parametrize(("lang", "minute", "hour"), [
+    ("en", "under a minute left", "about 1 h 2 min left"),
+    ("zh_CN", "预计不到 1 分钟", "预计还需 1 小时 2 分钟"),
+])
+def test_the_progress_bar_says_the_time_left_in_the_users_language(lang, minute, hour):
+    import click
+
+    with click.Context(main) as ctx:
+        ctx.meta["iprdesk.lang"] = lang
+        bar = click.progressbar(length=1000)
+        assert _eta(bar) is None  # no rate measured yet
+        bar.eta_known, bar.pos, bar.avg = True, 100, [0.05]
+        assert _eta(bar) == minute
+        bar.avg = [4.1]
+        assert _eta(bar) == hour
+
+
+def _read(fd, out: bytearray, until: bytes | None = None) -> None:
+    """Read the terminal into `out` until `until` appears, or (None) to the end."""
+    while until is None or until not in out:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the terminal's other end closed
+            chunk = b""
+        if not chunk:
+            assert until is None, f"{until!r} never came; got {bytes(out)!r}"
+            return
+        out += chunk
+
+
+def test_ctrl_c_stops_the_audit_with_130_and_keeps_what_was_read(shop, home):
+    """Ctrl-C as a terminal sends it (to the whole process group, the workers too), while a
+    worker is stuck on a file that never ends (a FIFO: a stalled network share)."""
+    os.mkfifo(shop / "zz-stalled.jpg")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iprdesk", "audit", str(shop), "--against",
+         str(shop.parent / "complained"), "--workers", "2", "--home", str(home)],
+        stdin=terminal, stdout=terminal, stderr=terminal, start_new_session=True)
+    os.close(terminal)
+    out = bytearray()
+    try:
+        _read(controller, out, until=b"12/13")  # every picture but the stalled one is read
+        os.killpg(proc.pid, signal.SIGINT)
+        _read(controller, out)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(controller)
+    said = out.decode()
+    assert "Audit stopped: 12 of 13 images checked." in said
+    assert "The fingerprints read so far are kept in the data directory" in said
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said
+    (shop / "zz-stalled.jpg").unlink()
+    assert audit(shop)["from_cache"] == 12
