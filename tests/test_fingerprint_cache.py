@@ -105,6 +105,9 @@ def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeyp
     audit(shop)
     monkeypatch.setattr(similar, "FINGERPRINT_VERSION", similar.FINGERPRINT_VERSION + 1)
     assert audit(shop)["from_cache"] == 1
+    with sqlite3.connect(cache_file(home)) as db:  # the old kind is dropped, not kept forever
+        assert db.execute("SELECT DISTINCT version FROM fingerprints").fetchall() == [
+            (similar.FINGERPRINT_VERSION,)]
 
 
 def test_an_unwritable_cache_does_not_stop_the_audit(shop, home):

@@ -61,8 +61,8 @@ def audit(catalog, complained, workers, home, as_json):
     """Find every image in CATALOG (a folder) that is a near-duplicate of a complained image.
 
     Fingerprints are kept in the data directory by the SHA-256 of each file's content, so an
-    audit again reads only the images that changed. Ctrl-C stops it (exit code 130) and keeps
-    what it has read. Exits 1 when any image matches, 0 when none does.
+    audit again decodes only new or changed images. Ctrl-C stops it (exit code 130) and keeps
+    the fingerprints taken. Exits 1 when any image matches, 0 when none does.
     """
     from iprdesk.images.fingerprint_cache import FingerprintCache
 
@@ -77,6 +77,7 @@ def audit(catalog, complained, workers, home, as_json):
     with FingerprintCache.in_home(common.home_path(home)) as cache:
         if cache.problem:
             warn(text("similar.cache_unusable", why=cache.problem))
+        cache.forget_other_versions(similar.FINGERPRINT_VERSION)
         try:
             references = _references(complained, workers, cache)
             with click.progressbar(length=len(files), label=text("similar.checking"),
