@@ -62,7 +62,9 @@ def test_watch_list_adds_variants_once_and_removes(home):
     assert {w.state for w in wl.list("C-1")} == {"pending"}
     assert wl.list("other") == []
     assert len(wl.due(T0)) == len(added) and wl.due(T0 - timedelta(seconds=1)) == []
-    wl.remove("C-1", url)
+    removed = wl.remove("C-1", url)
+    assert removed[0] == url and sorted(removed) == sorted(w.url for w in added)
+    assert wl.list("C-1") == []  # its size variants went with it
     with pytest.raises(NotFound):
         wl.remove("C-1", url)
     with pytest.raises(BadInput):
@@ -146,6 +148,47 @@ async def test_routes_watch_list_check_now_and_unwatch(agent, home, cdn):
     r = await agent.request("DELETE", "/v1/urls/watch", json={"case": "CMP-7", "url": url})
     assert r.status == 200
     assert (await (await agent.get("/v1/urls/watch")).json())["urls"] == []
+
+
+async def test_removing_an_old_url_takes_it_off_the_case_for_good(agent, home):
+    """The seller's "remove": off the watch list with its CDN sizes and off the case, so the
+    scheduler's next sync does not watch it again; the other URL stays."""
+    from iprdesk.casework.old_urls import sync_cases
+
+    gone = f"https://img.joomcdn.net/{JOOM_ID}_1024_1024.jpeg"
+    kept = f"https://img.joomcdn.net/{'b' * 40}_1024_1024.jpeg"
+    case = open_case(home, "CMP-8", old_urls=[gone, kept])
+    sizes = {w.url for w in urlwatch.WatchList(home).list(case.id) if w.variant_of == gone}
+    assert sizes
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": "CMP-8", "url": gone})
+    assert r.status == 200, await r.text()
+    answer = await r.json()
+    assert answer["removed"] == gone and set(answer["variants"]) == sizes
+    sync_cases(home)
+    left = urlwatch.WatchList(home).list(case.id)
+    assert {w.variant_of or w.url for w in left} == {kept}
+    assert cases.CaseStore(home).get(case.id).old_urls == [kept]
+
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": case.id, "url": gone},
+                            headers={"Accept-Language": "zh-CN"})
+    assert r.status == 404
+    error = (await r.json())["error"]
+    assert error["code"] == "not_watched" and error["message"].startswith(f"案件 {case.id}")
+
+
+def test_cli_url_watch_remove_a_url_listed_on_the_case_only(home):
+    """A URL on the case that a sync has not watched yet is still removed from the case."""
+    url = "https://img.joomcdn.net/x.jpeg"
+    case = open_case(home, "CMP-9", old_urls=[url])
+    urlwatch.WatchList(home).remove(case.id, url)
+    result = CliRunner().invoke(main, ["url-watch", "remove", "--case", "CMP-9", url,
+                                       "--home", str(home)], env={"LANG": "en_US"})
+    assert result.exit_code == 0, result.output
+    assert f"No longer watching {url}" in result.output
+    assert cases.CaseStore(home).get(case.id).old_urls == []
+    result = CliRunner().invoke(main, ["url-watch", "remove", "--case", "CMP-9", url,
+                                       "--home", str(home)], env={"LANG": "en_US"})
+    assert result.exit_code == 1 and "does not watch" in result.output
 
 
 async def test_route_check_urls_and_bad_input(agent, cdn):

@@ -287,6 +287,16 @@ class CaseStore:
         self._watch(case)
         return case
 
+    def remove_url(self, case_id: str, url: str) -> bool:
+        """Take `url` off the case's old URLs; False when the case did not list it."""
+        with self._locked():
+            case = self.get(case_id)
+            if url not in case.old_urls:
+                return False
+            case.old_urls = [u for u in case.old_urls if u != url]
+            self._save(case)
+        return True
+
     def set_law_firm(self, case_id: str, law_firm: str | None) -> Case:
         """The seller's correction of the law firm; empty (or None) says there is none."""
         text = str(law_firm or "").strip()

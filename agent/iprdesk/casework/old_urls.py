@@ -3,8 +3,8 @@
 The watch list (`iprdesk.urls.watch`) knows nothing of cases; a case store only adds a case's
 old URLs to it (refusing, before it saves, what the list cannot take). Everything else lives
 here: open cases feed the list, their moderation window starting at the case's
-`images_replaced` event, and the first check after the window records the case's
-`images_rechecked` event.
+`images_replaced` event, the first check after the window records the case's
+`images_rechecked` event, and a URL the seller removes leaves both the case and the list.
 """
 
 import asyncio
@@ -44,6 +44,20 @@ def sync_cases(home: Path) -> None:
                                          + urlwatch.MODERATION_WINDOW)
         except IprdeskError as e:
             log.warning("case %s: its old URLs are not watched: %s", case_id, e)
+
+
+def forget(home: Path, case_id: str, url: str) -> list[str]:
+    """Stop watching `url` for the case for good: off the case's old URLs (else the next sync
+    would watch it again) and off the watch list with its size variants. Returns the URLs no
+    longer watched; NotFound (`not_watched`) when the case has the URL in neither."""
+    url = urlcheck.parse_url(url)
+    listed = cases.CaseStore(home).remove_url(case_id, url)
+    try:
+        return urlwatch.WatchList(home).remove(case_id, url)
+    except NotFound:
+        if listed:
+            return [url]  # listed on the case but not watched yet (a sync had not run)
+        raise
 
 
 def _mark_rechecked(home: Path, checked: list[urlwatch.Watched], now: datetime) -> None:

@@ -219,10 +219,10 @@ def url_watch_list(case_id, as_json, home):
 @click.argument("url")
 @home_option
 def url_watch_remove(case_id, url, home):
-    """Stop watching URL for case C. An old URL recorded on an open case is watched again
-    by the agent's next sync: remove it from the case, or close the case, to stop for good."""
+    """Stop watching URL (and its Joom CDN sizes) for case C, and take it off the case's old
+    URLs so that it is not watched again."""
     case_id = _case(home, case_id)
-    urlwatch.WatchList(home_path(home)).remove(case_id, url)
+    old_urls.forget(home_path(home), case_id, url)
     click.echo(text("urlwatch.removed", url=url, case=case_id))
 
 

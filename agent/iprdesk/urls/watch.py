@@ -169,14 +169,20 @@ class WatchList:
                 if entry["next_check_at"] is None or parse_time(entry["next_check_at"]) > when:
                     entry["next_check_at"] = stamp
 
-    def remove(self, case: str, url: str) -> None:
+    def remove(self, case: str, url: str) -> list[str]:
+        """Stop watching `url` for `case`, and its size variants with it (they were added for
+        it); returns the URLs no longer watched, `url` first."""
         with self._locked() as state:
             entries = state["cases"].get(case, {})
             if url not in entries:
-                raise NotFound(key="error.urlwatch.not_watched", params={"case": case, "url": url})
-            del entries[url]
+                raise NotFound(key="error.urlwatch.not_watched", params={"case": case, "url": url},
+                               code="not_watched")
+            removed = [url] + [u for u, e in entries.items() if e.get("variant_of") == url]
+            for u in removed:
+                del entries[u]
             if not entries:
                 del state["cases"][case]
+        return removed
 
     def due(self, now: datetime, case: str | None = None) -> list[Watched]:
         return [w for w in self.list(case)

@@ -86,13 +86,14 @@ async def watch_urls(request: web.Request) -> web.Response:
 
 @routes.delete("/v1/urls/watch")
 async def unwatch_url(request: web.Request) -> web.Response:
+    """Stop watching one old URL of a case for good (off the case too), with its sizes."""
     body = await read_json(request)
     case = _case(request, body.get("case"))
     url = _optional_str(body, "url")
     if not url:
         raise BadInput(key="error.request.url_required")
-    urlwatch.WatchList(state(request).home).remove(case, url)
-    return web.json_response({"removed": url})
+    removed = old_urls.forget(state(request).home, case, url)
+    return web.json_response({"removed": removed[0], "variants": removed[1:]})
 
 
 @routes.post("/v1/urls/watch/check")
