@@ -217,12 +217,15 @@ def words(lang, key, *subs):
     return text
 
 
-def keep_screenshot(page, name):
-    """A whole-page screenshot for the developer to look at, when IPRDESK_SHOTS names a
-    folder (layout, truncation, language); nothing otherwise."""
+def keep_screenshot(page, name, selector=None):
+    """A whole-page screenshot (or of the element `selector` finds) for the developer to look
+    at, when IPRDESK_SHOTS names a folder (layout, truncation, language); nothing otherwise."""
     if folder := os.environ.get("IPRDESK_SHOTS"):
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+        if selector:
+            page.locator(selector).screenshot(path=f"{folder}/{name}.png")
+        else:
+            page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def toast_texts(page, n=1):

@@ -142,6 +142,7 @@ def test_popup_lists_watched_urls_and_checks_now(browser):
 
     popup.click(f".watched-case[data-case='{case}'] .check-now")
     popup.wait_for_selector(f".watched-url[data-url='{refused}'][data-state='unknown']")
+    keep_screenshot(popup, "popup-old-urls", "#section-old-urls")
     [w] = urlwatch.WatchList(browser.home).list(case)
     assert w.checks == 1 and w.last["reason"]["code"] == "network"
     popup.close()

@@ -6,7 +6,8 @@ import { ask, t, tn } from "../lib/page-common.js";
 import { dropAction, say } from "./drop.js";
 import { productPicker } from "./product-page.js";
 
-const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "drafts", "bundle"];
+// The sections a change to the case's evidence or old URLs can alter.
+export const AFTER = ["preflight", "documents", "images", "old-urls", "timeline", "drafts", "bundle"];
 
 // Drop the signed agreement or the bank slip: sealed into the vault with its kind, under the case.
 export function documentFix(kind, { case: c, signal, refresh }) {

@@ -31,13 +31,6 @@ export async function ask(type, payload = {}) {
   return reply.data;
 }
 
-// A URL verdict's colour from the agent's lists (shared/verdicts.json): still public is bad,
-// gone or done is good.
-export function verdictClass(state, verdicts) {
-  if (verdicts.still_public.includes(state)) return "bad";
-  return verdicts.gone.includes(state) || state === "done" ? "good" : "";
-}
-
 const STATE_TEXT = {
   checking: ["stateChecking", null],
   busy: ["stateBusy", "stateBusyHelp"],

@@ -1,36 +1,17 @@
 // The popup's old-URL section: every watched old image URL of each case with its verdict and
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
 import { el } from "../../lib/dom.js";
-import { ask, t, tn, verdictClass } from "../../lib/page-common.js";
-import { localTime } from "../../lib/time.js";
+import { ask, t } from "../../lib/page-common.js";
+import { byCase, sizesOf, watchedRow } from "../../lib/watched-urls.js";
 import { language } from "../../lib/words.js";
 
 const CSS = `
   .watched-case ul { list-style: none; padding: 0; margin: 4px 0 8px; }
   .watched-url { margin: 0 0 6px; }
   .watched-url .url { font-size: 12px; word-break: break-all; }
-  .verdict { display: inline-block; border-radius: 4px; padding: 0 6px; margin-right: 4px;
-             font-size: 12px; font-weight: 600; background: #e0e0e0; color: #333; }
-  .verdict.bad { background: #c62828; color: #fff; }
-  .verdict.good { background: #1e7d34; color: #fff; }
 `;
 
-function urlRow(w, variants, verdicts, messages) {
-  const verdict = el("span", { className: `verdict ${verdictClass(w.state, verdicts)}`,
-                               textContent: t(`urlState_${w.state.replace("-", "_")}`) });
-  const url = el("span", { className: "url", textContent: w.url, title: w.url });
-  const last = el("div", { className: "note last-check", textContent: w.last
-    ? t("urlLastCheck", localTime(w.last.checked_at, messages)) : t("urlNotCheckedYet") });
-  const sizes = variants.length
-    ? el("div", { className: "note", textContent: tn("urlOtherSizes", variants.length) })
-    : null;
-  const row = el("li", { className: "watched-url" }, el("div", {}, verdict, " ", url), last, sizes);
-  row.dataset.url = w.url;
-  row.dataset.state = w.state;
-  return row;
-}
-
-function caseBlock(caseId, watched, { verdicts, messages }, rerender) {
+function caseBlock(caseId, watched, words, rerender) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "check-now",
                                 textContent: t("urlCheckNow") });
@@ -48,9 +29,8 @@ function caseBlock(caseId, watched, { verdicts, messages }, rerender) {
     }
   });
   // Other CDN sizes of an old URL are counted under it, and listed only while still public.
-  const rows = watched.filter((w) => !w.variant_of || verdicts.still_public.includes(w.state))
-    .map((w) => urlRow(w, w.variant_of ? [] : watched.filter((v) => v.variant_of === w.url),
-                       verdicts, messages));
+  const rows = watched.filter((w) => !w.variant_of || words.verdicts.still_public.includes(w.state))
+    .map((w) => watchedRow(w, words, { sizes: w.variant_of ? 0 : sizesOf(w, watched).length }));
   const block = el("div", { className: "watched-case" },
     el("h3", { textContent: t("urlCase", caseId) }), el("ul", {}, ...rows), button, message);
   block.dataset.case = caseId;
@@ -74,9 +54,7 @@ async function render(container, status) {
   }
   const shared = await ask("shared.get", { refresh: true });
   const words = { verdicts: shared.verdicts, messages: shared.messages[language()] };
-  const byCase = new Map();
-  for (const w of urls) byCase.set(w.case, [...(byCase.get(w.case) || []), w]);
-  for (const [caseId, watched] of byCase) {
+  for (const [caseId, watched] of byCase(urls)) {
     container.append(caseBlock(caseId, watched, words, () => render(container, status)));
   }
 }
