@@ -3,6 +3,7 @@ extension, and the mock Merchant Panel at its real address (DESIGN section 5).""
 
 import json
 import os
+import shlex
 import shutil
 import uuid
 from contextlib import ExitStack, contextmanager
@@ -13,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
-from iprdesk.native.manifest import HOST_NAME
+from iprdesk.native.manifest import HOST_NAME, allowed_origins, host_manifest
 from iprdesk.timeutil import TEST_CLOCK_ENV
 from tests.conftest import REPO
 from tests.helpers import AgentProcess, iprdesk, pairing_code
@@ -93,6 +94,17 @@ class Browser:
         """The native host's registration in this browser's profile (`iprdesk install
         --user-data-dir`)."""
         return self.profile / "NativeMessagingHosts" / f"{HOST_NAME}.json"
+
+    def register_host(self, folder: Path, command: list) -> None:
+        """Register in this browser's profile a native host that runs `command` (Chrome's
+        arguments appended), the way `iprdesk install --user-data-dir` registers the real one:
+        a launcher in `folder`, named by the host manifest, allowed for the extension."""
+        launcher = folder / "host-launcher"
+        launcher.write_text(f"#!/bin/sh\nexec {shlex.join(map(str, command))} \"$@\"\n")
+        launcher.chmod(0o700)
+        self.host_manifest.parent.mkdir(exist_ok=True)
+        self.host_manifest.write_text(json.dumps(
+            host_manifest(launcher, allowed_origins(self.home))))
 
     @contextmanager
     def agent_stopped(self):

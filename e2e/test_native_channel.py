@@ -7,7 +7,6 @@ import sys
 import pytest
 
 from e2e.conftest import popup_state
-from iprdesk.native.manifest import allowed_origins, host_manifest
 from iprdesk.server.pairing import AuthStore
 from tests.helpers import iprdesk
 
@@ -55,13 +54,8 @@ def test_a_session_sent_in_chunks_is_reassembled(unregistered, tmp_path):
                "token": token, "agent_version": "9.9.9", "host_version": "9.9.8"}
     script = tmp_path / "big_host.py"
     script.write_text(BIG_HOST)
-    launcher = tmp_path / "big-host"
-    launcher.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{script}' "
-                        f"'{json.dumps(session)}' '{tmp_path / 'stop'}'\n")
-    launcher.chmod(0o700)
-    browser.host_manifest.parent.mkdir(exist_ok=True)
-    browser.host_manifest.write_text(json.dumps(
-        host_manifest(launcher, allowed_origins(browser.home))))
+    browser.register_host(tmp_path, [sys.executable, script, json.dumps(session),
+                                     tmp_path / "stop"])
     browser.wait_connected()
     assert stored_session(browser) == {
         "agentUrl": browser.agent.url, "token": token, "agentVersion": "9.9.9",

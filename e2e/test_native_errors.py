@@ -3,13 +3,11 @@ seller's language: the popup, the options page's status and the upload guard's t
 the host's keyed error (lib/host-problem.js) with `iprdesk doctor`; with no host at all the
 options page points to `iprdesk install`, and to `iprdesk doctor` for the rest."""
 
-import json
 import sys
 
 import pytest
 
 from e2e.conftest import PRODUCT, STATE_KNOWN, keep_screenshot, toast_texts, words
-from iprdesk.native.manifest import allowed_origins, host_manifest
 from tests import image_fixtures as fx
 
 # A profile without iprdesk: the test registers the broken host itself.
@@ -23,13 +21,8 @@ def broken_host(browser, tmp_path):
     says so. The path the error names; afterwards no host is registered again."""
     not_a_folder = tmp_path / "iprdesk-data"
     not_a_folder.write_text("")
-    launcher = tmp_path / "broken-host"
-    launcher.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m iprdesk native-host "
-                        f"--home '{not_a_folder}' \"$@\"\n")
-    launcher.chmod(0o700)
-    browser.host_manifest.parent.mkdir(exist_ok=True)
-    browser.host_manifest.write_text(json.dumps(
-        host_manifest(launcher, allowed_origins(browser.home))))
+    browser.register_host(tmp_path, [sys.executable, "-m", "iprdesk", "native-host",
+                                     "--home", not_a_folder])
     yield not_a_folder
     browser.host_manifest.unlink(missing_ok=True)
 
