@@ -127,6 +127,38 @@ EDITS = {
 }
 
 
+
+def _mirror(image: Image.Image) -> Image.Image:
+    return image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+
+
+def _stack(*edits):
+    """The edits applied in turn, left to right (each an EDITS name or a function)."""
+    def apply(image: Image.Image) -> Image.Image:
+        for edit in edits:
+            image = (EDITS[edit] if isinstance(edit, str) else edit)(image)
+        return image
+    return apply
+
+
+# name -> edits a seller's designer applies together to a copied picture (cut it, turn it
+# round, give it another colour, put the shop's banner on it): each stack is a near-duplicate
+# as much as any single edit, and the one that gets through the check is the one the
+# complainant finds next. Deterministic: the same picture always gives the same copy.
+STACKS = {
+    "crop+mirror+hue+caption": _stack("crop-5%", "mirror", "hue-60", "caption"),
+    "crop-corner+recolour+caption": _stack("crop-corner-15%", "tint-red", "caption-top"),
+    "crop-left+mirror+hue180": _stack("crop-left-20%", "mirror", "hue-180"),
+    "crop-15%+mirror+caption": _stack("crop-15%", "mirror", "caption"),
+    "crop+grayscale+caption-top": _stack("crop-5%", "grayscale", "caption-top"),
+    "square-canvas+mirror+hue": _stack("mirror", "hue-60", "square-canvas"),
+    "crop+mirror+brighter+jpeg": _stack("crop-5%", "mirror", "brighter-25%", "jpeg-q40"),
+    "crop-corner+mirror+contrast+caption": _stack("crop-corner-15%", "mirror", "contrast-30%",
+                                                  "caption"),
+    "resize+crop+hue+caption": _stack("resize-50%", "crop-5%", "hue-180", "caption"),
+}
+
+
 # The worst picture compare/audit accept in each format of iprdesk.images.similar.MAX_PIXELS,
 # for its memory: (file name, mode, save options). Four channels where the format has them, a
 # TIFF in one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg

@@ -3,9 +3,10 @@
     python bench/similar.py [--photos 120] [--big 300] [--cache DIR]
     python bench/similar.py --memory
 
-1. Accuracy: every generated photo gets each edit of bench/imagegen.EDITS; prints, per edit,
-   the missed-match rate at iprdesk.images.similar.THRESHOLDS, and the false-match rate over all
-   pairs of unrelated photos.
+1. Accuracy: every generated photo gets each edit of bench/imagegen.EDITS and each stack of
+   edits of bench/imagegen.STACKS; prints, per edit and per stack, the missed-match rate at
+   iprdesk.images.similar.THRESHOLDS, and the false-match rate over all pairs of unrelated
+   photos.
 2. Speed: hashes per second on twelve-megapixel JPEGs, iprdesk (draft-mode decode, all cores)
    against imagehash.phash on a full decode, measured in the same run. Target: 5x.
 3. Memory (--memory, alone): the peak of one process fingerprinting the worst picture each
@@ -29,30 +30,41 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "agent"),
 import imagehash  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.imagegen import EDITS, WORST, jpeg, product_photo, worst_picture  # noqa: E402
+from bench.imagegen import EDITS, STACKS, WORST, jpeg, product_photo, worst_picture  # noqa: E402
 from iprdesk.images import similar  # noqa: E402
 
 
-def accuracy(photos: int) -> None:
-    originals = {seed: product_photo(seed) for seed in range(photos)}
-    prints = {seed: similar.fingerprint_bytes(jpeg(im)) for seed, im in originals.items()}
-    print(f"thresholds: {similar.THRESHOLDS}")
-    print(f"{'edit':<20} missed  worst pHash+dHash")
+def _missed(edits: dict, originals: dict, prints: dict, width: int) -> int:
+    """Print each edit's missed-match rate; returns how many copies were missed."""
     all_missed = 0
-    for name, edit in EDITS.items():
+    for name, edit in edits.items():
         missed, worst = 0, 0
         for seed, image in originals.items():
             c = similar.compare(prints[seed], similar.fingerprint_bytes(jpeg(edit(image), 95)))
             missed += c.verdict == "different"
             worst = max(worst, c.phash + c.dhash)
         all_missed += missed
-        print(f"{name:<20} {missed / photos:6.2%}  {worst}")
+        print(f"{name:<{width}} {missed / len(originals):6.2%}  {worst}")
+    return all_missed
+
+
+def accuracy(photos: int) -> None:
+    originals = {seed: product_photo(seed) for seed in range(photos)}
+    prints = {seed: similar.fingerprint_bytes(jpeg(im)) for seed, im in originals.items()}
+    print(f"thresholds: {similar.THRESHOLDS}")
+    width = max(map(len, [*EDITS, *STACKS]))
+    print(f"{'edit':<{width}} missed  worst pHash+dHash")
+    all_missed = _missed(EDITS, originals, prints, width)
+    print(f"{'stack of edits':<{width}} missed  worst pHash+dHash")
+    stacks_missed = _missed(STACKS, originals, prints, width)
     pairs = list(itertools.combinations(prints.values(), 2))
     false = [similar.compare(a, b) for a, b in pairs]
     false_matches = sum(c.verdict != "different" for c in false)
     closest = min(c.phash + c.dhash for c in false)
     print(f"missed-match rate: {all_missed / (photos * len(EDITS)):.3%} "
           f"({all_missed} of {photos * len(EDITS)} edits)")
+    print(f"missed-match rate of stacks: {stacks_missed / (photos * len(STACKS)):.3%} "
+          f"({stacks_missed} of {photos * len(STACKS)} stacked copies)")
     print(f"false-match rate: {false_matches / len(pairs):.3%} ({false_matches} of {len(pairs)} "
           f"unrelated pairs; closest pHash+dHash {closest})")
 

@@ -15,6 +15,11 @@ each in the plain and the horizontally mirrored orientation.
   turned to sell "another colour", a tint, a negative) changes wholesale while its edges stay
   where they were. It is strict on its own (`THRESHOLDS`): it alone catches a recolouring.
 
+A copy is often cut, mirrored, recoloured and captioned at once. Parts of the reference (a
+crop, a corner) are hashed, the new picture's padding is trimmed, and both are hashed without
+a caption band at the top and at the bottom (`banded`): a captioned, recoloured crop then
+agrees with the reference part it was cut from by its edges.
+
 Mirroring a picture is the cheapest way to dodge a naive duplicate check, so both hashes are
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
 coefficients of odd horizontal frequency, so the mirrored hash comes from the same DCT.
@@ -105,16 +110,19 @@ _BAND_PIXELS = 1 << 20
 # and 20, 42 and 16 (tests/test_similar.py).
 #
 # "part": a part of the reference (a crop, `_REGIONS`) or either picture without its plain
-# border (padding, `_trim_box`) is tried as well. With 17 parts against 2 of the new picture,
-# each pair is a chance for an unrelated one to pass, so a part counts only when both rules
-# agree: over the 3,540 ordered pairs of tests/test_similar.py's 60 unrelated pictures, no part
-# came closer than pHash+dHash 26 (none passed); of 60 pictures each cropped a fifth off one
-# side, padded or set on a square canvas, none was missed (a fifth all round: 1 missed).
+# border (padding, `_trim_box`) or without a caption band (`_BAND`, `banded`) is tried as
+# well. With 17 parts against 2 of the new picture, and 19 without a band against 4, each pair
+# is a chance for an unrelated one to pass, so a part counts by the edges alone as strictly
+# as a whole picture (a recoloured part: 8) and otherwise only when both rules agree. Over the
+# 3,540 ordered pairs of tests/test_similar.py's 60 unrelated pictures, no part came closer
+# than edge 12 or pHash+dHash 25 (none passed); of 40 pictures each given each stack of edits
+# of bench/imagegen.STACKS (cut, mirrored, recoloured and captioned at once), 9 of 360 were
+# missed (at edge 10 alone: 4 missed, with too thin a margin over 12).
 THRESHOLDS = {
     "same": {"phash": 2, "dhash": 8},
     "near-duplicate": {"phash+dhash": 24, "edge": 8,
                        "together": {"phash+dhash": 32, "edge": 14}},
-    "part": {"phash+dhash": 24, "edge": 14},
+    "part": {"edge": 8, "together": {"phash+dhash": 24, "edge": 14}},
 }
 
 
@@ -166,6 +174,13 @@ _REGIONS = (
       for cut in ((m, 0, 0, 0), (0, 0, m, 0), (0, m, 0, 0), (0, 0, 0, m))),
     *((0.15 * a, 0.15 * b, 0.15 * (1 - a), 0.15 * (1 - b)) for a in (0, 1) for b in (0, 1)),
 )
+# A caption band a copy may carry across its top or bottom (a shop's banner, "NEW ARRIVAL"):
+# parts without this share of the height are hashed, at the top and at the bottom, of the
+# whole picture and of each part of `_REGIONS`.
+_BAND = 0.15
+# The parts hashed without a caption band besides the whole: `_REGIONS` and the middle 90 %
+# (a caption is often laid on a copy cut by a few percent).
+_BANDED_REGIONS = ((_CENTER_MARGIN,) * 4, *_REGIONS)
 # A border whose pixels all stay this close to the corner's colour (of 255) is padding.
 _BORDER_TOLERANCE = 6
 # Trimming that keeps more than this share of the area found no padding worth a hash.
@@ -192,8 +207,10 @@ class PartHashes:
 
 # What `fingerprint_image` computes, as the fingerprint cache knows it: bump it with any change
 # to a hash, a part or a size, or a cached fingerprint of the old kind is compared as if new
-# (tests/test_fingerprint_cache.py pins one picture's fingerprint per version).
-FINGERPRINT_VERSION = 1
+# (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
+# fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
+# an older one still compares, by the parts it has.
+FINGERPRINT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -220,9 +237,14 @@ class Fingerprint:
     # stored before these came lack them: they compare as whole pictures.
     regions: tuple[PartHashes, ...] = ()
     trimmed: tuple[PartHashes, PartHashes] | None = None
+    # Without a caption band (`_BAND`): the whole picture without its top, then without its
+    # bottom, plain then mirrored (4), then each part of `_REGIONS` without its top and without
+    # its bottom. Empty in fingerprints of a version before 3.
+    banded: tuple[PartHashes, ...] = ()
+    version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("regions", "trimmed")}
+        d = {k: v for k, v in asdict(self).items() if k not in ("regions", "trimmed", "banded")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -234,6 +256,8 @@ class Fingerprint:
             d["regions"] = [part.to_json() for part in self.regions]
         if self.trimmed:
             d["trimmed"] = [part.to_json() for part in self.trimmed]
+        if self.banded:
+            d["banded"] = [part.to_json() for part in self.banded]
         return d
 
     @classmethod
@@ -241,13 +265,14 @@ class Fingerprint:
         try:
             edges = {k: int(d[k], 16) for k in _EDGE_FIELDS if d.get(k) is not None}
             regions = tuple(PartHashes.from_json(r) for r in d.get("regions") or ())
+            banded = tuple(PartHashes.from_json(r) for r in d.get("banded") or ())
             trimmed = d.get("trimmed")
             if trimmed is not None:
                 plain, mirrored = trimmed
                 trimmed = (PartHashes.from_json(plain), PartHashes.from_json(mirrored))
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
-                       trimmed=trimmed)
+                       trimmed=trimmed, banded=banded, version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
 
@@ -294,34 +319,69 @@ def _whole_and_center(image: Image.Image, resample) -> tuple[np.ndarray, np.ndar
                        dtype=np.float64))
 
 
-def _part(gray: Image.Image, colour: Image.Image, box: tuple[int, int, int, int],
-          mirrored: bool = False, edges: Image.Image | None = None) -> PartHashes:
-    """The hashes of `box` of the drafted picture, as `fingerprint_image` takes the whole's;
-    `edges`, the whole's edge map at _EDGE_SIDE, spares taking a part's own."""
-    edge_box = None
-    if edges is None:
-        edges = _edges(colour.crop(box).resize((_EDGE_SIDE, _EDGE_SIDE), Image.Resampling.BOX))
-    else:
-        sx, sy = edges.width / gray.width, edges.height / gray.height
-        edge_box = (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
+def _packed(bits: np.ndarray) -> np.ndarray:
+    """Each row of 64 bits as one integer, the first bit highest (as `_bits_to_int`)."""
+    return np.packbits(bits.reshape(len(bits), 64), axis=1).view(">u8").ravel()
+
+
+def _phashes(grids: np.ndarray) -> np.ndarray:
+    """The plain pHash of each 32x32 grid of `grids` (as `_phash_pair`), in one go."""
+    low = (_DCT @ grids @ _DCT.T)[:, :_HASH_SIDE, :_HASH_SIDE].reshape(len(grids), -1)
+    return _packed(low > np.median(low[:, 1:], axis=1)[:, None])
+
+
+def _parts(gray: Image.Image, colour: Image.Image | None,
+           boxes: Iterable[tuple[tuple[float, float, float, float], bool]],
+           edges: Image.Image | None = None) -> tuple[PartHashes, ...]:
+    """The hashes of each (box, mirrored) of the drafted picture, as `fingerprint_image` takes
+    the whole's; `edges`, the whole's edge map at _EDGE_SIDE, spares taking each part's own
+    (`colour` is then unused). Hashed all at once: per part, numpy's calls cost more than
+    their sums."""
     size = (_DCT_SIZE, _DCT_SIZE)
-    gray32 = gray.resize(size, Image.Resampling.BILINEAR, box=box)
-    gray9x8 = gray.resize((_HASH_SIDE + 1, _HASH_SIDE), Image.Resampling.BILINEAR, box=box)
-    edge32 = edges.resize(size, Image.Resampling.BOX, box=edge_box)
-    if mirrored:
-        gray32, gray9x8, edge32 = (i.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-                                   for i in (gray32, gray9x8, edge32))
-    return PartHashes(_phash_pair(np.asarray(gray32, dtype=np.float64))[0],
-                      _dhash_pair(np.asarray(gray9x8, dtype=np.int16))[0],
-                      _phash_pair(np.asarray(edge32, dtype=np.float64))[0])
+    grays, steps, edge_grids = [], [], []
+    for box, mirrored in boxes:
+        part_edges, edge_box = edges, None
+        if edges is None:
+            part_edges = _edges(colour.crop(box).resize((_EDGE_SIDE, _EDGE_SIDE),
+                                                        Image.Resampling.BOX))
+        else:
+            sx, sy = edges.width / gray.width, edges.height / gray.height
+            edge_box = (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
+        grids = (gray.resize(size, Image.Resampling.BILINEAR, box=box),
+                 gray.resize((_HASH_SIDE + 1, _HASH_SIDE), Image.Resampling.BILINEAR, box=box),
+                 part_edges.resize(size, Image.Resampling.BOX, box=edge_box))
+        if mirrored:
+            grids = [i.transpose(Image.Transpose.FLIP_LEFT_RIGHT) for i in grids]
+        for target, grid, dtype in zip((grays, steps, edge_grids), grids,
+                                       (np.float64, np.int16, np.float64), strict=True):
+            target.append(np.asarray(grid, dtype=dtype))
+    if not grays:
+        return ()
+    steps = np.stack(steps)
+    return tuple(PartHashes(int(p), int(d), int(e)) for p, d, e in zip(
+        _phashes(np.stack(grays)), _packed(steps[:, :, 1:] > steps[:, :, :-1]),
+        _phashes(np.stack(edge_grids)), strict=True))
 
 
-def _regions(gray: Image.Image, colour: Image.Image, edges: Image.Image,
-             ) -> tuple[PartHashes, ...]:
+def _regions(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
     w, h = gray.size
-    return tuple(_part(gray, colour, (round(w * left), round(h * top), w - round(w * right),
-                                      h - round(h * bottom)), edges=edges)
-                 for left, top, right, bottom in _REGIONS)
+    return _parts(gray, None, (((round(w * left), round(h * top), w - round(w * right),
+                                 h - round(h * bottom)), False)
+                               for left, top, right, bottom in _REGIONS), edges)
+
+
+def _banded(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
+    """The `banded` hashes. Taken from the picture at the edge map's size (it is squeezed to
+    32x32 anyway): 40 parts of the drafted picture would cost as much as decoding it."""
+    small = gray.resize(edges.size, Image.Resampling.BOX)
+    w, h = small.size
+    boxes = [(w * left, h * top, w * (1 - right), h * (1 - bottom))
+             for left, top, right, bottom in ((0, 0, 0, 0), *_BANDED_REGIONS)]
+    cut = [((x0, y0 + (y1 - y0) * _BAND, x1, y1), (x0, y0, x1, y1 - (y1 - y0) * _BAND))
+           for x0, y0, x1, y1 in boxes]
+    return _parts(small, None, [*((box, mirrored) for mirrored in (False, True)
+                                  for box in cut[0]),
+                                *((box, False) for pair in cut[1:] for box in pair)], edges)
 
 
 def _trim_box(colour: Image.Image) -> tuple[int, int, int, int] | None:
@@ -372,10 +432,11 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     pc, pc_m = _phash_pair(center32)
     dh, dh_m = _dhash_pair(np.asarray(gray9x8, dtype=np.int16))
     box = _trim_box(colour)
-    trimmed = (_part(gray, colour, box), _part(gray, colour, box, mirrored=True)) if box else None
+    trimmed = _parts(gray, colour, ((box, False), (box, True))) if box else None
     return Fingerprint(sha256, width, height, ph, ph_m, pc, pc_m, dh, dh_m,
                        *_phash_pair(edge32), *_phash_pair(edge_center32),
-                       regions=_regions(gray, colour, edges), trimmed=trimmed)
+                       regions=_regions(gray, edges), trimmed=trimmed,
+                       banded=_banded(gray, edges))
 
 
 def fingerprint_bytes(data: bytes, name: str = "image") -> Fingerprint:
@@ -616,6 +677,14 @@ def _verdict(phash: int, dhash: int, edge: int | None, mirrored: bool) -> str:
     return "different"
 
 
+def _part_is_near(phash: int, dhash: int, edge: int) -> bool:
+    """The rule for a part: the edges alone (a recoloured copy), or both rules agreeing."""
+    part = THRESHOLDS["part"]
+    together = part["together"]
+    return edge <= part["edge"] or (phash + dhash <= together["phash+dhash"]
+                                    and edge <= together["edge"])
+
+
 def _crop_distance(old: tuple[int, int], full: int, center: int) -> int:
     """pHash distance allowing either picture to be a slightly cropped copy of the other;
     `old` is the reference's (whole, centre) hash."""
@@ -644,7 +713,6 @@ def _whole(f: Fingerprint, mirrored: bool) -> PartHashes | None:
 def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
     """`new` (as is and mirrored, whole and without its padding) against the parts of `old` a
     copy may have been cut to, and against `old` whole and without its padding."""
-    limit = THRESHOLDS["part"]
     olds = [*old.regions, *(old.trimmed[:1] if old.trimmed else ())]
     for mirrored in (False, True):
         whole, trimmed = _whole(new, mirrored), new.trimmed and new.trimmed[mirrored]
@@ -654,13 +722,17 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
             # usual rules) and cut
             pairs += [(part, trimmed, part is not None and i > 0)
                       for i, part in enumerate([_whole(old, False), *olds]) if part]
+        if new.banded and old.banded:  # without a caption band, at the top or the bottom
+            for side in (0, 1):
+                picture = new.banded[2 * mirrored + side]
+                pairs += [(part, picture, True)
+                          for part in (old.banded[side], *old.banded[4 + side::2])]
         for part, picture, strict in pairs:
             phash = _hamming(part.phash, picture.phash)
             dhash = _hamming(part.dhash, picture.dhash)
             edge = _hamming(part.edge, picture.edge)
             if strict:
-                near = phash + dhash <= limit["phash+dhash"] and edge <= limit["edge"]
-                verdict = "near-duplicate" if near else "different"
+                verdict = "near-duplicate" if _part_is_near(phash, dhash, edge) else "different"
             else:
                 verdict = _verdict(phash, dhash, edge, True)  # never "same": it was padded
             yield Comparison(verdict, phash, dhash, mirrored, edge)
