@@ -147,6 +147,8 @@ def _stack(*edits):
 # complainant finds next. Deterministic: the same picture always gives the same copy.
 STACKS = {
     "crop+mirror+hue+caption": _stack("crop-5%", "mirror", "hue-60", "caption"),
+    "crop-10%+mirror+hue180+caption": _stack(lambda im: _crop(im, 0.10), "mirror", "hue-180",
+                                             "caption"),
     "crop-corner+recolour+caption": _stack("crop-corner-15%", "tint-red", "caption-top"),
     "crop-left+mirror+hue180": _stack("crop-left-20%", "mirror", "hue-180"),
     "crop-15%+mirror+caption": _stack("crop-15%", "mirror", "caption"),
