@@ -1,7 +1,8 @@
 """The counter-notice draft on the case page, in real Chromium with the real agent, in English
 and Chinese: a photo whose original was sealed (locked vault, by the CLI) is cited by camera,
 capture time, SHA-256 and sealing time once the seller unlocks the vault, and not before; the
-odds and consequences are said in the seller's language above the letter. The case's bundle,
+odds and consequences are said in the seller's language above the letter; the address and
+phone entered under 'Signed by' fill the letter's gaps for them. The case's bundle,
 when the seller asks for it, carries that original and lists it in its report. Screenshots
 when IPRDESK_SHOTS names a folder."""
 
@@ -30,6 +31,7 @@ pytestmark = [pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai"),
               pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")]
 ODDS = {"en": "rarely succeeds", "zh_CN": "很少成功"}
 PROVENANCE = {"en": "Where the images come from", "zh_CN": "图片来源"}
+ADDRESS = "Room 1203, 88 Keyuan Road, Nanshan District, Shenzhen 518057, China"
 
 
 @pytest.fixture
@@ -95,6 +97,23 @@ def test_the_counter_notice_cites_the_sealed_original_once_unlocked(browser, lan
         assert "伪证" in explained and "送达" in explained
     draft.scroll_into_view_if_needed()
     keep_screenshot(page, f"counter-notice-{lang}")
+
+    # The address and phone entered under 'Signed by' fill the letter's two gaps.
+    signer = page.locator("#drafts form.signer")
+    expect(signer.locator("label", has=page.locator("input[name=address]"))).to_contain_text(
+        words(lang, "caseSignerAddress"))
+    signer.locator("input[name=address]").fill(ADDRESS)
+    signer.locator("input[name=phone]").fill("+86 755 8888 1234")
+    signer.locator("button[type=submit]").click()
+    draft = page.locator("#drafts details.draft[data-draft='counter_notice']")
+    expect(draft.locator("pre.body")).to_contain_text(f"Postal address: {ADDRESS}.")
+    draft.locator("summary").click()
+    expect(draft.locator("pre.body mark.gap")).to_have_count(1)  # the name is still unset
+    assert "Telephone: +86 755 8888 1234." in draft.locator("pre.body").inner_text()
+    expect(page.locator("#drafts form.signer input[name=phone]")).to_have_value(
+        "+86 755 8888 1234")
+    page.locator("#drafts form.signer").scroll_into_view_if_needed()
+    keep_screenshot(page, f"signer-{lang}")
 
     # The bundle, with what proves the images' provenance: the original, listed in the report.
     page.check("#bundle input[name=provenance]")

@@ -126,10 +126,19 @@ async def test_drafts_are_signed_with_the_seller_settings(agent, home):
     assert (await (await agent.get("/v1/seller")).json())["company"] == "Example Co."
     r = await agent.post("/v1/seller", json={"nickname": "x"})
     assert r.status == 400
+    r = await agent.post("/v1/seller", json={"address": "88 Keyuan Road, Shenzhen",
+                                             "phone": "+86 755 8888 1234"})
+    assert (await r.json())["phone"] == "+86 755 8888 1234"
+    r = await agent.post("/v1/seller", json={"phone": "ask Li"},
+                         headers={"Accept-Language": "zh-CN"})
+    error = (await r.json())["error"]
+    assert r.status == 400 and error["key"] == "error.config.seller_phone"
+    assert "不是电话号码" in error["message"]
     case = await new_case(agent)
     body = await (await agent.get(f"/v1/cases/{case['id']}/drafts")).json()
     assert body["drafts"][0]["body"].endswith(
         "Sincerely,\nLi Wei\nExample Co.\nJoom store ID 5f1a2b3c4d5e")
+    assert "Telephone: +86 755 8888 1234." in body["drafts"][2]["body"]
 
 
 async def test_preflight_without_documents(agent):

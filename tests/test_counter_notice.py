@@ -120,7 +120,7 @@ def test_a_sealed_original_of_the_complained_image_is_cited_in_full(vault_home, 
     assert f"SHA-256 hash is {document.sha256};" in body
     sealed_at = timeutil.shown(document.sealed_at, "en", zone=UTC)
     assert f"sealed in my encrypted, tamper-evident evidence vault on {sealed_at}" in body
-    # What iprdesk does not keep is always left to the seller: the address and phone.
+    # The address and phone are left to the seller while the settings hold none.
     assert [g["checks"] for g in d["gaps"]] == [[], []]
     assert "your full postal address" in d["gaps"][0]["text"]
     assert "您的电话号码" in d["gaps"][1]["explain"]["zh_CN"]

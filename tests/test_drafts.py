@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from iprdesk.casework import case_provenance, cases, drafts, preflight
 from iprdesk.cli import main
-from iprdesk.config import Config
+from iprdesk.config import SELLER_FIELDS, Config
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.text import shared_data
 from tests.pdfs import AGREEMENT, PAYMENT, text_pdf
@@ -69,18 +69,20 @@ def test_every_fact_sentence_names_known_checks():
         for p in template["paragraphs"]:
             for s in p.get("sentences", []):
                 assert set(s.get("requires", [])) <= set(preflight.CHECK_IDS)
-                assert ("gap" in s) == ("requires" in s)
+                assert ("gap" in s) == ("requires" in s or "setting" in s)
+                assert s.get("setting", "name") in SELLER_FIELDS
             for s in p.get("originals", []):  # the facts of each sealed original
                 assert set(s.get("requires", [])) <= set(case_provenance.ORIGINAL_FACTS)
                 assert ("gap" in s) == ("requires" in s)
 
 
-def always_asked(name: str) -> int:
-    """The gaps a draft has whatever the checks say: what iprdesk keeps no record of (the
-    seller's address for a counter-notice: `ask`), and the evidence of sealed originals when
-    none is given (casework/case_provenance.py; tests/test_counter_notice.py)."""
+def always_asked(name: str, seller: dict = SELLER) -> int:
+    """The gaps a draft has whatever the checks say: the seller's details it states that are
+    not set (the address and phone of a counter-notice: `setting`), and the evidence of sealed
+    originals when none is given (casework/case_provenance.py; tests/test_counter_notice.py)."""
     paragraphs = shared_data.load("drafts.json")["drafts"][name]["paragraphs"]
-    return sum(1 for p in paragraphs for s in p.get("sentences", []) if "ask" in s) + sum(
+    return sum(1 for p in paragraphs for s in p.get("sentences", [])
+               if "setting" in s and not seller.get(s["setting"])) + sum(
         1 for p in paragraphs if "originals" in p)
 
 
@@ -151,6 +153,38 @@ def test_no_seller_name_is_a_gap_saying_how_to_set_it(case, name):
     assert draft["body"].endswith("Joom store ID 5f1a2b3c4d5e")
 
 
+ADDRESS = "Room 1203, 88 Keyuan Road, Nanshan District, Shenzhen 518057, China"
+CONTACT = {**SELLER, "address": ADDRESS, "phone": "+86 755 8888 1234"}
+
+
+def test_a_counter_notice_gives_the_address_and_phone_set(case):
+    draft = drafts.render(case, "counter_notice", checks(), CONTACT, T0)
+    assert ("My contact details: Postal address: Room 1203, 88 Keyuan Road, Nanshan District, "
+            "Shenzhen 518057, China. Telephone: +86 755 8888 1234.") in draft["body"]
+    assert "TO COMPLETE: your" not in draft["body"]
+    assert len(draft["gaps"]) == always_asked("counter_notice", CONTACT) == 1  # the originals
+    for other in ("settlement_intent", "joom_support"):  # only the counter-notice gives them
+        assert ADDRESS not in drafts.render(case, other, checks(), CONTACT, T0)["body"]
+
+
+@pytest.mark.parametrize(("audience", "where", "zh_where"), [
+    ("cli", "`iprdesk seller set --phone NUMBER`", "`iprdesk seller set --phone NUMBER`"),
+    ("browser", "'Signed by'", "“署名”")])
+def test_an_unset_address_or_phone_is_a_marked_gap_saying_where_to_set_it(
+        case, audience, where, zh_where):
+    draft = drafts.render(case, "counter_notice", checks(), {**CONTACT, "phone": ""}, T0,
+                          audience=audience)
+    assert "Postal address: Room 1203" in draft["body"] and "Telephone:" not in draft["body"]
+    [gap] = [g for g in draft["gaps"] if "telephone" in g["text"]]
+    assert gap["text"].startswith("[TO COMPLETE: your telephone number") and gap["checks"] == []
+    assert gap["text"] in draft["body"] and where in gap["text"]
+    assert "您的电话号码" in gap["explain"]["zh_CN"] and zh_where in gap["explain"]["zh_CN"]
+    assert not draft["complete"]
+    draft = drafts.render(case, "counter_notice", checks(), {"name": "Li Wei"}, T0)
+    assert [g["text"].split(" - ")[0] for g in draft["gaps"][1:]] == [
+        "[TO COMPLETE: your full postal address", "[TO COMPLETE: your telephone number"]
+
+
 def test_drafts_read_the_real_preflight(case, home):
     """End to end: the agreement and slip pass their checks, the images and URLs were never
     checked, so the letter says what the documents show and leaves gaps for the rest."""
@@ -211,7 +245,18 @@ def test_seller_settings(home):
     r = CliRunner().invoke(main, ["--lang", "zh_CN", "seller", "set", "--name", "Li Wei"])
     assert r.exit_code == 0, r.output
     assert "已保存" in r.output and "Saved" not in r.output
-    assert Config.load(home).seller() == {"name": "Li Wei", "company": "", "store": "Bright"}
+    assert Config.load(home).seller() == {"name": "Li Wei", "company": "", "store": "Bright",
+                                          "address": "", "phone": ""}
+    r = CliRunner().invoke(main, ["seller", "set", "--address", " 88 Keyuan Road, Shenzhen ",
+                                  "--phone", "+86 (755) 8888-1234"])
+    assert r.exit_code == 0, r.output
+    assert Config.load(home).seller_address == "88 Keyuan Road, Shenzhen"
+    r = CliRunner().invoke(main, ["seller", "show"])
+    assert "Postal address: 88 Keyuan Road, Shenzhen" in r.output
+    assert "Telephone: +86 (755) 8888-1234" in r.output
+    r = CliRunner().invoke(main, ["--lang", "zh_CN", "seller", "set", "--phone", "call me"])
+    assert r.exit_code == 1 and "“call me”不是电话号码" in r.output
+    assert Config.load(home).seller_phone == "+86 (755) 8888-1234"  # unchanged
     r = CliRunner().invoke(main, ["seller", "set", "--store", ""])
     assert Config.load(home).seller()["store"] == "" and Config.load(home).seller_name
     r = CliRunner().invoke(main, ["seller", "show", "--json"])

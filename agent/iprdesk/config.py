@@ -5,6 +5,7 @@ known here are accepted: a typo is an error, not a silently ignored setting.
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -12,8 +13,11 @@ from iprdesk.atomic import atomic_write_json
 from iprdesk.errors import BadInput
 
 DEFAULT_PORT = 17321
-SELLER_FIELDS = ("name", "company", "store")
+# The name, company and store sign the letters; the address and phone a counter-notice must give.
+SELLER_FIELDS = ("name", "company", "store", "address", "phone")
 MAX_SELLER_FIELD = 200
+# A telephone number as people write it: digits with +, spaces, dashes, dots, brackets, "ext".
+PHONE = re.compile(r"\+?[0-9(][0-9 ()./-]{4,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?", re.IGNORECASE)
 
 
 @dataclass
@@ -34,6 +38,8 @@ class Config:
     seller_name: str = ""
     seller_company: str = ""
     seller_store: str = ""
+    seller_address: str = ""
+    seller_phone: str = ""
     # The upload guard and the watched folders seal each photo's original (its camera, capture
     # time: the proof it is the seller's own) into the vault before cleaning it.
     seal_originals: bool = True
@@ -70,6 +76,8 @@ class Config:
             if not isinstance(value, str) or len(value) > MAX_SELLER_FIELD or "\n" in value:
                 raise BadInput(key="error.config.seller_field_too_long",
                                params={"key": key, "max_chars": MAX_SELLER_FIELD})
+            if key == "phone" and value.strip() and not PHONE.fullmatch(value.strip()):
+                raise BadInput(key="error.config.seller_phone", params={"phone": value.strip()})
             setattr(self, f"seller_{key}", value.strip())
 
     def save(self, home: Path) -> None:

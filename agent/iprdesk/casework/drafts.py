@@ -14,6 +14,7 @@ what to write and why iprdesk could not confirm it.
 from datetime import datetime
 
 from iprdesk.casework import cases
+from iprdesk.config import SELLER_FIELDS
 from iprdesk.errors import NotFound
 from iprdesk.text import i18n, shared_data
 from iprdesk.timeutil import local, parse_time, utc_now
@@ -60,11 +61,13 @@ def _gap(data: dict, what: dict, reason: dict, checks: list[str]) -> dict:
 def _check_gap(data: dict, sentence: dict, values: dict, results: dict,
                reasons: dict) -> dict | None:
     """None when every check behind the sentence passed, else its gap (`reasons`: the gap
-    reason texts by status). A sentence that `ask`s is always a gap: iprdesk keeps no such
-    fact."""
-    if "ask" in sentence:
-        ask = sentence["ask"]
-        return _gap(data, ask["what"], ask["reason"], [])
+    reason texts by status). A sentence stating a seller's `setting` (the address, the phone)
+    is a gap while it is not set, saying where to set it (values["audience"])."""
+    if "setting" in sentence:
+        if values[f"seller_{sentence['setting']}"]:
+            return None
+        reason = sentence["reason_browser" if values["audience"] == "browser" else "reason"]
+        return _gap(data, sentence["gap"], reason, [])
     failing = [results[cid] for cid in sentence.get("requires", ())
                if results[cid].status != "pass"]
     if not failing:
@@ -147,6 +150,8 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
     results = {c.id: c for c in checks}
     template, values = templates[name], facts(case, now)
     values["signature"], signature_gap = signature(data, case, seller or {}, audience)
+    values.update({f"seller_{key}": (seller or {}).get(key) or "" for key in SELLER_FIELDS},
+                  audience=audience)
     paragraphs = []
     for p in template["paragraphs"]:
         if "originals" in p:

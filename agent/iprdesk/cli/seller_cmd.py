@@ -1,4 +1,5 @@
-"""`iprdesk seller`: who signs the drafted letters (the seller's name, company and store)."""
+"""`iprdesk seller`: who signs the drafted letters (the seller's name, company and store), and
+the address and telephone number a counter-notice gives."""
 
 import click
 
@@ -8,7 +9,7 @@ from iprdesk.config import SELLER_FIELDS, Config
 
 @click.group("seller")
 def seller():
-    """Who signs the drafted letters: your name, company and store name."""
+    """Who signs the drafted letters: your name, company, store name, address and phone."""
 
 
 @seller.command("show")
@@ -29,14 +30,20 @@ def seller_show(as_json, home):
 @click.option("--name", help="Your full name, as it signs the letters.")
 @click.option("--company", help="Your company's registered name (empty to clear).")
 @click.option("--store", help="Your store's name on Joom (empty to clear).")
+@click.option("--address", help="Your postal address, in English on one line, for the "
+              "counter-notice (empty to clear).")
+@click.option("--phone", help="Your telephone number with its country code, for the "
+              "counter-notice (empty to clear).")
 @home_option
-def seller_set(name, company, store, home):
+def seller_set(name, company, store, address, phone, home):
     """Set the seller's details; the options not given stay as they are."""
-    if name is None and company is None and store is None:
+    values = {"name": name, "company": company, "store": store, "address": address,
+              "phone": phone}
+    if all(value is None for value in values.values()):
         raise click.UsageError(text("seller.need_one"))
     home = home_path(home)
     config = Config.load(home)
-    config.set_seller(name=name, company=company, store=store)
+    config.set_seller(**values)
     config.save(home)
     click.echo(text("seller.saved"))
 

@@ -1,14 +1,17 @@
 // The case's drafted letters: a fact is stated only where its check passed, the gaps marked.
-// Above them, who signs them (the seller's name, company and store name), set right here.
+// Above them, who signs them (the seller's name, company and store name) and the address and
+// phone a counter-notice gives, set right here.
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 import { renderDraft } from "../../lib/draft-view.js";
 
-const SIGNER = [["name", "caseSignerName"], ["company", "caseSignerCompany"], ["store", "caseSignerStore"]];
+const SIGNER = [["name", "caseSignerName"], ["company", "caseSignerCompany"], ["store", "caseSignerStore"],
+  ["address", "caseSignerAddress", "wide"], ["phone", "caseSignerPhone"]];
 
 function signerForm(seller, { signal, refresh }) {
-  const inputs = Object.fromEntries(SIGNER.map(([key, label]) => [key, el("input", {
-    type: "text", name: key, value: seller[key] || "", maxLength: 200, ariaLabel: t(label) })]));
+  const inputs = Object.fromEntries(SIGNER.map(([key, label, size = ""]) => [key, el("input", {
+    type: key === "phone" ? "tel" : "text", name: key, value: seller[key] || "", maxLength: 200,
+    ariaLabel: t(label), className: size })]));
   const message = el("span", { className: "message", role: "status" });
   const form = el("form", { className: "signer" },
     el("div", { className: "what", textContent: t("caseSignedBy") }),
