@@ -5,11 +5,14 @@ opened at an image sets where it came from; a
 licence attached (with the vault locked) is sealed into the vault, listed with its hash and
 checked at once, each finding with the sentence that decided it and what to check by hand;
 checking it again from the vault needs the vault unlocked; the options page switches the
-sealing of originals, on by default."""
+sealing of originals, on by default. The catalogue audit reads folders, or a store's Merchant
+API catalogue with the token the desk keeps (a local Merchant API serving its images)."""
 
 import hashlib
+import http.server
 import json
 import os
+import threading
 
 import pytest
 from bench.imagegen import jpeg, product_photo
@@ -235,4 +238,82 @@ def test_the_desk_audits_catalogue_folders_with_a_progress_bar(browser, request,
     row = desk.locator(f"#provenance li.prov-row[data-image='{sha}']")
     expect(row.locator(".prov-name")).to_have_text("new.jpg")
     expect(row.locator("form.prov-editor")).to_be_visible()
+    desk.close()
+
+
+class MerchantApiAndImages(http.server.ThreadingHTTPServer):
+    """The Merchant API of one store (products/multi, its bearer token checked) and the
+    images its products show, on one loopback port."""
+
+    def __init__(self, token: str, images: dict[str, bytes]):
+        self.token, self.images = token, images
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(handler):
+                path = handler.path.split("?")[0]
+                if path == "/api/v3/products/multi":
+                    if handler.headers.get("Authorization") != f"Bearer {self.token}":
+                        return handler.send_error(401)
+                    base = f"http://127.0.0.1:{self.server_port}/img/"
+                    items = [{"id": f"p-{name}", "name": name, "mainImage": {"url": base + name}}
+                             for name in self.images]
+                    body, kind = json.dumps({"data": {"items": items}, "paging": {}}).encode(), \
+                        "application/json"
+                elif path.removeprefix("/img/") in self.images:
+                    body, kind = self.images[path.removeprefix("/img/")], "image/jpeg"
+                else:
+                    return handler.send_error(404)
+                handler.send_response(200)
+                handler.send_header("Content-Type", kind)
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                handler.wfile.write(body)
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+def test_the_desk_keeps_a_store_and_audits_its_merchant_api_catalogue(browser, request, tmp_path):
+    lang = lang_of(request)
+    token = f"tok-e2e-{lang}-" + "9" * 24
+    own, new = jpeg(product_photo(41, (120, 120))), jpeg(product_photo(42, (120, 120)))
+    server = MerchantApiAndImages(token, {"own.jpg": own, "new.jpg": new})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    request.addfinalizer(server.shutdown)
+    config = Config.load(browser.home)
+    config.merchant_api_url = f"http://127.0.0.1:{server.server_port}/api/v3"
+    config.save(browser.home)
+    (tmp_path / "own.jpg").write_bytes(own)
+    iprdesk("provenance", "set", str(tmp_path / "own.jpg"), "--origin", "own_photo",
+            home=browser.home)
+
+    desk = browser.open_extension_page("desk/desk.html#provenance-audit")
+    section = desk.locator("#provenance-audit")
+    expect(section.locator("#audit-stores")).to_have_text(words(lang, "deskStoresNone"))
+    section.locator("#store-name").fill("Bright Home")
+    section.locator("#store-token").fill(token)
+    section.locator("#store-form button[type=submit]").click()
+    expect(section.locator("#audit-stores li .store-name")).to_have_text(["Bright Home"])
+    expect(section.locator("#store-token")).to_have_value("")
+    section.locator("#audit-catalogue").click()
+    expect(section.locator("#audit-summary")).to_have_text(
+        words(lang, "deskAuditSummary", "2", "1").replace("{image|images}", "images"))
+    listed = section.locator("#audit-images li")
+    expect(listed).to_have_count(1)
+    expect(listed.locator(".where")).to_have_text(words(lang, "deskAuditWhere", "Bright Home",
+                                                        "p-new.jpg"))
+    expect(listed.locator(".url")).to_have_text(
+        f"http://127.0.0.1:{server.server_port}/img/new.jpg")
+    expect(listed.locator(".verdict")).to_have_text(words(lang, "deskAuditNoRecord"))
+    assert token not in desk.content()
+    keep_screenshot(desk, f"desk-audit-catalogue-{lang}")
+
+    # The image found leads to its record, named after its URL's file.
+    listed.locator("button.open-record").click()
+    row = desk.locator(f"#provenance li.prov-row[data-image='{hashlib.sha256(new).hexdigest()}']")
+    expect(row.locator(".prov-name")).to_have_text("new.jpg")
+    section.locator("#audit-stores li button.forget").click()
+    expect(section.locator("#audit-stores")).to_have_text(words(lang, "deskStoresNone"))
     desk.close()

@@ -6,55 +6,11 @@ import logging
 import time
 
 import pytest
-from aiohttp import web
 from click.testing import CliRunner
 
 from iprdesk.cli import main
 from iprdesk.merchant import api as merchantapi
-
-TOKEN = "tok_" + "s3cr3t" * 6
-PRODUCTS = 1203  # three pages of 500
-
-
-def product(i: int) -> dict:
-    cdn = "https://img.joomcdn.net/"
-    return {
-        "id": f"p{i:05d}", "name": f"Product {i}",
-        "mainImage": {"url": f"{cdn}{i:040x}_original.jpeg"},
-        "extraImages": [f"{cdn}{i + 10**6:040x}_original.jpeg"],
-        "variants": [{"id": f"v{i}", "mainImage": {"processed": [
-            {"url": f"{cdn}{i + 2 * 10**6:040x}_1024_1024.jpeg", "width": 1024}]}},
-            {"id": f"v{i}b", "mainImage": None}],
-    }
-
-
-class MockMerchantApi:
-    """Pages of 500, rate-limit headers, one 429 with Retry-After, a bearer token check."""
-
-    def __init__(self, next_link=None):
-        self.calls = []
-        self.next_link = next_link
-        self.app = web.Application()
-        self.app.router.add_get("/api/v3/products/multi", self.multi)
-
-    async def multi(self, request: web.Request) -> web.Response:
-        self.calls.append(dict(request.query))
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return web.json_response({"code": "unauthorized"}, status=401)
-        if len(self.calls) == 2:  # the second request is throttled once
-            return web.json_response({"code": "rate_limit"}, status=429,
-                                     headers={"Retry-After": "1"})
-        start = int(request.query.get("pageToken", "0"))
-        limit = int(request.query["limit"])
-        items = [product(i) for i in range(start, min(start + limit, PRODUCTS))]
-        paging = {}
-        if start + limit < PRODUCTS:
-            paging["next"] = self.next_link or (
-                f"/api/v3/products/multi?limit={limit}&pageToken={start + limit}")
-        return web.json_response({"code": 0, "data": {"items": items}, "paging": paging},
-                                 headers={"X-RateLimit-Limit": "50",
-                                          "X-RateLimit-Remaining": "0" if start == 500 else "40",
-                                          "X-RateLimit-Reset": "1"})
+from tests.merchant_mock import PRODUCTS, TOKEN, MockMerchantApi
 
 
 @pytest.fixture

@@ -43,6 +43,9 @@ class Config:
     # The upload guard and the watched folders seal each photo's original (its camera, capture
     # time: the proof it is the seller's own) into the vault before cleaning it.
     seal_originals: bool = True
+    # The Joom Merchant API the catalogue audit reads, "" for Joom's own (merchant/api.py);
+    # the stores' tokens are kept apart (merchant/stores.py).
+    merchant_api_url: str = ""
 
     @classmethod
     def load(cls, home: Path) -> "Config":

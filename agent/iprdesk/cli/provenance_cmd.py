@@ -1,6 +1,7 @@
 """`iprdesk provenance`: where each product image came from, the documents behind it, and the
 licence check (thin over iprdesk.provenance)."""
 
+import asyncio
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from iprdesk.cli.common import (
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
-from iprdesk.provenance import audit, evidence, licence
+from iprdesk.provenance import audit, catalogue, evidence, licence
 from iprdesk.provenance.records import ORIGINS, ROLES, ProvenanceStore, checked_sha256, image_sha256
 from iprdesk.vault import Vault
 
@@ -219,36 +220,56 @@ def list_cmd(product, case_ref, as_json, home):
 
 
 @provenance.command("audit")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True),
-                metavar="DIR...")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True), metavar="[DIR...]")
+@click.option("--catalogue", "catalogue_flag", is_flag=True,
+              help="Audit the Merchant API catalogue of the stores kept by "
+                   "`iprdesk catalog store-add` instead of folders.")
+@click.option("--store", "store_names", multiple=True, metavar="NAME",
+              help="With --catalogue: only this store (repeat for more); all by default.")
 @passphrase_file_option
 @json_option
 @home_option
-def audit_cmd(folders, passphrase_file, as_json, home):
-    """List every image in DIR (sub-folders too) without a provenance record, or whose
-    record's licence fails the licence check (read from the vault when a passphrase is given
-    by --passphrase-file or $IPRDESK_PASSPHRASE; else those licences are left unchecked).
+def audit_cmd(folders, catalogue_flag, store_names, passphrase_file, as_json, home):
+    """List every image in DIR (sub-folders too), or with --catalogue every image of the
+    stores' products, without a provenance record, or whose record's licence fails the
+    licence check (read from the vault when a passphrase is given by --passphrase-file or
+    $IPRDESK_PASSPHRASE; else those licences are left unchecked).
     Exit 1 when any image has no record or a failing licence."""
+    if bool(folders) == catalogue_flag:
+        raise click.UsageError(text("provenance.audit.folders_or_catalogue"))
     home = home_path(home)
-    paths = [p for folder in folders for p in similar.image_files(folder)]
     vault = None
     if Vault.exists(home):
         passphrase = vault_passphrase(passphrase_file, required=False, prompt=False)
         if passphrase is not None:
             vault = Vault.open(home)
             vault.unlock(passphrase)
-    with click.progressbar(length=len(paths), label=text("provenance.audit.checking"),
+    verdict_of = audit.judge(home, vault=vault, seller=Config.load(home).seller(),
+                             today=_today())
+    if catalogue_flag:
+        stores = catalogue.stores_to_audit(home, Config.load(home).merchant_api_url,
+                                           list(store_names) or None)
+        listed = asyncio.run(catalogue.list_images(stores))
+    else:
+        listed = [p for folder in folders for p in similar.image_files(folder)]
+    with click.progressbar(length=len(listed), label=text("provenance.audit.checking"),
                            file=click.get_text_stream("stderr"),
                            hidden=not stderr_is_terminal() or as_json) as bar:
-        found = audit.audit(home, paths, vault=vault, seller=Config.load(home).seller(),
-                            today=_today(), on_done=lambda: bar.update(1))
+        if catalogue_flag:
+            found = asyncio.run(catalogue.audit_listed(listed, verdict_of,
+                                                       on_done=lambda: bar.update(1)))
+        else:
+            found = audit.audit(listed, verdict_of, on_done=lambda: bar.update(1))
     failing = [a for a in found if a.verdict in audit.FAILING]
     if as_json:
         echo_json({"checked": len(found), "images": [a.to_dict() for a in found]})
     else:
         for item in found:
             if item.verdict != "recorded":
-                click.echo(text(f"provenance.audit.{item.verdict}", path=printable(item.path)))
+                where = printable(item.path) if item.path else text(
+                    "provenance.audit.where", store=item.store, product=item.product,
+                    url=item.url)
+                click.echo(text(f"provenance.audit.{item.verdict}", path=where))
         click.echo(text("provenance.audit.summary", count=len(found), failing=len(failing)))
     raise SystemExit(1 if failing else 0)
 

@@ -24,22 +24,52 @@ FAILING = frozenset({"no_record", "licence_fail"})
 
 @dataclass
 class Audited:
-    path: Path
+    """One image's verdict: a file of a catalogue folder (`path`), or an image of a store's
+    Merchant API catalogue (`store`, `product` and its `name`, `url`)."""
+    path: Path | None
     verdict: str
     image: str | None = None  # its SHA-256
     origin: str | None = None
+    store: str | None = None
+    product: str | None = None
+    name: str | None = None
+    url: str | None = None
 
     def to_dict(self) -> dict:
-        return {"path": str(self.path), "verdict": self.verdict, "image": self.image,
-                "origin": self.origin}
+        return {"path": None if self.path is None else str(self.path), "verdict": self.verdict,
+                "image": self.image, "origin": self.origin, "store": self.store,
+                "product": self.product, "name": self.name, "url": self.url}
 
 
-def audit(home: Path, paths: list[Path], *, vault: Vault | None, seller: dict, today: date,
-          on_done: Callable[[], None] = lambda: None) -> list[Audited]:
-    """Each image's verdict. A record's licence is checked when the vault is unlocked (each
-    licence once); locked, it is `licence_locked`, never taken as good."""
+def judge(home: Path, *, vault: Vault | None, seller: dict,
+          today: date) -> Callable[[str], tuple[str, str | None]]:
+    """The verdict and origin of an image by its SHA-256, over the records as they are now.
+    A record's licence is checked when the vault is unlocked (each licence once); locked, it
+    is `licence_locked`, never taken as good."""
     lookup = ProvenanceStore(home).lookup()
     checked: dict[str, str] = {}
+
+    def verdict_of(sha: str) -> tuple[str, str | None]:
+        record = lookup(sha)
+        licences = record.documents.get("licence") if record else None
+        if record is None:
+            return "no_record", None
+        if not licences:
+            return "recorded", record.origin
+        if vault is None or not vault.unlocked:
+            return "licence_locked", record.origin
+        item = licences[-1].item
+        if item not in checked:
+            status = evidence.licence_check(vault, record, seller, today).status
+            checked[item] = {"pass": "recorded", "fail": "licence_fail"}.get(
+                status, "licence_unknown")
+        return checked[item], record.origin
+    return verdict_of
+
+
+def audit(paths: list[Path], verdict_of: Callable[[str], tuple[str, str | None]],
+          *, on_done: Callable[[], None] = lambda: None) -> list[Audited]:
+    """Each image file's verdict (verdict_of: `judge`)."""
     found = []
     for path in paths:
         try:
@@ -48,22 +78,8 @@ def audit(home: Path, paths: list[Path], *, vault: Vault | None, seller: dict, t
             found.append(Audited(path, "unreadable"))
             on_done()
             continue
-        record = lookup(sha)
-        licences = record.documents.get("licence") if record else None
-        if record is None:
-            verdict = "no_record"
-        elif not licences:
-            verdict = "recorded"
-        elif vault is None or not vault.unlocked:
-            verdict = "licence_locked"
-        else:
-            item = licences[-1].item
-            if item not in checked:
-                status = evidence.licence_check(vault, record, seller, today).status
-                checked[item] = {"pass": "recorded", "fail": "licence_fail"}.get(
-                    status, "licence_unknown")
-            verdict = checked[item]
-        found.append(Audited(path, verdict, sha, record.origin if record else None))
+        verdict, origin = verdict_of(sha)
+        found.append(Audited(path, verdict, sha, origin))
         on_done()
     return found
 
@@ -89,9 +105,10 @@ def folders_of(values) -> list[Path]:
 
 @dataclass
 class Job:
-    """One audit of catalogue folders, run in a thread: `total` is known once the folders are
-    listed, `done` counts the images judged so far."""
-    folders: list[Path]
+    """One audit, of catalogue folders or of the stores' Merchant API catalogue, run in a
+    thread: `total` is known once the images are listed, `done` counts those judged so far."""
+    folders: list[Path] = field(default_factory=list)
+    stores: list[str] = field(default_factory=list)
     started_at: str = field(default_factory=lambda: timeutil.iso(timeutil.utc_now()))
     state: str = "listing"  # listing, checking, done, failed
     total: int | None = None
@@ -108,17 +125,19 @@ class Job:
     def stop(self) -> None:
         self._stop.set()
 
-    def run(self, home: Path, *, vault: Vault | None, seller: dict, today: date) -> None:
-        """The whole audit (blocking): what it found, or the error that ended it."""
-        def one_more():
-            self.done += 1
-            if self._stop.is_set():
-                raise Stopped
+    def listed(self, total: int) -> None:
+        self.total, self.state = total, "checking"
+
+    def one_more(self) -> None:
+        self.done += 1
+        if self._stop.is_set():
+            raise Stopped
+
+    def run(self, work: Callable[["Job"], list[Audited]]) -> None:
+        """The whole audit (blocking): `work` lists the images (`listed`) and judges each
+        (`one_more`); what it found, or the error that ended it."""
         try:
-            paths = [p for folder in self.folders for p in similar.image_files(folder)]
-            self.total, self.state = len(paths), "checking"
-            self.found = audit(home, paths, vault=vault, seller=seller, today=today,
-                               on_done=one_more)
+            self.found = work(self)
             self.state = "done"
         except Stopped:
             self.state = "failed"
@@ -135,9 +154,19 @@ class Job:
         for item in self.found:
             counts[item.verdict] += 1
         return {"state": self.state, "folders": [str(f) for f in self.folders],
+                "stores": self.stores,
                 "total": self.total, "done": self.done, "started_at": self.started_at,
                 "finished_at": self.finished_at, "counts": counts,
                 "failing": sum(counts[v] for v in FAILING),
                 "images": [a.to_dict() for a in self.found if a.verdict != "recorded"],
                 "error": None if self.error is None else {
                     "code": self.error.code, "message": self.error.text(lang)}}
+
+
+def audit_folders(home: Path, job: Job, *, vault: Vault | None, seller: dict,
+                  today: date) -> list[Audited]:
+    """The work of a Job over its catalogue folders."""
+    paths = [p for folder in job.folders for p in similar.image_files(folder)]
+    job.listed(len(paths))
+    return audit(paths, judge(home, vault=vault, seller=seller, today=today),
+                 on_done=job.one_more)

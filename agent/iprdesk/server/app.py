@@ -80,7 +80,7 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
             holds=Holds(auth, managed=managed, watching=bool(config.watch),
                         grace_seconds=grace_seconds),
             originals=sealer,
-            audits=ProvenanceAudits(home),
+            audits=ProvenanceAudits(),
         ),
         clock=Clock.from_environment(),
     )

@@ -159,18 +159,16 @@ class OriginalSealer:
 class ProvenanceAudits:
     """The catalogue audit by provenance (provenance/audit.py), one at a time, in a thread of
     its own (it reads every image of the folders); the desk follows `job` for its progress."""
-    home: Path
     job: audit.Job | None = None
     _task: asyncio.Task | None = None
 
-    def begin(self, folders: list[Path], **facts) -> audit.Job:
-        """Start auditing `folders`; `facts`: the vault (None: locked), seller and today."""
+    def begin(self, job: audit.Job, work: Callable[[audit.Job], list]) -> audit.Job:
+        """Start `job` doing `work` (audit.audit_folders, catalogue.audit_stores)."""
         if self.job is not None and self.job.running:
             raise Conflict(key="provenance.audit.running")
-        self.job = audit.Job(folders)
-        self._task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(self.job.run, self.home, **facts))
-        return self.job
+        self.job = job
+        self._task = asyncio.get_running_loop().create_task(asyncio.to_thread(job.run, work))
+        return job
 
     async def start(self) -> None:
         pass

@@ -52,14 +52,31 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.request(`${image(sha256)}/licence`, { timeoutMs: 60000 });
   },
-  // The catalogue audit: its progress and findings; started on the folders given.
+  // The catalogue audit: its progress and findings; started on the folders given, or with
+  // `catalogue` on the Merchant API catalogue of the stores kept.
   "provenance.audit": (_m, sender) => {
     requireExtensionPage(sender);
     return agent.request("/v1/provenance/audit");
   },
-  "provenance.startAudit": ({ folders }, sender) => {
+  "provenance.startAudit": ({ folders, catalogue }, sender) => {
     requireExtensionPage(sender);
-    return agent.request("/v1/provenance/audit", { method: "POST", json: { folders } });
+    return agent.request("/v1/provenance/audit", { method: "POST",
+      json: catalogue === true ? { catalogue: true } : { folders } });
+  },
+  // The stores whose catalogue the audit reads: names only; a token goes to the agent in the
+  // request body and never comes back.
+  "seller.stores": (_m, sender) => {
+    requireExtensionPage(sender);
+    return agent.request("/v1/seller/stores");
+  },
+  "seller.keepStore": ({ name, token }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`/v1/seller/stores/${encodeURIComponent(String(name ?? ""))}`,
+                         { method: "PUT", json: { token: String(token ?? "") } });
+  },
+  "seller.forgetStore": ({ name }, sender) => {
+    requireExtensionPage(sender);
+    return agent.request(`/v1/seller/stores/${encodeURIComponent(String(name ?? ""))}`, { method: "DELETE" });
   },
   // For the product page's overlay: which of these images have a record, and their origin.
   "provenance.known": async ({ hashes }) => {

@@ -9,7 +9,7 @@ from iprdesk import timeutil
 from iprdesk.casework.cases import CaseStore
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
-from iprdesk.provenance import audit, evidence, licence
+from iprdesk.provenance import audit, catalogue, evidence, licence
 from iprdesk.provenance.records import ProvenanceStore, checked_sha256
 from iprdesk.server.http import (
     body_limit,
@@ -73,15 +73,26 @@ def _watched_folders(request: web.Request) -> list[str]:
 
 @routes.post("/v1/provenance/audit")
 async def start_audit(request: web.Request) -> web.Response:
-    """Body: {"folders": [catalogue folders]}, by default the watched folders' clean copies.
-    Starts the audit (one at a time) and answers its progress; GET follows it. The record's
-    licences are checked when the vault is unlocked now, else listed as locked."""
+    """Body: {"folders": [catalogue folders]}, by default the watched folders' clean copies;
+    or {"catalogue": true, "stores": [names]}: the Merchant API catalogue of the stores kept
+    (/v1/seller/stores), all of them by default. Starts the audit (one at a time) and answers
+    its progress; GET follows it. The record's licences are checked when the vault is
+    unlocked now, else listed as locked."""
     body = await read_json(request)
-    folders = audit.folders_of(body.get("folders") or _watched_folders(request))
     session = vault_session(request)
-    vault = session.vault(activity=False) if session.unlocked else None
-    job = state(request).services.audits.begin(folders, vault=vault, seller=_seller(request),
-                                               today=_today(request))
+    facts = {"vault": session.vault(activity=False) if session.unlocked else None,
+             "seller": _seller(request), "today": _today(request)}
+    home = state(request).home
+    if body.get("catalogue") is True:
+        stores = catalogue.stores_to_audit(home, Config.load(home).merchant_api_url,
+                                           catalogue.store_names(body.get("stores")))
+        job = audit.Job(stores=list(stores))
+        work = functools.partial(catalogue.audit_stores, home, stores=stores, **facts)
+    else:
+        job = audit.Job(folders=audit.folders_of(body.get("folders")
+                                                 or _watched_folders(request)))
+        work = functools.partial(audit.audit_folders, home, **facts)
+    state(request).services.audits.begin(job, work)
     return web.json_response(job.to_dict(request_language(request)), status=202)
 
 
