@@ -5,8 +5,9 @@ opened at an image sets where it came from; a
 licence attached (with the vault locked) is sealed into the vault, listed with its hash and
 checked at once, each finding with the sentence that decided it and what to check by hand;
 checking it again from the vault needs the vault unlocked; the options page switches the
-sealing of originals, on by default. The catalogue audit reads folders, or a store's Merchant
-API catalogue with the token the desk keeps (a local Merchant API serving its images)."""
+sealing of originals, on by default. The catalogue audit reads folders, or the stores' Merchant
+API catalogue with the tokens the desk keeps (a local Merchant API serving their images), and
+flags a picture reused across two stores."""
 
 import hashlib
 import http.server
@@ -15,7 +16,7 @@ import os
 import threading
 
 import pytest
-from bench.imagegen import jpeg, product_photo
+from bench.imagegen import EDITS, jpeg, product_photo
 from playwright.sync_api import expect
 
 from e2e.conftest import BADGE, BADGE_PRODUCT, cdn_image, keep_screenshot, words
@@ -242,11 +243,12 @@ def test_the_desk_audits_catalogue_folders_with_a_progress_bar(browser, request,
 
 
 class MerchantApiAndImages(http.server.ThreadingHTTPServer):
-    """The Merchant API of one store (products/multi, its bearer token checked) and the
-    images its products show, on one loopback port."""
+    """The Merchant API of a seller's stores (products/multi, each store's bearer token its
+    own catalogue) and the images their products show, on one loopback port."""
 
-    def __init__(self, token: str, images: dict[str, bytes]):
-        self.token, self.images = token, images
+    def __init__(self, catalogues: dict[str, dict[str, bytes]]):
+        images = {name: data for catalogue in catalogues.values()
+                  for name, data in catalogue.items()}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -255,15 +257,16 @@ class MerchantApiAndImages(http.server.ThreadingHTTPServer):
             def do_GET(handler):
                 path = handler.path.split("?")[0]
                 if path == "/api/v3/products/multi":
-                    if handler.headers.get("Authorization") != f"Bearer {self.token}":
+                    token = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+                    if token not in catalogues:
                         return handler.send_error(401)
                     base = f"http://127.0.0.1:{self.server_port}/img/"
                     items = [{"id": f"p-{name}", "name": name, "mainImage": {"url": base + name}}
-                             for name in self.images]
+                             for name in catalogues[token]]
                     body, kind = json.dumps({"data": {"items": items}, "paging": {}}).encode(), \
                         "application/json"
-                elif path.removeprefix("/img/") in self.images:
-                    body, kind = self.images[path.removeprefix("/img/")], "image/jpeg"
+                elif path.removeprefix("/img/") in images:
+                    body, kind = images[path.removeprefix("/img/")], "image/jpeg"
                 else:
                     return handler.send_error(404)
                 handler.send_response(200)
@@ -275,11 +278,22 @@ class MerchantApiAndImages(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
 
 
-def test_the_desk_keeps_a_store_and_audits_its_merchant_api_catalogue(browser, request, tmp_path):
+def keep_store(section, name, token):
+    section.locator("#store-name").fill(name)
+    section.locator("#store-token").fill(token)
+    section.locator("#store-form button[type=submit]").click()
+    expect(section.locator(f"#audit-stores li[data-store='{name}']")).to_be_visible()
+
+
+def test_the_desk_keeps_stores_and_audits_their_merchant_api_catalogue(browser, request,
+                                                                       tmp_path):
     lang = lang_of(request)
-    token = f"tok-e2e-{lang}-" + "9" * 24
-    own, new = jpeg(product_photo(41, (120, 120))), jpeg(product_photo(42, (120, 120)))
-    server = MerchantApiAndImages(token, {"own.jpg": own, "new.jpg": new})
+    token, other = f"tok-e2e-{lang}-" + "9" * 24, f"tok-e2e-{lang}-" + "8" * 24
+    picture = product_photo(42, (160, 120))
+    own, new, mirrored = jpeg(product_photo(41, (120, 120))), jpeg(picture), jpeg(
+        EDITS["mirror"](picture))
+    server = MerchantApiAndImages({token: {"own.jpg": own, "new.jpg": new},
+                                   other: {"reused.jpg": mirrored}})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     request.addfinalizer(server.shutdown)
     config = Config.load(browser.home)
@@ -288,32 +302,39 @@ def test_the_desk_keeps_a_store_and_audits_its_merchant_api_catalogue(browser, r
     (tmp_path / "own.jpg").write_bytes(own)
     iprdesk("provenance", "set", str(tmp_path / "own.jpg"), "--origin", "own_photo",
             home=browser.home)
+    img = f"http://127.0.0.1:{server.server_port}/img/"
 
     desk = browser.open_extension_page("desk/desk.html#provenance-audit")
     section = desk.locator("#provenance-audit")
     expect(section.locator("#audit-stores")).to_have_text(words(lang, "deskStoresNone"))
-    section.locator("#store-name").fill("Bright Home")
-    section.locator("#store-token").fill(token)
-    section.locator("#store-form button[type=submit]").click()
-    expect(section.locator("#audit-stores li .store-name")).to_have_text(["Bright Home"])
+    keep_store(section, "Bright Home", token)
+    keep_store(section, "Lumen", other)
+    expect(section.locator("#audit-stores li .store-name")).to_have_text(["Bright Home", "Lumen"])
     expect(section.locator("#store-token")).to_have_value("")
     section.locator("#audit-catalogue").click()
     expect(section.locator("#audit-summary")).to_have_text(
-        words(lang, "deskAuditSummary", "2", "1").replace("{image|images}", "images"))
+        words(lang, "deskAuditSummary", "3", "2").replace("{image|images}", "images"))
     listed = section.locator("#audit-images li")
-    expect(listed).to_have_count(1)
-    expect(listed.locator(".where")).to_have_text(words(lang, "deskAuditWhere", "Bright Home",
-                                                        "p-new.jpg"))
-    expect(listed.locator(".url")).to_have_text(
-        f"http://127.0.0.1:{server.server_port}/img/new.jpg")
-    expect(listed.locator(".verdict")).to_have_text(words(lang, "deskAuditNoRecord"))
-    assert token not in desk.content()
+    expect(listed).to_have_count(2)
+    expect(listed.locator(".where")).to_have_text([
+        words(lang, "deskAuditWhere", "Bright Home", "p-new.jpg"),
+        words(lang, "deskAuditWhere", "Lumen", "p-reused.jpg")])
+    expect(listed.locator(".url")).to_have_text([img + "new.jpg", img + "reused.jpg"])
+    expect(listed.locator(".verdict")).to_have_text([words(lang, "deskAuditNoRecord")] * 2)
+    # The mirrored copy in the other store: both stores and products named.
+    alike = section.locator("#audit-alike li")
+    expect(section.locator("#audit-alike h4")).to_have_text(
+        words(lang, "deskAuditAlikeTitle", "1").replace("{pair|pairs}", "pair"))
+    expect(alike.locator(".where")).to_have_text([
+        words(lang, "deskAuditWhere", "Bright Home", "p-new.jpg"),
+        words(lang, "deskAuditWhere", "Lumen", "p-reused.jpg")])
+    assert token not in desk.content() and other not in desk.content()
     keep_screenshot(desk, f"desk-audit-catalogue-{lang}")
 
     # The image found leads to its record, named after its URL's file.
-    listed.locator("button.open-record").click()
+    listed.first.locator("button.open-record").click()
     row = desk.locator(f"#provenance li.prov-row[data-image='{hashlib.sha256(new).hexdigest()}']")
     expect(row.locator(".prov-name")).to_have_text("new.jpg")
-    section.locator("#audit-stores li button.forget").click()
-    expect(section.locator("#audit-stores")).to_have_text(words(lang, "deskStoresNone"))
+    section.locator("#audit-stores li[data-store='Lumen'] button.forget").click()
+    expect(section.locator("#audit-stores li .store-name")).to_have_text(["Bright Home"])
     desk.close()

@@ -1,7 +1,8 @@
 """The audit by provenance of the stores' Merchant API catalogue: against the mock Merchant API
 (tests/merchant_mock.py) and a local image server (tests/mockcdn.py), each product image is
-fetched, hashed and matched to the provenance records; the stores' tokens are kept 0600 in the
-data directory and never come back out, in answers, output or logs."""
+fetched, hashed and matched to the provenance records, and images alike across two stores are
+flagged; the stores' tokens are kept 0600 in the data directory and never come back out, in
+answers, output or logs."""
 
 import asyncio
 import hashlib
@@ -51,6 +52,16 @@ def verdicts(found) -> list[tuple]:
     return [(a["store"], a["product"], a["url"].rsplit("/", 1)[1], a["verdict"]) for a in found]
 
 
+ALIKE = [(("Bright", "b1"), ("Lumen", "l1"), "same"),
+         (("Bright", "b2"), ("Lumen", "l1"), "same")]
+
+
+def alike_pair(pair: dict) -> tuple:
+    first, second = pair["images"]
+    return (first["store"], first["product"]), (second["store"], second["product"]), pair[
+        "verdict"]
+
+
 EXPECTED = [("Bright", "b1", "old.jpg", "recorded"), ("Bright", "b1", "gone-404", "unreadable"),
             ("Bright", "b2", "old.jpg", "recorded"),
             ("Lumen", "l1", "old-recompressed.jpg", "no_record")]
@@ -80,14 +91,23 @@ async def test_each_product_image_is_fetched_once_hashed_and_judged(shop, home, 
     assert found[0].image == hashlib.sha256(OLD_JPEG).hexdigest()
     assert found[0].origin == "own_photo" and found[0].name == "Product b1"
     assert shop.cdn.hits[f"127.0.0.1:{shop.cdn.base.rsplit(':', 1)[1]}/old.jpg"] == 1
+    # The recompressed copy in the other store is flagged beside each product showing it.
+    assert [alike_pair(p.to_dict()) for p in job.alike] == ALIKE
     assert BRIGHT not in caplog.text and LUMEN not in caplog.text
 
 
 async def test_an_image_beyond_the_size_cap_is_unreadable(cdn):
     listed = [catalogue.Listed("Bright", "b1", "", f"{cdn.base}/huge.jpg")]
-    found = await catalogue.audit_listed(listed, lambda sha: ("recorded", None),
-                                         options=urlcheck.Options(max_bytes=1024 * 1024))
-    assert [a.verdict for a in found] == ["unreadable"]
+    found, alike = await catalogue.audit_listed(listed, lambda sha: ("recorded", None),
+                                                options=urlcheck.Options(max_bytes=1024 * 1024))
+    assert [a.verdict for a in found] == ["unreadable"] and alike == []
+
+
+async def test_one_store_is_not_compared_with_itself(cdn):
+    listed = [catalogue.Listed("Bright", p, "", f"{cdn.base}/{name}")
+              for p, name in (("b1", "old.jpg"), ("b2", "old-recompressed.jpg"))]
+    found, alike = await catalogue.audit_listed(listed, lambda sha: ("recorded", None))
+    assert [a.verdict for a in found] == ["recorded"] * 2 and alike == []
 
 
 async def test_the_cli_audits_the_kept_stores(shop, home, tmp_path):
@@ -102,7 +122,12 @@ async def test_the_cli_audits_the_kept_stores(shop, home, tmp_path):
     assert json.loads(r.output) == {"stores": ["Bright", "Lumen"]}
     r = await asyncio.to_thread(run, "provenance", "audit", "--catalogue", "--json")
     assert r.exit_code == 1  # an image without a record
-    assert verdicts(json.loads(r.stdout)["images"]) == EXPECTED
+    result = json.loads(r.stdout)
+    assert verdicts(result["images"]) == EXPECTED
+    assert [alike_pair(p) for p in result["alike_across_stores"]] == ALIKE
+    r = await asyncio.to_thread(run, "--lang", "zh_CN", "provenance", "audit", "--catalogue")
+    assert (f"≈ Bright，商品 b2（{shop.cdn.base}/old.jpg） 与 Lumen，商品 l1（"
+            f"{shop.cdn.base}/old-recompressed.jpg）：同一张图片出现在您的两个店铺中") in r.output
     r = await asyncio.to_thread(run, "--lang", "zh_CN", "provenance", "audit", "--catalogue",
                                 "--store", "Lumen")
     assert "Lumen，商品 l1（" in r.output and "b1" not in r.output
@@ -132,6 +157,7 @@ async def test_the_desk_keeps_a_store_and_follows_its_catalogue_audit(shop, agen
     assert job["state"] == "done" and (job["total"], job["done"]) == (4, 4)
     assert job["counts"]["no_record"] == 1 and job["failing"] == 1
     assert verdicts(job["images"]) == [e for e in EXPECTED if e[3] != "recorded"]
+    assert [alike_pair(p) for p in job["alike_across_stores"]] == ALIKE
     assert BRIGHT not in json.dumps(job)
     r = await agent.request("DELETE", "/v1/seller/stores/Lumen")
     assert await r.json() == {"stores": ["Bright"]}

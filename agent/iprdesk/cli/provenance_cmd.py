@@ -246,6 +246,7 @@ def audit_cmd(folders, catalogue_flag, store_names, passphrase_file, as_json, ho
             vault.unlock(passphrase)
     verdict_of = audit.judge(home, vault=vault, seller=Config.load(home).seller(),
                              today=_today())
+    alike = []
     if catalogue_flag:
         stores = catalogue.stores_to_audit(home, Config.load(home).merchant_api_url,
                                            list(store_names) or None)
@@ -256,20 +257,24 @@ def audit_cmd(folders, catalogue_flag, store_names, passphrase_file, as_json, ho
                            file=click.get_text_stream("stderr"),
                            hidden=not stderr_is_terminal() or as_json) as bar:
         if catalogue_flag:
-            found = asyncio.run(catalogue.audit_listed(listed, verdict_of,
-                                                       on_done=lambda: bar.update(1)))
+            found, alike = asyncio.run(catalogue.audit_listed(listed, verdict_of,
+                                                              on_done=lambda: bar.update(1)))
         else:
             found = audit.audit(listed, verdict_of, on_done=lambda: bar.update(1))
     failing = [a for a in found if a.verdict in audit.FAILING]
     if as_json:
-        echo_json({"checked": len(found), "images": [a.to_dict() for a in found]})
+        echo_json({"checked": len(found), "images": [a.to_dict() for a in found],
+                   "alike_across_stores": [pair.to_dict() for pair in alike]})
     else:
+        def where(item):
+            return printable(item.path) if item.path else text(
+                "provenance.audit.where", store=item.store, product=item.product, url=item.url)
         for item in found:
             if item.verdict != "recorded":
-                where = printable(item.path) if item.path else text(
-                    "provenance.audit.where", store=item.store, product=item.product,
-                    url=item.url)
-                click.echo(text(f"provenance.audit.{item.verdict}", path=where))
+                click.echo(text(f"provenance.audit.{item.verdict}", path=where(item)))
+        for pair in alike:
+            click.echo(text("provenance.audit.alike", first=where(pair.first),
+                            second=where(pair.second)))
         click.echo(text("provenance.audit.summary", count=len(found), failing=len(failing)))
     raise SystemExit(1 if failing else 0)
 

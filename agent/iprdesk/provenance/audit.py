@@ -114,6 +114,8 @@ class Job:
     total: int | None = None
     done: int = 0
     found: list[Audited] = field(default_factory=list)
+    # Images alike across the stores of a catalogue audit (catalogue.CrossStore).
+    alike: list = field(default_factory=list)
     finished_at: str | None = None
     error: IprdeskError | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -159,6 +161,7 @@ class Job:
                 "finished_at": self.finished_at, "counts": counts,
                 "failing": sum(counts[v] for v in FAILING),
                 "images": [a.to_dict() for a in self.found if a.verdict != "recorded"],
+                "alike_across_stores": [pair.to_dict() for pair in self.alike],
                 "error": None if self.error is None else {
                     "code": self.error.code, "message": self.error.text(lang)}}
 

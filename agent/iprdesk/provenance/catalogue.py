@@ -6,15 +6,22 @@ Each image is fetched from its URL through the URL checker's client (urls/check.
 cap, redirects followed one by one, retries honouring Retry-After, a limit per host), once
 however many products show it, and matched against the provenance records by the SHA-256 of
 its bytes (audit.judge), as a catalogue folder's files are. Nothing fetched is kept.
+
+With more than one store, the images of one store that are near-duplicates of another's
+(images/similar.py: the same picture resized, cropped, mirrored, recoloured) are flagged with
+both stores and products: the same designer's work reused across the seller's stores, which a
+complaint against one store will find on the other.
 """
 
 import asyncio
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from iprdesk.errors import BadInput, NotFound
+from iprdesk.images import similar
 from iprdesk.merchant import api as merchantapi
 from iprdesk.merchant.stores import StoreTokens
 from iprdesk.provenance.audit import Audited, Job, judge
@@ -84,27 +91,67 @@ async def _fetch_all(urls: list[str], on_fetched, options: urlcheck.Options) -> 
         await asyncio.gather(*(worker(checker) for _ in range(min(FETCHING, len(urls)))))
 
 
+@dataclass(frozen=True)
+class CrossStore:
+    """An image of one store that is a near-duplicate (or the same) of another store's."""
+    verdict: str  # similar.Comparison's: same or near-duplicate
+    mirrored: bool
+    first: Audited
+    second: Audited
+
+    def to_dict(self) -> dict:
+        keys = ("store", "product", "name", "url", "image")
+        return {"verdict": self.verdict, "mirrored": self.mirrored,
+                "images": [{k: getattr(a, k) for k in keys} for a in (self.first, self.second)]}
+
+
+def across_stores(found: list[Audited],
+                  fingerprints: dict[str, similar.Fingerprint]) -> list[CrossStore]:
+    """Each pair of images of two different stores that look alike (`fingerprints` by URL),
+    one entry per pair of store products."""
+    images = [a for a in found if a.url in fingerprints]
+    pairs, seen = [], set()
+    for i, a in enumerate(images):
+        for b in images[i + 1:]:
+            key = (a.store, a.product, b.store, b.product)
+            if a.store == b.store or key in seen:
+                continue
+            c = similar.compare(fingerprints[a.url], fingerprints[b.url])
+            if c.verdict != "different":
+                seen.add(key)
+                pairs.append(CrossStore(c.verdict, c.mirrored, a, b))
+    return pairs
+
+
 async def audit_listed(listed: list[Listed], verdict_of, *, on_done=lambda: None,
-                       options: urlcheck.Options | None = None) -> list[Audited]:
-    """Each listed image's verdict; an image that could not be fetched whole is
-    `unreadable`. on_done is called once per listed image, as its URL is judged."""
+                       options: urlcheck.Options | None = None,
+                       ) -> tuple[list[Audited], list[CrossStore]]:
+    """Each listed image's verdict (an image that could not be fetched whole is
+    `unreadable`), and with more than one store the images alike across stores. on_done is
+    called once per listed image, as its URL is judged."""
     options = options or urlcheck.Options(max_bytes=MAX_IMAGE_BYTES, cache_bust=False,
                                           variants=False)
     by_url: dict[str, list[Listed]] = {}
     for item in listed:
         by_url.setdefault(item.url, []).append(item)
+    several_stores = len({item.store for item in listed}) > 1
     found: dict[Listed, Audited] = {}
+    fingerprints: dict[str, similar.Fingerprint] = {}
 
     def fetched(url: str, body: bytes | None) -> None:
         sha = hashlib.sha256(body).hexdigest() if body is not None else None
         verdict, origin = verdict_of(sha) if sha else ("unreadable", None)
+        if sha and several_stores:
+            with contextlib.suppress(BadInput):  # not a picture it can decode: not compared
+                fingerprints[url] = similar.fingerprint_bytes(body, url)
         for item in by_url[url]:
             found[item] = Audited(None, verdict, sha, origin, store=item.store,
                                   product=item.product, name=item.name, url=item.url)
             on_done()
 
     await _fetch_all(list(by_url), fetched, options)
-    return [found[item] for item in listed]
+    audited = [found[item] for item in listed]
+    return audited, across_stores(audited, fingerprints)
 
 
 def audit_stores(home: Path, job: Job, *, stores: dict[str, merchantapi.MerchantApi],
@@ -115,5 +162,7 @@ def audit_stores(home: Path, job: Job, *, stores: dict[str, merchantapi.Merchant
         listed = await list_images(stores)
         job.listed(len(listed))
         verdict_of = judge(home, vault=vault, seller=seller, today=today)
-        return await audit_listed(listed, verdict_of, on_done=job.one_more, options=options)
+        found, job.alike = await audit_listed(listed, verdict_of, on_done=job.one_more,
+                                              options=options)
+        return found
     return asyncio.run(work())

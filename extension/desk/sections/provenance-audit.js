@@ -2,7 +2,8 @@
 // seller's catalogue folders, or of their stores' products on Joom (the Merchant API, one
 // access token a store, kept by the agent: /v1/seller/stores), without a provenance record,
 // or whose licence fails the check, with a progress bar while the agent reads them; each
-// listed image opens its record in the provenance section.
+// listed image opens its record in the provenance section. With several stores, the images
+// alike across two of them (the same designer's work reused) are listed too.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
@@ -54,6 +55,18 @@ function results(job, { messages, refresh, signal }) {
         where,
         el("span", { className: "verdict", textContent: t(VERDICTS[image.verdict]) }), open);
     })));
+  }
+  const alike = job.alike_across_stores || [];
+  if (alike.length) {
+    const where = (image) => el("span", { className: "path" },
+      el("span", { className: "where", textContent: t("deskAuditWhere", image.store, image.product) }), " ",
+      el("code", { className: "url", textContent: image.url }));
+    done.append(el("div", { id: "audit-alike", className: "audit-alike" },
+      el("h4", { textContent: tn("deskAuditAlikeTitle", alike.length) }),
+      el("p", { className: "note", textContent: t("deskAuditAlikeExplain") }),
+      el("ul", { className: "audit-images" }, alike.map((pair) =>
+        el("li", { dataset: { verdict: pair.verdict } }, where(pair.images[0]),
+           el("span", { className: "alike-mark", textContent: "≈" }), where(pair.images[1]))))));
   }
   return done;
 }
