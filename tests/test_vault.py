@@ -456,6 +456,88 @@ def test_interrupted_add_is_recorded_by_the_next_writer(vault):
     assert vault.read(object_id) == b"orphan"
 
 
+def _fresh(vault) -> Vault:
+    """The vault as another process opens it: nothing of this one's replay or marker."""
+    fresh = Vault.open(vault.root.parent)
+    fresh.unlock(PASSPHRASE)
+    return fresh
+
+
+def _no_journal_reading(monkeypatch) -> None:
+    def refused(*args, **kwargs):
+        raise AssertionError("the whole journal was read")
+
+    monkeypatch.setattr(Journal, "audit", refused)
+    monkeypatch.setattr(Journal, "head", refused)
+
+
+def test_an_add_on_a_settled_vault_reads_neither_the_journal_nor_the_objects(vault,
+                                                                             monkeypatch):
+    first = vault.add(b"first", {"kind": "other"})
+    assert vault.verify().ok  # a full recovery, which leaves the settled marker
+    _no_journal_reading(monkeypatch)
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": [] if Path(path) == vault.objects_dir
+                        else real_listdir(path))
+    second = _fresh(vault).add(b"second", {"kind": "other"})
+    third = _fresh(vault).add(b"third", {"kind": "other"})
+    monkeypatch.undo()
+    assert vault.verify().ok and sorted(_fresh(vault).ids()) == sorted([first, second, third])
+
+
+def test_an_add_killed_after_its_rename_is_recorded_by_the_next_add(vault, monkeypatch):
+    vault.add(b"before", {"kind": "other"})  # the vault is settled at this add
+
+    def killed(*args, **kwargs):  # the process dies between rename and journal entry
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Journal, "append", killed)
+    with pytest.raises(KeyboardInterrupt):
+        vault.add(b"orphan", {"kind": "other"})
+    monkeypatch.undo()
+    orphan = next(n for n in os.listdir(vault.objects_dir) if n not in vault.ids())
+    after = _fresh(vault).add(b"after", {"kind": "other"})
+    fresh = _fresh(vault)
+    assert orphan in fresh.ids() and after in fresh.ids()
+    assert fresh.read(orphan) == b"orphan"
+    assert any(e.fields.get("recovered") for e in fresh.journal.audit().entries)
+    assert fresh.verify().ok
+
+
+def test_an_object_an_older_iprdesk_renamed_in_is_recorded_by_the_next_add(vault):
+    """An older iprdesk knows no settled marker: objects/ changed since it was written."""
+    vault.add(b"before", {"kind": "other"})
+    object_id = "0123456789abcdef"
+    with open(obj_path(vault, object_id), "wb") as f:
+        objects.write(f, vault.public_key, object_id, __import__("io").BytesIO(b"older"),
+                      {"kind": "other", "captured_at": "2026-01-01T00:00:00Z",
+                       "added_at": "2026-01-01T00:00:00Z", "product_ids": []})
+    # As the clock has moved on by then (a test runs within one tick of a coarse clock).
+    mtime = os.stat(vault.objects_dir).st_mtime_ns + 10**9
+    os.utime(vault.objects_dir, ns=(mtime, mtime))
+    _fresh(vault).add(b"after", {"kind": "other"})
+    assert object_id in _fresh(vault).ids()
+
+
+def test_a_signed_entry_after_the_settled_marker_means_a_full_recovery(vault, monkeypatch):
+    victim = vault.add(b"deleted", {"kind": "other"})
+    # The delete's writer dies after its journal entry, before the unlink and the marker.
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "unlink", killed)
+    with pytest.raises(KeyboardInterrupt):
+        vault.delete(victim)
+    monkeypatch.undo()
+    assert vault.journal.entry(3)["op"] == "delete"
+    (vault.root / "settled").write_text(json.dumps(  # a marker from before the delete
+        {"v": 1, "seq": 2, "digest": vault.journal.digest(2),
+         "objects_mtime_ns": os.stat(vault.objects_dir).st_mtime_ns}))
+    assert obj_path(vault, victim).exists()
+    _fresh(vault).add(b"after", {"kind": "other"})
+    assert not obj_path(vault, victim).exists()
+
+
 def test_journal_write_failure_removes_the_object(vault, monkeypatch):
     keep = vault.add(b"already there", {})
 

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from iprdesk.vault import Vault, crypto
 from iprdesk.vault.crypto import CHUNK, KdfParams
+from iprdesk.vault.journal import Journal
 
 DATA = Path(__file__).parent / "data" / "known-answer-vault"
 PASSPHRASE = "known answer passphrase"
@@ -36,6 +37,30 @@ def test_the_known_answer_vault_opens_lists_reads_and_verifies(tmp_path):
     report = vault.verify(deep=True)
     assert report.ok, report.problems
     assert report.objects == 2 and report.journal_entries == 4
+
+
+def test_the_known_answer_vault_takes_adds_and_becomes_settled(tmp_path, monkeypatch):
+    """Made before staging/ and the settled marker: the first add recovers in full and leaves
+    the marker, the next ones read no journal."""
+    shutil.copytree(DATA / "vault", Vault.location(tmp_path))
+    first = Vault.open(tmp_path).add(b"first new item", {"kind": "other"})
+    root = Vault.location(tmp_path)
+    assert (root / "settled").is_file() and (root / "staging").is_dir()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the whole journal was read")
+
+    monkeypatch.setattr(Journal, "audit", refused)
+    second = Vault.open(tmp_path).add(b"second new item", {"kind": "other"})
+    monkeypatch.undo()
+    vault = Vault.open(tmp_path)
+    vault.unlock(PASSPHRASE)
+    assert sorted(i.id for i in vault.list()) == sorted(["5670f4598d1cce01", "cb8ba3eb618bb46e",
+                                                       first, second])
+    assert vault.read(second) == b"second new item"
+    report = vault.verify(deep=True)
+    assert report.ok, report.problems
+    assert report.objects == 4 and report.journal_entries == 6
 
 
 # -- primitives -------------------------------------------------------------------------------

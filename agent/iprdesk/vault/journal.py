@@ -200,9 +200,13 @@ class Journal:
                 return int(name.removesuffix(".json")), hashlib.sha256(raw).hexdigest()
         return 0, GENESIS
 
+    def path(self, seq: int) -> Path:
+        """Where entry `seq` is (or would be)."""
+        return self.folder / f"{seq:0{NAME_DIGITS}d}.json"
+
     def entry(self, seq: int) -> dict:
         """The body of entry `seq` alone; OSError or ValueError when absent or unreadable."""
-        body = json.loads((self.folder / f"{seq:0{NAME_DIGITS}d}.json").read_bytes())
+        body = json.loads(self.path(seq).read_bytes())
         if not isinstance(body, dict):
             raise ValueError(f"journal entry {seq} is not an object")
         return body
@@ -210,8 +214,7 @@ class Journal:
     def digest(self, seq: int) -> str | None:
         """SHA-256 of entry `seq`'s bytes; None when it is absent or unreadable."""
         try:
-            return hashlib.sha256(
-                (self.folder / f"{seq:0{NAME_DIGITS}d}.json").read_bytes()).hexdigest()
+            return hashlib.sha256(self.path(seq).read_bytes()).hexdigest()
         except OSError:
             return None
 
@@ -241,7 +244,7 @@ class Journal:
         if signer is not None:
             body["sig"] = signer.sign(_signed_message(body)).hex()
         raw = encode_entry(body)
-        atomic_write_bytes(self.folder / f"{seq + 1:0{NAME_DIGITS}d}.json", raw, mode=0o400)
+        atomic_write_bytes(self.path(seq + 1), raw, mode=0o400)
         digest = hashlib.sha256(raw).hexdigest()
         if signer is not None:
             head = {"v": FORMAT, "seq": seq + 1, "digest": digest}

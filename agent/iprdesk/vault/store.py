@@ -2,17 +2,24 @@
 
     vault.json   public keys, Argon2id parameters, private keys wrapped under the passphrase
     objects/     one sealed file per piece of evidence (objects.py), named by its id
+    staging/     objects being sealed, each named by its id, until renamed into objects/
     journal/     the hash-chained journal (journal.py)
     index        every object's metadata and the journal's replay up to one entry, in one
                  sealed file, for listing (index.py): a cache, written by whoever lists with
                  the passphrase, never trusted beyond what the journal says
+    settled      the journal entry up to which nothing is left to recover (settled.py): a
+                 hint that spares a writer reading the whole journal
     lock         held (flock) by whoever changes objects/ or journal/
 
-Adding needs only the public key. An add first encrypts into a staging file (`.stage-<id>`,
+Adding needs only the public key. An add first encrypts into a staging file (`staging/<id>`,
 fsynced) without the lock, so concurrent captures encrypt in parallel; then, holding the lock,
 renames it into place and journals it. A process killed at any moment leaves either no trace
 that matters (a staging file, cleaned up later) or a whole object; an object renamed but not
-yet journaled is recorded by the next writer (`_recover`).
+yet journaled is recorded by the next writer (`_recover`), which reads the whole journal and
+lists objects/ only when `settled` does not vouch that nothing is unfinished.
+
+Before `staging/` (iprdesk until December 2026) staging files were `objects/.stage-<id>`;
+recovery still removes those an older writer left.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from iprdesk.locking import exclusive, lock, unlock
 from iprdesk.text import i18n
 from iprdesk.text.i18n import Message, ReportLine
 from iprdesk.timeutil import now_iso
-from iprdesk.vault import crypto, index, objects
+from iprdesk.vault import crypto, index, objects, settled
 from iprdesk.vault.backoff import Backoff, Clock
 from iprdesk.vault.crypto import Damaged, KdfParams
 from iprdesk.vault.errors import (
@@ -71,7 +78,8 @@ log = logging.getLogger("iprdesk.vault")
 FORMAT = "iprdesk-vault"
 VERSION = 1
 MIN_PASSPHRASE = 8
-STAGE_PREFIX = ".stage-"
+STAGE_PREFIX = ".stage-"  # of the staging files older versions left in objects/
+STAGING = "staging"
 # A staging file this old whose writer no longer holds its lock belongs to a dead process.
 STALE_STAGE_SECONDS = 30
 ID_BYTES = objects.ID_LEN // 2
@@ -199,6 +207,7 @@ class Vault:
         self.signing_public_key = Ed25519PublicKey.from_public_bytes(
             bytes.fromhex(header["ed25519"]))
         self.objects_dir = root / "objects"
+        self.staging_dir = root / STAGING
         self.journal = Journal(root / "journal")
         self.backoff = Backoff(root, clock)  # of every passphrase check (_unwrap)
         self._keys: _Keys | None = None
@@ -210,6 +219,12 @@ class Vault:
         self._index_read = False
         self._unsealed = 0  # metadata decrypted from objects, not taken from the index
         self._head: tuple[int, str] | None = None  # the journal's head while holding the lock
+        # While holding the lock: the settled marker that held when it was taken, whether
+        # nothing is left unfinished (the marker held, or a full recovery ran), and whether
+        # the marker file was removed or is to be written again.
+        self._marker: settled.Settled | None = None
+        self._settled = False
+        self._marker_stale = False
         self._public_keys_checked = False  # self.header is fixed, so once per Vault is enough
         self.unreadable: list[str] = []
 
@@ -242,6 +257,7 @@ class Vault:
         building = Path(tempfile.mkdtemp(prefix=".vault-init-", dir=root.parent))
         try:
             (building / "objects").mkdir(mode=0o700)
+            (building / STAGING).mkdir(mode=0o700)
             (building / "journal").mkdir(mode=0o700)
             atomic_write_json(building / "vault.json", header)
             Journal(building / "journal").append("init", signer=keys.ed25519,
@@ -407,7 +423,8 @@ class Vault:
     def _stage(self, source: Source, meta: dict, added_at: str | None = None) -> _Staged:
         self._check_public_keys()  # before anything is sealed or written
         object_id = secrets.token_hex(ID_BYTES)
-        path = self.objects_dir / f"{STAGE_PREFIX}{object_id}"
+        self.staging_dir.mkdir(mode=0o700, exist_ok=True)  # a vault made before staging/
+        path = self.staging_dir / object_id
         # Owner-only like everything in the vault; closed by add_many / relabel.
         handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         lock(handle)
@@ -431,9 +448,11 @@ class Vault:
         return _Staged(object_id, path, handle, full, file_sha)
 
     def _commit(self, staged: list[_Staged], op: str = "add", **fields) -> None:
-        """Rename the staged objects into place and journal them in one entry: all or none."""
+        """Rename the staged objects into place and journal them in one entry: all or none;
+        then remove the object the entry `replaces`, if any."""
         with self._locked():
             self._recover()
+            self._unsettle()
             placed: list[Path] = []
             try:
                 for st in staged:
@@ -452,18 +471,40 @@ class Vault:
                 if is_disk_full(e):
                     raise DiskFull("evidence_not_added") from e
                 raise
+            if "replaces" in fields:
+                (self.objects_dir / fields["replaces"]).unlink(missing_ok=True)
+                fsync_dir(self.objects_dir)
 
     # -- journal, lock and recovery -------------------------------------------------------
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         with exclusive(self.root / "lock"):
+            marker = settled.read(self.root)
+            if marker is not None and not settled.holds(marker, self.journal, self.objects_dir):
+                marker = None
+            self._marker, self._settled, self._marker_stale = marker, marker is not None, False
             try:
                 # Only the lock holder appends, so the head read now stays true until unlock.
-                self._head = self.journal.head()
+                # The marker names it without a listing of the journal.
+                self._head = (marker.seq, marker.digest) if marker else self.journal.head()
                 yield
+                if self._settled and self._head[0] and (
+                        self._marker_stale or marker is None
+                        or self._head != (marker.seq, marker.digest)):
+                    try:
+                        settled.write(self.root, *self._head, self.objects_dir)
+                    except OSError as e:  # only a hint: the next writer recovers in full
+                        log.warning("the vault's settled marker was not written: %s", e)
             finally:
-                self._head = None
+                self._head, self._marker, self._settled = None, None, False
+
+    def _unsettle(self) -> None:
+        """Before changing objects/ (holding the lock): a process killed from now on leaves
+        no marker vouching that nothing is unfinished."""
+        if not self._marker_stale:
+            settled.clear(self.root)
+            self._marker_stale = True
 
     @contextlib.contextmanager
     def unchanging(self) -> Iterator[None]:
@@ -501,13 +542,21 @@ class Vault:
             if self._replay.seq < position.seq:
                 self._replay = _Replay.resumed(position)
 
-    def _recover(self) -> list[str]:
-        """Finish what killed processes left (holding the lock). Returns what was done."""
+    def _recover(self, full: bool = False) -> list[str]:
+        """Finish what killed processes left (holding the lock). Returns what was done.
+
+        Only staging files are looked at while the settled marker holds, unless `full`."""
         done = []
+        now = time.time()
+        with contextlib.suppress(FileNotFoundError):  # a vault made before staging/
+            for name in os.listdir(self.staging_dir):
+                _drop_if_stale(self.staging_dir / name, now)
+        if self._settled and not full:
+            return done
+        self._unsettle()
         for leftover in self.journal.temp_leftovers():
             leftover.unlink(missing_ok=True)
         state = self._state()
-        now = time.time()
         sound: list[bool] = []
 
         def journal_sound() -> bool:
@@ -523,9 +572,7 @@ class Vault:
         for name in sorted(os.listdir(self.objects_dir)):
             path = self.objects_dir / name
             if name.startswith(STAGE_PREFIX):
-                with contextlib.suppress(FileNotFoundError):
-                    if now - path.stat().st_mtime > STALE_STAGE_SECONDS and _unlocked_file(path):
-                        path.unlink()
+                _drop_if_stale(path, now)
                 continue
             if name.startswith(".") or name in state.live:
                 continue
@@ -548,6 +595,8 @@ class Vault:
             fsync_dir(self.objects_dir)
             for line in done:
                 log.warning("vault recovery: %s", line)
+        # Settled unless the journal failed its checks: then every writer recovers in full.
+        self._settled = not sound or sound[0]
         return done
 
     # -- reading (unlocked) ---------------------------------------------------------------
@@ -708,8 +757,6 @@ class Vault:
             staged.handle.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(staged.path)
-        (self.objects_dir / old_id).unlink(missing_ok=True)
-        fsync_dir(self.objects_dir)
         self._items.pop(old_id, None)
         return Item.from_dict(staged.object_id, staged.meta)
 
@@ -720,6 +767,7 @@ class Vault:
         self._require_keys()
         object_id = self.resolve(id_or_prefix)
         with self._locked():
+            self._unsettle()
             with disk_full_means("nothing_deleted"):
                 self._journal("delete", signed=True, object=object_id)
             (self.objects_dir / object_id).unlink(missing_ok=True)
@@ -755,7 +803,7 @@ class Vault:
         if deep:
             self._require_keys()
         with self._locked():
-            recovered = self._recover()
+            recovered = self._recover(full=True)
         audit = self.journal.audit(self.signing_public_key)
         report = VerifyReport(objects=0, journal_entries=len(audit.entries), deep=deep,
                               problems=audit.problems, recovered=recovered,
@@ -870,6 +918,13 @@ class _ChunkReader(io.RawIOBase):
 def _file_sha256(path: Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _drop_if_stale(path: Path, now: float) -> None:
+    """Remove a staging file whose writer is gone."""
+    with contextlib.suppress(FileNotFoundError):
+        if now - path.stat().st_mtime > STALE_STAGE_SECONDS and _unlocked_file(path):
+            path.unlink()
 
 
 def _unlocked_file(path: Path) -> bool:
