@@ -47,7 +47,7 @@ def _tree(home, parts=backups.PARTS):
         path = home / part
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for f in files:
-            if f.name not in ("lock", ".lock"):  # held by whoever writes, never backed up
+            if f.name not in {".lock", *backups.VAULT_LOCAL}:  # of this computer, not backed up
                 out[f.relative_to(home).as_posix()] = f.read_bytes()
     return out
 

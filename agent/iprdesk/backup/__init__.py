@@ -60,8 +60,9 @@ _BACKED_UP = re.compile(
     rf"|vault/vault\.json|vault/journal/{_NAME}|vault/objects/{_NAME}")
 # The top-level parts a restore replaces as a whole.
 PARTS = ("config.json", "url-watch.json", "pagemap-local.json", "cases", "provenance", "vault")
-# In the vault folder but of this computer only (held lock, backoff count) or half-written.
-_VAULT_LOCAL = {"lock", "unlock-failures.json"}
+# In the vault folder but of this computer only (held lock, backoff count, the settled marker
+# naming a folder's modification time) or half-written.
+VAULT_LOCAL = frozenset({"lock", "unlock-failures.json", "settled"})
 
 MAX_MANIFEST_BYTES = 64 << 20
 MAX_FILES = 1_000_000
@@ -123,7 +124,7 @@ def backed_up_files(home: Path) -> list[str]:
             # The journal before the objects: an entry read refers to an object already there.
             for sub in sorted(path.rglob("*"), key=lambda p: "journal" not in p.parts):
                 relative = sub.relative_to(home).as_posix()
-                if sub.is_file() and sub.name not in _VAULT_LOCAL \
+                if sub.is_file() and sub.name not in VAULT_LOCAL \
                         and _BACKED_UP.fullmatch(relative):
                     found.append(relative)
     return sorted(found)
