@@ -2,21 +2,39 @@
 thumbnails the agent makes of the new images (only with the vault unlocked; locked, the page
 says so instead of a broken picture) and of the complained ones; a complained image dropped as
 a file; a copy the upload check caught and the seller uploaded anyway, which fails the
-preflight until it is marked removed, and the timeline says when."""
+preflight until a check of the product page sees it gone (or, when the page cannot be read,
+is removed on the seller's word, said so, and not passed), and the timeline says when."""
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 from playwright.sync_api import expect
 
-from e2e.conftest import keep_screenshot, words
+from e2e.conftest import cdn_image, keep_screenshot, words
 from iprdesk.casework import case_images, upload_check
 from iprdesk.casework.cases import CaseStore
 from tests.helpers import open_case
 
 PASSPHRASE = "e2e case images passphrase"
 PRODUCT = "6a1f00cc01"
+NOT_SHOWN = "6a1f00cc02"  # its page is not a product page: the Panel sent the seller elsewhere
 COMPLAINED = product_photo(61, (800, 600))
-pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai")
+COPY = jpeg(EDITS["mirror"](COMPLAINED))
+# The product page's main image (e2e/panel/product-edit.html), on the mock CDN: the copy until
+# the seller replaces it.
+MAIN = "/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
+OTHER = "/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567_1024_1024.jpeg"
+
+
+def serve_images(b):
+    b.panel.cdn[MAIN] = cdn_image(COPY)
+    b.panel.cdn[OTHER] = cdn_image(jpeg(product_photo(63, (400, 400))))
+
+
+# The case page reads the product pages in tabs of its own (the mock Panel on loopback), and
+# the agent fetches the images they show (the mock CDN through its proxy).
+pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai", agent_cdn=True,
+                                 served=[], setup=serve_images,
+                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html"})
 
 
 @pytest.fixture
@@ -41,8 +59,7 @@ def test_thumbnails_a_dropped_complained_image_and_a_copy_removed(browser, lang,
     # The seller uploaded a mirrored copy anyway on the product page (upload check, e2e of its
     # own): the case keeps it with its thumbnail.
     store = case_images.CaseImages(browser.home)
-    copy = store.add_caught(case.id, jpeg(EDITS["mirror"](COMPLAINED)), "mirror-main.jpg",
-                            "complained-notice.jpg")
+    copy = store.add_caught(case.id, COPY, "mirror-main.jpg", "complained-notice.jpg")
     store.uploaded_anyway(case.id, copy.id)
     CaseStore(browser.home).record_event(case.id, upload_check.UPLOADED_ANYWAY)
     page = browser.open_extension_page(f"case/case.html?case={complaint}")
@@ -84,9 +101,19 @@ def test_thumbnails_a_dropped_complained_image_and_a_copy_removed(browser, lang,
     assert thumbnail_size(photo) == [107, 160]
     keep_screenshot(page, f"case-images-{lang}-1-copy")
 
-    # The copy taken off the product: marked removed, the preflight no longer fails for it.
+    # "Check it is removed" while the product page still shows it: refused, the URL named.
+    figure.locator("button.remove-copy").click()
+    expect(page.locator("#images .copies .message.error")).to_contain_text(
+        "https://img.joomcdn.net" + MAIN)
+    expect(figure).to_have_attribute("data-state", "uploaded")
+    keep_screenshot(page, f"case-images-{lang}-2-still-shown")
+    # The seller replaced it in the Panel: the page shows other pictures; checked, removed,
+    # the preflight no longer fails for it.
+    browser.panel.cdn[MAIN] = cdn_image(jpeg(product_photo(64, (400, 400))))
     figure.locator("button.remove-copy").click()
     expect(figure).to_have_attribute("data-state", "removed")
+    expect(figure).to_have_attribute("data-removal", "checked")
+    assert words(lang, "caseCopyRemovedAt", "\0").split("\0")[0] in figure.inner_text()
     expect(figure.locator("button.remove-copy")).to_have_count(0)
     expect(status(page, "images.replaced")).to_have_attribute("data-status", "pass")
     removed = page.locator(f"#timeline li[data-caught='{copy.id}'][data-removed]")
@@ -96,6 +123,33 @@ def test_thumbnails_a_dropped_complained_image_and_a_copy_removed(browser, lang,
     uploaded = page.locator(f"#timeline li[data-caught='{copy.id}']:not([data-removed])")
     expect(uploaded).to_contain_text(words(lang, "caseTimelineCopyUploaded", "mirror-main.jpg"))
     assert [p.state for p in store.caught(case.id)] == ["removed"]
-    keep_screenshot(page, f"case-images-{lang}-2-removed")
+    keep_screenshot(page, f"case-images-{lang}-3-removed")
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_removal_the_product_page_cannot_show_is_the_sellers_statement(browser, lang):
+    """The Panel does not show the product's page (signed out): the copy is marked removed on
+    the seller's word, the page says so and why, the preflight does not pass it, and it can be
+    checked again."""
+    complaint = f"CMP-STATED-{lang}"
+    case = open_case(browser.home, complaint, products=[NOT_SHOWN])
+    store = case_images.CaseImages(browser.home)
+    copy = store.add_caught(case.id, COPY, "mirror-side.jpg", "complained-notice.jpg")
+    store.uploaded_anyway(case.id, copy.id)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    figure = page.locator(f"#images .copies figure[data-caught='{copy.id}']")
+    figure.locator("button.remove-copy").click()
+    expect(figure).to_have_attribute("data-removal", "stated")
+    note = figure.locator(".note.stated")
+    expect(note).to_contain_text(words(lang, "caseRemovalNotShown"))
+    expect(figure.locator("button.remove-copy")).to_have_text(words(lang, "caseCopyCheckAgain"))
+    expect(status(page, "images.replaced")).to_have_attribute("data-status", "unknown")
+    assert "mirror-side.jpg" in status(page, "images.replaced").inner_text()
+    expect(page.locator(f"#timeline li[data-caught='{copy.id}'][data-removed='stated']")) \
+        .to_contain_text(words(lang, "caseTimelineCopyRemovedStated", "mirror-side.jpg"))
+    assert [(p.state, p.removal) for p in store.caught(case.id)] == [("removed", "stated")]
+    keep_screenshot(page, f"case-images-{lang}-4-stated")
     page.close()
 

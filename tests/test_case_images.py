@@ -186,7 +186,8 @@ async def test_the_new_images_thumbnails_need_the_unlocked_vault(vault_home, age
     assert light["new"] is None
 
 
-async def test_a_copy_caught_at_upload_is_held_then_uploaded_anyway_then_removed(home, agent):
+async def test_a_copy_caught_at_upload_is_held_then_uploaded_anyway_then_removed(home, agent,
+                                                                                 cdn):
     case = open_case(home, "CMP-COPY", products=[PRODUCT])
     await drop(agent, case.id, COMPLAINED)
     copy = jpeg(EDITS["mirror"](Image.open(io.BytesIO(COMPLAINED))))
@@ -198,8 +199,8 @@ async def test_a_copy_caught_at_upload_is_held_then_uploaded_anyway_then_removed
     # Held copies (the seller cancelled, or has not chosen) are not shown.
     assert (await (await agent.get(f"/v1/cases/{case.id}/images")).json())["caught"] == []
     # Only a copy uploaded anyway can be marked removed.
-    assert (await error_of(await agent.post(
-        f"/v1/cases/{case.id}/caught/{match['caught']}/removed"), 409))["code"] == "copy_state"
+    assert (await error_of(await removed(agent, case.id, match["caught"], []),
+                           409))["code"] == "copy_state"
 
     # "Upload anyway" names it: the event is recorded and the copy marked uploaded.
     for body in ({"event": "responded", "caught": match["caught"]},
@@ -217,15 +218,93 @@ async def test_a_copy_caught_at_upload_is_held_then_uploaded_anyway_then_removed
     # On the product, it fails the preflight's replaced-images check, whatever else is known.
     assert replaced(home, case) == ("fail", ["mirror.jpg"])
 
-    # The seller took it off the product: marked removed, once.
-    r = await agent.post(f"/v1/cases/{case.id}/caught/{match['caught']}/removed")
+    # The seller took it off the product: the product page, read in their browser, shows
+    # other pictures only. Removed as checked, once.
+    other = [{"page": PAGE, "images": [f"{cdn.base}/default.jpg"], "problem": None}]
+    r = await removed(agent, case.id, match["caught"], other)
     assert r.status == 200, await r.text()
-    assert (await r.json())["state"] == "removed"
+    assert [(await r.json())[k] for k in ("state", "removal")] == ["removed", "checked"]
     assert case_images.uploaded_copies(home, case.id) == []
-    assert replaced(home, case)[0] == "unknown"  # no new image given yet: not a pass either
-    await error_of(await agent.post(f"/v1/cases/{case.id}/caught/{match['caught']}/removed"), 409)
-    assert (await error_of(await agent.post(f"/v1/cases/{case.id}/caught/nope/removed"),
+    assert case_images.stated_removals(home, case.id) == []
+    assert replaced(home, case) == ("unknown", [])  # no new image given yet: not a pass either
+    await error_of(await removed(agent, case.id, match["caught"], other), 409)
+    assert (await error_of(await removed(agent, case.id, "nope", other),
                            404))["key"] == "error.case_images.no_such_copy"
+
+
+async def removed(agent, case, caught, pages):
+    return await agent.post(f"/v1/cases/{case}/caught/{caught}/removed", json={"pages": pages})
+
+
+def uploaded_anyway(home, case, name="mirror.jpg"):
+    """A mirrored copy of the complained picture, caught and uploaded anyway: its bytes."""
+    store = case_images.CaseImages(home)
+    data = jpeg(EDITS["mirror"](Image.open(io.BytesIO(COMPLAINED))))
+    copy = store.add_caught(case, data, name, "complained.jpg")
+    store.uploaded_anyway(case, copy.id)
+    return copy.id, data
+
+
+async def test_a_removal_is_checked_against_the_product_page_or_said_to_be_the_sellers_word(
+        home, agent, cdn):
+    case = open_case(home, "CMP-GONE", products=[PRODUCT])
+    caught, data = uploaded_anyway(home, case.id)
+    cdn.swap_body = data  # the product page still shows the copy (as Joom re-serves it)
+    shows = [{"page": PAGE, "images": [f"{cdn.base}/default.jpg", f"{cdn.base}/swap.jpg"],
+              "problem": None}]
+    error = await error_of(await removed(agent, case.id, caught, shows), 409)
+    assert error["code"] == "still_shown" and f"{cdn.base}/swap.jpg" in error["message"]
+    zh = await agent.post(f"/v1/cases/{case.id}/caught/{caught}/removed", json={"pages": shows},
+                          headers={"Accept-Language": "zh-CN"})
+    assert "仍在商品页面上" in (await error_of(zh, 409))["message"]
+    assert [p.name for p in case_images.uploaded_copies(home, case.id)] == ["mirror.jpg"]
+    assert replaced(home, case) == ("fail", ["mirror.jpg"])
+
+    # The Panel did not show the product page (signed out): removed on the seller's word
+    # only, said so, and the preflight does not count it as replaced.
+    r = await removed(agent, case.id, caught, [{"page": PAGE, "images": [],
+                                                 "problem": "not_shown"}])
+    assert r.status == 200, await r.text()
+    said = await r.json()
+    assert (said["state"], said["removal"], said["removal_problem"]) == \
+        ("removed", "stated", "not_shown")
+    assert [p.name for p in case_images.stated_removals(home, case.id)] == ["mirror.jpg"]
+    assert replaced(home, case) == ("unknown", ["mirror.jpg"])
+
+    # Checked again once the page can be read: still there after all, so back on the product.
+    await error_of(await removed(agent, case.id, caught, shows), 409)
+    [back] = case_images.CaseImages(home).caught(case.id)
+    assert (back.state, back.removal, back.removed_at) == ("uploaded", None, None)
+    assert back.uploaded_at == said["uploaded_at"]
+    # Taken off for real: checked.
+    cdn.swap_body = DEFAULT_JPEG
+    r = await removed(agent, case.id, caught, shows)
+    assert (await r.json())["removal"] == "checked"
+    assert case_images.stated_removals(home, case.id) == []
+
+
+@pytest.mark.parametrize("pages, problem", [
+    ([], "no_pages"),
+    ([{"page": PAGE, "images": [], "problem": "unreadable"}], "unreadable"),
+    ([{"page": PAGE, "images": ["http://127.0.0.1:9/gone.jpg"], "problem": None}], "unfetched"),
+])
+async def test_what_cannot_be_checked_is_the_sellers_statement(home, agent, pages, problem):
+    case = open_case(home, "CMP-STATED", products=[PRODUCT])
+    caught, _ = uploaded_anyway(home, case.id)
+    r = await removed(agent, case.id, caught, pages)
+    assert r.status == 200, await r.text()
+    assert [(await r.json())[k] for k in ("removal", "removal_problem")] == ["stated", problem]
+    assert replaced(home, case) == ("unknown", ["mirror.jpg"])
+
+
+@pytest.mark.parametrize("body", [{}, {"pages": "x"}, {"pages": [{"images": [1]}]},
+                                  {"pages": [{"images": [], "problem": "other"}]}])
+async def test_pages_not_as_read_are_refused(home, agent, body):
+    case = open_case(home, "CMP-BADPAGES", products=[PRODUCT])
+    caught, _ = uploaded_anyway(home, case.id)
+    r = await agent.post(f"/v1/cases/{case.id}/caught/{caught}/removed", json=body)
+    assert (await error_of(r, 400))["key"] == "error.case_images.bad_pages"
+    assert [p.state for p in case_images.CaseImages(home).caught(case.id)] == ["uploaded"]
 
 
 def test_a_damaged_store_is_an_error_naming_it(home):

@@ -11,12 +11,24 @@ unlocked, else from the URL's next check while it still serves the picture.
 Stored in `case-images.json` in the data directory; writers hold `case-images.lock`.
 A caught copy is "held" when the upload guard stopped it, "uploaded" when the seller uploaded
 it anyway, "removed" once they say they took it off the product.
+
+A removal is checked, not taken on the seller's word, where it can be (`check_removed`): the
+seller's browser reads the case's product pages as the Panel shows them now (the extension's
+product-page reader) and hands over the images each shows; the agent fetches every one and
+compares it with the copy. One still like the copy refuses the removal, naming its URL. None
+like it: the copy is removed, `removal` "checked". When that cannot be known (a page the
+Panel did not show or that never answered, an image that could not be fetched, a case
+without products), the copy is removed on the seller's word: `removal` "stated", with the
+`removal_problem`, and the preflight's images.replaced stays unknown for it, so no letter
+says the images were replaced. Removals recorded before this check read as stated.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
+import dataclasses
 import secrets
 from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
@@ -28,9 +40,14 @@ from iprdesk.errors import BadInput, Conflict, NotFound
 from iprdesk.images import similar, thumbnails
 from iprdesk.locking import exclusive
 from iprdesk.timeutil import iso, utc_now
+from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 
 MAX_NAME = 200
+MAX_PAGE_IMAGES = 100  # the images of a case's product pages a removal check fetches
+# Why a removal could not be checked: a product page the Panel did not show (signed out,
+# another store's product), one that never answered, an image not fetched, no product at all.
+REMOVAL_PROBLEMS = ("not_shown", "unreadable", "unfetched", "no_pages")
 MAX_PER_CASE = 200  # of each list; the oldest held copies go first
 CAUGHT_STATES = ("held", "uploaded", "removed")
 
@@ -48,6 +65,9 @@ class Picture:
     state: str | None = None
     uploaded_at: str | None = None
     removed_at: str | None = None
+    # How the removal is known: "checked" or "stated" (with why it could not be checked).
+    removal: str | None = None
+    removal_problem: str | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -130,26 +150,53 @@ class CaseImages:
                 del kept[held]
         return picture
 
-    def _move(self, case: str, caught_id: str, to: str, now: datetime | None) -> Picture:
-        allowed = {"uploaded": ("held", "uploaded"), "removed": ("uploaded",)}[to]
+    @staticmethod
+    def _entry(kept: list[dict], caught_id: str, allowed: tuple[str, ...]) -> dict:
+        entry = next((p for p in kept if p["id"] == caught_id), None)
+        if entry is None:
+            raise NotFound(key="error.case_images.no_such_copy",
+                           params={"id": str(caught_id)[:40]})
+        if entry["state"] not in allowed:
+            raise Conflict(key="error.case_images.copy_state",
+                           params={"name": entry["name"]}, code="copy_state")
+        return entry
+
+    def _move(self, case: str, caught_id: str, to: str, now: datetime | None,
+              **facts) -> Picture:
+        # A removal on the seller's word may be checked later, or found wrong.
+        allowed = {"uploaded": ("held", "uploaded", "removed"),
+                   "removed": ("uploaded", "removed")}[to]
         with self._locked() as state:
-            kept = state["cases"].get(case, {}).get("caught", [])
-            entry = next((p for p in kept if p["id"] == caught_id), None)
-            if entry is None:
-                raise NotFound(key="error.case_images.no_such_copy",
-                               params={"id": str(caught_id)[:40]})
-            if entry["state"] not in allowed:
-                raise Conflict(key="error.case_images.copy_state",
-                               params={"name": entry["name"]}, code="copy_state")
+            entry = self._entry(state["cases"].get(case, {}).get("caught", []), caught_id,
+                                allowed)
             entry["state"] = to
             entry[f"{to}_at"] = iso(now or utc_now())
+            entry.update(facts)
             return Picture(**entry)
+
+    def removable_copy(self, case: str, caught_id: str) -> Picture:
+        """The copy a removal check is about: uploaded anyway, or removed on the seller's word
+        (checked again). NotFound; Conflict when held or removed as checked."""
+        entry = self._entry(self._read()["cases"].get(case, {}).get("caught", []), caught_id,
+                            ("uploaded", "removed"))
+        if entry.get("removal") == "checked":
+            raise Conflict(key="error.case_images.copy_state",
+                           params={"name": entry["name"]}, code="copy_state")
+        return Picture(**entry)
 
     def uploaded_anyway(self, case: str, caught_id: str, now: datetime | None = None) -> Picture:
         return self._move(case, caught_id, "uploaded", now)
 
-    def removed(self, case: str, caught_id: str, now: datetime | None = None) -> Picture:
-        return self._move(case, caught_id, "removed", now)
+    def still_shown(self, copy: Picture, case: str) -> Picture:
+        """A copy removed on the seller's word that a check found on the product after all."""
+        return self._move(case, copy.id, "uploaded", None, uploaded_at=copy.uploaded_at,
+                          removed_at=None, removal=None, removal_problem=None)
+
+    def removed(self, case: str, caught_id: str, problem: str | None,
+                now: datetime | None = None) -> Picture:
+        """Removed: "checked" when `problem` is None, else on the seller's word."""
+        return self._move(case, caught_id, "removed", now,
+                          removal="stated" if problem else "checked", removal_problem=problem)
 
 
 def references(home: Path, cases: Collection[str] | None = None,
@@ -175,6 +222,58 @@ def labelled_references(home: Path, cases: Collection[str] | None = None,
 def uploaded_copies(home: Path, case: str) -> list[Picture]:
     """The copies of a complained image the seller uploaded anyway and has not removed."""
     return [p for p in CaseImages(home).caught(case) if p.state == "uploaded"]
+
+
+def stated_removals(home: Path, case: str) -> list[Picture]:
+    """The copies removed on the seller's word only: no check saw the product pages without
+    them (`check_removed`)."""
+    return [p for p in CaseImages(home).caught(case)
+            if p.state == "removed" and p.removal != "checked"]
+
+
+def _page_problem(pages) -> str | None:
+    """Why `pages` (as the request gave them) cannot show a removal, or None; BadInput when
+    they are not what the product-page reader answers."""
+    if not isinstance(pages, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("images"), list)
+            and all(isinstance(u, str) for u in p["images"])
+            and p.get("problem") in (None, *REMOVAL_PROBLEMS) for p in pages):
+        raise BadInput(key="error.case_images.bad_pages")
+    if not pages:
+        return "no_pages"
+    return next((p["problem"] for p in pages if p.get("problem")), None)
+
+
+async def check_removed(home: Path, case: str, caught_id: str, pages: list[dict],
+                        now: datetime | None = None,
+                        options: urlcheck.Options | None = None) -> Picture:
+    """Mark a copy uploaded anyway removed, checked against what the case's product pages
+    show (`pages`: each {"page", "images": [URL], "problem": None or a REMOVAL_PROBLEMS
+    code}, as the seller's browser read them). Conflict `still_shown` when an image there is
+    still like the copy; the module docstring says the rest."""
+    store = CaseImages(home)
+    copy = store.removable_copy(case, caught_id)
+    problem = _page_problem(pages)
+    urls = list(dict.fromkeys(urlcheck.parse_url(u) for p in pages for u in p["images"]))
+    if len(urls) > MAX_PAGE_IMAGES:
+        raise BadInput(key="error.case_images.too_many_page_images",
+                       params={"max_images": MAX_PAGE_IMAGES})
+    if urls:
+        options = dataclasses.replace(options or urlcheck.Options(), variants=False,
+                                      cache_bust=False)
+        reference = similar.Fingerprint.from_json(copy.fingerprint)
+        async with urlcheck.Checker(options) as checker:
+            results = await asyncio.gather(*(checker.check(u, reference=reference)
+                                             for u in urls))
+        shown = next((r.url for r in results if r.verdict in urlcheck.STILL_PUBLIC), None)
+        if shown:
+            if copy.state == "removed":
+                await asyncio.to_thread(store.still_shown, copy, case)
+            raise Conflict(key="error.case_images.still_shown",
+                           params={"name": copy.name, "url": shown}, code="still_shown")
+        if problem is None and any(r.verdict not in urlcheck.GONE for r in results):
+            problem = "unfetched"
+    return await asyncio.to_thread(store.removed, case, caught_id, problem, now)
 
 
 def _thumbnails_from_vault(home: Path, case: str, watched: dict, vault) -> None:

@@ -12,6 +12,15 @@ const path = (ref) => `/v1/cases/${encodeURIComponent(String(ref ?? ""))}`;
 export const caseUrl = (ref, section = "") =>
   chrome.runtime.getURL(`case/case.html?case=${encodeURIComponent(ref)}${section ? `#${section}` : ""}`);
 
+
+// What each product page of the case shows now, one product at a time: a background tab each.
+async function caseProductImages(caseId) {
+  const found = await agent.request(path(caseId));
+  const products = [];
+  for (const product of found.products) products.push(await productImages(product));
+  return products;
+}
+
 export const handlers = {
   "ui.openCase": ({ ref, section }) =>
     chrome.tabs.create({ url: caseUrl(String(ref ?? ""), section) }).then(() => ({ opened: true })),
@@ -69,20 +78,18 @@ export const handlers = {
     }
     return { items: kept };
   },
-  // The seller took a copy they had uploaded anyway off the product.
-  "casepage.copyRemoved": ({ caseId, caughtId }, sender) => {
+  // The seller took a copy they had uploaded anyway off the product: the agent checks it
+  // against what the case's product pages show now (casework/case_images.py).
+  "casepage.copyRemoved": async ({ caseId, caughtId }, sender) => {
     requireExtensionPage(sender);
+    const pages = await caseProductImages(caseId);
     return agent.request(`${path(caseId)}/caught/${encodeURIComponent(caughtId)}/removed`,
-                         { method: "POST" });
+                         { method: "POST", json: { pages }, timeoutMs: 120000 });
   },
-  // The images each product page of the case shows now (product-page.js), one product at a
-  // time: a background tab each.
+  // The images each product page of the case shows now (product-page.js).
   "casepage.productImages": async ({ caseId }, sender) => {
     requireExtensionPage(sender);
-    const found = await agent.request(path(caseId));
-    const products = [];
-    for (const product of found.products) products.push(await productImages(product));
-    return { products };
+    return { products: await caseProductImages(caseId) };
   },
   // New images picked from the product page: loaded from the CDN as the Panel shows them,
   // then cleaned and sealed as those dropped are.

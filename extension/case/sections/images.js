@@ -1,8 +1,8 @@
 // The case's pictures, each a thumbnail the agent made (casework/case_images.py): the new product
 // images sealed for the case (only while the vault is unlocked: locked, the page says so), the
-// copies of a complained image uploaded anyway (each to be taken off the product and marked
-// removed here), and the complained pictures, those the old image URLs served (a URL whose
-// last check found it gone shows that) and those the seller dropped as files.
+// copies of a complained image uploaded anyway (each to be taken off the product, then checked
+// gone from its page here), and the complained pictures, those the old image URLs served (a URL
+// whose last check found it gone shows that) and those the seller dropped as files.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { localTime } from "../../lib/time.js";
@@ -26,23 +26,37 @@ function newImages(found, messages) {
        el("span", { className: "note", textContent: localTime(p.added_at, messages) })))));
 }
 
-// Copies uploaded anyway: each with the complained picture it is like, and, until it is marked
-// removed, the way to say it was taken off the product.
+// Why a removal could not be checked (casework/case_images.py REMOVAL_PROBLEMS).
+const REMOVAL_PROBLEMS = { not_shown: "caseRemovalNotShown", unreadable: "caseRemovalUnreadable",
+                           unfetched: "caseRemovalUnfetched", no_pages: "caseRemovalNoPages" };
+
+// What is known of a copy: uploaded, removed as a check saw, or removed on the seller's word.
+function copyState(p, messages) {
+  if (p.state !== "removed") return t("caseCopyUploadedAt", localTime(p.uploaded_at, messages));
+  if (p.removal === "checked") return t("caseCopyRemovedAt", localTime(p.removed_at, messages));
+  return t("caseCopyRemovedStated", localTime(p.removed_at, messages),
+           t(REMOVAL_PROBLEMS[p.removal_problem] || "caseRemovalUnreadable"));
+}
+
+// Copies uploaded anyway: each with the complained picture it is like, and, until a check of
+// the product pages has seen it gone, the way to have it checked (the agent reads what the
+// pages show; what it cannot read leaves the removal the seller's word, said so).
 function copies(found, { case: c, messages, signal, refresh }) {
   if (!found.caught.length) return null;
   const message = el("p", { className: "message", role: "status" });
   const figures = found.caught.map((p) => {
-    const figure = el("figure", { dataset: { caught: p.id, state: p.state } },
+    const stated = p.state === "removed" && p.removal !== "checked";
+    const figure = el("figure", { dataset: { caught: p.id, state: p.state, removal: p.removal || "" } },
       picture(p.thumbnail, t("caseNoThumbnail")),
       el("figcaption", {}, el("span", { className: "name", textContent: p.name }), el("br"),
          el("span", { className: "note", textContent: t("caseCopyLike", p.like.split("/").pop()) }), el("br"),
-         el("span", { className: "note", textContent: p.state === "removed"
-           ? t("caseCopyRemovedAt", localTime(p.removed_at, messages))
-           : t("caseCopyUploadedAt", localTime(p.uploaded_at, messages)) })));
-    if (p.state === "uploaded") {
-      const remove = el("button", { type: "button", className: "remove-copy", textContent: t("caseCopyRemove") });
+         el("span", { className: stated ? "note stated" : "note", textContent: copyState(p, messages) })));
+    if (p.state === "uploaded" || stated) {
+      const remove = el("button", { type: "button", className: "remove-copy",
+                                    textContent: t(stated ? "caseCopyCheckAgain" : "caseCopyRemove") });
       remove.addEventListener("click", async () => {
         remove.disabled = true;
+        say(message, t("caseReadingPage"), "");
         try {
           await ask("casepage.copyRemoved", { caseId: c.id, caughtId: p.id });
           await refresh(...AFTER);
@@ -55,7 +69,7 @@ function copies(found, { case: c, messages, signal, refresh }) {
     }
     return figure;
   });
-  const open = found.caught.some((p) => p.state === "uploaded");
+  const open = found.caught.some((p) => p.removal !== "checked");
   return el("div", { className: "copies" }, el("h3", { textContent: t("caseCopiesUploaded") }),
             open ? el("p", { className: "hint", textContent: t("caseCopiesAbout") }) : null,
             el("div", { className: "thumbs" }, figures), message);

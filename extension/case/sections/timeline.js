@@ -27,8 +27,9 @@ export default {
     for (const p of pictures.caught) {
       happened.push({ at: p.uploaded_at, data: { caught: p.id }, text: t("caseTimelineCopyUploaded", p.name) });
       if (p.removed_at) {
-        happened.push({ at: p.removed_at, data: { caught: p.id, removed: "" },
-                        text: t("caseTimelineCopyRemoved", p.name) });
+        happened.push({ at: p.removed_at, data: { caught: p.id, removed: p.removal || "" },
+                        text: t(p.removal === "checked" ? "caseTimelineCopyRemoved"
+                          : "caseTimelineCopyRemovedStated", p.name) });
       }
     }
     for (const p of pictures.complained.filter((x) => x.source === "file")) {

@@ -403,12 +403,16 @@ def _fingerprint(image: Path | Document) -> similar.Fingerprint | None:
 
 def images_replaced_check(inputs: Inputs) -> Check:
     # A copy the upload check caught and the seller uploaded anyway is on the product until
-    # they say they removed it: the images are not replaced, whatever the new images are.
+    # it is marked removed: the images are not replaced, whatever the new images are.
     if inputs.uploaded_copies:
         return Check("images.replaced", "fail", [("preflight.images.replaced.uploaded_copy",
                                                   {"files": _listed(inputs.uploaded_copies)})])
+    # Removed on the seller's word only: nothing has seen the product without it.
+    stated = ([("preflight.images.replaced.removal_stated",
+                {"files": _listed(inputs.stated_removals)})] if inputs.stated_removals else [])
     if not (inputs.new_images and (inputs.complained_images or inputs.complained_references)):
-        return Check("images.replaced", "unknown", [("preflight.images.replaced.no_images", {})])
+        return Check("images.replaced", "unknown",
+                     [*stated, ("preflight.images.replaced.no_images", {})])
     references, unreadable = list(inputs.complained_references), []
     for image in inputs.complained_images:
         fingerprint = _fingerprint(image)
@@ -429,6 +433,8 @@ def images_replaced_check(inputs: Inputs) -> Check:
         files = _listed(matches)
         return Check("images.replaced", "fail", [("preflight.images.replaced.fail",
                                                   {"files": files})])
+    if stated:
+        return Check("images.replaced", "unknown", stated)
     if unreadable:
         return Check("images.replaced", "unknown", [("preflight.images.unreadable",
                                                      {"files": _names(unreadable)})])

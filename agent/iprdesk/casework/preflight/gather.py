@@ -43,6 +43,8 @@ class Inputs:
     # Copies of a complained image the upload check caught and the seller uploaded anyway,
     # not yet removed from the product (their names).
     uploaded_copies: list[str] = field(default_factory=list)
+    # Copies marked removed on the seller's word, no check having seen them gone (names).
+    stated_removals: list[str] = field(default_factory=list)
     # Per new image (in order), whether it has a provenance record; None: not looked up.
     provenance: list[bool] | None = None
 
@@ -93,6 +95,7 @@ def gather(home: Path, case, *, agreement: list[Document] | None = None,
     inputs.complained_references = [(label, fp) for _, label, fp
                                     in case_images.references(home, [case.id])]
     inputs.uploaded_copies = [p.name for p in case_images.uploaded_copies(home, case.id)]
+    inputs.stated_removals = [p.name for p in case_images.stated_removals(home, case.id)]
     if watched:
         inputs.url_results = [{"url": w.url, **{k: (w.last or {}).get(k)
                                                 for k in ("verdict", "checked_at")}}

@@ -147,10 +147,14 @@ async def add_complained(request: web.Request) -> web.Response:
 
 @routes.post("/v1/cases/{case_id}/caught/{caught_id}/removed")
 async def caught_removed(request: web.Request) -> web.Response:
-    """The seller took a copy they had uploaded anyway off the product."""
+    """The seller took a copy they had uploaded anyway off the product: checked against the
+    images the case's product pages show (`pages`, as the extension read them), else
+    recorded as their statement (casework.case_images.check_removed)."""
+    body = await read_json(request)
     case = _case(request)
-    picture = case_images.CaseImages(state(request).home).removed(
-        case.id, request.match_info["caught_id"], _now(request))
+    picture = await case_images.check_removed(state(request).home, case.id,
+                                              request.match_info["caught_id"],
+                                              body.get("pages"), _now(request))
     return web.json_response(picture.to_json())
 
 
