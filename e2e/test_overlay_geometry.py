@@ -134,6 +134,18 @@ BUTTONS_OUTSIDE = """(card) => {
 }"""
 
 
+def card_problems(page, path, host, shot, also=lambda card: []):
+    """Open `host`'s card: what it covers of the page, of its buttons is outside the window,
+    and what `also(card)` finds while it is open (then closed again)."""
+    card = open_card(host)
+    settle(page, path)
+    problems = page.evaluate(GEOMETRY)["problems"] + card.evaluate(BUTTONS_OUTSIDE) + also(card)
+    keep_screenshot(page, f"{shot}-{page.evaluate('navigator.language')}")
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    return problems
+
+
 @pytest.mark.parametrize("width, height", VIEWPORTS)
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_an_open_card_covers_no_row_of_its_list(browser, width, height):
@@ -147,13 +159,58 @@ def test_an_open_card_covers_no_row_of_its_list(browser, width, height):
         page.goto(browser.panel.url(path))
         settle(page, path)
         for row, (_, _, host) in chips(page, prefix).items():
-            card = open_card(host)
-            settle(page, path)
-            problems = page.evaluate(GEOMETRY)["problems"] + card.evaluate(BUTTONS_OUTSIDE)
-            keep_screenshot(page, f"card-{row}-{width}-{page.evaluate('navigator.language')}")
-            if problems:
+            if problems := card_problems(page, path, host, f"card-{row}-{width}"):
                 found[f"{path} {row}"] = problems
-            page.keyboard.press("Escape")
-            card.wait_for(state="hidden")
+        page.close()
+    assert found == {}
+
+
+# The complaint lists made 50 rows long: each row a copy of the first with its own ID (the
+# table's and the grid's first cell), added as the Panel adds rows.
+LENGTHEN = """() => {
+  const first = document.querySelector("#complaints tbody tr, .grid .r:not(.head)");
+  const rows = () => first.parentElement.querySelectorAll("tr, .r:not(.head)").length;
+  for (let i = 1; rows() < 50; i++) {
+    const row = first.cloneNode(true);
+    row.firstElementChild.textContent = `LONG-${String(i).padStart(4, "0")}`;
+    first.parentElement.append(row);
+  }
+}"""
+CHIPS = "document.querySelectorAll(\"iprdesk-overlay[data-iprdesk-id^='complaint:']\").length"
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
+    """A list of 50 complaints, taller than the window: no room below it, and under or above
+    its chip a card would cover rows. The card docks at the window's right, beside its row, the
+    page narrowed while it is open; closed, the page has its width back."""
+    found = {}
+    for path in ("/ipr/complaints", "/ipr/v2/complaints"):
+        page = browser.context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(browser.panel.url(path))
+        settle(page, path)
+        page.evaluate(LENGTHEN)
+        page.wait_for_function(f"{CHIPS} === 50")
+        settle(page, path)
+        hosts = [host for _, _, host in chips(page, "complaint:").values()]
+        hosts.sort(key=lambda h: h.locator(".chip").bounding_box()["y"])  # the page's order
+
+        def beside(card, chip):
+            """The chip's row in the window, the card's top no lower than the chip."""
+            box, mark = card.bounding_box(), chip.bounding_box()
+            if 0 <= mark["y"] < height and box["y"] <= max(mark["y"], 8) + 1:
+                return []
+            return [f"card at {box} is not beside its chip at {mark}"]
+
+        for n in (0, 9, 24, 49):
+            chip = hosts[n].locator(".chip")
+            shot = f"long-{path.split('/')[2]}-{n}-{width}"
+            if problems := card_problems(page, path, hosts[n], shot,
+                                         lambda card, chip=chip: beside(card, chip)):
+                found[f"{path} row {n}"] = problems
+        settle(page, path)
+        assert page.evaluate("document.documentElement.style.marginRight") == ""
         page.close()
     assert found == {}

@@ -7,7 +7,10 @@ iprdesk.annotation = (() => {
   const MARGIN = 8;        // px the card keeps from the window's edges
   const MIN_ROOM = 120;    // px of height a card always gets, even with its chip near an edge
   const BELOW_LIST = 240;  // px of height below its list that make a card go there
+  const DOCK_MIN_PAGE = 480;  // px of width the page keeps beside a docked card
   const lists = new WeakMap();  // host -> the list its row belongs to, whose text a card keeps clear of
+  const rows = new WeakMap();   // host -> the row it annotates
+  const openedAt = new WeakMap();  // host -> its row's top in the window as its card opened
   const css = `
     .chip { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; border: 0;
             border-radius: 999px; padding: 3px 10px; font: 600 12px/1.5 system-ui, "PingFang SC",
@@ -57,15 +60,19 @@ iprdesk.annotation = (() => {
     for (const open of document.querySelectorAll("iprdesk-overlay[open]")) {
       open.removeAttribute("open");
       open.style.zIndex = "2147483000";
+      iprdesk.overlay.reserveRight(open, 0);
     }
   }
 
   // The open card inside the window, ending where the chip ends: below the list its row
   // belongs to when the window has room there (the other rows' complainants, dates and
-  // products stay readable), else below its chip when it fits there, else on the side of the
-  // chip (below or above) with more room, scrolling within it. Never wider than the window,
-  // never past an edge (a chip in a row's first cell would otherwise push a right-aligned
-  // card off the left of the screen).
+  // products stay readable). A list with no room below it in the window (a long one) would
+  // have its rows covered under or above the chip: the card docks at the window's right
+  // instead, level with its chip, and the page is narrowed by its width while it is open
+  // (overlay.reserveRight), when the page keeps DOCK_MIN_PAGE beside it. Otherwise below its
+  // chip when it fits there, else on the side of the chip (below or above) with more room,
+  // scrolling within it. Never wider than the window, never past an edge (a chip in a row's
+  // first cell would otherwise push a right-aligned card off the left of the screen).
   function fitCard(host) {
     if (!host.hasAttribute("open")) return;
     const card = host.shadowRoot.querySelector(".card");
@@ -84,12 +91,35 @@ iprdesk.annotation = (() => {
     const under = natural <= below || below >= above;
     let room = Math.max(MIN_ROOM, under ? below : above);
     let top = under ? chip.bottom + GAP : chip.top - GAP - Math.min(natural, room);
-    if (belowList >= Math.min(natural, BELOW_LIST)) [room, top] = [belowList, list.bottom + GAP];
+    let x = left;
+    const dock = list && belowList < Math.min(natural, BELOW_LIST) &&
+                 vw - width - 2 * MARGIN >= DOCK_MIN_PAGE;
+    if (!dock && belowList >= Math.min(natural, BELOW_LIST)) {
+      [room, top] = [belowList, list.bottom + GAP];
+    }
+    iprdesk.overlay.reserveRight(host, dock ? width + 2 * MARGIN : 0);
+    const row = rows.get(host);
+    const was = openedAt.get(host);
+    openedAt.delete(host);
+    if (dock) {
+      // Narrowed, the page reflowed: the row is scrolled back to where the seller clicked it.
+      const moved = row ? row.getBoundingClientRect().top - (was ?? NaN) : 0;
+      if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+      const level = row ? row.getBoundingClientRect().top : chip.top;
+      room = vh - 2 * MARGIN;
+      top = Math.max(MARGIN, Math.min(level, vh - MARGIN - Math.min(natural, room)));
+      x = vw - MARGIN - width;
+    }
     card.style.maxHeight = `${room}px`;
-    card.style.left = `${Math.round(left - frame.left)}px`;
+    card.style.left = `${Math.round(x - frame.left)}px`;
     card.style.top = `${Math.round(top - frame.top)}px`;
   }
   document.addEventListener("click", closeAll);
+  // A docked card stays level with its chip in the window as the page scrolls.
+  window.addEventListener("scroll", () => {
+    const open = document.querySelector("iprdesk-overlay[open]");
+    if (open) fitCard(open);
+  }, { passive: true });
   document.addEventListener("keydown", (e) => e.key === "Escape" && closeAll());
 
   // Create (or refresh) the annotation `id` next to `anchor`. With `chipShort`, the chip
@@ -101,6 +131,7 @@ iprdesk.annotation = (() => {
     const host = root.host;
     if (list) lists.set(host, list);
     else lists.delete(host);
+    rows.set(host, anchor);
     let chip = root.querySelector(".chip");
     if (!chip) {
       const wrap = document.createElement("div");
@@ -118,6 +149,7 @@ iprdesk.annotation = (() => {
         const opening = !host.hasAttribute("open");
         closeAll();
         if (opening) {
+          openedAt.set(host, rows.get(host).getBoundingClientRect().top);
           host.setAttribute("open", "");
           host.style.zIndex = "2147483647"; // above the other chips and our pills
           fitCard(host);

@@ -1,9 +1,29 @@
 // Overlays live in shadow roots: the Panel's styles cannot reach them and theirs cannot leak
-// into the Panel. Hosts are positioned so they never shift the page's own controls.
+// into the Panel. Hosts are positioned so they never shift the page's own controls; only an
+// open card with no room beside the page's text narrows the page while it is open
+// (`reserveRight`).
 // Injected twice in a frame (the upload guard loads this file too): define it once.
 iprdesk.overlay ??= (() => {
   const anchoredHosts = new Map();
   let layoutWatch = null;  // AbortController of the watch on the page's layout
+  // Room at the window's right that open overlays take (a docked card, annotation.js): the
+  // page's own content is narrowed by it (the <html> element's right margin) while such a
+  // host is there, and given its width back after. host -> px.
+  const reserved = new Map();
+  let marginBefore = null;  // the page's own inline margin-right, while ours is set
+
+  function applyReserved() {
+    for (const host of reserved.keys()) if (!host.isConnected) reserved.delete(host);
+    const px = Math.max(0, ...reserved.values());
+    const style = document.documentElement.style;
+    if (px) {
+      marginBefore ??= style.marginRight;
+      if (style.marginRight !== `${px}px`) style.marginRight = `${px}px`;
+    } else if (marginBefore !== null) {
+      style.marginRight = marginBefore;
+      marginBefore = null;
+    }
+  }
 
   // While anything is anchored, the page's layout moving moves it too; with nothing anchored
   // (the seller left the page), nothing watches.
@@ -124,6 +144,13 @@ iprdesk.overlay ??= (() => {
       };
     },
 
+    // Take `px` of room at the window's right for `host` (0: give it back); see `reserved`.
+    reserveRight(host, px) {
+      if (px) reserved.set(host, px);
+      else reserved.delete(host);
+      applyReserved();
+    },
+
     // At the anchor's top-right corner, inside it.
     placeCorner(rect, box) {
       return { left: rect.right - box.width - 8, top: rect.top + 8 };
@@ -146,6 +173,7 @@ iprdesk.overlay ??= (() => {
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
         placed?.(host);
       }
+      applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
     },
 
@@ -156,6 +184,7 @@ iprdesk.overlay ??= (() => {
     removeAll() {
       for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
       anchoredHosts.clear();
+      applyReserved();
       unwatchLayout();
     },
 
