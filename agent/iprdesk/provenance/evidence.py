@@ -3,6 +3,8 @@ gives: streamed, works locked), one already in the vault linked by its id (needs
 unlocked, to check it is there and take its hash), and the licence check of the record's
 licence, read back from the vault."""
 
+from __future__ import annotations
+
 from datetime import date
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """The preflight's checks, one per known rejection reason, each with its verdict."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime

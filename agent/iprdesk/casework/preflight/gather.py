@@ -2,6 +2,8 @@
 (given, or the case's product photos in the vault and the pictures its old URLs served), the
 recorded dead-URL verdicts and the agent's watch list."""
 
+from __future__ import annotations
+
 import hashlib
 import json
 from dataclasses import dataclass, field
