@@ -30,7 +30,8 @@ PACKAGE = REPO / "agent" / "iprdesk"
 # The modules that belong to no one capability; everything else lives in a package.
 TOP_MODULES = {"__init__", "__main__", "errors", "paths", "atomic", "config", "timeutil",
                "locking",  # the one file lock of every store (auth, cases, URLs, vault, agent)
-               "workers"}  # the worker processes of every batch (strip, audit)
+               "workers",  # the worker processes of every batch (strip, audit)
+               "lazy"}  # modules loaded on first use, for an agent at rest
 # Named in CONTRIBUTING but kept in the agent's data directory, not in the repository.
 DATA_DIRECTORY_FILES = {"config.json"}
 PATH_LIKE = re.compile(r"^[\w.{},<>/-]+(?::\w+)?$")
