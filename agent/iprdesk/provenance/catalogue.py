@@ -13,6 +13,8 @@ both stores and products: the same designer's work reused across the seller's st
 complaint against one store will find on the other.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import hashlib
