@@ -1,6 +1,7 @@
 """Dead-URL checking speed: iprdesk against linkchecker and against checking one at a time.
 
     python bench/urls.py [--urls 2000] [--delay 0.05] [--hosts 4] [--sequential-sample 200]
+                         [--images 200]
 
 A local aiohttp server answers every request after `--delay` seconds: nine URLs in ten are
 404, one in ten serves a small JPEG (which iprdesk also checks cache-busted, as it does for
@@ -16,6 +17,14 @@ Measured in the same run, each as a user would run it (a fresh process reading t
 Targets: at least 10x faster than sequential, and faster than linkchecker; and at least 0.9
 of the latency limit, URLs x latency / (requests at once per host x hosts): no checker that
 keeps to the per-host limit can finish sooner.
+
+Then Joom CDN size variants (issue 16): `--images` uploads under two loopback addresses
+standing in for img.joomcdn.net and img-edg.joomcdn.net, each URL given becoming 14 (7 sizes
+on 2 hosts). One upload in ten serves every size, one in ten only `original` (the size given
+is gone), the rest none. iprdesk's checker (in-process, the variant hosts pointed at the
+stand-in) with its variants stopping early and without, in the same run: the requests the
+stand-in answered, the connections it saw opened (the checks of one image share them) and the
+time, with the latency limit of the requests each made.
 """
 
 import argparse
@@ -38,6 +47,27 @@ from iprdesk.urls import check as urlcheck  # noqa: E402
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
 IMAGE = jpeg(product_photo(1, (200, 200)), 80)
+CDN_HOSTS = HOSTS[:2]  # the stand-ins for img.joomcdn.net and img-edg.joomcdn.net
+
+
+class Seen:
+    """What the stand-in served: requests, and the client connections they came over."""
+
+    def __init__(self):
+        self.requests = 0
+        self.connections: set = set()
+
+    def saw(self, request: web.Request) -> None:
+        self.requests += 1
+        self.connections.add(request.transport.get_extra_info("peername"))
+
+
+SEEN = Seen()
+
+
+def upload_serves(upload: int, size: str) -> bool:
+    """One upload in ten serves every size, one in ten only its original, the rest none."""
+    return upload % 10 == 0 or (upload % 10 == 5 and size == "original")
 
 
 def serve(delay: float) -> tuple[int, asyncio.AbstractEventLoop]:
@@ -51,9 +81,17 @@ def serve(delay: float) -> tuple[int, asyncio.AbstractEventLoop]:
             return web.Response(body=IMAGE, content_type="image/jpeg")
         return web.Response(status=404, text="Not Found")
 
+    async def joom(request: web.Request) -> web.Response:
+        SEEN.saw(request)
+        await asyncio.sleep(delay)
+        if upload_serves(int(request.match_info["id"], 16), request.match_info["size"]):
+            return web.Response(body=IMAGE, content_type="image/jpeg")
+        return web.Response(status=404, text="Not Found")
+
     async def main():
         app = web.Application()
         app.router.add_get("/img/{n}", handle)
+        app.router.add_get(r"/{id:[0-9a-f]{40}}_{size}.jpeg", joom)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, HOSTS[0], 0, backlog=1024)
@@ -78,6 +116,40 @@ def timed(cmd: list[str], stdin: str | None = None, env=None) -> float:
     return time.perf_counter() - start
 
 
+async def check_variants(urls: list[str], stop_early: bool) -> tuple[float, float, int, int]:
+    """(seconds, CPU seconds of this process, stand-in included, requests, connections) of
+    checking `urls` with their CDN variants."""
+    real = urlcheck.JoomCdn.load()
+    cdn = urlcheck.JoomCdn(CDN_HOSTS, real.pattern, real.sizes)
+    before = (SEEN.requests, len(SEEN.connections))
+    start, cpu = time.perf_counter(), time.process_time()
+    async with urlcheck.Checker(urlcheck.Options(stop_early=stop_early), cdn=cdn) as checker:
+        await checker.check_many(urls)
+    return (time.perf_counter() - start, time.process_time() - cpu,
+            SEEN.requests - before[0], len(SEEN.connections) - before[1])
+
+
+def variants(port: int, images: int, delay: float) -> None:
+    urls = [f"http://{CDN_HOSTS[0]}:{port}/{i:040x}_1024_1024.jpeg" for i in range(images)]
+    sizes = len(urlcheck.JoomCdn.load().sizes)
+    print(f"\n{images} Joom CDN images, each URL with {sizes * len(CDN_HOSTS) - 1} size "
+          f"variants ({len(urls) * sizes * len(CDN_HOSTS)} URLs), load average "
+          f"{os.getloadavg()[0]:.1f}")
+    runs = {}
+    for stop_early in (False, True):
+        SEEN.connections.clear()  # a new checker's connections only
+        runs[stop_early] = asyncio.run(check_variants(urls, stop_early))
+        seconds, cpu, requests, connections = runs[stop_early]
+        limit = requests * delay / (urlcheck.Options().per_host * len(CDN_HOSTS))
+        name = "stopping early" if stop_early else "every variant "
+        print(f"{name}: {seconds:6.1f} s ({cpu:5.1f} s CPU), {requests:5d} requests "
+              f"({requests / images:.1f} an image), {connections} connections; latency limit "
+              f"of those requests {limit:.1f} s, reached {limit / seconds:.2f}")
+    (full_s, full_cpu, full_r, _), (early_s, early_cpu, early_r, _) = runs[False], runs[True]
+    print(f"stopping early: {early_r / full_r:.2f} of the requests, {early_s / full_s:.2f} of "
+          f"the time, {early_cpu / full_cpu:.2f} of the CPU time")
+
+
 async def sequential(urls: list[str]) -> None:
     options = urlcheck.Options(per_host=1, total=1, variants=False)
     async with urlcheck.Checker(options) as checker:
@@ -91,6 +163,8 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.05)
     parser.add_argument("--hosts", type=int, default=len(HOSTS), choices=range(1, len(HOSTS) + 1))
     parser.add_argument("--sequential-sample", type=int, default=200)
+    parser.add_argument("--images", type=int, default=200,
+                        help="Joom CDN images for the size-variant run (0: none)")
     args = parser.parse_args()
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
         os.environ.pop(name, None)
@@ -121,6 +195,8 @@ def main() -> None:
     limit = args.urls * args.delay / (urlcheck.Options().per_host * len(hosts))
     print(f"latency limit:                 {limit:7.1f} s  (iprdesk reaches {limit / ours:.2f} of "
           "it, process start included; target 0.9)")
+    if args.images:
+        variants(port, args.images, args.delay)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ class MockCdn:
         self.release = asyncio.Event()
         # What /swap.jpg serves (a test may change it, e.g. to the CDN's default picture).
         self.swap_body: bytes | None = OLD_JPEG
+        # Joom CDN hosts whose every answer hangs (until `release`): a slow edge.
+        self.joom_held: set[str] = set()
         self.app = web.Application()
         self.app.router.add_route("GET", "/{name:.*}", self.handle)
 
@@ -46,6 +48,8 @@ class MockCdn:
         self.request_times.setdefault(key, []).append(time.monotonic())
         self.seen_user_agents.add(request.headers.get("User-Agent", ""))
         if request.host == "img.joomcdn.net" or request.host == "img-edg.joomcdn.net":
+            if request.host in self.joom_held:
+                await self.release.wait()
             return self.joom(name)
         busted = "iprdesk-nocache" in request.query
         match name:

@@ -163,6 +163,60 @@ async def test_joom_size_variants_through_the_proxy(cdn, monkeypatch):
     assert all(r.variant_of == url for r in results if r.url != url)
 
 
+def _joom(host: str, size: str) -> str:
+    return f"http://{host}/{JOOM_ID}_{size}.jpeg"
+
+
+async def test_a_live_image_settles_its_variants_which_are_not_fetched(cdn, monkeypatch):
+    """Issue 16: once one URL of an image serves the picture, the image is still public
+    whatever its other sizes say, so those not started yet are not fetched."""
+    monkeypatch.setenv("HTTP_PROXY", cdn.base)
+    hosts = urlcheck.JoomCdn.load().hosts
+    given = _joom(hosts[0], "original")  # served: its 13 variants need no request at all
+    results = await urlcheck.check_urls([given], reference=OLD_JPEG,
+                                        options=urlcheck.Options(**FAST))
+    assert [r.verdict for r in results][:1] == ["live"] and len(results) == 14
+    for r in results[1:]:
+        assert (r.verdict, r.reason["code"], r.attempts) == ("unknown", "variant_live", 0)
+        assert r.variant_of == given and given in r.reason["en"] and given in r.reason["zh_CN"]
+    assert sum(cdn.hits.values()) == 2  # the URL and its cache-busted twin, nothing more
+
+    # The URL given is gone: its variants are checked, one request at once per host here.
+    # One host's first in line serves the picture while the other host's hangs: that one
+    # ends in a timeout, and the rest waiting behind it are settled, never fetched.
+    cdn.hits.clear()
+    cdn.joom_held.add(hosts[1])
+    given = _joom(hosts[0], "1024_1024")
+    results = await urlcheck.check_urls([given], reference=OLD_JPEG, options=urlcheck.Options(
+        timeout=3.0, retries=0, per_host=1))
+    by_url = {r.url: r for r in results}
+    assert by_url[given].verdict == "dead" and len(results) == 14
+    assert by_url[_joom(hosts[0], "original")].verdict == "live"  # first in line on hosts[0]
+    slow = [_joom(hosts[1], size) for size in urlcheck.JoomCdn.load().sizes]
+    assert by_url[slow[0]].reason["code"] == "timeout"
+    for url in slow[1:]:
+        assert by_url[url].reason["code"] == "variant_live", by_url[url].reason
+        assert not cdn.hits[url.removeprefix("http://")]
+    cdn.joom_held.clear()
+
+    # Without stopping early (what the benchmark compares with), every variant is fetched.
+    cdn.hits.clear()
+    results = await urlcheck.check_urls([given], reference=OLD_JPEG, options=urlcheck.Options(
+        **FAST, per_host=1, stop_early=False))
+    assert not any(r.reason["code"] == "variant_live" for r in results)
+    assert len(cdn.hits) == 14
+
+
+async def test_a_gone_image_has_every_variant_fetched(cdn, monkeypatch):
+    """Gone is never certain early: any size left could still serve the picture."""
+    monkeypatch.setenv("HTTP_PROXY", cdn.base)
+    other = "f" * 40  # an upload the mock CDN serves under no size
+    given = f"http://img.joomcdn.net/{other}_1024_1024.jpeg"
+    results = await urlcheck.check_urls([given], options=urlcheck.Options(**FAST, per_host=1))
+    assert {r.verdict for r in results} == {"dead"} and len(results) == 14
+    assert sorted(cdn.hits.values()) == [1] * 14
+
+
 def test_joom_variants_keep_prefix_and_ignore_other_urls():
     cdn = urlcheck.JoomCdn.load()
     url = f"https://img.joomcdn.net/p/{JOOM_ID}_original.jpeg?x=1"

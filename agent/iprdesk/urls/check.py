@@ -13,7 +13,13 @@ How: GET (HEAD lies on many CDNs) with a byte cap, redirects followed one by one
 retries with exponential backoff that honour `Retry-After`, a concurrency limit per host
 (CDNs throttle a client that opens hundreds of connections) and overall, and the proxy from
 HTTP(S)_PROXY / NO_PROXY (aiohttp's trust_env). Joom CDN URLs expand into every size variant
-and host listed in shared/joomcdn.json: one upload is public under all of them.
+and host listed in shared/joomcdn.json: one upload is public under all of them. The variants
+of one image share the checker's connections (one pool per host, kept alive) and stop early:
+the URL given is checked first, then its variants, and once one of them serves the picture
+(`live`, or `stale-cache` once its cache-busted request is made: still public either way) the
+image is still public whatever the rest say, so the variants not started yet are not fetched
+(`unknown`, reason `variant_live` naming that URL). Gone is never certain early: any variant
+left may still serve the picture, so a gone image has every variant fetched.
 
 The core knows nothing of the CLI or the agent's routes; both call `check_urls`.
 """
@@ -76,6 +82,7 @@ class Options:
     total: int = 64
     cache_bust: bool = True
     variants: bool = True
+    stop_early: bool = True  # a live variant settles its image: the rest are not fetched
 
 
 @dataclass
@@ -206,6 +213,13 @@ def freshness_left(headers: dict) -> float | None:
     return None
 
 
+@dataclass
+class _Image:
+    """The URLs of one image checked together: the first variant found live, once one is."""
+
+    live: str | None = None
+
+
 def cache_busted(url: str) -> str:
     return str(URL(url).update_query({CACHE_BUSTER: secrets.token_hex(8)}))
 
@@ -243,14 +257,22 @@ class Checker:
             self._hosts[host] = asyncio.Semaphore(self.options.per_host)
         return self._hosts[host]
 
-    async def fetch(self, url: str, *, no_cache: bool = False) -> Fetch:
-        """GET with redirects followed one at a time, each hop recorded."""
+    async def fetch(self, url: str, *, no_cache: bool = False,
+                    settled: _Image | None = None) -> Fetch | None:
+        """GET with redirects followed one at a time, each hop recorded. None when `settled`
+        (the image this URL shows) was found live before the request could start."""
         result = Fetch(url=url, final_url=url)
         current = url
         headers = {"Cache-Control": "no-cache", "Pragma": "no-cache"} if no_cache else {}
         for _ in range(MAX_REDIRECTS + 1):
             result.final_url = current
+            # Before its first request only: one made is evidence, followed to its end.
+            unstarted = settled is not None and not result.attempts
+            if unstarted and settled.live:
+                return None
             async with self._total, self._host_limit(current):
+                if unstarted and settled.live:
+                    return None  # settled while this one waited for its turn
                 done = await self._get_with_retries(current, headers, result)
             if not done:
                 return result
@@ -306,15 +328,27 @@ class Checker:
 
     async def check(self, url: str, variant_of: str | None = None,
                     reference: similar.Fingerprint | None = None,
-                    thumbnail: bool = False) -> CheckResult:
+                    thumbnail: bool = False,
+                    image_of: _Image | None = None) -> CheckResult:
         """One URL; `reference` overrides the checker's reference picture for it. The served
         picture's thumbnail comes with the result when there is no reference, or when asked
-        (`thumbnail`) and the URL still serves the reference."""
+        (`thumbnail`) and the URL still serves the reference. With `image_of`, it is not
+        fetched once another URL of that image was found live, and a live verdict settles
+        the image."""
         reference = reference or self.reference
         started = time.monotonic()
         checked_at = utc_now()
-        plain = await self.fetch(url)
+        plain = await self.fetch(url, settled=image_of if self.options.stop_early else None)
+        if plain is None:
+            return CheckResult(
+                url=url, verdict="unknown", reason=reason("variant_live", url=image_of.live),
+                status=None, final_url=url, redirects=[], headers={}, body_sha256=None,
+                body_bytes=0, checked_at=iso_ms(checked_at),
+                elapsed_ms=round((time.monotonic() - started) * 1000), attempts=0,
+                variant_of=variant_of)
         verdict, why, match, image = await self._classify(plain, reference)
+        if verdict == "live" and image_of and not image_of.live:
+            image_of.live = url  # still public (live or in a cache): the image is settled
         thumb = None
         if image is not None and (reference is None or (thumbnail and verdict == "live")):
             thumb = await asyncio.get_running_loop().run_in_executor(None, _thumbnail, plain.body)
@@ -369,23 +403,31 @@ class Checker:
     async def check_many(self, urls: Iterable[str],
                          on_result: Callable[[CheckResult], None] | None = None,
                          ) -> list[CheckResult]:
-        """Every URL (and its CDN variants), in input order, variants after their URL."""
-        jobs: list[tuple[str, str | None]] = []
+        """Every URL (and its CDN variants), in input order, variants after their URL; the
+        variants once the URL is checked, and not fetched once the image is found live."""
+        images: list[tuple[str, list[str]]] = []
         seen = set()
         for url in urls:
-            for candidate, parent in [(url, None)] + [
-                    (v, url) for v in (self.cdn.variants(url) if self.options.variants else [])]:
-                if candidate not in seen:
-                    seen.add(candidate)
-                    jobs.append((candidate, parent))
+            if url in seen:
+                continue
+            variants = [v for v in (self.cdn.variants(url) if self.options.variants else [])
+                        if v not in seen]
+            seen.update([url, *variants])
+            images.append((url, variants))
 
-        async def one(url: str, parent: str | None) -> CheckResult:
-            result = await self.check(url, parent)
+        async def one(url: str, parent: str | None, image: _Image) -> CheckResult:
+            result = await self.check(url, parent, image_of=image)
             if on_result:
                 on_result(result)
             return result
 
-        return list(await asyncio.gather(*(one(u, p) for u, p in jobs)))
+        async def image_urls(url: str, variants: list[str]) -> list[CheckResult]:
+            image = _Image()
+            first = await one(url, None, image)
+            return [first, *await asyncio.gather(*(one(v, url, image) for v in variants))]
+
+        checked = await asyncio.gather(*(image_urls(u, vs) for u, vs in images))
+        return [r for results in checked for r in results]
 
     async def fetch_reference(self, url: str) -> similar.Fingerprint:
         f = await self.fetch(url)
