@@ -27,19 +27,12 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from bench import spread  # noqa: E402
+from bench import rss_mb, spread  # noqa: E402
 from iprdesk.native.agent_lock import read_info  # noqa: E402
 from iprdesk.native.host import read_message  # noqa: E402
 from iprdesk.native.manifest import profile_manifest_path  # noqa: E402
 from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess, iprdesk  # noqa: E402
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def measure(url: str, token: str, n: int) -> list[float]:

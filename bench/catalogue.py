@@ -21,14 +21,12 @@ process: an upper bound). Targets (issue 16): peak < 500 MB at 10,000 images; wa
 """
 
 import argparse
-import contextlib
 import os
 import random
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from multiprocessing import Pool
 from pathlib import Path
@@ -36,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from bench.agent import rss_mb  # noqa: E402
+from bench import PeakRss  # noqa: E402
 from bench.imagegen import EDITS, jpeg, product_photo  # noqa: E402
 
 # 1 to 3 megapixels, as product photos are uploaded.
@@ -121,41 +119,6 @@ def complained(folder: Path, shop: Path, count: int) -> int:
     return copies
 
 
-class TreePeakRss:
-    """The highest summed RSS of a process and all its descendants while in the block."""
-
-    def __init__(self, pid: int):
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _tree(self) -> list[int]:
-        pids, i = [self.pid], 0
-        while i < len(pids):
-            try:
-                for task in Path(f"/proc/{pids[i]}/task").iterdir():
-                    pids += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:  # ended between two reads
-                pass
-            i += 1
-        return pids
-
-    def _sample(self):
-        while not self._stop.wait(0.05):
-            total = 0.0
-            for pid in self._tree():
-                with contextlib.suppress(OSError):  # ended since the listing
-                    total += rss_mb(pid)
-            self.peak = max(self.peak, total)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
 def run(argv: list[str]) -> tuple[float, float, float, str]:
     """(wall s, CPU s of the tree, peak tree RSS MB, stdout) of a command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -164,7 +127,7 @@ def run(argv: list[str]) -> tuple[float, float, float, str]:
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env)
-    with TreePeakRss(proc.pid) as peak:
+    with PeakRss(proc.pid, tree=True, every=0.05) as peak:
         out, err = proc.communicate()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

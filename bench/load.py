@@ -14,7 +14,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ sys.path[:0] = [str(REPO), str(REPO / "agent")]
 # The agent process runs this checkout too, not an installed copy.
 os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "agent"), os.environ.get("PYTHONPATH", "")])
 
-from bench.agent import rss_mb  # noqa: E402
+from bench import PeakRss, rss_mb  # noqa: E402
 from bench.strip import camera_jpeg  # noqa: E402
 from iprdesk.config import Config  # noqa: E402
 from iprdesk.server.pairing import AuthStore  # noqa: E402
@@ -33,26 +32,6 @@ from tests.helpers import AgentProcess  # noqa: E402
 
 PEAK_BUDGET_MB = 800
 SETTLED_BUDGET_MB = 100
-
-
-class PeakRss:
-    """The highest RSS of a process, sampled every 5 ms while in the `with` block."""
-
-    def __init__(self, pid: int):
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self):
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, rss_mb(self.pid))
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 async def upload_all(url: str, token: str, data: bytes, n: int) -> tuple[int, int]:
