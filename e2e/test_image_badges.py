@@ -40,7 +40,9 @@ def seed(b):
         checked_at="2026-03-01T08:00:00Z", elapsed_ms=1, attempts=1), None)], later)
 
 
-pytestmark = pytest.mark.browser(pages={BADGE_PRODUCT: "product-edit-images.html"}, setup=seed)
+# A seller in China: the old URL's check time is read in UTC+8.
+pytestmark = pytest.mark.browser(pages={BADGE_PRODUCT: "product-edit-images.html"}, setup=seed,
+                                 timezone="Asia/Shanghai")
 
 
 def badges(page) -> dict:
@@ -66,7 +68,7 @@ def test_each_image_gets_its_badge(browser):
                           ".map(b => [b.textContent, b.title])")
     assert titles[0][0] == "Near-duplicate"
     assert f"C-1: {OLD_URL}" in titles[0][1]
-    assert titles[1][0] == "Old URL still live" and "2026-03-01T08:00:00Z" in titles[1][1]
+    assert titles[1][0] == "Old URL still live" and "2026-03-01 16:00 (UTC+8)" in titles[1][1]
     gps = page.locator(f"{BADGE}[data-iprdesk-badges='metadata']")
     assert "iPhone 14 Pro" in gps.evaluate("h => h.shadowRoot.querySelector('.badge').title")
     page.close()

@@ -42,16 +42,19 @@
     return [...document.images].filter((img) => !img.closest("iprdesk-overlay") && imageUrl(img));
   }
 
-  function details(kind, r, lang) {
+  function details(kind, r, ctx) {
     if (kind === "near-duplicate") {
       const d = r.near_duplicate;
       return iprdesk.t("badgeNearDuplicateTitle", d.complained, String(d.distances.phash)) +
         (d.mirrored ? iprdesk.t("badgeMirroredSuffix") : "");
     }
     if (kind === "metadata") {
-      return iprdesk.t("badgeMetadataTitle", r.metadata.summary[lang] || r.metadata.summary.en);
+      return iprdesk.t("badgeMetadataTitle", r.metadata.summary[ctx.lang] || r.metadata.summary.en);
     }
-    if (kind === "old-url-live") return iprdesk.t("badgeOldUrlLiveTitle", r.old_url.url, r.old_url.checked_at);
+    if (kind === "old-url-live") {
+      return iprdesk.t("badgeOldUrlLiveTitle", r.old_url.url,
+                       iprdesk.localTime(r.old_url.checked_at, ctx.messages));
+    }
     if (kind === "unreadable") return r.unreadable.message;
     return "";
   }
@@ -106,7 +109,7 @@
       const badge = document.createElement("span");
       badge.className = `badge ${kind}`;
       badge.textContent = iprdesk.t(LABELS[kind]);
-      badge.title = details(kind, r, ctx.lang);
+      badge.title = details(kind, r, ctx);
       return badge;
     }));
     place(img, host);
