@@ -65,7 +65,9 @@ def test_a_seller_removes_watched_urls_on_the_case_page_and_the_options_page(bro
 
     # Removed on the case page: the row goes once the agent confirmed, the agent watches
     # neither it nor its sizes, and the case no longer lists it (no sync brings it back).
-    row(page, "old-urls", URLS[1]).locator("button.remove-url").click()
+    remove = row(page, "old-urls", URLS[1]).locator("button.remove-url")
+    expect(remove).to_have_attribute("title", words(lang, "urlRemoveWhat"))  # what it forgets
+    remove.click()
     expect(row(page, "old-urls", URLS[1])).to_have_count(0)
     expect(page.locator("#old-urls li.watched-url")).to_have_count(2)
     now = watched(browser.home, case_id)

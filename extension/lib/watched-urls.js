@@ -43,7 +43,8 @@ export function watchedRow(w, { verdicts, messages }, { sizes = 0, remove = null
 function removeAction(w, { signal, onRemoved }) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "remove-url",
-                                "aria-label": t("urlRemoveNamed", w.url), textContent: t("urlRemove") });
+                                "aria-label": t("urlRemoveNamed", w.url), title: t("urlRemoveWhat"),
+                                textContent: t("urlRemove") });
   button.addEventListener("click", async () => {
     button.disabled = true;
     message.className = "message";
