@@ -29,6 +29,9 @@ INFO_FILE = "agent.json"
 # How long a host waits for the agent it started to listen: a bound for a loaded computer,
 # the wait ends as soon as the agent is up.
 START_TIMEOUT_SECONDS = 60.0
+# How often it looks: agent.json appears within ~0.1 s of the agent's start (it listens
+# before importing its routes), and each look is a lock probe and a small read.
+POLL_SECONDS = 0.01
 
 
 class AgentRunning(IprdeskError):
@@ -130,6 +133,6 @@ def ensure_agent(home: Path, timeout: float = START_TIMEOUT_SECONDS) -> AgentInf
                 raise AgentDidNotStart(
                     key="error.agent.stopped_while_starting",
                     params={"code": child.returncode, "log": home / "logs" / "agent.log"})
-            time.sleep(0.05)
+            time.sleep(POLL_SECONDS)
         raise AgentDidNotStart(key="error.agent.start_timeout",
                                params={"timeout": timeout, "log": home / "logs" / "agent.log"})

@@ -1,5 +1,10 @@
 """Run the agent: loopback only, one per data directory, clear start-up message, clean stop
-on Ctrl-C / SIGTERM (and, for an agent a browser started, once no browser holds it)."""
+on Ctrl-C / SIGTERM (and, for an agent a browser started, once no browser holds it).
+
+The agent listens and announces its port (agent.json) before it imports aiohttp and its
+routes (about two thirds of its start): the native host waiting for it can hand the browser
+its session meanwhile, and the browser's first requests wait in the listening socket's queue
+until the routes serve them (bench/agent.py)."""
 
 import asyncio
 import contextlib
@@ -8,17 +13,15 @@ import logging
 import logging.handlers
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
-
-from aiohttp import web
 
 from iprdesk import __version__
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.native.agent_lock import AgentInfo, AgentSlot
-from iprdesk.server.app import make_app
-from iprdesk.server.http import STATE_KEY
+from iprdesk.server.pairing import AuthStore
 
 log = logging.getLogger("iprdesk.agent")
 ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs'
@@ -72,34 +75,14 @@ def run_agent(home: Path, host: str, port: int | None, verbose: bool = False, *,
     config = Config.load(home)
     slot = AgentSlot(home)
     slot.claim()
+    sockets: list[socket.socket] = []
     try:
         log_path = setup_logging(home, verbose)
-        asyncio.run(_serve(home, hosts, port, config, slot, log_path, managed=managed,
-                           grace_seconds=grace_seconds, fixed_port=port is not None))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        slot.release()
-    log.info("agent stopped")
-
-
-async def _serve(home, hosts, port, config, slot, log_path, *, managed, grace_seconds,
-                 fixed_port) -> None:
-    stop = asyncio.Event()
-    app = make_app(home, port or config.port, config, managed=managed,
-                   grace_seconds=grace_seconds)
-    app[STATE_KEY].services.holds.on_idle = stop.set
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C is KeyboardInterrupt
-            loop.add_signal_handler(sig, stop.set)
-    runner = web.AppRunner(app, access_log_format=ACCESS_LOG_FORMAT, shutdown_timeout=5,
-                           keepalive_timeout=IDLE_SECONDS, handle_signals=False)
-    await runner.setup()
-    try:
-        bound = await _listen(runner, hosts, port or config.port, fallback=managed and not
-                              fixed_port)
-        app[STATE_KEY].port = bound
+        # No host holds a new agent yet; before the port is announced, or a host's session
+        # minted meanwhile would go with the old ones.
+        AuthStore(home).drop_sessions()
+        sockets = listen(hosts, port or config.port, fallback=managed and port is None)
+        bound = sockets[0].getsockname()[1]
         slot.announce(AgentInfo(os.getpid(), bound, __version__, managed))
         where = ", ".join(f"http://{h if ':' not in h else f'[{h}]'}:{bound}" for h in hosts)
         log.info("iprdesk agent listening on %s", where)
@@ -109,23 +92,63 @@ async def _serve(home, hosts, port, config, slot, log_path, *, managed, grace_se
                      "(unless it watches folders)", grace_seconds)
         else:
             log.info("press Ctrl-C to stop")
+        asyncio.run(_serve(home, sockets, bound, config, managed=managed,
+                           grace_seconds=grace_seconds))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sock in sockets:
+            sock.close()
+        slot.release()
+    log.info("agent stopped")
+
+
+async def _serve(home, sockets, port, config, *, managed, grace_seconds) -> None:
+    # Imported once the port is announced: nothing before it waits for them.
+    from aiohttp import web
+
+    from iprdesk.server.app import make_app
+    from iprdesk.server.http import STATE_KEY
+
+    stop = asyncio.Event()
+    app = make_app(home, port, config, managed=managed, grace_seconds=grace_seconds)
+    app[STATE_KEY].services.holds.on_idle = stop.set
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C is KeyboardInterrupt
+            loop.add_signal_handler(sig, stop.set)
+    runner = web.AppRunner(app, access_log_format=ACCESS_LOG_FORMAT, shutdown_timeout=5,
+                           keepalive_timeout=IDLE_SECONDS, handle_signals=False)
+    await runner.setup()
+    try:
+        for sock in sockets:
+            await web.SockSite(runner, sock).start()
         await stop.wait()
     finally:
         await runner.cleanup()
 
 
-async def _listen(runner: web.AppRunner, hosts: list[str], port: int, fallback: bool) -> int:
-    """Listen on `port` on every host. A managed agent whose usual port is taken (another
-    program, another user's agent) takes a free one: the native host tells the browser."""
+def listen(hosts: list[str], port: int, fallback: bool) -> list[socket.socket]:
+    """Listening sockets on `port` on every host. A managed agent whose usual port is taken
+    (another program, another user's agent) takes a free one: the native host tells the
+    browser."""
+    sockets: list[socket.socket] = []
     try:
         for h in hosts:
-            await web.TCPSite(runner, h, port).start()
-        return port
+            sockets.append(_listening(h, port))
+        return sockets
     except OSError as e:
+        for sock in sockets:
+            sock.close()
         if fallback:
-            site = web.TCPSite(runner, hosts[0], 0)
-            await site.start()
-            return site._server.sockets[0].getsockname()[1]
+            return [_listening(hosts[0], 0)]
         raise BadInput(key="error.agent.port_unavailable",
                        params={"port": port, "strerror": e.strerror},
                        code="port_unavailable") from e
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    # As asyncio's create_server binds: address reuse on POSIX only (on Windows it would let
+    # another program take the port), an IPv6 socket for IPv6 only.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=128)

@@ -231,7 +231,6 @@ class Holds:
             self.on_idle()
 
     async def start(self) -> None:
-        await asyncio.to_thread(self.auth.drop_sessions)  # no host holds a new agent yet
         self._arm()
 
     async def stop(self) -> None:
