@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 import pytest
 
+from iprdesk import metadata
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.server.http import STATE_KEY
 from iprdesk.server.load import WorkQueue
-from iprdesk.server.routes import strip as strip_routes
 from tests import image_fixtures as fx
 from tests.conftest import start_agent
 from tests.helpers import AgentProcess
@@ -28,13 +28,14 @@ async def held(aiohttp_client, home, token, monkeypatch):
     Config(work_queue_depth=1).save(home)
     agent = await start_agent(aiohttp_client, home, token)
     release = threading.Event()
-    real = strip_routes.strip_image
+    real = metadata.strip_image
 
     def waiting_strip(*args, **kw):
         assert release.wait(30), "the test never released the work"
         return real(*args, **kw)
 
-    monkeypatch.setattr(strip_routes, "strip_image", waiting_strip)
+    # The route finds it in the package on each request (loaded on first use).
+    monkeypatch.setattr(metadata, "strip_image", waiting_strip)
     yield agent, agent.raw.server.app[STATE_KEY].work, release
     release.set()
 

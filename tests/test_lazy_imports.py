@@ -1,5 +1,6 @@
 """An agent at rest does not hold what only some requests need (iprdesk.lazy): numpy and the
-picture comparison, the licence reader's phrase lists. Each is loaded on first use."""
+picture comparison, the licence reader's phrase lists. Each is loaded on first use. Nor does
+an agent starting load what its first answers do not need (bench/agent.py times it)."""
 
 import subprocess
 import sys
@@ -14,6 +15,22 @@ print(",".join(not_loaded), "numpy" in sys.modules)
 from iprdesk.images import similar
 similar.Fingerprint  # first use
 print("numpy" in sys.modules)
+"""
+
+# What the browser's first requests (its hold, /v1/health) do not need: the vault's store and
+# cryptography, the cases, stripping and its decoders, the URL checker, folder watching.
+AT_START = """
+import sys
+import iprdesk.server.run
+print("aiohttp" in sys.modules)  # the port is announced before aiohttp is imported
+from iprdesk.server.app import make_app
+from pathlib import Path
+make_app(Path(sys.argv[1]), 0)
+heavy = ("cryptography", "iprdesk.vault.store", "iprdesk.casework.cases", "iprdesk.metadata",
+         "iprdesk.urls.check", "iprdesk.backup", "PIL", "watchdog")
+print(",".join(sorted(name for name in heavy if name in sys.modules)))
+from iprdesk.vault import Vault  # first use
+print("cryptography" in sys.modules)
 """
 
 # Threads of the agent's pool reading a module for the first time at once: each must see it
@@ -41,6 +58,12 @@ def test_the_agent_starts_without_numpy_and_loads_it_on_first_use():
                          check=True).stdout.split("\n")
     assert out[0] == "iprdesk.images.similar,iprdesk.provenance.licence False"
     assert out[1] == "True"
+
+
+def test_the_agent_starts_without_what_its_first_answers_do_not_need(tmp_path):
+    out = subprocess.run([sys.executable, "-c", AT_START, str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["False", "", "True"]
 
 
 def test_threads_using_a_lazy_module_at_once_each_see_it_whole():

@@ -20,7 +20,6 @@ starts an agent again.
 """
 
 import contextlib
-import http.client
 import json
 import logging
 import os
@@ -128,6 +127,8 @@ class Hold:
     """This host's hold on the agent: one open `POST /v1/session/hold`."""
 
     def __init__(self, agent: AgentInfo, token: str, timeout: float = 30):
+        import http.client  # loaded while the agent starts (ensure_agent), not before it
+
         self.connection = http.client.HTTPConnection("127.0.0.1", agent.port, timeout=timeout)
         self.connection.request("POST", "/v1/session/hold", headers={
             "Authorization": f"Bearer {token}", "Content-Length": "0"})
@@ -219,6 +220,8 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
     except IprdeskError as e:
         log.error("no agent: %s", e.message)
         return _error(channel, e)
+    import http.client  # once the agent is starting: a browser's first answer waits on both
+
     auth = AuthStore(home)
     token_id, token = auth.new_session()
     try:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.provenance import licence
 from iprdesk.provenance.records import ROLES, Document, Record
-from iprdesk.vault import Vault
+
+if TYPE_CHECKING:  # in annotations only: the agent's start does not load the vault's store
+    from iprdesk.vault import Vault
 
 MAX_LICENCE_BYTES = 20 * 1024 * 1024  # a licence is a few pages; refuse a stray video
 

@@ -1,13 +1,11 @@
 """Build the agent's aiohttp application from the route modules."""
 
-import functools
 from pathlib import Path
 
 from aiohttp import web
 
-from iprdesk.casework import upload_check
 from iprdesk.config import Config
-from iprdesk.provenance import originals
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import MAX_BODY_LIMIT, STATE_KEY, AgentState
 from iprdesk.server.load import WorkQueue
 from iprdesk.server.pairing import AuthStore
@@ -43,6 +41,10 @@ from iprdesk.text import shared_data
 from iprdesk.timeutil import Clock
 from iprdesk.vault.session import VaultSession
 
+# Loaded by the first upload or watched photo, not by the agent's start (server/run.py).
+originals = lazy_module("iprdesk.provenance.originals")
+upload_check = lazy_module("iprdesk.casework.upload_check")
+
 # One module per concern; each exposes `routes` (a RouteTableDef). Long-running work is a
 # service of server/services.py, not a route module's.
 ROUTE_MODULES = [health, session, shared, pagemap, pair, url_routes, cases, deadlines, clock,
@@ -59,10 +61,13 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
     vault_session = VaultSession(home, config.vault_idle_lock_seconds)
 
     def keep_original(sealed_by: str):
-        return originals.keeper(home, lambda: vault_session.vault(activity=False), sealed_by)
+        def keep(*args, **kwargs):  # provenance/originals.py loads with the first original
+            return originals.keeper(home, lambda: vault_session.vault(activity=False),
+                                    sealed_by)(*args, **kwargs)
+        return keep
 
     sealer = OriginalSealer(keep_original("upload"), keep_original("folder"),
-                            functools.partial(upload_check.page_product, home),
+                            lambda page: upload_check.page_product(home, page),
                             enabled=config.seal_originals)
 
     app = web.Application(middlewares=[front_door], client_max_size=MAX_BODY_LIMIT)

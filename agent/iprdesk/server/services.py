@@ -8,12 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iprdesk.casework import old_urls
 from iprdesk.errors import Conflict, IprdeskError
-from iprdesk.metadata.watcher import FolderWatcher, watchers_from_config
-from iprdesk.provenance import audit
+from iprdesk.lazy import lazy_module
 from iprdesk.server.pairing import AuthStore
 from iprdesk.vault.session import VaultSession
+
+# Loaded when a service first needs them, not by the agent's start (server/run.py).
+old_urls = lazy_module("iprdesk.casework.old_urls")
+watcher = lazy_module("iprdesk.metadata.watcher")
+audit = lazy_module("iprdesk.provenance.audit")
 
 # The logs each service wrote to when it lived in its route module.
 vault_log = logging.getLogger("iprdesk.vault")
@@ -24,6 +27,9 @@ provenance_log = logging.getLogger("iprdesk.provenance")
 IDLE_TICK_SECONDS = 1.0
 # How often the scheduler looks for due URLs; the schedule itself is in urls/watch.py.
 SCHEDULER_TICK_SECONDS = 60.0
+# Its first pass waits this long after the start (or until woken): it loads the URL checker,
+# the cases and the vault, which the browser's first requests must not wait behind.
+SCHEDULER_FIRST_PASS_SECONDS = 1.0
 
 
 async def _cancel(task: asyncio.Task | None) -> None:
@@ -74,6 +80,8 @@ class UrlScheduler:
         await _cancel(self._task)
 
     async def _run(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), SCHEDULER_FIRST_PASS_SECONDS)
         while True:
             self._wake.clear()  # a wake-up during this pass triggers the next one
             try:
@@ -94,16 +102,19 @@ class FolderWatchers:
     seals each original before its clean copy is written (None: off)."""
     config: list[dict]
     keep_original: Callable | None = None
-    running: list[FolderWatcher] = field(default_factory=list)
+    running: list = field(default_factory=list)  # of metadata.watcher.FolderWatcher
 
     async def start(self) -> None:
-        self.running = watchers_from_config(self.config, keep_original=self.keep_original)
-        for watcher in self.running:
-            watcher.start()
+        if not self.config:  # nothing watched: the watcher and its decoders are not loaded
+            return
+        self.running = watcher.watchers_from_config(self.config,
+                                                    keep_original=self.keep_original)
+        for folder in self.running:
+            folder.start()
 
     async def stop(self) -> None:
-        for watcher in self.running:
-            watcher.stop()
+        for folder in self.running:
+            folder.stop()
         self.running = []
 
 
@@ -159,10 +170,10 @@ class OriginalSealer:
 class ProvenanceAudits:
     """The catalogue audit by provenance (provenance/audit.py), one at a time, in a thread of
     its own (it reads every image of the folders); the desk follows `job` for its progress."""
-    job: audit.Job | None = None
+    job: "audit.Job | None" = None
     _task: asyncio.Task | None = None
 
-    def begin(self, job: audit.Job, work: Callable[[audit.Job], list]) -> audit.Job:
+    def begin(self, job: "audit.Job", work: Callable[["audit.Job"], list]) -> "audit.Job":
         """Start `job` doing `work` (audit.audit_folders, catalogue.audit_stores)."""
         if self.job is not None and self.job.running:
             raise Conflict(key="provenance.audit.running")

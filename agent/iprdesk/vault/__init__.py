@@ -24,8 +24,17 @@ from iprdesk.vault.errors import (
     WrongPassphrase,
 )
 from iprdesk.vault.meta import KINDS, Item
-from iprdesk.vault.store import Vault, VerifyReport
 
 __all__ = ["KINDS", "DiskFull", "Item", "PassphraseBackoff", "Vault", "VaultDamaged",
            "VaultExists", "VaultLocked", "VaultMissing", "VerifyReport", "WeakPassphrase",
            "WrongPassphrase"]
+
+
+def __getattr__(name: str):
+    """`Vault` and `VerifyReport` from the store, imported on first use (PEP 562): its
+    cryptography is not for an agent that has not touched the vault yet."""
+    if name in ("Vault", "VerifyReport"):
+        from iprdesk.vault import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

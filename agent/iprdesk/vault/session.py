@@ -15,8 +15,11 @@ import time
 from pathlib import Path
 
 from iprdesk.errors import IprdeskError
+from iprdesk.lazy import lazy_module
 from iprdesk.vault.backoff import Clock
-from iprdesk.vault.store import Vault
+
+# The store (cryptography, Argon2) loads with the first vault use, not with the agent.
+store = lazy_module("iprdesk.vault.store")
 
 log = logging.getLogger("iprdesk.vault")
 
@@ -26,12 +29,12 @@ class VaultSession:
         self.home = home
         self.clock = clock  # wall-clock time for the wrong-passphrase backoff
         self.idle_seconds = idle_seconds
-        self._vault: Vault | None = None
+        self._vault: store.Vault | None = None
         self._stamp: tuple | None = None
         self._last_used = 0.0
         self._lock = threading.Lock()
 
-    def vault(self, *, activity: bool = True) -> Vault:
+    def vault(self, *, activity: bool = True) -> "store.Vault":
         """The vault (VaultMissing until `iprdesk vault init` has run).
 
         `activity` restarts the idle clock: reading and exporting do, while status polls and
@@ -42,7 +45,7 @@ class VaultSession:
             # Reopened when vault.json changes under the agent (`vault passwd`, a new vault):
             # the keys held so far are then stale, so the vault starts locked again.
             if self._vault is None or stamp != self._stamp:
-                self._vault = Vault.open(self.home, clock=self.clock)
+                self._vault = store.Vault.open(self.home, clock=self.clock)
                 self._stamp = stamp
             if activity:
                 self._last_used = time.monotonic()
@@ -50,7 +53,7 @@ class VaultSession:
 
     def _header_stamp(self) -> tuple | None:
         try:
-            st = (Vault.location(self.home) / "vault.json").stat()
+            st = (store.Vault.location(self.home) / "vault.json").stat()
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -58,7 +61,7 @@ class VaultSession:
     def create(self, passphrase: str) -> None:
         """A new vault (`Vault.create`: VaultExists if there is one, WeakPassphrase), held
         unlocked as after an unlock."""
-        created = Vault.create(self.home, passphrase)  # Argon2id: not under the lock
+        created = store.Vault.create(self.home, passphrase)  # Argon2id: not under the lock
         with self._lock:
             self._vault, self._stamp = created, self._header_stamp()
             self._last_used = time.monotonic()
@@ -106,7 +109,7 @@ class VaultSession:
         return False
 
 
-def _checkpoint(vault: Vault) -> None:
+def _checkpoint(vault: "store.Vault") -> None:
     """A checkpoint that cannot be written (disk full, damaged journal) never stands in the
     way of unlocking or locking; `vault verify` tells what is left unsigned."""
     try:

@@ -6,9 +6,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from iprdesk import backup as backups
 from iprdesk.errors import BadInput, disk_full_means
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import MAX_BODY_LIMIT, body_limit, heavy, in_pool, route_body_limit, state
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+backups = lazy_module("iprdesk.backup")
 
 routes = web.RouteTableDef()
 

@@ -5,28 +5,29 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from iprdesk import timeutil
-from iprdesk.casework import (
-    case_images,
-    case_provenance,
-    cases,
-    drafts,
-    notice,
-    preflight,
-    upload_check,
-)
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, read_json, state
 from iprdesk.server.routes.evidence import session as vault_session
 from iprdesk.text import i18n
 from iprdesk.timeutil import iso
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+case_images = lazy_module("iprdesk.casework.case_images")
+case_provenance = lazy_module("iprdesk.casework.case_provenance")
+cases = lazy_module("iprdesk.casework.cases")
+drafts = lazy_module("iprdesk.casework.drafts")
+notice = lazy_module("iprdesk.casework.notice")
+preflight = lazy_module("iprdesk.casework.preflight")
+upload_check = lazy_module("iprdesk.casework.upload_check")
 
 routes = web.RouteTableDef()
 
 MAX_IMAGE = 50 * MiB
 
 
-def _store(request: web.Request) -> cases.CaseStore:
+def _store(request: web.Request) -> "cases.CaseStore":
     return cases.CaseStore(state(request).home)
 
 
@@ -35,11 +36,11 @@ def _now(request: web.Request):
     return state(request).clock.now()
 
 
-def _answer(request: web.Request, case: cases.Case, status: int = 200) -> web.Response:
+def _answer(request: web.Request, case: "cases.Case", status: int = 200) -> web.Response:
     return web.json_response(case.to_dict(_now(request)), status=status)
 
 
-def _case(request: web.Request) -> cases.Case:
+def _case(request: web.Request) -> "cases.Case":
     """The case the path names, by case id or complaint ID."""
     return _store(request).resolve(request.match_info["case_id"])
 
@@ -186,7 +187,7 @@ def _unlocked_vault(request: web.Request):
     return vault.vault() if vault.unlocked else None
 
 
-def _preflight_work(request: web.Request, case: cases.Case):
+def _preflight_work(request: web.Request, case: "cases.Case"):
     """A function running the case's preflight, for the pool: the documents come from the
     vault when the user unlocked it from the extension."""
     home, unlocked, now = state(request).home, _unlocked_vault(request), _now(request)

@@ -2,9 +2,13 @@
 
 from aiohttp import web
 
-from iprdesk.casework import cases, deadlines
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import read_json, state
 from iprdesk.timeutil import iso
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+cases = lazy_module("iprdesk.casework.cases")
+deadlines = lazy_module("iprdesk.casework.deadlines")
 
 routes = web.RouteTableDef()
 

@@ -9,10 +9,8 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from iprdesk.casework import bundle_report
-from iprdesk.casework.cases import CaseStore
-from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput, disk_full_means
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import (
     MAX_BODY_LIMIT,
     KiB,
@@ -26,10 +24,14 @@ from iprdesk.server.http import (
 )
 from iprdesk.text import i18n
 from iprdesk.text.i18n import Message
-from iprdesk.vault import Vault
-from iprdesk.vault.bundle import export_bundle, vault_fingerprint
 from iprdesk.vault.session import VaultSession
-from iprdesk.vault.store import MIN_PASSPHRASE
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+bundle_report = lazy_module("iprdesk.casework.bundle_report")
+cases = lazy_module("iprdesk.casework.cases")
+kinds = lazy_module("iprdesk.documents.kinds")
+bundle = lazy_module("iprdesk.vault.bundle")
+store = lazy_module("iprdesk.vault.store")
 
 log = logging.getLogger("iprdesk.vault")
 routes = web.RouteTableDef()
@@ -48,7 +50,7 @@ def case_id(request: web.Request, ref) -> str | None:
         return None
     if not isinstance(ref, str):
         raise BadInput(key="error.evidence.case_not_text")
-    return CaseStore(state(request).home).resolve(ref).id
+    return cases.CaseStore(state(request).home).resolve(ref).id
 
 
 async def _in_thread(function, *args):
@@ -126,9 +128,9 @@ async def add_evidence(request: web.Request) -> web.Response:
     ]}, status=201)
 
 
-def _add_with_kinds(vault: Vault, entries: list[tuple[bytes, dict]]):
+def _add_with_kinds(vault: "store.Vault", entries: list[tuple[bytes, dict]]):
     """Seal the files, each without a kind given filed by the kind its content shows."""
-    detected = [None if meta.get("kind") else detect_kind(data) for data, meta in entries]
+    detected = [None if meta.get("kind") else kinds.detect_kind(data) for data, meta in entries]
     entries = [(data, {**meta, "kind": d.kind} if d else meta)
                for (data, meta), d in zip(entries, detected, strict=True)]
     return vault.add_many(entries), detected
@@ -138,15 +140,15 @@ def _add_with_kinds(vault: Vault, entries: list[tuple[bytes, dict]]):
 async def vault_status(request: web.Request) -> web.Response:
     s = session(request)
     # The shortest passphrase a new one may be, so the browser's form says the vault's rule.
-    if not Vault.exists(s.home):
+    if not store.Vault.exists(s.home):
         return web.json_response({"initialised": False, "unlocked": False, "objects": 0,
-                                  "locks_in": None, "min_passphrase": MIN_PASSPHRASE})
+                                  "locks_in": None, "min_passphrase": store.MIN_PASSPHRASE})
     vault = s.vault(activity=False)
     return web.json_response({"initialised": True, "unlocked": s.unlocked,
                               "objects": await _in_thread(vault.count),
                               "locks_in": s.locks_in(),
-                              "fingerprint": vault_fingerprint(vault),
-                              "min_passphrase": MIN_PASSPHRASE})
+                              "fingerprint": bundle.vault_fingerprint(vault),
+                              "min_passphrase": store.MIN_PASSPHRASE})
 
 
 async def _with_passphrases(request: web.Request, work, *names: str) -> VaultSession:
@@ -170,7 +172,7 @@ async def init(request: web.Request) -> web.Response:
     """Create the vault with the passphrase the seller chose; it starts unlocked."""
     s = await _with_passphrases(request, VaultSession.create, "passphrase")
     return web.json_response({"initialised": True, "unlocked": True, "locks_in": s.locks_in(),
-                              "fingerprint": vault_fingerprint(s.vault(activity=False))},
+                              "fingerprint": bundle.vault_fingerprint(s.vault(activity=False))},
                              status=201)
 
 
@@ -243,7 +245,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         def export_work():
             records, also = (bundle_report.provenance(home, case, vault) if with_provenance
                              else (None, []))
-            return export_bundle(
+            return bundle.export_bundle(
                 vault, path, case=case, include_superseded=include_superseded, also=also,
                 summary=bundle_report.for_case(home, case, vault, lang, now, records), lang=lang)
 

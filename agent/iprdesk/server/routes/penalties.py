@@ -2,22 +2,25 @@
 
 from aiohttp import web
 
-from iprdesk.account.penalties import PenaltyHistory
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import body_limit, read_json, state
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+penalties = lazy_module("iprdesk.account.penalties")
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/v1/penalties")
 async def penalty_history(request: web.Request) -> web.Response:
-    return web.json_response(PenaltyHistory(state(request).home).standing())
+    return web.json_response(penalties.PenaltyHistory(state(request).home).standing())
 
 
 @routes.post("/v1/penalties")
 @body_limit(16 << 10)
 async def record_banner(request: web.Request) -> web.Response:
     body = await read_json(request)
-    history = PenaltyHistory(state(request).home)
+    history = penalties.PenaltyHistory(state(request).home)
     seen = history.record(body.get("banner"), body.get("text"))
     return web.json_response({"recorded": seen is not None,
                               "sighting": seen and seen.id, **history.standing()})

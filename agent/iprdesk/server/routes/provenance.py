@@ -6,11 +6,10 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from iprdesk import timeutil
-from iprdesk.casework.cases import CaseStore
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
-from iprdesk.provenance import audit, catalogue, evidence, licence
-from iprdesk.provenance.records import ProvenanceStore, checked_sha256
+from iprdesk.lazy import lazy_module
+from iprdesk.provenance import evidence
 from iprdesk.server.http import (
     body_limit,
     heavy,
@@ -22,11 +21,18 @@ from iprdesk.server.http import (
 )
 from iprdesk.server.routes.evidence import session as vault_session
 
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+audit = lazy_module("iprdesk.provenance.audit")
+catalogue = lazy_module("iprdesk.provenance.catalogue")
+licence = lazy_module("iprdesk.provenance.licence")
+records = lazy_module("iprdesk.provenance.records")
+cases = lazy_module("iprdesk.casework.cases")
+
 routes = web.RouteTableDef()
 
 
-def _store(request: web.Request) -> ProvenanceStore:
-    return ProvenanceStore(state(request).home)
+def _store(request: web.Request) -> "records.ProvenanceStore":
+    return records.ProvenanceStore(state(request).home)
 
 
 def _today(request: web.Request):
@@ -42,7 +48,7 @@ def _seller(request: web.Request) -> dict:
 async def list_records(request: web.Request) -> web.Response:
     """The records, optionally of one product or case (`product`, `case` in the query)."""
     case = request.query.get("case")
-    case = CaseStore(state(request).home).resolve(case).id if case else None
+    case = cases.CaseStore(state(request).home).resolve(case).id if case else None
     records = _store(request).all(product=request.query.get("product"), case=case)
     return web.json_response({"records": [r.to_dict() for r in records]})
 
@@ -121,7 +127,7 @@ async def set_record(request: web.Request) -> web.Response:
             for ids in documents.values()):
         raise BadInput(key="provenance.bad_documents")
     if body.get("case"):
-        body["case"] = CaseStore(state(request).home).resolve(body["case"]).id
+        body["case"] = cases.CaseStore(state(request).home).resolve(body["case"]).id
     linked = {}
     if any(documents.values()):
         vault = vault_session(request).vault()
@@ -138,7 +144,7 @@ async def add_document(request: web.Request) -> web.Response:
     """Body: a document of the image (`role`: original, licence, contract, invoice), sealed
     into the vault (works locked) and listed in the image's record. X-Filename: its name
     (percent-encoded UTF-8)."""
-    image = checked_sha256(request.match_info["image"])
+    image = records.checked_sha256(request.match_info["image"])
     name = unquote(request.headers.get("X-Filename", "")).strip()[:255] or "document"
     data = await read_body(request)
     vault = vault_session(request).vault(activity=False)

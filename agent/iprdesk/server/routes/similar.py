@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from iprdesk.images import badges
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import (
     MiB,
     body_limit,
@@ -14,6 +14,9 @@ from iprdesk.server.http import (
     request_language,
     state,
 )
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+badges = lazy_module("iprdesk.images.badges")
 
 routes = web.RouteTableDef()
 

@@ -8,9 +8,8 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from iprdesk.casework import upload_check
 from iprdesk.errors import IprdeskError
-from iprdesk.metadata import strip_image
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import (
     MiB,
     body_limit,
@@ -19,6 +18,10 @@ from iprdesk.server.http import (
     read_body,
     state,
 )
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+metadata = lazy_module("iprdesk.metadata")
+upload_check = lazy_module("iprdesk.casework.upload_check")
 
 routes = web.RouteTableDef()
 
@@ -43,7 +46,7 @@ async def strip(request: web.Request) -> web.Response:
     data = await read_body(request)
     # CPU-bound (a few ms for a 6 MB photo); the pool keeps the agent responsive.
     def clean():
-        cleaned = strip_image(data, name, heic_to_jpeg=heic_to_jpeg)
+        cleaned = metadata.strip_image(data, name, heic_to_jpeg=heic_to_jpeg)
         return cleaned, cleaned.data  # the join copies megabytes: not on the event loop
 
     async def compared():

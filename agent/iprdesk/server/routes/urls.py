@@ -2,13 +2,16 @@
 
 from aiohttp import web
 
-from iprdesk.casework import old_urls
-from iprdesk.casework.cases import CaseStore
 from iprdesk.errors import BadInput
+from iprdesk.lazy import lazy_module
 from iprdesk.server.http import read_json, state
-from iprdesk.urls import check as urlcheck
-from iprdesk.urls import record as urlrecord
-from iprdesk.urls import watch as urlwatch
+
+# Loaded by the first request that needs them, not by the agent's start (server/run.py).
+old_urls = lazy_module("iprdesk.casework.old_urls")
+cases = lazy_module("iprdesk.casework.cases")
+urlcheck = lazy_module("iprdesk.urls.check")
+urlrecord = lazy_module("iprdesk.urls.record")
+urlwatch = lazy_module("iprdesk.urls.watch")
 
 routes = web.RouteTableDef()
 
@@ -29,7 +32,7 @@ def _urls(body: dict, key: str = "urls", required: bool = True) -> list[str]:
 def _case(request: web.Request, ref) -> str:
     """The id of the case `ref` names (its id or complaint ID); 404 unknown_case listing the
     open cases, never a new label."""
-    return CaseStore(state(request).home).resolve(urlwatch.check_case_id(ref)).id
+    return cases.CaseStore(state(request).home).resolve(urlwatch.check_case_id(ref)).id
 
 
 def _optional_str(body: dict, key: str) -> str | None:
