@@ -35,6 +35,7 @@ from PIL import Image, ImageCms
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
+from bench import cpu_seconds  # noqa: E402
 from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402
 
@@ -86,10 +87,6 @@ def camera_jpeg(seed: int, quality: int = 92) -> bytes:
     return data[:2] + segments + data[2:]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process: unlike wall time, barely moved by other load."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 
