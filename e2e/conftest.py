@@ -229,15 +229,16 @@ def words(lang, key, *subs):
     return text
 
 
-def keep_screenshot(page, name, selector=None):
-    """A whole-page screenshot (or of the element `selector` finds) for the developer to look
-    at, when IPRDESK_SHOTS names a folder (layout, truncation, language); nothing otherwise."""
+def keep_screenshot(page, name, selector=None, full_page=True):
+    """A whole-page screenshot (or of the element `selector` finds, or of the window alone
+    without `full_page`, as a seller sees what is fixed in it) for the developer to look at,
+    when IPRDESK_SHOTS names a folder (layout, truncation, language); nothing otherwise."""
     if folder := os.environ.get("IPRDESK_SHOTS"):
         Path(folder).mkdir(parents=True, exist_ok=True)
         if selector:
             page.locator(selector).screenshot(path=f"{folder}/{name}.png")
         else:
-            page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+            page.screenshot(path=f"{folder}/{name}.png", full_page=full_page)
 
 
 def toast_texts(page, n=1):

@@ -214,3 +214,45 @@ def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
         assert page.evaluate("document.documentElement.style.marginRight") == ""
         page.close()
     assert found == {}
+
+
+# The "page recognised" pill, a host fixed in the window: its place and form with nothing open.
+PILL = """() => {
+  const host = document.querySelector("iprdesk-overlay[data-iprdesk-id='recognised']");
+  const pill = host?.shadowRoot.querySelector(".pill");
+  return pill && { shown: getComputedStyle(pill).visibility === "visible",
+                   compact: host.hasAttribute("data-compact"), text: pill.title };
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768)])
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_recognised_pill_covers_no_row_of_a_long_list(browser, width, height):
+    """With no card open on a list of 50 complaints, rows pass under every corner of the window
+    as the seller scrolls: the pill stays where it covers no text, a dot where its words would
+    cover a row, and still says which page it recognised. On a short list it shows its words."""
+    found = {}
+    for path in ("/ipr/complaints", "/ipr/v2/complaints"):
+        page = browser.context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(browser.panel.url(path))
+        settle(page, path)
+        short = page.evaluate(PILL)
+        assert short["shown"] and not short["compact"], short  # room for its words
+        words = short["text"]
+        page.evaluate(LENGTHEN)
+        page.wait_for_function(f"{CHIPS} === 50")
+        end = page.evaluate("document.documentElement.scrollHeight - innerHeight")
+        for y in (0, end // 3, end // 2, end):
+            page.evaluate("(y) => scrollTo(0, y)", y)
+            settle(page, path)
+            pill = page.evaluate(PILL)
+            problems = page.evaluate(GEOMETRY)["problems"]
+            if not pill["shown"] or pill["text"] != words:
+                problems.append(f"pill not shown with its words: {pill}")
+            keep_screenshot(page, f"pill-{path.split('/')[2]}-{y}-{width}-"
+                                  f"{page.evaluate('navigator.language')}", full_page=False)
+            if problems:
+                found[f"{path} at {y}"] = problems
+        page.close()
+    assert found == {}

@@ -23,12 +23,18 @@
       messages: shared.messages?.[lang] || shared.messages?.en || {},
       showRecognised() {
         const module = moduleOf(id);
-        const root = iprdesk.overlay.floating("recognised");
+        // Kept clear of the page's text: on a long list, a dot where the words would cover rows.
+        const root = iprdesk.overlay.floating("recognised", "", { clear: true });
         root.querySelector(".pill")?.remove();
+        const text = iprdesk.t("pageRecognised", iprdesk.t(module.titleKey));
         const pill = document.createElement("div");
         pill.className = "pill";
-        pill.textContent = iprdesk.t("pageRecognised", iprdesk.t(module.titleKey));
+        pill.title = text;
+        pill.setAttribute("role", "status");
+        pill.setAttribute("aria-label", text);
+        pill.append(Object.assign(document.createElement("span"), { textContent: text }));
         root.append(pill);
+        iprdesk.overlay.placeClear();
       },
     };
   }

@@ -51,6 +51,96 @@ iprdesk.overlay ??= (() => {
     layoutWatch = null;
   }
 
+  // Floating hosts that must cover none of the page's text (the "page recognised" pill): a
+  // long list scrolls under any fixed corner, so where they go is looked at again as the page
+  // scrolls, resizes or our other overlays move.
+  const clearHosts = new Set();
+  let clearWatch = null;  // AbortController of the watch that places them again
+  const CLEAR_MARGIN = 16;  // px from the window's edges
+  const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
+
+  // Whether the window's rectangle `r` (grown by CLEAR_STEP, so a text line meeting `r` by
+  // more than a pixel holds one of the points) has the page's text or another of our overlays.
+  function taken(r, self) {
+    const box = { left: r.left - CLEAR_STEP, top: r.top - CLEAR_STEP,
+                  right: r.right + CLEAR_STEP, bottom: r.bottom + CLEAR_STEP };
+    const meets = (b) => b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
+    const seen = new Set();
+    const along = (from, to) => {
+      const points = [];
+      for (let v = from; v < to; v += CLEAR_STEP) points.push(v);
+      return [...points, to];
+    };
+    const range = document.createRange();
+    for (const y of along(box.top, box.bottom)) {
+      for (const x of along(box.left, box.right)) {
+        for (const element of document.elementsFromPoint(x, y)) {
+          if (element === self || seen.has(element)) continue;
+          seen.add(element);
+          if (element.localName === "iprdesk-overlay") return true;
+          for (const node of element.childNodes) {
+            if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
+            range.selectNodeContents(node);
+            if ([...range.getClientRects()].some(meets)) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  // The first of the window's corners (bottom right, bottom left, top right, top left) where
+  // the host in its full form covers nothing; else where its compact form (data-compact, a
+  // dot) does; else hidden until scrolling or the layout frees a corner.
+  function placeClear(host) {
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    for (const compact of [false, true]) {
+      host.toggleAttribute("data-compact", compact);
+      host.style.visibility = "";
+      // Measured where it has the window's width to take (not squeezed at a left spot).
+      host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
+      const { width, height } = host.getBoundingClientRect();
+      const spots = [[vw - CLEAR_MARGIN - width, vh - CLEAR_MARGIN - height],
+                     [CLEAR_MARGIN, vh - CLEAR_MARGIN - height],
+                     [vw - CLEAR_MARGIN - width, CLEAR_MARGIN], [CLEAR_MARGIN, CLEAR_MARGIN]];
+      for (const [left, top] of spots) {
+        if (!taken({ left, top, right: left + width, bottom: top + height }, host)) {
+          host.style.right = `${Math.round(vw - left - width)}px`;
+          host.style.bottom = `${Math.round(vh - top - height)}px`;
+          return;
+        }
+      }
+    }
+    host.style.visibility = "hidden";
+  }
+
+  function watchClear() {
+    if (clearWatch) return;
+    clearWatch = new AbortController();
+    const { signal } = clearWatch;
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => iprdesk.overlay.placeClear());
+    };
+    // Capturing: a scrolling part of the page moves text under the host too.
+    window.addEventListener("scroll", later, { signal, capture: true, passive: true });
+    window.addEventListener("resize", later, { signal });
+    const resized = new ResizeObserver(later);
+    resized.observe(document.documentElement);
+    signal.addEventListener("abort", () => {
+      resized.disconnect();
+      cancelAnimationFrame(frame);
+    }, { once: true });
+    later();
+  }
+
+  function unwatchClear() {
+    clearWatch?.abort();
+    clearWatch = null;
+  }
+
   return {
     // A shadow root attached to a new host element placed by `place(host)`; `css` is scoped.
     create(place, { css = "", className = "" } = {}) {
@@ -65,15 +155,29 @@ iprdesk.overlay ??= (() => {
       return root;
     },
 
-    // A floating pill in the bottom-right corner, outside the page's flow.
-    floating(id, css = "") {
+    // A floating pill in the bottom-right corner, outside the page's flow. With `clear`, it
+    // stays where it covers none of the page's text (see placeClear), for as long as it shows.
+    floating(id, css = "", { clear = false } = {}) {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${id}"]`);
       if (existing) return existing.shadowRoot;
       return iprdesk.overlay.create((host) => {
         host.dataset.iprdeskId = id;
         host.style.cssText = "position:fixed;right:16px;bottom:16px;z-index:2147483646;";
         document.documentElement.append(host);
+        if (clear) {
+          clearHosts.add(host);
+          watchClear();
+        }
       }, { css });
+    },
+
+    // Place the `clear` floating hosts again (their content or the page changed).
+    placeClear() {
+      for (const host of clearHosts) {
+        if (host.isConnected) placeClear(host);
+        else clearHosts.delete(host);
+      }
+      if (!clearHosts.size) unwatchClear();
     },
 
     // A host next to `anchor` in a layer above the page: absolutely positioned in document
@@ -175,6 +279,7 @@ iprdesk.overlay ??= (() => {
       }
       applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
+      if (clearHosts.size) iprdesk.overlay.placeClear();  // our overlays moved: still clear?
     },
 
     remove(id) {
@@ -184,14 +289,19 @@ iprdesk.overlay ??= (() => {
     removeAll() {
       for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
       anchoredHosts.clear();
+      clearHosts.clear();
       applyReserved();
       unwatchLayout();
+      unwatchClear();
     },
 
     baseCss: `
       :host { all: initial; font: 13px/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
       .pill { background: #1d1d1f; color: #fff; border-radius: 999px; padding: 6px 12px;
               box-shadow: 0 2px 8px rgba(0,0,0,.25); opacity: .92; }
+      /* Its compact form, where only a dot covers nothing: its words in its title. */
+      :host([data-compact]) .pill { padding: 0; width: 12px; height: 12px; border: 2px solid #fff; }
+      :host([data-compact]) .pill > * { display: none; }
     `,
   };
 })();
