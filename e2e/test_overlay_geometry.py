@@ -140,7 +140,8 @@ def card_problems(page, path, host, shot, also=lambda card: []):
     card = open_card(host)
     settle(page, path)
     problems = page.evaluate(GEOMETRY)["problems"] + card.evaluate(BUTTONS_OUTSIDE) + also(card)
-    keep_screenshot(page, f"{shot}-{page.evaluate('navigator.language')}")
+    # The window as the seller sees it (a whole-page shot resizes it, and a card docks anew).
+    keep_screenshot(page, f"{shot}-{page.evaluate('navigator.language')}", full_page=False)
     page.keyboard.press("Escape")
     card.wait_for(state="hidden")
     return problems
@@ -176,6 +177,29 @@ LENGTHEN = """() => {
     first.parentElement.append(row);
   }
 }"""
+# A docked card's first line names its row as the Panel shows it (its complaint ID and its
+# products), and four lines outline that row just outside its box: what is wrong, if anything.
+NAMED_AND_MARKED = """(card, id) => {
+  const row = [...document.querySelectorAll("#complaints tbody tr, .grid .r:not(.head)")]
+    .find((r) => r.firstElementChild.textContent.trim() === id);
+  const problems = [];
+  const name = card.querySelector(":scope > .row-name")?.textContent || "";
+  const products = row.children[3].innerText.trim();
+  if (card.firstElementChild?.className !== "row-name" || !name.includes(id) ||
+      !name.includes(products)) {
+    problems.push(`card's first line "${name}" does not name ${id} and ${products}`);
+  }
+  const edges = [...card.getRootNode().querySelectorAll(".row-mark > div")]
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width && r.height);
+  const r = row.getBoundingClientRect();
+  const around = edges.length === 4 &&
+    Math.abs(Math.min(...edges.map((e) => e.left)) - (r.left - 3)) <= 1 &&
+    Math.abs(Math.max(...edges.map((e) => e.right)) - (r.right + 3)) <= 1 &&
+    Math.abs(Math.min(...edges.map((e) => e.top)) - (r.top - 3)) <= 1 &&
+    Math.abs(Math.max(...edges.map((e) => e.bottom)) - (r.bottom + 3)) <= 1;
+  if (!around) problems.push(`${id} ${JSON.stringify(r)} not outlined: ${JSON.stringify(edges)}`);
+  return problems;
+}"""
 CHIPS = "document.querySelectorAll(\"iprdesk-overlay[data-iprdesk-id^='complaint:']\").length"
 
 
@@ -197,18 +221,20 @@ def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
         hosts = [host for _, _, host in chips(page, "complaint:").values()]
         hosts.sort(key=lambda h: h.locator(".chip").bounding_box()["y"])  # the page's order
 
-        def beside(card, chip):
-            """The chip's row in the window, the card's top no lower than the chip."""
+        def beside(card, chip, host):
+            """The chip's row in the window, the card's top no lower than the chip; the card
+            names its row and the row is outlined."""
             box, mark = card.bounding_box(), chip.bounding_box()
-            if 0 <= mark["y"] < height and box["y"] <= max(mark["y"], 8) + 1:
-                return []
-            return [f"card at {box} is not beside its chip at {mark}"]
+            problems = [] if 0 <= mark["y"] < height and box["y"] <= max(mark["y"], 8) + 1 \
+                else [f"card at {box} is not beside its chip at {mark}"]
+            return problems + card.evaluate(NAMED_AND_MARKED, host.get_attribute("data-complaint"))
 
         for n in (0, 9, 24, 49):
             chip = hosts[n].locator(".chip")
             shot = f"long-{path.split('/')[2]}-{n}-{width}"
             if problems := card_problems(page, path, hosts[n], shot,
-                                         lambda card, chip=chip: beside(card, chip)):
+                                         lambda card, chip=chip, host=hosts[n]:
+                                         beside(card, chip, host)):
                 found[f"{path} row {n}"] = problems
         settle(page, path)
         assert page.evaluate("document.documentElement.style.marginRight") == ""

@@ -11,6 +11,8 @@ iprdesk.annotation = (() => {
   const lists = new WeakMap();  // host -> the list its row belongs to, whose text a card keeps clear of
   const rows = new WeakMap();   // host -> the row it annotates
   const openedAt = new WeakMap();  // host -> its row's top in the window as its card opened
+  const rowNames = new WeakMap();  // host -> its row as the Panel shows it, said by a docked card
+  const MARK = 3;  // px of the line a docked card draws around its row, outside the row's box
   const css = `
     .chip { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; border: 0;
             border-radius: 999px; padding: 3px 10px; font: 600 12px/1.5 system-ui, "PingFang SC",
@@ -54,6 +56,12 @@ iprdesk.annotation = (() => {
     .status.error { color: #b91c1c; }
     .status.ok { color: #15803d; }
     a { color: #1d4ed8; }
+    /* A docked card is away from its row: its first line names the row, which is outlined. */
+    .row-name { margin: 0 0 6px; padding-bottom: 6px; border-bottom: 1px solid #e5e7eb;
+                color: #1d4ed8; font-weight: 600; overflow-wrap: anywhere; }
+    .row-mark { display: none; position: absolute; left: 0; top: 0; width: 0; height: 0; }
+    :host([data-docked]) .row-mark { display: block; }
+    .row-mark > div { position: absolute; background: #1d4ed8; }
   `;
 
   function closeAll() {
@@ -61,7 +69,40 @@ iprdesk.annotation = (() => {
       open.removeAttribute("open");
       open.style.zIndex = "2147483000";
       iprdesk.overlay.reserveRight(open, 0);
+      markDocked(open, false);
     }
+  }
+
+  // Docked, the card says which row it belongs to (its first line) and the row is outlined
+  // (four lines just outside its box, over its border and the page's gaps, not its text);
+  // undocked, neither.
+  function markDocked(host, docked) {
+    host.toggleAttribute("data-docked", docked);
+    const card = host.shadowRoot.querySelector(".card");
+    const name = card.querySelector(":scope > .row-name");
+    const said = rowNames.get(host);
+    if (!docked || !said) {
+      name?.remove();
+      return;
+    }
+    if (name?.textContent !== said || card.firstElementChild !== name) {
+      name?.remove();
+      card.prepend(el("p", { className: "row-name" }, said));
+    }
+    const row = rows.get(host)?.getBoundingClientRect();
+    const mark = host.shadowRoot.querySelector(".row-mark");
+    if (!row || !mark) return;
+    const frame = mark.offsetParent.getBoundingClientRect();  // where the page is now
+    const left = row.left - frame.left, top = row.top - frame.top;
+    const edges = [[left - MARK, top - MARK, row.width + 2 * MARK, MARK],
+                   [left - MARK, top + row.height, row.width + 2 * MARK, MARK],
+                   [left - MARK, top, MARK, row.height],
+                   [left + row.width, top, MARK, row.height]];
+    [...mark.children].forEach((edge, i) => {
+      const [x, y, w, h] = edges[i];
+      Object.assign(edge.style, { left: `${Math.round(x)}px`, top: `${Math.round(y)}px`,
+                                  width: `${Math.round(w)}px`, height: `${Math.round(h)}px` });
+    });
   }
 
   // The open card inside the window, ending where the chip ends: below the list its row
@@ -110,6 +151,7 @@ iprdesk.annotation = (() => {
       top = Math.max(MARGIN, Math.min(level, vh - MARGIN - Math.min(natural, room)));
       x = vw - MARGIN - width;
     }
+    markDocked(host, dock);
     card.style.maxHeight = `${room}px`;
     card.style.left = `${Math.round(x - frame.left)}px`;
     card.style.top = `${Math.round(top - frame.top)}px`;
@@ -125,12 +167,15 @@ iprdesk.annotation = (() => {
   // Create (or refresh) the annotation `id` next to `anchor`. With `chipShort`, the chip
   // shrinks to that where its full text would cover the page (see overlay.placeInCells);
   // with `list` (the element of the list the anchor is a row of), the open card keeps clear
-  // of the list where it can.
-  function attach(anchor, id, { chipText, chipShort, state, title, place, list }) {
+  // of the list where it can; `rowName` names the row as the Panel shows it (its IDs), the
+  // first line of a card docked away from it.
+  function attach(anchor, id, { chipText, chipShort, state, title, place, list, rowName }) {
     const root = iprdesk.overlay.anchored(anchor, id, { css, place, placed: fitCard });
     const host = root.host;
     if (list) lists.set(host, list);
     else lists.delete(host);
+    if (rowName) rowNames.set(host, rowName);
+    else rowNames.delete(host);
     rows.set(host, anchor);
     let chip = root.querySelector(".chip");
     if (!chip) {
@@ -142,7 +187,8 @@ iprdesk.annotation = (() => {
       const card = document.createElement("div");
       card.className = "card";
       card.setAttribute("role", "dialog");
-      wrap.append(chip, card);
+      const mark = el("div", { className: "row-mark" }, [0, 1, 2, 3].map(() => el("div")));
+      wrap.append(chip, card, mark);
       root.append(wrap);
       chip.addEventListener("click", (e) => {
         e.stopPropagation();

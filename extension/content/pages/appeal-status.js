@@ -83,7 +83,8 @@
       const cells = ["reason", "status", "date", "appealId"].map((key) => row.cells[key]);
       const { host, card } = iprdesk.annotation.attach(row.el, id, {
         chipText: title, chipShort: "!", state: "rejected", title,
-        place: iprdesk.overlay.placeInCells(cells), list: row.list });
+        place: iprdesk.overlay.placeInCells(cells), list: row.list,
+        rowName: iprdesk.t("rowNameAppeal", row.values.appealId) });
       host.dataset.appeal = row.values.appealId;
       host.dataset.code = code || "unknown";
       if (host.hasAttribute("open") && card.childElementCount) continue;

@@ -202,7 +202,10 @@
         // (its colour still says how urgent) rather than cover the page's text.
         chipText: chipText(type, dl), chipShort: typeMark(type), state: dl.state,
         title: `${type ? ctx.hints[`type.${type}.label`] : ""} · ${deadlineText(dl)}`,
-        place: iprdesk.overlay.placeInCells(cells), list: row.list });
+        place: iprdesk.overlay.placeInCells(cells), list: row.list,
+        rowName: row.values.products
+          ? iprdesk.t("rowNameComplaint", row.values.complaintId, row.values.products)
+          : iprdesk.t("rowNameComplaintAlone", row.values.complaintId) });
       host.dataset.complaint = row.values.complaintId;
       host.dataset.type = type || "unknown";
       host.dataset.scheduleA = answer.down ? "unknown" : answer.schedule_a_firm ? "yes" : "no";
