@@ -1,9 +1,12 @@
 // A place to drop files or pick them, for the case page's sections and fixes (`dropAction`, the
 // one way they all send dropped files to the agent): the files are read as
 // { name, type, data (base64) }, the listeners tied to `signal`.
+import { say } from "../lib/action-button.js";
 import { toBase64 } from "../lib/bytes.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/page-common.js";
+
+export { say };  // the case page's sections say their outcomes as every action button does
 
 export const MAX_FILE_BYTES = 60 * 1024 * 1024;
 
@@ -51,8 +54,3 @@ export function dropAction({ message, working, send, told, refresh, after, ...zo
   } });
 }
 
-// "Working…", then what came of it: an ok or error line beside an action.
-export function say(box, text, kind = "ok") {
-  box.className = `message ${kind}`;
-  box.textContent = text;
-}

@@ -1,6 +1,7 @@
 // The fixes a failed or unknown preflight check offers in place, also used by the sections that
 // show the same things: each builds its controls, ties its listeners to `signal` and, once
 // done, has the page read the case again (`refresh`), which runs the preflight anew.
+import { actionButton } from "../lib/action-button.js";
 import { el } from "../lib/dom.js";
 import { ask, t, tn } from "../lib/page-common.js";
 import { dropAction, say } from "./drop.js";
@@ -37,30 +38,15 @@ export function newImagesFix({ case: c, signal, refresh }) {
   return el("div", { className: "fix", dataset: { fix: "new-images" } }, zone, picker, message);
 }
 
-// Run `work` from `button`, saying so in `message`: disabled meanwhile, the error shown if it
-// fails (then the button can be pressed again); on success the page is read anew.
-function act(button, message, signal, work) {
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    say(message, t("checking"), "");
-    try {
-      if (await work() !== false) return;
-    } catch (e) {
-      say(message, e.message, "error");
-    }
-    button.disabled = false;
-  }, { signal });
-}
-
 // Check the old image URLs now: a URL still serving its picture shows what was complained
 // about, and the agent keeps that picture to compare the new images with.
 export function checkNowButton({ case: c, signal, refresh }, label = "fixCheckNow") {
   const message = el("span", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "check-now", textContent: t(label) });
-  act(button, message, signal, async () => {
+  actionButton(button, message, async () => {
     await ask("urls.checkNow", { case: c.id });
     await refresh(...AFTER);
-  });
+  }, { signal });
   return el("span", {}, button, " ", message);
 }
 
@@ -70,7 +56,7 @@ export function oldUrlsFix({ case: c, signal, refresh }) {
   const box = el("textarea", { name: "old-urls", placeholder: t("fixPasteUrlsPlaceholder") });
   const message = el("span", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "primary add-urls", textContent: t("fixAddAndCheck") });
-  act(button, message, signal, async () => {
+  actionButton(button, message, async () => {
     const urls = box.value.split(/[\s,]+/).map((u) => u.trim()).filter(Boolean);
     if (!urls.length) {
       say(message, t("fixNoUrls"), "error");
@@ -79,8 +65,7 @@ export function oldUrlsFix({ case: c, signal, refresh }) {
     await ask("casepage.addUrls", { caseId: c.id, urls });
     await ask("urls.checkNow", { case: c.id });
     await refresh(...AFTER);
-    return true;
-  });
+  }, { signal });
   // Or collected from the product pages: the same adding and checking.
   const picker = productPicker({ case: c, signal }, { purpose: "old-urls", onChosen: async (urls) => {
     await ask("casepage.addUrls", { caseId: c.id, urls });

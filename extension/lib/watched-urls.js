@@ -2,6 +2,7 @@
 // options page: its verdict, the URL, when it was last checked (local time, zone named), how
 // many other CDN sizes of the image are watched with it and, where the page offers it,
 // "remove" (the agent takes it off the watch list and off its case, its sizes with it).
+import { actionButton } from "./action-button.js";
 import { el } from "./dom.js";
 import { ask, t, tn } from "./page-common.js";
 import { localTime } from "./time.js";
@@ -45,19 +46,9 @@ function removeAction(w, { signal, onRemoved }) {
   const button = el("button", { type: "button", className: "remove-url",
                                 "aria-label": t("urlRemoveNamed", w.url), title: t("urlRemoveWhat"),
                                 textContent: t("urlRemove") });
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    message.className = "message";
-    message.textContent = t("urlRemoving");
-    try {
-      await ask("urls.remove", { case: w.case, url: w.url });
-    } catch (e) {
-      message.className = "message error";
-      message.textContent = t("urlRemoveFailed", e.message);
-      button.disabled = false;
-      return;
-    }
+  actionButton(button, message, async () => {
+    await ask("urls.remove", { case: w.case, url: w.url });
     await onRemoved();
-  }, { signal });
+  }, { signal, working: t("urlRemoving"), failed: (e) => t("urlRemoveFailed", e.message) });
   return [button, message];
 }

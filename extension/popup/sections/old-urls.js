@@ -1,5 +1,6 @@
 // The popup's old-URL section: every watched old image URL of each case with its verdict and
 // last check (the agent re-checks hourly and after moderation), and "check now" per case.
+import { actionButton } from "../../lib/action-button.js";
 import { el } from "../../lib/dom.js";
 import { ask, t } from "../../lib/page-common.js";
 import { byCase, sizesOf, watchedRow } from "../../lib/watched-urls.js";
@@ -15,18 +16,9 @@ function caseBlock(caseId, watched, words, rerender) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "check-now",
                                 textContent: t("urlCheckNow") });
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    message.className = "message";
-    message.textContent = t("checking");
-    try {
-      await ask("urls.checkNow", { case: caseId });
-      rerender();
-    } catch (e) {
-      message.className = "message error";
-      message.textContent = e.message;
-      button.disabled = false;
-    }
+  actionButton(button, message, async () => {
+    await ask("urls.checkNow", { case: caseId });
+    await rerender();
   });
   // Other CDN sizes of an old URL are counted under it, and listed only while still public.
   const rows = watched.filter((w) => !w.variant_of || words.verdicts.still_public.includes(w.state))
