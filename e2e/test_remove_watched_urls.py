@@ -2,8 +2,10 @@
 real agent, in English and Chinese, in the seller's zone (UTC+8): on the case page, each old
 URL's row has "remove"; on the options page, every watched URL by case with its last verdict
 and local check time, each removable. Once the agent confirms, the row is gone, and the agent
-watches neither the URL nor its other CDN sizes, nor does the case list it. An error (a URL
-removed meanwhile from the command line) is shown beside the row in the page's language."""
+watches neither the URL nor its other CDN sizes, nor does the case list it; a URL that served
+the complained picture asks first whether new uploads are still compared with it (kept by
+default). An error (a URL removed meanwhile from the command line) is shown beside the row in
+the page's language."""
 
 import io
 import json
@@ -13,6 +15,7 @@ from bench.imagegen import product_photo
 from playwright.sync_api import expect
 
 from e2e.conftest import cdn_image, keep_screenshot, words
+from iprdesk.casework.case_images import CaseImages
 from iprdesk.casework.cases import CaseStore
 from tests.helpers import iprdesk
 
@@ -101,9 +104,23 @@ def test_a_seller_removes_watched_urls_on_the_case_page_and_the_options_page(bro
     expect(gone.locator("button.remove-url")).to_be_enabled()
     keep_screenshot(options, f"remove-urls-{lang}-4-options-error", "#watched-urls")
 
-    # The last one removed here: nothing is watched, and the page says so.
+    # The last one served the complained picture: removing it asks in the row whether new
+    # uploads are still compared with that picture, kept unless the seller says otherwise.
     live.locator("button.remove-url").click()
+    ask = live.locator(".remove-ask")
+    expect(ask).to_be_visible()
+    expect(ask.locator("p")).to_have_text(words(lang, "urlRemoveAsk"))
+    expect(ask.locator("input.keep-picture")).to_be_checked()
+    keep_screenshot(options, f"remove-urls-{lang}-5-options-ask", "#watched-urls")
+    ask.locator("button.remove-cancel").click()  # changed their mind: nothing removed
+    expect(ask).to_be_hidden()
+    assert URLS[0] in watched(browser.home, case_id)
+    live.locator("button.remove-url").click()
+    ask.locator("button.remove-confirm").click()
     expect(options.locator("#watched-urls li.watched-url")).to_have_count(0)
+    [kept] = CaseImages(browser.home).complained(case_id)
+    assert kept.name == URLS[0]  # still compared with every new upload, named by its URL
+    # The last one removed here: nothing is watched, and the page says so.
     expect(options.locator("#watched-urls .none")).to_have_text(words(lang, "oldUrlsNone"))
     assert watched(browser.home, case_id) == {}
     assert CaseStore(browser.home).get(case_id).old_urls == []

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from iprdesk import timeutil
-from iprdesk.casework import cases
+from iprdesk.casework import case_images, cases
 from iprdesk.casework.old_urls import run_due_checks
 from iprdesk.cli import main
 from iprdesk.errors import BadInput, NotFound
+from iprdesk.images import similar
 from iprdesk.urls import check as urlcheck
 from iprdesk.urls import watch as urlwatch
 from tests.helpers import open_case
@@ -174,6 +175,72 @@ async def test_removing_an_old_url_takes_it_off_the_case_for_good(agent, home):
     assert r.status == 404
     error = (await r.json())["error"]
     assert error["code"] == "not_watched" and error["message"].startswith(f"案件 {case.id}")
+
+
+def served_a_picture(home, complaint, url):
+    """A case whose old URL served its complained picture (OLD_JPEG) at its first check."""
+    case = open_case(home, complaint)
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the scheduler leaves it alone
+    urlwatch.WatchList(home).add(case.id, [url], similar.fingerprint_bytes(OLD_JPEG),
+                                 now=later, variants=False)
+    cases.CaseStore(home).add_urls(case.id, [url])
+    return case
+
+
+def compared_with(home, case):
+    """The labels of the pictures new uploads of `case` are compared with."""
+    return [label for _, label, _ in case_images.references(home, [case.id])]
+
+
+async def test_removing_an_old_url_keeps_its_complained_picture_unless_asked(agent, home):
+    """Removing the URL would lose the picture it served, which every new upload is compared
+    with: kept by default (among the case's complained pictures, named by the URL, with its
+    thumbnail), forgotten only when the seller says so; a URL that served none says so."""
+    url = "https://images.example/kept.jpg"
+    case = served_a_picture(home, "CMP-KEEP", url)
+    assert compared_with(home, case) == [url]
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": case.id, "url": url})
+    assert r.status == 200, await r.text()
+    assert (await r.json()) == {"removed": url, "variants": [], "picture": "kept"}
+    assert urlwatch.WatchList(home).list(case.id) == []
+    assert compared_with(home, case) == [url]
+    [kept] = case_images.CaseImages(home).complained(case.id)
+    assert kept.sha256 == similar.fingerprint_bytes(OLD_JPEG).sha256
+
+    other = "https://images.example/forgotten.jpg"
+    case = served_a_picture(home, "CMP-FORGET", other)
+    r = await agent.request("DELETE", "/v1/urls/watch",
+                            json={"case": case.id, "url": other, "keep_picture": False})
+    assert (await r.json())["picture"] == "forgotten"
+    assert compared_with(home, case) == []
+
+    never = "https://images.example/never.jpg"
+    case = open_case(home, "CMP-NEVER", old_urls=[never])
+    r = await agent.request("DELETE", "/v1/urls/watch", json={"case": case.id, "url": never})
+    assert (await r.json())["picture"] is None
+    assert compared_with(home, case) == []
+
+    r = await agent.request("DELETE", "/v1/urls/watch",
+                            json={"case": case.id, "url": never, "keep_picture": "no"})
+    assert r.status == 400
+    assert "keep_picture" in (await r.json())["error"]["message"]
+
+
+def test_cli_url_watch_remove_keeps_or_forgets_the_picture(home):
+    url = "https://images.example/a.jpg"
+    case = served_a_picture(home, "CMP-CLIKEEP", url)
+    result = CliRunner().invoke(main, ["url-watch", "remove", "--case", "CMP-CLIKEEP", url,
+                                       "--home", str(home)], env={"LANG": "en_US"})
+    assert result.exit_code == 0, result.output
+    assert "still compared with it" in result.output
+    assert compared_with(home, case) == [url]
+    case = served_a_picture(home, "CMP-CLIFORGET", url)
+    result = CliRunner().invoke(main, ["url-watch", "remove", "--case", "CMP-CLIFORGET", url,
+                                       "--forget-picture", "--home", str(home)],
+                                env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "不再与它比对" in result.output
+    assert compared_with(home, case) == []
 
 
 def test_cli_url_watch_remove_a_url_listed_on_the_case_only(home):

@@ -41,14 +41,36 @@ export function watchedRow(w, { verdicts, messages }, { sizes = 0, remove = null
 }
 
 // The button, and below the row what went wrong (the agent's message, in the user's language).
+// A URL that served the complained picture asks first, in the row, whether new uploads are
+// still compared with that picture (kept unless the seller unticks it): removing the URL
+// alone would forget it.
 function removeAction(w, { signal, onRemoved }) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "remove-url",
                                 "aria-label": t("urlRemoveNamed", w.url), title: t("urlRemoveWhat"),
                                 textContent: t("urlRemove") });
-  actionButton(button, message, async () => {
-    await ask("urls.remove", { case: w.case, url: w.url });
+  const remove = (keepPicture) => async () => {
+    await ask("urls.remove", { case: w.case, url: w.url, keepPicture });
     await onRemoved();
-  }, { signal, working: t("urlRemoving"), failed: (e) => t("urlRemoveFailed", e.message) });
-  return [button, message];
+  };
+  const said = { signal, working: t("urlRemoving"), failed: (e) => t("urlRemoveFailed", e.message) };
+  if (!w.reference) return [actionButton(button, message, remove(true), said), message];
+  const keep = el("input", { type: "checkbox", className: "keep-picture", checked: true });
+  const confirm = el("button", { type: "button", className: "remove-confirm",
+                                 textContent: t("urlRemoveConfirm") });
+  const cancel = el("button", { type: "button", className: "remove-cancel",
+                                textContent: t("urlRemoveCancel") });
+  const question = el("div", { className: "remove-ask", hidden: true, role: "group" },
+    el("p", { textContent: t("urlRemoveAsk") }),
+    el("label", {}, keep, " ", t("urlRemoveKeepPicture")),
+    el("div", { className: "row" }, confirm, " ", cancel));
+  const asking = (open) => {
+    question.hidden = !open;
+    button.hidden = open;
+    (open ? confirm : button).focus();
+  };
+  button.addEventListener("click", () => asking(true), { signal });
+  cancel.addEventListener("click", () => asking(false), { signal });
+  actionButton(confirm, message, () => remove(keep.checked)(), said);
+  return [button, question, message];
 }

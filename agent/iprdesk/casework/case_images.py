@@ -125,7 +125,20 @@ class CaseImages:
                        now: datetime | None = None) -> Picture:
         """Keep a complained image dropped as a file (its fingerprint and thumbnail); the same
         picture dropped again is the one kept before."""
-        picture = _picture(data, name, now or utc_now())
+        return self._keep_complained(case, _picture(data, name, now or utc_now()))
+
+    def keep_served(self, case: str, url: str, fingerprint: dict, thumbnail: str | None,
+                    now: datetime | None = None) -> Picture:
+        """Keep the complained picture an old URL served (its fingerprint and thumbnail as the
+        watch list held them), named by the URL, when the seller stops watching that URL but
+        wants new uploads still compared with it; the same picture kept before is that one."""
+        picture = Picture(id=secrets.token_hex(6), name=_name(url), sha256=fingerprint["sha256"],
+                          added_at=iso(now or utc_now()), fingerprint=fingerprint,
+                          thumbnail=thumbnail)
+        return self._keep_complained(case, picture)
+
+    def _keep_complained(self, case: str, picture: Picture) -> Picture:
+        """`picture` among the case's complained ones, or the one of the same bytes kept before."""
         with self._locked() as state:
             kept = state["cases"].setdefault(case, {}).setdefault("complained", [])
             same = next((p for p in kept if p["sha256"] == picture.sha256), None)

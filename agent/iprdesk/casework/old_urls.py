@@ -11,8 +11,9 @@ import asyncio
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from iprdesk.casework import cases
+from iprdesk.casework import case_images, cases
 from iprdesk.errors import BadInput, IprdeskError, NotFound
 from iprdesk.timeutil import parse_time, utc_now
 from iprdesk.urls import check as urlcheck
@@ -46,18 +47,36 @@ def sync_cases(home: Path) -> None:
             log.warning("case %s: its old URLs are not watched: %s", case_id, e)
 
 
-def forget(home: Path, case_id: str, url: str) -> list[str]:
+class Forgotten(NamedTuple):
+    urls: list[str]  # no longer watched, the URL first, then its CDN sizes
+    # The complained picture it served: "kept" among the case's references, "forgotten", or
+    # None when it never served one.
+    picture: str | None
+
+
+def forget(home: Path, case_id: str, url: str, keep_picture: bool = True) -> Forgotten:
     """Stop watching `url` for the case for good: off the case's old URLs (else the next sync
-    would watch it again) and off the watch list with its size variants. Returns the URLs no
-    longer watched; NotFound (`not_watched`) when the case has the URL in neither."""
+    would watch it again) and off the watch list with its size variants. The complained
+    picture it served (compared with every new upload) would go with it: with `keep_picture`
+    it is kept among the case's complained pictures first, named by the URL. NotFound
+    (`not_watched`) when the case has the URL in neither."""
     url = urlcheck.parse_url(url)
-    listed = cases.CaseStore(home).remove_url(case_id, url)
+    watch = urlwatch.WatchList(home)
+    watched = next((w for w in watch.list(case_id) if w.url == url), None)
+    served = watched if watched and watched.reference else None
+    listed = url in cases.CaseStore(home).get(case_id).old_urls
+    if not watched and not listed:
+        raise NotFound(key="error.urlwatch.not_watched", params={"case": case_id, "url": url},
+                       code="not_watched")
+    if keep_picture and served:
+        case_images.CaseImages(home).keep_served(case_id, url, served.reference,
+                                                 served.thumbnail)
+    cases.CaseStore(home).remove_url(case_id, url)
     try:
-        return urlwatch.WatchList(home).remove(case_id, url)
+        removed = watch.remove(case_id, url)
     except NotFound:
-        if listed:
-            return [url]  # listed on the case but not watched yet (a sync had not run)
-        raise
+        removed = [url]  # listed on the case but not watched yet (a sync had not run)
+    return Forgotten(removed, None if not served else "kept" if keep_picture else "forgotten")
 
 
 def _mark_rechecked(home: Path, checked: list[urlwatch.Watched], now: datetime) -> None:

@@ -217,13 +217,18 @@ def url_watch_list(case_id, as_json, home):
 @url_watch.command("remove")
 @click.option("--case", "case_id", required=True, metavar="C", help=CASE_HELP)
 @click.argument("url")
+@click.option("--forget-picture", is_flag=True,
+              help="Forget the complained picture URL served too: new uploads are no longer "
+                   "compared with it (by default it is kept among the case's references).")
 @home_option
-def url_watch_remove(case_id, url, home):
+def url_watch_remove(case_id, url, forget_picture, home):
     """Stop watching URL (and its Joom CDN sizes) for case C, and take it off the case's old
     URLs so that it is not watched again."""
     case_id = _case(home, case_id)
-    old_urls.forget(home_path(home), case_id, url)
+    _, picture = old_urls.forget(home_path(home), case_id, url, keep_picture=not forget_picture)
     click.echo(text("urlwatch.removed", url=url, case=case_id))
+    if picture:
+        click.echo(text(f"urlwatch.picture_{picture}"))
 
 
 @url_watch.command("check")

@@ -8,10 +8,11 @@ export const handlers = {
   "urls.checkNow": ({ case: caseId }) => agent.request("/v1/urls/watch/check", {
     method: "POST", json: { case: String(caseId) }, timeoutMs: 120000 }),
   // Stops watching one old URL for good: the agent takes it, with its other CDN sizes, off the
-  // watch list and off the case. From the case page and the options page only.
-  "urls.remove": ({ case: caseId, url }, sender) => {
+  // watch list and off the case; the complained picture it served stays compared with new
+  // uploads unless `keepPicture` is false. From the case page and the options page only.
+  "urls.remove": ({ case: caseId, url, keepPicture }, sender) => {
     requireExtensionPage(sender);
-    return agent.request("/v1/urls/watch", { method: "DELETE",
-                                             json: { case: String(caseId), url: String(url) } });
+    return agent.request("/v1/urls/watch", { method: "DELETE", json: {
+      case: String(caseId), url: String(url), keep_picture: keepPicture !== false } });
   },
 };

@@ -89,14 +89,19 @@ async def watch_urls(request: web.Request) -> web.Response:
 
 @routes.delete("/v1/urls/watch")
 async def unwatch_url(request: web.Request) -> web.Response:
-    """Stop watching one old URL of a case for good (off the case too), with its sizes."""
+    """Stop watching one old URL of a case for good (off the case too), with its sizes; the
+    complained picture it served is kept among the case's references unless `keep_picture`
+    is false."""
     body = await read_json(request)
     case = _case(request, body.get("case"))
     url = _optional_str(body, "url")
     if not url:
         raise BadInput(key="error.request.url_required")
-    removed = old_urls.forget(state(request).home, case, url)
-    return web.json_response({"removed": removed[0], "variants": removed[1:]})
+    keep_picture = body.get("keep_picture", True)
+    if not isinstance(keep_picture, bool):
+        raise BadInput(key="error.request.keep_picture")
+    urls, picture = old_urls.forget(state(request).home, case, url, keep_picture=keep_picture)
+    return web.json_response({"removed": urls[0], "variants": urls[1:], "picture": picture})
 
 
 @routes.post("/v1/urls/watch/check")
