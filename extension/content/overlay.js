@@ -56,6 +56,7 @@ iprdesk.overlay ??= (() => {
   // scrolls, resizes or our other overlays move.
   const clearHosts = new Set();
   let clearWatch = null;  // AbortController of the watch that places them again
+  let clearFrame = 0;
   const CLEAR_MARGIN = 16;  // px from the window's edges
   const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
 
@@ -119,21 +120,22 @@ iprdesk.overlay ??= (() => {
     if (clearWatch) return;
     clearWatch = new AbortController();
     const { signal } = clearWatch;
-    let frame = 0;
-    const later = () => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => iprdesk.overlay.placeClear());
-    };
     // Capturing: a scrolling part of the page moves text under the host too.
-    window.addEventListener("scroll", later, { signal, capture: true, passive: true });
-    window.addEventListener("resize", later, { signal });
-    const resized = new ResizeObserver(later);
+    window.addEventListener("scroll", placeClearSoon, { signal, capture: true, passive: true });
+    window.addEventListener("resize", placeClearSoon, { signal });
+    const resized = new ResizeObserver(placeClearSoon);
     resized.observe(document.documentElement);
     signal.addEventListener("abort", () => {
       resized.disconnect();
-      cancelAnimationFrame(frame);
+      cancelAnimationFrame(clearFrame);
     }, { once: true });
-    later();
+    placeClearSoon();
+  }
+
+  // Once per frame however often asked: a list's rows each move their chip in turn.
+  function placeClearSoon() {
+    cancelAnimationFrame(clearFrame);
+    clearFrame = requestAnimationFrame(() => iprdesk.overlay.placeClear());
   }
 
   function unwatchClear() {
@@ -279,7 +281,7 @@ iprdesk.overlay ??= (() => {
       }
       applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
-      if (clearHosts.size) iprdesk.overlay.placeClear();  // our overlays moved: still clear?
+      if (clearHosts.size) placeClearSoon();  // our overlays moved: still clear?
     },
 
     remove(id) {
