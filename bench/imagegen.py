@@ -11,14 +11,19 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 
+def _backdrop(rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """A lit backdrop: a gradient between two colours drawn from `rng`, top to bottom."""
+    top = tuple(rng.randrange(256) for _ in range(3))
+    bottom = tuple(rng.randrange(256) for _ in range(3))
+    image = Image.linear_gradient("L").resize(size)
+    return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), image)
+
+
 def product_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
     """A made-up product shot: a lit background, a few solid objects, texture and a label."""
     rng = random.Random(seed)
     w, h = size
-    top = tuple(rng.randrange(256) for _ in range(3))
-    bottom = tuple(rng.randrange(256) for _ in range(3))
-    image = Image.linear_gradient("L").resize(size)
-    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), image)
+    image = _backdrop(rng, size)
     draw = ImageDraw.Draw(image)
     for _ in range(rng.randint(3, 7)):
         colour = tuple(rng.randrange(256) for _ in range(3))
@@ -39,6 +44,44 @@ def product_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
     noise = Image.fromarray(grain.astype(np.uint8), "L").convert("RGB")
     image = Image.blend(image, noise, 0.08).filter(ImageFilter.GaussianBlur(max(1, w // 400)))
     ImageDraw.Draw(image).text((w * 0.05, h * 0.05), f"SKU {seed:05d}", fill=(0, 0, 0))
+    return image
+
+
+def catalogue_photo(category: int, product: int, size: tuple[int, int] = (640, 480)
+                    ) -> Image.Image:
+    """A shop's shot of one product of a category: every product of a category is shot on the
+    same backdrop, in the same place and light, labelled alike and (odd categories) under the
+    same shop banner; only the product (its shape, colours and size) differs. Two products of
+    one category are different pictures that look alike: the hard negatives."""
+    look = random.Random(category)
+    item = random.Random(category * 1000 + product)
+    w, h = size
+    image = _backdrop(look, size)
+    draw = ImageDraw.Draw(image)
+    # The stand the product sits on, and where it sits: the category's layout.
+    stand = tuple(look.randrange(256) for _ in range(3))
+    draw.rectangle((0, h * 0.78, w, h), fill=stand)
+    cx, cy, reach = look.uniform(0.4, 0.6) * w, look.uniform(0.45, 0.55) * h, look.uniform(
+        0.25, 0.35)
+    for _ in range(item.randint(2, 4)):
+        colour = tuple(item.randrange(256) for _ in range(3))
+        rx, ry = item.uniform(0.3, 1) * reach * w, item.uniform(0.3, 1) * reach * h
+        x, y = cx + item.uniform(-0.5, 0.5) * rx, cy + item.uniform(-0.5, 0.5) * ry
+        shape = item.choice(("ellipse", "rectangle", "polygon"))
+        if shape == "ellipse":
+            draw.ellipse((x - rx, y - ry, x + rx, y + ry), fill=colour)
+        elif shape == "rectangle":
+            draw.rectangle((x - rx, y - ry, x + rx, y + ry), fill=colour)
+        else:
+            draw.polygon([(x + item.uniform(-1, 1) * rx, y + item.uniform(-1, 1) * ry)
+                          for _ in range(item.randint(3, 6))], fill=colour)
+    grain = np.random.default_rng(category * 1000 + product).normal(128, 15, (h, w))
+    noise = Image.fromarray(grain.clip(0, 255).astype(np.uint8), "L").convert("RGB")
+    image = Image.blend(image, noise, 0.08).filter(ImageFilter.GaussianBlur(max(1, w // 400)))
+    ImageDraw.Draw(image).text((w * 0.05, h * 0.05), f"SKU {category:03d}-{product:02d}",
+                               fill=(0, 0, 0))
+    if category % 2:
+        image = _banner(image, "bottom", 0.12, stand, (255, 255, 255))
     return image
 
 
@@ -98,6 +141,23 @@ def _caption_top(image: Image.Image) -> Image.Image:
     return image
 
 
+def _banner(image: Image.Image, side: str, share: float, colour=(255, 255, 255),
+            text=(200, 0, 0)) -> Image.Image:
+    """A shop's banner laid over `share` of the picture along one `side` (top, bottom, left,
+    right): a plain band with its text, hiding what was under it."""
+    image = image.convert("RGB").copy()
+    w, h = image.size
+    box = {"top": (0, 0, w, h * share), "bottom": (0, h * (1 - share), w, h),
+           "left": (0, 0, w * share, h), "right": (w * (1 - share), 0, w, h)}[side]
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(box, fill=colour)
+    for line in range(3):
+        draw.text((box[0] + (box[2] - box[0]) * 0.08,
+                   box[1] + (box[3] - box[1]) * (0.15 + 0.25 * line)),
+                  ("HOT SALE", "FREE SHIPPING", "包邮 限时特价")[line], fill=text)
+    return image
+
+
 # name -> edit. Each keeps the picture recognisably the same one: a near-duplicate.
 EDITS = {
     "resize-50%": lambda im: im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS),
@@ -116,6 +176,10 @@ EDITS = {
     "contrast-30%": lambda im: ImageEnhance.Contrast(im).enhance(1.3),
     "caption": _caption,
     "caption-top": _caption_top,
+    "banner-bottom-30%": lambda im: _banner(im, "bottom", 0.30),
+    "banner-top-25%": lambda im: _banner(im, "top", 0.25, (20, 20, 20), (255, 220, 0)),
+    "banner-left-25%": lambda im: _banner(im, "left", 0.25, (230, 30, 30), (255, 255, 255)),
+    "banner-right-30%": lambda im: _banner(im, "right", 0.30),
     "hue-60": lambda im: _hue(im, 60),
     "hue-180": lambda im: _hue(im, 180),
     "tint-red": lambda im: Image.blend(im.convert("RGB"), Image.new("RGB", im.size, (255, 0, 0)),
@@ -158,6 +222,11 @@ STACKS = {
     "crop-corner+mirror+contrast+caption": _stack("crop-corner-15%", "mirror", "contrast-30%",
                                                   "caption"),
     "resize+crop+hue+caption": _stack("resize-50%", "crop-5%", "hue-180", "caption"),
+    "crop+mirror+hue+banner-bottom-30%": _stack("crop-5%", "mirror", "hue-60",
+                                                "banner-bottom-30%"),
+    "crop-corner+tint+banner-top-25%": _stack("crop-corner-15%", "tint-red", "banner-top-25%"),
+    "mirror+hue180+banner-left-25%": _stack("mirror", "hue-180", "banner-left-25%"),
+    "crop+grayscale+banner-right-30%": _stack("crop-5%", "grayscale", "banner-right-30%"),
 }
 
 

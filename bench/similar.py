@@ -1,12 +1,14 @@
 """Near-duplicate engine: accuracy of the documented thresholds, and speed against imagehash.
 
-    python bench/similar.py [--photos 120] [--big 300] [--cache DIR]
+    python bench/similar.py [--photos 120] [--seed 0] [--big 300] [--cache DIR]
     python bench/similar.py --memory
 
 1. Accuracy: every generated photo gets each edit of bench/imagegen.EDITS and each stack of
    edits of bench/imagegen.STACKS; prints, per edit and per stack, the missed-match rate at
    iprdesk.images.similar.THRESHOLDS, and the false-match rate over all pairs of unrelated
-   photos.
+   photos and over the hard negatives: every ordered pair of products of one category of
+   bench/imagegen.catalogue_photo (same backdrop, layout and banner, another product).
+   `--seed` picks another set of photos (seeds from it on).
 2. Speed: hashes per second on twelve-megapixel JPEGs, iprdesk (draft-mode decode, all cores)
    against imagehash.phash on a full decode, measured in the same run. Target: 5x.
 3. Memory (--memory, alone): the peak of one process fingerprinting the worst picture each
@@ -30,7 +32,15 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "agent"),
 import imagehash  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.imagegen import EDITS, STACKS, WORST, jpeg, product_photo, worst_picture  # noqa: E402
+from bench.imagegen import (  # noqa: E402
+    EDITS,
+    STACKS,
+    WORST,
+    catalogue_photo,
+    jpeg,
+    product_photo,
+    worst_picture,
+)
 from iprdesk.images import similar  # noqa: E402
 
 
@@ -48,8 +58,25 @@ def _missed(edits: dict, originals: dict, prints: dict, width: int) -> int:
     return all_missed
 
 
-def accuracy(photos: int) -> None:
-    originals = {seed: product_photo(seed) for seed in range(photos)}
+# Hard negatives: categories, and products shot alike in each.
+_CATEGORIES, _PRODUCTS = 24, 8
+
+
+def _hard_negatives(first: int) -> tuple[int, int]:
+    """(false matches, ordered pairs) among products of one category (the reference's parts
+    make a comparison one-sided)."""
+    false = pairs = 0
+    for category in range(first, first + _CATEGORIES):
+        prints = [similar.fingerprint_bytes(jpeg(catalogue_photo(category, product)))
+                  for product in range(_PRODUCTS)]
+        for a, b in itertools.permutations(prints, 2):
+            pairs += 1
+            false += similar.compare(a, b).verdict != "different"
+    return false, pairs
+
+
+def accuracy(photos: int, first: int = 0) -> None:
+    originals = {seed: product_photo(seed) for seed in range(first, first + photos)}
     prints = {seed: similar.fingerprint_bytes(jpeg(im)) for seed, im in originals.items()}
     print(f"thresholds: {similar.THRESHOLDS}")
     width = max(map(len, [*EDITS, *STACKS]))
@@ -67,6 +94,22 @@ def accuracy(photos: int) -> None:
           f"({stacks_missed} of {photos * len(STACKS)} stacked copies)")
     print(f"false-match rate: {false_matches / len(pairs):.3%} ({false_matches} of {len(pairs)} "
           f"unrelated pairs; closest pHash+dHash {closest})")
+    hard, hard_pairs = _hard_negatives(first)
+    print(f"false-match rate of hard negatives: {hard / hard_pairs:.3%} ({hard} of {hard_pairs} "
+          f"ordered pairs of products of one category, {_CATEGORIES} categories)")
+
+
+def fingerprint_cpu(count: int) -> None:
+    """One core's CPU time per fingerprint of a generated 640x480 JPEG (user+sys, the same
+    in any load, unlike wall time)."""
+    data = [jpeg(product_photo(50_000 + i)) for i in range(count)]
+    start = os.times()
+    for item in data:
+        similar.fingerprint_bytes(item)
+    end = os.times()
+    cpu = (end.user - start.user) + (end.system - start.system)
+    print(f"fingerprint CPU per 640x480 JPEG: {cpu / count * 1000:.2f} ms (user+sys, "
+          f"{count} pictures, load average {os.getloadavg()[0]:.1f})")
 
 
 def big_jpegs(count: int, cache: Path) -> list[Path]:
@@ -156,6 +199,8 @@ def memory() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="the first photo's seed: another set of photos and categories")
     parser.add_argument("--big", type=int, default=300)
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "iprdesk-bench-similar")
@@ -165,7 +210,8 @@ def main() -> None:
     if args.memory:
         memory()
         return
-    accuracy(args.photos)
+    accuracy(args.photos, args.seed)
+    fingerprint_cpu(args.photos)
     print()
     speed(args.big, args.cache)
 

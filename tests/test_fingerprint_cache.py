@@ -127,6 +127,9 @@ KNOWN_FINGERPRINTS = {
     1: "6a97d0f44bb9a09664df4e0d871472f36dbc2cbc71060decc50217964a318acb",
     # the parts without a caption band (`banded`), and the version stored with them
     2: "7676936d5b7b41f8bb3fbdc0928f15d766880c2e48cce45638105f0eb18826d4",
+    # the reference without a banner's share along each side (`sided`), the picture without
+    # its banners (`banners`); without those two and at version 2, it hashes to 2's digest
+    3: "ddf690bdc5588c102c3415f6ae241a8b75ba270d532ce6f2d697584a204b1725",
 }
 
 

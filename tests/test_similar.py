@@ -51,14 +51,15 @@ def test_every_stack_of_edits_is_caught(original, stack):
 
 
 def test_stacks_of_edits_of_many_pictures_are_caught(pictures):
-    """Each stack on 20 pictures: 3 of the 200 copies get through (a grey copy whose caption
-    is at the top, a square canvas of a mirrored recoloured one, a tenth cut all round,
-    mirrored, turned to the opposite hue and captioned); bench/similar.py measures the rate on
-    120 bigger pictures. More than 3 is a regression (before the parts without a caption band,
-    this missed 83)."""
+    """Each stack on 20 pictures: 4 of the 280 copies get through (a square canvas of a
+    mirrored recoloured one, a tenth cut all round, mirrored, turned to the opposite hue and
+    captioned; a grey crop under a banner of 30 % on the right, a mirrored opposite hue under
+    one of 25 % on the left); bench/similar.py measures the rate on 120 bigger pictures. More
+    than 4 is a regression (before the parts without a caption band, the first 200 missed 83;
+    before the banner cuts, 3 of them and 53 of the 80 under a banner)."""
     missed = [(stack, seed) for stack in sorted(STACKS) for seed, picture, old in pictures
               if similar.compare(old, fp(STACKS[stack](picture))).verdict == "different"]
-    assert len(missed) <= 3, missed
+    assert len(missed) <= 4, missed
 
 
 def test_a_captioned_recoloured_crop_is_caught_without_its_caption_band(original):
@@ -68,8 +69,8 @@ def test_a_captioned_recoloured_crop_is_caught_without_its_caption_band(original
     copy = fp(STACKS["crop-corner+recolour+caption"](original))
     assert similar.compare(fp(original), copy).verdict == "near-duplicate"
     stored = fp(original).to_json()
-    assert stored["version"] == similar.FINGERPRINT_VERSION == 2
-    del stored["banded"], stored["version"]
+    assert stored["version"] == similar.FINGERPRINT_VERSION
+    del stored["banded"], stored["sided"], stored["banners"], stored["version"]
     older = similar.Fingerprint.from_json(stored)
     assert (older.version, older.banded) == (1, ())
     assert similar.compare(older, copy).verdict == "different"

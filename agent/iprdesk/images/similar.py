@@ -18,7 +18,10 @@ each in the plain and the horizontally mirrored orientation.
 A copy is often cut, mirrored, recoloured and captioned at once. Parts of the reference (a
 crop, a corner) are hashed, the new picture's padding is trimmed, and both are hashed without
 a caption band at the top and at the bottom (`banded`): a captioned, recoloured crop then
-agrees with the reference part it was cut from by its edges.
+agrees with the reference part it was cut from by its edges. A shop's banner (a plain band
+with its text, up to nearly a third of the picture, along any side) is found and cut off the
+new picture (`banners`), and the reference's parts are hashed without the same share along
+each side (`sided`): both lose the same rows, whatever the banner hid.
 
 Mirroring a picture is the cheapest way to dodge a naive duplicate check, so both hashes are
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
@@ -37,6 +40,7 @@ images; rerun it after changing anything here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -108,6 +112,7 @@ _BAND_PIXELS = 1 << 20
 # ("together"): a turned hue that also moved the brightness hashes (27 and 10 seen), a wide
 # caption band (25 and 14), where the unrelated pairs closest in both of 11,175 were at 27
 # and 20, 42 and 16 (tests/test_similar.py).
+
 #
 # "part": a part of the reference (a crop, `_REGIONS`) or either picture without its plain
 # border (padding, `_trim_box`) or without a caption band (`_BAND`, `banded`) is tried as
@@ -118,11 +123,17 @@ _BAND_PIXELS = 1 << 20
 # than edge 12 or pHash+dHash 25 (none passed); of 40 pictures each given each stack of edits
 # of bench/imagegen.STACKS (cut, mirrored, recoloured and captioned at once), 9 of 360 were
 # missed (at edge 10 alone: 4 missed, with too thin a margin over 12).
+#
+# "banner": a copy without its banner against a reference part without the same share
+# (`sided`): its edges alone count only at 6 (at 8, 4 of 360 pairs of products of one
+# category shot alike matched, tests/test_similar_banners.py), and a close pHash+dHash alone
+# (a grey copy, whose edges moved) at 12.
 THRESHOLDS = {
     "same": {"phash": 2, "dhash": 8},
     "near-duplicate": {"phash+dhash": 24, "edge": 8,
                        "together": {"phash+dhash": 32, "edge": 14}},
     "part": {"edge": 8, "together": {"phash+dhash": 24, "edge": 14}},
+    "banner": {"edge": 6, "phash+dhash": 12, "together": {"phash+dhash": 24, "edge": 14}},
 }
 
 
@@ -181,10 +192,50 @@ _BAND = 0.15
 # The parts hashed without a caption band besides the whole: `_REGIONS` and the middle 90 %
 # (a caption is often laid on a copy cut by a few percent).
 _BANDED_REGIONS = ((_CENTER_MARGIN,) * 4, *_REGIONS)
+# A shop's banner over a copy (a plain band with its text, along any side, up to nearly a
+# third of the picture) is found (`_banners`) and cut off with the smallest of these shares
+# that holds it (and `_BANNER_MARGIN` more, its border's edge); the reference's parts of
+# `_SIDED_REGIONS` are hashed without each share along each side of `_SIDES`, so both sides
+# of a comparison lose the same rows (`sided`).
+_SIDES = ("top", "bottom", "left", "right")
+_BANNER_CUTS = (0.15, 0.22, 0.30, 0.36)
+_BANNER_MARGIN = 0.02
+# A banner is at least this deep, and its rows mostly (`_BANNER_ROW`) of one colour within
+# `_BANNER_TOLERANCE` (of 255) of its edge row's, most of them (`_BANNER_ROWS`): its text
+# spoils a row here and there.
+_BANNER_LEAST = 0.04
+_BANNER_TOLERANCE = 24
+_BANNER_ROW = 0.5
+_BANNER_ROWS = 0.8
+# The parts of a reference a bannered copy is compared with: the whole, the middle 90 %,
+# 10 and 15 % cut all round, 15 % off two sides at a corner (`_REGIONS`).
+_SIDED_REGIONS = ((0.0,) * 4, (_CENTER_MARGIN,) * 4, _REGIONS[0], _REGIONS[1], *_REGIONS[-4:])
+# The maps those parts are taken from (they are squeezed to 32x32 anyway).
+_SIDED_SIDE = 48
 # A border whose pixels all stay this close to the corner's colour (of 255) is padding.
 _BORDER_TOLERANCE = 6
 # Trimming that keeps more than this share of the area found no padding worth a hash.
 _TRIM_KEEPS_AT_MOST = 0.90
+
+
+@dataclass(frozen=True)
+class BannerCut:
+    """A picture without the banner found along one side: `_SIDES[side]`, the share
+    `_BANNER_CUTS[cut]` cut off; its hashes as is and mirrored."""
+    side: int
+    cut: int
+    plain: PartHashes
+    mirrored: PartHashes
+
+    def to_json(self) -> list:
+        return [self.side, self.cut, self.plain.to_json(), self.mirrored.to_json()]
+
+    @classmethod
+    def from_json(cls, raw: list) -> BannerCut:
+        side, cut, plain, mirrored = raw
+        if side not in range(len(_SIDES)) or cut not in range(len(_BANNER_CUTS)):
+            raise ValueError(f"not a banner: {raw!r}")
+        return cls(side, cut, PartHashes.from_json(plain), PartHashes.from_json(mirrored))
 
 
 @dataclass(frozen=True)
@@ -210,7 +261,7 @@ class PartHashes:
 # (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
 # fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
 # an older one still compares, by the parts it has.
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -239,12 +290,18 @@ class Fingerprint:
     trimmed: tuple[PartHashes, PartHashes] | None = None
     # Without a caption band (`_BAND`): the whole picture without its top, then without its
     # bottom, plain then mirrored (4), then each part of `_REGIONS` without its top and without
-    # its bottom. Empty in fingerprints of a version before 3.
+    # its bottom. Empty in fingerprints of a version before 2.
     banded: tuple[PartHashes, ...] = ()
+    # Each part of `_SIDED_REGIONS` without each share of `_BANNER_CUTS` along each side of
+    # `_SIDES` (side, then cut, then part): what a copy without its banner is held to.
+    sided: tuple[PartHashes, ...] = ()
+    # The picture without each banner it shows. Both empty before version 3.
+    banners: tuple[BannerCut, ...] = ()
     version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("regions", "trimmed", "banded")}
+        d = {k: v for k, v in asdict(self).items()
+             if k not in ("regions", "trimmed", "banded", "sided", "banners")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -258,6 +315,10 @@ class Fingerprint:
             d["trimmed"] = [part.to_json() for part in self.trimmed]
         if self.banded:
             d["banded"] = [part.to_json() for part in self.banded]
+        if self.sided:
+            d["sided"] = [part.to_json() for part in self.sided]
+        if self.banners:
+            d["banners"] = [banner.to_json() for banner in self.banners]
         return d
 
     @classmethod
@@ -266,13 +327,18 @@ class Fingerprint:
             edges = {k: int(d[k], 16) for k in _EDGE_FIELDS if d.get(k) is not None}
             regions = tuple(PartHashes.from_json(r) for r in d.get("regions") or ())
             banded = tuple(PartHashes.from_json(r) for r in d.get("banded") or ())
+            sided = tuple(PartHashes.from_json(r) for r in d.get("sided") or ())
+            if sided and len(sided) != _SIDED_PARTS:
+                raise ValueError(f"{len(sided)} sided parts, not {_SIDED_PARTS}")
+            banners = tuple(BannerCut.from_json(b) for b in d.get("banners") or ())
             trimmed = d.get("trimmed")
             if trimmed is not None:
                 plain, mirrored = trimmed
                 trimmed = (PartHashes.from_json(plain), PartHashes.from_json(mirrored))
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
-                       trimmed=trimmed, banded=banded, version=int(d.get("version", 1)))
+                       trimmed=trimmed, banded=banded, sided=sided, banners=banners,
+                       version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
 
@@ -384,6 +450,111 @@ def _banded(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
                                 *((box, False) for pair in cut[1:] for box in pair)], edges)
 
 
+_SIDED_PARTS = len(_SIDES) * len(_BANNER_CUTS) * len(_SIDED_REGIONS)
+
+
+def _box_weights(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """For each span [lo, hi) of a line of `_SIDED_SIDE` pixels, the n x _SIDED_SIDE weights
+    that average it into `n` equal bins (a box resample, as Pillow's BOX)."""
+    bounds = lo[:, None] + (hi - lo)[:, None] * np.arange(n + 1) / n
+    start, end = bounds[:, :-1, None], bounds[:, 1:, None]
+    pixel = np.arange(_SIDED_SIDE)[None, None, :]
+    w = np.clip(np.minimum(end, pixel + 1) - np.maximum(start, pixel), 0, None)
+    return w / w.sum(axis=2, keepdims=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _box_matrices(boxes: tuple[tuple[float, float, float, float], ...],
+                  ) -> tuple[np.ndarray, ...]:
+    """For each box (left, top, right, bottom, as shares of a map; a mirrored one has left >
+    right): the matrices that take a `_SIDED_SIDE` map straight to the low 8x8 of its 32x32
+    DCT (rows, columns), and to its 9x8 dHash grid (rows, columns)."""
+    b = np.array(boxes) * _SIDED_SIDE
+    mirrored = b[:, 0] > b[:, 2]
+    b[mirrored, 0], b[mirrored, 2] = b[mirrored, 2], b[mirrored, 0].copy()
+
+    def across(n: int) -> np.ndarray:
+        w = _box_weights(b[:, 0], b[:, 2], n)
+        w[mirrored] = w[mirrored, ::-1]
+        return w
+
+    low = _DCT[:_HASH_SIDE]
+    return (low @ _box_weights(b[:, 1], b[:, 3], _DCT_SIZE), low @ across(_DCT_SIZE),
+            _box_weights(b[:, 1], b[:, 3], _HASH_SIDE), across(_HASH_SIDE + 1))
+
+
+def _box_parts(gray: np.ndarray, edges: np.ndarray,
+               boxes: tuple[tuple[float, float, float, float], ...]) -> list[PartHashes]:
+    """The hashes of each box of `_SIDED_SIDE` maps (box resamples, as matrix products, all
+    at once: Pillow's resize per part would cost more than the rest of a fingerprint)."""
+    rows, cols, step_rows, step_cols = _box_matrices(boxes)
+
+    def phashes(image: np.ndarray) -> np.ndarray:
+        low = ((rows @ image) @ cols.transpose(0, 2, 1)).reshape(len(boxes), -1)
+        return _packed(low > np.median(low[:, 1:], axis=1)[:, None])
+
+    steps = (step_rows @ gray) @ step_cols.transpose(0, 2, 1)
+    return [PartHashes(int(p), int(d), int(e)) for p, d, e in zip(
+        phashes(gray), _packed(steps[:, :, 1:] > steps[:, :, :-1]), phashes(edges),
+        strict=True)]
+
+
+def _without(box: tuple[float, float, float, float], side: int, share: float,
+             ) -> tuple[float, float, float, float]:
+    """`box` (left, top, right, bottom) without `share` of it along `_SIDES[side]`."""
+    left, top, right, bottom = box
+    cut = share * ((bottom - top) if side < 2 else (right - left))
+    return ((left, top + cut, right, bottom), (left, top, right, bottom - cut),
+            (left + cut, top, right, bottom), (left, top, right - cut, bottom))[side]
+
+
+_SIDED_BOXES = tuple(_without((left, top, 1 - right, 1 - bottom), side, share)
+                     for side in range(len(_SIDES)) for share in _BANNER_CUTS
+                     for left, top, right, bottom in _SIDED_REGIONS)
+
+
+def _sided_maps(gray: Image.Image, edges: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """The grey picture and its edge map at `_SIDED_SIDE`, for `_box_parts`."""
+    side = (_SIDED_SIDE, _SIDED_SIDE)
+    return (np.asarray(gray.resize(side, Image.Resampling.BOX), dtype=np.float64),
+            np.asarray(edges.resize(side, Image.Resampling.BOX), dtype=np.float64))
+
+
+def _sided(gray: np.ndarray, edges: np.ndarray) -> tuple[PartHashes, ...]:
+    """The `sided` hashes."""
+    return tuple(_box_parts(gray, edges, _SIDED_BOXES))
+
+
+def _banner_cuts(rgb: np.ndarray) -> list[tuple[int, int]]:
+    """(side, cut) of each banner along a side of the picture: rows (or columns) from that
+    edge mostly of the edge row's colour, deep enough to be one and within the deepest cut."""
+    found = []
+    for side, rows in enumerate((rgb, rgb[::-1], rgb.transpose(1, 0, 2),
+                                 rgb.transpose(1, 0, 2)[::-1])):
+        reach = min(len(rows), int(len(rows) * (_BANNER_CUTS[-1] - _BANNER_MARGIN)) + 2)
+        ref = np.median(rows[0], axis=0)
+        plain = ((np.abs(rows[:reach] - ref).max(axis=2) <= _BANNER_TOLERANCE).mean(axis=1)
+                 >= _BANNER_ROW)
+        held = np.cumsum(plain[:reach]) >= _BANNER_ROWS * np.arange(1, reach + 1)
+        deep = np.flatnonzero(held & plain[:reach])
+        if not plain[0] or not len(deep) or deep[-1] == reach - 1:
+            continue  # no band, or one deeper than any cut (a plain backdrop)
+        share = (deep[-1] + 1) / len(rows) + _BANNER_MARGIN
+        if _BANNER_LEAST + _BANNER_MARGIN <= share <= _BANNER_CUTS[-1]:
+            found.append((side, next(i for i, cut in enumerate(_BANNER_CUTS) if cut >= share)))
+    return found
+
+
+def _banners(rgb: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> tuple[BannerCut, ...]:
+    """The picture without each banner `_banner_cuts` finds, as is and mirrored."""
+    cuts = _banner_cuts(rgb)
+    boxes = [_without((0.0, 0.0, 1.0, 1.0), side, _BANNER_CUTS[cut]) for side, cut in cuts]
+    boxes += [(right, top, left, bottom) for left, top, right, bottom in boxes]
+    parts = _box_parts(gray, edges, tuple(boxes)) if boxes else []
+    return tuple(BannerCut(side, cut, parts[i], parts[len(cuts) + i])
+                 for i, (side, cut) in enumerate(cuts))
+
+
 def _trim_box(colour: Image.Image) -> tuple[int, int, int, int] | None:
     """The box inside a plain border of the corner's colour (a picture padded onto a bigger
     canvas); None when there is no such border worth trimming."""
@@ -426,17 +597,21 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     # Edges are taken at one size whatever the picture's, so that fine texture and noise
     # (which a bigger picture has more of) are averaged away alike; thin as they are, an area
     # average keeps them where a bilinear sample could miss them.
-    edges = _edges(colour.resize((_EDGE_SIDE, _EDGE_SIDE), Image.Resampling.BOX))
+    colour96 = colour.resize((_EDGE_SIDE, _EDGE_SIDE), Image.Resampling.BOX)
+    edges = _edges(colour96)
     edge32, edge_center32 = _whole_and_center(edges, Image.Resampling.BOX)
     ph, ph_m = _phash_pair(gray32)
     pc, pc_m = _phash_pair(center32)
     dh, dh_m = _dhash_pair(np.asarray(gray9x8, dtype=np.int16))
     box = _trim_box(colour)
     trimmed = _parts(gray, colour, ((box, False), (box, True))) if box else None
+    sided_gray, sided_edges = _sided_maps(gray, edges)
     return Fingerprint(sha256, width, height, ph, ph_m, pc, pc_m, dh, dh_m,
                        *_phash_pair(edge32), *_phash_pair(edge_center32),
                        regions=_regions(gray, edges), trimmed=trimmed,
-                       banded=_banded(gray, edges))
+                       banded=_banded(gray, edges), sided=_sided(sided_gray, sided_edges),
+                       banners=_banners(np.asarray(colour96, dtype=np.int16), sided_gray,
+                                        sided_edges))
 
 
 def fingerprint_bytes(data: bytes, name: str = "image") -> Fingerprint:
@@ -677,12 +852,12 @@ def _verdict(phash: int, dhash: int, edge: int | None, mirrored: bool) -> str:
     return "different"
 
 
-def _part_is_near(phash: int, dhash: int, edge: int) -> bool:
+def _part_is_near(phash: int, dhash: int, edge: int, rule: str = "part") -> bool:
     """The rule for a part: the edges alone (a recoloured copy), or both rules agreeing."""
-    part = THRESHOLDS["part"]
+    part = THRESHOLDS[rule]
     together = part["together"]
-    return edge <= part["edge"] or (phash + dhash <= together["phash+dhash"]
-                                    and edge <= together["edge"])
+    return (edge <= part["edge"] or phash + dhash <= part.get("phash+dhash", -1)
+            or (phash + dhash <= together["phash+dhash"] and edge <= together["edge"]))
 
 
 def _crop_distance(old: tuple[int, int], full: int, center: int) -> int:
@@ -716,23 +891,33 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
     olds = [*old.regions, *(old.trimmed[:1] if old.trimmed else ())]
     for mirrored in (False, True):
         whole, trimmed = _whole(new, mirrored), new.trimmed and new.trimmed[mirrored]
-        # (reference part, new picture, whether both rules must agree)
-        pairs = [(part, whole, True) for part in olds if whole]
+        # (reference part, new picture, the THRESHOLDS rule it is held to: None for the
+        # whole picture's)
+        pairs = [(part, whole, "part") for part in olds if whole]
         if trimmed:  # padded: its content against the reference whole (one more pair, the
             # usual rules) and cut
-            pairs += [(part, trimmed, part is not None and i > 0)
+            pairs += [(part, trimmed, "part" if i > 0 else None)
                       for i, part in enumerate([_whole(old, False), *olds]) if part]
         if new.banded and old.banded:  # without a caption band, at the top or the bottom
             for side in (0, 1):
                 picture = new.banded[2 * mirrored + side]
-                pairs += [(part, picture, True)
+                pairs += [(part, picture, "part")
                           for part in (old.banded[side], *old.banded[4 + side::2])]
-        for part, picture, strict in pairs:
+        if old.sided:  # without its banner, against the reference without the same share
+            for banner in new.banners:
+                # mirrored back, a banner on the left lies along the reference's right
+                side = banner.side ^ 1 if mirrored and banner.side >= 2 else banner.side
+                start = (side * len(_BANNER_CUTS) + banner.cut) * len(_SIDED_REGIONS)
+                picture = banner.mirrored if mirrored else banner.plain
+                pairs += [(part, picture, "banner")
+                          for part in old.sided[start:start + len(_SIDED_REGIONS)]]
+        for part, picture, rule in pairs:
             phash = _hamming(part.phash, picture.phash)
             dhash = _hamming(part.dhash, picture.dhash)
             edge = _hamming(part.edge, picture.edge)
-            if strict:
-                verdict = "near-duplicate" if _part_is_near(phash, dhash, edge) else "different"
+            if rule:
+                verdict = ("near-duplicate" if _part_is_near(phash, dhash, edge, rule)
+                           else "different")
             else:
                 verdict = _verdict(phash, dhash, edge, True)  # never "same": it was padded
             yield Comparison(verdict, phash, dhash, mirrored, edge)
