@@ -116,17 +116,14 @@ def against(big: Command, empty: Command) -> str:
             f"CPU {min(empty.cpu):.0f} ms")
 
 
-def measure(big_home: Path, empty_home: Path, sample: Path, runs: int) -> dict:
+def measure_cli(big_home: Path, empty_home: Path, sample: Path, runs: int) -> None:
     vault = Vault.open(big_home)
     vault.unlock(PASSPHRASE)
-    items = vault.count()
     index = Vault.location(big_home) / "index"
     index.unlink(missing_ok=True)
     _, rebuild, rebuild_cpu = timed(vault.list)
-    print(f"{items} items, load average {os.getloadavg()[0]:.1f}")
     print(f"  Vault.list() building the listing index from the objects: {rebuild:.2f} s "
           f"(CPU {rebuild_cpu:.2f} s)")
-
     big_list = Command("vault", "list", "--json", "--home", str(big_home))
     empty_list = Command("vault", "list", "--json", "--home", str(empty_home))
     taking_turns(runs, big_list, empty_list)
@@ -140,6 +137,12 @@ def measure(big_home: Path, empty_home: Path, sample: Path, runs: int) -> dict:
           f"{min(big_add.wall) / min(empty_add.wall):.2f} wall, "
           f"{min(big_add.cpu) / min(empty_add.cpu):.2f} CPU (target 1.0)")
 
+
+def measure(big_home: Path, empty_home: Path, sample: Path, runs: int,
+            bulk_only: bool = False) -> dict:
+    print(f"{big_home.name}, load average {os.getloadavg()[0]:.1f}")
+    if not bulk_only:
+        measure_cli(big_home, empty_home, sample, runs)
     fresh = Vault.open(big_home)
     fresh.unlock(PASSPHRASE)
     listed, first, first_cpu = timed(fresh.list)
@@ -152,10 +155,12 @@ def measure(big_home: Path, empty_home: Path, sample: Path, runs: int) -> dict:
     bundle.unlink()
     report, verify, verify_cpu = timed(lambda: fresh.verify(deep=True))
     assert report.ok, report.problems
-    print(f"  export of all {megabytes:.0f} MB: {export:.1f} s, {export / megabytes:.3f} s/MB "
-          f"(CPU {export_cpu / megabytes:.3f} s/MB); deep verify {verify:.1f} s, "
-          f"{verify / megabytes:.3f} s/MB (CPU {verify_cpu / megabytes:.3f} s/MB); "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    for name, wall, cpu in (("export", export, export_cpu), ("deep verify", verify, verify_cpu)):
+        print(f"  {name} of all {len(listed)} items, {megabytes:.0f} MB: {wall:.1f} s, CPU "
+              f"{cpu:.1f} s: {cpu / megabytes:.3f} s/MB, {cpu / len(listed) * 1000:.2f} ms "
+              f"per item (wall {wall / megabytes:.3f} s/MB, {wall / len(listed) * 1000:.2f} ms "
+              f"per item)", flush=True)
+    print(f"  load average {os.getloadavg()[0]:.1f}", flush=True)
     return {"export": export_cpu / megabytes, "verify": verify_cpu / megabytes}
 
 
@@ -164,6 +169,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--bulk-only", action="store_true",
+                        help="only export and verify, not the CLI's list and add")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -180,7 +187,7 @@ def main() -> None:
             if not Vault.exists(home):
                 print(f"building a vault of {size} items, one add each...", flush=True)
                 build(home, size)
-            per_mb[size] = measure(home, empty, sample, args.runs)
+            per_mb[size] = measure(home, empty, sample, args.runs, args.bulk_only)
         if len(per_mb) > 1:
             small, large = min(per_mb), max(per_mb)
             print(f"CPU per MB, {large} items against {small}: export "

@@ -82,10 +82,29 @@ async def test_capture_while_locked_then_list_after_unlock(vault_home, agent, ca
     assert {i["case"] for i in listed} == {case_1.id}
     other = open_case(vault_home, "CMP-OTHER")
     assert (await (await agent.get(f"/v1/vault/items?case={other.id}")).json()) == {
-        "items": [], "unreadable": []}
+        "items": [], "total": 0, "unreadable": []}
 
     await agent.post("/v1/vault/lock")
     assert (await (await agent.get("/v1/vault")).json())["unlocked"] is False
+
+
+async def test_a_limit_lists_only_the_newest_items(vault_home, agent):
+    for n in range(3):
+        meta = {**CAPTURE_META, "captured_at": f"2026-03-0{n + 1}T08:00:00Z",
+                "files": [{"kind": "screenshot"}]}
+        await agent.post("/v1/evidence",
+                         data=capture_form(meta, [(f"shot{n}.png", SHOT, "image/png")]))
+    await unlock(agent)
+    everything = await (await agent.get("/v1/vault/items")).json()
+    names = [i["original_name"] for i in everything["items"]]
+    assert names == ["shot0.png", "shot1.png", "shot2.png"] and everything["total"] == 3
+    newest = await (await agent.get("/v1/vault/items?case=CASE-1&limit=2")).json()
+    assert [i["original_name"] for i in newest["items"]] == ["shot1.png", "shot2.png"]
+    assert newest["total"] == 3
+    assert len((await (await agent.get("/v1/vault/items?limit=9")).json())["items"]) == 3
+    for bad in ("0", "-1", "two", "1.5", "\uff11"):
+        error = await error_of(await agent.get("/v1/vault/items", params={"limit": bad}), 400)
+        assert error["key"] == "error.request.limit" and f"'{bad}'" in error["message"]
 
 
 async def test_wrong_passphrase_is_403_and_never_echoed(vault_home, agent, caplog):

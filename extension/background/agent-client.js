@@ -236,8 +236,14 @@ export const changePassphrase = (passphrase, newPassphrase) =>
 
 export const lockVault = () => request("/v1/vault/lock", { method: "POST" });
 
-export const listEvidence = (caseId) =>
-  request(`/v1/vault/items${caseId ? `?case=${encodeURIComponent(caseId)}` : ""}`);
+// The evidence of a case (all of it without `caseId`); with `limit`, only the newest that many
+// items, and `total` says how many there are.
+export function listEvidence(caseId, limit) {
+  const query = new URLSearchParams();
+  if (caseId) query.set("case", caseId);
+  if (limit) query.set("limit", String(limit));
+  return request(`/v1/vault/items${query.size ? `?${query}` : ""}`);
+}
 
 // The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`; with
 // `provenance`, the originals and licences behind its images' provenance records too.

@@ -63,8 +63,10 @@ class Item:
 
     @classmethod
     def from_dict(cls, object_id: str, raw: dict) -> "Item":
-        known = set(cls.__dataclass_fields__) - {"id"}
-        return cls(id=object_id, **{k: v for k, v in raw.items() if k in known})
+        return cls(id=object_id, **{k: v for k, v in raw.items() if k in _ITEM_FIELDS})
+
+
+_ITEM_FIELDS = frozenset(Item.__dataclass_fields__) - {"id"}  # what metadata an Item takes
 
 
 def split_superseded(items: list[Item]) -> tuple[list[Item], list[Item]]:

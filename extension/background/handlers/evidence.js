@@ -178,9 +178,9 @@ export const handlers = {
     return agent.changePassphrase(passphrase, newPassphrase);
   },
   "vault.lock": (_m, sender) => { requireExtensionPage(sender); return agent.lockVault(); },
-  "vault.items": ({ caseId }, sender) => {
+  "vault.items": ({ caseId, limit }, sender) => {
     requireExtensionPage(sender);
-    return agent.listEvidence(caseId);
+    return agent.listEvidence(caseId, limit);
   },
   "vault.export": async ({ caseId, lang, provenance }, sender) => {
     requireExtensionPage(sender);

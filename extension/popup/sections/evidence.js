@@ -8,6 +8,7 @@ import { unlockForm } from "../../lib/unlock-form.js";
 import { language } from "../../lib/words.js";
 
 const MAX_FILE_BYTES = 60 * 1024 * 1024;
+const SHOWN_ITEMS = 30;  // the newest captures the popup lists
 
 
 function say(box, text, kind = "ok") {
@@ -135,16 +136,17 @@ function render(container, status) {
                             unlockForm({ unlocked: refreshVault }));
       return;
     }
-    const { items } = await ask("vault.items", { caseId: caseId() });
+    // Only the newest items are shown: only they come from the agent (a vault holds thousands).
+    const { items, total } = await ask("vault.items", { caseId: caseId(), limit: SHOWN_ITEMS });
     await kindsReady;
     const list = el("ol", { id: "vault-items", className: "evidence-list" },
-                    ...items.slice(-30).reverse().map((i) => el("li", { dataset: { id: i.id } },
+                    ...items.slice().reverse().map((i) => el("li", { dataset: { id: i.id } },
                       el("span", { className: "kind", textContent: kindLabels[i.kind] || i.kind }), " ",
                       el("span", { textContent: i.original_name || i.page_title || i.id }), " ",
                       el("code", { textContent: i.sha256.slice(0, 12) }))));
     const exportButton = el("button", { id: "export", type: "button", textContent: t("vaultExport") });
     const exportMessage = el("div", { className: "message" });
-    exportButton.disabled = !items.length;
+    exportButton.disabled = !total;
     exportButton.addEventListener("click", async () => {
       try {
         const { data } = await ask("vault.export", { caseId: caseId(), lang: language() });
@@ -161,7 +163,7 @@ function render(container, status) {
     lock.addEventListener("click", async () => { await ask("vault.lock"); refreshVault(); });
     vault.replaceChildren(
       el("p", { id: "vault-state", textContent: tn("vaultUnlocked", state.objects) }),
-      items.length ? list : el("p", { className: "note", textContent: t("vaultEmpty") }),
+      total ? list : el("p", { className: "note", textContent: t("vaultEmpty") }),
       el("div", { className: "buttons" }, exportButton, lock), exportMessage);
   }
   caseInput.addEventListener("change", refreshVault);

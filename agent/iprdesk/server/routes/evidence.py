@@ -200,12 +200,29 @@ async def lock(request: web.Request) -> web.Response:
 
 @routes.get("/v1/vault/items")
 async def list_items(request: web.Request) -> web.Response:
-    """The evidence (decrypted metadata), optionally of one case or kind; needs unlock."""
+    """The evidence (decrypted metadata), optionally of one case or kind, and only the newest
+    `limit` of it: a view of the last few captures gets those, not all 10,000 (serialising
+    them took longer than the listing). Needs unlock."""
+    limit = _limit(request.query.get("limit"))
     vault = session(request).vault()
     case = case_id(request, request.query.get("case"))
-    items = await _in_thread(lambda: vault.list(case=case, kind=request.query.get("kind")))
-    return web.json_response({"items": [i.to_dict() for i in items],
+    kind = request.query.get("kind")
+    if limit is None:
+        items = await _in_thread(lambda: vault.list(case=case, kind=kind))
+        total = len(items)
+    else:
+        items, total = await _in_thread(lambda: vault.newest(limit, case=case, kind=kind))
+    return web.json_response({"items": [i.to_dict() for i in items], "total": total,
                               "unreadable": vault.unreadable})
+
+
+def _limit(raw: str | None) -> int | None:
+    """The `limit` query parameter: a whole number from 1 on; None (no limit) when absent."""
+    if raw is None:
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise BadInput(key="error.request.limit", params={"limit": raw[:40]})
+    return int(raw)
 
 
 @routes.post("/v1/vault/items/{item_id}/kind")
