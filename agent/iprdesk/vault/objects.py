@@ -13,6 +13,13 @@ is caught; so is the magic, so a format-2 object cannot be passed off as format 
 comes last because the SHA-256 of the content is only known once it has streamed through;
 its padding hides the exact length of names and notes.
 
+So an add reads its input once, and needs no change of format to: each block is sealed and
+both SHA-256 digests updated with it (`write`), the content's (in the metadata) and the object
+file's (in the journal, which `vault verify` checks every byte of without the passphrase; a
+digest of less, such as of the chunks' tags, would leave bit rot inside a chunk to the deep
+check alone). Two digests over 100 MB cost about 0.12 s of CPU with SHA-NI; age's whole
+encryption of the same costs about 0.10 s.
+
 The content's padding hides its exact size: the file's size tells the content's only to
 within the Padmé step (up to 3 % of it from 64 KiB on). The padding's length n is inside the
 encrypted stream, so it is authenticated with the rest; it ends the final chunk (which Padmé
