@@ -153,3 +153,51 @@ def open_case(home: Path, complaint_id: str = "CMP-1", **fields):
     facts = {"store_id": "S1", "type": "copyright", "complainant": "Bright Lens Studio LLC",
              "products": ["P1"], **fields}
     return CaseStore(home).new(complaint_id=complaint_id, **facts)
+
+
+class CtrlCOffTheMainThread:
+    """Ctrl-C that lands while the main thread waits for a worker of a batch, handled by
+    another thread: the kernel may hand a signal sent to a process to any of its threads, and
+    one handled just before the main thread starts its wait is as lost to that wait. The batch
+    must stop anyway (`iprdesk.workers`).
+
+    Started, it sends SIGINT to itself once the main thread waits. Unless the test says the
+    batch `stopped` within `patience` seconds, it then opens `stalled` (the FIFO a worker is
+    stuck opening) so that the test fails (`unblocked`) rather than hangs.
+    """
+
+    def __init__(self, stalled: Path, patience: float = 60.0):
+        import threading
+
+        self._stalled, self._patience = stalled, patience
+        self._main = threading.main_thread()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.stopped = threading.Event()
+        self.unblocked = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> None:
+        self.stopped.set()
+        self._thread.join()
+
+    def _main_waits(self) -> bool:
+        """Whether the main thread waits for a future (in concurrent.futures)."""
+        frame = sys._current_frames().get(self._main.ident)
+        if frame is None or frame.f_code.co_name != "wait":
+            return False
+        while frame is not None and "concurrent" not in Path(frame.f_code.co_filename).parts:
+            frame = frame.f_back
+        return frame is not None
+
+    def _run(self) -> None:
+        import threading
+
+        deadline = time.monotonic() + self._patience
+        while not self._main_waits() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread, not main
+        if not self.stopped.wait(self._patience):  # still asleep: let the stuck worker go
+            self.unblocked = True
+            os.close(os.open(self._stalled, os.O_WRONLY | os.O_NONBLOCK))

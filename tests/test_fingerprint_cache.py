@@ -3,6 +3,7 @@ decodes nothing it has seen, a damaged cache never stops an audit, Ctrl-C stops 
 
 import hashlib
 import json
+import multiprocessing
 import os
 import pty
 import signal
@@ -18,6 +19,7 @@ from iprdesk.cli import main
 from iprdesk.cli.similar_cmd import _eta
 from iprdesk.images import similar
 from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
+from tests.helpers import CtrlCOffTheMainThread
 
 
 @pytest.fixture
@@ -205,3 +207,29 @@ def test_ctrl_c_stops_the_audit_with_130_and_keeps_what_was_read(shop, home):
     assert "Traceback" not in said and "KeyboardInterrupt" not in said
     (shop / "zz-stalled.jpg").unlink()
     assert audit(shop)["from_cache"] == 12
+
+
+def test_ctrl_c_that_misses_the_main_threads_wait_still_stops_the_audit(shop, home):
+    """The race behind an audit that printed 12/13, got Ctrl-C and never ended: the main
+    thread slept in one long wait for the stalled picture's worker, which only a signal
+    landing on it during that wait breaks."""
+    os.mkfifo(shop / "zz-stalled.jpg")
+    ctrl_c, done = CtrlCOffTheMainThread(shop / "zz-stalled.jpg"), []
+    files = similar.image_files(shop)
+    references = [("old.jpg", similar.fingerprint_file(shop.parent / "complained" / "old.jpg"))]
+
+    def one_done():
+        done.append(1)
+        if len(done) == 12:  # the main thread goes on to wait for the stalled picture
+            ctrl_c.start()
+
+    with FingerprintCache.in_home(home) as cache, pytest.raises(KeyboardInterrupt):
+        try:
+            similar.audit(files, references, workers=2, on_done=one_done, cache=cache)
+        finally:
+            ctrl_c.join()
+    assert not ctrl_c.unblocked, "the audit slept on after Ctrl-C"
+    assert len(done) == 12 and multiprocessing.active_children() == []  # workers ended
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    (shop / "zz-stalled.jpg").unlink()
+    assert audit(shop)["from_cache"] == 12  # what was read before Ctrl-C was kept

@@ -4,8 +4,10 @@ Batches of four files or more are cleaned in worker processes (metadata/files.Cl
 and put in place together by atomic.StagedFiles after one flush to disk.
 """
 
+import contextlib
 import errno
 import json
+import multiprocessing
 import os
 
 import pytest
@@ -15,6 +17,7 @@ from iprdesk import atomic
 from iprdesk.cli import main
 from iprdesk.metadata import files
 from tests import image_fixtures as fx
+from tests.helpers import CtrlCOffTheMainThread
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO"),
@@ -137,3 +140,31 @@ def test_a_file_that_kills_its_worker_fails_alone(batch, tmp_path, monkeypatch):
     for path in batch:  # the pending files the dead worker took along were cleaned again
         if path != batch[2]:
             assert real_strip((out / path.name).read_bytes(), path.name).report.clean
+
+
+def test_ctrl_c_stops_a_batch_whose_worker_is_stuck_reading(batch, tmp_path, monkeypatch):
+    """A worker stuck on a file that never ends (a stalled network share) is ended, not
+    waited for, and Ctrl-C is seen even when it misses the main thread's wait for it."""
+    stalled, parent = tmp_path / "stalled", os.getpid()
+    os.mkfifo(stalled)
+    real_strip = files.strip_image
+
+    def stuck_on_the_first(data, name, **kwargs):
+        if name == batch[0].name and os.getpid() != parent:
+            stalled.read_bytes()  # blocks until someone opens the FIFO for writing
+        return real_strip(data, name, **kwargs)
+
+    monkeypatch.setattr(files, "strip_image", stuck_on_the_first)  # fork inherits
+    originals = {p: p.read_bytes() for p in batch}
+    cleaning, ctrl_c = files.CleanBatch(None), CtrlCOffTheMainThread(stalled)
+    ctrl_c.start()
+    with pytest.raises(KeyboardInterrupt), contextlib.closing(cleaning.run(batch)) as outcomes:
+        try:
+            list(outcomes)
+        finally:
+            ctrl_c.join()
+    cleaning.discard()
+    assert not ctrl_c.unblocked, "the batch slept on after Ctrl-C"
+    assert multiprocessing.active_children() == []  # the stuck worker was ended
+    assert {p: p.read_bytes() for p in batch} == originals
+    assert leftovers(batch[0].parent) == []

@@ -1,5 +1,7 @@
 """`iprdesk compare` and `iprdesk audit`: is a new image still the complained one?"""
 
+import contextlib
+
 import click
 
 from iprdesk.cli import common
@@ -39,10 +41,11 @@ def _eta(bar) -> str | None:
 def _references(complained, workers, cache) -> list[tuple[str, similar.Fingerprint]]:
     references = []
     paths = [path for root in complained for path in similar.image_files(root)]
-    for path, fingerprint, error in similar.fingerprint_many(paths, workers, cache=cache):
-        if fingerprint is None:  # a complained image must be read, or the audit proves nothing
-            raise click.BadParameter(error.text(language()), param_hint="--against")
-        references.append((path, fingerprint))
+    with contextlib.closing(similar.fingerprint_many(paths, workers, cache=cache)) as taken:
+        for path, fingerprint, error in taken:
+            if fingerprint is None:  # a complained image must be read, or the audit is void
+                raise click.BadParameter(error.text(language()), param_hint="--against")
+            references.append((path, fingerprint))
     if not references:
         raise click.BadParameter(text("similar.no_images"), param_hint="--against")
     return references

@@ -40,6 +40,7 @@ images; rerun it after changing anything here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -67,7 +68,7 @@ from PIL import (  # noqa: F401 - the decoders' modules, imported to register th
 from iprdesk.errors import BadInput
 from iprdesk.images.fingerprint_cache import FingerprintCache
 from iprdesk.metadata.formats.heic import HeicHandler
-from iprdesk.workers import end_workers, ignore_interrupts
+from iprdesk.workers import ended_on_interrupt, ignore_interrupts, interrupts_noted, wait_for_result
 
 # Formats a catalogue folder holds; anything else in the folder is skipped by `audit`.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
@@ -989,21 +990,17 @@ def _entries(paths: list[str], workers: int | None, cache: FingerprintCache | No
         return
     chunk = max(1, min(_MAX_CHUNK, len(paths) // (workers * _AHEAD_PER_WORKER)))
     cache_file = str(cache.file) if cache is not None and cache.problem is None else None
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupts)
     pending = deque()
-    try:
+    with interrupts_noted() as interrupts, ended_on_interrupt(
+            ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupts)) as pool:
         # Fed as results come back, not all at once: memory stays flat whatever the count.
         for start in range(0, len(paths), chunk):
             pending.append(pool.submit(_fingerprint_chunk, paths[start:start + chunk],
                                        cache_file))
             if len(pending) >= workers * _AHEAD_PER_WORKER:
-                yield from pending.popleft().result()
+                yield from wait_for_result(pending.popleft(), interrupts)
         while pending:
-            yield from pending.popleft().result()
-    except BaseException:  # Ctrl-C, or the caller stopped reading: end the workers now
-        end_workers(pool)
-        raise
-    pool.shutdown()
+            yield from wait_for_result(pending.popleft(), interrupts)
 
 
 def _stored_entries(paths: list[str], workers: int | None, cache: FingerprintCache | None,
@@ -1035,11 +1032,12 @@ def fingerprint_many(paths: list[str | os.PathLike], workers: int | None = None,
     stopping the batch. With a `cache`, a file whose content it knows is not decoded, and
     each new fingerprint is added to it.
     """
-    for path, fingerprint, error, _from_cache in _stored_entries([str(p) for p in paths],
-                                                                 workers, cache):
-        if on_done:
-            on_done()
-        yield path, fingerprint, error
+    # Closed as soon as this ends, however it ends: the pool never outlives the batch.
+    with contextlib.closing(_stored_entries([str(p) for p in paths], workers, cache)) as entries:
+        for path, fingerprint, error, _from_cache in entries:
+            if on_done:
+                on_done()
+            yield path, fingerprint, error
 def image_files(root: str | os.PathLike) -> list[Path]:
     """Every image below a file or folder, sorted, skipping hidden files and folders."""
     root = Path(root)
@@ -1077,15 +1075,16 @@ def audit(catalog: list[Path], complained: list[tuple[str, Fingerprint]],
           cache: FingerprintCache | None = None) -> AuditReport:
     """Catalogue images that are the same as or near-duplicates of a complained image."""
     report = AuditReport([], [])
-    for path, fp, error, from_cache in _stored_entries([str(p) for p in catalog], workers,
-                                                       cache):
-        if on_done:
-            on_done()
-        report.from_cache += from_cache
-        if fp is None:
-            report.unreadable.append((path, error))
-            continue
-        found = closest(fp, complained)
-        if found and found[1].verdict != "different":
-            report.matches.append(AuditMatch(path, found[0], found[1]))
+    with contextlib.closing(_stored_entries([str(p) for p in catalog], workers,
+                                            cache)) as entries:
+        for path, fp, error, from_cache in entries:
+            if on_done:
+                on_done()
+            report.from_cache += from_cache
+            if fp is None:
+                report.unreadable.append((path, error))
+                continue
+            found = closest(fp, complained)
+            if found and found[1].verdict != "different":
+                report.matches.append(AuditMatch(path, found[0], found[1]))
     return report

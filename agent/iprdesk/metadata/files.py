@@ -21,7 +21,12 @@ from iprdesk.atomic import (
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 from iprdesk.metadata.base import ImageProblem
 from iprdesk.text.i18n import Message
-from iprdesk.workers import ignore_interrupts
+from iprdesk.workers import (
+    ended_on_interrupt,
+    ignore_interrupts,
+    interrupts_noted,
+    wait_for_result,
+)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -244,31 +249,27 @@ class CleanBatch:
                 yield path, *self._take(path, functools.partial(self._stage, path))
             return
         try:
-            with _pool(workers) as pool:
+            with interrupts_noted() as interrupts, ended_on_interrupt(_pool(workers)) as pool:
                 futures = [pool.submit(self._stage, path) for path in paths]
-                try:
-                    for path, future in zip(paths, futures, strict=True):
-                        yield path, *self._take(path, functools.partial(
-                            self._result, future, path))
-                finally:  # interrupted: start no other file
-                    for future in futures:
-                        future.cancel()
+                for path, future in zip(paths, futures, strict=True):
+                    yield path, *self._take(path, functools.partial(
+                        self._result, future, path, interrupts))
         finally:
             self._remove_strays(paths)
 
-    def _result(self, future, path: Path):
+    def _result(self, future, path: Path, interrupts):
         from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
 
         try:
-            return future.result()
+            return wait_for_result(future, interrupts)
         except BrokenProcessPool:
             pass
         # A worker died (a crash in a decoder, SIGBUS from a file truncated under its memory
         # map, the OOM killer) and took the pool's pending files with it. Each of them gets a
         # worker of its own, so only a file that kills it again fails.
-        with _pool(1) as alone:
+        with ended_on_interrupt(_pool(1)) as alone:
             try:
-                return alone.submit(self._stage, path).result()
+                return wait_for_result(alone.submit(self._stage, path), interrupts)
             except BrokenProcessPool:  # it killed its own worker too
                 raise BadImage(path, ImageProblem("damaged", Message(
                     "metadata.problem.killed_worker"))) from None
