@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from bench.imagegen import jpeg, product_photo
@@ -71,6 +72,54 @@ def test_a_second_audit_decodes_nothing_it_has_seen(shop, home, decodes):
     (shop / "p301.jpg").rename(shop / "renamed.jpg")
     third = audit(shop, "--workers", "1")
     assert third["from_cache"] == 11 and decodes == [str(shop / "p300.jpg")]
+
+
+@pytest.fixture
+def compares(monkeypatch):
+    """The content SHA-256 of every catalogue image compared with the complained ones."""
+    seen = []
+    real = similar.closest
+
+    def spy(candidate, references):
+        seen.append(candidate.sha256)
+        return real(candidate, references)
+
+    monkeypatch.setattr(similar, "closest", spy)
+    return seen
+
+
+def test_a_second_audit_against_the_same_images_compares_nothing(shop, home, compares,
+                                                                  monkeypatch, tmp_path):
+    first = audit(shop, "--workers", "1")
+    assert len(compares) == 12
+    compares.clear()
+    second = audit(shop, "--workers", "1")
+    assert compares == [] and second["matches"] == first["matches"]
+    # An edited picture is compared anew, and only it.
+    (shop / "p300.jpg").write_bytes(jpeg(product_photo(900, (320, 240))))
+    audit(shop, "--workers", "1")
+    assert compares == [similar.fingerprint_file(shop / "p300.jpg").sha256]
+    # Any change to the comparison's code asks every question anew, with the same answers.
+    changed = tmp_path / "similar.py"
+    changed.write_text(Path(similar.__file__).read_text() + "\n# a rule changed\n")
+    monkeypatch.setattr(similar, "__file__", str(changed))
+    compares.clear()
+    assert audit(shop, "--workers", "1")["matches"] == first["matches"]
+    assert len(compares) == 12
+    # So does a damaged entry.
+    with sqlite3.connect(cache_file(home)) as db:
+        db.execute("UPDATE verdicts SET verdict = '[7, {\"verdict\": 1'")
+    compares.clear()
+    assert audit(shop, "--workers", "1")["matches"] == first["matches"]
+    assert len(compares) == 12
+    # Against other complained images, each image is compared again.
+    other = tmp_path / "other-complaint"
+    other.mkdir()
+    (other / "old.jpg").write_bytes((shop / "p301.jpg").read_bytes())
+    compares.clear()
+    r = CliRunner().invoke(main, ["audit", str(shop), "--against", str(other), "--json"])
+    assert [m["path"] for m in json.loads(r.output)["matches"]] == [str(shop / "p301.jpg")]
+    assert len(compares) == 12
 
 
 def test_worker_processes_read_and_fill_the_cache(shop, home):

@@ -1,5 +1,7 @@
 """Fingerprints already taken, kept by the SHA-256 of the file's bytes, so that auditing a
-catalogue again decodes only the images that changed.
+catalogue again decodes only the images that changed; and what comparing each image with the
+last set of complained images found, so that auditing it again against them compares only
+those (`verdicts`).
 
 One SQLite database in the data directory, `cache/fingerprints.sqlite`, in WAL mode: each
 batch of fingerprints is one transaction, so an audit stopped at any moment (Ctrl-C, a kill,
@@ -28,6 +30,12 @@ CACHE_FILE = Path("cache") / "fingerprints.sqlite"
 _BUSY_MS = 5_000
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS fingerprints (sha256 TEXT NOT NULL, version INTEGER "
            "NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (sha256, version)) WITHOUT ROWID")
+# What comparing an image with one set of complained images found (`similar.audit`), by the
+# image's content SHA-256; `against` names the set, the fingerprints' version and the
+# comparison's code together, so a result is only ever read back for the very same question.
+_VERDICTS_SCHEMA = ("CREATE TABLE IF NOT EXISTS verdicts (against TEXT NOT NULL, sha256 TEXT "
+                    "NOT NULL, verdict TEXT NOT NULL, PRIMARY KEY (against, sha256)) "
+                    "WITHOUT ROWID")
 
 
 def cache_file(home: Path) -> Path:
@@ -77,6 +85,7 @@ class FingerprintCache:
                 # A cache may lose its last batches to a power cut, never its consistency.
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute(_SCHEMA)
+                db.execute(_VERDICTS_SCHEMA)
             db.execute("SELECT 1 FROM fingerprints LIMIT 1").fetchall()
         except BaseException:
             db.close()
@@ -118,14 +127,15 @@ class FingerprintCache:
 
     def put_many(self, version: int, items: Iterable[tuple[str, str]]) -> None:
         """Store (sha256, fingerprint JSON) pairs in one transaction: all of them or none."""
-        items = list(items)
-        if self._db is None or not items:
+        self._insert("INSERT OR REPLACE INTO fingerprints (sha256, version, fingerprint) "
+                     "VALUES (?, ?, ?)", [(sha, version, fp) for sha, fp in items])
+
+    def _insert(self, sql: str, rows: list[tuple]) -> None:
+        if self._db is None or not rows:
             return
         try:
             with self._transaction():
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO fingerprints (sha256, version, fingerprint) "
-                    "VALUES (?, ?, ?)", [(sha, version, fp) for sha, fp in items])
+                self._db.executemany(sql, rows)
         except sqlite3.Error as e:
             self._failed(e)
 
@@ -138,6 +148,28 @@ class FingerprintCache:
                 self._db.execute("DELETE FROM fingerprints WHERE version != ?", (version,))
         except sqlite3.Error as e:
             self._failed(e)
+
+    def verdicts(self, against: str) -> dict[str, str]:
+        """Every verdict stored for the comparison `against` names, by content SHA-256; those
+        of any other comparison are dropped (a catalogue is audited against the complaints of
+        the day: older sets would only grow the file)."""
+        if self._db is None:
+            return {}
+        try:
+            with self._transaction():
+                self._db.execute("DELETE FROM verdicts WHERE against != ?", (against,))
+            rows = self._db.execute("SELECT sha256, verdict FROM verdicts WHERE against = ?",
+                                    (against,)).fetchall()
+        except sqlite3.Error as e:
+            self._failed(e)
+            return {}
+        return {sha: verdict for sha, verdict in rows
+                if isinstance(sha, str) and isinstance(verdict, str)}
+
+    def put_verdicts(self, against: str, items: Iterable[tuple[str, str]]) -> None:
+        """Store (sha256, verdict text) pairs for `against` in one transaction."""
+        self._insert("INSERT OR REPLACE INTO verdicts (against, sha256, verdict) VALUES (?, ?, ?)",
+                     [(against, sha, verdict) for sha, verdict in items])
 
     @contextlib.contextmanager
     def _transaction(self):

@@ -1070,21 +1070,79 @@ class AuditReport:
     from_cache: int = 0  # images whose fingerprint the cache held: not decoded
 
 
+def _question(complained: list[tuple[str, Fingerprint]]) -> str | None:
+    """Names what an audit asks of each image, for the verdicts the cache keeps: the complained
+    images' contents in their order, the fingerprints' version and this module's code, where
+    every comparison rule lives (any change to a rule asks anew). None: not to be cached."""
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:  # no source to name the rules by (a frozen build): nothing is kept
+        return None
+    if not all(fp.sha256 for _, fp in complained):
+        return None
+    digest = hashlib.sha256(code)
+    digest.update(f"\0{FINGERPRINT_VERSION}".encode())
+    for _, fp in complained:
+        digest.update(f"\0{fp.sha256}".encode())
+    return digest.hexdigest()
+
+
+def _verdict_text(match: tuple[str, Comparison] | None,
+                  complained: list[tuple[str, Fingerprint]]) -> str:
+    """A match as the cache keeps it (the complained image by its place in the list: its path
+    may change), or "" for none."""
+    if match is None:
+        return ""
+    index = [label for label, _ in complained].index(match[0])
+    return json.dumps([index, asdict(match[1])])
+
+
+def _stored_match(text: str, complained: list[tuple[str, Fingerprint]],
+                  ) -> tuple[bool, tuple[str, Comparison] | None]:
+    """(whether `text` reads back, the match it holds or None): a damaged entry is a miss."""
+    if text == "":
+        return True, None
+    try:
+        index, fields = json.loads(text)
+        return True, (complained[index][0], Comparison(**fields))
+    except (ValueError, TypeError, IndexError, KeyError):
+        return False, None
+
+
 def audit(catalog: list[Path], complained: list[tuple[str, Fingerprint]],
           workers: int | None = None, on_done: Callable[[], None] | None = None,
           cache: FingerprintCache | None = None) -> AuditReport:
-    """Catalogue images that are the same as or near-duplicates of a complained image."""
+    """Catalogue images that are the same as or near-duplicates of a complained image.
+
+    With a `cache`, what comparing each image found is kept too (by its content and the
+    question, `_question`): a second audit against the same complained images compares
+    nothing it compared."""
     report = AuditReport([], [])
-    with contextlib.closing(_stored_entries([str(p) for p in catalog], workers,
-                                            cache)) as entries:
-        for path, fp, error, from_cache in entries:
-            if on_done:
-                on_done()
-            report.from_cache += from_cache
-            if fp is None:
-                report.unreadable.append((path, error))
-                continue
-            found = closest(fp, complained)
-            if found and found[1].verdict != "different":
-                report.matches.append(AuditMatch(path, found[0], found[1]))
+    question = _question(complained) if cache is not None else None
+    known = cache.verdicts(question) if question else {}
+    fresh: list[tuple[str, str]] = []
+    try:
+        with contextlib.closing(_stored_entries([str(p) for p in catalog], workers,
+                                                cache)) as entries:
+            for path, fp, error, from_cache in entries:
+                if on_done:
+                    on_done()
+                report.from_cache += from_cache
+                if fp is None:
+                    report.unreadable.append((path, error))
+                    continue
+                read, match = _stored_match(known.get(fp.sha256, "-"), complained)
+                if not read:
+                    found = closest(fp, complained)
+                    match = found if found and found[1].verdict != "different" else None
+                    if question:
+                        fresh.append((fp.sha256, _verdict_text(match, complained)))
+                    if len(fresh) >= _STORE_BATCH:
+                        cache.put_verdicts(question, fresh)
+                        fresh = []
+                if match:
+                    report.matches.append(AuditMatch(path, *match))
+    finally:
+        if question:
+            cache.put_verdicts(question, fresh)
     return report
