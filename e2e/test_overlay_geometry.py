@@ -203,6 +203,22 @@ NAMED_AND_MARKED = """(card, id) => {
 CHIPS = "document.querySelectorAll(\"iprdesk-overlay[data-iprdesk-id^='complaint:']\").length"
 
 
+def shown(browser, path, width, height):
+    """A new page of the Panel at `path` in a window of that size, once iprdesk annotated it."""
+    page = browser.context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(browser.panel.url(path))
+    settle(page, path)
+    return page
+
+
+def lengthen(page, path):
+    """The page's complaint list made 50 rows long, each annotated."""
+    page.evaluate(LENGTHEN)
+    page.wait_for_function(f"{CHIPS} === 50")
+    settle(page, path)
+
+
 @pytest.mark.parametrize("width, height", VIEWPORTS)
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
@@ -211,13 +227,8 @@ def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
     page narrowed while it is open; closed, the page has its width back."""
     found = {}
     for path in ("/ipr/complaints", "/ipr/v2/complaints"):
-        page = browser.context.new_page()
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(browser.panel.url(path))
-        settle(page, path)
-        page.evaluate(LENGTHEN)
-        page.wait_for_function(f"{CHIPS} === 50")
-        settle(page, path)
+        page = shown(browser, path, width, height)
+        lengthen(page, path)
         hosts = [host for _, _, host in chips(page, "complaint:").values()]
         hosts.sort(key=lambda h: h.locator(".chip").bounding_box()["y"])  # the page's order
 
@@ -259,15 +270,11 @@ def test_the_recognised_pill_covers_no_row_of_a_long_list(browser, width, height
     cover a row, and still says which page it recognised. On a short list it shows its words."""
     found = {}
     for path in ("/ipr/complaints", "/ipr/v2/complaints"):
-        page = browser.context.new_page()
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(browser.panel.url(path))
-        settle(page, path)
+        page = shown(browser, path, width, height)
         short = page.evaluate(PILL)
         assert short["shown"] and not short["compact"], short  # room for its words
         words = short["text"]
-        page.evaluate(LENGTHEN)
-        page.wait_for_function(f"{CHIPS} === 50")
+        lengthen(page, path)
         end = page.evaluate("document.documentElement.scrollHeight - innerHeight")
         for y in (0, end // 3, end // 2, end):
             page.evaluate("(y) => scrollTo(0, y)", y)

@@ -25,24 +25,32 @@ iprdesk.overlay ??= (() => {
     }
   }
 
-  // While anything is anchored, the page's layout moving moves it too; with nothing anchored
-  // (the seller left the page), nothing watches.
-  function watchLayout() {
-    if (layoutWatch) return;
-    layoutWatch = new AbortController();
-    const { signal } = layoutWatch;
+  // `update` once a frame however often asked (`soon()`: a list's rows each move their chip
+  // in turn), as the window resizes, the page's layout changes and, with `scroll`, anything
+  // scrolls (capturing: a scrolling part of the page moves text too), until aborted.
+  function watchPage(update, { scroll = false } = {}) {
+    const watch = new AbortController();
+    const { signal } = watch;
     let frame = 0;
-    const later = () => {
+    watch.soon = () => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => iprdesk.overlay.reposition());
+      frame = requestAnimationFrame(() => update());
     };
-    window.addEventListener("resize", later, { signal });
-    const resized = new ResizeObserver(later);
+    if (scroll) window.addEventListener("scroll", watch.soon, { signal, capture: true, passive: true });
+    window.addEventListener("resize", watch.soon, { signal });
+    const resized = new ResizeObserver(watch.soon);
     resized.observe(document.documentElement);
     signal.addEventListener("abort", () => {
       resized.disconnect();
       cancelAnimationFrame(frame);
     }, { once: true });
+    return watch;
+  }
+
+  // While anything is anchored, the page's layout moving moves it too; with nothing anchored
+  // (the seller left the page), nothing watches.
+  function watchLayout() {
+    layoutWatch ??= watchPage(() => iprdesk.overlay.reposition());
   }
 
   function unwatchLayout() {
@@ -55,8 +63,7 @@ iprdesk.overlay ??= (() => {
   // long list scrolls under any fixed corner, so where they go is looked at again as the page
   // scrolls, resizes or our other overlays move.
   const clearHosts = new Set();
-  let clearWatch = null;  // AbortController of the watch that places them again
-  let clearFrame = 0;
+  let clearWatch = null;  // the watch that places them again (watchPage)
   const CLEAR_MARGIN = 16;  // px from the window's edges
   const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
 
@@ -117,25 +124,8 @@ iprdesk.overlay ??= (() => {
   }
 
   function watchClear() {
-    if (clearWatch) return;
-    clearWatch = new AbortController();
-    const { signal } = clearWatch;
-    // Capturing: a scrolling part of the page moves text under the host too.
-    window.addEventListener("scroll", placeClearSoon, { signal, capture: true, passive: true });
-    window.addEventListener("resize", placeClearSoon, { signal });
-    const resized = new ResizeObserver(placeClearSoon);
-    resized.observe(document.documentElement);
-    signal.addEventListener("abort", () => {
-      resized.disconnect();
-      cancelAnimationFrame(clearFrame);
-    }, { once: true });
-    placeClearSoon();
-  }
-
-  // Once per frame however often asked: a list's rows each move their chip in turn.
-  function placeClearSoon() {
-    cancelAnimationFrame(clearFrame);
-    clearFrame = requestAnimationFrame(() => iprdesk.overlay.placeClear());
+    clearWatch ??= watchPage(() => iprdesk.overlay.placeClear(), { scroll: true });
+    clearWatch.soon();
   }
 
   function unwatchClear() {
@@ -281,7 +271,7 @@ iprdesk.overlay ??= (() => {
       }
       applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
-      if (clearHosts.size) placeClearSoon();  // our overlays moved: still clear?
+      if (clearHosts.size) clearWatch?.soon();  // our overlays moved: still clear?
     },
 
     remove(id) {
