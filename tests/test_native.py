@@ -288,6 +288,27 @@ async def test_the_lifetime_rule(home):
         await h.stop()
 
 
+async def test_a_managed_agent_stops_even_when_it_cannot_forget_the_ended_session(home):
+    """The data directory vanished under a browser-started agent (a temporary profile wiped,
+    a drive unplugged): forgetting the ended session fails, the agent still stops once idle."""
+    import shutil
+
+    auth = AuthStore(home)
+    stopped = []
+    managed = Holds(auth, managed=True, grace_seconds=0, on_idle=lambda: stopped.append(1))
+    await managed.start()
+    token_id, token = auth.new_session()
+    async with managed.hold(token_id):
+        shutil.rmtree(home)
+    assert not managed.holds(token_id)  # refused from here on, whatever the file says
+    for _ in range(500):
+        if stopped:
+            break
+        await asyncio.sleep(0.01)
+    assert stopped == [1]
+    await managed.stop()
+
+
 # -- two writers on one data directory -----------------------------------------------------
 
 def test_a_browser_started_agent_and_the_cli_lose_nothing_writing_at_once(agent_home):

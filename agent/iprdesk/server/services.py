@@ -226,10 +226,19 @@ class Holds:
             self.held[token_id] -= 1
             if not self.held[token_id]:
                 del self.held[token_id]
-                await asyncio.to_thread(self.auth.revoke, token_id, True)
+                await self._revoke(token_id)
             native_log.info("a browser let go of the agent (%d hold(s) left)",
                             sum(self.held.values()))
             self._arm()
+
+    async def _revoke(self, token_id: str) -> None:
+        # The session is already refused (no hold); a failed write (its data directory gone,
+        # a full disk) must not keep a managed agent from stopping once nothing holds it.
+        try:
+            await asyncio.to_thread(self.auth.revoke, token_id, True)
+        except (OSError, IprdeskError) as e:
+            native_log.warning("could not forget an ended browser session: %s",
+                               getattr(e, "strerror", None) or type(e).__name__)
 
     def _arm(self) -> None:
         if self.managed and not self.watching and not self.held and not self.stopping.is_set():
