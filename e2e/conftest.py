@@ -14,10 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.mock_panel import MockPanel
+from iprdesk.native import platform as platforms
+from iprdesk.native import register
 from iprdesk.native.manifest import HOST_NAME, allowed_origins, host_manifest
 from iprdesk.timeutil import TEST_CLOCK_ENV
+from iprdesk.vault import Vault
+from iprdesk.vault.crypto import KdfParams
 from tests.conftest import REPO
-from tests.helpers import AgentProcess, iprdesk, pairing_code
+from tests.helpers import AgentProcess, pairing_code
 
 EXTENSION = REPO / "extension"
 # The agent's state on the popup and options pages once it is known (not still being asked).
@@ -377,7 +381,9 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
     agent = AgentProcess(home, extra_args=agent_args,
                          env={TEST_CLOCK_ENV: "1", **agent_env}).start()
     if native:
-        iprdesk("install", "--user-data-dir", str(tmp / profile), home=home)
+        # `iprdesk install --user-data-dir`'s own work, in-process (the command itself is
+        # tested in tests/test_native.py): a Python start less per browser.
+        register.install(platforms.current(), home, user_data_dir=tmp / profile)
     try:
         with sync_playwright() as pw:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
@@ -439,8 +445,9 @@ def browser(request, tmp_path_factory):
             b.panel.pages = {**pages, **{k: v for k, v in b.panel.pages.items()
                                          if k not in pages}}
         if vault:
-            iprdesk("vault", "init", "--passphrase-file", "/dev/stdin", home=b.home,
-                    input=vault + "\n")
+            # `iprdesk vault init`'s vault at the floor work factor: every unlock of the test
+            # derives the key once (calibration and the command are tests/test_vault*.py's).
+            Vault.create(b.home, vault, kdf=KdfParams.floor())
         if setup:
             setup(b)
         yield b
