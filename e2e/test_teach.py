@@ -2,9 +2,8 @@
 "Complaint ID") is taught, kept by the agent, and annotated from then on."""
 
 import json
-from pathlib import Path
 
-from e2e.conftest import launch_browser
+from e2e.conftest import keep_screenshot, launch_browser
 from tests.conftest import REPO
 
 CLAIMS = "/disputes/claims"
@@ -34,15 +33,8 @@ def teach_by_message(browser, taught=TAUGHT):
     return entry
 
 
-SHOTS = Path("/tmp/teach-shots")
 # The claims page's columns, in the order iprdesk asks for them (the page map's order).
 COLUMNS = ["Claim No.", "Claimant", "Filed on", "Listings", "Claim kind", "Progress"]
-
-
-def shot(page, name):
-    """A PNG for a human to look at (layout, wording); `page` may be a locator."""
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def dialog(page, name="Teach iprdesk this page"):
@@ -55,7 +47,7 @@ def teach_by_clicks(page, lang="en", kind="Complaints", ask_first="complaint ID"
     """Teach the claims page as a seller does: the prompt, the list, each column."""
     box = dialog(page, TITLE[lang])
     assert page.get_attribute("html", "data-iprdesk-page") is None
-    shot(page, f"prompt-{lang}")
+    keep_screenshot(page, f"teach-prompt-{lang}")
     box.get_by_role("button", name=TITLE[lang]).click()
     box.get_by_role("button", name=kind).click()
     page.locator("#claims tbody tr").first.click()  # the list, by one of its rows
@@ -68,11 +60,11 @@ def teach_by_clicks(page, lang="en", kind="Complaints", ask_first="complaint ID"
         else:
             page.locator("#claims th", has_text=label).click()
         if index == 2:
-            shot(page, f"flow-{lang}")
+            keep_screenshot(page, f"teach-flow-{lang}")
     box.get_by_text(REVIEW[lang]).wait_for()
     tags = page.locator("iprdesk-overlay[data-iprdesk-id^='teach-mark:'] .tag")
     assert tags.count() == len(COLUMNS)
-    shot(page, f"review-{lang}")
+    keep_screenshot(page, f"teach-review-{lang}")
     return box
 
 
@@ -97,7 +89,7 @@ def test_a_page_taught_by_clicks_is_annotated_kept_and_handed_to_another_seller(
         annotated(page)
         options = browser.open_options()
         options.locator("#taught-pages li[data-path='/disputes/claims']").wait_for()
-        shot(options.locator("#pagemap"), "options-en")
+        keep_screenshot(options, "teach-options-en", "#pagemap")
         with options.expect_download() as download:
             options.get_by_role("button", name="Export taught pages").click()
         exported = tmp_path / "taught.json"
@@ -183,7 +175,7 @@ def test_in_chinese_the_popup_offers_teaching_and_every_field_is_asked_in_chines
         popup.reload()  # the popup as opened over this tab
         popup.wait_for_selector("#teach-state[data-state='unrecognised']")
         assert "还不认识" in popup.inner_text("#teach-state")
-        shot(popup, "popup-zh_CN")
+        keep_screenshot(popup, "teach-popup-zh_CN")
         # The page's own prompt, then the teaching in Chinese.
         box = teach_by_clicks(page, "zh_CN", kind="投诉", ask_first="投诉编号")
         assert page.locator(
@@ -195,7 +187,7 @@ def test_in_chinese_the_popup_offers_teaching_and_every_field_is_asked_in_chines
         item = options.locator("#taught-pages li[data-path='/disputes/claims']")
         item.wait_for()
         assert "“Claim No.” = 投诉编号" in item.inner_text()
-        shot(options.locator("#pagemap"), "options-zh_CN")
+        keep_screenshot(options, "teach-options-zh_CN", "#pagemap")
 
 
 def test_a_recognised_page_without_its_columns_is_taught_from_the_popup(tmp_path):
@@ -208,7 +200,7 @@ def test_a_recognised_page_without_its_columns_is_taught_from_the_popup(tmp_path
                                    "Claim No."; }""")
         box = dialog(page)
         assert "cannot find its columns: complaint ID" in box.inner_text()
-        shot(page, "prompt-missing-en")
+        keep_screenshot(page, "teach-prompt-missing-en")
         popup.reload()
         popup.wait_for_selector("#teach-state[data-state='missing']")
         popup.click("#teach-start")
