@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -386,14 +387,17 @@ def test_a_bundle_without_a_manifest_is_not_a_valid_bundle(bundle):
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")
-@pytest.mark.timeout(60)  # the quadratic check took 26 s for 60,000 names, ~100 s for 120,000
 def test_many_duplicate_names_are_each_named_once_in_linear_time(bundle):
     _, path = bundle
     with zipfile.ZipFile(path, "a") as zf:
         for i in range(60_000):
             zf.writestr(f"other/{i}.txt", b"")
             zf.writestr(f"other/{i}.txt", b"")
+    # The quadratic check took 26 s of CPU for these 60,000 names, the linear one ~2 s. CPU time,
+    # not the clock: other jobs on the machine (CI beside others) must not fail it.
+    started = time.process_time()
     problems = verify_bundle(path).problems
+    assert time.process_time() - started < 12
     twice = [p for p in problems if "appears twice" in p]
     assert len(twice) == 60_000 and "other/59999.txt appears twice" in " ".join(twice)
 
