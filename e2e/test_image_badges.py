@@ -180,7 +180,7 @@ def test_check_images_counts_the_verdicts_the_agent_names(browser):
     base = f"http://127.0.0.1:{server.server_port}"
     urls = [f"{base}/live.jpg", f"{base}/gone.jpg", f"http://127.0.0.1:{free_port()}/x.jpg"]
     case = open_case(browser.home, "CMP-13").id
-    urlwatch.WatchList(browser.home).add(case, urls, now=urlcheck.utc_now()
+    urlwatch.WatchList(browser.home).add(case, urls, now=timeutil.utc_now()
                                          + timedelta(days=1))
     page = browser.open_extension_page("popup/popup.html")
     try:

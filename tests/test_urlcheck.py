@@ -4,10 +4,12 @@ import asyncio
 import json
 import socket
 import time
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
 
+from iprdesk import timeutil
 from iprdesk.cli import main
 from iprdesk.urls import check as urlcheck
 from tests import image_fixtures as fx
@@ -47,6 +49,16 @@ async def test_old_picture_is_live_even_recompressed(cdn, path):
     # the cache-busted request reached the origin, which still has it
     assert r.cache_busted["verdict"] == "live"
     assert r.body_sha256 and r.body_bytes > 0 and r.recheck_after
+
+
+async def test_a_check_is_timed_to_the_millisecond(cdn):
+    """A scheduled check and "check now" can come within one second, one seeing the picture
+    and the next seeing it gone: which came last must be read from their times."""
+    before = datetime.now(UTC)
+    r = await check(cdn, "gone-404")
+    after = datetime.now(UTC)
+    checked = timeutil.parse_time(r.checked_at)
+    assert before.replace(microsecond=before.microsecond // 1000 * 1000) <= checked <= after
 
 
 async def test_without_reference_any_image_is_live(cdn):
@@ -93,7 +105,9 @@ async def test_edge_cache_serving_a_dead_origin_is_stale_cache(cdn):
     assert r.headers["cf-cache-status"] == "HIT"
     assert r.cache_busted["status"] == 404
     # max-age 3600 minus Age 3000: the copy should expire within ten minutes
+    # checked_at is to the millisecond, a time to act on to the second, as stored times are
     checked = urlcheck.datetime.fromisoformat(r.checked_at.replace("Z", "+00:00"))
+    checked = checked.replace(microsecond=0)
     due = urlcheck.datetime.fromisoformat(r.recheck_after.replace("Z", "+00:00"))
     assert (due - checked).total_seconds() == 600
 
@@ -116,7 +130,9 @@ async def test_long_retry_after_gives_up_as_unknown_and_says_when(cdn):
     r = await check(cdn, "throttled-long")
     assert (r.verdict, r.status, r.attempts) == ("unknown", 429, 1)  # one try: no waiting
     assert r.headers["retry-after"] == "3600"
+    # checked_at is to the millisecond, a time to act on to the second, as stored times are
     checked = urlcheck.datetime.fromisoformat(r.checked_at.replace("Z", "+00:00"))
+    checked = checked.replace(microsecond=0)
     due = urlcheck.datetime.fromisoformat(r.recheck_after.replace("Z", "+00:00"))
     assert (due - checked).total_seconds() == 3600
 

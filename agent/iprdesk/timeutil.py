@@ -42,9 +42,15 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utc_now_ms() -> datetime:
+    """Now to the millisecond, for `iso_ms` (`utc_now` is to the second, as stored times are)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def iso_ms(moment: datetime) -> str:
     """ISO 8601 UTC to the millisecond, for what happens several times a second (URL checks):
-    which of two came last must not be a tie."""
+    which of two came last must not be a tie. `moment` from `utc_now_ms`, not `utc_now`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
         f"{moment.microsecond // 1000:03d}Z"
 

@@ -45,7 +45,7 @@ from iprdesk import __version__
 from iprdesk.errors import BadInput
 from iprdesk.images import similar, thumbnails
 from iprdesk.text import i18n, shared_data
-from iprdesk.timeutil import iso, iso_ms, utc_now
+from iprdesk.timeutil import iso, iso_ms, utc_now_ms
 
 # The verdict names live in shared/verdicts.json, which the extension reads too.
 _VERDICTS = shared_data.load("verdicts.json")
@@ -337,7 +337,7 @@ class Checker:
         the image."""
         reference = reference or self.reference
         started = time.monotonic()
-        checked_at = utc_now()
+        checked_at = utc_now_ms()  # to the millisecond: two checks a second apart are ordered
         plain = await self.fetch(url, settled=image_of if self.options.stop_early else None)
         if plain is None:
             return CheckResult(
