@@ -5,7 +5,8 @@
   const { el, list, status } = iprdesk.annotation;
   const REQUIRED = ["appealId", "status"];
   let ctx = null;
-  let openCases = [];
+  let openCases = null;  // null until the agent has answered (or failed to): a card drawn
+                         // before would offer to open a case that exists
 
   // The code as written in the row ("Doc_Incomplete", "doc incomplete", "Doc-Incomplete").
   function knownCode(text) {
@@ -67,6 +68,7 @@
   }
 
   function render() {
+    if (!openCases) return;
     const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
     const seen = new Set();
     for (const row of rows) {
@@ -112,7 +114,6 @@
     async activate(context) {
       ctx = context;
       context.showRecognised();
-      render();
       const cases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
       if (context.signal.aborted) return;
       openCases = cases;
