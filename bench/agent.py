@@ -7,10 +7,12 @@
    that session (GET /v1/health, as the extension's first call). Then a second host beside
    it (the agent running). Target: the first answer under 300 ms. Then the browser-started
    agent's RSS at rest. Target: under 60 MB. Each start's agent is stopped before the next
-   (else it would stay for its 30 s grace and the runs would overlap).
+   (else it would stay for its 30 s grace and the runs would overlap). `--against DIR`:
+   another checkout of iprdesk (the previous version: `git worktree add DIR <commit>`), its
+   starts taking turns with this one's, each figure printed for both and their ratio.
 2. 2,000 authenticated GET /v1/health over one keep-alive connection. Target: p50 under 2 ms.
 
-    python bench/agent.py [--requests 2000] [--starts 5]
+    python bench/agent.py [--requests 2000] [--starts 5] [--against DIR]
 """
 
 import argparse
@@ -59,14 +61,20 @@ async def measure(url: str, token: str, n: int) -> list[float]:
     return timings
 
 
-def start_host(profile: Path) -> tuple[subprocess.Popen, float, float, float]:
+def checkout_env(checkout: Path) -> dict:
+    """Hosts, agents and the CLI of `checkout`."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(checkout / "agent"), os.environ.get("PYTHONPATH")]))}
+
+
+def start_host(profile: Path, env: dict) -> tuple[subprocess.Popen, float, float, float]:
     """The registered host, started as Chrome starts it; its process, the seconds until its
     first message and until the agent answered a first request with the session it gave,
     and the CPU seconds the host had spent by its first message."""
     manifest = json.loads(profile_manifest_path(profile).read_text())
     started = time.perf_counter()
     host = subprocess.Popen([manifest["path"], manifest["allowed_origins"][0]],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     message = read_message(host.stdout)
     session = time.perf_counter() - started
     host_cpu = cpu_seconds(host.pid)  # the launcher execs Python: the same process
@@ -80,48 +88,77 @@ def start_host(profile: Path) -> tuple[subprocess.Popen, float, float, float]:
     return host, session, time.perf_counter() - started, host_cpu
 
 
-def measure_start(starts: int) -> None:
-    cold, cold_http, warm, warm_http, rest = [], [], [], [], []
-    # CPU spent until the first request is answered: the host's and the agent's, one after
-    # the other on a quiet machine; unlike the times above, barely moved by other load.
-    cold_cpu = []
-    for _ in range(starts):
+class Starts:
+    """One checkout's figures over the starts."""
+
+    def __init__(self, checkout: Path):
+        self.checkout, self.env = checkout, checkout_env(checkout)
+        self.cold, self.cold_http, self.warm, self.warm_http, self.rest = [], [], [], [], []
+        # CPU spent until the first request is answered: the host's and the agent's, one
+        # after the other on a quiet machine; unlike the times above, barely moved by load.
+        self.cold_cpu = []
+
+    def start(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             home, profile = Path(tmp) / "home", Path(tmp) / "profile"
-            iprdesk("install", "--user-data-dir", str(profile), home=home)
+            iprdesk("install", "--user-data-dir", str(profile), home=home, env=self.env)
             try:
                 with ExitStack() as hosts:
-                    for times, http in ((cold, cold_http), (warm, warm_http)):
-                        host, session, answered, host_cpu = start_host(profile)
+                    for times, http in ((self.cold, self.cold_http),
+                                        (self.warm, self.warm_http)):
+                        host, session, answered, host_cpu = start_host(profile, self.env)
                         hosts.callback(host.wait)
                         hosts.callback(host.stdin.close)  # Chrome closing the port
                         times.append(session * 1000)
                         http.append(answered * 1000)
-                        if times is cold:
-                            cold_cpu.append((host_cpu + cpu_seconds(read_info(home).pid))
-                                            * 1000)
+                        if times is self.cold:
+                            self.cold_cpu.append(
+                                (host_cpu + cpu_seconds(read_info(home).pid)) * 1000)
                     time.sleep(1)  # at rest: started, nothing asked of it yet
-                    rest.append(rss_mb(read_info(home).pid))
+                    self.rest.append(rss_mb(read_info(home).pid))
             finally:
                 stop_agent(home)  # not left for its grace period, into the next start
+
+    def report(self) -> None:
+        cold, rest = self.cold_http, self.rest
+        print(f"first answer, agent started by the host: {spread(self.cold)}; its first "
+              f"request answered: {spread(cold)}; target < 300 ms: "
+              f"{statistics.median(cold) / 300:.2f}x of budget; CPU of the host and the "
+              f"agent until then: {spread(self.cold_cpu)}")
+        print(f"first answer, agent already running: {spread(self.warm)}; its first request "
+              f"answered: {spread(self.warm_http)}")
+        print(f"browser-started agent at rest: RSS median {statistics.median(rest):.1f} MB "
+              f"(min {min(rest):.1f}, max {max(rest):.1f}); "
+              f"target < 60 MB: {statistics.median(rest) / 60:.2f}x of budget")
+
+
+def measure_start(starts: int, against: Path | None) -> None:
+    runs = [Starts(REPO)] + ([Starts(against)] if against else [])
+    for _ in range(starts):
+        for run in runs:  # taking turns: the same load for both
+            run.start()
     print(f"load average {os.getloadavg()[0]:.1f}")
-    print(f"first answer, agent started by the host: {spread(cold)}; "
-          f"target < 300 ms: {statistics.median(cold) / 300:.2f}x of budget; its first "
-          f"request answered: {spread(cold_http)}; CPU of the host and the agent until then: "
-          f"{spread(cold_cpu)}")
-    print(f"first answer, agent already running: {spread(warm)}; its first request "
-          f"answered: {spread(warm_http)}")
-    print(f"browser-started agent at rest: RSS median {statistics.median(rest):.1f} MB "
-          f"(min {min(rest):.1f}, max {max(rest):.1f}); "
-          f"target < 60 MB: {statistics.median(rest) / 60:.2f}x of budget")
+    for run in runs:
+        if against:
+            print(f"-- {run.checkout}")
+        run.report()
+    if against:
+        ours, theirs = runs
+        for name, what in (("cold_http", "first request answered, agent started"),
+                           ("cold_cpu", "CPU of the host and the agent until then"),
+                           ("warm_http", "first request answered, agent running")):
+            a, b = (statistics.median(getattr(run, name)) for run in runs)
+            print(f"{what}: median {a:.0f} ms against {b:.0f} ms, {a / b:.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout of iprdesk whose starts take turns with ours")
     args = parser.parse_args()
-    measure_start(args.starts)
+    measure_start(args.starts, args.against and args.against.resolve())
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         auth = AuthStore(home)

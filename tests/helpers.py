@@ -81,16 +81,18 @@ class AgentProcess:
 
 
 class NativeHost:
-    """`iprdesk native-host` as Chrome runs it: the origin as first argument, framed JSON on
-    stdin/stdout. `session` is the first message (the credential, or an error)."""
+    """The native host as Chrome runs it: the launcher's command (`command`: another), the
+    origin as first argument, framed JSON on stdin/stdout. `session` is the first message
+    (the credential, or an error)."""
 
     def __init__(self, home: Path, origin: str, command=None):
         import struct
 
+        from iprdesk.native.manifest import launcher_command
+
         self.header = struct.Struct("=I")
         self.proc = subprocess.Popen(
-            command or [sys.executable, "-m", "iprdesk", "native-host", "--home", str(home),
-                        origin, "--parent-window=0"],
+            (command or launcher_command(home)) + [origin, "--parent-window=0"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.session = self.read()
 

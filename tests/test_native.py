@@ -4,10 +4,12 @@ one agent per data directory and its lifetime rule, browser session credentials.
 import asyncio
 import io
 import json
+import re
 import struct
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -100,7 +102,7 @@ def test_install_into_one_profile_writes_the_manifest_and_launcher(home, tmp_pat
     }
     script = launcher.read_text()
     assert script.startswith("#!/bin/sh\n")
-    assert f"exec {sys.executable} -m iprdesk native-host --home {home} \"$@\"" in script
+    assert f"exec {sys.executable} -m iprdesk.native --home {home} \"$@\"" in script
     assert launcher.stat().st_mode & 0o777 == 0o700
 
 
@@ -113,10 +115,10 @@ def test_extra_extension_ids_are_allowed_origins(home, tmp_path):
 
 def test_launcher_embeds_home_only_when_given(tmp_path):
     plain = write_launcher(tmp_path / "a", None, windows=False).read_text()
-    assert "--home" not in plain and plain.rstrip().endswith('native-host "$@"')
+    assert "--home" not in plain and plain.rstrip().endswith('-m iprdesk.native "$@"')
     bat = write_launcher(tmp_path / "b", tmp_path / "my home", windows=True)
     assert bat.name == "iprdesk-native-host.bat"
-    assert bat.read_bytes() == (f'@echo off\r\n"{sys.executable}" "-m" "iprdesk" "native-host" '
+    assert bat.read_bytes() == (f'@echo off\r\n"{sys.executable}" "-m" "iprdesk.native" '
                                 f'"--home" "{tmp_path / "my home"}" %*\r\n').encode()
 
 
@@ -133,9 +135,12 @@ def agent_home(home):
     stop_agent(home)
 
 
-def test_host_starts_the_agent_and_hands_a_session_valid_while_the_port_is_open(agent_home):
+# The launcher's `python -m iprdesk.native` and the command `iprdesk native-host`: one host.
+@pytest.mark.parametrize("cli", [False, True], ids=["launcher", "cli"])
+def test_host_starts_the_agent_and_hands_a_session_valid_while_the_port_is_open(agent_home, cli):
     home = agent_home
-    with NativeHost(home, ORIGIN) as host:
+    command = [sys.executable, "-m", "iprdesk", "native-host", "--home", str(home)] if cli else None
+    with NativeHost(home, ORIGIN, command) as host:
         session = host.session
         assert session["type"] == "session"
         assert session["agent_version"] == session["host_version"]
@@ -343,3 +348,44 @@ def test_a_browser_started_agent_and_the_cli_lose_nothing_writing_at_once(agent_
     assert failures == []
     for case_id in ids:
         assert {"received", "responded", "offer_received"} <= set(store.get(case_id).events)
+
+
+# -- what a browser's start runs -----------------------------------------------------------
+
+CLICK = re.compile(r"\|\s+click(\.|$)", re.M)  # in `python -X importtime`'s list
+
+
+def test_a_browsers_start_skips_the_command_lines_imports(agent_home, tmp_path):
+    # What Chrome runs, the host and the agent it starts, is not the `iprdesk` command: click's
+    # import would be on the path to the browser's first answer (bench/agent.py).
+    command = [sys.executable, "-X", "importtime", "-m", "iprdesk.native", "--home",
+               str(agent_home)]
+    with NativeHost(agent_home, ORIGIN, command) as host:
+        assert health(host.session["agent_url"], host.session["token"]) == 200
+        host.proc.stdin.close()
+        imports = host.proc.stderr.read().decode()
+    assert "iprdesk.native.host" in imports and not CLICK.search(imports)
+
+    # The agent as a host starts it (native/agent_lock.py), its imports listed.
+    home = tmp_path / "agent"
+    home.mkdir()
+    token = AuthStore(home).redeem(AuthStore(home).new_code()[0])
+    with open(tmp_path / "imports", "wb") as listed:
+        agent = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "iprdesk.server",
+                                  "--home", str(home)], stderr=listed)
+    try:
+        deadline = time.monotonic() + 60  # a bound for a loaded machine
+        while (info := read_info(home)) is None and time.monotonic() < deadline:
+            assert agent.poll() is None, (tmp_path / "imports").read_text()[-2000:]
+            time.sleep(0.01)
+        assert info.managed and health(info.url, token) == 200
+    finally:
+        agent.terminate()
+    assert agent.wait(timeout=60) == 0
+    imports = (tmp_path / "imports").read_text()
+    assert "aiohttp.web" in imports and not CLICK.search(imports)
+    # Not for a terminal: said so, without a traceback.
+    misused = subprocess.run([sys.executable, "-m", "iprdesk.server"], capture_output=True,
+                             text=True, timeout=60)
+    assert misused.returncode == 1
+    assert misused.stderr.startswith("usage: python -m iprdesk.server --home DIR")

@@ -103,7 +103,7 @@ def test_windows_gets_a_bat_launcher_one_manifest_and_a_registry_value_per_brows
         "path": str(launcher), "type": "stdio", "allowed_origins": [ORIGIN]}
     # Chrome runs the .bat with the origin (and --parent-window=N) as arguments.
     assert launcher.read_bytes() == (
-        f'@echo off\r\n"{sys.executable}" "-m" "iprdesk" "native-host" "--home" "{data}" %*\r\n'
+        f'@echo off\r\n"{sys.executable}" "-m" "iprdesk.native" "--home" "{data}" %*\r\n'
     ).encode()
     assert [r.browser for r in done.registered] == ["Google Chrome", "Microsoft Edge"]
 
@@ -154,6 +154,9 @@ def test_macos_manifests_go_to_each_browsers_application_support_folder(tmp_path
     for path in expected:
         assert json.loads(path.read_text())["path"] == str(launcher)
         assert json.loads(path.read_text())["allowed_origins"] == [ORIGIN]
+    assert launcher.read_text() == ("#!/bin/sh\n# Written by `iprdesk install`; Chrome runs it.\n"
+                                    f"exec {sys.executable} -m iprdesk.native --home {data} "
+                                    '"$@"\n')
     assert launcher.stat().st_mode & stat.S_IXUSR
     register.uninstall(mac, data)
     assert not any(p.exists() for p in expected) and not launcher.exists()
@@ -192,7 +195,7 @@ def test_linux_for_real_install_doctor_uninstall(vault_home, tmp_path):
     launcher = vault_home / "native" / "iprdesk-native-host"
     assert json.loads(chrome.read_text())["path"] == str(launcher)
     assert launcher.read_text().endswith(
-        f"-m iprdesk native-host --home {vault_home} \"$@\"\n")
+        f"-m iprdesk.native --home {vault_home} \"$@\"\n")
 
     # Registered, but the extension is loaded nowhere yet: that is the next step.
     doctor = iprdesk("doctor", home=vault_home, env=env, check=False)
@@ -260,11 +263,11 @@ def test_a_data_directory_chosen_by_iprdesk_home_is_named_in_the_launcher(tmp_pa
     monkeypatch.setenv("IPRDESK_HOME", str(data))
     linux = Platform("linux", tmp_path / "user", path=str(tmp_path))
     done = register.install(linux, None, user_data_dir=tmp_path / "profile")
-    assert done.launcher.read_text().endswith(f"native-host --home {data} \"$@\"\n")
+    assert done.launcher.read_text().endswith(f"-m iprdesk.native --home {data} \"$@\"\n")
     monkeypatch.delenv("IPRDESK_HOME")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     done = register.install(linux, None, user_data_dir=tmp_path / "profile")
-    assert done.launcher.read_text().endswith('native-host "$@"\n')
+    assert done.launcher.read_text().endswith('-m iprdesk.native "$@"\n')
 
 
 def test_doctor_asks_the_running_agent_whether_the_vault_is_locked(vault_home, tmp_path):

@@ -12,15 +12,13 @@ import click
 @click.option("--home", default=None,
               help="Data directory (default: $IPRDESK_HOME, else the platform's user data folder).")
 def native_host(chrome_args, home):
-    """The native messaging host: Chrome runs it (through the launcher `iprdesk install`
-    wrote) when the extension connects, with the extension's origin as first argument.
-    It speaks Chrome's framed JSON on stdin/stdout; not for use in a terminal."""
-    from iprdesk.native.host import run_host
+    """The native messaging host: Chrome runs it when the extension connects, with the
+    extension's origin as first argument (the launcher `iprdesk install` writes runs the same
+    host as `python -m iprdesk.native`). It speaks Chrome's framed JSON on stdin/stdout; not
+    for use in a terminal."""
+    from iprdesk.native.host import serve_chrome
 
-    origin = next((a for a in chrome_args if not a.startswith("--")), "")
-    # Unbuffered stdin: a reader thread blocked in it cannot hold a buffer's lock at exit.
-    stdin = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115
-    sys.exit(run_host(home, origin, stdin, sys.stdout.buffer))
+    sys.exit(serve_chrome(home, chrome_args))
 
 
 commands = [native_host]

@@ -119,8 +119,9 @@ def ensure_agent(home: Path, timeout: float = START_TIMEOUT_SECONDS) -> AgentInf
             child = None  # an agent is starting by other means: wait for it
         else:
             # Never Chrome's pipes: the agent's output would corrupt the host's messages.
+            # `iprdesk agent --managed`, without the CLI's imports (iprdesk/server/__main__.py).
             child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "iprdesk", "agent", "--managed", "--home", str(home)],
+                [sys.executable, "-m", "iprdesk.server", "--home", str(home)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, close_fds=True, **_detached())
             log.info("started a managed agent (pid %d)", child.pid)

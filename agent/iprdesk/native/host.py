@@ -25,7 +25,9 @@ import logging
 import os
 import queue
 import struct
+import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,7 +36,6 @@ from iprdesk.errors import IprdeskError
 from iprdesk.native.agent_lock import AgentInfo, ensure_agent
 from iprdesk.native.manifest import allowed_origins
 from iprdesk.paths import DataDirUnusable, home_location, resolve_home
-from iprdesk.server.pairing import AuthStore
 
 log = logging.getLogger("iprdesk.native")
 
@@ -193,6 +194,16 @@ def _error(channel: Channel, error: IprdeskError) -> int:
     return 1
 
 
+def serve_chrome(home_arg: str | None, chrome_args: Sequence[str]) -> int:
+    """Serve the port Chrome opened on this process's stdin/stdout; the exit code.
+    `chrome_args`: what Chrome passes, the caller's origin first (on Windows also
+    `--parent-window=<id>`)."""
+    origin = next((a for a in chrome_args if not a.startswith("--")), "")
+    # Unbuffered stdin: a reader thread blocked in it cannot hold a buffer's lock at exit.
+    stdin = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115
+    return run_host(home_arg, origin, stdin, sys.stdout.buffer)
+
+
 def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryIO) -> int:
     """Serve one native messaging port until Chrome closes it; the process's exit code.
     `home_arg`: the --home given, None for the default data directory."""
@@ -220,7 +231,10 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
     except IprdeskError as e:
         log.error("no agent: %s", e.message)
         return _error(channel, e)
-    import http.client  # once the agent is starting: a browser's first answer waits on both
+    # Once the agent is starting: a browser's first answer waits on both.
+    import http.client
+
+    from iprdesk.server.pairing import AuthStore
 
     auth = AuthStore(home)
     token_id, token = auth.new_session()

@@ -4,7 +4,8 @@ Chrome finds `com.iprdesk.agent.json` in a NativeMessagingHosts folder (or, on W
 the registry), checks the caller's extension id against `allowed_origins` and runs `path` with
 the caller's origin as first argument. `path` must be an executable Chrome can start (on
 Windows not a `.py`), at a place that survives `pip install -U`: a launcher written into the
-data directory's `native/` folder that runs this Python with `-m iprdesk native-host`.
+data directory's `native/` folder that runs this Python with `-m iprdesk.native` (the host
+`iprdesk native-host` runs, without the CLI's imports: a browser's first answer waits on them).
 """
 
 import os
@@ -40,7 +41,7 @@ def host_manifest(launcher: Path, origins: list[str]) -> dict:
 
 def launcher_command(home: Path | None) -> list[str]:
     """What the launcher runs, before Chrome's own arguments."""
-    command = [sys.executable, "-m", "iprdesk", "native-host"]
+    command = [sys.executable, "-m", "iprdesk.native"]
     return command + (["--home", str(home)] if home is not None else [])
 
 

@@ -7,7 +7,7 @@ Where Chrome, Chromium, Edge and Brave look for `com.iprdesk.agent.json`, per us
   com.iprdesk.agent` (its default value), naming the manifest file, which lives with the
   launcher in the data directory's `native/` folder (a `.bat`: Chrome cannot start a `.py`).
 A browser is found by its per-user data folder. The launcher and manifests stay valid after
-`pip install -U` (they name this Python and `-m iprdesk`, not a file inside the package).
+`pip install -U` (they name this Python and `-m iprdesk.native`, not a file inside the package).
 
 Everything written is listed in `<data dir>/native/installed.json`, so `uninstall` removes
 exactly that (a registry value is deleted only while it still names our manifest).
