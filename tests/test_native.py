@@ -4,6 +4,7 @@ one agent per data directory and its lifetime rule, browser session credentials.
 import asyncio
 import io
 import json
+import os
 import re
 import struct
 import subprocess
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -389,3 +391,21 @@ def test_a_browsers_start_skips_the_command_lines_imports(agent_home, tmp_path):
                              text=True, timeout=60)
     assert misused.returncode == 1
     assert misused.stderr.startswith("usage: python -m iprdesk.server --home DIR")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the host forks the agent on Linux only")
+def test_the_agent_a_host_forks_has_nothing_of_the_hosts(agent_home):
+    with NativeHost(agent_home, ORIGIN) as host:
+        agent = read_info(agent_home).pid
+        assert health(host.session["agent_url"], host.session["token"]) == 200
+        # Its own session (Chrome ends the host's process group, not the agent), and none of
+        # the host's descriptors: Chrome's pipes, the host's log, the start lock.
+        assert os.getsid(agent) == agent != os.getsid(host.proc.pid)
+        fds = {int(fd.name): os.readlink(fd) for fd in Path(f"/proc/{agent}/fd").iterdir()}
+        assert [fds[fd] for fd in (0, 1, 2)] == ["/dev/null"] * 3
+        assert not [path for path in fds.values()
+                    if path.endswith(("native-host.log", "agent-start.lock"))]
+        assert any(path.endswith("agent.log") for path in fds.values())  # its own log
+    # The host is gone: the agent serves on, and a new host's start is not held up.
+    with NativeHost(agent_home, ORIGIN) as again:
+        assert again.session["type"] == "session" and read_info(agent_home).pid == agent
