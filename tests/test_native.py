@@ -368,7 +368,7 @@ def test_a_browsers_start_skips_the_command_lines_imports(agent_home, tmp_path):
         imports = host.proc.stderr.read().decode()
     assert "iprdesk.native.host" in imports and not CLICK.search(imports)
 
-    # The agent as a host starts it (native/agent_lock.py), its imports listed.
+    # The agent as a host starts it on macOS and Windows (server/start.py), its imports listed.
     home = tmp_path / "agent"
     home.mkdir()
     token = AuthStore(home).redeem(AuthStore(home).new_code()[0])

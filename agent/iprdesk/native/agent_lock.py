@@ -10,12 +10,11 @@ so two browsers connecting at once start one agent, not two.
 import json
 import logging
 import os
-import subprocess
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Protocol
 
 from iprdesk.atomic import atomic_write_json, remove_quietly
 from iprdesk.errors import IprdeskError
@@ -43,6 +42,15 @@ class AgentRunning(IprdeskError):
 class AgentDidNotStart(IprdeskError):
     code = "agent_did_not_start"
     status = 503
+
+
+class Started(Protocol):
+    """A managed agent just started: its process id, and its exit code once it ended."""
+
+    pid: int
+    returncode: int | None
+
+    def poll(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -101,70 +109,10 @@ def _read_file(home: Path) -> AgentInfo | None:
         return None
 
 
-class _Forked:
-    """The agent forked from this host: the part of `subprocess.Popen` ensure_agent uses."""
-
-    def __init__(self, pid: int):
-        self.pid, self.returncode = pid, None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-
-def _start_agent(home: Path) -> "subprocess.Popen | _Forked":
-    """A managed agent for `home`, outliving the host Chrome started (and kills). On Linux
-    the host forks it: it skips an interpreter's start and the imports the host has made, a
-    browser's first answer waits on both (bench/agent.py). Elsewhere a new interpreter runs
-    `python -m iprdesk.server` (macOS's system libraries are not safe in a forked child that
-    does not exec; Windows has no fork)."""
-    if sys.platform == "linux":
-        pid = os.fork()
-        if pid == 0:
-            _become_agent(home)
-        return _Forked(pid)
-    if os.name == "nt":  # pragma: no cover - Windows only
-        detached = {"creationflags": subprocess.DETACHED_PROCESS
-                    | subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW}
-    else:  # pragma: no cover - macOS only
-        detached = {"start_new_session": True}
-    # Never Chrome's pipes: the agent's output would corrupt the host's messages.
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "iprdesk.server", "--home", str(home)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        close_fds=True, **detached)
-
-
-def _become_agent(home: Path) -> NoReturn:
-    """The forked child runs the agent and ends, never back in the host's code (whose
-    `finally` blocks would unlock, revoke and answer Chrome)."""
-    code = 1
-    try:
-        os.setsid()
-        # Nothing of the host's: not Chrome's pipes (the agent's output would corrupt the
-        # host's messages), not its log, not the start lock (held as long as the agent ran).
-        # The log's handler closes its own descriptor; no Python object owns the others.
-        root = logging.getLogger()
-        for handler in root.handlers:
-            handler.close()
-        root.handlers[:] = []
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        from iprdesk.server.run import run_agent
-
-        run_agent(home, "127.0.0.1", None, managed=True)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def ensure_agent(home: Path, timeout: float = START_TIMEOUT_SECONDS) -> AgentInfo:
-    """The running agent of `home`, started (managed: it exits once nothing holds it) if none."""
+def ensure_agent(home: Path, start: Callable[[Path], Started],
+                 timeout: float = START_TIMEOUT_SECONDS) -> AgentInfo:
+    """The running agent of `home`; if none, `start(home)` starts a managed one (it exits
+    once nothing holds it: server/run.py `start_managed`)."""
     with exclusive(home / START_LOCK_FILE):
         info = read_info(home)
         if info is not None:
@@ -172,7 +120,7 @@ def ensure_agent(home: Path, timeout: float = START_TIMEOUT_SECONDS) -> AgentInf
         if held_elsewhere(home / LOCK_FILE):
             child = None  # an agent is starting by other means: wait for it
         else:
-            child = _start_agent(home)
+            child = start(home)
             log.info("started a managed agent (pid %d)", child.pid)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -227,7 +227,7 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
         return _error(channel, NativeProtocolError(
             key="error.native.forbidden_origin", code="forbidden_origin"))
     try:
-        agent = ensure_agent(home)
+        agent = ensure_agent(home, _start_agent)
     except IprdeskError as e:
         log.error("no agent: %s", e.message)
         return _error(channel, e)
@@ -258,6 +258,12 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
     finally:
         auth.revoke(token_id, missing_ok=True)
         log.info("browser session %s closed", token_id)
+
+
+def _start_agent(home: Path):
+    from iprdesk.server.start import start_managed  # only when there is no agent to reuse
+
+    return start_managed(home)
 
 
 def _serve(channel: Channel, stdin: BinaryIO, hold: Hold) -> int:

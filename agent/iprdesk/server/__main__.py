@@ -1,5 +1,5 @@
 """`python -m iprdesk.server --home DIR`: the agent a native host starts for a browser on
-macOS and Windows (on Linux the host forks it: native/agent_lock.py), as `iprdesk agent
+macOS and Windows (on Linux the host forks it: server/start.py), as `iprdesk agent
 --managed --home DIR` runs it (it stops once no browser holds it). Not through
 the `iprdesk` command: a browser's first answer waits on this process's start, and click's
 import is ~15 ms of it (bench/agent.py). The host gives it no output (its own is Chrome's
