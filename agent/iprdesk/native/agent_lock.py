@@ -112,7 +112,7 @@ def _read_file(home: Path) -> AgentInfo | None:
 def ensure_agent(home: Path, start: Callable[[Path], Started],
                  timeout: float = START_TIMEOUT_SECONDS) -> AgentInfo:
     """The running agent of `home`; if none, `start(home)` starts a managed one (it exits
-    once nothing holds it: server/run.py `start_managed`)."""
+    once nothing holds it: server/start.py `start_managed`)."""
     with exclusive(home / START_LOCK_FILE):
         info = read_info(home)
         if info is not None:
