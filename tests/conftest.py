@@ -1,5 +1,6 @@
 """Fixtures shared by the unit and agent tests: a temporary home and an in-process agent."""
 
+import importlib
 import os
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from iprdesk.server.app import make_app
 from iprdesk.server.http import STATE_KEY
 from iprdesk.server.pairing import AuthStore
 from iprdesk.text import shared_data
-from tests.mockcdn import MockCdn
+from tests.mockcdn import MockCdn, https_tunnels
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -183,3 +184,28 @@ async def cdn(aiohttp_server, monkeypatch):
     mock.base = f"http://127.0.0.1:{server.port}"
     yield mock
     mock.release.set()
+
+
+@pytest.fixture
+async def joom_cdn(cdn, tmp_path, monkeypatch):
+    """The mock CDN at Joom's own https addresses: `https://img.joomcdn.net/<path>` is the
+    mock CDN's `<path>` (tests/mockcdn.py `https_tunnels`)."""
+    async with https_tunnels(cdn, tmp_path) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        yield cdn
+
+
+@pytest.fixture
+def decodes(monkeypatch):
+    """Every picture decoded in this process: the names `similar` fingerprinted by decoding
+    them (the real code, counted), not those whose fingerprint came from a cache."""
+    similar = importlib.import_module("iprdesk.images.similar")  # the module, not its stand-in
+    seen = []
+    real = similar._fingerprint_stream
+
+    def counted(stream, name, sha256):
+        seen.append(name)
+        return real(stream, name, sha256)
+
+    monkeypatch.setattr(similar, "_fingerprint_stream", counted)
+    return seen

@@ -2,15 +2,24 @@
 
 Each path is one behaviour (see PATHS); the server also acts as an HTTP proxy for
 img.joomcdn.net, so the Joom size-variant expansion and HTTP_PROXY support are exercised
-with the real host names. Request counts and peak concurrency are recorded for assertions.
+with the real host names, and `https_tunnels` puts it behind Joom's https addresses.
+Request counts and peak concurrency are recorded for assertions.
 """
 
 import asyncio
+import contextlib
+import re
+import ssl
 import time
 from collections import Counter
+from pathlib import Path
 
+import aiohttp.connector
 from aiohttp import web
 from bench.imagegen import EDITS, jpeg, product_photo
+
+from iprdesk.urls.check import JoomCdn
+from tests.helpers import self_signed
 
 OLD = product_photo(42, (640, 480))
 OLD_JPEG = jpeg(OLD, 90)
@@ -18,6 +27,7 @@ RECOMPRESSED_JPEG = jpeg(EDITS["jpeg-q40"](OLD), 40)
 DEFAULT_JPEG = jpeg(product_photo(999, (320, 320)), 80)  # the CDN's "image removed" picture
 SOFT_404 = b"<!doctype html><title>Not found</title><h1>Image not found</h1>"
 JOOM_ID = "0123456789abcdef0123456789abcdef01234567"
+JOOM_UPLOAD = re.compile(r"(?:.*/)?[0-9a-f]{40}_[^/]+")
 # Sizes of the upload still served by the mock Joom CDN; every other size answers 404.
 JOOM_LIVE_SIZES = {"original", "75_100"}
 
@@ -50,7 +60,9 @@ class MockCdn:
         if request.host == "img.joomcdn.net" or request.host == "img-edg.joomcdn.net":
             if request.host in self.joom_held:
                 await self.release.wait()
-            return self.joom(name)
+            if JOOM_UPLOAD.fullmatch(name):
+                return self.joom(name)
+            # any other path: the behaviour it names, under Joom's own host
         busted = "iprdesk-nocache" in request.query
         match name:
             case "gone-404":
@@ -103,6 +115,8 @@ class MockCdn:
                 raise web.HTTPFound("/loop")
             case "to-ftp":
                 raise web.HTTPFound("ftp://example.com/x.jpg")
+            case "to-loopback.jpg":  # off Joom's CDN, to an address that would answer
+                raise web.HTTPFound(f"{self.base}/old.jpg")
             case _ if name.startswith("slow/"):
                 self.in_flight += 1
                 self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
@@ -119,3 +133,57 @@ class MockCdn:
         if upload == JOOM_ID and size in JOOM_LIVE_SIZES:
             return self.image(OLD_JPEG)
         return web.Response(status=404)
+
+
+@contextlib.asynccontextmanager
+async def https_tunnels(cdn: MockCdn, folder: Path):
+    """The mock CDN at Joom's https addresses (https://img.joomcdn.net/...): yields the address
+    of a loopback proxy (for HTTPS_PROXY) whose tunnels to the Joom CDN hosts end in TLS with a
+    throwaway certificate for their names, then reach the mock CDN. aiohttp's default context
+    trusts that certificate meanwhile (it was made when aiohttp was imported, so SSL_CERT_FILE
+    cannot say so in-process)."""
+    hosts = JoomCdn.load().hosts
+    cert, key = folder / "joomcdn-cert.pem", folder / "joomcdn-key.pem"
+    self_signed(list(hosts), cert, key)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    cdn_port = int(cdn.base.rsplit(":", 1)[1])
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while chunk := await reader.read(64 * 1024):
+                writer.write(chunk)
+                await writer.drain()
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            writer.close()
+
+    async def tunnel(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            method, target, *_ = head.decode("latin-1").split()
+            host, _, port = target.rpartition(":")
+            if method != "CONNECT" or host not in hosts or port != "443":
+                writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+                return
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await writer.drain()
+            await writer.start_tls(tls)
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", cdn_port)
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        except (OSError, ssl.SSLError, asyncio.IncompleteReadError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(tunnel, "127.0.0.1", 0)
+    trusted = ssl.create_default_context(cafile=str(cert))
+    real = aiohttp.connector._SSL_CONTEXT_VERIFIED
+    aiohttp.connector._SSL_CONTEXT_VERIFIED = trusted
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        aiohttp.connector._SSL_CONTEXT_VERIFIED = real
+        server.close()

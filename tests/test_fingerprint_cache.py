@@ -44,20 +44,6 @@ def audit(shop, *args):
     return report
 
 
-@pytest.fixture
-def decodes(monkeypatch):
-    """Every picture decoded in this process (an audit on one worker)."""
-    seen = []
-    real = similar._fingerprint_stream
-
-    def spy(stream, name, sha256):
-        seen.append(name)
-        return real(stream, name, sha256)
-
-    monkeypatch.setattr(similar, "_fingerprint_stream", spy)
-    return seen
-
-
 def test_a_second_audit_decodes_nothing_it_has_seen(shop, home, decodes):
     first = audit(shop, "--workers", "1")
     # The complained picture was read first; its copy in the catalogue came from the cache.

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from iprdesk.cli import main
 from iprdesk.merchant import api as merchantapi
-from tests.merchant_mock import PRODUCTS, TOKEN, MockMerchantApi
+from tests.merchant_mock import PRODUCTS, TOKEN, MockMerchantApi, product
 
 
 @pytest.fixture
@@ -86,7 +86,30 @@ def test_token_file_problems(tmp_path):
 
 
 def test_image_fields_in_any_shape():
-    p = merchantapi.product_from_json({"id": 1, "mainImage": "https://a/1.jpeg",
-                                       "extraImages": [{"url": "https://a/2.jpeg"}, None],
-                                       "variants": [{"mainImage": {"origUrl": "https://a/1.jpeg"}}]})
-    assert p.images == ["https://a/1.jpeg", "https://a/2.jpeg"]
+    one, two = (f"https://img.joomcdn.net/{n * 40}_original.jpeg" for n in "ab")
+    p = merchantapi.product_from_json({"id": 1, "mainImage": one,
+                                       "extraImages": [{"url": two, "width": 800}, None],
+                                       "variants": [{"mainImage": {"origUrl": one}}]})
+    assert p.images == [one, two]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_an_image_off_joom_cdn_refuses_the_sync(aiohttp_server, token_file, tmp_path,
+                                                      lang):
+    """The agent fetches the images a sync lists: one the Merchant API names elsewhere (here an
+    address of the cloud's metadata service) refuses the whole answer, nothing written."""
+    hostile = product(7)
+    hostile["extraImages"] = ["https://169.254.169.254/latest/meta-data/iam"]
+    mock = MockMerchantApi(catalogues={TOKEN: [product(6), hostile]})
+    server = await aiohttp_server(mock.app, host="127.0.0.1")
+    out = tmp_path / "urls.txt"
+    r = await sync("--lang", lang, "--token-file", str(token_file), "--api-url",
+                   f"http://127.0.0.1:{server.port}/api/v3", "--urls-out", str(out))
+    assert r.exit_code == 1 and not out.exists()
+    assert {"en": "The Merchant API listed an image of product p00007 that is not on Joom's "
+                  "image CDN: 169.254.169.254 is not a host of Joom's image CDN "
+                  "(img.joomcdn.net, img-edg.joomcdn.net). Nothing was fetched;",
+            "zh_CN": "商户 API 列出的商品 p00007 的图片不在 Joom 图片 CDN 上：169.254.169.254 "
+                     "不是 Joom 图片 CDN 的主机（img.joomcdn.net、img-edg.joomcdn.net）。"
+                     "未获取任何内容；"
+            }[lang] in r.output, r.output

@@ -5,6 +5,9 @@ rate limited (50 requests a minute), so the client waits when the rate-limit hea
 budget is spent and honours `Retry-After` on 429. Each product's images are `mainImage`,
 `extraImages[]` and `variants[].mainImage`; an image is a URL, or an object holding URLs.
 
+Image URLs must be on Joom's image CDN (urls/check.py `JoomCdn.off_cdn`, the hosts of
+shared/joomcdn.json): the agent fetches them, so an answer naming another address is refused.
+
 The OAuth2 bearer token is read from a file, sent only to the API's own origin (a `next`
 link elsewhere is refused) and never appears in a message, a log line or the stored catalogue.
 """
@@ -58,9 +61,10 @@ def read_token(path: str | Path) -> str:
 
 
 def _image_urls(value) -> list[str]:
-    """Every http(s) URL inside one image field (a string, an object, or a list of them)."""
+    """Every URL (a string naming a scheme) inside one image field (a string, an object, or a
+    list of them)."""
     if isinstance(value, str):
-        return [value] if value.startswith(("http://", "https://")) else []
+        return [value] if "://" in value else []
     if isinstance(value, list):
         return [u for item in value for u in _image_urls(item)]
     if isinstance(value, dict):
@@ -69,11 +73,19 @@ def _image_urls(value) -> list[str]:
 
 
 def product_from_json(raw: dict) -> Product:
+    """A product of the API's answer; an image URL off Joom's image CDN refuses the answer
+    (the agent fetches these URLs: data must not make it fetch anything else)."""
+    product = str(raw.get("id", ""))
     images = _image_urls(raw.get("mainImage")) + _image_urls(raw.get("extraImages"))
     for variant in raw.get("variants") or []:
         if isinstance(variant, dict):
             images += _image_urls(variant.get("mainImage"))
-    return Product(id=str(raw.get("id", "")), name=str(raw.get("name", "")),
+    cdn = urlcheck.JoomCdn.load()
+    for url in images:
+        if problem := cdn.off_cdn(url):
+            raise MerchantApiError(key="error.merchant.image_off_cdn",
+                                   params={"product": product[:80], "problem": problem})
+    return Product(id=product, name=str(raw.get("name", "")),
                    images=list(dict.fromkeys(images)))
 
 

@@ -3,14 +3,17 @@
 record, or whose record's licence fails the check, with the store and product it is on.
 
 Each image is fetched from its URL through the URL checker's client (urls/check.py: a byte
-cap, redirects followed one by one, retries honouring Retry-After, a limit per host), once
+cap, redirects followed one by one and each on Joom's image CDN, retries honouring
+Retry-After, a limit per host), once
 however many products show it, and matched against the provenance records by the SHA-256 of
 its bytes (audit.judge), as a catalogue folder's files are. Nothing fetched is kept.
 
 With more than one store, the images of one store that are near-duplicates of another's
 (images/similar.py: the same picture resized, cropped, mirrored, recoloured) are flagged with
 both stores and products: the same designer's work reused across the seller's stores, which a
-complaint against one store will find on the other.
+complaint against one store will find on the other. Their fingerprints come from, and go to,
+the data directory's fingerprint cache that `iprdesk audit` keeps (images/fingerprint_cache.py,
+by content SHA-256): a second audit decodes only the images that changed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from iprdesk.errors import BadInput, NotFound
 from iprdesk.images import similar
+from iprdesk.images.fingerprint_cache import FingerprintCache
 from iprdesk.merchant import api as merchantapi
 from iprdesk.merchant.stores import StoreTokens
 from iprdesk.provenance.audit import Audited, Job, judge
@@ -127,12 +131,14 @@ def across_stores(found: list[Audited],
 
 async def audit_listed(listed: list[Listed], verdict_of, *, on_done=lambda: None,
                        options: urlcheck.Options | None = None,
+                       cache: FingerprintCache | None = None,
                        ) -> tuple[list[Audited], list[CrossStore]]:
     """Each listed image's verdict (an image that could not be fetched whole is
-    `unreadable`), and with more than one store the images alike across stores. on_done is
-    called once per listed image, as its URL is judged."""
+    `unreadable`), and with more than one store the images alike across stores (their
+    fingerprints through `cache`, opened in this thread). on_done is called once per listed
+    image, as its URL is judged."""
     options = options or urlcheck.Options(max_bytes=MAX_IMAGE_BYTES, cache_bust=False,
-                                          variants=False)
+                                          variants=False, cdn_only=True)
     by_url: dict[str, list[Listed]] = {}
     for item in listed:
         by_url.setdefault(item.url, []).append(item)
@@ -145,7 +151,7 @@ async def audit_listed(listed: list[Listed], verdict_of, *, on_done=lambda: None
         verdict, origin = verdict_of(sha) if sha else ("unreadable", None)
         if sha and several_stores:
             with contextlib.suppress(BadInput):  # not a picture it can decode: not compared
-                fingerprints[url] = similar.fingerprint_bytes(body, url)
+                fingerprints[url] = similar.fingerprint_bytes(body, url, cache)
         for item in by_url[url]:
             found[item] = Audited(None, verdict, sha, origin, store=item.store,
                                   product=item.product, name=item.name, url=item.url)
@@ -164,7 +170,8 @@ def audit_stores(home: Path, job: Job, *, stores: dict[str, merchantapi.Merchant
         listed = await list_images(stores)
         job.listed(len(listed))
         verdict_of = judge(home, vault=vault, seller=seller, today=today)
-        found, job.alike = await audit_listed(listed, verdict_of, on_done=job.one_more,
-                                              options=options)
+        with FingerprintCache.in_home(home) as cache:
+            found, job.alike = await audit_listed(listed, verdict_of, on_done=job.one_more,
+                                                  options=options, cache=cache)
         return found
     return asyncio.run(work())

@@ -83,6 +83,9 @@ class Options:
     cache_bust: bool = True
     variants: bool = True
     stop_early: bool = True  # a live variant settles its image: the rest are not fetched
+    # Every hop (the URL and each redirect) on Joom's image CDN (`JoomCdn.off_cdn`), else not
+    # fetched: for URLs that data gave, the Merchant API's catalogue.
+    cdn_only: bool = False
 
 
 @dataclass
@@ -156,6 +159,26 @@ class JoomCdn:
         u = URL(url)
         m = self.pattern.match(u.path) if u.host in self.hosts else None
         return m["id"] if m else None
+
+    def off_cdn(self, url: str) -> i18n.Message | None:
+        """Why `url` is not an image address on Joom's CDN (https, one of `hosts`, the https
+        port, no user name or password), else None. An address that data gives (the Merchant
+        API's answers) must never make the agent fetch anything else: another host, an IP
+        address, localhost or a private range (SSRF). Names the host, never the whole URL."""
+        try:
+            u = URL(url)
+        except ValueError:
+            return i18n.Message("urlcheck.off_cdn.not_a_url")
+        if u.scheme != "https":
+            return i18n.Message("urlcheck.off_cdn.not_https", {"scheme": u.scheme or "-"})
+        if u.raw_user is not None or u.raw_password is not None:
+            return i18n.Message("urlcheck.off_cdn.userinfo")
+        if u.host not in self.hosts:
+            return i18n.Message("urlcheck.off_cdn.host",
+                                {"host": (u.host or "-")[:100], "hosts": list(self.hosts)})
+        if u.explicit_port not in (None, 443):
+            return i18n.Message("urlcheck.off_cdn.port", {"port": u.explicit_port})
+        return None
 
     def variants(self, url: str) -> list[str]:
         """Every other public URL of the same upload (other sizes and hosts), or []."""
@@ -270,6 +293,9 @@ class Checker:
             unstarted = settled is not None and not result.attempts
             if unstarted and settled.live:
                 return None
+            if self.options.cdn_only and (problem := self.cdn.off_cdn(current)):
+                result.error = reason("off_cdn", problem=problem)
+                return result
             async with self._total, self._host_limit(current):
                 if unstarted and settled.live:
                     return None  # settled while this one waited for its turn
