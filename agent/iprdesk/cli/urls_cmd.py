@@ -1,12 +1,12 @@
 """`iprdesk check-urls`: are the complained images' old URLs really gone?"""
 
+from __future__ import annotations
+
 import asyncio
 from pathlib import Path
 
 import click
 
-from iprdesk.casework import old_urls
-from iprdesk.casework.cases import CaseStore
 from iprdesk.cli.common import (
     echo_json,
     home_option,
@@ -19,11 +19,17 @@ from iprdesk.cli.common import (
 )
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
+from iprdesk.lazy import lazy_module
 from iprdesk.text import i18n
 from iprdesk.timeutil import shown
 from iprdesk.urls import check as urlcheck
-from iprdesk.urls import record as urlrecord
-from iprdesk.urls import watch as urlwatch
+
+# The cases, the watch list and the vault, loaded when a command needs them: a plain
+# `check-urls` starts without them (its time counts in bench/urls.py's latency share).
+cases = lazy_module("iprdesk.casework.cases")
+old_urls = lazy_module("iprdesk.casework.old_urls")
+urlrecord = lazy_module("iprdesk.urls.record")
+urlwatch = lazy_module("iprdesk.urls.watch")
 
 
 def _read_url_list(source: str) -> list[str]:
@@ -145,7 +151,7 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
 def _case(home, ref: str) -> str:
     """The id of the case `ref` names (its id or complaint ID); UnknownCase lists the open
     cases, so a typo never starts a new label."""
-    return CaseStore(home_path(home)).resolve(ref).id
+    return cases.CaseStore(home_path(home)).resolve(ref).id
 
 
 @click.group("url-watch")

@@ -322,8 +322,7 @@ class Checker:
         o = self.options
         for attempt in range(o.retries + 1):
             result.attempts += 1
-            # Exponential backoff with jitter, so parallel checks do not retry in lockstep.
-            wait = o.backoff * 2 ** attempt * (0.75 + secrets.randbelow(500) / 1000)
+            wait = 0.0  # a Retry-After asked for, else the backoff
             try:
                 async with self._session.get(url, headers=headers, allow_redirects=False) as r:
                     result.status = r.status
@@ -336,7 +335,7 @@ class Checker:
                         if asked is not None:
                             if asked > o.max_retry_after:
                                 return False  # not worth the wait: `unknown`, check later
-                            wait = max(wait, asked)
+                            wait = asked
                     else:
                         result.body, result.truncated = await _read_capped(r, o.max_bytes)
                         return True
@@ -349,7 +348,10 @@ class Checker:
                 result.error = reason("network", error=_describe_network_error(e),
                                       attempts=result.attempts)
             if attempt < o.retries:
-                await asyncio.sleep(wait)
+                # Exponential backoff with jitter, so parallel checks do not retry in lockstep
+                # (worked out only for a retry: most requests need none).
+                backoff = o.backoff * 2 ** attempt * (0.75 + secrets.randbelow(500) / 1000)
+                await asyncio.sleep(max(wait, backoff))
         return False
 
     async def check(self, url: str, variant_of: str | None = None,
@@ -381,7 +383,11 @@ class Checker:
         busted_info = None
         if verdict == "live" and self.options.cache_bust:
             busted = await self.fetch(cache_busted(url), no_cache=True)
-            b_verdict, *_ = await self._classify(busted, reference)
+            if (busted.error is None and busted.status == plain.status and not busted.truncated
+                    and busted.body == plain.body):
+                b_verdict = verdict  # the same bytes: the same picture, not decoded again
+            else:
+                b_verdict, *_ = await self._classify(busted, reference)
             busted_info = {"url": busted.url, "status": busted.status, "verdict": b_verdict,
                            "headers": busted.headers}
             if b_verdict in GONE:
