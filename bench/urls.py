@@ -19,8 +19,8 @@ of the latency limit, URLs x latency / (requests at once per host x hosts): no c
 keeps to the per-host limit can finish sooner. Each live image is asked for twice (plain and
 cache-busted, to tell an edge cache from the origin), so the requests the server answered
 have a floor of their own, printed beside it: 2,200 requests for 2,000 URLs, 1.1x the limit.
-`--no-peers` measures iprdesk alone (linkchecker keeps to 10 requests a second per host:
-on one host, minutes).
+`--no-peers` measures iprdesk alone (linkchecker limits itself to 10 requests a second per
+host, its `maxrequestspersecond`: on one host, minutes).
 
 Then Joom CDN size variants (issue 16): `--images` uploads under two loopback addresses
 standing in for img.joomcdn.net and img-edg.joomcdn.net, each URL given becoming 14 (7 sizes
