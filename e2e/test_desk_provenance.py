@@ -6,8 +6,9 @@ licence attached (with the vault locked) is sealed into the vault, listed with i
 checked at once, each finding with the sentence that decided it and what to check by hand;
 checking it again from the vault needs the vault unlocked; the options page switches the
 sealing of originals, on by default. The catalogue audit reads folders, or the stores' Merchant
-API catalogue with the tokens the desk keeps (a local Merchant API serving their images), and
-flags a picture reused across two stores."""
+API catalogue with the tokens the desk keeps (a local Merchant API listing images on the mock
+Joom CDN, which the agent reaches at its https addresses), and flags a picture reused across
+two stores."""
 
 import hashlib
 import http.server
@@ -36,7 +37,7 @@ def serve_images(b):
                         "/" + "b" * 40 + "_1024_1024.jpeg": cdn_image(ASKED)})
 
 
-pytestmark = [pytest.mark.browser(vault=PASSPHRASE, setup=serve_images,
+pytestmark = [pytest.mark.browser(vault=PASSPHRASE, setup=serve_images, agent_cdn=True,
                                   pages={BADGE_PRODUCT: "product-edit-images.html"}),
               pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")]
 
@@ -242,14 +243,14 @@ def test_the_desk_audits_catalogue_folders_with_a_progress_bar(browser, request,
     desk.close()
 
 
-class MerchantApiAndImages(http.server.ThreadingHTTPServer):
+STORE_IMAGES = "https://img.joomcdn.net/store/"  # on the mock CDN (`panel.cdn`)
+
+
+class MerchantApi(http.server.ThreadingHTTPServer):
     """The Merchant API of a seller's stores (products/multi, each store's bearer token its
-    own catalogue) and the images their products show, on one loopback port."""
+    own catalogue), on a loopback port; their images are the mock CDN's, at STORE_IMAGES."""
 
     def __init__(self, catalogues: dict[str, dict[str, bytes]]):
-        images = {name: data for catalogue in catalogues.values()
-                  for name, data in catalogue.items()}
-
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
@@ -260,13 +261,11 @@ class MerchantApiAndImages(http.server.ThreadingHTTPServer):
                     token = handler.headers.get("Authorization", "").removeprefix("Bearer ")
                     if token not in catalogues:
                         return handler.send_error(401)
-                    base = f"http://127.0.0.1:{self.server_port}/img/"
-                    items = [{"id": f"p-{name}", "name": name, "mainImage": {"url": base + name}}
+                    items = [{"id": f"p-{name}", "name": name,
+                              "mainImage": {"url": STORE_IMAGES + name}}
                              for name in catalogues[token]]
                     body, kind = json.dumps({"data": {"items": items}, "paging": {}}).encode(), \
                         "application/json"
-                elif path.removeprefix("/img/") in images:
-                    body, kind = images[path.removeprefix("/img/")], "image/jpeg"
                 else:
                     return handler.send_error(404)
                 handler.send_response(200)
@@ -292,8 +291,11 @@ def test_the_desk_keeps_stores_and_audits_their_merchant_api_catalogue(browser, 
     picture = product_photo(42, (160, 120))
     own, new, mirrored = jpeg(product_photo(41, (120, 120))), jpeg(picture), jpeg(
         EDITS["mirror"](picture))
-    server = MerchantApiAndImages({token: {"own.jpg": own, "new.jpg": new},
-                                   other: {"reused.jpg": mirrored}})
+    catalogues = {token: {"own.jpg": own, "new.jpg": new}, other: {"reused.jpg": mirrored}}
+    browser.panel.cdn.update({"/store/" + name: cdn_image(data)
+                              for catalogue in catalogues.values()
+                              for name, data in catalogue.items()})
+    server = MerchantApi(catalogues)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     request.addfinalizer(server.shutdown)
     config = Config.load(browser.home)
@@ -302,7 +304,7 @@ def test_the_desk_keeps_stores_and_audits_their_merchant_api_catalogue(browser, 
     (tmp_path / "own.jpg").write_bytes(own)
     iprdesk("provenance", "set", str(tmp_path / "own.jpg"), "--origin", "own_photo",
             home=browser.home)
-    img = f"http://127.0.0.1:{server.server_port}/img/"
+    img = STORE_IMAGES
 
     desk = browser.open_extension_page("desk/desk.html#provenance-audit")
     section = desk.locator("#provenance-audit")
