@@ -5,8 +5,9 @@ files, on the same cores, measured in the same run.
     python bench/catalogue.py [--count 10000] [--complained 20] [--workers 2] [--photos DIR]
 
 The catalogue: `--count` product photos of 1 to 3 megapixels (JPEG, quality 88, with grain:
-300 to 600 KB each), generated once into `--photos` (default: a folder in the temp dir, kept
-between runs, so generating is not what is measured) and linked into a fresh folder per run;
+280 to 710 KB each, 470 KB on average), generated once (by seed: the same photos each time, in
+`--workers` processes) into `--photos` (default: a folder in the temp dir, kept between runs,
+so generating is not what is measured) and linked into a fresh folder per run;
 among them the seller's edited copies of half the complained photos (bench/imagegen.EDITS),
 which the audit must find. The files are read once before the first measurement, so every
 run finds them in the page cache.
@@ -65,7 +66,7 @@ _GRAIN: list = []  # one field of sensor-like noise per process, shifted for eac
 
 def photo(seed: int, edit=None) -> bytes:
     """A product photo of 1 to 3 MP with a camera's grain (which makes its JPEG as big as a
-    real one's, 280 to 690 KB: a smooth picture would compress to a fifth), edited by `edit`.
+    real one's, 280 to 710 KB: a smooth picture would compress to a fifth), edited by `edit`.
 
     Drawn at 1/4 size and upscaled (drawing megapixels directly takes far longer), in YCbCr,
     the JPEG's own colours: the grain is the same in R, G and B, so it is all in Y, and only Y
