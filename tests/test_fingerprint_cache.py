@@ -17,7 +17,7 @@ from bench.imagegen import jpeg, product_photo
 from click.testing import CliRunner
 
 from iprdesk.cli import main
-from iprdesk.cli.similar_cmd import _eta
+from iprdesk.cli.similar_cmd import _eta, _TimeLeft
 from iprdesk.images import similar
 from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
 from tests.helpers import CtrlCOffTheMainThread
@@ -193,14 +193,37 @@ def test_cache_reader_never_creates_or_repairs(tmp_path):
 def test_the_progress_bar_says_the_time_left_in_the_users_language(lang, minute, hour):
     import click
 
+    now = [0.0]
     with click.Context(main) as ctx:
         ctx.meta["iprdesk.lang"] = lang
-        bar = click.progressbar(length=1000)
-        assert _eta(bar) is None  # no rate measured yet
-        bar.eta_known, bar.pos, bar.avg = True, 100, [0.05]
-        assert _eta(bar) == minute
-        bar.avg = [4.1]
-        assert _eta(bar) == hour
+        left = _TimeLeft(1000, clock=lambda: now[0])
+        left.checked(1)
+        assert _eta(left) is None  # no pace measured yet
+        now[0] = 10.0
+        left.checked(901)  # 90 a second: 99 left take a second
+        assert _eta(left) == minute
+        left.checked(1000)
+        assert _eta(left) is None  # all checked
+        now[0] = 0.0
+        left = _TimeLeft(1000, clock=lambda: now[0])
+        left.checked(937)
+        now[0] = 60.0
+        left.checked(938)  # one a minute: 62 left take 62 minutes
+        assert _eta(left) == hour
+
+
+def test_the_time_left_follows_the_last_minute_not_a_fast_start():
+    """An audit again finds the images read before in the cache in seconds, then reads the
+    rest at the decoder's pace: the time left is that pace's, not the run's average."""
+    now = [0.0]
+    left = _TimeLeft(10_000, clock=lambda: now[0])
+    left.checked(0)
+    now[0] = 2.0
+    left.checked(3000)  # from the cache
+    for second in range(3, 3 + 120):  # then 5 a second
+        now[0] = float(second)
+        left.checked(3000 + 5 * (second - 2))
+    assert left.seconds() == pytest.approx((10_000 - 3600) / 5)  # click's average said 217 s
 
 
 def _read(fd, out: bytearray, until: bytes | None = None) -> None:

@@ -27,15 +27,47 @@ def compare(old, new, as_json):
         click.echo(_describe(result))
 
 
-def _eta(bar) -> str | None:
-    """The time left, as the user reads it, once the bar has measured a rate."""
+# The time left is judged on the last minute's pace. Click's own ETA divides by the average
+# since the start: when an audit again finds thousands of images in the cache in its first
+# seconds, it said "about 3 min left" with half an hour to go, and took many minutes to catch up.
+_PACE_SECONDS = 60.0
+
+
+class _TimeLeft:
+    """The seconds an audit of `total` images has left, at the pace of the last minute."""
+
+    def __init__(self, total: int, clock=None):
+        import time
+        from collections import deque
+
+        self.total, self.clock, self.done = total, clock or time.monotonic, deque()
+
+    def checked(self, count: int) -> None:
+        now = self.clock()
+        self.done.append((now, count))
+        while now - self.done[0][0] > _PACE_SECONDS:
+            self.done.popleft()
+
+    def seconds(self) -> float | None:
+        """None until a pace is measured (a second of progress), or when all are checked."""
+        if not self.done:
+            return None
+        (start, first), (end, last) = self.done[0], self.done[-1]
+        if end - start < 1 or last == first or last >= self.total:
+            return None
+        return (self.total - last) * (end - start) / (last - first)
+
+
+def _eta(left: _TimeLeft) -> str | None:
+    """The time left, as the user reads it, once a pace is measured."""
     from iprdesk.casework.deadlines import duration_text
 
-    if bar is None or not bar.eta_known or bar.finished:
+    seconds = left.seconds()
+    if seconds is None:
         return None
-    if bar.eta < 60:
+    if seconds < 60:
         return text("similar.eta_under_minute")
-    return text("similar.eta", duration=duration_text(int(bar.eta) + 59, language()))
+    return text("similar.eta", duration=duration_text(int(seconds) + 59, language()))
 
 
 def _references(complained, workers, cache) -> list[tuple[str, similar.Fingerprint]]:
@@ -70,11 +102,12 @@ def audit(catalog, complained, workers, home, as_json):
     from iprdesk.images.fingerprint_cache import FingerprintCache
 
     files = similar.image_files(catalog)
-    checked, bar = 0, None
+    checked, bar, left = 0, None, _TimeLeft(len(files))
 
     def one_done():
         nonlocal checked
         checked += 1
+        left.checked(checked)
         bar.update(1)
 
     with FingerprintCache.in_home(common.home_path(home)) as cache:
@@ -85,7 +118,7 @@ def audit(catalog, complained, workers, home, as_json):
             references = _references(complained, workers, cache)
             with click.progressbar(length=len(files), label=text("similar.checking"),
                                    file=click.get_text_stream("stderr"), show_pos=True,
-                                   show_eta=False, item_show_func=lambda _: _eta(bar),
+                                   show_eta=False, item_show_func=lambda _: _eta(left),
                                    hidden=not stderr_is_terminal() or as_json) as bar:
                 report = similar.audit(files, references, workers, on_done=one_done,
                                        cache=cache)
