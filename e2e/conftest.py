@@ -265,7 +265,9 @@ BADGE = "iprdesk-overlay.iprdesk-image-badge"
 
 def chips(page, prefix):
     """{row id: (state, chip text, host)} of the annotations whose id starts with prefix. The
-    chip's full text, also where the row had room only for its compact form."""
+    chip's full text, also where the row had room only for its compact form. Read once the
+    page is drawn with the agent's answers: every row's annotation, not those in so far."""
+    page.wait_for_selector("html[data-iprdesk-drawn]", state="attached")
     page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached")
     found = {}
     for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():

@@ -12,10 +12,11 @@
 
   function context(id) {
     const lang = iprdesk.language();
+    const { signal } = activation;
     return {
       id,
       lang,
-      signal: activation.signal,
+      signal,
       page: shared.pagemap.pages[id],
       pagemap: shared.pagemap,
       hints: shared.hints[lang] || shared.hints.en,
@@ -36,6 +37,14 @@
         root.append(pill);
         iprdesk.overlay.placeClear();
       },
+      // The module has drawn the page with the agent's answers (`every`: for each of its
+      // rows; false: some are still on their way): what a script waits for before it reads
+      // the annotations (the demo's screenshots, the e2e tests).
+      drawn(every = true) {
+        if (!signal.aborted) {
+          document.documentElement.toggleAttribute("data-iprdesk-drawn", every);
+        }
+      },
     };
   }
 
@@ -46,6 +55,7 @@
     activeId = null;
     iprdesk.overlay.removeAll();
     delete document.documentElement.dataset.iprdeskPage;
+    document.documentElement.removeAttribute("data-iprdesk-drawn");
   }
 
   function evaluate() {

@@ -107,7 +107,34 @@ SHOWN = """() => ({
 })"""
 
 
+# What is shown, once it has stopped changing: the same (with each overlay's place) in two
+# frames in a row. An open card or a chip taking its compact form moves the others in the next
+# frame (overlay.js places them once a frame).
+SETTLED = f"""async () => {{
+  const shown = {SHOWN};
+  const now = () => {{
+    const seen = shown();
+    const places = [...document.querySelectorAll("iprdesk-overlay")].map((host) => {{
+      const r = host.getBoundingClientRect();
+      return [r.left, r.top, r.width, r.height];
+    }});
+    return [JSON.stringify([seen, places]), seen];
+  }};
+  let [before, seen] = now();
+  for (let same = 0; same < 2;) {{
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const [after, latest] = now();
+    same = after === before ? same + 1 : 0;
+    [before, seen] = [after, latest];
+  }}
+  return seen;
+}}"""
+
+
 def _open_card(page, prefix: str) -> None:
+    # Once the page is drawn with the agent's answers, every row's (its open cases too): a
+    # card opened before would say what the agent has not answered yet.
+    page.locator("html[data-iprdesk-drawn]").wait_for(state="attached")
     host = page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").first
     host.locator(".chip").click()
     host.locator(".card").wait_for(state="visible")
@@ -117,9 +144,16 @@ def _screenshots(context, ext_url: str, main_case: str, out: Path) -> list[Path]
     saved = []
 
     def shot(page, name):
+        """The screenshot and what it shows, the same before and after it was taken (a whole-
+        page shot resizes the window for a moment: the overlays may move and come back)."""
         path = out / name
-        page.screenshot(path=str(path), full_page=True)
-        atomic_write_json(path.with_suffix(".json"), page.evaluate(SHOWN), mode=0o644)
+        shown = page.evaluate(SETTLED)
+        while True:
+            page.screenshot(path=str(path), full_page=True)
+            shown, before = page.evaluate(SETTLED), shown
+            if shown == before:
+                break
+        atomic_write_json(path.with_suffix(".json"), shown, mode=0o644)
         saved.append(path)
 
     for path, prefix, name in (("/ipr/complaints", "complaint:", "1-complaints.png"),

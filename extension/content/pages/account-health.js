@@ -75,6 +75,7 @@
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='banner:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();
     }
+    ctx.drawn();
   }
 
   iprdesk.registerPage({

@@ -105,6 +105,7 @@
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='appeal:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();
     }
+    ctx.drawn();
   }
 
   iprdesk.registerPage({
@@ -113,6 +114,7 @@
     required: REQUIRED,  // the columns without which it reads nothing (teach.js asks for them)
     async activate(context) {
       ctx = context;
+      openCases = null;  // another activation's list is not this one's answer
       context.showRecognised();
       const cases = await iprdesk.ask("cases.list").then((r) => r.cases, () => []);
       if (context.signal.aborted) return;

@@ -6,7 +6,8 @@
   const D = iprdesk.deadlines;
   const REQUIRED = ["complaintId", "complainant"];
   let ctx = null;
-  let openCases = [];
+  let openCases = null;  // null until the agent has said which cases are open (or failed to):
+                         // a card drawn before would offer to open a case that exists
   let casesArrived = 0;
 
   // The row's answer from the agent (its deadlines and Schedule A firm; casework/deadlines.py
@@ -186,13 +187,18 @@
 
   function render() {
     const rows = iprdesk.grid.read(ctx.page.columns, REQUIRED) || [];
-    const answerOf = rowAnswers(rows);
+    const answerOf = rowAnswers(rows);  // asked for now, beside the case list
+    if (!openCases) return;
     const seen = new Set();
+    let every = true;  // every row drawn with its answer
     for (const row of rows) {
       const id = `complaint:${row.values.complaintId}`;
       seen.add(id);
       const answer = answerOf(rowKey(row));
-      if (!answer) continue;  // the agent's answer is on its way: drawn once it is in
+      if (!answer) {  // the agent's answer is on its way: drawn once it is in
+        every = false;
+        continue;
+      }
       const type = iprdesk.grid.meaning(row.values.type, ctx.page.values?.type);
       const dl = responseDeadline(row, answer);
       const cells = ["date", "status", "type", "complaintId", "complainant", "products"]
@@ -215,6 +221,7 @@
     for (const host of document.querySelectorAll("iprdesk-overlay[data-iprdesk-id^='complaint:']")) {
       if (!seen.has(host.dataset.iprdeskId)) host.remove();
     }
+    ctx.drawn(every);
   }
 
   // Open cases, with their deadlines as the agent judged them; a cached list (agent not
@@ -232,6 +239,7 @@
     async activate(context) {
       const { signal } = context;
       ctx = context;
+      openCases = null;  // another activation's list is not this one's answer
       context.showRecognised();
       render();
       await refreshCases();
