@@ -183,6 +183,14 @@ class ContentWorld:
         [self.id] = [c["id"] for c in contexts
                      if c["origin"] == f"chrome-extension://{extension_id}"
                      and c["auxData"].get("frameId") == frame]
+        # The world is there from document_start (the upload guard's scripts); the others
+        # come at document_idle, which on a busy machine can be after the page's load event.
+        # A probe put in before them would see their start-up as the module's, and their
+        # messaging.js would replace the `ask` it wraps: it waits for the last, the router.
+        self.run("""new Promise((resolve) => {
+            const ran = () => (globalThis.iprdesk?.lookAgain ? resolve(true) : setTimeout(ran, 20));
+            ran();
+        })""")
 
     def run(self, expression: str):
         """The value of `expression` in the world (awaited when it is a promise)."""
@@ -276,7 +284,8 @@ def test_nothing_of_a_left_page_keeps_running(browser, visit):
         page.evaluate(SPA_GO, [path, title, body])
         page.wait_for_selector(f"html[data-iprdesk-page='{visit.split()[0]}']", state="attached")
         world.until(running, visit)
-        assert world.run("e2eProbe.report()")["made"], "the probe saw nothing start"
+        started = world.run("e2eProbe.report()")
+        assert started["made"], f"the probe saw nothing start: {started}"
         # ... and takes the seller elsewhere.
         page.evaluate(SPA_GO, list(AWAY))
         page.wait_for_selector("html:not([data-iprdesk-page])", state="attached")
