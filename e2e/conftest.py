@@ -373,12 +373,35 @@ def launch_browser(tmp: Path, *, lang: str = "en", native: bool = True, pair: bo
                                 timezone=timezone, profile=profile, served=served)
 
 
+class _Playwright:
+    """The one Playwright of this process while any launched browser is open: its sync API
+    cannot start twice in a thread, and a test may open browsers beside its module's. Stopped
+    with the last of them (a later test of the process may start one of its own)."""
+
+    running = None
+    users = 0
+
+    @classmethod
+    @contextmanager
+    def use(cls):
+        from playwright.sync_api import sync_playwright
+
+        if not cls.users:
+            cls.running = sync_playwright().start()
+        cls.users += 1
+        try:
+            yield cls.running
+        finally:
+            cls.users -= 1
+            if not cls.users:
+                cls.running.stop()
+                cls.running = None
+
+
 def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_args, agent_env,
                  timezone, profile, served):
     """launch_browser's agent and browser, started once what the agent needs (the mock CDN it
     checks) runs."""
-    from playwright.sync_api import sync_playwright
-
     # The e2e agent's clock can be moved (Browser.move_clock): deadlines without waiting days.
     agent = AgentProcess(home, extra_args=agent_args,
                          env={TEST_CLOCK_ENV: "1", **agent_env}).start()
@@ -387,7 +410,7 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
         # tested in tests/test_native.py): a Python start less per browser.
         register.install(platforms.current(), home, user_data_dir=tmp / profile)
     try:
-        with sync_playwright() as pw:
+        with _Playwright.use() as pw:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
             context = pw.chromium.launch_persistent_context(
                 str(tmp / profile),
