@@ -31,7 +31,6 @@
 
   function showToast({ ok, sha256, pageArchived, code, message }) {
     const root = iprdesk.overlay.floating("evidence-toast", TOAST_CSS);
-    root.host.style.bottom = "60px";  // above the page-recognised pill
     root.host.style.zIndex = "2147483647";  // over an open card too: it answers that card's button
     const toast = document.createElement("div");
     toast.className = ok ? "toast ok" : "toast error";

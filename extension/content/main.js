@@ -25,7 +25,7 @@
       showRecognised() {
         const module = moduleOf(id);
         // Kept clear of the page's text: on a long list, a dot where the words would cover rows.
-        const root = iprdesk.overlay.floating("recognised", "", { clear: true });
+        const root = iprdesk.overlay.floating("recognised", "", { compact: true });
         root.querySelector(".pill")?.remove();
         const text = iprdesk.t("pageRecognised", iprdesk.t(module.titleKey));
         const pill = document.createElement("div");

@@ -59,17 +59,24 @@ iprdesk.overlay ??= (() => {
     layoutWatch = null;
   }
 
-  // Floating hosts that must cover none of the page's text (the "page recognised" pill): a
-  // long list scrolls under any fixed corner, so where they go is looked at again as the page
-  // scrolls, resizes or our other overlays move.
-  const clearHosts = new Set();
+  // Floating hosts, fixed in the window (the "page recognised" pill, toasts, notices, the
+  // teach panel): each covers none of the page's text nor another of our overlays, and stays
+  // inside the window. A long list scrolls under any fixed corner, so where they go is looked
+  // at again as the page scrolls or resizes, our other overlays move, or a host's own content
+  // changes its size. host -> { compact }.
+  const clearHosts = new Map();
   let clearWatch = null;  // the watch that places them again (watchPage)
+  // A floating host's size changed (a toast came or went), or an anchored one's (a card
+  // opened): placed before the window is painted again.
+  const clearSized = new ResizeObserver(() => iprdesk.overlay.placeClear());
   const CLEAR_MARGIN = 16;  // px from the window's edges
   const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
+  const FIELDS = ["input", "textarea", "select"];  // the page's fields count as its text
 
   // Whether the window's rectangle `r` (grown by CLEAR_STEP, so a text line meeting `r` by
-  // more than a pixel holds one of the points) has the page's text or another of our overlays.
-  function taken(r, self) {
+  // more than a pixel holds one of the points) has another of our overlays or, with `text`,
+  // the page's text or fields.
+  function taken(r, self, text = true) {
     const box = { left: r.left - CLEAR_STEP, top: r.top - CLEAR_STEP,
                   right: r.right + CLEAR_STEP, bottom: r.bottom + CLEAR_STEP };
     const meets = (b) => b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
@@ -86,6 +93,8 @@ iprdesk.overlay ??= (() => {
           if (element === self || seen.has(element)) continue;
           seen.add(element);
           if (element.localName === "iprdesk-overlay") return true;
+          if (!text) continue;
+          if (FIELDS.includes(element.localName)) return true;  // what the seller types in
           for (const node of element.childNodes) {
             if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
             range.selectNodeContents(node);
@@ -97,30 +106,66 @@ iprdesk.overlay ??= (() => {
     return false;
   }
 
-  // The first of the window's corners (bottom right, bottom left, top right, top left) where
-  // the host in its full form covers nothing; else where its compact form (data-compact, a
-  // dot) does; else hidden until scrolling or the layout frees a corner.
-  function placeClear(host) {
+  // The first of the window's corners (bottom right, bottom left, top right, top left), else
+  // of the middles of its bottom and top edges, else of the places beside our other floating
+  // hosts, where the host, as it is now, covers nothing (with `text` false: none of our
+  // overlays); true once it is there.
+  function toFreeSpot(host, text = true) {
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
-    for (const compact of [false, true]) {
-      host.toggleAttribute("data-compact", compact);
-      host.style.visibility = "";
-      // Measured where it has the window's width to take (not squeezed at a left spot).
-      host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
-      const { width, height } = host.getBoundingClientRect();
-      const spots = [[vw - CLEAR_MARGIN - width, vh - CLEAR_MARGIN - height],
-                     [CLEAR_MARGIN, vh - CLEAR_MARGIN - height],
-                     [vw - CLEAR_MARGIN - width, CLEAR_MARGIN], [CLEAR_MARGIN, CLEAR_MARGIN]];
-      for (const [left, top] of spots) {
-        if (!taken({ left, top, right: left + width, bottom: top + height }, host)) {
-          host.style.right = `${Math.round(vw - left - width)}px`;
-          host.style.bottom = `${Math.round(vh - top - height)}px`;
-          return;
-        }
+    // Measured where it has the window's width to take (not squeezed at a left spot).
+    host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
+    const { width, height } = host.getBoundingClientRect();
+    const [right, bottom] = [vw - CLEAR_MARGIN - width, vh - CLEAR_MARGIN - height];
+    const middle = (vw - width) / 2;
+    const spots = [[right, bottom], [CLEAR_MARGIN, bottom], [right, CLEAR_MARGIN],
+                   [CLEAR_MARGIN, CLEAR_MARGIN], [middle, bottom], [middle, CLEAR_MARGIN]];
+    // Above or below another floating host, at its right edge (two notices in the room at
+    // the window's right), inside the window; further than `taken` looks around a spot.
+    const gap = CLEAR_STEP + 2;
+    for (const other of clearHosts.keys()) {
+      const r = other.getBoundingClientRect();
+      if (other === host || !r.width || getComputedStyle(other).visibility === "hidden") continue;
+      spots.push([r.right - width, r.top - gap - height], [r.right - width, r.bottom + gap]);
+    }
+    for (const [left, top] of spots) {
+      if (left < CLEAR_MARGIN || top < CLEAR_MARGIN || left + width > vw - CLEAR_MARGIN + 1 ||
+          top + height > vh - CLEAR_MARGIN + 1) continue;
+      if (!taken({ left, top, right: left + width, bottom: top + height }, host, text)) {
+        host.style.right = `${Math.round(vw - left - width)}px`;
+        host.style.bottom = `${Math.round(vh - top - height)}px`;
+        return true;
       }
     }
-    host.style.visibility = "hidden";
+    return false;
+  }
+
+  // A free spot for the host in its full form; else, with `compact`, for its compact form
+  // (data-compact, a dot), else hidden until scrolling or the layout frees a corner. A host
+  // that must be read (a notice, a dialog) takes room at the window's right instead, the page
+  // narrowed while it shows (reserveRight; kept until it empties, so the page does not
+  // widen and narrow again as it is placed anew). Where even that leaves no free spot (an
+  // open card filling a narrow window), it covers the page's text rather than our overlays
+  // (that card's buttons stay usable), else it goes to the bottom right.
+  function placeClear(host, { compact }) {
+    host.style.visibility = "";
+    host.toggleAttribute("data-compact", false);
+    host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
+    const { width } = host.getBoundingClientRect();
+    if (!width) {  // nothing in it now (its toasts left): no room kept for it
+      if (reserved.has(host)) iprdesk.overlay.reserveRight(host, 0);
+      return;
+    }
+    if (toFreeSpot(host)) return;
+    if (compact) {
+      host.toggleAttribute("data-compact", true);
+      if (!toFreeSpot(host)) host.style.visibility = "hidden";
+      return;
+    }
+    iprdesk.overlay.reserveRight(host, Math.ceil(width) + 2 * CLEAR_MARGIN);
+    if (!toFreeSpot(host) && !toFreeSpot(host, false)) {
+      host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
+    }
   }
 
   function watchClear() {
@@ -147,27 +192,40 @@ iprdesk.overlay ??= (() => {
       return root;
     },
 
-    // A floating pill in the bottom-right corner, outside the page's flow. With `clear`, it
-    // stays where it covers none of the page's text (see placeClear), for as long as it shows.
-    floating(id, css = "", { clear = false } = {}) {
+    // A host fixed in the window, outside the page's flow, where it covers none of the page's
+    // text (see placeClear) for as long as it shows: the one way our toasts, notices and
+    // pills float. `compact`: it has a compact form (data-compact) and may hide, rather than
+    // narrow the page, when not even that fits. Its first place is found before the frame
+    // that shows it is painted (clearSized).
+    floating(id, css = "", { compact = false } = {}) {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${id}"]`);
       if (existing) return existing.shadowRoot;
       return iprdesk.overlay.create((host) => {
         host.dataset.iprdeskId = id;
-        host.style.cssText = "position:fixed;right:16px;bottom:16px;z-index:2147483646;";
+        host.style.cssText = `position:fixed;right:${CLEAR_MARGIN}px;bottom:${CLEAR_MARGIN}px;` +
+          `z-index:2147483646;max-width:calc(100vw - ${2 * CLEAR_MARGIN}px);`;
         document.documentElement.append(host);
-        if (clear) {
-          clearHosts.add(host);
-          watchClear();
-        }
+        clearHosts.set(host, { compact });
+        clearSized.observe(host);
+        watchClear();
       }, { css });
     },
 
-    // Place the `clear` floating hosts again (their content or the page changed).
+    // Place the floating hosts again (their content or the page changed).
     placeClear() {
-      for (const host of clearHosts) {
-        if (host.isConnected) placeClear(host);
-        else clearHosts.delete(host);
+      // Each placed anew against the page, our other overlays and the floating hosts placed
+      // before it in this pass (not where the others were: no host chases another). What
+      // must be read first, the hosts with a compact form after.
+      const hosts = [...clearHosts].sort(([, a], [, b]) => a.compact - b.compact);
+      for (const [host] of hosts) host.style.visibility = "hidden";
+      for (const [host, how] of hosts) {
+        if (host.isConnected) {
+          placeClear(host, how);
+        } else {
+          clearHosts.delete(host);
+          clearSized.unobserve(host);
+          if (reserved.has(host)) iprdesk.overlay.reserveRight(host, 0);
+        }
       }
       if (!clearHosts.size) unwatchClear();
     },
@@ -189,6 +247,7 @@ iprdesk.overlay ??= (() => {
         host.style.cssText = "position:absolute;left:0;top:0;z-index:2147483000;";
         document.documentElement.append(host);
         anchoredHosts.set(host, { anchor, place, placed });
+        clearSized.observe(host);  // a card that grows may meet a floating host
       }, { css });
       watchLayout();
       iprdesk.overlay.reposition();
@@ -258,6 +317,7 @@ iprdesk.overlay ??= (() => {
         if (!host.isConnected || !anchor.isConnected) {
           host.remove();
           anchoredHosts.delete(host);
+          clearSized.unobserve(host);
           continue;
         }
         const r = anchor.getBoundingClientRect();
@@ -275,13 +335,16 @@ iprdesk.overlay ??= (() => {
     },
 
     remove(id) {
-      document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`)?.remove();
+      const host = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
+      host?.remove();
+      if (host && clearHosts.has(host)) iprdesk.overlay.placeClear();  // the room it took
     },
 
     removeAll() {
       for (const host of document.querySelectorAll("iprdesk-overlay")) host.remove();
       anchoredHosts.clear();
       clearHosts.clear();
+      clearSized.disconnect();
       applyReserved();
       unwatchLayout();
       unwatchClear();

@@ -90,9 +90,6 @@ iprdesk.teach = (() => {
     let root = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${PANEL_ID}"]`)?.shadowRoot;
     if (!root) {
       root = iprdesk.overlay.floating(PANEL_ID, css);
-      // Bottom left: the page-recognised pill and the rows' chips are on the right.
-      root.host.style.right = "auto";
-      root.host.style.left = "16px";
       const box = el("div", { className: "panel", role: "dialog",
                               "aria-label": iprdesk.t("teachTitle") });
       root.append(box);
@@ -344,7 +341,6 @@ iprdesk.teach = (() => {
     stop();
     await iprdesk.reloadSharedData();
     const root = iprdesk.overlay.floating("teach-saved");
-    root.host.style.bottom = "60px";
     root.append(el("div", { className: "pill", role: "status" }, iprdesk.t("teachSaved")));
   }
 

@@ -169,7 +169,9 @@
     if (answered) {
       document.querySelector('iprdesk-overlay[data-iprdesk-id="image-badges-agent-down"]')?.remove();
     } else {
-      const root = iprdesk.overlay.floating("image-badges-agent-down");
+      // A notice of a sentence or two: a box that wraps, not a one-line pill.
+      const root = iprdesk.overlay.floating("image-badges-agent-down",
+                                            ".pill { border-radius: 8px; max-width: 360px; }");
       root.replaceChildren(root.querySelector("style"),
         Object.assign(document.createElement("div"), { className: "pill", textContent: downText }));
     }

@@ -1,0 +1,231 @@
+"""Our overlays fixed in the window, beyond the "page recognised" pill (test_overlay_geometry):
+the evidence toast after a capture, the upload guard's notices and its question about an
+image like a complained one, the image checks' agent-down notice, the teach panel and its
+"saved" note. Each covers none of the Panel's text or fields nor our other overlays, stays in
+the window, in English and in Chinese (with the CJK font sellers have), at a laptop's size
+and a narrow window's. By geometry, at the moment each shows: the toasts leave by themselves."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from bench.imagegen import EDITS, jpeg, product_photo
+
+from e2e.conftest import BADGE_PRODUCT, PRODUCT, keep_screenshot, row_card, words
+from e2e.test_overlay_geometry import GEOMETRY
+from e2e.test_teach import CLAIMS, REVIEW, teach_by_clicks
+from iprdesk import timeutil
+from iprdesk.images import similar
+from iprdesk.urls import watch as urlwatch
+from tests.helpers import open_case
+
+PRODUCT_ID = PRODUCT.split("/")[2]
+COMPLAINED = product_photo(37, (640, 640))
+OLD_URL = "https://img.joomcdn.net/" + "e" * 40 + "_1024_1024.jpeg"
+PASSPHRASE = "e2e floating overlays"
+
+
+def complained_case(b):
+    """An open case on the mock product whose old URL served COMPLAINED: uploading a copy of
+    it on the product page asks the seller first."""
+    case = open_case(b.home, "CMP-FLOAT", products=[PRODUCT_ID])
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the agent leaves it be
+    urlwatch.WatchList(b.home).add(case.id, [OLD_URL], similar.fingerprint_bytes(jpeg(COMPLAINED)),
+                                   now=later, variants=False)
+
+
+pytestmark = pytest.mark.browser(vault=PASSPHRASE, setup=complained_case)
+VIEWPORTS = [(1280, 860), (760, 700)]
+TEACH_WORDS = {"en": {}, "zh_CN": {"kind": "投诉", "ask_first": "投诉编号"}}
+
+# Once the floating host `id` holds what `selector` finds in its shadow root (with `fresh`,
+# not what it held already: a toast of an earlier capture), and the window
+# was drawn twice since (a host is placed before the frame that shows it is painted, and
+# rAF callbacks run before that): what GEOMETRY finds
+# of it, and where it meets a field of the page (input, textarea, select) or another of our
+# overlays. Kept in window.floatSeen[id], for a
+# toast may leave before the test reads the page.
+WATCH = """([id, selector, fresh]) => {
+  const seen = (window.floatSeen ??= {});
+  delete seen[id];
+  const geometry = GEOMETRY;
+  const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const host = () => document.querySelector(`iprdesk-overlay[data-iprdesk-id="${id}"]`);
+  const before = new Set(fresh && host()?.shadowRoot.querySelectorAll(selector) || []);
+  const look = async () => {
+    await frames();
+    const now = [...host()?.shadowRoot.querySelectorAll(selector) || []];
+    if (!now.some((el) => !before.has(el))) return look();
+    await frames();  // drawn since it came: placed
+    const h = host();
+    const problems = geometry().problems.filter((p) => p.startsWith(`${id} `));
+    const mine = h.getBoundingClientRect();
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
+                           a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const field of document.querySelectorAll("input, textarea, select")) {
+      const r = field.getBoundingClientRect();
+      if (r.width >= 1 && r.height >= 1 && meet(mine, r)) {
+        problems.push(`${id} covers a ${field.localName}`);
+      }
+    }
+    for (const other of document.querySelectorAll("iprdesk-overlay")) {
+      if (other === h) continue;
+      for (const el of [other, ...other.shadowRoot.querySelectorAll("*")]) {
+        const r = el.getBoundingClientRect();
+        if (r.width >= 1 && r.height >= 1 && getComputedStyle(el).visibility !== "hidden" &&
+            meet(mine, r)) {
+          problems.push(`${id} ${JSON.stringify(mine)} covers our ` +
+                        `${other.dataset.iprdeskId || other.className} ${JSON.stringify(r)}`);
+          break;
+        }
+      }
+    }
+    const text = [...h.shadowRoot.children].filter((e) => e.localName !== "style")
+      .map((e) => e.textContent).join(" ");
+    seen[id] = { problems: [...new Set(problems)], text,
+                 hidden: getComputedStyle(h).visibility === "hidden" };
+  };
+  look();
+}""".replace("GEOMETRY", GEOMETRY)
+
+
+def watch(page, host_id, selector, fresh=False):
+    """Look at the floating host `host_id` as soon as it shows `selector` (call before what
+    shows it; `fresh`: a new one)."""
+    page.evaluate(WATCH, [host_id, selector, fresh])
+
+
+def seen(page, host_id, shot):
+    """What was found of `host_id` once it showed; a shot of the window as the seller sees it
+    (the toast may be gone by then on a slow machine: the geometry was read as it showed)."""
+    page.wait_for_function("(id) => window.floatSeen?.[id]", arg=host_id)
+    found = page.evaluate("(id) => window.floatSeen[id]", host_id)
+    keep_screenshot(page, f"{shot}-{page.evaluate('navigator.language')}", full_page=False)
+    assert not found["hidden"], f"{host_id} hidden"
+    return found
+
+
+def sized(browser, path, width, height):
+    page = browser.context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(browser.panel.url(path))
+    return page
+
+
+# The capture the popup asks for (of the tab in front), as the seller's click there does.
+CAPTURE_FRONT_TAB = """async (url) => {
+  const [tab] = await chrome.tabs.query({ url });
+  const reply = await chrome.runtime.sendMessage({ type: "evidence.capture", tabId: tab.id });
+  if (!reply.ok) throw new Error(reply.error.message);
+}"""
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_evidence_toast_covers_nothing(browser, width, height):
+    """Captured from the popup, the toast covers none of the complaint list; captured from a
+    complaint's open card, it answers beside the card. In a window too narrow for the card to
+    dock (under 906 px) the card itself covers the list (annotation.js's layout, not this
+    toast's): there the toast covers none of the card, whose buttons stay usable."""
+    popup = browser.open_extension_page("popup/popup.html")
+    page = sized(browser, "/ipr/complaints", width, height)  # now the tab in front
+    page.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
+    watch(page, "evidence-toast", ".toast.ok", fresh=True)
+    page.bring_to_front()
+    popup.evaluate(CAPTURE_FRONT_TAB, page.url)
+    found = seen(page, "evidence-toast", f"float-evidence-{width}")
+    assert "SHA-256" in found["text"]
+    assert found["problems"] == []
+    popup.close()
+
+    card = row_card(page, "complaint:CMP-2026-11-0042")
+    watch(page, "evidence-toast", ".toast.ok", fresh=True)
+    card.locator("button.capture").click()
+    found = seen(page, "evidence-toast", f"float-evidence-card-{width}")
+    docks = width >= 906
+    assert [p for p in found["problems"] if docks or " covers our " in p] == []
+    page.close()
+
+
+def product_page(browser, width, height):
+    page = sized(browser, PRODUCT, width, height)
+    page.wait_for_selector('html[data-iprdesk-page="product-edit"]')
+    return page
+
+
+def uploaded(page, tmp_path: Path, name: str, data: bytes, notice: str, shot: str):
+    """`name` chosen in the product page's file input: what was found of the upload guard's
+    new `notice` (a selector) once it showed, which names the file and covers nothing."""
+    watch(page, "upload-guard", notice, fresh=True)
+    path = tmp_path / name
+    path.write_bytes(data)
+    page.set_input_files("#image-upload", str(path))
+    found = seen(page, "upload-guard", shot)
+    assert name in found["text"]
+    assert found["problems"] == []
+    return found
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_upload_guard_notices_cover_nothing(browser, width, height, tmp_path, request):
+    """A photo cleaned on its way up: the notice covers none of the product page; a copy of
+    the complained picture: the question, which stays until answered, neither."""
+    lang = request.node.callspec.params["browser"]
+    page = product_page(browser, width, height)
+    uploaded(page, tmp_path, "fresh.jpg", jpeg(product_photo(5, (400, 400))),
+             ".toast[data-kind='clean'], .toast[data-kind='cleaned']", f"float-upload-{width}")
+    found = uploaded(page, tmp_path, "mirror.jpg", jpeg(EDITS["mirror"](COMPLAINED)),
+                     ".toast[data-kind='similar']", f"float-upload-similar-{width}")
+    assert words(lang, "uploadSimilarTitle") in found["text"]
+    # Its buttons in the window, where the seller can press them.
+    dialog = page.locator(".toast[data-kind='similar']")
+    for button in dialog.locator("button").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    dialog.locator("button.cancel").click()
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_agent_down_notices_cover_nothing(browser, tmp_path):
+    """iprdesk unavailable: the image checks' notice on a product page with images, and the
+    upload guard's notice that the photo was not uploaded, in both window sizes."""
+    with browser.agent_stopped():
+        for width, height in VIEWPORTS:
+            page = sized(browser, BADGE_PRODUCT, width, height)
+            watch(page, "image-badges-agent-down", ".pill")
+            found = seen(page, "image-badges-agent-down", f"float-badges-down-{width}")
+            assert found["problems"] == []
+            page.close()
+
+            page = product_page(browser, width, height)
+            uploaded(page, tmp_path, "down.jpg", jpeg(product_photo(6, (300, 300))),
+                     ".toast[data-kind='blocked']", f"float-upload-down-{width}")
+            page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_teach_panel_and_its_saved_note_cover_nothing(browser, request):
+    """On a list iprdesk cannot read: the prompt, the panel at each step of teaching, and
+    once saved the note, each clear of the list the seller clicks. Last of the module: the
+    page is taught from then on."""
+    lang = request.node.callspec.params["browser"]
+    for width, height in VIEWPORTS:
+        page = sized(browser, CLAIMS, width, height)
+        watch(page, "teach", ".panel")
+        assert seen(page, "teach", f"float-teach-prompt-{width}")["problems"] == []
+        if (width, height) != VIEWPORTS[-1]:
+            page.close()
+            continue
+        box = teach_by_clicks(page, lang, **TEACH_WORDS[lang])
+        watch(page, "teach", ".panel")
+        assert seen(page, "teach", f"float-teach-review-{width}")["problems"] == []
+        assert REVIEW[lang] in box.inner_text()
+        watch(page, "teach-saved", ".pill")
+        box.get_by_role("button", name=words(lang, "teachSave")).click()
+        found = seen(page, "teach-saved", f"float-teach-saved-{width}")
+        assert found["text"] == words(lang, "teachSaved")
+        assert found["problems"] == []
+        page.close()
