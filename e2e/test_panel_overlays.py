@@ -5,6 +5,7 @@ Each page module runs against two markups of its page: the foundation's tables i
 a second variant (div grid / ARIA grid / other banner markup) with Chinese labels."""
 
 import json
+import re
 import time
 from datetime import datetime
 
@@ -82,7 +83,10 @@ def test_complaint_rows_explained_with_countdown_table_markup(browser):
     card = open_card(host)
     text = card.inner_text()
     assert "Replace every complained image" in text
-    assert "Respond within 17 h" in text
+    # One sentence, local time with its zone in the only brackets (no "(… (UTC))").
+    line = card.locator(".deadline").inner_text()
+    assert re.fullmatch(r"Respond within 17 h \d+ min, by \d{4}-\d\d-\d\d \d\d:\d\d "
+                        r"\(UTC[-+\d:]*\)", line), line
     assert "within 48 hours; after that it may escalate" in text  # why, from deadlines.json
     assert "Greer, Burns & Crain, Ltd. files many US \"Schedule A\" cases" in text
     for button in ("Capture evidence", "Check images"):
@@ -98,6 +102,9 @@ def test_complaint_rows_explained_with_countdown_table_markup(browser):
         .startswith("Arial")
     page.keyboard.press("Escape")
     no_layout_shift(page)
+    overdue = open_card(old_host).locator(".deadline").inner_text()
+    assert re.fullmatch(r"Response overdue by .+: it was due \d{4}-\d\d-\d\d \d\d:\d\d "
+                        r"\(UTC[-+\d:]*\)", overdue), overdue
     page.close()
 
 

@@ -1,6 +1,7 @@
 """The overlays and the popup in a Chinese browser (its own module: one Playwright at a time)."""
 
 import json
+import re
 
 import pytest
 
@@ -20,6 +21,10 @@ def test_complaint_overlay_speaks_chinese(browser):
     words = card.inner_text()
     assert "从所列每个商品的标题、描述和标签中删除该品牌名称" in words
     assert "请在" in words and "经常在美国提起“Schedule A”批量诉讼" in words
+    # One sentence in Chinese punctuation, the zone in the only brackets.
+    line = card.locator(".deadline").inner_text()
+    assert re.fullmatch(r"(请在 .+ 内回复，截止时间|回复已逾期 .+，原截止时间)："
+                        r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d（UTC[-+\d:]*）", line), line
     card.get_by_role("button", name="建立案件").click()
     # The store ID shown on the page ("店铺ID：...") fills the form.
     assert card.locator("input[name=store_id]").input_value() == "5f1a2b3c4d5e6f7a"

@@ -35,13 +35,16 @@
     return { state: d.state, left: D.left(d, arrived), due: Date.parse(d.due), rule, caseOf };
   }
 
-  function deadlineText(dl) {
+  // The response deadline in words; `due`: with the due time in local time, as one sentence
+  // ("Respond within 17 h, by 2026-12-07 23:35 (UTC)": the time's zone is in brackets).
+  function deadlineText(dl, { due = false } = {}) {
     const h = ctx.hints;
     if (dl.state === "done") return h["deadline.response.done"];
     if (dl.state === "unknown") return h["deadline.noDate"];
     if (dl.state === "agentDown") return h["deadline.agentDown"];
-    const key = dl.left <= 0 ? "deadline.response.overdue" : "deadline.response.left";
-    return iprdesk.format(h[key], { time: iprdesk.duration(dl.left, ctx.messages) });
+    const key = `deadline.response.${dl.left <= 0 ? "overdue" : "left"}${due ? "Due" : ""}`;
+    return iprdesk.format(h[key], { time: iprdesk.duration(dl.left, ctx.messages),
+                                    due: due ? iprdesk.localTime(dl.due, ctx.messages) : "" });
   }
 
   // Short, so it fits in a cell's blank space: "© 17 h", "™ −2 小时".
@@ -73,9 +76,7 @@
       el("h3", {}, type ? h[`type.${type}.label`] : row.values.type || "?"),
       el("p", {}, type ? h[`type.${type}.explain`] : h["type.unknown.explain"]),
       type ? list(h[`type.${type}.fix`], "ol") : null,
-      el("p", { className: "deadline", dataset: { state: dl.state } }, dl.due
-        ? iprdesk.format(h["deadline.withDue"], { deadline: deadlineText(dl), due: iprdesk.localTime(dl.due, ctx.messages) })
-        : deadlineText(dl)),
+      el("p", { className: "deadline", dataset: { state: dl.state } }, deadlineText(dl, { due: true })),
       el("p", { className: "why" }, dl.rule.why[ctx.lang]),
       firm ? el("p", { className: "firm" }, iprdesk.format(ctx.messages["case.schedule_a"], { firm })) : null,
       actions(card, row, type, dl),
