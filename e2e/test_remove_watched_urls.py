@@ -9,15 +9,18 @@ the page's language."""
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from bench.imagegen import product_photo
 from playwright.sync_api import expect
 
 from e2e.conftest import cdn_image, keep_screenshot, words
+from iprdesk import timeutil
 from iprdesk.casework.case_images import CaseImages
 from iprdesk.casework.cases import CaseStore
-from tests.helpers import iprdesk
+from iprdesk.urls import watch as urlwatch
+from tests.helpers import iprdesk, open_case
 
 pytestmark = pytest.mark.browser(timezone="Asia/Shanghai", agent_cdn=True)
 
@@ -125,6 +128,64 @@ def test_a_seller_removes_watched_urls_on_the_case_page_and_the_options_page(bro
     assert watched(browser.home, case_id) == {}
     assert CaseStore(browser.home).get(case_id).old_urls == []
     options.close()
+
+
+# The agent stops answering right after a removal: the first `failing` request after it
+# (the list drawn again) gets the error the extension's messaging gives then; later ones go
+# through as before.
+FAIL_AFTER_REMOVAL = """(failing) => {
+  const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+  let removed = false;
+  chrome.runtime.sendMessage = async (message) => {
+    if (removed && message.type === failing) {
+      removed = false;
+      const error = { code: "agent_unreachable", message: "no answer from the agent" };
+      return { ok: false, error };
+    }
+    const reply = await send(message);
+    if (message.type === "urls.remove" && reply.ok) removed = true;
+    return reply;
+  };
+}"""
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+@pytest.mark.parametrize("where", ["options", "case"])
+def test_a_removal_whose_list_is_not_redrawn_says_it_was_removed(browser, request, where):
+    """Removed by the agent, then the list could not be read again: the row says the URL was
+    removed and the list not refreshed (not "not removed"), and offers to refresh the list,
+    which then draws it without that URL."""
+    lang = request.node.callspec.params["browser"]
+    complaint = f"CMP-REDRAW-{where}-{lang}"
+    case = open_case(browser.home, complaint)
+    mark = {"options": "a", "case": "b"}[where] + {"en": "e", "zh_CN": "c"}[lang]
+    urls = [f"https://img.joomcdn.net/{f'{n}{mark}'.ljust(40, '0')}_1024_1024.jpeg" for n in (1, 2)]
+    later = timeutil.utc_now() + timedelta(days=1)  # not due: the agent leaves them be
+    urlwatch.WatchList(browser.home).add(case.id, urls, now=later, variants=False)
+    if where == "options":
+        page, section, failing = browser.open_options(), "watched-urls", "urls.watched"
+    else:
+        page = browser.open_extension_page(f"case/case.html?case={complaint}")
+        section, failing = "old-urls", "casepage.case"
+    page.set_viewport_size({"width": 1000, "height": 800})
+    expect(row(page, section, urls[1])).to_be_visible()
+    expect(page.locator("body[data-drawing]")).to_have_count(0)
+    page.evaluate(FAIL_AFTER_REMOVAL, failing)
+
+    gone = row(page, section, urls[0])
+    gone.locator("button.remove-url").click()
+    said = gone.locator(".message.error")
+    expect(said).to_have_text(words(lang, "urlRemovedNotRefreshed", "no answer from the agent"))
+    assert urls[0] not in watched(browser.home, case.id)  # removed indeed
+    expect(gone.locator("button.remove-url")).to_be_hidden()  # removing it again would fail
+    refresh = gone.locator("button.refresh-urls")
+    expect(refresh).to_have_text(words(lang, "urlListRefresh"))
+    keep_screenshot(page, f"remove-urls-{lang}-{where}-not-redrawn", f"#{section}")
+
+    refresh.click()
+    expect(row(page, section, urls[0])).to_have_count(0)
+    expect(row(page, section, urls[1])).to_be_visible()
+    page.close()
 
 
 def _jpeg() -> bytes:

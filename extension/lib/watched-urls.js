@@ -43,24 +43,40 @@ export function watchedRow(w, { verdicts, messages }, { sizes = 0, remove = null
 // The button, and below the row what went wrong (the agent's message, in the user's language).
 // A URL that served the complained picture asks first, in the row, whether new uploads are
 // still compared with that picture (kept unless the seller unticks it): removing the URL
-// alone would forget it.
+// alone would forget it. Removed, but the list not drawn again (the agent stopped answering
+// in between): the row says it was removed, and offers to refresh the list rather than to
+// remove it again.
 function removeAction(w, { signal, onRemoved }) {
   const message = el("div", { className: "message", role: "status" });
   const button = el("button", { type: "button", className: "remove-url",
                                 "aria-label": t("urlRemoveNamed", w.url), title: t("urlRemoveWhat"),
                                 textContent: t("urlRemove") });
+  const notRedrawn = (e) => t("urlRemovedNotRefreshed", e.message);
+  const refresh = actionButton(
+    el("button", { type: "button", className: "refresh-urls", hidden: true,
+                   textContent: t("urlListRefresh") }),
+    message, onRemoved, { signal, working: t("urlListRefreshing"), failed: notRedrawn });
   const remove = (keepPicture) => async () => {
     await ask("urls.remove", { case: w.case, url: w.url, keepPicture });
-    await onRemoved();
+    try {
+      await onRemoved();
+    } catch (e) {
+      e.removed = true;
+      for (const control of [button, question]) if (control) control.hidden = true;
+      refresh.hidden = false;
+      throw e;
+    }
   };
-  const said = { signal, working: t("urlRemoving"), failed: (e) => t("urlRemoveFailed", e.message) };
-  if (!w.reference) return [actionButton(button, message, remove(true), said), message];
+  const said = { signal, working: t("urlRemoving"),
+                 failed: (e) => (e.removed ? notRedrawn(e) : t("urlRemoveFailed", e.message)) };
+  let question = null;
+  if (!w.reference) return [actionButton(button, message, remove(true), said), refresh, message];
   const keep = el("input", { type: "checkbox", className: "keep-picture", checked: true });
   const confirm = el("button", { type: "button", className: "remove-confirm",
                                  textContent: t("urlRemoveConfirm") });
   const cancel = el("button", { type: "button", className: "remove-cancel",
                                 textContent: t("urlRemoveCancel") });
-  const question = el("div", { className: "remove-ask", hidden: true, role: "group" },
+  question = el("div", { className: "remove-ask", hidden: true, role: "group" },
     el("p", { textContent: t("urlRemoveAsk") }),
     el("label", {}, keep, " ", t("urlRemoveKeepPicture")),
     el("div", { className: "row" }, confirm, " ", cancel));
@@ -72,5 +88,5 @@ function removeAction(w, { signal, onRemoved }) {
   button.addEventListener("click", () => asking(true), { signal });
   cancel.addEventListener("click", () => asking(false), { signal });
   actionButton(confirm, message, () => remove(keep.checked)(), said);
-  return [button, question, message];
+  return [button, question, refresh, message];
 }

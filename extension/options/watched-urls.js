@@ -9,6 +9,7 @@ import { language } from "../lib/words.js";
 const list = document.getElementById("watched-urls-list");
 const message = document.getElementById("watched-urls-message");
 let drawing = null;  // the last drawing's AbortController: a new one ends its listeners
+let asked = 0;       // drawings asked for: only the latest draws
 
 function caseBlock(caseId, watched, named, words, remove) {
   const urls = new Set(watched.map((w) => w.url));
@@ -22,10 +23,10 @@ function caseBlock(caseId, watched, named, words, remove) {
     el("ul", { className: "watched-urls" }, rows));
 }
 
+// Drawn once at first; again once a URL was removed, when a failure is thrown to the row that
+// asked (the rows drawn before stay, their listeners too, so its "refresh" can ask again).
 async function draw() {
-  drawing?.abort();
-  drawing = new AbortController();
-  const { signal } = drawing;
+  const mine = ++asked;
   let urls;
   let shared;
   let cases;
@@ -34,13 +35,17 @@ async function draw() {
     [{ urls }, shared, { cases }] = await Promise.all([
       ask("urls.watched"), ask("shared.get"), ask("cases.list").catch(() => ({ cases: [] }))]);
   } catch (e) {
-    if (signal.aborted) return;
+    if (mine !== asked) return;
+    if ("loaded" in list.dataset) throw e;
     list.replaceChildren();
     message.className = "message error";
     message.textContent = t("watchedUrlsUnavailable", e.message);
     return;
   }
-  if (signal.aborted) return;
+  if (mine !== asked) return;
+  drawing?.abort();
+  drawing = new AbortController();
+  const { signal } = drawing;
   message.className = "message";
   message.textContent = "";
   const named = new Map(cases.map((c) => [c.id, c.complaint_id]));
