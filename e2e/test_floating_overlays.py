@@ -139,10 +139,13 @@ def test_the_evidence_toast_covers_nothing(browser, width, height):
     popup.close()
 
     card = row_card(page, "complaint:CMP-2026-11-0042")
+    docks = width >= 906
+    if docks:  # the page-recognised pill made way for the card as it opened
+        watch(page, "recognised", ".pill")
+        assert seen(page, "recognised", f"float-recognised-card-{width}")["problems"] == []
     watch(page, "evidence-toast", ".toast.ok", fresh=True)
     card.locator("button.capture").click()
     found = seen(page, "evidence-toast", f"float-evidence-card-{width}")
-    docks = width >= 906
     assert [p for p in found["problems"] if docks or " covers our " in p] == []
     page.close()
 

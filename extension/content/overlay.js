@@ -66,6 +66,7 @@ iprdesk.overlay ??= (() => {
   // changes its size. host -> { compact }.
   const clearHosts = new Map();
   let clearWatch = null;  // the watch that places them again (watchPage)
+  let placing = false;    // within placeClear (whose own reserveRight must not start another)
   // A floating host's size changed (a toast came or went), or an anchored one's (a card
   // opened): placed before the window is painted again.
   const clearSized = new ResizeObserver(() => iprdesk.overlay.placeClear());
@@ -217,15 +218,20 @@ iprdesk.overlay ??= (() => {
       // before it in this pass (not where the others were: no host chases another). What
       // must be read first, the hosts with a compact form after.
       const hosts = [...clearHosts].sort(([, a], [, b]) => a.compact - b.compact);
-      for (const [host] of hosts) host.style.visibility = "hidden";
-      for (const [host, how] of hosts) {
-        if (host.isConnected) {
-          placeClear(host, how);
-        } else {
-          clearHosts.delete(host);
-          clearSized.unobserve(host);
-          if (reserved.has(host)) iprdesk.overlay.reserveRight(host, 0);
+      placing = true;
+      try {
+        for (const [host] of hosts) host.style.visibility = "hidden";
+        for (const [host, how] of hosts) {
+          if (host.isConnected) {
+            placeClear(host, how);
+          } else {
+            clearHosts.delete(host);
+            clearSized.unobserve(host);
+            if (reserved.has(host)) iprdesk.overlay.reserveRight(host, 0);
+          }
         }
+      } finally {
+        placing = false;
       }
       if (!clearHosts.size) unwatchClear();
     },
@@ -300,10 +306,13 @@ iprdesk.overlay ??= (() => {
     },
 
     // Take `px` of room at the window's right for `host` (0: give it back); see `reserved`.
+    // An open card (annotation.js) lays itself out through here, each time it opens, grows or
+    // moves (its host's own size stays its chip's): the floating hosts look again at once.
     reserveRight(host, px) {
       if (px) reserved.set(host, px);
       else reserved.delete(host);
       applyReserved();
+      if (!placing && clearHosts.size) iprdesk.overlay.placeClear();
     },
 
     // At the anchor's top-right corner, inside it.
