@@ -67,6 +67,7 @@ iprdesk.overlay ??= (() => {
   const clearHosts = new Map();
   let clearWatch = null;  // the watch that places them again (watchPage)
   let placing = false;    // within placeClear (whose own reserveRight must not start another)
+  let placeQueued = false;  // a placeClear is due in a microtask (reserveRight)
   // A floating host's size changed (a toast came or went), or an anchored one's (a card
   // opened): placed before the window is painted again.
   const clearSized = new ResizeObserver(() => iprdesk.overlay.placeClear());
@@ -307,12 +308,18 @@ iprdesk.overlay ??= (() => {
 
     // Take `px` of room at the window's right for `host` (0: give it back); see `reserved`.
     // An open card (annotation.js) lays itself out through here, each time it opens, grows or
-    // moves (its host's own size stays its chip's): the floating hosts look again at once.
+    // moves (its host's own size stays its chip's): the floating hosts look again once it is
+    // laid out, before the window is painted (a microtask).
     reserveRight(host, px) {
       if (px) reserved.set(host, px);
       else reserved.delete(host);
       applyReserved();
-      if (!placing && clearHosts.size) iprdesk.overlay.placeClear();
+      if (placing || placeQueued || !clearHosts.size) return;
+      placeQueued = true;
+      queueMicrotask(() => {
+        placeQueued = false;
+        iprdesk.overlay.placeClear();
+      });
     },
 
     // At the anchor's top-right corner, inside it.
