@@ -147,6 +147,30 @@ def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeyp
             (similar.FINGERPRINT_VERSION,)]
 
 
+def test_fingerprints_of_version_3_in_the_cache_are_made_anew_with_their_maps(shop, home,
+                                                                           decodes):
+    """Version 4 added the middles' hashes (`core`): a version-3 fingerprint (all else alike)
+    in the cache is not read as one of version 4 (it would compare without the middles), it
+    is computed anew and replaced."""
+    assert similar.FINGERPRINT_VERSION == 4
+    older = []
+    for path in sorted(shop.iterdir()):
+        stored = similar.fingerprint_file(path).to_json()
+        assert stored.pop("core") and stored.pop("grey") is False
+        older.append((stored["sha256"], json.dumps({**stored, "version": 3})))
+    cache = FingerprintCache(cache_file(home))
+    cache.put_many(3, older)
+    cache.close()
+    decodes.clear()
+    assert audit(shop, "--workers", "1")["from_cache"] == 1  # the complained picture's copy
+    assert len(decodes) == 12
+    with sqlite3.connect(cache_file(home)) as db:
+        rows = db.execute("SELECT version, fingerprint FROM fingerprints").fetchall()
+    assert len(rows) == 12 and {v for v, _ in rows} == {4}
+    assert all(len(similar.Fingerprint.from_json(json.loads(f)).core) == similar._CORE_PARTS
+               for _, f in rows)
+
+
 def test_an_unwritable_cache_does_not_stop_the_audit(shop, home):
     (home / "cache").write_text("a file where the cache folder goes")
     r = CliRunner().invoke(main, ["audit", str(shop), "--against",
@@ -167,6 +191,9 @@ KNOWN_FINGERPRINTS = {
     # the reference without a banner's share along each side (`sided`), the picture without
     # its banners (`banners`); without those two and at version 2, it hashes to 2's digest
     3: "ddf690bdc5588c102c3415f6ae241a8b75ba270d532ce6f2d697584a204b1725",
+    # the middles of the whole and of the parts cut (`core`), whether it has no colour
+    # (`grey`); without those two and at version 3, it hashes to 3's digest
+    4: "7e670acc1ae9c2cc845300391cda44ddc292f067d283a845f86f1739d110ac31",
 }
 
 

@@ -51,7 +51,7 @@ import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +135,7 @@ THRESHOLDS = {
                        "together": {"phash+dhash": 32, "edge": 14}},
     "part": {"edge": 8, "together": {"phash+dhash": 24, "edge": 14}},
     "banner": {"edge": 6, "phash+dhash": 12, "together": {"phash+dhash": 24, "edge": 14}},
+    "core-differs": {"phash+dhash": 20, "edge": 16},
 }
 
 
@@ -217,6 +218,12 @@ _SIDED_SIDE = 48
 _BORDER_TOLERANCE = 6
 # Trimming that keeps more than this share of the area found no padding worth a hash.
 _TRIM_KEEPS_AT_MOST = 0.90
+# The share cut from each side for the `core` hashes: the middle 40 %, where a product shot
+# puts the product, clear of a caption or a banner of up to 30 %.
+_CORE = 0.30
+# A picture whose channels differ by at most this much (of 255) in most of its pixels has no
+# colour (a grey picture saved as JPEG keeps a little chroma noise; a caption may be red).
+_GREY = 4
 
 
 @dataclass(frozen=True)
@@ -262,7 +269,7 @@ class PartHashes:
 # (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
 # fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
 # an older one still compares, by the parts it has.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -298,13 +305,20 @@ class Fingerprint:
     sided: tuple[PartHashes, ...] = ()
     # The picture without each banner it shows. Both empty before version 3.
     banners: tuple[BannerCut, ...] = ()
+    # The middles (`_core_box`) of the whole picture and of its middle 90 %, each plain then
+    # mirrored, then of each part of `_REGIONS`: where a product shot puts the product
+    # (`_cores_differ`). Empty before version 4.
+    core: tuple[PartHashes, ...] = ()
+    # Whether the picture has no colour (`_GREY`): a grey copy of a colour picture has lost
+    # its colour edges, so its middle is not held to the reference's by them.
+    grey: bool = False
     version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
         # Field by field, not `asdict`: that deep-copies every part only for them to be
         # dropped here (~1 ms a fingerprint, in the URL checker's event loop).
         d = {f.name: getattr(self, f.name) for f in fields(self)
-             if f.name not in ("regions", "trimmed", "banded", "sided", "banners")}
+             if f.name not in ("regions", "trimmed", "banded", "sided", "banners", "core")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -322,6 +336,8 @@ class Fingerprint:
             d["sided"] = [part.to_json() for part in self.sided]
         if self.banners:
             d["banners"] = [banner.to_json() for banner in self.banners]
+        if self.core:
+            d["core"] = [part.to_json() for part in self.core]
         return d
 
     @classmethod
@@ -334,6 +350,9 @@ class Fingerprint:
             if sided and len(sided) != _SIDED_PARTS:
                 raise ValueError(f"{len(sided)} sided parts, not {_SIDED_PARTS}")
             banners = tuple(BannerCut.from_json(b) for b in d.get("banners") or ())
+            core = tuple(PartHashes.from_json(r) for r in d.get("core") or ())
+            if core and len(core) != _CORE_PARTS:
+                raise ValueError(f"{len(core)} middles, not {_CORE_PARTS}")
             trimmed = d.get("trimmed")
             if trimmed is not None:
                 plain, mirrored = trimmed
@@ -341,6 +360,7 @@ class Fingerprint:
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
                        trimmed=trimmed, banded=banded, sided=sided, banners=banners,
+                       core=core, grey=bool(d.get("grey", False)),
                        version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
@@ -572,6 +592,16 @@ def _trim_box(colour: Image.Image) -> tuple[int, int, int, int] | None:
     return box
 
 
+def _cores(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
+    """The `core` hashes, taken as the parts' (at the drafted size: a middle is small)."""
+    w, h = gray.size
+    boxes = [*((box, mirrored) for box in (_WHOLE, _CENTER_BOX) for mirrored in (False, True)),
+             *((_share_box(cut), False) for cut in _REGIONS)]
+    return _parts(gray, None, [((x0 * w, y0 * h, x1 * w, y1 * h), mirrored) for
+                               (x0, y0, x1, y1), mirrored in map(
+                                   lambda b: (_core_box(b[0]), b[1]), boxes)], edges)
+
+
 # EXIF orientation -> the transpose that shows the picture upright (as ImageOps does).
 _ORIENTATION_TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
@@ -614,7 +644,10 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
                        regions=_regions(gray, edges), trimmed=trimmed,
                        banded=_banded(gray, edges), sided=_sided(sided_gray, sided_edges),
                        banners=_banners(np.asarray(colour96, dtype=np.int16), sided_gray,
-                                        sided_edges))
+                                        sided_edges),
+                       core=_cores(gray, edges),
+                       grey=bool(np.median(np.ptp(np.asarray(colour96, dtype=np.int16), axis=2))
+                                 <= _GREY))
 
 
 def fingerprint_bytes(data: bytes, name: str = "image",
@@ -897,23 +930,49 @@ def _whole(f: Fingerprint, mirrored: bool) -> PartHashes | None:
                                                getattr(f, "dhash" + suffix), edge)
 
 
+_Box = tuple[float, float, float, float]
+# Boxes as shares of the width and height (left, top, right, bottom): the whole picture and
+# its middle 90 %.
+_WHOLE: _Box = (0.0, 0.0, 1.0, 1.0)
+_CENTER_BOX: _Box = (_CENTER_MARGIN, _CENTER_MARGIN, 1 - _CENTER_MARGIN, 1 - _CENTER_MARGIN)
+
+
+def _core_box(box: _Box) -> _Box:
+    """The middle of `box`, without `_CORE` of it along each side."""
+    x0, y0, x1, y1 = box
+    dx, dy = (x1 - x0) * _CORE, (y1 - y0) * _CORE
+    return x0 + dx, y0 + dy, x1 - dx, y1 - dy
+
+
+def _share_box(cut: tuple[float, float, float, float]) -> _Box:
+    """The box left by cutting (left, top, right, bottom) shares off a picture."""
+    left, top, right, bottom = cut
+    return left, top, 1 - right, 1 - bottom
+
+
+_CORE_PARTS = 4 + len(_REGIONS)
+
+
 def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
     """`new` (as is and mirrored, whole and without its padding) against the parts of `old` a
     copy may have been cut to, and against `old` whole and without its padding."""
     olds = [*old.regions, *(old.trimmed[:1] if old.trimmed else ())]
+    # The reference's middles a part's match is held to (any of them: the match may have
+    # been found by a part cut a little differently from the copy).
+    old_cores = [*old.core[:4:2], *old.core[4:]]
     for mirrored in (False, True):
         whole, trimmed = _whole(new, mirrored), new.trimmed and new.trimmed[mirrored]
         # (reference part, new picture, the THRESHOLDS rule it is held to: None for the
-        # whole picture's)
-        pairs = [(part, whole, "part") for part in olds if whole]
+        # whole picture's, whether the middles are compared)
+        pairs = [(part, whole, "part", True) for part in olds if whole]
         if trimmed:  # padded: its content against the reference whole (one more pair, the
             # usual rules) and cut
-            pairs += [(part, trimmed, "part" if i > 0 else None)
+            pairs += [(part, trimmed, "part" if i > 0 else None, False)
                       for i, part in enumerate([_whole(old, False), *olds]) if part]
         if new.banded and old.banded:  # without a caption band, at the top or the bottom
             for side in (0, 1):
                 picture = new.banded[2 * mirrored + side]
-                pairs += [(part, picture, "part")
+                pairs += [(part, picture, "part", False)
                           for part in (old.banded[side], *old.banded[4 + side::2])]
         if old.sided:  # without its banner, against the reference without the same share
             for banner in new.banners:
@@ -921,18 +980,34 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
                 side = banner.side ^ 1 if mirrored and banner.side >= 2 else banner.side
                 start = (side * len(_BANNER_CUTS) + banner.cut) * len(_SIDED_REGIONS)
                 picture = banner.mirrored if mirrored else banner.plain
-                pairs += [(part, picture, "banner")
+                pairs += [(part, picture, "banner", False)
                           for part in old.sided[start:start + len(_SIDED_REGIONS)]]
-        for part, picture, rule in pairs:
+        for part, picture, rule, middles in pairs:
             phash = _hamming(part.phash, picture.phash)
             dhash = _hamming(part.dhash, picture.dhash)
             edge = _hamming(part.edge, picture.edge)
             if rule:
-                verdict = ("near-duplicate" if _part_is_near(phash, dhash, edge, rule)
-                           else "different")
+                near = _part_is_near(phash, dhash, edge, rule)
             else:
-                verdict = _verdict(phash, dhash, edge, True)  # never "same": it was padded
-            yield Comparison(verdict, phash, dhash, mirrored, edge)
+                near = _verdict(phash, dhash, edge, True) != "different"  # never "same": padded
+            # Alike, but not in the middle: two products on one backdrop (see `compare`).
+            if near and middles and old.grey == new.grey and _cores_differ(
+                    old_cores, new.core[mirrored:mirrored + 1]):
+                near = False
+            yield Comparison("near-duplicate" if near else "different", phash, dhash,
+                             mirrored, edge)
+
+
+def _cores_differ(olds: list[PartHashes], news: list[PartHashes]) -> bool:
+    """Whether the middles of the two pictures are far apart by every hash, however aligned
+    (any of `olds` against any of `news`); False when a fingerprint has none (version 3)."""
+    if not (olds and news):
+        return False
+    pairs = [(a, b) for a in olds for b in news]
+    far = THRESHOLDS["core-differs"]
+    return (min(_hamming(a.phash, b.phash) + _hamming(a.dhash, b.dhash) for a, b in pairs)
+            >= far["phash+dhash"] and min(_hamming(a.edge, b.edge) for a, b in pairs)
+            >= far["edge"])
 
 
 def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
@@ -941,6 +1016,13 @@ def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
     if old.sha256 and old.sha256 == new.sha256:
         return Comparison("same", 0, 0, False, 0 if old.edge is not None else None)
     best = min(_orientation(old, new, False), _orientation(old, new, True), key=Comparison.rank)
+    if best.verdict == "near-duplicate" and not (
+            best.edge is not None and best.edge <= THRESHOLDS["near-duplicate"]["edge"]
+    ) and old.grey == new.grey and _cores_differ(old.core[:4:2], new.core[best.mirrored:4:2]):
+        # Alike by brightness, not by their edges, and unlike in the middle: two products
+        # on one backdrop (the whole pictures' hashes are mostly the backdrop's). The parts
+        # may still find a copy.
+        best = replace(best, verdict="different")
     if best.verdict != "different":
         return best
     part = min(_by_parts(old, new), key=Comparison.rank, default=None)
