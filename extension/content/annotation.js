@@ -217,7 +217,7 @@ iprdesk.annotation = (() => {
     chip.title = title || "";
     chip.setAttribute("aria-label", title || chipText);
     host.dataset.state = state;
-    iprdesk.overlay.reposition();  // its size has just changed
+    iprdesk.overlay.repositionSoon();  // its size has just changed (once for all rows)
     return { root, host, chip, card: root.querySelector(".card") };
   }
 

@@ -11,6 +11,10 @@ iprdesk.overlay ??= (() => {
   // host is there, and given its width back after. host -> px.
   const reserved = new Map();
   let marginBefore = null;  // the page's own inline margin-right, while ours is set
+  // A reposition is due in a microtask: a list's rows each attach their chip in one pass of
+  // its module, and placing every chip at each attach cost ~2 forced layouts per chip per
+  // row (2,500 on 50 rows); placed once after the pass, before the page is painted or read.
+  let repositionQueued = false;
 
   function applyReserved() {
     for (const host of reserved.keys()) if (!host.isConnected) reserved.delete(host);
@@ -75,35 +79,65 @@ iprdesk.overlay ??= (() => {
   const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
   const FIELDS = ["input", "textarea", "select"];  // the page's fields count as its text
 
-  // Whether the window's rectangle `r` (grown by CLEAR_STEP, so a text line meeting `r` by
-  // more than a pixel holds one of the points) has another of our overlays or, with `text`,
-  // the page's text or fields.
+  // What a placing pass tests its spots against, gathered once (on a list of hundreds of
+  // rows, a grid of hit tests over each spot cost seconds): the lines of the page's text and
+  // its fields meeting the window, each with its element, and the boxes of our anchored
+  // overlays. Dropped when the pass ends or the page's width changes (reserveRight).
+  let scene = null;
+
+  // The boxes of what `host` draws (its shadow root's elements: an open card overflows it).
+  function boxesOf(host) {
+    return [host, ...host.shadowRoot.querySelectorAll("*")].map((e) => e.getBoundingClientRect())
+      .filter((b) => b.width && b.height);
+  }
+
+  function sceneNow() {
+    if (scene) return scene;
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const inWindow = (b) => b.width && b.height && b.right > 0 && b.bottom > 0 && b.left < vw && b.top < vh;
+    const texts = [];
+    const range = document.createRange();
+    const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.data.trim() || !node.parentElement) continue;
+      range.selectNodeContents(node);
+      for (const b of range.getClientRects()) if (inWindow(b)) texts.push([b, node.parentElement]);
+    }
+    for (const field of document.querySelectorAll(FIELDS.join())) {
+      const b = field.getBoundingClientRect();
+      if (inWindow(b)) texts.push([b, field]);  // what the seller types in
+    }
+    const ours = [];
+    for (const host of document.querySelectorAll("iprdesk-overlay")) {
+      if (!clearHosts.has(host) && host.shadowRoot) ours.push([host, boxesOf(host)]);
+    }
+    scene = { texts, ours };
+    return scene;
+  }
+
+  // Whether the window's rectangle `r` (grown by CLEAR_STEP: a line just beside it counts)
+  // has another of our overlays or, with `text`, the page's text or fields. A line or field
+  // that meets it counts where it is shown there: the element is hit at the middle of what
+  // meets (not clipped by a scrolling part of the page, nor made untouchable).
   function taken(r, self, text = true) {
     const box = { left: r.left - CLEAR_STEP, top: r.top - CLEAR_STEP,
                   right: r.right + CLEAR_STEP, bottom: r.bottom + CLEAR_STEP };
     const meets = (b) => b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
-    const seen = new Set();
-    const along = (from, to) => {
-      const points = [];
-      for (let v = from; v < to; v += CLEAR_STEP) points.push(v);
-      return [...points, to];
-    };
-    const range = document.createRange();
-    for (const y of along(box.top, box.bottom)) {
-      for (const x of along(box.left, box.right)) {
-        for (const element of document.elementsFromPoint(x, y)) {
-          if (element === self || seen.has(element)) continue;
-          seen.add(element);
-          if (element.localName === "iprdesk-overlay") return true;
-          if (!text) continue;
-          if (FIELDS.includes(element.localName)) return true;  // what the seller types in
-          for (const node of element.childNodes) {
-            if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
-            range.selectNodeContents(node);
-            if ([...range.getClientRects()].some(meets)) return true;
-          }
-        }
-      }
+    const { texts, ours } = sceneNow();
+    for (const other of clearHosts.keys()) {
+      if (other !== self && other.isConnected && other.style.visibility !== "hidden" &&
+          boxesOf(other).some(meets)) return true;
+    }
+    if (ours.some(([host, boxes]) => host !== self && boxes.some(meets))) return true;
+    if (!text) return false;
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    for (const [b, element] of texts) {
+      if (!meets(b)) continue;
+      const x = (Math.max(b.left, box.left, 0) + Math.min(b.right, box.right, vw - 1)) / 2;
+      const y = (Math.max(b.top, box.top, 0) + Math.min(b.bottom, box.bottom, vh - 1)) / 2;
+      if (document.elementsFromPoint(x, y).includes(element)) return true;
     }
     return false;
   }
@@ -220,6 +254,7 @@ iprdesk.overlay ??= (() => {
       // must be read first, the hosts with a compact form after.
       const hosts = [...clearHosts].sort(([, a], [, b]) => a.compact - b.compact);
       placing = true;
+      scene = null;
       try {
         for (const [host] of hosts) host.style.visibility = "hidden";
         for (const [host, how] of hosts) {
@@ -233,6 +268,7 @@ iprdesk.overlay ??= (() => {
         }
       } finally {
         placing = false;
+        scene = null;
       }
       if (!clearHosts.size) unwatchClear();
     },
@@ -246,7 +282,7 @@ iprdesk.overlay ??= (() => {
       if (existing) {
         anchoredHosts.set(existing, { anchor, place, placed });
         watchLayout();
-        iprdesk.overlay.reposition();
+        iprdesk.overlay.repositionSoon();
         return existing.shadowRoot;
       }
       const root = iprdesk.overlay.create((host) => {
@@ -257,7 +293,7 @@ iprdesk.overlay ??= (() => {
         clearSized.observe(host);  // a card that grows may meet a floating host
       }, { css });
       watchLayout();
-      iprdesk.overlay.reposition();
+      iprdesk.overlay.repositionSoon();
       return root;
     },
 
@@ -272,8 +308,10 @@ iprdesk.overlay ??= (() => {
 
     // In the blank space after the text of one of `cells` (the first with room for the host),
     // so nothing of the page is covered. A host that has a compact form (data-compact, e.g. a
-    // chip reduced to its mark) takes it when only that fits. When nothing fits, astride the
-    // anchor's top border at its end, over padding rather than text.
+    // chip reduced to its mark) takes it when only that fits: in its full form, null asks
+    // `reposition` to measure it again compact (it only reads, so all rows' chips are
+    // measured in one layout). When nothing fits, astride the anchor's top border at its end,
+    // over padding rather than text.
     placeInCells(cells) {
       const inBlank = (box) => {
         for (const cell of cells) {
@@ -291,18 +329,10 @@ iprdesk.overlay ??= (() => {
         return null;
       };
       return (rect, box, host) => {
-        const compactable = host?.hasAttribute("data-compactable");
-        if (compactable) {
-          host.removeAttribute("data-compact");
-          box = host.getBoundingClientRect();
-        }
-        let place = inBlank(box);
-        if (!place && compactable) {
-          host.setAttribute("data-compact", "");
-          box = host.getBoundingClientRect();
-          place = inBlank(box);
-        }
-        return place || { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+        const place = inBlank(box);
+        if (place) return place;
+        if (host?.hasAttribute("data-compactable") && !host.hasAttribute("data-compact")) return null;
+        return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
       };
     },
 
@@ -314,6 +344,7 @@ iprdesk.overlay ??= (() => {
       if (px) reserved.set(host, px);
       else reserved.delete(host);
       applyReserved();
+      scene = null;  // the page may have reflowed
       if (placing || placeQueued || !clearHosts.size) return;
       placeQueued = true;
       queueMicrotask(() => {
@@ -327,24 +358,48 @@ iprdesk.overlay ??= (() => {
       return { left: rect.right - box.width - 8, top: rect.top + 8 };
     },
 
-    // Keep anchored hosts next to their anchors; drop those whose anchor left the page.
+    // `reposition` once the current task's synchronous work is done (see repositionQueued).
+    repositionSoon() {
+      if (repositionQueued) return;
+      repositionQueued = true;
+      queueMicrotask(() => {
+        repositionQueued = false;
+        iprdesk.overlay.reposition();
+      });
+    },
+
+    // Keep anchored hosts next to their anchors; drop those whose anchor left the page. All
+    // hosts are measured, then all moved (a list's hundreds of rows: reads and writes taking
+    // turns would force a layout per row); those that fit only compact take that form, are
+    // measured again together, and placed in it.
     reposition() {
-      for (const [host, { anchor, place, placed }] of anchoredHosts) {
-        if (!host.isConnected || !anchor.isConnected) {
+      const live = [];
+      for (const [host, how] of anchoredHosts) {
+        if (!host.isConnected || !how.anchor.isConnected) {
           host.remove();
           anchoredHosts.delete(host);
           clearSized.unobserve(host);
-          continue;
+        } else {
+          live.push([host, how]);
+          if (host.hasAttribute("data-compactable")) host.removeAttribute("data-compact");
         }
+      }
+      const placeOf = ([host, { anchor, place }]) => {
         const r = anchor.getBoundingClientRect();
         const rect = { left: r.left + window.scrollX, top: r.top + window.scrollY,
                        right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
                        width: r.width, height: r.height };
-        const box = host.getBoundingClientRect();
-        const { left, top } = place(rect, box, host);
+        return place(rect, host.getBoundingClientRect(), host);
+      };
+      const places = live.map(placeOf);
+      const compact = live.filter((_, i) => !places[i]);
+      for (const [host] of compact) host.setAttribute("data-compact", "");
+      const again = new Map(compact.map((entry) => [entry[0], placeOf(entry)]));
+      live.forEach(([host], i) => {
+        const { left, top } = places[i] || again.get(host);
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
-        placed?.(host);
-      }
+      });
+      for (const [host, { placed }] of live) placed?.(host);
       applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
       if (clearHosts.size) clearWatch?.soon();  // our overlays moved: still clear?
