@@ -7,9 +7,11 @@ import io
 import shutil
 from pathlib import Path
 
+import blake3
+import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from iprdesk.vault import Vault, crypto
+from iprdesk.vault import Vault, crypto, objects
 from iprdesk.vault.crypto import CHUNK, KdfParams
 from iprdesk.vault.journal import Journal
 
@@ -61,6 +63,74 @@ def test_the_known_answer_vault_takes_adds_and_becomes_settled(tmp_path, monkeyp
     report = vault.verify(deep=True)
     assert report.ok, report.problems
     assert report.objects == 4 and report.journal_entries == 6
+
+
+
+# Made once each (2026-12-07, tests/data/known-answer-vault-N/README.md): journal format 2 (by
+# iprdesk before format 3: objects bound by the SHA-256 of their file) and format 3 (by BLAKE3).
+# Each holds an add of two objects, a signed checkpoint and an unsigned add of one.
+BY_FORMAT = {
+    2: ("sha256", ["065d9ed3e9a048bc", "f773a5c351226435", "0f93cf650c74e3f6"]),
+    3: ("blake3", ["99fd9252823bd1f2", "3331b4f16ee3e89b", "a4fdd83860af9491"]),
+}
+
+
+def known_contents(tag: str) -> list[bytes]:
+    return [bytes(range(256)) * 300 + f"付款凭证 / known answer {tag}".encode(),
+            f"\x89PNG\r\n\x1a\n known-answer screenshot {tag}".encode("latin-1"),
+            f"known answer {tag}".encode()]
+
+
+def known_vault(tmp_path, version: int) -> Vault:
+    shutil.copytree(DATA.with_name(f"known-answer-vault-{version}") / "vault",
+                    Vault.location(tmp_path))
+    return Vault.open(tmp_path)
+
+
+def flip(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("version", sorted(BY_FORMAT))
+def test_the_known_answer_vaults_of_journal_formats_2_and_3_open_read_and_verify(tmp_path,
+                                                                                version):
+    key, ids = BY_FORMAT[version]
+    vault = known_vault(tmp_path, version)
+    entries = vault.journal.read()[0]
+    assert [(e.op, e.version) for e in entries] == [
+        ("init", version), ("add", version), ("checkpoint", version), ("add", version)]
+    assert [sorted(o) for e in entries for o in e.fields.get("objects", [])] == [
+        sorted(["id", key])] * 3
+    report = vault.verify(deep=False)  # without the passphrase
+    assert report.ok, report.problems
+    assert (report.objects, report.signed_through) == (3, 3)
+    vault.unlock(PASSPHRASE)
+    contents = known_contents(str(version))
+    assert [vault.read(i) for i in ids] == contents
+    assert [i.sha256 for i in vault.list()] == [hashlib.sha256(c).hexdigest() for c in contents]
+    assert vault.verify(deep=True).ok
+
+
+def test_a_format_2_vault_takes_format_3_adds_and_verify_checks_both_bindings(tmp_path):
+    """Nothing is migrated: the old objects stay bound by SHA-256, the new by BLAKE3, and a
+    flipped byte in either is named without the passphrase."""
+    old_ids = BY_FORMAT[2][1]
+    new = known_vault(tmp_path, 2).add(b"added by journal format 3", {"kind": "other"})
+    vault = Vault.open(tmp_path)
+    last = vault.journal.read()[0][-1]
+    assert last.version == 3 and last.fields["objects"] == [{
+        "id": new, "blake3": blake3.blake3((vault.objects_dir / new).read_bytes()).hexdigest()}]
+    assert vault.verify(deep=False).ok
+    vault.unlock(PASSPHRASE)
+    assert vault.checkpoint().version == 3 and vault.verify().signed_through == 6
+    flip(vault.objects_dir / old_ids[0], objects.HEADER_LEN + 70_000)  # inside its 2nd chunk
+    flip(vault.objects_dir / new, objects.HEADER_LEN + 3)
+    problems = [p.text("en") for p in Vault.open(tmp_path).verify(deep=False).problems]
+    assert sorted(problems) == sorted(
+        f"object {i} was altered: its bytes differ from what the journal recorded"
+        for i in (old_ids[0], new))
 
 
 # -- primitives -------------------------------------------------------------------------------

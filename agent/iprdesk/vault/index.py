@@ -9,9 +9,9 @@ Format 2 (MAGIC):
     ciphertext     AES-256-GCM of the JSON below, the magic as associated data, under a key
                    derived from the vault's X25519 private key (HKDF-SHA256, info _INFO)
 
-    {"items":   {object id: [object file SHA-256, metadata]},
+    {"items":   {object id: [object file binding, metadata]},
      "journal": {"seq": N, "digest": SHA-256 of journal entry N's bytes,
-                 "live": {object id: object file SHA-256}, "deleted": [object id, ...]}}
+                 "live": {object id: object file binding}, "deleted": [object id, ...]}}
 
 `journal` is the journal's replay (store._Replay) after entry N: a reader whose journal still
 holds that very entry N reads only the entries after it. "journal" may be null.
@@ -21,7 +21,7 @@ format 2 at the next change.
 
 Only the passphrase holder reads or writes it (an add needs only the public key, so it
 leaves the index alone). It is a cache, never a source of truth: an item counts only while
-the journal records that very object file (its SHA-256) as live, and the replay only while
+the journal records that very object file (its binding) as live, and the replay only while
 entry N is the journal's entry N (the journal only grows, so an older index replays more);
 anything else, and an index that is missing, damaged, or sealed under another vault's key, is
 read from the journal and the objects themselves and the index rewritten (atomically).
@@ -46,7 +46,7 @@ MAGIC = b"iprdidx2"
 MAGIC_V1 = b"iprdidx1"
 _INFO = b"iprdesk-vault/v1/index"
 
-# object id -> (SHA-256 of its object file, its metadata as the object holds it)
+# object id -> (its object file's binding (objects.binding), its metadata as the object holds it)
 Entries = dict[str, tuple[str, dict]]
 
 

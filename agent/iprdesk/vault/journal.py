@@ -3,12 +3,13 @@
 One entry per file (`journal/0000000001.json`, ...), each written with temp file, fsync and
 rename, never changed afterwards. Every entry holds the SHA-256 of the previous entry's bytes,
 so an edited, removed or reordered entry breaks the chain at a place `verify` can name.
-Entries say what happened to which object ids (an add lists every object of one batch with the
-SHA-256 of its file); names, cases and URLs live only in the encrypted objects.
+Entries say what happened to which object ids (an add lists every object of one batch with a
+digest of its file, which `vault verify` checks without the passphrase); names, cases and URLs
+live only in the encrypted objects.
 
-Format 2, what `append` writes (one line of canonical JSON: `encode_entry`):
+Format 3, what `append` writes (one line of canonical JSON: `encode_entry`):
 
-    v     2
+    v     3
     seq   the entry's number (also its file name); op, at (UTC, to the second), the op's fields
     prev  SHA-256 (hex) of the previous entry's bytes; GENESIS before the first
     sum   SHA-256 (hex) of encode_entry(the entry without `sum` and `sig`): a damaged entry is
@@ -34,9 +35,20 @@ for each other; each ends at its first line break, so none is a prefix of anothe
 
 Format 1 (iprdesk before format 2): no `v` and no `sum`; deletes, relabels, exports and passphrase
 changes signed `prev` alone (its 64 hex digits, no label), which left the entry itself and the
-last entries unprotected. Such entries still verify under those rules, and once a format 2
-entry follows them every later one must be format 2; the first signed format 2 entry (the agent
+last entries unprotected. Such entries still verify under those rules, and once a format 2 (or
+3) entry follows them every later one must be too; the first signed format 2 or 3 entry (the agent
 signs a checkpoint at every unlock and lock) covers them through the chain.
+
+Format 3 (December 2026) is format 2 with one change: the objects an add or a relabel records
+bind their file by `blake3` (BLAKE3-256 of the object file, hex), where format 2 wrote
+`sha256`. Both are 256-bit cryptographic digests of every byte of the file; BLAKE3 costs a
+third of SHA-256 (SHA-NI) per byte, and an add already spends a SHA-256 pass on the content's
+digest, the evidence's identity. An iprdesk that knows only format 2 names each format 3 entry
+as damaged (unknown format) instead of misreading it. Nothing is migrated: entries are never
+rewritten (the chain and the signatures hold them), so an object a format 2 entry bound by its
+SHA-256 stays bound by it and verifies so; re-binding old objects by BLAKE3 would take new
+entries recording them again, which `verify` treats as tampering (`added_again`). Within one
+journal, entries of both formats follow each other in any order; HEAD stays as it is ("v": 2).
 
 Writers hold the vault lock; readers need no lock because entries only ever appear whole.
 """
@@ -61,12 +73,14 @@ log = logging.getLogger("iprdesk.vault")
 
 GENESIS = "0" * 64
 NAME_DIGITS = 10
-FORMAT = 2
+FORMAT = 3  # what append writes
+FORMATS = (2, 3)  # those whose signatures cover their own entry (format 1's did not)
+HEAD_FORMAT = 2  # the HEAD record's, unchanged by format 3
 HEAD = "HEAD"
 ENTRY_CONTEXT = b"iprdesk vault journal v2: entry\n"
 HEAD_CONTEXT = b"iprdesk vault journal v2: head\n"
 SEALED_CONTEXT = b"iprdesk vault journal v2: sealed fields\n"
-UNSIGNED_OPS = frozenset({"add"})  # format 2: every other op is written with the passphrase
+UNSIGNED_OPS = frozenset({"add"})  # formats 2 and 3: every other op is written with the passphrase
 FORMAT1_SIGNED_OPS = frozenset({"delete", "relabel", "export", "passwd"})
 
 
@@ -84,6 +98,13 @@ class Entry:
 
 def encode_entry(value: dict) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _version(body: dict) -> int:
+    """An entry's format: 1 without `v`; an unknown `v` counts as the newest (and is damage)."""
+    if "v" not in body:
+        return 1
+    return body["v"] if body["v"] in FORMATS and type(body["v"]) is int else FORMAT
 
 
 def _checksum(body: dict) -> str:
@@ -153,9 +174,9 @@ class Audit:
 
     @property
     def ends_signed(self) -> bool:
-        """The last entry carries a format 2 signature: it covers the whole journal."""
+        """The last entry carries a format 2 or 3 signature: it covers the whole journal."""
         return bool(self.entries) and self.entries[-1].signed \
-            and self.entries[-1].version == FORMAT
+            and self.entries[-1].version in FORMATS
 
     def _problem(self, seq: int, what: ReportLine | None, raw: bytes | None = None) -> None:
         if what:
@@ -224,7 +245,7 @@ class Journal:
             head = json.loads((self.folder / HEAD).read_bytes())
         except FileNotFoundError:
             return None
-        if not (isinstance(head, dict) and head.get("v") == FORMAT
+        if not (isinstance(head, dict) and head.get("v") == HEAD_FORMAT
                 and type(head.get("seq")) is int and isinstance(head.get("digest"), str)):
             raise ValueError("not a head record")
         return head
@@ -247,7 +268,7 @@ class Journal:
         atomic_write_bytes(self.path(seq + 1), raw, mode=0o400)
         digest = hashlib.sha256(raw).hexdigest()
         if signer is not None:
-            head = {"v": FORMAT, "seq": seq + 1, "digest": digest}
+            head = {"v": HEAD_FORMAT, "seq": seq + 1, "digest": digest}
             head["sig"] = signer.sign(_head_message(head)).hex()
             try:
                 atomic_write_bytes(self.folder / HEAD, encode_entry(head))
@@ -291,9 +312,9 @@ class Journal:
                 before = None
                 continue
             entry = Entry(seq, str(body.get("op", "?")), body, hashlib.sha256(raw).hexdigest(),
-                          version=FORMAT if "v" in body else 1, raw=raw)
+                          version=_version(body), raw=raw)
             entry.damage = self._damage(entry, raw, newer_format)
-            newer_format = newer_format or entry.version == FORMAT and entry.damage is None
+            newer_format = newer_format or entry.version in FORMATS and entry.damage is None
             out.entries.append(entry)
             if entry.damage is None and public_key is not None:
                 self._check_signature(entry, public_key, out)
@@ -321,7 +342,7 @@ class Journal:
             if newer_format:
                 return Message("vault.verify.damage.old_after_new")
             return None
-        if body["v"] != FORMAT:
+        if body["v"] not in FORMATS:
             return Message("vault.verify.damage.unknown_format")
         if raw != encode_entry(body) or body.get("sum") != _checksum(body):
             return Message("vault.verify.damage.checksum")
@@ -331,12 +352,12 @@ class Journal:
     def _check_signature(entry: Entry, public_key, out: Audit) -> None:
         sig = entry.fields.get("sig")
         if sig is None:
-            if (entry.op not in UNSIGNED_OPS if entry.version == FORMAT
+            if (entry.op not in UNSIGNED_OPS if entry.version in FORMATS
                     else entry.op in FORMAT1_SIGNED_OPS):
                 out._problem(entry.seq, ReportLine("vault.verify.unsigned",
                                                    {"seq": entry.seq, "op": entry.op}))
             return
-        message = (_signed_message(entry.fields) if entry.version == FORMAT
+        message = (_signed_message(entry.fields) if entry.version in FORMATS
                    else str(entry.fields.get("prev")).encode())
         if _verifies(public_key, sig, message):
             entry.signed = True
@@ -348,11 +369,11 @@ class Journal:
     @staticmethod
     def _broken_link(before: Entry, entry: Entry, out: Audit) -> None:
         """Entry does not follow `before`, though each is whole on its own."""
-        if entry.signed and entry.version == FORMAT:
+        if entry.signed and entry.version in FORMATS:
             out._problem(before.seq, ReportLine("vault.verify.replaced_before_signed",
                                                 {"seq": before.seq, "next": entry.seq}),
                          before.raw)
-        elif before.signed and before.version == FORMAT:
+        elif before.signed and before.version in FORMATS:
             out._problem(entry.seq, ReportLine("vault.verify.replaced_after_signed",
                                                {"seq": entry.seq, "before": before.seq}),
                          entry.raw)
@@ -369,7 +390,7 @@ class Journal:
             out.problems.append(ReportLine("vault.verify.head_unreadable"))
             return
         if head is None:
-            if any(e.version == FORMAT and "sig" in e.fields for e in out.entries):
+            if any(e.version in FORMATS and "sig" in e.fields for e in out.entries):
                 out.problems.append(ReportLine("vault.verify.head_missing"))
             return
         if not _verifies(public_key, head.get("sig"), _head_message(head)):

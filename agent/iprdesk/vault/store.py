@@ -121,7 +121,7 @@ class _Staged:
     path: Path
     handle: BinaryIO  # kept open: its flock tells other processes this add is alive
     meta: dict
-    file_sha256: str
+    bound_by: str  # what the journal binds the object file by (objects.binding)
 
 
 @dataclass
@@ -147,7 +147,7 @@ class VerifyReport:
 
 
 class _Replay:
-    """The journal's meaning (live objects and their file hashes), read incrementally."""
+    """The journal's meaning (live objects, each with its file's binding), read incrementally."""
 
     def __init__(self):
         self.seq = 0
@@ -191,7 +191,7 @@ class _Replay:
             self.live.pop(entry.fields["replaces"], None)
             self.deleted.add(entry.fields["replaces"])
         for added in self._added(entry):
-            self.live[added["id"]] = added.get("sha256", "")
+            self.live[added["id"]] = objects.binding(added)
             self.deleted.discard(added["id"])
         if entry.op == "delete" and isinstance(entry.fields.get("object"), str):
             self.live.pop(entry.fields["object"], None)
@@ -213,7 +213,7 @@ class Vault:
         self._keys: _Keys | None = None
         self._replay = _Replay()
         self._replay_lock = threading.Lock()
-        # Decrypted metadata: object id -> (its object file's SHA-256, its metadata), the
+        # Decrypted metadata: object id -> (its object file's binding, its metadata), the
         # listing index's entries (index.py) once a listing has read it.
         self._items: index.Entries = {}
         self._index_read = False
@@ -432,7 +432,7 @@ class Vault:
             # Each block goes to the disk as soon as it is written, so the fsync below
             # waits for the last few megabytes rather than the whole file.
             with _readable(source) as src:
-                full, file_sha = objects.write(handle, self.public_key, object_id, src,
+                full, bound_by = objects.write(handle, self.public_key, object_id, src,
                                                {**meta, "added_at": added_at or now_iso()},
                                                written=lambda: start_writeback(handle.fileno()))
             if meta.get("sha256") and meta["sha256"] != full["sha256"]:
@@ -445,7 +445,7 @@ class Vault:
             if isinstance(e, OSError) and is_disk_full(e):
                 raise DiskFull("evidence_not_added") from e
             raise
-        return _Staged(object_id, path, handle, full, file_sha)
+        return _Staged(object_id, path, handle, full, bound_by)
 
     def _commit(self, staged: list[_Staged], op: str = "add", **fields) -> None:
         """Rename the staged objects into place and journal them in one entry: all or none;
@@ -461,7 +461,7 @@ class Vault:
                     placed.append(final)
                 fsync_dir(self.objects_dir)
                 self._journal(op, signed=op != "add", **fields,
-                              objects=[{"id": st.object_id, "sha256": st.file_sha256}
+                              objects=[objects.record(st.object_id, st.bound_by)
                                        for st in staged])
             except OSError as e:
                 for final in placed:
@@ -588,7 +588,7 @@ class Vault:
             except Damaged:
                 continue  # not ours to adopt; verify reports it
             if header.object_id == name:
-                self._journal("add", objects=[{"id": name, "sha256": _file_sha256(path)}],
+                self._journal("add", objects=[objects.record(name, objects.file_binding(path))],
                               recovered=True)
                 done.append(ReportLine("vault.verify.recorded_add", {"id": name}))
         if done:
@@ -642,18 +642,18 @@ class Vault:
                                        {"object_id": object_id, "other": reader.header.object_id}))
         return reader
 
-    def _meta(self, object_id: str, file_sha: str | None = None) -> dict:
+    def _meta(self, object_id: str, bound_by: str | None = None) -> dict:
         """An object's decrypted metadata: known while the journal records the same object
-        file (`file_sha`, its SHA-256, looked up when not given), else read from the object."""
+        file (`bound_by`, its binding, looked up when not given), else read from the object."""
         self._require_keys()
-        if file_sha is None:
-            file_sha = self._state().live.get(object_id, "")
+        if bound_by is None:
+            bound_by = self._state().live.get(object_id, "")
         cached = self._items.get(object_id)
-        if cached and file_sha and cached[0] == file_sha:
+        if cached and bound_by and cached[0] == bound_by:
             return cached[1]
         with self._reader(object_id) as reader:
             meta = reader.meta
-        self._items[object_id] = (file_sha, meta)
+        self._items[object_id] = (bound_by, meta)
         self._unsealed += 1
         return meta
 
@@ -698,15 +698,15 @@ class Vault:
         present = set(os.listdir(self.objects_dir))
         chosen = []  # (order, id, metadata): an Item is made only for what is returned
         self.unreadable = []
-        for object_id, file_sha in live.items():
+        for object_id, bound_by in live.items():
             cached = self._items.get(object_id)
             try:
                 if object_id not in present:
                     raise VaultDamaged(Message("error.vault.object_missing",
                                                {"object_id": object_id}))
                 # _meta's cache check inline: this loop runs for each of 10,000 items.
-                meta = cached[1] if cached and file_sha and cached[0] == file_sha \
-                    else self._meta(object_id, file_sha)
+                meta = cached[1] if cached and bound_by and cached[0] == bound_by \
+                    else self._meta(object_id, bound_by)
             except VaultDamaged as e:
                 log.warning("skipping a damaged object: %s", e.message)
                 self.unreadable.append(object_id)
@@ -851,12 +851,12 @@ class Vault:
                         report.problems.append(ReportLine(e.what.key, e.what.params))
         present = {n for n in os.listdir(self.objects_dir) if not n.startswith(".")}
         unaccounted: list[tuple[str, str]] = []
-        for object_id, file_sha in sorted(state.live.items()):
+        for object_id, bound_by in sorted(state.live.items()):
             if object_id not in present:
                 unaccounted.append((object_id, ReportLine("vault.verify.object_missing",
                                                           {"id": object_id})))
                 continue
-            report.problems.extend(self._check_object(object_id, file_sha, deep))
+            report.problems.extend(self._check_object(object_id, bound_by, deep))
         unaccounted.extend((name, ReportLine("vault.verify.unexpected_file", {"name": name}))
                            for name in sorted(present - set(state.live)))
         for object_id, line in unaccounted:
@@ -870,7 +870,7 @@ class Vault:
                                                  {"id": object_id, "seq": seq}))
         return report
 
-    def _check_object(self, object_id: str, file_sha: str, deep: bool) -> list[ReportLine]:
+    def _check_object(self, object_id: str, bound_by: str, deep: bool) -> list[ReportLine]:
         path = self.objects_dir / object_id
         try:
             with open(path, "rb") as f:
@@ -881,7 +881,7 @@ class Vault:
             return [ReportLine("vault.verify.object_swapped",
                                {"id": object_id, "other": header.object_id})]
         problems = []
-        if _file_sha256(path) != file_sha:
+        if not objects.bound(path, bound_by):
             problems.append(ReportLine("vault.verify.object_altered", {"id": object_id}))
         if deep:
             try:
@@ -933,11 +933,6 @@ class _ChunkReader(io.RawIOBase):
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
-
-
-def _file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _drop_if_stale(path: Path, now: float) -> None:
