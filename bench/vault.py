@@ -3,7 +3,7 @@
 1. Add 200 MB of mixed files (large, medium and small, incompressible like photos and PDFs)
    as `iprdesk vault add` does, then read every one back; against Debian's `age -r`
    encrypting the same files one by one and `age -d` decrypting them, measured in the same
-   run. The vault does more than age (SHA-256 of the original and of the object file,
+   run. The vault does more than age (SHA-256 of the original, BLAKE3 of the object file,
    encrypted metadata, fsync of every file, the journal), so this is the price of crash
    safety. Target: within 1.5x.
 2. Add 20 files of 10 MB, and one of 100 MB: issue 16's target is age's time or less. Wall
