@@ -393,6 +393,11 @@ def test_a_browsers_start_skips_the_command_lines_imports(agent_home, tmp_path):
     assert misused.stderr.startswith("usage: python -m iprdesk.server --home DIR")
 
 
+def command_line(pid: int) -> str:
+    """As `ps` shows it: the arguments (or the title written over them) joined by spaces."""
+    return " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")).strip()
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="the host forks the agent on Linux only")
 def test_the_agent_a_host_forks_has_nothing_of_the_hosts(agent_home):
     with NativeHost(agent_home, ORIGIN) as host:
@@ -406,6 +411,27 @@ def test_the_agent_a_host_forks_has_nothing_of_the_hosts(agent_home):
         assert not [path for path in fds.values()
                     if path.endswith(("native-host.log", "agent-start.lock"))]
         assert any(path.endswith("agent.log") for path in fds.values())  # its own log
+        # Listed as itself (`ps`, task managers), not as the host it was forked from.
+        assert command_line(agent) == f"iprdesk agent --managed --home {agent_home}"
+        assert Path(f"/proc/{agent}/comm").read_text() == "iprdesk-agent\n"
     # The host is gone: the agent serves on, and a new host's start is not held up.
     with NativeHost(agent_home, ORIGIN) as again:
         assert again.session["type"] == "session" and read_info(agent_home).pid == agent
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the host forks the agent on Linux only")
+def test_a_forked_agent_without_a_working_setproctitle_still_serves(agent_home, tmp_path,
+                                                                     monkeypatch):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "setproctitle.py").write_text(
+        "def setproctitle(title):\n    raise OSError('no room for a title')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(broken), os.environ["PYTHONPATH"]]))
+    with NativeHost(agent_home, ORIGIN) as host:
+        assert health(host.session["agent_url"], host.session["token"]) == 200
+        agent = read_info(agent_home).pid
+        assert command_line(agent).endswith(f"-m iprdesk.native --home {agent_home} {ORIGIN} "
+                                            "--parent-window=0")
+    log = (agent_home / "logs" / "native-host.log").read_text()
+    assert (f"{agent} WARNING: the agent keeps the host's process title: no room for a title"
+            in log)

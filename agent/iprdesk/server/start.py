@@ -47,12 +47,26 @@ def start_managed(home: Path) -> "subprocess.Popen | _Forked":
         close_fds=True, **detached)
 
 
+def _retitle(home: Path) -> None:
+    """The forked agent as `ps` and task managers list it: not as the host it was forked from
+    (`python -m iprdesk.native`), but as the command that runs the same agent."""
+    try:
+        import setproctitle
+
+        setproctitle.setproctitle(f"iprdesk agent --managed --home {home}")
+        setproctitle.setthreadtitle("iprdesk-agent")  # the short name (`top`, /proc/PID/comm)
+    except Exception as e:  # missing or broken: only the listing suffers, not the agent
+        logging.getLogger("iprdesk.agent").warning("the agent keeps the host's process title: "
+                                                   "%s", e)
+
+
 def _become_agent(home: Path) -> NoReturn:
     """The forked child runs the agent and ends, never back in the host's code (whose
     `finally` blocks would unlock, revoke and answer Chrome)."""
     code = 1
     try:
         os.setsid()
+        _retitle(home)  # said in the host's log if it fails: the agent's is not open yet
         # Nothing of the host's: not Chrome's pipes (the agent's output would corrupt the
         # host's messages), not its log, not the start lock (held as long as the agent ran).
         # The log's handler closes its own descriptor; no Python object owns the others.
