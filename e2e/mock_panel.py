@@ -157,7 +157,8 @@ class MockPanel:
         """The mock CDN where the agent's URL checks reach it: an HTTPS proxy on loopback that
         answers each tunnel to a CDN host itself (TLS with a certificate for the CDN's names,
         then the same answers the browser gets). Yields the agent's environment that says so;
-        the certificate exists before the agent starts, as its TLS context is made then."""
+        the certificate exists before the agent starts (its TLS context reads $SSL_CERT_FILE
+        at its first connection: server/tls.py)."""
         cdn_hosts = [urlsplit(origin).hostname for origin in CDN_HOSTS]
         cert, key = folder / "cdn-cert.pem", folder / "cdn-key.pem"
         self_signed(cdn_hosts, cert, key)

@@ -4,7 +4,8 @@ on Ctrl-C / SIGTERM (and, for an agent a browser started, once no browser holds 
 The agent listens and announces its port (agent.json) before it imports aiohttp and its
 routes (about two thirds of its start): the native host waiting for it can hand the browser
 its session meanwhile, and the browser's first requests wait in the listening socket's queue
-until the routes serve them (bench/agent.py)."""
+until the routes serve them (bench/agent.py). Nor does it wait for the CA certificates of
+aiohttp's client: read at its first TLS connection (server/tls.py)."""
 
 import asyncio
 import contextlib
@@ -105,7 +106,10 @@ def run_agent(home: Path, host: str, port: int | None, verbose: bool = False, *,
 
 async def _serve(home, sockets, port, config, *, managed, grace_seconds) -> None:
     # Imported once the port is announced: nothing before it waits for them.
-    from aiohttp import web
+    from iprdesk.server.tls import certificates_on_first_use
+
+    with certificates_on_first_use():  # read at the first TLS connection, not at every start
+        from aiohttp import web
 
     from iprdesk.server.app import make_app
     from iprdesk.server.http import STATE_KEY
