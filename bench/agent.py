@@ -7,9 +7,10 @@
    that session (GET /v1/health, as the extension's first call). Then a second host beside
    it (the agent running). Target: the first answer under 300 ms. Then the browser-started
    agent's RSS at rest. Target: under 60 MB. Each start's agent is stopped before the next
-   (else it would stay for its 30 s grace and the runs would overlap). `--against DIR`:
-   another checkout of iprdesk (the previous version: `git worktree add DIR <commit>`), its
-   starts taking turns with this one's, each figure printed for both and their ratio.
+   (else it would stay for its 30 s grace and the runs would overlap); each checkout is
+   compiled first, as an installed iprdesk is. `--against DIR`: another checkout of iprdesk
+   (the previous version: `git worktree add DIR <commit>`), its starts taking turns with
+   this one's, each figure printed for both and their ratio.
 2. 2,000 authenticated GET /v1/health over one keep-alive connection. Target: p50 under 2 ms.
 
     python bench/agent.py [--requests 2000] [--starts 5] [--against DIR]
@@ -17,6 +18,7 @@
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import statistics
@@ -93,6 +95,10 @@ class Starts:
 
     def __init__(self, checkout: Path):
         self.checkout, self.env = checkout, checkout_env(checkout)
+        # Compiled, as pip leaves an install. A checkout that never wrote its .pyc files
+        # (PYTHONDONTWRITEBYTECODE, set on the test machines) would compile every module on
+        # the browser's path at each start: ~90 ms of CPU here, which no user's start pays.
+        compileall.compile_dir(checkout / "agent" / "iprdesk", quiet=1)
         self.cold, self.cold_http, self.warm, self.warm_http, self.rest = [], [], [], [], []
         # CPU spent until the first request is answered: the host's and the agent's, one
         # after the other on a quiet machine; unlike the times above, barely moved by load.
