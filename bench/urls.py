@@ -1,11 +1,13 @@
 """Dead-URL checking speed: iprdesk against linkchecker and against checking one at a time.
 
     python bench/urls.py [--urls 2000] [--delay 0.05] [--hosts 4] [--sequential-sample 200]
-                         [--images 200] [--no-peers]
+                         [--images 200] [--no-peers] [--cached]
 
 A local aiohttp server answers every request after `--delay` seconds: nine URLs in ten are
-404, one in ten serves a small JPEG (which iprdesk also checks cache-busted, as it does for
-any live image). The URLs are spread over four loopback addresses standing in for CDN hosts,
+404, one in ten serves a small JPEG, as an origin does: without cache headers, so iprdesk
+settles it on that one request (`--cached`: with `Age: 60`, as an edge cache answers, so
+iprdesk asks for each live image again with the cache bypassed, to tell the cache from the
+origin). The URLs are spread over four loopback addresses standing in for CDN hosts,
 so per-host limits apply as they do on img.joomcdn.net and img-edg.joomcdn.net (`--hosts 1`:
 all on one, the case of issue 16's target).
 
@@ -16,9 +18,10 @@ Measured in the same run, each as a user would run it (a fresh process reading t
   (checking all of them at 50 ms each would take minutes).
 Targets: at least 10x faster than sequential, and faster than linkchecker; and at least 0.9
 of the latency limit, URLs x latency / (requests at once per host x hosts): no checker that
-keeps to the per-host limit can finish sooner. Each live image is asked for twice (plain and
-cache-busted, to tell an edge cache from the origin), so the requests the server answered
-have a floor of their own, printed beside it: 2,200 requests for 2,000 URLs, 1.1x the limit.
+keeps to the per-host limit can finish sooner. The requests the server answered have a floor
+of their own, printed beside it (with `--cached`, 2,200 requests for 2,000 URLs: 1.1x the
+limit), and so do the CPU time of the check-urls process (user + system) and its parts:
+from its start to the first request the server saw, and from the last answer to its exit.
 `--no-peers` measures iprdesk alone (linkchecker limits itself to 10 requests a second per
 host, its `maxrequestspersecond`: on one host, minutes).
 
@@ -34,6 +37,7 @@ time, with the latency limit of the requests each made.
 import argparse
 import asyncio
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -60,10 +64,13 @@ class Seen:
     def __init__(self):
         self.requests = 0
         self.connections: set = set()
+        self.first = self.last = 0.0  # perf_counter() of the first and the last request seen
 
     def saw(self, request: web.Request) -> None:
         self.requests += 1
         self.connections.add(request.transport.get_extra_info("peername"))
+        self.last = time.perf_counter()
+        self.first = self.first or self.last
 
 
 SEEN = Seen()
@@ -77,16 +84,18 @@ def upload_serves(upload: int, size: str) -> bool:
 ANSWERED = Seen()  # the requests of the plain URL list
 
 
-def serve(delay: float) -> tuple[int, asyncio.AbstractEventLoop]:
-    """Start the slow server in a thread; returns its port and loop."""
+def serve(delay: float, cached: bool = False) -> tuple[int, asyncio.AbstractEventLoop]:
+    """Start the slow server in a thread; returns its port and loop. `cached`: the images come
+    with `Age`, as from an edge cache."""
     started = threading.Event()
     box = {}
+    cache_headers = {"Age": "60"} if cached else {}
 
     async def handle(request: web.Request) -> web.Response:
         ANSWERED.saw(request)
         await asyncio.sleep(delay)
         if request.match_info["n"].endswith("0.jpg"):
-            return web.Response(body=IMAGE, content_type="image/jpeg")
+            return web.Response(body=IMAGE, content_type="image/jpeg", headers=cache_headers)
         return web.Response(status=404, text="Not Found")
 
     async def joom(request: web.Request) -> web.Response:
@@ -117,11 +126,15 @@ def serve(delay: float) -> tuple[int, asyncio.AbstractEventLoop]:
     return box["port"], loop
 
 
-def timed(cmd: list[str], stdin: str | None = None, env=None) -> float:
+def timed(cmd: list[str], stdin: str | None = None, env=None) -> tuple[float, float, float]:
+    """(perf_counter() at the start, seconds, CPU seconds of the command, user + system)"""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, input=stdin, text=True, capture_output=True,
                    env={**os.environ, **(env or {})}, check=False)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return start, seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 async def check_variants(urls: list[str], stop_early: bool) -> tuple[float, float, int, int]:
@@ -175,11 +188,13 @@ def main() -> None:
                         help="Joom CDN images for the size-variant run (0: none)")
     parser.add_argument("--no-peers", action="store_true",
                         help="iprdesk alone: no linkchecker, no sequential sample")
+    parser.add_argument("--cached", action="store_true",
+                        help="the images come with Age, as from an edge cache")
     args = parser.parse_args()
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
         os.environ.pop(name, None)
 
-    port, _ = serve(args.delay)
+    port, _ = serve(args.delay, args.cached)
     hosts = HOSTS[:args.hosts]
     urls = [f"http://{hosts[i % len(hosts)]}:{port}/img/{i}.jpg" for i in range(args.urls)]
     listing = Path(tempfile.mkdtemp()) / "urls.txt"
@@ -187,13 +202,15 @@ def main() -> None:
     env = {"PYTHONPATH": str(REPO / "agent")}
 
     load = os.getloadavg()[0]
-    ours = timed([sys.executable, "-m", "iprdesk", "check-urls", "--from", str(listing),
-                  "--no-variants", "--json"], env=env)
+    started, ours, cpu = timed([sys.executable, "-m", "iprdesk", "check-urls", "--from",
+                                str(listing), "--no-variants", "--json"], env=env)
     answered, connections = ANSWERED.requests, len(ANSWERED.connections)
+    first, last = ANSWERED.first, ANSWERED.last
     print(f"{args.urls} URLs, server answers in {args.delay * 1000:.0f} ms, "
-          f"{len(hosts)} host(s), {os.cpu_count()} cores, load average {load:.1f}")
+          f"{len(hosts)} host(s), {os.cpu_count()} cores, load average {load:.1f}"
+          f"{', images from a cache' if args.cached else ''}")
     if not args.no_peers:
-        peer = timed(["linkchecker", "--stdin", "-o", "none", "--no-status", "--no-robots",
+        _, peer, _ = timed(["linkchecker", "--stdin", "-o", "none", "--no-status", "--no-robots",
                       "--check-extern", "-r", "0"], stdin="\n".join(urls))
         sample = urls[:args.sequential_sample]
         start = time.perf_counter()
@@ -206,6 +223,9 @@ def main() -> None:
               f"{peer / ours:.1f}x linkchecker, target >1x)")
     else:
         print(f"iprdesk check-urls:            {ours:7.1f} s")
+    print(f"  its CPU (user + system) {cpu:.1f} s; from its start to the first request "
+          f"{first - started:.2f} s, from the last answer to its exit "
+          f"{started + ours - last - args.delay:.2f} s")
     at_once = urlcheck.Options().per_host * len(hosts)
     limit = args.urls * args.delay / at_once
     print(f"latency limit:                 {limit:7.1f} s  (iprdesk reaches {limit / ours:.2f} of "

@@ -30,6 +30,22 @@ JOOM_ID = "0123456789abcdef0123456789abcdef01234567"
 JOOM_UPLOAD = re.compile(r"(?:.*/)?[0-9a-f]{40}_[^/]+")
 # Sizes of the upload still served by the mock Joom CDN; every other size answers 404.
 JOOM_LIVE_SIZES = {"original", "75_100"}
+# `cached/<name>.jpg`: the old picture with these headers (the cache headers of real CDNs),
+# and whether the origin still has it (else it answers 404 to a cache-busted request).
+CACHE_ANSWERS = {
+    "age": ({"Age": "120"}, False),  # RFC 9111: a cache's answer carries Age
+    "bad-age": ({"Age": "soon"}, False),
+    "cloudfront-hit": ({"X-Cache": "Hit from cloudfront", "Age": "0"}, False),
+    "akamai-hit": ({"X-Cache": "TCP_MEM_HIT from a23-1-2-3 (AkamaiGHost/10.0)"}, False),
+    "cloudflare-hit": ({"CF-Cache-Status": "HIT"}, False),
+    "nginx-stale": ({"X-Cache-Status": "STALE"}, False),
+    "cache-status-hit": ({"Cache-Status": "ExampleCDN; hit; ttl=300"}, False),
+    "hit-origin-has-it": ({"Age": "30", "X-Cache": "HIT"}, True),
+    # A cache that went to the origin for it: the origin's answer passed on.
+    "miss": ({"X-Cache": "MISS", "Age": "0", "CF-Cache-Status": "EXPIRED",
+              "X-Cache-Status": "BYPASS", "Cache-Status": "ExampleCDN; fwd=miss",
+              "X-Served-By": "cache-fra-etou8220057-FRA", "Via": "1.1 varnish"}, True),
+}
 
 
 class MockCdn:
@@ -95,6 +111,11 @@ class MockCdn:
                 return self.image(OLD_JPEG, **{"Age": "3000", "X-Cache": "HIT",
                                                "Cache-Control": "public, max-age=3600",
                                                "CF-Cache-Status": "HIT"})
+            case _ if name.startswith("cached/") and name[7:-4] in CACHE_ANSWERS:
+                headers, origin_has_it = CACHE_ANSWERS[name[7:-4]]
+                if busted and not origin_has_it:
+                    return web.Response(status=404, text="Not Found")
+                return self.image(OLD_JPEG, **headers)
             case "flaky":  # 503 once, then the truth: 404
                 if self.hits[key] == 1:
                     return web.Response(status=503, text="busy")

@@ -46,9 +46,59 @@ async def test_old_picture_is_live_even_recompressed(cdn, path):
     r = await check(cdn, path)
     assert r.verdict == "live" and r.reason["code"] == "serves_reference"
     assert r.match["verdict"] in ("same", "near-duplicate")
-    # the cache-busted request reached the origin, which still has it
-    assert r.cache_busted["verdict"] == "live"
     assert r.body_sha256 and r.body_bytes > 0 and r.recheck_after
+
+
+async def test_a_picture_from_the_origin_is_live_on_one_request(cdn):
+    """No Age and no cache status saying hit: the origin answered, which is all a
+    cache-busted request could reach, so none is made, and the result says why."""
+    r = await check(cdn, "old.jpg")
+    assert r.verdict == "live" and r.cache_busted is None
+    assert r.cache["code"] == "origin_answered"
+    assert "answered by the origin: no cache headers" in r.cache["en"]
+    assert "由源站应答" in r.cache["zh_CN"]
+    assert sum(cdn.hits.values()) == 1
+    # A cache that says it went to the origin (MISS, Age 0...) passes on the origin's answer.
+    cdn.hits.clear()
+    r = await check(cdn, "cached/miss.jpg")
+    assert (r.verdict, r.cache["code"], r.cache_busted) == ("live", "origin_answered", None)
+    assert r.headers["x-cache"] == "MISS" and r.headers["cache-status"] == "ExampleCDN; fwd=miss"
+    assert sum(cdn.hits.values()) == 1
+
+
+@pytest.mark.parametrize("name,sign", [
+    ("age", "age: 120"), ("bad-age", "age: soon"),
+    ("cloudfront-hit", "x-cache: Hit from cloudfront"),
+    ("akamai-hit", "x-cache: TCP_MEM_HIT"), ("cloudflare-hit", "cf-cache-status: HIT"),
+    ("nginx-stale", "x-cache-status: STALE"),
+    ("cache-status-hit", "cache-status: ExampleCDN; hit")])
+async def test_any_sign_of_a_cache_asks_again_past_it(cdn, name, sign):
+    """Whichever header says a cache answered, the picture is asked for again with the cache
+    bypassed, and an origin that lost it makes the verdict stale-cache."""
+    r = await check(cdn, f"cached/{name}.jpg")
+    assert (r.verdict, r.reason["code"]) == ("stale-cache", "edge_cache")
+    assert r.cache["code"] == "cache_answered"
+    assert sign in r.cache["en"] and sign in r.cache["zh_CN"] and "由缓存应答" in r.cache["zh_CN"]
+    assert r.cache_busted["status"] == 404
+    assert sum(cdn.hits.values()) == 2
+
+
+async def test_a_cached_picture_the_origin_still_has_is_live(cdn):
+    r = await check(cdn, "cached/hit-origin-has-it.jpg")
+    assert (r.verdict, r.cache["code"]) == ("live", "cache_answered")
+    assert "age: 30, x-cache: HIT" in r.cache["en"]
+    assert (r.cache_busted["status"], r.cache_busted["verdict"]) == (200, "live")
+    assert sum(cdn.hits.values()) == 2
+
+
+def test_cache_signs():
+    assert urlcheck.cache_signs({}) == []
+    assert urlcheck.cache_signs({"age": "0", "x-cache": "Miss from cloudfront",
+                                 "cf-cache-status": "DYNAMIC", "via": "1.1 varnish"}) == []
+    assert urlcheck.cache_signs({"age": "7", "cf-cache-status": "REVALIDATED",
+                                 "x-cache-status": "UPDATING"}) == [
+        "age: 7", "cf-cache-status: REVALIDATED", "x-cache-status: UPDATING"]
+    assert urlcheck.cache_signs({"x-cache": "HIT, MISS"}) == ["x-cache: HIT, MISS"]  # shielded
 
 
 async def test_a_check_is_timed_to_the_millisecond(cdn):
@@ -104,6 +154,8 @@ async def test_edge_cache_serving_a_dead_origin_is_stale_cache(cdn):
     assert r.headers["age"] == "3000" and r.headers["x-cache"] == "HIT"
     assert r.headers["cf-cache-status"] == "HIT"
     assert r.cache_busted["status"] == 404
+    assert r.cache["code"] == "cache_answered"
+    assert "age: 3000, x-cache: HIT, cf-cache-status: HIT" in r.cache["en"]
     # max-age 3600 minus Age 3000: the copy should expire within ten minutes
     # checked_at is to the millisecond, a time to act on to the second, as stored times are
     checked = urlcheck.datetime.fromisoformat(r.checked_at.replace("Z", "+00:00"))
@@ -195,7 +247,7 @@ async def test_a_live_image_settles_its_variants_which_are_not_fetched(cdn, monk
     for r in results[1:]:
         assert (r.verdict, r.reason["code"], r.attempts) == ("unknown", "variant_live", 0)
         assert r.variant_of == given and given in r.reason["en"] and given in r.reason["zh_CN"]
-    assert sum(cdn.hits.values()) == 2  # the URL and its cache-busted twin, nothing more
+    assert sum(cdn.hits.values()) == 1  # the URL alone: the origin answered, nothing more
 
     # The URL given is gone: its variants are checked, one request at once per host here.
     # One host's first in line serves the picture while the other host's hangs: that one
@@ -283,6 +335,19 @@ async def test_cli_exit_codes_and_json(cdn, tmp_path):
     assert r.exit_code == 1, r.output
     assert "STALE CACHE" in r.output and "age: 3000" in r.output
     assert "check again after" in r.output
+
+
+@pytest.mark.parametrize("lang,origin,cache", [
+    ("en", "answered by the origin: no cache headers", "answered by a cache (age: 3000"),
+    ("zh_CN", "由源站应答：没有缓存标头", "由缓存应答（age: 3000")])
+async def test_cli_says_who_answered_in_the_users_language(cdn, lang, origin, cache):
+    r = await asyncio.to_thread(CliRunner().invoke, main, [
+        "--lang", lang, "check-urls", f"{cdn.base}/old.jpg", f"{cdn.base}/stale.jpg",
+        "--timeout", "1"])
+    assert r.exit_code == 1, r.output
+    old, stale = r.output.split(f"{cdn.base}/stale.jpg")
+    assert origin in old and cache not in old
+    assert cache in stale and origin not in stale
 
 
 async def test_cli_usage_errors_exit_2(cdn, tmp_path):

@@ -40,6 +40,10 @@ async def test_check_urls_record_seals_each_result(vault_home, cdn):
         assert item.captured_at == stored["checked_at"][:19] + "Z"
     dead = next(i for i in items if i.source_url.endswith("to-404.jpg"))
     assert dead.note.startswith("dead: HTTP 404")
+    # Who answered a picture served, in both languages: the origin, so no cache-busted request.
+    live = next(i for i in items if i.source_url.endswith("old.jpg"))
+    assert live.note.startswith("live: serves an image; answered by the origin: no cache headers")
+    assert "/ 仍在提供图片；由源站应答" in live.note
     assert [h["status"] for h in json.loads(v.read(dead.id))["redirects"]] == [301, 302]
 
 

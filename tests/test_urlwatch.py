@@ -139,6 +139,7 @@ async def test_routes_watch_list_check_now_and_unwatch(agent, home, cdn):
     assert r.status == 200, await r.text()
     [w] = (await r.json())["urls"]
     assert w["state"] == "stale-cache" and w["last"]["reason"]["zh_CN"]
+    assert w["last"]["cache"]["code"] == "cache_answered" and w["last"]["cache"]["zh_CN"]
 
     r = await agent.get("/v1/urls/watch?case=CMP-7")
     assert [w["state"] for w in (await r.json())["urls"]] == ["stale-cache"]

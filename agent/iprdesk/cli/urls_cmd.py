@@ -13,6 +13,7 @@ from iprdesk.cli.common import (
     home_path,
     json_option,
     language,
+    printable,
     stderr_is_terminal,
     text,
     warn,
@@ -68,6 +69,8 @@ def _print_result(r: urlcheck.CheckResult) -> None:
     click.echo(f"{click.style(_verdict(r.verdict), fg=colour, bold=bool(colour))}  "
                f"{r.url}{variant}")
     click.echo(f"    {r.reason[language()]}")
+    if r.cache:
+        click.echo(f"    {printable(r.cache[language()])}")
     for hop in r.redirects:
         click.echo(f"    {hop['status']} -> {hop['location']}")
     if r.verdict == "stale-cache":

@@ -7,6 +7,10 @@ Verdicts (DESIGN section 4):
 - `placeholder`: 2xx serving something else: a default image, an HTML "not found" page.
 - `stale-cache`: the plain URL serves the picture but a cache-busted request does not: an edge
   cache still holds it. The cache headers say when it should expire; check again then.
+  The cache-busted request is made only when the plain answer says a cache gave it (`Age`
+  above 0, which RFC 9111 requires of a cached answer, or a cache status saying hit, stale...:
+  `cache_signs`); an answer with neither came from the origin, which is what the cache-busted
+  request would reach, so it is `live` on one request. `CheckResult.cache` says which it was.
 - `unknown`: timeouts, refused connections, 5xx or 429 after retries, other statuses.
 
 How: GET (HEAD lies on many CDNs) with a byte cap, redirects followed one by one and recorded,
@@ -57,10 +61,17 @@ GONE = frozenset(_VERDICTS["gone"])
 DEAD_STATUSES = frozenset({401, 403, 404, 410})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Headers kept as evidence: they explain caching, redirects and throttling.
-EVIDENCE_HEADERS = ("age", "cache-control", "x-cache", "cf-cache-status", "expires", "date",
-                    "last-modified", "etag", "content-type", "content-length", "retry-after",
-                    "location", "server", "via")
+EVIDENCE_HEADERS = ("age", "cache-control", "x-cache", "cf-cache-status", "x-cache-status",
+                    "cache-status", "expires", "date", "last-modified", "etag", "content-type",
+                    "content-length", "retry-after", "location", "server", "via")
 CACHE_BUSTER = "iprdesk-nocache"
+# Headers by which a cache names what it did (RFC 9211's Cache-Status; CloudFront's, Fastly's,
+# Varnish's, Akamai's X-Cache; Cloudflare's; nginx's). Not X-Served-By or Via: those name the
+# nodes passed through, hit or miss.
+CACHE_STATUS_HEADERS = ("cache-status", "x-cache", "cf-cache-status", "x-cache-status")
+# A status saying the answer is a cache's copy: HIT, TCP_MEM_HIT, "Hit from cloudfront",
+# STALE, UPDATING, REVALIDATED (MISS, EXPIRED, BYPASS, DYNAMIC: fetched from the origin).
+_CACHE_COPY = re.compile(r"hit|stale|updating|revalidated", re.IGNORECASE)
 USER_AGENT = f"iprdesk/{__version__} (image takedown check)"
 MAX_REDIRECTS = 10
 # After an edit Joom re-moderates the listing for about 96 hours; old images may stay up.
@@ -127,6 +138,9 @@ class CheckResult:
     recheck_after: str | None = None
     variant_of: str | None = None
     match: dict | None = None
+    # Of a picture served: who answered, a reason() (`origin_answered`: no cache said it did,
+    # no cache-busted request; `cache_answered`: one did, the cache-busted request tells).
+    cache: dict | None = None
     cache_busted: dict | None = None
     image: dict | None = None  # the served picture's fingerprint (similar.Fingerprint)
     # With no reference yet (or when asked, serving it), the served picture's thumbnail
@@ -234,6 +248,18 @@ def freshness_left(headers: dict) -> float | None:
             age = headers.get("age", "0")
             return max(0.0, float(directives[name]) - (float(age) if age.isdigit() else 0.0))
     return None
+
+
+def cache_signs(headers: dict) -> list[str]:
+    """What in an answer's headers says a cache gave it ("age: 3000", "x-cache: HIT"); [] when
+    nothing does: the origin answered. An `Age` that is not a number counts (a cache wrote it)."""
+    signs = []
+    age = headers.get("age")
+    if age is not None and age.strip() != "0":
+        signs.append(f"age: {age[:40]}")
+    signs += [f"{name}: {headers[name][:60]}" for name in CACHE_STATUS_HEADERS
+              if _CACHE_COPY.search(headers.get(name, ""))]
+    return signs
 
 
 @dataclass
@@ -380,19 +406,17 @@ class Checker:
         thumb = None
         if image is not None and (reference is None or (thumbnail and verdict == "live")):
             thumb = await asyncio.get_running_loop().run_in_executor(None, _thumbnail, plain.body)
-        busted_info = None
+        busted_info = cache = None
         if verdict == "live" and self.options.cache_bust:
-            busted = await self.fetch(cache_busted(url), no_cache=True)
-            if (busted.error is None and busted.status == plain.status and not busted.truncated
-                    and busted.body == plain.body):
-                b_verdict = verdict  # the same bytes: the same picture, not decoded again
-            else:
-                b_verdict, *_ = await self._classify(busted, reference)
-            busted_info = {"url": busted.url, "status": busted.status, "verdict": b_verdict,
-                           "headers": busted.headers}
-            if b_verdict in GONE:
+            signs = cache_signs(plain.headers)
+            # No cache says it answered: the origin did, which is all a cache-busted request
+            # could reach, so none is made.
+            cache = (reason("cache_answered", signs=", ".join(signs)) if signs
+                     else reason("origin_answered"))
+            busted_info = await self._past_cache(url, plain, reference) if signs else None
+            if busted_info and busted_info["verdict"] in GONE:
                 verdict = "stale-cache"
-                why = reason("edge_cache", busted=busted.status)
+                why = reason("edge_cache", busted=busted_info["status"])
         return CheckResult(
             url=url, verdict=verdict, reason=why, status=plain.status,
             final_url=plain.final_url, redirects=[asdict(h) for h in plain.redirects],
@@ -401,9 +425,22 @@ class Checker:
             body_bytes=len(plain.body), checked_at=iso_ms(checked_at),
             elapsed_ms=round((time.monotonic() - started) * 1000), attempts=plain.attempts,
             recheck_after=_recheck_after(verdict, plain, checked_at), variant_of=variant_of,
-            match=match, cache_busted=busted_info, image=image and image.to_json(),
-            thumbnail=thumb,
+            match=match, cache=cache, cache_busted=busted_info,
+            image=image and image.to_json(), thumbnail=thumb,
         )
+
+    async def _past_cache(self, url: str, plain: Fetch,
+                          reference: similar.Fingerprint | None) -> dict:
+        """The status and verdict of `url` asked for with the caches bypassed, after `plain`
+        served the picture (`live`)."""
+        busted = await self.fetch(cache_busted(url), no_cache=True)
+        if (busted.error is None and busted.status == plain.status and not busted.truncated
+                and busted.body == plain.body):
+            b_verdict = "live"  # the same bytes: the same picture, not decoded again
+        else:
+            b_verdict, *_ = await self._classify(busted, reference)
+        return {"url": busted.url, "status": busted.status, "verdict": b_verdict,
+                "headers": busted.headers}
 
     async def _classify(self, f: Fetch, reference: similar.Fingerprint | None,
                         ) -> tuple[str, dict, dict | None, similar.Fingerprint | None]:

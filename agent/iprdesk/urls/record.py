@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from iprdesk.errors import IprdeskError
+from iprdesk.text import i18n
 from iprdesk.urls.check import CheckResult
 from iprdesk.vault import Vault, VaultMissing
 
@@ -37,9 +38,17 @@ def evidence(result: CheckResult, case: str) -> tuple[bytes, dict]:
         "source_url": result.url,
         "captured_at": result.checked_at,
         "content_type": "application/json",
-        "note": f"{result.verdict}: {result.reason['en']} / {result.reason['zh_CN']}",
+        "note": f"{result.verdict}: {_said(result, 'en')} / {_said(result, 'zh_CN')}",
     }
     return data, meta
+
+
+def _said(result: CheckResult, lang: str) -> str:
+    """Why the verdict, then who answered (the origin or a cache) when a picture was served."""
+    if not result.cache:
+        return result.reason[lang]
+    return i18n.text("urlcheck.reason_and_cache", lang, reason=result.reason[lang],
+                     cache=result.cache[lang])
 
 
 def record_results(home: Path, case: str, results: list[CheckResult]) -> list[str]:

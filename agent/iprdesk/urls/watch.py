@@ -63,7 +63,7 @@ class Watched:
     next_check_at: str | None  # None: finished, the URL is gone after the moderation window
     variant_of: str | None = None
     reference: dict | None = None  # a similar.Fingerprint as JSON
-    last: dict | None = None  # verdict, reason, status, checked_at, recheck_after
+    last: dict | None = None  # verdict, reason, cache, status, checked_at, recheck_after
     checks: int = 0
     evidence_ids: list[str] = field(default_factory=list)
     # The complained picture's thumbnail (base64 JPEG) as first served; not in the JSON: the
@@ -220,8 +220,9 @@ class WatchList:
                 # A scheduled pass and "check now" can overlap: an outcome seen before the
                 # stored one stays evidence, but never replaces the newer verdict.
                 if not _older(result, w.last):
-                    w.last = {k: getattr(result, k) for k in ("verdict", "reason", "status",
-                                                                "checked_at", "recheck_after")}
+                    w.last = {k: getattr(result, k) for k in ("verdict", "reason", "cache",
+                                                                "status", "checked_at",
+                                                                "recheck_after")}
                     w.next_check_at = next_check(w, result, now)
                 state["cases"][case][result.url] = asdict(w)
                 updated.append(w)
