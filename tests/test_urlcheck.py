@@ -114,6 +114,10 @@ async def test_a_check_is_timed_to_the_millisecond(cdn):
 async def test_without_reference_any_image_is_live(cdn):
     r = await check(cdn, "placeholder.jpg", reference=None)
     assert (r.verdict, r.reason["code"]) == ("live", "serves_image")
+    assert r.image and r.thumbnail is None  # a batch makes no thumbnail: only the watch keeps one
+    async with urlcheck.Checker(urlcheck.Options(**FAST)) as checker:
+        r = await checker.check(f"{cdn.base}/placeholder.jpg", thumbnail=True)
+    assert r.verdict == "live" and r.thumbnail
 
 
 async def test_default_image_and_html_soft_404_are_placeholders(cdn):
