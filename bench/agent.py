@@ -96,8 +96,9 @@ class Starts:
     def __init__(self, checkout: Path):
         self.checkout, self.env = checkout, checkout_env(checkout)
         # Compiled, as pip leaves an install. A checkout that never wrote its .pyc files
-        # (PYTHONDONTWRITEBYTECODE, set on the test machines) would compile every module on
-        # the browser's path at each start: ~90 ms of CPU here, which no user's start pays.
+        # (PYTHONDONTWRITEBYTECODE, set on the test machines) would compile each of its
+        # modules on the browser's path at every start (~5% more instructions of the host and
+        # the agent until the first answer), which no user's start pays.
         compileall.compile_dir(checkout / "agent" / "iprdesk", quiet=1)
         self.cold, self.cold_http, self.warm, self.warm_http, self.rest = [], [], [], [], []
         # CPU spent until the first request is answered: the host's and the agent's, one
