@@ -55,6 +55,7 @@ class MockCdn:
         self.in_flight = 0
         self.peak_in_flight = 0
         self.seen_user_agents: set[str] = set()
+        self.seen_authorization: list[str] = []
         # Hanging requests wait on this; the fixture sets it so the server stops promptly.
         self.release = asyncio.Event()
         # What /swap.jpg serves (a test may change it, e.g. to the CDN's default picture).
@@ -73,6 +74,8 @@ class MockCdn:
         self.hits[key] += 1
         self.request_times.setdefault(key, []).append(time.monotonic())
         self.seen_user_agents.add(request.headers.get("User-Agent", ""))
+        if "Authorization" in request.headers:
+            self.seen_authorization.append(request.headers["Authorization"])
         if request.host == "img.joomcdn.net" or request.host == "img-edg.joomcdn.net":
             if request.host in self.joom_held:
                 await self.release.wait()

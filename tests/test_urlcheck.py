@@ -235,6 +235,28 @@ async def test_joom_size_variants_through_the_proxy(cdn, monkeypatch):
     assert all(r.variant_of == url for r in results if r.url != url)
 
 
+async def test_no_proxy_is_honoured_and_no_netrc_credentials_are_sent(cdn, monkeypatch,
+                                                                      tmp_path):
+    """The proxy is looked up once per host (not by aiohttp at every request): NO_PROXY still
+    sends a host's requests direct, and the user's ~/.netrc never answers for a public check."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login seller password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{refused_port()}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    results = await urlcheck.check_urls([f"{cdn.base}/gone-404", f"{cdn.base}/old.jpg"],
+                                        options=urlcheck.Options(**FAST, retries=0))
+    assert [r.verdict for r in results] == ["dead", "live"]
+    assert sum(cdn.hits.values()) == 2 and cdn.seen_authorization == []
+    # Without NO_PROXY the same requests go to the (refusing) proxy.
+    monkeypatch.delenv("NO_PROXY")
+    [r] = await urlcheck.check_urls([f"{cdn.base}/gone-404"],
+                                    options=urlcheck.Options(**FAST, retries=0))
+    assert (r.verdict, r.reason["code"]) == ("unknown", "network")
+    assert sum(cdn.hits.values()) == 2
+
+
 def _joom(host: str, size: str) -> str:
     return f"http://{host}/{JOOM_ID}_{size}.jpeg"
 

@@ -16,7 +16,8 @@ Verdicts (DESIGN section 4):
 How: GET (HEAD lies on many CDNs) with a byte cap, redirects followed one by one and recorded,
 retries with exponential backoff that honour `Retry-After`, a concurrency limit per host
 (CDNs throttle a client that opens hundreds of connections) and overall, and the proxy from
-HTTP(S)_PROXY / NO_PROXY (aiohttp's trust_env). Joom CDN URLs expand into every size variant
+HTTP(S)_PROXY / NO_PROXY, looked up once per host. No credentials of the user's (~/.netrc) are
+sent: what the public sees is checked. Joom CDN URLs expand into every size variant
 and host listed in shared/joomcdn.json: one upload is public under all of them. The variants
 of one image share the checker's connections (one pool per host, kept alive) and stop early:
 the URL given is checked first, then its variants, and once one of them serves the picture
@@ -43,6 +44,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from iprdesk import __version__
@@ -283,6 +285,7 @@ class Checker:
         self.reference = reference
         self.cdn = cdn or JoomCdn.load()
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._proxies: dict[tuple[str, str | None], tuple] = {}
         self._total = asyncio.Semaphore(self.options.total)
         self._session: aiohttp.ClientSession | None = None
 
@@ -292,7 +295,9 @@ class Checker:
             connector=aiohttp.TCPConnector(limit=o.total, limit_per_host=o.per_host),
             timeout=aiohttp.ClientTimeout(total=o.timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "image/*,*/*;q=0.5"},
-            trust_env=True,  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY
+            # Not trust_env: at every request it looks up the proxy, and reads ~/.netrc, in a
+            # thread, two trips through the thread pool before each request goes (`_proxy`).
+            trust_env=False,
             auto_decompress=True,
         )
         return self
@@ -305,6 +310,20 @@ class Checker:
         if host not in self._hosts:
             self._hosts[host] = asyncio.Semaphore(self.options.per_host)
         return self._hosts[host]
+
+    def _proxy(self, url: str) -> tuple[URL | None, dict | None]:
+        """The proxy HTTP(S)_PROXY and NO_PROXY give for the URL's scheme and host, as
+        aiohttp's trust_env finds it, and the headers with its credentials; once per scheme
+        and host."""
+        u = URL(url)
+        key = (u.scheme, u.host)
+        if key not in self._proxies:
+            try:
+                proxy, auth = get_env_proxy_for_url(u)
+                self._proxies[key] = (proxy, auth and {"Proxy-Authorization": auth.encode()})
+            except LookupError:  # none for this scheme, or NO_PROXY names the host
+                self._proxies[key] = (None, None)
+        return self._proxies[key]
 
     async def fetch(self, url: str, *, no_cache: bool = False,
                     settled: _Image | None = None) -> Fetch | None:
@@ -350,7 +369,9 @@ class Checker:
             result.attempts += 1
             wait = 0.0  # a Retry-After asked for, else the backoff
             try:
-                async with self._session.get(url, headers=headers, allow_redirects=False) as r:
+                proxy, proxy_headers = self._proxy(url)
+                async with self._session.get(url, headers=headers, allow_redirects=False,
+                                             proxy=proxy, proxy_headers=proxy_headers) as r:
                     result.status = r.status
                     result.headers = {k: r.headers[k] for k in EVIDENCE_HEADERS if k in r.headers}
                     result.error = None
