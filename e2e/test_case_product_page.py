@@ -18,6 +18,7 @@ from tests.image_fixtures import exif_bytes
 PASSPHRASE = "e2e product page passphrase"
 PRODUCT = "6a1f00bb01"
 NOT_SHOWN = "6a1f00bb02"
+LATER = "6a1f00bb03"
 # The images the mock product page shows (e2e/panel/product-edit.html).
 OLD = "https://img.joomcdn.net/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
 NEW = "https://img.joomcdn.net/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567_1024_1024.jpeg"
@@ -35,11 +36,13 @@ def serve_images(b):
     b.panel.cdn["/" + NEW.rsplit("/", 1)[1]] = cdn_image(photo(42, exif_bytes()))
 
 
-# The second product's page is not a product page (the Panel sent the seller elsewhere). The
+# The second product's page is not a product page (the Panel sent the seller elsewhere); the
+# third becomes the product page seconds after it loaded (e2e/panel/product-later.html). The
 # mock Panel on a loopback server (`served`): the tabs the extension opens itself bypass
 # Playwright's routes.
 pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai", setup=serve_images,
-                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html"},
+                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html",
+                                        rf"/products/{LATER}/edit": "product-later.html"},
                                  served=[])
 
 
@@ -101,4 +104,21 @@ def test_old_urls_collected_and_new_images_picked_from_the_product_page(browser,
     page.click("#preflight #unlock")
     expect(page.locator("#images .photos li")).to_have_count(1)
     keep_screenshot(page, f"case-from-page-{lang}-3-picked")
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_page_that_becomes_the_product_page_later_is_read(browser, lang):
+    """The Panel, a single-page app, shows the product page only after seconds of requests
+    that leave its shell unchanged for longer than the settling wait at a time: read as the
+    product page once it shows, not named as a page the Panel did not show."""
+    complaint = f"CMP-LATER-{lang}"
+    open_case(browser.home, complaint, products=[LATER])
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    read = picker.locator(f".product-page[data-product='{LATER}']")
+    expect(read).to_have_count(1)  # drawn whole: the page's answer, or its problem
+    assert read.locator(".error").count() == 0, read.inner_text()
+    assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
     page.close()

@@ -6,6 +6,9 @@
   let activeId = null;
   let activation = null;  // AbortController of the page shown now
   let timer = null;
+  // The page's last change (its DOM or a request of its that finished), for `settled`.
+  let changedAt = performance.now();
+  let settling = [];  // resolvers of `settled` calls still waiting
 
   // A taught entry (pagemap_local.py) runs the module of the entry it teaches.
   const moduleOf = (id) => iprdesk.pages.get(shared.pagemap.pages[id]?.module || id);
@@ -78,8 +81,35 @@
 
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(evaluate, 250);
+    timer = setTimeout(() => {
+      timer = null;
+      evaluate();
+    }, 250);
   }
+
+  // Settled: loaded, looked at since its last change, and quiet since for QUIET_MS (no change
+  // of its DOM, no request of its finishing). A single-page app shows a page in steps (the
+  // shell, then what each request brings): until it settles, a page not recognised may still
+  // become one. Not that it never changes again: waiters bound how long they trust this.
+  const QUIET_MS = 1000;
+  let settleTimer = null;
+  function checkSettled() {
+    settleTimer = null;
+    const quiet = performance.now() - changedAt;
+    if (document.readyState !== "complete" || timer !== null || !shared || quiet < QUIET_MS) {
+      settleTimer = setTimeout(checkSettled, Math.max(QUIET_MS - quiet, 50));
+      return;
+    }
+    settling.forEach((resolve) => resolve());
+    settling = [];
+  }
+  iprdesk.settled = () => new Promise((resolve) => {
+    settling.push(resolve);
+    if (settleTimer === null) checkSettled();
+  });
+  new PerformanceObserver(() => {
+    changedAt = performance.now();
+  }).observe({ type: "resource" });
 
   iprdesk.lookAgain = schedule;  // teaching ended: what it held back may show again
 
@@ -93,6 +123,7 @@
 
   iprdesk.ask("shared.get").then((data) => {
     shared = data;
+    changedAt = performance.now();  // changes before this one went unwatched
     evaluate();
     // Our own overlays changing is no reason to look again; the page's text changing is, even in
     // place (React relabels a row by editing its text node): a text record's target is the
@@ -103,11 +134,16 @@
       return r.type === "childList" &&
         [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeName === "IPRDESK-OVERLAY");
     };
+    // A change of the page: looked at again, and the page not settled yet.
+    const moved = () => {
+      changedAt = performance.now();
+      schedule();
+    };
     new MutationObserver((records) => {
-      if (!records.every(ours)) schedule();
+      if (!records.every(ours)) moved();
     }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-    window.addEventListener("popstate", schedule);
-    window.addEventListener("hashchange", schedule);
+    window.addEventListener("popstate", moved);
+    window.addEventListener("hashchange", moved);
     // Hidden (another document loads, or the page goes into the back/forward cache): left.
     // Shown again from that cache: looked at anew.
     window.addEventListener("pagehide", () => {

@@ -181,8 +181,9 @@
 
   // The case page asks, through the service worker, which images this product page shows
   // (to collect its old image URLs, or pick its new images): answered once the page is
-  // recognised as a product page and shows an image, or as another page, else after WAIT_MS
-  // with what is there.
+  // recognised as a product page and shows an image, or as another page, else once the page
+  // has settled (main.js: a single-page app may still become a product page until then) with
+  // what is there, at the latest after WAIT_MS.
   // The service worker keeps the Joom CDN's ones.
   const WAIT_MS = 15000;
   function shownImages() {
@@ -208,6 +209,7 @@
       };
       observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true,
                                                    attributeFilter: ["src", "data-iprdesk-page"] });
+      iprdesk.settled().then(() => finish(answer()));
     });
   }
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
