@@ -6,7 +6,7 @@
 // seller sees it, signed in with their browser: no other way reaches it.
 import { getSharedDataWith } from "./shared-data.js";
 
-const LOAD_MS = 45000;  // the content script waits 15 s more for the page's images itself
+const LOAD_MS = 45000;  // the content script waits up to 15 s more for the page to settle itself
 const RETRY_MS = 300;
 
 const MAX_IMAGE_BYTES = 32 * 1024 * 1024;
