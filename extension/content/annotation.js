@@ -8,6 +8,8 @@ iprdesk.annotation = (() => {
   const MIN_ROOM = 120;    // px of height a card always gets, even with its chip near an edge
   const BELOW_LIST = 240;  // px of height below its list that make a card go there
   const DOCK_MIN_PAGE = 480;  // px of width the page keeps beside a docked card
+  const ROW_CARD_WIDTH = 720;  // px at most of a card opened within its row's room (narrow windows)
+  const ROW_CARD_MIN = 260;    // px of the row's width in the window below which it is not
   const lists = new WeakMap();  // host -> the list its row belongs to, whose text a card keeps clear of
   const rows = new WeakMap();   // host -> the row it annotates
   const openedAt = new WeakMap();  // host -> its row's top in the window as its card opened
@@ -56,6 +58,8 @@ iprdesk.annotation = (() => {
     .status.error { color: #b91c1c; }
     .status.ok { color: #15803d; }
     a { color: #1d4ed8; }
+    /* Within its row's room, the card is the row's expanded part: a line joins it to the row. */
+    :host([data-in-row]) .card { border-top: 3px solid #1d4ed8; border-radius: 0 0 10px 10px; }
     /* A docked card is away from its row: its first line names the row, which is outlined. */
     .row-name { margin: 0 0 6px; padding-bottom: 6px; border-bottom: 1px solid #e5e7eb;
                 color: #1d4ed8; font-weight: 600; overflow-wrap: anywhere; }
@@ -69,6 +73,8 @@ iprdesk.annotation = (() => {
       open.removeAttribute("open");
       open.style.zIndex = "2147483000";
       iprdesk.overlay.reserveRight(open, 0);
+      iprdesk.overlay.pushBelow(open, null, 0);
+      open.removeAttribute("data-in-row");
       markDocked(open, false);
     }
   }
@@ -105,12 +111,48 @@ iprdesk.annotation = (() => {
     });
   }
 
+  // The card within its row's room: the row made taller by the card's height in the page's
+  // flow (overlay.pushBelow; the rows below move down), the card in that room below the row's
+  // text, as wide as the row shows in the window (up to ROW_CARD_WIDTH) and never taller than
+  // the window leaves beside the row; as it opens, the window scrolls so much of it as fits
+  // is in view, the row's top still in view. False where the row cannot take it (too narrow
+  // in the window, or of a fixed height).
+  function fitInRow(host, card, row, was) {
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const r = row.getBoundingClientRect();
+    const left = Math.max(r.left, 0) + GAP;
+    const width = Math.floor(Math.min(ROW_CARD_WIDTH, Math.min(r.right, vw) - GAP - left));
+    if (width < ROW_CARD_MIN) return false;
+    card.style.width = `${width}px`;
+    const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
+    const own = r.height - iprdesk.overlay.pushedBelow(host);  // the row as the Panel draws it
+    const height = Math.ceil(Math.min(natural, Math.max(MIN_ROOM, vh - 2 * MARGIN - own - 2 * GAP)));
+    if (!iprdesk.overlay.pushBelow(host, row, height + 2 * GAP)) return false;
+    let top = row.getBoundingClientRect().bottom - height - GAP;
+    const out = top + height - (vh - MARGIN);
+    if (was !== undefined && out > 0) {
+      const by = Math.min(out, row.getBoundingClientRect().top - MARGIN);
+      if (by > 0) {
+        window.scrollBy(0, by);
+        top = row.getBoundingClientRect().bottom - height - GAP;
+      }
+    }
+    const frame = card.offsetParent.getBoundingClientRect();  // what left/top count from
+    host.toggleAttribute("data-in-row", true);
+    card.style.maxHeight = `${height}px`;
+    card.style.left = `${Math.round(left - frame.left)}px`;
+    card.style.top = `${Math.round(top - frame.top)}px`;
+    return true;
+  }
+
   // The open card inside the window, ending where the chip ends: below the list its row
   // belongs to when the window has room there (the other rows' complainants, dates and
   // products stay readable). A list with no room below it in the window (a long one) would
   // have its rows covered under or above the chip: the card docks at the window's right
   // instead, level with its chip, and the page is narrowed by its width while it is open
-  // (overlay.reserveRight), when the page keeps DOCK_MIN_PAGE beside it. Otherwise below its
+  // (overlay.reserveRight), when the page keeps DOCK_MIN_PAGE beside it; in a narrower
+  // window it opens within its row's room (fitInRow). Otherwise below its
   // chip when it fits there, else on the side of the chip (below or above) with more room,
   // scrolling within it. Never wider than the window, never past an edge (a chip in a row's
   // first cell would otherwise push a right-aligned card off the left of the screen).
@@ -118,7 +160,6 @@ iprdesk.annotation = (() => {
     if (!host.hasAttribute("open")) return;
     const card = host.shadowRoot.querySelector(".card");
     const chip = host.shadowRoot.querySelector(".chip").getBoundingClientRect();
-    const frame = card.offsetParent.getBoundingClientRect();  // what left/top count from
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
     const width = Math.min(CARD_WIDTH, vw - 2 * MARGIN);
@@ -126,7 +167,9 @@ iprdesk.annotation = (() => {
     const left = Math.max(MARGIN, Math.min(chip.right - width, vw - MARGIN - width));
     const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
     const list = lists.get(host)?.getBoundingClientRect();
-    const belowList = list && list.bottom >= chip.bottom ? vh - list.bottom - GAP - MARGIN : -1;
+    const row = rows.get(host);
+    const pushed = iprdesk.overlay.pushedBelow(host);  // the list is that much longer for it
+    const belowList = list && list.bottom >= chip.bottom ? vh - list.bottom + pushed - GAP - MARGIN : -1;
     const below = vh - chip.bottom - GAP - MARGIN;
     const above = chip.top - GAP - MARGIN;
     const under = natural <= below || below >= above;
@@ -135,13 +178,21 @@ iprdesk.annotation = (() => {
     let x = left;
     const dock = list && belowList < Math.min(natural, BELOW_LIST) &&
                  vw - width - 2 * MARGIN >= DOCK_MIN_PAGE;
-    if (!dock && belowList >= Math.min(natural, BELOW_LIST)) {
-      [room, top] = [belowList, list.bottom + GAP];
-    }
-    iprdesk.overlay.reserveRight(host, dock ? width + 2 * MARGIN : 0);
-    const row = rows.get(host);
     const was = openedAt.get(host);
     openedAt.delete(host);
+    // Once within its row's room it stays there while open (below the list's last row, the
+    // room it takes and the window's scroll would otherwise send it back and forth).
+    if (!dock && !pushed && belowList >= Math.min(natural, BELOW_LIST)) {
+      [room, top] = [belowList, list.bottom + GAP];
+    } else if (!dock && list && row && fitInRow(host, card, row, was)) {
+      iprdesk.overlay.reserveRight(host, 0);
+      markDocked(host, false);
+      return;
+    }
+    host.removeAttribute("data-in-row");
+    iprdesk.overlay.pushBelow(host, null, 0);
+    const frame = card.offsetParent.getBoundingClientRect();  // what left/top count from
+    iprdesk.overlay.reserveRight(host, dock ? width + 2 * MARGIN : 0);
     if (dock) {
       // Narrowed, the page reflowed: the row is scrolled back to where the seller clicked it.
       const moved = row ? row.getBoundingClientRect().top - (was ?? NaN) : 0;
@@ -170,7 +221,7 @@ iprdesk.annotation = (() => {
   // of the list where it can; `rowName` names the row as the Panel shows it (its IDs), the
   // first line of a card docked away from it.
   function attach(anchor, id, { chipText, chipShort, state, title, place, list, rowName }) {
-    const root = iprdesk.overlay.anchored(anchor, id, { css, place, placed: fitCard });
+    const root = iprdesk.overlay.anchored(anchor, id, { css, place, placed: fitCard, contained: true });
     const host = root.host;
     if (list) lists.set(host, list);
     else lists.delete(host);

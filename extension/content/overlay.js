@@ -1,7 +1,7 @@
 // Overlays live in shadow roots: the Panel's styles cannot reach them and theirs cannot leak
 // into the Panel. Hosts are positioned so they never shift the page's own controls; only an
 // open card with no room beside the page's text narrows the page while it is open
-// (`reserveRight`).
+// (`reserveRight`), or, in a window too narrow for that, makes its row taller (`pushBelow`).
 // Injected twice in a frame (the upload guard loads this file too): define it once.
 iprdesk.overlay ??= (() => {
   const anchoredHosts = new Map();
@@ -11,12 +11,39 @@ iprdesk.overlay ??= (() => {
   // host is there, and given its width back after. host -> px.
   const reserved = new Map();
   let marginBefore = null;  // the page's own inline margin-right, while ours is set
+  // Room in the page's flow below a row that an open card lies in (a window too narrow to
+  // dock it, annotation.js): the row's boxes (its cells, or the row itself where its display
+  // lets it grow) get that much more bottom padding, so the rows below move down and the
+  // row's own text stays where it was. host -> { row, px, boxes: [[element, inline value,
+  // its priority, computed padding before, whether it had a style attribute]] }, given back
+  // as the card closes or its host leaves.
+  const pushed = new Map();
   // A reposition is due in a microtask: a list's rows each attach their chip in one pass of
   // its module, and placing every chip at each attach cost ~2 forced layouts per chip per
   // row (2,500 on 50 rows); placed once after the pass, before the page is painted or read.
   let repositionQueued = false;
 
+  function unpush(host) {
+    const push = pushed.get(host);
+    if (!push) return;
+    pushed.delete(host);
+    for (const [box, value, priority, , styled] of push.boxes) {
+      if (value) box.style.setProperty("padding-bottom", value, priority);
+      else box.style.removeProperty("padding-bottom");
+      if (!styled && !box.style.length) box.removeAttribute("style");  // as the Panel drew it
+    }
+  }
+
+  // The px of bottom padding `element` has from a push (placeInCells centres a chip in the rest).
+  function pushedIn(element) {
+    for (const push of pushed.values()) {
+      if (push.boxes.some(([box]) => box === element)) return push.px;
+    }
+    return 0;
+  }
+
   function applyReserved() {
+    for (const host of pushed.keys()) if (!host.isConnected) unpush(host);
     for (const host of reserved.keys()) if (!host.isConnected) reserved.delete(host);
     const px = Math.max(0, ...reserved.values());
     const style = document.documentElement.style;
@@ -82,8 +109,11 @@ iprdesk.overlay ??= (() => {
   // What a placing pass tests its spots against, gathered once (on a list of hundreds of
   // rows, a grid of hit tests over each spot cost seconds): the lines of the page's text and
   // its fields meeting the window, each with its element, and the boxes of our anchored
-  // overlays. Dropped when the pass ends or the page's width changes (reserveRight).
+  // overlays there. Dropped when the pass ends or the page's width changes (reserveRight).
   let scene = null;
+  // Annotation hosts (anchored with `contained`): nothing of theirs is outside their box
+  // unless open, so a closed one outside the window is not measured.
+  const contained = new WeakSet();
 
   // The boxes of what `host` draws (its shadow root's elements: an open card overflows it).
   function boxesOf(host) {
@@ -91,26 +121,102 @@ iprdesk.overlay ??= (() => {
       .filter((b) => b.width && b.height);
   }
 
+  // The page's elements that may be drawn outside their parent's box and its overflow: a
+  // pass skips the parts of the page wholly outside the window, and looks at these apart.
+  // Found by their computed style once a pass needs them, then again only where the page
+  // changed (observed while anything floats; a style added anywhere: all again).
+  let strays = null;  // Set of elements, null: not known
+  const strayed = (element) => {
+    const s = getComputedStyle(element);
+    const moved = s.position === "relative" &&
+      ["top", "left", "bottom", "right"].some((side) => parseFloat(s[side]));
+    return (s.position !== "static" && s.position !== "relative") || moved ||
+      s.transform !== "none" || s.translate !== "none" || s.rotate !== "none" || s.scale !== "none" ||
+      parseFloat(s.marginTop) < 0 || parseFloat(s.marginLeft) < 0;
+  };
+  function findStrays(root, deep = true) {
+    const elements = deep ? [root, ...root.getElementsByTagName("*")] : [root];
+    for (const element of elements) {
+      if (element.localName === "iprdesk-overlay") continue;
+      if (strayed(element)) strays.add(element);
+      else strays.delete(element);
+    }
+  }
+  const pageChanges = new MutationObserver((records) => noteChanges(records));
+  function noteChanges(records) {
+    if (!strays) return;
+    for (const { type, target, attributeName, addedNodes, removedNodes } of records) {
+      if (target.localName === "iprdesk-overlay" || !target.isConnected) continue;
+      const styles = [...addedNodes, ...removedNodes].some((n) => n.localName === "style" || n.localName === "link");
+      if (styles) {
+        strays = null;  // any element may have another style now
+        return;
+      }
+      if (type === "childList") {
+        for (const node of addedNodes) if (node.nodeType === Node.ELEMENT_NODE) findStrays(node);
+      } else if (type === "attributes") {
+        // Its own style: itself (position, transform and margins are not inherited); a class
+        // or another attribute may restyle what is inside it too.
+        findStrays(target, attributeName !== "style");
+      }
+    }
+  }
+
   function sceneNow() {
     if (scene) return scene;
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
     const inWindow = (b) => b.width && b.height && b.right > 0 && b.bottom > 0 && b.left < vw && b.top < vh;
+    noteChanges(pageChanges.takeRecords());
+    if (!strays) {
+      strays = new Set();
+      findStrays(document.documentElement);
+    }
     const texts = [];
     const range = document.createRange();
-    const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.data.trim() || !node.parentElement) continue;
-      range.selectNodeContents(node);
-      for (const b of range.getClientRects()) if (inWindow(b)) texts.push([b, node.parentElement]);
-    }
-    for (const field of document.querySelectorAll(FIELDS.join())) {
-      const b = field.getBoundingClientRect();
-      if (inWindow(b)) texts.push([b, field]);  // what the seller types in
+    const looked = new Set();  // the strays the walk reached
+    // An element wholly outside the window, with its overflow, holds no text in it but
+    // through its strays (looked at apart); one without a box (display: contents) may. Its
+    // overflow goes right and down: read only for a box above or left of the window.
+    const near = (element) => {
+      const b = element.getBoundingClientRect();
+      if (FIELDS.includes(element.localName) && inWindow(b)) texts.push([b, element]);
+      if (!b.width && !b.height) return true;
+      if (b.left >= vw || b.top >= vh) return false;
+      if (b.right > 0 && b.bottom > 0) return true;
+      const right = Math.max(b.right, b.left + element.clientLeft + element.scrollWidth);
+      const bottom = Math.max(b.bottom, b.top + element.clientTop + element.scrollHeight);
+      return right > 0 && bottom > 0;
+    };
+    const walk = (root) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+        acceptNode(node) {
+          if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+          if (node.localName === "iprdesk-overlay") return NodeFilter.FILTER_REJECT;
+          if (strays.has(node)) looked.add(node);
+          return near(node) ? NodeFilter.FILTER_SKIP : NodeFilter.FILTER_REJECT;
+        },
+      });
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data.trim() || !node.parentElement) continue;
+        range.selectNodeContents(node);
+        for (const b of range.getClientRects()) if (inWindow(b)) texts.push([b, node.parentElement]);
+      }
+    };
+    const body = document.body || document.documentElement;
+    if (near(body)) walk(body);
+    for (const stray of strays) {
+      if (!stray.isConnected) strays.delete(stray);  // the page removed it
+      if (looked.has(stray) || !stray.isConnected || !body.contains(stray) || stray === body ||
+          stray.closest("iprdesk-overlay")) continue;
+      looked.add(stray);
+      if (near(stray)) walk(stray);
     }
     const ours = [];
     for (const host of document.querySelectorAll("iprdesk-overlay")) {
-      if (!clearHosts.has(host) && host.shadowRoot) ours.push([host, boxesOf(host)]);
+      if (clearHosts.has(host) || !host.shadowRoot) continue;
+      if (contained.has(host) && !host.hasAttribute("open") && !inWindow(host.getBoundingClientRect())) continue;
+      ours.push([host, boxesOf(host)]);
     }
     scene = { texts, ours };
     return scene;
@@ -204,14 +310,31 @@ iprdesk.overlay ??= (() => {
     }
   }
 
+  // The page reflowed under our room (reserveRight, pushBelow): the floating hosts look again
+  // once the card that took it is laid out, before the window is painted (a microtask).
+  function reflowed() {
+    scene = null;
+    if (placing || placeQueued || !clearHosts.size) return;
+    placeQueued = true;
+    queueMicrotask(() => {
+      placeQueued = false;
+      iprdesk.overlay.placeClear();
+    });
+  }
+
   function watchClear() {
-    clearWatch ??= watchPage(() => iprdesk.overlay.placeClear(), { scroll: true });
+    if (!clearWatch) {
+      clearWatch = watchPage(() => iprdesk.overlay.placeClear(), { scroll: true });
+      pageChanges.observe(document.documentElement, { subtree: true, childList: true, attributes: true });
+    }
     clearWatch.soon();
   }
 
   function unwatchClear() {
     clearWatch?.abort();
     clearWatch = null;
+    pageChanges.disconnect();
+    strays = null;  // unobserved from now on
   }
 
   return {
@@ -277,7 +400,8 @@ iprdesk.overlay ??= (() => {
     // coordinates, so it takes no space in the page's layout and scrolls with the page.
     // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects;
     // `placed(host)`, if given, runs after each move (to lay out what depends on it).
-    anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd, placed } = {}) {
+    // `contained`: it draws nothing outside its box while it is not open (see `contained`).
+    anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd, placed, contained: inBox } = {}) {
       const existing = document.querySelector(`iprdesk-overlay[data-iprdesk-id="${CSS.escape(id)}"]`);
       if (existing) {
         anchoredHosts.set(existing, { anchor, place, placed });
@@ -291,6 +415,7 @@ iprdesk.overlay ??= (() => {
         document.documentElement.append(host);
         anchoredHosts.set(host, { anchor, place, placed });
         clearSized.observe(host);  // a card that grows may meet a floating host
+        if (inBox) contained.add(host);
       }, { css });
       watchLayout();
       iprdesk.overlay.repositionSoon();
@@ -311,8 +436,10 @@ iprdesk.overlay ??= (() => {
     // chip reduced to its mark) takes it when only that fits: in its full form, null asks
     // `reposition` to measure it again compact (it only reads, so all rows' chips are
     // measured in one layout). When nothing fits, astride the anchor's top border at its end,
-    // over padding rather than text.
+    // over padding rather than text. Never past the window's right edge (a list wider than a
+    // narrow window: the seller would have to scroll sideways to the chip).
     placeInCells(cells) {
+      const edge = () => document.documentElement.clientWidth - 4;
       const inBlank = (box) => {
         for (const cell of cells) {
           if (!cell?.isConnected) continue;
@@ -322,8 +449,9 @@ iprdesk.overlay ??= (() => {
           const c = cell.getBoundingClientRect();
           const padding = parseFloat(getComputedStyle(cell).paddingRight) || 0;
           const start = (text.width ? text.right : c.left + padding) + 10;
-          if (c.right - padding - start >= box.width) {
-            return { left: start + window.scrollX, top: c.top + window.scrollY + (c.height - box.height) / 2 };
+          if (Math.min(c.right - padding, edge()) - start >= box.width) {
+            const height = c.height - pushedIn(cell);  // level with the row's text, not its card's room
+            return { left: start + window.scrollX, top: c.top + window.scrollY + (height - box.height) / 2 };
           }
         }
         return null;
@@ -332,7 +460,8 @@ iprdesk.overlay ??= (() => {
         const place = inBlank(box);
         if (place) return place;
         if (host?.hasAttribute("data-compactable") && !host.hasAttribute("data-compact")) return null;
-        return { left: rect.right - box.width - 4, top: rect.top - box.height / 2 };
+        return { left: Math.min(rect.right, edge() + window.scrollX) - box.width - 4,
+                 top: rect.top - box.height / 2 };
       };
     },
 
@@ -344,13 +473,40 @@ iprdesk.overlay ??= (() => {
       if (px) reserved.set(host, px);
       else reserved.delete(host);
       applyReserved();
-      scene = null;  // the page may have reflowed
-      if (placing || placeQueued || !clearHosts.size) return;
-      placeQueued = true;
-      queueMicrotask(() => {
-        placeQueued = false;
-        iprdesk.overlay.placeClear();
-      });
+      reflowed();
+    },
+
+    // Make `row` `px` taller for `host`'s open card, in the page's flow (0, or another row:
+    // give the room back); see `pushed`. False, nothing changed, where the row does not grow
+    // by it (a row of fixed height): the card must go elsewhere.
+    pushBelow(host, row, px) {
+      const push = pushed.get(host);
+      if (push && (push.row !== row || !px)) unpush(host);
+      if (!px || !row) {
+        if (push) reflowed();
+        return !px;
+      }
+      if (pushed.get(host)?.px === px) return true;
+      const display = getComputedStyle(row).display;
+      const boxes = display === "table-row" || display === "contents"
+        ? [...row.children].filter((c) => c.localName !== "iprdesk-overlay") : [row];
+      const entry = pushed.get(host) || { row, px: 0, boxes: boxes.map((box) => [
+        box, box.style.getPropertyValue("padding-bottom"), box.style.getPropertyPriority("padding-bottom"),
+        parseFloat(getComputedStyle(box).paddingBottom) || 0, box.hasAttribute("style")]) };
+      const before = row.getBoundingClientRect().height - entry.px;
+      for (const [box, , , base] of entry.boxes) {
+        box.style.setProperty("padding-bottom", `${base + px}px`, "important");
+      }
+      pushed.set(host, { ...entry, px });
+      reflowed();
+      if (Math.abs(row.getBoundingClientRect().height - before - px) <= 1) return true;
+      unpush(host);
+      return false;
+    },
+
+    // How many px `host`'s push makes its row taller (0 when none).
+    pushedBelow(host) {
+      return pushed.get(host)?.px || 0;
     },
 
     // At the anchor's top-right corner, inside it.
@@ -416,6 +572,7 @@ iprdesk.overlay ??= (() => {
       anchoredHosts.clear();
       clearHosts.clear();
       clearSized.disconnect();
+      for (const host of [...pushed.keys()]) unpush(host);
       applyReserved();
       unwatchLayout();
       unwatchClear();

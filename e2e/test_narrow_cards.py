@@ -1,0 +1,96 @@
+"""A row's open card in a window too narrow to dock it beside the list (under 906 px: a
+small laptop's window beside another, a phone-sized one, or 1280x720 zoomed to 150 %, 853x480
+in CSS px): it opens within its row's room, the rows below moved down in the page's flow, and
+covers none of the Panel's text; its buttons in the window. In English and in Chinese (with
+the CJK font sellers have), by geometry (test_overlay_geometry's), on the table and the grid
+markup; closed, the row is as the Panel drew it."""
+
+import pytest
+
+from e2e.conftest import VARIANTS, chips
+from e2e.test_overlay_geometry import LISTS, card_problems, lengthen, shown
+
+pytestmark = pytest.mark.browser(pages=VARIANTS)
+
+# The rows of the mock Panel's lists, in each markup (table, div grid, ARIA grid).
+ROW = "#complaints tbody tr, #appeals tbody tr, .grid .r, [role=row]"
+# The open card within its row's room: below all the row's text, above the next row, inside
+# the window's width (else below its list, where the window has room there); what is wrong.
+IN_ROW = """(card) => {
+  const host = card.getRootNode().host;
+  const id = host.dataset.complaint || host.dataset.appeal;
+  const row = [...document.querySelectorAll(ROW)]
+    .find((r) => r.firstElementChild.textContent.trim() === id);
+  const problems = [];
+  const c = card.getBoundingClientRect();
+  if (!host.hasAttribute("data-in-row")) {
+    const list = row.closest("table, [role=grid], .grid").getBoundingClientRect();
+    return c.top >= list.bottom ? [] : [`card of ${id} neither within its row nor below its list`];
+  }
+  let text = -Infinity;
+  const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) text = Math.max(text, r.bottom);
+  }
+  if (c.top < text) problems.push(`card top ${c.top} above the text of ${id} to ${text}`);
+  const next = row.nextElementSibling?.getBoundingClientRect();
+  if (next && next.top < c.bottom) {
+    problems.push(`next row at ${next.top} under the card to ${c.bottom}`);
+  }
+  const vw = document.documentElement.clientWidth;
+  if (c.left < 0 || c.right > vw) problems.push(`card ${c.left}-${c.right} outside 0-${vw}`);
+  return problems;
+}""".replace("ROW", repr(ROW))
+# The rows of the page's list as the Panel draws them: each one's height and style attributes.
+ROWS = """() => [...document.querySelectorAll(ROW)]
+  .map((r) => [Math.round(r.getBoundingClientRect().height),
+               [r, ...r.children].map((e) => e.getAttribute("style")).join("|")])
+""".replace("ROW", repr(ROW))
+
+
+def open_each(page, path, hosts, shot):
+    """Each of `hosts`' cards opened in turn: {row: what is wrong}; after each, the list's
+    rows as they were."""
+    found = {}
+    drawn = page.evaluate(ROWS)
+    for row, host in hosts:
+        problems = card_problems(page, path, host, f"{shot}-{row}",
+                                 lambda card: card.evaluate(IN_ROW))
+        if page.evaluate(ROWS) != drawn:
+            problems.append("the rows are not as the Panel drew them once the card closed")
+        if problems:
+            found[f"{path} {row}"] = problems
+    return found
+
+
+@pytest.mark.parametrize("width, height", [(760, 700), (600, 700)])
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_card_on_a_long_list_opens_within_its_row(browser, width, height):
+    """50 complaints, no room below the list and none to dock: the first, a middle and the
+    last row's card each open within the row's room."""
+    found = {}
+    for path in ("/ipr/complaints", "/ipr/v2/complaints"):
+        page = shown(browser, path, width, height)
+        lengthen(page, path)
+        hosts = sorted(((row, host) for row, (_, _, host) in chips(page, "complaint:").items()),
+                       key=lambda pair: pair[1].locator(".chip").bounding_box()["y"])
+        found |= open_each(page, path, [hosts[n] for n in (0, 24, 49)],
+                           f"narrow-{path.split('/')[2]}-{width}")
+        page.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_every_card_of_a_short_list_in_a_zoomed_window(browser):
+    """1280x720 at 150 % zoom (853x480 CSS px): too narrow to dock a card, and too low for
+    one below the list but under its last rows: every row's card on the complaint and appeal
+    lists opens within its row, or below the list."""
+    found = {}
+    for path, prefix in LISTS.items():
+        page = shown(browser, path, 853, 480)
+        hosts = [(row, host) for row, (_, _, host) in chips(page, prefix).items()]
+        found |= open_each(page, path, hosts, f"zoomed-{path.replace('/', '-')}")
+        page.close()
+    assert found == {}
