@@ -8,7 +8,8 @@ import sys
 from tests import image_fixtures as fx
 
 # Packages a one-file strip has no use for, each costing start-up time.
-NOT_FOR_STRIP = ["aiohttp", "playwright", "cryptography", "numpy", "pypdf", "pillow_heif",
+NOT_FOR_STRIP = ["aiohttp", "playwright", "cryptography", "numpy", "pypdf", "pillow_heif", "PIL",
+                 "logging", "zoneinfo",
                  "multiprocessing", "concurrent", "asyncio", "ssl", "platformdirs",
                  "iprdesk.server", "iprdesk.vault", "iprdesk.images", "iprdesk.urls",
                  "iprdesk.casework"]

@@ -9,10 +9,11 @@ message on stderr in that language and exit code 1; usage errors exit 2 (click's
 """
 
 import importlib
+import sys
 
 import click
 
-from iprdesk import __version__, timeutil
+from iprdesk import __version__
 from iprdesk.cli.common import lang_option, language
 from iprdesk.errors import IprdeskError
 
@@ -69,6 +70,15 @@ class IprdeskGroup(click.Group):
             ctx.exit(1)
 
 
+def _show_utc(on: bool) -> None:
+    # timeutil (and zoneinfo) is loaded by the commands that show times; until one has, the
+    # default needs no setting, and `strip` does not pay for the import.
+    if on or "iprdesk.timeutil" in sys.modules:
+        from iprdesk import timeutil
+
+        timeutil.show_utc(on)
+
+
 def _with_lang(command: click.Command) -> click.Command:
     """The command, and each of its subcommands, taking --lang (once)."""
     if not any(p.name == "lang" for p in command.params):
@@ -81,7 +91,7 @@ def _with_lang(command: click.Command) -> click.Command:
 @click.group(cls=IprdeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iprdesk")
 @click.option("--utc", is_flag=True, expose_value=False, is_eager=True,
-              callback=lambda ctx, param, value: timeutil.show_utc(value),
+              callback=lambda ctx, param, value: _show_utc(value),
               help="Show every time as ISO 8601 UTC, for scripts (default: local time with "
                    "its zone).")
 def main():

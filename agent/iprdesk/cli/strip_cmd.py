@@ -1,9 +1,6 @@
 """`iprdesk strip`, `iprdesk inspect` and `iprdesk watch`: thin commands over iprdesk.metadata."""
 
 import contextlib
-import logging
-import signal
-import threading
 from pathlib import Path
 
 import click
@@ -166,6 +163,11 @@ def watch(in_dir, out_dir, heic_to_jpeg, home):
 
     What it does is printed and logged to logs/watch.log in the data directory.
     """
+    # Here, not at the top: `strip` of one file does not pay for logging and threads.
+    import logging
+    import signal
+    import threading
+
     from iprdesk.metadata.watcher import FolderWatcher
 
     lang = language()

@@ -7,9 +7,6 @@ image, so no comment or EXIF leaks through the encoder).
 """
 
 import io
-import logging
-
-from PIL import Image, ImageOps
 
 from iprdesk.metadata.base import FormatHandler, ImageProblem, Picture, Rewrite, check_pixels
 from iprdesk.metadata.decoders.exif import read_exif
@@ -17,8 +14,6 @@ from iprdesk.metadata.decoders.icc import check_profile
 from iprdesk.metadata.decoders.xmp import read_xmp
 from iprdesk.metadata.findings import Findings
 from iprdesk.text.i18n import Message
-
-log = logging.getLogger(__name__)
 
 JPEG_QUALITY = 95
 _BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
@@ -37,7 +32,9 @@ class HeicHandler(FormatHandler):
         return head[4:8] == b"ftyp" and head[8:12] in _BRANDS
 
     def rewrite(self, data: bytes) -> Rewrite:
-        import pillow_heif  # imported on demand: loading libheif costs start-up time
+        # Imported on demand: libheif and Pillow cost start-up time that a JPEG does not need.
+        import pillow_heif
+        from PIL import Image, ImageOps
 
         findings = Findings()
         try:
@@ -56,7 +53,9 @@ class HeicHandler(FormatHandler):
             # (SyntaxError for an unsupported box, IndexError without a primary image,
             # OSError, ValueError...): every one means this photo cannot be converted.
             # What libheif said is for the log: its words are English and for developers.
-            log.info("libheif could not decode a HEIC photo: %s", e)
+            import logging
+
+            logging.getLogger(__name__).info("libheif could not decode a HEIC photo: %s", e)
             raise ImageProblem("damaged", Message("metadata.problem.heic_undecodable")) from e
         if info.get("exif"):
             read_exif(findings, info["exif"])
