@@ -61,8 +61,17 @@ def _blocks(jpeg: bytes) -> list[bytes]:
     return found
 
 
+def _repeated_tag() -> bytes:
+    """IFD0 naming the Make twice and the Orientation twice: the first of each counts."""
+    entries = [(0x010F, 2, 4, b"Sony"), (0x010F, 2, 4, b"Fuji"), (0x0112, 3, 1, b"\0\6\0\0"),
+               (0x0112, 3, 1, b"\0\3\0\0")]
+    ifd = struct.pack(">H", len(entries)) + b"".join(
+        struct.pack(">HHI4s", *entry) for entry in entries) + b"\0\0\0\0"
+    return b"MM\x00\x2a\x00\x00\x00\x08" + ifd
+
+
 def _seeds() -> list[bytes]:
-    seeds = [fx.exif_bytes(orientation=o) for o in (None, 3, 6)]
+    seeds = [fx.exif_bytes(orientation=o) for o in (None, 3, 6)] + [_repeated_tag()]
     seeds.append(fx.exif_bytes(gps=(-33.9, -70.6), thumbnail=False))
     folder = CORPUS / "exiftool-t-images"
     if folder.is_dir():
@@ -75,7 +84,7 @@ def _mutant(rng: random.Random, seed: bytes) -> bytes:
     data = bytearray(seed)
     for _ in range(rng.randint(1, 6)):
         # Mostly near the start, where IFD0's entries and the pointers are.
-        at = rng.randrange(min(len(data), 400) if rng.random() < 0.7 else max(1, len(data)))
+        at = rng.randrange(max(1, min(len(data), 400) if rng.random() < 0.7 else len(data)))
         kind = rng.random()
         if kind < 0.5:
             data[at:at + 1] = bytes([rng.randrange(256)])
@@ -122,6 +131,11 @@ def test_mutated_blocks_read_as_pillow_reads_them():
     seeds = _seeds()
     for _ in range(MUTANTS):
         _compare(_mutant(rng, rng.choice(seeds)))
+
+
+def test_a_repeated_tag_is_read_from_its_first_entry():
+    ifd0 = exif.tags_read(_repeated_tag())[0]
+    assert ifd0[0x010F] == "Sony" and exif.orientation_of(_repeated_tag()) == 6
 
 
 def test_rationals_behave_as_exif_readers_give_them():
