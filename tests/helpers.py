@@ -226,3 +226,17 @@ def self_signed(hosts: list[str], cert_path: Path, key_path: Path) -> None:
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                            serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
+
+
+def as_version_4(fingerprint):
+    """`fingerprint` as stored before the value's hashes (fingerprint version 4): the same
+    grey and edge hashes, without `values` and without each part's value hashes."""
+    from iprdesk.images import similar
+
+    stored = {**fingerprint.to_json(), "values": [], "version": 4}
+    for key in ("regions", "trimmed", "banded", "sided", "core"):
+        if key in stored:
+            stored[key] = [part[:48] for part in stored[key]]
+    stored["banners"] = [[side, cut, plain[:48], mirrored[:48]]
+                         for side, cut, plain, mirrored in stored.get("banners", ())]
+    return similar.Fingerprint.from_json(stored)

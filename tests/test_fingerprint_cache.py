@@ -20,7 +20,7 @@ from iprdesk.cli import main
 from iprdesk.cli.similar_cmd import _eta, _TimeLeft
 from iprdesk.images import similar
 from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
-from tests.helpers import CtrlCOffTheMainThread
+from tests.helpers import CtrlCOffTheMainThread, as_version_4
 
 
 @pytest.fixture
@@ -147,27 +147,27 @@ def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeyp
             (similar.FINGERPRINT_VERSION,)]
 
 
-def test_fingerprints_of_version_3_in_the_cache_are_made_anew_with_their_maps(shop, home,
-                                                                           decodes):
-    """Version 4 added the middles' hashes (`core`): a version-3 fingerprint (all else alike)
-    in the cache is not read as one of version 4 (it would compare without the middles), it
-    is computed anew and replaced."""
-    assert similar.FINGERPRINT_VERSION == 4
+def test_fingerprints_of_version_4_in_the_cache_are_made_anew_with_their_values(shop, home,
+                                                                              decodes):
+    """Version 5 added the value's hashes (`values`, and each part's): a version-4
+    fingerprint (all else alike) in the cache is not read as one of version 5 (it would
+    compare without them, missing a turned hue), it is computed anew and replaced."""
+    assert similar.FINGERPRINT_VERSION == 5
     older = []
     for path in sorted(shop.iterdir()):
-        stored = similar.fingerprint_file(path).to_json()
-        assert stored.pop("core") and stored.pop("grey") is False
-        older.append((stored["sha256"], json.dumps({**stored, "version": 3})))
+        stored = as_version_4(similar.fingerprint_file(path)).to_json()
+        assert "values" not in stored and stored["version"] == 4
+        older.append((stored["sha256"], json.dumps(stored)))
     cache = FingerprintCache(cache_file(home))
-    cache.put_many(3, older)
+    cache.put_many(4, older)
     cache.close()
     decodes.clear()
     assert audit(shop, "--workers", "1")["from_cache"] == 1  # the complained picture's copy
     assert len(decodes) == 12
     with sqlite3.connect(cache_file(home)) as db:
         rows = db.execute("SELECT version, fingerprint FROM fingerprints").fetchall()
-    assert len(rows) == 12 and {v for v, _ in rows} == {4}
-    assert all(len(similar.Fingerprint.from_json(json.loads(f)).core) == similar._CORE_PARTS
+    assert len(rows) == 12 and {v for v, _ in rows} == {5}
+    assert all(len(similar.Fingerprint.from_json(json.loads(f)).values) == 6
                for _, f in rows)
 
 
@@ -194,6 +194,9 @@ KNOWN_FINGERPRINTS = {
     # the middles of the whole and of the parts cut (`core`), whether it has no colour
     # (`grey`); without those two and at version 3, it hashes to 3's digest
     4: "7e670acc1ae9c2cc845300391cda44ddc292f067d283a845f86f1739d110ac31",
+    # the value's hashes (`values`, and each part's two more); without them and at version
+    # 4, it hashes to 4's digest
+    5: "747c13a42600f70b7f6c61829b9fc035f79e604929b3c4d500d4d092b995ecde",
 }
 
 

@@ -11,6 +11,7 @@ from PIL import Image
 from iprdesk.cli import main
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
+from tests.helpers import as_version_4
 
 
 def fp(image: Image.Image) -> similar.Fingerprint:
@@ -51,15 +52,16 @@ def test_every_stack_of_edits_is_caught(original, stack):
 
 
 def test_stacks_of_edits_of_many_pictures_are_caught(pictures):
-    """Each stack on 20 pictures: 4 of the 280 copies get through (a square canvas of a
+    """Each stack on 20 pictures: 3 of the 280 copies get through (a square canvas of a
     mirrored recoloured one, a tenth cut all round, mirrored, turned to the opposite hue and
-    captioned; a grey crop under a banner of 30 % on the right, a mirrored opposite hue under
-    one of 25 % on the left); bench/similar.py measures the rate on 120 bigger pictures. More
-    than 4 is a regression (before the parts without a caption band, the first 200 missed 83;
-    before the banner cuts, 3 of them and 53 of the 80 under a banner)."""
+    captioned; a grey crop under a banner of 30 % on the right); bench/similar.py measures
+    the rate on bigger pictures. More than 3 is a regression (before the parts without a
+    caption band, the first 200 missed 83; before the banner cuts, 3 of them and 53 of the
+    80 under a banner; before the value's hashes, 4, with a mirrored opposite hue under a
+    banner of 25 % on the left)."""
     missed = [(stack, seed) for stack in sorted(STACKS) for seed, picture, old in pictures
               if similar.compare(old, fp(STACKS[stack](picture))).verdict == "different"]
-    assert len(missed) <= 4, missed
+    assert len(missed) <= 3, missed
 
 
 def test_a_captioned_recoloured_crop_is_caught_without_its_caption_band(original):
@@ -78,8 +80,10 @@ def test_a_captioned_recoloured_crop_is_caught_without_its_caption_band(original
 
 
 def test_a_recoloured_copy_is_caught_by_its_edges_alone(original):
-    """A turned hue throws the brightness hashes; the edges still agree."""
-    result = similar.compare(fp(original), fp(EDITS["hue-180"](original)))
+    """A turned hue throws the brightness hashes; the edges still agree (compared without
+    the value's hashes, which agree too: tests/test_similar_hue.py)."""
+    result = similar.compare(as_version_4(fp(original)),
+                             as_version_4(fp(EDITS["hue-180"](original))))
     assert result.phash + result.dhash > similar.THRESHOLDS["near-duplicate"]["phash+dhash"]
     assert result.verdict == "near-duplicate"
     assert result.edge <= similar.THRESHOLDS["near-duplicate"]["edge"]

@@ -143,6 +143,7 @@ THRESHOLDS = {
     "part": {"edge": 8, "together": {"phash+dhash": 24, "edge": 14}},
     "banner": {"edge": 6, "phash+dhash": 12, "together": {"phash+dhash": 24, "edge": 14}},
     "core-differs": {"phash+dhash": 20, "edge": 16},
+    "hue-free": {"middles": 24},
 }
 
 
@@ -256,19 +257,22 @@ class BannerCut:
 @dataclass(frozen=True)
 class PartHashes:
     """pHash, dHash and edge pHash of part of a picture (a crop, or the picture without its
-    padding)."""
+    padding), and the pHash and dHash of its value (`_value_map`; None before version 5)."""
     phash: int
     dhash: int
     edge: int
+    vphash: int | None = None
+    vdhash: int | None = None
 
     def to_json(self) -> str:
-        return f"{self.phash:016x}{self.dhash:016x}{self.edge:016x}"
+        value = "" if self.vphash is None else f"{self.vphash:016x}{self.vdhash:016x}"
+        return f"{self.phash:016x}{self.dhash:016x}{self.edge:016x}{value}"
 
     @classmethod
     def from_json(cls, raw: str) -> PartHashes:
-        if not isinstance(raw, str) or len(raw) != 48:
+        if not isinstance(raw, str) or len(raw) not in (48, 80):
             raise ValueError(f"not a part's hashes: {raw!r}")
-        return cls(*(int(raw[i:i + 16], 16) for i in (0, 16, 32)))
+        return cls(*(int(raw[i:i + 16], 16) for i in range(0, len(raw), 16)))
 
 
 # What `fingerprint_image` computes, as the fingerprint cache knows it: bump it with any change
@@ -276,7 +280,7 @@ class PartHashes:
 # (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
 # fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
 # an older one still compares, by the parts it has.
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -319,13 +323,18 @@ class Fingerprint:
     # Whether the picture has no colour (`_GREY`): a grey copy of a colour picture has lost
     # its colour edges, so its middle is not held to the reference's by them.
     grey: bool = False
+    # The value's pHash of the whole, its mirror, of the middle 90 % and its mirror, then its
+    # dHash and the mirror's (`_value_map`: a turned hue leaves it as it was). Empty before
+    # version 5, as the parts' own.
+    values: tuple[int, ...] = ()
     version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
         # Field by field, not `asdict`: that deep-copies every part only for them to be
         # dropped here (~1 ms a fingerprint, in the URL checker's event loop).
         d = {f.name: getattr(self, f.name) for f in fields(self)
-             if f.name not in ("regions", "trimmed", "banded", "sided", "banners", "core")}
+             if f.name not in ("regions", "trimmed", "banded", "sided", "banners", "core",
+                               "values")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -345,6 +354,8 @@ class Fingerprint:
             d["banners"] = [banner.to_json() for banner in self.banners]
         if self.core:
             d["core"] = [part.to_json() for part in self.core]
+        if self.values:
+            d["values"] = [f"{h:016x}" for h in self.values]
         return d
 
     @classmethod
@@ -360,6 +371,9 @@ class Fingerprint:
             core = tuple(PartHashes.from_json(r) for r in d.get("core") or ())
             if core and len(core) != _CORE_PARTS:
                 raise ValueError(f"{len(core)} middles, not {_CORE_PARTS}")
+            values = tuple(int(h, 16) for h in d.get("values") or ())
+            if values and len(values) != len(_HASH_FIELDS):
+                raise ValueError(f"{len(values)} value hashes, not {len(_HASH_FIELDS)}")
             trimmed = d.get("trimmed")
             if trimmed is not None:
                 plain, mirrored = trimmed
@@ -367,7 +381,7 @@ class Fingerprint:
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
                        trimmed=trimmed, banded=banded, sided=sided, banners=banners,
-                       core=core, grey=bool(d.get("grey", False)),
+                       core=core, grey=bool(d.get("grey", False)), values=values,
                        version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
@@ -459,74 +473,100 @@ def _parts(gray: Image.Image, colour: Image.Image | None,
         _phashes(np.stack(edge_grids)), strict=True))
 
 
-def _regions(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
+def _regions(gray: Image.Image, edges: Image.Image, value: np.ndarray,
+             ) -> tuple[PartHashes, ...]:
     w, h = gray.size
-    return _parts(gray, None, (((round(w * left), round(h * top), w - round(w * right),
-                                 h - round(h * bottom)), False)
-                               for left, top, right, bottom in _REGIONS), edges)
+    return _valued(_parts(gray, None, (((round(w * left), round(h * top), w - round(w * right),
+                                         h - round(h * bottom)), False)
+                                       for left, top, right, bottom in _REGIONS), edges),
+                   value, [_share_box(cut) for cut in _REGIONS])
 
 
-def _banded(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
+def _banded(gray: Image.Image, edges: Image.Image, value: np.ndarray,
+            ) -> tuple[PartHashes, ...]:
     """The `banded` hashes. Taken from the picture at the edge map's size (it is squeezed to
     32x32 anyway): 40 parts of the drafted picture would cost as much as decoding it."""
     small = gray.resize(edges.size, Image.Resampling.BOX)
+    shares = [(x0, y0 + (y1 - y0) * band_top, x1, y1 - (y1 - y0) * band_bottom)
+              for x0, y0, x1, y1 in (_share_box(cut) for cut in ((0, 0, 0, 0),
+                                                                 *_BANDED_REGIONS))
+              for band_top, band_bottom in ((_BAND, 0), (0, _BAND))]
+    boxes = [*((box, mirrored) for mirrored in (False, True) for box in shares[:2]),
+             *((box, False) for box in shares[2:])]
     w, h = small.size
-    boxes = [(w * left, h * top, w * (1 - right), h * (1 - bottom))
-             for left, top, right, bottom in ((0, 0, 0, 0), *_BANDED_REGIONS)]
-    cut = [((x0, y0 + (y1 - y0) * _BAND, x1, y1), (x0, y0, x1, y1 - (y1 - y0) * _BAND))
-           for x0, y0, x1, y1 in boxes]
-    return _parts(small, None, [*((box, mirrored) for mirrored in (False, True)
-                                  for box in cut[0]),
-                                *((box, False) for pair in cut[1:] for box in pair)], edges)
+    return _valued(_parts(small, None, [((x0 * w, y0 * h, x1 * w, y1 * h), mirrored)
+                                        for (x0, y0, x1, y1), mirrored in boxes], edges),
+                   value, [_mirror_box(box) if mirrored else box for box, mirrored in boxes])
 
 
 _SIDED_PARTS = len(_SIDES) * len(_BANNER_CUTS) * len(_SIDED_REGIONS)
 
 
-def _box_weights(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
-    """For each span [lo, hi) of a line of `_SIDED_SIDE` pixels, the n x _SIDED_SIDE weights
-    that average it into `n` equal bins (a box resample, as Pillow's BOX)."""
+def _box_weights(lo: np.ndarray, hi: np.ndarray, n: int, side: int) -> np.ndarray:
+    """For each span [lo, hi) of a line of `side` pixels, the n x side weights that average it
+    into `n` equal bins (a box resample, as Pillow's BOX)."""
     bounds = lo[:, None] + (hi - lo)[:, None] * np.arange(n + 1) / n
     start, end = bounds[:, :-1, None], bounds[:, 1:, None]
-    pixel = np.arange(_SIDED_SIDE)[None, None, :]
+    pixel = np.arange(side)[None, None, :]
     w = np.clip(np.minimum(end, pixel + 1) - np.maximum(start, pixel), 0, None)
     return w / w.sum(axis=2, keepdims=True)
 
 
 @functools.lru_cache(maxsize=64)
-def _box_matrices(boxes: tuple[tuple[float, float, float, float], ...],
+def _box_matrices(boxes: tuple[tuple[float, float, float, float], ...], side: int = _SIDED_SIDE,
                   ) -> tuple[np.ndarray, ...]:
     """For each box (left, top, right, bottom, as shares of a map; a mirrored one has left >
-    right): the matrices that take a `_SIDED_SIDE` map straight to the low 8x8 of its 32x32
-    DCT (rows, columns), and to its 9x8 dHash grid (rows, columns)."""
-    b = np.array(boxes) * _SIDED_SIDE
+    right): the matrices that take a map of `side` x `side` straight to the low 8x8 of its
+    32x32 DCT (rows, columns), and to its 9x8 dHash grid (rows, columns)."""
+    b = np.array(boxes) * side
     mirrored = b[:, 0] > b[:, 2]
     b[mirrored, 0], b[mirrored, 2] = b[mirrored, 2], b[mirrored, 0].copy()
 
     def across(n: int) -> np.ndarray:
-        w = _box_weights(b[:, 0], b[:, 2], n)
+        w = _box_weights(b[:, 0], b[:, 2], n, side)
         w[mirrored] = w[mirrored, ::-1]
         return w
 
     low = _DCT[:_HASH_SIDE]
-    return (low @ _box_weights(b[:, 1], b[:, 3], _DCT_SIZE), low @ across(_DCT_SIZE),
-            _box_weights(b[:, 1], b[:, 3], _HASH_SIDE), across(_HASH_SIDE + 1))
+    return (low @ _box_weights(b[:, 1], b[:, 3], _DCT_SIZE, side), low @ across(_DCT_SIZE),
+            _box_weights(b[:, 1], b[:, 3], _HASH_SIDE, side), across(_HASH_SIDE + 1))
 
 
-def _box_parts(gray: np.ndarray, edges: np.ndarray,
+def _box_hashes(image: np.ndarray, boxes: tuple[tuple[float, float, float, float], ...],
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The pHash and the dHash of each box of a square map (box resamples, as matrix
+    products, all at once: Pillow's resize per part would cost more than the rest of a
+    fingerprint)."""
+    rows, cols, step_rows, step_cols = _box_matrices(boxes, len(image))
+    low = ((rows @ image) @ cols.transpose(0, 2, 1)).reshape(len(boxes), -1)
+    steps = (step_rows @ image) @ step_cols.transpose(0, 2, 1)
+    return (_packed(low > np.median(low[:, 1:], axis=1)[:, None]),
+            _packed(steps[:, :, 1:] > steps[:, :, :-1]))
+
+
+def _box_parts(maps: tuple[np.ndarray, np.ndarray, np.ndarray],
                boxes: tuple[tuple[float, float, float, float], ...]) -> list[PartHashes]:
-    """The hashes of each box of `_SIDED_SIDE` maps (box resamples, as matrix products, all
-    at once: Pillow's resize per part would cost more than the rest of a fingerprint)."""
-    rows, cols, step_rows, step_cols = _box_matrices(boxes)
+    """The hashes of each box of the `_sided_maps`."""
+    gray, edges, value = maps
+    (p, d), (e, _), (vp, vd) = (_box_hashes(m, boxes) for m in (gray, edges, value))
+    return [PartHashes(*map(int, hashes)) for hashes in zip(p, d, e, vp, vd, strict=True)]
 
-    def phashes(image: np.ndarray) -> np.ndarray:
-        low = ((rows @ image) @ cols.transpose(0, 2, 1)).reshape(len(boxes), -1)
-        return _packed(low > np.median(low[:, 1:], axis=1)[:, None])
 
-    steps = (step_rows @ gray) @ step_cols.transpose(0, 2, 1)
-    return [PartHashes(int(p), int(d), int(e)) for p, d, e in zip(
-        phashes(gray), _packed(steps[:, :, 1:] > steps[:, :, :-1]), phashes(edges),
-        strict=True)]
+def _valued(parts: tuple[PartHashes, ...], value: np.ndarray,
+            boxes: list[tuple[float, float, float, float]]) -> tuple[PartHashes, ...]:
+    """`parts` with the hashes of the same boxes (shares; mirrored: left > right) of the
+    `_value_map`."""
+    if not parts:
+        return parts
+    vp, vd = _box_hashes(value, tuple(boxes))
+    return tuple(replace(part, vphash=int(p), vdhash=int(d))
+                 for part, p, d in zip(parts, vp, vd, strict=True))
+
+
+def _mirror_box(box: _Box) -> _Box:
+    """`box` mirrored, as `_box_matrices` takes it (left > right)."""
+    left, top, right, bottom = box
+    return right, top, left, bottom
 
 
 def _without(box: tuple[float, float, float, float], side: int, share: float,
@@ -543,16 +583,19 @@ _SIDED_BOXES = tuple(_without((left, top, 1 - right, 1 - bottom), side, share)
                      for left, top, right, bottom in _SIDED_REGIONS)
 
 
-def _sided_maps(gray: Image.Image, edges: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """The grey picture and its edge map at `_SIDED_SIDE`, for `_box_parts`."""
+def _sided_maps(gray: Image.Image, edges: Image.Image, value: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grey picture, its edge map and its value at `_SIDED_SIDE`, for `_box_parts`."""
     side = (_SIDED_SIDE, _SIDED_SIDE)
     return (np.asarray(gray.resize(side, Image.Resampling.BOX), dtype=np.float64),
-            np.asarray(edges.resize(side, Image.Resampling.BOX), dtype=np.float64))
+            np.asarray(edges.resize(side, Image.Resampling.BOX), dtype=np.float64),
+            np.asarray(Image.fromarray(value.astype(np.float32), "F").resize(
+                side, Image.Resampling.BOX), dtype=np.float64))
 
 
-def _sided(gray: np.ndarray, edges: np.ndarray) -> tuple[PartHashes, ...]:
+def _sided(maps: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[PartHashes, ...]:
     """The `sided` hashes."""
-    return tuple(_box_parts(gray, edges, _SIDED_BOXES))
+    return tuple(_box_parts(maps, _SIDED_BOXES))
 
 
 def _banner_cuts(rgb: np.ndarray) -> list[tuple[int, int]]:
@@ -575,12 +618,13 @@ def _banner_cuts(rgb: np.ndarray) -> list[tuple[int, int]]:
     return found
 
 
-def _banners(rgb: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> tuple[BannerCut, ...]:
+def _banners(rgb: np.ndarray, maps: tuple[np.ndarray, np.ndarray, np.ndarray],
+             ) -> tuple[BannerCut, ...]:
     """The picture without each banner `_banner_cuts` finds, as is and mirrored."""
     cuts = _banner_cuts(rgb)
     boxes = [_without((0.0, 0.0, 1.0, 1.0), side, _BANNER_CUTS[cut]) for side, cut in cuts]
-    boxes += [(right, top, left, bottom) for left, top, right, bottom in boxes]
-    parts = _box_parts(gray, edges, tuple(boxes)) if boxes else []
+    boxes += [_mirror_box(box) for box in boxes]
+    parts = _box_parts(maps, tuple(boxes)) if boxes else []
     return tuple(BannerCut(side, cut, parts[i], parts[len(cuts) + i])
                  for i, (side, cut) in enumerate(cuts))
 
@@ -599,14 +643,24 @@ def _trim_box(colour: Image.Image) -> tuple[int, int, int, int] | None:
     return box
 
 
-def _cores(gray: Image.Image, edges: Image.Image) -> tuple[PartHashes, ...]:
+def _cores(gray: Image.Image, edges: Image.Image, value: np.ndarray,
+           ) -> tuple[PartHashes, ...]:
     """The `core` hashes, taken as the parts' (at the drafted size: a middle is small)."""
     w, h = gray.size
-    boxes = [*((box, mirrored) for box in (_WHOLE, _CENTER_BOX) for mirrored in (False, True)),
-             *((_share_box(cut), False) for cut in _REGIONS)]
-    return _parts(gray, None, [((x0 * w, y0 * h, x1 * w, y1 * h), mirrored) for
-                               (x0, y0, x1, y1), mirrored in map(
-                                   lambda b: (_core_box(b[0]), b[1]), boxes)], edges)
+    boxes = [(_core_box(box), mirrored)
+             for box, mirrored in (*((box, mirrored) for box in (_WHOLE, _CENTER_BOX)
+                                     for mirrored in (False, True)),
+                                   *((_share_box(cut), False) for cut in _REGIONS))]
+    return _valued(_parts(gray, None, [((x0 * w, y0 * h, x1 * w, y1 * h), mirrored) for
+                                       (x0, y0, x1, y1), mirrored in boxes], edges),
+                   value, [_mirror_box(box) if mirrored else box for box, mirrored in boxes])
+
+
+def _value_map(colour: Image.Image) -> np.ndarray:
+    """The brightest channel of each pixel (the value of HSV): turning the hue changes which
+    channel is brightest, not how bright it is, so this map stays as it was where the grey
+    picture (a weighted sum of the channels) turns lighter or darker by colour."""
+    return np.asarray(colour, dtype=np.float64).max(axis=2)
 
 
 # EXIF orientation -> the transpose that shows the picture upright (as ImageOps does).
@@ -643,16 +697,24 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     ph, ph_m = _phash_pair(gray32)
     pc, pc_m = _phash_pair(center32)
     dh, dh_m = _dhash_pair(np.asarray(gray9x8, dtype=np.int16))
+    value = _value_map(colour96)
     box = _trim_box(colour)
-    trimmed = _parts(gray, colour, ((box, False), (box, True))) if box else None
-    sided_gray, sided_edges = _sided_maps(gray, edges)
+    trimmed = None
+    if box:
+        share = (box[0] / colour.width, box[1] / colour.height, box[2] / colour.width,
+                 box[3] / colour.height)
+        trimmed = _valued(_parts(gray, colour, ((box, False), (box, True))), value,
+                          [share, _mirror_box(share)])
+    maps = _sided_maps(gray, edges, value)
+    whole_values = _box_hashes(value, (_WHOLE, _mirror_box(_WHOLE), _CENTER_BOX,
+                                       _mirror_box(_CENTER_BOX)))
     return Fingerprint(sha256, width, height, ph, ph_m, pc, pc_m, dh, dh_m,
                        *_phash_pair(edge32), *_phash_pair(edge_center32),
-                       regions=_regions(gray, edges), trimmed=trimmed,
-                       banded=_banded(gray, edges), sided=_sided(sided_gray, sided_edges),
-                       banners=_banners(np.asarray(colour96, dtype=np.int16), sided_gray,
-                                        sided_edges),
-                       core=_cores(gray, edges),
+                       regions=_regions(gray, edges, value), trimmed=trimmed,
+                       banded=_banded(gray, edges, value), sided=_sided(maps),
+                       banners=_banners(np.asarray(colour96, dtype=np.int16), maps),
+                       core=_cores(gray, edges, value),
+                       values=(*map(int, whole_values[0]), *map(int, whole_values[1][:2])),
                        grey=bool(np.median(np.ptp(np.asarray(colour96, dtype=np.int16), axis=2))
                                  <= _GREY))
 
@@ -879,11 +941,14 @@ class Comparison:
     mirrored: bool
     # The edge pHash distance; None when a fingerprint was stored without edge hashes.
     edge: int | None = None
+    # Whether `phash` and `dhash` are the value's (`_value_map`, "hue-free"), not the grey
+    # picture's: a turned hue.
+    hue_free: bool = False
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict, "mirrored": self.mirrored,
                 "distances": {"phash": self.phash, "dhash": self.dhash, "edge": self.edge,
-                              "bits": 64},
+                              "bits": 64, "of": "value" if self.hue_free else "grey"},
                 "thresholds": THRESHOLDS}
 
     def rank(self) -> tuple[int, int]:
@@ -927,7 +992,16 @@ def _orientation(old: Fingerprint, new: Fingerprint, mirrored: bool) -> Comparis
     if old.edge is not None and new.edge is not None:
         edge = _crop_distance((old.edge, old.edge_center), getattr(new, "edge" + suffix),
                               getattr(new, "edge_center" + suffix))
-    return Comparison(_verdict(phash, dhash, edge, mirrored), phash, dhash, mirrored, edge)
+    hue_free = False
+    if old.values and new.values and _cores_agree(old.core[:4:2], new.core[mirrored:4:2]):
+        m = int(mirrored)
+        vphash = _crop_distance((old.values[0], old.values[2]), new.values[m],
+                                new.values[2 + m])
+        vdhash = _hamming(old.values[4], new.values[4 + m])
+        if vphash + vdhash < phash + dhash:
+            phash, dhash, hue_free = vphash, vdhash, True
+    verdict = _verdict(phash, dhash, edge, mirrored or hue_free)  # a turned hue is not "same"
+    return Comparison(verdict, phash, dhash, mirrored, edge, hue_free)
 
 
 def _whole(f: Fingerprint, mirrored: bool) -> PartHashes | None:
@@ -989,20 +1063,28 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
                 picture = banner.mirrored if mirrored else banner.plain
                 pairs += [(part, picture, "banner", False)
                           for part in old.sided[start:start + len(_SIDED_REGIONS)]]
+        # The value counts only where the middles agree by it (see `compare`).
+        by_value = _cores_agree(old_cores, new.core[mirrored:mirrored + 1])
         for part, picture, rule, middles in pairs:
             phash = _hamming(part.phash, picture.phash)
             dhash = _hamming(part.dhash, picture.dhash)
             edge = _hamming(part.edge, picture.edge)
+            hue_free = False
+            if by_value and part.vphash is not None and picture.vphash is not None:
+                vphash = _hamming(part.vphash, picture.vphash)
+                vdhash = _hamming(part.vdhash, picture.vdhash)
+                if vphash + vdhash < phash + dhash:
+                    phash, dhash, hue_free = vphash, vdhash, True
             if rule:
                 near = _part_is_near(phash, dhash, edge, rule)
             else:
                 near = _verdict(phash, dhash, edge, True) != "different"  # never "same": padded
             # Alike, but not in the middle: two products on one backdrop (see `compare`).
-            if near and middles and old.grey == new.grey and _cores_differ(
+            if near and middles and not hue_free and old.grey == new.grey and _cores_differ(
                     old_cores, new.core[mirrored:mirrored + 1]):
                 near = False
             yield Comparison("near-duplicate" if near else "different", phash, dhash,
-                             mirrored, edge)
+                             mirrored, edge, hue_free)
 
 
 def _cores_differ(olds: list[PartHashes], news: list[PartHashes]) -> bool:
@@ -1017,13 +1099,22 @@ def _cores_differ(olds: list[PartHashes], news: list[PartHashes]) -> bool:
             >= far["edge"])
 
 
+def _cores_agree(olds: list[PartHashes], news: list[PartHashes]) -> bool:
+    """Whether the middles of the two pictures are close by their value's hashes, however
+    aligned; False when a fingerprint has none (before version 5)."""
+    pairs = [(a, b) for a in olds for b in news
+             if a.vphash is not None and b.vphash is not None]
+    return bool(pairs) and min(_hamming(a.vphash, b.vphash) + _hamming(a.vdhash, b.vdhash)
+                               for a, b in pairs) <= THRESHOLDS["hue-free"]["middles"]
+
+
 def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
     """How close `new` is to `old`, trying `new` as is and mirrored, and as a part of `old`
     cut out or padded onto a bigger canvas."""
     if old.sha256 and old.sha256 == new.sha256:
         return Comparison("same", 0, 0, False, 0 if old.edge is not None else None)
     best = min(_orientation(old, new, False), _orientation(old, new, True), key=Comparison.rank)
-    if best.verdict == "near-duplicate" and not (
+    if best.verdict == "near-duplicate" and not best.hue_free and not (
             best.edge is not None and best.edge <= THRESHOLDS["near-duplicate"]["edge"]
     ) and old.grey == new.grey and _cores_differ(old.core[:4:2], new.core[best.mirrored:4:2]):
         # Alike by brightness, not by their edges, and unlike in the middle: two products
