@@ -240,3 +240,12 @@ def as_version_4(fingerprint):
     stored["banners"] = [[side, cut, plain[:48], mirrored[:48]]
                          for side, cut, plain, mirrored in stored.get("banners", ())]
     return similar.Fingerprint.from_json(stored)
+
+
+def jpeg_fingerprint(image):
+    """The near-duplicate fingerprint of `image` saved as a quality-92 JPEG, as an upload is."""
+    from bench.imagegen import jpeg
+
+    from iprdesk.images import similar
+
+    return similar.fingerprint_bytes(jpeg(image, 92))

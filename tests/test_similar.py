@@ -12,10 +12,7 @@ from iprdesk.cli import main
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from tests.helpers import as_version_4
-
-
-def fp(image: Image.Image) -> similar.Fingerprint:
-    return similar.fingerprint_bytes(jpeg(image, 92))
+from tests.helpers import jpeg_fingerprint as fp
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,15 @@ side), and the hard negatives: products of one category shot alike are different
 import itertools
 
 import pytest
-from bench.imagegen import EDITS, STACKS, _banner, catalogue_photo, jpeg, product_photo
+from bench.imagegen import EDITS, STACKS, _banner, catalogue_photo, product_photo
 
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from tests.helpers import as_version_4
+from tests.helpers import jpeg_fingerprint as fp
 
 BANNER_EDITS = sorted(k for k in EDITS if k.startswith("banner-"))
 BANNER_STACKS = sorted(k for k in STACKS if "banner-" in k)
-
-
-def fp(image) -> similar.Fingerprint:
-    return similar.fingerprint_bytes(jpeg(image, 92))
 
 
 @pytest.fixture(scope="module")

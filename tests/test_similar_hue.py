@@ -3,17 +3,14 @@ so a copy "in another colour" is compared by the value's hashes where the grey p
 thrown, alone and in stacks of edits; counted only where the middles agree by the value."""
 
 import pytest
-from bench.imagegen import EDITS, STACKS, jpeg, product_photo
+from bench.imagegen import EDITS, STACKS, product_photo
 
 from iprdesk.errors import BadInput
 from iprdesk.images import similar
 from tests.helpers import as_version_4
+from tests.helpers import jpeg_fingerprint as fp
 
 HUE_STACKS = sorted(k for k in STACKS if "hue" in k)
-
-
-def fp(image) -> similar.Fingerprint:
-    return similar.fingerprint_bytes(jpeg(image, 92))
 
 
 @pytest.fixture(scope="module")
