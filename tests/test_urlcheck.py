@@ -13,7 +13,7 @@ from iprdesk import timeutil
 from iprdesk.cli import main
 from iprdesk.urls import check as urlcheck
 from tests import image_fixtures as fx
-from tests.mockcdn import JOOM_ID, OLD_JPEG
+from tests.mockcdn import JOOM_ID, OLD_JPEG, SOFT_404
 
 FAST = dict(timeout=1.0, backoff=0.05)
 
@@ -118,6 +118,36 @@ async def test_without_reference_any_image_is_live(cdn):
     async with urlcheck.Checker(urlcheck.Options(**FAST)) as checker:
         r = await checker.check(f"{cdn.base}/placeholder.jpg", thumbnail=True)
     assert r.verdict == "live" and r.thumbnail
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
+
+
+@pytest.mark.parametrize("body,verdict,code", [
+    (OLD_JPEG, "live", "serves_image"),
+    # Pillow opens its header, but the scans stop half way: not a picture served.
+    (OLD_JPEG[:len(OLD_JPEG) // 2], "placeholder", "serves_non_image"),
+    (SOFT_404, "placeholder", "serves_non_image"),
+    (SVG, "placeholder", "serves_non_image"),
+    (fx.png_claiming(13000, 13000), "unknown", "image_too_big"),
+])
+async def test_a_check_without_reference_fingerprints_only_when_asked(cdn, body, verdict, code):
+    """Without a reference, the verdict only needs the body to decode as a picture: the
+    fingerprint (the watch list's reference, a record's) comes only with `fingerprints`,
+    and the verdict is the same either way."""
+    cdn.swap_body = body
+    plain = await check(cdn, "swap.jpg", reference=None, fingerprints=False)
+    asked = await check(cdn, "swap.jpg", reference=None)
+    assert (plain.verdict, plain.reason["code"]) == (verdict, code)
+    assert (asked.verdict, asked.reason) == (plain.verdict, plain.reason)
+    assert plain.image is None
+    assert bool(asked.image) == (verdict == "live")
+
+
+async def test_a_reference_is_compared_without_asking_for_fingerprints(cdn):
+    r = await check(cdn, "placeholder.jpg", fingerprints=False)
+    assert (r.verdict, r.reason["code"]) == ("placeholder", "serves_other_image")
+    assert r.image and r.match["verdict"] == "different"
 
 
 async def test_default_image_and_html_soft_404_are_placeholders(cdn):
@@ -350,6 +380,7 @@ async def test_cli_exit_codes_and_json(cdn, tmp_path):
     assert r.exit_code == 0, r.output
     results = json.loads(r.stdout)
     assert [x["verdict"] for x in results] == ["dead", "placeholder"]
+    assert results[1]["image"] is None  # not a picture: nothing to fingerprint
     for key in ("url", "verdict", "status", "redirects", "headers", "body_sha256",
                 "checked_at"):
         assert key in results[0]
@@ -361,6 +392,15 @@ async def test_cli_exit_codes_and_json(cdn, tmp_path):
     assert r.exit_code == 1, r.output
     assert "STALE CACHE" in r.output and "age: 3000" in r.output
     assert "check again after" in r.output
+
+
+async def test_cli_without_reference_or_record_makes_no_fingerprint(cdn):
+    r = await cli(f"{cdn.base}/old.jpg", f"{cdn.base}/soft-404.jpg", "--no-variants",
+                  "--timeout", "1", "--json")
+    assert r.exit_code == 1, r.output
+    results = json.loads(r.stdout)
+    assert [(x["verdict"], x["image"]) for x in results] == [("live", None),
+                                                              ("placeholder", None)]
 
 
 @pytest.mark.parametrize("lang,origin,cache", [

@@ -118,8 +118,10 @@ def check_urls(urls, from_file, reference, timeout, per_host, no_variants, recor
         checked = [urlcheck.parse_url(u) for u in raw]
     except BadInput as e:
         raise click.BadParameter(e.text(language()), param_hint="URL") from e
-    options = urlcheck.Options(timeout=timeout, per_host=per_host, variants=not no_variants)
     ref = _reference(reference)
+    # A record keeps each served picture's fingerprint; a plain check needs only the verdict.
+    options = urlcheck.Options(timeout=timeout, per_host=per_host, variants=not no_variants,
+                               fingerprints=record)
     if record:
         try:
             urlrecord.ensure_vault(home_path(home))

@@ -99,6 +99,11 @@ class Options:
     # Every hop (the URL and each redirect) on Joom's image CDN (`JoomCdn.off_cdn`), else not
     # fetched: for URLs that data gave, the Merchant API's catalogue.
     cdn_only: bool = False
+    # The served picture's fingerprint in the result (`image`) when no reference is given:
+    # the watch list adopts it as its reference, a record keeps it. Without, the body is only
+    # decoded, as small as it decodes (~0.3 ms, not ~25 ms a picture, in the thread pool the
+    # event loop waits on): the same verdict.
+    fingerprints: bool = True
 
 
 @dataclass
@@ -144,7 +149,9 @@ class CheckResult:
     # no cache-busted request; `cache_answered`: one did, the cache-busted request tells).
     cache: dict | None = None
     cache_busted: dict | None = None
-    image: dict | None = None  # the served picture's fingerprint (similar.Fingerprint)
+    # The served picture's fingerprint (similar.Fingerprint); None unless a reference or
+    # `Options.fingerprints` asked for it.
+    image: dict | None = None
     # When asked (`Checker.check`), the served picture's thumbnail (base64 JPEG,
     # images.thumbnails): the complained picture, kept beside its fingerprint. Not in the JSON.
     thumbnail: str | None = None
@@ -466,7 +473,8 @@ class Checker:
 
     async def _classify(self, f: Fetch, reference: similar.Fingerprint | None,
                         ) -> tuple[str, dict, dict | None, similar.Fingerprint | None]:
-        """(verdict, reason, comparison with the reference, fingerprint of the served image)"""
+        """(verdict, reason, comparison with the reference, fingerprint of the served image:
+        None when neither a reference nor `Options.fingerprints` asks for it)"""
         if f.error is not None:
             return "unknown", f.error, None, None
         if f.status in DEAD_STATUSES:
@@ -475,9 +483,9 @@ class Checker:
             return "unknown", reason("http_other", status=f.status), None, None
         if f.truncated:
             return "unknown", reason("too_large", cap=self.options.max_bytes), None, None
+        make = _fingerprint if reference is not None or self.options.fingerprints else _decodes
         try:
-            fp = await asyncio.get_running_loop().run_in_executor(
-                None, _fingerprint, f.body, f.final_url)
+            fp = await asyncio.get_running_loop().run_in_executor(None, make, f.body, f.final_url)
         except BadInput as e:
             if e.code == "too_many_pixels":  # a picture, but not one to decode here
                 return "unknown", reason("image_too_big"), None, None
@@ -534,6 +542,12 @@ def _fingerprint(body: bytes, name: str) -> similar.Fingerprint:
     # `similar` read in the worker: its first use imports numpy and Pillow, which would hold
     # up every request in flight were it read in the event loop.
     return similar.fingerprint_bytes(body, name)
+
+
+def _decodes(body: bytes, name: str) -> None:
+    """BadInput as `_fingerprint` raises it when `body` is not a picture that decodes whole
+    (HTML, SVG, a truncated JPEG: every scan is read) or has too many pixels; else None."""
+    similar.decoded(body, name, 1).close()  # side 1: a JPEG decoded at its smallest scale
 
 
 def _thumbnail(body: bytes) -> str | None:
