@@ -108,15 +108,16 @@ def settle(page, path):
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_overlays_cover_no_panel_text(browser, width, height):
     found = {}
+    # One tab, each page a new document in it (opening a tab costs more than checking a page).
+    page = browser.context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     for path in PAGES:
-        page = browser.context.new_page()
-        page.set_viewport_size({"width": width, "height": height})
         page.goto(browser.panel.url(path))
         settle(page, path)
         result = page.evaluate(GEOMETRY)
         if result["problems"]:
             found[path] = result["problems"]
-        page.close()
+    page.close()
     assert found == {}
 
 
@@ -154,15 +155,15 @@ def test_an_open_card_covers_no_row_of_its_list(browser, width, height):
     complainants, dates and products (and everything else of the page) stay readable, and
     its buttons are in the window."""
     found = {}
+    page = browser.context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     for path, prefix in LISTS.items():
-        page = browser.context.new_page()
-        page.set_viewport_size({"width": width, "height": height})
         page.goto(browser.panel.url(path))
         settle(page, path)
         for row, (_, _, host) in chips(page, prefix).items():
             if problems := card_problems(page, path, host, f"card-{row}-{width}"):
                 found[f"{path} {row}"] = problems
-        page.close()
+    page.close()
     assert found == {}
 
 
@@ -200,6 +201,13 @@ NAMED_AND_MARKED = """(card, id) => {
   if (!around) problems.push(`${id} ${JSON.stringify(r)} not outlined: ${JSON.stringify(edges)}`);
   return problems;
 }"""
+# The rows' ids (after `prefix`) in the page's order, by their chips' tops: one call, not one
+# per chip.
+IN_PAGE_ORDER = """(prefix) => [...document.querySelectorAll("iprdesk-overlay[data-iprdesk-id]")]
+  .filter((h) => h.dataset.iprdeskId.startsWith(prefix))
+  .map((h) => [h.dataset.iprdeskId.slice(prefix.length),
+               h.shadowRoot.querySelector(".chip").getBoundingClientRect().top])
+  .sort((a, b) => a[1] - b[1]).map(([id]) => id)"""
 CHIPS = "document.querySelectorAll(\"iprdesk-overlay[data-iprdesk-id^='complaint:']\").length"
 
 
@@ -229,8 +237,8 @@ def test_an_open_card_on_a_long_list_covers_no_row(browser, width, height):
     for path in ("/ipr/complaints", "/ipr/v2/complaints"):
         page = shown(browser, path, width, height)
         lengthen(page, path)
-        hosts = [host for _, _, host in chips(page, "complaint:").values()]
-        hosts.sort(key=lambda h: h.locator(".chip").bounding_box()["y"])  # the page's order
+        rows = chips(page, "complaint:")
+        hosts = [rows[row][2] for row in page.evaluate(IN_PAGE_ORDER, "complaint:")]
 
         def beside(card, chip, host):
             """The chip's row in the window, the card's top no lower than the chip; the card
