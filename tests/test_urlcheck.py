@@ -55,7 +55,7 @@ async def test_a_picture_from_the_origin_is_live_on_one_request(cdn):
     r = await check(cdn, "old.jpg")
     assert r.verdict == "live" and r.cache_busted is None
     assert r.cache["code"] == "origin_answered"
-    assert "answered by the origin: no cache headers" in r.cache["en"]
+    assert "answered by the origin: no cache said it answered" in r.cache["en"]
     assert "由源站应答" in r.cache["zh_CN"]
     assert sum(cdn.hits.values()) == 1
     # A cache that says it went to the origin (MISS, Age 0...) passes on the origin's answer.
@@ -404,8 +404,8 @@ async def test_cli_without_reference_or_record_makes_no_fingerprint(cdn):
 
 
 @pytest.mark.parametrize("lang,origin,cache", [
-    ("en", "answered by the origin: no cache headers", "answered by a cache (age: 3000"),
-    ("zh_CN", "由源站应答：没有缓存标头", "由缓存应答（age: 3000")])
+    ("en", "answered by the origin: no cache said it answered", "answered by a cache (age: 3000"),
+    ("zh_CN", "由源站应答：没有缓存表明是它应答的", "由缓存应答（age: 3000")])
 async def test_cli_says_who_answered_in_the_users_language(cdn, lang, origin, cache):
     r = await asyncio.to_thread(CliRunner().invoke, main, [
         "--lang", lang, "check-urls", f"{cdn.base}/old.jpg", f"{cdn.base}/stale.jpg",

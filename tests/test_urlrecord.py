@@ -42,7 +42,8 @@ async def test_check_urls_record_seals_each_result(vault_home, cdn):
     assert dead.note.startswith("dead: HTTP 404")
     # Who answered a picture served, in both languages: the origin, so no cache-busted request.
     live = next(i for i in items if i.source_url.endswith("old.jpg"))
-    assert live.note.startswith("live: serves an image; answered by the origin: no cache headers")
+    assert live.note.startswith(
+        "live: serves an image; answered by the origin: no cache said it answered")
     assert "/ 仍在提供图片；由源站应答" in live.note
     assert [h["status"] for h in json.loads(v.read(dead.id))["redirects"]] == [301, 302]
 
