@@ -56,6 +56,8 @@ class MockCdn:
         self.peak_in_flight = 0
         self.seen_user_agents: set[str] = set()
         self.seen_authorization: list[str] = []
+        # The client ends of the connections requests came over (host, port).
+        self.connections: set[tuple] = set()
         # Hanging requests wait on this; the fixture sets it so the server stops promptly.
         self.release = asyncio.Event()
         # What /swap.jpg serves (a test may change it, e.g. to the CDN's default picture).
@@ -72,6 +74,7 @@ class MockCdn:
         name = request.match_info["name"]
         key = f"{request.host}/{name}"
         self.hits[key] += 1
+        self.connections.add(request.transport.get_extra_info("peername"))
         self.request_times.setdefault(key, []).append(time.monotonic())
         self.seen_user_agents.add(request.headers.get("User-Agent", ""))
         if "Authorization" in request.headers:

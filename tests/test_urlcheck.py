@@ -341,6 +341,18 @@ async def test_a_gone_image_has_every_variant_fetched(cdn, monkeypatch):
     assert sorted(cdn.hits.values()) == [1] * 14
 
 
+async def test_the_checks_of_one_image_share_connections(cdn, monkeypatch):
+    """Issue 16: an image's 14 URLs go over the checker's kept-alive connections, at most
+    `per_host` to each host, not one connection a URL."""
+    monkeypatch.setenv("HTTP_PROXY", cdn.base)
+    other = "e" * 40  # served under no size: every URL is fetched
+    given = f"http://img.joomcdn.net/{other}_1024_1024.jpeg"
+    results = await urlcheck.check_urls([given], options=urlcheck.Options(**FAST, per_host=2))
+    assert len(results) == 14 and sum(cdn.hits.values()) == 14
+    hosts = len(urlcheck.JoomCdn.load().hosts)
+    assert 0 < len(cdn.connections) <= 2 * hosts
+
+
 def test_joom_variants_keep_prefix_and_ignore_other_urls():
     cdn = urlcheck.JoomCdn.load()
     url = f"https://img.joomcdn.net/p/{JOOM_ID}_original.jpeg?x=1"
