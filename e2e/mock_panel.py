@@ -34,6 +34,15 @@ class Upload:
 
 
 @dataclass
+class Hold:
+    """A request the mock Panel leaves unanswered until the test releases it: a request in
+    flight for as long as the test wants. On the loopback server of `served` only (a
+    Playwright route handler must not block)."""
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class MockPanel:
     # Path regex -> page file; tests may add their own variants.
     pages: dict = field(default_factory=lambda: {
@@ -50,6 +59,8 @@ class MockPanel:
     # CDN path -> (status, body, headers); anything else on the CDN is a 404.
     cdn: dict = field(default_factory=dict)
     uploads: list = field(default_factory=list)
+    # Path -> Hold: requests to it are answered once the test releases them (`hold`).
+    holds: dict = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def install(self, context) -> None:
@@ -59,6 +70,10 @@ class MockPanel:
 
     def url(self, path: str) -> str:
         return ORIGIN + path
+
+    def hold(self, path: str) -> Hold:
+        """Hold the requests to `path` (on the `served` server) until the Hold is released."""
+        return self.holds.setdefault(path, Hold())
 
     def render(self, name: str) -> str:
         html = (PANEL_DIR / name).read_text(encoding="utf-8")
@@ -78,6 +93,10 @@ class MockPanel:
             name = parse_qs(parts.query).get("name", ["upload"])[0]
             self.uploads.append(Upload(name, content_type, body))
             return 200, "application/json", json.dumps({"ok": True, "size": len(body)}).encode()
+        if re.fullmatch(r"/api/products/[^/]+", parts.path):
+            # A product's data, as a single-page app fetches it (product-later.html): here the
+            # product page's markup.
+            return 200, CONTENT_TYPES[".html"], self.render("product-edit.html").encode()
         if parts.path.startswith("/static/"):
             path = PANEL_DIR / parts.path.removeprefix("/static/")
             if path.is_file() and path.parent == PANEL_DIR:
@@ -124,17 +143,24 @@ class MockPanel:
             def do_GET(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 url = f"https://{self.headers['Host']}{self.path}"
+                if hold := panel.holds.get(urlsplit(url).path):
+                    hold.arrived.set()
+                    hold.released.wait()
                 if urlsplit(url).hostname in cdn_hosts:
                     status, body, headers = panel.cdn_answer(url)
                 else:
                     status, content_type, body = panel.answer(
                         self.command, url, self.headers.get("Content-Type", ""), body)
                     headers = {"Content-Type": content_type}
-                self.send_response(status)
-                for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (ConnectionError, ssl.SSLError):
+                    if not hold:  # a held one's browser may have left (its tab closed)
+                        raise
 
             do_POST = do_GET
 
@@ -148,6 +174,8 @@ class MockPanel:
             yield ["--ignore-certificate-errors", "--host-resolver-rules=" + ", ".join(
                 f"MAP {host} 127.0.0.1:{port}" for host in hosts)]
         finally:
+            for hold in self.holds.values():
+                hold.released.set()  # no request left waiting
             server.shutdown()
             server.server_close()
 

@@ -12,6 +12,7 @@ import { handlers as backupHandlers } from "./handlers/backup.js";
 import { handlers as penaltyHandlers } from "./handlers/penalties.js";
 import { handlers as deskHandlers } from "./handlers/desk.js";
 import { handlers as provenanceHandlers } from "./handlers/provenance.js";
+import { handlers as requestHandlers } from "./requests-in-flight.js";
 import * as deadlines from "./deadlines.js";
 import * as native from "./native.js";
 import { getSharedData } from "./shared-data.js";
@@ -20,7 +21,7 @@ const HANDLERS = { ...agentHandlers, ...uploadHandlers, ...caseHandlers, ...case
                    ...deadlines.handlers,
                    ...evidenceHandlers, ...imageHandlers, ...urlHandlers, ...pagemapHandlers,
                    ...penaltyHandlers, ...backupHandlers, ...native.handlers, ...deskHandlers,
-                   ...provenanceHandlers };
+                   ...provenanceHandlers, ...requestHandlers };
 
 // A paired token lives in storage.local: keep that area out of content scripts' reach (the
 // native session's storage.session is set so by native.start()).

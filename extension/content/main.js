@@ -8,7 +8,6 @@
   let timer = null;
   // The page's last change (its DOM or a request of its that finished), for `settled`.
   let changedAt = performance.now();
-  let settling = [];  // resolvers of `settled` calls still waiting
 
   // A taught entry (pagemap_local.py) runs the module of the entry it teaches.
   const moduleOf = (id) => iprdesk.pages.get(shared.pagemap.pages[id]?.module || id);
@@ -87,25 +86,53 @@
     }, 250);
   }
 
-  // Settled: loaded, looked at since its last change, and quiet since for QUIET_MS (no change
-  // of its DOM, no request of its finishing). A single-page app shows a page in steps (the
-  // shell, then what each request brings): until it settles, a page not recognised may still
-  // become one. Not that it never changes again: waiters bound how long they trust this.
+  // Settled: loaded, looked at since its last change, quiet since for QUIET_MS (no change of
+  // its DOM, no request of its finishing), and none of its requests to the Panel in flight for
+  // as long (the service worker sees them: background/requests-in-flight.js). A single-page app
+  // shows a page in steps (the shell, then what each request brings): until it settles, a page
+  // not recognised may still become one. Not that it never changes again; and a page may never
+  // settle (a request that never ends): each call resolves BOUND_MS after it at the latest,
+  // the page then taken as it is.
   const QUIET_MS = 1000;
-  let settleTimer = null;
-  function checkSettled() {
-    settleTimer = null;
-    const quiet = performance.now() - changedAt;
-    if (document.readyState !== "complete" || timer !== null || !shared || quiet < QUIET_MS) {
-      settleTimer = setTimeout(checkSettled, Math.max(QUIET_MS - quiet, 50));
+  const BOUND_MS = 15000;
+  const BUSY_POLL_MS = 250;  // how often a page with requests in flight is asked about again
+  let busyAt = -Infinity;  // when requests of the page were last seen in flight
+  let checking = false;  // a check is due or under way
+  const settling = new Set();  // `settled` calls still waiting: their resolvers
+  const again = (ms) => {
+    setTimeout(checkSettled, Math.max(ms, 50));
+  };
+  async function checkSettled() {
+    if (!settling.size) {  // nobody waits any more
+      checking = false;
       return;
     }
+    const quiet = performance.now() - changedAt;
+    if (document.readyState !== "complete" || timer !== null || !shared || quiet < QUIET_MS) {
+      return again(QUIET_MS - quiet);
+    }
+    // Asked while the rest is quiet, again and again while requests are in flight.
+    if (await iprdesk.ask("page.requestsInFlight").catch(() => 0) > 0) {
+      busyAt = performance.now();
+      return again(BUSY_POLL_MS);
+    }
+    const wait = QUIET_MS - (performance.now() - Math.max(changedAt, busyAt));
+    if (wait > 0) return again(wait);
+    checking = false;
     settling.forEach((resolve) => resolve());
-    settling = [];
   }
   iprdesk.settled = () => new Promise((resolve) => {
-    settling.push(resolve);
-    if (settleTimer === null) checkSettled();
+    const done = () => {
+      clearTimeout(bound);
+      settling.delete(done);
+      resolve();
+    };
+    const bound = setTimeout(done, BOUND_MS);
+    settling.add(done);
+    if (!checking) {
+      checking = true;
+      checkSettled();
+    }
   });
   new PerformanceObserver(() => {
     changedAt = performance.now();

@@ -182,10 +182,9 @@
   // The case page asks, through the service worker, which images this product page shows
   // (to collect its old image URLs, or pick its new images): answered once the page is
   // recognised as a product page and shows an image, or as another page, else once the page
-  // has settled (main.js: a single-page app may still become a product page until then) with
-  // what is there, at the latest after WAIT_MS.
+  // has settled (main.js: a single-page app may still become a product page until then, its
+  // requests in flight waited for; at most 15 s) with what is there.
   // The service worker keeps the Joom CDN's ones.
-  const WAIT_MS = 15000;
   function shownImages() {
     return new Promise((resolve) => {
       const answer = () => ({ page: location.href, images: [...new Set(pageImages().map(imageUrl))],
@@ -201,10 +200,8 @@
         const a = ready();
         if (a) finish(a);
       });
-      const timer = setTimeout(() => finish(answer()), WAIT_MS);
       const finish = (a) => {
         observer.disconnect();
-        clearTimeout(timer);
         resolve(a);
       };
       observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true,
