@@ -186,9 +186,15 @@ class CtrlCOffTheMainThread:
         self._thread.join()
 
     def _main_waits(self) -> bool:
-        """Whether the main thread waits for a future (in concurrent.futures)."""
+        """Whether the main thread waits for a worker: for a future (in concurrent.futures)
+        or in iprdesk.workers.ForkedWorkers."""
         frame = sys._current_frames().get(self._main.ident)
-        if frame is None or frame.f_code.co_name != "wait":
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code.co_name == "_readable" and Path(code.co_filename).name == "workers.py":
+            return True
+        if frame.f_code.co_name != "wait":
             return False
         while frame is not None and "concurrent" not in Path(frame.f_code.co_filename).parts:
             frame = frame.f_back

@@ -7,7 +7,6 @@ and put in place together by atomic.StagedFiles after one flush to disk.
 import contextlib
 import errno
 import json
-import multiprocessing
 import os
 
 import pytest
@@ -155,6 +154,8 @@ def test_ctrl_c_stops_a_batch_whose_worker_is_stuck_reading(batch, tmp_path, mon
         return real_strip(data, name, **kwargs)
 
     monkeypatch.setattr(files, "strip_image", stuck_on_the_first)  # fork inherits
+    workers = []
+    monkeypatch.setattr(os, "fork", lambda real=os.fork: workers.append(pid := real()) or pid)
     originals = {p: p.read_bytes() for p in batch}
     cleaning, ctrl_c = files.CleanBatch(None), CtrlCOffTheMainThread(stalled)
     ctrl_c.start()
@@ -165,6 +166,9 @@ def test_ctrl_c_stops_a_batch_whose_worker_is_stuck_reading(batch, tmp_path, mon
             ctrl_c.join()
     cleaning.discard()
     assert not ctrl_c.unblocked, "the batch slept on after Ctrl-C"
-    assert multiprocessing.active_children() == []  # the stuck worker was ended
+    assert workers
+    for pid in workers:  # every worker, the stuck one too, was ended and reaped
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
     assert {p: p.read_bytes() for p in batch} == originals
     assert leftovers(batch[0].parent) == []

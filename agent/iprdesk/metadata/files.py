@@ -21,12 +21,7 @@ from iprdesk.atomic import (
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 from iprdesk.metadata.base import ImageProblem
 from iprdesk.text.i18n import Message
-from iprdesk.workers import (
-    ended_on_interrupt,
-    ignore_interrupts,
-    interrupts_noted,
-    wait_for_result,
-)
+from iprdesk.workers import ForkedWorkers, WorkerDied, interrupts_noted
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -206,22 +201,10 @@ _MIN_FILES_FOR_WORKERS = 4
 
 
 def _worker_count(n_files: int) -> int:
-    if n_files < _MIN_FILES_FOR_WORKERS:
-        return 1
-    import multiprocessing  # only for a batch: one file does not pay for its import
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if n_files < _MIN_FILES_FOR_WORKERS or not hasattr(os, "fork"):
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cpus or 1, n_files))
-
-
-def _pool(workers: int):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=ignore_interrupts)
 
 
 class CleanBatch:
@@ -249,34 +232,17 @@ class CleanBatch:
                 yield path, *self._take(path, functools.partial(self._stage, path))
             return
         try:
-            with interrupts_noted() as interrupts, ended_on_interrupt(_pool(workers)) as pool:
-                futures = [pool.submit(self._stage, path) for path in paths]
-                for path, future in zip(paths, futures, strict=True):
-                    yield path, *self._take(path, functools.partial(
-                        self._result, future, path, interrupts))
+            with interrupts_noted() as interrupts:
+                outcomes = ForkedWorkers(self._stage, paths, workers, interrupts).run()
+                with contextlib.closing(outcomes):
+                    for path, outcome in zip(paths, outcomes, strict=True):
+                        yield path, *self._take(path, functools.partial(_result, path, *outcome))
         finally:
             self._remove_strays(paths)
 
-    def _result(self, future, path: Path, interrupts):
-        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
-
-        try:
-            return wait_for_result(future, interrupts)
-        except BrokenProcessPool:
-            pass
-        # A worker died (a crash in a decoder, SIGBUS from a file truncated under its memory
-        # map, the OOM killer) and took the pool's pending files with it. Each of them gets a
-        # worker of its own, so only a file that kills it again fails.
-        with ended_on_interrupt(_pool(1)) as alone:
-            try:
-                return wait_for_result(alone.submit(self._stage, path), interrupts)
-            except BrokenProcessPool:  # it killed its own worker too
-                raise BadImage(path, ImageProblem("damaged", Message(
-                    "metadata.problem.killed_worker"))) from None
-
     def _remove_strays(self, paths: list[Path]) -> None:
         """Remove this batch's temp files that no outcome handed over: a run interrupted, or
-        a worker that died, leaves some. The pool is shut down: none is still being written."""
+        a worker that died, leaves some. The workers have ended: none is still being written."""
         # In place, a temp file sits beside the file a symlink points to.
         folders = {self._out_dir} if self._out_dir else {path.resolve().parent for path in paths}
         taken = self._staged.temps
@@ -311,6 +277,18 @@ class CleanBatch:
 
     def discard(self) -> None:
         self._staged.discard()
+
+
+def _result(path: Path, value, error: Exception | None):
+    """A worker's outcome as stage_clean's: its value, or what it raised."""
+    if isinstance(error, WorkerDied):
+        # It killed its worker (a crash in a decoder, SIGBUS from a file truncated under its
+        # memory map, the OOM killer), then the one it was given to alone.
+        raise BadImage(path, ImageProblem("damaged", Message(
+            "metadata.problem.killed_worker"))) from None
+    if error is not None:
+        raise error
+    return value
 
 
 def is_hidden_or_partial(path: Path) -> bool:
