@@ -151,6 +151,13 @@ class _Worker:
         self.buffer = b""
 
 
+def _signal(worker: _Worker, signum: int) -> None:
+    # Not reaped by this process yet, so the pid is still the worker's (unless SIGCHLD is
+    # ignored, when the system reaps it: then it is gone).
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(worker.pid, signum)
+
+
 class ForkedWorkers:
     """`function(item)` for each item, in up to `count` processes forked from this one; run()
     yields each item's (value, exception) in the items' order.
@@ -287,14 +294,15 @@ class ForkedWorkers:
     def _reap(self, worker: _Worker) -> None:
         os.close(worker.results)
         self._close_tasks(worker)
-        os.waitpid(worker.pid, 0)
+        with contextlib.suppress(ChildProcessError):  # reaped already (SIGCHLD ignored)
+            os.waitpid(worker.pid, 0)
 
     def close(self) -> None:
         """End every worker at once: they only read and compute, and one stuck reading a file
         that never ends (a stalled network share) would be waited for forever."""
         workers, self._workers = list(self._workers.values()), {}
         for worker in workers:
-            os.kill(worker.pid, signal.SIGTERM)  # not reaped yet: the pid is still its own
+            _signal(worker, signal.SIGTERM)
         running = {worker.results: worker for worker in workers}
         deadline = time.monotonic() + _GRACE_SECONDS
         while running and time.monotonic() < deadline:  # its results close when it exits
@@ -302,6 +310,6 @@ class ForkedWorkers:
                 if not os.read(fd, 1 << 20):
                     del running[fd]
         for worker in running.values():  # outlived SIGTERM
-            os.kill(worker.pid, signal.SIGKILL)
+            _signal(worker, signal.SIGKILL)
         for worker in workers:
             self._reap(worker)
