@@ -56,6 +56,7 @@ class MockCdn:
         self.peak_in_flight = 0
         self.seen_user_agents: set[str] = set()
         self.seen_authorization: list[str] = []
+        self.seen_cookies: list[str] = []
         # The client ends of the connections requests came over (host, port).
         self.connections: set[tuple] = set()
         # Hanging requests wait on this; the fixture sets it so the server stops promptly.
@@ -79,6 +80,8 @@ class MockCdn:
         self.seen_user_agents.add(request.headers.get("User-Agent", ""))
         if "Authorization" in request.headers:
             self.seen_authorization.append(request.headers["Authorization"])
+        if "Cookie" in request.headers:
+            self.seen_cookies.append(request.headers["Cookie"])
         if request.host == "img.joomcdn.net" or request.host == "img-edg.joomcdn.net":
             if request.host in self.joom_held:
                 await self.release.wait()
@@ -89,6 +92,8 @@ class MockCdn:
         match name:
             case "gone-404":
                 return web.Response(status=404, text="Not Found")
+            case "gone-cookie":  # as a CDN's bot management sets one on a visitor
+                return web.Response(status=404, headers={"Set-Cookie": "visitor=1; Path=/"})
             case "gone-410":
                 return web.Response(status=410, text="Gone")
             case "forbidden":

@@ -230,6 +230,22 @@ async def test_hang_times_out_as_unknown(cdn):
     assert time.monotonic() - started < 15  # the timeout applied: the host never answers
 
 
+async def test_an_abandoned_check_leaves_no_request_running(cdn):
+    """Cancelled (the agent stopping, a route's client gone), a check takes its host's
+    workers down with it: none is left waiting on the answer nobody will read."""
+    urls = [f"{cdn.base}/hang", f"{cdn.base}/gone-404"]
+    checking = asyncio.create_task(urlcheck.check_urls(
+        urls, options=urlcheck.Options(timeout=60, per_host=1)))
+    host = cdn.base.removeprefix("http://")
+    while not cdn.hits[f"{host}/hang"]:
+        await asyncio.sleep(0)  # a turn of the loop, until the request is at the CDN
+    checking.cancel()
+    done, _ = await asyncio.wait({checking}, timeout=30)  # not the 60 s of the hang's timeout
+    assert done == {checking} and checking.cancelled()
+    assert not [t for t in asyncio.all_tasks() if "_work" in repr(t.get_coro())]
+    assert cdn.hits[f"{host}/gone-404"] == 0
+
+
 async def test_refused_connection_is_unknown():
     r = (await urlcheck.check_urls([f"http://127.0.0.1:{refused_port()}/x.jpg"],
                                    options=urlcheck.Options(**FAST, retries=1)))[0]
@@ -285,6 +301,15 @@ async def test_no_proxy_is_honoured_and_no_netrc_credentials_are_sent(cdn, monke
                                     options=urlcheck.Options(**FAST, retries=0))
     assert (r.verdict, r.reason["code"]) == ("unknown", "network")
     assert sum(cdn.hits.values()) == 2
+
+
+async def test_a_cookie_one_answer_sets_is_not_sent_with_the_next_request(cdn, monkeypatch):
+    """A public check: a visitor who follows a URL has no cookie from the others."""
+    monkeypatch.setenv("HTTP_PROXY", cdn.base)  # a host name, whose cookies a jar would keep
+    urls = ["http://img.joomcdn.net/gone-cookie", "http://img.joomcdn.net/gone-404"]
+    results = await urlcheck.check_urls(urls, options=urlcheck.Options(**FAST, per_host=1))
+    assert [r.verdict for r in results] == ["dead", "dead"]
+    assert sum(cdn.hits.values()) == 2 and cdn.seen_cookies == []
 
 
 def _joom(host: str, size: str) -> str:

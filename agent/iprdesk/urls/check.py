@@ -15,16 +15,18 @@ Verdicts (DESIGN section 4):
 
 How: GET (HEAD lies on many CDNs) with a byte cap, redirects followed one by one and recorded,
 retries with exponential backoff that honour `Retry-After`, a concurrency limit per host
-(CDNs throttle a client that opens hundreds of connections) and overall, and the proxy from
+(CDNs throttle a client that opens hundreds of connections: `per_host` workers a host, each
+sending its next request as soon as it has read an answer) and overall, and the proxy from
 HTTP(S)_PROXY / NO_PROXY, looked up once per host. No credentials of the user's (~/.netrc) are
-sent: what the public sees is checked. Joom CDN URLs expand into every size variant
-and host listed in shared/joomcdn.json: one upload is public under all of them. The variants
-of one image share the checker's connections (one pool per host, kept alive) and stop early:
-the URL given is checked first, then its variants, and once one of them serves the picture
-(`live`, or `stale-cache` once its cache-busted request is made: still public either way) the
-image is still public whatever the rest say, so the variants not started yet are not fetched
-(`unknown`, reason `variant_live` naming that URL). Gone is never certain early: any variant
-left may still serve the picture, so a gone image has every variant fetched.
+sent, nor a cookie an answer set: what the public sees is checked. Joom CDN URLs expand into
+every size variant and host listed in shared/joomcdn.json: one upload is public under all of
+them. The variants of one image share the checker's connections (one pool per host, kept
+alive) and stop early: the URL given is checked first, then its variants, and once one of them
+serves the picture (`live`, or `stale-cache` once its cache-busted request is made: still
+public either way) the image is still public whatever the rest say, so the variants not
+started yet are not fetched (`unknown`, reason `variant_live` naming that URL). Gone is never
+certain early: any variant left may still serve the picture, so a gone image has every variant
+fetched.
 
 The core knows nothing of the CLI or the agent's routes; both call `check_urls`.
 """
@@ -38,6 +40,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
@@ -278,6 +281,25 @@ class _Image:
     live: str | None = None
 
 
+@dataclass
+class _Job:
+    """One hop to fetch, queued for its host's workers."""
+
+    url: str
+    headers: dict
+    result: Fetch
+    skip: Callable[[], bool] | None  # true when it is no longer needed: not sent
+    done: asyncio.Future  # whether a final response came back; None when skipped
+
+
+@dataclass
+class _Lane:
+    """One host's queue of hops and how many workers are on it (at most `per_host`)."""
+
+    jobs: deque[_Job] = field(default_factory=deque)
+    workers: int = 0
+
+
 def cache_busted(url: str) -> str:
     return str(URL(url).update_query({CACHE_BUSTER: secrets.token_hex(8)}))
 
@@ -291,7 +313,8 @@ class Checker:
         self.options = options or Options()
         self.reference = reference
         self.cdn = cdn or JoomCdn.load()
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._lanes: dict[str, _Lane] = {}
+        self._workers: set[asyncio.Task] = set()
         self._proxies: dict[tuple[str, str | None], tuple] = {}
         self._total = asyncio.Semaphore(self.options.total)
         self._session: aiohttp.ClientSession | None = None
@@ -305,18 +328,60 @@ class Checker:
             # Not trust_env: at every request it looks up the proxy, and reads ~/.netrc, in a
             # thread, two trips through the thread pool before each request goes (`_proxy`).
             trust_env=False,
+            # No cookies kept from one answer for the next request: a visitor who follows a
+            # URL has none, and no jar is searched before each request.
+            cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=True,
         )
         return self
 
     async def __aexit__(self, *exc) -> None:
+        for task in self._workers:  # left only when a check was abandoned
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
         await self._session.close()
 
-    def _host_limit(self, url: str) -> asyncio.Semaphore:
-        host = URL(url).host or ""
-        if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(self.options.per_host)
-        return self._hosts[host]
+    async def _hop(self, url: str, headers: dict, result: Fetch,
+                   skip: Callable[[], bool] | None = None) -> bool | None:
+        """`_get_with_retries` by one of the host's workers, in turn; None when `skip` said
+        it was not needed by the time its turn came."""
+        lane = self._lanes.setdefault(URL(url).host or "", _Lane())
+        job = _Job(url, headers, result, skip, asyncio.get_running_loop().create_future())
+        lane.jobs.append(job)
+        if lane.workers < self.options.per_host:
+            lane.workers += 1
+            task = asyncio.create_task(self._work(lane))
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+        return await job.done
+
+    async def _work(self, lane: _Lane) -> None:
+        """Take the host's hops in turn until none is left. A worker, not a semaphore: the
+        next request goes in the same turn of the loop as the answer before it is read; a
+        semaphore's waiter would send it a turn later, after every other answer of the turn
+        (ten answered at once, the tenth's next request waited on the nine)."""
+        try:
+            while lane.jobs:
+                job = lane.jobs.popleft()
+                if job.done.cancelled():  # its check was abandoned
+                    continue
+                if job.skip and job.skip():
+                    job.done.set_result(None)
+                    continue
+                try:
+                    async with self._total:
+                        done = await self._get_with_retries(job.url, job.headers, job.result)
+                except asyncio.CancelledError:
+                    job.done.cancel()
+                    raise
+                except Exception as e:  # noqa: BLE001 - the check that asked raises it
+                    if not job.done.done():
+                        job.done.set_exception(e)
+                else:
+                    if not job.done.done():
+                        job.done.set_result(done)
+        finally:
+            lane.workers -= 1
 
     def _proxy(self, url: str) -> tuple[URL | None, dict | None]:
         """The proxy HTTP(S)_PROXY and NO_PROXY give for the URL's scheme and host, as
@@ -348,10 +413,11 @@ class Checker:
             if self.options.cdn_only and (problem := self.cdn.off_cdn(current)):
                 result.error = reason("off_cdn", problem=problem)
                 return result
-            async with self._total, self._host_limit(current):
-                if unstarted and settled.live:
-                    return None  # settled while this one waited for its turn
-                done = await self._get_with_retries(current, headers, result)
+            # Settled while this one waited for its turn: not sent.
+            done = await self._hop(current, headers, result,
+                                   skip=(lambda: settled.live) if unstarted else None)
+            if done is None:
+                return None
             if not done:
                 return result
             if result.status not in (301, 302, 303, 307, 308):
