@@ -25,6 +25,14 @@ from its start to the first request the server saw, and from the last answer to 
 `--no-peers` measures iprdesk alone (linkchecker limits itself to 10 requests a second per
 host, its `maxrequestspersecond`: on one host, minutes).
 
+Where the time over the floor goes: each connection's idle time, from the server's answer to
+the next request it saw on that connection (what keeps a slot from the 50 ms it could be
+busy). `--trace` checks the list once more, under bench/urls_traced.py (each request's moments
+noted in the checker's process: not the run the figures above come from), and splits that
+idle time: the answer on its way to the checker and its headers read, the body read, the
+hand-off to the next request (the checker's scheduler), that request's connection and
+headers, and its way to the server.
+
 Then Joom CDN size variants (issue 16): `--images` uploads under two loopback addresses
 standing in for img.joomcdn.net and img-edg.joomcdn.net, each URL given becoming 14 (7 sizes
 on 2 hosts). One upload in ten serves every size, one in ten only `original` (the size given
@@ -36,8 +44,11 @@ time, with the latency limit of the requests each made.
 
 import argparse
 import asyncio
+import itertools
+import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,12 +76,20 @@ class Seen:
         self.requests = 0
         self.connections: set = set()
         self.first = self.last = 0.0  # perf_counter() of the first and the last request seen
+        # (connection, URL, perf_counter() when it came and when it was answered)
+        self.answers: list[tuple[tuple, str, float, float]] = []
 
-    def saw(self, request: web.Request) -> None:
+    def saw(self, request: web.Request) -> float:
         self.requests += 1
         self.connections.add(request.transport.get_extra_info("peername"))
         self.last = time.perf_counter()
         self.first = self.first or self.last
+        return self.last
+
+    def answered(self, request: web.Request, came: float) -> None:
+        connection = (request.host, request.transport.get_extra_info("peername"))
+        self.answers.append((connection, f"http://{request.host}{request.path_qs}", came,
+                             time.perf_counter()))
 
 
 SEEN = Seen()
@@ -92,8 +111,9 @@ def serve(delay: float, cached: bool = False) -> tuple[int, asyncio.AbstractEven
     cache_headers = {"Age": "60"} if cached else {}
 
     async def handle(request: web.Request) -> web.Response:
-        ANSWERED.saw(request)
+        came = ANSWERED.saw(request)
         await asyncio.sleep(delay)
+        ANSWERED.answered(request, came)
         if request.match_info["n"].endswith("0.jpg"):
             return web.Response(body=IMAGE, content_type="image/jpeg", headers=cache_headers)
         return web.Response(status=404, text="Not Found")
@@ -171,6 +191,46 @@ def variants(port: int, images: int, delay: float) -> None:
           f"the time, {early_cpu / full_cpu:.2f} of the CPU time")
 
 
+def _ms(values: list[float]) -> str:
+    values = sorted(values)
+    median, p90 = values[len(values) // 2], values[len(values) * 9 // 10]
+    return (f"mean {statistics.mean(values) * 1000:5.2f} ms, median {median * 1000:5.2f}, "
+            f"p90 {p90 * 1000:5.2f}")
+
+
+def idle(answers: list[tuple[tuple, str, float, float]],
+         moments: dict[str, dict[str, float]] | None = None) -> None:
+    """Each connection's idle time between an answer and its next request, and with the
+    checker's `moments` (bench/urls_traced.py) where it went."""
+    by_connection: dict[tuple, list] = {}
+    for connection, url, came, answered in answers:
+        by_connection.setdefault(connection, []).append((came, answered, url))
+    gaps, parts = [], {}
+    steps = (("answer to its headers read", "answered", "headers"),
+             ("its body read", "headers", "read"),
+             ("hand-off to the next request", "read", "start"),
+             ("next request's connection", "start", "connection"),
+             ("its headers written", "connection", "sent"),
+             ("on its way to the server", "sent", "came"))
+    for seen in by_connection.values():
+        seen.sort()
+        for (_, answered, url), (came, _, next_url) in itertools.pairwise(seen):
+            gaps.append(came - answered)
+            if moments and url in moments and next_url in moments:
+                at = {"answered": answered, "came": came, **moments[url],
+                      **{k: v for k, v in moments[next_url].items()
+                         if k in ("start", "connection", "sent")}}
+                if all(k in at for _, a, b in steps for k in (a, b)):
+                    for name, a, b in steps:
+                        parts.setdefault(name, []).append(at[b] - at[a])
+    if not gaps:
+        return
+    print(f"idle between an answer and the next request on its connection: {_ms(gaps)}; "
+          f"{sum(gaps) / len(by_connection):.2f} s a connection")
+    for name, values in parts.items():
+        print(f"  {name:<30} {_ms(values)}")
+
+
 async def sequential(urls: list[str]) -> None:
     options = urlcheck.Options(per_host=1, total=1, variants=False)
     async with urlcheck.Checker(options) as checker:
@@ -190,6 +250,9 @@ def main() -> None:
                         help="iprdesk alone: no linkchecker, no sequential sample")
     parser.add_argument("--cached", action="store_true",
                         help="the images come with Age, as from an edge cache")
+    parser.add_argument("--trace", action="store_true",
+                        help="once more with each request's moments noted: where the idle "
+                             "time goes")
     args = parser.parse_args()
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
         os.environ.pop(name, None)
@@ -233,6 +296,14 @@ def main() -> None:
     floor = answered * args.delay / at_once
     print(f"its {answered} requests' floor:      {floor:7.1f} s  (reached {floor / ours:.2f}; "
           f"{limit / floor:.3f} of the latency limit at best; {connections} connections)")
+    idle(ANSWERED.answers)
+    if args.trace:
+        traced, moments = len(ANSWERED.answers), listing.parent / "moments.json"
+        _, seconds, _ = timed([sys.executable, str(REPO / "bench" / "urls_traced.py"),
+                               str(moments), "check-urls", "--from", str(listing),
+                               "--no-variants", "--json"], env=env)
+        print(f"traced, once more: {seconds:.1f} s, load average {os.getloadavg()[0]:.1f}")
+        idle(ANSWERED.answers[traced:], json.loads(moments.read_text()))
     if args.images:
         variants(port, args.images, args.delay)
 
