@@ -233,7 +233,8 @@ async def test_hang_times_out_as_unknown(cdn):
 async def test_an_abandoned_check_leaves_no_request_running(cdn):
     """Cancelled (the agent stopping, a route's client gone), a check takes its host's
     workers down with it: none is left waiting on the answer nobody will read."""
-    urls = [f"{cdn.base}/hang", f"{cdn.base}/gone-404"]
+    # One at a time: the hang waits for the first answer, then a worker sends it.
+    urls = [f"{cdn.base}/gone-404", f"{cdn.base}/hang", f"{cdn.base}/gone-410"]
     checking = asyncio.create_task(urlcheck.check_urls(
         urls, options=urlcheck.Options(timeout=60, per_host=1)))
     host = cdn.base.removeprefix("http://")
@@ -243,7 +244,7 @@ async def test_an_abandoned_check_leaves_no_request_running(cdn):
     done, _ = await asyncio.wait({checking}, timeout=30)  # not the 60 s of the hang's timeout
     assert done == {checking} and checking.cancelled()
     assert not [t for t in asyncio.all_tasks() if "_work" in repr(t.get_coro())]
-    assert cdn.hits[f"{host}/gone-404"] == 0
+    assert cdn.hits[f"{host}/gone-410"] == 0
 
 
 async def test_refused_connection_is_unknown():

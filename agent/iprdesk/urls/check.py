@@ -294,10 +294,10 @@ class _Job:
 
 @dataclass
 class _Lane:
-    """One host's queue of hops and how many workers are on it (at most `per_host`)."""
+    """One host's queue of hops, and its requests under way (at most `per_host`)."""
 
     jobs: deque[_Job] = field(default_factory=deque)
-    workers: int = 0
+    busy: int = 0
 
 
 def cache_busted(url: str) -> str:
@@ -343,16 +343,28 @@ class Checker:
 
     async def _hop(self, url: str, headers: dict, result: Fetch,
                    skip: Callable[[], bool] | None = None) -> bool | None:
-        """`_get_with_retries` by one of the host's workers, in turn; None when `skip` said
-        it was not needed by the time its turn came."""
+        """`_get_with_retries` for one hop, at most `per_host` at once to a host, in turn;
+        None when `skip` said it was not needed by the time its turn came."""
         lane = self._lanes.setdefault(URL(url).host or "", _Lane())
+        if lane.busy < self.options.per_host:
+            # A request free to go is sent now, by this check: a worker started for it would
+            # send it a loop turn later, behind every other check started in this turn
+            # (2,000 of them: ~0.1 s).
+            if skip and skip():
+                return None
+            lane.busy += 1
+            try:
+                async with self._total:
+                    return await self._get_with_retries(url, headers, result)
+            finally:
+                if lane.jobs:  # others waiting: a worker takes them, on this request's slot
+                    task = asyncio.create_task(self._work(lane))
+                    self._workers.add(task)
+                    task.add_done_callback(self._workers.discard)
+                else:
+                    lane.busy -= 1
         job = _Job(url, headers, result, skip, asyncio.get_running_loop().create_future())
         lane.jobs.append(job)
-        if lane.workers < self.options.per_host:
-            lane.workers += 1
-            task = asyncio.create_task(self._work(lane))
-            self._workers.add(task)
-            task.add_done_callback(self._workers.discard)
         return await job.done
 
     async def _work(self, lane: _Lane) -> None:
@@ -381,7 +393,7 @@ class Checker:
                     if not job.done.done():
                         job.done.set_result(done)
         finally:
-            lane.workers -= 1
+            lane.busy -= 1
 
     def _proxy(self, url: str) -> tuple[URL | None, dict | None]:
         """The proxy HTTP(S)_PROXY and NO_PROXY give for the URL's scheme and host, as
