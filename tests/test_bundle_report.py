@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from bench.imagegen import jpeg, product_photo
@@ -44,10 +45,11 @@ def case_bundle(vault, vault_home):
         checked_at=timeutil.iso(RECEIVED + timedelta(hours=6)), elapsed_ms=1, attempts=1),
         None)], RECEIVED + timedelta(hours=6))
 
-    def export(lang, tmp_path):
+    def export(lang, tmp_path, audience="cli", zone=None):
         path = tmp_path / f"bundle-{lang}.zip"
-        export_bundle(vault, path, case=case.id, lang=lang,
-                      summary=bundle_report.for_case(vault_home, case.id, vault, lang, NOW))
+        export_bundle(vault, path, case=case.id, lang=lang, zone=zone,
+                      summary=bundle_report.for_case(vault_home, case.id, vault, lang, NOW,
+                                                     audience=audience, zone=zone))
         assert verify_bundle(path).ok
         with zipfile.ZipFile(path) as zf:
             return zf.read("report.html").decode()
@@ -92,6 +94,24 @@ def test_the_summary_in_chinese(case_bundle, tmp_path):
         assert text in summary, text
     assert "Case summary" not in summary and "Deadlines" not in summary
     assert timeutil.shown(timeutil.iso(RECEIVED), "zh_CN") in summary
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_bundle_exported_in_the_browser_names_no_command_and_reads_in_the_browsers_zone(
+        case_bundle, tmp_path, lang):
+    """Exported from the case page: the checks' advice is the page's (no `iprdesk vault add`,
+    no `--new-image FILE`; how a reviewer verifies the bundle stays a command, for them), and
+    every time, the evidence timeline's too, in the browser's zone."""
+    _, export = case_bundle
+    zone = ZoneInfo("Asia/Shanghai")
+    report = export(lang, tmp_path, audience="browser", zone=zone)
+    for command in ("iprdesk vault", "iprdesk case", "--new-image", "--payment", "FILE"):
+        assert command not in summary_of(report), command
+    assert timeutil.shown(timeutil.iso(RECEIVED), lang, zone=zone) in report
+    assert "UTC+8" in report and "(UTC)" not in report and "（UTC）" not in report
+    assert not re.search(r">\d{4}-\d\d-\d\dT[\d:]+Z<", report)  # no bare ISO stamp shown
+    checked = {"en": "Checked: ", "zh_CN": "检查时间："}[lang]
+    assert checked in summary_of(report)
 
 
 def test_a_bundle_of_no_case_has_no_summary(vault, tmp_path):

@@ -245,12 +245,14 @@ export function listEvidence(caseId, limit) {
   return request(`/v1/vault/items${query.size ? `?${query}` : ""}`);
 }
 
-// The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`; with
-// `provenance`, the originals and licences behind its images' provenance records too.
+// The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`, worded
+// for the browser (no command) and its times in this browser's zone; with `provenance`, the
+// originals and licences behind its images' provenance records too.
 export async function exportBundle(caseId, lang, provenance = false) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const response = await request("/v1/vault/export", {
     method: "POST", json: { ...(caseId ? { case: caseId } : {}), ...(lang ? { lang } : {}),
-                            ...(provenance ? { provenance } : {}) },
+                            ...(provenance ? { provenance } : {}), for: "browser", zone },
     raw: true, timeoutMs: 120000 });
   return new Uint8Array(await response.arrayBuffer());
 }

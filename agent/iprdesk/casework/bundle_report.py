@@ -31,11 +31,11 @@ table.provenance code { word-break: break-all; }
 """
 
 
-def _deadline_rows(case: Case, lang: str, now: datetime) -> str:
+def _deadline_rows(case: Case, lang: str, now: datetime, zone) -> str:
     t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     rows = []
     for item in case.deadline_states(now):
-        due = timeutil.shown(item["due"], lang) if item["due"] else "—"
+        due = timeutil.shown(item["due"], lang, zone=zone) if item["due"] else "—"
         rows.append(f'<tr class="{html.escape(item["state"])}"><th>'
                     f'{html.escape(item["label"][lang])}</th><td>{html.escape(due)}</td>'
                     f'<td class="state">{html.escape(t("case.state." + item["state"]))}</td>'
@@ -45,15 +45,15 @@ def _deadline_rows(case: Case, lang: str, now: datetime) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _timeline(case: Case, lang: str) -> str:
+def _timeline(case: Case, lang: str, zone) -> str:
     names = deadlines.event_names()
     events = sorted(case.events.items(), key=lambda kv: timeutil.parse_time(kv[1]))
-    rows = [(timeutil.shown(when, lang), names[name][lang]) for name, when in events
+    rows = [(timeutil.shown(when, lang, zone=zone), names[name][lang]) for name, when in events
             if name in names]
     return f"<table>{facts_rows(rows)}</table>"
 
 
-def _url_checks(results: list[dict] | None, lang: str) -> str:
+def _url_checks(results: list[dict] | None, lang: str, zone) -> str:
     if not results:
         return f"<p>{html.escape(i18n.text('bundle.no_url_checks', lang))}</p>"
     rows = []
@@ -61,7 +61,7 @@ def _url_checks(results: list[dict] | None, lang: str) -> str:
         verdict = r.get("verdict")
         word = i18n.text(f"bundle.verdict.{verdict or 'pending'}", lang)
         cls = "url-public" if verdict in STILL_PUBLIC else "url-gone" if verdict in GONE else ""
-        when = timeutil.shown(r["checked_at"], lang) if r.get("checked_at") else "—"
+        when = timeutil.shown(r["checked_at"], lang, zone=zone) if r.get("checked_at") else "—"
         rows.append(f'<tr><td><code>{html.escape(r["url"])}</code></td>'
                     f'<td class="{cls}">{html.escape(word)}</td><td>{html.escape(when)}</td></tr>')
     head = "".join(f"<th>{html.escape(i18n.text(k, lang))}</th>" for k in (
@@ -103,10 +103,13 @@ def _figures(pictures: list[tuple[str, str]]) -> str:
 
 
 def section(home: Path, case: Case, vault, lang: str, now: datetime,
-            thumbnails: list[tuple[str, str]], records: list | None = None) -> str:
+            thumbnails: list[tuple[str, str]], records: list | None = None,
+            audience: str = "cli", zone=None) -> str:
     """The summary section of the report of `case`'s bundle, in `lang`. `thumbnails`: (file in
     the bundle, data: URI) of the case's new images (product photos); `records`: the
-    provenance records whose documents the bundle carries (None: it carries none)."""
+    provenance records whose documents the bundle carries (None: it carries none);
+    `audience` and `zone`: who exported it (the browser names no command) and in which zone
+    its reader reads times (default: the machine's)."""
     t = lambda key, **kw: html.escape(i18n.text(key, lang, **kw))  # noqa: E731
     inputs = preflight.gather(home, case, vault=vault)
     checks = preflight.run(case, inputs, now)
@@ -134,19 +137,20 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
 <h2>{t("bundle.summary")}</h2>
 <table>{facts_rows(facts)}</table>{warning}
 <h3>{t("bundle.deadlines")}</h3>
-{_deadline_rows(case, lang, now)}
+{_deadline_rows(case, lang, now, zone)}
 <h3>{t("bundle.timeline")}</h3>
-{_timeline(case, lang)}
+{_timeline(case, lang, zone)}
 <h3>{t("bundle.preflight")}</h3>
-<p class="muted">{t("report.checked")}: {html.escape(timeutil.shown(now, lang))}</p>
-{checks_html(checks, lang)}
+<p class="muted">{t("ui.field", label=i18n.text("report.checked", lang),
+                      value=timeutil.shown(now, lang, zone=zone))}</p>
+{checks_html(checks, lang, audience, zone)}
 <h3>{t("bundle.new_images")}</h3>
 {images}
 <h3>{t("bundle.complained_images")}</h3>
 {complained}
 {_provenance(records, lang)}
 <h3>{t("bundle.url_checks")}</h3>
-{_url_checks(inputs.url_results, lang)}
+{_url_checks(inputs.url_results, lang, zone)}
 </section>"""
 
 
@@ -159,11 +163,13 @@ def provenance(home: Path, case_id: str | None, vault) -> tuple[list | None, lis
 
 
 def for_case(home: Path, case_id: str | None, vault, lang: str, now: datetime,
-             records: list | None = None):
+             records: list | None = None, audience: str = "cli", zone=None):
     """The `summary` export_bundle takes for the bundle of `case_id` (None: no case, none);
-    `records`, the provenance records whose documents it carries (`provenance`)."""
+    `records`, the provenance records whose documents it carries (`provenance`); `audience`
+    and `zone` as `section` takes them."""
     if case_id is None:
         return None
     case = CaseStore(home).get(case_id)
     return lambda thumbnails: (f"<style>{CSS}</style>\n"
-                               + section(home, case, vault, lang, now, thumbnails, records))
+                               + section(home, case, vault, lang, now, thumbnails, records,
+                                         audience, zone))

@@ -175,14 +175,15 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
                   ids: list[str] | None = None, include_superseded: bool = False,
                   also: list[str] = (),
                   summary: Callable[[list[tuple[str, str]]], str] | None = None,
-                  lang: str = "en") -> ExportSummary:
+                  lang: str = "en", zone=None) -> ExportSummary:
     """Write the evidence of `case` (or the given ids) to a signed zip at `out`. Documents a
     newer one of the same kind replaced (a corrected bank slip) are left out of a case's
     bundle and named in its report, unless `include_superseded`. `also`: more vault items
     the bundle carries beside the case's (the originals and licences behind its images'
     provenance). `summary`, given the thumbnails of the product photos ((file, data: URI)
     pairs), returns the case summary section that heads the report, in `lang`
-    (casework.bundle_report)."""
+    (casework.bundle_report); the report's times are in `zone`, the reader's (default: the
+    machine's)."""
     out = Path(out)
     items = [vault.item(i) for i in ids] if ids else vault.list(case=case)
     superseded: list[Item] = []
@@ -234,7 +235,7 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         photos = [(e["path"], thumbnails[e["path"]]) for e in entries
                    if e["kind"] == "photo" and e["path"] in thumbnails]
         report = _report_html(case, entries, thumbnails, fingerprint(public), left_out,
-                              summary(photos) if summary else "", lang).encode()
+                              summary(photos) if summary else "", lang, zone).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
             "format": FORMAT, "version": VERSION, "case": case, "created_at": now_iso(),
@@ -639,9 +640,10 @@ def _kind_label(kind: str) -> str:
 
 
 def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str,
-                 superseded: list[dict], summary: str = "", lang: str = "en") -> str:
+                 superseded: list[dict], summary: str = "", lang: str = "en",
+                 zone=None) -> str:
     """The bundle's report page, in English and Chinese (i18n.bilingual says why), headed by
-    the case `summary` in `lang` when there is one."""
+    the case `summary` in `lang` when there is one; times local (`zone`) with their zone."""
     e = html.escape
 
     def words(key: str, **params) -> str:
@@ -656,7 +658,8 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
 
     exported = utc_now()
     exported_line = paragraph("exported", count=len(entries),
-                              when={lang: shown(exported, lang) for lang in i18n.LANGUAGES})
+                              when={lang: shown(exported, lang, zone=zone)
+                                    for lang in i18n.LANGUAGES})
     title = words("title") + (f" — {e(case)}" if case else "")
     timeline = []
     for entry in sorted(entries, key=lambda x: x["captured_at"]):
@@ -672,7 +675,8 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
                            f'{e(", ".join(entry["product_ids"]))}</div>')
         if entry["path"] in thumbnails:
             details.append(f'<div><img alt="" src="{thumbnails[entry["path"]]}"></div>')
-        timeline.append(f'<div class="event"><time>{e(entry["captured_at"])}</time>'
+        timeline.append(f'<div class="event"><time datetime="{e(entry["captured_at"])}">'
+                        f'{e(shown(entry["captured_at"], lang, zone=zone))}</time>'
                         f'<div>{"".join(details)}</div></div>')
     rows = "".join(f'<tr><td><a href="{e(x["path"])}">{e(x["path"])}</a></td>'
                    f'<td>{x["size"]:,}</td><td><code>{x["sha256"]}</code></td></tr>'
@@ -682,7 +686,8 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
         items = "".join(
             f'<li><span class="kind">{e(_kind_label(x["kind"]))}</span> '
             f'{e(x["original_name"] or x["evidence_id"])} <span class="muted">'
-            f'{e(x["captured_at"])} SHA-256 <code>{x["sha256"]}</code></span></li>'
+            f'{e(shown(x["captured_at"], lang, zone=zone))} SHA-256 '
+            f'<code>{x["sha256"]}</code></span></li>'
             for x in superseded)
         left_out = (f'<h2>{words("superseded")}</h2><p>{paragraph("superseded_about")}</p>'
                     f"<ul>{items}</ul>")

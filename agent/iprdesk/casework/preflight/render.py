@@ -34,15 +34,16 @@ table.checks tr { break-inside: avoid; }
 """
 
 
-def checks_html(checks: list[Check], lang: str) -> str:
-    """The verdict and a table of the checks (title, why it matters, result), in `lang`."""
+def checks_html(checks: list[Check], lang: str, audience: str = "cli", zone=None) -> str:
+    """The verdict and a table of the checks (title, why it matters, result), in `lang`,
+    worded for `audience`, its times in `zone` (default: the machine's)."""
     e = html.escape
     ready = all(c.status == "pass" for c in checks)
     rows = "\n".join(
         f'<tr class="{c.status}" data-check="{e(c.id)}"><th scope="row" class="title">'
         f'{e(c.title(lang))}<div class="about">{e(c.about(lang))}</div></th>'
         f'<td class="status">{e(i18n.text(f"preflight.status.{c.status}", lang))}</td>'
-        f'<td>{i18n.as_html(c.message(lang))}</td></tr>' for c in checks)
+        f'<td>{i18n.as_html(c.message(lang, audience, zone))}</td></tr>' for c in checks)
     verdict = e(i18n.text("preflight.ready" if ready else "preflight.not_ready", lang))
     head = "".join(f"<th>{e(i18n.text(key, lang))}</th>"
                    for key in ("preflight.col.check", "preflight.col.result",
@@ -71,7 +72,7 @@ def render_html(case, checks: list[Check], lang: str = "en",
     return f"""<!doctype html>
 <html lang="{lang.replace("_", "-")}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}: {html.escape(case.id)}</title>
+<title>{html.escape(i18n.text("ui.field", lang, label=title, value=case.id))}</title>
 <style>
 body {{ font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei",
        sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d232b; }}

@@ -4,11 +4,11 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from iprdesk import timeutil
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
 from iprdesk.lazy import lazy_module
 from iprdesk.server.http import MiB, body_limit, heavy, in_pool, read_body, read_json, state
+from iprdesk.server.routes.evidence import audience_of, reader_zone
 from iprdesk.server.routes.evidence import session as vault_session
 from iprdesk.text import i18n
 from iprdesk.timeutil import iso
@@ -194,18 +194,10 @@ def _preflight_work(request: web.Request, case: "cases.Case"):
     return lambda: preflight.run(case, preflight.gather(home, case, vault=unlocked), now)
 
 
-def _audience(value) -> str:
-    """Who reads the answer: the CLI's words name commands, the browser's the page's forms."""
-    if value not in preflight.AUDIENCES:
-        raise BadInput(key="error.request.audience",
-                       params={"audiences": list(preflight.AUDIENCES)})
-    return value
-
-
 @routes.get("/v1/cases/{case_id}/drafts")
 @heavy
 async def case_drafts(request: web.Request) -> web.Response:
-    audience = _audience(request.query.get("for", "cli"))
+    audience = audience_of(request.query.get("for", "cli"))
     case = _case(request)
     home, unlocked = state(request).home, _unlocked_vault(request)
     # A draft states only what the preflight (and, for the counter-notice, the check of each
@@ -224,9 +216,8 @@ async def case_drafts(request: web.Request) -> web.Response:
 async def run_preflight(request: web.Request) -> web.Response:
     body = await read_json(request)
     lang = _lang(body.get("lang"))
-    audience = _audience(body.get("for", "cli"))
-    # The reader's zone (the browser's), else the machine's.
-    zone = timeutil.zone(body["zone"]) if body.get("zone") is not None else None
+    audience = audience_of(body.get("for", "cli"))
+    zone = reader_zone(body)
     case = _case(request)
     # PDF text extraction and vault decryption are CPU work: keep the event loop free.
     checks = await in_pool(request, _preflight_work(request, case))

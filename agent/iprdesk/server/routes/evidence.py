@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
+from iprdesk import timeutil
 from iprdesk.errors import BadInput, disk_full_means
 from iprdesk.lazy import lazy_module
 from iprdesk.server.http import (
@@ -30,6 +31,7 @@ from iprdesk.vault.session import VaultSession
 bundle_report = lazy_module("iprdesk.casework.bundle_report")
 cases = lazy_module("iprdesk.casework.cases")
 kinds = lazy_module("iprdesk.documents.kinds")
+preflight = lazy_module("iprdesk.casework.preflight")
 bundle = lazy_module("iprdesk.vault.bundle")
 store = lazy_module("iprdesk.vault.store")
 
@@ -37,6 +39,19 @@ log = logging.getLogger("iprdesk.vault")
 routes = web.RouteTableDef()
 
 MAX_FILES = 20
+
+
+def audience_of(value) -> str:
+    """Who reads the answer: the CLI's words name commands, the browser's the page's forms."""
+    if value not in preflight.AUDIENCES:
+        raise BadInput(key="error.request.audience",
+                       params={"audiences": list(preflight.AUDIENCES)})
+    return value
+
+
+def reader_zone(body: dict):
+    """The reader's zone (the browser's, `zone` of the request), else None: the machine's."""
+    return timeutil.zone(body["zone"]) if body.get("zone") is not None else None
 
 
 def session(request: web.Request) -> VaultSession:
@@ -252,6 +267,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     lang = body.get("lang", "en")
     if lang not in i18n.LANGUAGES:
         raise BadInput(key="error.request.lang", params={"languages": list(i18n.LANGUAGES)})
+    audience, zone = audience_of(body.get("for", "cli")), reader_zone(body)
     vault = session(request).vault()
     home, now = state(request).home, state(request).clock.now()
     # Built in the data folder (owner-only), not a shared temp folder: it holds plaintext.
@@ -264,7 +280,8 @@ async def export(request: web.Request) -> web.StreamResponse:
                              else (None, []))
             return bundle.export_bundle(
                 vault, path, case=case, include_superseded=include_superseded, also=also,
-                summary=bundle_report.for_case(home, case, vault, lang, now, records), lang=lang)
+                summary=bundle_report.for_case(home, case, vault, lang, now, records,
+                                               audience, zone), lang=lang, zone=zone)
 
         summary = await in_pool(request, export_work)
         data = path.read_bytes()
