@@ -83,6 +83,17 @@ def test_one_chinese_word_per_term():
     assert "缓存未过期" not in text  # a stale cache still serves the old image
     assert "附图" not in text  # sellers call the extra images 副图
     assert all("临时限制令" in zh for _, en, zh in PAIRS if re.search(r"\bTRO\b", en))
+    # The browser calls the local agent 本地助手 (its state box says so), never 代理程序.
+    assert not [w for w, zh in CHINESE if w.startswith("_locales.") and "代理" in zh]
+
+
+def test_the_popups_case_field_shows_a_reference_iprdesk_takes():
+    """Its example is a complaint ID (a case is found by it), not a label like CASE-2026-001
+    that iprdesk would refuse."""
+    for lang in ("en", "zh_CN"):
+        example = _load(f"extension/_locales/{lang}/messages.json")[
+            "evidenceCasePlaceholder"]["message"]
+        assert "CASE-" not in example and re.search(r"\bCMP-\d{4}-\d\d-\d{4}\b", example)
 
 
 def test_the_tro_banner_does_not_offer_a_counter_notice_against_a_court_order():
