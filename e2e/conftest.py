@@ -263,6 +263,27 @@ BADGE_PRODUCT = "/products/badge-check/edit"
 BADGE = "iprdesk-overlay.iprdesk-image-badge"
 
 
+# Every annotation host whose id starts with a prefix: its id, state, and its chip's texts, read
+# in one call (a call per row and field took seconds on long lists). Descends into open shadow
+# roots as Playwright's locators do; the counts let the caller keep their one-element rule.
+CHIPS = """(prefix) => {
+    const deep = (root, selector) => [...root.querySelectorAll(selector),
+        ...[...root.querySelectorAll("*")].flatMap(
+            (e) => e.shadowRoot ? deep(e.shadowRoot, selector) : [])];
+    const within = (node, selector) => [
+        ...deep(node, selector), ...(node.shadowRoot ? deep(node.shadowRoot, selector) : [])];
+    return deep(document, "iprdesk-overlay[data-iprdesk-id]")
+        .filter((host) => host.dataset.iprdeskId.startsWith(prefix))
+        .map((host) => {
+            const chips = within(host, ".chip");
+            const full = chips.length === 1 ? within(chips[0], ".full") : [];
+            return { id: host.dataset.iprdeskId, state: host.getAttribute("data-state"),
+                     chips: chips.length, fulls: full.length,
+                     text: full.length ? full[0].textContent : chips[0]?.innerText };
+        });
+}"""
+
+
 def chips(page, prefix):
     """{row id: (state, chip text, host)} of the annotations whose id starts with prefix. The
     chip's full text, also where the row had room only for its compact form. Read once the
@@ -270,12 +291,11 @@ def chips(page, prefix):
     page.wait_for_selector("html[data-iprdesk-drawn]", state="attached")
     page.wait_for_selector(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']", state="attached")
     found = {}
-    for host in page.locator(f"iprdesk-overlay[data-iprdesk-id^='{prefix}']").all():
-        key = host.get_attribute("data-iprdesk-id").split(":", 1)[1]
-        chip = host.locator(".chip")
-        full = chip.locator(".full")
-        text = full.text_content() if full.count() else chip.inner_text()
-        found[key] = (host.get_attribute("data-state"), text, host)
+    for row in page.evaluate(CHIPS, prefix):
+        assert row["chips"] == 1 and row["fulls"] <= 1, row  # as a locator's strict mode
+        quoted = json.dumps(row["id"], ensure_ascii=False)
+        host = page.locator(f"iprdesk-overlay[data-iprdesk-id={quoted}]")
+        found[row["id"].split(":", 1)[1]] = (row["state"], row["text"], host)
     return found
 
 
