@@ -12,6 +12,7 @@ import pytest
 from iprdesk import metadata
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
+from iprdesk.server import load
 from iprdesk.server.http import STATE_KEY
 from iprdesk.server.load import WorkQueue
 from tests import image_fixtures as fx
@@ -109,6 +110,24 @@ def test_the_queue_depth_must_be_a_whole_number():
     for bad in (-1, 2.5, "8", True):
         with pytest.raises(BadInput, match="work_queue_depth"):
             WorkQueue(bad)
+
+
+async def test_freed_memory_is_given_back_once_no_heavy_request_came_for_a_while(monkeypatch):
+    # Not after each request: the next upload of a run would fault its megabytes in again.
+    monkeypatch.setattr(load, "TRIM_AFTER_IDLE_SECONDS", 0.2)
+    work = WorkQueue(0, workers=1)
+    trimmed = threading.Event()
+    calls = []
+    work._trim = lambda pad: (calls.append(pad), trimmed.set())
+    try:
+        for _ in range(3):  # a run of uploads, one after the other
+            with work.place():
+                await work.run(lambda: None)
+            assert calls == []
+        await asyncio.to_thread(trimmed.wait, 10)
+        assert calls == [0]
+    finally:
+        work.close()
 
 
 # -- slow clients: the real agent process, as `iprdesk agent` runs it ------------------------

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from aiohttp.test_utils import TestServer
 
+from iprdesk import metadata
 from iprdesk.config import Config
 from iprdesk.server.app import make_app
 from iprdesk.server.routes.strip import MAX_IMAGE
@@ -41,6 +42,17 @@ async def test_strip_returns_clean_bytes_and_the_report(agent):
     assert report["removed"]["gps"] and report["bytes_after"] == len(cleaned)
     assert report["text"]["en"]["summary"].endswith("from 新品 IMG_2041.jpg")
     assert report["text"]["zh_CN"]["summary"].startswith("已从 新品 IMG_2041.jpg 中删除")
+
+
+async def test_a_photo_of_many_slices_comes_back_byte_for_byte_as_the_library_cleans_it(agent):
+    # The answer is sent from the cleaned file's parts, the image data in slices of the
+    # request's body: each slice in its place, none lost at the seams.
+    before = fx.photo_jpeg(size=(2400, 1800))
+    expected = metadata.strip_image(before, "IMG_2041.jpg")
+    assert len(expected.pieces) > 1 and expected.size > 3 * 256 * 1024
+    r = await post_image(agent, before)
+    assert r.status == 200 and int(r.headers["Content-Length"]) == expected.size
+    assert await r.read() == expected.data
 
 
 async def test_non_image_is_a_clear_json_error(agent):

@@ -34,7 +34,8 @@ def fsync_dir(path: Path) -> None:
 _WRITE_SLICE = 256 * 1024
 
 
-def _slices(data):
+def slices(data):
+    """`data` in views of at most _WRITE_SLICE bytes."""
     view = memoryview(data)
     for start in range(0, len(view), _WRITE_SLICE):
         yield view[start:start + _WRITE_SLICE]
@@ -42,14 +43,14 @@ def _slices(data):
 
 def write_all(fd: int, data) -> None:
     """Write all of `data` to the file descriptor `fd`, at its position."""
-    for part in _slices(data):
+    for part in slices(data):
         while part:
             part = part[os.write(fd, part):]
 
 
 def write_pieces(f, pieces: Iterable[bytes | memoryview]) -> None:
     for piece in pieces:
-        for part in _slices(piece):
+        for part in slices(piece):
             f.write(part)
 
 

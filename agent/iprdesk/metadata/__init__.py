@@ -49,6 +49,14 @@ class Cleaned:
     def data(self) -> bytes:
         return output.joined(self.pieces, self.source)
 
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.pieces))
+
+    def views(self):
+        """The cleaned file's parts in order, as views (no copy of the image data)."""
+        return output.views(self.pieces, self.source)
+
     def write_to(self, f, source_fd: int | None = None) -> None:
         """Write the cleaned file into the open file `f`; `source_fd` is the input file open
         for reading, if the input came from one."""

@@ -41,8 +41,15 @@ def joined(pieces: Pieces, source) -> bytes:
     """The cleaned file as one bytes object (`source` is the input the Spans refer to)."""
     if len(pieces) == 1 and isinstance(source, bytes) and _whole(pieces[0], source):
         return source  # nothing changed: the very bytes we were given
+    return b"".join(views(pieces, source))
+
+
+def views(pieces: Pieces, source):
+    """The cleaned file as its parts in order, without copying: views of `source` (adjacent
+    Spans merged) and the new bytes."""
     view = memoryview(source)
-    return b"".join(view[p.start:p.stop] if isinstance(p, Span) else p for p in pieces)
+    for piece in _merged(pieces):
+        yield view[piece.start:piece.stop] if isinstance(piece, Span) else piece
 
 
 def _whole(piece, source) -> bool:

@@ -130,9 +130,11 @@ class OriginalSealer:
     enabled: bool = True
     _pending: set[asyncio.Task] = field(default_factory=set)
 
-    def seal_later(self, name: str, original: bytes, clean, page: str | None = None) -> bool:
+    def seal_later(self, name: str, original: bytes, clean: Callable[[], bytes],
+                   page: str | None = None) -> bool:
         """Seal in a thread once the caller has answered, under the product the upload's
-        Panel page edits; False when sealing is off."""
+        Panel page edits; False when sealing is off. `clean()` makes the clean copy's bytes,
+        in that thread (joining megabytes is not the event loop's work)."""
         if not self.enabled:
             return False
         task = asyncio.get_running_loop().create_task(
@@ -147,7 +149,7 @@ class OriginalSealer:
         except IprdeskError:  # a damaged case file: the original is still kept, unnamed
             provenance_log.exception("no product for the page %s was uploaded on", name)
             product = None
-        return self.keep_upload(name, original, clean, product)
+        return self.keep_upload(name, original, clean(), product)
 
     def seal_before_writing(self, name: str, original: bytes, clean) -> None:
         """The folder watchers' `keep_original`: seals in the watcher's thread when on."""
