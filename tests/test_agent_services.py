@@ -33,6 +33,7 @@ async def test_services_run_while_the_app_runs(tmp_path, home):
     try:
         tasks = [services.vault._task, services.url_scheduler._task]
         assert not any(task.done() for task in tasks)
+        await services.folder_watchers._task  # at the first answer, or soon after the start
         [watcher] = services.folder_watchers.running
     finally:
         await server.close()

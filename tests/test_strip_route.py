@@ -4,6 +4,7 @@ import asyncio
 import base64
 import json
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -11,10 +12,12 @@ from aiohttp.test_utils import TestServer
 
 from iprdesk import metadata
 from iprdesk.config import Config
+from iprdesk.server import services
 from iprdesk.server.app import make_app
+from iprdesk.server.http import STATE_KEY
 from iprdesk.server.routes.strip import MAX_IMAGE
 from tests import image_fixtures as fx
-from tests.conftest import REPO
+from tests.conftest import REPO, start_agent
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO")
 
@@ -96,7 +99,14 @@ async def test_needs_the_token(agent):
     assert r.status == 401
 
 
+async def wait_for_file(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+
+
 async def test_agent_runs_the_configured_watchers(tmp_path, home):
+    # Configured before the start: what is there already is cleaned, and what lands later.
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     (src / "before-start.png").write_bytes(fx.photo_png())
@@ -104,12 +114,30 @@ async def test_agent_runs_the_configured_watchers(tmp_path, home):
     server = TestServer(make_app(home, port=0, config=config), host="127.0.0.1")
     await server.start_server()
     try:
-        deadline = time.monotonic() + 10
-        while not (out / "before-start.png").exists() and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
+        await wait_for_file(out / "before-start.png")
         assert fx.frames((out / "before-start.png").read_bytes()) == fx.frames(fx.photo_png())
+        (src / "after-start.jpg").write_bytes(fx.photo_jpeg())
+        await wait_for_file(out / "after-start.jpg")
+        assert fx.frames((out / "after-start.jpg").read_bytes()) == fx.frames(fx.photo_jpeg())
     finally:
         await server.close()
+
+
+async def test_the_watchers_start_at_the_agent_s_first_answer(tmp_path, home, monkeypatch,
+                                                              aiohttp_client, token):
+    # Not before it (loading the watcher would delay it), and not a timeout later.
+    monkeypatch.setattr(services, "WATCH_START_SECONDS", 3600)
+    src = tmp_path / "in"
+    src.mkdir()
+    Config(watch=[{"in": str(src), "out": str(tmp_path / "out")}]).save(home)
+    agent = await start_agent(aiohttp_client, home, token)
+    watchers = agent.raw.server.app[STATE_KEY].services.folder_watchers
+    assert watchers.running == [] and not watchers._task.done()
+    r = await agent.get("/v1/health")
+    assert r.status == 200
+    await asyncio.wait_for(watchers._task, 30)
+    [folder] = watchers.running
+    assert folder.in_dir == src.resolve()
 
 
 def test_bad_watch_config_is_a_clear_error(home, tmp_path):

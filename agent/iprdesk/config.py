@@ -85,3 +85,22 @@ class Config:
 
     def save(self, home: Path) -> None:
         atomic_write_json(home / "config.json", asdict(self))
+
+
+def watch_entries(entries: list[dict]) -> list[tuple[Path, Path, bool]]:
+    """config.json `watch` checked, without loading the watcher: (in, out, heic_to_jpeg) of
+    each entry; BadInput naming the entry that is wrong."""
+    checked = []
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not entry.get("in") or not entry.get("out"):
+            raise BadInput(key="error.watch.entry_folders", params={"number": number})
+        unknown = set(entry) - {"in", "out", "heic_to_jpeg"}
+        if unknown:
+            raise BadInput(key="error.watch.entry_unknown",
+                           params={"number": number, "unknown": sorted(map(str, unknown))})
+        src = Path(entry["in"]).expanduser()
+        if not src.is_dir():
+            raise BadInput(key="error.watch.entry_not_folder",
+                           params={"number": number, "path": str(src)})
+        checked.append((src, Path(entry["out"]).expanduser(), bool(entry.get("heic_to_jpeg"))))
+    return checked

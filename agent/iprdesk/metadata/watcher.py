@@ -24,6 +24,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from iprdesk.config import watch_entries
 from iprdesk.errors import BadInput
 from iprdesk.metadata import BadImage, is_image, strip_image
 from iprdesk.metadata.files import check_size, is_hidden_or_partial, write_cleaned
@@ -188,20 +189,6 @@ class FolderWatcher:
 
 
 def watchers_from_config(entries: list[dict], keep_original=None) -> list[FolderWatcher]:
-    """The watchers configured in config.json `watch`: [{"in", "out", "heic_to_jpeg"?}]."""
-    watchers = []
-    for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or not entry.get("in") or not entry.get("out"):
-            raise BadInput(key="error.watch.entry_folders", params={"number": number})
-        unknown = set(entry) - {"in", "out", "heic_to_jpeg"}
-        if unknown:
-            raise BadInput(key="error.watch.entry_unknown",
-                           params={"number": number, "unknown": sorted(map(str, unknown))})
-        src = Path(entry["in"]).expanduser()
-        if not src.is_dir():
-            raise BadInput(key="error.watch.entry_not_folder",
-                           params={"number": number, "path": str(src)})
-        watchers.append(FolderWatcher(src, Path(entry["out"]).expanduser(),
-                                      heic_to_jpeg=bool(entry.get("heic_to_jpeg")),
-                                      keep_original=keep_original))
-    return watchers
+    """The watchers configured in config.json `watch` (config.watch_entries checks them)."""
+    return [FolderWatcher(src, out, heic_to_jpeg=heic_to_jpeg, keep_original=keep_original)
+            for src, out, heic_to_jpeg in watch_entries(entries)]

@@ -100,11 +100,15 @@ def make_app(home: Path, port: int, config: Config | None = None, *, managed: bo
     async def stop_work(app: web.Application) -> None:
         app[STATE_KEY].work.close()
 
+    async def answered(request: web.Request, response: web.StreamResponse) -> None:
+        app[STATE_KEY].services.folder_watchers.first_answer.set()
+
     # Clean-up contexts end before on_cleanup runs: services stop, then the work queue.
     app.cleanup_ctx.append(run_services)
     app.on_shutdown.append(let_holds_go)  # before aiohttp waits for open requests to end
     app.on_cleanup.append(stop_work)
     app.on_response_prepare.append(no_store)
+    app.on_response_prepare.append(answered)
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
     return app

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iprdesk.config import watch_entries
 from iprdesk.errors import Conflict, IprdeskError
 from iprdesk.lazy import lazy_module
 from iprdesk.server.pairing import AuthStore
@@ -23,6 +24,7 @@ vault_log = logging.getLogger("iprdesk.vault")
 url_log = logging.getLogger("iprdesk.urlwatch")
 native_log = logging.getLogger("iprdesk.native")
 provenance_log = logging.getLogger("iprdesk.provenance")
+watch_log = logging.getLogger("iprdesk.watch")
 # How often the idle lock is checked; an unlock lasts `vault_idle_lock_seconds` plus at most this.
 IDLE_TICK_SECONDS = 1.0
 # How often the scheduler looks for due URLs; the schedule itself is in urls/watch.py.
@@ -30,6 +32,8 @@ SCHEDULER_TICK_SECONDS = 60.0
 # Its first pass waits this long after the start (or until woken): it loads the URL checker,
 # the cases and the vault, which the browser's first requests must not wait behind.
 SCHEDULER_FIRST_PASS_SECONDS = 1.0
+# The folder watchers start at the agent's first answer, or this long after its start.
+WATCH_START_SECONDS = 1.0
 
 
 async def _cancel(task: asyncio.Task | None) -> None:
@@ -99,20 +103,53 @@ class UrlScheduler:
 @dataclass
 class FolderWatchers:
     """The folders of config.json `watch`, cleaned as photos land in them; `keep_original`
-    seals each original before its clean copy is written (None: off)."""
+    seals each original before its clean copy is written (None: off).
+
+    Watching starts once the agent has answered its first request (`first_answer`), or
+    WATCH_START_SECONDS after the start without one: loading the watcher (watchdog, the
+    cleaners) and sweeping the folders would otherwise come before a browser's first answer.
+    The entries are checked at the start itself: a wrong one still stops it."""
     config: list[dict]
     keep_original: Callable | None = None
     running: list = field(default_factory=list)  # of metadata.watcher.FolderWatcher
+    first_answer: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task | None = None
+    _stopped: bool = False
 
     async def start(self) -> None:
         if not self.config:  # nothing watched: the watcher and its decoders are not loaded
             return
-        self.running = watcher.watchers_from_config(self.config,
-                                                    keep_original=self.keep_original)
-        for folder in self.running:
-            folder.start()
+        watch_entries(self.config)
+        self._task = asyncio.create_task(self._start_soon())
+
+    async def _start_soon(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.first_answer.wait(), WATCH_START_SECONDS)
+        if self._stopped:
+            return
+        try:  # in a thread: the imports and the sweep of the folders
+            self.running = await asyncio.to_thread(self._started)
+        except Exception:  # noqa: BLE001 - the agent serves on; the log says why
+            watch_log.exception("could not start watching the configured folders")
+
+    def _started(self) -> list:
+        running = []
+        try:
+            for folder in watcher.watchers_from_config(self.config,
+                                                       keep_original=self.keep_original):
+                folder.start()
+                running.append(folder)
+        except BaseException:
+            for folder in running:
+                folder.stop()
+            raise
+        return running
 
     async def stop(self) -> None:
+        self._stopped = True
+        self.first_answer.set()
+        if self._task is not None:  # not cancelled: a start under way ends, then stops
+            await asyncio.gather(self._task, return_exceptions=True)
         for folder in self.running:
             folder.stop()
         self.running = []
