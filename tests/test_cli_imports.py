@@ -9,7 +9,7 @@ from tests import image_fixtures as fx
 
 # Packages a one-file strip has no use for, each costing start-up time.
 NOT_FOR_STRIP = ["aiohttp", "playwright", "cryptography", "numpy", "pypdf", "pillow_heif", "PIL",
-                 "logging", "zoneinfo",
+                 "logging", "zoneinfo", "ctypes",
                  "multiprocessing", "concurrent", "pickle", "asyncio", "ssl", "platformdirs",
                  "iprdesk.server", "iprdesk.vault", "iprdesk.images", "iprdesk.urls",
                  "iprdesk.casework"]

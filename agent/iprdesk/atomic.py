@@ -6,7 +6,7 @@ with one flush of the filesystem instead of one fsync per file.
 """
 
 import contextlib
-import ctypes
+import functools
 import json
 import os
 import tempfile
@@ -87,32 +87,43 @@ def atomic_write_json(path: Path | str, value, mode: int = 0o600) -> None:
     atomic_write_bytes(path, data, mode)
 
 
-def _linux_call(name: str, *argtypes):
-    try:
-        function = getattr(ctypes.CDLL(None, use_errno=True), name)
-    except (OSError, AttributeError, TypeError):  # not Linux
-        return None
-    function.argtypes = argtypes
-    return function
+@functools.cache
+def _linux_calls() -> dict:
+    """syncfs and sync_file_range where the C library has them (Linux), else None each;
+    ctypes is loaded by the first batch that uses them, not by every import of this module."""
+    import ctypes
+
+    def call(name: str, *argtypes):
+        try:
+            function = getattr(ctypes.CDLL(None, use_errno=True), name)
+        except (OSError, AttributeError, TypeError):  # not Linux
+            return None
+        function.argtypes = argtypes
+        return function
+
+    return {"syncfs": call("syncfs", ctypes.c_int),
+            "sync_file_range": call("sync_file_range", ctypes.c_int, ctypes.c_int64,
+                                    ctypes.c_int64, ctypes.c_uint),
+            "get_errno": ctypes.get_errno}
 
 
-_syncfs = _linux_call("syncfs", ctypes.c_int)
-_sync_file_range = _linux_call("sync_file_range", ctypes.c_int, ctypes.c_int64, ctypes.c_int64,
-                               ctypes.c_uint)
 _SYNC_FILE_RANGE_WRITE = 2  # start writing the dirty pages back; do not wait
 
 
 def start_writeback(fd: int) -> None:
     """Have the kernel start writing a file to disk now, so that the flush at commit has
     little left to wait for. Only a hint: the flush is what makes the data durable."""
-    if _sync_file_range is not None:
-        _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+    sync_file_range = _linux_calls()["sync_file_range"]
+    if sync_file_range is not None:
+        sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
 
 
 def _flush(files: list[Path]) -> None:
     """Make the data of `files` durable: one syncfs(2) per filesystem where the system has
-    it (Linux), else one fsync per file."""
-    if _syncfs is None:
+    it (Linux), else one fsync per file. One file alone is fsynced: syncfs would also wait
+    for every other program's writes to that filesystem."""
+    syncfs = _linux_calls()["syncfs"] if len(files) > 1 else None
+    if syncfs is None:
         for file in files:
             fd = os.open(file, os.O_RDONLY)
             try:
@@ -124,27 +135,30 @@ def _flush(files: list[Path]) -> None:
     for folder in folders.values():
         fd = os.open(folder, os.O_RDONLY)
         try:
-            if _syncfs(fd) != 0:
-                err = ctypes.get_errno()
+            if syncfs(fd) != 0:
+                err = _linux_calls()["get_errno"]()
                 raise OSError(err, os.strerror(err), str(folder))
         finally:
             os.close(fd)
 
 
 def stage_file(path: Path, write: Callable[[BinaryIO], None], mode: int = 0o600, *,
-               tag: str = "") -> Path:
+               tag: str = "", writeback: bool = True) -> Path:
     """Write a temp file beside `path`, without an fsync, for StagedFiles to put in place.
 
     `write(f)` writes the content. Works in any process: a batch can stage in worker
     processes and commit in the parent.
     The temp file is named `.<name>.<tag>.<random>.tmp`, so a batch can find its own strays.
+    `writeback`: have the kernel start writing it to disk at once (start_writeback), which
+    a batch of one, flushed right after, does not need.
     """
     fd, tmp = _temp_beside(path, tag)
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
-            start_writeback(f.fileno())
+            if writeback:
+                start_writeback(f.fileno())
         os.chmod(tmp, mode)
     except BaseException:
         remove_quietly(Path(tmp))

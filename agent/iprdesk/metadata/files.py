@@ -178,7 +178,7 @@ def write_cleaned(cleaned: Cleaned, src: Path, out_dir: Path | None) -> Path | N
 
 
 def stage_clean(path: Path, out_dir: Path | None, *, heic_to_jpeg: bool = False,
-                tag: str = "") -> tuple[Report, Path | None, Path | None]:
+                tag: str = "", writeback: bool = True) -> tuple[Report, Path | None, Path | None]:
     """Clean one file of a batch into a temp file beside its destination: the report, the
     destination and the temp file (both None when the file is left as it is). Runs in any
     process; a CleanBatch in the parent puts the temp files in place."""
@@ -190,7 +190,8 @@ def stage_clean(path: Path, out_dir: Path | None, *, heic_to_jpeg: bool = False,
         dest, mode = target
         dest = dest.resolve()
         try:
-            temp = stage_file(dest, lambda f: cleaned.write_to(f, fd), mode, tag=tag)
+            temp = stage_file(dest, lambda f: cleaned.write_to(f, fd), mode, tag=tag,
+                              writeback=writeback)
         except OSError as e:
             raise _unwritable(path, dest, e) from e
         return cleaned.report, dest, temp
@@ -228,8 +229,9 @@ class CleanBatch:
         """Yield (file, its report or why it failed, where it will be written or None)."""
         workers = _worker_count(len(paths))
         if workers == 1:
-            for path in paths:
-                yield path, *self._take(path, functools.partial(self._stage, path))
+            for path in paths:  # one file alone is flushed at once: no early writeback
+                yield path, *self._take(path, functools.partial(
+                    self._stage, path, writeback=len(paths) > 1))
             return
         try:
             with interrupts_noted() as interrupts:
