@@ -10,10 +10,11 @@
    (else it would stay for its 30 s grace and the runs would overlap); each checkout is
    compiled first, as an installed iprdesk is. `--against DIR`: another checkout of iprdesk
    (the previous version: `git worktree add DIR <commit>`), its starts taking turns with
-   this one's, each figure printed for both and their ratio.
+   this one's, each figure printed for both and their ratio. `--watch`: each agent watches a
+   folder, as a user with `watch` in config.json has it.
 2. 2,000 authenticated GET /v1/health over one keep-alive connection. Target: p50 under 2 ms.
 
-    python bench/agent.py [--requests 2000] [--starts 5] [--against DIR]
+    python bench/agent.py [--requests 2000] [--starts 5] [--against DIR] [--watch]
 """
 
 import argparse
@@ -93,8 +94,9 @@ def start_host(profile: Path, env: dict) -> tuple[subprocess.Popen, float, float
 class Starts:
     """One checkout's figures over the starts."""
 
-    def __init__(self, checkout: Path):
+    def __init__(self, checkout: Path, watch: bool = False):
         self.checkout, self.env = checkout, checkout_env(checkout)
+        self.watch = watch  # a folder watched (config.json `watch`), as some users have
         # Compiled, as pip leaves an install. A checkout that never wrote its .pyc files
         # (PYTHONDONTWRITEBYTECODE, set on the test machines) would compile each of its
         # modules on the browser's path at every start (~5% more instructions of the host and
@@ -109,6 +111,10 @@ class Starts:
         with tempfile.TemporaryDirectory() as tmp:
             home, profile = Path(tmp) / "home", Path(tmp) / "profile"
             iprdesk("install", "--user-data-dir", str(profile), home=home, env=self.env)
+            if self.watch:
+                (Path(tmp) / "photos").mkdir()
+                (home / "config.json").write_text(json.dumps({"watch": [
+                    {"in": str(Path(tmp) / "photos"), "out": str(Path(tmp) / "clean")}]}))
             try:
                 with ExitStack() as hosts:
                     for times, http in ((self.cold, self.cold_http),
@@ -139,8 +145,8 @@ class Starts:
               f"target < 60 MB: {statistics.median(rest) / 60:.2f}x of budget")
 
 
-def measure_start(starts: int, against: Path | None) -> None:
-    runs = [Starts(REPO)] + ([Starts(against)] if against else [])
+def measure_start(starts: int, against: Path | None, watch: bool = False) -> None:
+    runs = [Starts(REPO, watch)] + ([Starts(against, watch)] if against else [])
     for _ in range(starts):
         for run in runs:  # taking turns: the same load for both
             run.start()
@@ -164,8 +170,10 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--against", type=Path, default=None,
                         help="another checkout of iprdesk whose starts take turns with ours")
+    parser.add_argument("--watch", action="store_true",
+                        help="each start's agent watches a folder (config.json `watch`)")
     args = parser.parse_args()
-    measure_start(args.starts, args.against and args.against.resolve())
+    measure_start(args.starts, args.against and args.against.resolve(), args.watch)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         auth = AuthStore(home)
