@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
+from playwright.sync_api import expect
 
 from e2e.conftest import BADGE_PRODUCT, PRODUCT, keep_screenshot, row_card, words
 from e2e.test_overlay_geometry import GEOMETRY
@@ -105,6 +106,18 @@ def seen(page, host_id, shot):
     return found
 
 
+# What keeps `el` (in a card) from being seen: outside the card's box, which scrolls, or the
+# window.
+IN_VIEW = """(el) => {
+  const r = el.getBoundingClientRect(), card = el.closest(".card").getBoundingClientRect();
+  const inside = (a, b) => a.left >= b.left - 1 && a.top >= b.top - 1 &&
+                           a.right <= b.right + 1 && a.bottom <= b.bottom + 1;
+  const window = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+  return [[card, "card"], [window, "window"]].filter(([b]) => !inside(r, b))
+    .map(([, what]) => `outside the ${what}`);
+}"""
+
+
 def sized(browser, path, width, height):
     page = browser.context.new_page()
     page.set_viewport_size({"width": width, "height": height})
@@ -120,15 +133,13 @@ CAPTURE_FRONT_TAB = """async (url) => {
 }"""
 
 
-@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("width, height", [*VIEWPORTS, (600, 700)])
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_the_evidence_toast_covers_nothing(browser, width, height):
-    """Captured from the popup, the toast covers none of the complaint list; captured from a
-    complaint's open card, it answers beside the card. In a window too narrow for the card to
-    dock (under 906 px) the card opens within its row's room (test_narrow_cards) and with the
-    first toast still there no corner is free: the toast takes room at the window's right, where
-    the Panel's top bar, too wide for what is left, still reaches; there it covers none of the
-    card, whose buttons stay usable."""
+    """Captured from the popup, the toast covers none of the complaint list. A complaint's card
+    opened while it shows takes its news, and captured from that card no second toast comes:
+    the card says it below its buttons, in its own room, at every width (under 906 px the card
+    fills its row's room, test_narrow_cards, and no corner is free of the Panel's text)."""
     popup = browser.open_extension_page("popup/popup.html")
     page = sized(browser, "/ipr/complaints", width, height)  # now the tab in front
     page.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
@@ -141,13 +152,22 @@ def test_the_evidence_toast_covers_nothing(browser, width, height):
     popup.close()
 
     card = row_card(page, "complaint:CMP-2026-11-0042")
-    # The page-recognised pill made way for the card as it opened.
+    # The toast's news went into the card as it opened (or the toast left by itself), and the
+    # page-recognised pill made way for the card.
+    toasts = page.locator("iprdesk-overlay[data-iprdesk-id='evidence-toast'] .toast")
+    expect(toasts).to_have_count(0)
     watch(page, "recognised", ".pill")
     assert seen(page, "recognised", f"float-recognised-card-{width}")["problems"] == []
-    watch(page, "evidence-toast", ".toast.ok", fresh=True)
+    before = card.locator(".status").all_inner_texts()  # the popup capture's news, if any
     card.locator("button.capture").click()
-    found = seen(page, "evidence-toast", f"float-evidence-card-{width}")
-    assert [p for p in found["problems"] if width >= 906 or " covers our " in p] == []
+    expect(card.locator("button.capture")).to_be_enabled()  # answered
+    status = card.locator(".status.ok")
+    expect(status).to_contain_text("SHA-256")
+    assert status.inner_text() not in before
+    assert status.evaluate(IN_VIEW) == [], "the card's answer is not where the seller sees it"
+    keep_screenshot(page, f"float-evidence-card-{width}-{page.evaluate('navigator.language')}",
+                    full_page=False)
+    expect(toasts).to_have_count(0)
     page.close()
 
 

@@ -6,11 +6,13 @@ the CJK font sellers have), by geometry (test_overlay_geometry's), on the table 
 markup; closed, the row is as the Panel drew it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import VARIANTS, chips
-from e2e.test_overlay_geometry import LISTS, card_problems, lengthen, shown
+from e2e.test_overlay_geometry import LISTS, card_problems, lengthen, settle, shown
 
-pytestmark = pytest.mark.browser(pages=VARIANTS)
+pytestmark = pytest.mark.browser(pages={**VARIANTS, r"/account/penalty": "account-penalty.html",
+                                        r"/account/penalty/zh": "account-penalty-zh.html"})
 
 # The rows of the mock Panel's lists, in each markup (table, div grid, ARIA grid).
 ROW = "#complaints tbody tr, #appeals tbody tr, .grid .r, [role=row]"
@@ -92,5 +94,46 @@ def test_every_card_of_a_short_list_in_a_zoomed_window(browser):
         page = shown(browser, path, 853, 480)
         hosts = [(row, host) for row, (_, _, host) in chips(page, prefix).items()]
         found |= open_each(page, path, hosts, f"zoomed-{path.replace('/', '-')}")
+        page.close()
+    assert found == {}
+
+
+# The explanations that are not a list's rows: the account pages' banners (test_penalties) and
+# what is explained anywhere on a page the map does not know (test_help_anywhere: a rejection
+# code, two complaint types and a date, four chips; such a page is never marked drawn).
+EXPLAINED = {"/account": "banner:", "/account/zh": "banner:", "/account/penalty": "banner:",
+             "/account/penalty/zh": "banner:", "/messages": "anywhere:"}
+ANYWHERE = "iprdesk-overlay[data-iprdesk-id^='anywhere:']"
+# An open card's buttons the seller can press: each one's middle is the button itself.
+BUTTONS_HIDDEN = """(card) => [...card.querySelectorAll("button")].filter((b) => {
+  const r = b.getBoundingClientRect();
+  return card.getRootNode().elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== b;
+}).map((b) => `${b.textContent} under something else`)"""
+
+
+def explained(page, path, prefix):
+    """[(id, host)] of the explanations on the page, once all are there."""
+    if prefix == "banner:":
+        return [(key, host) for key, (_, _, host) in chips(page, prefix).items()]
+    expect(page.locator(ANYWHERE)).to_have_count(4)
+    settle(page, path)
+    return [(host.get_attribute("data-iprdesk-id"), host) for host in page.locator(ANYWHERE).all()]
+
+
+@pytest.mark.parametrize("width, height", [(760, 700), (600, 700), (853, 480)])
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_every_banner_and_help_anywhere_card_in_a_narrow_window(browser, width, height):
+    """Each account banner's card and each card explaining a code, a type or a date on a page
+    the map does not know, opened in turn in a narrow or zoomed window: it opens within its
+    banner's or row's room, covers none of the page's text, stays in the window, and its
+    buttons are there to press; closed, the chips cover nothing either."""
+    found = {}
+    for path, prefix in EXPLAINED.items():
+        page = shown(browser, path, width, height)
+        for key, host in explained(page, path, prefix):
+            shot = f"explained-{path.replace('/', '-')}-{key.replace(':', '-')}-{width}x{height}"
+            if problems := card_problems(page, path, host, shot,
+                                         lambda card: card.evaluate(BUTTONS_HIDDEN)):
+                found[f"{path} {key}"] = problems
         page.close()
     assert found == {}

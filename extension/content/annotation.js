@@ -146,14 +146,32 @@ iprdesk.annotation = (() => {
     return true;
   }
 
+  // Where a card of no list (an account banner's, an explanation anywhere on a page) opens:
+  // its anchor, or the first element around it wide enough in the window for a card (a
+  // cell's row), whose room the card takes in the page's flow (fitInRow) at any width, as
+  // below or above its chip it would cover the page's text.
+  function roomOf(anchor) {
+    const vw = document.documentElement.clientWidth;
+    let room = anchor;
+    const wide = (e) => {
+      const r = e.getBoundingClientRect();
+      return Math.min(r.right, vw) - Math.max(r.left, 0) - 2 * GAP >= ROW_CARD_MIN;
+    };
+    while (!wide(room) && room.parentElement && room.parentElement !== document.body) {
+      room = room.parentElement;
+    }
+    return room;
+  }
+
   // The open card inside the window, ending where the chip ends: below the list its row
   // belongs to when the window has room there (the other rows' complainants, dates and
   // products stay readable). A list with no room below it in the window (a long one) would
   // have its rows covered under or above the chip: the card docks at the window's right
   // instead, level with its chip, and the page is narrowed by its width while it is open
   // (overlay.reserveRight), when the page keeps DOCK_MIN_PAGE beside it; in a narrower
-  // window it opens within its row's room (fitInRow). Otherwise below its
-  // chip when it fits there, else on the side of the chip (below or above) with more room,
+  // window it opens within its row's room (fitInRow), as a card of no list does (roomOf).
+  // Otherwise below its chip when it fits there, else on the side of the chip (below or
+  // above) with more room,
   // scrolling within it. Never wider than the window, never past an edge (a chip in a row's
   // first cell would otherwise push a right-aligned card off the left of the screen).
   function fitCard(host) {
@@ -184,7 +202,7 @@ iprdesk.annotation = (() => {
     // room it takes and the window's scroll would otherwise send it back and forth).
     if (!dock && !pushed && belowList >= Math.min(natural, BELOW_LIST)) {
       [room, top] = [belowList, list.bottom + GAP];
-    } else if (!dock && list && row && fitInRow(host, card, row, was)) {
+    } else if (!dock && row && fitInRow(host, card, list ? row : roomOf(row), was)) {
       iprdesk.overlay.reserveRight(host, 0);
       markDocked(host, false);
       return;
@@ -278,6 +296,7 @@ iprdesk.annotation = (() => {
     const line = card.querySelector(".status") || card.appendChild(el("div", { className: "status" }));
     line.className = `status ${kind}`;
     line.textContent = text;
+    card.scrollTop = card.scrollHeight;  // in view below the buttons, in a card that scrolls
   }
 
   return { attach, el, list, status };

@@ -97,10 +97,11 @@ iprdesk.helpAnywhere = (() => {
             el("p", { className: "why" }, facts.rule.why[ctx.lang])];
   }
 
-  // `cells`: where the chip may sit, in the blank after their text (else astride the anchor).
-  function annotate(anchor, id, { chipText, chipShort, state, title, card, cells = [anchor] }) {
+  // `cells`: where the chip may sit, in the blank after their text (else astride the anchor,
+  // or above its first line where it is prose, `aboveText`).
+  function annotate(anchor, id, { chipText, chipShort, state, title, card, cells = [anchor], aboveText }) {
     const { host, card: box } = iprdesk.annotation.attach(anchor, id, {
-      chipText, chipShort, state, title, place: iprdesk.overlay.placeInCells(cells) });
+      chipText, chipShort, state, title, place: iprdesk.overlay.placeInCells(cells, { aboveText }) });
     if (!host.hasAttribute("open") || !box.childElementCount) box.replaceChildren(...card);
     return host;
   }
@@ -114,7 +115,7 @@ iprdesk.helpAnywhere = (() => {
     if (code) {
       const title = h[`rejection.${code}.title`];
       return { anchor, kind: "code", chipText: title, chipShort: "!", state: "rejected", title,
-               card: codeCard(h, code), data: { code } };
+               card: codeCard(h, code), data: { code }, aboveText: true };  // in a sentence
     }
     const type = text.length <= MAX_TYPE_TEXT &&
       types.find((t) => t.labels.includes(text.toLowerCase()))?.type;
@@ -128,7 +129,8 @@ iprdesk.helpAnywhere = (() => {
     if (!dated) return null;
     const facts = deadlineFacts(ctx.shared, complaint, dated);
     if (!facts) return null;  // drawn once the agent has answered
-    return { anchor: dated.row, cells: [dated.cell], kind: "deadline", state: facts.state,
+    // The chip after the date, else in the blank of another of the row's cells.
+    return { anchor: dated.row, cells: [dated.cell, ...dated.row.children], kind: "deadline", state: facts.state,
              chipText: facts.down ? "?"
                : `${facts.left <= 0 ? "−" : ""}${iprdesk.duration(facts.left, ctx.messages, 1)}`,
              title: iprdesk.format(h["anywhere.deadline.title"], { id: complaint }),

@@ -218,7 +218,7 @@ iprdesk.overlay ??= (() => {
       if (contained.has(host) && !host.hasAttribute("open") && !inWindow(host.getBoundingClientRect())) continue;
       ours.push([host, boxesOf(host)]);
     }
-    scene = { texts, ours };
+    scene = { texts, ours, vw, vh };
     return scene;
   }
 
@@ -230,15 +230,13 @@ iprdesk.overlay ??= (() => {
     const box = { left: r.left - CLEAR_STEP, top: r.top - CLEAR_STEP,
                   right: r.right + CLEAR_STEP, bottom: r.bottom + CLEAR_STEP };
     const meets = (b) => b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
-    const { texts, ours } = sceneNow();
+    const { texts, ours, vw, vh } = sceneNow();
     for (const other of clearHosts.keys()) {
       if (other !== self && other.isConnected && other.style.visibility !== "hidden" &&
           boxesOf(other).some(meets)) return true;
     }
     if (ours.some(([host, boxes]) => host !== self && boxes.some(meets))) return true;
     if (!text) return false;
-    const vw = document.documentElement.clientWidth;
-    const vh = document.documentElement.clientHeight;
     for (const [b, element] of texts) {
       if (!meets(b)) continue;
       const x = (Math.max(b.left, box.left, 0) + Math.min(b.right, box.right, vw - 1)) / 2;
@@ -253,8 +251,7 @@ iprdesk.overlay ??= (() => {
   // hosts, where the host, as it is now, covers nothing (with `text` false: none of our
   // overlays); true once it is there.
   function toFreeSpot(host, text = true) {
-    const vw = document.documentElement.clientWidth;
-    const vh = document.documentElement.clientHeight;
+    const { vw, vh } = sceneNow();  // the window as the pass measured it (once a pass)
     // Measured where it has the window's width to take (not squeezed at a left spot).
     host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
     const { width, height } = host.getBoundingClientRect();
@@ -286,9 +283,10 @@ iprdesk.overlay ??= (() => {
   // (data-compact, a dot), else hidden until scrolling or the layout frees a corner. A host
   // that must be read (a notice, a dialog) takes room at the window's right instead, the page
   // narrowed while it shows (reserveRight; kept until it empties, so the page does not
-  // widen and narrow again as it is placed anew). Where even that leaves no free spot (an
-  // open card filling a narrow window), it covers the page's text rather than our overlays
-  // (that card's buttons stay usable), else it goes to the bottom right.
+  // widen and narrow again as it is placed anew). Where that leaves no free spot either (an
+  // open card filling a narrow window), the page keeps its width and the host covers the
+  // page's text rather than our overlays (that card's buttons stay usable), else it goes to
+  // the bottom right.
   function placeClear(host, { compact }) {
     host.style.visibility = "";
     host.toggleAttribute("data-compact", false);
@@ -305,7 +303,11 @@ iprdesk.overlay ??= (() => {
       return;
     }
     iprdesk.overlay.reserveRight(host, Math.ceil(width) + 2 * CLEAR_MARGIN);
-    if (!toFreeSpot(host) && !toFreeSpot(host, false)) {
+    if (toFreeSpot(host)) return;
+    // The page narrowed in vain (a narrow window, where its top bar and tables spill into
+    // the room): its width given back rather than squeezed for nothing.
+    iprdesk.overlay.reserveRight(host, 0);
+    if (!toFreeSpot(host, false)) {
       host.style.right = host.style.bottom = `${CLEAR_MARGIN}px`;
     }
   }
@@ -368,6 +370,14 @@ iprdesk.overlay ??= (() => {
         clearSized.observe(host);
         watchClear();
       }, { css });
+    },
+
+    // Whether the floating host may hide (see floating's `compact`) from now on: a prompt
+    // may while nothing is free of the page's text, the steps it leads to must be read.
+    mayHide(host, compact) {
+      if (clearHosts.get(host)?.compact === compact) return;
+      clearHosts.set(host, { compact });
+      watchClear();
     },
 
     // Place the floating hosts again (their content or the page changed).
@@ -436,9 +446,11 @@ iprdesk.overlay ??= (() => {
     // chip reduced to its mark) takes it when only that fits: in its full form, null asks
     // `reposition` to measure it again compact (it only reads, so all rows' chips are
     // measured in one layout). When nothing fits, astride the anchor's top border at its end,
-    // over padding rather than text. Never past the window's right edge (a list wider than a
-    // narrow window: the seller would have to scroll sideways to the chip).
-    placeInCells(cells) {
+    // over padding rather than text; with `aboveText` (a banner's or a paragraph's prose, with
+    // blank margin above it but perhaps no padding), higher where that padding is thinner
+    // than half the chip, clear of its first line. Never past the window's right edge (a list
+    // wider than a narrow window: the seller would have to scroll sideways to the chip).
+    placeInCells(cells, { aboveText = false } = {}) {
       const edge = () => document.documentElement.clientWidth - 4;
       const inBlank = (box) => {
         for (const cell of cells) {
@@ -460,8 +472,16 @@ iprdesk.overlay ??= (() => {
         const place = inBlank(box);
         if (place) return place;
         if (host?.hasAttribute("data-compactable") && !host.hasAttribute("data-compact")) return null;
+        let above = Infinity;
+        const anchor = aboveText && host && anchoredHosts.get(host)?.anchor;
+        if (anchor) {
+          const range = document.createRange();
+          range.selectNodeContents(anchor);
+          const text = range.getBoundingClientRect();
+          if (text.height) above = text.top + window.scrollY - box.height - 2;
+        }
         return { left: Math.min(rect.right, edge() + window.scrollX) - box.width - 4,
-                 top: rect.top - box.height / 2 };
+                 top: Math.min(rect.top - box.height / 2, above) };
       };
     },
 
@@ -507,11 +527,6 @@ iprdesk.overlay ??= (() => {
     // How many px `host`'s push makes its row taller (0 when none).
     pushedBelow(host) {
       return pushed.get(host)?.px || 0;
-    },
-
-    // At the anchor's top-right corner, inside it.
-    placeCorner(rect, box) {
-      return { left: rect.right - box.width - 8, top: rect.top + 8 };
     },
 
     // `reposition` once the current task's synchronous work is done (see repositionQueued).

@@ -99,8 +99,14 @@ iprdesk.teach = (() => {
 
   const panelShown = () => Boolean(document.querySelector(`iprdesk-overlay[data-iprdesk-id="${PANEL_ID}"]`));
 
+  // The prompt may hide while nothing of the window is free of the page's text (an open
+  // card filling a narrow window): it asks, and comes back once a place frees. Teaching's
+  // steps stay in view.
   function show(...children) {
-    panel().replaceChildren(el("h2", {}, iprdesk.t("teachTitle")), ...children);
+    const box = panel();
+    box.replaceChildren(el("h2", {}, iprdesk.t("teachTitle")), ...children);
+    iprdesk.overlay.mayHide(box.getRootNode().host, false);
+    return box;
   }
 
   function button(key, onClick, primary = false, ...subs) {
@@ -120,9 +126,9 @@ iprdesk.teach = (() => {
   }
 
   function showPrompt() {
-    show(el("p", {}, situationText(situation)),
-         buttons(button("teachStart", start, true),
-                 button("teachNotNow", notNow)));
+    const box = show(el("p", {}, situationText(situation)),
+                     buttons(button("teachStart", start, true), button("teachNotNow", notNow)));
+    iprdesk.overlay.mayHide(box.getRootNode().host, true);
   }
 
   function notNow() {
