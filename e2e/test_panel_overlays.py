@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from e2e.conftest import VARIANTS, chips, open_card, wait_until
+from e2e.test_overlay_geometry import GEOMETRY
 from iprdesk.casework import preflight
 from iprdesk.text import shared_data
 from tests.helpers import iprdesk
@@ -294,6 +295,11 @@ def test_account_banner_explained(browser):
     assert set(banners) == {"pending_ipr_review"}
     card = open_card(banners["pending_ipr_review"][2])
     assert "Schedule A" in card.inner_text() and "3 to 7 working days" in card.inner_text()
+    # Open, the card takes room within the banner (the page below moves down) and covers
+    # none of the page's text; closed, the page is as the Panel drew it.
+    assert page.evaluate(GEOMETRY)["problems"] == []
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
     no_layout_shift(page)
     page.close()
 

@@ -1,7 +1,8 @@
 // Overlays live in shadow roots: the Panel's styles cannot reach them and theirs cannot leak
 // into the Panel. Hosts are positioned so they never shift the page's own controls; only an
 // open card with no room beside the page's text narrows the page while it is open
-// (`reserveRight`), or, in a window too narrow for that, makes its row taller (`pushBelow`).
+// (`reserveRight`), or, in a window too narrow for that, makes its row taller (`pushBelow`),
+// as an open card of no list (a banner's, an explanation's) does its anchor at any width.
 // Injected twice in a frame (the upload guard loads this file too): define it once.
 iprdesk.overlay ??= (() => {
   const anchoredHosts = new Map();
