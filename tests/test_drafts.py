@@ -233,6 +233,25 @@ def test_in_the_browser_a_missing_name_points_at_the_form_not_a_command(case):
     assert "署名" in gap["explain"]["zh_CN"] and "iprdesk seller" not in gap["explain"]["zh_CN"]
 
 
+def test_in_the_browser_a_gap_gives_the_checks_reason_as_the_page_words_it(case):
+    """A gap behind an unchecked fact says why in the page's words: no `--new-image FILE` nor
+    `iprdesk vault add` in the letter or its explanation; two reasons read as Chinese
+    sentences do, with no space between them."""
+    unchecked = [preflight.Check("images.replaced", "unknown",
+                                 [("preflight.images.replaced.no_images", {})]),
+                 preflight.Check("payment.memo", "fail",
+                                 [("preflight.doc.missing.payment", {"case": case.id})])]
+    results = [c for c in checks() if c.id not in {"images.replaced", "payment.memo"}]
+    for audience, named in (("browser", False), ("cli", True)):
+        draft = drafts.render(case, "joom_support", results + unchecked, SELLER, T0,
+                              audience=audience)
+        said = draft["body"] + json.dumps([g["explain"] for g in draft["gaps"]],
+                                          ensure_ascii=False)
+        assert ("--new-image" in said) is named and ("iprdesk vault add" in said) is named
+    zh = [g["explain"]["zh_CN"] for g in draft["gaps"]]
+    assert zh and not any(re.search(r"[。：）] ", text) for text in zh), zh
+
+
 def test_unknown_draft(case):
     with pytest.raises(NotFound, match="settlement_intent"):
         drafts.render(case, "love_letter", checks())

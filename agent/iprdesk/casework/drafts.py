@@ -72,8 +72,9 @@ def _check_gap(data: dict, sentence: dict, values: dict, results: dict,
                if results[cid].status != "pass"]
     if not failing:
         return None
-    reason = {lang: " ".join(reasons[c.status][lang].format(message=c.message(lang))
-                             for c in failing)
+    # Worded for who drafts (the browser names no command), in that language's sentences.
+    reason = {lang: i18n.sentences((reasons[c.status][lang].format(
+                  message=c.message(lang, values["audience"])) for c in failing), lang)
               for lang in i18n.LANGUAGES}
     what = {lang: i18n.fill(text, **values) for lang, text in sentence["gap"].items()}
     return _gap(data, what, reason, [c.id for c in failing])

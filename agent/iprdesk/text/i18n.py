@@ -54,6 +54,12 @@ def joined(items, lang: str = "en", /) -> str:
     return shared_data.load(f"messages/{lang}.json")["ui.list_sep"].join(map(str, items))
 
 
+def sentences(items, lang: str = "en", /) -> str:
+    """Sentences one after the other as `lang` writes them: a space between English ones,
+    none between Chinese ones (each ends in 。)."""
+    return shared_data.load(f"messages/{lang}.json")["ui.sentence_sep"].join(map(str, items))
+
+
 def known(key: str) -> bool:
     """Whether shared/messages has `key` (in every language: a test keeps them in step)."""
     return key in shared_data.load("messages/en.json")

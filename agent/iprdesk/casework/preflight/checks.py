@@ -43,11 +43,10 @@ class Check:
 
     def message(self, lang: str, audience: str = "cli", zone=None) -> str:
         """In `lang`, worded for `audience`, its times in `zone` (default: the machine's)."""
-        return " ".join(
+        return i18n.sentences((
             i18n.text(_worded_for(key, audience), lang,
                       **{k: _param(v, lang, zone) for k, v in params.items()})
-            for key, params in self.parts
-        )
+            for key, params in self.parts), lang)
 
     def title(self, lang: str) -> str:
         """What the check asks, for a person: the id is for scripts."""
