@@ -248,6 +248,12 @@ def test_in_the_browser_a_gap_gives_the_checks_reason_as_the_page_words_it(case)
         said = draft["body"] + json.dumps([g["explain"] for g in draft["gaps"]],
                                           ensure_ascii=False)
         assert ("--new-image" in said) is named and ("iprdesk vault add" in said) is named
+    # The counter-notice with no sealed original: where to seal one, in the browser or the CLI.
+    for audience, named in (("browser", False), ("cli", True)):
+        notice = drafts.render(case, "counter_notice", checks(), SELLER, T0, originals=[],
+                               audience=audience)
+        said = json.dumps(notice, ensure_ascii=False)
+        assert ("iprdesk provenance set" in said) is named, audience
     zh = [g["explain"]["zh_CN"] for g in draft["gaps"]]
     assert zh and not any(re.search(r"[。：）] ", text) for text in zh), zh
 

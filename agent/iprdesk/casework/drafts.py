@@ -95,7 +95,9 @@ def _originals(data: dict, p: dict, values: dict, results: dict,
     """The paragraph citing each sealed original (case_provenance.originals), a fact about one
     written only when its check passed; with none, the gap `none`."""
     if not originals:
-        gap = _gap(data, p["none"]["what"], p["none"]["reason"], [])
+        none = p["none"]
+        gap = _gap(data, none["what"],
+                   none["reason_browser" if values["audience"] == "browser" else "reason"], [])
         return gap["text"], [gap]
     blocks, gaps = [], []
     for original in originals:
