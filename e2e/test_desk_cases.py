@@ -190,6 +190,10 @@ def test_the_ladder_shows_where_the_store_stands_from_the_account_page(browser, 
     expect(section.locator("li[data-where='next']")).to_have_attribute("data-step", "3")
     expect(section.locator("#penalty-warning")).to_have_text(rules["warning"][lang])
     expect(section.locator("#penalty-sightings li")).to_have_count(1)
+    # The date the banner states, as the seller's language writes a date (not 2026-12-02 in
+    # the Chinese desk).
+    stated = MESSAGES[lang]["time.date"].format(year=2026, month=12, day=2)
+    expect(section.locator("#penalty-sightings li .note")).to_contain_text(stated)
     keep_screenshot(desk, f"desk-penalties-{lang}")
     panel.close()
     desk.close()

@@ -27,6 +27,14 @@ globalThis.iprdesk = globalThis.iprdesk || {};
       zone: time.zoneName(-at.getTimezoneOffset()) });
   };
 
+  // A calendar date ("2026-12-09", as a banner states it) as a person reads it, no time nor
+  // zone: "2026-12-09" / "2026年12月9日" (timeutil.shown_date). Not a date: as it was.
+  time.localDate = (day, messages) => {
+    const [, year, month, date] = /^(\d{4})-(\d\d)-(\d\d)$/.exec(day ?? "") ?? [];
+    return year ? time.format(messages["time.date"], { year: Number(year), month: Number(month),
+                                                       day: Number(date) }) : day;
+  };
+
   // An instant as ISO 8601 with the local offset ("2026-12-03T01:08:18+08:00"): what the
   // seller's clock said, for records rather than for reading.
   time.isoLocal = (when = new Date()) => {

@@ -4,4 +4,4 @@
 import "./words-classic.js";
 import "./time-classic.js";
 
-export const { localTime, isoLocal, duration, countdown, timeLeft, zoneName } = globalThis.iprdesk;
+export const { localTime, localDate, isoLocal, duration, countdown, timeLeft, zoneName } = globalThis.iprdesk;

@@ -3,7 +3,7 @@
 // selling the same images again after a settlement closes stores.
 import { el } from "../../lib/dom.js";
 import { ask, t, tn } from "../../lib/page-common.js";
-import { localTime } from "../../lib/time.js";
+import { localDate, localTime } from "../../lib/time.js";
 import { format, language } from "../../lib/words.js";
 
 // What one sighting shows, in the agent's words (penalties.kind.*).
@@ -60,7 +60,7 @@ async function render(container, { status, signal }) {
       el("li", { dataset: { penalty: s.penalty } },
          el("strong", { textContent: what(s, messages) }), " ",
          el("span", { className: "note", textContent: s.stated_date
-           ? t("deskPenaltyStated", s.stated_date, localTime(s.first_seen, messages)) : t("deskPenaltySeen", localTime(s.first_seen, messages)) }),
+           ? t("deskPenaltyStated", localDate(s.stated_date, messages), localTime(s.first_seen, messages)) : t("deskPenaltySeen", localTime(s.first_seen, messages)) }),
          el("div", { className: "banner-text", textContent: s.text })))));
 }
 
