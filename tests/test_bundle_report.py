@@ -140,6 +140,15 @@ def test_the_report_screenshot(case_bundle, tmp_path, lang):
         page.screenshot(path=str(tmp_path.parent / f"bundle-report-{lang}.png"), full_page=True)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1100  # nothing wider than the window
+        # The checks' result (one word) leaves the room to their details, on screen as printed.
+        for media in ("screen", "print"):
+            page.emulate_media(media=media)
+            status, details = page.evaluate("""() => {
+                const row = document.querySelector("table.checks tbody tr");
+                return [row.querySelector("td.status"), row.querySelector("td:last-child")]
+                    .map((cell) => cell.getBoundingClientRect().width);
+            }""")
+            assert status * 3 < details, (media, status, details)
         pdf = page.pdf(format="A4")
         browser.close()
     assert pdf.startswith(b"%PDF") and len(io.BytesIO(pdf).getvalue()) > 1000

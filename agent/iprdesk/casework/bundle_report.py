@@ -19,7 +19,9 @@ from iprdesk.urls.check import GONE, STILL_PUBLIC
 
 CSS = CHECKS_CSS + """
 section.summary table { margin: .6em 0 1.2em; }
-section.summary th { width: 28%; font-weight: 600; }
+section.summary th { font-weight: 600; }
+/* A facts row's label; not a table's column heads (the checks' result column is one word). */
+section.summary tbody th { width: 28%; }
 tr.overdue td.state { color: #b91c1c; font-weight: 600; }
 tr.done td.state { color: #15803d; }
 .url-public { color: #b91c1c; font-weight: 600; } .url-gone { color: #15803d; }

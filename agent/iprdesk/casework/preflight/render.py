@@ -27,6 +27,7 @@ CHECKS_CSS = """
 .verdict.ready { background: #e3f5e8; color: #14532d; }
 .verdict.not-ready { background: #fdecec; color: #7f1d1d; }
 table.checks th.title { width: 30%; }
+table.checks td.status { width: 6em; }  /* one word: the details get the room */
 table.checks .about { color: #4b5563; font-size: .9em; font-weight: normal; margin-top: .2rem; }
 tr.pass .status { color: #15803d; } tr.fail .status { color: #b91c1c; font-weight: 600; }
 tr.unknown .status { color: #a16207; font-weight: 600; }
