@@ -120,7 +120,7 @@ class _Padded:
 
 
 class _BlockHasher:
-    """Feeds blocks to digests in a worker thread, in order.
+    """Feeds blocks to one digest in a worker thread, in order.
 
     hashlib releases the GIL, so on a multi-core machine the content's SHA-256 runs beside
     the encryption, the object file's BLAKE3 and the writes instead of after them (the two
@@ -129,33 +129,28 @@ class _BlockHasher:
     inline at the end.
     """
 
-    def __init__(self, *digests):
-        self._digests = digests
+    def __init__(self, digest):
+        self._digest = digest
         self._worker: ThreadPoolExecutor | None = None
-        self._first: tuple | None = None
+        self._first = None  # the first block, until a second one starts the worker
         self._pending: deque[Future] = deque()
 
-    def _hash(self, blocks: tuple) -> None:
-        for digest, block in zip(self._digests, blocks, strict=True):
-            digest.update(block)
-
-    def update(self, *blocks) -> None:
-        """Hash blocks[i] into digests[i] after every earlier block. Returns once the blocks
-        of the previous call are hashed, so their buffers may be reused (stream_encrypt
-        needs that)."""
+    def update(self, block) -> None:
+        """Hash `block` after every earlier one. Returns once the block of the previous call
+        is hashed, so its buffer may be reused (stream_encrypt needs that)."""
         if self._worker is None:
             if self._first is None:
-                self._first = blocks
+                self._first = block
                 return
             self._worker = ThreadPoolExecutor(1, thread_name_prefix="iprdesk-vault-hash")
-            self._pending.append(self._worker.submit(self._hash, self._first))
-        self._pending.append(self._worker.submit(self._hash, blocks))
+            self._pending.append(self._worker.submit(self._digest.update, self._first))
+        self._pending.append(self._worker.submit(self._digest.update, block))
         self._pending.popleft().result()
 
     def finish(self) -> None:
         """Return once everything given is hashed."""
         if self._worker is None and self._first is not None:
-            self._hash(self._first)
+            self._digest.update(self._first)
         while self._pending:
             self._pending.popleft().result()
 
