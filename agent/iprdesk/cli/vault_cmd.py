@@ -11,11 +11,10 @@ from pathlib import Path
 import click
 
 from iprdesk.atomic import atomic_writer
-from iprdesk.casework import bundle_report
-from iprdesk.casework.cases import CaseStore
 from iprdesk.cli.common import (
     PASSPHRASE_ENV,
     echo_json,
+    echo_json_rows,
     home_option,
     home_path,
     json_option,
@@ -28,6 +27,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
+from iprdesk.lazy import lazy_module
 from iprdesk.text import i18n
 from iprdesk.timeutil import shown, utc_now
 from iprdesk.vault import KINDS, Vault, VaultExists
@@ -37,6 +37,11 @@ from iprdesk.vault.bundle import (
     vault_fingerprint,
     verify_bundle,
 )
+
+# Loaded when a command names a case or exports: their imports (the URL checker's HTTP client
+# among them) would otherwise be most of every vault command's start.
+bundle_report = lazy_module("iprdesk.casework.bundle_report")
+cases = lazy_module("iprdesk.casework.cases")
 
 # A page archive is known by its name (its content is HTML like any page's); every other
 # file without --kind is filed by what its content shows (documents.kinds).
@@ -58,7 +63,7 @@ def _new_passphrase(passphrase_file: str | None, prompt: str) -> str:
 def _case_id(home, ref: str | None) -> str | None:
     """The id of the case a --case names (its id or complaint ID); an unknown one is an error
     listing the open cases, never a new label."""
-    return None if ref is None else CaseStore(home_path(home)).resolve(ref).id
+    return None if ref is None else cases.CaseStore(home_path(home)).resolve(ref).id
 
 
 def _unlocked(home, passphrase_file) -> Vault:
@@ -149,15 +154,16 @@ def list_(case, kind, passphrase_file, as_json, home):
     if opened.unreadable:
         warn(text("vault.cli.unreadable_items", count=len(opened.unreadable)))
     if as_json:
-        echo_json([_summary(i) for i in items])
+        echo_json_rows([_summary(i) for i in items])
         return
     if not items:
         click.echo(text("vault.cli.no_evidence"))
         return
-    for i in items:
-        click.echo(f"{i.id}  {shown(i.captured_at, language())}  {i.kind:<10}  "
-                   f"{i.case or '-':<12}  "
-                   f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}")
+    lang = language()  # once: it reads the environment, 100,000 rows would read it each
+    click.echo("\n".join(f"{i.id}  {shown(i.captured_at, lang)}  {i.kind:<10}  "
+                         f"{i.case or '-':<12}  "
+                         f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}"
+                         for i in items))
 
 
 @vault.command()

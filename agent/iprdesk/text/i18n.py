@@ -31,6 +31,8 @@ class _Count(int):
 
 def fill(template: str, /, **params) -> str:
     """The template with its placeholders filled, counted nouns in the number's form."""
+    if "|" not in template:  # no counted noun: numbers format as they are (a listing's rows)
+        return template.format(**params)
     return template.format(**{k: _Count(v) if type(v) is int else v for k, v in params.items()})
 
 
@@ -38,10 +40,12 @@ def text(key: str, lang: str = "en", /, **params) -> str:
     """The message `key` in `lang`; a list parameter reads as that language's list, a Message
     parameter (a field's name, a detail) in that language too."""
     table = shared_data.load(f"messages/{lang}.json")
-    return fill(table[key], **{k: _shown(v, table, lang) for k, v in params.items()})
+    return fill(table[key], **{k: _shown(v, table, lang) if isinstance(v, _RENDERED) else v
+                               for k, v in params.items()})
 
 
 def _shown(value, table: dict, lang: str):
+    """A parameter as `lang` shows it: a Message in it, a list as it writes lists."""
     if isinstance(value, Message):
         return value.text(lang)
     if isinstance(value, list | tuple):
@@ -74,6 +78,9 @@ class Message:
 
     def text(self, lang: str = "en") -> str:
         return text(self.key, lang, **self.params)
+
+
+_RENDERED = (Message, list, tuple)  # the parameters _shown changes; text passes others as given
 
 
 class ReportLine(str):

@@ -63,7 +63,9 @@ class Item:
 
     @classmethod
     def from_dict(cls, object_id: str, raw: dict) -> "Item":
-        return cls(id=object_id, **{k: v for k, v in raw.items() if k in _ITEM_FIELDS})
+        if raw.keys() <= _ITEM_FIELDS:  # as the vault writes it: no copy to leave keys out
+            return cls(object_id, **raw)
+        return cls(object_id, **{k: v for k, v in raw.items() if k in _ITEM_FIELDS})
 
 
 _ITEM_FIELDS = frozenset(Item.__dataclass_fields__) - {"id"}  # what metadata an Item takes

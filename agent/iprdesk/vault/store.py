@@ -25,6 +25,7 @@ recovery still removes those an older writer left.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import json
@@ -663,13 +664,16 @@ class Vault:
 
     def list(self, case: str | None = None, kind: str | None = None) -> list[Item]:
         """Decrypted metadata of every readable object, oldest capture first (see _selected)."""
-        return [Item.from_dict(object_id, meta) for object_id, meta in self._selected(case, kind)]
+        with _collector_paused():
+            return [Item.from_dict(object_id, meta)
+                    for object_id, meta in self._selected(case, kind)]
 
     def newest(self, count: int, case: str | None = None,
                kind: str | None = None) -> tuple[list[Item], int]:
         """The last `count` items `list` would give, and how many it would give: a view of
         the latest captures needs no Item for each of 10,000."""
-        selected = self._selected(case, kind)
+        with _collector_paused():
+            selected = self._selected(case, kind)
         return ([Item.from_dict(object_id, meta) for object_id, meta in selected[-count:]],
                 len(selected))
 
@@ -894,6 +898,23 @@ class Vault:
                 problems.append(ReportLine("vault.verify.object_decryption",
                                            {"id": object_id, "e": e.why}))
         return problems
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a listing runs. A listing makes objects
+    for every item and keeps most (the index's metadata), and makes no reference cycles, so
+    the collector's passes over the growing heap find nothing: at 100,000 items they were
+    ~1,000 passes and 0.85 s of a first listing's 2.8 s of CPU. Another thread's listing
+    finding it paused leaves it to the first to resume."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextlib.contextmanager
