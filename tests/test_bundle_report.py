@@ -2,6 +2,7 @@
 and its parties, the deadlines, the timeline in local time with its zone, the preflight, the
 new images' thumbnails and the old image URLs' last checks; readable printed too."""
 
+import html
 import io
 import re
 import zipfile
@@ -112,6 +113,13 @@ def test_a_bundle_exported_in_the_browser_names_no_command_and_reads_in_the_brow
     assert not re.search(r">\d{4}-\d\d-\d\dT[\d:]+Z<", report)  # no bare ISO stamp shown
     checked = {"en": "Checked: ", "zh_CN": "检查时间："}[lang]
     assert checked in summary_of(report)
+    # A file has no "below": the advice names where on the case page each fix is made.
+    summary = summary_of(report)
+    for nowhere in ("below", "above", "下方", "上方"):
+        assert nowhere not in summary, nowhere
+    where = {"en": "Add the signed PDF on the case's page in iprdesk, under Documents.",
+             "zh_CN": "请在 iprdesk 的案件页面“文件”部分添加已签署的 PDF。"}[lang]
+    assert html.escape(where) in summary
 
 
 def test_a_bundle_of_no_case_has_no_summary(vault, tmp_path):

@@ -110,8 +110,9 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
     """The summary section of the report of `case`'s bundle, in `lang`. `thumbnails`: (file in
     the bundle, data: URI) of the case's new images (product photos); `records`: the
     provenance records whose documents the bundle carries (None: it carries none);
-    `audience` and `zone`: who exported it (the browser names no command) and in which zone
-    its reader reads times (default: the machine's)."""
+    `audience` and `zone`: who exported it (the browser names no command; its checks are
+    worded for a report, which has no "below") and in which zone its reader reads times
+    (default: the machine's)."""
     t = lambda key, **kw: html.escape(i18n.text(key, lang, **kw))  # noqa: E731
     inputs = preflight.gather(home, case, vault=vault)
     checks = preflight.run(case, inputs, now)
@@ -145,7 +146,7 @@ def section(home: Path, case: Case, vault, lang: str, now: datetime,
 <h3>{t("bundle.preflight")}</h3>
 <p class="muted">{t("ui.field", label=i18n.text("report.checked", lang),
                       value=timeutil.shown(now, lang, zone=zone))}</p>
-{checks_html(checks, lang, audience, zone)}
+{checks_html(checks, lang, "report" if audience == "browser" else audience, zone)}
 <h3>{t("bundle.new_images")}</h3>
 {images}
 <h3>{t("bundle.complained_images")}</h3>

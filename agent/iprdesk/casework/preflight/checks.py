@@ -26,6 +26,10 @@ NEVER = datetime.min.replace(tzinfo=UTC)  # a watched URL not checked yet sorts 
 # Who reads the report: the CLI's words name its commands and options; the browser's (the
 # `<key>.browser` messages, where a message has one) point at the fix on the page instead.
 AUDIENCES = ("cli", "browser")
+# "report": the browser's checks in a bundle's report.html, a file with no "below": its words
+# (`<key>.report`, else the browser's) name the case page's section that fixes it.
+# The wording each falls back to where a message has none of its own:
+_FALLBACK = {"report": "browser", "browser": "cli"}
 
 def _param(value, lang: str, zone=None):
     if isinstance(value, dict):
@@ -64,9 +68,12 @@ class Check:
 
 
 def _worded_for(key: str, audience: str) -> str:
-    """The message key as `audience` reads it: its browser wording where it has one."""
-    worded = f"{key}.{audience}"
-    return worded if audience != "cli" and worded in shared_data.load("messages/en.json") else key
+    """The message key as `audience` reads it: its own wording where it has one, else the
+    wording of the audience it falls back to (the CLI's is the plain key)."""
+    messages = shared_data.load("messages/en.json")
+    while audience != "cli" and f"{key}.{audience}" not in messages:
+        audience = _FALLBACK[audience]
+    return key if audience == "cli" else f"{key}.{audience}"
 
 
 # --- reading the documents -------------------------------------------------------------------
