@@ -230,6 +230,46 @@ STACKS = {
 }
 
 
+def _inset(image: Image.Image, scale: float, at: tuple[float, float]) -> Image.Image:
+    """The picture shrunk to `scale` and set into a busy scene of the same size (another
+    generated photo, drawn from the picture's own pixels so the same picture always gets the
+    same scene), its top-left corner at `at` (shares of the free room)."""
+    image = image.convert("RGB")
+    w, h = image.size
+    scene = product_photo(int(np.asarray(image.resize((4, 4))).sum()) + 90_000, (w, h))
+    small = image.resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS)
+    scene.paste(small, (round((w - small.width) * at[0]), round((h - small.height) * at[1])))
+    return scene
+
+
+def _turn(image: Image.Image, degrees: float, cut: float = 0.0) -> Image.Image:
+    """The picture turned `degrees` anticlockwise: by quarter turns whole (the canvas turned
+    with it), by a small angle inside its own frame (the corners left white), then `cut` off
+    every side (as a seller hides those corners)."""
+    image = image.convert("RGB")
+    if degrees % 90 == 0:
+        return image.rotate(degrees, expand=True)
+    turned = image.rotate(degrees, Image.Resampling.BICUBIC, fillcolor=(255, 255, 255))
+    return _crop(turned, cut) if cut else turned
+
+
+# name -> edit further than EDITS' (deeper cuts, a picture set into a busy scene, turned):
+# measured apart (bench/similar.py), the rate each is missed a figure of its own to bring down.
+FURTHER_EDITS = {
+    "crop-25%": lambda im: _crop(im, 0.25),
+    "crop-left-35%": lambda im: _cut(im, left=0.35),
+    "crop-corner-25%": lambda im: _cut(im, top=0.25, right=0.25),
+    "inset-busy-70%": lambda im: _inset(im, 0.70, (0.5, 0.5)),
+    "inset-busy-60%-aside": lambda im: _inset(im, 0.60, (0.2, 0.7)),
+    "rotate-90": lambda im: _turn(im, 90),
+    "rotate-180": lambda im: _turn(im, 180),
+    "rotate-270": lambda im: _turn(im, 270),
+    "rotate-5": lambda im: _turn(im, 5),
+    "rotate-minus-10+crop": lambda im: _turn(im, -10, 0.08),
+    "mirror+rotate-90": lambda im: _turn(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 90),
+}
+
+
 # The worst picture compare/audit accept in each format of iprdesk.images.similar.MAX_PIXELS,
 # for its memory: (file name, mode, save options). Four channels where the format has them, a
 # TIFF in one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg

@@ -34,6 +34,7 @@ from PIL import Image  # noqa: E402
 
 from bench.imagegen import (  # noqa: E402
     EDITS,
+    FURTHER_EDITS,
     STACKS,
     WORST,
     catalogue_photo,
@@ -79,11 +80,13 @@ def accuracy(photos: int, first: int = 0) -> None:
     originals = {seed: product_photo(seed) for seed in range(first, first + photos)}
     prints = {seed: similar.fingerprint_bytes(jpeg(im)) for seed, im in originals.items()}
     print(f"thresholds: {similar.THRESHOLDS}")
-    width = max(map(len, [*EDITS, *STACKS]))
+    width = max(map(len, [*EDITS, *STACKS, *FURTHER_EDITS]))
     print(f"{'edit':<{width}} missed  worst pHash+dHash")
     all_missed = _missed(EDITS, originals, prints, width)
     print(f"{'stack of edits':<{width}} missed  worst pHash+dHash")
     stacks_missed = _missed(STACKS, originals, prints, width)
+    print(f"{'further edit':<{width}} missed  worst pHash+dHash")
+    further_missed = _missed(FURTHER_EDITS, originals, prints, width)
     pairs = list(itertools.combinations(prints.values(), 2))
     false = [similar.compare(a, b) for a, b in pairs]
     false_matches = sum(c.verdict != "different" for c in false)
@@ -92,6 +95,9 @@ def accuracy(photos: int, first: int = 0) -> None:
           f"({all_missed} of {photos * len(EDITS)} edits)")
     print(f"missed-match rate of stacks: {stacks_missed / (photos * len(STACKS)):.3%} "
           f"({stacks_missed} of {photos * len(STACKS)} stacked copies)")
+    print(f"missed-match rate of further edits: "
+          f"{further_missed / (photos * len(FURTHER_EDITS)):.3%} "
+          f"({further_missed} of {photos * len(FURTHER_EDITS)} copies)")
     print(f"false-match rate: {false_matches / len(pairs):.3%} ({false_matches} of {len(pairs)} "
           f"unrelated pairs; closest pHash+dHash {closest})")
     hard, hard_pairs = _hard_negatives(first)
