@@ -5,7 +5,10 @@ import json
 import os
 import shlex
 import shutil
+import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from e2e.groups import frozen
 from e2e.mock_panel import MockPanel
 from iprdesk.native import platform as platforms
 from iprdesk.native import register
@@ -49,6 +53,7 @@ class Browser:
     home: Path
     profile: Path
     native: bool
+    paired: bool
 
     def ext_url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
@@ -134,6 +139,70 @@ class Browser:
                 page.wait_for_selector('#state[data-state="connected"]')
                 page.close()
 
+    def renew(self) -> None:
+        """This browser as a new launch would give it to another test module: no pages, the
+        mock Panel as made, the extension's storage empty and its worker stopped, and a new
+        agent on a new data directory (connected, or paired, as launched)."""
+        fresh = AgentProcess(Path(tempfile.mkdtemp(prefix="home-", dir=self.home.parent)),
+                             extra_args=self.agent.extra_args, env=self.agent.env)
+        with ThreadPoolExecutor(1) as pool:
+            up = pool.submit(fresh.start)  # meanwhile (a Python start)
+            try:
+                self._emptied()
+            except BaseException:
+                futures_wait([up])
+                fresh.stop()
+                raise
+            self.agent, self.home = up.result(), fresh.home
+        if self.native:
+            register.install(platforms.current(), self.home, user_data_dir=self.profile)
+            # Playwright keeps the stopped worker's handle, which answers once it runs again:
+            # the popup wakes it, and asks it to connect.
+            page = self.open_extension_page("popup/popup.html")
+            self.wait_connected()
+            page.close()
+        if self.paired:
+            self.pair()
+
+    def _emptied(self) -> None:
+        """renew's part in the browser, and the old agent stopped."""
+        for page in self.context.pages:
+            page.close()
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+        self.context.unroute_all()
+        self.panel.__init__()  # in place: the agent's CDN proxy answers from it too
+        self.panel.install(self.context)
+        if self.native:  # the browser may not start a host (and its agent) meanwhile
+            self.host_manifest.unlink()
+        self.agent.stop()
+        if self.native:
+            self.wait_connected(False)
+        self.worker.evaluate("""async () => {
+            await chrome.storage.local.clear();
+            await chrome.storage.session.clear();
+        }""")
+        page = self.context.new_page()
+        self.stop_worker(page)  # its memory too: woken, it starts as after a launch
+        page.close()
+
+    def stop_worker(self, page) -> None:
+        """Stop our service worker as Chrome does when it idles (CDP ServiceWorker.stopWorker
+        on its running version, through `page`), and wait until it has stopped."""
+        cdp = self.context.new_cdp_session(page)
+        versions = {}
+        cdp.on("ServiceWorker.workerVersionUpdated",
+               lambda e: versions.update({v["versionId"]: v for v in e["versions"]}))
+        cdp.send("ServiceWorker.enable")
+        ours = lambda: [v for v in versions.values()  # noqa: E731
+                        if v["scriptURL"].startswith(self.ext_url(""))]
+        wait_for(page, lambda: any(v["runningStatus"] == "running" for v in ours()))
+        for version in ours():
+            cdp.send("ServiceWorker.stopWorker", {"versionId": version["versionId"]})
+        wait_for(page, lambda: all(v["runningStatus"] == "stopped" for v in ours()))
+        cdp.send("ServiceWorker.disable")
+        cdp.detach()
+
     def wait_connected(self, connected: bool = True) -> None:
         """Until the service worker holds a native messaging session (or, `connected` False,
         holds none)."""
@@ -156,6 +225,15 @@ class Browser:
         page.press("#code", "Enter")
         page.wait_for_selector('#state[data-state="connected"]')
         page.close()
+
+
+def wait_for(page, condition):
+    """Until `condition()` holds: CDP events come in while Playwright waits on the page."""
+    for _ in range(WAIT_MS // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the condition never held")
 
 
 def content_script_world(browser, page):
@@ -429,6 +507,7 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
         # `iprdesk install --user-data-dir`'s own work, in-process (the command itself is
         # tested in tests/test_native.py): a Python start less per browser.
         register.install(platforms.current(), home, user_data_dir=tmp / profile)
+    browser = None
     try:
         with _Playwright.use() as pw:
             panel_args = [] if served is None else stack.enter_context(panel.served(tmp, served))
@@ -449,7 +528,7 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
                 if served is None:
                     panel.install(context)
                 browser = Browser(context, worker.url.split("/")[2], agent, panel, home,
-                                  tmp / profile, native)
+                                  tmp / profile, native, pair)
                 if native:
                     browser.wait_connected()
                 if pair:
@@ -458,7 +537,7 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
             finally:
                 context.close()
     finally:
-        agent.stop()
+        (browser.agent if browser else agent).stop()  # renew() replaces it
 
 
 def pytest_configure(config):
@@ -468,10 +547,26 @@ def pytest_configure(config):
         "`browser` differs from the default one (see the fixture)")
 
 
+# Browsers a process keeps open between the test modules that ask for the same one (a launch
+# costs seconds on a busy machine): the last two asked for, one language and the other.
+KEPT_BROWSERS = 2
+
+
+@pytest.fixture(scope="session")
+def kept_browsers():
+    """{options key: (its ExitStack, Browser)}, the most recently used last."""
+    kept = {}
+    yield kept
+    for stack, _ in reversed(kept.values()):
+        stack.close()
+
+
 @pytest.fixture(scope="module")
-def browser(request, tmp_path_factory):
-    """A browser connected over native messaging, shared by the tests of one module (a launch
-    costs ~1 s, 450 MiB). A module says how its browser differs with
+def browser(request, tmp_path_factory, kept_browsers):
+    """A browser connected over native messaging, for the tests of one module (a launch
+    costs ~1 s, 450 MiB, more on a busy machine: one kept from an earlier module with the same
+    options is renewed instead, so no module sees another's state). A module says how its
+    browser differs with
     `pytestmark = pytest.mark.browser(...)`: launch_browser's `lang`, `timezone`, `native`,
     `pair` and `agent_cdn`; `vault`, a passphrase the vault is
     initialised with; `pages`, more Panel pages (path regex -> file, matched before the
@@ -480,19 +575,34 @@ def browser(request, tmp_path_factory):
     parameter is the language: one browser per language."""
     marker = request.node.get_closest_marker("browser")
     options = dict(marker.kwargs) if marker else {}
-    vault, pages, setup = (options.pop(key, None) for key in ("vault", "pages", "setup"))
     if hasattr(request, "param"):
         options["lang"] = request.param
-    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
-    with launch_browser(tmp_path_factory.mktemp(name), **options) as b:
-        if pages:
-            # First in the dict, first matched: a variant wins over the default it overlaps.
-            b.panel.pages = {**pages, **{k: v for k, v in b.panel.pages.items()
-                                         if k not in pages}}
-        if vault:
-            # `iprdesk vault init`'s vault at the floor work factor: every unlock of the test
-            # derives the key once (calibration and the command are tests/test_vault*.py's).
-            Vault.create(b.home, vault, kdf=KdfParams.floor())
-        if setup:
-            setup(b)
-        yield b
+    key = tuple(sorted((k, frozen(v)) for k, v in options.items()))
+    vault, pages, setup = (options.pop(k, None) for k in ("vault", "pages", "setup"))
+    b = None
+    if key in kept_browsers:
+        stack, b = kept_browsers.pop(key)
+        try:
+            b.renew()
+        except Exception:  # noqa: BLE001 - an earlier module left it broken: launch anew
+            stack.close()
+            b = None
+    if b is None:
+        while len(kept_browsers) >= KEPT_BROWSERS:
+            kept_browsers.pop(next(iter(kept_browsers)))[0].close()
+        name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+        stack = ExitStack()
+        b = stack.enter_context(launch_browser(tmp_path_factory.mktemp(name), **options))
+    kept_browsers[key] = (stack, b)
+    if pages:
+        # First in the dict, first matched: a variant wins over the default it overlaps.
+        b.panel.pages = {**pages, **{k: v for k, v in b.panel.pages.items() if k not in pages}}
+    if vault:
+        # `iprdesk vault init`'s vault at the floor work factor: every unlock of the test
+        # derives the key once (calibration and the command are tests/test_vault*.py's).
+        Vault.create(b.home, vault, kdf=KdfParams.floor())
+    if setup:
+        setup(b)
+    yield b
+    for page in b.context.pages:  # what the module left open costs memory while kept
+        page.close()

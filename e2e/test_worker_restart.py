@@ -8,7 +8,7 @@ and no token reaches a log."""
 import urllib.error
 import urllib.request
 
-from e2e.conftest import PRODUCT, WAIT_MS, popup_state, toast_texts, wait_uploads
+from e2e.conftest import PRODUCT, popup_state, toast_texts, wait_uploads
 from tests import image_fixtures as fx
 
 SESSION_OPENED = "browser session"  # native-host.log: "browser session <id> opened for ..."
@@ -36,33 +36,6 @@ def sessions_opened(browser) -> int:
                for line in log.read_text().splitlines())
 
 
-def stop_worker(browser, page):
-    """Stop our service worker as Chrome does when it idles (CDP ServiceWorker.stopWorker on
-    its running version), and wait until it has stopped."""
-    cdp = browser.context.new_cdp_session(page)
-    versions = {}
-    cdp.on("ServiceWorker.workerVersionUpdated",
-           lambda e: versions.update({v["versionId"]: v for v in e["versions"]}))
-    cdp.send("ServiceWorker.enable")
-    ours = lambda: [v for v in versions.values()  # noqa: E731
-                    if v["scriptURL"].startswith(browser.ext_url(""))]
-    wait_for(page, lambda: any(v["runningStatus"] == "running" for v in ours()))
-    for version in ours():
-        cdp.send("ServiceWorker.stopWorker", {"versionId": version["versionId"]})
-    wait_for(page, lambda: all(v["runningStatus"] == "stopped" for v in ours()))
-    cdp.send("ServiceWorker.disable")
-    cdp.detach()
-
-
-def wait_for(page, condition):
-    """Until `condition()` holds: CDP events come in while Playwright waits on the page."""
-    for _ in range(WAIT_MS // 50):
-        if condition():
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError("the condition never held")
-
-
 @fx.needs_exiftool
 def test_an_upload_after_the_worker_and_the_agent_restarted_goes_through(browser, tmp_path):
     browser.panel.uploads.clear()
@@ -78,7 +51,7 @@ def test_an_upload_after_the_worker_and_the_agent_restarted_goes_through(browser
     assert stale and agent_answers(stale["agentUrl"], stale["token"]) == 200
     before = sessions_opened(browser)
 
-    stop_worker(browser, reader)
+    browser.stop_worker(reader)
     browser.agent.stop()
     browser.agent.start()
     # The token is still stored, and the agent no longer takes it.
@@ -114,7 +87,7 @@ def test_the_popup_after_the_worker_and_the_agent_restarted_is_connected(browser
     reader = browser.open_extension_page("upload/frame.html")
     stale = stored_session(reader)
     before = sessions_opened(browser)
-    stop_worker(browser, reader)
+    browser.stop_worker(reader)
     browser.agent.stop()
     browser.agent.start()
     assert stored_session(reader) == stale  # still there: the worker is not running
