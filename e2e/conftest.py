@@ -54,6 +54,7 @@ class Browser:
     profile: Path
     native: bool
     paired: bool
+    routed: bool  # the mock Panel answers through Playwright routes (not `served`)
 
     def ext_url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
@@ -171,8 +172,9 @@ class Browser:
         self.context.clear_cookies()
         self.context.clear_permissions()
         self.context.unroute_all()
-        self.panel.__init__()  # in place: the agent's CDN proxy answers from it too
-        self.panel.install(self.context)
+        self.panel.__init__()  # in place: its server and the agent's CDN proxy answer from it
+        if self.routed:
+            self.panel.install(self.context)
         if self.native:  # the browser may not start a host (and its agent) meanwhile
             self.host_manifest.unlink()
         self.agent.stop()
@@ -528,7 +530,7 @@ def _run_browser(stack, tmp, home, panel, loaded, *, lang, native, pair, agent_a
                 if served is None:
                     panel.install(context)
                 browser = Browser(context, worker.url.split("/")[2], agent, panel, home,
-                                  tmp / profile, native, pair)
+                                  tmp / profile, native, pair, served is None)
                 if native:
                     browser.wait_connected()
                 if pair:
