@@ -579,6 +579,7 @@ def browser(request, tmp_path_factory, kept_browsers):
     options = dict(marker.kwargs) if marker else {}
     if hasattr(request, "param"):
         options["lang"] = request.param
+    options.setdefault("lang", "en")  # launch_browser's default: a module's en tests share
     key = tuple(sorted((k, frozen(v)) for k, v in options.items()))
     vault, pages, setup = (options.pop(k, None) for k in ("vault", "pages", "setup"))
     b = None
