@@ -11,6 +11,7 @@ new photo on the case -> Joom drops the old pictures: checked until dead -> ever
 passes -> the letters state what was verified -> the bundle exported, and verified as Joom's
 reviewer would. Each step is screenshotted (IPRDESK_SHOTS=folder) for a person to look at."""
 
+import re
 import time
 import zipfile
 
@@ -210,6 +211,9 @@ def test_a_seller_files_a_complete_appeal_in_the_browser(browser, tmp_path, requ
     # Its summary speaks the seller's language, as the page does.
     assert ("案件摘要" if lang == "zh_CN" else "Case summary") in report
     assert all(url in report for url in OLD_URLS)
+    # Its title names the complaint as the seller knows it, not iprdesk's case id.
+    assert re.search(rf"<h1>[^<]* — {COMPLAINT}</h1>", report) and case.id not in report.split(
+        '<section class="summary">')[0]
     reader = browser.context.new_page()
     reader.goto((tmp_path / "report.html").as_uri())
     shot(reader, lang, 12, "bundle-report")

@@ -85,6 +85,9 @@ def test_the_bundle_carries_the_originals_and_licences_and_still_verifies(
         assert zf.read(licence) == LICENCE
     kinds = sorted(f["kind"] for f in manifest["files"])
     assert kinds == ["licence", "original", "photo"]
+    # Its title names the complaint as the seller knows it, not iprdesk's case id.
+    head = report.split('<section class="summary">')[0]
+    assert re.search(r"<title>[^<]* — CMP-88</title>", head) and case.id not in head
     summary = re.search(r'<section class="summary">(.*?)</section>', report, re.S).group(1)
     section = summary.split("Where the images come from", 1)[1]
     for text in ("IMG_2041.jpg", "Own photo", "stock-main.jpg", "Stock image under a licence",

@@ -165,6 +165,11 @@ def provenance(home: Path, case_id: str | None, vault) -> tuple[list | None, lis
     return case_provenance.bundled_items(home, CaseStore(home).get(case_id), vault)
 
 
+def complaint_of(home: Path, case_id: str | None) -> str | None:
+    """The complaint ID the bundle's report names `case_id` by (export_bundle's `complaint`)."""
+    return CaseStore(home).get(case_id).complaint_id if case_id else None
+
+
 def for_case(home: Path, case_id: str | None, vault, lang: str, now: datetime,
              records: list | None = None, audience: str = "cli", zone=None):
     """The `summary` export_bundle takes for the bundle of `case_id` (None: no case, none);

@@ -257,7 +257,8 @@ def export(case, output, include_superseded, with_provenance, passphrase_file, a
     summary = export_bundle(vault, output, case=case_id, include_superseded=include_superseded,
                             also=also,
                             summary=bundle_report.for_case(home_path(home), case_id, vault, lang,
-                                                           utc_now(), records), lang=lang)
+                                                           utc_now(), records), lang=lang,
+                            complaint=bundle_report.complaint_of(home_path(home), case_id))
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint, "superseded": summary.superseded})

@@ -175,7 +175,7 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
                   ids: list[str] | None = None, include_superseded: bool = False,
                   also: list[str] = (),
                   summary: Callable[[list[tuple[str, str]]], str] | None = None,
-                  lang: str = "en", zone=None) -> ExportSummary:
+                  lang: str = "en", zone=None, complaint: str | None = None) -> ExportSummary:
     """Write the evidence of `case` (or the given ids) to a signed zip at `out`. Documents a
     newer one of the same kind replaced (a corrected bank slip) are left out of a case's
     bundle and named in its report, unless `include_superseded`. `also`: more vault items
@@ -183,7 +183,8 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
     provenance). `summary`, given the thumbnails of the product photos ((file, data: URI)
     pairs), returns the case summary section that heads the report, in `lang`
     (casework.bundle_report); the report's times are in `zone`, the reader's (default: the
-    machine's)."""
+    machine's); its title names the case by its `complaint` ID, what the seller and Joom know
+    it by (default: the case id)."""
     out = Path(out)
     items = [vault.item(i) for i in ids] if ids else vault.list(case=case)
     superseded: list[Item] = []
@@ -235,7 +236,8 @@ def export_bundle(vault: Vault, out: Path | str, *, case: str | None = None,
         photos = [(e["path"], thumbnails[e["path"]]) for e in entries
                    if e["kind"] == "photo" and e["path"] in thumbnails]
         report = _report_html(case, entries, thumbnails, fingerprint(public), left_out,
-                              summary(photos) if summary else "", lang, zone).encode()
+                              summary(photos) if summary else "", lang, zone,
+                              complaint).encode()
         zf.writestr(_info(REPORT), report)
         manifest = {
             "format": FORMAT, "version": VERSION, "case": case, "created_at": now_iso(),
@@ -641,7 +643,7 @@ def _kind_label(kind: str) -> str:
 
 def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer: str,
                  superseded: list[dict], summary: str = "", lang: str = "en",
-                 zone=None) -> str:
+                 zone=None, complaint: str | None = None) -> str:
     """The bundle's report page, in English and Chinese (i18n.bilingual says why), headed by
     the case `summary` in `lang` when there is one; times local (`zone`) with their zone."""
     e = html.escape
@@ -660,7 +662,7 @@ def _report_html(case: str | None, entries: list[dict], thumbnails: dict, signer
     exported_line = paragraph("exported", count=len(entries),
                               when={lang: shown(exported, lang, zone=zone)
                                     for lang in i18n.LANGUAGES})
-    title = words("title") + (f" — {e(case)}" if case else "")
+    title = words("title") + (f" — {e(complaint or case)}" if case else "")
     timeline = []
     for entry in sorted(entries, key=lambda x: x["captured_at"]):
         details = [f'<span class="kind">{e(_kind_label(entry["kind"]))}</span> '

@@ -281,7 +281,8 @@ async def export(request: web.Request) -> web.StreamResponse:
             return bundle.export_bundle(
                 vault, path, case=case, include_superseded=include_superseded, also=also,
                 summary=bundle_report.for_case(home, case, vault, lang, now, records,
-                                               audience, zone), lang=lang, zone=zone)
+                                               audience, zone), lang=lang, zone=zone,
+                complaint=bundle_report.complaint_of(home, case))
 
         summary = await in_pool(request, export_work)
         data = path.read_bytes()
