@@ -54,8 +54,35 @@ ONLY_FUNDS = ("3. Release. Plaintiff releases and forever discharges Defendant f
               "claims arising from past sales of the products listed above, whether known or "
               "unknown.\nUpon payment, Plaintiff shall ask Joom to release the frozen funds of "
               "Defendant's store.")
+# A negated release releases nothing, under a title and heading that name a release:
+# (name, agreement text, pdf maker).
+NEGATED_RELEASES = [
+    ("\"No release.\"", en("3. Release. No release."), text_pdf),
+    ("nothing in this agreement releases",
+     en("3. Release. Nothing in this Agreement releases Defendant, SIA Joom or its affiliates\n"
+        "from any claims arising from past sales."), text_pdf),
+    ("this is not a release",
+     en("3. Release. This Agreement is not a release of any claims against Defendant or\n"
+        "SIA Joom."), text_pdf),
+    ("Chinese: 不构成免责", zh("三、免责。本协议不构成对被告及 SIA Joom 的免责。"), unicode_pdf),
+    ("Chinese: 不予免责", zh("三、免责。过往销售产生的索赔一概不予免责。"), unicode_pdf),
+    ("Chinese: 本协议不免除……责任",
+     zh("三、免责。本协议不免除被告及 SIA Joom 因过往销售产生的任何责任。"), unicode_pdf),
+]
 # (name, agreement text, pdf maker, expected statuses of the agreement checks)
 AGREEMENTS = [
+    *((name, text, make, {"agreement.names_joom": "fail", "agreement.release": "fail"})
+      for name, text, make in NEGATED_RELEASES),
+    ("a release beside a negated one",
+     en("3. Release. Plaintiff releases Defendant, SIA Joom and its affiliates from all claims\n"
+        "arising from past sales, but does not release any third party."), text_pdf, {}),
+    ("a release in capitals, a line of it like a title",
+     en("3. RELEASE. PLAINTIFF GRANTS A FULL RELEASE\nOF ALL CLAIMS ARISING FROM PAST SALES TO\n"
+        "DEFENDANT AND SIA JOOM."), text_pdf, {}),
+    ("nothing limits the release",
+     en(EN_RELEASE + "\nNothing in this Agreement shall limit the release above."), text_pdf, {}),
+    ("Chinese: released irrevocably (不可撤销地免除)",
+     zh("三、免责。原告不可撤销地免除被告及 SIA Joom 因过往销售产生的一切索赔。"), unicode_pdf, {}),
     ("good, English", en(), text_pdf, {}),
     ("good, wholly Chinese", zh(), unicode_pdf, {}),
     ("English agreement, Joom released in a Chinese sentence",
@@ -157,6 +184,17 @@ def test_why_joom_or_past_sales_fail_is_said(case):
     past = message("a covenant not to sue, past sales expressly not released",
                    "agreement.release")
     assert "leaves past sales out" in past[0] and "过往销售" in past[1]
+
+
+@pytest.mark.parametrize(("text", "make"), [n[1:] for n in NEGATED_RELEASES],
+                         ids=[n[0] for n in NEGATED_RELEASES])
+def test_a_negated_release_is_said_to_release_nothing(case, text, make):
+    got = run(case, agreement=[preflight.Document("a.pdf", make(text))], payment=[])
+    release = got["agreement.release"]
+    assert (release.status, [key for key, _ in release.parts]) == (
+        "fail", ["preflight.agreement.release.fail_negated"])
+    assert "negated" in release.message("en") and "否定" in release.message("zh_CN")
+    assert "has release language" not in release.message("en")
 
 
 PAYMENTS = [

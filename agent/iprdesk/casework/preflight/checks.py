@@ -147,6 +147,29 @@ RELEASE = re.compile(
     r"\b(releas\w*|discharg\w*|waive\w*|covenants?\s+not\s+to\s+sue|acquit\w*)\b|"
     r"免除|免责|豁免|不再追究|不[^。；，,]{0,15}起诉|放弃[^。；]{0,12}(索赔|追诉|追究|起诉|诉讼|权利|主张)",
     re.IGNORECASE)
+# A release negated, which releases no one: "No release.", "This is not a release", "Nothing in
+# this Agreement releases ...", "does not release", "不构成免责", "不予免责", "本协议不免除……责任".
+# Only the negated words are taken out, so "releases Defendant but does not release X" still
+# releases Defendant; "nothing ... shall limit the release" is no negation.
+NO_RELEASE = re.compile(
+    r"\bno\s+(\w+\s+)?(releases?|discharges?)\b|"
+    r"\bnot\s+(constitute\s+|be\s+)?((deemed|construed|considered|intended)\s+(to\s+be\s+|as\s+)?)?"
+    r"(a|an|any)\s+(\w+\s+)?(release|discharge)\b|"
+    r"\b(does|do|did|shall|will|may)\s+not\s+(hereby\s+)?(release|discharge)\b|"
+    r"\bnothing\b((?!\b(limit|restrict|impair|affect|diminish|modif|narrow|reduc))[^.;]){0,60}?"
+    r"\b(releas|discharg)\w*|"
+    r"(不构成|不属于|并非)[^。；，,]{0,20}?(免除|免责|豁免)|(没有|并无|不包含|不含)(任何)?(免除|免责|豁免)|"
+    # Right before the verb only: "不可撤销地免除" / "无条件地免除" release irrevocably.
+    r"(不予|不得|不会|不应|并不|不能|不|未|无)(免除|免责|豁免)",
+    re.IGNORECASE)
+# Titles and headings name a clause and release nothing: "SETTLEMENT AGREEMENT AND MUTUAL
+# RELEASE", "3. Release.", "三、免责。". A title: a short line in capitals, its release a noun,
+# over text in lower case (in a body all in capitals such a line may be part of a sentence).
+TITLE = re.compile(r"[A-Z0-9 ,&'’()-]{1,80}")
+RELEASE_VERB = re.compile(r"\b(releas(es|ed|ing)|discharg(es|ed|ing)|waive[sd]?|covenants?)\b",
+                          re.IGNORECASE)
+HEADING = re.compile(r"\s*((\d+|[一二三四五六七八九十]+)\s*[.、]\s*)?((([A-Z][\w'’-]*|and|of|&)\s*)"
+                     r"{1,4}[.:]?|[\u4e00-\u9fff]{1,4}[。：:]?)\s*")
 # "Release" of money, not of claims: "ask Joom to release the frozen funds", "the funds held
 # by Joom shall be released", "请求 Joom 解冻资金".
 MONEY = r"(funds|assets|accounts?|payouts?|money|monies|hold|freeze|restraint|balances?)"
@@ -222,9 +245,14 @@ def _listed(items: list[str]) -> dict:
     return {lang: i18n.joined(items[:MAX_LISTED], lang) + more for lang in i18n.LANGUAGES}
 
 
+def _claims_released(sentence: str) -> str:
+    """The sentence with what releases no claims taken out: money "released", negated releases."""
+    return NO_RELEASE.sub(" ", FUNDS_RELEASE.sub(" ", sentence))
+
+
 def _releases_joom(sentence: str) -> bool:
-    """The sentence releases Joom (the company) from claims: money "released" is left out."""
-    claims = FUNDS_RELEASE.sub(" ", sentence)
+    """The sentence releases Joom (the company) from claims."""
+    claims = _claims_released(sentence)
     release = RELEASE.search(claims)
     if not release:
         return False
@@ -265,11 +293,18 @@ def check_products(text: str, case) -> tuple[str, str, dict]:
 
 def check_release(text: str, case) -> tuple[str, str, dict]:
     sentences = [FUNDS_RELEASE.sub(" ", s) for s in _sentences(text)]
-    if not any(RELEASE.search(s) for s in sentences):
+    lines = text.split("\n")
+    body = "\n".join(line for line, below in zip(lines, lines[1:] + [""], strict=True) if not (
+        TITLE.fullmatch(line.strip()) and len(line.split()) <= 8 and re.search("[a-z]", below)
+        and not RELEASE_VERB.search(line)))
+    releasing = [_claims_released(s) for s in _sentences(body) if not HEADING.fullmatch(s)]
+    if not any(RELEASE.search(s) for s in releasing):
+        if any(NO_RELEASE.search(s) for s in sentences):
+            return "fail", "preflight.agreement.release.fail_negated", {}
         return "fail", "preflight.agreement.release.fail_absent", {}
     if any(PAST_NOT_RELEASED.search(s) for s in sentences):
         return "fail", "preflight.agreement.release.fail_past_excluded", {}
-    for sentence in sentences:
+    for sentence in releasing:
         if RELEASE.search(sentence) and (PAST.search(sentence) or (
                 ALL_CLAIMS.search(sentence) and not FUTURE_ONLY.search(sentence))):
             return "pass", "preflight.agreement.release.pass", {}
