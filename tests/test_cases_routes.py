@@ -69,6 +69,23 @@ async def test_drafts_for_the_browser_point_at_the_page(agent):
     assert r.status == 400
 
 
+async def test_drafts_for_the_browser_date_the_letter_in_the_browsers_zone(agent, local_zone):
+    """The computer keeps UTC, the browser reads UTC+8: a complaint received at 23:00 UTC on 27
+    February reached the seller on the 28th; a zone that is none is a clear error."""
+    local_zone("UTC")
+    case = await new_case(agent, received="2026-02-27T23:00:00Z")
+
+    async def bodies(query):
+        r = await agent.get(f"/v1/cases/{case['id']}/drafts?{query}")
+        assert r.status == 200, await r.text()
+        return " ".join(d["body"] for d in (await r.json())["drafts"])
+
+    assert "2026-02-28" in await bodies("for=browser&zone=Asia%2FShanghai")
+    assert "2026-02-27" in await bodies("for=browser")  # no zone given: the computer's
+    r = await agent.get(f"/v1/cases/{case['id']}/drafts?for=browser&zone=Mars%2FOlympus")
+    assert r.status == 400 and "Mars/Olympus" in (await r.json())["error"]["message"]
+
+
 async def test_the_same_complaint_twice_is_a_conflict(agent):
     case = await new_case(agent)
     r = await agent.post("/v1/cases", json=ROW)

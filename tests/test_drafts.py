@@ -4,6 +4,7 @@ states a fact only when the preflight check behind it passed (else a marked gap 
 import json
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -307,6 +308,22 @@ def test_cli_draft(case, home, tmp_path):
     result = json.loads(r.output)
     assert result["id"] == "settlement_intent" and result["complete"] is False
     assert [g["checks"] for g in result["gaps"]] == [["images.replaced"]]
+
+
+def test_a_gaps_reason_gives_its_time_in_the_readers_zone(case, local_zone):
+    """The browser's zone (UTC+8), not the computer's (UTC), for the letter's date and for a
+    time in a gap's reason, in both languages."""
+    local_zone("UTC")
+    late = preflight.Check("urls.dead", "fail", [("preflight.deadline.fail", {
+        "label": {"en": "Respond", "zh_CN": "回复"},
+        "due": datetime(2026, 3, 1, 23, 0, tzinfo=UTC)})])
+    results = [c for c in checks() if c.id != "urls.dead"] + [late]
+    draft = drafts.render(case, "joom_support", results, SELLER, T0, audience="browser",
+                          zone=ZoneInfo("Asia/Shanghai"))
+    [gap] = [g for g in draft["gaps"] if g["checks"] == ["urls.dead"]]
+    assert "2026-03-02 07:00 (UTC+8)" in gap["explain"]["en"]
+    assert "2026年3月2日 07:00（UTC+8）" in gap["explain"]["zh_CN"]
+    assert "2026-02-28" in draft["body"] and "2026-02-27" not in draft["body"]
 
 
 def test_letters_date_the_complaint_in_the_sellers_time_zone(case, local_zone):

@@ -81,9 +81,10 @@ def zone_name(offset: timedelta | None) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02}" if rest else "")
 
 
-def local(moment: datetime) -> datetime:
-    """The moment in the machine's own time zone (the OS's: TZ, /etc/localtime, Windows)."""
-    return moment.astimezone()
+def local(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """The moment in `zone` (the reader's), by default the machine's own time zone (the OS's:
+    TZ, /etc/localtime, Windows)."""
+    return moment.astimezone(zone)
 
 
 # Set by the CLI's --utc: scripts read every time as ISO 8601 UTC.

@@ -245,14 +245,18 @@ export function listEvidence(caseId, limit) {
   return request(`/v1/vault/items${query.size ? `?${query}` : ""}`);
 }
 
+// This browser's time zone (IANA name): the agent shows the times it words for the browser in
+// it, not the computer's.
+export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 // The appeal bundle (zip) of one case, as bytes; its report's case summary in `lang`, worded
 // for the browser (no command) and its times in this browser's zone; with `provenance`, the
 // originals and licences behind its images' provenance records too.
 export async function exportBundle(caseId, lang, provenance = false) {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const response = await request("/v1/vault/export", {
     method: "POST", json: { ...(caseId ? { case: caseId } : {}), ...(lang ? { lang } : {}),
-                            ...(provenance ? { provenance } : {}), for: "browser", zone },
+                            ...(provenance ? { provenance } : {}), for: "browser",
+                            zone: browserZone() },
     raw: true, timeoutMs: 120000 });
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -24,7 +24,7 @@ def names() -> list[str]:
     return list(shared_data.load("drafts.json")["drafts"])
 
 
-def facts(case: cases.Case, now: datetime | None = None) -> dict:
+def facts(case: cases.Case, now: datetime | None = None, zone=None) -> dict:
     firm = case.law_firm if case.law_firm and not cases.same_party(
         case.law_firm, case.complainant) else None
     parties = shared_data.load("drafts.json")["parties"]
@@ -40,10 +40,10 @@ def facts(case: cases.Case, now: datetime | None = None) -> dict:
         "products": ", ".join(case.products),
         "product_count": len(case.products),
         "type": case.type,
-        # Dates as the seller lives them (the machine's time zone): a complaint received at
-        # 23:00 UTC reached a seller in UTC+8 the next morning.
-        "received": local(parse_time(case.events["received"])).date().isoformat(),
-        "today": local(now or utc_now()).date().isoformat(),
+        # Dates as the seller lives them (`zone`, the browser's, else the machine's): a
+        # complaint received at 23:00 UTC reached a seller in UTC+8 the next morning.
+        "received": local(parse_time(case.events["received"]), zone).date().isoformat(),
+        "today": local(now or utc_now(), zone).date().isoformat(),
     }
 
 
@@ -74,7 +74,8 @@ def _check_gap(data: dict, sentence: dict, values: dict, results: dict,
         return None
     # Worded for who drafts (the browser names no command), in that language's sentences.
     reason = {lang: i18n.sentences((reasons[c.status][lang].format(
-                  message=c.message(lang, values["audience"])) for c in failing), lang)
+                  message=c.message(lang, values["audience"], values["zone"]))
+                  for c in failing), lang)
               for lang in i18n.LANGUAGES}
     what = {lang: i18n.fill(text, **values) for lang, text in sentence["gap"].items()}
     return _gap(data, what, reason, [c.id for c in failing])
@@ -140,21 +141,22 @@ def signature(data: dict, case: cases.Case, seller: dict,
 
 def render(case: cases.Case, name: str, checks: list, seller: dict | None = None,
            now: datetime | None = None, originals: list | None = None,
-           audience: str = "cli") -> dict:
+           audience: str = "cli", zone=None) -> dict:
     """The draft `name` for the case; `checks` are the case's preflight results
     (preflight.run), `seller` its signer (config.Config.seller) and `originals` the sealed
     originals a counter-notice cites (case_provenance.originals); `audience` "browser" for
-    the extension's pages."""
+    the extension's pages; `zone`, the reader's (the browser's), dates the letter and times
+    its gaps' reasons (default: the machine's)."""
     data = shared_data.load("drafts.json")
     templates = data["drafts"]
     if name not in templates:
         raise NotFound(key="error.draft.unknown",
                        params={"name": name, "templates": list(templates)})
     results = {c.id: c for c in checks}
-    template, values = templates[name], facts(case, now)
+    template, values = templates[name], facts(case, now, zone)
     values["signature"], signature_gap = signature(data, case, seller or {}, audience)
     values.update({f"seller_{key}": (seller or {}).get(key) or "" for key in SELLER_FIELDS},
-                  audience=audience)
+                  audience=audience, zone=zone)
     paragraphs = []
     for p in template["paragraphs"]:
         if "originals" in p:
@@ -185,5 +187,6 @@ def render(case: cases.Case, name: str, checks: list, seller: dict | None = None
 
 def render_all(case: cases.Case, checks: list, seller: dict | None = None,
                now: datetime | None = None, originals: list | None = None,
-               audience: str = "cli") -> list[dict]:
-    return [render(case, name, checks, seller, now, originals, audience) for name in names()]
+               audience: str = "cli", zone=None) -> list[dict]:
+    return [render(case, name, checks, seller, now, originals, audience, zone)
+            for name in names()]

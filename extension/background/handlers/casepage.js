@@ -35,8 +35,8 @@ export const handlers = {
   // In the page's language and zone, worded for the browser (the fix is on the page).
   "casepage.preflight": ({ caseId, lang }, sender) => {
     requireExtensionPage(sender);
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    return agent.request(`${path(caseId)}/preflight`, { method: "POST", json: { lang, for: "browser", zone } });
+    return agent.request(`${path(caseId)}/preflight`,
+                         { method: "POST", json: { lang, for: "browser", zone: agent.browserZone() } });
   },
   "casepage.event": ({ caseId, event }, sender) => {
     requireExtensionPage(sender);

@@ -36,8 +36,10 @@ export const handlers = {
     const { [STORE_ID_KEY]: storeId } = await chrome.storage.local.get(STORE_ID_KEY);
     return { storeId: storeId || "" };
   },
-  // Worded for the browser: a gap says where on the page to fill it in, never a command.
-  "cases.drafts": ({ caseId: id }) => agent.request(`/v1/cases/${caseId(id)}/drafts?for=browser`),
+  // Worded for the browser: a gap says where on the page to fill it in, never a command; its
+  // dates and times in the browser's zone.
+  "cases.drafts": ({ caseId: id }) => agent.request(
+    `/v1/cases/${caseId(id)}/drafts?${new URLSearchParams({ for: "browser", zone: agent.browserZone() })}`),
   // Who signs the letters (name, company, store name), read and set on the case page.
   "seller.get": () => agent.request("/v1/seller"),
   "seller.set": ({ seller }, sender) => {

@@ -197,7 +197,7 @@ def _preflight_work(request: web.Request, case: "cases.Case"):
 @routes.get("/v1/cases/{case_id}/drafts")
 @heavy
 async def case_drafts(request: web.Request) -> web.Response:
-    audience = audience_of(request.query.get("for", "cli"))
+    audience, zone = audience_of(request.query.get("for", "cli")), reader_zone(request.query)
     case = _case(request)
     home, unlocked = state(request).home, _unlocked_vault(request)
     # A draft states only what the preflight (and, for the counter-notice, the check of each
@@ -208,7 +208,7 @@ async def case_drafts(request: web.Request) -> web.Response:
     seller = Config.load(home).seller()
     return web.json_response({"drafts": drafts.render_all(case, checks, seller,
                                                           originals=originals,
-                                                          audience=audience)})
+                                                          audience=audience, zone=zone)})
 
 
 @routes.post("/v1/cases/{case_id}/preflight")
