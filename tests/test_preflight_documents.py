@@ -195,6 +195,14 @@ def test_a_negated_release_is_said_to_release_nothing(case, text, make):
         "fail", ["preflight.agreement.release.fail_negated"])
     assert "negated" in release.message("en") and "否定" in release.message("zh_CN")
     assert "has release language" not in release.message("en")
+    # Joom named only in the negated wording: not released, and not said to be named only as
+    # the marketplace (the message allows for a negated release), or expressly kept out.
+    joom = got["agreement.names_joom"]
+    assert joom.status == "fail"
+    if joom.parts[0][0] == "preflight.agreement.names_joom.fail_marketplace":
+        assert "negated" in joom.message("en") and "否定" in joom.message("zh_CN")
+    else:
+        assert joom.parts[0][0] == "preflight.agreement.names_joom.fail_excluded"
 
 
 PAYMENTS = [
