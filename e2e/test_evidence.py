@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import row_card
+from e2e.conftest import ours, row_card
 from tests.helpers import iprdesk, open_case
 
 PASSPHRASE = "e2e vault passphrase"
@@ -89,6 +89,44 @@ def test_capture_from_an_appeal_row(browser):
              for i in vault_items(browser) if i["kind"] == "screenshot"]
     assert "Appeal APL-88121: Proof_Missing" in notes
     panel.close()
+
+
+def test_a_card_capture_of_a_page_not_archived_says_so_in_the_card(browser):
+    """A page whose archive could not be made (its capture frame cannot be mounted, as on a
+    tab with no content script): the card's status line keeps the "screenshot only" note,
+    written once, by the one writer of a capture's news."""
+    worker = ours(browser.context)
+    # The archive frame's mount finds no receiver in the tab: the screenshot alone is kept.
+    worker.evaluate("""() => {
+        const send = chrome.tabs.sendMessage.bind(chrome.tabs);
+        globalThis.__iprdeskSend = send;
+        chrome.tabs.sendMessage = (tab, message, ...rest) =>
+            message?.type === "evidence.mountFrame"
+                ? Promise.reject(new Error("Receiving end does not exist."))
+                : send(tab, message, ...rest);
+    }""")
+    panel = browser.open_panel("/ipr/complaints")
+    try:
+        card = row_card(panel, "complaint:CMP-2026-11-0042")
+        card.evaluate("""(card) => {
+            window.__statusWrites = 0;
+            // Each write of the status line replaces its text: one record on the line.
+            new MutationObserver((changes) => {
+                window.__statusWrites += changes.filter(
+                    (c) => c.target.classList?.contains("status")).length;
+            }).observe(card, { subtree: true, childList: true });
+        }""")
+        card.get_by_role("button", name="Capture evidence").click()
+        expect(card.locator(".status.ok")).to_contain_text(
+            "(Screenshot only: this page cannot be archived.)")
+        expect(card.get_by_role("button", name="Capture evidence")).to_be_enabled()
+        ok = card.locator(".status.ok").inner_text()
+        assert re.fullmatch(r"[^\n]*SHA-256 [0-9a-f]{12}…[^\n]*\(Screenshot only: this page "
+                            r"cannot be archived\.\)", ok), ok
+        assert card.evaluate("() => window.__statusWrites") == 1  # one writer, once
+    finally:
+        worker.evaluate("() => { chrome.tabs.sendMessage = globalThis.__iprdeskSend; }")
+        panel.close()
 
 
 def test_receipts_through_the_popup_picker_and_drop(browser, tmp_path):

@@ -54,10 +54,11 @@
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        const saved = await iprdesk.ask("evidence.capture", {
+        // Its success is said in this (open) card by content/evidence.js, the one writer of a
+        // capture's news, with its "screenshot only" note when the page was not archived.
+        await iprdesk.ask("evidence.capture", {
           case: cases.length === 1 ? cases[0].id : undefined,
           note: `Appeal ${row.values.appealId}: ${code || row.values.reason || row.values.status}` });
-        status(card, iprdesk.t("captured", saved.sha256.slice(0, 12)), "ok");
       } catch (e) {
         status(card, e.message, "error");
       } finally {

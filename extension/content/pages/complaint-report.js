@@ -103,9 +103,10 @@
       capture.disabled = true;
       try {
         const facts = rowFacts(row, type);
-        const saved = await iprdesk.ask("evidence.capture", {
+        // Its success is said in this (open) card by content/evidence.js, the one writer of a
+        // capture's news, with its "screenshot only" note when the page was not archived.
+        await iprdesk.ask("evidence.capture", {
           complaint_id: facts.complaint_id, case: caseOf?.id, product_ids: facts.products });
-        status(card, iprdesk.t("captured", (saved?.sha256 || "").slice(0, 12)), "ok");
       } catch (e) {
         status(card, e.message, "error");
       } finally {
