@@ -137,7 +137,15 @@ def test_receipts_through_the_popup_picker_and_drop(browser, tmp_path):
     popup.select_option("#doc-kind", "payment")
     slip = tmp_path / "bank-slip.pdf"
     slip.write_bytes(b"%PDF-1.4 Joom Settlement + store 1234")
-    popup.set_input_files("#doc-files", str(slip))
+    # The case page's "Choose files" button in the popup's language, not the browser's
+    # native input ("Choose Files / No file chosen"), which stays hidden.
+    expect(popup.locator("#doc-files")).to_be_hidden()
+    choose = popup.locator("#drop-zone button.choose")
+    expect(choose).to_have_text("Choose files")
+    popup.screenshot(path=str(tmp_path.parent / "popup-picker-en.png"), full_page=True)
+    with popup.expect_file_chooser() as chooser:
+        choose.click()
+    chooser.value.set_files(str(slip))
     popup.wait_for_selector("#evidence-message.ok")
     assert "bank-slip.pdf" in popup.inner_text("#evidence-message")
 

@@ -20,6 +20,17 @@ def test_the_ui_follows_a_chinese_browser(browser):
     page.close()
 
 
+def test_the_popups_file_picker_speaks_chinese(browser, tmp_path):
+    """The popup's documents are chosen with the case page's "选择文件" button, not the
+    browser's native input (its "Choose Files / No file chosen" in the browser's words)."""
+    popup = browser.open_extension_page("popup/popup.html")
+    choose = popup.locator("#drop-zone button.choose")
+    choose.wait_for()
+    assert choose.inner_text() == "选择文件" and not popup.locator("#doc-files").is_visible()
+    popup.screenshot(path=str(tmp_path.parent / "popup-picker-zh_CN.png"), full_page=True)
+    popup.close()
+
+
 def test_the_agents_errors_reach_a_chinese_popup_in_chinese(browser):
     """The extension asks the agent in its UI language (Accept-Language): a refusal reads in
     Chinese alone, where it once was English and Chinese on one line."""

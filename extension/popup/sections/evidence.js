@@ -3,11 +3,11 @@
 // Capturing and adding work while the vault is locked.
 import { fromBase64, toBase64 } from "../../lib/bytes.js";
 import { el } from "../../lib/dom.js";
+import { dropZone } from "../../lib/drop-zone.js";
 import { ask, t, tn } from "../../lib/page-common.js";
 import { unlockForm } from "../../lib/unlock-form.js";
 import { language } from "../../lib/words.js";
 
-const MAX_FILE_BYTES = 60 * 1024 * 1024;
 const SHOWN_ITEMS = 30;  // the newest captures the popup lists
 
 
@@ -72,40 +72,23 @@ function render(container, status) {
     }
   }).catch(() => {});
   const note = el("input", { type: "text", id: "doc-note" });
-  const picker = el("input", { type: "file", id: "doc-files", multiple: true });
-  const drop = el("div", { id: "drop-zone", className: "drop-zone" },
-                  el("div", { textContent: t("evidenceDropHint") }), picker);
 
-  async function addFiles(fileList) {
-    const files = [...fileList];
-    if (!files.length) return;
-    const tooBig = files.find((f) => f.size > MAX_FILE_BYTES);
-    if (tooBig) {
-      say(message, t("evidenceCaptureFailed", `${tooBig.name} > 60 MiB`), "error");
-      return;
-    }
+  async function addFiles(payload) {
     say(message, t("evidenceSaving"), "");
     try {
-      const payload = await Promise.all(files.map(async (f) => ({
-        name: f.name, type: f.type, data: toBase64(new Uint8Array(await f.arrayBuffer())) })));
       const { items } = await ask("evidence.add", {
         files: payload, meta: { kind: kind.value || undefined, case: caseId(), note: note.value.trim() || undefined } });
       say(message, items.map((i) => t("evidenceSavedAs", i.original_name, kindLabels[i.kind] || i.kind,
                                       i.sha256.slice(0, 12))).join("\n"));
-      picker.value = "";
       refreshVault();
     } catch (e) {
       say(message, t("evidenceCaptureFailed", e.message), "error");
     }
   }
-  picker.addEventListener("change", () => addFiles(picker.files));
-  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    addFiles(e.dataTransfer.files);
-  });
+  // The case page's drop zone: "Choose files" in the popup's language, not the browser's.
+  const drop = dropZone({ hint: t("evidenceDropHint"), id: "drop-zone", pickerId: "doc-files",
+                          onFiles: addFiles,
+                          onError: (e) => say(message, t("evidenceCaptureFailed", e.message), "error") });
 
   const vault = el("div", { id: "vault" });
   container.append(
