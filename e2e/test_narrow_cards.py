@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import VARIANTS, chips
-from e2e.test_overlay_geometry import LISTS, card_problems, lengthen, settle, shown
+from e2e.test_overlay_geometry import GEOMETRY, LISTS, card_problems, lengthen, settle, shown
 
 pytestmark = pytest.mark.browser(pages={**VARIANTS, r"/account/penalty": "account-penalty.html",
                                         r"/account/penalty/zh": "account-penalty-zh.html"})
@@ -136,4 +136,45 @@ def test_every_banner_and_help_anywhere_card_in_a_narrow_window(browser, width, 
                                          lambda card: card.evaluate(BUTTONS_HIDDEN)):
                 found[f"{path} {key}"] = problems
         page.close()
+    assert found == {}
+
+
+# What an open complaint card shows in its box, not scrolled out of it nor under its buttons'
+# band: its deadline line and the steps of its list, by their text; and all its steps.
+CARD_SHOWS = """(card) => {
+  const c = card.getBoundingClientRect();
+  const band = card.querySelector(".actions").getBoundingClientRect();
+  const shows = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.height > 0 && r.top >= c.top && r.bottom <= Math.min(c.bottom, band.top) + 1;
+  };
+  return { deadline: [...card.querySelectorAll(".deadline")].filter(shows).map((e) => e.innerText),
+           steps: [...card.querySelectorAll("ol > li")].filter(shows).map((e) => e.innerText),
+           all: [...card.querySelectorAll("ol > li")].map((e) => e.innerText) };
+}"""
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_complaint_card_at_760_shows_what_it_shows_at_1280(browser):
+    """The complaint list at 760x700 (a small laptop's window beside another): the rows' chips
+    cover none of the page's text, closed and with a card open (by geometry); each card shows
+    its deadline line and every step, as at 1280x720, none of them behind its own scroll."""
+    found, wide = {}, {}
+    for width in (1280, 760):
+        for path in ("/ipr/complaints", "/ipr/v2/complaints"):
+            page = shown(browser, path, width, 700 if width == 760 else 720)
+            if problems := page.evaluate(GEOMETRY)["problems"]:
+                found[f"{path} {width} closed"] = problems
+            for row, (_, _, host) in chips(page, "complaint:").items():
+                shows = {}
+                problems = card_problems(page, path, host, f"facts-{row}-{width}",
+                                         lambda card, shows=shows: shows.update(
+                                             card.evaluate(CARD_SHOWS)) or [])
+                wide.setdefault(row, shows)
+                # (the deadline's words count down meanwhile: that it shows, not its minutes)
+                if not shows["deadline"] or not shows["steps"] == shows["all"] == wide[row]["all"]:
+                    problems.append(f"at {width} shows {shows}, at 1280 {wide[row]}")
+                if problems:
+                    found[f"{path} {row} {width}"] = problems
+            page.close()
     assert found == {}

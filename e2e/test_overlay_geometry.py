@@ -61,8 +61,8 @@ GEOMETRY = """() => {
       }
     }
   }
-  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
-                         a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const meet = (a, b) => a.left < b.right && b.left < a.right &&
+                         a.top < b.bottom && b.top < a.bottom;
   const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
   const problems = [];
   for (const o of overlays) {

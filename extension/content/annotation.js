@@ -126,8 +126,7 @@ iprdesk.annotation = (() => {
     if (width < ROW_CARD_MIN) return false;
     card.style.width = `${width}px`;
     const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
-    const own = r.height - iprdesk.overlay.pushedBelow(host);  // the row as the Panel draws it
-    const height = Math.ceil(Math.min(natural, Math.max(MIN_ROOM, vh - 2 * MARGIN - own - 2 * GAP)));
+    const height = Math.ceil(Math.min(natural, rowRoom(host, row)));
     if (!iprdesk.overlay.pushBelow(host, row, height + 2 * GAP)) return false;
     let top = row.getBoundingClientRect().bottom - height - GAP;
     const out = top + height - (vh - MARGIN);
@@ -144,6 +143,13 @@ iprdesk.annotation = (() => {
     card.style.left = `${Math.round(left - frame.left)}px`;
     card.style.top = `${Math.round(top - frame.top)}px`;
     return true;
+  }
+
+  // The px of height a card within `row`'s room gets at most: the window beside the row as the
+  // Panel draws it.
+  function rowRoom(host, row) {
+    const own = row.getBoundingClientRect().height - iprdesk.overlay.pushedBelow(host);
+    return Math.max(MIN_ROOM, document.documentElement.clientHeight - 2 * MARGIN - own - 2 * GAP);
   }
 
   // Where a card of no list (an account banner's, an explanation anywhere on a page) opens:
@@ -194,13 +200,16 @@ iprdesk.annotation = (() => {
     let room = Math.max(MIN_ROOM, under ? below : above);
     let top = under ? chip.bottom + GAP : chip.top - GAP - Math.min(natural, room);
     let x = left;
-    const dock = list && belowList < Math.min(natural, BELOW_LIST) &&
-                 vw - width - 2 * MARGIN >= DOCK_MIN_PAGE;
+    const narrow = vw - width - 2 * MARGIN < DOCK_MIN_PAGE;
+    const dock = list && belowList < Math.min(natural, BELOW_LIST) && !narrow;
+    // Too narrow to dock, a card cut short below its list (its steps and deadline out of
+    // sight, behind its own scroll) opens within its row where that shows more of it.
+    const cut = narrow && list && row && belowList < natural && rowRoom(host, row) > belowList;
     const was = openedAt.get(host);
     openedAt.delete(host);
     // Once within its row's room it stays there while open (below the list's last row, the
     // room it takes and the window's scroll would otherwise send it back and forth).
-    if (!dock && !pushed && belowList >= Math.min(natural, BELOW_LIST)) {
+    if (!dock && !pushed && !cut && belowList >= Math.min(natural, BELOW_LIST)) {
       [room, top] = [belowList, list.bottom + GAP];
     } else if (!dock && row && fitInRow(host, card, list ? row : roomOf(row), was)) {
       iprdesk.overlay.reserveRight(host, 0);
@@ -271,8 +280,12 @@ iprdesk.annotation = (() => {
         }
       });
       card.addEventListener("click", (e) => e.stopPropagation());
-      // Its content changes (a form opens, a case is created): it may need another place.
-      new ResizeObserver(() => fitCard(host)).observe(card);
+      // Its content changes (a form opens, a case is created): it may need another place;
+      // within its row's room, the window scrolls to what it grew by, as when it opened.
+      new ResizeObserver(() => {
+        if (host.hasAttribute("open")) openedAt.set(host, rows.get(host).getBoundingClientRect().top);
+        fitCard(host);
+      }).observe(card);
     }
     if (chipShort) {
       chip.replaceChildren(el("span", { className: "full" }, chipText),

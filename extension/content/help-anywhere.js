@@ -98,10 +98,10 @@ iprdesk.helpAnywhere = (() => {
   }
 
   // `cells`: where the chip may sit, in the blank after their text (else astride the anchor,
-  // or above its first line where it is prose, `aboveText`).
-  function annotate(anchor, id, { chipText, chipShort, state, title, card, cells = [anchor], aboveText }) {
+  // clear of its first line).
+  function annotate(anchor, id, { chipText, chipShort, state, title, card, cells = [anchor] }) {
     const { host, card: box } = iprdesk.annotation.attach(anchor, id, {
-      chipText, chipShort, state, title, place: iprdesk.overlay.placeInCells(cells, { aboveText }) });
+      chipText, chipShort, state, title, place: iprdesk.overlay.placeInCells(cells) });
     if (!host.hasAttribute("open") || !box.childElementCount) box.replaceChildren(...card);
     return host;
   }
@@ -115,7 +115,7 @@ iprdesk.helpAnywhere = (() => {
     if (code) {
       const title = h[`rejection.${code}.title`];
       return { anchor, kind: "code", chipText: title, chipShort: "!", state: "rejected", title,
-               card: codeCard(h, code), data: { code }, aboveText: true };  // in a sentence
+               card: codeCard(h, code), data: { code } };
     }
     const type = text.length <= MAX_TYPE_TEXT &&
       types.find((t) => t.labels.includes(text.toLowerCase()))?.type;

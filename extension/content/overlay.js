@@ -443,28 +443,41 @@ iprdesk.overlay ??= (() => {
     },
 
     // In the blank space after the text of one of `cells` (the first with room for the host),
-    // so nothing of the page is covered. A host that has a compact form (data-compact, e.g. a
-    // chip reduced to its mark) takes it when only that fits: in its full form, null asks
-    // `reposition` to measure it again compact (it only reads, so all rows' chips are
-    // measured in one layout). When nothing fits, astride the anchor's top border at its end,
-    // over padding rather than text; with `aboveText` (a banner's or a paragraph's prose, with
-    // blank margin above it but perhaps no padding), higher where that padding is thinner
-    // than half the chip, clear of its first line. Never past the window's right edge (a list
-    // wider than a narrow window: the seller would have to scroll sideways to the chip).
-    placeInCells(cells, { aboveText = false } = {}) {
+    // else below the text of one (a narrow window's tall rows, whose cells wrap: beside the
+    // text there is none, under it a line or more), so nothing of the page is covered. A host
+    // that has a compact form (data-compact, e.g. a chip reduced to its mark) takes it when
+    // only that fits: in its full form, null asks `reposition` to measure it again compact (it
+    // only reads, so all rows' chips are measured in one layout). When nothing fits, astride
+    // the anchor's top border at its end, over padding rather than text; higher where that
+    // padding is thinner than half the chip (a grid's row with its text at its top, a
+    // banner's or a paragraph's prose), clear of the anchor's first line. Never past the
+    // window's right edge (a list wider than a narrow window: the seller would have to scroll
+    // sideways to the chip).
+    placeInCells(cells) {
       const edge = () => document.documentElement.clientWidth - 4;
       const inBlank = (box) => {
-        for (const cell of cells) {
-          if (!cell?.isConnected) continue;
+        const measured = cells.filter((cell) => cell?.isConnected).map((cell) => {
           const range = document.createRange();
           range.selectNodeContents(cell);
-          const text = range.getBoundingClientRect();
-          const c = cell.getBoundingClientRect();
-          const padding = parseFloat(getComputedStyle(cell).paddingRight) || 0;
+          return [cell, range.getBoundingClientRect(), cell.getBoundingClientRect(), getComputedStyle(cell)];
+        });
+        for (const [cell, text, c, style] of measured) {
+          const padding = parseFloat(style.paddingRight) || 0;
           const start = (text.width ? text.right : c.left + padding) + 10;
           if (Math.min(c.right - padding, edge()) - start >= box.width) {
             const height = c.height - pushedIn(cell);  // level with the row's text, not its card's room
             return { left: start + window.scrollX, top: c.top + window.scrollY + (height - box.height) / 2 };
+          }
+        }
+        for (const [, text, c, style] of measured) {
+          if (!text.height) continue;
+          // The cell's content box (a push's room is in its bottom padding), 4 px off its text.
+          const bottom = c.bottom - (parseFloat(style.paddingBottom) || 0);
+          const right = Math.min(c.right - (parseFloat(style.paddingRight) || 0), edge());
+          const left = c.left + (parseFloat(style.paddingLeft) || 0);
+          if (bottom - text.bottom - 4 >= box.height && right - left >= box.width) {
+            return { left: right - box.width + window.scrollX,
+                     top: (text.bottom + 4 + bottom - box.height) / 2 + window.scrollY };
           }
         }
         return null;
@@ -474,7 +487,7 @@ iprdesk.overlay ??= (() => {
         if (place) return place;
         if (host?.hasAttribute("data-compactable") && !host.hasAttribute("data-compact")) return null;
         let above = Infinity;
-        const anchor = aboveText && host && anchoredHosts.get(host)?.anchor;
+        const anchor = host && anchoredHosts.get(host)?.anchor;
         if (anchor) {
           const range = document.createRange();
           range.selectNodeContents(anchor);

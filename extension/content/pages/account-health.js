@@ -62,7 +62,7 @@
       const title = h[`banner.${kind}.title`];
       // No symbol before the title: "ⓘ" is missing from common Linux fonts (a box instead).
       const { host, card } = iprdesk.annotation.attach(banner, id, {
-        chipText: title, state: "info", title, place: iprdesk.overlay.placeInCells([banner], { aboveText: true }) });
+        chipText: title, state: "info", title, place: iprdesk.overlay.placeInCells([banner]) });
       host.dataset.banner = kind;
       if (host.hasAttribute("open") && card.childElementCount) continue;
       card.replaceChildren(...[
