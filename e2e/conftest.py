@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from e2e import groups
 from e2e.groups import frozen
 from e2e.mock_panel import MockPanel
 from iprdesk.native import platform as platforms
@@ -556,11 +557,10 @@ KEPT_BROWSERS = 2
 
 @pytest.fixture(scope="session")
 def kept_browsers():
-    """{options key: (its ExitStack, Browser)}, the most recently used last."""
-    kept = {}
-    yield kept
-    for stack, _ in reversed(kept.values()):
-        stack.close()
+    """{options key: (its ExitStack, Browser)}, the most recently used last; closed before a
+    test outside e2e/ runs in this process (e2e/groups.py)."""
+    yield groups.KEPT
+    groups.close_kept()
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,27 @@ unit, so one worker runs them in turn and renews its browser between them rather
 launching another (e2e/conftest.py's `browser` fixture)."""
 
 import hashlib
+from pathlib import Path
 
 import pytest
+
+# The browsers this process keeps between end-to-end modules (e2e/conftest.py's
+# `kept_browsers`): {options key: (its ExitStack, Browser)}, the most recently used last.
+KEPT: dict = {}
+E2E = Path(__file__).parent
+
+
+def close_kept() -> None:
+    while KEPT:
+        KEPT.popitem()[1][0].close()
+
+
+def pytest_runtest_setup(item):
+    """A test outside e2e/ gets a process without kept browsers: while one is open, Playwright's
+    sync API holds an asyncio loop running in this thread, and the test's own asyncio (a
+    pytest-asyncio fixture, asyncio.run) would find it and fail."""
+    if KEPT and E2E not in Path(item.path).parents:
+        close_kept()
 
 
 def frozen(value):
