@@ -181,9 +181,15 @@ class Browser:
         self.agent.stop()
         if self.native:
             self.wait_connected(False)
+        # Alarms and notifications too: a deadline alarm of the last module's cases would wake
+        # the worker in the next (its start sets the 15-minute poll again).
         self.worker.evaluate("""async () => {
             await chrome.storage.local.clear();
             await chrome.storage.session.clear();
+            await chrome.alarms.clearAll();
+            for (const id of Object.keys(await chrome.notifications.getAll())) {
+                await chrome.notifications.clear(id);
+            }
         }""")
         page = self.context.new_page()
         self.stop_worker(page)  # its memory too: woken, it starts as after a launch
