@@ -17,8 +17,9 @@ from tests.conftest import REPO
 SHOTS = ["1-complaints", "2-appeals", "3-account", "4-popup-cases-and-drafts", "5-preflight",
          "6-desk"]
 OTHER = {"en": "zh_CN", "zh_CN": "en"}
-# A countdown chip: the complaint type's mark and the time left (or past: "−"), "© 17 h".
-COUNTDOWN = re.compile(r"^[©™] −?\d+ ?\S+$")
+# A countdown chip: the complaint type's mark and the time left, "© 17 h", or past, said
+# plainly: "™ overdue by 2 h" / "™ 已逾期 2 小时".
+COUNTDOWN = re.compile(r"^[©™] (overdue by |已逾期 )?\d+ ?\S+$")
 # What a page must never show: a value the code failed to fill in.
 UNFILLED = re.compile(r"\b(null|undefined|NaN)\b|\$\w+\$|\{\w+\}")
 
@@ -111,7 +112,10 @@ def test_complaints_show_a_countdown_per_row_and_the_open_card(demo):
     assert {"warning", "urgent", "overdue"} <= {row["state"] for row in rows.values()}
     overdue_row = rows["CMP-DEMO-0004"]
     assert overdue_row["state"] == "overdue" and re.search(overdue, overdue_row["title"])
-    assert overdue_row["compact"] or "−" in overdue_row["text"]
+    assert overdue_row["compact"] or re.match(
+        r"[©™] (overdue by|已逾期) \d+ ?\S+$", overdue_row["text"].split("\n", 1)[0]), \
+        overdue_row["text"]
+    assert "−" not in overdue_row["text"]
     [card] = [row for row in rows.values() if row["open"]]
     assert card is rows["CMP-DEMO-0001"]
     shows(card["text"], hints["type.copyright.label"], hints["type.copyright.explain"],

@@ -132,7 +132,7 @@ iprdesk.helpAnywhere = (() => {
     // The chip after the date, else in the blank of another of the row's cells.
     return { anchor: dated.row, cells: [dated.cell, ...dated.row.children], kind: "deadline", state: facts.state,
              chipText: facts.down ? "?"
-               : `${facts.left <= 0 ? "−" : ""}${iprdesk.duration(facts.left, ctx.messages, 1)}`,
+               : iprdesk.chipTime(facts.left, ctx.messages),
              title: iprdesk.format(h["anywhere.deadline.title"], { id: complaint }),
              card: deadlineCard(ctx, complaint, dated.received, facts), data: { complaint } };
   }

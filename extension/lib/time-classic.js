@@ -62,4 +62,10 @@ globalThis.iprdesk = globalThis.iprdesk || {};
   // "overdue by 4 h" / "已逾期 4 小时" (said once: no state word beside it).
   time.timeLeft = (ms, messages) =>
     time.format(messages[ms <= 0 ? "time.overdue" : "time.in"], { duration: time.duration(ms, messages) });
+
+  // A countdown chip's time, in its largest unit: "17 h" left, and once past the deadline
+  // said plainly, in the words of timeLeft: "overdue by 2 h" / "已逾期 2 小时" (not "−2 h").
+  time.chipTime = (ms, messages) => (ms <= 0
+    ? time.format(messages["time.overdue"], { duration: time.duration(ms, messages, 1) })
+    : time.duration(ms, messages, 1));
 })();

@@ -47,15 +47,14 @@
                                     due: due ? iprdesk.localTime(dl.due, ctx.messages) : "" });
   }
 
-  // Short, so it fits in a cell's blank space: "© 17 h", "™ −2 小时".
+  // Short, so it fits in a cell's blank space: "© 17 h", "™ 已逾期 2 小时".
   const typeMark = (type) => ({ copyright: "©", trademark: "™" }[type] || "?");
 
   function chipText(type, dl) {
     const label = typeMark(type);
     if (dl.state === "unknown" || dl.state === "agentDown") return label;
     if (dl.state === "done") return `${label} ✓`;
-    const time = iprdesk.duration(dl.left, ctx.messages, 1);
-    return `${label} ${dl.left <= 0 ? "−" : ""}${time}`;
+    return `${label} ${iprdesk.chipTime(dl.left, ctx.messages)}`;
   }
 
   function rowFacts(row, type) {
