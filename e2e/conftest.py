@@ -597,8 +597,7 @@ def browser(request, tmp_path_factory, kept_browsers):
             stack.close()
             b = None
     if b is None:
-        while len(kept_browsers) >= KEPT_BROWSERS:
-            kept_browsers.pop(next(iter(kept_browsers)))[0].close()
+        groups.close_kept(keep=KEPT_BROWSERS - 1)
         name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
         stack = ExitStack()
         b = stack.enter_context(launch_browser(tmp_path_factory.mktemp(name), **options))

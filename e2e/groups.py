@@ -17,9 +17,10 @@ KEPT: dict = {}
 E2E = Path(__file__).parent
 
 
-def close_kept() -> None:
-    while KEPT:
-        KEPT.popitem()[1][0].close()
+def close_kept(keep: int = 0) -> None:
+    """Close the least recently used kept browsers until `keep` are left."""
+    while len(KEPT) > keep:
+        KEPT.pop(next(iter(KEPT)))[0].close()
     # The closed browsers' pipes (Playwright's driver, the agents') are collected here, not
     # in the next test, whose unraisable-exception check would take them for its own.
     with warnings.catch_warnings():
