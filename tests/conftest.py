@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -21,6 +22,12 @@ EXTENSION_ORIGIN = f"chrome-extension://{shared_data.extension_ids()[0]}"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(REPO / "agent"), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
+
+# A suite started in the background by a shell without job control (`cmd &` in a script)
+# inherits SIGINT ignored, as would every process it starts: the tests of Ctrl-C (a batch, an
+# audit) send it and must see it arrive, as a terminal's would.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
