@@ -86,6 +86,9 @@ NEGATED_RELEASES = [
     ("no claims are released",
      en("3. Release. No claims against Defendant or SIA Joom arising from past sales are\n"
         "released."), text_pdf),
+    ("neither ... nor ... is released",
+     en("3. Release. Neither Defendant nor SIA Joom is released from claims arising from past\n"
+        "sales."), text_pdf),
     ("Chinese: 不构成免责", zh("三、免责。本协议不构成对被告及 SIA Joom 的免责。"), unicode_pdf),
     ("Chinese: 不予免责", zh("三、免责。过往销售产生的索赔一概不予免责。"), unicode_pdf),
     ("Chinese: 本协议不免除……责任",
@@ -119,6 +122,23 @@ JOOM_NOT_RELEASED = [
     ("Joom not released in the releasing sentence itself",
      en("3. Release. Plaintiff releases Defendant from claims arising from past sales and SIA\n"
         "Joom and its affiliates are not released."), text_pdf),
+    ("in no event shall Joom be released",
+     en(f"{DEFENDANT_ONLY}\nIn no event shall SIA Joom be released."), text_pdf),
+    ("Joom has not been released", en(f"{DEFENDANT_ONLY}\nSIA Joom has not been released."),
+     text_pdf),
+    ("Plaintiff has not released Joom",
+     en(f"{DEFENDANT_ONLY}\nPlaintiff has not released SIA Joom."), text_pdf),
+    ("Plaintiff declines to release Joom",
+     en(f"{DEFENDANT_ONLY}\nPlaintiff declines to release SIA Joom."), text_pdf),
+    ("releases no claims against Joom",
+     en("3. Release. Plaintiff releases Defendant from all claims arising from past sales and\n"
+        "releases no claims against SIA Joom."), text_pdf),
+    ("Defendant and not Joom",
+     en("3. Release. Plaintiff releases Defendant and not SIA Joom from all claims arising from\n"
+        "past sales."), text_pdf),
+    ("a covenant for every marketplace other than Joom",
+     en("3. Covenant. Plaintiff covenants not to sue Defendant and all marketplaces other than\n"
+        "SIA Joom for claims arising from past sales."), text_pdf),
     ("a release that expressly excludes Joom",
      en(ONLY_FUNDS.replace("Upon payment, Plaintiff shall ask Joom to release the frozen funds "
                            "of Defendant's store.",
@@ -132,6 +152,8 @@ JOOM_NOT_RELEASED = [
         "all claims arising from past sales."), text_pdf),
     ("claims against Joom reserved",
      en(f"{DEFENDANT_ONLY}\nPlaintiff reserves all claims against SIA Joom."), text_pdf),
+    ("Chinese: 被告而非 Joom", zh("三、免责。原告免除被告而非 SIA Joom 因过往销售产生的一切索赔。"),
+     unicode_pdf),
     ("Chinese: 本协议不免除Joom的责任", zh(f"{ZH_DEFENDANT_ONLY}本协议不免除Joom的责任。"),
      unicode_pdf),
     ("Chinese: 不视为对Joom的免责", zh(f"{ZH_DEFENDANT_ONLY}本协议不视为对Joom的免责。"),
@@ -170,6 +192,9 @@ PAST_NOT_RELEASED = [
     ("a covenant excluding past sales",
      en("3. Covenant. Plaintiff covenants not to sue Defendant, SIA Joom and its affiliates "
         "for\nany sales, excluding past sales."), text_pdf),
+    ("Chinese: 不包括因过往销售产生的索赔",
+     zh("三、不起诉。原告承诺不就未来销售起诉被告及 SIA Joom，不包括因过往销售产生的索赔。"),
+     unicode_pdf),
     ("Chinese: past sales not released", zh(f"{ZH_COVENANT}过往销售产生的索赔不予免除。"),
      unicode_pdf),
     ("Chinese: 本承诺不免除过往销售", zh(f"{ZH_COVENANT}本承诺不免除过往销售产生的索赔。"),
@@ -200,6 +225,10 @@ AGREEMENTS = [
      en("3. Release. Defendant and SIA Joom shall not be released until the payment is received.\n"
         "Upon payment, Plaintiff releases Defendant, SIA Joom and its affiliates from all claims\n"
         "arising from past sales."), text_pdf, {}),
+    ("Joom released and not any other party",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom and not any other party from all\n"
+        "claims arising from past sales, including but not limited to claims for copyright\n"
+        "infringement. Neither party admits liability."), text_pdf, {}),
     ("Joom not a party but a beneficiary",
      en("3. Release. Plaintiff releases Defendant and all marketplaces including Joom from all\n"
         "claims arising from past sales; Joom is not a party to this Agreement but is an\n"
@@ -240,6 +269,8 @@ AGREEMENTS = [
      zh(ZH_RELEASE + "本协议任何一方未行使任何权利，不视为放弃该权利。"), unicode_pdf, {}),
     ("Chinese: Joom without spaces around it",
      zh(ZH_RELEASE.replace("SIA Joom 及其", "SIA Joom及其")), unicode_pdf, {}),
+    ("Chinese: the Joom platform released (Joom 平台)",
+     zh("三、免责。原告免除被告及 Joom 平台因过往销售产生的一切索赔。"), unicode_pdf, {}),
     ("a release in capitals, a line of it like a title",
      en("3. RELEASE. PLAINTIFF GRANTS A FULL RELEASE\nOF ALL CLAIMS ARISING FROM PAST SALES TO\n"
         "DEFENDANT AND SIA JOOM."), text_pdf, {}),
@@ -276,6 +307,15 @@ AGREEMENTS = [
     ("the funds held by Joom shall be released",
      en(ONLY_FUNDS.replace("Plaintiff shall ask Joom to release the frozen funds of Defendant's "
                            "store", "the funds held by Joom shall be released")),
+     text_pdf, {"agreement.names_joom": "fail"}),
+    ("Joom only where the sales were made",
+     en("3. Release. Plaintiff releases Defendant from all claims arising from past sales on\n"
+        "Joom and through SIA Joom."), text_pdf, {"agreement.names_joom": "fail"}),
+    ("Chinese: Joom only where the sales were made",
+     zh("三、免责。原告免除被告因在 Joom 上及通过Joom平台过往销售产生的一切索赔。"), unicode_pdf,
+     {"agreement.names_joom": "fail"}),
+    ("Joom named in a press release, not a release",
+     en(f"{DEFENDANT_ONLY}\nDefendant shall not issue any press release naming SIA Joom."),
      text_pdf, {"agreement.names_joom": "fail"}),
     ("all claims, but only from future sales",
      en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims arising from\n"

@@ -140,26 +140,32 @@ def _sentences(text: str) -> list[str]:
 JOOM_WORD = r"(?<![a-z0-9])joom(?![a-z0-9])"
 JOOM = re.compile(JOOM_WORD, re.IGNORECASE)
 # Joom the company, not "Joom store 123" or "Joom listings": a word like these after it makes
-# Joom an adjective describing the seller's side.
+# Joom an adjective describing the seller's side; nor where sales were made ("claims arising
+# from sales on Joom", "通过 Joom 销售", "在 Joom 上").
 JOOM_ENTITY = re.compile(
+    r"(?<!\bon\s)(?<!\bon\ssia\s)(?<!\bvia\s)(?<!\bvia\ssia\s)(?<!\bthrough\s)"
+    r"(?<!\bthrough\ssia\s)(?<!在)(?<!在\s)(?<!通过)(?<!通过\s)(?<!经由)(?<!经由\s)"
     rf"{JOOM_WORD}(?!['’]?s?\s+(store|shop|marketplace|platform|listings?|merchant|seller|"
-    r"account|panel|products?|cdn|images?)\b)(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片))",
-    re.IGNORECASE)
+    r"account|panel|products?|cdn|images?)\b)"
+    r"(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片|上(?!述)))", re.IGNORECASE)
 # Joom as what a clause keeps out of a release: not "Joom's obligations to its merchants"
 # (a thing of Joom's the release leaves alone), though "Joom's liability" is Joom's own.
 JOOM_KEPT_OUT = re.compile(rf"{JOOM_ENTITY.pattern}(?!['’]s\s+(?!liabilit|responsib))",
                            re.IGNORECASE)
-# Releasing claims, in English and Chinese (免除 / 免责 / 豁免, or giving up claims).
+# Releasing claims, in English and Chinese (免除 / 免责 / 豁免, or giving up claims); a press
+# release releases none.
 RELEASE = re.compile(
-    r"\b(releas\w*|discharg\w*|waive\w*|covenants?\s+not\s+to\s+sue|acquit\w*)\b|"
+    r"\b((?<!press\s)(?<!news\s)releas\w*|discharg\w*|waive\w*|covenants?\s+not\s+to\s+sue|"
+    r"acquit\w*)\b|"
     r"免除|免责|豁免|不再追究|不[^。；，,]{0,15}起诉|放弃[^。；]{0,12}(索赔|追诉|追究|起诉|诉讼|权利|主张)",
     re.IGNORECASE)
 # A release negated, which releases no one. Only the negated words are taken out, so "releases
 # Defendant but does not release X" still releases Defendant; "nothing ... shall limit the
 # release" is no negation. Each form says where what it does not release is named
 # (_negated_scope): after it ("This is not a release of X", "does not release X", "Nothing
-# herein shall operate as a release of X"), before it ("X shall not be released", "X is not
-# hereby released"), inside it ("no claims against X are released"), or, in Chinese, on either
+# herein shall operate as a release of X", "releases no claims against X"), before it ("X shall
+# not be released", "X is not hereby released"), inside it ("no claims against X are released",
+# "in no event shall X be released", "neither A nor X is released"), or, in Chinese, on either
 # side ("本协议不免除 X 的责任", "X 的责任不予免除", "不视为对 X 的免责", "不得解释为免除 X").
 _NOT_RELEASING = (
     r"\bno\s+(\w+\s+)?(releases?|discharges?|waivers?)\b|"
@@ -170,19 +176,25 @@ _NOT_RELEASING = (
     r"(releas|discharg|waiv)\w*|"
     r"\b(does|do|did|shall|will|may|can|must|should|would)\s+not\s+(hereby\s+)?"
     r"(release|discharge|waive|acquit)\b|\b(is|are)\s+not\s+(hereby\s+)?(releasing|discharging|"
-    r"waiving)\b|"
+    r"waiving)\b|\b(has|have|had)\s+not\s+(hereby\s+)?(released|discharged|waived)\b|"
+    r"\b(declines?|refuses?)\s+to\s+(release|discharge|waive)\b|"
+    r"\b(releases?|discharges?|waives?)\s+(no|none|nothing)\b|"
     r"\bnothing\b((?!\b(limit|restrict|impair|affect|diminish|modif|narrow|reduc|exclud|"
     r"prejudic|derogat))[^.;]){0,80}?\b(releas|discharg|waiv)\w*")
 _NOT_RELEASED = (
-    r"\b(is|are|was|were|be|been|being|shall|will|may|must|should|would|can)\s+(hereby\s+|"
-    r"expressly\s+|specifically\s+)?(not|never|in\s+no\s+(event|way|case))\s+(be\s+|been\s+|"
-    r"being\s+)?(hereby\s+|expressly\s+|so\s+)?(released|discharged|waived|acquitted)\b|"
+    r"\b(is|are|was|were|be|been|being|has|have|had|shall|will|may|must|should|would|can)\s+"
+    r"(hereby\s+|expressly\s+|specifically\s+)?(not|never|in\s+no\s+(event|way|case))\s+(be\s+|"
+    r"been\s+|being\s+)?(hereby\s+|expressly\s+|so\s+)?(released|discharged|waived|acquitted)\b|"
     r"\b(is|are|shall\s+be|will\s+be)\s+(expressly\s+)?not\s+(a|an|one\s+of\s+the)\s+"
     r"(released\s+part(y|ies)|releasees?|(intended\s+)?(third[- ]party\s+)?beneficiar(y|ies))\b")
 _NONE_RELEASED = (
     r"\b(no|none\s+of\s+the)\s+(\w+\s+)?(claims?|causes?\s+of\s+action|rights?|demands?|"
     r"part(y|ies)|persons?|entit(y|ies))\b((?!\b(all|every|each)\b)[^.;]){0,80}?"
-    r"\b(is|are|shall\s+be|will\s+be|be|being)\s+(hereby\s+)?(released|discharged|waived)\b")
+    r"\b(is|are|shall\s+be|will\s+be|be|being)\s+(hereby\s+)?(released|discharged|waived)\b|"
+    r"\b(in\s+no\s+(event|case)|under\s+no\s+circumstances?|at\s+no\s+time)\s+(shall|will|is|are|"
+    r"may)\b[^.;]{0,60}?\b(released|discharged|waived)\b|"
+    r"\bneither\b[^.;]{0,80}?\bnor\b[^.;]{0,60}?\b(is|are|shall\s+be|will\s+be)\s+(hereby\s+)?"
+    r"(released|discharged|waived)\b")
 _NOT_RELEASED_CN = (
     r"((不|不得|不应|不能|不会|不可|并不|亦不|也不|绝不|均不|概不)(被|应|得)?(视为|视作|看作|解释为|"
     r"理解为|认定为|构成|属于|作为|当作|意味着)|并非|不是)[^。；，,]{0,20}?(免除|免责|豁免|放弃)|"
@@ -207,18 +219,21 @@ CLAUSE_START = re.compile(r"[.;:,。；：，]|\b(but|however|whereas|while)\b|�
 # "X 不在免责范围内" after it; negated ("nothing excludes X", "X are not excluded"), nothing is.
 EXCLUDING = re.compile(
     r"\b(exclud\w*|except(ing)?|other\s+than|save\s+for|but\s+not(?!\s+(be\s+)?limited)|"
-    r"not\s+including|with\s+the\s+exception\s+of|reserv\w*|retain\w*|carv\w*\s+out|"
+    r"not\s+including|and\s+not(?!\s+(be\s+)?limited)|with\s+the\s+exception\s+of|reserv\w*|"
+    r"retain\w*|carv\w*\s+out|"
     r"(does|do|shall|will|may)\s+not\s+(\w+\s+){0,2}(extend|apply|include|cover|benefit)\w*"
-    r"(\s+to)?)\b|不包括|不含|(?<![免排解删])除(?!非|外)|排除|保留|不适用于", re.IGNORECASE)
+    r"(\s+to)?)\b|不包括|不含|(?<![免排解删])除(?!非|外)|排除|保留|不适用于|而非|而不是",
+    re.IGNORECASE)
 EXCLUDED = re.compile(
     r"\b((is|are|shall\s+be|will\s+be|be)\s+(hereby\s+|expressly\s+|specifically\s+)?(excluded|"
     r"reserved|retained|carved\s+out)|(is|are|shall\s+be|will\s+be)\s+(expressly\s+)?not\s+"
     r"(covered|included))\b|除外|不在[^。；，,]{0,10}范围|不属于[^。；，,]{0,6}(免责|豁免|免除)|"
     r"不受[^。；，,]{0,10}(免责|豁免|免除)|不包括在", re.IGNORECASE)
 # A carve-out ends with its clause, or where the release goes on to what it releases from:
-# "all marketplaces other than SIA Joom from all claims arising from past sales".
-CARVE_GAP = re.compile(r"[.;,。；，]|\bfrom\s+(any\s+(and\s+all\s+)?|all\s+)?(claims|liabilit)",
-                       re.IGNORECASE)
+# "all marketplaces other than SIA Joom from all claims arising from past sales", "被告而非
+# SIA Joom 因过往销售产生的索赔" (but "不包括因过往销售产生的索赔" carves out those claims).
+CARVE_GAP = re.compile(r"[.;,。；，]|\b(from|for)\s+(any\s+(and\s+all\s+)?|all\s+)?(claims|"
+                       r"liabilit)|(?<=\S)\s*因", re.IGNORECASE)
 # What negates a carve-out ("nothing excludes X", "X are not excluded"); a release's own
 # negations are NO_RELEASE.
 NEGATION = re.compile(r"\b(not|no|nothing|never|without|neither|nor|none)\b|不|未|无|非",
