@@ -229,6 +229,12 @@ AGREEMENTS = [
      en("3. Release. Plaintiff releases Defendant and SIA Joom and not any other party from all\n"
         "claims arising from past sales, including but not limited to claims for copyright\n"
         "infringement. Neither party admits liability."), text_pdf, {}),
+    ("all claims released, and a covenant for future sales",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims, and covenants not\n"
+        "to sue them for future sales."), text_pdf, {}),
+    ("Chinese: all claims released, and a promise for the future",
+     zh("三、免责。原告免除被告及 SIA Joom 的一切索赔，并承诺今后不再就上述商品起诉。"),
+     unicode_pdf, {}),
     ("Joom not a party but a beneficiary",
      en("3. Release. Plaintiff releases Defendant and all marketplaces including Joom from all\n"
         "claims arising from past sales; Joom is not a party to this Agreement but is an\n"
@@ -317,6 +323,12 @@ AGREEMENTS = [
     ("Joom named in a press release, not a release",
      en(f"{DEFENDANT_ONLY}\nDefendant shall not issue any press release naming SIA Joom."),
      text_pdf, {"agreement.names_joom": "fail"}),
+    ("all claims, but limited to future sales",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims, limited to future\n"
+        "sales."), text_pdf, {"agreement.release": "fail"}),
+    ("Chinese: all claims from future sales",
+     zh("三、免责。原告免除被告及 SIA Joom 因未来销售产生的一切索赔。"), unicode_pdf,
+     {"agreement.release": "fail"}),
     ("all claims, but only from future sales",
      en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims arising from\n"
         "future sales of the products listed above."),

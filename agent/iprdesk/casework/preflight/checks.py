@@ -289,6 +289,12 @@ ALL_CLAIMS = re.compile(r"\b(all|any)\s+(claims|liabilit\w+)\b|一切索赔|全�
                         re.IGNORECASE)
 FUTURE_ONLY = re.compile(r"\b(future|hereafter|after\s+the\s+(effective\s+)?date|going\s+"
                          r"forward)\b|未来|今后|以后|此后|生效日?(之)?后", re.IGNORECASE)
+# A second promise in the same sentence, whose future is its own: "releases ... from all claims,
+# and covenants not to sue for future sales", "免除……一切索赔，并承诺今后不再起诉".
+ANOTHER_PROMISE = re.compile(
+    r",?\s+and\s+(?=(?:hereby\s+|further\s+|also\s+)?(?:covenants?|agrees?|promises?|"
+    r"undertakes?|shall|will)\b)|，?(?:并且?|且|同时)(?=承诺|同意|保证|不再|今后|将)",
+    re.IGNORECASE)
 MEMO = re.compile(r"joom\s*settlement", re.IGNORECASE)
 # The labels of a bank slip's memo field, in English and Chinese.
 MEMO_LABEL = re.compile(
@@ -421,8 +427,9 @@ def check_release(text: str, case) -> tuple[str, str, dict]:
     if any(_not_released(s, PAST_SALES) for s in sentences):
         return "fail", "preflight.agreement.release.fail_past_excluded", {}
     for sentence in releasing:
-        if RELEASE.search(sentence) and (PAST.search(sentence) or (
-                ALL_CLAIMS.search(sentence) and not FUTURE_ONLY.search(sentence))):
+        if RELEASE.search(sentence) and (PAST.search(sentence) or any(
+                RELEASE.search(c) and ALL_CLAIMS.search(c) and not FUTURE_ONLY.search(c)
+                for c in ANOTHER_PROMISE.split(sentence))):
             return "pass", "preflight.agreement.release.pass", {}
     return "fail", "preflight.agreement.release.fail_past", {}
 
