@@ -298,6 +298,9 @@ AGREEMENTS = [
         "Defendant and SIA Joom, from all claims arising from past sales, except the obligations\n"
         "under this Agreement. SIA Joom is an intended third-party beneficiary of this release."),
      text_pdf, {}),
+    ("no release of claims against other Joom sellers",
+     en(EN_RELEASE + "\nNothing herein releases any claims against other Joom sellers or "
+        "merchants."), text_pdf, {}),
     ("a limit on the release that is about Joom's own duties",
      en(EN_RELEASE + "\nThis release does not extend to Joom's obligations to its merchants."),
      text_pdf, {}),

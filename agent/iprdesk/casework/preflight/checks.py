@@ -145,8 +145,8 @@ JOOM = re.compile(JOOM_WORD, re.IGNORECASE)
 JOOM_ENTITY = re.compile(
     r"(?<!\bon\s)(?<!\bon\ssia\s)(?<!\bvia\s)(?<!\bvia\ssia\s)(?<!\bthrough\s)"
     r"(?<!\bthrough\ssia\s)(?<!在)(?<!在\s)(?<!通过)(?<!通过\s)(?<!经由)(?<!经由\s)"
-    rf"{JOOM_WORD}(?!['’]?s?\s+(store|shop|marketplace|platform|listings?|merchant|seller|"
-    r"account|panel|products?|cdn|images?)\b)"
+    rf"{JOOM_WORD}(?!['’]?s?\s+(stores?|shops?|marketplaces?|platforms?|listings?|"
+    r"merchants?|sellers?|accounts?|panel|products?|cdn|images?)\b)"
     r"(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片|上(?!述)))", re.IGNORECASE)
 # Joom as what a clause keeps out of a release: not "Joom's obligations to its merchants"
 # (a thing of Joom's the release leaves alone), though "Joom's liability" is Joom's own.
