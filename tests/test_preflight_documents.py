@@ -301,6 +301,12 @@ AGREEMENTS = [
     ("no release of claims against other Joom sellers",
      en(EN_RELEASE + "\nNothing herein releases any claims against other Joom sellers or "
         "merchants."), text_pdf, {}),
+    ("a limit on the release that excepts Joom",
+     en(EN_RELEASE + "\nThis release does not extend to any marketplace other than SIA Joom."),
+     text_pdf, {}),
+    ("no release of any party other than Joom",
+     en(EN_RELEASE + "\nNothing herein releases any party other than Defendant and SIA Joom."),
+     text_pdf, {}),
     ("a limit on the release that is about Joom's own duties",
      en(EN_RELEASE + "\nThis release does not extend to Joom's obligations to its merchants."),
      text_pdf, {}),

@@ -352,9 +352,12 @@ def _carved_out(sentence: str, target: re.Pattern) -> bool:
     within 60 characters, 15 in Chinese), and is not negated."""
     for m in EXCLUDING.finditer(sentence):
         window = CARVE_GAP.split(sentence[max(0, m.start() - 40):m.start()])[-1]
-        found = target.search(CARVE_GAP.split(sentence[m.end():m.end() + NEAR], 1)[0])
+        gap = CARVE_GAP.split(sentence[m.end():m.end() + NEAR], 1)[0]
+        found = target.search(gap)
+        # "does not extend to any marketplace other than SIA Joom" excepts Joom from the
+        # carve-out, which leaves it released.
         if found and found.start() <= (15 if CJK.match(m.group()) else 60) \
-                and not NEGATION.search(window):
+                and not NEGATION.search(window) and not EXCLUDING.search(gap[:found.start()]):
             return True
     for t in target.finditer(sentence):
         gap = CARVE_GAP.split(sentence[t.end():t.end() + NEAR], 1)[0]
@@ -368,8 +371,12 @@ def _not_released(sentence: str, target: re.Pattern) -> bool:
     """The sentence expressly does not release `target` (Joom, past sales): a negated release
     naming it ("This is not a release of Joom", "Joom shall not be released", "本协议不免除 Joom
     的责任") or a carve-out of it ("excluding Joom", "past sales are reserved", "过往销售除外")."""
-    if any(target.search(_negated_scope(sentence, m)) for m in NO_RELEASE.finditer(sentence)):
-        return True
+    for negated in NO_RELEASE.finditer(sentence):
+        scope = _negated_scope(sentence, negated)
+        found = target.search(scope)
+        # "Nothing herein releases any party other than SIA Joom" excepts Joom.
+        if found and not EXCLUDING.search(scope[:found.start()]):
+            return True
     return bool(CLAIMS_TALK.search(sentence)) and _carved_out(sentence, target)
 
 
