@@ -307,6 +307,9 @@ AGREEMENTS = [
     ("no release of any party other than Joom",
      en(EN_RELEASE + "\nNothing herein releases any party other than Defendant and SIA Joom."),
      text_pdf, {}),
+    ("Chinese: a limit on the release that excepts Joom",
+     zh(ZH_RELEASE + "本免责不适用于除 SIA Joom 以外的其他平台。本协议不免除除被告及 SIA Joom 以外"
+        "任何一方的责任。"), unicode_pdf, {}),
     ("a limit on the release that is about Joom's own duties",
      en(EN_RELEASE + "\nThis release does not extend to Joom's obligations to its merchants."),
      text_pdf, {}),
