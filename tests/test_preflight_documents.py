@@ -387,27 +387,28 @@ def test_joom_named_only_as_the_one_asked_to_release_funds_is_said(case):
     assert "解冻资金" in got.message("zh_CN")
 
 
-@pytest.mark.parametrize(("text", "make"), [n[1:] for n in JOOM_NOT_RELEASED],
-                         ids=[n[0] for n in JOOM_NOT_RELEASED])
-def test_joom_expressly_not_released_is_said(case, text, make):
-    got = run(case, agreement=[preflight.Document("a.pdf", make(text))], payment=[])
-    joom = got["agreement.names_joom"]
-    assert _keys(joom) == ("fail", [NOT_RELEASED])
+# What an agreement expressly does not release, the check that fails for it, its message key
+# and what the message says in each language.
+EXPRESSLY_NOT_RELEASED = [
+    *((name, text, make, "agreement.names_joom", NOT_RELEASED,
+       ("expressly does not release Joom", "明确不免除 Joom"))
+      for name, text, make in JOOM_NOT_RELEASED),
+    *((name, text, make, "agreement.release", PAST_EXCLUDED,
+       ("leaves past sales out", "过往销售排除在免责范围之外"))
+      for name, text, make in PAST_NOT_RELEASED),
+]
+
+
+@pytest.mark.parametrize(("text", "make", "cid", "key", "says"),
+                         [n[1:] for n in EXPRESSLY_NOT_RELEASED],
+                         ids=[n[0] for n in EXPRESSLY_NOT_RELEASED])
+def test_what_the_agreement_expressly_does_not_release_is_said(case, text, make, cid, key, says):
+    got = run(case, agreement=[preflight.Document("a.pdf", make(text))], payment=[])[cid]
+    assert _keys(got) == ("fail", [key])
     # The catalogue's words in each language, which say what the agreement does.
-    assert [joom.message(lang) for lang in i18n.LANGUAGES] == [
-        i18n.text(NOT_RELEASED, lang) for lang in i18n.LANGUAGES]
-    assert "expressly does not release Joom" in joom.message("en")
-    assert "明确不免除 Joom" in joom.message("zh_CN")
-
-
-@pytest.mark.parametrize(("text", "make"), [n[1:] for n in PAST_NOT_RELEASED],
-                         ids=[n[0] for n in PAST_NOT_RELEASED])
-def test_past_sales_expressly_not_released_is_said(case, text, make):
-    got = run(case, agreement=[preflight.Document("a.pdf", make(text))], payment=[])
-    release = got["agreement.release"]
-    assert _keys(release) == ("fail", [PAST_EXCLUDED])
-    assert "leaves past sales out" in release.message("en")
-    assert "过往销售排除在免责范围之外" in release.message("zh_CN")
+    messages = [got.message(lang) for lang in i18n.LANGUAGES]
+    assert messages == [i18n.text(key, lang) for lang in i18n.LANGUAGES]
+    assert all(said in message for said, message in zip(says, messages, strict=True))
 
 
 @pytest.mark.parametrize(("text", "make"), [n[1:] for n in NEGATED_RELEASES],
