@@ -1,9 +1,9 @@
 """The case page (extension/case/case.html) in real Chromium with the real agent, in English
-and Chinese, in the seller's zone (UTC+8): everything about one case, and each failed preflight
-check fixed in place (no command to type): drop the agreement and the bank slip, drop the new
-images (cleaned as they are kept), paste the old image URLs and check them now, take the
-complained pictures from them; a document's kind changed; the bundle exported. Each state is
-screenshotted (IPRDESK_SHOTS=folder) for a person to look at."""
+and Chinese, in the seller's zone (UTC+8): everything about one case, and
+each failed preflight check fixed in place (no command to type): drop the agreement and the
+bank slip, drop the new images (cleaned as they are kept), paste the old image URLs and check
+them now, take the complained pictures from them; a document's kind changed; the bundle
+exported. Each state is screenshotted (IPRDESK_SHOTS=folder) for a person to look at."""
 
 import io
 import json
@@ -130,6 +130,11 @@ def test_the_case_page_shows_the_case_and_every_fix_works_in_place(browser, lang
     assert response.locator(".left").inner_text().startswith(words["left"] + "1")  # 45 h…46 h
     assert words["received"] in page.inner_text("#timeline li[data-event='received']")
     assert shown in page.inner_text("#timeline li[data-event='received']")
+    # The preflight's deadline check names the same due time, in the same zone: the agent
+    # words it in the zone the extension's service worker gives as the browser's (its
+    # process's, which the emulated zone of the extension's pages sets).
+    wait_status(page, "deadline", "pass")
+    expect(check(page, "deadline")).to_contain_text(due_shown)
 
     # The vault is locked: the preflight asks for its password right there.
     wait_status(page, "agreement.names_joom", "unknown")

@@ -1,4 +1,5 @@
-// Cases, drafts and preflight for the overlays, the popup and the preflight page.
+// Cases and drafts for the overlays, the popup, the desk and the case page (the preflight is
+// the case page's own: handlers/casepage.js).
 import { fromBase64 } from "../../lib/bytes.js";
 import * as agent from "../agent-client.js";
 import { getSharedDataWith } from "../shared-data.js";
@@ -46,8 +47,6 @@ export const handlers = {
     requireExtensionPage(sender);
     return agent.request("/v1/seller", { method: "POST", json: seller });
   },
-  "cases.preflight": ({ caseId: id, lang }) =>
-    agent.request(`/v1/cases/${caseId(id)}/preflight`, { method: "POST", json: { lang } }),
   // "Check images" on a complaint row: re-check the case's watched old image URLs now.
   "cases.checkImages": async ({ caseId: id }) => {
     const { urls } = await agent.request("/v1/urls/watch/check", {
