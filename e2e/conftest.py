@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from e2e import groups
 from e2e.groups import frozen
+from e2e.mock_panel import ORIGIN as PANEL_ORIGIN
 from e2e.mock_panel import MockPanel
 from iprdesk.native import platform as platforms
 from iprdesk.native import register
@@ -143,8 +144,9 @@ class Browser:
 
     def renew(self) -> None:
         """This browser as a new launch would give it to another test module: no pages, the
-        mock Panel as made, the extension's storage empty and its worker stopped, and a new
-        agent on a new data directory (connected, or paired, as launched)."""
+        mock Panel as made (no service worker of its registered), the extension's storage
+        empty and its worker stopped, and a new agent on a new data directory (connected, or
+        paired, as launched)."""
         fresh = AgentProcess(Path(tempfile.mkdtemp(prefix="home-", dir=self.home.parent)),
                              extra_args=self.agent.extra_args, env=self.agent.env)
         with ThreadPoolExecutor(1) as pool:
@@ -192,6 +194,11 @@ class Browser:
             }
         }""")
         page = self.context.new_page()
+        # The Panel's own service workers and caches (a test registered one) go too.
+        cdp = self.context.new_cdp_session(page)
+        cdp.send("Storage.clearDataForOrigin", {"origin": PANEL_ORIGIN,
+                                                "storageTypes": "service_workers,cache_storage"})
+        cdp.detach()
         self.stop_worker(page)  # its memory too: woken, it starts as after a launch
         page.close()
 
@@ -233,6 +240,31 @@ class Browser:
         page.fill("#code", pairing_code(self.home))
         page.press("#code", "Enter")
         page.wait_for_selector('#state[data-state="connected"]')
+        page.close()
+
+
+@contextmanager
+def panel_service_worker(browser, scope):
+    """A Panel service worker (e2e/panel/panel-sw.js) controlling the Panel's pages under
+    `scope`, registered from a Panel page of the `served` mock and unregistered after. Yields
+    `tell(what, product)`, which messages it: "keep" (that product's data request answered
+    only once told "release", nothing of it on the network meanwhile), "release"."""
+    page = browser.open_panel("/orders")
+    page.evaluate("""async (scope) => {
+        const registration = await navigator.serviceWorker.register("/panel-sw.js", { scope });
+        const worker = registration.installing || registration.waiting || registration.active;
+        while (worker.state !== "activated") {
+            await new Promise((resolve) => worker.addEventListener("statechange", resolve,
+                                                                   { once: true }));
+        }
+    }""", scope)
+    try:
+        yield lambda what, product: page.evaluate(
+            """([scope, message]) => navigator.serviceWorker.getRegistration(scope)
+                .then((r) => r.active.postMessage(message))""", [scope, [what, product]])
+    finally:
+        page.evaluate("(scope) => navigator.serviceWorker.getRegistration(scope)"
+                      ".then((r) => r && r.unregister())", scope)
         page.close()
 
 

@@ -37,9 +37,11 @@ class Upload:
 class Hold:
     """A request the mock Panel leaves unanswered until the test releases it: a request in
     flight for as long as the test wants. On the loopback server of `served` only (a
-    Playwright route handler must not block)."""
+    Playwright route handler must not block). A `stream` is answered at once as an event
+    stream (`text/event-stream`, an opening comment) and ended when released."""
     arrived: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
+    stream: bool = False
 
 
 @dataclass
@@ -71,9 +73,10 @@ class MockPanel:
     def url(self, path: str) -> str:
         return ORIGIN + path
 
-    def hold(self, path: str) -> Hold:
-        """Hold the requests to `path` (on the `served` server) until the Hold is released."""
-        return self.holds.setdefault(path, Hold())
+    def hold(self, path: str, stream: bool = False) -> Hold:
+        """Hold the requests to `path` (on the `served` server, any of its hosts) until the
+        Hold is released; `stream`: answered as an event stream meanwhile."""
+        return self.holds.setdefault(path, Hold(stream=stream))
 
     def render(self, name: str) -> str:
         html = (PANEL_DIR / name).read_text(encoding="utf-8")
@@ -93,6 +96,8 @@ class MockPanel:
             name = parse_qs(parts.query).get("name", ["upload"])[0]
             self.uploads.append(Upload(name, content_type, body))
             return 200, "application/json", json.dumps({"ok": True, "size": len(body)}).encode()
+        if parts.path == "/panel-sw.js":  # a Panel service worker, its scope up to "/"
+            return 200, CONTENT_TYPES[".js"], (PANEL_DIR / "panel-sw.js").read_bytes()
         if re.fullmatch(r"/api/products/[^/]+", parts.path):
             # A product's data, as a single-page app fetches it (product-later.html): here the
             # product page's markup.
@@ -145,6 +150,9 @@ class MockPanel:
                 url = f"https://{self.headers['Host']}{self.path}"
                 if hold := panel.holds.get(urlsplit(url).path):
                     hold.arrived.set()
+                    if hold.stream:
+                        self.answer_stream(hold)
+                        return
                     hold.released.wait()
                 if urlsplit(url).hostname in cdn_hosts:
                     status, body, headers = panel.cdn_answer(url)
@@ -152,6 +160,9 @@ class MockPanel:
                     status, content_type, body = panel.answer(
                         self.command, url, self.headers.get("Content-Type", ""), body)
                     headers = {"Content-Type": content_type}
+                    # The Panel's pages read their data from its other hosts too (`copies`).
+                    if origin := self.headers.get("Origin"):
+                        headers["Access-Control-Allow-Origin"] = origin
                 try:
                     self.send_response(status)
                     for name, value in {**headers, "Content-Length": str(len(body))}.items():
@@ -163,6 +174,18 @@ class MockPanel:
                         raise
 
             do_POST = do_GET
+
+            def answer_stream(self, hold):
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Cache-Control", "no-store")
+                    self.end_headers()
+                    self.wfile.write(b": open\n\n")
+                    self.wfile.flush()
+                except (ConnectionError, ssl.SSLError):
+                    return  # its page has gone
+                hold.released.wait()
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -3,13 +3,14 @@ thumbnails the agent makes of the new images (only with the vault unlocked; lock
 says so instead of a broken picture) and of the complained ones; a complained image dropped as
 a file; a copy the upload check caught and the seller uploaded anyway, which fails the
 preflight until a check of the product page sees it gone (or, when the page cannot be read,
-is removed on the seller's word, said so, and not passed), and the timeline says when."""
+is removed on the seller's word, said so and why, and not passed), and the timeline says
+when."""
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 from playwright.sync_api import expect
 
-from e2e.conftest import cdn_image, keep_screenshot, words
+from e2e.conftest import cdn_image, keep_screenshot, panel_service_worker, words
 from iprdesk.casework import case_images, upload_check
 from iprdesk.casework.cases import CaseStore
 from tests.helpers import open_case
@@ -17,6 +18,9 @@ from tests.helpers import open_case
 PASSPHRASE = "e2e case images passphrase"
 PRODUCT = "6a1f00cc01"
 NOT_SHOWN = "6a1f00cc02"  # its page is not a product page: the Panel sent the seller elsewhere
+# Its page waits on its data, which a Panel service worker keeps out of sight (its scope).
+HIDDEN = "6a1f00cc10"
+WORKER_SCOPE = "/products/6a1f00cc1"
 COMPLAINED = product_photo(61, (800, 600))
 COPY = jpeg(EDITS["mirror"](COMPLAINED))
 # The product page's main image (e2e/panel/product-edit.html), on the mock CDN: the copy until
@@ -34,7 +38,8 @@ def serve_images(b):
 # the agent fetches the images they show (the mock CDN through its proxy).
 pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai", agent_cdn=True,
                                  served=[], setup=serve_images,
-                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html"})
+                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html",
+                                        rf"/products/{HIDDEN}/edit": "product-later.html"})
 
 
 @pytest.fixture
@@ -153,3 +158,31 @@ def test_a_removal_the_product_page_cannot_show_is_the_sellers_statement(browser
     keep_screenshot(page, f"case-images-{lang}-4-stated")
     page.close()
 
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_removal_on_a_page_not_seen_to_finish_loading_is_the_sellers_statement(browser, lang):
+    """The product's page waits on its data, which a Panel service worker answers out of sight:
+    the page is not seen to finish loading, so the copy is marked removed on the seller's word
+    with why: whether the Panel shows the page could not be confirmed (not that it does not)."""
+    assert HIDDEN.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
+    complaint = f"CMP-UNCONFIRMED-{lang}"
+    case = open_case(browser.home, complaint, products=[HIDDEN])
+    store = case_images.CaseImages(browser.home)
+    copy = store.add_caught(case.id, COPY, "mirror-kept.jpg", "complained-notice.jpg")
+    store.uploaded_anyway(case.id, copy.id)
+    with panel_service_worker(browser, WORKER_SCOPE) as tell:
+        tell("keep", HIDDEN)
+        page = browser.open_extension_page(f"case/case.html?case={complaint}")
+        page.set_viewport_size({"width": 1100, "height": 900})
+        figure = page.locator(f"#images .copies figure[data-caught='{copy.id}']")
+        figure.locator("button.remove-copy").click()
+        expect(figure).to_have_attribute("data-removal", "stated")
+        expect(figure.locator(".note.stated")).to_contain_text(
+            words(lang, "caseRemovalUnconfirmed"))
+        assert words(lang, "caseRemovalNotShown") not in figure.inner_text()
+        expect(status(page, "images.replaced")).to_have_attribute("data-status", "unknown")
+        keep_screenshot(page, f"case-images-{lang}-5-unconfirmed", "#images .copies")
+        tell("release", HIDDEN)
+    assert [(p.removal, p.removal_problem) for p in store.caught(case.id)] == \
+        [("stated", "unconfirmed")]
+    page.close()

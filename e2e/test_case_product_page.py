@@ -1,7 +1,13 @@
 """The case page reads the case's product pages on the (mock) Merchant Panel, as the seller's
 browser shows them, in English and Chinese: the old image URLs collected from them are added to
 the case and checked at once; new images picked from them are cleaned and kept with the case; a
-product whose page the Panel does not show is named, nothing made up."""
+product whose page the Panel does not show is named, nothing made up; a page not seen to finish
+loading is not named so: it could not be confirmed.
+
+A page that is still loading is waited for while its requests to the Panel are in flight
+(extension/background/requests-in-flight.js): those to the Panel's API host, those of a Panel
+service worker, those begun before Chrome restarted the extension's worker; not a tracker's or
+an event stream's, which never end."""
 
 import io
 
@@ -10,7 +16,7 @@ from bench.imagegen import product_photo
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from e2e.conftest import WAIT_MS, cdn_image, keep_screenshot, words
+from e2e.conftest import WAIT_MS, cdn_image, keep_screenshot, panel_service_worker, words
 from iprdesk.casework.cases import CaseStore
 from iprdesk.vault import Vault
 from tests.helpers import open_case
@@ -22,6 +28,14 @@ NOT_SHOWN = "6a1f00bb02"
 LATER = "6a1f00bb03"
 SLOW = "6a1f00bb04"
 NEVER = "6a1f00bb05"
+LIVE = "6a1f00bb06"  # a page of requests that never end and bring nothing (live-updates.html)
+API = "6a1f00bb07"  # its data from the Panel's API host
+RESTART = "6a1f00bb08"
+# Pages a Panel service worker controls (its scope, e2e/panel/panel-sw.js): its own fetch
+# brings the first one's data, it keeps the second one's answer off the network.
+WORKER_SCOPE = "/products/6a1f00bb1"
+SW_NET = "6a1f00bb10"
+SW_HELD = "6a1f00bb11"
 # The images the mock product page shows (e2e/panel/product-edit.html).
 OLD = "https://img.joomcdn.net/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
 NEW = "https://img.joomcdn.net/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567_1024_1024.jpeg"
@@ -41,14 +55,17 @@ def serve_images(b):
 
 # The second product's page is not a product page (the Panel sent the seller elsewhere); the
 # third becomes the product page seconds after it loaded (e2e/panel/product-later.html), as do
-# two more whose data request the mock Panel answers when a test says (`hold`). The
-# mock Panel on a loopback server (`served`): the tabs the extension opens itself bypass
-# Playwright's routes.
-pytestmark = pytest.mark.browser(vault=PASSPHRASE, timezone="Asia/Shanghai", setup=serve_images,
-                                 pages={rf"/products/{NOT_SHOWN}/edit": "account.html",
-                                        rf"/products/({LATER}|{SLOW}|{NEVER})/edit":
-                                            "product-later.html"},
-                                 served=[])
+# more whose data request the mock Panel answers when a test says (`hold`), one from the
+# Panel's API host. The mock Panel on a loopback server (`served`), also as that host and a
+# tracker's: the tabs the extension opens itself bypass Playwright's routes.
+pytestmark = pytest.mark.browser(
+    vault=PASSPHRASE, timezone="Asia/Shanghai", setup=serve_images,
+    pages={rf"/products/{NOT_SHOWN}/edit": "account.html",
+           rf"/products/({LATER}|{SLOW}|{NEVER}|{RESTART}|{SW_NET}|{SW_HELD})/edit":
+               "product-later.html",
+           rf"/products/{API}/edit": "product-api.html",
+           rf"/products/{LIVE}/edit": "live-updates.html"},
+    served=["api-merchant.joom.com", "tracker.example"])
 
 # The page quiet for twice the settling's second (content/main.js): no change of its DOM, no
 # request of its finishing since it asked for its data.
@@ -134,15 +151,12 @@ def test_a_page_that_becomes_the_product_page_later_is_read(browser, lang):
     page.close()
 
 
-@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
-def test_a_page_waiting_on_its_data_request_is_read_once_it_came(browser, lang):
-    """The Panel, a single-page app, shows its shell and then waits on the product's data,
-    nothing changing on the page for longer than the settling's quiet second: its request still
-    in flight, the page is not taken as settled (it would be named a page the Panel did not
-    show), and once the data came it is read as the product page."""
-    complaint = f"CMP-SLOW-{lang}"
-    open_case(browser.home, complaint, products=[SLOW])
-    data = browser.panel.hold(f"/api/products/{SLOW}")
+def read_once_released(browser, lang, product, data):
+    """Read `product`'s page from its case page while `data`, the Hold of the request its
+    page waits on, is held: held until the page has been quiet for twice the settling's second
+    (it must not be read meanwhile), then released; the page is read as the product page."""
+    complaint = f"CMP-{product}-{lang}"
+    open_case(browser.home, complaint, products=[product])
     page = browser.open_extension_page(f"case/case.html?case={complaint}")
     picker = page.locator("#old-urls [data-from-page='old-urls']")
     with browser.context.expect_page() as opened:  # the tab the extension reads it in
@@ -153,19 +167,124 @@ def test_a_page_waiting_on_its_data_request_is_read_once_it_came(browser, lang):
     except PlaywrightError:  # the extension closed it: the page was read without its data
         pytest.fail(f"read before its data came: {picker.inner_text()}")
     data.released.set()
-    read = picker.locator(f".product-page[data-product='{SLOW}']")
+    read = picker.locator(f".product-page[data-product='{product}']")
     expect(read).to_have_count(1)
     assert read.locator(".error").count() == 0, read.inner_text()
     assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
     page.close()
 
 
-# One language: the answer's words are the ones the first test reads in both; the wait is the
-# bound's 15 s.
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_page_waiting_on_its_data_request_is_read_once_it_came(browser, lang):
+    """The Panel, a single-page app, shows its shell and then waits on the product's data,
+    nothing changing on the page for longer than the settling's quiet second: its request still
+    in flight, the page is not taken as settled (it would be named a page the Panel did not
+    show), and once the data came it is read as the product page."""
+    read_once_released(browser, lang, SLOW, browser.panel.hold(f"/api/products/{SLOW}"))
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_page_waiting_on_the_panels_api_host_is_read_once_its_data_came(browser, lang):
+    """The same with the product's data requested from the Panel's API host
+    (api-merchant.joom.com), not the page's own: waited for too."""
+    read_once_released(browser, lang, API, browser.panel.hold(f"/api/products/{API}"))
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_requests_that_never_end_and_bring_no_page_do_not_hold_the_answer(browser, lang):
+    """A page that is not the product's, with requests that never end: a tracker's on another
+    site, and the Panel's own event streams (EventSource, a fetch read as a stream). None of
+    them is waited for: the page settles and is named as a page the Panel did not show (were
+    any waited for, the answer would come at the 15 s bound, as not confirmed)."""
+    complaint = f"CMP-LIVE-{lang}"
+    open_case(browser.home, complaint, products=[LIVE])
+    tracker = browser.panel.hold("/collect")
+    events = browser.panel.hold("/api/events", stream=True)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    expect(picker.locator(f".product-page[data-product='{LIVE}'] .error")).to_have_text(
+        words(lang, "casePageNotShown", LIVE))
+    # They were under way, and still are.
+    assert tracker.arrived.is_set() and events.arrived.is_set()
+    assert not tracker.released.is_set() and not events.released.is_set()
+    tracker.released.set()
+    events.released.set()
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_request_begun_before_the_worker_restarted_is_still_waited_for(browser, lang):
+    """The seller's own tab shows the product's page waiting on its data when Chrome stops the
+    extension's service worker (as when it idles; here through CDP): started again, the worker
+    still knows that request (chrome.storage.session), and the page read from that tab is
+    waited for rather than named a page the Panel did not show."""
+    complaint = f"CMP-RESTART-{lang}"
+    open_case(browser.home, complaint, products=[RESTART])
+    data = browser.panel.hold(f"/api/products/{RESTART}")
+    panel = browser.open_panel(f"/products/{RESTART}/edit")
+    assert data.arrived.wait(WAIT_MS / 1000)
+    browser.stop_worker(panel)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")  # wakes the worker
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    # The seller's tab quiet for twice the settling's second since the read began.
+    clicked = panel.evaluate("performance.now()")
+    panel.wait_for_function("(t) => performance.now() - Math.max(t, window.requestedAt) > 2000",
+                            arg=clicked, polling=100)
+    data.released.set()
+    read = picker.locator(f".product-page[data-product='{RESTART}']")
+    expect(read).to_have_count(1)
+    assert read.locator(".error").count() == 0, read.inner_text()
+    assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
+    expect(panel.locator("html[data-iprdesk-page='product-edit']")).to_have_count(1)  # left open
+    page.close()
+    panel.close()
+
+
+@pytest.fixture
+def tell_worker(browser):
+    """A Panel service worker controlling the pages under WORKER_SCOPE for the test."""
+    with panel_service_worker(browser, WORKER_SCOPE) as tell:
+        yield tell
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_panel_service_workers_request_is_waited_for(browser, lang, tell_worker):
+    """The page's data request answered by a Panel service worker with its own fetch (which
+    webRequest sees as no tab's): waited for as the page's own."""
+    assert SW_NET.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
+    read_once_released(browser, lang, SW_NET, browser.panel.hold(f"/api/products/{SW_NET}"))
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_page_whose_service_worker_hides_its_requests_is_not_named_absent(browser, lang,
+                                                                             tell_worker):
+    """The page's data request held by a Panel service worker, nothing of it on the network:
+    nobody outside the page can see it in flight. The page, quiet and not the product's yet,
+    is not named a page the Panel did not show: it could not be confirmed."""
+    assert SW_HELD.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
+    complaint = f"CMP-SW-{lang}"
+    open_case(browser.home, complaint, products=[SW_HELD])
+    tell_worker("keep", SW_HELD)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    expect(picker.locator(f".product-page[data-product='{SW_HELD}'] .error")).to_have_text(
+        words(lang, "casePageUnconfirmed", SW_HELD))
+    keep_screenshot(page, f"case-from-page-{lang}-unconfirmed", "#old-urls")
+    tell_worker("release", SW_HELD)
+    page.close()
+
+
+# One language: the answer's words are the ones the service worker's test reads in both; the
+# wait is the bound's 15 s.
 @pytest.mark.parametrize("browser", ["en"], indirect=True, scope="module")
 def test_a_request_that_never_ends_still_gives_an_answer(browser, lang):
     """The product's data request never ends: the page is answered at the bound (15 s,
-    content/main.js) as it is then, named as a page the Panel did not show."""
+    content/main.js) as it is then, not named a page the Panel did not show (it may yet have
+    become the product's): it could not be confirmed."""
     complaint = "CMP-NEVER"
     open_case(browser.home, complaint, products=[NEVER])
     data = browser.panel.hold(f"/api/products/{NEVER}")
@@ -173,7 +292,7 @@ def test_a_request_that_never_ends_still_gives_an_answer(browser, lang):
     picker = page.locator("#old-urls [data-from-page='old-urls']")
     picker.locator("button.read-page").click()
     expect(picker.locator(f".product-page[data-product='{NEVER}'] .error")).to_have_text(
-        words(lang, "casePageNotShown", NEVER))
+        words(lang, "casePageUnconfirmed", NEVER))
     assert data.arrived.is_set() and not data.released.is_set()  # answered, still in flight
     data.released.set()
     page.close()

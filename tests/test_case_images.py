@@ -270,6 +270,14 @@ async def test_a_removal_is_checked_against_the_product_page_or_said_to_be_the_s
         ("removed", "stated", "not_shown")
     assert [p.name for p in case_images.stated_removals(home, case.id)] == ["mirror.jpg"]
     assert replaced(home, case) == ("unknown", ["mirror.jpg"])
+    # A page not seen to finish loading, no image on it yet (content/main.js): the same, and
+    # why said so.
+    r = await removed(agent, case.id, caught, [{"page": PAGE, "images": [],
+                                                 "problem": "unconfirmed"}])
+    assert r.status == 200, await r.text()
+    assert ((await r.json())["removal"], (await r.json())["removal_problem"]) == \
+        ("stated", "unconfirmed")
+    assert replaced(home, case) == ("unknown", ["mirror.jpg"])
 
     # Checked again once the page can be read: still there after all, so back on the product.
     await error_of(await removed(agent, case.id, caught, shows), 409)

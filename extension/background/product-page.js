@@ -62,9 +62,11 @@ async function ask(tabId, until) {
   }
 }
 
-// { product, page, images: [CDN URLs], problem: null | "not_shown" | "unreadable" }:
-// "not_shown" when the Panel showed another page (signed out, a product of another store),
-// "unreadable" when the page never answered.
+// { product, page, images: [CDN URLs], problem: null | "not_shown" | "unconfirmed" |
+// "unreadable" }: "not_shown" when the Panel showed another page (signed out, a product of
+// another store), "unconfirmed" when the page showed no product image and was not seen to
+// settle (still loading at the bound, or its requests not all visible: content/main.js), so
+// it may yet have; "unreadable" when the page never answered.
 export async function productImages(product) {
   const page = await editPage(product);
   const [open] = await chrome.tabs.query({ url: page.split("#")[0] });
@@ -74,8 +76,10 @@ export async function productImages(product) {
     if (!answer) return { product, page, images: [], problem: "unreadable" };
     // The Panel may add to the address; it still names the product.
     const shown = answer.recognised && decodeURIComponent(answer.page).includes(product);
-    return { product, page, images: shown ? await onCdn(answer.images) : [],
-             problem: shown ? null : "not_shown" };
+    const images = shown ? await onCdn(answer.images) : [];
+    // No image yet on a page not seen to settle: it may still show them, or the product's.
+    const problem = images.length ? null : !answer.settled ? "unconfirmed" : shown ? null : "not_shown";
+    return { product, page, images, problem };
   } finally {
     if (!open) chrome.tabs.remove(tab.id).catch(() => {});
   }

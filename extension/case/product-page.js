@@ -5,7 +5,8 @@ import { el } from "../lib/dom.js";
 import { ask, t } from "../lib/page-common.js";
 import { say } from "./drop.js";
 
-const PROBLEMS = { not_shown: "casePageNotShown", unreadable: "casePageUnreadable" };
+const PROBLEMS = { not_shown: "casePageNotShown", unconfirmed: "casePageUnconfirmed",
+                   unreadable: "casePageUnreadable" };
 
 function productImages(found, ticked) {
   return found.map((p) => el("div", { className: "product-page", dataset: { product: p.product } },

@@ -93,6 +93,10 @@
   // not recognised may still become one. Not that it never changes again; and a page may never
   // settle (a request that never ends): each call resolves BOUND_MS after it at the latest,
   // the page then taken as it is.
+  // Resolves true when the page was seen to settle; false at the bound, and for a page a
+  // service worker controls: what that worker answers from its cache, or after waiting on
+  // anything but the network, is seen by nobody, so its quiet is not known to be the end. A
+  // caller then says it could not confirm a thing absent, never that it is.
   const QUIET_MS = 1000;
   const BOUND_MS = 15000;
   const BUSY_POLL_MS = 250;  // how often a page with requests in flight is asked about again
@@ -119,15 +123,16 @@
     const wait = QUIET_MS - (performance.now() - Math.max(changedAt, busyAt));
     if (wait > 0) return again(wait);
     checking = false;
-    settling.forEach((resolve) => resolve());
+    const seen = !navigator.serviceWorker?.controller;
+    settling.forEach((resolve) => resolve(seen));
   }
   iprdesk.settled = () => new Promise((resolve) => {
-    const done = () => {
+    const done = (seen) => {
       clearTimeout(bound);
       settling.delete(done);
-      resolve();
+      resolve(seen);
     };
-    const bound = setTimeout(done, BOUND_MS);
+    const bound = setTimeout(done, BOUND_MS, false);
     settling.add(done);
     if (!checking) {
       checking = true;

@@ -183,12 +183,14 @@
   // (to collect its old image URLs, or pick its new images): answered once the page is
   // recognised as a product page and shows an image, or as another page, else once the page
   // has settled (main.js: a single-page app may still become a product page until then, its
-  // requests in flight waited for; at most 15 s) with what is there.
+  // requests in flight waited for; at most 15 s) with what is there. `settled` says whether
+  // what is there is known to be the end: false when the page was not seen to settle.
   // The service worker keeps the Joom CDN's ones.
   function shownImages() {
     return new Promise((resolve) => {
-      const answer = () => ({ page: location.href, images: [...new Set(pageImages().map(imageUrl))],
-                              recognised: document.documentElement.dataset.iprdeskPage === "product-edit" });
+      const answer = (settled = true) => ({
+        page: location.href, images: [...new Set(pageImages().map(imageUrl))], settled,
+        recognised: document.documentElement.dataset.iprdeskPage === "product-edit" });
       // Recognised as another page (the Panel showed something else): no need to wait.
       const ready = () => {
         const a = answer();
@@ -206,7 +208,7 @@
       };
       observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true,
                                                    attributeFilter: ["src", "data-iprdesk-page"] });
-      iprdesk.settled().then(() => finish(answer()));
+      iprdesk.settled().then((seen) => finish(answer(seen)));
     });
   }
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
