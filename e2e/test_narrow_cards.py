@@ -9,7 +9,15 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import VARIANTS, chips
-from e2e.test_overlay_geometry import GEOMETRY, LISTS, card_problems, lengthen, settle, shown
+from e2e.test_overlay_geometry import (
+    GEOMETRY,
+    LISTS,
+    NARROW,
+    card_problems,
+    lengthen,
+    settle,
+    shown,
+)
 
 pytestmark = pytest.mark.browser(pages={**VARIANTS, r"/account/penalty": "account-penalty.html",
                                         r"/account/penalty/zh": "account-penalty-zh.html"})
@@ -120,7 +128,7 @@ def explained(page, path, prefix):
     return [(host.get_attribute("data-iprdesk-id"), host) for host in page.locator(ANYWHERE).all()]
 
 
-@pytest.mark.parametrize("width, height", [(760, 700), (600, 700), (853, 480)])
+@pytest.mark.parametrize("width, height", NARROW)
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_every_banner_and_help_anywhere_card_in_a_narrow_window(browser, width, height):
     """Each account banner's card and each card explaining a code, a type or a date on a page

@@ -1,7 +1,9 @@
-"""Overlays never cover the Panel's text and stay inside the window: on every mock Panel page,
-as the page first shows them, in English and in Chinese (with the CJK font sellers have), at
-a typical desktop size and a small laptop's. By geometry: every box of our overlays against
-every line box of the page's own text."""
+"""Overlays never cover the Panel's text nor one another and stay inside the window: on every
+mock Panel page, as the page first shows them, in English and in Chinese (with the CJK font
+sellers have), at a typical desktop size, a small laptop's, and narrow windows (a laptop's
+window beside another, a phone-sized one, 1280x720 zoomed to 150 %). By geometry: every box
+of our overlays against every line box of the page's own text and every box of our other
+overlays."""
 
 import pytest
 
@@ -21,11 +23,16 @@ pytestmark = pytest.mark.browser(pages={
     r"/account/penalty": "account-penalty.html", r"/account/penalty/zh": "account-penalty-zh.html",
     BADGE_PRODUCT: "product-edit-images.html"})
 VIEWPORTS = [(1920, 1080), (1280, 720)]
+# Too narrow to dock a card beside a list (under 906 px): 760x700, 600x700, and 1280x720 at
+# 150 % zoom (853x480 CSS px).
+NARROW = [(760, 700), (600, 700), (853, 480)]
 UNMAPPED = {"/disputes/claims", "/orders", "/messages", "/products/p1/media"}
 
 # The boxes of what each overlay draws (its shadow root's elements with a size, not the host,
 # which may be empty) and of every line of the page's own text, in page coordinates; then the
-# pairs that meet, and overlay boxes outside the window (fixed ones) or the page's width.
+# pairs that meet (an overlay's and a line's, or two overlays' of different hosts: an open
+# card hiding another row's chip), and overlay boxes outside the window (fixed ones) or the
+# page's width.
 GEOMETRY = """() => {
   const ours = (node) => node.closest?.("iprdesk-overlay, iprdesk-upload-frame");
   const page = (r) => ({ left: r.left + scrollX, top: r.top + scrollY,
@@ -43,7 +50,7 @@ GEOMETRY = """() => {
       if (el.localName === "style" || !visible(el)) continue;
       const r = el.getBoundingClientRect();
       if (r.width < 1 || r.height < 1) continue;
-      overlays.push({ id: host.dataset.iprdeskId || host.className,
+      overlays.push({ host, id: host.dataset.iprdeskId || host.className,
                       what: el.className || el.localName, fixed, box: page(r),
                       view: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } });
     }
@@ -76,6 +83,13 @@ GEOMETRY = """() => {
       if (meet(o.box, t.box)) problems.push(`${o.id} .${o.what} covers "${t.text}"`);
     }
   }
+  const met = new Set();  // each pair of hosts said once
+  overlays.forEach((a, i) => overlays.slice(i + 1).forEach((b) => {
+    const pair = [a.id, b.id].sort().join(" ");
+    if (a.host === b.host || met.has(pair) || !meet(a.box, b.box)) return;
+    met.add(pair);
+    problems.push(`${a.id} .${a.what} meets our ${b.id} .${b.what}`);
+  }));
   return { problems: [...new Set(problems)], overlays: overlays.length };
 }"""
 
@@ -104,7 +118,7 @@ def settle(page, path):
         pass
 
 
-@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("width, height", VIEWPORTS + NARROW)
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_overlays_cover_no_panel_text(browser, width, height):
     found = {}
@@ -117,6 +131,8 @@ def test_overlays_cover_no_panel_text(browser, width, height):
         result = page.evaluate(GEOMETRY)
         if result["problems"]:
             found[path] = result["problems"]
+        keep_screenshot(page, f"page{path.replace('/', '-')}-{width}x{height}-"
+                              f"{page.evaluate('navigator.language')}", full_page=False)
     page.close()
     assert found == {}
 

@@ -113,7 +113,7 @@ iprdesk.annotation = (() => {
 
   // The card within its row's room: the row made taller by the card's height in the page's
   // flow (overlay.pushBelow; the rows below move down), the card in that room below the row's
-  // text, as wide as the row shows in the window (up to ROW_CARD_WIDTH) and never taller than
+  // text and above our overlays of the rows below, as wide as the row shows in the window (up to ROW_CARD_WIDTH) and never taller than
   // the window leaves beside the row; as it opens, the window scrolls so much of it as fits
   // is in view, the row's top still in view. False where the row cannot take it (too narrow
   // in the window, or of a fixed height).
@@ -126,15 +126,19 @@ iprdesk.annotation = (() => {
     if (width < ROW_CARD_MIN) return false;
     card.style.width = `${width}px`;
     const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
-    const height = Math.ceil(Math.min(natural, rowRoom(host, row)));
-    if (!iprdesk.overlay.pushBelow(host, row, height + 2 * GAP)) return false;
-    let top = row.getBoundingClientRect().bottom - height - GAP;
+    // The next row's chip astride its top border reaches into the room: the card ends above
+    // it, the row that much taller, so the card hides none of the next row's chips.
+    const reach = Math.max(0, Math.ceil(iprdesk.overlay.reachAbove(r.bottom, left, left + width, host)));
+    const height = Math.ceil(Math.min(natural, Math.max(MIN_ROOM, rowRoom(host, row) - reach)));
+    if (!iprdesk.overlay.pushBelow(host, row, height + 2 * GAP + reach)) return false;
+    const topNow = () => row.getBoundingClientRect().bottom - reach - height - GAP;
+    let top = topNow();
     const out = top + height - (vh - MARGIN);
     if (was !== undefined && out > 0) {
       const by = Math.min(out, row.getBoundingClientRect().top - MARGIN);
       if (by > 0) {
         window.scrollBy(0, by);
-        top = row.getBoundingClientRect().bottom - height - GAP;
+        top = topNow();
       }
     }
     const frame = card.offsetParent.getBoundingClientRect();  // what left/top count from

@@ -116,6 +116,36 @@ iprdesk.overlay ??= (() => {
   // unless open, so a closed one outside the window is not measured.
   const contained = new WeakSet();
 
+  // The lines of the page's text in page coordinates, by LINE_BAND px of height: what a chip
+  // with no blank of its own is placed against (placeInCells), gathered once a reposition
+  // and only when one needs them (rows that wrap in a narrow window).
+  let lines = null;
+  const LINE_BAND = 64;
+  function linesNear(top, bottom) {
+    const band = (y) => Math.floor(y / LINE_BAND);
+    if (!lines) {
+      lines = new Map();
+      const range = document.createRange();
+      const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data.trim()) continue;
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+          if (!r.width || !r.height) continue;
+          const b = { left: r.left + window.scrollX, top: r.top + window.scrollY,
+                      right: r.right + window.scrollX, bottom: r.bottom + window.scrollY };
+          for (let k = band(b.top); k <= band(b.bottom); k++) {
+            if (!lines.has(k)) lines.set(k, []);
+            lines.get(k).push(b);
+          }
+        }
+      }
+    }
+    const near = [];
+    for (let k = band(top); k <= band(bottom); k++) near.push(...(lines.get(k) || []));
+    return near;
+  }
+
   // The boxes of what `host` draws (its shadow root's elements: an open card overflows it).
   function boxesOf(host) {
     return [host, ...host.shadowRoot.querySelectorAll("*")].map((e) => e.getBoundingClientRect())
@@ -409,7 +439,8 @@ iprdesk.overlay ??= (() => {
 
     // A host next to `anchor` in a layer above the page: absolutely positioned in document
     // coordinates, so it takes no space in the page's layout and scrolls with the page.
-    // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects;
+    // `place(rect, box, host)` returns {left, top} from the anchor's and the host's page rects
+    // (or a function of the boxes of the chips placed before it returning them, see reposition);
     // `placed(host)`, if given, runs after each move (to lay out what depends on it).
     // `contained`: it draws nothing outside its box while it is not open (see `contained`).
     anchored(anchor, id, { css = "", place = iprdesk.overlay.placeEnd, placed, contained: inBox } = {}) {
@@ -448,7 +479,8 @@ iprdesk.overlay ??= (() => {
     // that has a compact form (data-compact, e.g. a chip reduced to its mark) takes it when
     // only that fits: in its full form, null asks `reposition` to measure it again compact (it
     // only reads, so all rows' chips are measured in one layout). When nothing fits, astride
-    // the anchor's top border at its end, over padding rather than text; higher where that
+    // the anchor's top border (else its bottom one) where it covers none of the page's text
+    // (the row above's included) nor our chips, nearest the anchor's end; higher where that
     // padding is thinner than half the chip (a grid's row with its text at its top, a
     // banner's or a paragraph's prose), clear of the anchor's first line. Never past the
     // window's right edge (a list wider than a narrow window: the seller would have to scroll
@@ -486,16 +518,36 @@ iprdesk.overlay ??= (() => {
         const place = inBlank(box);
         if (place) return place;
         if (host?.hasAttribute("data-compactable") && !host.hasAttribute("data-compact")) return null;
-        let above = Infinity;
+        let [above, below] = [Infinity, -Infinity];
         const anchor = host && anchoredHosts.get(host)?.anchor;
         if (anchor) {
           const range = document.createRange();
           range.selectNodeContents(anchor);
           const text = range.getBoundingClientRect();
-          if (text.height) above = text.top + window.scrollY - box.height - 2;
+          if (text.height) {
+            above = text.top + window.scrollY - box.height - 2;
+            below = text.bottom + window.scrollY + 2;
+          }
         }
-        return { left: Math.min(rect.right, edge() + window.scrollX) - box.width - 4,
-                 top: Math.min(rect.top - box.height / 2, above) };
+        const end = Math.min(rect.right, edge() + window.scrollX) - box.width - 4;
+        const start = Math.max(rect.left, window.scrollX) + 4;
+        const tops = [Math.min(rect.top - box.height / 2, above),
+                      Math.max(rect.bottom - box.height / 2, below)];
+        // Placed once the chips with room of their own are (reposition), against them: along
+        // the anchor's top border, else its bottom one, from its end leftwards, the first spot
+        // where it covers none of the page's text nor those chips; else at the top one's end.
+        return (planned) => {
+          for (const top of tops) {
+            const bottom = top + box.height;
+            const near = [...linesNear(top, bottom), ...planned];
+            for (let left = end; left >= start; left -= CLEAR_STEP / 2) {
+              const right = left + box.width;
+              if (!near.some((b) => b.left < right + 1 && left - 1 < b.right &&
+                                    b.top < bottom + 1 && top - 1 < b.bottom)) return { left, top };
+            }
+          }
+          return { left: end, top: tops[0] };
+        };
       };
     },
 
@@ -543,6 +595,26 @@ iprdesk.overlay ??= (() => {
       return pushed.get(host)?.px || 0;
     },
 
+    // How far above the window's line `y` (a row's bottom edge) our anchored overlays other
+    // than `host` whose anchors start at or below it reach, between `left` and `right`: a
+    // row's chip astride its top border (placeInCells) reaches into the room of the row
+    // above. Where each will be once placed again: moved by as much as its anchor moved since
+    // it was placed (a push above it, pushBelow, moves the anchor at once, the host a frame
+    // later).
+    reachAbove(y, left, right, host) {
+      let reach = 0;
+      for (const [other, { anchor, at }] of anchoredHosts) {
+        if (other === host || at === undefined || !other.isConnected) continue;
+        const a = anchor.getBoundingClientRect();
+        if (a.top < y - 1) continue;
+        const moved = a.top + window.scrollY - at;
+        for (const b of boxesOf(other)) {
+          if (b.right > left && b.left < right) reach = Math.max(reach, y - b.top - moved);
+        }
+      }
+      return reach;
+    },
+
     // `reposition` once the current task's synchronous work is done (see repositionQueued).
     repositionSoon() {
       if (repositionQueued) return;
@@ -569,19 +641,38 @@ iprdesk.overlay ??= (() => {
           if (host.hasAttribute("data-compactable")) host.removeAttribute("data-compact");
         }
       }
-      const placeOf = ([host, { anchor, place }]) => {
-        const r = anchor.getBoundingClientRect();
+      const sizes = new Map();
+      const placeOf = ([host, how]) => {
+        const r = how.anchor.getBoundingClientRect();
         const rect = { left: r.left + window.scrollX, top: r.top + window.scrollY,
                        right: r.right + window.scrollX, bottom: r.bottom + window.scrollY,
                        width: r.width, height: r.height };
-        return place(rect, host.getBoundingClientRect(), host);
+        how.at = rect.top;  // see reachAbove
+        const box = host.getBoundingClientRect();
+        sizes.set(host, box);
+        return how.place(rect, box, host);
       };
       const places = live.map(placeOf);
       const compact = live.filter((_, i) => !places[i]);
       for (const [host] of compact) host.setAttribute("data-compact", "");
       const again = new Map(compact.map((entry) => [entry[0], placeOf(entry)]));
+      // A place may be a function of the chips' boxes placed before it (page coordinates):
+      // placed after all the others, in turn.
+      const at = live.map(([host], i) => places[i] || again.get(host));
+      const planned = [];
+      const plan = (host, { left, top }) => {
+        const { width, height } = sizes.get(host);
+        if (contained.has(host)) planned.push({ left, top, right: left + width, bottom: top + height });
+      };
+      live.forEach(([host], i) => typeof at[i] !== "function" && plan(host, at[i]));
       live.forEach(([host], i) => {
-        const { left, top } = places[i] || again.get(host);
+        if (typeof at[i] !== "function") return;
+        at[i] = at[i](planned);
+        plan(host, at[i]);
+      });
+      lines = null;  // gathered for this pass
+      live.forEach(([host], i) => {
+        const { left, top } = at[i];
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
       });
       for (const [host, { placed }] of live) placed?.(host);
