@@ -1,9 +1,11 @@
 """Our overlays fixed in the window, beyond the "page recognised" pill (test_overlay_geometry):
-the evidence toast after a capture, the upload guard's notices and its question about an
-image like a complained one, the image checks' agent-down notice, the teach panel and its
-"saved" note. Each covers none of the Panel's text or fields nor our other overlays, stays in
-the window, in English and in Chinese (with the CJK font sellers have), at a laptop's size
-and a narrow window's. By geometry, at the moment each shows: the toasts leave by themselves."""
+the evidence toast after a capture (saved or failed), the upload guard's notices and its
+question about an image like a complained one, the image checks' agent-down notice, the teach
+panel and its "saved" note. Each covers none of the Panel's text or fields nor our other
+overlays, stays in the window, in English and in Chinese (with the CJK font sellers have), at
+a laptop's size and a narrow window's, where an open card may fill the window: then a
+capture's news is said in the card, and the teach prompt waits until the card closes. By
+geometry, at the moment each shows: the toasts leave by themselves."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -12,8 +14,9 @@ import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
 from playwright.sync_api import expect
 
-from e2e.conftest import BADGE_PRODUCT, PRODUCT, keep_screenshot, row_card, words
-from e2e.test_overlay_geometry import GEOMETRY
+from e2e.conftest import BADGE_PRODUCT, PRODUCT, keep_screenshot, open_card, row_card, words
+from e2e.test_narrow_cards import BUTTONS_HIDDEN, explained
+from e2e.test_overlay_geometry import GEOMETRY, settle
 from e2e.test_teach import CLAIMS, REVIEW, teach_by_clicks
 from iprdesk import timeutil
 from iprdesk.images import similar
@@ -37,6 +40,8 @@ def complained_case(b):
 
 pytestmark = pytest.mark.browser(vault=PASSPHRASE, setup=complained_case)
 VIEWPORTS = [(1280, 860), (760, 700)]
+# Where an open card fills the window (test_narrow_cards).
+FILLED = [(760, 700), (600, 700)]
 TEACH_WORDS = {"en": {}, "zh_CN": {"kind": "投诉", "ask_first": "投诉编号"}}
 
 # Once the floating host `id` holds what `selector` finds in its shadow root (with `fresh`,
@@ -125,12 +130,14 @@ def sized(browser, path, width, height):
     return page
 
 
-# The capture the popup asks for (of the tab in front), as the seller's click there does.
+# The capture the popup asks for (of the tab in front), as the seller's click there does:
+# the code of its failure, null once saved.
 CAPTURE_FRONT_TAB = """async (url) => {
   const [tab] = await chrome.tabs.query({ url });
   const reply = await chrome.runtime.sendMessage({ type: "evidence.capture", tabId: tab.id });
-  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.ok ? null : reply.error.code;
 }"""
+EVIDENCE_TOASTS = "iprdesk-overlay[data-iprdesk-id='evidence-toast'] .toast"
 
 
 @pytest.mark.parametrize("width, height", [*VIEWPORTS, (600, 700)])
@@ -145,7 +152,7 @@ def test_the_evidence_toast_covers_nothing(browser, width, height):
     page.wait_for_selector('html[data-iprdesk-page="complaint-report"]')
     watch(page, "evidence-toast", ".toast.ok", fresh=True)
     page.bring_to_front()
-    popup.evaluate(CAPTURE_FRONT_TAB, page.url)
+    assert popup.evaluate(CAPTURE_FRONT_TAB, page.url) is None
     found = seen(page, "evidence-toast", f"float-evidence-{width}")
     assert "SHA-256" in found["text"]
     assert found["problems"] == []
@@ -154,7 +161,7 @@ def test_the_evidence_toast_covers_nothing(browser, width, height):
     card = row_card(page, "complaint:CMP-2026-11-0042")
     # The toast's news went into the card as it opened (or the toast left by itself), and the
     # page-recognised pill made way for the card.
-    toasts = page.locator("iprdesk-overlay[data-iprdesk-id='evidence-toast'] .toast")
+    toasts = page.locator(EVIDENCE_TOASTS)
     expect(toasts).to_have_count(0)
     watch(page, "recognised", ".pill")
     assert seen(page, "recognised", f"float-recognised-card-{width}")["problems"] == []
@@ -212,11 +219,52 @@ def test_the_upload_guard_notices_cover_nothing(browser, width, height, tmp_path
     page.close()
 
 
+def failed_captures(browser, lang, width, height):
+    """With iprdesk unavailable, a complaint card's capture in a window the card fills: its
+    failure, in the words that say how to fix it, in the card below its buttons where the
+    seller sees it, and no toast over the card or the Panel. Then the popup's capture with no
+    card open: its toast covers nothing; a card opened while it shows takes its words."""
+    failed = words(lang, "evidenceCaptureFailed", words(lang, "hostDownFix"))
+    page = sized(browser, "/ipr/complaints", width, height)
+    card = row_card(page, "complaint:CMP-2026-11-0042")
+    card.locator("button.capture").click()
+    status = card.locator(".status.error")
+    expect(status).to_have_text(failed)
+    expect(card.locator("button.capture")).to_be_enabled()  # answered: no more news to come
+    settle(page, "/ipr/complaints")
+    assert page.evaluate(GEOMETRY)["problems"] == []
+    assert status.evaluate(IN_VIEW) == [], "the failure is not where the seller sees it"
+    toasts = page.locator(EVIDENCE_TOASTS)
+    expect(toasts).to_have_count(0)
+    keep_screenshot(page, f"float-failed-card-{width}-{lang}", full_page=False)
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+
+    popup = browser.open_extension_page("popup/popup.html")
+    watch(page, "evidence-toast", ".toast.error", fresh=True)
+    page.bring_to_front()
+    assert popup.evaluate(CAPTURE_FRONT_TAB, page.url).startswith("host_")
+    found = seen(page, "evidence-toast", f"float-failed-{width}")
+    assert found["text"] == failed
+    assert found["problems"] == []
+    popup.close()
+    card = row_card(page, "complaint:CMP-2026-11-0042")
+    # Its words went into the card as it opened (or the toast left by itself before).
+    expect(toasts).to_have_count(0)
+    assert card.locator(".status").all_inner_texts() in ([], [failed])
+    keep_screenshot(page, f"float-failed-into-card-{width}-{lang}", full_page=False)
+    page.close()
+
+
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
-def test_the_agent_down_notices_cover_nothing(browser, tmp_path):
+def test_the_agent_down_notices_cover_nothing(browser, tmp_path, request):
     """iprdesk unavailable: the image checks' notice on a product page with images, and the
-    upload guard's notice that the photo was not uploaded, in both window sizes."""
+    upload guard's notice that the photo was not uploaded, in both window sizes; a capture's
+    failure where an open card fills a narrow window (failed_captures)."""
+    lang = request.node.callspec.params["browser"]
     with browser.agent_stopped():
+        for width, height in FILLED:
+            failed_captures(browser, lang, width, height)
         for width, height in VIEWPORTS:
             page = sized(browser, BADGE_PRODUCT, width, height)
             watch(page, "image-badges-agent-down", ".pill")
@@ -228,6 +276,40 @@ def test_the_agent_down_notices_cover_nothing(browser, tmp_path):
             uploaded(page, tmp_path, "down.jpg", jpeg(product_photo(6, (300, 300))),
                      ".toast[data-kind='blocked']", f"float-upload-down-{width}")
             page.close()
+
+
+# The teach prompt's host.
+PROMPT = "iprdesk-overlay[data-iprdesk-id='teach']"
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_the_teach_prompt_is_back_once_a_card_closes(browser, request):
+    """A page iprdesk does not read, its list to teach, with explanations on it (a rejection
+    code, complaint types, a date): in a narrow window, each explanation's card opened in
+    turn covers nothing, the prompt either (where the card fills the window it waits, hidden,
+    rather than cover the card or the Panel); once the card closes, the prompt is back,
+    covering nothing, its buttons there to press."""
+    lang = request.node.callspec.params["browser"]
+    for width, height in FILLED:
+        page = sized(browser, "/messages", width, height)
+        watch(page, "teach", ".panel")
+        assert seen(page, "teach", f"float-teach-messages-{width}")["problems"] == []
+        prompt = page.locator(PROMPT)
+        for key, host in explained(page, "/messages", "anywhere:"):
+            shot = f"float-teach-{key.replace(':', '-')}-{width}-{lang}"
+            card = open_card(host)
+            settle(page, "/messages")
+            problems = page.evaluate(GEOMETRY)["problems"]
+            keep_screenshot(page, f"{shot}-open", full_page=False)
+            page.keyboard.press("Escape")
+            card.wait_for(state="hidden")
+            settle(page, "/messages")
+            keep_screenshot(page, f"{shot}-closed", full_page=False)
+            problems += page.evaluate(GEOMETRY)["problems"]
+            assert prompt.evaluate("(h) => getComputedStyle(h).visibility") == "visible", key
+            assert prompt.locator(".panel").evaluate(BUTTONS_HIDDEN) == [], key
+            assert problems == [], key
+        page.close()
 
 
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")

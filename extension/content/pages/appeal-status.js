@@ -54,13 +54,15 @@
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        // Its success is said in this (open) card by content/evidence.js, the one writer of a
-        // capture's news, with its "screenshot only" note when the page was not archived.
+        // How it went is said in this (open) card by content/evidence.js, the one writer of a
+        // capture's news: its "screenshot only" note when the page was not archived, a
+        // failure in the words that say how to fix it.
         await iprdesk.ask("evidence.capture", {
           case: cases.length === 1 ? cases[0].id : undefined,
           note: `Appeal ${row.values.appealId}: ${code || row.values.reason || row.values.status}` });
       } catch (e) {
-        status(card, e.message, "error");
+        // Only a failure that never reached the service worker, which says the others.
+        if (e.code === "extension_unavailable") status(card, e.message, "error");
       } finally {
         button.disabled = false;
       }

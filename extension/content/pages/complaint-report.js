@@ -102,12 +102,14 @@
       capture.disabled = true;
       try {
         const facts = rowFacts(row, type);
-        // Its success is said in this (open) card by content/evidence.js, the one writer of a
-        // capture's news, with its "screenshot only" note when the page was not archived.
+        // How it went is said in this (open) card by content/evidence.js, the one writer of a
+        // capture's news: its "screenshot only" note when the page was not archived, a
+        // failure in the words that say how to fix it.
         await iprdesk.ask("evidence.capture", {
           complaint_id: facts.complaint_id, case: caseOf?.id, product_ids: facts.products });
       } catch (e) {
-        status(card, e.message, "error");
+        // Only a failure that never reached the service worker, which says the others.
+        if (e.code === "extension_unavailable") status(card, e.message, "error");
       } finally {
         capture.disabled = false;
       }
