@@ -95,6 +95,58 @@ def test_add_list_show_get_delete(vault_home, tmp_path, env):
     assert "No evidence with id ffff" in missing.output
 
 
+def test_the_listing_byte_for_byte(vault, vault_home, env, local_zone):
+    """`vault list` and its --json as they were before the listing was made fast (issue 16):
+    each row's spacing, the local time with its zone in each language (a zone whose offset
+    changes within the list), --utc, null fields, a page's text made printable, the order."""
+    local_zone("America/New_York")
+    slip = vault.add(b"slip", {"kind": "payment", "case": "c-0123456789abcdef",
+                               "original_name": "付款凭证.pdf",
+                               "captured_at": "2026-07-01T09:30:00Z"})
+    shot = vault.add(b"shot", {"kind": "screenshot", "page_title": "Complaint\x1b[2J",
+                               "captured_at": "2026-03-01T09:30:05Z"})
+    page = vault.add(b"page", {"kind": "page", "case": "C-1",
+                               "captured_at": "2026-03-01T09:30:05Z"})
+    sha = {i: hashlib.sha256(data).hexdigest()[:12]
+           for i, data in ((slip, b"slip"), (shot, b"shot"), (page, b"page"))}
+    # Oldest capture first; the two of one second by when they were added, then by id.
+    first, second = sorted([shot, page], key=lambda i: (vault.item(i).added_at, i))
+    rows = {
+        "en": {shot: f"{shot}  2026-03-01 04:30 (UTC-5)  screenshot  -             {sha[shot]}  "
+                     "Complaint\\x1b[2J",
+               page: f"{page}  2026-03-01 04:30 (UTC-5)  page        C-1           {sha[page]}  ",
+               slip: f"{slip}  2026-07-01 05:30 (UTC-4)  payment     c-0123456789abcdef  "
+                     f"{sha[slip]}  付款凭证.pdf"},
+        "zh_CN": {shot: f"{shot}  2026年3月1日 04:30（UTC-5）  screenshot  -             "
+                        f"{sha[shot]}  Complaint\\x1b[2J",
+                  page: f"{page}  2026年3月1日 04:30（UTC-5）  page        C-1           "
+                        f"{sha[page]}  ",
+                  slip: f"{slip}  2026年7月1日 05:30（UTC-4）  payment     c-0123456789abcdef  "
+                        f"{sha[slip]}  付款凭证.pdf"},
+        "utc": {shot: f"{shot}  2026-03-01T09:30:05Z  screenshot  -             {sha[shot]}  "
+                      "Complaint\\x1b[2J",
+                page: f"{page}  2026-03-01T09:30:05Z  page        C-1           {sha[page]}  ",
+                slip: f"{slip}  2026-07-01T09:30:00Z  payment     c-0123456789abcdef  "
+                      f"{sha[slip]}  付款凭证.pdf"}}
+    for how, args in (("en", []), ("zh_CN", ["--lang", "zh_CN"]), ("utc", ["--utc"])):
+        assert run(vault_home, *args, "vault", "list", env=env).stdout == "".join(
+            rows[how][i] + "\n" for i in (first, second, slip)), how
+    json_rows = {
+        shot: f'{{"id": "{shot}", "sha256": "{vault.item(shot).sha256}", "kind": "screenshot", '
+              '"case": null, "original_name": null, "size": 4, '
+              '"captured_at": "2026-03-01T09:30:05Z"}',
+        page: f'{{"id": "{page}", "sha256": "{vault.item(page).sha256}", "kind": "page", '
+              '"case": "C-1", "original_name": null, "size": 4, '
+              '"captured_at": "2026-03-01T09:30:05Z"}',
+        slip: f'{{"id": "{slip}", "sha256": "{vault.item(slip).sha256}", "kind": "payment", '
+              '"case": "c-0123456789abcdef", "original_name": "付款凭证.pdf", "size": 4, '
+              '"captured_at": "2026-07-01T09:30:00Z"}'}
+    assert run(vault_home, "vault", "list", "--json", env=env).stdout == (
+        "[\n" + ",\n".join("  " + json_rows[i] for i in (first, second, slip)) + "\n]\n")
+    assert run(vault_home, "vault", "list", "--kind", "other", "--json", env=env).stdout \
+        == "[]\n"
+
+
 def test_cli_errors_are_one_line(home, vault_home, tmp_path, env):
     empty = tmp_path / "empty-home"
     empty.mkdir()

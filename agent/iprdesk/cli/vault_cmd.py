@@ -25,23 +25,20 @@ from iprdesk.cli.common import (
     vault_passphrase,
     warn,
 )
-from iprdesk.documents.kinds import detect_kind
 from iprdesk.errors import BadInput
 from iprdesk.lazy import lazy_module
 from iprdesk.text import i18n
-from iprdesk.timeutil import shown, utc_now
+from iprdesk.timeutil import shows, utc_now
 from iprdesk.vault import KINDS, Vault, VaultExists
-from iprdesk.vault.bundle import (
-    export_bundle,
-    parse_fingerprint,
-    vault_fingerprint,
-    verify_bundle,
-)
 
 # Loaded when a command names a case or exports: their imports (the URL checker's HTTP client
 # among them) would otherwise be most of every vault command's start.
 bundle_report = lazy_module("iprdesk.casework.bundle_report")
 cases = lazy_module("iprdesk.casework.cases")
+# Loaded by the commands that use them: bundles (export, info, verify-bundle) and content
+# detection (add without --kind; its e-mail parser alone is ~15 ms) are no part of a listing.
+bundles = lazy_module("iprdesk.vault.bundle")
+kinds = lazy_module("iprdesk.documents.kinds")
 
 # A page archive is known by its name (its content is HTML like any page's); every other
 # file without --kind is filed by what its content shows (documents.kinds).
@@ -131,7 +128,7 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
 def _detected_kind(path: Path) -> str:
     if path.suffix.lower() in PAGE_SUFFIXES:
         return "page"
-    return detect_kind(path.read_bytes()).kind
+    return kinds.detect_kind(path.read_bytes()).kind
 
 
 def _summary(item) -> dict:
@@ -159,8 +156,8 @@ def list_(case, kind, passphrase_file, as_json, home):
     if not items:
         click.echo(text("vault.cli.no_evidence"))
         return
-    lang = language()  # once: it reads the environment, 100,000 rows would read it each
-    click.echo("\n".join(f"{i.id}  {shown(i.captured_at, lang)}  {i.kind:<10}  "
+    show = shows(language())  # once: the language, the template and each zone's name
+    click.echo("\n".join(f"{i.id}  {show(i.captured_at)}  {i.kind:<10}  "
                          f"{i.case or '-':<12}  "
                          f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}"
                          for i in items))
@@ -254,11 +251,11 @@ def export(case, output, include_superseded, with_provenance, passphrase_file, a
     lang = language()
     records, also = (bundle_report.provenance(home_path(home), case_id, vault)
                      if with_provenance else (None, []))
-    summary = export_bundle(vault, output, case=case_id, include_superseded=include_superseded,
-                            also=also,
-                            summary=bundle_report.for_case(home_path(home), case_id, vault, lang,
-                                                           utc_now(), records), lang=lang,
-                            complaint=bundle_report.complaint_of(home_path(home), case_id))
+    summary = bundles.export_bundle(
+        vault, output, case=case_id, include_superseded=include_superseded, also=also,
+        summary=bundle_report.for_case(home_path(home), case_id, vault, lang, utc_now(),
+                                       records),
+        lang=lang, complaint=bundle_report.complaint_of(home_path(home), case_id))
     if as_json:
         echo_json({"path": str(summary.path), "files": summary.files, "sha256": summary.sha256,
                    "fingerprint": summary.fingerprint, "superseded": summary.superseded})
@@ -281,7 +278,7 @@ def _publish_hint(fp: str) -> None:
 def info(as_json, home):
     """Show the vault's folder, size and signing-key fingerprint (no passphrase needed)."""
     opened = Vault.open(home_path(home))
-    fp = vault_fingerprint(opened)
+    fp = bundles.vault_fingerprint(opened)
     if as_json:
         echo_json({"path": str(opened.root), "objects": opened.count(), "fingerprint": fp})
         return
@@ -293,7 +290,7 @@ def info(as_json, home):
 
 def _fingerprint_option(ctx, param, value):
     try:
-        return None if value is None else parse_fingerprint(value)
+        return None if value is None else bundles.parse_fingerprint(value)
     except ValueError as e:
         raise click.BadParameter(str(e)) from e
 
@@ -313,9 +310,9 @@ def verify_bundle_(bundle, trusted, as_json, home):
     anyone signed with a key of their own is reported, not passed."""
     whose = text("vault.cli.trusted_given")
     if trusted is None and Vault.exists(home_path(home)):
-        trusted = vault_fingerprint(Vault.open(home_path(home)))
+        trusted = bundles.vault_fingerprint(Vault.open(home_path(home)))
         whose = text("vault.cli.trusted_vault")
-    report = verify_bundle(bundle, trusted)
+    report = bundles.verify_bundle(bundle, trusted)
     if as_json:
         echo_json({**report.to_dict(language()), "trusted_fingerprint": trusted})
         sys.exit(0 if report.verified else 1)

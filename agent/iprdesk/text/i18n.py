@@ -36,6 +36,11 @@ def fill(template: str, /, **params) -> str:
     return template.format(**{k: _Count(v) if type(v) is int else v for k, v in params.items()})
 
 
+def template(key: str, lang: str = "en", /) -> str:
+    """The message `key` in `lang` unfilled, for `fill` to fill many times (a listing's rows)."""
+    return shared_data.load(f"messages/{lang}.json")[key]
+
+
 def text(key: str, lang: str = "en", /, **params) -> str:
     """The message `key` in `lang`; a list parameter reads as that language's list, a Message
     parameter (a field's name, a detail) in that language too."""
