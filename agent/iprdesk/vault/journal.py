@@ -212,14 +212,28 @@ class Journal:
         return sorted(n for n in os.listdir(self.folder)
                       if n.endswith(".json") and not n.startswith("."))
 
+    @staticmethod
+    def _last(names: list[str]) -> str | None:
+        """The last entry's file name among `names` (_names' order)."""
+        return next((n for n in reversed(names) if n.removesuffix(".json").isdigit()), None)
+
     def head(self) -> tuple[int, str]:
         """(sequence number, digest) of the last entry; (0, GENESIS) when empty. Its number is
         its file's: a damaged last entry must not stop the next append (verify names it)."""
-        for name in reversed(self._names()):
-            if name.removesuffix(".json").isdigit():
-                raw = (self.folder / name).read_bytes()
-                return int(name.removesuffix(".json")), hashlib.sha256(raw).hexdigest()
-        return 0, GENESIS
+        name = self._last(self._names())
+        if name is None:
+            return 0, GENESIS
+        return int(name.removesuffix(".json")), \
+            hashlib.sha256((self.folder / name).read_bytes()).hexdigest()
+
+    def since(self, seq: int) -> tuple[int, list[Entry]]:
+        """The last entry's number (as `head`'s) and the entries after entry `seq`, checked as
+        `audit` checks them: what a reader that has read up to `seq` needs, from one listing
+        of the folder (10,000 names in a large vault), not two."""
+        names = self._names()
+        last = self._last(names)
+        last = int(last.removesuffix(".json")) if last else 0
+        return last, self.audit(start=seq + 1, names=names).entries if last > seq else []
 
     def path(self, seq: int) -> Path:
         """Where entry `seq` is (or would be)."""
@@ -282,13 +296,14 @@ class Journal:
         audit = self.audit()
         return audit.entries, audit.problems
 
-    def audit(self, public_key=None, start: int = 1) -> Audit:
+    def audit(self, public_key=None, start: int = 1, *, names: list[str] | None = None) -> Audit:
         """Every entry from `start` on checked on its own, against its neighbours and, given
-        the vault's Ed25519 public key, against its signature and the HEAD."""
+        the vault's Ed25519 public key, against its signature and the HEAD. `names`: the
+        folder's listing (_names), when the caller has it already."""
         out = Audit()
         before: Entry | None = None  # the entry just before, when it was read
         expected, newer_format = start, False
-        for name in self._names():
+        for name in self._names() if names is None else names:
             if not name.removesuffix(".json").isdigit():
                 out.problems.append(ReportLine("vault.verify.not_an_entry", {"name": name}))
                 continue

@@ -526,12 +526,12 @@ class Vault:
     def _state(self) -> _Replay:
         """Live objects per the journal; reads only the entries added since the last call."""
         with self._replay_lock:
-            head, _ = self.journal.head()
+            head, entries = self.journal.since(self._replay.seq)
             if head < self._replay.seq:  # the journal shrank: start over (verify reports it)
                 self._replay = _Replay()
-            if head != self._replay.seq:
-                for entry in self.journal.audit(start=self._replay.seq + 1).entries:
-                    self._replay.apply(entry)
+                entries = self.journal.since(0)[1]
+            for entry in entries:
+                self._replay.apply(entry)
             return self._replay
 
     def _resume(self, position: index.JournalPosition | None) -> None:
@@ -691,8 +691,7 @@ class Vault:
         saved_at = None
         if not self._index_read:
             saved = index.load(self.root / index.NAME, key)
-            for object_id, entry in saved.items.items():
-                self._items.setdefault(object_id, entry)
+            self._items = {**saved.items, **self._items}  # what was read since stays
             self._resume(saved.journal)
             saved_at = saved.journal.seq if saved.journal else 0
             self._index_read = True
