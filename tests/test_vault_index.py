@@ -142,9 +142,9 @@ def journal_reads(monkeypatch):
     starts = []
     real = Journal.audit
 
-    def recording(self, public_key=None, start=1):
+    def recording(self, public_key=None, start=1, **kw):
         starts.append(start)
-        return real(self, public_key, start)
+        return real(self, public_key, start, **kw)
 
     monkeypatch.setattr(Journal, "audit", recording)
     return starts

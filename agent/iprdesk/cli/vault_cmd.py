@@ -117,7 +117,7 @@ def add(files, case, kind, note, complaint_id, product_ids, as_json, home):
                                "content_type": CONTENT_TYPES.get(suffix)}))
     items = vault.add_many(entries)
     if as_json:
-        echo_json([_summary(i) for i in items])
+        echo_json([_summary(i.id, vars(i)) for i in items])
         return
     for item in items:
         click.echo(f"{item.id}  sha256:{item.sha256[:16]}  {item.kind:<10}  "
@@ -131,10 +131,11 @@ def _detected_kind(path: Path) -> str:
     return kinds.detect_kind(path.read_bytes()).kind
 
 
-def _summary(item) -> dict:
-    return {"id": item.id, "sha256": item.sha256, "kind": item.kind, "case": item.case,
-            "original_name": item.original_name, "size": item.size,
-            "captured_at": item.captured_at}
+def _summary(object_id: str, meta: dict) -> dict:
+    """An item as --json lists it, from its metadata (an Item's vars or the vault's own)."""
+    return {"id": object_id, "sha256": meta["sha256"], "kind": meta["kind"],
+            "case": meta.get("case"), "original_name": meta.get("original_name"),
+            "size": meta["size"], "captured_at": meta["captured_at"]}
 
 
 @vault.command("list")
@@ -147,20 +148,23 @@ def list_(case, kind, passphrase_file, as_json, home):
     """List the evidence (needs the passphrase: names are encrypted)."""
     case = _case_id(home, case)
     opened = _unlocked(home, passphrase_file)
-    items = opened.list(case=case, kind=kind)
+    show = shows(language())  # once: the language, the template and each zone's name
+
+    def line(object_id: str, meta: dict) -> str:
+        name = meta.get("original_name") or meta.get("page_title") or ""
+        return (f"{object_id}  {show(meta['captured_at'])}  {meta['kind']:<10}  "
+                f"{meta.get('case') or '-':<12}  {meta['sha256'][:12]}  {printable(name)}")
+
+    # Only the fields printed, made as the items are listed: no Item for each of 10,000.
+    rows = opened.list(case=case, kind=kind, row=_summary if as_json else line)
     if opened.unreadable:
         warn(text("vault.cli.unreadable_items", count=len(opened.unreadable)))
     if as_json:
-        echo_json_rows([_summary(i) for i in items])
-        return
-    if not items:
+        echo_json_rows(rows)
+    elif rows:
+        click.echo("\n".join(rows))
+    else:
         click.echo(text("vault.cli.no_evidence"))
-        return
-    show = shows(language())  # once: the language, the template and each zone's name
-    click.echo("\n".join(f"{i.id}  {show(i.captured_at)}  {i.kind:<10}  "
-                         f"{i.case or '-':<12}  "
-                         f"{i.sha256[:12]}  {printable(i.original_name or i.page_title or '')}"
-                         for i in items))
 
 
 @vault.command()
