@@ -147,6 +147,21 @@ def test_the_listing_byte_for_byte(vault, vault_home, env, local_zone):
         == "[]\n"
 
 
+def test_a_name_holding_what_separates_records_keeps_one_record_a_line(vault, vault_home, env):
+    """--json writes the array in one encoding and breaks the line where records meet; a name
+    holding that very text is not broken."""
+    forged = 'a}, {"id": "0000000000000000"}, {b.pdf'
+    ids = [vault.add(b"one", {"kind": "other", "original_name": forged,
+                              "captured_at": "2026-03-01T09:30:00Z"}),
+           vault.add(b"two", {"kind": "other", "captured_at": "2026-03-01T09:31:00Z"})]
+    out = run(vault_home, "vault", "list", "--json", env=env).stdout
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
+    assert [json.loads(line.rstrip(",")) for line in lines[1:3]] == json.loads(out)
+    assert [(r["id"], r["original_name"]) for r in json.loads(out)] == [(ids[0], forged),
+                                                                        (ids[1], None)]
+
+
 def test_cli_errors_are_one_line(home, vault_home, tmp_path, env):
     empty = tmp_path / "empty-home"
     empty.mkdir()

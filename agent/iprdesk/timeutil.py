@@ -9,7 +9,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from iprdesk.errors import BadInput
 from iprdesk.text import i18n
@@ -105,6 +104,8 @@ def shown_date(day: date, lang: str = "en") -> str:
 def zone(name: str) -> tzinfo:
     """The time zone an IANA name says (`Asia/Shanghai`): the reader's, when it is not the
     machine's (the browser tells its own)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: the CLI's times need none
+
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):

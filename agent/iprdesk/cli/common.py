@@ -63,8 +63,16 @@ def echo_json_rows(rows: list[dict]) -> None:
     """A JSON array of records, one a line: for lists that may run to 100,000 (the vault's),
     as json's indented output comes only from its pure-Python encoder, three times the C
     one's CPU (1.6 s against 0.5 s at 100,000 items)."""
-    click.echo("[\n" + ",\n".join("  " + _ROW.encode(row) for row in rows) + "\n]" if rows
-               else "[]")
+    if not rows:
+        click.echo("[]")
+        return
+    # The whole array in one call of the C encoder (a call per record costs 40% more): records
+    # meet at "}, {", each breaks the line there, unless a value of theirs holds one too.
+    array = _ROW.encode(rows)
+    if array.count("}, {") == len(rows) - 1 and all(type(row) is dict for row in rows):
+        click.echo("[\n  " + array[1:-1].replace("}, {", "},\n  {") + "\n]")
+    else:
+        click.echo("[\n" + ",\n".join("  " + _ROW.encode(row) for row in rows) + "\n]")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
