@@ -7,8 +7,6 @@ no plural and writes `{count}` only. A list parameter is joined as the language 
 a Message parameter is rendered in the same language.
 """
 
-import html
-import locale
 import os
 import re
 import sys
@@ -114,6 +112,8 @@ def both(key: str, **params) -> dict[str, str]:
 
 def as_html(message: str, code_class: str | None = None) -> str:
     """A message for an HTML page: escaped, its `command`s as <code> elements."""
+    import html  # here: a command that shows no page (`strip`) does not pay for its import
+
     attribute = f' class="{code_class}"' if code_class else ""
     return re.sub(r"`([^`]+)`", rf"<code{attribute}>\1</code>", html.escape(message))
 
@@ -149,6 +149,7 @@ def windows_ui_language() -> str | None:
     """The Windows user's display language as a locale name (zh_CN, en_US), None when unknown.
     The one system call behind it: tests fake this function."""
     import ctypes  # Windows only
+    import locale
 
     return locale.windows_locale.get(ctypes.windll.kernel32.GetUserDefaultUILanguage())
 
