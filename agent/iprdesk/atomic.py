@@ -9,7 +9,6 @@ import contextlib
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -54,9 +53,22 @@ def write_pieces(f, pieces: Iterable[bytes | memoryview]) -> None:
             f.write(part)
 
 
+# tempfile.mkstemp's flags: a new file, never through a symlink planted under its name.
+_NEW_FILE = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_BINARY", 0))
+
+
 def _temp_beside(path: Path, tag: str = "") -> tuple[int, str]:
-    return tempfile.mkstemp(prefix=f".{path.name}.{tag + '.' if tag else ''}", suffix=".tmp",
-                            dir=path.parent)
+    """A new file `.<name>.[<tag>.]<random>.tmp` beside `path`, open, for its owner only; its
+    descriptor and absolute path. As tempfile.mkstemp, without importing tempfile (shutil,
+    random, bz2, lzma: ~4 ms of a one-file `strip`'s start, bench/strip.py)."""
+    prefix = os.path.abspath(os.path.join(path.parent, f".{path.name}.{tag + '.' if tag else ''}"))
+    while True:
+        tmp = f"{prefix}{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, _NEW_FILE, 0o600), tmp
+        except FileExistsError:  # one chance in 2**48
+            continue
 
 
 @contextlib.contextmanager
