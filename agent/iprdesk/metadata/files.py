@@ -18,10 +18,14 @@ from iprdesk.atomic import (
     remove_quietly,
     stage_file,
 )
+from iprdesk.lazy import lazy_module
 from iprdesk.metadata import BadImage, Cleaned, Report, is_image, strip_image
 from iprdesk.metadata.base import ImageProblem
 from iprdesk.text.i18n import Message
-from iprdesk.workers import ForkedWorkers, WorkerDied, interrupts_noted
+
+# Loaded by a batch that uses them: one file is cleaned in this process (signal's enums alone
+# cost ~1 ms of its start).
+workers = lazy_module("iprdesk.workers")
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # beyond any photo; refuse before reading it into memory
 
@@ -227,15 +231,15 @@ class CleanBatch:
 
     def run(self, paths: list[Path]) -> Iterator[tuple[Path, Report | BadImage, Path | None]]:
         """Yield (file, its report or why it failed, where it will be written or None)."""
-        workers = _worker_count(len(paths))
-        if workers == 1:
+        count = _worker_count(len(paths))
+        if count == 1:
             for path in paths:  # one file alone is flushed at once: no early writeback
                 yield path, *self._take(path, functools.partial(
                     self._stage, path, writeback=len(paths) > 1))
             return
         try:
-            with interrupts_noted() as interrupts:
-                outcomes = ForkedWorkers(self._stage, paths, workers, interrupts).run()
+            with workers.interrupts_noted() as interrupts:
+                outcomes = workers.ForkedWorkers(self._stage, paths, count, interrupts).run()
                 with contextlib.closing(outcomes):
                     for path, outcome in zip(paths, outcomes, strict=True):
                         yield path, *self._take(path, functools.partial(_result, path, *outcome))
@@ -283,7 +287,7 @@ class CleanBatch:
 
 def _result(path: Path, value, error: Exception | None):
     """A worker's outcome as stage_clean's: its value, or what it raised."""
-    if isinstance(error, WorkerDied):
+    if isinstance(error, workers.WorkerDied):
         # It killed its worker (a crash in a decoder, SIGBUS from a file truncated under its
         # memory map, the OOM killer), then the one it was given to alone.
         raise BadImage(path, ImageProblem("damaged", Message(
