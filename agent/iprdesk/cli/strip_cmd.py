@@ -17,6 +17,7 @@ from iprdesk.cli.common import (
 )
 from iprdesk.metadata import BadImage, inspect_image
 from iprdesk.metadata.files import CleanBatch, NoMatch, expand_inputs, read_image
+from iprdesk.text.i18n import LANGUAGES
 
 
 def _progress(items, label: str, show: bool, length: int | None = None):
@@ -24,6 +25,12 @@ def _progress(items, label: str, show: bool, length: int | None = None):
         return _NoProgress(items)
     return click.progressbar(items, length=length, label=label,
                              file=click.get_text_stream("stderr"))
+
+
+def _languages(lang: str, as_json: bool) -> tuple[str, ...]:
+    """The languages of each report's text: all for --json (a script picks), else the one
+    printed (the other's words are then never read)."""
+    return LANGUAGES if as_json else (lang,)
 
 
 def _error_entry(error: BadImage, path: Path) -> dict:
@@ -92,7 +99,7 @@ def strip(files, out_dir, in_place, heic_to_jpeg, as_json, home):
         with contextlib.closing(batch.run(files)) as outcomes, \
                 _progress(outcomes, text("strip.progress"), show_progress, len(files)) as items:
             results = [_error_entry(outcome, path) if isinstance(outcome, BadImage) else
-                       {**outcome.to_dict(), "path": str(path),
+                       {**outcome.to_dict(_languages(lang, as_json)), "path": str(path),
                         "written": str(dest) if dest else None}
                        for path, outcome, dest in items]
     except BaseException:  # Ctrl-C: no file has changed yet, and no temp file stays behind
@@ -141,7 +148,7 @@ def inspect(files, as_json, home):
                 results.append(_error_entry(e, path))
                 continue
             found += not report.clean
-            results.append({**report.to_dict(), "path": str(path)})
+            results.append({**report.to_dict(_languages(lang, as_json)), "path": str(path)})
     if as_json:
         echo_json(results)
     else:

@@ -5,6 +5,7 @@ guard's toast. `to_dict()` holds the structured findings and ready-made text for
 languages, so the extension shows it without knowing anything about metadata.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,8 +16,11 @@ from iprdesk.text import i18n, shared_data
 
 LANGUAGES = shared_data.LANGUAGES
 
+
+@functools.cache
 def _table(lang: str) -> dict:
-    """This report's words in one language, from shared/messages."""
+    """This report's words in one language, from shared/messages (read when a report is first
+    shown in it: the CLI shows one language)."""
     messages = shared_data.load(f"messages/{lang}.json")
     table = {k.removeprefix(_PREFIX): v for k, v in messages.items() if k.startswith(_PREFIX)}
     table["roles"] = {k.removeprefix(_ROLE_PREFIX): v for k, v in messages.items()
@@ -26,19 +30,18 @@ def _table(lang: str) -> dict:
 
 _PREFIX = "strip.report."
 _ROLE_PREFIX = "strip.report.role."
-_T = {lang: _table(lang) for lang in LANGUAGES}
 
 
 def human_size(n: int, lang: str = "en") -> str:
     if n < 1024:
-        return i18n.fill(_T[lang]["bytes"], n=n)
+        return i18n.fill(_table(lang)["bytes"], n=n)
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / (1024 * 1024):.1f} MB"
 
 
 def coordinates(lat: float, lon: float, lang: str) -> str:
-    t = _T[lang]
+    t = _table(lang)
     return i18n.fill(t["coordinates"], lat=f"{abs(lat):.2f}", lon=f"{abs(lon):.2f}",
                      ns=t["north" if lat >= 0 else "south"], ew=t["east" if lon >= 0 else "west"])
 
@@ -86,7 +89,7 @@ class Report:
     # -- text ---------------------------------------------------------------------------
 
     def _highlights(self, lang: str) -> list[str]:
-        t, f, items = _T[lang], self.findings, []
+        t, f, items = _table(lang), self.findings, []
         if f.gps:
             city = nearest_city(f.gps["lat"], f.gps["lon"])
             items.append(t["h_gps_near"].format(city=city[lang]) if city else
@@ -111,7 +114,7 @@ class Report:
         return items
 
     def summary(self, lang: str) -> str:
-        t = _T[lang]
+        t = _table(lang)
         if self.clean:
             return t["already_clean" if self.action == "strip" else "nothing_found"].format(
                 file=self.file)
@@ -130,7 +133,7 @@ class Report:
         return text + (t["converted_suffix"] if self.converted else "")
 
     def lines(self, lang: str) -> list[str]:
-        t, f, out = _T[lang], self.findings, []
+        t, f, out = _table(lang), self.findings, []
         if f.gps:
             where = coordinates(f.gps["lat"], f.gps["lon"], lang)
             city = nearest_city(f.gps["lat"], f.gps["lon"])
@@ -189,7 +192,9 @@ class Report:
 
     # -- JSON ---------------------------------------------------------------------------
 
-    def to_dict(self) -> dict:
+    def to_dict(self, languages=LANGUAGES) -> dict:
+        """The report as JSON, its text in `languages` (each UI language unless fewer are
+        asked: the CLI prints one)."""
         f = self.findings
         found = {
             "gps": f.gps, "gps_other": f.gps_other, "places": f.places, "device": f.device,
@@ -217,5 +222,5 @@ class Report:
                      "orientation_applied": self.picture.orientation_applied},
             "removed" if self.action == "strip" else "found": found,
             "text": {lang: {"summary": self.summary(lang), "lines": self.lines(lang)}
-                     for lang in LANGUAGES},
+                     for lang in languages},
         }
