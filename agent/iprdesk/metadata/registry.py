@@ -1,16 +1,22 @@
 """Which handler cleans a file: chosen by its content (magic bytes), never by its name."""
 
+import importlib
+from collections.abc import Iterator
+
 from iprdesk.metadata.base import FormatHandler, ImageProblem
-from iprdesk.metadata.formats.gif import GifHandler
-from iprdesk.metadata.formats.heic import HeicHandler
-from iprdesk.metadata.formats.jpeg import JpegHandler
-from iprdesk.metadata.formats.png import PngHandler
-from iprdesk.metadata.formats.webp import WebpHandler
 from iprdesk.text.i18n import Message
 
-HANDLERS: list[type[FormatHandler]] = [JpegHandler, PngHandler, WebpHandler, GifHandler,
-                                       HeicHandler]
+# Each handler's module under metadata/formats and its class, in the order they are tried;
+# a module is imported when a file gets that far (`strip one.jpg` loads the JPEG one alone).
+_HANDLERS = [("jpeg", "JpegHandler"), ("png", "PngHandler"), ("webp", "WebpHandler"),
+             ("gif", "GifHandler"), ("heic", "HeicHandler")]
 SNIFF_BYTES = 32
+
+
+def _handlers() -> Iterator[type[FormatHandler]]:
+    for module, name in _HANDLERS:
+        yield getattr(importlib.import_module(f"iprdesk.metadata.formats.{module}"), name)
+
 
 # Images we recognise but do not clean, so the message can say what the file is
 # (`metadata.detail.kind.<name>`).
@@ -29,7 +35,7 @@ def handler_for(data: bytes) -> FormatHandler:
     head = data[:SNIFF_BYTES]
     if not data:
         raise ImageProblem("empty_file", Message("metadata.problem.empty_file"))
-    for handler in HANDLERS:
+    for handler in _handlers():
         if handler.sniff(head):
             return handler()
     for looks_like, what in _OTHER_IMAGES:
@@ -42,4 +48,4 @@ def handler_for(data: bytes) -> FormatHandler:
 
 def is_image(head: bytes) -> bool:
     """True when the first bytes look like a format iprdesk cleans (for the folder watcher)."""
-    return any(handler.sniff(head[:SNIFF_BYTES]) for handler in HANDLERS)
+    return any(handler.sniff(head[:SNIFF_BYTES]) for handler in _handlers())
