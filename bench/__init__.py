@@ -2,8 +2,13 @@
 tests. What several of them print the same way lives in this module."""
 
 import contextlib
+import functools
 import os
+import re
+import shutil
 import statistics
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +29,42 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process: unlike wall time, barely moved by other load."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def instructions(command: list[str], env: dict | None = None) -> int | None:
+    """User-mode instructions the command retired: the work done, which other load on a shared
+    machine barely moves (it moves wall and CPU time). Counted by `perf stat` where the
+    machine has hardware counters, else by valgrind's callgrind (about the same count, far
+    slower, of the command's own process only: not for commands that fork workers); None
+    with neither. The command runs once."""
+    if _perf_counts():
+        with tempfile.NamedTemporaryFile("r") as out:
+            subprocess.run(["perf", "stat", "-x,", "-o", out.name, "-e", "instructions:u", "--",
+                            *command], env=env, check=True, capture_output=True)
+            return _perf_count(out.read())
+    if shutil.which("valgrind"):
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                               *command], env=env, check=True, capture_output=True, text=True)
+        counted = re.search(r"Collected : (\d+)", done.stderr)
+        return int(counted.group(1)) if counted else None
+    return None
+
+
+def _perf_count(report: str) -> int | None:
+    # CSV lines: value, unit, event...; the value is "<not supported>" without counters
+    value = next((line.split(",")[0] for line in report.splitlines()
+                  if ",instructions:u," in line), "")
+    return int(value) if value.isdigit() else None
+
+
+@functools.cache
+def _perf_counts() -> bool:
+    """Whether perf counts instructions on this machine (a VM may give it no counters)."""
+    if not shutil.which("perf"):
+        return False
+    done = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", "--", "true"],
+                          capture_output=True, text=True)
+    return done.returncode == 0 and _perf_count(done.stderr) is not None
 
 
 def _tree(pid: int) -> list[int]:

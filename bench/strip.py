@@ -8,8 +8,10 @@ followed by `sync`, since our output is on disk when `strip` exits and exiftool'
 Then one photo from the command line, process start included, against one exiftool call;
 then POST /v1/strip on the real agent process for one photo. The batch and the one file also
 print their CPU time (user + system of the process tree, best of the runs), which a shared
-machine's load barely moves, unlike their wall time. Targets (issue 16): the batch
-and the one file each at most 0.5x exiftool's time; POST p50 under 20 ms.
+machine's load moves less than their wall time, and the one file the user-mode instructions
+retired (perf, else valgrind, where either can count them), which load barely moves.
+Targets (issue 16): the batch and the one file each at most 0.5x exiftool's time; POST p50
+under 20 ms.
 
     python bench/strip.py [--files 40] [--posts 30] [--runs 5]
 """
@@ -38,7 +40,7 @@ from PIL import Image, ImageCms
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "agent")]
 
-from bench import cpu_seconds  # noqa: E402
+from bench import cpu_seconds, instructions  # noqa: E402
 from iprdesk.server.pairing import AuthStore  # noqa: E402
 from tests.helpers import AgentProcess  # noqa: E402
 
@@ -152,6 +154,21 @@ def best_of_alternating(runs: int, env: dict, *jobs, cpu: list | None = None) ->
     return [min(w for w, _ in spent) for spent in times]
 
 
+def fewest_instructions(env: dict, *jobs) -> list[int] | None:
+    """Each (command, prepare) job's user-mode instructions, the fewer of two turns (the
+    count barely varies), None where they cannot be counted."""
+    counts = []
+    for command, prepare in jobs:
+        turns = []
+        for _ in range(2):
+            prepare()
+            if (counted := instructions(command, env)) is None:
+                return None
+            turns.append(counted)
+        counts.append(min(turns))
+    return counts
+
+
 def decoded(path: Path) -> bytes:
     with Image.open(path) as im:
         return im.tobytes()
@@ -257,6 +274,18 @@ def main() -> None:
         print(f"  with this machine's Python and its site-packages' start-up hooks: "
               f"{one_ours * 1000:.0f} ms, ratio {one_ours / one_theirs:.3f}; CPU "
               f"{one_cpu[0] * 1000:.0f} ms ({one_cpu[0] / one_cpu[2]:.2f})")
+        counted = fewest_instructions(
+            env,
+            ([*venv, "strip", str(one), "-o", str(tmp / "iprdesk-one")], fresh("iprdesk-one")),
+            ([*env_python, "strip", str(one), "-o", str(tmp / "iprdesk-one")],
+             fresh("iprdesk-one")),
+            (exiftool_one, fresh("exiftool-one")))
+        if counted:
+            venv_n, ours_n, theirs_n = counted
+            print(f"  user-mode instructions (little moved by load): in the virtual environment "
+                  f"{venv_n / 1e6:.0f}M, with this machine's Python {ours_n / 1e6:.0f}M, "
+                  f"exiftool {theirs_n / 1e6:.0f}M; ratios {venv_n / theirs_n:.2f} and "
+                  f"{ours_n / theirs_n:.2f}")
 
         if shutil.which("mat2"):
             def copy_for_mat2():
