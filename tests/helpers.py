@@ -239,12 +239,28 @@ def as_version_4(fingerprint):
     grey and edge hashes, without `values` and without each part's value hashes."""
     from iprdesk.images import similar
 
-    stored = {**fingerprint.to_json(), "values": [], "version": 4}
+    stored = {**as_version_5(fingerprint).to_json(), "values": [], "version": 4}
     for key in ("regions", "trimmed", "banded", "sided", "core"):
         if key in stored:
             stored[key] = [part[:48] for part in stored[key]]
     stored["banners"] = [[side, cut, plain[:48], mirrored[:48]]
                          for side, cut, plain, mirrored in stored.get("banners", ())]
+    return similar.Fingerprint.from_json(stored)
+
+
+def as_version_5(fingerprint):
+    """`fingerprint` as stored at version 5: the parts of `_REGIONS` up to its deeper cuts
+    (15, each with its middle and its two parts without a caption band), no turns and no
+    middle of the picture without its padding."""
+    from iprdesk.images import similar
+
+    parts = 15
+    stored = {**fingerprint.to_json(), "version": 5}
+    stored.pop("turns", None)
+    stored.pop("trimmed_core", None)
+    stored["regions"] = stored["regions"][:parts]
+    stored["core"] = stored["core"][:4 + parts]
+    stored["banded"] = stored["banded"][:4 + 2 * (1 + parts)]
     return similar.Fingerprint.from_json(stored)
 
 

@@ -20,7 +20,7 @@ from iprdesk.cli import main
 from iprdesk.cli.similar_cmd import _eta, _TimeLeft
 from iprdesk.images import similar
 from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
-from tests.helpers import CtrlCOffTheMainThread, as_version_4
+from tests.helpers import CtrlCOffTheMainThread, as_version_5
 
 
 @pytest.fixture
@@ -147,27 +147,28 @@ def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeyp
             (similar.FINGERPRINT_VERSION,)]
 
 
-def test_fingerprints_of_version_4_in_the_cache_are_made_anew_with_their_values(shop, home,
-                                                                              decodes):
-    """Version 5 added the value's hashes (`values`, and each part's): a version-4
-    fingerprint (all else alike) in the cache is not read as one of version 5 (it would
-    compare without them, missing a turned hue), it is computed anew and replaced."""
-    assert similar.FINGERPRINT_VERSION == 5
+def test_fingerprints_of_version_5_in_the_cache_are_made_anew_with_their_turns(shop, home,
+                                                                             decodes):
+    """Version 6 added the turns (`turns`), the deeper parts and the middle of the picture
+    without its padding: a version-5 fingerprint in the cache is not read as one of version
+    6 (it would compare without them, missing a turned copy), it is computed anew and
+    replaced."""
+    assert similar.FINGERPRINT_VERSION == 6
     older = []
     for path in sorted(shop.iterdir()):
-        stored = as_version_4(similar.fingerprint_file(path)).to_json()
-        assert "values" not in stored and stored["version"] == 4
+        stored = as_version_5(similar.fingerprint_file(path)).to_json()
+        assert "turns" not in stored and stored["version"] == 5
         older.append((stored["sha256"], json.dumps(stored)))
     cache = FingerprintCache(cache_file(home))
-    cache.put_many(4, older)
+    cache.put_many(5, older)
     cache.close()
     decodes.clear()
     assert audit(shop, "--workers", "1")["from_cache"] == 1  # the complained picture's copy
     assert len(decodes) == 12
     with sqlite3.connect(cache_file(home)) as db:
         rows = db.execute("SELECT version, fingerprint FROM fingerprints").fetchall()
-    assert len(rows) == 12 and {v for v, _ in rows} == {5}
-    assert all(len(similar.Fingerprint.from_json(json.loads(f)).values) == 6
+    assert len(rows) == 12 and {v for v, _ in rows} == {6}
+    assert all(len(similar.Fingerprint.from_json(json.loads(f)).turns) == 6
                for _, f in rows)
 
 
@@ -197,6 +198,10 @@ KNOWN_FINGERPRINTS = {
     # the value's hashes (`values`, and each part's two more); without them and at version
     # 4, it hashes to 4's digest
     5: "747c13a42600f70b7f6c61829b9fc035f79e604929b3c4d500d4d092b995ecde",
+    # the turns (`turns`), the deeper parts of `_REGIONS` (each with its middle and its
+    # parts without a caption band), the middle of the picture without its padding
+    # (`trimmed_core`)
+    6: "c01de518a958e3e510464a8115ce11651cae0145880ca949442949da4d79088a",
 }
 
 

@@ -28,6 +28,12 @@ with its text, up to nearly a third of the picture, along any side) is found and
 new picture (`banners`), and the reference's parts are hashed without the same share along
 each side (`sided`): both lose the same rows, whatever the banner hid.
 
+A copy set into a bigger scene is held by the new picture's middle parts (cut all round)
+against the reference whole; a copy turned on its side or upside down by the whole picture's
+hashes turned (`turns`: resampling each axis apart, the turned picture's grids are the grids
+turned, so they cost next to nothing), held to a far stricter rule than an upright copy
+(`THRESHOLDS["turn"]`): product shapes look alike upside down.
+
 Mirroring a picture is the cheapest way to dodge a naive duplicate check, so both hashes are
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
 coefficients of odd horizontal frequency, so the mirrored hash comes from the same DCT.
@@ -133,7 +139,10 @@ _BAND_PIXELS = 1 << 20
 # "banner": a copy without its banner against a reference part without the same share
 # (`sided`): its edges alone count only at 6 (at 8, 4 of 360 pairs of products of one
 # category shot alike matched, tests/test_similar_banners.py), and a close pHash+dHash alone
-# (a grey copy, whose edges moved) at 12.
+# (a grey copy, whose edges moved) at 12, or a near-exact pHash with the dHash at most 20:
+# a grey crop's pHash was 0 to 2 from the reference's where the grey dHash of a smooth
+# backdrop was thrown by 13 to 20; the hard negatives' banner pairs start at pHash 4
+# (bench/similar.py, seeds 0 and 1000, 96,208 pairs).
 #
 # "core-differs": a match by the whole picture's pHash+dHash (not by its edges alone) or by a
 # part of `_REGIONS` is withdrawn when the middles (`Fingerprint.core`) are at least this far
@@ -141,6 +150,14 @@ _BAND_PIXELS = 1 << 20
 # of bench/similar.py's hard negatives (24 categories of 8), the pairs matched by the whole
 # picture had middles from 20 and 16 apart; copies' middles from 0 and up to 24 by edges (a
 # grey copy, which is therefore not held to them). 78 matched before, 23 after (seed 0).
+#
+# "turn": a copy turned a quarter, a half or three quarters (`turns`) counts only where both
+# rules agree, each far stricter than a whole picture's: turned copies came within
+# pHash+dHash 6 and edge 8 of the reference, where products of one category (shapes alike
+# upside down or on their side, on one backdrop) came from pHash+dHash 15 (their edges then
+# 22 apart) and unrelated pictures from 24 (bench/similar.py, seeds 0 and 1000). Held to the
+# whole picture's rules instead, turned products of one category matched: hard negatives
+# 23->34 and 21->26, and one unrelated pair at seed 1000.
 #
 # "hue-free": the value's pHash+dHash (`_value_map`) stands in for the grey picture's, in
 # every rule above, only where the middles are at most this far apart by it. Copies' middles
@@ -152,9 +169,11 @@ THRESHOLDS = {
     "near-duplicate": {"phash+dhash": 24, "edge": 8,
                        "together": {"phash+dhash": 32, "edge": 14}},
     "part": {"edge": 8, "together": {"phash+dhash": 24, "edge": 14}},
-    "banner": {"edge": 6, "phash+dhash": 12, "together": {"phash+dhash": 24, "edge": 14}},
+    "banner": {"edge": 6, "phash+dhash": 12, "together": {"phash+dhash": 24, "edge": 14},
+               "phash": {"phash": 2, "dhash": 20}},
     "core-differs": {"phash+dhash": 20, "edge": 16},
     "hue-free": {"middles": 24},
+    "turn": {"phash+dhash": 10, "edge": 12},
 }
 
 
@@ -199,20 +218,29 @@ _EDGE_FIELDS = ("edge", "edge_mirror", "edge_center", "edge_center_mirror")
 # The share cut from each side for the centre hash (the typical "small crop").
 _CENTER_MARGIN = 0.05
 # Parts of a reference a copy may have been cut to, as (left, top, right, bottom) shares cut:
-# 10 to 20 % all round, 10 or 20 % off one side, 15 % off two sides at a corner.
+# 10 to 20 % all round, 10 or 20 % off one side, 15 % off two sides at a corner; then
+# deeper (version 6): 25 % all round, 35 % off one side, 25 % off two sides at a corner.
 _REGIONS = (
     *((m, m, m, m) for m in (0.10, 0.15, 0.20)),
     *(cut for m in (0.10, 0.20)
       for cut in ((m, 0, 0, 0), (0, 0, m, 0), (0, m, 0, 0), (0, 0, 0, m))),
     *((0.15 * a, 0.15 * b, 0.15 * (1 - a), 0.15 * (1 - b)) for a in (0, 1) for b in (0, 1)),
+    # deeper: a quarter all round, 35 % off one side, a quarter off two sides at a corner
+    (0.25,) * 4, *((0.35 * a, 0.35 * b, 0.35 * c, 0.35 * d)
+                   for a, b, c, d in ((1, 0, 0, 0), (0, 0, 1, 0), (0, 1, 0, 0), (0, 0, 0, 1))),
+    *((0.25 * a, 0.25 * b, 0.25 * (1 - a), 0.25 * (1 - b)) for a in (0, 1) for b in (0, 1)),
 )
+# The first parts of `_REGIONS`, cut all round: also where a copy set into a scene (a bigger
+# picture around it) may hold the reference whole.
+_ROUND = 3
 # A caption band a copy may carry across its top or bottom (a shop's banner, "NEW ARRIVAL"):
 # parts without this share of the height are hashed, at the top and at the bottom, of the
 # whole picture and of each part of `_REGIONS`.
 _BAND = 0.15
-# The parts hashed without a caption band besides the whole: `_REGIONS` and the middle 90 %
-# (a caption is often laid on a copy cut by a few percent).
-_BANDED_REGIONS = ((_CENTER_MARGIN,) * 4, *_REGIONS)
+# The parts hashed without a caption band besides the whole: `_REGIONS` up to the deeper
+# cuts (two bands each would cost CPU for a copy both cut deep and captioned) and the middle
+# 90 % (a caption is often laid on a copy cut by a few percent).
+_BANDED_REGIONS = ((_CENTER_MARGIN,) * 4, *_REGIONS[:15])
 # A shop's banner over a copy (a plain band with its text, along any side, up to nearly a
 # third of the picture) is found (`_banners`) and cut off with the smallest of these shares
 # that holds it (and `_BANNER_MARGIN` more, its border's edge); the reference's parts of
@@ -230,7 +258,7 @@ _BANNER_ROW = 0.5
 _BANNER_ROWS = 0.8
 # The parts of a reference a bannered copy is compared with: the whole, the middle 90 %,
 # 10 and 15 % cut all round, 15 % off two sides at a corner (`_REGIONS`).
-_SIDED_REGIONS = ((0.0,) * 4, (_CENTER_MARGIN,) * 4, _REGIONS[0], _REGIONS[1], *_REGIONS[-4:])
+_SIDED_REGIONS = ((0.0,) * 4, (_CENTER_MARGIN,) * 4, *_REGIONS[:2], *_REGIONS[11:15])
 # The maps those parts are taken from (they are squeezed to 32x32 anyway).
 _SIDED_SIDE = 48
 # A border whose pixels all stay this close to the corner's colour (of 255) is padding.
@@ -291,7 +319,7 @@ class PartHashes:
 # (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
 # fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
 # an older one still compares, by the parts it has.
-FINGERPRINT_VERSION = 5
+FINGERPRINT_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -338,6 +366,13 @@ class Fingerprint:
     # dHash and the mirror's (`_value_map`: a turned hue leaves it as it was). Empty before
     # version 5, as the parts' own.
     values: tuple[int, ...] = ()
+    # The whole picture turned by each of `_TURNS` (a quarter, a half, three quarters, each
+    # as is then mirrored): a copy turned on its side is held to the reference's whole by
+    # these. Empty before version 6.
+    turns: tuple[PartHashes, ...] = ()
+    # The middle (`_core_box`) of the picture without its padding, plain and mirrored: what
+    # its value's hashes are held to (`_cores_agree`). None without padding or before version 6.
+    trimmed_core: tuple[PartHashes, PartHashes] | None = None
     version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
@@ -345,7 +380,7 @@ class Fingerprint:
         # dropped here (~1 ms a fingerprint, in the URL checker's event loop).
         d = {f.name: getattr(self, f.name) for f in fields(self)
              if f.name not in ("regions", "trimmed", "banded", "sided", "banners", "core",
-                               "values")}
+                               "values", "turns", "trimmed_core")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -367,6 +402,10 @@ class Fingerprint:
             d["core"] = [part.to_json() for part in self.core]
         if self.values:
             d["values"] = [f"{h:016x}" for h in self.values]
+        if self.turns:
+            d["turns"] = [part.to_json() for part in self.turns]
+        if self.trimmed_core:
+            d["trimmed_core"] = [part.to_json() for part in self.trimmed_core]
         return d
 
     @classmethod
@@ -380,19 +419,27 @@ class Fingerprint:
                 raise ValueError(f"{len(sided)} sided parts, not {_SIDED_PARTS}")
             banners = tuple(BannerCut.from_json(b) for b in d.get("banners") or ())
             core = tuple(PartHashes.from_json(r) for r in d.get("core") or ())
-            if core and len(core) != _CORE_PARTS:
-                raise ValueError(f"{len(core)} middles, not {_CORE_PARTS}")
+            # (one for each part: fewer before version 6's deeper cuts)
+            if core and len(core) != 4 + len(regions):
+                raise ValueError(f"{len(core)} middles, not {4 + len(regions)}")
             values = tuple(int(h, 16) for h in d.get("values") or ())
             if values and len(values) != len(_HASH_FIELDS):
                 raise ValueError(f"{len(values)} value hashes, not {len(_HASH_FIELDS)}")
-            trimmed = d.get("trimmed")
+            turns = tuple(PartHashes.from_json(r) for r in d.get("turns") or ())
+            if turns and len(turns) != len(_TURNS):
+                raise ValueError(f"{len(turns)} turns, not {len(_TURNS)}")
+            trimmed, trimmed_core = d.get("trimmed"), d.get("trimmed_core")
             if trimmed is not None:
                 plain, mirrored = trimmed
                 trimmed = (PartHashes.from_json(plain), PartHashes.from_json(mirrored))
+            if trimmed_core is not None:
+                plain, mirrored = trimmed_core
+                trimmed_core = (PartHashes.from_json(plain), PartHashes.from_json(mirrored))
             return cls(sha256=str(d["sha256"]), width=int(d["width"]), height=int(d["height"]),
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
                        trimmed=trimmed, banded=banded, sided=sided, banners=banners,
                        core=core, grey=bool(d.get("grey", False)), values=values,
+                       turns=turns, trimmed_core=trimmed_core,
                        version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
@@ -667,6 +714,33 @@ def _cores(gray: Image.Image, edges: Image.Image, value: np.ndarray,
                    value, [_mirror_box(box) if mirrored else box for box, mirrored in boxes])
 
 
+# (quarter turns anticlockwise, mirrored after) of `Fingerprint.turns`: every way of laying
+# the picture down but as it was and its mirror image.
+_TURNS = tuple((quarters, mirrored) for quarters in (1, 2, 3) for mirrored in (False, True))
+
+
+def _turned(gray32: np.ndarray, gray9x8: np.ndarray, gray8x9: np.ndarray, edge32: np.ndarray,
+            value: np.ndarray) -> tuple[PartHashes, ...]:
+    """The `turns` hashes, from the grids the whole's own come from: resampling each axis
+    apart, a turned picture's grid is the grid turned (the dHash's 9x8 of a picture on its
+    side is its upright 8x9 turned)."""
+    grays, steps, edges = [], [], []
+    for quarters, mirrored in _TURNS:
+        grids = (np.rot90(gray32, quarters), np.rot90(gray9x8 if quarters == 2 else gray8x9,
+                                                      quarters), np.rot90(edge32, quarters))
+        if mirrored:
+            grids = [np.fliplr(grid) for grid in grids]
+        for target, grid in zip((grays, steps, edges), grids, strict=True):
+            target.append(grid)
+    steps = np.stack(steps)
+    vp, vd = zip(*(_box_hashes(np.ascontiguousarray(np.rot90(value, quarters)),
+                               (_mirror_box(_WHOLE) if mirrored else _WHOLE,))
+                   for quarters, mirrored in _TURNS), strict=True)
+    return tuple(PartHashes(*map(int, hashes)) for hashes in zip(
+        _phashes(np.stack(grays)), _packed(steps[:, :, 1:] > steps[:, :, :-1]),
+        _phashes(np.stack(edges)), np.concatenate(vp), np.concatenate(vd), strict=True))
+
+
 def _value_map(colour: Image.Image) -> np.ndarray:
     """The brightest channel of each pixel (the value of HSV): turning the hue changes which
     channel is brightest, not how bright it is, so this map stays as it was where the grey
@@ -698,6 +772,8 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
         if orientation >= 5:
             width, height = height, width
     gray9x8 = gray.resize((_HASH_SIDE + 1, _HASH_SIDE), Image.Resampling.BILINEAR)
+    # (upright, for the dHash of the picture turned on its side)
+    gray8x9 = gray.resize((_HASH_SIDE, _HASH_SIDE + 1), Image.Resampling.BILINEAR)
     gray32, center32 = _whole_and_center(gray, Image.Resampling.BILINEAR)
     # Edges are taken at one size whatever the picture's, so that fine texture and noise
     # (which a bigger picture has more of) are averaged away alike; thin as they are, an area
@@ -710,12 +786,17 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
     dh, dh_m = _dhash_pair(np.asarray(gray9x8, dtype=np.int16))
     value = _value_map(colour96)
     box = _trim_box(colour)
-    trimmed = None
+    trimmed = trimmed_core = None
     if box:
         share = (box[0] / colour.width, box[1] / colour.height, box[2] / colour.width,
                  box[3] / colour.height)
         trimmed = _valued(_parts(gray, colour, ((box, False), (box, True))), value,
                           [share, _mirror_box(share)])
+        middle = _core_box(share)
+        w, h = gray.size
+        trimmed_core = _valued(_parts(gray, None, [(
+            (middle[0] * w, middle[1] * h, middle[2] * w, middle[3] * h), mirrored)
+            for mirrored in (False, True)], edges), value, [middle, _mirror_box(middle)])
     maps = _sided_maps(gray, edges, value)
     whole_values = _box_hashes(value, (_WHOLE, _mirror_box(_WHOLE), _CENTER_BOX,
                                        _mirror_box(_CENTER_BOX)))
@@ -724,8 +805,10 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
                        regions=_regions(gray, edges, value), trimmed=trimmed,
                        banded=_banded(gray, edges, value), sided=_sided(maps),
                        banners=_banners(np.asarray(colour96, dtype=np.int16), maps),
-                       core=_cores(gray, edges, value),
+                       core=_cores(gray, edges, value), trimmed_core=trimmed_core,
                        values=(*map(int, whole_values[0]), *map(int, whole_values[1][:2])),
+                       turns=_turned(gray32, np.asarray(gray9x8, dtype=np.int16),
+                                     np.asarray(gray8x9, dtype=np.int16), edge32, value),
                        grey=bool(np.median(np.ptp(np.asarray(colour96, dtype=np.int16), axis=2))
                                  <= _GREY))
 
@@ -984,8 +1067,10 @@ def _part_is_near(phash: int, dhash: int, edge: int, rule: str = "part") -> bool
     """The rule for a part: the edges alone (a recoloured copy), or both rules agreeing."""
     part = THRESHOLDS[rule]
     together = part["together"]
+    close = part.get("phash", {"phash": -1})
     return (edge <= part["edge"] or phash + dhash <= part.get("phash+dhash", -1)
-            or (phash + dhash <= together["phash+dhash"] and edge <= together["edge"]))
+            or (phash + dhash <= together["phash+dhash"] and edge <= together["edge"])
+            or (phash <= close["phash"] and dhash <= close["dhash"]))
 
 
 def _crop_distance(old: tuple[int, int], full: int, center: int) -> int:
@@ -1016,10 +1101,14 @@ def _orientation(old: Fingerprint, new: Fingerprint, mirrored: bool) -> Comparis
 
 
 def _whole(f: Fingerprint, mirrored: bool) -> PartHashes | None:
+    """The whole picture's hashes as a part's (with its value's, from version 5)."""
     suffix = "_mirror" if mirrored else ""
     edge = getattr(f, "edge" + suffix)
-    return None if edge is None else PartHashes(getattr(f, "phash" + suffix),
-                                               getattr(f, "dhash" + suffix), edge)
+    if edge is None:
+        return None
+    values = (f.values[mirrored], f.values[4 + mirrored]) if f.values else ()
+    return PartHashes(getattr(f, "phash" + suffix), getattr(f, "dhash" + suffix), edge,
+                      *values)
 
 
 _Box = tuple[float, float, float, float]
@@ -1042,9 +1131,6 @@ def _share_box(cut: tuple[float, float, float, float]) -> _Box:
     return left, top, 1 - right, 1 - bottom
 
 
-_CORE_PARTS = 4 + len(_REGIONS)
-
-
 def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
     """`new` (as is and mirrored, whole and without its padding) against the parts of `old` a
     copy may have been cut to, and against `old` whole and without its padding."""
@@ -1055,16 +1141,24 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
     for mirrored in (False, True):
         whole, trimmed = _whole(new, mirrored), new.trimmed and new.trimmed[mirrored]
         # (reference part, new picture, the THRESHOLDS rule it is held to: None for the
-        # whole picture's, whether the middles are compared)
-        pairs = [(part, whole, "part", True) for part in olds if whole]
+        # whole picture's, the new picture's middles the reference's are held to or None)
+        # and the middles its value's are held to (see `compare`)
+        middle = new.core[mirrored:mirrored + 1]
+        pairs = [(part, whole, "part", middle, middle) for part in olds if whole]
+        if not mirrored and new.core:  # set into a scene: the new picture's middle parts
+            # against the reference whole, their own middles against its
+            pairs += [(reference, part, "part", [core], [core])
+                      for reference in (_whole(old, False),) if reference
+                      for part, core in zip(new.regions[:_ROUND], new.core[4:], strict=False)]
         if trimmed:  # padded: its content against the reference whole (one more pair, the
             # usual rules) and cut
-            pairs += [(part, trimmed, "part" if i > 0 else None, False)
+            content = new.trimmed_core[mirrored:mirrored + 1] if new.trimmed_core else ()
+            pairs += [(part, trimmed, "part" if i > 0 else None, None, content)
                       for i, part in enumerate([_whole(old, False), *olds]) if part]
         if new.banded and old.banded:  # without a caption band, at the top or the bottom
             for side in (0, 1):
                 picture = new.banded[2 * mirrored + side]
-                pairs += [(part, picture, "part", False)
+                pairs += [(part, picture, "part", None, middle)
                           for part in (old.banded[side], *old.banded[4 + side::2])]
         if old.sided:  # without its banner, against the reference without the same share
             for banner in new.banners:
@@ -1072,16 +1166,18 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
                 side = banner.side ^ 1 if mirrored and banner.side >= 2 else banner.side
                 start = (side * len(_BANNER_CUTS) + banner.cut) * len(_SIDED_REGIONS)
                 picture = banner.mirrored if mirrored else banner.plain
-                pairs += [(part, picture, "banner", False)
+                pairs += [(part, picture, "banner", None, middle)
                           for part in old.sided[start:start + len(_SIDED_REGIONS)]]
         # The value counts only where the middles agree by it (see `compare`).
-        by_value = _cores_agree(old_cores, new.core[mirrored:mirrored + 1])
-        for part, picture, rule, middles in pairs:
+        by_value: dict[int, bool] = {}
+        for part, picture, rule, middles, shown in pairs:
             phash = _hamming(part.phash, picture.phash)
             dhash = _hamming(part.dhash, picture.dhash)
             edge = _hamming(part.edge, picture.edge)
             hue_free = False
-            if by_value and part.vphash is not None and picture.vphash is not None:
+            if id(shown) not in by_value:
+                by_value[id(shown)] = _cores_agree(old_cores, shown)
+            if by_value[id(shown)] and part.vphash is not None and picture.vphash is not None:
                 vphash = _hamming(part.vphash, picture.vphash)
                 vdhash = _hamming(part.vdhash, picture.vdhash)
                 if vphash + vdhash < phash + dhash:
@@ -1092,7 +1188,7 @@ def _by_parts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
                 near = _verdict(phash, dhash, edge, True) != "different"  # never "same": padded
             # Alike, but not in the middle: two products on one backdrop (see `compare`).
             if near and middles and not hue_free and old.grey == new.grey and _cores_differ(
-                    old_cores, new.core[mirrored:mirrored + 1]):
+                    old_cores, middles):
                 near = False
             yield Comparison("near-duplicate" if near else "different", phash, dhash,
                              mirrored, edge, hue_free)
@@ -1135,7 +1231,25 @@ def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
     if best.verdict != "different":
         return best
     part = min(_by_parts(old, new), key=Comparison.rank, default=None)
-    return part if part is not None and part.verdict != "different" else best
+    if part is not None and part.verdict != "different":
+        return part
+    turned = min(_by_turns(old, new), key=Comparison.rank, default=None)
+    return turned if turned is not None and turned.verdict != "different" else best
+
+
+def _by_turns(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
+    """`new` turned back from each of `_TURNS` against `old` whole, both rules agreeing
+    within `THRESHOLDS["turn"]` (never "same": turned)."""
+    whole = _whole(old, False)
+    if whole is None:
+        return
+    turn_rule = THRESHOLDS["turn"]
+    for (_quarters, mirrored), turn in zip(_TURNS, new.turns, strict=False):
+        phash, dhash = _hamming(whole.phash, turn.phash), _hamming(whole.dhash, turn.dhash)
+        edge = _hamming(whole.edge, turn.edge)
+        near = phash + dhash <= turn_rule["phash+dhash"] and edge <= turn_rule["edge"]
+        yield Comparison("near-duplicate" if near else "different", phash, dhash, mirrored,
+                         edge)
 
 
 def closest(candidate: Fingerprint,
