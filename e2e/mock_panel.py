@@ -98,6 +98,8 @@ class MockPanel:
             return 200, "application/json", json.dumps({"ok": True, "size": len(body)}).encode()
         if parts.path == "/panel-sw.js":  # a Panel service worker, its scope up to "/"
             return 200, CONTENT_TYPES[".js"], (PANEL_DIR / "panel-sw.js").read_bytes()
+        if re.fullmatch(r"/api/products/[^/]+/gallery", parts.path):
+            return 200, "application/json", b"{}"  # its arrival shows the rest (product-later.js)
         if re.fullmatch(r"/api/products/[^/]+", parts.path):
             # A product's data, as a single-page app fetches it (product-later.html): here the
             # product page's markup.

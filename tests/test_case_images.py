@@ -278,6 +278,14 @@ async def test_a_removal_is_checked_against_the_product_page_or_said_to_be_the_s
     assert ((await r.json())["removal"], (await r.json())["removal_problem"]) == \
         ("stated", "unconfirmed")
     assert replaced(home, case) == ("unknown", ["mirror.jpg"])
+    # One that showed images, not the copy, but was not seen to finish loading: maybe not all
+    # of them, so the removal is still the seller's word.
+    r = await removed(agent, case.id, caught, [{"page": PAGE, "images": [f"{cdn.base}/default.jpg"],
+                                                 "problem": "incomplete"}])
+    assert r.status == 200, await r.text()
+    assert ((await r.json())["removal"], (await r.json())["removal_problem"]) == \
+        ("stated", "incomplete")
+    assert replaced(home, case) == ("unknown", ["mirror.jpg"])
 
     # Checked again once the page can be read: still there after all, so back on the product.
     await error_of(await removed(agent, case.id, caught, shows), 409)

@@ -3,8 +3,10 @@
 // coming), and at last the product page its data request brought (the product page's markup,
 // answered when the test says for the products it holds: e2e/mock_panel.py). `data-api` on
 // the script: the origin the data comes from (another of the Panel's hosts), else the page's.
+// `data-gallery`: the page shows its main image first and the rest once its gallery request
+// (`/api/products/<id>/gallery`) is answered.
 (async () => {
-  const api = document.currentScript.dataset.api || "";
+  const { api = "", gallery } = document.currentScript.dataset;
   const product = location.pathname.split("/")[2];
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   for (let step = 1; step <= 2; step++) {
@@ -17,6 +19,11 @@
   window.requestedAt = performance.now();
   const page = await (await fetch(`${api}/api/products/${product}`, { cache: "no-store" })).text();
   const main = new DOMParser().parseFromString(page, "text/html").querySelector("main");
+  const rest = gallery ? [...main.querySelectorAll("figure")].slice(1) : [];
+  rest.forEach((figure) => figure.remove());
   document.getElementById("app").replaceChildren(...main.childNodes);
   document.title = "Edit product · Joom Merchant";
+  if (!rest.length) return;
+  await fetch(`${api}/api/products/${product}/gallery`, { cache: "no-store" });
+  document.querySelector("#app figure").after(...rest);
 })();

@@ -63,10 +63,11 @@ async function ask(tabId, until) {
 }
 
 // { product, page, images: [CDN URLs], problem: null | "not_shown" | "unconfirmed" |
-// "unreadable" }: "not_shown" when the Panel showed another page (signed out, a product of
-// another store), "unconfirmed" when the page showed no product image and was not seen to
-// settle (still loading at the bound, or its requests not all visible: content/main.js), so
-// it may yet have; "unreadable" when the page never answered.
+// "incomplete" | "unreadable" }: "not_shown" when the Panel showed another page (signed out,
+// a product of another store), "unconfirmed" when the page showed no product image and was
+// not seen to settle (still loading at the bound, or its requests not all visible:
+// content/main.js), so it may yet have; "incomplete" when it showed images but was not seen to
+// settle, so it may show more; "unreadable" when the page never answered.
 export async function productImages(product) {
   const page = await editPage(product);
   const [open] = await chrome.tabs.query({ url: page.split("#")[0] });
@@ -77,8 +78,9 @@ export async function productImages(product) {
     // The Panel may add to the address; it still names the product.
     const shown = answer.recognised && decodeURIComponent(answer.page).includes(product);
     const images = shown ? await onCdn(answer.images) : [];
-    // No image yet on a page not seen to settle: it may still show them, or the product's.
-    const problem = images.length ? null : !answer.settled ? "unconfirmed" : shown ? null : "not_shown";
+    // A page not seen to settle may still show (more of) the product's images.
+    const problem = !answer.settled ? (images.length ? "incomplete" : "unconfirmed")
+      : images.length || shown ? null : "not_shown";
     return { product, page, images, problem };
   } finally {
     if (!open) chrome.tabs.remove(tab.id).catch(() => {});

@@ -11,7 +11,10 @@ const PROBLEMS = { not_shown: "casePageNotShown", unconfirmed: "casePageUnconfir
 function productImages(found, ticked) {
   return found.map((p) => el("div", { className: "product-page", dataset: { product: p.product } },
     el("div", { className: "what", textContent: t("casePageOfProduct", p.product) }),
-    p.problem ? el("p", { className: "message error", textContent: t(PROBLEMS[p.problem], p.product) })
+    // Images read from a page not seen to finish loading: offered, said to be maybe not all.
+    p.problem === "incomplete" ? el("p", { className: "note warning incomplete",
+                                           textContent: t("casePageIncomplete", p.product) }) : null,
+    PROBLEMS[p.problem] ? el("p", { className: "message error", textContent: t(PROBLEMS[p.problem], p.product) })
       : !p.images.length ? el("p", { className: "note none", textContent: t("casePageNoImages") })
         : el("div", { className: "thumbs" }, p.images.map((url) => el("figure", { dataset: { url } },
           el("label", {},

@@ -46,9 +46,10 @@ from iprdesk.urls import watch as urlwatch
 MAX_NAME = 200
 MAX_PAGE_IMAGES = 100  # the images of a case's product pages a removal check fetches
 # Why a removal could not be checked: a product page the Panel did not show (signed out,
-# another store's product), one not seen to finish loading that showed no image yet, one that
-# never answered, an image not fetched, no product at all.
-REMOVAL_PROBLEMS = ("not_shown", "unconfirmed", "unreadable", "unfetched", "no_pages")
+# another store's product), one not seen to finish loading that showed no image yet, or that
+# showed images but maybe not all, one that never answered, an image not fetched, no product.
+REMOVAL_PROBLEMS = ("not_shown", "unconfirmed", "incomplete", "unreadable", "unfetched",
+                    "no_pages")
 MAX_PER_CASE = 200  # of each list; the oldest held copies go first
 CAUGHT_STATES = ("held", "uploaded", "removed")
 

@@ -28,7 +28,7 @@ function newImages(found, messages) {
 
 // Why a removal could not be checked (casework/case_images.py REMOVAL_PROBLEMS).
 const REMOVAL_PROBLEMS = { not_shown: "caseRemovalNotShown", unconfirmed: "caseRemovalUnconfirmed",
-                           unreadable: "caseRemovalUnreadable", unfetched: "caseRemovalUnfetched",
+                           incomplete: "caseRemovalIncomplete", unreadable: "caseRemovalUnreadable", unfetched: "caseRemovalUnfetched",
                            no_pages: "caseRemovalNoPages" };
 
 // What is known of a copy: uploaded, removed as a check saw, or removed on the seller's word.

@@ -191,11 +191,12 @@
       const answer = (settled = true) => ({
         page: location.href, images: [...new Set(pageImages().map(imageUrl))], settled,
         recognised: document.documentElement.dataset.iprdeskPage === "product-edit" });
-      // Recognised as another page (the Panel showed something else): no need to wait.
+      // Recognised as another page (the Panel showed something else): no need to wait. The
+      // product page itself is answered once settled: its first image is not all its images
+      // (a gallery filled by a later request), and a removal is checked against all of them.
       const ready = () => {
         const a = answer();
-        const other = document.documentElement.dataset.iprdeskPage && !a.recognised;
-        return other || (a.recognised && a.images.length) ? a : null;
+        return document.documentElement.dataset.iprdeskPage && !a.recognised ? a : null;
       };
       if (ready()) return resolve(ready());
       const observer = new MutationObserver(() => {
