@@ -341,6 +341,17 @@ AGREEMENTS = [
     ("Chinese: all claims from future sales",
      zh("三、免责。原告免除被告及 SIA Joom 因未来销售产生的一切索赔。"), unicode_pdf,
      {"agreement.release": "fail"}),
+    ("all claims, then the release limited to future sales in a sentence of its own",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims. This release\n"
+        "applies only to sales made after the effective date."),
+     text_pdf, {"agreement.release": "fail"}),
+    ("all claims, then a clause limiting the release to future sales",
+     en("3. Release. Plaintiff releases Defendant and SIA Joom from any and all claims.\n"
+        "4. Scope. The release in Section 3 is limited to future sales of the products."),
+     text_pdf, {"agreement.release": "fail"}),
+    ("Chinese: all claims, then the release limited to the future",
+     zh("三、免责。原告免除被告及 SIA Joom 的一切索赔。本免责仅适用于本协议生效后的销售。"),
+     unicode_pdf, {"agreement.release": "fail"}),
     ("all claims, but only from future sales",
      en("3. Release. Plaintiff releases Defendant and SIA Joom from all claims arising from\n"
         "future sales of the products listed above."),

@@ -289,6 +289,15 @@ ALL_CLAIMS = re.compile(r"\b(all|any)\s+(claims|liabilit\w+)\b|一切索赔|全�
                         re.IGNORECASE)
 FUTURE_ONLY = re.compile(r"\b(future|hereafter|after\s+the\s+(effective\s+)?date|going\s+"
                          r"forward)\b|未来|今后|以后|此后|生效日?(之)?后", re.IGNORECASE)
+# The release itself limited to the future, in a sentence of its own: "This release applies
+# only to future sales", "本免责仅适用于未来的销售". Its subject is the release (not "the
+# covenant ... does not limit the release of past sales").
+RELEASE_LIMITED_TO_FUTURE = re.compile(
+    r"\b(this|the|such|said|that)\s+(release|discharge|waiver)\b((?!\b(of|and|but|covenant)\b)"
+    r"[^.;]){0,40}?\b(only|solely|exclusively|limited\s+to|restricted\s+to)\b[^.;]{0,60}?"
+    rf"(?:{FUTURE_ONLY.pattern})|"
+    r"(本次?|上述|该|前述|此)(免责|免除|豁免)[^。；]{0,10}?(仅|只|限于)[^。；]{0,30}?"
+    r"(未来|今后|以后|此后|生效日?(之)?后)", re.IGNORECASE)
 # A second promise in the same sentence, whose future is its own: "releases ... from all claims,
 # and covenants not to sue for future sales", "免除……一切索赔，并承诺今后不再起诉".
 ANOTHER_PROMISE = re.compile(
@@ -431,7 +440,8 @@ def check_release(text: str, case) -> tuple[str, str, dict]:
         if any(NO_RELEASE.search(s) for s in sentences):
             return "fail", "preflight.agreement.release.fail_negated", {}
         return "fail", "preflight.agreement.release.fail_absent", {}
-    if any(_not_released(s, PAST_SALES) for s in sentences):
+    if any(_not_released(s, PAST_SALES) or RELEASE_LIMITED_TO_FUTURE.search(s)
+           for s in sentences):
         return "fail", "preflight.agreement.release.fail_past_excluded", {}
     for sentence in releasing:
         if RELEASE.search(sentence) and (PAST.search(sentence) or any(
