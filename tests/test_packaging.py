@@ -38,10 +38,11 @@ def installed(tmp_path_factory):
          cwd=base)
     wheel = next((base / "dist").glob("iprdesk-*.whl"))
     env_dir = base / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    # Without a pip of its own (ensurepip takes longer than the rest): this pip installs into it.
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    _run(bindir / "python", "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
-         wheel, cwd=base)
+    _run(sys.executable, "-m", "pip", "--python", bindir / "python", "install", "-q",
+         "--no-deps", "--force-reinstall", wheel, cwd=base)
     shutil.rmtree(source)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "IPRDESK_HOME")}
     return {"wheel": wheel, "bin": bindir, "env": env, "cwd": base}
