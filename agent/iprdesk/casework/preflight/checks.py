@@ -148,10 +148,18 @@ JOOM_ENTITY = re.compile(
     rf"{JOOM_WORD}(?!['’]?s?\s+(stores?|shops?|marketplaces?|platforms?|listings?|"
     r"merchants?|sellers?|accounts?|panel|products?|cdn|images?)\b)"
     r"(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片|上(?!述)))", re.IGNORECASE)
-# Joom as what a clause keeps out of a release: not "Joom's obligations to its merchants"
-# (a thing of Joom's the release leaves alone), though "Joom's liability" is Joom's own.
-JOOM_KEPT_OUT = re.compile(rf"{JOOM_ENTITY.pattern}(?!['’]s\s+(?!liabilit|responsib))",
-                           re.IGNORECASE)
+# Joom as what a clause keeps out of a release: not a thing of Joom's the release leaves alone
+# ("Joom's obligations to its merchants", "releases Joom from its obligations under this
+# Agreement", "Joom 的义务", "Joom 在本协议项下的义务", "Joom 的关联方"), though Joom's
+# liability, and in Chinese the claims against it and its release ("Joom 的责任", "对 Joom 的
+# 索赔", "对 Joom 的免责"), are Joom.
+JOOM_KEPT_OUT = re.compile(
+    rf"{JOOM_ENTITY.pattern}(?!['’]s\s+(?!liabilit|responsib))(?!\s+from\s+(its|their)\s+"
+    r"(own\s+)?(obligations|duties|undertakings|commitments|covenants)\b)"
+    r"(?!\s*(在本协议项下|于本协议项下|(根据|依据|依照|按照)本协议(所)?(承担|负有)?|履行本协议)?"
+    r"\s*[的之]\s*(?!(任何|一切|全部|所有|法律|赔偿|侵权|连带|相关)*"
+    r"(责任|索赔|赔偿|追究|诉讼|主张|免责|免除|豁免)))",
+    re.IGNORECASE)
 # Releasing claims, in English and Chinese (免除 / 免责 / 豁免, or giving up claims); a press
 # release releases none.
 RELEASE = re.compile(
@@ -202,11 +210,16 @@ _NOT_RELEASED_CN = (
     # Right before the verb only: "不可撤销地免除" / "无条件地免除" release irrevocably.
     r"(不予|不得|不会|不应|并不|不能|概不|均不|不|未|无)(被|予以)?(免除|免责|豁免|放弃)|"
     r"(不|不予|未|并不)(对|就|向)[^。；，,并且]{0,12}?(免除|免责|豁免)")
+# The verb left out after a release in the same sentence: "Defendant is released from all
+# claims and SIA Joom is not." (_negated_scope reads it only after a release).
+_ELIDED = (
+    r"\b(and|but|while|whereas)\s+(?P<subject>((?!\b(and|but|is|are)\b)[^.;,]){1,60}?)\s+"
+    r"(is|are|was|were|shall|will)\s+not(\s+be)?(?=\s*([.;]|$))")
 # "not released until the payment is received" makes the release wait, it does not refuse it.
 _UNTIL = r"(?![^.;]{0,80}?\buntil\b)"
 NO_RELEASE = re.compile(rf"(?P<after>{_NOT_RELEASING}){_UNTIL}|(?P<before>{_NOT_RELEASED}){_UNTIL}|"
-                        rf"(?P<inside>{_NONE_RELEASED}){_UNTIL}|(?P<around>{_NOT_RELEASED_CN})",
-                        re.IGNORECASE)
+                        rf"(?P<inside>{_NONE_RELEASED}){_UNTIL}|(?P<around>{_NOT_RELEASED_CN})|"
+                        rf"(?P<elided>{_ELIDED})", re.IGNORECASE)
 # Where the words a negated release is about end and begin: a clause's edges. Before one, an
 # affirmative release also ends them ("releases SIA Joom from all claims and Defendant is not
 # released" keeps Defendant out, not Joom).
@@ -214,9 +227,17 @@ CLAUSE_END = re.compile(r"[.;。；，]|\b(but|however|provided|whereas|while|ex
                         re.IGNORECASE)
 CLAUSE_START = re.compile(r"[.;:,。；：，]|\b(but|however|whereas|while)\b|但是?|然而|却|而$",
                           re.IGNORECASE)
+# After an affirmative release, a negated clause joined to it by "and" (而 in Chinese) is about
+# its own subject: the release's object runs to the release's scope ("from all claims ..."),
+# or is its first name where it has none ("releases SIA Joom and Defendant is not released").
+JOINED = re.compile(
+    r"\b(from|for|of|with\s+respect\s+to|in\s+respect\s+of|as\s+to|regarding)\b.*?\band\b|"
+    r"(索赔|责任|主张|诉讼|请求|权利)\s*(而|且|并且|同时)", re.IGNORECASE)
+FIRST_JOINED = re.compile(r"\band\b|而(?!非|不是)", re.IGNORECASE)
 # Something carved out of a release: "excluding X", "other than X", "does not extend to X",
 # "reserves its claims for X", "不包括 X", "保留……X" before it; "X 除外", "X are excluded",
-# "X 不在免责范围内" after it; negated ("nothing excludes X", "X are not excluded"), nothing is.
+# "X 不在免责范围内", "X 不在此列", "对 X 保留追诉权" after it; negated ("nothing excludes X",
+# "X are not excluded"), nothing is.
 EXCLUDING = re.compile(
     r"\b(exclud\w*|except(ing)?|other\s+than|save\s+for|but\s+not(?!\s+(be\s+)?limited)|"
     r"not\s+including|and\s+not(?!\s+(be\s+)?limited)|with\s+the\s+exception\s+of|reserv\w*|"
@@ -227,13 +248,16 @@ EXCLUDING = re.compile(
 EXCLUDED = re.compile(
     r"\b((is|are|shall\s+be|will\s+be|be)\s+(hereby\s+|expressly\s+|specifically\s+)?(excluded|"
     r"reserved|retained|carved\s+out)|(is|are|shall\s+be|will\s+be)\s+(expressly\s+)?not\s+"
-    r"(covered|included))\b|除外|不在[^。；，,]{0,10}范围|不属于[^。；，,]{0,6}(免责|豁免|免除)|"
-    r"不受[^。；，,]{0,10}(免责|豁免|免除)|不包括在", re.IGNORECASE)
+    r"(covered|included))\b|除外|不在[^。；，,]{0,10}范围|不在(此|其)列|"
+    r"不属于[^。；，,]{0,6}(免责|豁免|免除)|不受[^。；，,]{0,10}(免责|豁免|免除)|不包括在|保留[^。；，,]{0,6}(追诉|追究|索赔|起诉|诉讼)",
+    re.IGNORECASE)
 # A carve-out ends with its clause, or where the release goes on to what it releases from:
 # "all marketplaces other than SIA Joom from all claims arising from past sales", "被告而非
-# SIA Joom 因过往销售产生的索赔" (but "不包括因过往销售产生的索赔" carves out those claims).
-CARVE_GAP = re.compile(r"[.;,。；，]|\b(from|for)\s+(any\s+(and\s+all\s+)?|all\s+)?(claims|"
-                       r"liabilit)|(?<=\S)\s*因", re.IGNORECASE)
+# SIA Joom 因过往销售产生的索赔" (but "不包括因过往销售产生的索赔" and "but not from claims
+# arising from past sales" carve out those claims).
+CARVE_GAP = re.compile(r"[.;,。；，]|\b(from|for)\s+(any\s+(and\s+all\s+)?|all\s+)?"
+                       r"(claims|liabilit)|(?<=\S)\s*因", re.IGNORECASE)
+CARVE_OPENING = re.compile(r"\s*(from\b|for\b|因)?", re.IGNORECASE)
 # What negates a carve-out ("nothing excludes X", "X are not excluded"); a release's own
 # negations are NO_RELEASE.
 NEGATION = re.compile(r"\b(not|no|nothing|never|without|neither|nor|none)\b|不|未|无|非",
@@ -250,6 +274,20 @@ RELEASE_VERB = re.compile(r"\b(releas(es|ed|ing)|discharg(es|ed|ing)|waive[sd]?|
                           re.IGNORECASE)
 HEADING = re.compile(r"\s*((\d+|[一二三四五六七八九十]+)\s*[.、]\s*)?((([A-Z][\w'’-]*|and|of|&)\s*)"
                      r"{1,4}[.:]?|[\u4e00-\u9fff]{1,4}[。：:]?)\s*")
+# Joom named beside a release but not released by it: as the one who asks for it, is told
+# of it or gets a copy ("at the request of SIA Joom", "notify SIA Joom", "sent to SIA Joom",
+# "应 SIA Joom 的要求", "发送给 SIA Joom", "通知 SIA Joom"), or as the one who releases someone
+# ("SIA Joom 免除原告……", "原告与 SIA Joom 均免除被告……", "SIA Joom releases Plaintiff"); "SIA
+# Joom 免除……责任" with no one after it is Joom relieved.
+JOOM_ASIDE = re.compile(
+    rf"\b((at|upon|on)\s+(the\s+)?(request|instruction|direction)\s+of|notify|notifies|inform|"
+    r"informs|advise|advises|(sent|send|delivered|deliver|provided|provide|given|give|forwarded|"
+    rf"forward|submitted|submit|copied|shown|show)\s+to)\s+(sia\s+)?{JOOM_WORD}|"
+    rf"(应|经|依|根据)\s*(sia\s*)?{JOOM_WORD}(?=[^。；，,]{{0,6}}(要求|请求|指示))|"
+    rf"((发送|发给|提交|抄送|递交|提供|转交|交)给?|通知|告知)\s*(sia\s*)?{JOOM_WORD}|"
+    rf"{JOOM_WORD}(?=\s*(特此|同意|承诺|不可撤销地|无条件地|在此|均|亦|也|共同|一并)*\s*((免除|豁免)"
+    r"\s*(原告|被告|对方|卖家|各方|任何|律所|其|[a-z])|放弃|(hereby\s+)?(releases|discharges|"
+    r"waives)\b))", re.IGNORECASE)
 # "Release" of money, not of claims: "ask Joom to release the frozen funds", "the funds held
 # by Joom shall be released", "请求 Joom 解冻资金".
 MONEY = r"(funds|assets|accounts?|payouts?|money|monies|hold|freeze|restraint|balances?)"
@@ -305,16 +343,26 @@ ANOTHER_PROMISE = re.compile(
     r"undertakes?|shall|will)\b)|，?(?:并且?|且|同时)(?=承诺|同意|保证|不再|今后|将)",
     re.IGNORECASE)
 MEMO = re.compile(r"joom\s*settlement", re.IGNORECASE)
+MEMO_GAP = r"[\s\-:：#_/,]*"  # what may stand between the memo's phrase and its store ID
 # The labels of a bank slip's memo field, in English and Chinese.
 MEMO_LABEL = re.compile(
     r"\b(memo|remittance\s+(information|info|details)|payment\s+(reference|details)|"
     r"reference|purpose(\s+of\s+payment)?|remarks?|narrative|details\s+of\s+payment|"
     r"message|description)\b|附言|用途|摘要|备注|汇款说明|交易附言", re.IGNORECASE)
-PAYEE = re.compile(r"(\b(payee|beneficiary|recipient|pay to|paid to|creditor)\b|收款人|收款方)",
-                   re.IGNORECASE)
+# The payee's field with a name in it (after its label, or alone on the next line): not an
+# empty "Beneficiary:", nor the payee's bank, account or address ("Beneficiary bank: ...",
+# "收款人开户行：...", "收款人账号：...").
+PAYEE = re.compile(
+    r"(\b(payee|beneficiary|recipient|creditor)(\s+(name|customer))?\b|"
+    r"(收款人|收款方)(名称|户名|姓名)?)(?!['’]s|\s*(bank|account|acct|a/c|address|country|swift|bic|iban|no\b|number|开户|银行|账号|"
+    r"帐号|地址|行号|国家))[^\S\n]*[:：]?[^\S\n]*([^\s:：]|\n[^\S\n]*[^\s:：][^:：\n]*$)|"
+    r"\b(pay|paid)\s+to\s+\S", re.IGNORECASE | re.MULTILINE)
+# An amount with its currency, or under an amount label; an amount of nothing pays nothing.
 AMOUNT = re.compile(
-    r"((USD|US\$|CNY|RMB|EUR|GBP|\$|¥|€|£)\s?\d[\d,]*(\.\d{1,2})?|"
-    r"\d[\d,]*(\.\d{1,2})?\s?(USD|CNY|RMB|EUR|GBP|元|美元))", re.IGNORECASE)
+    r"((USD|US\$|CNY|RMB|EUR|GBP|\$|¥|€|£)\s?(?P<value>\d[\d,]*(\.\d{1,2})?)|"
+    r"(?P<value2>\d[\d,]*(\.\d{1,2})?)\s?(USD|CNY|RMB|EUR|GBP|元|美元)|"
+    r"(\bamount\b|金额)[^:：\n]{0,20}[:：]\s*(?P<value3>\d[\d,]*(\.\d{1,2})?)(?![\d.]))",
+    re.IGNORECASE)
 DATE = re.compile(
     r"(\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|"
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
@@ -339,6 +387,8 @@ def _negated_scope(sentence: str, negated: re.Match) -> str:
     clause after it, the clause before it back to an affirmative release, or the words inside
     it, as its form says (NO_RELEASE)."""
     after = CLAUSE_END.split(sentence[negated.end():negated.end() + NEAR], 1)[0]
+    if negated.group("elided"):
+        return negated.group("subject") if RELEASE.search(sentence[:negated.start()]) else ""
     if negated.group("after"):
         return after
     if negated.group("inside"):
@@ -348,8 +398,8 @@ def _negated_scope(sentence: str, negated: re.Match) -> str:
     release = [m.end() for m in RELEASE.finditer(before) if m.end() > start]
     before = before[release[-1] if release else start:]
     # "releases A from claims ... and B are not released": what is not released follows the
-    # "and" that ends the release's "from" phrase.
-    joined = re.search(r"\bfrom\b.*?\band\b", before) if release else None
+    # "and" that ends the release's object (JOINED).
+    joined = (JOINED.search(before) or FIRST_JOINED.search(before)) if release else None
     before = before[joined.end():] if joined else before
     if negated.group("before"):
         return before[-100:] + negated.group()
@@ -361,7 +411,11 @@ def _carved_out(sentence: str, target: re.Pattern) -> bool:
     within 60 characters, 15 in Chinese), and is not negated."""
     for m in EXCLUDING.finditer(sentence):
         window = CARVE_GAP.split(sentence[max(0, m.start() - 40):m.start()])[-1]
-        gap = CARVE_GAP.split(sentence[m.end():m.end() + NEAR], 1)[0]
+        # What it carves out may open with the words that elsewhere begin the released claims:
+        # "but not from claims arising from past sales", "不包括因过往销售产生的索赔".
+        lead = CARVE_OPENING.match(sentence, m.end()).end()
+        end = CARVE_GAP.search(sentence, lead, m.end() + NEAR)
+        gap = sentence[m.end():end.start() if end else m.end() + NEAR]
         found = target.search(gap)
         # "does not extend to any marketplace other than SIA Joom" excepts Joom from the
         # carve-out, which leaves it released.
@@ -408,7 +462,7 @@ def _releases_joom(sentence: str) -> bool:
 def check_names_joom(text: str, case) -> tuple[str, str, dict]:
     if not JOOM.search(text):
         return "fail", "preflight.agreement.names_joom.fail_absent", {}
-    sentences = [FUNDS_RELEASE.sub(" ", s) for s in _sentences(text)]
+    sentences = [JOOM_ASIDE.sub(" ", FUNDS_RELEASE.sub(" ", s)) for s in _sentences(text)]
     if any(_not_released(s, JOOM_KEPT_OUT) for s in sentences):
         return "fail", "preflight.agreement.names_joom.fail_not_released", {}
     if any(_releases_joom(s) for s in sentences):
@@ -437,7 +491,8 @@ def check_release(text: str, case) -> tuple[str, str, dict]:
         and not RELEASE_VERB.search(line)))
     releasing = [_claims_released(s) for s in _sentences(body) if not HEADING.fullmatch(s)]
     if not any(RELEASE.search(s) for s in releasing):
-        if any(NO_RELEASE.search(s) for s in sentences):
+        # (An elided "X is not" negates only a release before it, and there is none.)
+        if any(not m.group("elided") for s in sentences for m in NO_RELEASE.finditer(s)):
             return "fail", "preflight.agreement.release.fail_negated", {}
         return "fail", "preflight.agreement.release.fail_absent", {}
     if any(_not_released(s, PAST_SALES) or RELEASE_LIMITED_TO_FUTURE.search(s)
@@ -475,10 +530,12 @@ def check_memo(text: str, case) -> tuple[str, str, dict]:
     unclear = False
     for n, match in found:
         line, field_name = lines[n], _memo_field(lines, n, match)
-        # The memo itself reads "Joom Settlement <store ID>": the ID next to the phrase, a
-        # whole token, not somewhere else on the slip.
-        beside = re.match(rf"[\s\-:#_/,]*{store}(?![A-Za-z0-9])", line[match.end():], re.I) or \
-            re.search(rf"(?<![A-Za-z0-9]){store}[\s\-:#_/,]*$", line[:match.start()], re.I)
+        # The memo itself reads "Joom Settlement <store ID>": the ID next to the phrase (or
+        # named as the store's: "Store 5f1a...", "店铺 5f1a..."), a whole token, not somewhere
+        # else on the slip.
+        beside = re.match(rf"{MEMO_GAP}(((store|shop)(\s+id)?|店铺(id|号)?){MEMO_GAP})?{store}"
+                          r"(?![A-Za-z0-9])", line[match.end():], re.I) or \
+            re.search(rf"(?<![A-Za-z0-9]){store}{MEMO_GAP}$", line[:match.start()], re.I)
         if beside and field_name != "other":
             return "pass", "preflight.payment.memo.pass", params
         following = lines[n + 1] if n + 1 < len(lines) else ""
@@ -490,9 +547,16 @@ def check_memo(text: str, case) -> tuple[str, str, dict]:
     return "fail", "preflight.payment.memo.fail_store", params
 
 
+def _amount(match: re.Match) -> float:
+    """The value an AMOUNT match reads, its thousands separators dropped."""
+    value = next(v for v in match.group("value", "value2", "value3") if v)
+    return float(value.replace(",", ""))
+
+
 def check_amount_date(text: str, case) -> tuple[str, str, dict]:
     found = {"payee": PAYEE.search(text) or _mentions(text, case.complainant),
-             "amount": AMOUNT.search(text), "date": DATE.search(text)}
+             "amount": any(_amount(m) > 0 for m in AMOUNT.finditer(text)),
+             "date": DATE.search(text)}
     missing = [part for part, hit in found.items() if not hit]
     if not missing:
         return "pass", "preflight.payment.amount_date.pass", {}
