@@ -783,6 +783,50 @@ READ_AS_A_REVIEWER = [
     ("原告免除被告的一切索赔，SIA Joom免除因过往销售产生的一切责任"
      "。",
      "pass", "pass"),
+    # What Joom owes under the agreement itself, kept beside its release ("Joom's liability
+    # under this Agreement", "Joom 在本协议项下的任何责任"), leaves Joom released; "shall not be
+    # deemed a Released Party" keeps it out.
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔，但被告对SI"
+     "A Joom的义务不予免除。",
+     "pass", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔，但不免除SI"
+     "A Joom在本协议项下的任何责任。",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales, except SIA Joom's liability under this Agreement.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. SIA Joom's liability under this Agreement is not released.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom's affiliates from all claims arising "
+     "from past sales. SIA Joom's liability for past sales is not released.",
+     "not_released", "fail"),
+    ("Plaintiff releases Defendant from all claims arising from past sales. SIA Joom "
+     "shall not be deemed a Released Party.",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant from all claims arising from past sales. The "
+     "Released Parties shall not include SIA Joom.",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant, but not SIA Joom, from all claims arising from "
+     "past sales.",
+     "not_released", "pass"),
+    ("原告免除被告因过往销售产生的一切索赔。SIA Joom并非免责方。",
+     "not_released", "pass"),
+    ("原告免除被告因过往销售产生的一切索赔。SIA Joom不属于被免责方"
+     "。",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales, provided that SIA Joom removes the listings.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims, excluding claims "
+     "arising from past sales.",
+     "pass", "fail"),
+    ("原告免除被告因过往销售产生的一切索赔，但未免除SIA Joom的责任"
+     "。",
+     "not_released", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。SIA Jo"
+     "om根据本协议承担的责任不予免除。",
+     "pass", "pass"),
 ]
 
 
@@ -990,6 +1034,34 @@ PAYMENTS = [
     ("memo's store ID inside a longer token with letters",
      en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT, "Memo: Joom Settlement X{store}"),
      text_pdf, {"payment.memo": "fail"}),
+    # An MT103 copy's fields; the memo's phrase and store ID written differently.
+    ("SWIFT MT103 copy: the memo in field 70",
+     en_slip(":32A:260303USD6500,00", ":59:/0012345", "Greer Trust LLP",
+             ":70:Joom Settlement {store}", title="BANK OF SHANGHAI - MT103 COPY"),
+     text_pdf, {}),
+    ("memo under Details of Payment (Field 70)",
+     en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT,
+             "Details of Payment (Field 70): Joom Settlement {store}"),
+     text_pdf, {}),
+    ("memo with no spaces",
+     en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT, "Memo: JOOMSETTLEMENT{store}"),
+     text_pdf, {}),
+    ("store ID in capitals, broken by spaces",
+     en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT, "Memo: Joom Settlement 5F1A 2B3C 4D5E"),
+     text_pdf, {}),
+    ("store ID in the memo but not the phrase",
+     en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT, "Memo: Settlement {store}"),
+     text_pdf, {"payment.memo": "fail"}),
+    ("Chinese: 附言 Joom 和解 instead of the phrase",
+     zh_slip(ZH_DATE, ZH_PAYEE, ZH_AMOUNT, "附言：Joom 和解 {store}"),
+     unicode_pdf, {"payment.memo": "fail"}),
+    ("Chinese: date 2026/03/03 and amount ¥ (CNY)",
+     zh_slip("交易日期：2026/03/03", "收款人户名：Greer Trust LLP", "金额：¥46,800.00", ZH_MEMO,
+             title="中国银行 境内汇款回单"),
+     unicode_pdf, {}),
+    ("date missing: only the time",
+     en_slip("Time: 14:03:22", EN_PAYEE, EN_AMOUNT, EN_MEMO),
+     text_pdf, {"payment.amount_date": "fail"}),
 ]
 
 

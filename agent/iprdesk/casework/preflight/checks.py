@@ -150,14 +150,17 @@ JOOM_ENTITY = re.compile(
     r"(?!\s*(店铺|商店|账户|账号|商户|卖家|链接|商品|图片|上(?!述)))", re.IGNORECASE)
 # Joom as what a clause keeps out of a release: not a thing of Joom's the release leaves alone
 # ("Joom's obligations to its merchants", "releases Joom from its obligations under this
-# Agreement", "Joom 的义务", "Joom 在本协议项下的义务", "Joom 的关联方"), though Joom's
-# liability, and in Chinese the claims against it and its release ("Joom 的责任", "对 Joom 的
-# 索赔", "对 Joom 的免责"), are Joom.
+# Agreement", "Joom 的义务", "Joom 的关联方") nor what Joom owes under the agreement itself
+# ("Joom's liability under this Agreement", "Joom 在本协议项下的任何责任"), though Joom's
+# liability otherwise, and in Chinese the claims against it and its release ("Joom 的责任",
+# "对 Joom 的索赔", "对 Joom 的免责"), are Joom.
+_UNDER_AGREEMENT = (r"(在本协议项下|于本协议项下|(根据|依据|依照|按照)本协议(所)?(承担|负有)?|"
+                    r"履行本协议)")
 JOOM_KEPT_OUT = re.compile(
-    rf"{JOOM_ENTITY.pattern}(?!['’]s\s+(?!liabilit|responsib))(?!\s+from\s+(its|their)\s+"
-    r"(own\s+)?(obligations|duties|undertakings|commitments|covenants)\b)"
-    r"(?!\s*(在本协议项下|于本协议项下|(根据|依据|依照|按照)本协议(所)?(承担|负有)?|履行本协议)?"
-    r"\s*[的之]\s*(?!(任何|一切|全部|所有|法律|赔偿|侵权|连带|相关)*"
+    rf"{JOOM_ENTITY.pattern}(?!['’]s\s+((?!liabilit|responsib)|[^.;,]{{0,40}}?\bunder\s+(this|the)"
+    r"\s+(agreement|settlement)))(?!\s+from\s+(its|their)\s+(own\s+)?(obligations|duties|"
+    rf"undertakings|commitments|covenants)\b)(?!\s*{_UNDER_AGREEMENT}\s*[的之])"
+    r"(?!\s*[的之]\s*(?!(任何|一切|全部|所有|法律|赔偿|侵权|连带|相关)*"
     r"(责任|索赔|赔偿|追究|诉讼|主张|免责|免除|豁免)))",
     re.IGNORECASE)
 # Releasing claims, in English and Chinese (免除 / 免责 / 豁免, or giving up claims); a press
@@ -193,7 +196,8 @@ _NOT_RELEASED = (
     r"\b(is|are|was|were|be|been|being|has|have|had|shall|will|may|must|should|would|can)\s+"
     r"(hereby\s+|expressly\s+|specifically\s+)?(not|never|in\s+no\s+(event|way|case))\s+(be\s+|"
     r"been\s+|being\s+)?(hereby\s+|expressly\s+|so\s+)?(released|discharged|waived|acquitted)\b|"
-    r"\b(is|are|shall\s+be|will\s+be)\s+(expressly\s+)?not\s+(a|an|one\s+of\s+the)\s+"
+    r"\b(is|are|shall\s+be|will\s+be|shall|will)\s+(expressly\s+)?not\s+(be\s+)?((deemed|"
+    r"considered|treated\s+as)\s+(to\s+be\s+)?)?(a|an|one\s+of\s+the)\s+"
     r"(released\s+part(y|ies)|releasees?|(intended\s+)?(third[- ]party\s+)?beneficiar(y|ies))\b")
 _NONE_RELEASED = (
     r"\b(no|none\s+of\s+the)\s+(\w+\s+)?(claims?|causes?\s+of\s+action|rights?|demands?|"
@@ -344,27 +348,28 @@ ANOTHER_PROMISE = re.compile(
     re.IGNORECASE)
 MEMO = re.compile(r"joom\s*settlement", re.IGNORECASE)
 MEMO_GAP = r"[\s\-:：#_/,]*"  # what may stand between the memo's phrase and its store ID
-# The labels of a bank slip's memo field, in English and Chinese.
+# The labels of a bank slip's memo field, in English and Chinese, and an MT103's field 70
+# (":70:Joom Settlement ...").
 MEMO_LABEL = re.compile(
-    r"\b(memo|remittance\s+(information|info|details)|payment\s+(reference|details)|"
+    r"^\s*70\s*$|\b(memo|remittance\s+(information|info|details)|payment\s+(reference|details)|"
     r"reference|purpose(\s+of\s+payment)?|remarks?|narrative|details\s+of\s+payment|"
     r"message|description)\b|附言|用途|摘要|备注|汇款说明|交易附言", re.IGNORECASE)
 # The payee's field with a name in it (after its label, or alone on the next line): not an
 # empty "Beneficiary:", nor the payee's bank, account or address ("Beneficiary bank: ...",
-# "收款人开户行：...", "收款人账号：...").
+# "收款人开户行：...", "收款人账号：..."); an MT103's field 59.
 PAYEE = re.compile(
     r"(\b(payee|beneficiary|recipient|creditor)(\s+(name|customer))?\b|"
     r"(收款人|收款方)(名称|户名|姓名)?)(?!['’]s|\s*(bank|account|acct|a/c|address|country|swift|bic|iban|no\b|number|开户|银行|账号|"
     r"帐号|地址|行号|国家))[^\S\n]*[:：]?[^\S\n]*([^\s:：]|\n[^\S\n]*[^\s:：][^:：\n]*$)|"
-    r"\b(pay|paid)\s+to\s+\S", re.IGNORECASE | re.MULTILINE)
+    r"\b(pay|paid)\s+to\s+\S|^:59[af]?:\s*\S", re.IGNORECASE | re.MULTILINE)
 # An amount with its currency, or under an amount label; an amount of nothing pays nothing.
 AMOUNT = re.compile(
     r"((USD|US\$|CNY|RMB|EUR|GBP|\$|¥|€|£)\s?(?P<value>\d[\d,]*(\.\d{1,2})?)|"
     r"(?P<value2>\d[\d,]*(\.\d{1,2})?)\s?(USD|CNY|RMB|EUR|GBP|元|美元)|"
     r"(\bamount\b|金额)[^:：\n]{0,20}[:：]\s*(?P<value3>\d[\d,]*(\.\d{1,2})?)(?![\d.]))",
     re.IGNORECASE)
-DATE = re.compile(
-    r"(\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|"
+DATE = re.compile(  # an MT103's value date too (":32A:260303USD6500,00")
+    r"(:32A:\s*\d{6}|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|"
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
     r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b)",
