@@ -827,6 +827,37 @@ READ_AS_A_REVIEWER = [
     ("原告免除被告及SIA Joom因过往销售产生的一切索赔。SIA Jo"
      "om根据本协议承担的责任不予免除。",
      "pass", "pass"),
+    # A release of Joom taken back ("revoked", "null and void", 撤销, 无效), not a condition on it,
+    # nor "nothing revokes", nor irrevocable (不可撤销地, 不得撤销).
+    ("Plaintiff releases Defendant from all claims arising from past sales and SIA "
+     "Joom and its affiliates shall not be released.",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. The release of SIA Joom is hereby revoked.",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. The release of SIA Joom shall be null and void.",
+     "not_released", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。对SIA J"
+     "oom的免责无效。",
+     "not_released", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。原告撤销对S"
+     "IA Joom的免责。",
+     "not_released", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. The release of SIA Joom shall be void only if Defendant fails to pay.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. Nothing herein revokes the release of SIA Joom.",
+     "pass", "pass"),
+    ("原告不可撤销地免除被告及SIA Joom因过往销售产生的一切索赔。",
+     "pass", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔，该免责不得撤"
+     "销。",
+     "pass", "pass"),
+    ("Plaintiff irrevocably releases Defendant and SIA Joom from all claims arising "
+     "from past sales, and the release of SIA Joom shall not be revoked.",
+     "pass", "pass"),
 ]
 
 

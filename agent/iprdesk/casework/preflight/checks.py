@@ -191,7 +191,7 @@ _NOT_RELEASING = (
     r"\b(declines?|refuses?)\s+to\s+(release|discharge|waive)\b|"
     r"\b(releases?|discharges?|waives?)\s+(no|none|nothing)\b|"
     r"\bnothing\b((?!\b(limit|restrict|impair|affect|diminish|modif|narrow|reduc|exclud|"
-    r"prejudic|derogat))[^.;]){0,80}?\b(releas|discharg|waiv)\w*")
+    r"prejudic|derogat|revok|rescind|withdr|invalidat|void))[^.;]){0,80}?\b(releas|discharg|waiv)\w*")
 _NOT_RELEASED = (
     r"\b(is|are|was|were|be|been|being|has|have|had|shall|will|may|must|should|would|can)\s+"
     r"(hereby\s+|expressly\s+|specifically\s+)?(not|never|in\s+no\s+(event|way|case))\s+(be\s+|"
@@ -206,8 +206,18 @@ _NONE_RELEASED = (
     r"\b(in\s+no\s+(event|case)|under\s+no\s+circumstances?|at\s+no\s+time)\s+(shall|will|is|are|"
     r"may)\b[^.;]{0,60}?\b(released|discharged|waived)\b|"
     r"\bneither\b[^.;]{0,80}?\bnor\b[^.;]{0,60}?\b(is|are|shall\s+be|will\s+be)\s+(hereby\s+)?"
-    r"(released|discharged|waived)\b")
+    r"(released|discharged|waived)\b|"
+    # A release taken back: "The release of X is hereby revoked", "Plaintiff revokes the release
+    # of X" (not a condition: "shall be void if Defendant fails to pay").
+    r"\b(release|discharge|waiver)s?\s+of\s+[^.;]{1,60}?\s+(is|are|shall\s+be|will\s+be)\s+"
+    r"(hereby\s+)?(revoked|rescinded|withdrawn|void|null(\s+and\s+void)?|invalid|of\s+no\s+"
+    r"(force\s+(and|or)\s+)?effect)\b(?![^.;]{0,20}\b(if|unless|upon|should|in\s+the\s+event)\b)|"
+    r"\b(plaintiff|licensor|it|they)\s+(hereby\s+)?(revokes?|rescinds?|withdraws?)\s+(the\s+|its\s+)?"
+    r"(release|discharge|waiver)\s+of\b[^.;,]{0,60}")
 _NOT_RELEASED_CN = (
+    # Taken back ("撤销对 X 的免责", "对 X 的免责无效"), not irrevocable ("不可撤销地免除").
+    r"(?<!不可)(?<!不得)(?<!不能)(撤销|撤回|取消)[^。；，,地]{0,12}?(免责|免除|豁免)|"
+    r"(免责|免除|豁免)\s*(无效|作废|被撤销|予以撤销)|"
     r"((不|不得|不应|不能|不会|不可|并不|亦不|也不|绝不|均不|概不)(被|应|得)?(视为|视作|看作|解释为|"
     r"理解为|认定为|构成|属于|作为|当作|意味着)|并非|不是)[^。；，,]{0,20}?(免除|免责|豁免|放弃)|"
     r"(没有|并无|不包含|不含)(任何)?(免除|免责|豁免)|"
