@@ -164,6 +164,44 @@ def test_real_command_line_exit_codes(photos, tmp_path):
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
 
 
+# `python -m iprdesk ARGS` with a note at each step of its end: an atexit handler, and an
+# object of __main__ that only Python's teardown frees.
+_NOTED_END = """
+import atexit, runpy, sys
+notes = sys.argv[1]
+class FreedInTeardown:
+    def __del__(self, open=open, path=notes + ".teardown"):  # the module is cleared by then
+        open(path, "w").close()
+kept = FreedInTeardown()
+atexit.register(lambda: open(notes + ".atexit", "w").close())
+sys.argv = ["iprdesk", *sys.argv[2:]]
+runpy.run_module("iprdesk", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("ends_at_once", [True, False])
+def test_the_program_ends_at_once_after_strip(photos, tmp_path, ends_at_once):
+    """Once a strip's files are in place, the process ends without Python's teardown (its
+    time is a benchmark, bench/strip.py): the atexit handlers still run, the output is all
+    there and the exit status kept, workers or not. A command ended otherwise (a usage
+    error) keeps the teardown."""
+    notes = tmp_path / "notes"
+    out = tmp_path / "o"
+    # Four files: a batch in worker processes.
+    args = (["-o", out, *sorted(photos.iterdir()), tmp_path / "missing.jpg"] if ends_at_once
+            else [photos / "shot.png"])
+    done = subprocess.run([sys.executable, "-c", _NOTED_END, str(notes), "strip",
+                           *map(str, args), "--lang", "en"], capture_output=True, text=True)
+    assert (notes.parent / "notes.atexit").exists()
+    assert (notes.parent / "notes.teardown").exists() is not ends_at_once
+    if ends_at_once:
+        assert done.returncode == 1, done.stderr
+        assert "3 cleaned, 0 already clean, 1 failed" in done.stdout
+        assert "missing.jpg: no such file" in done.stderr
+        assert sorted(p.name for p in out.iterdir()) == ["IMG_2041.jpg", "anim.gif", "shot.png"]
+    else:
+        assert done.returncode == 2 and "Usage:" in done.stderr
+
 def test_in_place_through_a_symlink_cleans_the_target(run, photos):
     link = photos / "link.png"
     link.symlink_to(photos / "shot.png")

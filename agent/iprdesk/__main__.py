@@ -1,3 +1,3 @@
-from iprdesk.cli import main
+from iprdesk.cli import run
 
-main()
+run()

@@ -93,6 +93,16 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+# Set by a command whose files are all closed and on disk once nothing but its exit is left:
+# the program (iprdesk.cli.run) then ends without Python's teardown.
+exit_is_all_that_is_left = False
+
+
+def nothing_left_but_exit() -> None:
+    global exit_is_all_that_is_left
+    exit_is_all_that_is_left = True
+
+
 PASSPHRASE_ENV = "IPRDESK_PASSPHRASE"  # noqa: S105 (the variable's name, not a secret)
 
 passphrase_file_option = click.option(

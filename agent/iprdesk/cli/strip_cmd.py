@@ -11,6 +11,7 @@ from iprdesk.cli.common import (
     home_path,
     json_option,
     language,
+    nothing_left_but_exit,
     stderr_is_terminal,
     text,
     warn,
@@ -122,6 +123,7 @@ def strip(files, out_dir, in_place, heic_to_jpeg, as_json, home):
         _print_results(results, lang, heading)
         if len(files) > 1:
             click.echo(text("strip.done", **counts))
+    nothing_left_but_exit()  # every cleaned file is in place and on disk
     click.get_current_context().exit(1 if counts["failed"] else 0)
 
 
