@@ -38,10 +38,22 @@ class Hold:
     """A request the mock Panel leaves unanswered until the test releases it: a request in
     flight for as long as the test wants. On the loopback server of `served` only (a
     Playwright route handler must not block). A `stream` is answered at once as an event
-    stream (`text/event-stream`, an opening comment) and ended when released."""
+    stream (`text/event-stream`, an opening comment) and ended when released. A `poll`'s
+    requests (a long-poll's) are answered one at a time, each when the test says (`answer`),
+    all once released."""
     arrived: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
     stream: bool = False
+    poll: bool = False
+    turns: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def answer(self) -> None:
+        """A poll's request waiting (or the next one to come) answered."""
+        self.turns.release()
+
+    def wait_turn(self) -> None:
+        while not self.released.is_set() and not self.turns.acquire(timeout=0.1):
+            pass
 
 
 @dataclass
@@ -73,10 +85,11 @@ class MockPanel:
     def url(self, path: str) -> str:
         return ORIGIN + path
 
-    def hold(self, path: str, stream: bool = False) -> Hold:
+    def hold(self, path: str, stream: bool = False, poll: bool = False) -> Hold:
         """Hold the requests to `path` (on the `served` server, any of its hosts) until the
-        Hold is released; `stream`: answered as an event stream meanwhile."""
-        return self.holds.setdefault(path, Hold(stream=stream))
+        Hold is released; `stream`: answered as an event stream meanwhile; `poll`: each
+        answered when the test says."""
+        return self.holds.setdefault(path, Hold(stream=stream, poll=poll))
 
     def render(self, name: str) -> str:
         html = (PANEL_DIR / name).read_text(encoding="utf-8")
@@ -98,6 +111,8 @@ class MockPanel:
             return 200, "application/json", json.dumps({"ok": True, "size": len(body)}).encode()
         if parts.path == "/panel-sw.js":  # a Panel service worker, its scope up to "/"
             return 200, CONTENT_TYPES[".js"], (PANEL_DIR / "panel-sw.js").read_bytes()
+        if parts.path == "/api/poll":
+            return 200, "application/json", b"[]"  # no news (e2e/panel/product-later.js)
         if re.fullmatch(r"/api/products/[^/]+/gallery", parts.path):
             return 200, "application/json", b"{}"  # its arrival shows the rest (product-later.js)
         if re.fullmatch(r"/api/products/[^/]+", parts.path):
@@ -155,7 +170,7 @@ class MockPanel:
                     if hold.stream:
                         self.answer_stream(hold)
                         return
-                    hold.released.wait()
+                    hold.wait_turn() if hold.poll else hold.released.wait()
                 if urlsplit(url).hostname in cdn_hosts:
                     status, body, headers = panel.cdn_answer(url)
                 else:

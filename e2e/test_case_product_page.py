@@ -6,8 +6,9 @@ loading is not named so: it could not be confirmed.
 
 A page that is still loading is waited for while its requests to the Panel are in flight
 (extension/background/requests-in-flight.js): those to the Panel's API host, those of a Panel
-service worker, those begun before Chrome restarted the extension's worker; not a tracker's or
-an event stream's, which never end."""
+service worker, those begun before Chrome restarted the extension's worker, those a Panel
+service worker keeps off the network (seen from the page's world: content/requests.js); not a
+tracker's or an event stream's, which never end, nor a long-poll's once seen to be one."""
 
 import io
 
@@ -33,10 +34,13 @@ API = "6a1f00bb07"  # its data from the Panel's API host
 RESTART = "6a1f00bb08"
 GALLERY = "6a1f00bb09"  # its main image first, the rest by a later request
 # Pages a Panel service worker controls (its scope, e2e/panel/panel-sw.js): its own fetch
-# brings the first one's data, it keeps the second one's answer off the network.
+# brings the first one's data, it keeps the second one's gallery off the network, the third
+# page starts a worker of its own.
 WORKER_SCOPE = "/products/6a1f00bb1"
 SW_NET = "6a1f00bb10"
 SW_HELD = "6a1f00bb11"
+SW_WORKER = "6a1f00bb12"
+POLL = "6a1f00bb20"  # its live updates by long-poll meanwhile (product-poll.html)
 # The images the mock product page shows (e2e/panel/product-edit.html).
 OLD = "https://img.joomcdn.net/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
 NEW = "https://img.joomcdn.net/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567_1024_1024.jpeg"
@@ -62,11 +66,13 @@ def serve_images(b):
 pytestmark = pytest.mark.browser(
     vault=PASSPHRASE, timezone="Asia/Shanghai", setup=serve_images,
     pages={rf"/products/{NOT_SHOWN}/edit": "account.html",
-           rf"/products/({LATER}|{SLOW}|{NEVER}|{RESTART}|{SW_NET}|{SW_HELD})/edit":
+           rf"/products/({LATER}|{SLOW}|{NEVER}|{RESTART}|{SW_NET})/edit":
                "product-later.html",
            rf"/products/{API}/edit": "product-api.html",
-           rf"/products/{GALLERY}/edit": "product-gallery.html",
-           rf"/products/{LIVE}/edit": "live-updates.html"},
+           rf"/products/({GALLERY}|{SW_HELD})/edit": "product-gallery.html",
+           rf"/products/{SW_WORKER}/edit": "product-worker.html",
+           rf"/products/{LIVE}/edit": "live-updates.html",
+           rf"/products/{POLL}/edit": "product-poll.html"},
     served=["api-merchant.joom.com", "tracker.example"])
 
 # The page quiet for twice the settling's second (content/main.js): no change of its DOM, no
@@ -269,33 +275,104 @@ def tell_worker(browser):
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_a_panel_service_workers_request_is_waited_for(browser, lang, tell_worker):
     """The page's data request answered by a Panel service worker with its own fetch (which
-    webRequest sees as no tab's): waited for as the page's own."""
+    webRequest sees as no tab's): waited for as the page's own, and the page, its own requests
+    seen from its world, is seen to settle."""
     assert SW_NET.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
-    # A page a service worker controls is never seen to settle (what it answers itself is
-    # seen by nobody): its images are offered, said to be maybe not all.
-    read_once_released(browser, lang, SW_NET, browser.panel.hold(f"/api/products/{SW_NET}"),
-                       seen_to_settle=False)
+    read_once_released(browser, lang, SW_NET, browser.panel.hold(f"/api/products/{SW_NET}"))
 
 
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
-def test_a_page_whose_service_worker_hides_its_requests_is_not_named_absent(browser, lang,
-                                                                             tell_worker):
-    """The page's data request held by a Panel service worker, nothing of it on the network:
-    nobody outside the page can see it in flight. The page, quiet and not the product's yet,
-    is not named a page the Panel did not show: it could not be confirmed."""
+def test_a_page_that_starts_a_worker_is_not_seen_to_settle(browser, lang, tell_worker):
+    """The same page, but it starts a worker of its own: what that worker asks its page's
+    service worker for is seen by nobody, so the page is not seen to settle: its images are
+    offered, said to be maybe not all."""
+    assert SW_WORKER.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
+    read_once_released(browser, lang, SW_WORKER, browser.panel.hold(f"/api/products/{SW_WORKER}"),
+                       seen_to_settle=False)
+
+
+# The page's script (its own world) forging the ends of its requests to content/requests.js:
+# a channel of its own announced, then ours asked for again (content/page-requests.js answers a
+# hello until the isolated side acknowledged), "end" told for the first numbers on each it
+# has; how many of ours it got.
+FORGE_ENDS = """() => {
+    const got = [];
+    window.addEventListener("iprdesk-requests-channel", (e) => got.push(e.relatedTarget));
+    const own = document.createElement("span");
+    window.dispatchEvent(new MouseEvent("iprdesk-requests-channel", { relatedTarget: own }));
+    window.dispatchEvent(new Event("iprdesk-requests-hello"));
+    const ours = got.filter((node) => node !== own);
+    for (const node of [own, ...ours]) {
+        for (let id = 1; id <= 50; id++) node.dispatchEvent(new CustomEvent("end", { detail: id }));
+    }
+    return ours.length;
+}"""
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_gallery_a_service_worker_keeps_off_the_network_is_waited_for(browser, lang,
+                                                                       tell_worker):
+    """The product page shows its main image, and its gallery request is held by a Panel
+    service worker, nothing of it on the network (no webRequest listener sees it): the page's
+    own fetch, seen from its world, is waited for (a script of the page cannot say it ended);
+    once the worker answers, the page is read with every image and is seen to settle (a removal
+    checked against it can be confirmed)."""
     assert SW_HELD.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
     complaint = f"CMP-SW-{lang}"
     open_case(browser.home, complaint, products=[SW_HELD])
-    tell_worker("keep", SW_HELD)
+    tell_worker("keep", f"{SW_HELD}/gallery")
     page = browser.open_extension_page(f"case/case.html?case={complaint}")
-    page.set_viewport_size({"width": 1100, "height": 900})
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    with browser.context.expect_page() as opened:  # the tab the extension reads it in
+        picker.locator("button.read-page").click()
+    try:
+        opened.value.wait_for_function("document.querySelectorAll('#app figure').length === 1",
+                                       polling=100)
+        # A hostile script of the page tries to tell us its requests ended: on a channel of its
+        # own, and on ours, were it handed out again when asked.
+        assert opened.value.evaluate(FORGE_ENDS) == 0  # ours was not handed out again
+        opened.value.wait_for_function(QUIET, polling=100)
+    except PlaywrightError:  # the extension closed it: the page was read without its gallery
+        pytest.fail(f"read before its gallery came: {picker.inner_text()}")
+    tell_worker("release", f"{SW_HELD}/gallery")
+    read = picker.locator(f".product-page[data-product='{SW_HELD}']")
+    expect(read).to_have_count(1)
+    assert read.locator(".error").count() == 0, read.inner_text()
+    assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
+    expect(read.locator(".incomplete")).to_have_count(0)
+    page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_long_poll_seen_to_be_one_does_not_hold_the_answer(browser, lang):
+    """The Panel's live updates by long-poll: a request held until there is news, asked again
+    as soon as it is answered. Seen to be one in the seller's tab (answered after seconds and
+    asked again at once), its requests are no longer waited for: the product page read from
+    that tab settles, its images not said to be maybe not all (were the poll waited for, the
+    page would be answered at the 15 s bound, not seen to settle). A first, never-answered
+    request is waited for as any (the never-ending data request's test)."""
+    complaint = f"CMP-POLL-{lang}"
+    open_case(browser.home, complaint, products=[POLL])
+    poll = browser.panel.hold("/api/poll", poll=True)
+    panel = browser.open_panel(f"/products/{POLL}/edit")
+    assert poll.arrived.wait(WAIT_MS / 1000)
+    # Held for longer than a long-poll's 5 s (background/requests-in-flight.js), answered.
+    panel.wait_for_function("performance.now() - window.polledAt > 5500", polling=200)
+    poll.answer()
+    panel.wait_for_function("window.polls >= 2", polling=100)
+    expect(panel.locator("html[data-iprdesk-page='product-edit']")).to_have_count(1)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")
     picker = page.locator("#old-urls [data-from-page='old-urls']")
     picker.locator("button.read-page").click()
-    expect(picker.locator(f".product-page[data-product='{SW_HELD}'] .error")).to_have_text(
-        words(lang, "casePageUnconfirmed", SW_HELD))
-    keep_screenshot(page, f"case-from-page-{lang}-unconfirmed", "#old-urls")
-    tell_worker("release", SW_HELD)
+    read = picker.locator(f".product-page[data-product='{POLL}']")
+    expect(read).to_have_count(1)
+    assert read.locator(".error").count() == 0, read.inner_text()
+    assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
+    expect(read.locator(".incomplete")).to_have_count(0)
+    assert panel.evaluate("window.polls") == 2  # the second one still held meanwhile
     page.close()
+    panel.close()
+    poll.released.set()
 
 
 # One language: the answer's words are the ones the service worker's test reads in both; the

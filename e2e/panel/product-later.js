@@ -4,9 +4,23 @@
 // answered when the test says for the products it holds: e2e/mock_panel.py). `data-api` on
 // the script: the origin the data comes from (another of the Panel's hosts), else the page's.
 // `data-gallery`: the page shows its main image first and the rest once its gallery request
-// (`/api/products/<id>/gallery`) is answered.
+// (`/api/products/<id>/gallery`) is answered. `data-worker`: the page starts a (dedicated)
+// worker. `data-poll`: the Panel's live updates by long-poll meanwhile, a request the server
+// holds until it has news, asked again as soon as it is answered (`polls`: how many were
+// asked; `polledAt`: when the last one was).
 (async () => {
-  const { api = "", gallery } = document.currentScript.dataset;
+  const { api = "", gallery, worker, poll } = document.currentScript.dataset;
+  if (worker) new Worker(URL.createObjectURL(new Blob([""], { type: "text/javascript" })));
+  window.polls = 0;
+  (async () => {
+    while (poll) {
+      window.polls += 1;
+      window.polledAt = performance.now();
+      const news = await fetch(`/api/poll?n=${window.polls}`, { cache: "no-store" })
+        .then((r) => r.text(), () => null);
+      if (news === null) return;  // the Panel gone
+    }
+  })();
   const product = location.pathname.split("/")[2];
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   for (let step = 1; step <= 2; step++) {

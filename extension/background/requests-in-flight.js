@@ -19,15 +19,34 @@
 // anything but the network, is seen by nobody here: content/main.js says so of a page it
 // controls.
 //
+// A long-poll (a request the server holds until it has news, asked again as soon as it is
+// answered) is not waited for either, once seen to be one: an endpoint (origin and path) whose
+// request was answered after LONG_MS or more and asked again within RENEW_MS of that answer.
+// Not by time alone: a data request that slow (a seller's slow link) looks the same until it is
+// answered, and taking it for a poll would read the page without its data; so the first poll of
+// an endpoint never seen to loop is waited for to the bound as any request (the page then
+// "could not confirm"), and every later one of that session is not. Its endpoints are told to
+// the content script, which leaves them out of the page's own count (content/requests.js).
+//
 // Kept in chrome.storage.session too (the worker and extension pages only, never content
 // scripts): a worker Chrome stopped and started again still knows the requests begun before
 // it, restored before it handles any event of theirs or question.
 
 const BOUND_MS = 15000;  // as content/main.js's: past it, a request is taken as never ending
+const LONG_MS = 5000;  // answered after this long, and asked again at once: a long-poll
+const RENEW_MS = 1000;
+const POLLS_KEPT = 50;
 const FILTER = { urls: ["https://*.joom.com/*"], types: ["xmlhttprequest"] };
 const KEY = "requestsInFlight";
+const POLLS_KEY = "longPolls";
 
-const requests = new Map();  // request id -> { tab, origin (its initiator), at: Date.now() }
+const requests = new Map();  // request id -> { tab, origin (its initiator), at, url }
+const polls = new Set();  // long-polls' endpoints, oldest first
+const answered = new Map();  // endpoint -> when a request of it held LONG_MS was answered
+const endpoint = (url) => {
+  const { origin, pathname } = new URL(url);
+  return origin + pathname;
+};
 
 // One write of the whole list for the events of one turn; storage applies writes in order, so
 // the last one holds the list as it is.
@@ -37,12 +56,14 @@ function save() {
   saving = true;
   queueMicrotask(() => {
     saving = false;
-    chrome.storage.session.set({ [KEY]: Object.fromEntries(requests) }).catch(() => {});
+    chrome.storage.session.set({ [KEY]: Object.fromEntries(requests), [POLLS_KEY]: [...polls] })
+      .catch(() => {});
   });
 }
 
-const restored = chrome.storage.session.get(KEY).then((stored) => {
+const restored = chrome.storage.session.get([KEY, POLLS_KEY]).then((stored) => {
   for (const [id, request] of Object.entries(stored[KEY] || {})) requests.set(id, request);
+  for (const poll of stored[POLLS_KEY] || []) polls.add(poll);
 }).catch(() => {});
 // Listeners are added now (an event wakes the worker for them); what they do waits for the
 // list restored, in the order the events came.
@@ -57,16 +78,26 @@ function forgetOld() {
   for (const [id, request] of requests) {
     if (Date.now() - request.at > BOUND_MS) forgot = requests.delete(id);
   }
+  for (const [at, when] of answered) {
+    if (Date.now() - when > RENEW_MS) answered.delete(at);
+  }
   return forgot;
 }
 
-chrome.webRequest.onBeforeRequest.addListener(after(({ tabId, requestId, initiator }) => {
+chrome.webRequest.onBeforeRequest.addListener(after(({ tabId, requestId, initiator, url,
+  timeStamp }) => {
   // The browser's own (no tab, no initiator) and an extension's are no page's.
   if (tabId < 0 && !initiator?.startsWith("https://")) return;
   forgetOld();
-  // A redirect is the same request again: its first start stands.
-  if (!requests.has(requestId)) {
-    requests.set(requestId, { tab: tabId, origin: initiator || "", at: Date.now() });
+  const at = endpoint(url);
+  if (timeStamp - answered.get(at) <= RENEW_MS && !polls.has(at)) {  // asked again at once
+    polls.add(at);
+    if (polls.size > POLLS_KEPT) polls.delete(polls.values().next().value);
+  }
+  answered.delete(at);
+  // A redirect is the same request again: its first start stands. A long-poll is not counted.
+  if (!requests.has(requestId) && !polls.has(at)) {
+    requests.set(requestId, { tab: tabId, origin: initiator || "", at: timeStamp, url });
   }
   save();
 }), FILTER);
@@ -74,7 +105,14 @@ chrome.webRequest.onBeforeRequest.addListener(after(({ tabId, requestId, initiat
 const ended = after(({ requestId }) => {
   if (requests.delete(requestId)) save();
 });
-chrome.webRequest.onCompleted.addListener(ended, FILTER);
+// Answered: and if after LONG_MS, maybe a long-poll (it is, if asked again at once).
+chrome.webRequest.onCompleted.addListener(after((details) => {
+  const request = requests.get(details.requestId);
+  if (request?.url && details.timeStamp - request.at >= LONG_MS) {
+    answered.set(endpoint(request.url), details.timeStamp);
+  }
+  ended(details);
+}), FILTER);
 chrome.webRequest.onErrorOccurred.addListener(ended, FILTER);  // failed, aborted, blocked
 chrome.webRequest.onHeadersReceived.addListener((details) => {
   const type = details.responseHeaders?.find((h) => h.name.toLowerCase() === "content-type");
@@ -88,17 +126,18 @@ chrome.tabs.onRemoved.addListener(after((tabId) => {
 }));
 
 // The number of requests in flight that the tab's page may be waiting on: its own, and those
-// of its origin's service workers.
+// of its origin's service workers; and the long-polls' endpoints.
 async function inFlight(tabId, origin) {
   await restored;
   if (forgetOld()) save();
-  return [...requests.values()].filter(
+  const count = [...requests.values()].filter(
     (r) => r.tab === tabId || (r.tab < 0 && r.origin === origin)).length;
+  return { count, polls: [...polls] };
 }
 
 export const handlers = {
   // A content script asks for its own tab only (sender.tab and sender.origin are the
   // browser's word).
   "page.requestsInFlight": async (_message, sender) =>
-    (sender.tab ? inFlight(sender.tab.id, sender.origin) : 0),
+    (sender.tab ? inFlight(sender.tab.id, sender.origin) : { count: 0, polls: [] }),
 };

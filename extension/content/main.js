@@ -88,15 +88,17 @@
 
   // Settled: loaded, looked at since its last change, quiet since for QUIET_MS (no change of
   // its DOM, no request of its finishing), and none of its requests to the Panel in flight for
-  // as long (the service worker sees them: background/requests-in-flight.js). A single-page app
+  // as long, but long-polls (the service worker sees them: background/requests-in-flight.js;
+  // and the page's world its own fetch and XHR: content/requests.js). A single-page app
   // shows a page in steps (the shell, then what each request brings): until it settles, a page
   // not recognised may still become one. Not that it never changes again; and a page may never
   // settle (a request that never ends): each call resolves BOUND_MS after it at the latest,
   // the page then taken as it is.
   // Resolves true when the page was seen to settle; false at the bound, and for a page a
-  // service worker controls: what that worker answers from its cache, or after waiting on
-  // anything but the network, is seen by nobody, so its quiet is not known to be the end. A
-  // caller then says it could not confirm a thing absent, never that it is.
+  // service worker controls unless the page's own requests were all seen from its world (what
+  // that worker answers from its cache, or after waiting on anything but the network, reaches
+  // no webRequest listener): else its quiet is not known to be the end. A caller then says it
+  // could not confirm a thing absent, never that it is.
   const QUIET_MS = 1000;
   const BOUND_MS = 15000;
   const BUSY_POLL_MS = 250;  // how often a page with requests in flight is asked about again
@@ -116,14 +118,17 @@
       return again(QUIET_MS - quiet);
     }
     // Asked while the rest is quiet, again and again while requests are in flight.
-    if (await iprdesk.ask("page.requestsInFlight").catch(() => 0) > 0) {
+    // Not answered (the extension reloaded under the page): taken as busy, the bound decides.
+    const { count, polls } = await iprdesk.ask("page.requestsInFlight")
+      .catch(() => ({ count: 1, polls: [] }));
+    if (count > 0 || iprdesk.pageRequests.inFlight(polls) > 0) {
       busyAt = performance.now();
       return again(BUSY_POLL_MS);
     }
     const wait = QUIET_MS - (performance.now() - Math.max(changedAt, busyAt));
     if (wait > 0) return again(wait);
     checking = false;
-    const seen = !navigator.serviceWorker?.controller;
+    const seen = !navigator.serviceWorker?.controller || iprdesk.pageRequests.seen();
     settling.forEach((resolve) => resolve(seen));
   }
   iprdesk.settled = () => new Promise((resolve) => {
