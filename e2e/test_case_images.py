@@ -161,9 +161,10 @@ def test_a_removal_the_product_page_cannot_show_is_the_sellers_statement(browser
 
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_a_removal_on_a_page_not_seen_to_finish_loading_is_the_sellers_statement(browser, lang):
-    """The product's page waits on its data, which a Panel service worker answers out of sight:
-    the page is not seen to finish loading, so the copy is marked removed on the seller's word
-    with why: whether the Panel shows the page could not be confirmed (not that it does not)."""
+    """The product's page waits on its data, which a Panel service worker holds out of sight
+    past the 15 s bound: the page is not seen to finish loading, so the copy is marked removed
+    on the seller's word with why: whether the Panel shows the page could not be confirmed (not
+    that it does not)."""
     assert HIDDEN.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
     complaint = f"CMP-UNCONFIRMED-{lang}"
     case = open_case(browser.home, complaint, products=[HIDDEN])
