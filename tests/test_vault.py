@@ -2,6 +2,7 @@
 full and concurrency, each on real files."""
 
 import errno
+import hashlib
 import json
 import os
 import signal
@@ -92,6 +93,8 @@ def test_stream_format_at_block_boundaries(vault, size, trickle):
     zeros = padded - size - 8
     assert b"".join(opened) == data + bytes(zeros) + zeros.to_bytes(8, "big")
     assert vault.read(object_id) == data and vault.item(object_id).size == size
+    # Hashed as read, before sealing: the carried chunk once, the padding never.
+    assert vault.item(object_id).sha256 == hashlib.sha256(data).hexdigest()
     assert vault.verify().ok
 
 
@@ -550,6 +553,30 @@ def test_journal_write_failure_removes_the_object(vault, monkeypatch):
     monkeypatch.undo()
     assert sorted(os.listdir(vault.objects_dir)) == [keep]
     assert vault.verify().ok
+
+
+def test_a_batch_whose_file_fails_its_fsync_adds_nothing(vault, monkeypatch):
+    """A batch's files are fsynced in a thread while the next is sealed: a failure there
+    (ENOSPC from delayed allocation) is the batch's, and none of it is left behind."""
+    keep = vault.add(b"already there", {})
+    real_fsync, staged = os.fsync, []
+
+    def fsync(fd):
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if Path(path).parent.name == "staging":
+            staged.append(path)
+            if len(staged) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(DiskFull, match="not added"):
+        vault.add_many([(os.urandom(CHUNK), {}) for _ in range(3)])
+    monkeypatch.undo()
+    assert len(staged) == 3  # the third was sealed while the second's fsync ran
+    assert sorted(os.listdir(vault.objects_dir)) == [keep]
+    assert not os.listdir(vault.root / "staging")
+    assert vault.ids() == [keep] and vault.verify(deep=True).ok
 
 
 def test_disk_full_is_a_clear_error_and_corrupts_nothing(tiny_disk):

@@ -20,7 +20,7 @@ import mmap
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
@@ -240,22 +240,33 @@ def stream_buffers() -> Iterator[tuple[memoryview, ...]]:
                 _SPARE_BUFFERS.append(buffers)
 
 
-def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO,
-                   buffers: tuple[memoryview, ...]) -> Iterator[tuple[memoryview, memoryview]]:
+def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO, buffers: tuple[memoryview, ...],
+                   fresh: Callable[[memoryview, bool], Callable[[], object] | None] | None = None,
+                   ) -> Iterator[tuple[memoryview, memoryview]]:
     """Yield (plaintext, ciphertext) a block of up to BLOCK bytes of plaintext at a time: the
     ciphertext is the block's sealed chunks end to end, the last one with the final flag.
 
     A few large reads and writes instead of one per chunk, and no new object per chunk. The
     views point into `buffers` (stream_buffers()), used in turn: a block's views stay valid
     only until the block after next is asked for.
+
+    `fresh(view, final)`, if given, sees each run of plaintext as soon as it is read, in
+    order, before it is sealed (`final`: the source has ended), and may return a callable
+    that waits until it is done with the view: the buffer is not written again before that
+    returns. So a consumer can hash a block in another thread while that very block is
+    sealed, rather than one block behind.
     """
     aead = AESGCM(key)
     plains, sealed = buffers[:2], buffers[2:]
+    readers: list[Callable[[], object] | None] = [None, None]  # per plaintext buffer
     counter, carried = 0, 0
     for turn in itertools.count():
         block, out = plains[turn % 2], sealed[turn % 2]
+        # Its reader was waited for before the carried chunk was copied in (below).
         filled = carried + _fill(source, block[carried:])
         final = filled < BLOCK
+        if fresh is not None:  # the carried chunk was new in the block before
+            readers[turn % 2] = fresh(block[carried:filled], final)
         # Whether the last chunk of a full block is the final one is only known once the
         # next read comes back empty: it is held back and sealed at the start of the next.
         end = filled if final else filled - CHUNK
@@ -272,7 +283,11 @@ def stream_encrypt(key: bytes, ad: bytes, source: BinaryIO,
             return
         counter += len(starts)
         carried = CHUNK
-        plains[(turn + 1) % 2][:carried] = block[end:filled]
+        following = (turn + 1) % 2
+        if readers[following] is not None:
+            readers[following]()
+            readers[following] = None
+        plains[following][:carried] = block[end:filled]
 
 
 def stream_ciphertext_chunks(length: int) -> list[int]:
