@@ -20,8 +20,8 @@ checks every byte of without the passphrase (a digest of less, such as of the ch
 would leave bit rot inside a chunk to the deep check alone). Since journal format 3 that digest
 is BLAKE3-256 (about 0.025 s of CPU per 100 MB here, against 0.076 s for SHA-256 with SHA-NI;
 age's whole encryption of the same costs about 0.10 s); objects journaled before stay bound by
-their SHA-256 (journal.py). The content's SHA-256 runs in a second thread, beside the reads,
-the encryption, the BLAKE3 and the writes, so on two cores an add takes about one pass.
+their SHA-256 (journal.py). Both digests run in a second thread, beside the reads, the
+encryption and the writes, so on two cores an add takes about one pass.
 
 The content's padding hides its exact size: the file's size tells the content's only to
 within the Padmé step (up to 3 % of it from 64 KiB on). The padding's length n is inside the
@@ -118,39 +118,39 @@ class _Padded:
         return size
 
 
-class _Hasher:
-    """Takes one digest of runs of content as they are read, in a worker thread.
+class _Hashing:
+    """Runs digest updates in one worker thread, in the order given.
 
-    hashlib releases the GIL, so on a multi-core machine the content's SHA-256 runs beside
-    the encryption of the same block, the object file's BLAKE3 and the writes instead of
-    after them (the two threads then take about as long each). Hashing a block as soon as
-    it is read, not once it is sealed, keeps the two threads one block closer: ~5 ms less
-    of every 10 MB add (bench/NOTES.md). A one-block object is hashed inline: a thread
-    would cost more than it saves.
+    hashlib and blake3 release the GIL, so on a multi-core machine the content's SHA-256 and
+    the object file's BLAKE3 run beside the reads, the encryption and the writes instead of
+    after them: per 100 MB the worker's ~0.1 s of hashing against the main thread's ~0.1 s
+    of reading, sealing and writing (bench/NOTES.md). The content's SHA-256 takes a block as
+    soon as it is read, not once it is sealed, which keeps the two threads one block closer
+    (~5 ms of every 10 MB add). A one-block object is hashed inline: a thread would cost
+    more than it saves.
     """
 
-    def __init__(self, digest):
-        self._digest = digest
+    def __init__(self):
         self._worker: ThreadPoolExecutor | None = None
         self._last: Future | None = None
 
-    def fresh(self, run, final: bool) -> Callable[[], object] | None:
-        """Hash `run` after every earlier one; returns what waits until it is hashed (None
-        when it is already)."""
+    def update(self, digest, data, inline: bool) -> Callable[[], object] | None:
+        """digest.update(data) after every earlier update; returns what waits until it is
+        done (None when it is). `inline`: done here unless the worker is running already."""
         if self._worker is None:
-            if final:
-                self._digest.update(run)
+            if inline:
+                digest.update(data)
                 return None
             self._worker = ThreadPoolExecutor(1, thread_name_prefix="iprdesk-vault-hash")
-        self._last = self._worker.submit(self._digest.update, run)
+        self._last = self._worker.submit(digest.update, data)
         return self._last.result
 
     def finish(self) -> None:
-        """Return once everything given is hashed."""
+        """Return once every update given is done."""
         if self._last is not None:
             self._last.result()
 
-    def __enter__(self) -> "_Hasher":
+    def __enter__(self) -> "_Hashing":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -188,16 +188,21 @@ def write(out: BinaryIO, recipient, object_id: str, source: BinaryIO, meta: dict
         nonlocal hashed
         content = run[:padded.size - hashed]
         hashed += len(content)
-        return hasher.fresh(content, final)
+        return hashing.update(digest, content, inline=final)
 
-    # The hasher is left (its thread done) before the buffers are given back.
-    with crypto.stream_buffers() as buffers, _Hasher(digest) as hasher:
+    # The worker is left (its thread done) before the buffers are given back.
+    with crypto.stream_buffers() as buffers, _Hashing() as hashing:
+        hashed_before = None  # waits until the block of ciphertext before this one is hashed
         for _, cipher in crypto.stream_encrypt(payload_key, header, padded, buffers, fresh):
-            file_digest.update(cipher)
+            hashed_now = hashing.update(file_digest, cipher, inline=True)
             write_pieces(out, [cipher])
             if written is not None:
                 written()
-        hasher.finish()
+            # stream_encrypt seals the next block into the buffer of the one before this.
+            if hashed_before is not None:
+                hashed_before()
+            hashed_before = hashed_now
+        hashing.finish()
     meta = {**meta, "sha256": digest.hexdigest(), "size": padded.size}
     plain_meta = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode()
     plain_meta += b" " * (-len(plain_meta) % META_PAD)
