@@ -7,24 +7,14 @@ a laptop's size and a narrow window's, where an open card may fill the window: t
 capture's news is said in the card, and the teach prompt waits until the card closes. By
 geometry, at the moment each shows: the toasts leave by themselves."""
 
-import contextlib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from bench.imagegen import EDITS, jpeg, product_photo
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from e2e.conftest import (
-    BADGE_PRODUCT,
-    PRODUCT,
-    WAIT_MS,
-    keep_screenshot,
-    open_card,
-    row_card,
-    words,
-)
+from e2e.conftest import BADGE_PRODUCT, PRODUCT, keep_screenshot, open_card, row_card, words
 from e2e.test_narrow_cards import BUTTONS_HIDDEN, explained
 from e2e.test_overlay_geometry import GEOMETRY, settle
 from e2e.test_teach import CLAIMS, REVIEW, teach_by_clicks
@@ -229,6 +219,21 @@ def test_the_upload_guard_notices_cover_nothing(browser, width, height, tmp_path
     page.close()
 
 
+# What GEOMETRY finds in the first frame drawn with a failure in `card`: looked at from the
+# animation callbacks of that frame, which run before it is painted (and after the task that
+# brought the words), in window.firstFrame.
+FIRST_FRAME = """(card) => {
+  delete window.firstFrame;
+  const geometry = GEOMETRY;
+  const words = new MutationObserver(() => {
+    if (!card.querySelector(".status.error")) return;
+    words.disconnect();
+    requestAnimationFrame(() => { window.firstFrame = { problems: geometry().problems }; });
+  });
+  words.observe(card, { childList: true, subtree: true, characterData: true });
+}""".replace("GEOMETRY", GEOMETRY)
+
+
 def failed_captures(browser, lang, width, height):
     """With iprdesk unavailable, a complaint card's capture in a window the card fills: its
     failure, in the words that say how to fix it, in the card below its buttons where the
@@ -237,16 +242,16 @@ def failed_captures(browser, lang, width, height):
     failed = words(lang, "evidenceCaptureFailed", words(lang, "hostDownFix"))
     page = sized(browser, "/ipr/complaints", width, height)
     card = row_card(page, "complaint:CMP-2026-11-0042")
+    card.evaluate(FIRST_FRAME)
     card.locator("button.capture").click()
     status = card.locator(".status.error")
     expect(status).to_have_text(failed)
+    # The frame that first shows the words: the card grown in its row's room, the rows below
+    # and their chips moved down, all before it is painted (not a placing pass later).
+    page.wait_for_function("window.firstFrame")
+    assert page.evaluate("window.firstFrame") == {"problems": []}
     expect(card.locator("button.capture")).to_be_enabled()  # answered: no more news to come
     settle(page, "/ipr/complaints")
-    # The card grown by the failure's words gets its room in the row on a placing pass that may
-    # come after the settling's ten frames (seen on a quiet machine: the card over its row's
-    # text until then): waited for, and failed with what it covers if it never comes.
-    with contextlib.suppress(PlaywrightError):
-        page.wait_for_function(f"({GEOMETRY})().problems.length === 0", timeout=WAIT_MS)
     assert page.evaluate(GEOMETRY)["problems"] == []
     assert status.evaluate(IN_VIEW) == [], "the failure is not where the seller sees it"
     toasts = page.locator(EVIDENCE_TOASTS)

@@ -284,12 +284,18 @@ iprdesk.annotation = (() => {
         }
       });
       card.addEventListener("click", (e) => e.stopPropagation());
-      // Its content changes (a form opens, a case is created): it may need another place;
-      // within its row's room, the window scrolls to what it grew by, as when it opened.
-      new ResizeObserver(() => {
+      // Its content changes (a form opens, a case is created, a capture's news comes): it
+      // may need another place; within its row's room, the window scrolls to what it grew
+      // by, as when it opened.
+      const refit = () => {
         if (host.hasAttribute("open")) openedAt.set(host, rows.get(host).getBoundingClientRect().top);
         fitCard(host);
-      }).observe(card);
+      };
+      new ResizeObserver(refit).observe(card);
+      // Held at its height (max-height), the card scrolls rather than grows as content comes,
+      // and no resize is observed: placed again at once, in a microtask of the change, so no
+      // frame is painted with it cut short or over its row.
+      new MutationObserver(refit).observe(card, { childList: true, subtree: true, characterData: true });
     }
     if (chipShort) {
       chip.replaceChildren(el("span", { className: "full" }, chipText),

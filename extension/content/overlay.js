@@ -23,6 +23,7 @@ iprdesk.overlay ??= (() => {
   // its module, and placing every chip at each attach cost ~2 forced layouts per chip per
   // row (2,500 on 50 rows); placed once after the pass, before the page is painted or read.
   let repositionQueued = false;
+  let repositioning = false;  // within reposition's `placed` calls (an open card laid out)
 
   function unpush(host) {
     const push = pushed.get(host);
@@ -344,9 +345,14 @@ iprdesk.overlay ??= (() => {
   }
 
   // The page reflowed under our room (reserveRight, pushBelow): the floating hosts look again
-  // once the card that took it is laid out, before the window is painted (a microtask).
-  function reflowed() {
+  // once the card that took it is laid out, before the window is painted (a microtask). With
+  // `moved` (the room changed), the anchored hosts too: the rows below a row made taller moved
+  // with it, and placed by the watch on the layout (a ResizeObserver, which runs after this
+  // frame's animation callbacks) their chips would be painted a frame late, over text or the
+  // card. Not from within a reposition (a card laid out there), which that watch follows.
+  function reflowed(moved = true) {
     scene = null;
+    if (moved && !repositioning) iprdesk.overlay.repositionSoon();
     if (placing || placeQueued || !clearHosts.size) return;
     placeQueued = true;
     queueMicrotask(() => {
@@ -556,10 +562,11 @@ iprdesk.overlay ??= (() => {
     // moves (its host's own size stays its chip's): the floating hosts look again once it is
     // laid out, before the window is painted (a microtask).
     reserveRight(host, px) {
+      const before = reserved.get(host) || 0;
       if (px) reserved.set(host, px);
       else reserved.delete(host);
       applyReserved();
-      reflowed();
+      reflowed(before !== (px || 0));
     },
 
     // Make `row` `px` taller for `host`'s open card, in the page's flow (0, or another row:
@@ -675,7 +682,12 @@ iprdesk.overlay ??= (() => {
         const { left, top } = at[i];
         host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
       });
-      for (const [host, { placed }] of live) placed?.(host);
+      repositioning = true;
+      try {
+        for (const [host, { placed }] of live) placed?.(host);
+      } finally {
+        repositioning = false;
+      }
       applyReserved();  // a host that reserved room may have left with its anchor
       unwatchLayout();
       if (clearHosts.size) clearWatch?.soon();  // our overlays moved: still clear?
