@@ -234,6 +234,42 @@ FIRST_FRAME = """(card) => {
 }""".replace("GEOMETRY", GEOMETRY)
 
 
+# The product's media page, whose upload widget is a frame of the Panel's own (300x150 px).
+MEDIA = f"/products/{PRODUCT_ID}/media"
+FRAME_INPUT = "#frame-input"
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_frames_upload_notices_are_said_in_the_page(browser, width, height, tmp_path, request):
+    """A photo chosen in a widget's frame: the notice, and the question about a copy of the
+    complained picture, are the page's (the frame would cut them short over its own input),
+    covering none of the page's text nor the frame's label and input; the seller's answer there
+    goes back to the frame's upload."""
+    lang = request.node.callspec.params["browser"]
+    page = sized(browser, MEDIA, width, height)
+    frame = page.frame_locator("#panel-frame")
+    frame.locator(FRAME_INPUT).wait_for(state="attached")
+    for name, data, notice in [
+            ("fresh.jpg", jpeg(product_photo(7, (400, 400))),
+             ".toast[data-kind='clean'], .toast[data-kind='cleaned']"),
+            ("mirror.jpg", jpeg(EDITS["mirror"](COMPLAINED)), ".toast[data-kind='similar']")]:
+        watch(page, "upload-guard", notice, fresh=True)
+        (tmp_path / name).write_bytes(data)
+        frame.locator(FRAME_INPUT).set_input_files(str(tmp_path / name))
+        found = seen(page, "upload-guard", f"float-frame-upload-{name[:-4]}-{width}")
+        assert name in found["text"]
+        assert found["problems"] == []
+        assert page.evaluate(GEOMETRY)["problems"] == []
+        expect(frame.locator("iprdesk-overlay")).to_have_count(0)  # none cut short in the frame
+    assert words(lang, "uploadSimilarTitle") in found["text"]
+    browser.panel.uploads.clear()
+    page.locator(".toast[data-kind='similar'] button.cancel").click()
+    expect(page.locator(".toast[data-kind='blocked']")).to_contain_text("mirror.jpg")
+    assert browser.panel.uploads == []  # the frame's upload did not go
+    page.close()
+
+
 def failed_captures(browser, lang, width, height):
     """With iprdesk unavailable, a complaint card's capture in a window the card fills: its
     failure, in the words that say how to fix it, in the card below its buttons where the

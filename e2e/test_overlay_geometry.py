@@ -32,43 +32,97 @@ NARROW = [(760, 700), (600, 700), (853, 480)]
 SIZES = {VIEWPORTS[0]: VIEWPORTS[1:], NARROW[1]: [NARROW[0], NARROW[2]]}
 UNMAPPED = {"/disputes/claims", "/orders", "/messages", "/products/p1/media"}
 
+# The page's document and those of its same-origin frames (an upload widget's, an about:blank
+# one), each with its frame's box (where its window's coordinates start, within its border and
+# padding) and the part of it shown, in the top window's coordinates; a frame's own frames too.
+FRAMES = """() => {
+  const all = [{ doc: document, x: 0, y: 0,
+                 clip: { left: 0, top: 0, right: innerWidth, bottom: innerHeight } }];
+  for (const { doc, x, y, clip } of all) {
+    for (const frame of doc.querySelectorAll("iframe, frame")) {
+      let inner;
+      try { inner = frame.contentDocument; } catch { inner = null; }
+      if (!inner?.documentElement) continue;  // another origin's (our extension's own frames)
+      const r = frame.getBoundingClientRect(), s = doc.defaultView.getComputedStyle(frame);
+      if (s.visibility === "hidden") continue;
+      const left = x + r.left + frame.clientLeft + parseFloat(s.paddingLeft);
+      const top = y + r.top + frame.clientTop + parseFloat(s.paddingTop);
+      const shown = { left: Math.max(clip.left, left), top: Math.max(clip.top, top),
+                      right: Math.min(clip.right, left + inner.documentElement.clientWidth),
+                      bottom: Math.min(clip.bottom, top + inner.documentElement.clientHeight) };
+      if (shown.right > shown.left && shown.bottom > shown.top) {
+        all.push({ doc: inner, x: left, y: top, clip: shown });
+      }
+    }
+  }
+  return all;
+}"""
+
 # The boxes of what each overlay draws (its shadow root's elements with a size, not the host,
-# which may be empty) and of every line of the page's own text, in page coordinates; then the
-# pairs that meet (an overlay's and a line's, or two overlays' of different hosts: an open
-# card hiding another row's chip), and overlay boxes outside the window (fixed ones) or the
-# page's width.
+# which may be empty) and of every line of the page's own text, in page coordinates, in the
+# page and its frames (FRAMES: a frame's text where its frame shows it); then the pairs that
+# meet (an overlay's and a line's, or two overlays' of different hosts: an open card hiding
+# another row's chip), and overlay boxes outside the window (fixed ones) or the page's width,
+# or, in a frame, outside the part of it shown.
 GEOMETRY = """() => {
   const ours = (node) => node.closest?.("iprdesk-overlay, iprdesk-upload-frame");
   const page = (r) => ({ left: r.left + scrollX, top: r.top + scrollY,
                          right: r.right + scrollX, bottom: r.bottom + scrollY });
   const visible = (el) => {
-    const style = getComputedStyle(el);
+    const style = el.ownerDocument.defaultView.getComputedStyle(el);
     return style.visibility !== "hidden" && style.display !== "none" && +style.opacity !== 0;
   };
+  const frames = (FRAMES)();
+  // A box of a frame's document in the top window's coordinates, and cut to what it shows.
+  const moved = (r, { x, y }) => ({ left: r.left + x, top: r.top + y,
+                                    right: r.right + x, bottom: r.bottom + y });
+  const cut = (b, { clip }) => {
+    const c = { left: Math.max(b.left, clip.left), top: Math.max(b.top, clip.top),
+                right: Math.min(b.right, clip.right), bottom: Math.min(b.bottom, clip.bottom) };
+    return { ...c, width: c.right - c.left, height: c.bottom - c.top };
+  };
   const overlays = [];
-  for (const host of document.querySelectorAll("iprdesk-overlay")) {
-    const root = host.shadowRoot;
-    if (!root) continue;
-    const fixed = getComputedStyle(host).position === "fixed";
-    for (const el of root.querySelectorAll("*")) {
-      if (el.localName === "style" || !visible(el)) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width < 1 || r.height < 1) continue;
-      overlays.push({ host, id: host.dataset.iprdeskId || host.className,
-                      what: el.className || el.localName, fixed, box: page(r),
-                      view: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } });
+  for (const f of frames) {
+    const frame = f.doc !== document && f;
+    for (const host of f.doc.querySelectorAll("iprdesk-overlay")) {
+      const root = host.shadowRoot;
+      if (!root) continue;
+      const fixed = f.doc.defaultView.getComputedStyle(host).position === "fixed";
+      for (const el of root.querySelectorAll("*")) {
+        if (el.localName === "style" || !visible(el)) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) continue;
+        const { left, top, right, bottom } = frame ? moved(r, f) : r;
+        const view = { left, top, right, bottom };
+        const id = (frame ? "frame's " : "") + (host.dataset.iprdeskId || host.className);
+        overlays.push({ host, id, what: el.className || el.localName, fixed, frame, view,
+                        box: page(frame ? cut(view, f) : view) });
+      }
     }
   }
   const texts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!node.textContent.trim() || ours(parent) || !visible(parent)) continue;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
-      if (r.width >= 1 && r.height >= 1) {
-        texts.push({ text: node.textContent.trim().slice(0, 30), box: page(r) });
+  for (const f of frames) {
+    const body = f.doc.body || f.doc.documentElement;
+    const walker = f.doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!node.textContent.trim() || !parent || ours(parent) || !visible(parent)) continue;
+      const range = f.doc.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        const b = f.doc === document ? r : cut(moved(r, f), f);
+        if (b.width >= 1 && b.height >= 1) {
+          texts.push({ text: node.textContent.trim().slice(0, 30), box: page(b) });
+        }
+      }
+    }
+    // A frame's fields too (a widget's frame is its label and file input; the top document's
+    // fields are looked at for the floating hosts, test_floating_overlays).
+    const fields = f.doc === document ? [] : f.doc.querySelectorAll("input, textarea, select");
+    for (const field of fields) {
+      const b = cut(moved(field.getBoundingClientRect(), f), f);
+      if (b.width >= 1 && b.height >= 1 && visible(field)) {
+        texts.push({ text: `<${field.localName}>`, box: page(b) });
       }
     }
   }
@@ -77,11 +131,17 @@ GEOMETRY = """() => {
   const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
   const problems = [];
   for (const o of overlays) {
-    const outside = o.fixed
-      ? o.view.left < 0 || o.view.top < 0 || o.view.right > vw || o.view.bottom > vh
-      : o.box.left < 0 || o.box.top < 0 || o.box.right > vw + scrollX;
+    const shown = o.frame && o.frame.clip;  // a frame's overlay: in the part of it shown
+    const outside = shown
+      ? o.view.left < shown.left - 1 || o.view.top < shown.top - 1 ||
+        o.view.right > shown.right + 1 || o.view.bottom > shown.bottom + 1
+      : o.fixed
+        ? o.view.left < 0 || o.view.top < 0 || o.view.right > vw || o.view.bottom > vh
+        : o.box.left < 0 || o.box.top < 0 || o.box.right > vw + scrollX;
     if (outside) {
-      problems.push(`${o.id} .${o.what} outside the window ${vw}x${vh}: ${JSON.stringify(o.view)}`);
+      const where = shown ? `its frame's part shown ${JSON.stringify(shown)}`
+                          : `the window ${vw}x${vh}`;
+      problems.push(`${o.id} .${o.what} outside ${where}: ${JSON.stringify(o.view)}`);
     }
     for (const t of texts) {
       if (meet(o.box, t.box)) problems.push(`${o.id} .${o.what} covers "${t.text}"`);
@@ -95,7 +155,7 @@ GEOMETRY = """() => {
     problems.push(`${a.id} .${a.what} meets our ${b.id} .${b.what}`);
   }));
   return { problems: [...new Set(problems)], overlays: overlays.length };
-}"""
+}""".replace("(FRAMES)", f"({FRAMES})")
 
 # The layout once it stopped moving: the same overlay boxes over several frames in a row.
 SETTLED = """() => new Promise((resolve) => {

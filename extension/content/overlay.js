@@ -106,7 +106,9 @@ iprdesk.overlay ??= (() => {
   const clearSized = new ResizeObserver(() => iprdesk.overlay.placeClear());
   const CLEAR_MARGIN = 16;  // px from the window's edges
   const CLEAR_STEP = 8;     // px between the points looked at (text lines are taller)
-  const FIELDS = ["input", "textarea", "select"];  // the page's fields count as its text
+  // The page's fields count as its text, and so do its frames, whole (an upload widget's,
+  // its label and file input; another origin's cannot be read line by line).
+  const FIELDS = ["input", "textarea", "select", "iframe"];
 
   // What a placing pass tests its spots against, gathered once (on a list of hundreds of
   // rows, a grid of hit tests over each spot cost seconds): the lines of the page's text and

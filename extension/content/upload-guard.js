@@ -58,7 +58,30 @@
     return list;
   }
 
+  // In a frame of the page (a widget's or an about:blank one, a few hundred px), a notice or
+  // the question would be cut short and cover the widget: said by the guard of the tab's top
+  // document instead, where the seller looks (relayed by the service worker: "upload.toTop").
+  // Its answer, or undefined where no guard of ours is there (the top is not a Panel page).
+  const inFrame = window !== window.top;
+  async function inTop(said) {
+    try {
+      return await iprdesk.ask("upload.toTop", said);
+    } catch (e) {
+      if (e.code === "no_top_guard") return undefined;
+      throw e;
+    }
+  }
+
   function toast(kind, text, lines = []) {
+    if (inFrame) {
+      inTop({ notice: { kind, text, lines } }).catch(() => undefined)
+        .then((shown) => shown || showToast(kind, text, lines));
+      return;
+    }
+    showToast(kind, text, lines);
+  }
+
+  function showToast(kind, text, lines) {
     const item = document.createElement("div");
     item.className = "toast";
     item.dataset.kind = kind;
@@ -76,8 +99,14 @@
   // -- an image like a complained one: the seller decides ----------------------------------
 
   // Resolves true for "upload anyway", false for "don't upload". Stays until one is chosen;
-  // only the seller's own click counts (the page's scripts can reach this shadow root).
-  function askSimilar(file, match) {
+  // only the seller's own click counts (the page's scripts can reach this shadow root). From
+  // a frame, asked in the top document; a question lost on its way (the service worker
+  // stopped while the seller thought) is no choice: not uploaded.
+  async function askSimilar(file, match) {
+    if (inFrame) {
+      const choice = await inTop({ similar: { name: file.name, match } }).catch(() => false);
+      if (choice !== undefined) return choice === true;
+    }
     const item = document.createElement("div");
     item.className = "toast";
     item.dataset.kind = "similar";
@@ -439,6 +468,20 @@
       listenOn(chrome.dom.openOrClosedShadowRoot(node));
     }
   }, true);
+
+  // A frame's notice or question, relayed by the service worker (see inTop): said here, in the
+  // top document; the question answered with the seller's choice.
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (inFrame || message?.type !== "upload.fromFrame" || sender.id !== chrome.runtime.id ||
+        sender.tab) return false;
+    if (message.notice) {
+      showToast(message.notice.kind, message.notice.text, message.notice.lines);
+      sendResponse(true);
+      return false;
+    }
+    askSimilar({ name: message.similar.name }, message.similar.match).then(sendResponse);
+    return true;
+  });
 
   listenOn(window);
   // The top document's frame is made once the page is parsed, to be ready (about 0.1 s later)

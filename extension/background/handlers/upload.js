@@ -13,6 +13,21 @@ export const handlers = {
   },
   "upload.uploadedAnyway": ({ caseId, caught }) => recordUploadedAnyway(caseId, caught),
   "upload.settings": () => uploadSettings(),
+  // A notice or question of the guard in a frame of a Panel tab, said by the guard of the
+  // tab's top document (content/upload-guard.js, inTop): its answer.
+  "upload.toTop": async ({ notice, similar }, sender) => {
+    if (!sender.tab || !sender.frameId) {
+      const e = new Error("only a frame of a Panel tab relays to its top");
+      throw Object.assign(e, { code: "forbidden" });
+    }
+    try {
+      return await chrome.tabs.sendMessage(sender.tab.id, { type: "upload.fromFrame", notice, similar },
+                                           { frameId: 0 });
+    } catch {
+      const e = new Error("no upload guard in the tab's top document");
+      throw Object.assign(e, { code: "no_top_guard" });
+    }
+  },
   // Settings change only from the extension's own pages, never from a Panel tab.
   "upload.saveSettings": async (message, sender) => {
     requireExtensionPage(sender);
