@@ -239,7 +239,7 @@ MEDIA = f"/products/{PRODUCT_ID}/media"
 FRAME_INPUT = "#frame-input"
 
 
-@pytest.mark.parametrize("width, height", VIEWPORTS)
+@pytest.mark.parametrize("width, height", [*VIEWPORTS, (600, 700)])
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
 def test_a_frames_upload_notices_are_said_in_the_page(browser, width, height, tmp_path, request):
     """A photo chosen in a widget's frame: the notice, and the question about a copy of the
