@@ -40,6 +40,7 @@ WORKER_SCOPE = "/products/6a1f00bb1"
 SW_NET = "6a1f00bb10"
 SW_HELD = "6a1f00bb11"
 SW_WORKER = "6a1f00bb12"
+SW_RESTART = "6a1f00bb13"  # as SW_HELD's, in the seller's tab across a restart of our worker
 POLL = "6a1f00bb20"  # its live updates by long-poll meanwhile (product-poll.html)
 # The images the mock product page shows (e2e/panel/product-edit.html).
 OLD = "https://img.joomcdn.net/3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345_1024_1024.jpeg"
@@ -69,7 +70,7 @@ pytestmark = pytest.mark.browser(
            rf"/products/({LATER}|{SLOW}|{NEVER}|{RESTART}|{SW_NET})/edit":
                "product-later.html",
            rf"/products/{API}/edit": "product-api.html",
-           rf"/products/({GALLERY}|{SW_HELD})/edit": "product-gallery.html",
+           rf"/products/({GALLERY}|{SW_HELD}|{SW_RESTART})/edit": "product-gallery.html",
            rf"/products/{SW_WORKER}/edit": "product-worker.html",
            rf"/products/{LIVE}/edit": "live-updates.html",
            rf"/products/{POLL}/edit": "product-poll.html"},
@@ -341,6 +342,37 @@ def test_a_gallery_a_service_worker_keeps_off_the_network_is_waited_for(browser,
     assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
     expect(read.locator(".incomplete")).to_have_count(0)
     page.close()
+
+
+@pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
+def test_a_kept_gallery_is_waited_for_past_a_restart_of_our_worker(browser, lang, tell_worker):
+    """The seller's tab shows such a page, its gallery kept off the network by the Panel's
+    service worker, when Chrome stops the extension's worker: the page's own count is kept in
+    the tab, so the read from that tab still waits for the gallery."""
+    assert SW_RESTART.startswith(WORKER_SCOPE.rsplit("/", 1)[1])
+    complaint = f"CMP-SW-RESTART-{lang}"
+    open_case(browser.home, complaint, products=[SW_RESTART])
+    tell_worker("keep", f"{SW_RESTART}/gallery")
+    panel = browser.open_panel(f"/products/{SW_RESTART}/edit")
+    panel.wait_for_function("document.querySelectorAll('#app figure').length === 1",
+                            polling=100)
+    browser.stop_worker(panel)
+    page = browser.open_extension_page(f"case/case.html?case={complaint}")  # wakes the worker
+    picker = page.locator("#old-urls [data-from-page='old-urls']")
+    picker.locator("button.read-page").click()
+    # The seller's tab quiet for twice the settling's second since the read began.
+    clicked = panel.evaluate("performance.now()")
+    panel.wait_for_function("(t) => performance.now() - Math.max(t, window.requestedAt) > 2000",
+                            arg=clicked, polling=100)
+    read = picker.locator(f".product-page[data-product='{SW_RESTART}']")
+    assert read.count() == 0, read.inner_text()  # not read meanwhile
+    tell_worker("release", f"{SW_RESTART}/gallery")
+    expect(read).to_have_count(1)
+    assert read.locator(".error").count() == 0, read.inner_text()
+    assert [f.get_attribute("data-url") for f in read.locator("figure").all()] == [OLD, NEW]
+    expect(read.locator(".incomplete")).to_have_count(0)
+    page.close()
+    panel.close()
 
 
 @pytest.mark.parametrize("browser", ["en", "zh_CN"], indirect=True, scope="module")
