@@ -270,6 +270,32 @@ FURTHER_EDITS = {
 }
 
 
+# name -> an edit of a kind FURTHER_EDITS has, at shares and angles no part or turn of the
+# fingerprint is cut or turned at (held out: measured, never tuned to), and copies turned and
+# cut or recoloured at once: what shows whether a rule generalises beyond the shares it was
+# measured with.
+HELD_OUT_EDITS = {
+    "crop-22%": lambda im: _crop(im, 0.22),
+    "crop-27%": lambda im: _crop(im, 0.27),
+    "crop-30%": lambda im: _crop(im, 0.30),
+    "crop-31%": lambda im: _crop(im, 0.31),
+    "crop-bottom-24%": lambda im: _cut(im, bottom=0.24),
+    "crop-left-30%": lambda im: _cut(im, left=0.30),
+    "crop-top-40%": lambda im: _cut(im, top=0.40),
+    "crop-right-45%": lambda im: _cut(im, right=0.45),
+    "crop-corner-20%": lambda im: _cut(im, bottom=0.20, left=0.20),
+    "crop-corner-30%": lambda im: _cut(im, top=0.30, left=0.30),
+    "crop-off-centre": lambda im: _cut(im, 0.12, 0.28, 0.22, 0.06),
+    "rotate-3": lambda im: _turn(im, 3),
+    "rotate-minus-7": lambda im: _turn(im, -7),
+    "inset-busy-55%-corner": lambda im: _inset(im, 0.55, (0.9, 0.1)),
+    "inset-busy-80%-aside": lambda im: _inset(im, 0.80, (0.1, 0.6)),
+    "rotate-90+crop-10%": lambda im: _crop(_turn(im, 90), 0.10),
+    "rotate-270+hue-60": lambda im: _hue(_turn(im, 270), 60),
+    "mirror+rotate-180+tint": lambda im: EDITS["tint-red"](_turn(_mirror(im), 180)),
+}
+
+
 # The worst picture compare/audit accept in each format of iprdesk.images.similar.MAX_PIXELS,
 # for its memory: (file name, mode, save options). Four channels where the format has them, a
 # TIFF in one strip (libtiff holds it whole beside the picture), a progressive CMYK JPEG (libjpeg

@@ -258,9 +258,24 @@ def as_version_5(fingerprint):
     stored = {**fingerprint.to_json(), "version": 5}
     stored.pop("turns", None)
     stored.pop("trimmed_core", None)
+    stored.pop("tilts", None)
     stored["regions"] = stored["regions"][:parts]
     stored["core"] = stored["core"][:4 + parts]
     stored["banded"] = stored["banded"][:4 + 2 * (1 + parts)]
+    return similar.Fingerprint.from_json(stored)
+
+
+def as_version_6(fingerprint):
+    """`fingerprint` as stored at version 6: the parts of `_REGIONS` before version 7's
+    further cuts (24, each with its middle; the parts without a caption band are the same),
+    no small turns (`tilts`)."""
+    from iprdesk.images import similar
+
+    parts = 24
+    stored = {**fingerprint.to_json(), "version": 6}
+    stored.pop("tilts", None)
+    stored["regions"] = stored["regions"][:parts]
+    stored["core"] = stored["core"][:4 + parts]
     return similar.Fingerprint.from_json(stored)
 
 

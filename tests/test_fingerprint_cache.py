@@ -20,7 +20,7 @@ from iprdesk.cli import main
 from iprdesk.cli.similar_cmd import _eta, _TimeLeft
 from iprdesk.images import similar
 from iprdesk.images.fingerprint_cache import FingerprintCache, cache_file
-from tests.helpers import CtrlCOffTheMainThread, as_version_5
+from tests.helpers import CtrlCOffTheMainThread, as_version_6
 
 
 @pytest.fixture
@@ -147,28 +147,28 @@ def test_fingerprints_of_another_format_version_are_not_read(shop, home, monkeyp
             (similar.FINGERPRINT_VERSION,)]
 
 
-def test_fingerprints_of_version_5_in_the_cache_are_made_anew_with_their_turns(shop, home,
+def test_fingerprints_of_version_6_in_the_cache_are_made_anew_with_their_tilts(shop, home,
                                                                              decodes):
-    """Version 6 added the turns (`turns`), the deeper parts and the middle of the picture
-    without its padding: a version-5 fingerprint in the cache is not read as one of version
-    6 (it would compare without them, missing a turned copy), it is computed anew and
+    """Version 7 added the further cuts (`_LADDER`) and the small turns (`tilts`): a
+    version-6 fingerprint in the cache is not read as one of version 7 (it would compare
+    without them, missing a copy cut 30 % or turned 7 degrees), it is computed anew and
     replaced."""
-    assert similar.FINGERPRINT_VERSION == 6
+    assert similar.FINGERPRINT_VERSION == 7
     older = []
     for path in sorted(shop.iterdir()):
-        stored = as_version_5(similar.fingerprint_file(path)).to_json()
-        assert "turns" not in stored and stored["version"] == 5
+        stored = as_version_6(similar.fingerprint_file(path)).to_json()
+        assert "tilts" not in stored and stored["version"] == 6
         older.append((stored["sha256"], json.dumps(stored)))
     cache = FingerprintCache(cache_file(home))
-    cache.put_many(5, older)
+    cache.put_many(6, older)
     cache.close()
     decodes.clear()
     assert audit(shop, "--workers", "1")["from_cache"] == 1  # the complained picture's copy
     assert len(decodes) == 12
     with sqlite3.connect(cache_file(home)) as db:
         rows = db.execute("SELECT version, fingerprint FROM fingerprints").fetchall()
-    assert len(rows) == 12 and {v for v, _ in rows} == {6}
-    assert all(len(similar.Fingerprint.from_json(json.loads(f)).turns) == 6
+    assert len(rows) == 12 and {v for v, _ in rows} == {7}
+    assert all(len(similar.Fingerprint.from_json(json.loads(f)).tilts) == len(similar._TILTS)
                for _, f in rows)
 
 
@@ -202,6 +202,9 @@ KNOWN_FINGERPRINTS = {
     # parts without a caption band), the middle of the picture without its padding
     # (`trimmed_core`)
     6: "c01de518a958e3e510464a8115ce11651cae0145880ca949442949da4d79088a",
+    # the further cuts of `_REGIONS` (`_LADDER`, each with its middle), the small turns
+    # (`tilts`)
+    7: "b34872e364f4dd3c5fee41c1523550e1845543a36f23a265347b68253bb5021d",
 }
 
 

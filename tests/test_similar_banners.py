@@ -55,7 +55,7 @@ def test_a_bannered_recoloured_mirror_is_caught_only_by_the_cut_parts(original):
 
 
 def test_fingerprints_of_version_2_still_compare_by_the_parts_they_have(original):
-    assert fp(original).version == similar.FINGERPRINT_VERSION == 6
+    assert fp(original).version == similar.FINGERPRINT_VERSION == 7
     stored = as_version_4(fp(original)).to_json()
     del stored["sided"], stored["core"]
     stored["version"] = 2

@@ -32,7 +32,9 @@ A copy set into a bigger scene is held by the new picture's middle parts (cut al
 against the reference whole; a copy turned on its side or upside down by the whole picture's
 hashes turned (`turns`: resampling each axis apart, the turned picture's grids are the grids
 turned, so they cost next to nothing), held to a far stricter rule than an upright copy
-(`THRESHOLDS["turn"]`): product shapes look alike upside down.
+(`THRESHOLDS["turn"]`): product shapes look alike upside down. A copy turned a few degrees
+inside its frame is held, by its whole and its middle parts, to the reference turned by a
+ladder of small angles and cut clear of the corners the turn uncovers (`tilts`).
 
 Mirroring a picture is the cheapest way to dodge a naive duplicate check, so both hashes are
 also taken of the mirror image. For pHash that costs nothing: mirroring negates the DCT
@@ -159,6 +161,12 @@ _BAND_PIXELS = 1 << 20
 # whole picture's rules instead, turned products of one category matched: hard negatives
 # 23->34 and 21->26, and one unrelated pair at seed 1000.
 #
+# "tilt": a copy turned a few degrees (`_TILTS`) counts only where both rules agree: copies
+# turned 3 to 10 degrees came within pHash+dHash 15 and edge 14 but for a tail (to 21 and
+# 18); products of one category from pHash+dHash 17 (their edges then over 16) and from edge
+# 8 (pHash+dHash then over 20), unrelated pictures from 28 and 12 (bench/similar.py, seeds
+# 0, 1000 and 2000).
+#
 # "hue-free": the value's pHash+dHash (`_value_map`) stands in for the grey picture's, in
 # every rule above, only where the middles are at most this far apart by it. Copies' middles
 # (however aligned) were 1 to 20 apart at the median by edit, with a tail past 40 (a middle
@@ -174,6 +182,7 @@ THRESHOLDS = {
     "core-differs": {"phash+dhash": 20, "edge": 16},
     "hue-free": {"middles": 24},
     "turn": {"phash+dhash": 10, "edge": 12},
+    "tilt": {"phash+dhash": 18, "edge": 14},
 }
 
 
@@ -220,6 +229,16 @@ _CENTER_MARGIN = 0.05
 # Parts of a reference a copy may have been cut to, as (left, top, right, bottom) shares cut:
 # 10 to 20 % all round, 10 or 20 % off one side, 15 % off two sides at a corner; then
 # deeper (version 6): 25 % all round, 35 % off one side, 25 % off two sides at a corner.
+# Parts version 7 adds between and past the cuts of version 6 (`_REGIONS`): a copy lines up
+# with a part only within a few percent of its size (bench/similar.py at version 6: the 25 %
+# part held a cut of 22 % all round and mostly of 27 %, not 29 %; the parts off a side held
+# 25 % and 35 %, not 30 % or 40 %), so the cuts go on in steps of about that much: 29 and 33 %
+# all round, 28, 42 and 49 % off each side, 32 % off two sides at each corner. The bench
+# measures copies cut between and beyond these (`bench/imagegen.HELD_OUT_EDITS`).
+_LADDER = (*((m,) * 4 for m in (0.29, 0.33)),
+           *(cut for m in (0.28, 0.42, 0.49)
+             for cut in ((m, 0, 0, 0), (0, 0, m, 0), (0, m, 0, 0), (0, 0, 0, m))),
+           *((0.32 * a, 0.32 * b, 0.32 * (1 - a), 0.32 * (1 - b)) for a in (0, 1) for b in (0, 1)))
 _REGIONS = (
     *((m, m, m, m) for m in (0.10, 0.15, 0.20)),
     *(cut for m in (0.10, 0.20)
@@ -229,6 +248,7 @@ _REGIONS = (
     (0.25,) * 4, *((0.35 * a, 0.35 * b, 0.35 * c, 0.35 * d)
                    for a, b, c, d in ((1, 0, 0, 0), (0, 0, 1, 0), (0, 1, 0, 0), (0, 0, 0, 1))),
     *((0.25 * a, 0.25 * b, 0.25 * (1 - a), 0.25 * (1 - b)) for a in (0, 1) for b in (0, 1)),
+    *_LADDER,  # (version 7)
 )
 # The first parts of `_REGIONS`, cut all round: also where a copy set into a scene (a bigger
 # picture around it) may hold the reference whole.
@@ -319,7 +339,7 @@ class PartHashes:
 # (tests/test_fingerprint_cache.py pins one picture's fingerprint per version). Stored
 # fingerprints keep the version they were computed at (none: 1, before the `banded` parts);
 # an older one still compares, by the parts it has.
-FINGERPRINT_VERSION = 6
+FINGERPRINT_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -373,6 +393,9 @@ class Fingerprint:
     # The middle (`_core_box`) of the picture without its padding, plain and mirrored: what
     # its value's hashes are held to (`_cores_agree`). None without padding or before version 6.
     trimmed_core: tuple[PartHashes, PartHashes] | None = None
+    # The picture turned by each of `_TILTS` and cut clear of the corners that uncovers: a
+    # copy turned a few degrees is held to these. Empty before version 7.
+    tilts: tuple[PartHashes, ...] = ()
     version: int = FINGERPRINT_VERSION
 
     def to_json(self) -> dict:
@@ -380,7 +403,7 @@ class Fingerprint:
         # dropped here (~1 ms a fingerprint, in the URL checker's event loop).
         d = {f.name: getattr(self, f.name) for f in fields(self)
              if f.name not in ("regions", "trimmed", "banded", "sided", "banners", "core",
-                               "values", "turns", "trimmed_core")}
+                               "values", "turns", "trimmed_core", "tilts")}
         for key in _HASH_FIELDS:
             d[key] = f"{d[key]:016x}"
         for key in _EDGE_FIELDS:
@@ -406,6 +429,8 @@ class Fingerprint:
             d["turns"] = [part.to_json() for part in self.turns]
         if self.trimmed_core:
             d["trimmed_core"] = [part.to_json() for part in self.trimmed_core]
+        if self.tilts:
+            d["tilts"] = [part.to_json() for part in self.tilts]
         return d
 
     @classmethod
@@ -419,7 +444,7 @@ class Fingerprint:
                 raise ValueError(f"{len(sided)} sided parts, not {_SIDED_PARTS}")
             banners = tuple(BannerCut.from_json(b) for b in d.get("banners") or ())
             core = tuple(PartHashes.from_json(r) for r in d.get("core") or ())
-            # (one for each part: fewer before version 6's deeper cuts)
+            # (one for each part: fewer before version 6's and 7's further cuts)
             if core and len(core) != 4 + len(regions):
                 raise ValueError(f"{len(core)} middles, not {4 + len(regions)}")
             values = tuple(int(h, 16) for h in d.get("values") or ())
@@ -428,6 +453,9 @@ class Fingerprint:
             turns = tuple(PartHashes.from_json(r) for r in d.get("turns") or ())
             if turns and len(turns) != len(_TURNS):
                 raise ValueError(f"{len(turns)} turns, not {len(_TURNS)}")
+            tilts = tuple(PartHashes.from_json(r) for r in d.get("tilts") or ())
+            if tilts and len(tilts) != len(_TILTS):
+                raise ValueError(f"{len(tilts)} tilts, not {len(_TILTS)}")
             trimmed, trimmed_core = d.get("trimmed"), d.get("trimmed_core")
             if trimmed is not None:
                 plain, mirrored = trimmed
@@ -439,7 +467,7 @@ class Fingerprint:
                        **{k: int(d[k], 16) for k in _HASH_FIELDS}, **edges, regions=regions,
                        trimmed=trimmed, banded=banded, sided=sided, banners=banners,
                        core=core, grey=bool(d.get("grey", False)), values=values,
-                       turns=turns, trimmed_core=trimmed_core,
+                       turns=turns, trimmed_core=trimmed_core, tilts=tilts,
                        version=int(d.get("version", 1)))
         except (KeyError, TypeError, ValueError) as e:
             raise BadInput(key="error.similar.bad_fingerprint", params={"e": e}) from e
@@ -741,6 +769,33 @@ def _turned(gray32: np.ndarray, gray9x8: np.ndarray, gray8x9: np.ndarray, edge32
         _phashes(np.stack(edges)), np.concatenate(vp), np.concatenate(vd), strict=True))
 
 
+# Small turns a copy may be given inside its own frame (degrees anticlockwise; the corners
+# it uncovers filled with any colour, or cut off): the reference turned by each and cut
+# `_TILT_CUT` all round, clear of those corners, is what a copy's whole and middle parts are
+# held to (`Fingerprint.tilts`). A copy within about 2 degrees of one of these lines up (the
+# whole picture's own hashes hold 2 to 3 degrees); the bench measures 3, 5, 7 and 10.
+_TILTS = (-9.0, -4.5, 4.5, 9.0)
+_TILT_CUT = 0.12
+
+
+def _tilts(gray: Image.Image, edges: Image.Image, value: np.ndarray,
+           ) -> tuple[PartHashes, ...]:
+    """The `tilts` hashes: the drafted picture, its edge map and its value turned by each of
+    `_TILTS` (the edge map turned rather than taken anew: the same edges, at a fraction of
+    the cost), each cut `_TILT_CUT` all round."""
+    w, h = gray.size
+    cut = _TILT_CUT
+    box = (round(w * cut), round(h * cut), w - round(w * cut), h - round(h * cut))
+    value_image = Image.fromarray(value.astype(np.float32), "F")
+    parts: list[PartHashes] = []
+    for angle in _TILTS:
+        turned = value_image.rotate(angle, Image.Resampling.BILINEAR)
+        parts += _valued(_parts(gray.rotate(angle, Image.Resampling.BILINEAR), None,
+                                [(box, False)], edges.rotate(angle, Image.Resampling.BILINEAR)),
+                         np.asarray(turned, dtype=np.float64), [(cut, cut, 1 - cut, 1 - cut)])
+    return tuple(parts)
+
+
 def _value_map(colour: Image.Image) -> np.ndarray:
     """The brightest channel of each pixel (the value of HSV): turning the hue changes which
     channel is brightest, not how bright it is, so this map stays as it was where the grey
@@ -809,6 +864,7 @@ def fingerprint_image(image: Image.Image, sha256: str = "",
                        values=(*map(int, whole_values[0]), *map(int, whole_values[1][:2])),
                        turns=_turned(gray32, np.asarray(gray9x8, dtype=np.int16),
                                      np.asarray(gray8x9, dtype=np.int16), edge32, value),
+                       tilts=_tilts(gray, edges, value),
                        grey=bool(np.median(np.ptp(np.asarray(colour96, dtype=np.int16), axis=2))
                                  <= _GREY))
 
@@ -1233,8 +1289,28 @@ def compare(old: Fingerprint, new: Fingerprint) -> Comparison:
     part = min(_by_parts(old, new), key=Comparison.rank, default=None)
     if part is not None and part.verdict != "different":
         return part
+    tilted = min(_by_tilts(old, new), key=Comparison.rank, default=None)
+    if tilted is not None and tilted.verdict != "different":
+        return tilted
     turned = min(_by_turns(old, new), key=Comparison.rank, default=None)
     return turned if turned is not None and turned.verdict != "different" else best
+
+
+def _by_tilts(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
+    """`new` whole (as is and mirrored back) and its middle parts cut all round against
+    `old` turned a little (`tilts`), both rules agreeing within `THRESHOLDS["tilt"]` (never
+    "same": turned)."""
+    rule = THRESHOLDS["tilt"]
+    news = [(part, False) for part in (_whole(new, False), *new.regions[:_ROUND]) if part]
+    if (mirrored := _whole(new, True)) is not None:
+        news.append((mirrored, True))
+    for tilt in old.tilts:
+        for part, flipped in news:
+            phash, dhash = _hamming(tilt.phash, part.phash), _hamming(tilt.dhash, part.dhash)
+            edge = _hamming(tilt.edge, part.edge)
+            near = phash + dhash <= rule["phash+dhash"] and edge <= rule["edge"]
+            yield Comparison("near-duplicate" if near else "different", phash, dhash, flipped,
+                             edge)
 
 
 def _by_turns(old: Fingerprint, new: Fingerprint) -> Iterator[Comparison]:
