@@ -9,6 +9,8 @@
    iprdesk.images.similar.THRESHOLDS, and the false-match rate over all pairs of unrelated
    photos and over the hard negatives: every ordered pair of products of one category of
    bench/imagegen.catalogue_photo (same backdrop, layout and banner, another product).
+   Further edits (bench/imagegen.FURTHER_EDITS) and held-out ones (HELD_OUT_EDITS: shares
+   and angles no part of the fingerprint is cut or turned at) are counted apart.
    `--seed` picks another set of photos (seeds from it on).
 2. Speed (`--speed`: alone): one core's CPU time per twelve-megapixel JPEG, iprdesk
    (draft-mode decode) against imagehash.phash on a full decode, taking turns picture by
