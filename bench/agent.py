@@ -22,6 +22,7 @@ import asyncio
 import compileall
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,7 +40,7 @@ sys.path[:0] = [str(REPO), str(REPO / "agent")]
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "agent"),
                                                          os.environ.get("PYTHONPATH")]))
 
-from bench import cpu_seconds, rss_mb, spread  # noqa: E402
+from bench import cpu_seconds, instructions, rss_mb, spread  # noqa: E402
 from iprdesk.native.agent_lock import read_info  # noqa: E402
 from iprdesk.native.host import read_message  # noqa: E402
 from iprdesk.native.manifest import profile_manifest_path  # noqa: E402
@@ -145,12 +146,31 @@ class Starts:
               f"target < 60 MB: {statistics.median(rest) / 60:.2f}x of budget")
 
 
+def bare_start(runs: int = 10) -> None:
+    """Python's own start beside the figures above, which include it: `python -c pass` as the
+    launcher runs it (this machine's site-packages and their start-up hooks: here a `.pth`
+    that imports certifi, which no seller's Python has) and with `-S` (none of them)."""
+    for label, flags in (("with this machine's site-packages hooks", []), ("-S", ["-S"])):
+        command = [sys.executable, *flags, "-c", "pass"]
+        cpu = []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(command, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+                       * 1000)
+        counted = instructions(command)
+        print(f"Python's bare start ({label}): CPU median {statistics.median(cpu):.1f} ms"
+              + (f", {counted / 1e6:.0f}M user-mode instructions" if counted else ""))
+
+
 def measure_start(starts: int, against: Path | None, watch: bool = False) -> None:
     runs = [Starts(REPO, watch)] + ([Starts(against, watch)] if against else [])
     for _ in range(starts):
         for run in runs:  # taking turns: the same load for both
             run.start()
     print(f"load average {os.getloadavg()[0]:.1f}")
+    bare_start()
     for run in runs:
         if against:
             print(f"-- {run.checkout}")

@@ -3,9 +3,12 @@ the launcher `iprdesk install` writes runs it; `iprdesk native-host` runs the sa
 Not through the `iprdesk` command: a browser's first answer waits on this process's start,
 and click's import is ~15 ms of it (bench/agent.py)."""
 
+import gc
 import sys
 
-from iprdesk.native.host import serve_chrome
+gc.disable()  # through the start, and the agent's start when forked from here: lazy.started()
+
+from iprdesk.native.host import serve_chrome  # noqa: E402
 
 args = sys.argv[1:]
 home = None

@@ -33,6 +33,7 @@ from typing import BinaryIO
 
 from iprdesk import __version__
 from iprdesk.errors import IprdeskError
+from iprdesk.lazy import started
 from iprdesk.native.agent_lock import AgentInfo, ensure_agent
 from iprdesk.native.manifest import allowed_origins
 from iprdesk.paths import DataDirUnusable, home_location, resolve_home
@@ -252,6 +253,7 @@ def run_host(home_arg: str | None, origin: str, stdin: BinaryIO, stdout: BinaryI
             channel.send({"type": "session", "protocol": PROTOCOL, "agent_url": agent.url,
                           "token": token, "agent_version": agent.version,
                           "host_version": __version__})
+            started()  # the browser has its session: the host's start is over (lazy.py)
             return _serve(channel, stdin, hold)
         finally:
             hold.close()

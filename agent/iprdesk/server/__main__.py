@@ -5,11 +5,14 @@ the `iprdesk` command: a browser's first answer waits on this process's start, a
 import is ~15 ms of it (bench/agent.py). The host gives it no output (its own is Chrome's
 channel): a start that fails is told by the exit code, which the host reports."""
 
+import gc
 import sys
 
-from iprdesk.errors import IprdeskError
-from iprdesk.paths import resolve_home
-from iprdesk.server.run import run_agent
+gc.disable()  # through the start: lazy.started()
+
+from iprdesk.errors import IprdeskError  # noqa: E402
+from iprdesk.paths import resolve_home  # noqa: E402
+from iprdesk.server.run import run_agent  # noqa: E402
 
 if sys.argv[1:2] != ["--home"] or len(sys.argv) != 3:
     sys.exit("usage: python -m iprdesk.server --home DIR (a native host runs it; by hand: "

@@ -8,8 +8,7 @@ whatever the number of uploads, instead of every body being buffered while it wa
 
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,11 +29,22 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+@functools.cache
 def _malloc_trim():
-    """glibc's malloc_trim, or None elsewhere."""
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    return getattr(libc, "malloc_trim", None)
+    """glibc's malloc_trim, or None elsewhere: found among the process's own symbols, by the
+    first trim. Not at the agent's start, which a browser's first answer waits on: ctypes'
+    import, and `ctypes.util.find_library` runs `ldconfig -p` (bench/NOTES.md)."""
+    import ctypes
+
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # Windows: no process-wide symbols to look in
+        return None
+
+
+def _trim(pad: int) -> None:
+    if (malloc_trim := _malloc_trim()) is not None:
+        malloc_trim(pad)
 
 
 class WorkQueue:
@@ -45,7 +55,7 @@ class WorkQueue:
         self.capacity = self.workers + depth
         self.in_flight = 0
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="iprdesk-work")
-        self._trim = _malloc_trim()
+        self._trim = _trim  # on the pool's threads
         self._trim_timer: asyncio.TimerHandle | None = None
 
     @contextlib.contextmanager
@@ -61,7 +71,7 @@ class WorkQueue:
             yield
         finally:
             self.in_flight -= 1
-            if not self.in_flight and self._trim:
+            if not self.in_flight:
                 # glibc keeps freed image buffers in its arenas; give them back once idle.
                 self._trim_timer = asyncio.get_running_loop().call_later(
                     TRIM_AFTER_IDLE_SECONDS, self._pool.submit, self._trim, 0)

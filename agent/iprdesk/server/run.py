@@ -21,6 +21,7 @@ from pathlib import Path
 from iprdesk import __version__
 from iprdesk.config import Config
 from iprdesk.errors import BadInput
+from iprdesk.lazy import started
 from iprdesk.native.agent_lock import AgentInfo, AgentSlot
 from iprdesk.server.pairing import AuthStore
 
@@ -127,6 +128,7 @@ async def _serve(home, sockets, port, config, *, managed, grace_seconds) -> None
     try:
         for sock in sockets:
             await web.SockSite(runner, sock).start()
+        started()  # serving: the start is over (lazy.py)
         await stop.wait()
     finally:
         await runner.cleanup()
