@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from iprdesk.native import host as native_host
-from iprdesk.native.agent_lock import read_info
+from iprdesk.native.agent_lock import AgentInfo, AgentSlot, read_info
 from iprdesk.native.manifest import (
     HOST_NAME,
     host_manifest,
@@ -435,3 +435,19 @@ def test_a_forked_agent_without_a_working_setproctitle_still_serves(agent_home, 
     log = (agent_home / "logs" / "native-host.log").read_text()
     assert (f"{agent} WARNING: the agent keeps the host's process title: no room for a title"
             in log)
+
+
+def test_the_agents_port_is_announced_whole_without_waiting_for_the_disk(tmp_path, monkeypatch):
+    # A browser's first answer waits on agent.json; after a crash it counts for nothing (its
+    # lock is gone), so it is written atomically but never fsynced (bench/NOTES.md).
+    synced = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    slot = AgentSlot(tmp_path)
+    slot.claim()
+    try:
+        slot.announce(AgentInfo(os.getpid(), 1234, "0.1.0", True))
+        assert synced == []
+        assert json.loads((tmp_path / "agent.json").read_text())["port"] == 1234
+        assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+    finally:
+        slot.release()

@@ -72,31 +72,36 @@ def _temp_beside(path: Path, tag: str = "") -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path | str, mode: int = 0o600):
-    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds."""
+def atomic_writer(path: Path | str, mode: int = 0o600, durable: bool = True):
+    """Stream into a temp file beside `path`; it replaces `path` only if the block succeeds.
+    `durable=False`: no fsync, for a file that means nothing after a crash (whole or absent
+    to its readers all the same)."""
     path = Path(path)
     fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         remove_quietly(Path(tmp))
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600) -> None:
-    with atomic_writer(path, mode) as f:
+def atomic_write_bytes(path: Path | str, data: bytes, mode: int = 0o600,
+                       durable: bool = True) -> None:
+    with atomic_writer(path, mode, durable) as f:
         f.write(data)
 
 
-def atomic_write_json(path: Path | str, value, mode: int = 0o600) -> None:
+def atomic_write_json(path: Path | str, value, mode: int = 0o600, durable: bool = True) -> None:
     data = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"
-    atomic_write_bytes(path, data, mode)
+    atomic_write_bytes(path, data, mode, durable)
 
 
 @functools.cache

@@ -91,7 +91,10 @@ class AgentSlot:
                 key="error.agent.already_running", params={"home": self.home, "where": where})
 
     def announce(self, info: AgentInfo) -> None:
-        atomic_write_json(self.home / INFO_FILE, asdict(info), mode=0o600)
+        # Not fsynced: a browser's first answer waits on it (two fsyncs took up to ~0.2 s on
+        # a busy disk, bench/NOTES.md), and after a crash the file counts for nothing anyway,
+        # its lock being gone.
+        atomic_write_json(self.home / INFO_FILE, asdict(info), mode=0o600, durable=False)
 
     def release(self) -> None:
         if self._fd is not None:
