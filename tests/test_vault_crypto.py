@@ -57,20 +57,6 @@ def test_calibration_stays_within_the_ceiling(monkeypatch):
     assert KdfParams.calibrated(target_seconds=10**9).bounds_problem() is None
 
 
-@pytest.mark.parametrize("iterations, memory_kib, lanes", [(3, 64 * 1024, 4), (4, 8 * 1024, 1),
-                                                        (1, 16 * 1024, 7)])
-def test_the_threaded_argon2id_derives_what_cryptographys_does(iterations, memory_kib, lanes):
-    """argon2-cffi (a thread a lane) against cryptography's Argon2id (the vaults' first
-    implementation, one thread) as the oracle: the same key, so every vault opens as before."""
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
-    params = KdfParams(os.urandom(16), iterations, memory_kib, lanes)
-    expected = Argon2id(salt=params.salt, length=crypto.KEY_LEN, iterations=iterations,
-                        lanes=lanes, memory_cost=memory_kib).derive(b"correct horse")
-    assert params.derive(b"correct horse") == expected
-    assert params.derive(b"correct horsf") != expected
-
-
 # Points of small order on Curve25519: an exchange with them gives the all-zero secret.
 LOW_ORDER = ["00" * 32,
              "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"]

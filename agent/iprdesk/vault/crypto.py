@@ -28,6 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from iprdesk.text.i18n import Message
@@ -96,14 +97,8 @@ class KdfParams:
         return None
 
     def derive(self, passphrase: bytes) -> bytes:
-        # argon2-cffi runs the lanes on as many threads (cryptography's Argon2id on one): the
-        # same key, in a half of the time on two cores and a quarter on four. Imported here:
-        # only unlocking and creating a vault derive.
-        from argon2.low_level import Type, hash_secret_raw
-
-        return hash_secret_raw(passphrase, self.salt, time_cost=self.iterations,
-                               memory_cost=self.memory_kib, parallelism=self.lanes,
-                               hash_len=KEY_LEN, type=Type.ID)
+        return Argon2id(salt=self.salt, length=KEY_LEN, iterations=self.iterations,
+                        lanes=self.lanes, memory_cost=self.memory_kib).derive(passphrase)
 
     def with_new_salt(self) -> "KdfParams":
         return KdfParams(os.urandom(16), self.iterations, self.memory_kib, self.lanes)
