@@ -858,6 +858,37 @@ READ_AS_A_REVIEWER = [
     ("Plaintiff irrevocably releases Defendant and SIA Joom from all claims arising "
      "from past sales, and the release of SIA Joom shall not be revoked.",
      "pass", "pass"),
+    # The whole release taken back, Joom not named in the sentence that takes it: no release
+    # stands; a condition (the usual remedy for a payment not made) or a release that stands
+    # is no taking back.
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. This release is hereby revoked.",
+     "pass", "fail"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. Plaintiff hereby rescinds the foregoing release.",
+     "pass", "fail"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. The above release shall be null and void.",
+     "pass", "fail"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。上述免责现予撤销。",
+     "pass", "fail"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。原告撤销本免责。",
+     "pass", "fail"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. This release shall be void if Defendant fails to pay the settlement amount.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. Should Defendant fail to pay, the release is void.",
+     "pass", "pass"),
+    ("Plaintiff releases Defendant and SIA Joom from all claims arising from past "
+     "sales. This release shall not be revoked or rescinded.",
+     "pass", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。如被告未按期付款，上述免责无效。",
+     "pass", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。上述免责不可撤销。",
+     "pass", "pass"),
+    ("原告免除被告及SIA Joom因过往销售产生的一切索赔。本免责不得撤销。",
+     "pass", "pass"),
 ]
 
 
@@ -885,6 +916,18 @@ PAST_EXCLUDED = "preflight.agreement.release.fail_past_excluded"
 
 def _keys(check):
     return check.status, [key for key, _ in check.parts]
+
+
+@pytest.mark.parametrize("taken_back", ["This release is hereby revoked.", "上述免责现予撤销。"])
+def test_a_release_taken_back_is_said_in_the_sellers_language(case, taken_back):
+    clause = ("原告免除被告及SIA Joom因过往销售产生的一切索赔。" if CJK.search(taken_back) else
+              "Plaintiff releases Defendant and SIA Joom from all claims arising from past sales. ")
+    got = run(case, agreement=[preflight.Document("a.pdf", _agreement(clause + taken_back))],
+              payment=[])
+    release = got["agreement.release"]
+    assert _keys(release) == ("fail", ["preflight.agreement.release.fail_revoked"])
+    assert "This release is hereby revoked" in release.message("en")
+    assert "上述免责现予撤销" in release.message("zh_CN")
 
 
 def test_joom_named_only_as_the_one_asked_to_release_funds_is_said(case):

@@ -350,6 +350,25 @@ RELEASE_LIMITED_TO_FUTURE = re.compile(
     rf"(?:{FUTURE_ONLY.pattern})|"
     r"(本次?|上述|该|前述|此)(免责|免除|豁免)[^。；]{0,10}?(仅|只|限于)[^。；]{0,30}?"
     r"(未来|今后|以后|此后|生效日?(之)?后)", re.IGNORECASE)
+# The whole release taken back in a sentence of its own: "This release is hereby revoked",
+# "Plaintiff rescinds the foregoing release", "上述免责现予撤销", "撤销本免责". Not a release
+# of someone named ("The release of SIA Joom is revoked": names_joom's), not one that stands
+# ("shall not be revoked", "不得撤销", "不可撤销"), not a condition ("void if Defendant fails to
+# pay", "如被告未付款，本免责无效": a settlement's usual remedy, RELEASE_CONDITION).
+RELEASE_REVOKED = re.compile(
+    r"\b(this|the|such|said|that)\s+(foregoing\s+|above\s+|mutual\s+|general\s+)?"
+    r"(release|discharge|waiver)s?\b(?!\s+of\b)((?!\b(not|never)\b)[^.;]){0,40}?\b(is|are|"
+    r"shall\s+be|will\s+be)\s+(hereby\s+)?(revoked|rescinded|withdrawn|void|null(\s+and\s+"
+    r"void)?|invalid|of\s+no\s+(force\s+(and|or)\s+)?effect)\b|"
+    r"\b(plaintiff|licensor|it|they)\s+(hereby\s+)?(revokes?|rescinds?|withdraws?)\s+(this|the|"
+    r"such|said|its)\s+(foregoing\s+|above\s+)?(release|discharge|waiver)\b(?!\s+of\b)|"
+    r"(本次?|上述|该|前述|此|以上)(免责|免除|豁免)(条款)?[^。；，不]{0,10}?(?<!不得)(?<!不可)"
+    r"(?<!不能)(?<!不会)(?<!不应)(?<!不予)(无效|作废|被撤销|予以撤销|撤销|撤回)|"
+    r"(?<!不得)(?<!不可)(?<!不能)(撤销|撤回|取消)(本次?|上述|该|前述|此|以上)(免责|免除|豁免)",
+    re.IGNORECASE)
+RELEASE_CONDITION = re.compile(r"\b(if|unless|upon|should|in\s+the\s+event|in\s+case|"
+                               r"provided)\b|如果|如|若|倘若|假如|一旦|未能|未按|逾期",
+                               re.IGNORECASE)
 # A second promise in the same sentence, whose future is its own: "releases ... from all claims,
 # and covenants not to sue for future sales", "免除……一切索赔，并承诺今后不再起诉".
 ANOTHER_PROMISE = re.compile(
@@ -510,6 +529,8 @@ def check_release(text: str, case) -> tuple[str, str, dict]:
         if any(not m.group("elided") for s in sentences for m in NO_RELEASE.finditer(s)):
             return "fail", "preflight.agreement.release.fail_negated", {}
         return "fail", "preflight.agreement.release.fail_absent", {}
+    if any(RELEASE_REVOKED.search(s) and not RELEASE_CONDITION.search(s) for s in sentences):
+        return "fail", "preflight.agreement.release.fail_revoked", {}
     if any(_not_released(s, PAST_SALES) or RELEASE_LIMITED_TO_FUTURE.search(s)
            for s in sentences):
         return "fail", "preflight.agreement.release.fail_past_excluded", {}
