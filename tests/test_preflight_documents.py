@@ -1151,6 +1151,21 @@ def test_payment_slips(case, text, make, expected):
         assert "人工核对" in got["payment.memo"].message("zh_CN")
 
 
+@pytest.mark.parametrize(("amount", "other"), [("Amount: USD 0.00", None), ("Amount: USD 0", None),
+                                               ("Amount: USD 0.00", "Amount: USD 6,500.00")])
+def test_a_slip_of_nothing_paid_says_so(case, amount, other):
+    """A slip whose every amount is zero paid nothing: said in its own words (both languages),
+    not as a slip without an amount; another amount on it above zero is the payment."""
+    lines = [EN_DATE, EN_PAYEE, amount, EN_MEMO] + ([other] if other else [])
+    slip = preflight.Document("slip.pdf", text_pdf(en_slip(*lines).format(store=STORE)))
+    check = run(case, agreement=[], payment=[slip])["payment.amount_date"]
+    if other:
+        assert check.status == "pass"
+        return
+    assert _keys(check) == ("fail", ["preflight.payment.amount_date.fail_zero"])
+    assert "amount of zero" in check.message("en") and "金额为零" in check.message("zh_CN")
+
+
 @pytest.mark.parametrize("watermark", ["Scanned with CamScanner", "CS 扫描全能王",
                                        "Scanned by Adobe Scan"])
 def test_a_scanner_watermark_page_is_a_scan_not_a_failure(case, watermark):

@@ -590,12 +590,15 @@ def _amount(match: re.Match) -> float:
 
 
 def check_amount_date(text: str, case) -> tuple[str, str, dict]:
+    amounts = [_amount(m) for m in AMOUNT.finditer(text)]
     found = {"payee": PAYEE.search(text) or _mentions(text, case.complainant),
-             "amount": any(_amount(m) > 0 for m in AMOUNT.finditer(text)),
+             "amount": any(value > 0 for value in amounts),
              "date": DATE.search(text)}
     missing = [part for part, hit in found.items() if not hit]
     if not missing:
         return "pass", "preflight.payment.amount_date.pass", {}
+    if amounts and not found["amount"]:  # a slip of nothing paid, not a slip without an amount
+        return "fail", "preflight.payment.amount_date.fail_zero", {}
     return "fail", "preflight.payment.amount_date.fail", {
         "missing": {lang: i18n.joined([i18n.text(f"preflight.part.{p}", lang) for p in missing],
                                       lang)
