@@ -1166,6 +1166,31 @@ def test_a_slip_of_nothing_paid_says_so(case, amount, other):
     assert "amount of zero" in check.message("en") and "金额为零" in check.message("zh_CN")
 
 
+@pytest.mark.parametrize(("status", "paid"), [
+    ("Status: Returned", False), ("Transaction status: REJECTED", False),
+    ("Payment Status: Cancelled", False), ("交易状态：已退汇", False),
+    ("汇款状态：汇款失败", False), ("状态：已撤销", False), ("Status: Completed", True),
+    ("交易状态：成功", True),
+    ("If the payment is returned, the fee is not refunded.", True),
+    ("如汇款被退回，手续费不予退还。", True)])
+def test_a_slip_whose_status_says_the_payment_failed_says_so(case, status, paid):
+    """Returned, rejected, failed, cancelled (退汇, 失败, 已撤销) in the slip's status field: the
+    payment did not go through, said in both languages; in the small print it is no status."""
+    if CJK.search(status):
+        slip = unicode_pdf(zh_slip(ZH_DATE, ZH_PAYEE, ZH_AMOUNT, ZH_MEMO, status).format(
+            store=STORE))
+    else:
+        slip = text_pdf(en_slip(EN_DATE, EN_PAYEE, EN_AMOUNT, EN_MEMO, status).format(
+            store=STORE))
+    check = run(case, agreement=[], payment=[preflight.Document("slip.pdf", slip)])[
+        "payment.amount_date"]
+    if paid:
+        assert check.status == "pass", check.message("en")
+        return
+    assert _keys(check) == ("fail", ["preflight.payment.amount_date.fail_not_paid"])
+    assert "did not go through" in check.message("en") and "未成功" in check.message("zh_CN")
+
+
 @pytest.mark.parametrize("watermark", ["Scanned with CamScanner", "CS 扫描全能王",
                                        "Scanned by Adobe Scan"])
 def test_a_scanner_watermark_page_is_a_scan_not_a_failure(case, watermark):

@@ -397,6 +397,15 @@ AMOUNT = re.compile(
     r"(?P<value2>\d[\d,]*(\.\d{1,2})?)\s?(USD|CNY|RMB|EUR|GBP|元|美元)|"
     r"(\bamount\b|金额)[^:：\n]{0,20}[:：]\s*(?P<value3>\d[\d,]*(\.\d{1,2})?)(?![\d.]))",
     re.IGNORECASE)
+# A slip whose status field says the payment did not go through: returned, rejected, failed,
+# cancelled, reversed (退汇, 已退回, 汇款失败, 交易失败, 已撤销). Only in a status field: the
+# small print of every slip says what happens "if the payment is returned".
+NOT_PAID = re.compile(
+    r"^[^\S\n]*((transaction|payment|transfer|remittance)\s+)?status[^\S\n]*[:：]?[^\S\n]*"
+    r"(returned|rejected|failed|unsuccessful|cancell?ed|reversed|refunded)\b|"
+    r"^[^\S\n]*(交易|汇款|付款|转账|处理)?状态[^\S\n]*[:：]?[^\S\n]*(已?退汇|已?退回|已?退款|"
+    r"(汇款|交易|付款|转账|处理)?失败|已?撤销|已?取消|已?冲正)",
+    re.IGNORECASE | re.MULTILINE)
 DATE = re.compile(  # an MT103's value date too (":32A:260303USD6500,00")
     r"(:32A:\s*\d{6}|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|"
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
@@ -595,6 +604,8 @@ def check_amount_date(text: str, case) -> tuple[str, str, dict]:
              "amount": any(value > 0 for value in amounts),
              "date": DATE.search(text)}
     missing = [part for part, hit in found.items() if not hit]
+    if NOT_PAID.search(text):
+        return "fail", "preflight.payment.amount_date.fail_not_paid", {}
     if not missing:
         return "pass", "preflight.payment.amount_date.pass", {}
     if amounts and not found["amount"]:  # a slip of nothing paid, not a slip without an amount
