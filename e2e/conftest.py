@@ -206,16 +206,25 @@ class Browser:
         """Stop our service worker as Chrome does when it idles (CDP ServiceWorker.stopWorker
         on its running version, through `page`), and wait until it has stopped."""
         cdp = self.context.new_cdp_session(page)
-        versions = {}
-        cdp.on("ServiceWorker.workerVersionUpdated",
-               lambda e: versions.update({v["versionId"]: v for v in e["versions"]}))
+        versions, stopped = {}, set()
+
+        def updated(event):
+            versions.update({v["versionId"]: v for v in event["versions"]})
+            # Seen stopped, even if a page's message wakes it again before the next look (a
+            # content script talking to it does, at once).
+            stopped.update(v["versionId"] for v in event["versions"]
+                           if v["runningStatus"] == "stopped")
+
+        cdp.on("ServiceWorker.workerVersionUpdated", updated)
         cdp.send("ServiceWorker.enable")
         ours = lambda: [v for v in versions.values()  # noqa: E731
                         if v["scriptURL"].startswith(self.ext_url(""))]
         wait_for(page, lambda: any(v["runningStatus"] == "running" for v in ours()))
-        for version in ours():
-            cdp.send("ServiceWorker.stopWorker", {"versionId": version["versionId"]})
-        wait_for(page, lambda: all(v["runningStatus"] == "stopped" for v in ours()))
+        running = [v["versionId"] for v in ours() if v["runningStatus"] != "stopped"]
+        stopped.clear()
+        for version_id in running:
+            cdp.send("ServiceWorker.stopWorker", {"versionId": version_id})
+        wait_for(page, lambda: stopped.issuperset(running))
         cdp.send("ServiceWorker.disable")
         cdp.detach()
 
